@@ -1,0 +1,341 @@
+//! Command-line types and dispatch: the only module that knows about clap and prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use serde_json::json;
+
+use crate::diagnostic::{Diagnostic, DiagnosticJson, SourceFile, TextRenderer, summary};
+use crate::error::{Error, load_source};
+use crate::interpolate::Env;
+use crate::model::{Kind, did_you_mean};
+use crate::plan::{Resolved, TargetPlan, resolve};
+
+/// Decide TCP `REDIS_URL` or the Upstash REST API for every deployment target, validate
+/// URLs and tokens, and write the config.
+#[derive(Debug, Parser)]
+#[command(name = "upwire", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The descriptor.
+    #[arg(short = 'c', long = "config", global = true, env = "UPWIRE_CONFIG", default_value = "upwire.toml")]
+    config: PathBuf,
+    /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
+    #[arg(long = "env-file", global = true, value_name = "PATH")]
+    env_files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// When to colour diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Write a commented upwire.toml.
+    Init {
+        /// Add a target of this kind (repeatable): server, container, lambda, edge, mobile.
+        #[arg(long = "kind", value_parser = parse_kind)]
+        kinds: Vec<Kind>,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the descriptor and/or env files (.env, .env.local, .dev.vars, any KEY=VALUE file).
+    Lint {
+        /// Files to check; `*.toml` are descriptors, anything else an env file. Default: the
+        /// descriptor and every --env-file.
+        paths: Vec<PathBuf>,
+    },
+    /// Show every target's transport, the rules that decided it, and its variables.
+    Resolve {
+        /// Only this target.
+        #[arg(long)]
+        target: Option<String>,
+        /// Print secrets instead of `****`.
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Print the long explanation of a rule id or diagnostic code (all ids without one).
+    Explain {
+        /// A rule id (`kind-lambda`) or diagnostic code (`tls-required`).
+        id: Option<String>,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    Kind::parse(s).ok_or_else(|| {
+        let hint = did_you_mean(s, Kind::NAMES).map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
+        format!("unknown kind `{s}`{hint}; use one of: {}", Kind::NAMES.join(", "))
+    })
+}
+
+/// Runs the command line and returns the process exit code (0, 1 or 2).
+#[must_use]
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match dispatch(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+struct Output {
+    format: Format,
+    renderer: TextRenderer,
+}
+
+impl Output {
+    fn new(cli: &Cli) -> Self {
+        let color = match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        };
+        Self {
+            format: cli.format,
+            renderer: TextRenderer::new(color),
+        }
+    }
+
+    /// Text: diagnostics to stderr, rustc-style, with a closing count.
+    fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            let _ = write!(err, "{}", self.renderer.render(d, sources));
+        }
+        let (errors, warnings) = summary(diags);
+        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        let line = match (errors, warnings) {
+            (0, 0) => format!("ok: no problems found in {}", names.join(", ")),
+            (0, w) => format!("warning: {} in {}", plural(w, "warning"), names.join(", ")),
+            (e, w) => format!("error: {}, {} in {}", plural(e, "error"), plural(w, "warning"), names.join(", ")),
+        };
+        let _ = writeln!(err, "{line}");
+    }
+
+    fn json(value: &serde_json::Value) {
+        let mut out = std::io::stdout().lock();
+        let _ = serde_json::to_writer_pretty(&mut out, value);
+        let _ = writeln!(out);
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+fn exit_for(diags: &[Diagnostic]) -> u8 {
+    u8::from(diags.iter().any(Diagnostic::is_error))
+}
+
+fn dispatch(cli: &Cli) -> Result<u8, Error> {
+    match &cli.command {
+        Command::Init { kinds, force } => init(cli, kinds, *force),
+        Command::Lint { paths } => lint(cli, paths),
+        Command::Resolve { target, show_secrets } => resolve_cmd(cli, target.as_deref(), *show_secrets),
+        Command::Explain { id } => explain(cli, id.as_deref()),
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut std::io::stdout());
+            Ok(0)
+        }
+    }
+}
+
+fn env(cli: &Cli) -> Result<Env, Error> {
+    let mut env = Env::from_process();
+    for path in &cli.env_files {
+        if !path.exists() {
+            return Err(Error::NotFound { path: path.clone() });
+        }
+        env.add_file(path)?;
+    }
+    Ok(env)
+}
+
+fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
+    let source = load_source(&cli.config).map_err(|e| match e {
+        Error::NotFound { path } => Error::Usage(format!(
+            "`{}` does not exist; run `upwire init` to write one, or pass -c PATH",
+            path.display()
+        )),
+        other => other,
+    })?;
+    Ok(resolve(source, &env(cli)?))
+}
+
+fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
+    let path = &cli.config;
+    if path.exists() && !force {
+        return Err(Error::Exists { path: path.clone() });
+    }
+    let project = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map(|n| {
+            n.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "app".to_owned());
+    let text = crate::init::render_init(&project, kinds);
+    crate::write::write_atomic(path, text.as_bytes(), None)?;
+    if cli.format == Format::Json {
+        Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
+    } else {
+        eprintln!("wrote {}: fill in the variables, then run `upwire lint`", path.display());
+    }
+    Ok(0)
+}
+
+fn is_descriptor(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "toml")
+}
+
+fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
+    let out = Output::new(cli);
+    let mut targets: Vec<PathBuf> = paths.to_vec();
+    if targets.is_empty() {
+        targets.push(cli.config.clone());
+        targets.extend(cli.env_files.iter().cloned());
+    }
+    let env = env(cli)?;
+    let mut sources = Vec::new();
+    let mut diags = Vec::new();
+    let mut plans: Vec<TargetPlan> = Vec::new();
+    for path in &targets {
+        let source = load_source(path)?;
+        if is_descriptor(path) {
+            let r = resolve(source, &env);
+            diags.extend(r.diagnostics);
+            plans.extend(r.plan.targets);
+            sources.push(r.source);
+        } else {
+            let (source, found) = crate::lint::lint_env(source);
+            diags.extend(found);
+            sources.push(source);
+        }
+    }
+    match out.format {
+        Format::Json => Output::json(&json!({
+            "version": 1,
+            "diagnostics": diags.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+            "targets": plans.iter().map(|t| t.to_json(false)).collect::<Vec<_>>(),
+        })),
+        Format::Text => out.diagnostics(&diags, &sources),
+    }
+    Ok(exit_for(&diags))
+}
+
+fn resolve_cmd(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Result<u8, Error> {
+    let out = Output::new(cli);
+    let r = load_descriptor(cli)?;
+    let mut targets: Vec<&TargetPlan> = r.plan.targets.iter().collect();
+    if let Some(name) = only {
+        targets.retain(|t| t.name == name);
+        if targets.is_empty() && !r.plan.targets.is_empty() {
+            let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
+            let hint = did_you_mean(name, &names).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
+            return Err(Error::Usage(format!("no target `{name}` in {}{hint}; targets: {}", r.source.name, names.join(", "))));
+        }
+    }
+    match out.format {
+        Format::Json => Output::json(&json!({
+            "version": 1,
+            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+            "targets": targets.iter().map(|t| t.to_json(show_secrets)).collect::<Vec<_>>(),
+        })),
+        Format::Text => {
+            let mut stdout = std::io::stdout().lock();
+            for t in &targets {
+                let _ = write!(stdout, "{}", render_target(t, show_secrets));
+            }
+            drop(stdout);
+            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+        }
+    }
+    Ok(exit_for(&r.diagnostics))
+}
+
+fn render_target(t: &TargetPlan, show_secrets: bool) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let transport = t.transport.map_or("undecided", |x| x.as_str());
+    let _ = writeln!(s, "{} → {transport}", t.name);
+    let mut facts = vec![format!("kind {}", t.kind.map_or("?", |k| k.as_str()))];
+    if let Some(p) = t.platform {
+        facts.push(format!("platform {p}"));
+    }
+    facts.push(format!("database {}", t.database.as_deref().unwrap_or("?")));
+    facts.push(t.access.to_string());
+    let _ = writeln!(s, "  {}", facts.join(" · "));
+    for (rule, reason) in t.rules.iter().zip(&t.reasons) {
+        let _ = writeln!(s, "  [{rule}] {reason}");
+    }
+    for var in &t.env {
+        let value = var.display(show_secrets).unwrap_or_else(|| "<unresolved>".to_owned());
+        let _ = writeln!(s, "  {}={value}", var.name);
+    }
+    s.push('\n');
+    s
+}
+
+fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
+    let Some(id) = id else {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "rules:");
+        for rule in crate::rule::RULES {
+            let _ = writeln!(out, "  {:<26}{}", rule.id(), rule.summary());
+        }
+        let _ = writeln!(out, "\ndiagnostic codes:");
+        for code in crate::code::Code::ALL {
+            let _ = writeln!(out, "  {:<26}{:<8} {}", code.name(), code.default_severity(), code.summary());
+        }
+        return Ok(0);
+    };
+    let Some(text) = crate::explain(id) else {
+        let ids = crate::explain_ids();
+        let hint = did_you_mean(id, &ids).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
+        )));
+    };
+    if cli.format == Format::Json {
+        Output::json(&json!({"version": 1, "id": id, "text": text}));
+    } else {
+        print!("{text}");
+    }
+    Ok(0)
+}

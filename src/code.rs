@@ -1,0 +1,249 @@
+//! The one list of diagnostic codes. `explain`, the docs, JSON output and the tests all read
+//! names, severities and texts from here, so a code is added in exactly one place.
+
+use std::fmt;
+
+use crate::diagnostic::Severity;
+
+macro_rules! codes {
+    ($( $variant:ident = $name:literal, $severity:ident, $summary:literal, $explain:literal; )*) => {
+        /// A stable, kebab-case diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( #[doc = $summary] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in the order of the contract table.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The kebab-case name users see and scripts parse.
+            #[must_use]
+            pub fn name(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            /// The severity a finding of this code has unless a rule says otherwise.
+            #[must_use]
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// One line: what the code means.
+            #[must_use]
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => $summary, )* }
+            }
+
+            /// The long explanation printed by `upwire explain`.
+            #[must_use]
+            pub fn explanation(self) -> &'static str {
+                match self { $( Code::$variant => $explain, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    TomlSyntax = "toml-syntax", Error,
+        "the descriptor is not valid TOML",
+        "The descriptor could not be parsed as TOML. The caret points at the first character the \
+parser could not accept. Common causes: a string value without quotes (`kind = server` instead \
+of `kind = \"server\"`), a table header repeated twice, or a key given twice in one table.";
+    UnknownField = "unknown-field", Error,
+        "a field that upwire.toml does not define",
+        "upwire.toml accepts a fixed set of fields (see `upwire init` for a commented example). An \
+unknown field is an error rather than being ignored, because a misspelt field such as `trasport` \
+would otherwise silently leave the default in place. The help line suggests the closest known \
+field.";
+    UnknownValue = "unknown-value", Error,
+        "a value outside the allowed set, e.g. `kind = \"lamda\"`",
+        "Fields such as `kind`, `platform`, `needs`, `transport` and `access` take one of a fixed \
+set of values. The help line lists them and suggests the closest one.\n\n  kind       server | container | lambda | edge | mobile\n  platform   generic | docker | kubernetes | fly | aws-lambda | vercel | netlify | cloudflare | expo\n  needs      blocking | watch | pubsub\n  transport  tcp | rest\n  access     read-write | read-only";
+    UnknownDatabase = "unknown-database", Error,
+        "a target names a database that does not exist",
+        "`database = \"NAME\"` in a target must name a `[database.NAME]` table of the same \
+descriptor. When the descriptor has exactly one database the field may be left out.";
+    UnresolvedVariable = "unresolved-variable", Error,
+        "`${NAME}` is not set in the environment or in any env file",
+        "Values may refer to variables as `${NAME}`. upwire looks them up in the process \
+environment first, then in each `--env-file` in the order given. Set the variable, pass the \
+file that defines it with `--env-file`, or fix the spelling. `${` without a closing `}` is \
+reported here too.";
+    SecretInDescriptor = "secret-in-descriptor", Warning,
+        "a literal password or token in the descriptor",
+        "upwire.toml is meant to be committed. A password inside `redis_url`, or a literal \
+`rest_token` / `rest_readonly_token`, puts a credential into version control. Move the value \
+into an env file that git ignores and refer to it as `${NAME}`.";
+    InvalidUrl = "invalid-url", Error,
+        "the URL cannot be parsed",
+        "The value is not a URL a Redis client can use. The message names the reason. A frequent \
+one is a password that contains `@`, `#`, `/` or `?` without percent-encoding: `#` starts a \
+URL fragment and `@` ends the user information early, so clients connect to the wrong host or \
+drop the rest of the password. Encode them as `%40` (@), `%23` (#), `%2F` (/), `%3F` (?).";
+    RestUrlInRedisUrl = "rest-url-in-redis-url", Error,
+        "an http(s):// URL where a TCP URL belongs",
+        "`REDIS_URL` and `redis_url` take the TCP endpoint, \
+`rediss://default:<password>@<host>:<port>`. An `https://` value is the REST endpoint: Redis \
+clients cannot use it (ioredis, for one, treats `https://host` as a unix socket path named \
+`//host`). Either use the TCP URL from the console, or switch the code to the REST API with \
+`UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`.";
+    RedisUrlInRestUrl = "redis-url-in-rest-url", Error,
+        "a redis(s):// URL where the REST URL belongs",
+        "`UPSTASH_REDIS_REST_URL` and `rest_url` take the REST endpoint, `https://<host>`, with no \
+port, user or password: the token goes into `UPSTASH_REDIS_REST_TOKEN`. HTTP clients reject a \
+`rediss://` URL (\"Only HTTP(S) protocols are supported\").";
+    PlaceholderValue = "placeholder-value", Error,
+        "a placeholder such as `<PASSWORD>` left in a value",
+        "The value still contains a placeholder copied from documentation or a masked console \
+view: `<PASSWORD>`, `<ENDPOINT>`, `<PORT>`, `<TOKEN>`, `YOUR_PASSWORD`, `********`, \
+`[SENSITIVE]`, `xxxxxxxx` and the like. Copy the real value from the Upstash console (the eye \
+icon reveals it) into an env file that git ignores.";
+    WhitespaceInValue = "whitespace-in-value", Error,
+        "leading or trailing whitespace, a newline, or wrapping quotes inside a value",
+        "Whitespace, a newline or a pair of quotes inside the value become part of the password, \
+host or token, and the login then fails with a confusing error. This happens when a value is \
+pasted with its quotes into a dashboard, or when a shell heredoc keeps the newline. Remove them.";
+    TlsRequired = "tls-required", Error,
+        "`redis://` to an Upstash host; Upstash requires TLS (`rediss://`)",
+        "Upstash databases accept only TLS connections, and TLS cannot be switched off. A \
+`redis://` URL makes the client speak plain text to a TLS port: the server closes the \
+connection and clients report `ECONNRESET` or `Connection reset by peer`. Use `rediss://`. The \
+one exception are Fly.io private databases (`fly-*.upstash.io`), which are plain `redis://` \
+inside Fly's private network.";
+    MissingPassword = "missing-password", Error,
+        "a TCP URL to an Upstash host without a password",
+        "Upstash TCP endpoints always require a password: \
+`rediss://default:<password>@<host>:<port>`. Without it the first command fails with `NOAUTH`. \
+The password is the database password from the console (the same value as the REST token of \
+the `default` user).";
+    EmptyUsername = "empty-username", Warning,
+        "`redis://:pw@host`: write the user name `default`",
+        "An empty user name with a password makes clients send the old one-argument `AUTH \
+<password>`. It works for the default user, but breaks as soon as ACL users are involved and \
+confuses readers. Write `default` (read-write) or `default_ro` (read-only) explicitly.";
+    NonzeroDatabase = "nonzero-database", Error,
+        "a database index other than 0 on an Upstash host",
+        "Upstash databases have exactly one logical database, index 0. A path such as `/1` makes \
+clients send `SELECT 1`, which fails. Remove the path or use `/0`; create another Upstash \
+database to separate data.";
+    InvalidPort = "invalid-port", Error,
+        "port missing after `:`, not a number, or out of range",
+        "The port after the host must be a number from 1 to 65535. Upstash TCP endpoints use \
+6379. Remove the `:` when you mean the default port.";
+    RestUrlInsecure = "rest-url-insecure", Error,
+        "`http://` REST URL to a host that is not loopback",
+        "The REST token travels in the `Authorization` header of every request. Over `http://` \
+anyone on the path can read it. Use `https://`. Plain `http://` is accepted for loopback \
+addresses only (127.0.0.1, ::1, localhost), e.g. a local `upwire serve`.";
+    RestUrlHasPath = "rest-url-has-path", Warning,
+        "path, query or credentials in the REST URL",
+        "The REST URL is the bare origin, `https://<host>`: clients append the command path \
+(`/set/key/value`, `/pipeline`) themselves. A path, a query string (such as `?_token=`) or \
+credentials in the URL produce wrong request paths or leak the token into logs.";
+    TokenMissing = "token-missing", Error,
+        "the REST transport is chosen and there is no token",
+        "Every REST request needs a token in `Authorization: Bearer <token>`. Set `rest_token` \
+in the database (or `rest_readonly_token` for read-only and mobile targets). The tokens are in \
+the Upstash console under REST API.";
+    TokenHasBearerPrefix = "token-has-bearer-prefix", Error,
+        "the token value starts with `Bearer `",
+        "Clients add the `Bearer ` prefix themselves. A token value that already has it is sent \
+as `Authorization: Bearer Bearer <token>` and rejected with HTTP 401. Keep only the token.";
+    HostMismatch = "host-mismatch", Warning,
+        "the REST and TCP URLs of a database point at different hosts",
+        "An Upstash database serves TCP and REST on the same host name. Different hosts usually \
+mean that the URL of one database was combined with the token of another; the login then fails \
+on one of the two transports.";
+    SecretPublicPrefix = "secret-public-prefix", Error,
+        "a full token, password or TCP URL under a public prefix",
+        "Variables named `NEXT_PUBLIC_*`, `VITE_*`, `EXPO_PUBLIC_*`, `PUBLIC_*`, `REACT_APP_*`, \
+`NUXT_PUBLIC_*` or `GATSBY_*` are compiled into the client bundle, where anyone can read them. \
+Only the read-only REST token may ship there. Serve full access from a backend instead, or use \
+`access = \"read-only\"` with the read-only token.";
+    MobileFullAccess = "mobile-full-access", Warning,
+        "a mobile target with `access = \"read-write\"`",
+        "Whatever ships in an app bundle can be extracted. With `access = \"read-write\"` the full \
+token goes into the app and anyone can write to or flush the database. Prefer the read-only \
+token and route writes through a backend.";
+    NeedsUnsupported = "needs-unsupported", Error,
+        "a need the target's kind cannot meet over any transport",
+        "Blocking commands (BLPOP, BRPOP, BLMOVE, BZPOPMIN, ... and blocking XREAD) and \
+WATCH-based transactions need a long-lived TCP connection. The REST API does not offer them, \
+and edge runtimes and mobile apps cannot hold a TCP connection to Redis. Move that work to a \
+server, container or lambda target.";
+    TransportUnavailable = "transport-unavailable", Error,
+        "a transport override the target's kind or platform cannot use",
+        "`transport = \"tcp\"` cannot work on mobile apps and on edge runtimes that have no raw \
+TCP sockets (Cloudflare Workers do have them: there it is a warning). `transport = \"rest\"` \
+cannot serve `needs = [\"blocking\"]` or `[\"watch\"]`. Remove the override or change the target.";
+    DatabaseLacksTransport = "database-lacks-transport", Error,
+        "the chosen transport has no URL in the database",
+        "The transport chosen for the target needs a field the database does not set: \
+`redis_url` for TCP, `rest_url` for REST. Add it, taking the value from the Upstash console.";
+    MissingField = "missing-field", Error,
+        "a required field is not set",
+        "Every target needs `kind`. A target must also name its `database` when the descriptor \
+defines more than one, and the descriptor must define at least one `[database.NAME]`.";
+    InvalidType = "invalid-type", Error,
+        "a field has the wrong TOML type",
+        "Each field has one TOML type: strings for URLs, tokens, names and enums, an array of \
+strings for `needs`, tables for `[project]`, `[database.NAME]` and `[target.NAME]`.";
+    InvalidName = "invalid-name", Error,
+        "a target or database name, or an env_prefix, with characters that are not allowed",
+        "Target and database names match `[a-z0-9][a-z0-9-]*`, because they become file and \
+variable names. `env_prefix` may use `A-Z`, `0-9` and `_` only.";
+    TokenIsUrl = "token-is-url", Error,
+        "a URL where a token belongs",
+        "The REST token is an opaque string, not a URL. The URL goes into \
+`UPSTASH_REDIS_REST_URL` / `rest_url`, the token into `UPSTASH_REDIS_REST_TOKEN` / `rest_token`.";
+    ReadonlyTcp = "readonly-tcp", Warning,
+        "read-only access over TCP with a user other than `default_ro`",
+        "On Upstash the read-only TCP user is `default_ro`. A target with `access = \"read-only\"` \
+that connects as `default` gets full access. Use the `default_ro` user and its password, or the \
+REST transport with the read-only token.";
+    PublicToken = "public-token", Note,
+        "a REST token under a public prefix: it must be the read-only token",
+        "A REST token under a public prefix (`NEXT_PUBLIC_`, `EXPO_PUBLIC_`, ...) ships in the \
+client bundle. That is acceptable only for the read-only token. upwire cannot tell the two \
+tokens apart from the value alone, so it asks you to make sure.";
+    InvalidEnvLine = "invalid-env-line", Warning,
+        "a line in an env file that is not KEY=VALUE",
+        "Env files hold one `KEY=VALUE` per line, optionally prefixed by `export `, with `#` \
+comments. Tools differ in how they read anything else, so the line may be ignored or misread.";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Code {
+    /// Looks a code up by its kebab-case name.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.name()), "duplicate {code}");
+            assert!(
+                code.name()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code} is not kebab-case"
+            );
+            assert_eq!(Code::from_name(code.name()), Some(*code));
+            assert!(code.explanation().len() > code.summary().len());
+        }
+    }
+}

@@ -1,0 +1,657 @@
+//! `upwire.toml` → [`Descriptor`], keeping the span of every key and value.
+//!
+//! The TOML is walked by hand (over `toml::de::DeTable`) rather than deserialised with serde,
+//! so that every unknown field, unknown value and unresolved variable is reported in one run,
+//! each with its own position and a did-you-mean.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::interpolate::{Env, Reference, interpolate};
+use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_valid_name};
+use crate::secret::{find_placeholder, url_password_range};
+
+/// A string value from the descriptor, before and after `${NAME}` resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// As written, with `${NAME}` references.
+    pub raw: String,
+    /// Resolved; `None` when a reference could not be resolved.
+    pub value: Option<String>,
+    /// The span of the whole literal, quotes included.
+    pub span: Range<usize>,
+    /// Where `raw` starts in the source, when the literal has no escapes.
+    verbatim: Option<usize>,
+}
+
+impl Text {
+    /// Whether the value came (partly) from a variable.
+    #[must_use]
+    pub fn is_interpolated(&self) -> bool {
+        self.raw.contains("${")
+    }
+
+    /// Maps a range of the resolved value to the source; the whole literal when the value
+    /// does not appear verbatim in the source.
+    #[must_use]
+    pub fn value_span(&self, range: Option<&Range<usize>>) -> Range<usize> {
+        match (range, self.verbatim, self.is_interpolated()) {
+            (Some(r), Some(start), false) => start + r.start..start + r.end,
+            _ => self.span.clone(),
+        }
+    }
+
+    /// Maps a range of the raw text to the source.
+    #[must_use]
+    pub fn raw_span(&self, range: &Range<usize>) -> Range<usize> {
+        match self.verbatim {
+            Some(start) => start + range.start..start + range.end,
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// A typed value with the span of its literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field<T> {
+    /// The value.
+    pub value: T,
+    /// Span of the literal.
+    pub span: Range<usize>,
+}
+
+/// `[database.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Database {
+    /// The name.
+    pub name: String,
+    /// Span of the name in the table header.
+    pub span: Range<usize>,
+    /// TCP endpoint.
+    pub redis_url: Option<Text>,
+    /// REST endpoint.
+    pub rest_url: Option<Text>,
+    /// Full-access REST token.
+    pub rest_token: Option<Text>,
+    /// Read-only REST token.
+    pub rest_readonly_token: Option<Text>,
+}
+
+/// `[target.NAME]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The name.
+    pub name: String,
+    /// Span of the name in the table header.
+    pub span: Range<usize>,
+    /// Required runtime kind.
+    pub kind: Option<Field<Kind>>,
+    /// Deployment platform.
+    pub platform: Option<Field<Platform>>,
+    /// Named database.
+    pub database: Option<Field<String>>,
+    /// Capabilities the code relies on.
+    pub needs: Vec<Field<Need>>,
+    /// Transport override.
+    pub transport: Option<Field<Transport>>,
+    /// Access override.
+    pub access: Option<Field<Access>>,
+    /// Prefix for emitted variable names.
+    pub env_prefix: Option<Field<String>>,
+    /// Output directory for `generate`.
+    pub dir: Option<Field<String>>,
+}
+
+/// A parsed descriptor with its source (secrets registered for masking).
+#[derive(Debug, Clone)]
+pub struct Descriptor {
+    /// The file, with the ranges of literal secrets recorded.
+    pub source: SourceFile,
+    /// `[project] name`.
+    pub project_name: Option<Field<String>>,
+    /// Databases in file order.
+    pub databases: Vec<Database>,
+    /// Targets in file order.
+    pub targets: Vec<Target>,
+}
+
+const ROOT_FIELDS: &[&str] = &["project", "database", "target"];
+const PROJECT_FIELDS: &[&str] = &["name"];
+const DATABASE_FIELDS: &[&str] = &["redis_url", "rest_url", "rest_token", "rest_readonly_token"];
+const TARGET_FIELDS: &[&str] = &[
+    "kind",
+    "platform",
+    "database",
+    "needs",
+    "transport",
+    "access",
+    "env_prefix",
+    "dir",
+];
+
+impl Descriptor {
+    /// Parses `source`, resolving `${NAME}` from `env`. Returns `None` only for TOML syntax
+    /// errors; every other problem is a diagnostic beside a best-effort descriptor.
+    #[must_use]
+    pub fn parse(source: SourceFile, env: &Env) -> (Option<Descriptor>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let text = source.text.clone();
+        let (root, errors) = DeTable::parse_recoverable(&text);
+        if !errors.is_empty() {
+            for e in errors {
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().lines().next().unwrap_or("invalid TOML").trim();
+                diags.push(
+                    Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
+                        .at(&source, span)
+                        .help("fix the syntax here; `upwire init` writes a commented example"),
+                );
+            }
+            return (None, diags);
+        }
+        let mut walker = Walker {
+            source,
+            env,
+            diags: &mut diags,
+        };
+        let mut project_name = None;
+        let mut databases = Vec::new();
+        let mut targets = Vec::new();
+        for (key, value) in root.get_ref() {
+            match key.get_ref().as_ref() {
+                "project" => {
+                    if let Some(table) = walker.table(key, value) {
+                        for (k, v) in table {
+                            match k.get_ref().as_ref() {
+                                "name" => project_name = walker.plain_string(k, v),
+                                _ => walker.unknown_field(k, PROJECT_FIELDS, "[project]"),
+                            }
+                        }
+                    }
+                }
+                "database" => {
+                    if let Some(table) = walker.table(key, value) {
+                        for (name, body) in table {
+                            if let Some(db) = walker.database(name, body) {
+                                databases.push(db);
+                            }
+                        }
+                    }
+                }
+                "target" => {
+                    if let Some(table) = walker.table(key, value) {
+                        for (name, body) in table {
+                            if let Some(t) = walker.target(name, body) {
+                                targets.push(t);
+                            }
+                        }
+                    }
+                }
+                _ => walker.unknown_field(key, ROOT_FIELDS, "the descriptor"),
+            }
+        }
+        if databases.is_empty() && !targets.is_empty() {
+            walker.diags.push(
+                Diagnostic::new(Code::MissingField, "the descriptor defines no database")
+                    .at(&walker.source, 0..0)
+                    .help("add a `[database.main]` table with `redis_url` and/or `rest_url`"),
+            );
+        }
+        let source = walker.source;
+        (
+            Some(Descriptor {
+                source,
+                project_name,
+                databases,
+                targets,
+            }),
+            diags,
+        )
+    }
+
+    /// The database a target uses: the named one, or the only one.
+    #[must_use]
+    pub fn database_of(&self, target: &Target) -> Option<&Database> {
+        match &target.database {
+            Some(name) => self.databases.iter().find(|d| d.name == name.value),
+            None if self.databases.len() == 1 => self.databases.first(),
+            None => None,
+        }
+    }
+}
+
+struct Walker<'e, 'd> {
+    source: SourceFile,
+    env: &'e Env,
+    diags: &'d mut Vec<Diagnostic>,
+}
+
+impl Walker<'_, '_> {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn type_error(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>, want: &str) {
+        let d = Diagnostic::new(
+            Code::InvalidType,
+            format!(
+                "`{}` must be {want}, found {}",
+                key.get_ref(),
+                type_name(value.get_ref())
+            ),
+        )
+        .at(&self.source, value.span());
+        self.push(d);
+    }
+
+    fn table<'a, 'i>(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'i, str>>,
+        value: &'a Spanned<DeValue<'i>>,
+    ) -> Option<&'a DeTable<'i>> {
+        if let DeValue::Table(t) = value.get_ref() {
+            Some(t)
+        } else {
+            self.type_error(key, value, "a table");
+            None
+        }
+    }
+
+    fn unknown_field(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        known: &[&str],
+        place: &str,
+    ) {
+        let name = key.get_ref();
+        let help = match did_you_mean(name, known) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("the fields of {place} are: {}", known.join(", ")),
+        };
+        let d = Diagnostic::new(
+            Code::UnknownField,
+            format!("unknown field `{name}` in {place}"),
+        )
+        .at(&self.source, key.span())
+        .help(help);
+        self.push(d);
+    }
+
+    fn name(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, what: &str) {
+        if !is_valid_name(key.get_ref()) {
+            let d = Diagnostic::new(
+                Code::InvalidName,
+                format!("{what} name `{}` is not allowed", key.get_ref()),
+            )
+            .at(&self.source, key.span())
+            .help(format!(
+                "{what} names match [a-z0-9][a-z0-9-]*, e.g. `{}`",
+                suggest_name(key.get_ref())
+            ));
+            self.push(d);
+        }
+    }
+
+    /// A string field, with `${NAME}` resolved and unresolved names reported.
+    fn text(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Option<Text> {
+        let DeValue::String(s) = value.get_ref() else {
+            self.type_error(key, value, "a string");
+            return None;
+        };
+        let span = value.span();
+        let literal = &self.source.text[span.clone()];
+        let verbatim = ["\"\"\"", "'''", "\"", "'"].iter().find_map(|q| {
+            (literal.len() >= 2 * q.len()
+                && literal.starts_with(q)
+                && &literal[q.len()..literal.len() - q.len()] == s.as_ref())
+            .then_some(span.start + q.len())
+        });
+        let mut text = Text {
+            raw: s.to_string(),
+            value: None,
+            span,
+            verbatim,
+        };
+        match interpolate(&text.raw, self.env) {
+            Ok(v) => text.value = Some(v),
+            Err(missing) => {
+                for r in missing {
+                    let d = match r {
+                        Reference::Var { name, range } => {
+                            let suggestion =
+                                did_you_mean(&name, &self.env.names().collect::<Vec<_>>())
+                                    .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
+                                    .unwrap_or_default();
+                            Diagnostic::new(
+                                Code::UnresolvedVariable,
+                                format!("`${{{name}}}` is not set in the environment or in any env file"),
+                            )
+                            .at(&self.source, text.raw_span(&range))
+                            .help(format!(
+                                "{suggestion}export {name}=..., or pass the env file that defines it with --env-file"
+                            ))
+                        }
+                        Reference::Malformed { range } => Diagnostic::new(
+                            Code::UnresolvedVariable,
+                            "malformed variable reference",
+                        )
+                        .at(&self.source, text.raw_span(&range))
+                        .help("write references as `${NAME}` with NAME made of A-Z, 0-9 and _"),
+                    };
+                    self.push(d);
+                }
+            }
+        }
+        Some(text)
+    }
+
+    /// A string field used as a name or path: resolved and required to resolve.
+    fn plain_string(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Option<Field<String>> {
+        let text = self.text(key, value)?;
+        Some(Field {
+            value: text.value?,
+            span: text.span,
+        })
+    }
+
+    fn enum_value<T: Copy>(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+        parse: fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Option<Field<T>> {
+        let field = self.plain_string(key, value)?;
+        if let Some(v) = parse(&field.value) {
+            return Some(Field {
+                value: v,
+                span: field.span,
+            });
+        }
+        let help = match did_you_mean(&field.value, names) {
+            Some(s) => format!("did you mean `{s}`? (one of: {})", names.join(", ")),
+            None => format!("use one of: {}", names.join(", ")),
+        };
+        let d = Diagnostic::new(
+            Code::UnknownValue,
+            format!("unknown {} `{}`", key.get_ref(), field.value),
+        )
+        .at(&self.source, field.span)
+        .help(help);
+        self.push(d);
+        None
+    }
+
+    fn database(
+        &mut self,
+        name: &Spanned<std::borrow::Cow<'_, str>>,
+        body: &Spanned<DeValue<'_>>,
+    ) -> Option<Database> {
+        self.name(name, "database");
+        let table = self.table(name, body)?;
+        let mut db = Database {
+            name: name.get_ref().to_string(),
+            span: name.span(),
+            redis_url: None,
+            rest_url: None,
+            rest_token: None,
+            rest_readonly_token: None,
+        };
+        for (k, v) in table {
+            let slot = match k.get_ref().as_ref() {
+                "redis_url" => &mut db.redis_url,
+                "rest_url" => &mut db.rest_url,
+                "rest_token" => &mut db.rest_token,
+                "rest_readonly_token" => &mut db.rest_readonly_token,
+                _ => {
+                    self.unknown_field(k, DATABASE_FIELDS, &format!("[database.{}]", db.name));
+                    continue;
+                }
+            };
+            *slot = self.text(k, v);
+        }
+        self.literal_secrets(&db);
+        Some(db)
+    }
+
+    /// Registers literal secrets for masking and warns about them.
+    fn literal_secrets(&mut self, db: &Database) {
+        for (field, text, whole) in [
+            ("redis_url", &db.redis_url, false),
+            ("rest_url", &db.rest_url, false),
+            ("rest_token", &db.rest_token, true),
+            ("rest_readonly_token", &db.rest_readonly_token, true),
+        ] {
+            let Some(text) = text else { continue };
+            if text.is_interpolated() {
+                continue;
+            }
+            let secret = if whole {
+                let t = text.raw.trim();
+                (!t.is_empty()).then(|| 0..text.raw.len())
+            } else {
+                url_password_range(&text.raw)
+            };
+            let Some(range) = secret else { continue };
+            let span = text.value_span(Some(&range));
+            self.source.add_secret(span.clone());
+            if find_placeholder(&text.raw[range.clone()]).is_some() {
+                continue;
+            }
+            let what = if whole { "token" } else { "password" };
+            let var = format!(
+                "{}_{}",
+                db.name.to_ascii_uppercase().replace('-', "_"),
+                field.to_ascii_uppercase()
+            );
+            let d = Diagnostic::new(
+                Code::SecretInDescriptor,
+                format!("a literal {what} in `{field}` of database `{}`", db.name),
+            )
+            .at(&self.source, span)
+            .help(format!(
+                "move the {what} into a git-ignored env file and write `${{{var}}}` here{}",
+                if whole { "" } else { " (or the whole URL)" }
+            ));
+            self.push(d);
+        }
+    }
+
+    fn target(
+        &mut self,
+        name: &Spanned<std::borrow::Cow<'_, str>>,
+        body: &Spanned<DeValue<'_>>,
+    ) -> Option<Target> {
+        self.name(name, "target");
+        let table = self.table(name, body)?;
+        let mut t = Target {
+            name: name.get_ref().to_string(),
+            span: name.span(),
+            kind: None,
+            platform: None,
+            database: None,
+            needs: Vec::new(),
+            transport: None,
+            access: None,
+            env_prefix: None,
+            dir: None,
+        };
+        let mut saw_kind = false;
+        for (k, v) in table {
+            match k.get_ref().as_ref() {
+                "kind" => {
+                    saw_kind = true;
+                    t.kind = self.enum_value(k, v, Kind::parse, Kind::NAMES);
+                }
+                "platform" => t.platform = self.enum_value(k, v, Platform::parse, Platform::NAMES),
+                "database" => t.database = self.plain_string(k, v),
+                "needs" => t.needs = self.needs(k, v),
+                "transport" => {
+                    t.transport = self.enum_value(k, v, Transport::parse, Transport::NAMES);
+                }
+                "access" => t.access = self.enum_value(k, v, Access::parse, Access::NAMES),
+                "env_prefix" => t.env_prefix = self.env_prefix(k, v),
+                "dir" => t.dir = self.plain_string(k, v),
+                _ => self.unknown_field(k, TARGET_FIELDS, &format!("[target.{}]", t.name)),
+            }
+        }
+        if !saw_kind {
+            let d = Diagnostic::new(
+                Code::MissingField,
+                format!("target `{}` has no `kind`", t.name),
+            )
+            .at(&self.source, t.span.clone())
+            .help(format!("add `kind = \"...\"`, one of: {}", Kind::NAMES.join(", ")));
+            self.push(d);
+        }
+        Some(t)
+    }
+
+    fn needs(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> Vec<Field<Need>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.type_error(key, value, "an array of strings");
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| self.enum_value(key, item, Need::parse, Need::NAMES))
+            .collect()
+    }
+
+    fn env_prefix(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> Option<Field<String>> {
+        let field = self.plain_string(key, value)?;
+        if field
+            .value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Some(field);
+        }
+        let fixed: String = field
+            .value
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .collect();
+        let d = Diagnostic::new(
+            Code::InvalidName,
+            format!("env_prefix `{}` is not a valid variable prefix", field.value),
+        )
+        .at(&self.source, field.span)
+        .help(format!("use A-Z, 0-9 and _ only, e.g. `{fixed}`"));
+        self.push(d);
+        None
+    }
+}
+
+fn suggest_name(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    let s = s.trim_start_matches('-').to_owned();
+    if s.is_empty() { "main".to_owned() } else { s }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> (Option<Descriptor>, Vec<Diagnostic>) {
+        Descriptor::parse(
+            SourceFile::new("upwire.toml", text),
+            &Env::from_pairs([("TOKEN", "AXtok"), ("URL", "rediss://default:pw@h:6379")]),
+        )
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<&'static str> {
+        d.iter().map(|d| d.code.name()).collect()
+    }
+
+    #[test]
+    fn a_full_descriptor_parses_with_positions() {
+        let (d, diags) = parse(
+            "[project]\nname = \"shop\"\n\n[database.main]\nredis_url = \"${URL}\"\nrest_token = \"${TOKEN}\"\n\n[target.api]\nkind = \"server\"\nneeds = [\"blocking\"]\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let d = d.unwrap();
+        assert_eq!(d.project_name.unwrap().value, "shop");
+        assert_eq!(d.databases[0].redis_url.as_ref().unwrap().value.as_deref(), Some("rediss://default:pw@h:6379"));
+        let t = &d.targets[0];
+        assert_eq!(t.kind.as_ref().unwrap().value, Kind::Server);
+        assert_eq!(t.needs[0].value, Need::Blocking);
+        assert_eq!(&d.source.text[t.kind.as_ref().unwrap().span.clone()], "\"server\"");
+    }
+
+    #[test]
+    fn every_unknown_field_and_value_is_reported_in_one_run() {
+        let (_, diags) = parse(
+            "[database.main]\nredis_ur = \"x\"\n[target.api]\nkind = \"lamda\"\ntrasport = \"tcp\"\nplatform = \"vercell\"\n[targets.x]\n",
+        );
+        assert_eq!(
+            codes(&diags),
+            ["unknown-field", "unknown-value", "unknown-field", "unknown-value", "unknown-field"]
+        );
+        assert!(diags[1].help.as_deref().unwrap().contains("`lambda`"));
+        assert!(diags[2].help.as_deref().unwrap().contains("`transport`"));
+        let loc = diags[1].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (4, 8));
+    }
+
+    #[test]
+    fn unresolved_variables_point_at_the_reference() {
+        let (_, diags) = parse("[database.main]\nrest_token = \"${TOKN}\"\n");
+        assert_eq!(codes(&diags), ["unresolved-variable"]);
+        let loc = diags[0].location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 15));
+        assert!(diags[0].help.as_deref().unwrap().contains("did you mean `${TOKEN}`"));
+    }
+
+    #[test]
+    fn literal_secrets_are_warned_and_registered_for_masking() {
+        let (d, diags) = parse(
+            "[database.main]\nredis_url = \"rediss://default:hunter2@h:6379\"\nrest_token = \"AXhunter3\"\n",
+        );
+        assert_eq!(codes(&diags), ["secret-in-descriptor", "secret-in-descriptor"]);
+        let d = d.unwrap();
+        let out = crate::diagnostic::TextRenderer::new(false).render(&diags[0], std::slice::from_ref(&d.source));
+        assert!(!out.contains("hunter2"), "{out}");
+    }
+
+    #[test]
+    fn syntax_errors_stop_with_a_position() {
+        let (d, diags) = parse("[target.api]\nkind = server\n");
+        assert!(d.is_none());
+        assert_eq!(codes(&diags), ["toml-syntax"]);
+        assert_eq!(diags[0].location.as_ref().unwrap().line, 2);
+    }
+
+    #[test]
+    fn types_and_names_are_checked() {
+        let (_, diags) = parse("[database.Main]\nredis_url = 5\n[target.api]\nkind = \"server\"\nneeds = \"blocking\"\nenv_prefix = \"next-public\"\n");
+        assert_eq!(codes(&diags), ["invalid-name", "invalid-type", "invalid-type", "invalid-name"]);
+    }
+}

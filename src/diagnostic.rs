@@ -1,0 +1,378 @@
+//! Findings as data, and their rustc-style rendering.
+//!
+//! A [`Diagnostic`] points into a [`SourceFile`] by byte range; line and column are derived
+//! once, when the diagnostic is made. Rendering shows the offending source line with every
+//! known secret on it replaced by `****`, so a caret never needs a secret to point at.
+
+use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::code::Code;
+
+/// How bad a finding is. Only errors change the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Note,
+    /// Probably wrong; does not fail a run.
+    Warning,
+    /// Wrong; the run exits 1.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A file that diagnostics point into: its display name, its text, and the byte ranges of the
+/// secrets it contains (never shown).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as the user gave it; used in messages and JSON.
+    pub name: String,
+    /// The whole text.
+    pub text: String,
+    secrets: Vec<Range<usize>>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A file with no known secrets yet.
+    #[must_use]
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Self {
+            name: name.into(),
+            text,
+            secrets: Vec::new(),
+            line_starts,
+        }
+    }
+
+    /// Records that `range` holds a secret; rendering replaces it with `****`.
+    pub fn add_secret(&mut self, range: Range<usize>) {
+        if range.start < range.end && range.end <= self.text.len() {
+            self.secrets.push(range);
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let line = self.line_starts.partition_point(|&s| s <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        (line, column)
+    }
+
+    /// The byte range of the line containing `offset`, without its line terminator.
+    fn line_range(&self, offset: usize) -> Range<usize> {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = self.text[offset..]
+            .find('\n')
+            .map_or(self.text.len(), |i| offset + i);
+        let end = if end > start && self.text.as_bytes()[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        start..end
+    }
+
+    /// The line around `span`, secrets replaced by `****`, and `span` mapped into it.
+    fn redacted_line(&self, span: &Range<usize>) -> (String, usize, Range<usize>) {
+        let line = self.line_range(span.start);
+        let (line_no, _) = self.line_col(line.start);
+        let mut secrets: Vec<&Range<usize>> = self
+            .secrets
+            .iter()
+            .filter(|s| s.start < line.end && s.end > line.start)
+            .collect();
+        secrets.sort_by_key(|s| s.start);
+        let mut out = String::new();
+        let mut pos = line.start;
+        let mut map_start = None;
+        let mut map_end = None;
+        let span_end = span.end.clamp(span.start, line.end);
+        for secret in secrets {
+            let s = secret.start.max(pos);
+            let e = secret.end.min(line.end);
+            if s >= e {
+                continue;
+            }
+            if map_start.is_none() && span.start < e {
+                map_start = Some(out.len() + span.start.saturating_sub(pos).min(s - pos));
+            }
+            if map_end.is_none() && span_end <= e {
+                map_end = Some(if span_end <= s {
+                    out.len() + (span_end - pos)
+                } else {
+                    out.len() + (s - pos) + 4
+                });
+            }
+            out.push_str(&self.text[pos..s]);
+            out.push_str("****");
+            pos = e;
+        }
+        let map_start = map_start.unwrap_or(out.len() + span.start.saturating_sub(pos));
+        let map_end = map_end.unwrap_or(out.len() + span_end.saturating_sub(pos));
+        out.push_str(&self.text[pos..line.end]);
+        let start = floor_char_boundary(&out, map_start.min(out.len()));
+        let mut end = floor_char_boundary(&out, map_end.clamp(start, out.len()));
+        if end == start {
+            end = out[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8());
+        }
+        (out, line_no, start..end)
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Where a finding points: a file, a byte range in it, and the derived 1-based position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// Display name of the file.
+    pub file: String,
+    /// Byte range in the file's text.
+    pub span: Range<usize>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// Locates `span` in `source`.
+    #[must_use]
+    pub fn new(source: &SourceFile, span: Range<usize>) -> Self {
+        let (line, column) = source.line_col(span.start);
+        Self {
+            file: source.name.clone(),
+            span,
+            line,
+            column,
+        }
+    }
+}
+
+/// One finding. Findings are data: every stage returns them alongside its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code.
+    pub code: Code,
+    /// Error, warning or note.
+    pub severity: Severity,
+    /// What is wrong, with secrets masked.
+    pub message: String,
+    /// Where, when the finding comes from a file.
+    pub location: Option<Location>,
+    /// The concrete fix, with secrets masked.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `code` at its default severity.
+    #[must_use]
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// Points the finding at `span` of `source`.
+    #[must_use]
+    pub fn at(mut self, source: &SourceFile, span: Range<usize>) -> Self {
+        self.location = Some(Location::new(source, span));
+        self
+    }
+
+    /// Adds the concrete fix.
+    #[must_use]
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Overrides the default severity.
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// Whether this finding fails the run.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The JSON shape of a diagnostic (SPEC §5).
+#[derive(Debug, Serialize)]
+pub struct DiagnosticJson<'a> {
+    code: &'static str,
+    severity: Severity,
+    message: &'a str,
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    help: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticJson<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        Self {
+            code: d.code.name(),
+            severity: d.severity,
+            message: &d.message,
+            file: d.location.as_ref().map(|l| l.file.as_str()),
+            line: d.location.as_ref().map(|l| l.line),
+            column: d.location.as_ref().map(|l| l.column),
+            help: d.help.as_deref(),
+        }
+    }
+}
+
+/// Renders diagnostics the way rustc does: header, source line, caret, help.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextRenderer {
+    color: bool,
+}
+
+impl TextRenderer {
+    /// A renderer with or without ANSI colours.
+    #[must_use]
+    pub fn new(color: bool) -> Self {
+        Self { color }
+    }
+
+    /// Renders one diagnostic; `sources` are searched by file name for the source line.
+    #[must_use]
+    pub fn render(&self, diagnostic: &Diagnostic, sources: &[SourceFile]) -> String {
+        let level = match diagnostic.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
+        };
+        let source = diagnostic
+            .location
+            .as_ref()
+            .and_then(|l| sources.iter().find(|s| s.name == l.file).map(|s| (l, s)));
+        let title = level
+            .primary_title(diagnostic.message.as_str())
+            .id(diagnostic.code.name());
+        let redacted;
+        let mut group: Group<'_> = match source {
+            Some((location, file)) => {
+                redacted = file.redacted_line(&location.span);
+                let (line, line_no, span) = &redacted;
+                title.element(
+                    Snippet::source(line.as_str())
+                        .line_start(*line_no)
+                        .path(location.file.as_str())
+                        .annotation(AnnotationKind::Primary.span(span.clone())),
+                )
+            }
+            None => match &diagnostic.location {
+                Some(location) => title.element(annotate_snippets::Origin::path(format!(
+                    "{}:{}:{}",
+                    location.file, location.line, location.column
+                ))),
+                None => Group::with_title(title),
+            },
+        };
+        if let Some(help) = &diagnostic.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let renderer = if self.color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        let mut out = renderer.render(&[group]);
+        out.push('\n');
+        out
+    }
+}
+
+/// Counts errors and warnings for the closing line of a run.
+#[must_use]
+pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based_and_count_characters() {
+        let file = SourceFile::new("f", "a = 1\nbé = \"x\"\n");
+        assert_eq!(file.line_col(0), (1, 1));
+        assert_eq!(file.line_col(6), (2, 1));
+        let x = file.text.find("\"x").unwrap();
+        assert_eq!(file.line_col(x), (2, 6));
+    }
+
+    #[test]
+    fn rendering_masks_secrets_on_the_line_and_keeps_the_caret_on_target() {
+        let text = "REDIS_URL=https://default:s3cretpass@host:6379\n";
+        let mut file = SourceFile::new(".env", text);
+        let secret = text.find("s3cret").unwrap();
+        file.add_secret(secret..secret + "s3cretpass".len());
+        let span = text.find("https").unwrap()..text.find("https").unwrap() + 8;
+        let d = Diagnostic::new(Code::RestUrlInRedisUrl, "REST URL in REDIS_URL")
+            .at(&file, span)
+            .help("use rediss://default:****@host:6379");
+        let out = TextRenderer::new(false).render(&d, &[file]);
+        assert!(!out.contains("s3cret"), "{out}");
+        assert!(out.contains("error[rest-url-in-redis-url]"), "{out}");
+        assert!(out.contains("https://default:****@host:6379"), "{out}");
+        assert!(out.contains("^^^^^^^^"), "{out}");
+        assert!(out.contains(".env:1:11"), "{out}");
+    }
+
+    #[test]
+    fn a_caret_inside_a_secret_points_at_the_mask() {
+        let text = "tok = \"Bearer AXsecret\"\n";
+        let mut file = SourceFile::new("u.toml", text);
+        let s = text.find("Bearer").unwrap();
+        file.add_secret(s..s + "Bearer AXsecret".len());
+        let d = Diagnostic::new(Code::TokenHasBearerPrefix, "m").at(&file, s..s + 7);
+        let out = TextRenderer::new(false).render(&d, &[file]);
+        assert!(!out.contains("AXsecret"), "{out}");
+        assert!(out.contains("\"****\""), "{out}");
+    }
+}

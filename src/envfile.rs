@@ -1,0 +1,247 @@
+//! A position-keeping reader for `KEY=VALUE` files (`.env`, `.env.local`, `.dev.vars`).
+//!
+//! `--env-file` values are read with `dotenvy`; this scanner exists for what dotenvy does not
+//! give: the byte position of every key and value (for diagnostics) and the exact bytes of
+//! every line (so `generate` can replace managed keys and keep everything else).
+
+use std::ops::Range;
+
+/// One logical line of an env file. The ranges of all lines tile the text exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvLine {
+    /// What the line holds.
+    pub kind: LineKind,
+    /// Its bytes, line terminator included (a quoted value may span several lines).
+    pub range: Range<usize>,
+}
+
+/// What a line holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineKind {
+    /// Empty or whitespace only.
+    Blank,
+    /// A `#` comment.
+    Comment,
+    /// `KEY=VALUE`.
+    Entry(EnvEntry),
+    /// Anything else.
+    Invalid,
+}
+
+/// A `KEY=VALUE` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvEntry {
+    /// The key.
+    pub key: String,
+    /// Where the key is.
+    pub key_span: Range<usize>,
+    /// The value as a dotenv parser yields it: quotes removed, escapes applied.
+    pub value: String,
+    /// The raw value, quotes included.
+    pub value_span: Range<usize>,
+    /// Where `value` starts in the text when it appears there byte for byte.
+    pub verbatim: Option<usize>,
+    /// The quote character, if the value is quoted.
+    pub quote: Option<char>,
+}
+
+impl EnvEntry {
+    /// Maps a range of the value to the text; the raw value when not verbatim.
+    #[must_use]
+    pub fn value_range(&self, range: Option<&Range<usize>>) -> Range<usize> {
+        match (range, self.verbatim) {
+            (Some(r), Some(start)) => start + r.start..start + r.end,
+            _ => self.value_span.clone(),
+        }
+    }
+}
+
+/// Splits `text` into lines and parses each.
+#[must_use]
+pub fn scan(text: &str) -> Vec<EnvLine> {
+    let mut lines = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        let (kind, end) = scan_line(text, pos);
+        lines.push(EnvLine {
+            kind,
+            range: pos..end,
+        });
+        pos = end;
+    }
+    lines
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |i| from + i + 1)
+}
+
+fn content_end(text: &str, from: usize, end: usize) -> usize {
+    let s = &text[from..end];
+    from + s.trim_end_matches(['\n', '\r']).len()
+}
+
+fn scan_line(text: &str, start: usize) -> (LineKind, usize) {
+    let end = line_end(text, start);
+    let line = &text[start..content_end(text, start, end)];
+    let trimmed = line.trim_start();
+    if trimmed.is_empty() {
+        return (LineKind::Blank, end);
+    }
+    if trimmed.starts_with('#') {
+        return (LineKind::Comment, end);
+    }
+    let mut at = start + (line.len() - trimmed.len());
+    if let Some(rest) = trimmed.strip_prefix("export ") {
+        at += trimmed.len() - rest.len();
+        at += rest.len() - rest.trim_start().len();
+    }
+    let key_len = text[at..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .unwrap_or(text.len() - at);
+    let key_span = at..at + key_len;
+    if key_len == 0
+        || text[at..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        return (LineKind::Invalid, end);
+    }
+    let mut p = key_span.end;
+    p += text[p..].len() - text[p..].trim_start_matches([' ', '\t']).len();
+    if !text[p..].starts_with('=') {
+        return (LineKind::Invalid, end);
+    }
+    p += 1;
+    p += text[p..].len() - text[p..].trim_start_matches([' ', '\t']).len();
+    let key = text[key_span.clone()].to_owned();
+    match text[p..].chars().next() {
+        Some(q @ ('"' | '\'')) => quoted(text, key, key_span, p, q, end),
+        _ => {
+            let line_stop = content_end(text, p, end);
+            let raw = &text[p..line_stop];
+            let value_len = raw
+                .char_indices()
+                .find(|&(i, c)| c == '#' && i > 0 && raw[..i].ends_with([' ', '\t']))
+                .map_or(raw.len(), |(i, _)| i);
+            let value = raw[..value_len].trim_end();
+            (
+                LineKind::Entry(EnvEntry {
+                    key,
+                    key_span,
+                    value: value.to_owned(),
+                    value_span: p..p + value.len(),
+                    verbatim: Some(p),
+                    quote: None,
+                }),
+                end,
+            )
+        }
+    }
+}
+
+fn quoted(
+    text: &str,
+    key: String,
+    key_span: Range<usize>,
+    open: usize,
+    q: char,
+    first_end: usize,
+) -> (LineKind, usize) {
+    let body = open + 1;
+    let mut value = String::new();
+    let mut escaped_any = false;
+    let mut chars = text[body..].char_indices();
+    let mut close = None;
+    while let Some((i, c)) = chars.next() {
+        if c == q {
+            close = Some(body + i);
+            break;
+        }
+        if c == '\\' && q == '"' {
+            escaped_any = true;
+            match chars.next() {
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 'r')) => value.push('\r'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, other)) => value.push(other),
+                None => break,
+            }
+            continue;
+        }
+        value.push(c);
+    }
+    let Some(close) = close else {
+        return (LineKind::Invalid, first_end);
+    };
+    let end = line_end(text, close);
+    let after = text[close + 1..content_end(text, close + 1, end)].trim_start();
+    if !(after.is_empty() || after.starts_with('#')) {
+        return (LineKind::Invalid, end);
+    }
+    let multiline = text[body..close].contains('\n');
+    (
+        LineKind::Entry(EnvEntry {
+            key,
+            key_span,
+            value,
+            value_span: open..close + 1,
+            verbatim: (!escaped_any && !multiline).then_some(body),
+            quote: Some(q),
+        }),
+        end,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(text: &str) -> Vec<(String, String)> {
+        scan(text)
+            .into_iter()
+            .filter_map(|l| match l.kind {
+                LineKind::Entry(e) => Some((e.key, e.value)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn lines_tile_the_text_and_values_are_parsed_like_dotenv() {
+        let text = "# c\r\nexport A=1\nB = \"two # not comment\" # comment\nC='x\ny'\nD=plain # c\n\nbad line\nE=\"esc\\n\"";
+        let lines = scan(text);
+        let joined: String = lines.iter().map(|l| &text[l.range.clone()]).collect();
+        assert_eq!(joined, text);
+        assert_eq!(
+            entries(text),
+            [
+                ("A".into(), "1".into()),
+                ("B".into(), "two # not comment".into()),
+                ("C".into(), "x\ny".into()),
+                ("D".into(), "plain".into()),
+                ("E".into(), "esc\n".into()),
+            ]
+        );
+        assert!(lines.iter().any(|l| l.kind == LineKind::Invalid));
+    }
+
+    #[test]
+    fn positions_point_at_the_value() {
+        let text = "REDIS_URL=\"https://h\"\n";
+        let LineKind::Entry(e) = &scan(text)[0].kind else { panic!() };
+        assert_eq!(&text[e.value_range(Some(&(0..5)))], "https");
+        assert_eq!(&text[e.key_span.clone()], "REDIS_URL");
+    }
+
+    #[test]
+    fn agrees_with_dotenvy_on_values() {
+        let text = "A=1\nB=\"q v\"\nC='s'\nD=uv # c\n";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, text).unwrap();
+        let theirs: Vec<(String, String)> = dotenvy::from_path_iter(&path)
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(entries(text), theirs);
+    }
+}

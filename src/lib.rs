@@ -1,0 +1,76 @@
+//! upwire: which Redis connection settings does each part of a deployment need, TCP
+//! `REDIS_URL` or the Upstash REST API? It reads `upwire.toml`, decides the transport of every
+//! target with a written reason, validates every URL and token, and reports rustc-style
+//! diagnostics.
+//!
+//! ```
+//! use upwire::{Env, SourceFile, resolve};
+//!
+//! let toml = r#"
+//! [database.main]
+//! rest_url = "https://eu1-tidy-cat-12345.upstash.io"
+//! rest_token = "${TOKEN}"
+//!
+//! [target.edge]
+//! kind = "edge"
+//! "#;
+//! let env = Env::from_pairs([("TOKEN", "AXexample")]);
+//! let resolved = resolve(SourceFile::new("upwire.toml", toml), &env);
+//! assert!(resolved.diagnostics.is_empty());
+//! assert_eq!(resolved.plan.targets[0].rules, ["kind-edge"]);
+//! ```
+
+pub mod code;
+pub mod descriptor;
+pub mod diagnostic;
+pub mod envfile;
+pub mod error;
+pub mod init;
+pub mod interpolate;
+pub mod lint;
+pub mod model;
+pub mod plan;
+pub mod redis_url;
+pub mod rule;
+pub mod secret;
+pub mod write;
+
+#[cfg(feature = "cli")]
+pub mod cli;
+
+pub use code::Code;
+pub use diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};
+pub use error::Error;
+pub use interpolate::Env;
+pub use plan::{Plan, Resolved, resolve};
+
+/// The long text for a rule id or diagnostic code, as `upwire explain` prints it.
+#[must_use]
+pub fn explain(id: &str) -> Option<String> {
+    if let Some(rule) = rule::find(id) {
+        return Some(format!(
+            "rule `{}`\n\n{}\n\n{}\n",
+            rule.id(),
+            rule.summary(),
+            rule.explanation()
+        ));
+    }
+    let code = Code::from_name(id)?;
+    Some(format!(
+        "{} `{}`: {}\n\n{}\n",
+        code.default_severity(),
+        code.name(),
+        code.summary(),
+        code.explanation()
+    ))
+}
+
+/// Every id `explain` knows: rule ids, then diagnostic codes.
+#[must_use]
+pub fn explain_ids() -> Vec<&'static str> {
+    rule::RULES
+        .iter()
+        .map(|r| r.id())
+        .chain(Code::ALL.iter().map(|c| c.name()))
+        .collect()
+}

@@ -1,0 +1,262 @@
+//! `lint` for env files: the descriptor's URL and token checks applied to the conventional
+//! variables (SPEC §4), with line and column in the env file.
+
+use std::collections::BTreeMap;
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::envfile::{EnvEntry, LineKind, scan};
+use crate::model::public_prefix;
+use crate::redis_url::{Finding, validate_redis_url, validate_rest_url, validate_token};
+use crate::secret::url_password_range;
+
+/// What a conventional variable holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    TcpUrl,
+    RestUrl,
+    Token,
+    ReadonlyToken,
+}
+
+/// The variables upwire checks, by name without a public prefix.
+const KNOWN: &[(&str, Role)] = &[
+    ("REDIS_URL", Role::TcpUrl),
+    ("KV_URL", Role::TcpUrl),
+    ("UPSTASH_REDIS_URL", Role::TcpUrl),
+    ("UPSTASH_REDIS_REST_URL", Role::RestUrl),
+    ("KV_REST_API_URL", Role::RestUrl),
+    ("UPSTASH_REDIS_REST_TOKEN", Role::Token),
+    ("KV_REST_API_TOKEN", Role::Token),
+    ("UPSTASH_REDIS_REST_READONLY_TOKEN", Role::ReadonlyToken),
+    ("KV_REST_API_READ_ONLY_TOKEN", Role::ReadonlyToken),
+];
+
+fn role(key: &str) -> Option<(Option<&'static str>, Role)> {
+    let prefix = public_prefix(key);
+    let base = prefix.map_or(key, |p| &key[p.len()..]);
+    KNOWN
+        .iter()
+        .find(|(name, _)| *name == base)
+        .map(|(_, r)| (prefix, *r))
+}
+
+/// Lints one env file. Returns the file with its secrets registered, and the findings.
+#[must_use]
+pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
+    let lines = scan(&source.text);
+    let mut diags = Vec::new();
+    let mut entries: Vec<(&EnvEntry, Option<&'static str>, Role)> = Vec::new();
+    for line in &lines {
+        match &line.kind {
+            LineKind::Entry(e) => {
+                if let Some((prefix, role)) = role(&e.key) {
+                    register_secret(&mut source, e, role);
+                    entries.push((e, prefix, role));
+                }
+            }
+            LineKind::Invalid => {
+                let text = &source.text[line.range.clone()];
+                let content = text.trim_end_matches(['\n', '\r']);
+                let len = content.len();
+                let keep = content
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(len);
+                source.add_secret(line.range.start + keep..line.range.start + len);
+                diags.push(
+                    Diagnostic::new(Code::InvalidEnvLine, "this line is not `KEY=VALUE`")
+                        .at(&source, line.range.start..line.range.start + len)
+                        .help("write `KEY=VALUE`, quote values with spaces, and start comments with `#`"),
+                );
+            }
+            LineKind::Blank | LineKind::Comment => {}
+        }
+    }
+    let full_tokens: Vec<&str> = entries
+        .iter()
+        .filter(|(_, p, r)| p.is_none() && *r == Role::Token)
+        .map(|(e, _, _)| e.value.as_str())
+        .collect();
+    let readonly_tokens: Vec<&str> = entries
+        .iter()
+        .filter(|(_, _, r)| *r == Role::ReadonlyToken)
+        .map(|(e, _, _)| e.value.as_str())
+        .collect();
+    let mut hosts: BTreeMap<(Option<&str>, bool, Role), (String, &EnvEntry)> = BTreeMap::new();
+    for &(e, prefix, role) in &entries {
+        if e.value.contains("${") {
+            continue;
+        }
+        let kv = e.key.contains("KV_");
+        let findings = match role {
+            Role::TcpUrl => {
+                let (url, f) = validate_redis_url(&e.value);
+                if let Some(u) = url {
+                    hosts.insert((prefix, kv, Role::TcpUrl), (u.host, e));
+                }
+                f
+            }
+            Role::RestUrl => {
+                let (url, f) = validate_rest_url(&e.value);
+                if let Some(u) = url {
+                    hosts.insert((prefix, kv, Role::RestUrl), (u.host, e));
+                }
+                f
+            }
+            Role::Token | Role::ReadonlyToken => validate_token(&e.value),
+        };
+        push(&source, e, findings, &mut diags);
+        if let Some(p) = prefix {
+            public_check(&source, e, p, role, &full_tokens, &readonly_tokens, &mut diags);
+        }
+    }
+    for ((prefix, kv, role), (rest_host, rest)) in &hosts {
+        if *role != Role::RestUrl {
+            continue;
+        }
+        if let Some((tcp_host, tcp)) = hosts.get(&(*prefix, *kv, Role::TcpUrl))
+            && !tcp_host.eq_ignore_ascii_case(rest_host)
+        {
+            diags.push(
+                Diagnostic::new(
+                    Code::HostMismatch,
+                    format!(
+                        "`{}` points at `{rest_host}` but `{}` at `{tcp_host}`",
+                        rest.key, tcp.key
+                    ),
+                )
+                .at(&source, rest.value_span.clone())
+                .help(format!(
+                    "an Upstash database serves both on one host: use https://{tcp_host} or check which database each value belongs to"
+                )),
+            );
+        }
+    }
+    diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
+    (source, diags)
+}
+
+fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
+    match role {
+        Role::TcpUrl | Role::RestUrl => {
+            if let Some(r) = url_password_range(&e.value) {
+                source.add_secret(e.value_range(Some(&r)));
+            }
+        }
+        Role::Token | Role::ReadonlyToken => {
+            if !e.value.is_empty() {
+                source.add_secret(e.value_span.clone());
+            }
+        }
+    }
+}
+
+fn push(source: &SourceFile, e: &EnvEntry, findings: Vec<Finding>, diags: &mut Vec<Diagnostic>) {
+    for f in findings {
+        let mut d = Diagnostic::new(f.code, f.message)
+            .at(source, e.value_range(f.range.as_ref()))
+            .severity(f.severity);
+        d.help = f.help;
+        diags.push(d);
+    }
+}
+
+fn public_check(
+    source: &SourceFile,
+    e: &EnvEntry,
+    prefix: &str,
+    role: Role,
+    full_tokens: &[&str],
+    readonly_tokens: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let base = &e.key[prefix.len()..];
+    let span = e.key_span.start..e.key_span.start + prefix.len();
+    match role {
+        Role::TcpUrl if !e.value.is_empty() => diags.push(
+            Diagnostic::new(
+                Code::SecretPublicPrefix,
+                format!("`{}` puts the TCP URL and its password into the client bundle", e.key),
+            )
+            .at(source, span)
+            .help(format!(
+                "rename it to `{base}` and use it only on the server; clients use the REST URL with the read-only token"
+            )),
+        ),
+        Role::Token if !e.value.is_empty() && !readonly_tokens.contains(&e.value.as_str()) => {
+            if full_tokens.contains(&e.value.as_str()) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::SecretPublicPrefix,
+                        format!("`{}` puts the full-access token into the client bundle", e.key),
+                    )
+                    .at(source, span)
+                    .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
+                );
+            } else {
+                diags.push(
+                    Diagnostic::new(
+                        Code::PublicToken,
+                        format!("`{}` ships in the client bundle: it must be the read-only token", e.key),
+                    )
+                    .at(source, span)
+                    .help("check that this is the read-only token from the console, never the standard one"),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(text: &str) -> Vec<(String, usize, usize)> {
+        lint_env(SourceFile::new(".env", text))
+            .1
+            .iter()
+            .map(|d| {
+                let l = d.location.as_ref().unwrap();
+                (d.code.name().to_owned(), l.line, l.column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rest_url_pasted_into_redis_url_is_found_with_position() {
+        assert_eq!(
+            lint("# app\nREDIS_URL=https://eu1-cat.upstash.io\n"),
+            [("rest-url-in-redis-url".to_owned(), 2, 11)]
+        );
+    }
+
+    #[test]
+    fn public_prefixes() {
+        let found = lint(
+            "UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_REDIS_URL=rediss://default:pw@h.upstash.io:6379\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXother\n",
+        );
+        let codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(codes, ["secret-public-prefix", "secret-public-prefix", "public-token"]);
+        assert!(lint("KV_REST_API_READ_ONLY_TOKEN=ro\nVITE_KV_REST_API_TOKEN=ro\n").is_empty());
+    }
+
+    #[test]
+    fn secrets_are_masked_in_rendered_output() {
+        let text = "REDIS_URL=redis://default:hunter2pass@eu1-cat.upstash.io:6379\nUPSTASH_REDIS_REST_TOKEN=\"Bearer AXhunter3\"\nbroken line hunter4\n";
+        let (source, diags) = lint_env(SourceFile::new(".env", text));
+        assert_eq!(diags.len(), 3, "{diags:?}");
+        for d in &diags {
+            let out = crate::diagnostic::TextRenderer::new(false).render(d, std::slice::from_ref(&source));
+            assert!(!out.contains("hunter"), "{out}");
+        }
+    }
+
+    #[test]
+    fn host_mismatch_between_tcp_and_rest() {
+        let found = lint(
+            "REDIS_URL=rediss://default:pw@eu1-cat.upstash.io:6379\nUPSTASH_REDIS_REST_URL=https://us1-dog.upstash.io\n",
+        );
+        assert_eq!(found, [("host-mismatch".to_owned(), 2, 24)]);
+    }
+}

@@ -1,0 +1,451 @@
+//! Descriptor → [`Plan`]: every target's transport, access, reasons and variables. This is
+//! the one output of resolving; `resolve`, `docs` and `generate` all read it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::code::Code;
+use crate::descriptor::{Database, Descriptor, Target, Text};
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::interpolate::Env;
+use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
+use crate::redis_url::{Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token};
+use crate::rule::{self, RuleInput};
+use crate::secret::{SecretKind, mask_value};
+
+/// The resolved deployment: one entry per target, in descriptor order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// `[project] name`.
+    pub project: Option<String>,
+    /// Databases in descriptor order, with what validated.
+    pub databases: Vec<DatabasePlan>,
+    /// Targets in descriptor order.
+    pub targets: Vec<TargetPlan>,
+}
+
+/// What is known of a database after validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabasePlan {
+    /// Its name.
+    pub name: String,
+    /// The TCP endpoint, when present and valid.
+    pub redis_url: Option<RedisUrl>,
+    /// The REST endpoint, when present and valid.
+    pub rest_url: Option<RestUrl>,
+    /// Whether a read-only token is configured.
+    pub has_readonly_token: bool,
+}
+
+/// One target's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetPlan {
+    /// Target name.
+    pub name: String,
+    /// Its kind, when valid.
+    pub kind: Option<Kind>,
+    /// Its platform, when set.
+    pub platform: Option<Platform>,
+    /// The database it uses, when it resolves.
+    pub database: Option<String>,
+    /// The chosen transport; `None` when no rule could decide.
+    pub transport: Option<Transport>,
+    /// Read-write or read-only.
+    pub access: Access,
+    /// Rule ids, decisive first.
+    pub rules: Vec<&'static str>,
+    /// One reason per rule.
+    pub reasons: Vec<String>,
+    /// Variables to emit, in order.
+    pub env: Vec<EnvVar>,
+    /// Where `generate` writes (relative to the descriptor).
+    pub dir: String,
+    /// The prefix of emitted names.
+    pub env_prefix: String,
+    /// Whether any error finding concerns this target or its database.
+    pub has_errors: bool,
+}
+
+/// A variable the target needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvVar {
+    /// Full name, prefix included.
+    pub name: String,
+    /// The value; `None` when a `${NAME}` in it is unresolved.
+    pub value: Option<String>,
+    /// How to mask it.
+    pub secret: SecretKind,
+}
+
+impl EnvVar {
+    /// The value for display: masked unless `show_secrets`.
+    #[must_use]
+    pub fn display(&self, show_secrets: bool) -> Option<String> {
+        let v = self.value.as_deref()?;
+        Some(if show_secrets {
+            v.to_owned()
+        } else {
+            mask_value(v, self.secret)
+        })
+    }
+}
+
+/// The JSON shape of a target (SPEC §5).
+#[derive(Debug, Serialize)]
+pub struct TargetJson<'a> {
+    name: &'a str,
+    kind: Option<Kind>,
+    platform: Option<Platform>,
+    database: Option<&'a str>,
+    transport: Option<Transport>,
+    access: Access,
+    rules: &'a [&'static str],
+    reasons: &'a [String],
+    env: serde_json_map::Map,
+}
+
+/// A tiny ordered map serialiser, so the library needs no JSON crate.
+mod serde_json_map {
+    use serde::ser::{Serialize, SerializeMap, Serializer};
+
+    /// Ordered string → optional string pairs.
+    #[derive(Debug, Default)]
+    pub struct Map(pub Vec<(String, Option<String>)>);
+
+    impl Serialize for Map {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                m.serialize_entry(k, v)?;
+            }
+            m.end()
+        }
+    }
+}
+
+impl TargetPlan {
+    /// The JSON view, secrets masked unless `show_secrets`.
+    #[must_use]
+    pub fn to_json(&self, show_secrets: bool) -> TargetJson<'_> {
+        TargetJson {
+            name: &self.name,
+            kind: self.kind,
+            platform: self.platform,
+            database: self.database.as_deref(),
+            transport: self.transport,
+            access: self.access,
+            rules: &self.rules,
+            reasons: &self.reasons,
+            env: serde_json_map::Map(
+                self.env
+                    .iter()
+                    .map(|v| (v.name.clone(), v.display(show_secrets)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The result of resolving a descriptor.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The descriptor source with its secrets registered, for rendering diagnostics.
+    pub source: SourceFile,
+    /// The plan; empty when the TOML did not parse.
+    pub plan: Plan,
+    /// Every finding, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses, validates and resolves a descriptor.
+#[must_use]
+pub fn resolve(source: SourceFile, env: &Env) -> Resolved {
+    let fallback = source.clone();
+    let (descriptor, mut diagnostics) = Descriptor::parse(source, env);
+    let Some(descriptor) = descriptor else {
+        return Resolved {
+            source: fallback,
+            plan: Plan::default(),
+            diagnostics,
+        };
+    };
+    let plan = plan(&descriptor, &mut diagnostics);
+    diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
+    Resolved {
+        source: descriptor.source,
+        plan,
+        diagnostics,
+    }
+}
+
+fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
+    let mut databases = Vec::with_capacity(d.databases.len());
+    let mut db_errors = HashMap::new();
+    for db in &d.databases {
+        let before = diags.iter().filter(|x| x.is_error()).count();
+        databases.push(validate_database(db, &d.source, diags));
+        let after = diags.iter().filter(|x| x.is_error()).count();
+        db_errors.insert(db.name.as_str(), after > before);
+    }
+    let targets = d
+        .targets
+        .iter()
+        .map(|t| {
+            let before = diags.len();
+            let mut tp = plan_target(d, t, &databases, diags);
+            tp.has_errors = diags[before..].iter().any(Diagnostic::is_error)
+                || tp
+                    .database
+                    .as_deref()
+                    .is_some_and(|n| db_errors.get(n).copied().unwrap_or(false));
+            tp
+        })
+        .collect();
+    Plan {
+        project: d.project_name.as_ref().map(|p| p.value.clone()),
+        databases,
+        targets,
+    }
+}
+
+fn push_findings(findings: Vec<Finding>, text: &Text, source: &SourceFile, diags: &mut Vec<Diagnostic>) {
+    for f in findings {
+        let mut message = f.message;
+        if text.is_interpolated() {
+            message = format!("{message} (value of `{}`)", text.raw);
+        }
+        let mut d = Diagnostic::new(f.code, message)
+            .at(source, text.value_span(f.range.as_ref()))
+            .severity(f.severity);
+        d.help = f.help;
+        diags.push(d);
+    }
+}
+
+fn validate_database(db: &Database, source: &SourceFile, diags: &mut Vec<Diagnostic>) -> DatabasePlan {
+    let mut plan = DatabasePlan {
+        name: db.name.clone(),
+        redis_url: None,
+        rest_url: None,
+        has_readonly_token: db.rest_readonly_token.as_ref().is_some_and(|t| t.value.is_some()),
+    };
+    if let Some(text) = &db.redis_url
+        && let Some(value) = &text.value
+    {
+        let (url, findings) = validate_redis_url(value);
+        push_findings(findings, text, source, diags);
+        plan.redis_url = url;
+    }
+    if let Some(text) = &db.rest_url
+        && let Some(value) = &text.value
+    {
+        let (url, findings) = validate_rest_url(value);
+        push_findings(findings, text, source, diags);
+        plan.rest_url = url;
+    }
+    for text in [&db.rest_token, &db.rest_readonly_token].into_iter().flatten() {
+        if let Some(value) = &text.value {
+            push_findings(validate_token(value), text, source, diags);
+        }
+    }
+    if let (Some(tcp), Some(rest), Some(text)) = (&plan.redis_url, &plan.rest_url, &db.rest_url)
+        && !tcp.host.eq_ignore_ascii_case(&rest.host)
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::HostMismatch,
+                format!(
+                    "database `{}`: the REST URL points at `{}` but the TCP URL at `{}`",
+                    db.name, rest.host, tcp.host
+                ),
+            )
+            .at(source, text.span.clone())
+            .help(format!(
+                "an Upstash database serves both on one host: use https://{} or check which database each value belongs to",
+                tcp.host
+            )),
+        );
+    }
+    plan
+}
+
+fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec<Diagnostic>) -> TargetPlan {
+    let source = &d.source;
+    let kind = t.kind.as_ref().map(|k| k.value);
+    let access = match (&t.access, kind) {
+        (Some(a), _) => a.value,
+        (None, Some(Kind::Mobile)) => Access::ReadOnly,
+        (None, _) => Access::ReadWrite,
+    };
+    let database = d.database_of(t);
+    if database.is_none() {
+        report_database(d, t, diags);
+    }
+    let mut tp = TargetPlan {
+        name: t.name.clone(),
+        kind,
+        platform: t.platform.as_ref().map(|p| p.value),
+        database: database.map(|db| db.name.clone()),
+        transport: None,
+        access,
+        rules: Vec::new(),
+        reasons: Vec::new(),
+        env: Vec::new(),
+        dir: t.dir.as_ref().map_or_else(|| ".".to_owned(), |f| f.value.clone()),
+        env_prefix: t.env_prefix.as_ref().map(|p| p.value.clone()).unwrap_or_default(),
+        has_errors: false,
+    };
+    if kind == Some(Kind::Mobile)
+        && let Some(a) = &t.access
+        && a.value == Access::ReadWrite
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::MobileFullAccess,
+                format!("mobile target `{}` gets the full-access token, which anyone can extract from the app", t.name),
+            )
+            .at(source, a.span.clone())
+            .help("use `access = \"read-only\"` (the default for mobile) and route writes through a backend"),
+        );
+    }
+    let Some(kind) = kind else { return tp };
+    let input = RuleInput {
+        target: t,
+        kind,
+        platform: tp.platform,
+        database,
+        source,
+    };
+    let outcome = rule::decide(&input, diags);
+    tp.transport = outcome.transport;
+    tp.rules = outcome.rules;
+    tp.reasons = outcome.reasons;
+    let (Some(transport), Some(db)) = (tp.transport, database) else {
+        return tp;
+    };
+    let db_plan = dbs.iter().find(|p| p.name == db.name);
+    let at = t.database.as_ref().map_or_else(|| t.span.clone(), |f| f.span.clone());
+    let prefix = tp.env_prefix.clone();
+    let value = |text: &Option<Text>| text.as_ref().and_then(|x| x.value.clone());
+    match transport {
+        Transport::Tcp => {
+            if db.redis_url.is_none() {
+                diags.push(lacks(t, db, "redis_url", "tcp", "rediss://default:****@<host>:6379").at(source, at.clone()));
+            }
+            if access == Access::ReadOnly
+                && let Some(url) = db_plan.and_then(|p| p.redis_url.as_ref())
+                && url.username != "default_ro"
+            {
+                diags.push(
+                    Diagnostic::new(
+                        Code::ReadonlyTcp,
+                        format!("target `{}` is read-only but connects as `{}`, which has full access", t.name, url.username),
+                    )
+                    .at(source, at.clone())
+                    .help("use the `default_ro` user in redis_url, or the REST transport with the read-only token"),
+                );
+            }
+            tp.env.push(EnvVar {
+                name: format!("{prefix}REDIS_URL"),
+                value: value(&db.redis_url),
+                secret: SecretKind::Url,
+            });
+        }
+        Transport::Rest => {
+            if db.rest_url.is_none() {
+                diags.push(lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()));
+            }
+            let (token, field) = match access {
+                Access::ReadOnly => (&db.rest_readonly_token, "rest_readonly_token"),
+                Access::ReadWrite => (&db.rest_token, "rest_token"),
+            };
+            if token.is_none() {
+                diags.push(
+                    Diagnostic::new(
+                        Code::TokenMissing,
+                        format!(
+                            "target `{}` uses REST with {} access, but database `{}` has no `{field}`",
+                            t.name,
+                            access,
+                            db.name
+                        ),
+                    )
+                    .at(source, at.clone())
+                    .help(format!(
+                        "add `{field} = \"${{{}}}\"` to [database.{}]; the token is in the console's REST API section",
+                        if field == "rest_token" { "UPSTASH_REDIS_REST_TOKEN" } else { "UPSTASH_REDIS_REST_READONLY_TOKEN" },
+                        db.name
+                    )),
+                );
+            }
+            tp.env.push(EnvVar {
+                name: format!("{prefix}UPSTASH_REDIS_REST_URL"),
+                value: value(&db.rest_url),
+                secret: SecretKind::Url,
+            });
+            tp.env.push(EnvVar {
+                name: format!("{prefix}UPSTASH_REDIS_REST_TOKEN"),
+                value: value(token),
+                secret: SecretKind::Token,
+            });
+        }
+    }
+    if let Some(p) = &t.env_prefix
+        && let Some(public) = public_prefix(&format!("{}X", p.value))
+        && (transport == Transport::Tcp || access == Access::ReadWrite)
+    {
+        let what = if transport == Transport::Tcp {
+            "the TCP URL with its password"
+        } else {
+            "the full-access REST token"
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::SecretPublicPrefix,
+                format!("`{public}` puts {what} of target `{}` into the client bundle", t.name),
+            )
+            .at(source, p.span.clone())
+            .help("use the REST transport with `access = \"read-only\"`, or drop the public prefix and keep the secret on a server"),
+        );
+    }
+    tp
+}
+
+fn lacks(t: &Target, db: &Database, field: &str, transport: &str, example: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::DatabaseLacksTransport,
+        format!("target `{}` uses {transport}, but database `{}` has no `{field}`", t.name, db.name),
+    )
+    .help(format!("add `{field} = \"...\"` ({example}) to [database.{}]", db.name))
+}
+
+fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
+    let names: Vec<&str> = d.databases.iter().map(|db| db.name.as_str()).collect();
+    match &t.database {
+        Some(name) => {
+            let help = match did_you_mean(&name.value, &names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if names.is_empty() => "add a [database.NAME] table".to_owned(),
+                None => format!("the databases are: {}", names.join(", ")),
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::UnknownDatabase,
+                    format!("target `{}` names database `{}`, which does not exist", t.name, name.value),
+                )
+                .at(&d.source, name.span.clone())
+                .help(help),
+            );
+        }
+        None if names.len() > 1 => diags.push(
+            Diagnostic::new(
+                Code::MissingField,
+                format!("target `{}` does not say which database it uses", t.name),
+            )
+            .at(&d.source, t.span.clone())
+            .help(format!("add `database = \"...\"`, one of: {}", names.join(", "))),
+        ),
+        None => {}
+    }
+}

@@ -1,0 +1,63 @@
+//! `needs = ["blocking"]` or `["watch"]` → TCP, the only transport that offers them.
+
+use super::explicit_transport::tcp_needs;
+use super::{Decision, Rule, RuleInput};
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Kind, Need, Transport};
+
+/// Blocking commands and WATCH need a connection.
+#[derive(Debug)]
+pub struct NeedsTcp;
+
+impl Rule for NeedsTcp {
+    fn id(&self) -> &'static str {
+        "needs-tcp"
+    }
+
+    fn summary(&self) -> &'static str {
+        "needs has blocking or watch → tcp; on edge or mobile: error needs-unsupported"
+    }
+
+    fn explanation(&self) -> &'static str {
+        "Blocking commands (BLPOP, BRPOP, BRPOPLPUSH, BLMOVE, BZPOPMIN, BZPOPMAX, blocking XREAD \
+and XREADGROUP) hold a connection open until data arrives, and WATCH ties an optimistic \
+transaction to one connection. The REST API is one HTTP request per command and offers neither. \
+A target that lists them in `needs` gets TCP whatever its kind, so even a Lambda connects over \
+TCP. Edge functions and mobile apps cannot hold a TCP connection, so there the need cannot be \
+met: `needs-unsupported`. (`pubsub` is available over REST as server-sent events and does not \
+force TCP.)"
+    }
+
+    fn decide(&self, input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Option<Decision> {
+        if !(input.needs(Need::Blocking) || input.needs(Need::Watch)) {
+            return None;
+        }
+        if matches!(input.kind, Kind::Edge | Kind::Mobile) {
+            let span = input
+                .target
+                .needs
+                .iter()
+                .find(|n| matches!(n.value, Need::Blocking | Need::Watch))
+                .map_or_else(|| input.target.span.clone(), |n| n.span.clone());
+            out.push(
+                Diagnostic::new(
+                    Code::NeedsUnsupported,
+                    format!(
+                        "target `{}` ({}) needs {}, which only a TCP connection offers",
+                        input.target.name,
+                        input.kind,
+                        tcp_needs(input)
+                    ),
+                )
+                .at(input.source, span)
+                .help("move this work to a server, container or lambda target, or poll instead of blocking"),
+            );
+            return None;
+        }
+        Some(Decision {
+            transport: Transport::Tcp,
+            reason: format!("tcp: the code needs {}, which the REST API does not offer", tcp_needs(input)),
+        })
+    }
+}
