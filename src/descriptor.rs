@@ -445,11 +445,11 @@ impl Walker<'_, '_> {
                 url_password_range(&text.raw)
             };
             let Some(range) = secret else { continue };
-            let span = text.value_span(Some(&range));
-            self.source.add_secret(span.clone());
             if find_placeholder(&text.raw[range.clone()]).is_some() {
                 continue;
             }
+            let span = text.value_span(Some(&range));
+            self.source.add_secret(span.clone());
             let what = if whole { "token" } else { "password" };
             let var = format!(
                 "{}_{}",

@@ -317,7 +317,7 @@ impl TextRenderer {
             Renderer::plain()
         };
         let mut out = renderer.render(&[group]);
-        out.push('\n');
+        out.push_str("\n\n");
         out
     }
 }

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::envfile::{EnvEntry, LineKind, scan};
 use crate::model::public_prefix;
 use crate::redis_url::{Finding, validate_redis_url, validate_rest_url, validate_token};
-use crate::secret::url_password_range;
+use crate::secret::{find_placeholder, url_password_range};
 
 /// What a conventional variable holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -137,6 +137,9 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
 }
 
 fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
+    if find_placeholder(&e.value).is_some() {
+        return;
+    }
     match role {
         Role::TcpUrl | Role::RestUrl => {
             if let Some(r) = url_password_range(&e.value) {

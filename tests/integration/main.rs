@@ -1,0 +1,3 @@
+//! One integration test binary: each module tests one command or peer.
+
+mod support;
