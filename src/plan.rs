@@ -293,7 +293,12 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
         reasons: Vec::new(),
         env: Vec::new(),
         dir: t.dir.as_ref().map_or_else(|| ".".to_owned(), |f| f.value.clone()),
-        env_prefix: t.env_prefix.as_ref().map(|p| p.value.clone()).unwrap_or_default(),
+        env_prefix: match (&t.env_prefix, &t.platform) {
+            (Some(p), _) => p.value.clone(),
+            // Expo inlines only EXPO_PUBLIC_* into the app; anything else would be undefined.
+            (None, Some(p)) if p.value == Platform::Expo => "EXPO_PUBLIC_".to_owned(),
+            (None, _) => String::new(),
+        },
         has_errors: false,
     };
     if kind == Some(Kind::Mobile)
@@ -391,8 +396,13 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
             });
         }
     }
-    if let Some(p) = &t.env_prefix
-        && let Some(public) = public_prefix(&format!("{}X", p.value))
+    let prefix_span = t
+        .env_prefix
+        .as_ref()
+        .map(|f| f.span.clone())
+        .or_else(|| t.platform.as_ref().map(|p| p.span.clone()));
+    if let Some(public) = public_prefix(&format!("{}X", tp.env_prefix))
+        && let Some(span) = prefix_span
         && (transport == Transport::Tcp || access == Access::ReadWrite)
     {
         let what = if transport == Transport::Tcp {
@@ -405,7 +415,7 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
                 Code::SecretPublicPrefix,
                 format!("`{public}` puts {what} of target `{}` into the client bundle", t.name),
             )
-            .at(source, p.span.clone())
+            .at(source, span)
             .help("use the REST transport with `access = \"read-only\"`, or drop the public prefix and keep the secret on a server"),
         );
     }
