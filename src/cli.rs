@@ -20,7 +20,7 @@ use crate::plan::{Resolved, TargetPlan, resolve};
 pub struct Cli {
     /// The descriptor.
     #[arg(short = 'c', long = "config", global = true, env = "UPWIRE_CONFIG", default_value = "upwire.toml")]
-    config: PathBuf,
+    pub(crate) config: PathBuf,
     /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
     #[arg(long = "env-file", global = true, value_name = "PATH")]
     env_files: Vec<PathBuf>,
@@ -35,7 +35,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
@@ -78,6 +78,24 @@ enum Command {
         /// A rule id (`kind-lambda`) or diagnostic code (`tls-required`).
         id: Option<String>,
     },
+    /// Write env files, platform files, starter client code and REDIS.md for every target.
+    Generate {
+        /// Only this target (REDIS.md is still written).
+        #[arg(long)]
+        target: Option<String>,
+        /// Show what would change, as a diff; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also replace existing starter code (src/redis_client.rs).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the Markdown connection guide (or write it with --out).
+    Docs {
+        /// Write the guide to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -111,13 +129,13 @@ pub fn run() -> ExitCode {
     }
 }
 
-struct Output {
-    format: Format,
+pub(crate) struct Output {
+    pub(crate) format: Format,
     renderer: TextRenderer,
 }
 
 impl Output {
-    fn new(cli: &Cli) -> Self {
+    pub(crate) fn new(cli: &Cli) -> Self {
         let color = match cli.color {
             Color::Always => true,
             Color::Never => false,
@@ -130,7 +148,7 @@ impl Output {
     }
 
     /// Text: diagnostics to stderr, rustc-style, with a closing count.
-    fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
+    pub(crate) fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
         let mut err = std::io::stderr().lock();
         for d in diags {
             let _ = write!(err, "{}", self.renderer.render(d, sources));
@@ -145,7 +163,7 @@ impl Output {
         let _ = writeln!(err, "{line}");
     }
 
-    fn json(value: &serde_json::Value) {
+    pub(crate) fn json(value: &serde_json::Value) {
         let mut out = std::io::stdout().lock();
         let _ = serde_json::to_writer_pretty(&mut out, value);
         let _ = writeln!(out);
@@ -156,7 +174,7 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-fn exit_for(diags: &[Diagnostic]) -> u8 {
+pub(crate) fn exit_for(diags: &[Diagnostic]) -> u8 {
     u8::from(diags.iter().any(Diagnostic::is_error))
 }
 
@@ -166,6 +184,10 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
         Command::Lint { paths } => lint(cli, paths),
         Command::Resolve { target, show_secrets } => resolve_cmd(cli, target.as_deref(), *show_secrets),
         Command::Explain { id } => explain(cli, id.as_deref()),
+        Command::Generate { target, dry_run, force } => {
+            crate::cli_generate::generate(cli, target.as_deref(), *dry_run, *force)
+        }
+        Command::Docs { out } => crate::cli_generate::docs(cli, out.as_deref()),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut std::io::stdout());
             Ok(0)
@@ -184,7 +206,7 @@ fn env(cli: &Cli) -> Result<Env, Error> {
     Ok(env)
 }
 
-fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
+pub(crate) fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
     let source = load_source(&cli.config).map_err(|e| match e {
         Error::NotFound { path } => Error::Usage(format!(
             "`{}` does not exist; run `upwire init` to write one, or pass -c PATH",

@@ -211,6 +211,22 @@ tokens apart from the value alone, so it asks you to make sure.";
         "a line in an env file that is not KEY=VALUE",
         "Env files hold one `KEY=VALUE` per line, optionally prefixed by `export `, with `#` \
 comments. Tools differ in how they read anything else, so the line may be ignored or misread.";
+    DirConflict = "dir-conflict", Error,
+        "two targets generate into the same directory",
+        "Each target's `.env`, `.env.example` and `src/redis_client.rs` go into its `dir`. Two \
+targets with the same `dir` (both default to the descriptor's directory) would overwrite each \
+other's files. Give every target its own `dir`.";
+    TargetSkipped = "target-skipped", Warning,
+        "`generate` wrote no files, or no secret files, for a target",
+        "`generate` writes nothing for a target whose transport could not be decided, whose \
+database lacks the transport's URL, or that has errors: the findings above say why. When only \
+variables are unresolved, the files without secrets (`.env.example`, starter code, scripts) are \
+still written and `.env` and the platform secret files are skipped.";
+    EnvNotIgnored = "env-not-ignored", Warning,
+        "a generated file with secrets is not git-ignored",
+        "`generate` writes real credentials into `.env` and the platform secret files (mode 0600). \
+If git does not ignore them, the next `git add .` commits the credentials. Add them to \
+`.gitignore`.";
 }
 
 impl fmt::Display for Code {

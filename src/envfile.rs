@@ -191,6 +191,50 @@ fn quoted(
     )
 }
 
+/// Replaces the values of `vars` in an existing env file and appends the missing ones.
+/// Every other byte (comments, blank lines, other keys, `export ` prefixes, quoting of
+/// unmanaged values, CRLF line endings) is kept as it is. Values must already be formatted
+/// for the file (see `generate::dotenv_value`).
+#[must_use]
+pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
+    let eol = if existing.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(existing.len() + 256);
+    let mut seen = vec![false; vars.len()];
+    for line in scan(existing) {
+        let text = &existing[line.range.clone()];
+        let managed = match &line.kind {
+            LineKind::Entry(e) => vars.iter().position(|(k, _)| *k == e.key).map(|i| (i, e)),
+            _ => None,
+        };
+        match managed {
+            Some((i, e)) => {
+                seen[i] = true;
+                out.push_str(&existing[line.range.start..e.value_span.start]);
+                out.push_str(&vars[i].1);
+                out.push_str(&existing[e.value_span.end..line.range.end]);
+            }
+            None => out.push_str(text),
+        }
+    }
+    if seen.iter().all(|s| *s) {
+        return out;
+    }
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str("# added by `upwire generate`");
+    out.push_str(eol);
+    for ((key, value), seen) in vars.iter().zip(seen) {
+        if !seen {
+            out.push_str(key);
+            out.push('=');
+            out.push_str(value);
+            out.push_str(eol);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +274,21 @@ mod tests {
         let LineKind::Entry(e) = &scan(text)[0].kind else { panic!() };
         assert_eq!(&text[e.value_range(Some(&(0..5)))], "https");
         assert_eq!(&text[e.key_span.clone()], "REDIS_URL");
+    }
+
+    #[test]
+    fn merge_replaces_managed_keys_and_keeps_every_other_byte() {
+        let old = "# top\r\nexport REDIS_URL=old # keep me\r\nOTHER=\"x\ny\"\r\n\r\nSECRET='s'";
+        let vars = [
+            ("REDIS_URL".to_owned(), "new".to_owned()),
+            ("UPSTASH_REDIS_REST_TOKEN".to_owned(), "tok".to_owned()),
+        ];
+        let merged = merge(old, &vars);
+        assert_eq!(
+            merged,
+            "# top\r\nexport REDIS_URL=new # keep me\r\nOTHER=\"x\ny\"\r\n\r\nSECRET='s'\r\n# added by `upwire generate`\r\nUPSTASH_REDIS_REST_TOKEN=tok\r\n"
+        );
+        assert_eq!(merge(&merged, &vars), merged, "merging twice changes nothing");
     }
 
     #[test]

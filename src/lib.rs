@@ -23,8 +23,10 @@
 pub mod code;
 pub mod descriptor;
 pub mod diagnostic;
+pub mod docs;
 pub mod envfile;
 pub mod error;
+pub mod generate;
 pub mod init;
 pub mod interpolate;
 pub mod lint;
@@ -37,6 +39,8 @@ pub mod write;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
+mod cli_generate;
 
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};

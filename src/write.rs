@@ -45,6 +45,119 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(
     result.map_err(wrap)
 }
 
+/// What `apply` did, or would do, to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// The file did not exist.
+    Create,
+    /// The file existed with other contents.
+    Update,
+    /// The file already had these contents; not touched.
+    Unchanged,
+    /// User code that exists and is kept (no `--force`).
+    Kept,
+}
+
+/// One file's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Path as written (base joined with the artifact path).
+    pub path: std::path::PathBuf,
+    /// What happened (or would happen with `dry_run`).
+    pub action: Action,
+    /// Whether the file holds secrets.
+    pub secret: bool,
+    /// The previous contents (`None` when absent).
+    pub old: Option<String>,
+    /// The contents written (or to be written).
+    pub new: String,
+}
+
+/// Options for [`apply`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplyOptions {
+    /// Replace user code (`src/redis_client.rs`) too.
+    pub force: bool,
+    /// Compute the changes, write nothing.
+    pub dry_run: bool,
+}
+
+/// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,
+/// user code kept unless forced, unchanged files not touched.
+///
+/// # Errors
+/// The first file that cannot be read or written; files before it are complete, none is
+/// half-written.
+pub fn apply(
+    base: &Path,
+    artifacts: &[crate::generate::Artifact],
+    options: ApplyOptions,
+) -> Result<Vec<Change>, Error> {
+    use crate::generate::Policy;
+    let mut changes = Vec::with_capacity(artifacts.len());
+    for a in artifacts {
+        let path = base.join(&a.path);
+        let old = match fs::read(&path) {
+            Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
+                path: path.clone(),
+                offset: 0,
+            })?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::Read { path, source: e }),
+        };
+        let new = match (&a.policy, &old) {
+            (Policy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
+                crate::envfile::merge(existing, vars)
+            }
+            _ => a.contents.clone(),
+        };
+        let action = match (&old, &a.policy) {
+            (Some(_), Policy::CreateOnly) if !options.force => Action::Kept,
+            (Some(o), _) if *o == new => Action::Unchanged,
+            (Some(_), _) => Action::Update,
+            (None, _) => Action::Create,
+        };
+        if !options.dry_run && matches!(action, Action::Create | Action::Update) {
+            write_atomic(&path, new.as_bytes(), Some(if a.secret { 0o600 } else { 0o644 }))?;
+        }
+        changes.push(Change {
+            path,
+            action,
+            secret: a.secret,
+            old,
+            new,
+        });
+    }
+    Ok(changes)
+}
+
+/// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
+#[must_use]
+pub fn git_ignored(path: &Path) -> Option<bool> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let inside = std::process::Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !inside.status.success() {
+        return None;
+    }
+    let status = std::process::Command::new("git")
+        .arg("check-ignore")
+        .arg("-q")
+        .arg(path.file_name()?)
+        .current_dir(dir)
+        .status()
+        .ok()?;
+    match status.code() {
+        Some(0) => Some(true),
+        Some(1) => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

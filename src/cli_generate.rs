@@ -1,0 +1,194 @@
+//! `upwire generate` and `upwire docs`: printing and exit codes around the pure generator.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::cli::{Cli, Format, Output, exit_for, load_descriptor};
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, DiagnosticJson};
+use crate::envfile::{LineKind, scan};
+use crate::error::Error;
+use crate::generate::artifacts;
+use crate::secret::MASK;
+use crate::write::{Action, ApplyOptions, Change, apply, git_ignored, write_atomic};
+
+fn base_dir(config: &Path) -> PathBuf {
+    match config.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::new(),
+    }
+}
+
+/// `upwire generate`.
+pub(crate) fn generate(cli: &Cli, only: Option<&str>, dry_run: bool, force: bool) -> Result<u8, Error> {
+    let out = Output::new(cli);
+    let mut r = load_descriptor(cli)?;
+    if let Some(name) = only
+        && !r.plan.targets.iter().any(|t| t.name == name)
+    {
+        let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
+        return Err(Error::Usage(format!("no target `{name}`; targets: {}", names.join(", "))));
+    }
+    let mut files = artifacts(&r.plan, &mut r.diagnostics);
+    files.retain(|a| only.is_none() || a.target.is_none() || a.target.as_deref() == only);
+    let descriptor_name = cli.config.file_name().map_or_else(|| "upwire.toml".into(), |n| n.to_string_lossy().into_owned());
+    for a in &mut files {
+        if a.target.is_none() {
+            a.contents = crate::docs::guide_for(&r.plan, &descriptor_name);
+        }
+    }
+    let changes = apply(&base_dir(&cli.config), &files, ApplyOptions { force, dry_run })?;
+    let exposed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.secret && (!dry_run || c.old.is_some()) && git_ignored(&c.path) == Some(false))
+        .map(|c| c.path.display().to_string())
+        .collect();
+    if !exposed.is_empty() {
+        let mut names: Vec<String> = changes
+            .iter()
+            .filter(|c| exposed.contains(&c.path.display().to_string()))
+            .filter_map(|c| c.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        names.sort();
+        names.dedup();
+        r.diagnostics.push(
+            Diagnostic::new(
+                Code::EnvNotIgnored,
+                format!("files with secrets are not git-ignored: {}", exposed.join(", ")),
+            )
+            .help(format!("add these lines to .gitignore: {}", names.join(", "))),
+        );
+    }
+    match out.format {
+        Format::Json => Output::json(&json!({
+            "version": 1,
+            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+            "targets": r.plan.targets.iter().filter(|t| only.is_none_or(|n| n == t.name)).map(|t| t.to_json(false)).collect::<Vec<_>>(),
+            "files": changes.iter().map(|c| json!({
+                "path": c.path.display().to_string(),
+                "action": action_name(c.action),
+                "secret": c.secret,
+            })).collect::<Vec<_>>(),
+            "dry_run": dry_run,
+        })),
+        Format::Text => {
+            let mut stdout = std::io::stdout().lock();
+            for c in &changes {
+                let _ = write!(stdout, "{}", describe(c, dry_run));
+            }
+            drop(stdout);
+            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+        }
+    }
+    Ok(exit_for(&r.diagnostics))
+}
+
+fn action_name(a: Action) -> &'static str {
+    match a {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Unchanged => "unchanged",
+        Action::Kept => "kept",
+    }
+}
+
+/// One line per file; with `dry_run`, a unified diff for files without secrets and the list
+/// of changed keys (values hidden) for files with secrets.
+fn describe(c: &Change, dry_run: bool) -> String {
+    let mut s = String::new();
+    let path = c.path.display();
+    let verb = match (c.action, dry_run) {
+        (Action::Create, true) => "would create",
+        (Action::Update, true) => "would update",
+        (Action::Create, false) => "created",
+        (Action::Update, false) => "updated",
+        (Action::Unchanged, _) => "unchanged",
+        (Action::Kept, _) => "kept",
+    };
+    let note = match c.action {
+        Action::Kept => " (exists; --force replaces it)",
+        _ if c.secret => " (secrets, mode 0600)",
+        _ => "",
+    };
+    let _ = writeln!(s, "{verb:>12} {path}{note}");
+    if !dry_run || !matches!(c.action, Action::Create | Action::Update) {
+        return s;
+    }
+    if c.secret {
+        let keys = changed_keys(c.old.as_deref().unwrap_or(""), &c.new);
+        if keys.is_empty() {
+            let _ = writeln!(s, "             (holds secrets: contents not shown)");
+        } else {
+            for k in keys {
+                let _ = writeln!(s, "             {k}={MASK}");
+            }
+        }
+        return s;
+    }
+    let old = c.old.as_deref().unwrap_or("");
+    let diff = similar::TextDiff::from_lines(old, &c.new);
+    let _ = write!(
+        s,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{path}"), &format!("b/{path}"))
+    );
+    s
+}
+
+/// Keys whose value differs between two env files (the names only).
+fn changed_keys(old: &str, new: &str) -> Vec<String> {
+    let entries = |text: &str| -> Vec<(String, String)> {
+        scan(text)
+            .into_iter()
+            .filter_map(|l| match l.kind {
+                LineKind::Entry(e) => Some((e.key, e.value)),
+                _ => None,
+            })
+            .collect()
+    };
+    let before = entries(old);
+    entries(new)
+        .into_iter()
+        .filter(|(k, v)| !before.iter().any(|(bk, bv)| bk == k && bv == v))
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// `upwire docs`: the guide never holds values, so unresolved variables do not stop it.
+pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
+    let out = Output::new(cli);
+    let mut r = load_descriptor(cli)?;
+    r.diagnostics.retain(|d| d.code != Code::UnresolvedVariable);
+    let descriptor_name = cli.config.file_name().map_or_else(|| "upwire.toml".into(), |n| n.to_string_lossy().into_owned());
+    let guide = crate::docs::guide_for(&r.plan, &descriptor_name);
+    match out_path {
+        Some(path) => {
+            write_atomic(path, guide.as_bytes(), None)?;
+            if out.format == Format::Text {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        None if out.format == Format::Text => {
+            let _ = std::io::stdout().lock().write_all(guide.as_bytes());
+        }
+        None => {}
+    }
+    match out.format {
+        Format::Json => Output::json(&json!({
+            "version": 1,
+            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+            "markdown": if out_path.is_none() { Some(&guide) } else { None },
+        })),
+        Format::Text => {
+            if !r.diagnostics.is_empty() {
+                out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+            }
+        }
+    }
+    Ok(exit_for(&r.diagnostics))
+}

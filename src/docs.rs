@@ -1,0 +1,144 @@
+//! The connection guide (`REDIS.md`, `upwire docs`) from the plan, via `templates/guide.md`.
+
+use askama::Template;
+
+use crate::generate::cargo_dependencies;
+use crate::model::Platform;
+use crate::plan::{Plan, TargetPlan};
+
+#[derive(Debug)]
+struct TargetView<'a> {
+    name: &'a str,
+    kind: &'static str,
+    platform: &'static str,
+    transport: &'static str,
+    access: &'static str,
+    database: &'a str,
+    dir: &'a str,
+    vars_inline: String,
+    secret_vars: Vec<&'a str>,
+    platform_files: Vec<&'static str>,
+    rules: Vec<(&'static str, &'a str)>,
+    dependencies: &'static [&'static str],
+}
+
+#[derive(Debug)]
+struct Node {
+    id: String,
+    label: String,
+}
+
+#[derive(Debug, Default)]
+struct Graph {
+    targets: Vec<Node>,
+    transports: Vec<Node>,
+    databases: Vec<Node>,
+    edges: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "guide.md", escape = "none")]
+struct GuideTemplate<'a> {
+    project: Option<&'a str>,
+    descriptor: &'a str,
+    targets: Vec<TargetView<'a>>,
+    graph: Graph,
+}
+
+fn node_id(prefix: &str, name: &str) -> String {
+    format!("{prefix}_{}", name.replace('-', "_"))
+}
+
+/// The platform files `generate` writes for a platform (for the guide's file list).
+#[must_use]
+pub fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
+    match platform {
+        Some(Platform::Docker) => vec!["docker.env"],
+        Some(Platform::Kubernetes) => vec!["redis-secret.yaml"],
+        Some(Platform::Cloudflare) => vec![".dev.vars", "wrangler.redis.toml"],
+        Some(Platform::AwsLambda) => vec!["lambda-env.json"],
+        Some(Platform::Fly) => vec!["fly-secrets.env"],
+        Some(Platform::Vercel) => vec!["vercel-env.sh"],
+        Some(Platform::Netlify) => vec!["netlify-env.sh"],
+        Some(Platform::Generic | Platform::Expo) | None => Vec::new(),
+    }
+}
+
+fn view(t: &TargetPlan) -> TargetView<'_> {
+    let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
+    TargetView {
+        name: &t.name,
+        kind: t.kind.map_or("-", |k| k.as_str()),
+        platform: t.platform.map_or("-", |p| p.as_str()),
+        transport: t.transport.map_or("undecided", |x| x.as_str()),
+        access: t.access.as_str(),
+        database: t.database.as_deref().unwrap_or("-"),
+        dir: &t.dir,
+        vars_inline: if vars.is_empty() { "-".to_owned() } else { vars.join(", ") },
+        secret_vars: t
+            .env
+            .iter()
+            .filter(|v| v.secret == crate::secret::SecretKind::Token || v.name.ends_with("REDIS_URL"))
+            .map(|v| v.name.as_str())
+            .collect(),
+        platform_files: platform_files(t.platform),
+        rules: t.rules.iter().copied().zip(t.reasons.iter().map(String::as_str)).collect(),
+        dependencies: t.transport.map_or(&[], cargo_dependencies),
+    }
+}
+
+fn graph(plan: &Plan) -> Graph {
+    let mut g = Graph::default();
+    for t in &plan.targets {
+        let tid = node_id("t", &t.name);
+        g.targets.push(Node {
+            id: tid.clone(),
+            label: format!("{} ({})", t.name, t.kind.map_or("?", |k| k.as_str())),
+        });
+        let (Some(transport), Some(db)) = (t.transport, t.database.as_deref()) else {
+            continue;
+        };
+        let xid = node_id(&format!("{transport}"), db);
+        if !g.transports.iter().any(|n| n.id == xid) {
+            let label = match transport {
+                crate::model::Transport::Tcp => "TCP · REDIS_URL",
+                crate::model::Transport::Rest => "REST · UPSTASH_REDIS_REST_*",
+            };
+            g.transports.push(Node { id: xid.clone(), label: label.to_owned() });
+        }
+        let did = node_id("db", db);
+        if !g.databases.iter().any(|n| n.id == did) {
+            g.databases.push(Node { id: did.clone(), label: db.to_owned() });
+        }
+        for edge in [(tid.clone(), xid.clone()), (xid, did)] {
+            if !g.edges.contains(&edge) {
+                g.edges.push(edge);
+            }
+        }
+    }
+    g
+}
+
+/// Renders the Markdown connection guide. Deterministic: same plan, same bytes.
+#[must_use]
+pub fn guide(plan: &Plan) -> String {
+    guide_for(plan, "upwire.toml")
+}
+
+/// Like [`guide`], naming the descriptor file in the header.
+#[must_use]
+pub fn guide_for(plan: &Plan, descriptor: &str) -> String {
+    let template = GuideTemplate {
+        project: plan.project.as_deref(),
+        descriptor,
+        targets: plan.targets.iter().map(view).collect(),
+        graph: graph(plan),
+    };
+    let mut out = template
+        .render()
+        .unwrap_or_else(|e| format!("<!-- upwire template error: {e} -->\n"));
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,494 @@
+//! Plan → files. Pure: every file is rendered from an askama template in `templates/` into a
+//! string; [`crate::write`] decides what reaches the disk.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use askama::Template;
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Platform, Transport};
+use crate::plan::{EnvVar, Plan, TargetPlan};
+use crate::secret::{SecretKind, url_password_range};
+
+/// How a file may be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Policy {
+    /// Always replace (the file is entirely upwire's).
+    Replace,
+    /// Create when absent; replace only with `--force` (user code).
+    CreateOnly,
+    /// Merge into an existing env file: replace the managed keys, keep every other line.
+    MergeEnv(Vec<(String, String)>),
+}
+
+/// A file `generate` wants to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Artifact {
+    /// Path relative to the descriptor's directory.
+    pub path: PathBuf,
+    /// The complete contents (for [`Policy::MergeEnv`], the contents of a new file).
+    pub contents: String,
+    /// Whether it holds secrets (mode 0600, must be git-ignored, masked in `--dry-run`).
+    pub secret: bool,
+    /// How to write it.
+    pub policy: Policy,
+    /// The target it belongs to (`None` for the guide).
+    pub target: Option<String>,
+}
+
+/// One `NAME=value` line for a template, the value already formatted for the file type.
+#[derive(Debug, Clone)]
+struct Var {
+    name: String,
+    value: String,
+    secret: bool,
+}
+
+macro_rules! var_template {
+    ($name:ident, $path:literal) => {
+        #[derive(Template)]
+        #[template(path = $path, escape = "none")]
+        #[allow(dead_code, reason = "one shape for every env-like file; not all show every field")]
+        struct $name<'a> {
+            target: &'a str,
+            transport: &'a str,
+            file: &'a str,
+            vars: &'a [Var],
+        }
+    };
+}
+
+var_template!(EnvTemplate, "env.txt");
+var_template!(EnvExampleTemplate, "env_example.txt");
+var_template!(DockerTemplate, "docker_env.txt");
+var_template!(DevVarsTemplate, "dev_vars.txt");
+var_template!(LambdaTemplate, "lambda_env.json");
+var_template!(FlyTemplate, "fly_secrets.txt");
+var_template!(VercelTemplate, "vercel_env.sh");
+var_template!(NetlifyTemplate, "netlify_env.sh");
+
+#[derive(Template)]
+#[template(path = "kubernetes_secret.yaml", escape = "none")]
+struct KubernetesTemplate<'a> {
+    target: &'a str,
+    file: &'a str,
+    secret_name: String,
+    vars: &'a [Var],
+}
+
+#[derive(Template)]
+#[template(path = "wrangler.toml.txt", escape = "none")]
+struct WranglerTemplate<'a> {
+    target: &'a str,
+    compat: bool,
+    public_vars: Vec<Var>,
+    secret_vars: Vec<Var>,
+}
+
+/// The starter client, by transport.
+#[derive(Template)]
+#[template(path = "redis_client_tcp.rs", escape = "none")]
+struct TcpClientTemplate<'a> {
+    target: &'a str,
+    /// Inside `include!` inner attributes and `//!` docs are not allowed.
+    for_include: bool,
+    url_var: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "redis_client_rest.rs", escape = "none")]
+struct RestClientTemplate<'a> {
+    target: &'a str,
+    for_include: bool,
+    url_var: &'a str,
+    token_var: &'a str,
+}
+
+fn render(t: &impl Template) -> String {
+    // Templates are compiled in; rendering fails only on a formatting error of a value,
+    // which our plain strings never produce.
+    let mut out = t
+        .render()
+        .unwrap_or_else(|e| format!("# upwire template error: {e}\n"));
+    // askama drops the template's final newline; every generated file ends with one.
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// The `Cargo.toml` lines the starter client of a transport needs (one source for the
+/// client's header comment and the guide).
+#[must_use]
+pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
+    match transport {
+        Transport::Tcp => &[
+            "redis = { version = \"1\", features = [\"tokio-rustls-comp\", \"tls-rustls-webpki-roots\", \"connection-manager\"] }",
+            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+        ],
+        Transport::Rest => &[
+            "reqwest = { version = \"0.12\", default-features = false, features = [\"json\", \"rustls-tls\"] }",
+            "serde_json = \"1\"",
+            "thiserror = \"2\"",
+            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+        ],
+    }
+}
+
+/// Formats a value for a dotenv file so that dotenv parsers read back exactly `value`.
+#[must_use]
+pub fn dotenv_value(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.:/@%+=?&,~[]<>".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        value.to_owned()
+    } else if !value.contains(['\'', '\n', '\r']) {
+        format!("'{value}'")
+    } else {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '$' => out.push_str("\\$"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+/// A JSON (and YAML, and TOML basic) string literal.
+#[must_use]
+pub fn json_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The `.env.example` value: the real shape with the secret replaced by a placeholder.
+fn placeholder(var: &EnvVar) -> String {
+    match (var.secret, var.value.as_deref()) {
+        (SecretKind::Token, _) => {
+            if var.name.contains("READONLY") {
+                "<READONLY_TOKEN>".to_owned()
+            } else {
+                "<TOKEN>".to_owned()
+            }
+        }
+        (SecretKind::Url, Some(v)) => match url_password_range(v) {
+            Some(r) => format!("{}<PASSWORD>{}", &v[..r.start], &v[r.end..]),
+            None => v.to_owned(),
+        },
+        (SecretKind::Url, None) if var.name.ends_with("REST_URL") => "https://<HOST>".to_owned(),
+        (SecretKind::Url, None) => "rediss://default:<PASSWORD>@<HOST>:6379".to_owned(),
+        (SecretKind::Public, v) => v.unwrap_or("").to_owned(),
+    }
+}
+
+/// Whether a variable is secret as a whole in platform files (URLs with a password are).
+fn is_secret(var: &EnvVar) -> bool {
+    match var.secret {
+        SecretKind::Token => true,
+        SecretKind::Url => var
+            .value
+            .as_deref()
+            .is_none_or(|v| url_password_range(v).is_some()),
+        SecretKind::Public => false,
+    }
+}
+
+fn vars(target: &TargetPlan, format: fn(&str) -> String) -> Vec<Var> {
+    target
+        .env
+        .iter()
+        .map(|v| Var {
+            name: v.name.clone(),
+            value: format(v.value.as_deref().unwrap_or("")),
+            secret: is_secret(v),
+        })
+        .collect()
+}
+
+fn join(dir: &str, file: &str) -> PathBuf {
+    if dir.is_empty() || dir == "." {
+        PathBuf::from(file)
+    } else {
+        PathBuf::from(dir).join(file)
+    }
+}
+
+/// Renders every file for every target, plus the guide. Targets that cannot be generated
+/// are reported in `diags` (notes and errors) and get no files.
+#[must_use]
+pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let mut out = Vec::new();
+    let mut by_dir: BTreeMap<&str, Vec<&TargetPlan>> = BTreeMap::new();
+    for t in &plan.targets {
+        by_dir.entry(t.dir.as_str()).or_default().push(t);
+    }
+    for (dir, targets) in by_dir {
+        if let [first, second, ..] = targets.as_slice() {
+            diags.push(Diagnostic::new(
+                Code::DirConflict,
+                format!(
+                    "targets `{}` and `{}` both write into `{dir}`: their .env and src/redis_client.rs would overwrite each other",
+                    first.name, second.name
+                ),
+            )
+            .help("give each target its own `dir = \"...\"`"));
+            continue;
+        }
+        out.extend(target_artifacts(targets[0], diags));
+    }
+    out.push(Artifact {
+        path: PathBuf::from("REDIS.md"),
+        contents: crate::docs::guide(plan),
+        secret: false,
+        policy: Policy::Replace,
+        target: None,
+    });
+    out
+}
+
+fn skipped(target: &TargetPlan, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::TargetSkipped,
+        format!("no files for target `{}`: {why}", target.name),
+    )
+}
+
+/// The files of one target.
+fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let Some(transport) = t.transport else {
+        diags.push(skipped(t, "its transport could not be decided"));
+        return Vec::new();
+    };
+    if t.env.is_empty() {
+        diags.push(skipped(t, "its database is missing"));
+        return Vec::new();
+    }
+    let resolved = t.env.iter().all(|v| v.value.is_some());
+    if t.has_errors && resolved {
+        diags.push(skipped(t, "fix the errors above first"));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let name = t.name.as_str();
+    let tr = transport.as_str();
+    let file = |f: &str| join(&t.dir, f);
+    let art = |path: PathBuf, contents: String, secret: bool, policy: Policy| Artifact {
+        path,
+        contents,
+        secret,
+        policy,
+        target: Some(t.name.clone()),
+    };
+    let example = vars(t, str::to_owned)
+        .into_iter()
+        .zip(&t.env)
+        .map(|(mut v, e)| {
+            v.value = dotenv_value(&placeholder(e));
+            v
+        })
+        .collect::<Vec<_>>();
+    out.push(art(
+        file(".env.example"),
+        render(&EnvExampleTemplate { target: name, transport: tr, file: ".env.example", vars: &example }),
+        false,
+        Policy::Replace,
+    ));
+    let client = match transport {
+        Transport::Tcp => render(&TcpClientTemplate {
+            target: name,
+            for_include: false,
+            url_var: &t.env[0].name,
+        }),
+        Transport::Rest => render(&RestClientTemplate {
+            target: name,
+            for_include: false,
+            url_var: &t.env[0].name,
+            token_var: &t.env[1].name,
+        }),
+    };
+    out.push(art(file("src/redis_client.rs"), client, false, Policy::CreateOnly));
+    out.extend(platform_scripts(t, &file));
+    if !resolved {
+        diags.push(
+            Diagnostic::new(
+                Code::TargetSkipped,
+                format!("skipped the files with secrets for target `{name}`: some variables are unresolved"),
+            )
+            .severity(Severity::Note)
+            .help("set the variables reported above (or pass --env-file) and run `upwire generate` again"),
+        );
+        return out;
+    }
+    let dotenv = vars(t, dotenv_value);
+    let merge = dotenv.iter().map(|v| (v.name.clone(), v.value.clone())).collect();
+    out.push(art(
+        file(".env"),
+        render(&EnvTemplate { target: name, transport: tr, file: ".env", vars: &dotenv }),
+        true,
+        Policy::MergeEnv(merge),
+    ));
+    out.extend(platform_secrets(t, &file, diags));
+    out
+}
+
+/// Platform files without secrets (safe to commit).
+fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artifact> {
+    let name = t.name.as_str();
+    let tr = t.transport.map_or("", Transport::as_str);
+    let plain = vars(t, str::to_owned);
+    let (path, contents) = match t.platform {
+        Some(Platform::Vercel) => (
+            "vercel-env.sh",
+            render(&VercelTemplate { target: name, transport: tr, file: "vercel-env.sh", vars: &plain }),
+        ),
+        Some(Platform::Netlify) => (
+            "netlify-env.sh",
+            render(&NetlifyTemplate { target: name, transport: tr, file: "netlify-env.sh", vars: &plain }),
+        ),
+        Some(Platform::Cloudflare) => {
+            let all = vars(t, json_string);
+            let (secret_vars, public_vars) = all.into_iter().partition(|v| v.secret);
+            (
+                "wrangler.redis.toml",
+                render(&WranglerTemplate {
+                    target: name,
+                    compat: t.transport == Some(Transport::Tcp),
+                    public_vars,
+                    secret_vars,
+                }),
+            )
+        }
+        _ => return Vec::new(),
+    };
+    vec![Artifact {
+        path: file(path),
+        contents,
+        secret: false,
+        policy: Policy::Replace,
+        target: Some(t.name.clone()),
+    }]
+}
+
+/// Platform files that carry the secret values (mode 0600, never committed).
+fn platform_secrets(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let name = t.name.as_str();
+    let tr = t.transport.map_or("", Transport::as_str);
+    let (path, contents) = match t.platform {
+        Some(Platform::Docker) => {
+            if let Some(v) = t.env.iter().find(|v| v.value.as_deref().is_some_and(|x| x.contains(['\n', '\r']))) {
+                diags.push(skipped(t, &format!("docker env-files cannot hold the line break in {}", v.name)));
+                return Vec::new();
+            }
+            let raw = vars(t, str::to_owned);
+            ("docker.env", render(&DockerTemplate { target: name, transport: tr, file: "docker.env", vars: &raw }))
+        }
+        Some(Platform::Kubernetes) => {
+            let quoted = vars(t, json_string);
+            (
+                "redis-secret.yaml",
+                render(&KubernetesTemplate {
+                    target: name,
+                    file: "redis-secret.yaml",
+                    secret_name: format!("{name}-redis"),
+                    vars: &quoted,
+                }),
+            )
+        }
+        Some(Platform::Cloudflare) => {
+            let secrets: Vec<Var> = vars(t, dotenv_value).into_iter().filter(|v| v.secret).collect();
+            (".dev.vars", render(&DevVarsTemplate { target: name, transport: tr, file: ".dev.vars", vars: &secrets }))
+        }
+        Some(Platform::AwsLambda) => {
+            let quoted: Vec<Var> = vars(t, json_string)
+                .into_iter()
+                .map(|mut v| {
+                    v.name = json_string(&v.name);
+                    v
+                })
+                .collect();
+            ("lambda-env.json", render(&LambdaTemplate { target: name, transport: tr, file: "lambda-env.json", vars: &quoted }))
+        }
+        Some(Platform::Fly) => {
+            let raw = vars(t, dotenv_value);
+            ("fly-secrets.env", render(&FlyTemplate { target: name, transport: tr, file: "fly-secrets.env", vars: &raw }))
+        }
+        _ => return Vec::new(),
+    };
+    vec![Artifact {
+        path: file(path),
+        contents,
+        secret: true,
+        policy: Policy::Replace,
+        target: Some(t.name.clone()),
+    }]
+}
+
+/// The starter client for `build.rs` users: the same template, without inner attributes so
+/// that it can be `include!`d inside a module.
+#[must_use]
+pub fn client_for_include(t: &TargetPlan) -> Option<String> {
+    let url_var = t.env.first()?.name.as_str();
+    Some(match t.transport? {
+        Transport::Tcp => render(&TcpClientTemplate {
+            target: &t.name,
+            for_include: true,
+            url_var,
+        }),
+        Transport::Rest => render(&RestClientTemplate {
+            target: &t.name,
+            for_include: true,
+            url_var,
+            token_var: &t.env.get(1)?.name,
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotenv_values_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        for value in [
+            "rediss://default:AXpw@eu1-cat.upstash.io:6379",
+            "pa ss#word",
+            "it's $HOME \"quoted\"",
+            "multi\nline",
+            "",
+        ] {
+            let path = dir.path().join(".env");
+            std::fs::write(&path, format!("K={}\n", dotenv_value(value))).unwrap();
+            let got: Vec<(String, String)> = dotenvy::from_path_iter(&path).unwrap().map(Result::unwrap).collect();
+            assert_eq!(got, [("K".to_owned(), value.to_owned())], "{value:?}");
+        }
+    }
+
+    #[test]
+    fn json_strings_escape_controls() {
+        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+}
