@@ -12,7 +12,7 @@ use crate::interpolate::Env;
 use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
 use crate::redis_url::{Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token};
 use crate::rule::{self, RuleInput};
-use crate::secret::{SecretKind, mask_value};
+use crate::secret::{SecretKind, mask_url, mask_value};
 
 /// The resolved deployment: one entry per target, in descriptor order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -213,7 +213,7 @@ fn push_findings(findings: Vec<Finding>, text: &Text, source: &SourceFile, diags
     for f in findings {
         let mut message = f.message;
         if text.is_interpolated() {
-            message = format!("{message} (value of `{}`)", text.raw);
+            message = format!("{message} (value of `{}`)", mask_url(&text.raw));
         }
         let mut d = Diagnostic::new(f.code, message)
             .at(source, text.value_span(f.range.as_ref()))
