@@ -289,10 +289,12 @@ impl TextRenderer {
             .primary_title(diagnostic.message.as_str())
             .id(diagnostic.code.name());
         let redacted;
+        let mut shown_column = None;
         let mut group: Group<'_> = match source {
             Some((location, file)) => {
                 redacted = file.redacted_line(&location.span);
                 let (line, line_no, span) = &redacted;
+                shown_column = Some(line[..span.start].chars().count() + 1);
                 title.element(
                     Snippet::source(line.as_str())
                         .line_start(*line_no)
@@ -317,6 +319,18 @@ impl TextRenderer {
             Renderer::plain()
         };
         let mut out = renderer.render(&[group]);
+        // annotate-snippets derives the `-->` column from the shown line, where a masked secret
+        // before the span shifts it; the header must name the position in the real file.
+        if let (Some((location, _)), Some(shown)) = (source, shown_column)
+            && shown != location.column
+        {
+            let file = &location.file;
+            out = out.replacen(
+                &format!("{file}:{}:{shown}", location.line),
+                &format!("{file}:{}:{}", location.line, location.column),
+                1,
+            );
+        }
         out.push_str("\n\n");
         out
     }
@@ -362,6 +376,20 @@ mod tests {
         assert!(out.contains("https://default:****@host:6379"), "{out}");
         assert!(out.contains("^^^^^^^^"), "{out}");
         assert!(out.contains(".env:1:11"), "{out}");
+    }
+
+    #[test]
+    fn the_location_header_names_the_real_column_when_a_secret_precedes_the_span() {
+        let text = "REDIS_URL=rediss://default:s3cretpassword@h.upstash.io:6379/2\n";
+        let mut file = SourceFile::new(".env", text);
+        let secret = text.find("s3cret").unwrap();
+        file.add_secret(secret..secret + "s3cretpassword".len());
+        let slash = text.rfind('/').unwrap();
+        let d = Diagnostic::new(Code::NonzeroDatabase, "m").at(&file, slash..slash + 2);
+        assert_eq!(d.location.as_ref().unwrap().column, slash + 1);
+        let out = TextRenderer::new(false).render(&d, &[file]);
+        assert!(out.contains(&format!(".env:1:{}\n", slash + 1)), "{out}");
+        assert!(!out.contains("s3cret"), "{out}");
     }
 
     #[test]
