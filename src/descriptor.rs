@@ -13,7 +13,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::{Env, Reference, interpolate};
 use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_valid_name};
-use crate::secret::{find_placeholder, url_password_range};
+use crate::secret::{find_placeholder, url_password_range, url_token_range};
 
 /// A string value from the descriptor, before and after `${NAME}` resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -438,34 +438,41 @@ impl Walker<'_, '_> {
             if text.is_interpolated() {
                 continue;
             }
-            let secret = if whole {
+            let secrets: Vec<(Range<usize>, &str)> = if whole {
                 let t = text.raw.trim();
-                (!t.is_empty()).then(|| 0..text.raw.len())
+                (!t.is_empty())
+                    .then(|| (0..text.raw.len(), "token"))
+                    .into_iter()
+                    .collect()
             } else {
                 url_password_range(&text.raw)
+                    .map(|r| (r, "password"))
+                    .into_iter()
+                    .chain(url_token_range(&text.raw).map(|r| (r, "token")))
+                    .collect()
             };
-            let Some(range) = secret else { continue };
-            if find_placeholder(&text.raw[range.clone()]).is_some() {
-                continue;
+            for (range, what) in secrets {
+                if find_placeholder(&text.raw[range.clone()]).is_some() {
+                    continue;
+                }
+                let span = text.value_span(Some(&range));
+                self.source.add_secret(span.clone());
+                let var = format!(
+                    "{}_{}",
+                    db.name.to_ascii_uppercase().replace('-', "_"),
+                    field.to_ascii_uppercase()
+                );
+                let d = Diagnostic::new(
+                    Code::SecretInDescriptor,
+                    format!("a literal {what} in `{field}` of database `{}`", db.name),
+                )
+                .at(&self.source, span)
+                .help(format!(
+                    "move the {what} into a git-ignored env file and write `${{{var}}}` here{}",
+                    if whole { "" } else { " (or the whole URL)" }
+                ));
+                self.push(d);
             }
-            let span = text.value_span(Some(&range));
-            self.source.add_secret(span.clone());
-            let what = if whole { "token" } else { "password" };
-            let var = format!(
-                "{}_{}",
-                db.name.to_ascii_uppercase().replace('-', "_"),
-                field.to_ascii_uppercase()
-            );
-            let d = Diagnostic::new(
-                Code::SecretInDescriptor,
-                format!("a literal {what} in `{field}` of database `{}`", db.name),
-            )
-            .at(&self.source, span)
-            .help(format!(
-                "move the {what} into a git-ignored env file and write `${{{var}}}` here{}",
-                if whole { "" } else { " (or the whole URL)" }
-            ));
-            self.push(d);
         }
     }
 

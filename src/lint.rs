@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::envfile::{EnvEntry, LineKind, scan};
 use crate::model::public_prefix;
 use crate::redis_url::{Finding, validate_redis_url, validate_rest_url, validate_token};
-use crate::secret::{find_placeholder, url_password_range};
+use crate::secret::{find_placeholder, url_secret_ranges};
 
 /// What a conventional variable holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,7 +142,7 @@ fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
     }
     match role {
         Role::TcpUrl | Role::RestUrl => {
-            if let Some(r) = url_password_range(&e.value) {
+            for r in url_secret_ranges(&e.value) {
                 source.add_secret(e.value_range(Some(&r)));
             }
         }

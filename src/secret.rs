@@ -31,13 +31,51 @@ fn is_known_user(user: &str) -> bool {
     matches!(user, "default" | "default_ro")
 }
 
-/// The URL with its password replaced by `****`; any other string is returned unchanged.
+/// The byte range of a `_token=` value in the query string of a URL-like string. Upstash
+/// accepts the REST token there, so it is as secret as a password.
+#[must_use]
+pub fn url_token_range(url: &str) -> Option<Range<usize>> {
+    let start = url.find('?')? + 1;
+    let end = url[start..].find('#').map_or(url.len(), |i| start + i);
+    let mut at = start;
+    for pair in url[start..end].split('&') {
+        if let Some(value) = pair.strip_prefix("_token=")
+            && !value.is_empty()
+        {
+            return Some(at + "_token=".len()..at + pair.len());
+        }
+        at += pair.len() + 1;
+    }
+    None
+}
+
+/// Every secret in a URL-like string, in order: the password, then a `_token=` query value.
+#[must_use]
+pub fn url_secret_ranges(url: &str) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = url_password_range(url)
+        .into_iter()
+        .chain(url_token_range(url))
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// The URL with its password and `_token=` value replaced by `****`; any other string is
+/// returned unchanged.
 #[must_use]
 pub fn mask_url(url: &str) -> String {
-    match url_password_range(url) {
-        Some(r) => format!("{}{MASK}{}", &url[..r.start], &url[r.end..]),
-        None => url.to_owned(),
+    let mut out = String::with_capacity(url.len());
+    let mut pos = 0;
+    for r in url_secret_ranges(url) {
+        if r.end <= pos {
+            continue;
+        }
+        out.push_str(&url[pos..r.start.max(pos)]);
+        out.push_str(MASK);
+        pos = r.end;
     }
+    out.push_str(&url[pos..]);
+    out
 }
 
 /// Masks a value for display according to what it holds.
@@ -209,6 +247,19 @@ mod tests {
         let r = url_password_range(url).unwrap();
         assert_eq!(&url[r], "p@ss#w0rd");
         assert_eq!(mask_url(url), "rediss://default:****@eu1-cat.upstash.io:6379");
+    }
+
+    #[test]
+    fn a_token_in_the_query_string_is_masked_too() {
+        let url = "https://eu1-cat.upstash.io/?a=1&_token=AXsecret#frag";
+        assert_eq!(&url[url_token_range(url).unwrap()], "AXsecret");
+        assert_eq!(mask_url(url), "https://eu1-cat.upstash.io/?a=1&_token=****#frag");
+        assert_eq!(
+            mask_url("https://u:pw@h/?_token=AXsecret"),
+            "https://u:****@h/?_token=****"
+        );
+        assert_eq!(url_token_range("https://h/?_token="), None);
+        assert_eq!(url_token_range("https://h/?my_token=x"), None);
     }
 
     #[test]
