@@ -156,6 +156,8 @@ impl Output {
         let (errors, warnings) = summary(diags);
         let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         let line = match (errors, warnings) {
+            // Notes (things to double-check) are shown above; "no problems" would contradict them.
+            (0, 0) if !diags.is_empty() => format!("ok: no errors or warnings in {}", names.join(", ")),
             (0, 0) => format!("ok: no problems found in {}", names.join(", ")),
             (0, w) => format!("warning: {} in {}", plural(w, "warning"), names.join(", ")),
             (e, w) => format!("error: {}, {} in {}", plural(e, "error"), plural(w, "warning"), names.join(", ")),
