@@ -8,7 +8,7 @@ out=bench/out; mkdir -p "$out"
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 command -v dotenv-linter >/dev/null || cargo install --locked dotenv-linter >/dev/null
 cargo build --release --quiet
-bin=target/release/upwire
+bin=${CARGO_TARGET_DIR:-target}/release/upwire
 
 # The floor: a hello-world Rust binary built with the same toolchain and profile.
 hello="$out/hello"
