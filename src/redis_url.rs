@@ -311,6 +311,53 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
         .help("remove everything from `#`; inside a password, write `#` as `%23`")
         .range(at..v.len()));
     }
+    // The host as clients read it: `url` writes IPv6 literals in their short form.
+    let host = match url.host() {
+        Some(url::Host::Domain(d)) => d.to_owned(),
+        Some(url::Host::Ipv4(ip)) => ip.to_string(),
+        Some(url::Host::Ipv6(ip)) => ip.to_string(),
+        None => host,
+    };
+    if host == "0.0.0.0" || host == "::" {
+        return Err(Finding::new(
+            Code::InvalidUrl,
+            format!("`{host}` is an address to listen on; clients cannot connect to it"),
+        )
+        .help("use 127.0.0.1 or ::1 for a server on this machine, or the database's host name")
+        .range(hp_base..hp_base + hostport.len()));
+    }
+    if let Some(userinfo) = userinfo {
+        let colon = userinfo.find(':').unwrap_or(userinfo.len());
+        for (part, raw, range) in [
+            ("user name", url.username(), base..base + colon),
+            (
+                "password",
+                url.password().unwrap_or(""),
+                base + colon + 1..base + userinfo.len(),
+            ),
+        ] {
+            if String::from_utf8(percent_decode_bytes(raw)).is_err() {
+                return Err(Finding::new(
+                    Code::InvalidUrl,
+                    format!("the {part} percent-encodes bytes that are not UTF-8 text"),
+                )
+                .help(format!("percent-encode the UTF-8 bytes of each character in the {part}, e.g. `ä` as `%C3%A4`"))
+                .range(range));
+            }
+        }
+    }
+    if let Some((_, p)) = url
+        .query_pairs()
+        .find(|(k, p)| k == "protocol" && !matches!(p.as_ref(), "2" | "3" | "resp2" | "resp3"))
+    {
+        let at = v.find('?').unwrap_or(0);
+        return Err(Finding::new(
+            Code::InvalidUrl,
+            format!("`protocol={p}` is not a protocol version clients accept"),
+        )
+        .help("write `protocol=resp3` or `protocol=resp2`, or leave it out for RESP2")
+        .range(at..v.len()));
+    }
     let path = url.path().trim_matches('/');
     let db: i64 = if path.is_empty() {
         0
@@ -449,6 +496,10 @@ fn encode_char(c: char) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -463,7 +514,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 type HostPort<'a> = (String, Option<(&'a str, usize)>);
@@ -722,10 +773,21 @@ mod tests {
             (" rediss://default:pw@host:6379", "whitespace-in-value"),
             ("\"rediss://default:pw@host:6379\"", "whitespace-in-value"),
             ("eu1-cat.upstash.io:6379", "invalid-url"),
+            // The redis crate refuses these three.
+            ("redis://0.0.0.0:6379", "invalid-url"),
+            ("rediss://default:%FF@host:6379", "invalid-url"),
+            ("redis://localhost:6379/?protocol=resp4", "invalid-url"),
         ] {
             let (_, f) = validate_redis_url(value);
             assert!(codes(&f).contains(&code), "{value}: {f:?}");
         }
+    }
+
+    #[test]
+    fn ipv6_hosts_are_read_in_their_short_form() {
+        let (url, f) = validate_redis_url("redis://[0:0:0:0:0:0:0:1]:6380");
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(url.unwrap().host, "::1");
     }
 
     #[test]
