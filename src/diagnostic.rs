@@ -26,7 +26,8 @@ pub enum Severity {
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        // `pad`, not `write_str`, so that `{:<8}` in tables lines the columns up.
+        f.pad(match self {
             Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
@@ -350,6 +351,11 @@ pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn severities_honour_width_in_tables() {
+        assert_eq!(format!("[{:<8}]", Severity::Error), "[error   ]");
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {
