@@ -8,7 +8,7 @@ use askama::Template;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Platform, Transport};
+use crate::model::{Access, Platform, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::secret::{SecretKind, url_password_range};
 
@@ -87,23 +87,64 @@ struct WranglerTemplate<'a> {
     secret_vars: Vec<Var>,
 }
 
-/// The starter client, by transport.
+/// The starter client over TCP (`templates/redis_client_tcp.rs`).
 #[derive(Template)]
 #[template(path = "redis_client_tcp.rs", escape = "none")]
 struct TcpClientTemplate<'a> {
     target: &'a str,
-    /// Inside `include!` inner attributes and `//!` docs are not allowed.
+    /// `//!` for a module file, `//` inside `include!` (where inner docs are not allowed).
+    doc: &'static str,
     for_include: bool,
     url_var: &'a str,
+    /// The optional variable naming a PEM file with a private CA.
+    ca_var: String,
+    dependencies: &'static [&'static str],
 }
 
+/// The starter client over the Upstash REST API (`templates/redis_client_rest.rs`).
 #[derive(Template)]
 #[template(path = "redis_client_rest.rs", escape = "none")]
 struct RestClientTemplate<'a> {
     target: &'a str,
+    doc: &'static str,
     for_include: bool,
+    read_only: bool,
     url_var: &'a str,
     token_var: &'a str,
+    dependencies: &'static [&'static str],
+}
+
+/// Renders the starter client of a target; `None` when its transport is undecided or its
+/// variables are missing. Secrets never reach it: it names the variables, not their values.
+fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
+    let transport = t.transport?;
+    let url_var = t.env.first()?.name.as_str();
+    let doc = if for_include { "//" } else { "//!" };
+    let dependencies = cargo_dependencies(transport);
+    Some(match transport {
+        Transport::Tcp => render(&TcpClientTemplate {
+            target: &t.name,
+            doc,
+            for_include,
+            url_var,
+            ca_var: ca_var(url_var),
+            dependencies,
+        }),
+        Transport::Rest => render(&RestClientTemplate {
+            target: &t.name,
+            doc,
+            for_include,
+            read_only: t.access == Access::ReadOnly,
+            url_var,
+            token_var: &t.env.get(1)?.name,
+            dependencies,
+        }),
+    })
+}
+
+/// `REDIS_URL` → `REDIS_CA_FILE`, keeping any prefix (`APP_REDIS_URL` → `APP_REDIS_CA_FILE`).
+fn ca_var(url_var: &str) -> String {
+    format!("{}_CA_FILE", url_var.strip_suffix("_URL").unwrap_or(url_var))
 }
 
 fn render(t: &impl Template) -> String {
@@ -121,18 +162,23 @@ fn render(t: &impl Template) -> String {
 
 /// The `Cargo.toml` lines the starter client of a transport needs (one source for the
 /// client's header comment and the guide).
+///
+/// Both clients use rustls with the webpki roots and the `ring` provider: no OpenSSL, no
+/// `aws-lc-rs` C build. redis enables rustls without a provider, so the TCP client names
+/// `rustls` to install `ring`; reqwest 0.12's `rustls-tls` brings `ring` itself (0.13 would
+/// bring `aws-lc-rs` and the platform verifier).
 #[must_use]
 pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
     match transport {
         Transport::Tcp => &[
-            "redis = { version = \"1\", features = [\"tokio-rustls-comp\", \"tls-rustls-webpki-roots\", \"connection-manager\"] }",
-            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+            r#"redis = { version = "1", default-features = false, features = ["tokio-rustls-comp", "tls-rustls-webpki-roots", "connection-manager"] }"#,
+            r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
+            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
         ],
         Transport::Rest => &[
-            "reqwest = { version = \"0.12\", default-features = false, features = [\"json\", \"rustls-tls\"] }",
-            "serde_json = \"1\"",
-            "thiserror = \"2\"",
-            "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }",
+            r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+            r#"serde_json = "1""#,
+            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
         ],
     }
 }
@@ -316,19 +362,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         false,
         Policy::Replace,
     ));
-    let client = match transport {
-        Transport::Tcp => render(&TcpClientTemplate {
-            target: name,
-            for_include: false,
-            url_var: &t.env[0].name,
-        }),
-        Transport::Rest => render(&RestClientTemplate {
-            target: name,
-            for_include: false,
-            url_var: &t.env[0].name,
-            token_var: &t.env[1].name,
-        }),
-    };
+    let client = client(t, false).unwrap_or_default();
     out.push(art(file("src/redis_client.rs"), client, false, Policy::CreateOnly));
     out.extend(platform_scripts(t, &file));
     if !resolved {
@@ -446,24 +480,11 @@ fn platform_secrets(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf, diags: &mut 
     }]
 }
 
-/// The starter client for `build.rs` users: the same template, without inner attributes so
-/// that it can be `include!`d inside a module.
+/// The starter client for `build.rs` users: the same template, with `//` comments instead of
+/// `//!` inner docs so that it can be `include!`d inside a module.
 #[must_use]
 pub fn client_for_include(t: &TargetPlan) -> Option<String> {
-    let url_var = t.env.first()?.name.as_str();
-    Some(match t.transport? {
-        Transport::Tcp => render(&TcpClientTemplate {
-            target: &t.name,
-            for_include: true,
-            url_var,
-        }),
-        Transport::Rest => render(&RestClientTemplate {
-            target: &t.name,
-            for_include: true,
-            url_var,
-            token_var: &t.env.get(1)?.name,
-        }),
-    })
+    client(t, true)
 }
 
 #[cfg(test)]

@@ -1,4 +1,103 @@
-// Starter Redis client for target `{{ target }}` over TCP, reading `{{ url_var }}` at run time.
-{%- if !for_include %}
-// (draft: replaced by the real template)
+{{ doc }} Starter Redis client for target `{{ target }}` over TCP, written by `upwire generate`.
+{%- if for_include %}
+{{ doc }} build.rs writes it into OUT_DIR on every build; to change it, take the same code from
+{{ doc }} `upwire generate` (src/redis_client.rs) into your crate instead.
+{%- else %}
+{{ doc }} Edit it freely: upwire never overwrites it without `--force`.
 {%- endif %}
+{{ doc }}
+{{ doc }} The connection URL is read from `{{ url_var }}` at run time, never compiled in:
+{{ doc }} `rediss://default:<password>@<host>:6379` (`rediss` = TLS; Upstash requires it).
+{{ doc }} Certificates are checked against the webpki roots (Mozilla's CA list), which covers
+{{ doc }} Upstash and other public hosts. For a server with a private CA (a self-hosted Redis,
+{{ doc }} a local `redis-server --tls-port`), set `{{ ca_var }}` to the CA's PEM file: that CA
+{{ doc }} is then trusted *instead of* the webpki roots.
+{{ doc }}
+{{ doc }} Cargo.toml:
+{{ doc }}
+{{ doc }} ```toml
+{%- for d in dependencies %}
+{{ doc }} {{ d }}
+{%- endfor %}
+{{ doc }} ```
+{{ doc }}
+{{ doc }} Usage:
+{{ doc }}
+{{ doc }} ```ignore
+{%- if for_include %}
+{{ doc }} mod redis_client {
+{{ doc }}     include!(concat!(env!("OUT_DIR"), "/upwire_redis.rs"));
+{{ doc }} }
+{%- else %}
+{{ doc }} mod redis_client;
+{%- endif %}
+{{ doc }} use redis::AsyncTypedCommands as _;
+{{ doc }}
+{{ doc }} let mut redis = redis_client::connect().await?;
+{{ doc }} redis.set("greeting", "hello").await?;
+{{ doc }} let greeting: Option<String> = redis.get("greeting").await?;
+{{ doc }} ```
+{{ doc }}
+{{ doc }} `ConnectionManager` is one multiplexed connection: clone it into every task instead of
+{{ doc }} connecting again (connection limits are per database), and it reconnects by itself.
+
+use std::path::Path;
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Client, ErrorKind, RedisError, RedisResult, TlsCertificates};
+
+/// The variable that holds the connection URL.
+#[allow(dead_code)]
+pub const URL_VAR: &str = "{{ url_var }}";
+
+/// The optional variable naming a PEM file with the CA to trust instead of the webpki roots.
+#[allow(dead_code)]
+pub const CA_FILE_VAR: &str = "{{ ca_var }}";
+
+/// How long to wait for the TCP and TLS handshakes.
+const CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long to wait for each reply.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Connects to the database in `{{ url_var }}`.
+#[allow(dead_code)]
+pub async fn connect() -> RedisResult<ConnectionManager> {
+    let url = std::env::var(URL_VAR)
+        .ok()
+        .filter(|url| !url.is_empty())
+        .ok_or_else(|| config_error(format!("{URL_VAR} is not set")))?;
+    let ca_file = std::env::var_os(CA_FILE_VAR).filter(|path| !path.is_empty());
+    connect_to(&url, ca_file.as_deref().map(Path::new)).await
+}
+
+/// Connects to `url`, trusting only the CA in `ca_file` when one is given.
+#[allow(dead_code)]
+pub async fn connect_to(url: &str, ca_file: Option<&Path>) -> RedisResult<ConnectionManager> {
+    // redis uses rustls without choosing a crypto provider; install ring's once per process
+    // (an error only means a provider is installed already).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = match ca_file {
+        None => Client::open(url)?,
+        Some(path) => {
+            let root_cert = std::fs::read(path).map_err(|e| {
+                config_error(format!("cannot read {CA_FILE_VAR} {}: {e}", path.display()))
+            })?;
+            let certificates = TlsCertificates {
+                client_tls: None,
+                root_cert: Some(root_cert),
+            };
+            Client::build_with_tls(url, certificates)?
+        }
+    };
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECTION_TIMEOUT))
+        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+        .set_number_of_retries(3);
+    ConnectionManager::new_with_config(client, config).await
+}
+
+/// A configuration error; it names variables, never their values.
+fn config_error(detail: String) -> RedisError {
+    RedisError::from((ErrorKind::InvalidClientConfig, "bad Redis settings", detail))
+}
