@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use crate::diagnostic::SourceFile;
 use crate::error::Error;
 
 /// Where variables come from.
@@ -42,10 +43,11 @@ impl Env {
     /// # Errors
     /// When the file cannot be read or parsed; the error names the path and line, never a value.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
-        let iter = dotenvy::from_path_iter(path).map_err(|e| env_file_error(path, &e))?;
+        // The limits every input has: no binary, non-UTF-8 or oversized file.
+        let source = crate::error::load_source(path)?;
         let mut vars = HashMap::new();
-        for item in iter {
-            let (k, v) = item.map_err(|e| env_file_error(path, &e))?;
+        for item in dotenvy::from_read_iter(source.text.as_bytes()) {
+            let (k, v) = item.map_err(|e| env_file_error(path, &source, &e))?;
             vars.entry(k).or_insert(v);
         }
         self.files.push((path.to_path_buf(), vars));
@@ -70,11 +72,16 @@ impl Env {
     }
 }
 
-fn env_file_error(path: &Path, e: &dotenvy::Error) -> Error {
+fn env_file_error(path: &Path, source: &SourceFile, e: &dotenvy::Error) -> Error {
     let reason = match e {
-        dotenvy::Error::LineParse(_, index) => {
-            format!("cannot parse the env file near byte {index}")
-        }
+        // dotenvy names the line by its text, which may hold a secret: give its position.
+        dotenvy::Error::LineParse(line, index) => match source.text.find(line.as_str()) {
+            Some(at) => {
+                let (line, column) = source.line_col(at + index);
+                format!("cannot parse line {line} at column {column}")
+            }
+            None => format!("cannot parse the env file near byte {index}"),
+        },
         dotenvy::Error::Io(io) => io.to_string(),
         dotenvy::Error::EnvVar(_) => "invalid variable".to_owned(),
         _ => "cannot read the env file".to_owned(),
@@ -210,5 +217,19 @@ mod tests {
         assert_eq!(env.get("Z"), Some("proc"));
         let err = env.add_file(&dir.path().join("missing.env")).unwrap_err();
         assert!(err.to_string().contains("missing.env"));
+    }
+
+    #[test]
+    fn broken_env_files_are_refused_by_position_without_their_values() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.env");
+        std::fs::write(&bad, "A=1\nTOKEN=Bearer AXsecret\n").unwrap();
+        let err = Env::default().add_file(&bad).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(!err.contains("AXsecret"), "{err}");
+        let binary = dir.path().join("binary.env");
+        std::fs::write(&binary, b"A=\0\0\n").unwrap();
+        let err = Env::default().add_file(&binary).unwrap_err();
+        assert!(matches!(err, Error::Binary { .. }), "{err}");
     }
 }
