@@ -13,7 +13,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::{Env, Reference, interpolate};
 use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_valid_name};
-use crate::secret::{find_placeholder, url_password_range, url_token_range};
+use crate::secret::{find_placeholder, url_password_range, url_secret_ranges, url_token_range};
 
 /// A string value from the descriptor, before and after `${NAME}` resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +222,52 @@ impl Descriptor {
             None => None,
         }
     }
+}
+
+/// Registers, line by line, what `key = value` lines of the secret fields hold. For a
+/// descriptor that is not valid TOML no value is known, and the source line shown for the
+/// syntax error must not print a token or password.
+#[must_use]
+pub fn with_line_secrets(mut source: SourceFile) -> SourceFile {
+    let mut secrets = Vec::new();
+    let mut start = 0;
+    for line in source.text.split_inclusive('\n') {
+        if let Some(eq) = line.find('=') {
+            let key = line[..eq].trim();
+            let key = key
+                .rsplit('.')
+                .next()
+                .unwrap_or(key)
+                .trim_matches(['"', '\'']);
+            let at = start + eq + 1;
+            let value = line[eq + 1..].trim_end_matches(['\n', '\r']);
+            match key {
+                "rest_token" | "rest_readonly_token" => {
+                    let lead = value.len() - value.trim_start().len();
+                    let v = value.trim();
+                    // A quoted value up to its closing quote, so that what follows stays visible.
+                    let len = match v.chars().next() {
+                        Some(q @ ('"' | '\'')) => v[1..].find(q).map_or(v.len(), |i| i + 2),
+                        _ => v.len(),
+                    };
+                    secrets.push(at + lead..at + lead + len);
+                }
+                "redis_url" | "rest_url" => {
+                    secrets.extend(
+                        url_secret_ranges(value)
+                            .into_iter()
+                            .map(|r| at + r.start..at + r.end),
+                    );
+                }
+                _ => {}
+            }
+        }
+        start += line.len();
+    }
+    for range in secrets {
+        source.add_secret(range);
+    }
+    source
 }
 
 struct Walker<'e, 'd> {
@@ -646,6 +692,29 @@ mod tests {
         let d = d.unwrap();
         let out = crate::diagnostic::TextRenderer::new(false).render(&diags[0], std::slice::from_ref(&d.source));
         assert!(!out.contains("hunter2"), "{out}");
+    }
+
+    #[test]
+    fn secrets_on_lines_of_an_unparsable_descriptor_are_masked() {
+        let text = "[database.main]\nrest_token = \"AXhunter1\" x\nredis_url = \"rediss://default:hunter2@h:6379\" y\ndatabase.b.rest_readonly_token = 'AXhunter3\n";
+        let (d, diags) = parse(text);
+        assert!(d.is_none());
+        let source = with_line_secrets(SourceFile::new("upwire.toml", text));
+        let out = crate::diagnostic::TextRenderer::new(false)
+            .render(&diags[0], std::slice::from_ref(&source));
+        assert!(out.contains("rest_token = **** x"), "{out}");
+        for line in 2..=4 {
+            let at = source
+                .text
+                .split_inclusive('\n')
+                .take(line - 1)
+                .map(str::len)
+                .sum::<usize>();
+            let d = Diagnostic::new(Code::TomlSyntax, "m").at(&source, at..at + 1);
+            let out = crate::diagnostic::TextRenderer::new(false)
+                .render(&d, std::slice::from_ref(&source));
+            assert!(!out.contains("hunter"), "{out}");
+        }
     }
 
     #[test]

@@ -165,7 +165,7 @@ pub fn resolve(source: SourceFile, env: &Env) -> Resolved {
     let (descriptor, mut diagnostics) = Descriptor::parse(source, env);
     let Some(descriptor) = descriptor else {
         return Resolved {
-            source: fallback,
+            source: crate::descriptor::with_line_secrets(fallback),
             plan: Plan::default(),
             diagnostics,
         };
