@@ -487,7 +487,7 @@ impl Walker<'_, '_> {
             let secrets: Vec<(Range<usize>, &str)> = if whole {
                 let t = text.raw.trim();
                 (!t.is_empty())
-                    .then(|| (0..text.raw.len(), "token"))
+                    .then_some((0..text.raw.len(), "token"))
                     .into_iter()
                     .collect()
             } else {

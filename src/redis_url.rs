@@ -411,7 +411,7 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
             )
             .help(format!(
                 "write the user explicitly: {}",
-                mask_url(&format!("{}://default{}", scheme, &rest[..]))
+                mask_url(&format!("{scheme}://default{rest}"))
             ))
             .range(colon..colon + 1),
         );
