@@ -1,0 +1,330 @@
+//! Input that is missing, broken or hostile: clear errors with the right exit code, no panic,
+//! and never a secret in the output.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{all_output, code, json, run, transcript, upwire};
+
+fn upwire_in(dir: &Path, args: &[&str]) -> Output {
+    run(upwire().env_clear().current_dir(dir).args(args))
+}
+
+fn assert_no_panic(what: &str, output: &Output) {
+    let all = all_output(output);
+    assert!(!all.contains("panicked"), "{what}: {all}");
+    assert!(!all.contains("RUST_BACKTRACE"), "{what}: {all}");
+    assert!(output.status.code().is_some(), "{what}: killed by a signal");
+}
+
+/// Asserts exit 2 with one `error: ...` line on stderr that contains every one of `needles`.
+fn assert_input_error(what: &str, output: &Output, needles: &[&str]) {
+    assert_no_panic(what, output);
+    assert_eq!(code(output), 2, "{what}: {}", all_output(output));
+    assert!(output.stdout.is_empty(), "{what}: stdout must stay empty");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("error: "), "{what}: {stderr}");
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{what}: `{needle}` not in {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for args in [
+        &["lint", "conf/upwire.toml"][..],
+        &["lint", "conf/.env.local"],
+        &["--format", "json", "lint", "conf/upwire.toml"],
+        &["resolve", "-c", "conf/upwire.toml"],
+        &["lint", "--env-file", "conf/.env"],
+    ] {
+        let output = upwire_in(dir.path(), args);
+        let what = args.join(" ");
+        let path = args
+            .iter()
+            .find(|a| a.starts_with("conf/"))
+            .copied()
+            .unwrap_or_default();
+        assert_input_error(&what, &output, &[path]);
+    }
+    crate::snapshots!({
+        insta::assert_snapshot!(
+            "missing_file",
+            transcript(
+                &upwire_in(dir.path(), &["lint", "conf/upwire.toml"]),
+                dir.path()
+            )
+        );
+    });
+}
+
+#[test]
+fn invalid_toml_is_a_finding_with_line_and_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\n[target.api]\nkind = \"server\nplatform = \"fly\"\n",
+    )
+    .expect("write");
+    let output = upwire_in(dir.path(), &["--format", "json", "lint", "upwire.toml"]);
+    assert_no_panic("toml", &output);
+    assert_eq!(code(&output), 1);
+    let doc = json(&output);
+    let diags = doc["diagnostics"].as_array().expect("diagnostics");
+    assert_eq!(diags.len(), 1, "{doc}");
+    assert_eq!(diags[0]["code"], "toml-syntax");
+    assert_eq!(diags[0]["file"], "upwire.toml");
+    assert_eq!(
+        diags[0]["line"], 5,
+        "the unterminated string is on line 5: {doc}"
+    );
+    assert!(diags[0]["column"].as_u64().is_some_and(|c| c >= 8), "{doc}");
+
+    let text = upwire_in(dir.path(), &["--color", "never", "lint", "upwire.toml"]);
+    assert_eq!(code(&text), 1);
+    crate::snapshots!({
+        insta::assert_snapshot!("invalid_toml", transcript(&text, dir.path()));
+    });
+}
+
+#[test]
+fn non_utf8_binary_and_huge_files_are_refused_cleanly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(p.join("latin1.toml"), b"[project]\nname = \"caf\xe9\"\n").expect("write");
+    std::fs::write(
+        p.join("latin1.env"),
+        b"REDIS_URL=rediss://default:p\xe4ss@h:6379\n",
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("binary.toml"),
+        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+    )
+    .expect("write");
+    std::fs::write(p.join("binary.env"), b"A=1\n\0\0\0\0B=2\n").expect("write");
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    let huge = line.repeat(20 * 1024 * 1024 / line.len() + 1);
+    assert!(huge.len() >= 20 * 1024 * 1024);
+    std::fs::write(p.join("huge.toml"), &huge).expect("write");
+    std::fs::write(p.join("huge.env"), &huge).expect("write");
+
+    let cases: &[(&[&str], &[&str])] = &[
+        (&["lint", "latin1.toml"], &["latin1.toml", "UTF-8"]),
+        (&["lint", "latin1.env"], &["latin1.env", "UTF-8"]),
+        (&["resolve", "-c", "latin1.toml"], &["latin1.toml", "UTF-8"]),
+        (&["lint", "binary.toml"], &["binary.toml", "binary"]),
+        (&["lint", "binary.env"], &["binary.env", "binary"]),
+        (
+            &["--format", "json", "lint", "binary.toml"],
+            &["binary.toml", "binary"],
+        ),
+        (&["lint", "huge.toml"], &["huge.toml", "bytes"]),
+        (&["lint", "huge.env"], &["huge.env", "bytes"]),
+        (&["resolve", "-c", "huge.toml"], &["huge.toml", "bytes"]),
+    ];
+    for (args, needles) in cases {
+        assert_input_error(&args.join(" "), &upwire_in(p, args), needles);
+    }
+    crate::snapshots!({
+        for name in ["latin1.toml", "binary.env", "huge.toml"] {
+            let output = upwire_in(p, &["lint", name]);
+            insta::assert_snapshot!(format!("refused_{name}"), transcript(&output, p));
+        }
+    });
+}
+
+#[test]
+fn broken_env_files_given_with_env_file_are_refused_cleanly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(
+        p.join("upwire.toml"),
+        "[database.main]\nrest_url = \"${URL}\"\n",
+    )
+    .expect("write");
+    std::fs::write(p.join("latin1.env"), b"URL=https://caf\xe9.upstash.io\n").expect("write");
+    std::fs::write(p.join("binary.env"), b"URL=\0\0\0\n").expect("write");
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    std::fs::write(
+        p.join("huge.env"),
+        line.repeat(20 * 1024 * 1024 / line.len() + 1),
+    )
+    .expect("write");
+    std::fs::write(
+        p.join("unparsable.env"),
+        "URL=https://eu1-tidy-cat-12345.upstash.io\nTOKEN=Bearer CANARYtok\n",
+    )
+    .expect("write");
+    for (name, needles) in [
+        ("latin1.env", &["latin1.env", "UTF-8"][..]),
+        ("binary.env", &["binary.env", "binary"]),
+        ("huge.env", &["huge.env", "bytes"]),
+        ("unparsable.env", &["unparsable.env", "line 2"]),
+    ] {
+        let output = upwire_in(p, &["resolve", "--env-file", name]);
+        assert_input_error(name, &output, needles);
+        assert!(
+            !all_output(&output).contains("CANARY"),
+            "{name}: {}",
+            all_output(&output)
+        );
+    }
+}
+
+/// Every place a secret can sit, each holding a unique canary. None may appear in any output.
+const DESCRIPTOR: &str = r#"[database.main]
+redis_url = "rediss://default:CANARYpw1111@eu1-tidy-cat-12345.upstash.io:6379"
+rest_url = "https://eu1-tidy-cat-12345.upstash.io/?_token=CANARYq2222"
+rest_token = "CANARYtok3333"
+rest_readonly_token = "Bearer CANARYro4444"
+
+[database.broken]
+redis_url = "rediss://default:CANARY@pw5555@eu1-tidy-cat-12345.upstash.io:6379/1"
+rest_url = "rediss://default:CANARY#pw6666@eu1-tidy-cat-12345.upstash.io:6379"
+rest_token = " CANARYtok7777 "
+
+[database.vars]
+redis_url = "${TCP_URL}"
+rest_url = "${REST_URL}"
+rest_token = "${TOKEN}"
+
+[target.api]
+kind = "server"
+database = "main"
+
+[target.worker]
+kind = "container"
+database = "broken"
+
+[target.web]
+kind = "edge"
+database = "vars"
+env_prefix = "NEXT_PUBLIC_"
+
+[target.jobs]
+kind = "lambda"
+database = "vars"
+"#;
+
+const ENV: &str = "# every kind of secret an env file holds
+REDIS_URL=redis://default:CANARYenv8888@eu1-tidy-cat-12345.upstash.io:6379/3
+KV_URL=rediss://default:CANARY@env9999@eu1-tidy-cat-12345.upstash.io:99999
+UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io/?_token=CANARYq1010
+UPSTASH_REDIS_REST_TOKEN=\"Bearer CANARYtok1212\"
+KV_REST_API_TOKEN=CANARY tok1313
+NEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=CANARYpub1414
+NEXT_PUBLIC_REDIS_URL=rediss://default:CANARYpub1515@eu1-tidy-cat-12345.upstash.io:6379
+UPSTASH_REDIS_REST_READONLY_TOKEN: CANARYline1616
+export KV_REST_API_READ_ONLY_TOKEN=='CANARYline1717'
+";
+
+const VARS: &str = "TCP_URL=redis://:CANARYvar1818@eu1-tidy-cat-12345.upstash.io:6379/2
+REST_URL=http://eu1-tidy-cat-12345.upstash.io/?_token=CANARYvar1919
+TOKEN=\"Bearer CANARYvar2020\"
+";
+
+/// What follows `CANARY` in each secret above: a leak of the part after an unencoded `@` or
+/// `#` would not show the word `CANARY`.
+const SECRET_TAILS: &[&str] = &[
+    "pw1111", "q2222", "tok3333", "ro4444", "pw5555", "pw6666", "tok7777", "env8888", "env9999",
+    "q1010", "tok1212", "tok1313", "pub1414", "pub1515", "line1616", "line1717", "var1818",
+    "var1919", "var2020",
+];
+
+#[test]
+fn no_secret_appears_in_any_output() {
+    for tail in SECRET_TAILS {
+        assert!(
+            [DESCRIPTOR, ENV, VARS]
+                .iter()
+                .any(|f| f.contains(&format!("CANARY{tail}"))
+                    || f.contains(&format!("CANARY@{tail}"))
+                    || f.contains(&format!("CANARY#{tail}"))
+                    || f.contains(&format!("CANARY {tail}"))),
+            "{tail} is not in the files"
+        );
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    std::fs::write(p.join("upwire.toml"), DESCRIPTOR).expect("write");
+    std::fs::write(p.join(".env"), ENV).expect("write");
+    std::fs::write(p.join("vars.env"), VARS).expect("write");
+    let runs: &[&[&str]] = &[
+        &["lint", "upwire.toml", ".env"],
+        &["--env-file", "vars.env", "lint", "upwire.toml", ".env"],
+        &[
+            "--env-file",
+            "vars.env",
+            "--format",
+            "json",
+            "lint",
+            "upwire.toml",
+            ".env",
+        ],
+        &["--env-file", "vars.env", "lint"],
+        &["--env-file", "vars.env", "resolve"],
+        &["--env-file", "vars.env", "--format", "json", "resolve"],
+        &["--env-file", "vars.env", "--color", "always", "resolve"],
+        &["--env-file", "vars.env", "resolve", "--target", "web"],
+        &["--env-file", "vars.env", "resolve", "--target", "wbe"],
+    ];
+    let mut findings = 0;
+    for args in runs {
+        let output = upwire_in(p, args);
+        let what = args.join(" ");
+        assert_no_panic(&what, &output);
+        assert_ne!(code(&output), 0, "{what}: these files are full of errors");
+        let all = all_output(&output);
+        findings += all.matches("error[").count() + all.matches("\"code\"").count();
+        if let Some(i) = all.find("CANARY") {
+            let end = (i + 16).min(all.len());
+            panic!("{what}: a secret leaked: `{}`\n{all}", &all[i..end]);
+        }
+        for tail in SECRET_TAILS {
+            assert!(
+                !all.contains(tail),
+                "{what}: part of a secret (`{tail}`) leaked\n{all}"
+            );
+        }
+    }
+    assert!(
+        findings > 40,
+        "the canaries must actually be reported on, found {findings}"
+    );
+}
+
+#[test]
+fn a_syntax_error_on_a_line_with_a_secret_does_not_show_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    for (name, text) in [
+        (
+            "token.toml",
+            "[database.main]\nrest_token = \"CANARYtok1\" x\n",
+        ),
+        (
+            "open.toml",
+            "[database.main]\nrest_readonly_token = \"CANARYtok2\n",
+        ),
+        (
+            "url.toml",
+            "[database.main]\nredis_url = \"rediss://default:CANARYpw3@eu1-tidy-cat-12345.upstash.io:6379\" x\n",
+        ),
+        ("dotted.toml", "database.main.rest_token = CANARYtok4\n"),
+    ] {
+        std::fs::write(p.join(name), text).expect("write");
+        for format in ["text", "json"] {
+            let output = upwire_in(p, &["--format", format, "lint", name]);
+            assert_no_panic(name, &output);
+            assert_eq!(code(&output), 1, "{name}: {}", all_output(&output));
+            let all = all_output(&output);
+            assert!(all.contains("toml-syntax"), "{name}: {all}");
+            assert!(!all.contains("CANARY"), "{name}: {all}");
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! The command line as users run it: `resolve`, `explain`, `init`, `completions`, exit codes.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{all_output, code, json, root, run, transcript, upwire, upwire_at_root};
+
+const EXAMPLE: &str = "examples/upwire.toml";
+const EXAMPLE_ENV: &str = "examples/example.env";
+/// The fake database password in `examples/example.env`.
+const EXAMPLE_PASSWORD: &str = "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+/// The fake read-only token in `examples/example.env`.
+const EXAMPLE_READONLY_TOKEN: &str = "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
+
+fn resolve(extra: &[&str]) -> Output {
+    run(upwire_at_root()
+        .args([
+            "resolve",
+            "-c",
+            EXAMPLE,
+            "--env-file",
+            EXAMPLE_ENV,
+            "--color",
+            "never",
+        ])
+        .args(extra))
+}
+
+fn snapshot(name: &str, output: &Output) {
+    crate::snapshots!({
+        insta::assert_snapshot!(name, transcript(output, &root()));
+    });
+}
+
+#[test]
+fn resolve_text_masks_secrets() {
+    let output = resolve(&[]);
+    assert_eq!(code(&output), 0);
+    assert!(!all_output(&output).contains(EXAMPLE_PASSWORD));
+    assert!(!all_output(&output).contains(EXAMPLE_READONLY_TOKEN));
+    snapshot("resolve_text", &output);
+}
+
+#[test]
+fn resolve_json_is_one_document_with_every_target() {
+    let output = resolve(&["--format", "json"]);
+    assert_eq!(code(&output), 0);
+    assert!(output.stderr.is_empty(), "json mode writes nothing else");
+    assert!(!all_output(&output).contains(EXAMPLE_PASSWORD));
+    let doc = json(&output);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    let decided: Vec<(&str, &str, &str)> = doc["targets"]
+        .as_array()
+        .expect("targets array")
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap_or_default(),
+                t["transport"].as_str().unwrap_or_default(),
+                t["access"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        decided,
+        [
+            ("api", "tcp", "read-write"),
+            ("worker", "tcp", "read-write"),
+            ("thumbnails", "rest", "read-write"),
+            ("storefront", "rest", "read-write"),
+            ("app", "rest", "read-only"),
+        ]
+    );
+    assert_eq!(
+        doc["targets"][1]["rules"],
+        serde_json::json!(["needs-tcp", "kind-container"])
+    );
+    crate::snapshots!({
+        insta::assert_json_snapshot!("resolve_json", doc);
+    });
+}
+
+#[test]
+fn resolve_show_secrets_shows_them() {
+    let output = resolve(&["--show-secrets"]);
+    assert_eq!(code(&output), 0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "REDIS_URL=rediss://default:{EXAMPLE_PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379"
+        )),
+        "{stdout}"
+    );
+    // The mobile target gets the read-only token, under the name Redis.fromEnv() reads.
+    assert!(
+        stdout.contains(&format!(
+            "EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN={EXAMPLE_READONLY_TOKEN}"
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("****"), "{stdout}");
+    snapshot("resolve_show_secrets", &output);
+
+    let doc = json(&resolve(&["--show-secrets", "--format", "json"]));
+    assert_eq!(
+        doc["targets"][0]["env"]["REDIS_URL"],
+        format!("rediss://default:{EXAMPLE_PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379")
+    );
+}
+
+#[test]
+fn resolve_one_target() {
+    let output = resolve(&["--target", "worker"]);
+    assert_eq!(code(&output), 0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("worker → tcp\n"), "{stdout}");
+    assert!(!stdout.contains("api →"), "{stdout}");
+    snapshot("resolve_target_worker", &output);
+
+    let doc = json(&resolve(&["--target", "app", "--format", "json"]));
+    let targets = doc["targets"].as_array().expect("targets array");
+    assert_eq!(targets.len(), 1);
+    assert_eq!(targets[0]["name"], "app");
+}
+
+#[test]
+fn resolve_unknown_target_is_a_usage_error_with_a_suggestion() {
+    let output = resolve(&["--target", "workr"]);
+    assert_eq!(code(&output), 2);
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did you mean `worker`?"), "{stderr}");
+    snapshot("resolve_unknown_target", &output);
+}
+
+#[test]
+fn resolve_reads_upwire_config_from_the_environment() {
+    let output = run(upwire_at_root().env("UPWIRE_CONFIG", EXAMPLE).args([
+        "resolve",
+        "--env-file",
+        EXAMPLE_ENV,
+        "--color",
+        "never",
+    ]));
+    assert_eq!(output.stdout, resolve(&[]).stdout);
+}
+
+#[test]
+fn resolve_without_a_descriptor_says_how_to_make_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = run(upwire().current_dir(dir.path()).arg("resolve"));
+    assert_eq!(code(&output), 2);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`upwire.toml` does not exist"), "{stderr}");
+    assert!(stderr.contains("upwire init"), "{stderr}");
+}
+
+#[test]
+fn explain_knows_every_rule_and_code() {
+    let ids = upwire::explain_ids();
+    assert!(ids.len() >= upwire::Code::ALL.len() + 7, "{ids:?}");
+    for id in ids {
+        let output = run(upwire_at_root().args(["explain", id]));
+        assert_eq!(code(&output), 0, "explain {id}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains(&format!("`{id}`")),
+            "explain {id}: {stdout}"
+        );
+        assert!(
+            stdout.trim().lines().count() >= 3,
+            "explain {id} is too short: {stdout}"
+        );
+        assert_eq!(
+            Some(stdout.into_owned()),
+            upwire::explain(id),
+            "binary and library agree on {id}"
+        );
+        assert!(output.stderr.is_empty(), "explain {id}");
+    }
+}
+
+#[test]
+fn explain_one_rule_and_one_code() {
+    snapshot(
+        "explain_kind_lambda",
+        &run(upwire_at_root().args(["explain", "kind-lambda"])),
+    );
+    snapshot(
+        "explain_tls_required",
+        &run(upwire_at_root().args(["explain", "tls-required"])),
+    );
+    let doc = json(&run(upwire_at_root().args([
+        "explain",
+        "tls-required",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(doc["id"], "tls-required");
+    assert_eq!(
+        doc["text"].as_str(),
+        upwire::explain("tls-required").as_deref()
+    );
+}
+
+#[test]
+fn explain_unknown_id_suggests_the_closest() {
+    let output = run(upwire_at_root().args(["explain", "tls-requierd"]));
+    assert_eq!(code(&output), 2);
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did you mean `tls-required`?"), "{stderr}");
+    snapshot("explain_unknown", &output);
+}
+
+#[test]
+fn explain_without_an_id_lists_everything() {
+    let output = run(upwire_at_root().arg("explain"));
+    assert_eq!(code(&output), 0);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    for id in upwire::explain_ids() {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{id} "))),
+            "{id} is not listed"
+        );
+    }
+    snapshot("explain_list", &output);
+}
+
+/// A temp dir with a project directory named `shop` in it, so that the project name `init`
+/// takes from the directory is stable.
+fn project_dir() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shop = dir.path().join("shop");
+    std::fs::create_dir(&shop).expect("mkdir shop");
+    (dir, shop)
+}
+
+fn init(dir: &Path, args: &[&str]) -> Output {
+    run(upwire().env_clear().current_dir(dir).arg("init").args(args))
+}
+
+/// `upwire` in `dir` with the variables the written descriptor refers to.
+fn with_fake_credentials(dir: &Path) -> std::process::Command {
+    let mut cmd = upwire();
+    cmd.env_clear().current_dir(dir).envs([
+        (
+            "UPSTASH_REDIS_URL",
+            "rediss://default:AXJkaW5pdC1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379",
+        ),
+        (
+            "UPSTASH_REDIS_REST_URL",
+            "https://eu1-tidy-cat-12345.upstash.io",
+        ),
+        ("UPSTASH_REDIS_REST_TOKEN", "AXJkaW5pdC10b2tlbi0xMjM0NQ"),
+        (
+            "UPSTASH_REDIS_REST_READONLY_TOKEN",
+            "AoJkaW5pdC1yZWFkb25seS0xMjM",
+        ),
+    ]);
+    cmd
+}
+
+#[test]
+fn init_writes_a_descriptor_and_refuses_to_overwrite_it() {
+    let (_tmp, shop) = project_dir();
+    let output = init(&shop, &[]);
+    assert_eq!(code(&output), 0, "{}", all_output(&output));
+    let path = shop.join("upwire.toml");
+    let written = std::fs::read_to_string(&path).expect("init wrote upwire.toml");
+    assert!(written.contains("name = \"shop\""), "{written}");
+    assert!(written.contains("[target.api]\n"), "{written}");
+    crate::snapshots!({
+        insta::assert_snapshot!("init_default_file", written);
+    });
+    snapshot("init_default", &output);
+
+    std::fs::write(&path, "# mine\n").expect("overwrite");
+    let again = init(&shop, &[]);
+    assert_eq!(code(&again), 2);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        "# mine\n",
+        "file untouched"
+    );
+
+    let forced = init(&shop, &["--force"]);
+    assert_eq!(code(&forced), 0);
+    assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), written);
+}
+
+#[test]
+fn init_with_kinds_writes_a_descriptor_that_lints_and_resolves_clean() {
+    let (_tmp, shop) = project_dir();
+    let output = init(&shop, &["--kind", "mobile", "--kind", "lambda"]);
+    assert_eq!(code(&output), 0, "{}", all_output(&output));
+    let written = std::fs::read_to_string(shop.join("upwire.toml")).expect("written");
+    assert!(written.contains("kind = \"mobile\""), "{written}");
+    assert!(written.contains("kind = \"lambda\""), "{written}");
+    assert!(!written.contains("kind = \"server\""), "{written}");
+    crate::snapshots!({
+        insta::assert_snapshot!("init_mobile_lambda_file", written);
+    });
+
+    let lint = run(with_fake_credentials(&shop).args(["lint", "--color", "never"]));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    assert_eq!(
+        String::from_utf8_lossy(&lint.stderr),
+        "ok: no problems found in upwire.toml\n"
+    );
+
+    let doc = json(&run(
+        with_fake_credentials(&shop).args(["resolve", "--format", "json"])
+    ));
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    let transports: Vec<(&str, &str)> = doc["targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| {
+            (
+                t["kind"].as_str().unwrap_or_default(),
+                t["transport"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(transports, [("mobile", "rest"), ("lambda", "rest")]);
+}
+
+#[test]
+fn init_rejects_an_unknown_kind() {
+    let (_tmp, shop) = project_dir();
+    let output = init(&shop, &["--kind", "lamda"]);
+    assert_eq!(code(&output), 2);
+    assert!(!shop.join("upwire.toml").exists());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("did you mean `lambda`?"), "{stderr}");
+}
+
+#[test]
+fn completions() {
+    let bash = run(upwire_at_root().args(["completions", "bash"]));
+    assert_eq!(code(&bash), 0);
+    let script = String::from_utf8_lossy(&bash.stdout);
+    assert!(script.contains("_upwire()"), "{script}");
+    for sub in ["init", "lint", "resolve", "explain", "completions"] {
+        assert!(script.contains(sub), "bash completion lacks {sub}");
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let output = run(upwire_at_root().args(["completions", shell]));
+        assert_eq!(code(&output), 0, "{shell}");
+        assert!(!output.stdout.is_empty(), "{shell}");
+    }
+    assert_eq!(
+        code(&run(upwire_at_root().args(["completions", "tcsh"]))),
+        2
+    );
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    let fixture = |name: &str| format!("tests/fixtures/codes/{name}");
+    let env = ["--env-file", "tests/fixtures/codes/fixture.env"];
+    let cases: Vec<(&str, Vec<String>, i32)> = vec![
+        (
+            "clean",
+            vec!["lint".into(), EXAMPLE.into(), EXAMPLE_ENV.into()],
+            0,
+        ),
+        (
+            "warnings only",
+            vec!["lint".into(), fixture("rest-url-has-path.toml")],
+            0,
+        ),
+        (
+            "a note only",
+            vec!["lint".into(), fixture("public-token.env")],
+            0,
+        ),
+        (
+            "an error",
+            vec!["lint".into(), fixture("tls-required.env")],
+            1,
+        ),
+        (
+            "error among warnings",
+            vec![
+                "lint".into(),
+                fixture("host-mismatch.env"),
+                fixture("toml-syntax.toml"),
+            ],
+            1,
+        ),
+        (
+            "resolve with an error",
+            vec![
+                "resolve".into(),
+                "-c".into(),
+                fixture("needs-unsupported.toml"),
+            ],
+            1,
+        ),
+        ("unknown subcommand", vec!["frobnicate".into()], 2),
+        (
+            "unknown flag",
+            vec!["lint".into(), "--frobnicate".into()],
+            2,
+        ),
+        (
+            "unknown format",
+            vec!["--format".into(), "yaml".into(), "lint".into()],
+            2,
+        ),
+        (
+            "missing file",
+            vec!["lint".into(), "no/such/upwire.toml".into()],
+            2,
+        ),
+        ("help", vec!["--help".into()], 0),
+        ("version", vec!["--version".into()], 0),
+    ];
+    for (what, args, expected) in cases {
+        let output = run(upwire_at_root().args(env).args(&args));
+        assert_eq!(
+            code(&output),
+            expected,
+            "{what}: upwire {}\n{}",
+            args.join(" "),
+            all_output(&output)
+        );
+        if expected == 2 {
+            assert!(!output.stderr.is_empty(), "{what}: a usage error says why");
+        }
+    }
+}
+
+#[test]
+fn lint_without_paths_checks_the_descriptor_and_every_env_file() {
+    let output = run(upwire_at_root().args([
+        "lint",
+        "-c",
+        EXAMPLE,
+        "--env-file",
+        EXAMPLE_ENV,
+        "--color",
+        "never",
+    ]));
+    assert_eq!(code(&output), 0);
+    snapshot("lint_example", &output);
+}
