@@ -96,6 +96,9 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
+    #[cfg(feature = "check")]
+    Check(crate::cli_check::CheckArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -190,6 +193,8 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             crate::cli_generate::generate(cli, target.as_deref(), *dry_run, *force)
         }
         Command::Docs { out } => crate::cli_generate::docs(cli, out.as_deref()),
+        #[cfg(feature = "check")]
+        Command::Check(args) => crate::cli_check::check(cli, args),
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut std::io::stdout());
             Ok(0)

@@ -30,6 +30,8 @@ pub mod generate;
 pub mod init;
 pub mod interpolate;
 pub mod lint;
+#[cfg(feature = "check")]
+pub mod login;
 pub mod model;
 pub mod plan;
 pub mod redis_url;
@@ -39,6 +41,8 @@ pub mod write;
 
 #[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(all(feature = "cli", feature = "check"))]
+mod cli_check;
 #[cfg(feature = "cli")]
 mod cli_generate;
 

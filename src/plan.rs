@@ -36,6 +36,22 @@ pub struct DatabasePlan {
     pub rest_url: Option<RestUrl>,
     /// Whether a read-only token is configured.
     pub has_readonly_token: bool,
+    /// The resolved values (secrets included; `None` when absent or unresolved), for
+    /// `check --both`, which logs in over both transports.
+    pub values: DatabaseValues,
+}
+
+/// The resolved field values of a database.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DatabaseValues {
+    /// `redis_url`.
+    pub redis_url: Option<String>,
+    /// `rest_url`.
+    pub rest_url: Option<String>,
+    /// `rest_token`.
+    pub rest_token: Option<String>,
+    /// `rest_readonly_token`.
+    pub rest_readonly_token: Option<String>,
 }
 
 /// One target's decision.
@@ -229,6 +245,12 @@ fn validate_database(db: &Database, source: &SourceFile, diags: &mut Vec<Diagnos
         redis_url: None,
         rest_url: None,
         has_readonly_token: db.rest_readonly_token.as_ref().is_some_and(|t| t.value.is_some()),
+        values: DatabaseValues {
+            redis_url: db.redis_url.as_ref().and_then(|t| t.value.clone()),
+            rest_url: db.rest_url.as_ref().and_then(|t| t.value.clone()),
+            rest_token: db.rest_token.as_ref().and_then(|t| t.value.clone()),
+            rest_readonly_token: db.rest_readonly_token.as_ref().and_then(|t| t.value.clone()),
+        },
     };
     if let Some(text) = &db.redis_url
         && let Some(value) = &text.value

@@ -1,0 +1,293 @@
+//! `upwire check`: run the staged logins for the descriptor's targets or for URLs given on
+//! the command line, and print them.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::cli::{Cli, Format, Output, exit_for, load_descriptor};
+use crate::diagnostic::DiagnosticJson;
+use crate::error::Error;
+use crate::login::net::tls_config;
+use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
+use crate::model::{Access, Kind, Transport};
+use crate::plan::{Plan, TargetPlan};
+
+/// Flags of `upwire check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Only this target.
+    #[arg(long)]
+    target: Option<String>,
+    /// How many PINGs to time (min / median / p95).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    samples: u32,
+    /// Bound on every network step, in seconds.
+    #[arg(long, default_value_t = 5.0, value_name = "SECS")]
+    timeout: f64,
+    /// Check both transports of each target's database and compare their latency.
+    #[arg(long)]
+    both: bool,
+    /// Check this TCP URL instead of the descriptor.
+    #[arg(long, value_name = "URL")]
+    redis_url: Option<String>,
+    /// Check this REST URL (with --rest-token) instead of the descriptor.
+    #[arg(long, value_name = "URL", requires = "rest_token")]
+    rest_url: Option<String>,
+    /// The token for --rest-url.
+    #[arg(long, value_name = "TOKEN", requires = "rest_url")]
+    rest_token: Option<String>,
+    /// Extra CA certificates (PEM) to trust, for private CAs. Verification is never skipped.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
+}
+
+/// What to check: one endpoint, for one target (or a command-line flag).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Job {
+    transport: Transport,
+    url: String,
+    token: Option<String>,
+}
+
+struct Checked {
+    target: String,
+    kind: Option<Kind>,
+    result: CheckResult,
+}
+
+pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
+    if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
+        return Err(Error::Usage("--timeout takes seconds between 0 and 3600".to_owned()));
+    }
+    let options = CheckOptions {
+        timeout: Duration::from_secs_f64(args.timeout),
+        samples: args.samples as usize,
+        ca_file: args.ca_file.clone(),
+    };
+    let tcp_tls = tls_config(args.ca_file.as_deref(), &[])?;
+    let rest_tls = tls_config(args.ca_file.as_deref(), &[b"http/1.1"])?;
+    let out = Output::new(cli);
+    let direct = args.redis_url.is_some() || args.rest_url.is_some();
+    let (mut plan_targets, mut diagnostics, mut source) = (Vec::new(), Vec::new(), None);
+    let mut jobs: Vec<(String, Option<Kind>, Job)> = Vec::new();
+    if direct {
+        if let Some(url) = &args.redis_url {
+            jobs.push(("--redis-url".into(), None, Job { transport: Transport::Tcp, url: url.clone(), token: None }));
+        }
+        if let (Some(url), Some(token)) = (&args.rest_url, &args.rest_token) {
+            jobs.push(("--rest-url".into(), None, Job { transport: Transport::Rest, url: url.clone(), token: Some(token.clone()) }));
+        }
+    } else {
+        let r = load_descriptor(cli)?;
+        let targets: Vec<&TargetPlan> = r
+            .plan
+            .targets
+            .iter()
+            .filter(|t| args.target.as_deref().is_none_or(|n| n == t.name))
+            .collect();
+        if let Some(name) = &args.target
+            && targets.is_empty()
+        {
+            let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
+            return Err(Error::Usage(format!("no target `{name}`; targets: {}", names.join(", "))));
+        }
+        for t in &targets {
+            for job in jobs_for(&r.plan, t, args.both) {
+                jobs.push((t.name.clone(), t.kind, job));
+            }
+        }
+        plan_targets = targets.into_iter().cloned().collect();
+        diagnostics = r.diagnostics;
+        source = Some(r.source);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let mut cache: HashMap<Job, CheckResult> = HashMap::new();
+    let mut results = Vec::new();
+    for (target, kind, job) in jobs {
+        let result = match cache.get(&job) {
+            Some(r) => r.clone(),
+            None => {
+                let r = runtime.block_on(run(&job, &options, &tcp_tls, &rest_tls));
+                cache.insert(job, r.clone());
+                r
+            }
+        };
+        results.push(Checked { target, kind, result });
+    }
+    let failed = results.iter().any(|c| !c.result.ok);
+    match out.format {
+        Format::Json => Output::json(&json!({
+            "version": 1,
+            "diagnostics": diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+            "targets": plan_targets.iter().map(|t| t.to_json(false)).collect::<Vec<_>>(),
+            "checks": results.iter().map(check_json).collect::<Vec<_>>(),
+        })),
+        Format::Text => {
+            let mut stdout = std::io::stdout().lock();
+            for c in &results {
+                let _ = write!(stdout, "{}", render(c));
+            }
+            if args.both {
+                for line in comparisons(&results) {
+                    let _ = writeln!(stdout, "{line}");
+                }
+            }
+            drop(stdout);
+            if let Some(source) = &source
+                && !diagnostics.is_empty()
+            {
+                out.diagnostics(&diagnostics, std::slice::from_ref(source));
+            }
+            let n = results.len();
+            let bad = results.iter().filter(|c| !c.result.ok).count();
+            if bad == 0 {
+                eprintln!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
+            } else {
+                eprintln!("error: {bad} of {n} checks failed");
+            }
+        }
+    }
+    Ok(if failed { 1 } else { exit_for(&diagnostics) })
+}
+
+/// The endpoints to check for a target: its transport, or both with `--both`.
+fn jobs_for(plan: &Plan, t: &TargetPlan, both: bool) -> Vec<Job> {
+    let Some(db) = t.database.as_deref().and_then(|n| plan.databases.iter().find(|d| d.name == n)) else {
+        return Vec::new();
+    };
+    let v = &db.values;
+    let token = match t.access {
+        Access::ReadOnly => v.rest_readonly_token.clone().or_else(|| v.rest_token.clone()),
+        Access::ReadWrite => v.rest_token.clone().or_else(|| v.rest_readonly_token.clone()),
+    };
+    let tcp = v.redis_url.clone().map(|url| Job { transport: Transport::Tcp, url, token: None });
+    let rest = v.rest_url.clone().zip(token).map(|(url, token)| Job { transport: Transport::Rest, url, token: Some(token) });
+    match (both, t.transport) {
+        (true, _) => tcp.into_iter().chain(rest).collect(),
+        (false, Some(Transport::Tcp)) => tcp.into_iter().collect(),
+        (false, Some(Transport::Rest)) => rest.into_iter().collect(),
+        (false, None) => Vec::new(),
+    }
+}
+
+async fn run(
+    job: &Job,
+    options: &CheckOptions,
+    tcp_tls: &Arc<rustls::ClientConfig>,
+    rest_tls: &Arc<rustls::ClientConfig>,
+) -> CheckResult {
+    match job.transport {
+        Transport::Tcp => check_tcp(&job.url, options, Arc::clone(tcp_tls)).await,
+        Transport::Rest => check_rest(&job.url, job.token.as_deref().unwrap_or(""), options, Arc::clone(rest_tls)).await,
+    }
+}
+
+fn check_json(c: &Checked) -> serde_json::Value {
+    let r = &c.result;
+    json!({
+        "target": c.target,
+        "transport": r.transport,
+        "ok": r.ok,
+        "stage": r.stage,
+        "error_kind": r.error_kind,
+        "message": r.message,
+        "help": r.help,
+        "endpoint": r.endpoint,
+        "stages": r.stages.iter().map(|s| json!({"stage": s.stage, "ms": round(s.ms)})).collect::<Vec<_>>(),
+        "latency_ms": r.latency.map(|l| json!({"min": round(l.min), "median": round(l.median), "p95": round(l.p95)})),
+    })
+}
+
+fn round(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+fn render(c: &Checked) -> String {
+    let r = &c.result;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}: {} {}", c.target, r.transport, r.endpoint);
+    for st in &r.stages {
+        let extra = match (st.stage, r.latency) {
+            (crate::login::Stage::Command, Some(l)) => format!(
+                "  (PING round trips: min {:.2} ms, median {:.2} ms, p95 {:.2} ms)",
+                l.min, l.median, l.p95
+            ),
+            _ => String::new(),
+        };
+        let _ = writeln!(s, "  {:<8} {:>8.2} ms{extra}", st.stage.as_str(), st.ms);
+    }
+    if r.ok {
+        let _ = writeln!(s, "  ok: {}", r.message);
+    } else {
+        let kind = r.error_kind.map_or("error", |k| match k {
+            crate::login::ErrorKind::Dns => "dns",
+            crate::login::ErrorKind::Refused => "refused",
+            crate::login::ErrorKind::Timeout => "timeout",
+            crate::login::ErrorKind::Tls => "tls",
+            crate::login::ErrorKind::Auth => "auth",
+            crate::login::ErrorKind::Protocol => "protocol",
+            crate::login::ErrorKind::Http => "http",
+        });
+        let _ = writeln!(s, "  FAILED at {} [{kind}]: {}", r.stage.as_str(), r.message);
+        if let Some(help) = &r.help {
+            let _ = writeln!(s, "  help: {help}");
+        }
+    }
+    s.push('\n');
+    s
+}
+
+/// With `--both`: one line per target comparing the transports, and what it means for the
+/// target's kind.
+fn comparisons(results: &[Checked]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut seen = Vec::new();
+    for c in results {
+        if seen.contains(&c.target) {
+            continue;
+        }
+        seen.push(c.target.clone());
+        let of = |t: Transport| results.iter().find(|x| x.target == c.target && x.result.transport == t && x.result.ok);
+        let (Some(tcp), Some(rest)) = (of(Transport::Tcp), of(Transport::Rest)) else {
+            continue;
+        };
+        let (Some(tl), Some(rl)) = (tcp.result.latency, rest.result.latency) else {
+            continue;
+        };
+        let setup: f64 = tcp
+            .result
+            .stages
+            .iter()
+            .filter(|s| s.stage != crate::login::Stage::Command)
+            .map(|s| s.ms)
+            .sum();
+        let meaning = match c.kind {
+            Some(Kind::Server | Kind::Container) => {
+                "a long-lived process pays the TCP setup once, then every command is a TCP round trip: tcp fits".to_owned()
+            }
+            Some(Kind::Lambda) => format!(
+                "a lambda would pay the TCP setup ({setup:.1} ms here) on every cold start and hold a connection while frozen: rest fits unless it needs blocking commands"
+            ),
+            Some(Kind::Edge | Kind::Mobile) => "edge runtimes and apps cannot hold TCP connections: rest".to_owned(),
+            None => String::new(),
+        };
+        let ratio = if tl.median > 0.0 { rl.median / tl.median } else { 0.0 };
+        lines.push(format!(
+            "{}: tcp median {:.2} ms (setup {setup:.1} ms) vs rest median {:.2} ms ({ratio:.1}×){}{meaning}",
+            c.target,
+            tl.median,
+            rl.median,
+            if meaning.is_empty() { "" } else { "; " },
+        ));
+    }
+    lines
+}

@@ -1,0 +1,297 @@
+//! `upwire check`: prove the login over TCP/TLS and REST, one timed stage at a time.
+//!
+//! Each stage (DNS, connect, TLS, AUTH, command) runs under the same per-step timeout, so a
+//! check never hangs. Failures are classified (`ErrorKind`) and carry the fix in words.
+//! Only `PING` (and `AUTH`/`SELECT`) is ever sent: `check` never writes to the database.
+
+pub mod net;
+mod rest;
+mod tcp;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use rest::check_rest;
+pub use tcp::check_tcp;
+
+use crate::model::Transport;
+
+/// The stages of a check, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    /// Resolving the host name.
+    Dns,
+    /// Opening the TCP connection.
+    Connect,
+    /// The TLS handshake.
+    Tls,
+    /// AUTH (TCP) or the token (REST, HTTP 401).
+    Auth,
+    /// PING.
+    Command,
+}
+
+impl Stage {
+    /// The lowercase name used in text and JSON.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Dns => "dns",
+            Stage::Connect => "connect",
+            Stage::Tls => "tls",
+            Stage::Auth => "auth",
+            Stage::Command => "command",
+        }
+    }
+}
+
+/// Why a check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ErrorKind {
+    /// The name does not resolve.
+    Dns,
+    /// Nothing listens on the port.
+    Refused,
+    /// A step took longer than the timeout.
+    Timeout,
+    /// TLS failed: plain port, untrusted or mismatched certificate.
+    Tls,
+    /// WRONGPASS, NOAUTH or HTTP 401.
+    Auth,
+    /// The peer does not speak the expected protocol.
+    Protocol,
+    /// An HTTP status other than 200 and 401.
+    Http,
+}
+
+/// Settings for one check.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The bound on every network step.
+    pub timeout: Duration,
+    /// How many PINGs to time.
+    pub samples: usize,
+    /// Extra trusted CA certificates (PEM), for private CAs.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(5),
+            samples: 1,
+            ca_file: None,
+        }
+    }
+}
+
+/// One stage that completed, with its duration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageTime {
+    /// The stage.
+    pub stage: Stage,
+    /// Milliseconds.
+    pub ms: f64,
+}
+
+/// min / median / p95 of the command round trips, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Latency {
+    /// Fastest.
+    pub min: f64,
+    /// Median.
+    pub median: f64,
+    /// 95th percentile (nearest rank).
+    pub p95: f64,
+}
+
+impl Latency {
+    /// Summarises samples in milliseconds; `None` when there are none.
+    #[must_use]
+    pub fn of(samples: &[f64]) -> Option<Latency> {
+        if samples.is_empty() {
+            return None;
+        }
+        let mut s = samples.to_vec();
+        s.sort_by(f64::total_cmp);
+        let rank = |q: f64| {
+            let i = (q * s.len() as f64).ceil() as usize;
+            s[i.clamp(1, s.len()) - 1]
+        };
+        let median = if s.len() % 2 == 1 {
+            s[s.len() / 2]
+        } else {
+            f64::midpoint(s[s.len() / 2 - 1], s[s.len() / 2])
+        };
+        Some(Latency {
+            min: s[0],
+            median,
+            p95: rank(0.95),
+        })
+    }
+}
+
+/// The outcome of checking one endpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckResult {
+    /// TCP or REST.
+    pub transport: Transport,
+    /// The endpoint, password masked.
+    pub endpoint: String,
+    /// Whether every stage passed.
+    pub ok: bool,
+    /// The last stage reached (the failing one when `ok` is false).
+    pub stage: Stage,
+    /// Why it failed.
+    pub error_kind: Option<ErrorKind>,
+    /// What happened (never a secret).
+    pub message: String,
+    /// The fix, in words.
+    pub help: Option<String>,
+    /// Completed stages with their durations.
+    pub stages: Vec<StageTime>,
+    /// Command round trips.
+    pub latency: Option<Latency>,
+}
+
+/// A failure inside a stage.
+#[derive(Debug, Clone)]
+pub(crate) struct Failure {
+    pub(crate) kind: ErrorKind,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+impl Failure {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Builds results stage by stage.
+pub(crate) struct Recorder {
+    result: CheckResult,
+}
+
+impl Recorder {
+    pub(crate) fn new(transport: Transport, endpoint: String) -> Self {
+        Self {
+            result: CheckResult {
+                transport,
+                endpoint,
+                ok: false,
+                stage: Stage::Dns,
+                error_kind: None,
+                message: String::new(),
+                help: None,
+                stages: Vec::new(),
+                latency: None,
+            },
+        }
+    }
+
+    /// Runs one stage under `timeout`, recording its time or its failure.
+    pub(crate) async fn stage<T, F>(&mut self, stage: Stage, timeout: Duration, f: F) -> Result<T, ()>
+    where
+        F: std::future::Future<Output = Result<T, Failure>>,
+    {
+        self.result.stage = stage;
+        let start = std::time::Instant::now();
+        let outcome = match tokio::time::timeout(timeout, f).await {
+            Ok(r) => r,
+            // A plain Redis port never answers a ClientHello: it waits for a newline. So a
+            // TLS handshake that times out is reported as the TLS mistake it almost always is.
+            Err(_) if stage == Stage::Tls => Err(Failure::new(
+                ErrorKind::Tls,
+                format!(
+                    "no answer to the TLS handshake within {}: the server is probably not speaking TLS",
+                    fmt_duration(timeout)
+                ),
+            )
+            .help(timeout_help(stage))),
+            Err(_) => Err(Failure::new(
+                ErrorKind::Timeout,
+                format!("no answer within {} at the {} stage", fmt_duration(timeout), stage.as_str()),
+            )
+            .help(timeout_help(stage))),
+        };
+        match outcome {
+            Ok(v) if self.result.stages.last().is_some_and(|s| s.stage == stage) => Ok(v),
+            Ok(v) => {
+                self.result.stages.push(StageTime {
+                    stage,
+                    ms: start.elapsed().as_secs_f64() * 1000.0,
+                });
+                Ok(v)
+            }
+            Err(f) => {
+                self.fail(f);
+                Err(())
+            }
+        }
+    }
+
+    pub(crate) fn fail(&mut self, f: Failure) {
+        self.result.ok = false;
+        self.result.error_kind = Some(f.kind);
+        self.result.message = f.message;
+        self.result.help = f.help;
+    }
+
+    pub(crate) fn finish(mut self, samples: &[f64], message: String) -> CheckResult {
+        self.result.ok = true;
+        self.result.latency = Latency::of(samples);
+        self.result.message = message;
+        self.result
+    }
+
+    pub(crate) fn failed(self) -> CheckResult {
+        self.result
+    }
+}
+
+fn fmt_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
+fn timeout_help(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Dns => "the resolver did not answer: check the host name and this machine's DNS",
+        Stage::Connect => "a firewall may drop the packets, or the host is not reachable from here (Fly.io private databases are reachable only inside Fly)",
+        Stage::Tls => "if this is a plain (non-TLS) port, use redis:// (http:// for a local REST endpoint); otherwise raise --timeout",
+        Stage::Auth | Stage::Command => "the server accepted the connection but does not answer: if it expects TLS, use rediss:// (https:// for REST); otherwise raise --timeout",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_summary_uses_nearest_rank() {
+        let l = Latency::of(&[5.0, 1.0, 3.0, 2.0, 4.0]).unwrap();
+        assert_eq!((l.min, l.median, l.p95), (1.0, 3.0, 5.0));
+        let l = Latency::of(&[1.0, 2.0]).unwrap();
+        assert_eq!(l.median, 1.5);
+        let many: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(Latency::of(&many).unwrap().p95, 95.0);
+        assert!(Latency::of(&[]).is_none());
+    }
+}

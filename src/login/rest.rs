@@ -1,0 +1,167 @@
+//! REST: DNS → connect → TLS (for `https://`) → `POST /` with `["PING"]` and the Bearer token.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::client::conn::http1;
+use hyper_util::rt::TokioIo;
+
+use super::net::{connect, handshake, resolve};
+use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
+use crate::model::Transport;
+use crate::redis_url::{validate_rest_url, validate_token};
+
+const MAX_BODY: usize = 1024 * 1024;
+
+fn protocol(message: impl Into<String>) -> Failure {
+    Failure::new(ErrorKind::Protocol, message)
+        .help("this URL is not an Upstash REST endpoint: use https://<host> from the console's REST API section")
+}
+
+/// Interprets one reply to `POST / ["PING"]`.
+fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure> {
+    if status == 401 {
+        return Err(Failure::new(ErrorKind::Auth, "the REST token was rejected (HTTP 401)")
+            .help("copy UPSTASH_REDIS_REST_TOKEN again from the console (without `Bearer `); the read-only token works for PING too"));
+    }
+    let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    let Some(json) = json else {
+        let what = if content_type.contains("html") || body.trim_ascii_start().starts_with(b"<") {
+            "an HTML page"
+        } else {
+            "a reply that is not JSON"
+        };
+        return Err(protocol(format!("HTTP {status} with {what}")));
+    };
+    if let Some(err) = json.get("error").and_then(|e| e.as_str()) {
+        let kind = if status == 200 || status == 400 { ErrorKind::Protocol } else { ErrorKind::Http };
+        return Err(Failure::new(kind, format!("HTTP {status}: {err}")));
+    }
+    if status != 200 {
+        return Err(Failure::new(ErrorKind::Http, format!("unexpected HTTP status {status}"))
+            .help("the REST API answers 200 to PING; check the URL and any proxy in between"));
+    }
+    match json.get("result").and_then(|r| r.as_str()) {
+        Some("PONG") => Ok(()),
+        _ => Err(protocol("the JSON reply has no `result: \"PONG\"`")),
+    }
+}
+
+/// Checks a REST endpoint with `token`. `tls` must offer ALPN `http/1.1`.
+pub async fn check_rest(url: &str, token: &str, options: &CheckOptions, tls: Arc<rustls::ClientConfig>) -> CheckResult {
+    let (parsed, findings) = validate_rest_url(url);
+    let mut rec = Recorder::new(Transport::Rest, parsed.as_ref().map_or_else(|| url.to_owned(), |u| u.origin.clone()));
+    let token_findings = validate_token(token);
+    let first_error = findings.iter().chain(&token_findings).find(|f| f.is_error());
+    let (Some(parsed), None) = (parsed, first_error) else {
+        let f = first_error;
+        rec.fail(Failure {
+            kind: ErrorKind::Protocol,
+            message: f.map_or_else(|| "the URL is not valid".to_owned(), |f| format!("{} [{}]", f.message, f.code)),
+            help: f.and_then(|f| f.help.clone()),
+        });
+        return rec.failed();
+    };
+    let url = url::Url::parse(&parsed.origin).ok();
+    let https = parsed.origin.starts_with("https://");
+    let port = url.as_ref().and_then(url::Url::port_or_known_default).unwrap_or(443);
+    let host_header = parsed.origin.split("://").nth(1).unwrap_or(&parsed.host).to_owned();
+    let t = options.timeout;
+    let Ok(addrs) = rec.stage(Stage::Dns, t, resolve(&parsed.host, port)).await else {
+        return rec.failed();
+    };
+    let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {
+        return rec.failed();
+    };
+    let (mut sender, conn) = if https {
+        let Ok(tls_stream) = rec.stage(Stage::Tls, t, handshake(stream, &parsed.host, tls, "http")).await else {
+            return rec.failed();
+        };
+        match rec.stage(Stage::Tls, t, http_handshake(TokioIo::new(tls_stream))).await {
+            Ok(pair) => pair,
+            Err(()) => return rec.failed(),
+        }
+    } else {
+        match rec.stage(Stage::Connect, t, http_handshake(TokioIo::new(stream))).await {
+            Ok(pair) => pair,
+            Err(()) => return rec.failed(),
+        }
+    };
+    let mut samples = Vec::new();
+    for _ in 0..options.samples.max(1) {
+        let start = Instant::now();
+        let request = hyper::Request::post("/")
+            .header(hyper::header::HOST, &host_header)
+            .header(hyper::header::AUTHORIZATION, format!("Bearer {}", token.trim()))
+            .header(hyper::header::CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from_static(b"[\"PING\"]")));
+        let Ok(request) = request else {
+            rec.fail(Failure::new(ErrorKind::Protocol, "the token contains characters not allowed in an HTTP header"));
+            return rec.failed();
+        };
+        let exchange = async {
+            sender.ready().await.map_err(|_| closed())?;
+            let response = sender.send_request(request).await.map_err(|e| {
+                if e.is_incomplete_message() || e.is_canceled() { closed() } else { protocol(format!("HTTP request failed: {e}")) }
+            })?;
+            let status = response.status().as_u16();
+            let content_type = response
+                .headers()
+                .get(hyper::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            let body = Limited::new(response.into_body(), MAX_BODY)
+                .collect()
+                .await
+                .map_err(|_| protocol("the reply body is too large or broken"))?
+                .to_bytes();
+            interpret(status, &content_type, &body)
+        };
+        if rec.stage(Stage::Command, t, exchange).await.is_err() {
+            conn.abort();
+            return rec.failed();
+        }
+        samples.push(start.elapsed().as_secs_f64() * 1000.0);
+    }
+    conn.abort();
+    rec.finish(&samples, format!("PONG from {}", parsed.origin))
+}
+
+/// Starts an HTTP/1.1 client connection over `io`, driving it on its own task.
+async fn http_handshake<T>(io: T) -> Result<(http1::SendRequest<Full<Bytes>>, tokio::task::JoinHandle<()>), Failure>
+where
+    T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let (sender, conn) = http1::handshake::<_, Full<Bytes>>(io)
+        .await
+        .map_err(|e| Failure::new(ErrorKind::Protocol, format!("HTTP handshake failed: {e}")))?;
+    let task = tokio::spawn(async move {
+        let _ = conn.await;
+    });
+    Ok((sender, task))
+}
+
+fn closed() -> Failure {
+    Failure::new(ErrorKind::Protocol, "the server closed the connection without an HTTP reply")
+        .help("if the server expects TLS, use https://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_classified() {
+        assert!(interpret(200, "application/json", br#"{"result":"PONG"}"#).is_ok());
+        assert_eq!(interpret(401, "", b"Unauthorized").unwrap_err().kind, ErrorKind::Auth);
+        let html = interpret(200, "text/html", b"<!doctype html><html>").unwrap_err();
+        assert_eq!(html.kind, ErrorKind::Protocol);
+        assert!(html.message.contains("HTML"));
+        assert_eq!(interpret(502, "application/json", br#"{"error":"bad gateway"}"#).unwrap_err().kind, ErrorKind::Http);
+        assert_eq!(interpret(503, "text/plain", b"").unwrap_err().kind, ErrorKind::Protocol);
+        assert_eq!(interpret(404, "application/json", b"{}").unwrap_err().kind, ErrorKind::Http);
+    }
+}
