@@ -63,7 +63,9 @@ struct Checked {
 
 pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     if !(args.timeout.is_finite() && args.timeout > 0.0 && args.timeout <= 3600.0) {
-        return Err(Error::Usage("--timeout takes seconds between 0 and 3600".to_owned()));
+        return Err(Error::Usage(
+            "--timeout takes seconds between 0 and 3600".to_owned(),
+        ));
     }
     let options = CheckOptions {
         timeout: Duration::from_secs_f64(args.timeout),
@@ -78,10 +80,26 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     let mut jobs: Vec<(String, Option<Kind>, Job)> = Vec::new();
     if direct {
         if let Some(url) = &args.redis_url {
-            jobs.push(("--redis-url".into(), None, Job { transport: Transport::Tcp, url: url.clone(), token: None }));
+            jobs.push((
+                "--redis-url".into(),
+                None,
+                Job {
+                    transport: Transport::Tcp,
+                    url: url.clone(),
+                    token: None,
+                },
+            ));
         }
         if let (Some(url), Some(token)) = (&args.rest_url, &args.rest_token) {
-            jobs.push(("--rest-url".into(), None, Job { transport: Transport::Rest, url: url.clone(), token: Some(token.clone()) }));
+            jobs.push((
+                "--rest-url".into(),
+                None,
+                Job {
+                    transport: Transport::Rest,
+                    url: url.clone(),
+                    token: Some(token.clone()),
+                },
+            ));
         }
     } else {
         let r = load_descriptor(cli)?;
@@ -95,7 +113,10 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             && targets.is_empty()
         {
             let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-            return Err(Error::Usage(format!("no target `{name}`; targets: {}", names.join(", "))));
+            return Err(Error::Usage(format!(
+                "no target `{name}`; targets: {}",
+                names.join(", ")
+            )));
         }
         for t in &targets {
             for job in jobs_for(&r.plan, t, args.both) {
@@ -121,7 +142,11 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 r
             }
         };
-        results.push(Checked { target, kind, result });
+        results.push(Checked {
+            target,
+            kind,
+            result,
+        });
     }
     let failed = results.iter().any(|c| !c.result.ok);
     match out.format {
@@ -161,16 +186,34 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
 
 /// The endpoints to check for a target: its transport, or both with `--both`.
 fn jobs_for(plan: &Plan, t: &TargetPlan, both: bool) -> Vec<Job> {
-    let Some(db) = t.database.as_deref().and_then(|n| plan.databases.iter().find(|d| d.name == n)) else {
+    let Some(db) = t
+        .database
+        .as_deref()
+        .and_then(|n| plan.databases.iter().find(|d| d.name == n))
+    else {
         return Vec::new();
     };
     let v = &db.values;
     let token = match t.access {
-        Access::ReadOnly => v.rest_readonly_token.clone().or_else(|| v.rest_token.clone()),
-        Access::ReadWrite => v.rest_token.clone().or_else(|| v.rest_readonly_token.clone()),
+        Access::ReadOnly => v
+            .rest_readonly_token
+            .clone()
+            .or_else(|| v.rest_token.clone()),
+        Access::ReadWrite => v
+            .rest_token
+            .clone()
+            .or_else(|| v.rest_readonly_token.clone()),
     };
-    let tcp = v.redis_url.clone().map(|url| Job { transport: Transport::Tcp, url, token: None });
-    let rest = v.rest_url.clone().zip(token).map(|(url, token)| Job { transport: Transport::Rest, url, token: Some(token) });
+    let tcp = v.redis_url.clone().map(|url| Job {
+        transport: Transport::Tcp,
+        url,
+        token: None,
+    });
+    let rest = v.rest_url.clone().zip(token).map(|(url, token)| Job {
+        transport: Transport::Rest,
+        url,
+        token: Some(token),
+    });
     match (both, t.transport) {
         (true, _) => tcp.into_iter().chain(rest).collect(),
         (false, Some(Transport::Tcp)) => tcp.into_iter().collect(),
@@ -187,7 +230,15 @@ async fn run(
 ) -> CheckResult {
     match job.transport {
         Transport::Tcp => check_tcp(&job.url, options, Arc::clone(tcp_tls)).await,
-        Transport::Rest => check_rest(&job.url, job.token.as_deref().unwrap_or(""), options, Arc::clone(rest_tls)).await,
+        Transport::Rest => {
+            check_rest(
+                &job.url,
+                job.token.as_deref().unwrap_or(""),
+                options,
+                Arc::clone(rest_tls),
+            )
+            .await
+        }
     }
 }
 
@@ -237,7 +288,12 @@ fn render(c: &Checked) -> String {
             crate::login::ErrorKind::Protocol => "protocol",
             crate::login::ErrorKind::Http => "http",
         });
-        let _ = writeln!(s, "  FAILED at {} [{kind}]: {}", r.stage.as_str(), r.message);
+        let _ = writeln!(
+            s,
+            "  FAILED at {} [{kind}]: {}",
+            r.stage.as_str(),
+            r.message
+        );
         if let Some(help) = &r.help {
             let _ = writeln!(s, "  help: {help}");
         }
@@ -256,7 +312,11 @@ fn comparisons(results: &[Checked]) -> Vec<String> {
             continue;
         }
         seen.push(c.target.clone());
-        let of = |t: Transport| results.iter().find(|x| x.target == c.target && x.result.transport == t && x.result.ok);
+        let of = |t: Transport| {
+            results
+                .iter()
+                .find(|x| x.target == c.target && x.result.transport == t && x.result.ok)
+        };
         let (Some(tcp), Some(rest)) = (of(Transport::Tcp), of(Transport::Rest)) else {
             continue;
         };
@@ -280,7 +340,11 @@ fn comparisons(results: &[Checked]) -> Vec<String> {
             Some(Kind::Edge | Kind::Mobile) => "edge runtimes and apps cannot hold TCP connections: rest".to_owned(),
             None => String::new(),
         };
-        let ratio = if tl.median > 0.0 { rl.median / tl.median } else { 0.0 };
+        let ratio = if tl.median > 0.0 {
+            rl.median / tl.median
+        } else {
+            0.0
+        };
         lines.push(format!(
             "{}: tcp median {:.2} ms (setup {setup:.1} ms) vs rest median {:.2} ms ({ratio:.1}×){}{meaning}",
             c.target,

@@ -23,27 +23,44 @@ fn base_dir(config: &Path) -> PathBuf {
 }
 
 /// `upwire generate`.
-pub(crate) fn generate(cli: &Cli, only: Option<&str>, dry_run: bool, force: bool) -> Result<u8, Error> {
+pub(crate) fn generate(
+    cli: &Cli,
+    only: Option<&str>,
+    dry_run: bool,
+    force: bool,
+) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
     if let Some(name) = only
         && !r.plan.targets.iter().any(|t| t.name == name)
     {
         let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-        return Err(Error::Usage(format!("no target `{name}`; targets: {}", names.join(", "))));
+        return Err(Error::Usage(format!(
+            "no target `{name}`; targets: {}",
+            names.join(", ")
+        )));
     }
     let mut files = artifacts(&r.plan, &mut r.diagnostics);
     files.retain(|a| only.is_none() || a.target.is_none() || a.target.as_deref() == only);
-    let descriptor_name = cli.config.file_name().map_or_else(|| "upwire.toml".into(), |n| n.to_string_lossy().into_owned());
+    let descriptor_name = cli.config.file_name().map_or_else(
+        || "upwire.toml".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     for a in &mut files {
         if a.target.is_none() {
             a.contents = crate::docs::guide_for(&r.plan, &descriptor_name);
         }
     }
-    let changes = apply(&base_dir(&cli.config), &files, ApplyOptions { force, dry_run })?;
+    let changes = apply(
+        &base_dir(&cli.config),
+        &files,
+        ApplyOptions { force, dry_run },
+    )?;
     let exposed: Vec<String> = changes
         .iter()
-        .filter(|c| c.secret && (!dry_run || c.old.is_some()) && git_ignored(&c.path) == Some(false))
+        .filter(|c| {
+            c.secret && (!dry_run || c.old.is_some()) && git_ignored(&c.path) == Some(false)
+        })
         .map(|c| c.path.display().to_string())
         .collect();
     if !exposed.is_empty() {
@@ -57,9 +74,15 @@ pub(crate) fn generate(cli: &Cli, only: Option<&str>, dry_run: bool, force: bool
         r.diagnostics.push(
             Diagnostic::new(
                 Code::EnvNotIgnored,
-                format!("files with secrets are not git-ignored: {}", exposed.join(", ")),
+                format!(
+                    "files with secrets are not git-ignored: {}",
+                    exposed.join(", ")
+                ),
             )
-            .help(format!("add these lines to .gitignore: {}", names.join(", "))),
+            .help(format!(
+                "add these lines to .gitignore: {}",
+                names.join(", ")
+            )),
         );
     }
     match out.format {
@@ -164,7 +187,10 @@ pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
     r.diagnostics.retain(|d| d.code != Code::UnresolvedVariable);
-    let descriptor_name = cli.config.file_name().map_or_else(|| "upwire.toml".into(), |n| n.to_string_lossy().into_owned());
+    let descriptor_name = cli.config.file_name().map_or_else(
+        || "upwire.toml".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let guide = crate::docs::guide_for(&r.plan, &descriptor_name);
     match out_path {
         Some(path) => {

@@ -74,15 +74,26 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
         access: t.access.as_str(),
         database: t.database.as_deref().unwrap_or("-"),
         dir: &t.dir,
-        vars_inline: if vars.is_empty() { "-".to_owned() } else { vars.join(", ") },
+        vars_inline: if vars.is_empty() {
+            "-".to_owned()
+        } else {
+            vars.join(", ")
+        },
         secret_vars: t
             .env
             .iter()
-            .filter(|v| v.secret == crate::secret::SecretKind::Token || v.name.ends_with("REDIS_URL"))
+            .filter(|v| {
+                v.secret == crate::secret::SecretKind::Token || v.name.ends_with("REDIS_URL")
+            })
             .map(|v| v.name.as_str())
             .collect(),
         platform_files: platform_files(t.platform),
-        rules: t.rules.iter().copied().zip(t.reasons.iter().map(String::as_str)).collect(),
+        rules: t
+            .rules
+            .iter()
+            .copied()
+            .zip(t.reasons.iter().map(String::as_str))
+            .collect(),
         dependencies: t.transport.map_or(&[], cargo_dependencies),
     }
 }
@@ -104,11 +115,17 @@ fn graph(plan: &Plan) -> Graph {
                 crate::model::Transport::Tcp => "TCP · REDIS_URL",
                 crate::model::Transport::Rest => "REST · UPSTASH_REDIS_REST_*",
             };
-            g.transports.push(Node { id: xid.clone(), label: label.to_owned() });
+            g.transports.push(Node {
+                id: xid.clone(),
+                label: label.to_owned(),
+            });
         }
         let did = node_id("db", db);
         if !g.databases.iter().any(|n| n.id == did) {
-            g.databases.push(Node { id: did.clone(), label: db.to_owned() });
+            g.databases.push(Node {
+                id: did.clone(),
+                label: db.to_owned(),
+            });
         }
         for edge in [(tid.clone(), xid.clone()), (xid, did)] {
             if !g.edges.contains(&edge) {

@@ -100,9 +100,7 @@ fn scan_line(text: &str, start: usize) -> (LineKind, usize) {
         .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
         .unwrap_or(text.len() - at);
     let key_span = at..at + key_len;
-    if key_len == 0
-        || text[at..].starts_with(|c: char| c.is_ascii_digit())
-    {
+    if key_len == 0 || text[at..].starts_with(|c: char| c.is_ascii_digit()) {
         return (LineKind::Invalid, end);
     }
     let mut p = key_span.end;
@@ -197,7 +195,11 @@ fn quoted(
 /// for the file (see `generate::dotenv_value`).
 #[must_use]
 pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
-    let eol = if existing.contains("\r\n") { "\r\n" } else { "\n" };
+    let eol = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     let mut out = String::with_capacity(existing.len() + 256);
     let mut seen = vec![false; vars.len()];
     for line in scan(existing) {
@@ -271,7 +273,9 @@ mod tests {
     #[test]
     fn positions_point_at_the_value() {
         let text = "REDIS_URL=\"https://h\"\n";
-        let LineKind::Entry(e) = &scan(text)[0].kind else { panic!() };
+        let LineKind::Entry(e) = &scan(text)[0].kind else {
+            panic!()
+        };
         assert_eq!(&text[e.value_range(Some(&(0..5)))], "https");
         assert_eq!(&text[e.key_span.clone()], "REDIS_URL");
     }
@@ -288,7 +292,11 @@ mod tests {
             merged,
             "# top\r\nexport REDIS_URL=new # keep me\r\nOTHER=\"x\ny\"\r\n\r\nSECRET='s'\r\n# added by `upwire generate`\r\nUPSTASH_REDIS_REST_TOKEN=tok\r\n"
         );
-        assert_eq!(merge(&merged, &vars), merged, "merging twice changes nothing");
+        assert_eq!(
+            merge(&merged, &vars),
+            merged,
+            "merging twice changes nothing"
+        );
     }
 
     #[test]

@@ -105,7 +105,10 @@ pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 

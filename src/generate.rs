@@ -50,7 +50,10 @@ macro_rules! var_template {
     ($name:ident, $path:literal) => {
         #[derive(Template)]
         #[template(path = $path, escape = "none")]
-        #[allow(dead_code, reason = "one shape for every env-like file; not all show every field")]
+        #[allow(
+            dead_code,
+            reason = "one shape for every env-like file; not all show every field"
+        )]
         struct $name<'a> {
             target: &'a str,
             transport: &'a str,
@@ -144,7 +147,10 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
 
 /// `REDIS_URL` → `REDIS_CA_FILE`, keeping any prefix (`APP_REDIS_URL` → `APP_REDIS_CA_FILE`).
 fn ca_var(url_var: &str) -> String {
-    format!("{}_CA_FILE", url_var.strip_suffix("_URL").unwrap_or(url_var))
+    format!(
+        "{}_CA_FILE",
+        url_var.strip_suffix("_URL").unwrap_or(url_var)
+    )
 }
 
 fn render(t: &impl Template) -> String {
@@ -358,12 +364,22 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         .collect::<Vec<_>>();
     out.push(art(
         file(".env.example"),
-        render(&EnvExampleTemplate { target: name, transport: tr, file: ".env.example", vars: &example }),
+        render(&EnvExampleTemplate {
+            target: name,
+            transport: tr,
+            file: ".env.example",
+            vars: &example,
+        }),
         false,
         Policy::Replace,
     ));
     let client = client(t, false).unwrap_or_default();
-    out.push(art(file("src/redis_client.rs"), client, false, Policy::CreateOnly));
+    out.push(art(
+        file("src/redis_client.rs"),
+        client,
+        false,
+        Policy::CreateOnly,
+    ));
     out.extend(platform_scripts(t, &file));
     if !resolved {
         diags.push(
@@ -377,10 +393,18 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         return out;
     }
     let dotenv = vars(t, dotenv_value);
-    let merge = dotenv.iter().map(|v| (v.name.clone(), v.value.clone())).collect();
+    let merge = dotenv
+        .iter()
+        .map(|v| (v.name.clone(), v.value.clone()))
+        .collect();
     out.push(art(
         file(".env"),
-        render(&EnvTemplate { target: name, transport: tr, file: ".env", vars: &dotenv }),
+        render(&EnvTemplate {
+            target: name,
+            transport: tr,
+            file: ".env",
+            vars: &dotenv,
+        }),
         true,
         Policy::MergeEnv(merge),
     ));
@@ -396,11 +420,21 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
     let (path, contents) = match t.platform {
         Some(Platform::Vercel) => (
             "vercel-env.sh",
-            render(&VercelTemplate { target: name, transport: tr, file: "vercel-env.sh", vars: &plain }),
+            render(&VercelTemplate {
+                target: name,
+                transport: tr,
+                file: "vercel-env.sh",
+                vars: &plain,
+            }),
         ),
         Some(Platform::Netlify) => (
             "netlify-env.sh",
-            render(&NetlifyTemplate { target: name, transport: tr, file: "netlify-env.sh", vars: &plain }),
+            render(&NetlifyTemplate {
+                target: name,
+                transport: tr,
+                file: "netlify-env.sh",
+                vars: &plain,
+            }),
         ),
         Some(Platform::Cloudflare) => {
             let all = vars(t, json_string);
@@ -427,17 +461,36 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
 }
 
 /// Platform files that carry the secret values (mode 0600, never committed).
-fn platform_secrets(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+fn platform_secrets(
+    t: &TargetPlan,
+    file: &dyn Fn(&str) -> PathBuf,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Artifact> {
     let name = t.name.as_str();
     let tr = t.transport.map_or("", Transport::as_str);
     let (path, contents) = match t.platform {
         Some(Platform::Docker) => {
-            if let Some(v) = t.env.iter().find(|v| v.value.as_deref().is_some_and(|x| x.contains(['\n', '\r']))) {
-                diags.push(skipped(t, &format!("docker env-files cannot hold the line break in {}", v.name)));
+            if let Some(v) = t
+                .env
+                .iter()
+                .find(|v| v.value.as_deref().is_some_and(|x| x.contains(['\n', '\r'])))
+            {
+                diags.push(skipped(
+                    t,
+                    &format!("docker env-files cannot hold the line break in {}", v.name),
+                ));
                 return Vec::new();
             }
             let raw = vars(t, str::to_owned);
-            ("docker.env", render(&DockerTemplate { target: name, transport: tr, file: "docker.env", vars: &raw }))
+            (
+                "docker.env",
+                render(&DockerTemplate {
+                    target: name,
+                    transport: tr,
+                    file: "docker.env",
+                    vars: &raw,
+                }),
+            )
         }
         Some(Platform::Kubernetes) => {
             let quoted = vars(t, json_string);
@@ -452,8 +505,19 @@ fn platform_secrets(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf, diags: &mut 
             )
         }
         Some(Platform::Cloudflare) => {
-            let secrets: Vec<Var> = vars(t, dotenv_value).into_iter().filter(|v| v.secret).collect();
-            (".dev.vars", render(&DevVarsTemplate { target: name, transport: tr, file: ".dev.vars", vars: &secrets }))
+            let secrets: Vec<Var> = vars(t, dotenv_value)
+                .into_iter()
+                .filter(|v| v.secret)
+                .collect();
+            (
+                ".dev.vars",
+                render(&DevVarsTemplate {
+                    target: name,
+                    transport: tr,
+                    file: ".dev.vars",
+                    vars: &secrets,
+                }),
+            )
         }
         Some(Platform::AwsLambda) => {
             let quoted: Vec<Var> = vars(t, json_string)
@@ -463,11 +527,27 @@ fn platform_secrets(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf, diags: &mut 
                     v
                 })
                 .collect();
-            ("lambda-env.json", render(&LambdaTemplate { target: name, transport: tr, file: "lambda-env.json", vars: &quoted }))
+            (
+                "lambda-env.json",
+                render(&LambdaTemplate {
+                    target: name,
+                    transport: tr,
+                    file: "lambda-env.json",
+                    vars: &quoted,
+                }),
+            )
         }
         Some(Platform::Fly) => {
             let raw = vars(t, dotenv_value);
-            ("fly-secrets.env", render(&FlyTemplate { target: name, transport: tr, file: "fly-secrets.env", vars: &raw }))
+            (
+                "fly-secrets.env",
+                render(&FlyTemplate {
+                    target: name,
+                    transport: tr,
+                    file: "fly-secrets.env",
+                    vars: &raw,
+                }),
+            )
         }
         _ => return Vec::new(),
     };
@@ -503,7 +583,10 @@ mod tests {
         ] {
             let path = dir.path().join(".env");
             std::fs::write(&path, format!("K={}\n", dotenv_value(value))).unwrap();
-            let got: Vec<(String, String)> = dotenvy::from_path_iter(&path).unwrap().map(Result::unwrap).collect();
+            let got: Vec<(String, String)> = dotenvy::from_path_iter(&path)
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
             assert_eq!(got, [("K".to_owned(), value.to_owned())], "{value:?}");
         }
     }

@@ -22,10 +22,26 @@ struct InitTemplate<'a> {
 fn target_for(kind: Kind) -> InitTarget {
     let (name, platform, note) = match kind {
         Kind::Server => ("api", None, "servers use TCP (REDIS_URL)."),
-        Kind::Container => ("worker", Some(Platform::Docker), "containers use TCP (REDIS_URL)."),
-        Kind::Lambda => ("jobs", Some(Platform::AwsLambda), "lambdas use REST (UPSTASH_REDIS_REST_*)."),
-        Kind::Edge => ("edge", Some(Platform::Vercel), "edge functions use REST (UPSTASH_REDIS_REST_*)."),
-        Kind::Mobile => ("app", Some(Platform::Expo), "mobile apps use REST with the read-only token."),
+        Kind::Container => (
+            "worker",
+            Some(Platform::Docker),
+            "containers use TCP (REDIS_URL).",
+        ),
+        Kind::Lambda => (
+            "jobs",
+            Some(Platform::AwsLambda),
+            "lambdas use REST (UPSTASH_REDIS_REST_*).",
+        ),
+        Kind::Edge => (
+            "edge",
+            Some(Platform::Vercel),
+            "edge functions use REST (UPSTASH_REDIS_REST_*).",
+        ),
+        Kind::Mobile => (
+            "app",
+            Some(Platform::Expo),
+            "mobile apps use REST with the read-only token.",
+        ),
     };
     InitTarget {
         name,
@@ -62,7 +78,10 @@ mod tests {
     fn the_written_descriptor_resolves_cleanly_for_every_kind() {
         let text = render_init("shop", Kind::ALL);
         let env = Env::from_pairs([
-            ("UPSTASH_REDIS_URL", "rediss://default:AXpw@eu1-cat.upstash.io:6379"),
+            (
+                "UPSTASH_REDIS_URL",
+                "rediss://default:AXpw@eu1-cat.upstash.io:6379",
+            ),
             ("UPSTASH_REDIS_REST_URL", "https://eu1-cat.upstash.io"),
             ("UPSTASH_REDIS_REST_TOKEN", "AXtoken"),
             ("UPSTASH_REDIS_REST_READONLY_TOKEN", "AoReadonly"),

@@ -107,7 +107,15 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
         };
         push(&source, e, findings, &mut diags);
         if let Some(p) = prefix {
-            public_check(&source, e, p, role, &full_tokens, &readonly_tokens, &mut diags);
+            public_check(
+                &source,
+                e,
+                p,
+                role,
+                &full_tokens,
+                &readonly_tokens,
+                &mut diags,
+            );
         }
     }
     for ((prefix, kv, role), (rest_host, rest)) in &hosts {
@@ -240,7 +248,14 @@ mod tests {
             "UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_REDIS_URL=rediss://default:pw@h.upstash.io:6379\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXother\n",
         );
         let codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
-        assert_eq!(codes, ["secret-public-prefix", "secret-public-prefix", "public-token"]);
+        assert_eq!(
+            codes,
+            [
+                "secret-public-prefix",
+                "secret-public-prefix",
+                "public-token"
+            ]
+        );
         assert!(lint("KV_REST_API_READ_ONLY_TOKEN=ro\nVITE_KV_REST_API_TOKEN=ro\n").is_empty());
     }
 
@@ -250,7 +265,8 @@ mod tests {
         let (source, diags) = lint_env(SourceFile::new(".env", text));
         assert_eq!(diags.len(), 3, "{diags:?}");
         for d in &diags {
-            let out = crate::diagnostic::TextRenderer::new(false).render(d, std::slice::from_ref(&source));
+            let out = crate::diagnostic::TextRenderer::new(false)
+                .render(d, std::slice::from_ref(&source));
             assert!(!out.contains("hunter"), "{out}");
         }
     }

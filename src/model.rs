@@ -82,7 +82,10 @@ pub const PUBLIC_PREFIXES: &[&str] = &[
 /// The public prefix `name` starts with, if any.
 #[must_use]
 pub fn public_prefix(name: &str) -> Option<&'static str> {
-    PUBLIC_PREFIXES.iter().copied().find(|p| name.starts_with(p))
+    PUBLIC_PREFIXES
+        .iter()
+        .copied()
+        .find(|p| name.starts_with(p))
 }
 
 /// Whether `name` is a valid target or database name: `[a-z0-9][a-z0-9-]*`.
@@ -122,7 +125,10 @@ mod tests {
     #[test]
     fn suggestions_catch_typos_only() {
         assert_eq!(did_you_mean("lamda", Kind::NAMES), Some("lambda"));
-        assert_eq!(did_you_mean("trasport", &["transport", "access"]), Some("transport"));
+        assert_eq!(
+            did_you_mean("trasport", &["transport", "access"]),
+            Some("transport")
+        );
         assert_eq!(did_you_mean("zzz", Kind::NAMES), None);
     }
 

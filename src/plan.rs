@@ -10,7 +10,9 @@ use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::Env;
 use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
-use crate::redis_url::{Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token};
+use crate::redis_url::{
+    Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
+};
 use crate::rule::{self, RuleInput};
 use crate::secret::{SecretKind, mask_url, mask_value};
 
@@ -225,7 +227,12 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
     }
 }
 
-fn push_findings(findings: Vec<Finding>, text: &Text, source: &SourceFile, diags: &mut Vec<Diagnostic>) {
+fn push_findings(
+    findings: Vec<Finding>,
+    text: &Text,
+    source: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) {
     for f in findings {
         let mut message = f.message;
         if text.is_interpolated() {
@@ -239,17 +246,27 @@ fn push_findings(findings: Vec<Finding>, text: &Text, source: &SourceFile, diags
     }
 }
 
-fn validate_database(db: &Database, source: &SourceFile, diags: &mut Vec<Diagnostic>) -> DatabasePlan {
+fn validate_database(
+    db: &Database,
+    source: &SourceFile,
+    diags: &mut Vec<Diagnostic>,
+) -> DatabasePlan {
     let mut plan = DatabasePlan {
         name: db.name.clone(),
         redis_url: None,
         rest_url: None,
-        has_readonly_token: db.rest_readonly_token.as_ref().is_some_and(|t| t.value.is_some()),
+        has_readonly_token: db
+            .rest_readonly_token
+            .as_ref()
+            .is_some_and(|t| t.value.is_some()),
         values: DatabaseValues {
             redis_url: db.redis_url.as_ref().and_then(|t| t.value.clone()),
             rest_url: db.rest_url.as_ref().and_then(|t| t.value.clone()),
             rest_token: db.rest_token.as_ref().and_then(|t| t.value.clone()),
-            rest_readonly_token: db.rest_readonly_token.as_ref().and_then(|t| t.value.clone()),
+            rest_readonly_token: db
+                .rest_readonly_token
+                .as_ref()
+                .and_then(|t| t.value.clone()),
         },
     };
     if let Some(text) = &db.redis_url
@@ -266,7 +283,10 @@ fn validate_database(db: &Database, source: &SourceFile, diags: &mut Vec<Diagnos
         push_findings(findings, text, source, diags);
         plan.rest_url = url;
     }
-    for text in [&db.rest_token, &db.rest_readonly_token].into_iter().flatten() {
+    for text in [&db.rest_token, &db.rest_readonly_token]
+        .into_iter()
+        .flatten()
+    {
         if let Some(value) = &text.value {
             push_findings(validate_token(value), text, source, diags);
         }
@@ -292,7 +312,12 @@ fn validate_database(db: &Database, source: &SourceFile, diags: &mut Vec<Diagnos
     plan
 }
 
-fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec<Diagnostic>) -> TargetPlan {
+fn plan_target(
+    d: &Descriptor,
+    t: &Target,
+    dbs: &[DatabasePlan],
+    diags: &mut Vec<Diagnostic>,
+) -> TargetPlan {
     let source = &d.source;
     let kind = t.kind.as_ref().map(|k| k.value);
     let access = match (&t.access, kind) {
@@ -314,7 +339,10 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
         rules: Vec::new(),
         reasons: Vec::new(),
         env: Vec::new(),
-        dir: t.dir.as_ref().map_or_else(|| ".".to_owned(), |f| f.value.clone()),
+        dir: t
+            .dir
+            .as_ref()
+            .map_or_else(|| ".".to_owned(), |f| f.value.clone()),
         env_prefix: match (&t.env_prefix, &t.platform) {
             (Some(p), _) => p.value.clone(),
             // Expo inlines only EXPO_PUBLIC_* into the app; anything else would be undefined.
@@ -352,13 +380,25 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
         return tp;
     };
     let db_plan = dbs.iter().find(|p| p.name == db.name);
-    let at = t.database.as_ref().map_or_else(|| t.span.clone(), |f| f.span.clone());
+    let at = t
+        .database
+        .as_ref()
+        .map_or_else(|| t.span.clone(), |f| f.span.clone());
     let prefix = tp.env_prefix.clone();
     let value = |text: &Option<Text>| text.as_ref().and_then(|x| x.value.clone());
     match transport {
         Transport::Tcp => {
             if db.redis_url.is_none() {
-                diags.push(lacks(t, db, "redis_url", "tcp", "rediss://default:****@<host>:6379").at(source, at.clone()));
+                diags.push(
+                    lacks(
+                        t,
+                        db,
+                        "redis_url",
+                        "tcp",
+                        "rediss://default:****@<host>:6379",
+                    )
+                    .at(source, at.clone()),
+                );
             }
             if access == Access::ReadOnly
                 && let Some(url) = db_plan.and_then(|p| p.redis_url.as_ref())
@@ -381,7 +421,9 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
         }
         Transport::Rest => {
             if db.rest_url.is_none() {
-                diags.push(lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()));
+                diags.push(
+                    lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()),
+                );
             }
             let (token, field) = match access {
                 Access::ReadOnly => (&db.rest_readonly_token, "rest_readonly_token"),
@@ -447,9 +489,15 @@ fn plan_target(d: &Descriptor, t: &Target, dbs: &[DatabasePlan], diags: &mut Vec
 fn lacks(t: &Target, db: &Database, field: &str, transport: &str, example: &str) -> Diagnostic {
     Diagnostic::new(
         Code::DatabaseLacksTransport,
-        format!("target `{}` uses {transport}, but database `{}` has no `{field}`", t.name, db.name),
+        format!(
+            "target `{}` uses {transport}, but database `{}` has no `{field}`",
+            t.name, db.name
+        ),
     )
-    .help(format!("add `{field} = \"...\"` ({example}) to [database.{}]", db.name))
+    .help(format!(
+        "add `{field} = \"...\"` ({example}) to [database.{}]",
+        db.name
+    ))
 }
 
 fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
@@ -464,7 +512,10 @@ fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
             diags.push(
                 Diagnostic::new(
                     Code::UnknownDatabase,
-                    format!("target `{}` names database `{}`, which does not exist", t.name, name.value),
+                    format!(
+                        "target `{}` names database `{}`, which does not exist",
+                        t.name, name.value
+                    ),
                 )
                 .at(&d.source, name.span.clone())
                 .help(help),
@@ -476,7 +527,10 @@ fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
                 format!("target `{}` does not say which database it uses", t.name),
             )
             .at(&d.source, t.span.clone())
-            .help(format!("add `database = \"...\"`, one of: {}", names.join(", "))),
+            .help(format!(
+                "add `database = \"...\"`, one of: {}",
+                names.join(", ")
+            )),
         ),
         None => {}
     }

@@ -158,7 +158,10 @@ fn bracket_placeholder(value: &str) -> Option<Range<usize>> {
 
 fn run_of(value: &str, pred: impl Fn(char) -> bool, min: usize) -> Option<Range<usize>> {
     let mut start = None;
-    for (i, c) in value.char_indices().chain(std::iter::once((value.len(), '\0'))) {
+    for (i, c) in value
+        .char_indices()
+        .chain(std::iter::once((value.len(), '\0')))
+    {
         match (pred(c) && i < value.len(), start) {
             (true, None) => start = Some(i),
             (false, Some(s)) if i - s >= min => return Some(s..i),
@@ -246,14 +249,20 @@ mod tests {
         let url = "rediss://default:p@ss#w0rd@eu1-cat.upstash.io:6379";
         let r = url_password_range(url).unwrap();
         assert_eq!(&url[r], "p@ss#w0rd");
-        assert_eq!(mask_url(url), "rediss://default:****@eu1-cat.upstash.io:6379");
+        assert_eq!(
+            mask_url(url),
+            "rediss://default:****@eu1-cat.upstash.io:6379"
+        );
     }
 
     #[test]
     fn a_token_in_the_query_string_is_masked_too() {
         let url = "https://eu1-cat.upstash.io/?a=1&_token=AXsecret#frag";
         assert_eq!(&url[url_token_range(url).unwrap()], "AXsecret");
-        assert_eq!(mask_url(url), "https://eu1-cat.upstash.io/?a=1&_token=****#frag");
+        assert_eq!(
+            mask_url(url),
+            "https://eu1-cat.upstash.io/?a=1&_token=****#frag"
+        );
         assert_eq!(
             mask_url("https://u:pw@h/?_token=AXsecret"),
             "https://u:****@h/?_token=****"
@@ -264,7 +273,10 @@ mod tests {
 
     #[test]
     fn user_only_urls_and_plain_hosts_keep_their_text() {
-        assert_eq!(mask_url("rediss://default@host:6379"), "rediss://default@host:6379");
+        assert_eq!(
+            mask_url("rediss://default@host:6379"),
+            "rediss://default@host:6379"
+        );
         assert_eq!(mask_url("https://host"), "https://host");
         assert_eq!(mask_url("not a url"), "not a url");
         assert_eq!(mask_url("redis://AXsecret@host"), "redis://****@host");

@@ -22,7 +22,9 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(
         _ => Path::new("."),
     };
     fs::create_dir_all(dir).map_err(wrap)?;
-    let name = path.file_name().map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     let tmp = dir.join(format!(".{name}.upwire-{}.tmp", std::process::id()));
     let result = (|| {
         let mut options = fs::OpenOptions::new();
@@ -118,7 +120,11 @@ pub fn apply(
             (None, _) => Action::Create,
         };
         if !options.dry_run && matches!(action, Action::Create | Action::Update) {
-            write_atomic(&path, new.as_bytes(), Some(if a.secret { 0o600 } else { 0o644 }))?;
+            write_atomic(
+                &path,
+                new.as_bytes(),
+                Some(if a.secret { 0o600 } else { 0o644 }),
+            )?;
         }
         changes.push(Change {
             path,
@@ -134,7 +140,10 @@ pub fn apply(
 /// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
 #[must_use]
 pub fn git_ignored(path: &Path) -> Option<bool> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let inside = std::process::Command::new("git")
         .args(["rev-parse", "--is-inside-work-tree"])
         .current_dir(dir)
@@ -172,7 +181,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);

@@ -204,7 +204,12 @@ impl Recorder {
     }
 
     /// Runs one stage under `timeout`, recording its time or its failure.
-    pub(crate) async fn stage<T, F>(&mut self, stage: Stage, timeout: Duration, f: F) -> Result<T, ()>
+    pub(crate) async fn stage<T, F>(
+        &mut self,
+        stage: Stage,
+        timeout: Duration,
+        f: F,
+    ) -> Result<T, ()>
     where
         F: std::future::Future<Output = Result<T, Failure>>,
     {
@@ -274,9 +279,15 @@ fn fmt_duration(d: Duration) -> String {
 fn timeout_help(stage: Stage) -> &'static str {
     match stage {
         Stage::Dns => "the resolver did not answer: check the host name and this machine's DNS",
-        Stage::Connect => "a firewall may drop the packets, or the host is not reachable from here (Fly.io private databases are reachable only inside Fly)",
-        Stage::Tls => "if this is a plain (non-TLS) port, use redis:// (http:// for a local REST endpoint); otherwise raise --timeout",
-        Stage::Auth | Stage::Command => "the server accepted the connection but does not answer: if it expects TLS, use rediss:// (https:// for REST); otherwise raise --timeout",
+        Stage::Connect => {
+            "a firewall may drop the packets, or the host is not reachable from here (Fly.io private databases are reachable only inside Fly)"
+        }
+        Stage::Tls => {
+            "if this is a plain (non-TLS) port, use redis:// (http:// for a local REST endpoint); otherwise raise --timeout"
+        }
+        Stage::Auth | Stage::Command => {
+            "the server accepted the connection but does not answer: if it expects TLS, use rediss:// (https:// for REST); otherwise raise --timeout"
+        }
     }
 }
 

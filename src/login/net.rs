@@ -18,7 +18,10 @@ use crate::error::Error;
 ///
 /// # Errors
 /// When the CA file cannot be read or holds no certificate.
-pub fn tls_config(ca_file: Option<&Path>, alpn: &[&[u8]]) -> Result<Arc<rustls::ClientConfig>, Error> {
+pub fn tls_config(
+    ca_file: Option<&Path>,
+    alpn: &[&[u8]],
+) -> Result<Arc<rustls::ClientConfig>, Error> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
@@ -57,8 +60,10 @@ pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Fa
         })?
         .collect();
     if addrs.is_empty() {
-        return Err(Failure::new(ErrorKind::Dns, format!("`{host}` has no address"))
-            .help("check the host name: copy the endpoint again from the console"));
+        return Err(
+            Failure::new(ErrorKind::Dns, format!("`{host}` has no address"))
+                .help("check the host name: copy the endpoint again from the console"),
+        );
     }
     Ok(addrs)
 }
@@ -77,8 +82,11 @@ pub(crate) async fn connect(addrs: &[SocketAddr]) -> Result<TcpStream, Failure> 
     }
     let (addr, e) = last.ok_or_else(|| Failure::new(ErrorKind::Dns, "no address to connect to"))?;
     Err(if e.kind() == io::ErrorKind::ConnectionRefused {
-        Failure::new(ErrorKind::Refused, format!("connection to {addr} refused: nothing listens on that port"))
-            .help("check the port (Upstash TCP uses 6379) and that the server is running")
+        Failure::new(
+            ErrorKind::Refused,
+            format!("connection to {addr} refused: nothing listens on that port"),
+        )
+        .help("check the port (Upstash TCP uses 6379) and that the server is running")
     } else {
         Failure::new(ErrorKind::Refused, format!("cannot connect to {addr}: {e}"))
             .help("check the host and port, and that this machine can reach them")
@@ -92,8 +100,12 @@ pub(crate) async fn handshake(
     config: Arc<rustls::ClientConfig>,
     plain_scheme: &str,
 ) -> Result<TlsStream<TcpStream>, Failure> {
-    let name = ServerName::try_from(host.to_owned())
-        .map_err(|_| Failure::new(ErrorKind::Tls, format!("`{host}` is not a valid TLS server name")))?;
+    let name = ServerName::try_from(host.to_owned()).map_err(|_| {
+        Failure::new(
+            ErrorKind::Tls,
+            format!("`{host}` is not a valid TLS server name"),
+        )
+    })?;
     TlsConnector::from(config)
         .connect(name, stream)
         .await
@@ -103,13 +115,24 @@ pub(crate) async fn handshake(
 fn classify_tls(e: &io::Error, host: &str, plain_scheme: &str) -> Failure {
     use rustls::{CertificateError, Error as TlsError};
     let not_tls = || {
-        Failure::new(ErrorKind::Tls, "the server is not speaking TLS on this port")
-            .help(format!("use {plain_scheme}:// for a plain port, or the TLS port of the server"))
+        Failure::new(
+            ErrorKind::Tls,
+            "the server is not speaking TLS on this port",
+        )
+        .help(format!(
+            "use {plain_scheme}:// for a plain port, or the TLS port of the server"
+        ))
     };
-    if matches!(e.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset) {
+    if matches!(
+        e.kind(),
+        io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset
+    ) {
         return not_tls();
     }
-    let Some(tls) = e.get_ref().and_then(|inner| inner.downcast_ref::<TlsError>()) else {
+    let Some(tls) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<TlsError>())
+    else {
         return Failure::new(ErrorKind::Tls, format!("TLS handshake failed: {e}"));
     };
     match tls {

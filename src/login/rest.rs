@@ -36,12 +36,18 @@ fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure
         return Err(protocol(format!("HTTP {status} with {what}")));
     };
     if let Some(err) = json.get("error").and_then(|e| e.as_str()) {
-        let kind = if status == 200 || status == 400 { ErrorKind::Protocol } else { ErrorKind::Http };
+        let kind = if status == 200 || status == 400 {
+            ErrorKind::Protocol
+        } else {
+            ErrorKind::Http
+        };
         return Err(Failure::new(kind, format!("HTTP {status}: {err}")));
     }
     if status != 200 {
-        return Err(Failure::new(ErrorKind::Http, format!("unexpected HTTP status {status}"))
-            .help("the REST API answers 200 to PING; check the URL and any proxy in between"));
+        return Err(
+            Failure::new(ErrorKind::Http, format!("unexpected HTTP status {status}"))
+                .help("the REST API answers 200 to PING; check the URL and any proxy in between"),
+        );
     }
     match json.get("result").and_then(|r| r.as_str()) {
         Some("PONG") => Ok(()),
@@ -50,24 +56,48 @@ fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure
 }
 
 /// Checks a REST endpoint with `token`. `tls` must offer ALPN `http/1.1`.
-pub async fn check_rest(url: &str, token: &str, options: &CheckOptions, tls: Arc<rustls::ClientConfig>) -> CheckResult {
+pub async fn check_rest(
+    url: &str,
+    token: &str,
+    options: &CheckOptions,
+    tls: Arc<rustls::ClientConfig>,
+) -> CheckResult {
     let (parsed, findings) = validate_rest_url(url);
-    let mut rec = Recorder::new(Transport::Rest, parsed.as_ref().map_or_else(|| url.to_owned(), |u| u.origin.clone()));
+    let mut rec = Recorder::new(
+        Transport::Rest,
+        parsed
+            .as_ref()
+            .map_or_else(|| url.to_owned(), |u| u.origin.clone()),
+    );
     let token_findings = validate_token(token);
-    let first_error = findings.iter().chain(&token_findings).find(|f| f.is_error());
+    let first_error = findings
+        .iter()
+        .chain(&token_findings)
+        .find(|f| f.is_error());
     let (Some(parsed), None) = (parsed, first_error) else {
         let f = first_error;
         rec.fail(Failure {
             kind: ErrorKind::Protocol,
-            message: f.map_or_else(|| "the URL is not valid".to_owned(), |f| format!("{} [{}]", f.message, f.code)),
+            message: f.map_or_else(
+                || "the URL is not valid".to_owned(),
+                |f| format!("{} [{}]", f.message, f.code),
+            ),
             help: f.and_then(|f| f.help.clone()),
         });
         return rec.failed();
     };
     let url = url::Url::parse(&parsed.origin).ok();
     let https = parsed.origin.starts_with("https://");
-    let port = url.as_ref().and_then(url::Url::port_or_known_default).unwrap_or(443);
-    let host_header = parsed.origin.split("://").nth(1).unwrap_or(&parsed.host).to_owned();
+    let port = url
+        .as_ref()
+        .and_then(url::Url::port_or_known_default)
+        .unwrap_or(443);
+    let host_header = parsed
+        .origin
+        .split("://")
+        .nth(1)
+        .unwrap_or(&parsed.host)
+        .to_owned();
     let t = options.timeout;
     let Ok(addrs) = rec.stage(Stage::Dns, t, resolve(&parsed.host, port)).await else {
         return rec.failed();
@@ -76,15 +106,24 @@ pub async fn check_rest(url: &str, token: &str, options: &CheckOptions, tls: Arc
         return rec.failed();
     };
     let (mut sender, conn) = if https {
-        let Ok(tls_stream) = rec.stage(Stage::Tls, t, handshake(stream, &parsed.host, tls, "http")).await else {
+        let Ok(tls_stream) = rec
+            .stage(Stage::Tls, t, handshake(stream, &parsed.host, tls, "http"))
+            .await
+        else {
             return rec.failed();
         };
-        match rec.stage(Stage::Tls, t, http_handshake(TokioIo::new(tls_stream))).await {
+        match rec
+            .stage(Stage::Tls, t, http_handshake(TokioIo::new(tls_stream)))
+            .await
+        {
             Ok(pair) => pair,
             Err(()) => return rec.failed(),
         }
     } else {
-        match rec.stage(Stage::Connect, t, http_handshake(TokioIo::new(stream))).await {
+        match rec
+            .stage(Stage::Connect, t, http_handshake(TokioIo::new(stream)))
+            .await
+        {
             Ok(pair) => pair,
             Err(()) => return rec.failed(),
         }
@@ -94,17 +133,27 @@ pub async fn check_rest(url: &str, token: &str, options: &CheckOptions, tls: Arc
         let start = Instant::now();
         let request = hyper::Request::post("/")
             .header(hyper::header::HOST, &host_header)
-            .header(hyper::header::AUTHORIZATION, format!("Bearer {}", token.trim()))
+            .header(
+                hyper::header::AUTHORIZATION,
+                format!("Bearer {}", token.trim()),
+            )
             .header(hyper::header::CONTENT_TYPE, "application/json")
             .body(Full::new(Bytes::from_static(b"[\"PING\"]")));
         let Ok(request) = request else {
-            rec.fail(Failure::new(ErrorKind::Protocol, "the token contains characters not allowed in an HTTP header"));
+            rec.fail(Failure::new(
+                ErrorKind::Protocol,
+                "the token contains characters not allowed in an HTTP header",
+            ));
             return rec.failed();
         };
         let exchange = async {
             sender.ready().await.map_err(|_| closed())?;
             let response = sender.send_request(request).await.map_err(|e| {
-                if e.is_incomplete_message() || e.is_canceled() { closed() } else { protocol(format!("HTTP request failed: {e}")) }
+                if e.is_incomplete_message() || e.is_canceled() {
+                    closed()
+                } else {
+                    protocol(format!("HTTP request failed: {e}"))
+                }
             })?;
             let status = response.status().as_u16();
             let content_type = response
@@ -131,7 +180,9 @@ pub async fn check_rest(url: &str, token: &str, options: &CheckOptions, tls: Arc
 }
 
 /// Starts an HTTP/1.1 client connection over `io`, driving it on its own task.
-async fn http_handshake<T>(io: T) -> Result<(http1::SendRequest<Full<Bytes>>, tokio::task::JoinHandle<()>), Failure>
+async fn http_handshake<T>(
+    io: T,
+) -> Result<(http1::SendRequest<Full<Bytes>>, tokio::task::JoinHandle<()>), Failure>
 where
     T: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
 {
@@ -145,8 +196,11 @@ where
 }
 
 fn closed() -> Failure {
-    Failure::new(ErrorKind::Protocol, "the server closed the connection without an HTTP reply")
-        .help("if the server expects TLS, use https://")
+    Failure::new(
+        ErrorKind::Protocol,
+        "the server closed the connection without an HTTP reply",
+    )
+    .help("if the server expects TLS, use https://")
 }
 
 #[cfg(test)]
@@ -156,12 +210,26 @@ mod tests {
     #[test]
     fn replies_are_classified() {
         assert!(interpret(200, "application/json", br#"{"result":"PONG"}"#).is_ok());
-        assert_eq!(interpret(401, "", b"Unauthorized").unwrap_err().kind, ErrorKind::Auth);
+        assert_eq!(
+            interpret(401, "", b"Unauthorized").unwrap_err().kind,
+            ErrorKind::Auth
+        );
         let html = interpret(200, "text/html", b"<!doctype html><html>").unwrap_err();
         assert_eq!(html.kind, ErrorKind::Protocol);
         assert!(html.message.contains("HTML"));
-        assert_eq!(interpret(502, "application/json", br#"{"error":"bad gateway"}"#).unwrap_err().kind, ErrorKind::Http);
-        assert_eq!(interpret(503, "text/plain", b"").unwrap_err().kind, ErrorKind::Protocol);
-        assert_eq!(interpret(404, "application/json", b"{}").unwrap_err().kind, ErrorKind::Http);
+        assert_eq!(
+            interpret(502, "application/json", br#"{"error":"bad gateway"}"#)
+                .unwrap_err()
+                .kind,
+            ErrorKind::Http
+        );
+        assert_eq!(
+            interpret(503, "text/plain", b"").unwrap_err().kind,
+            ErrorKind::Protocol
+        );
+        assert_eq!(
+            interpret(404, "application/json", b"{}").unwrap_err().kind,
+            ErrorKind::Http
+        );
     }
 }

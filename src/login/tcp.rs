@@ -25,8 +25,11 @@ enum Reply {
 const MAX_LINE: usize = 64 * 1024;
 
 fn closed() -> Failure {
-    Failure::new(ErrorKind::Tls, "the server closed the connection without answering")
-        .help("a server that expects TLS drops plain-text clients: use rediss://")
+    Failure::new(
+        ErrorKind::Tls,
+        "the server closed the connection without answering",
+    )
+    .help("a server that expects TLS drops plain-text clients: use rediss://")
 }
 
 async fn command(conn: &mut BufReader<Box<dyn Io>>, args: &[&str]) -> Result<Reply, Failure> {
@@ -77,27 +80,42 @@ fn auth_failure(user: &str, error: &str) -> Failure {
             format!("the password for user `{user}` was rejected (WRONGPASS)"),
         )
         .help("copy the password again from the console; Upstash's users are `default` (read-write) and `default_ro` (read-only)")
-    } else if error.contains("without any password configured") || error.contains("no password is set") {
-        Failure::new(ErrorKind::Auth, "the server has no password, but the URL sends one")
-            .help("remove the password from the URL, or set one on the server (requirepass)")
+    } else if error.contains("without any password configured")
+        || error.contains("no password is set")
+    {
+        Failure::new(
+            ErrorKind::Auth,
+            "the server has no password, but the URL sends one",
+        )
+        .help("remove the password from the URL, or set one on the server (requirepass)")
     } else if error.starts_with("NOAUTH") {
         Failure::new(ErrorKind::Auth, "the server requires a password (NOAUTH)")
             .help("add it to the URL: rediss://default:<password>@host:port")
     } else {
-        Failure::new(ErrorKind::Auth, format!("the login as `{user}` failed: {error}"))
-            .help("check the user and password; Upstash's read-only TCP user is `default_ro`")
+        Failure::new(
+            ErrorKind::Auth,
+            format!("the login as `{user}` failed: {error}"),
+        )
+        .help("check the user and password; Upstash's read-only TCP user is `default_ro`")
     }
 }
 
 /// Checks a TCP endpoint. `tls` is the client configuration from [`super::net::tls_config`].
-pub async fn check_tcp(url: &str, options: &CheckOptions, tls: Arc<rustls::ClientConfig>) -> CheckResult {
+pub async fn check_tcp(
+    url: &str,
+    options: &CheckOptions,
+    tls: Arc<rustls::ClientConfig>,
+) -> CheckResult {
     let mut rec = Recorder::new(Transport::Tcp, mask_url(url));
     let (parsed, findings) = validate_redis_url(url);
     let Some(parsed) = parsed else {
         let f = findings.iter().find(|f| f.is_error());
         rec.fail(Failure {
             kind: ErrorKind::Protocol,
-            message: f.map_or_else(|| "the URL is not valid".to_owned(), |f| format!("{} [{}]", f.message, f.code)),
+            message: f.map_or_else(
+                || "the URL is not valid".to_owned(),
+                |f| format!("{} [{}]", f.message, f.code),
+            ),
             help: f.and_then(|f| f.help.clone()),
         });
         return rec.failed();
@@ -109,16 +127,26 @@ pub async fn check_tcp(url: &str, options: &CheckOptions, tls: Arc<rustls::Clien
         ),
         Err(_) => (String::new(), None),
     };
-    let user = if user.is_empty() { "default".to_owned() } else { user };
+    let user = if user.is_empty() {
+        "default".to_owned()
+    } else {
+        user
+    };
     let t = options.timeout;
-    let Ok(addrs) = rec.stage(Stage::Dns, t, resolve(&parsed.host, parsed.port)).await else {
+    let Ok(addrs) = rec
+        .stage(Stage::Dns, t, resolve(&parsed.host, parsed.port))
+        .await
+    else {
         return rec.failed();
     };
     let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {
         return rec.failed();
     };
     let io: Box<dyn Io> = if parsed.tls {
-        match rec.stage(Stage::Tls, t, handshake(stream, &parsed.host, tls, "redis")).await {
+        match rec
+            .stage(Stage::Tls, t, handshake(stream, &parsed.host, tls, "redis"))
+            .await
+        {
             Ok(s) => Box::new(s),
             Err(()) => return rec.failed(),
         }
@@ -135,10 +163,10 @@ pub async fn check_tcp(url: &str, options: &CheckOptions, tls: Arc<rustls::Clien
                     Reply::Error(e) => return Err(auth_failure(&user, &e)),
                 }
             }
-            if parsed.db != 0 {
-                if let Reply::Error(e) = command(&mut conn, &["SELECT", &db]).await? {
-                    return Err(auth_failure(&user, &e));
-                }
+            if parsed.db != 0
+                && let Reply::Error(e) = command(&mut conn, &["SELECT", &db]).await?
+            {
+                return Err(auth_failure(&user, &e));
             }
             Ok(())
         };
@@ -153,7 +181,9 @@ pub async fn check_tcp(url: &str, options: &CheckOptions, tls: Arc<rustls::Clien
             match command(&mut conn, &["PING"]).await? {
                 Reply::Simple(s) if s == "PONG" => Ok(()),
                 Reply::Simple(s) => Err(protocol(&format!("PING answered `{s}` instead of PONG"))),
-                Reply::Error(e) if e.starts_with("NOAUTH") || e.starts_with("WRONGPASS") => Err(auth_failure(&user, &e)),
+                Reply::Error(e) if e.starts_with("NOAUTH") || e.starts_with("WRONGPASS") => {
+                    Err(auth_failure(&user, &e))
+                }
                 Reply::Error(e) => Err(protocol(&format!("PING failed: {e}"))),
             }
         };
@@ -165,10 +195,15 @@ pub async fn check_tcp(url: &str, options: &CheckOptions, tls: Arc<rustls::Clien
     let secure = if parsed.tls { "TLS, " } else { "" };
     rec.finish(
         &samples,
-        format!("PONG from {}:{} ({secure}user `{user}`)", parsed.host, parsed.port),
+        format!(
+            "PONG from {}:{} ({secure}user `{user}`)",
+            parsed.host, parsed.port
+        ),
     )
 }
 
 fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }

@@ -34,9 +34,14 @@ target that needs blocking commands or WATCH."
             Transport::Tcp if input.kind == Kind::Mobile => {
                 out.push(at(Diagnostic::new(
                     Code::TransportUnavailable,
-                    format!("target `{}` is a mobile app, which cannot use TCP", input.target.name),
+                    format!(
+                        "target `{}` is a mobile app, which cannot use TCP",
+                        input.target.name
+                    ),
                 )
-                .help("remove `transport`: mobile apps use REST with the read-only token")));
+                .help(
+                    "remove `transport`: mobile apps use REST with the read-only token",
+                )));
                 None
             }
             Transport::Tcp if input.kind == Kind::Edge => {
@@ -57,7 +62,10 @@ target that needs blocking commands or WATCH."
                 } else {
                     out.push(at(Diagnostic::new(
                         Code::TransportUnavailable,
-                        format!("target `{}` is an edge function, which cannot open TCP sockets", input.target.name),
+                        format!(
+                            "target `{}` is an edge function, which cannot open TCP sockets",
+                            input.target.name
+                        ),
                     )
                     .help("remove `transport`: edge functions use REST")));
                     None
@@ -72,7 +80,9 @@ target that needs blocking commands or WATCH."
                         tcp_needs(input)
                     ),
                 )
-                .help("remove `transport = \"rest\"`, or remove the need from `needs`")));
+                .help(
+                    "remove `transport = \"rest\"`, or remove the need from `needs`",
+                )));
                 None
             }
             t => Some(Decision {

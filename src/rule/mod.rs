@@ -114,7 +114,11 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for rule in RULES {
             assert!(seen.insert(rule.id()));
-            assert!(rule.id().chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(
+                rule.id()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-')
+            );
             assert!(rule.explanation().len() > rule.summary().len());
             assert!(find(rule.id()).is_some());
         }

@@ -57,7 +57,10 @@ force TCP.)"
         }
         Some(Decision {
             transport: Transport::Tcp,
-            reason: format!("tcp: the code needs {}, which the REST API does not offer", tcp_needs(input)),
+            reason: format!(
+                "tcp: the code needs {}, which the REST API does not offer",
+                tcp_needs(input)
+            ),
         })
     }
 }
