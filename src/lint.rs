@@ -56,18 +56,9 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
                 }
             }
             LineKind::Invalid => {
-                let text = &source.text[line.range.clone()];
-                let content = text.trim_end_matches(['\n', '\r']);
-                let len = content.len();
-                let keep = content
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(len);
-                source.add_secret(line.range.start + keep..line.range.start + len);
-                diags.push(
-                    Diagnostic::new(Code::InvalidEnvLine, "this line is not `KEY=VALUE`")
-                        .at(&source, line.range.start..line.range.start + len)
-                        .help("write `KEY=VALUE`, quote values with spaces, and start comments with `#`"),
-                );
+                let (finding, secret) = invalid_line(&source.text[line.range.clone()], line.range.start);
+                source.add_secret(secret);
+                diags.push(finding.at(&source, finding_span(&source.text, line.range.start)));
             }
             LineKind::Blank | LineKind::Comment => {}
         }
@@ -142,6 +133,59 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     }
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
+}
+
+/// The finding for a line that is not `KEY=VALUE`, and the range to mask: the key and the
+/// character that should have been `=` stay visible, the rest (usually the secret) does not.
+fn invalid_line(text: &str, start: usize) -> (Diagnostic, std::ops::Range<usize>) {
+    let content = text.trim_end_matches(['\n', '\r']);
+    let len = content.len();
+    let key_end = key_end(content);
+    let indent = content.len() - content.trim_start().len();
+    let separator = content[key_end..].chars().next();
+    let keep = key_end + separator.map_or(0, char::len_utf8);
+    let key = &content[indent..key_end];
+    let d = match separator {
+        Some('=') if !key.is_empty() => Diagnostic::new(
+            Code::InvalidEnvLine,
+            format!("the value of `{key}` opens a quote that is never closed, or has text after the closing quote"),
+        )
+        .help("close the quote; put comments after a space and `#`"),
+        Some(c) if !key.is_empty() => {
+            let shown = match c {
+                ' ' => "a space".to_owned(),
+                '\t' => "a tab".to_owned(),
+                c => format!("`{c}`"),
+            };
+            Diagnostic::new(
+                Code::InvalidEnvLine,
+                format!("this line is not `KEY=VALUE`: `{key}` is followed by {shown}"),
+            )
+            .help(format!("write `{key}=VALUE`"))
+        }
+        _ => Diagnostic::new(Code::InvalidEnvLine, "this line is not `KEY=VALUE`")
+            .help("write `KEY=VALUE`, quote values with spaces, and start comments with `#`"),
+    };
+    (d, start + keep..start + len)
+}
+
+fn key_end(content: &str) -> usize {
+    let indent = content.len() - content.trim_start().len();
+    content[indent..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')))
+        .map_or(content.len(), |i| indent + i)
+}
+
+/// Where an invalid line's caret goes: at the character after the key (the missing `=`),
+/// or at the whole line when there is no key.
+fn finding_span(text: &str, start: usize) -> std::ops::Range<usize> {
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let content = text[start..end].trim_end_matches('\r');
+    let k = key_end(content);
+    match content[k..].chars().next() {
+        Some(c) if k > 0 => start + k..start + k + c.len_utf8(),
+        _ => start..start + content.len(),
+    }
 }
 
 fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
