@@ -96,6 +96,26 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run a local Upstash-compatible REST endpoint over a Redis server, for development and CI.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// The Redis to serve (plain redis://, e.g. a local redis-server).
+        #[arg(long, value_name = "URL", default_value = crate::serve::DEFAULT_REDIS)]
+        redis: String,
+        /// Where to listen. A non-loopback address needs --token.
+        #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_LISTEN,
+              value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
+        listen: std::net::SocketAddr,
+        /// The full-access token clients send as `Authorization: Bearer TOKEN` or `?_token=`.
+        #[arg(long, value_name = "TOKEN", env = "UPWIRE_SERVE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// A token that may only run reads (needs --token).
+        #[arg(long, value_name = "TOKEN", env = "UPWIRE_SERVE_READONLY_TOKEN", hide_env_values = true)]
+        readonly_token: Option<String>,
+        /// Do not log one line per request.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
     #[cfg(feature = "check")]
     Check(crate::cli_check::CheckArgs),
@@ -195,6 +215,13 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
         Command::Docs { out } => crate::cli_generate::docs(cli, out.as_deref()),
         #[cfg(feature = "check")]
         Command::Check(args) => crate::cli_check::check(cli, args),
+        #[cfg(feature = "serve")]
+        Command::Serve { redis, listen, token, readonly_token, quiet } => {
+            let mut config = crate::serve::ServeConfig::new(redis.clone()).listen(*listen).quiet(*quiet);
+            config.token.clone_from(token);
+            config.readonly_token.clone_from(readonly_token);
+            crate::serve::run(&config).map(|()| 0).map_err(|e| Error::Usage(e.to_string()))
+        }
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut std::io::stdout());
             Ok(0)

@@ -45,6 +45,8 @@ pub mod cli;
 mod cli_check;
 #[cfg(feature = "cli")]
 mod cli_generate;
+#[cfg(feature = "serve")]
+pub mod serve;
 
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};

@@ -1,0 +1,327 @@
+//! The Redis side: one shared multiplexed connection for ordinary commands and pipelines
+//! (pipelining every concurrent request over it), dedicated connections for `/multi-exec`,
+//! and the cached command table.
+//!
+//! Failures are classified once here: a Redis error reply is a value (the client's problem,
+//! 400); not reaching Redis is [`Failure::Unavailable`] (503); no answer in time is
+//! [`Failure::Timeout`] (504). After a Redis restart the shared connection reconnects by
+//! itself: the request that finds the old connection dead gets 503, later ones succeed.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
+use redis::{
+    AsyncConnectionConfig, Client, Cmd, ConnectionAddr, ConnectionInfo, IntoConnectionInfo,
+    Pipeline, ProtocolVersion, RedisError, Value,
+};
+use tokio::sync::OnceCell;
+
+use super::policy::CommandTable;
+use super::reply::server_error_text;
+use super::{ServeError, Timeouts};
+
+/// Idle dedicated connections kept for `/multi-exec`.
+const MAX_IDLE_DEDICATED: usize = 8;
+
+/// Why Redis gave no reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Redis cannot be reached or the connection broke (503).
+    Unavailable(String),
+    /// Redis did not answer in time (504).
+    Timeout,
+}
+
+/// The outcome of `MULTI` ... `EXEC`.
+#[derive(Debug)]
+pub(crate) enum Transaction {
+    /// `EXEC` ran: one reply per command (error replies included).
+    Committed(Vec<Value>),
+    /// Redis refused to queue a command, so nothing ran.
+    Aborted(String),
+}
+
+/// Parses and checks the Redis URL, forcing RESP2 (the reply shapes Upstash's REST API
+/// has, e.g. `HGETALL` as a flat array).
+pub(crate) fn connection_info(url: &str) -> Result<ConnectionInfo, ServeError> {
+    let invalid = |reason: &str| ServeError::InvalidRedisUrl {
+        url: crate::secret::mask_url(url),
+        reason: reason.to_owned(),
+    };
+    if url
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"))
+    {
+        return Err(invalid(
+            "serve talks plain redis:// to a local Redis; TLS (rediss://) is not supported",
+        ));
+    }
+    let info = url
+        .into_connection_info()
+        .map_err(|e| invalid(&e.detail().map_or_else(|| e.to_string(), str::to_owned)))?;
+    if matches!(info.addr(), ConnectionAddr::TcpTls { .. }) {
+        return Err(invalid("TLS is not supported"));
+    }
+    let redis = info
+        .redis_settings()
+        .clone()
+        .set_protocol(ProtocolVersion::RESP2);
+    Ok(info.set_redis_settings(redis))
+}
+
+/// A handle on Redis, shared by every request.
+#[derive(Clone)]
+pub(crate) struct Backend(Arc<Inner>);
+
+struct Inner {
+    shared: ConnectionManager,
+    client: Client,
+    dedicated_config: AsyncConnectionConfig,
+    idle_dedicated: Mutex<Vec<MultiplexedConnection>>,
+    table: OnceCell<Arc<CommandTable>>,
+    /// `127.0.0.1:6379`: no credentials, safe to show.
+    addr: String,
+    timeouts: Timeouts,
+}
+
+impl Backend {
+    /// Prepares the connections without connecting (Redis may come up later). Must run
+    /// inside a tokio runtime.
+    pub(crate) fn new(url: &str, timeouts: Timeouts) -> Result<Self, ServeError> {
+        let info = connection_info(url)?;
+        let addr = info.addr().to_string();
+        let client = Client::open(info).map_err(|e| ServeError::InvalidRedisUrl {
+            url: crate::secret::mask_url(url),
+            reason: e.to_string(),
+        })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeouts.redis_connect))
+            .set_response_timeout(Some(timeouts.redis_command))
+            // Few, quick reconnect attempts: during an outage a request should fail fast
+            // with 503; the next request starts a new attempt.
+            .set_number_of_retries(1)
+            .set_min_delay(Duration::from_millis(50))
+            .set_max_delay(Duration::from_millis(500));
+        let shared =
+            ConnectionManager::new_lazy_with_config(client.clone(), config).map_err(|e| {
+                ServeError::InvalidRedisUrl {
+                    url: crate::secret::mask_url(url),
+                    reason: e.to_string(),
+                }
+            })?;
+        let dedicated_config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(timeouts.redis_connect))
+            .set_response_timeout(Some(timeouts.redis_command));
+        Ok(Self(Arc::new(Inner {
+            shared,
+            client,
+            dedicated_config,
+            idle_dedicated: Mutex::new(Vec::new()),
+            table: OnceCell::new(),
+            addr,
+            timeouts,
+        })))
+    }
+
+    /// `Redis at 127.0.0.1:6379`.
+    pub(crate) fn describe(&self) -> String {
+        format!("Redis at {}", self.0.addr)
+    }
+
+    /// The message for a failure, naming Redis's address (never its password).
+    pub(crate) fn failure_message(&self, failure: &Failure) -> String {
+        match failure {
+            Failure::Unavailable(reason) => format!(
+                "ERR upwire serve: {} is unavailable: {reason}",
+                self.describe()
+            ),
+            Failure::Timeout => format!(
+                "ERR upwire serve: {} did not answer within {} ms",
+                self.describe(),
+                self.0.timeouts.redis_command.as_millis()
+            ),
+        }
+    }
+
+    /// Checks that Redis answers.
+    pub(crate) async fn ping(&self) -> Result<(), String> {
+        match self.command(&redis::cmd("PING")).await {
+            Ok(_) => Ok(()),
+            Err(f) => Err(self.failure_message(&f)),
+        }
+    }
+
+    /// One command on the shared connection. Error replies come back as `Value::ServerError`.
+    pub(crate) async fn command(&self, cmd: &Cmd) -> Result<Value, Failure> {
+        self.bounded(async {
+            let mut conn = self.0.shared.clone();
+            match conn.send_packed_command(cmd).await {
+                // The connection could not even be opened, so the command was not sent:
+                // one more try picks up a reconnect that may have succeeded meanwhile.
+                Err(e) if e.is_connection_refusal() => conn.send_packed_command(cmd).await,
+                other => other,
+            }
+            .or_else(error_reply)
+        })
+        .await
+    }
+
+    /// Commands pipelined on the shared connection, one reply each.
+    pub(crate) async fn pipeline<'a>(
+        &self,
+        cmds: impl Iterator<Item = &'a Cmd>,
+    ) -> Result<Vec<Value>, Failure> {
+        let mut pipe = Pipeline::new();
+        for cmd in cmds {
+            pipe.add_command(cmd.clone());
+        }
+        let count = pipe.len();
+        self.bounded(async {
+            let mut conn = self.0.shared.clone();
+            match conn.send_packed_commands(&pipe, 0, count).await {
+                Err(e) if e.is_connection_refusal() => {
+                    conn.send_packed_commands(&pipe, 0, count).await
+                }
+                other => other,
+            }
+        })
+        .await
+    }
+
+    /// `MULTI`, the commands, `EXEC` on a connection no other request uses meanwhile, so
+    /// nothing interleaves and `MULTI` state never leaks into another request.
+    pub(crate) async fn transaction<'a>(
+        &self,
+        cmds: impl Iterator<Item = &'a Cmd>,
+    ) -> Result<Transaction, Failure> {
+        let mut pipe = Pipeline::new();
+        pipe.add_command(redis::cmd("MULTI"));
+        for cmd in cmds {
+            pipe.add_command(cmd.clone());
+        }
+        pipe.add_command(redis::cmd("EXEC"));
+        let count = pipe.len();
+        self.bounded(async {
+            let mut conn = self.dedicated().await?;
+            let replies = match conn.send_packed_commands(&pipe, 0, count).await {
+                Ok(replies) => replies,
+                Err(e) => {
+                    // Idle connections opened before a Redis restart are dead too.
+                    self.drop_idle_dedicated();
+                    return Err(e);
+                }
+            };
+            self.give_back(conn);
+            Ok(read_transaction(replies))
+        })
+        .await
+    }
+
+    /// Redis's command table, fetched on first use and kept.
+    pub(crate) async fn command_table(&self) -> Result<Arc<CommandTable>, Failure> {
+        self.0
+            .table
+            .get_or_try_init(|| async {
+                match self.command(&redis::cmd("COMMAND")).await? {
+                    Value::ServerError(e) => Err(Failure::Unavailable(format!(
+                        "COMMAND failed: {}",
+                        server_error_text(&e)
+                    ))),
+                    reply => CommandTable::from_reply(&reply)
+                        .map(Arc::new)
+                        .ok_or_else(|| {
+                            Failure::Unavailable("COMMAND returned no command table".to_owned())
+                        }),
+                }
+            })
+            .await
+            .cloned()
+    }
+
+    async fn dedicated(&self) -> Result<MultiplexedConnection, RedisError> {
+        let idle = self
+            .0
+            .idle_dedicated
+            .lock()
+            .ok()
+            .and_then(|mut idle| idle.pop());
+        match idle {
+            Some(conn) => Ok(conn),
+            None => {
+                self.0
+                    .client
+                    .get_multiplexed_async_connection_with_config(&self.0.dedicated_config)
+                    .await
+            }
+        }
+    }
+
+    fn give_back(&self, conn: MultiplexedConnection) {
+        if let Ok(mut idle) = self.0.idle_dedicated.lock()
+            && idle.len() < MAX_IDLE_DEDICATED
+        {
+            idle.push(conn);
+        }
+    }
+
+    fn drop_idle_dedicated(&self) {
+        if let Ok(mut idle) = self.0.idle_dedicated.lock() {
+            idle.clear();
+        }
+    }
+
+    /// Runs a Redis call under the command deadline and classifies its failure.
+    async fn bounded<T>(
+        &self,
+        call: impl Future<Output = Result<T, RedisError>>,
+    ) -> Result<T, Failure> {
+        // The crate's own response timeout fires first; this also bounds waiting for a
+        // (re)connect.
+        let deadline = self.0.timeouts.redis_command + self.0.timeouts.redis_connect;
+        match tokio::time::timeout(deadline, call).await {
+            Err(_) => Err(Failure::Timeout),
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout),
+            Ok(Err(e)) => Err(Failure::Unavailable(e.to_string())),
+        }
+    }
+}
+
+/// A Redis error reply delivered as `Err` becomes the `Value::ServerError` it stands for.
+fn error_reply(e: RedisError) -> Result<Value, RedisError> {
+    if e.code().is_none() {
+        return Err(e);
+    }
+    match e
+        .clone()
+        .into_server_errors()
+        .and_then(|errs| errs.first().map(|(_, err)| err.clone()))
+    {
+        Some(err) => Ok(Value::ServerError(err)),
+        None => Err(e),
+    }
+}
+
+/// Replies to `MULTI`, n commands, `EXEC`: `+OK`, n × `+QUEUED` or a queueing error, then
+/// the `EXEC` array (or `EXECABORT` when a command could not be queued).
+fn read_transaction(mut replies: Vec<Value>) -> Transaction {
+    let exec = replies.pop();
+    let queue_error = replies
+        .iter()
+        .skip(1)
+        .enumerate()
+        .find_map(|(i, r)| match r {
+            Value::ServerError(e) => Some(format!("command {}: {}", i + 1, server_error_text(e))),
+            _ => None,
+        });
+    match exec {
+        Some(Value::Array(results)) => Transaction::Committed(results),
+        Some(Value::ServerError(e)) => Transaction::Aborted(match queue_error {
+            Some(cause) => format!("{} ({cause})", server_error_text(&e)),
+            None => server_error_text(&e),
+        }),
+        _ => Transaction::Aborted("ERR unexpected reply to EXEC".to_owned()),
+    }
+}

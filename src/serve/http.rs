@@ -1,0 +1,539 @@
+//! The HTTP/1.1 server: accept loop, limits and timeouts, routing, status codes, and one
+//! log line per request.
+//!
+//! Status codes as Upstash uses them: 200 ok; 400 malformed request, refused command or
+//! Redis error reply; 401 missing or wrong token; 405 other methods. Then what a gateway
+//! needs on top: 408 body too slow, 413 body over 10 MiB, 503 Redis unreachable, 504 Redis
+//! too slow. Every response body is JSON.
+
+use std::borrow::Cow;
+use std::convert::Infallible;
+use std::fmt::Write as _;
+use std::future::Future;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+
+use super::auth::{self, Auth, Role};
+use super::backend::{Backend, Failure, Transaction};
+use super::policy::{CommandTable, check_supported};
+use super::reply::{self, Encoding, error_body, write_reply};
+use super::request::{self, Command};
+use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
+
+/// The largest request head (request line and headers) accepted; a longer one gets 431.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// The methods Upstash accepts.
+const ALLOWED: &str = "GET, HEAD, POST, PUT";
+
+/// Everything a request handler needs, shared by all connections.
+pub(crate) struct State {
+    pub(crate) backend: Backend,
+    auth: Auth,
+    quiet: bool,
+    timeouts: Timeouts,
+}
+
+impl State {
+    /// Must run inside a tokio runtime (the Redis connection manager spawns a task).
+    pub(crate) fn new(config: &ServeConfig) -> Result<Self, ServeError> {
+        Ok(Self {
+            backend: Backend::new(&config.redis_url, config.timeouts)?,
+            auth: Auth::new(config.token.as_deref(), config.readonly_token.as_deref()),
+            quiet: config.quiet,
+            timeouts: config.timeouts,
+        })
+    }
+}
+
+/// Writes one line to stderr, prefixed with `upwire serve: `.
+pub(crate) fn log(message: &str) {
+    let line = format!("upwire serve: {message}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// Serves connections until `shutdown` resolves, then stops accepting and gives in-flight
+/// requests the shutdown grace to finish. Idle keep-alive connections close at once.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    state: Arc<State>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        // Counted from when the server starts waiting for a request head: this bounds a slow
+        // sender and an idle keep-alive connection alike.
+        .header_read_timeout(state.timeouts.header_read)
+        .max_header_size(MAX_HEAD_BYTES);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    log(&format!("accept failed: {e}"));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let state = Arc::clone(&state);
+        let service = service_fn(move |req| handle(Arc::clone(&state), peer, req));
+        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let open = graceful.count();
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(state.timeouts.shutdown_grace) => {
+            log(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
+        }
+    }
+}
+
+/// A response before it becomes an HTTP response.
+struct Reply {
+    status: StatusCode,
+    body: Vec<u8>,
+    headers: Vec<(header::HeaderName, HeaderValue)>,
+    /// For the log line: why a 5xx happened.
+    note: Option<String>,
+}
+
+impl Reply {
+    fn ok(body: Vec<u8>) -> Self {
+        Self::with(StatusCode::OK, body)
+    }
+
+    fn with(status: StatusCode, body: Vec<u8>) -> Self {
+        Self {
+            status,
+            body,
+            headers: Vec::new(),
+            note: None,
+        }
+    }
+
+    fn error(status: StatusCode, message: &str) -> Self {
+        Self::with(status, error_body(message))
+    }
+
+    fn failure(backend: &Backend, failure: &Failure) -> Self {
+        let status = match failure {
+            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Timeout => StatusCode::GATEWAY_TIMEOUT,
+        };
+        let message = backend.failure_message(failure);
+        let mut reply = Self::error(status, &message);
+        reply.note = Some(message);
+        reply
+    }
+
+    fn header(mut self, name: header::HeaderName, value: &'static str) -> Self {
+        self.headers.push((name, HeaderValue::from_static(value)));
+        self
+    }
+
+    fn into_response(self) -> Response<Full<Bytes>> {
+        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+        *response.status_mut() = self.status;
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        // Browser code (the read-only token is meant for it) may call from any origin, as
+        // on Upstash.
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        for (name, value) in self.headers {
+            headers.insert(name, value);
+        }
+        response
+    }
+}
+
+async fn handle(
+    state: Arc<State>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let route = route_label(req.uri().path());
+    let mut label = String::from("-");
+    let reply = respond(&state, req, &mut label).await;
+    if !state.quiet {
+        let elapsed = start.elapsed();
+        let mut line = format!(
+            "{peer} \"{method} {route}\" {label} {} {}.{:03} ms",
+            reply.status.as_u16(),
+            elapsed.as_millis(),
+            elapsed.as_micros() % 1000
+        );
+        if let Some(note) = &reply.note {
+            let _ = write!(line, " ({note})");
+        }
+        log(&line);
+    }
+    Ok(reply.into_response())
+}
+
+/// The request, parsed, checked and run.
+enum Work {
+    Single(Command),
+    Pipeline(Vec<Command>),
+    Transaction(Vec<Command>),
+}
+
+async fn respond(state: &State, req: Request<Incoming>, label: &mut String) -> Reply {
+    let (parts, body) = req.into_parts();
+    let has_body = match parts.method {
+        Method::GET | Method::HEAD => false,
+        Method::POST | Method::PUT => true,
+        Method::OPTIONS if is_preflight(&parts.headers) => return preflight(&parts.headers),
+        _ => {
+            return Reply::error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("ERR method {} is not allowed; use {ALLOWED}", parts.method),
+            )
+            .header(header::ALLOW, ALLOWED);
+        }
+    };
+
+    let query: Vec<(Cow<'_, str>, Cow<'_, str>)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).collect())
+        .unwrap_or_default();
+    let query_token = query
+        .iter()
+        .find(|(k, _)| k == "_token")
+        .map(|(_, v)| v.as_bytes());
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .map(HeaderValue::as_bytes);
+    let Some(role) = state
+        .auth
+        .check(auth::presented(authorization, query_token))
+    else {
+        return Reply::error(
+            StatusCode::UNAUTHORIZED,
+            "WRONGPASS invalid or missing auth token",
+        )
+        .header(header::WWW_AUTHENTICATE, "Bearer");
+    };
+
+    if let Some(format) = parts.headers.get("upstash-response-format")
+        && !format.as_bytes().eq_ignore_ascii_case(b"json")
+    {
+        return Reply::error(
+            StatusCode::BAD_REQUEST,
+            "ERR Upstash-Response-Format: upwire serve answers in json only",
+        );
+    }
+    let encoding = match parts.headers.get("upstash-encoding") {
+        Some(v) if v.as_bytes().eq_ignore_ascii_case(b"base64") => Encoding::Base64,
+        _ => Encoding::Utf8,
+    };
+
+    let path = parts.uri.path();
+    let is_batch = path == "/pipeline" || path == "/multi-exec";
+    if is_batch && !has_body {
+        return Reply::error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("ERR {path} takes a POST with a JSON array of commands"),
+        )
+        .header(header::ALLOW, "POST, PUT");
+    }
+    if (path == "/" || path.is_empty()) && !has_body {
+        return Reply::error(
+            StatusCode::BAD_REQUEST,
+            r#"ERR empty command: POST a JSON array such as ["PING"], or use path style: /ping"#,
+        );
+    }
+    let body = if has_body {
+        match read_body(state, &parts.headers, body).await {
+            Ok(body) => body,
+            Err(reply) => return reply,
+        }
+    } else {
+        Bytes::new()
+    };
+
+    let parsed = match path {
+        "/" | "" => request::parse_command(&body).map(Work::Single),
+        "/pipeline" => request::parse_commands(&body).map(Work::Pipeline),
+        "/multi-exec" => request::parse_commands(&body).map(Work::Transaction),
+        _ => {
+            let args: Vec<_> = query
+                .iter()
+                .filter(|(k, _)| k != "_token")
+                .cloned()
+                .collect();
+            request::parse_path(path, has_body.then_some(&body[..]), &args).map(Work::Single)
+        }
+    };
+    let work = match parsed {
+        Ok(work) => work,
+        Err(e) => return Reply::error(StatusCode::BAD_REQUEST, &e.0),
+    };
+    *label = match &work {
+        Work::Single(c) => command_label(c),
+        Work::Pipeline(cs) => format!("pipeline[{}]", cs.len()),
+        Work::Transaction(cs) => format!("multi-exec[{}]", cs.len()),
+    };
+    match work {
+        Work::Single(command) => single(state, role, encoding, &command).await,
+        Work::Pipeline(commands) => pipeline(state, role, encoding, &commands).await,
+        Work::Transaction(commands) => transaction(state, role, encoding, &commands).await,
+    }
+}
+
+/// Why a command does not run: refused (400) or Redis unreachable while checking (5xx).
+enum Denied {
+    Refused(String),
+    Failed(Failure),
+}
+
+/// The command table, when the role needs one.
+async fn table_for(state: &State, role: Role) -> Result<Option<Arc<CommandTable>>, Failure> {
+    match role {
+        Role::Full => Ok(None),
+        Role::ReadOnly => state.backend.command_table().await.map(Some),
+    }
+}
+
+fn permit(table: Option<&CommandTable>, command: &Command) -> Result<(), String> {
+    check_supported(command).map_err(|r| r.0)?;
+    if let Some(table) = table {
+        table.check_readonly(command).map_err(|r| r.0)?;
+    }
+    Ok(())
+}
+
+async fn single(state: &State, role: Role, encoding: Encoding, command: &Command) -> Reply {
+    let checked = match table_for(state, role).await {
+        Ok(table) => permit(table.as_deref(), command).map_err(Denied::Refused),
+        Err(f) => Err(Denied::Failed(f)),
+    };
+    match checked {
+        Err(Denied::Refused(message)) => return Reply::error(StatusCode::BAD_REQUEST, &message),
+        Err(Denied::Failed(f)) => return Reply::failure(&state.backend, &f),
+        Ok(()) => {}
+    }
+    match state.backend.command(command.cmd()).await {
+        Ok(value) => {
+            let mut body = Vec::with_capacity(64);
+            let is_error = write_reply(&mut body, &value, encoding);
+            Reply::with(
+                if is_error {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::OK
+                },
+                body,
+            )
+        }
+        Err(f) => Reply::failure(&state.backend, &f),
+    }
+}
+
+/// Not atomic: a refused command gets its own `{"error"}` entry and the others still run,
+/// as each would if sent alone.
+async fn pipeline(state: &State, role: Role, encoding: Encoding, commands: &[Command]) -> Reply {
+    let table = match table_for(state, role).await {
+        Ok(table) => table,
+        Err(f) => return Reply::failure(&state.backend, &f),
+    };
+    let verdicts: Vec<Result<(), String>> = commands
+        .iter()
+        .map(|c| permit(table.as_deref(), c))
+        .collect();
+    let allowed = commands
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| v.is_ok())
+        .map(|(c, _)| c.cmd());
+    let mut values = if verdicts.iter().any(Result::is_ok) {
+        match state.backend.pipeline(allowed).await {
+            Ok(values) => values.into_iter(),
+            Err(f) => return Reply::failure(&state.backend, &f),
+        }
+    } else {
+        Vec::new().into_iter()
+    };
+    let mut body = Vec::with_capacity(32 * commands.len());
+    body.push(b'[');
+    for (i, verdict) in verdicts.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        match verdict {
+            Err(message) => reply::write_error(&mut body, message),
+            Ok(()) => match values.next() {
+                Some(value) => {
+                    write_reply(&mut body, &value, encoding);
+                }
+                None => reply::write_error(&mut body, "ERR no reply from Redis for this command"),
+            },
+        }
+    }
+    body.push(b']');
+    Reply::ok(body)
+}
+
+/// Atomic: a refused command refuses the whole transaction, with one `{"error"}`.
+async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[Command]) -> Reply {
+    let table = match table_for(state, role).await {
+        Ok(table) => table,
+        Err(f) => return Reply::failure(&state.backend, &f),
+    };
+    for (i, command) in commands.iter().enumerate() {
+        if let Err(message) = permit(table.as_deref(), command) {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "{message} (command {} of the transaction; nothing ran)",
+                    i + 1
+                ),
+            );
+        }
+    }
+    match state
+        .backend
+        .transaction(commands.iter().map(Command::cmd))
+        .await
+    {
+        Ok(Transaction::Committed(values)) => {
+            let mut body = Vec::with_capacity(32 * values.len());
+            body.push(b'[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                write_reply(&mut body, value, encoding);
+            }
+            body.push(b']');
+            Reply::ok(body)
+        }
+        Ok(Transaction::Aborted(message)) => Reply::error(StatusCode::BAD_REQUEST, &message),
+        Err(f) => Reply::failure(&state.backend, &f),
+    }
+}
+
+async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
+    let too_large = || {
+        Reply::error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("ERR request body is larger than {MAX_BODY_BYTES} bytes (10 MiB)"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    let limit = state.timeouts.body_read;
+    match tokio::time::timeout(limit, Limited::new(body, MAX_BODY_BYTES).collect()).await {
+        Err(_) => Err(Reply::error(
+            StatusCode::REQUEST_TIMEOUT,
+            &format!("ERR request body not received within {} s", limit.as_secs()),
+        )),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(_)) => Err(Reply::error(
+            StatusCode::BAD_REQUEST,
+            "ERR could not read the request body",
+        )),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+    }
+}
+
+fn is_preflight(headers: &HeaderMap) -> bool {
+    headers.contains_key(header::ORIGIN)
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+}
+
+/// A CORS preflight: browsers send one before a POST with an `Authorization` header.
+fn preflight(headers: &HeaderMap) -> Reply {
+    let mut reply = Reply::with(StatusCode::NO_CONTENT, Vec::new())
+        .header(header::ACCESS_CONTROL_ALLOW_METHODS, ALLOWED)
+        .header(header::ACCESS_CONTROL_MAX_AGE, "600");
+    let allow_headers = headers
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_static("authorization, content-type, upstash-encoding")
+        });
+    reply
+        .headers
+        .push((header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers));
+    reply
+}
+
+/// The path for the log: never the arguments of path style, which may be secrets.
+fn route_label(path: &str) -> String {
+    match path {
+        "/" | "" | "/pipeline" | "/multi-exec" => path.to_owned(),
+        _ => {
+            let rest = path.trim_start_matches('/');
+            let (name, more) = rest
+                .split_once('/')
+                .map_or((rest, false), |(n, _)| (n, true));
+            format!(
+                "/{}{}",
+                printable(name.as_bytes()).to_ascii_lowercase(),
+                if more { "/…" } else { "" }
+            )
+        }
+    }
+}
+
+fn command_label(command: &Command) -> String {
+    printable(command.name()).to_ascii_uppercase()
+}
+
+/// A command name safe to log: a user can send anything, including newlines.
+fn printable(name: &[u8]) -> String {
+    let name: String = name
+        .iter()
+        .take(32)
+        .map(|&b| {
+            if b.is_ascii_alphanumeric() || b"_-.:|%".contains(&b) {
+                char::from(b)
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "-".to_owned()
+    } else {
+        name
+    }
+}

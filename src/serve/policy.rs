@@ -1,0 +1,360 @@
+//! Which commands a request may run.
+//!
+//! Two different sources, on purpose:
+//! - What the REST API does not offer at all is Upstash's contract (SPEC §1), so it is a
+//!   fixed list here. The integration tests check it against Redis's own `@blocking`,
+//!   `@transaction`, `@connection` and `@pubsub` categories, so it cannot silently fall
+//!   behind a newer Redis.
+//! - What the read-only token may run is decided by Redis's own command table (`COMMAND`):
+//!   its flags and ACL categories, fetched once and cached. Allowed: what Redis flags
+//!   `readonly` (unless `@dangerous`, like KEYS) and what touches no data (PING, ECHO, TIME).
+//!   Refused: anything flagged `write`, `admin` or `may_replicate`, anything in `@write`,
+//!   `@admin` or `@dangerous`, and scripting or pub/sub without the `readonly` flag (EVAL's
+//!   script may write; EVAL_RO is fine).
+
+use std::collections::{HashMap, HashSet};
+
+use redis::Value;
+
+use super::request::Command;
+
+/// Why a command is refused before it reaches Redis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal(pub(crate) String);
+
+/// Commands the REST API does not offer (lowercase). Besides Upstash's contract, each of
+/// these would also change or hijack the connection that `serve` shares between requests.
+const UNSUPPORTED: &[&str] = &[
+    // Blocking: a REST request is one round trip, and a block would stall the shared connection.
+    "blpop",
+    "brpop",
+    "brpoplpush",
+    "blmove",
+    "blmpop",
+    "bzpopmin",
+    "bzpopmax",
+    "bzmpop",
+    "wait",
+    "waitaof",
+    // Transactions: use /multi-exec; WATCH needs a connection of one's own.
+    "multi",
+    "exec",
+    "discard",
+    "watch",
+    "unwatch",
+    // Connection state: every request shares the connection (PING and ECHO are allowed).
+    "auth",
+    "select",
+    "hello",
+    "quit",
+    "reset",
+    "client",
+    "readonly",
+    "readwrite",
+    "asking",
+    // Pub/sub subscriptions (Upstash offers them over SSE only; PUBLISH works).
+    "subscribe",
+    "psubscribe",
+    "ssubscribe",
+    "unsubscribe",
+    "punsubscribe",
+    "sunsubscribe",
+    // Streams of replies that never end.
+    "monitor",
+    "sync",
+    "psync",
+    "replconf",
+];
+
+/// Refuses commands the REST API does not offer, with Upstash's wording.
+pub(crate) fn check_supported(command: &Command) -> Result<(), Refusal> {
+    let name = command.name();
+    let refused = UNSUPPORTED
+        .iter()
+        .any(|u| u.as_bytes().eq_ignore_ascii_case(name))
+        || ((name.eq_ignore_ascii_case(b"xread") || name.eq_ignore_ascii_case(b"xreadgroup"))
+            && has_block_option(command));
+    if refused {
+        return Err(Refusal(format!(
+            "ERR Command is not available: '{}'. upwire serve, like the Upstash REST API, does not offer \
+             blocking, transaction (use /multi-exec), connection or subscribe commands",
+            String::from_utf8_lossy(name)
+        )));
+    }
+    Ok(())
+}
+
+/// `XREAD [COUNT n] [BLOCK ms] STREAMS ...`: options come before `STREAMS`.
+fn has_block_option(command: &Command) -> bool {
+    command
+        .args()
+        .skip(1)
+        .take_while(|a| !a.eq_ignore_ascii_case(b"streams"))
+        .any(|a| a.eq_ignore_ascii_case(b"block"))
+}
+
+/// Whether the read-only token may run a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// Redis's command table, reduced to what the read-only token needs.
+#[derive(Debug, Default)]
+pub(crate) struct CommandTable {
+    /// `get`, `config|set`, ... (lowercase).
+    commands: HashMap<Vec<u8>, Access>,
+    /// Commands whose access is decided per subcommand (`config`, `object`, ...).
+    containers: HashSet<Vec<u8>>,
+}
+
+impl CommandTable {
+    /// Builds the table from the reply to `COMMAND` (Redis 2.8 to 7.x layouts).
+    pub(crate) fn from_reply(reply: &Value) -> Option<Self> {
+        let Value::Array(entries) = reply else {
+            return None;
+        };
+        let mut table = Self::default();
+        for entry in entries {
+            table.add(entry);
+        }
+        (!table.commands.is_empty()).then_some(table)
+    }
+
+    fn add(&mut self, entry: &Value) {
+        let Value::Array(fields) = entry else { return };
+        let Some(name) = fields.first().and_then(text) else {
+            return;
+        };
+        let name = name.to_ascii_lowercase();
+        let words = |i: usize| -> Vec<Vec<u8>> {
+            match fields.get(i) {
+                Some(Value::Array(items) | Value::Set(items)) => items
+                    .iter()
+                    .filter_map(text)
+                    .map(|w| w.to_ascii_lowercase())
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let flags = words(2);
+        let categories = words(6);
+        let has = |list: &[Vec<u8>], w: &str| list.iter().any(|x| x == w.as_bytes());
+        let has_any = |list: &[Vec<u8>], ws: &[&str]| ws.iter().any(|w| has(list, w));
+        let access = if has_any(&flags, &["write", "may_replicate", "admin"])
+            || has_any(&categories, &["@write", "@admin", "@dangerous"])
+        {
+            // Writes by Redis's own flags, plus administration and "dangerous" commands
+            // (CONFIG SET, SHUTDOWN, KEYS, ...), as Upstash's read-only token refuses them.
+            Access::Write
+        } else if has(&flags, "readonly") {
+            // Redis's own mark for "does not modify data": GET, SCAN, EVAL_RO, ...
+            Access::Read
+        } else if has_any(
+            &categories,
+            &["@read", "@keyspace", "@scripting", "@pubsub"],
+        ) {
+            // Touches data or has effects without either flag: EVAL (the script decides),
+            // PUBLISH, SCRIPT FLUSH, ... Refused.
+            Access::Write
+        } else {
+            // Touches no data at all: PING, ECHO, TIME, COMMAND.
+            Access::Read
+        };
+        if let Some(Value::Array(subcommands)) = fields.get(9)
+            && !subcommands.is_empty()
+        {
+            self.containers.insert(name.clone());
+            for sub in subcommands {
+                self.add(sub);
+            }
+        }
+        self.commands.insert(name, access);
+    }
+
+    /// Refuses what the read-only token may not run, with Redis's ACL wording.
+    pub(crate) fn check_readonly(&self, command: &Command) -> Result<(), Refusal> {
+        let mut args = command.args();
+        let name = args.next().unwrap_or_default().to_ascii_lowercase();
+        let key = match args.next() {
+            Some(sub) if self.containers.contains(&name) => {
+                let mut key = name.clone();
+                key.push(b'|');
+                key.extend(sub.to_ascii_lowercase());
+                key
+            }
+            _ => name,
+        };
+        match self.commands.get(&key) {
+            Some(Access::Read) => Ok(()),
+            // Unknown names are refused too: a module loaded after the table was read could
+            // add writes.
+            Some(Access::Write) | None => Err(Refusal(format!(
+                "NOPERM this user has no permissions to run the '{}' command (read-only token)",
+                String::from_utf8_lossy(&key)
+            ))),
+        }
+    }
+}
+
+fn text(v: &Value) -> Option<&[u8]> {
+    match v {
+        Value::BulkString(b) => Some(b),
+        Value::SimpleString(s) => Some(s.as_bytes()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::serve::request::parse_command;
+
+    fn cmd(json: &str) -> Command {
+        parse_command(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn unsupported_commands() {
+        for c in [
+            r#"["BLPOP","q",0]"#,
+            r#"["watch","k"]"#,
+            r#"["SELECT",1]"#,
+            r#"["subscribe","c"]"#,
+        ] {
+            let e = check_supported(&cmd(c)).unwrap_err();
+            assert!(
+                e.0.starts_with("ERR Command is not available: '"),
+                "{}",
+                e.0
+            );
+        }
+        assert!(
+            check_supported(&cmd(r#"["XREAD","COUNT",1,"BLOCK",0,"STREAMS","s","$"]"#)).is_err()
+        );
+        assert!(check_supported(&cmd(r#"["XREAD","STREAMS","block","0"]"#)).is_ok());
+        assert!(check_supported(&cmd(r#"["PING"]"#)).is_ok());
+        assert!(check_supported(&cmd(r#"["PUBLISH","c","m"]"#)).is_ok());
+    }
+
+    fn entry(name: &str, flags: &[&str], categories: &[&str], subs: Vec<Value>) -> Value {
+        let list = |xs: &[&str]| {
+            Value::Array(
+                xs.iter()
+                    .map(|x| Value::SimpleString((*x).to_owned()))
+                    .collect(),
+            )
+        };
+        Value::Array(vec![
+            Value::BulkString(name.as_bytes().to_vec()),
+            Value::Int(-1),
+            list(flags),
+            Value::Int(0),
+            Value::Int(0),
+            Value::Int(0),
+            list(categories),
+            Value::Array(vec![]),
+            Value::Array(vec![]),
+            Value::Array(subs),
+        ])
+    }
+
+    #[test]
+    fn readonly_from_flags_and_subcommands() {
+        let reply = Value::Array(vec![
+            entry(
+                "get",
+                &["readonly", "fast"],
+                &["@read", "@string", "@fast"],
+                vec![],
+            ),
+            entry(
+                "set",
+                &["write", "denyoom"],
+                &["@write", "@string", "@slow"],
+                vec![],
+            ),
+            entry(
+                "keys",
+                &["readonly"],
+                &["@keyspace", "@read", "@slow", "@dangerous"],
+                vec![],
+            ),
+            entry(
+                "object",
+                &[],
+                &["@slow"],
+                vec![entry(
+                    "object|encoding",
+                    &["readonly"],
+                    &["@keyspace", "@read", "@slow"],
+                    vec![],
+                )],
+            ),
+            entry(
+                "config",
+                &[],
+                &["@slow"],
+                vec![entry(
+                    "config|set",
+                    &["admin"],
+                    &["@admin", "@slow", "@dangerous"],
+                    vec![],
+                )],
+            ),
+            entry("ping", &["fast"], &["@fast", "@connection"], vec![]),
+            entry("eval", &["noscript"], &["@slow", "@scripting"], vec![]),
+            entry(
+                "eval_ro",
+                &["readonly", "noscript"],
+                &["@slow", "@scripting"],
+                vec![],
+            ),
+            entry(
+                "publish",
+                &["pubsub", "fast"],
+                &["@pubsub", "@fast"],
+                vec![],
+            ),
+        ]);
+        let table = CommandTable::from_reply(&reply).unwrap();
+        assert!(table.check_readonly(&cmd(r#"["GET","k"]"#)).is_ok());
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["object","ENCODING","k"]"#))
+                .is_ok()
+        );
+        let e = table
+            .check_readonly(&cmd(r#"["SET","k","v"]"#))
+            .unwrap_err();
+        assert!(
+            e.0.starts_with("NOPERM this user has no permissions to run the 'set' command"),
+            "{}",
+            e.0
+        );
+        assert!(table.check_readonly(&cmd(r#"["KEYS","*"]"#)).is_err());
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["CONFIG","SET","x","y"]"#))
+                .is_err()
+        );
+        assert!(table.check_readonly(&cmd(r#"["NOSUCH"]"#)).is_err());
+        assert!(table.check_readonly(&cmd(r#"["PING"]"#)).is_ok());
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["EVAL_RO","return 1",0]"#))
+                .is_ok()
+        );
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["EVAL","return 1",0]"#))
+                .is_err()
+        );
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["PUBLISH","c","m"]"#))
+                .is_err()
+        );
+    }
+}
