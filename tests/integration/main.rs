@@ -6,3 +6,4 @@ mod bad_input;
 mod cli;
 mod lint_fixtures;
 mod redis_compat;
+mod serve;

@@ -1,0 +1,1474 @@
+//! `upwire serve` over raw HTTP/1.1 against a real `redis-server` that each test starts on a
+//! free loopback port (and kills at the end).
+//!
+//! The helpers at the top ([`RedisServer`], [`Serve`], [`http`]) are public so that other test
+//! modules (`check`, generated REST clients) can stand up a REST peer the same way.
+
+#![cfg(feature = "serve")]
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use upwire::serve::{ServeConfig, ServeError, ServeHandle, Timeouts, spawn};
+
+/// Full-access and read-only tokens for the tests (fake, realistic shape).
+pub const TOKEN: &str = "AXtestFullAccessToken0123456789";
+pub const READONLY_TOKEN: &str = "AoTestReadOnlyToken0123456789";
+
+/// A `redis-server` on a free loopback port, killed on drop.
+pub struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+    extra: Vec<String>,
+}
+
+impl RedisServer {
+    /// Starts a fresh server (no persistence). Panics with an install hint when
+    /// `redis-server` is not on PATH.
+    pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Starts a server with extra `--option value` arguments.
+    pub fn start_with(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("a temp dir for redis-server");
+        let mut server = Self {
+            child: None,
+            port: 0,
+            dir,
+            extra: extra.iter().map(|s| (*s).to_owned()).collect(),
+        };
+        // A free port can be taken between probing and binding: try a few.
+        for _ in 0..5 {
+            server.port = free_port();
+            if server.launch() {
+                return server;
+            }
+        }
+        panic!("redis-server did not start on a free loopback port after 5 tries");
+    }
+
+    fn launch(&mut self) -> bool {
+        let mut cmd = Command::new("redis-server");
+        cmd.args([
+            "--port",
+            &self.port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args([
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--loglevel",
+            "warning",
+        ])
+        .arg("--dir")
+        .arg(self.dir.path())
+        .args(&self.extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        let child = match cmd.spawn() {
+            Ok(child) => child,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
+                "`redis-server` is not on PATH; the serve tests need a real Redis: \
+                 apt-get install redis-server (or brew install redis)"
+            ),
+            Err(e) => panic!("cannot run redis-server: {e}"),
+        };
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.pings() {
+                return true;
+            }
+            if let Some(child) = &mut self.child
+                && let Ok(Some(_)) = child.try_wait()
+            {
+                self.child = None;
+                return false;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        self.kill();
+        false
+    }
+
+    fn pings(&self) -> bool {
+        let Ok(mut s) = TcpStream::connect_timeout(&self.addr(), Duration::from_millis(200)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
+        let mut buf = [0u8; 7];
+        s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    /// `redis://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Kills the server (SIGKILL: no goodbye to clients, like a crash).
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again on the same port.
+    pub fn restart(&mut self) {
+        self.kill();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.launch() {
+            assert!(
+                Instant::now() < deadline,
+                "redis-server did not restart on port {}",
+                self.port
+            );
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Sends SIGSTOP / SIGCONT: a Redis that accepts connections but never answers.
+    pub fn pause(&self, paused: bool) {
+        let pid = self
+            .child
+            .as_ref()
+            .expect("redis-server runs")
+            .id()
+            .to_string();
+        let status = Command::new("kill")
+            .arg(if paused { "-STOP" } else { "-CONT" })
+            .arg(pid)
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        // A paused server must be resumed to die promptly.
+        if let Some(child) = &self.child {
+            let _ = Command::new("kill")
+                .arg("-CONT")
+                .arg(child.id().to_string())
+                .status();
+        }
+        self.kill();
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// Redis plus `serve` in front of it (library API, on a free port).
+pub struct Serve {
+    pub redis: RedisServer,
+    pub handle: ServeHandle,
+}
+
+impl Serve {
+    /// Serve with [`TOKEN`] and [`READONLY_TOKEN`], quiet.
+    pub fn start() -> Self {
+        Self::start_with(|c| c)
+    }
+
+    /// Serve with the config adjusted by `f`.
+    pub fn start_with(f: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
+        let redis = RedisServer::start();
+        let config = f(ServeConfig::new(redis.url())
+            .token(TOKEN)
+            .readonly_token(READONLY_TOKEN)
+            .quiet(true));
+        let handle = spawn(config).expect("serve starts");
+        Self { redis, handle }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.handle.addr()
+    }
+
+    /// `POST /` with the full token.
+    pub fn cmd(&self, command: Value) -> Reply {
+        self.post("/", &command.to_string(), TOKEN)
+    }
+
+    /// `POST path` with a JSON body and a token.
+    pub fn post(&self, path: &str, body: &str, token: &str) -> Reply {
+        http(
+            self.addr(),
+            "POST",
+            path,
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+            Some(body.as_bytes()),
+        )
+    }
+
+    /// `GET path` with the full token.
+    pub fn get(&self, path: &str) -> Reply {
+        http(
+            self.addr(),
+            "GET",
+            path,
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            None,
+        )
+    }
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// The body as JSON; panics with the body when it is not.
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "status {}: body is not JSON ({e}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `error` string of an error body.
+    pub fn error(&self) -> String {
+        match self.json().get("error") {
+            Some(Value::String(e)) => e.clone(),
+            other => panic!("status {}: no error in the body: {other:?}", self.status),
+        }
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection (`Connection: close`), every step with a
+/// timeout. `target` is sent as is, so tests control the exact bytes of the path.
+pub fn http(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Reply {
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if let Some(body) = body {
+        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
+    head.push_str("\r\n");
+    let mut request = head.into_bytes();
+    request.extend_from_slice(body.unwrap_or_default());
+    raw(addr, &request)
+}
+
+/// Sends raw bytes and reads the response until the server closes the connection.
+pub fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
+    let mut stream =
+        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect to serve");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("read timeout");
+    stream
+        .set_write_timeout(Some(Duration::from_secs(20)))
+        .expect("write timeout");
+    stream.write_all(request).expect("send the request");
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .expect("read the response");
+    parse_response(&response)
+}
+
+fn parse_response(response: &[u8]) -> Reply {
+    let end = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| {
+            panic!(
+                "no complete response head: {:?}",
+                String::from_utf8_lossy(response)
+            )
+        });
+    let head = String::from_utf8_lossy(&response[..end]);
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap_or_default();
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Reply {
+        status,
+        headers,
+        body: response[end + 4..].to_vec(),
+    }
+}
+
+fn b64(s: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+// ---------------------------------------------------------------------------------------
+// Protocol
+
+#[test]
+fn root_json_command_replies_in_upstash_shapes() {
+    let s = Serve::start();
+    let r = s.cmd(json!(["SET", "greeting", "hello", "EX", 100]));
+    assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(
+        s.cmd(json!(["GET", "greeting"])).json(),
+        json!({"result": "hello"})
+    );
+    assert_eq!(
+        s.cmd(json!(["GET", "missing"])).json(),
+        json!({"result": null})
+    );
+    assert_eq!(
+        s.cmd(json!(["INCRBY", "n", 41])).json(),
+        json!({"result": 41})
+    );
+    assert_eq!(
+        s.cmd(json!(["INCRBYFLOAT", "f", 1.5])).json(),
+        json!({"result": "1.5"})
+    );
+    s.cmd(json!(["HSET", "h", "a", "1", "b", "2"]));
+    assert_eq!(
+        s.cmd(json!(["HGETALL", "h"])).json(),
+        json!({"result": ["a", "1", "b", "2"]})
+    );
+    assert_eq!(
+        s.cmd(json!(["MGET", "greeting", "missing"])).json(),
+        json!({"result": ["hello", null]})
+    );
+    assert_eq!(s.cmd(json!(["PING"])).json(), json!({"result": "PONG"}));
+    assert_eq!(s.cmd(json!(["echo", "hé"])).json(), json!({"result": "hé"}));
+    // Booleans and numbers travel as their JSON text, as @upstash/redis sends them.
+    s.cmd(json!(["SET", "b", true]));
+    assert_eq!(s.cmd(json!(["GET", "b"])).json(), json!({"result": "true"}));
+}
+
+#[test]
+fn redis_error_replies_are_400_with_the_redis_message() {
+    let s = Serve::start();
+    let r = s.cmd(json!(["GET"]));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.error(), "ERR wrong number of arguments for 'get' command");
+    s.cmd(json!(["SET", "s", "x"]));
+    let r = s.cmd(json!(["INCR", "s"]));
+    assert_eq!(
+        (r.status, r.error().as_str()),
+        (400, "ERR value is not an integer or out of range")
+    );
+    let r = s.cmd(json!(["NOSUCHCOMMAND", "x"]));
+    assert_eq!(r.status, 400);
+    assert!(
+        r.error().starts_with("ERR unknown command"),
+        "{}",
+        r.error()
+    );
+}
+
+#[test]
+fn path_style_is_percent_decoded_and_binary_safe() {
+    let s = Serve::start();
+    // `/` and space inside a key, UTF-8 in a value.
+    let r = s.get("/set/a%2Fb%20c/h%C3%A9llo");
+    assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
+    assert_eq!(
+        s.cmd(json!(["GET", "a/b c"])).json(),
+        json!({"result": "héllo"})
+    );
+    assert_eq!(s.get("/GET/a%2Fb%20c").json(), json!({"result": "héllo"}));
+    // Raw non-UTF-8 bytes in a path segment arrive byte for byte.
+    assert_eq!(s.get("/set/bin/%FF%00%FE").status, 200);
+    let r = http(
+        s.addr(),
+        "GET",
+        "/get/bin",
+        &[
+            ("Authorization", &format!("Bearer {TOKEN}")),
+            ("Upstash-Encoding", "base64"),
+        ],
+        None,
+    );
+    assert_eq!(r.json(), json!({"result": b64(b"\xff\x00\xfe")}));
+    // A trailing slash is not an extra empty argument.
+    assert_eq!(s.get("/get/a%2Fb%20c/").json(), json!({"result": "héllo"}));
+}
+
+#[test]
+fn path_style_post_body_is_the_last_argument_then_query_options() {
+    let s = Serve::start();
+    let body: &[u8] = b"{\"cart\":[1,2]}\x00\xff binary";
+    let r = http(
+        s.addr(),
+        "POST",
+        "/set/doc?EX=100&_token=ignored-here",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        Some(body),
+    );
+    assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
+    assert_eq!(s.get("/ttl/doc").json(), json!({"result": 100}));
+    let r = http(
+        s.addr(),
+        "GET",
+        "/get/doc",
+        &[
+            ("Authorization", &format!("Bearer {TOKEN}")),
+            ("Upstash-Encoding", "base64"),
+        ],
+        None,
+    );
+    assert_eq!(r.json(), json!({"result": b64(body)}));
+    // PUT behaves like POST.
+    let r = http(
+        s.addr(),
+        "PUT",
+        "/set/put",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        Some(b"v"),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(s.get("/get/put").json(), json!({"result": "v"}));
+}
+
+#[test]
+fn base64_encoding_covers_every_string_but_a_top_level_ok() {
+    let s = Serve::start();
+    let enc = |path: &str, body: Value| {
+        http(
+            s.addr(),
+            "POST",
+            path,
+            &[
+                ("Authorization", &format!("Bearer {TOKEN}")),
+                ("Upstash-Encoding", "base64"),
+            ],
+            Some(body.to_string().as_bytes()),
+        )
+        .json()
+    };
+    assert_eq!(
+        enc("/", json!(["SET", "k", "bar"])),
+        json!({"result": "OK"})
+    );
+    assert_eq!(enc("/", json!(["GET", "k"])), json!({"result": "YmFy"}));
+    assert_eq!(enc("/", json!(["PING"])), json!({"result": b64(b"PONG")}));
+    assert_eq!(enc("/", json!(["INCR", "n"])), json!({"result": 1}));
+    assert_eq!(enc("/", json!(["GET", "nope"])), json!({"result": null}));
+    s.cmd(json!(["SET", "ok", "OK"]));
+    assert_eq!(
+        enc("/", json!(["MGET", "k", "nope", "ok"])),
+        json!({"result": ["YmFy", null, "T0s="]})
+    );
+    assert_eq!(
+        enc(
+            "/pipeline",
+            json!([["SET", "k", "x"], ["GET", "k"], ["INCR", "k"]])
+        ),
+        json!([{"result": "OK"}, {"result": "eA=="}, {"error": "ERR value is not an integer or out of range"}])
+    );
+    // Without the header, invalid UTF-8 becomes U+FFFD, as on Upstash.
+    s.get("/set/bin/a%FFb");
+    assert_eq!(s.get("/get/bin").json(), json!({"result": "a\u{fffd}b"}));
+    // Unicode survives both ways.
+    s.cmd(json!(["SET", "u", "日本語 😀"]));
+    assert_eq!(
+        s.cmd(json!(["GET", "u"])).json(),
+        json!({"result": "日本語 😀"})
+    );
+    assert_eq!(
+        enc("/", json!(["GET", "u"])),
+        json!({"result": b64("日本語 😀".as_bytes())})
+    );
+}
+
+#[test]
+fn pipeline_returns_one_result_or_error_per_command_in_order() {
+    let s = Serve::start();
+    let r = s.post(
+        "/pipeline",
+        &json!([
+            ["SET", "k", "v"],
+            ["SETEX", "k2", 13, "z"],
+            ["INCR", "k"],
+            ["ZADD", "z", 11, "a", 22, "b"],
+            ["BLPOP", "q", 0],
+            ["GET", "k"]
+        ])
+        .to_string(),
+        TOKEN,
+    );
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v[0], json!({"result": "OK"}));
+    assert_eq!(v[1], json!({"result": "OK"}));
+    assert_eq!(
+        v[2],
+        json!({"error": "ERR value is not an integer or out of range"})
+    );
+    assert_eq!(v[3], json!({"result": 2}));
+    assert!(
+        v[4]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("ERR Command is not available: 'BLPOP'"),
+        "{v}"
+    );
+    assert_eq!(v[5], json!({"result": "v"}));
+    assert_eq!(v.as_array().map(Vec::len), Some(6));
+
+    let r = s.post("/pipeline", "[]", TOKEN);
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("empty pipeline"));
+    let r = s.post("/pipeline", r#"["GET","k"]"#, TOKEN);
+    assert_eq!(r.status, 400, "a 1-D array is not a pipeline");
+}
+
+#[test]
+fn multi_exec_runs_atomically_or_not_at_all() {
+    let s = Serve::start();
+    let r = s.post(
+        "/multi-exec",
+        &json!([["SET", "k", "v"], ["INCR", "k"], ["SET", "k2", "w"]]).to_string(),
+        TOKEN,
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.json(),
+        json!([{"result": "OK"}, {"error": "ERR value is not an integer or out of range"}, {"result": "OK"}])
+    );
+
+    // A command Redis cannot queue discards the whole transaction: nothing ran.
+    let r = s.post(
+        "/multi-exec",
+        &json!([["SET", "t", "1"], ["INCR"]]).to_string(),
+        TOKEN,
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().starts_with("EXECABORT"), "{}", r.error());
+    assert_eq!(s.cmd(json!(["EXISTS", "t"])).json(), json!({"result": 0}));
+
+    // So does a command the REST API does not offer.
+    let r = s.post(
+        "/multi-exec",
+        &json!([["SET", "t", "1"], ["WATCH", "t"]]).to_string(),
+        TOKEN,
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.error().contains("Command is not available: 'WATCH'"),
+        "{}",
+        r.error()
+    );
+    assert_eq!(s.cmd(json!(["EXISTS", "t"])).json(), json!({"result": 0}));
+}
+
+#[test]
+fn multi_exec_is_never_observed_half_done() {
+    let s = Serve::start();
+    s.cmd(json!(["MSET", "a", 0, "b", 0]));
+    let addr = s.addr();
+    let writer = thread::spawn(move || {
+        for _ in 0..200 {
+            let r = http(
+                addr,
+                "POST",
+                "/multi-exec",
+                &[("Authorization", &format!("Bearer {TOKEN}"))],
+                Some(json!([["INCR", "a"], ["INCR", "b"]]).to_string().as_bytes()),
+            );
+            assert_eq!(r.status, 200);
+        }
+    });
+    let mut reads = 0;
+    while !writer.is_finished() || reads < 50 {
+        let v = s.cmd(json!(["MGET", "a", "b"])).json();
+        assert_eq!(
+            v["result"][0], v["result"][1],
+            "a transaction was seen half applied: {v}"
+        );
+        reads += 1;
+    }
+    writer.join().expect("writer thread");
+    assert_eq!(
+        s.cmd(json!(["MGET", "a", "b"])).json(),
+        json!({"result": ["200", "200"]})
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Auth, methods, limits
+
+#[test]
+fn tokens_come_from_the_bearer_header_or_the_query() {
+    let s = Serve::start();
+    let r = http(s.addr(), "GET", "/ping", &[], None);
+    assert_eq!(
+        (r.status, r.error().as_str()),
+        (401, "WRONGPASS invalid or missing auth token")
+    );
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+    assert_eq!(
+        http(
+            s.addr(),
+            "GET",
+            "/ping",
+            &[("Authorization", "Bearer wrong")],
+            None
+        )
+        .status,
+        401
+    );
+    assert_eq!(
+        http(
+            s.addr(),
+            "GET",
+            "/ping",
+            &[("Authorization", &format!("Basic {TOKEN}"))],
+            None
+        )
+        .status,
+        401
+    );
+    assert_eq!(
+        http(
+            s.addr(),
+            "GET",
+            &format!("/ping?_token={TOKEN}x"),
+            &[],
+            None
+        )
+        .status,
+        401
+    );
+    let r = http(
+        s.addr(),
+        "GET",
+        "/ping",
+        &[("Authorization", &format!("bearer {TOKEN}"))],
+        None,
+    );
+    assert_eq!((r.status, r.json()), (200, json!({"result": "PONG"})));
+    let r = http(s.addr(), "GET", &format!("/ping?_token={TOKEN}"), &[], None);
+    assert_eq!((r.status, r.json()), (200, json!({"result": "PONG"})));
+    // 401 comes before anything about the request itself.
+    assert_eq!(
+        http(s.addr(), "POST", "/", &[], Some(b"not json")).status,
+        401
+    );
+}
+
+#[test]
+fn without_a_token_loopback_serve_is_open() {
+    let s = Serve::start_with(|c| ServeConfig {
+        token: None,
+        readonly_token: None,
+        ..c
+    });
+    assert_eq!(
+        http(s.addr(), "GET", "/ping", &[], None).json(),
+        json!({"result": "PONG"})
+    );
+    assert_eq!(
+        http(
+            s.addr(),
+            "GET",
+            "/ping",
+            &[("Authorization", "Bearer anything")],
+            None
+        )
+        .status,
+        200
+    );
+}
+
+#[test]
+fn other_methods_are_405_and_preflights_get_cors_headers() {
+    let s = Serve::start();
+    for method in ["DELETE", "PATCH", "OPTIONS", "TRACE"] {
+        let r = http(
+            s.addr(),
+            method,
+            "/ping",
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            None,
+        );
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD, POST, PUT"));
+        assert!(r.error().contains("not allowed"));
+    }
+    let r = s.get("/pipeline");
+    assert_eq!((r.status, r.header("allow")), (405, Some("POST, PUT")));
+    let r = http(
+        s.addr(),
+        "OPTIONS",
+        "/",
+        &[
+            ("Origin", "http://localhost:3000"),
+            ("Access-Control-Request-Method", "POST"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization, content-type, upstash-encoding",
+            ),
+        ],
+        None,
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        r.header("access-control-allow-headers"),
+        Some("authorization, content-type, upstash-encoding")
+    );
+    // HEAD runs like GET and sends no body.
+    let r = http(
+        s.addr(),
+        "HEAD",
+        "/ping",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        None,
+    );
+    assert_eq!((r.status, r.body.len()), (200, 0));
+}
+
+#[test]
+fn malformed_requests_are_400_json_never_a_panic() {
+    let s = Serve::start();
+    let bodies: &[&[u8]] = &[
+        b"",
+        b"{",
+        b"[",
+        b"{}",
+        b"[]",
+        b"\"GET\"",
+        b"[null]",
+        b"[\"SET\",\"k\",{\"a\":1}]",
+        b"[\"SET\",\"k\",[1]]",
+        b"[\"GET\",\"k\"] trailing",
+        b"\xff\xfe\x00",
+        b"[\"GET\",\"\xff\"]",
+    ];
+    for body in bodies {
+        let r = http(
+            s.addr(),
+            "POST",
+            "/",
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            Some(body),
+        );
+        assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(body));
+        assert!(r.error().starts_with("ERR "), "{}", r.error());
+    }
+    // Deep nesting stops at serde_json's recursion limit.
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert_eq!(s.post("/pipeline", &deep, TOKEN).status, 400);
+    // GET / carries no command.
+    assert_eq!(s.get("/").status, 400);
+    // The server still works.
+    assert_eq!(s.cmd(json!(["PING"])).status, 200);
+}
+
+#[test]
+fn huge_arrays_are_refused_with_400() {
+    let s = Serve::start();
+    let body = format!("[{}]", vec![r#"["PING"]"#; 100_001].join(","));
+    let r = s.post("/pipeline", &body, TOKEN);
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("too many commands"), "{}", r.error());
+    let body = format!(r#"["DEL"{}]"#, ",1".repeat(1 << 20));
+    let r = s.post("/", &body, TOKEN);
+    assert_eq!(r.status, 400);
+    assert!(r.error().contains("too many arguments"), "{}", r.error());
+}
+
+#[test]
+fn bodies_over_10_mib_are_413() {
+    let s = Serve::start();
+    let limit = upwire::serve::MAX_BODY_BYTES;
+    // Declared too large: refused before the body is read.
+    let head = format!(
+        "POST /set/big HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n\r\n",
+        limit + 1
+    );
+    let r = raw(s.addr(), head.as_bytes());
+    assert_eq!(r.status, 413);
+    assert!(r.error().contains("10 MiB"), "{}", r.error());
+    // Chunked, so the size shows only while reading.
+    let mut req = format!(
+        "POST /set/big HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer {TOKEN}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..11 {
+        req.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        req.extend_from_slice(&chunk);
+        req.extend_from_slice(b"\r\n");
+    }
+    req.extend_from_slice(b"0\r\n\r\n");
+    let r = raw_tolerant(s.addr(), &req);
+    assert_eq!(r.status, 413);
+    // Exactly 10 MiB is fine, and binary-safe.
+    let body = vec![0xabu8; limit];
+    let r = http(
+        s.addr(),
+        "POST",
+        "/set/big",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        Some(&body),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        s.cmd(json!(["STRLEN", "big"])).json(),
+        json!({"result": limit})
+    );
+}
+
+/// Like [`raw`], but the server may answer (and close) before the whole request is sent.
+fn raw_tolerant(addr: SocketAddr, request: &[u8]) -> Reply {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    stream
+        .set_write_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let _ = stream.write_all(request);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    parse_response(&response)
+}
+
+#[test]
+fn header_size_and_idle_time_are_bounded() {
+    let s = Serve::start_with(|c| ServeConfig {
+        timeouts: Timeouts {
+            header_read: Duration::from_millis(500),
+            body_read: Duration::from_millis(500),
+            ..Timeouts::default()
+        },
+        ..c
+    });
+    // A head over 64 KiB.
+    let big = "x".repeat(70 * 1024);
+    let r = raw_tolerant(
+        s.addr(),
+        format!("GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(r.status, 431);
+    // A connection that sends nothing is closed.
+    let start = Instant::now();
+    let mut idle = TcpStream::connect(s.addr()).expect("connect");
+    idle.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut buf = Vec::new();
+    let _ = idle.read_to_end(&mut buf);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "idle connection open for {:?}",
+        start.elapsed()
+    );
+    // So is a keep-alive connection after its request.
+    let mut conn = TcpStream::connect(s.addr()).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    conn.write_all(
+        format!("GET /ping HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n")
+            .as_bytes(),
+    )
+    .expect("send");
+    let start = Instant::now();
+    let mut all = Vec::new();
+    let _ = conn.read_to_end(&mut all);
+    assert!(String::from_utf8_lossy(&all).starts_with("HTTP/1.1 200"));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // A body that does not arrive in time is 408.
+    let r = raw_tolerant(
+        s.addr(),
+        format!("POST / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 100\r\n\r\n[\"PING\"").as_bytes(),
+    );
+    assert_eq!(r.status, 408);
+}
+
+// ---------------------------------------------------------------------------------------
+// Commands: read-only token, unsupported commands
+
+#[test]
+fn readonly_token_reads_but_cannot_write() {
+    let s = Serve::start();
+    s.cmd(json!(["SET", "k", "v"]));
+    s.cmd(json!(["ZADD", "z", 1, "a"]));
+    let ro = |body: Value| s.post("/", &body.to_string(), READONLY_TOKEN);
+    assert_eq!(ro(json!(["GET", "k"])).json(), json!({"result": "v"}));
+    assert_eq!(
+        ro(json!(["ZRANGE", "z", 0, -1, "WITHSCORES"])).json(),
+        json!({"result": ["a", "1"]})
+    );
+    assert_eq!(ro(json!(["OBJECT", "ENCODING", "k"])).status, 200);
+    assert_eq!(ro(json!(["SCAN", 0])).status, 200);
+    assert_eq!(ro(json!(["PING"])).json(), json!({"result": "PONG"}));
+    assert_eq!(ro(json!(["TIME"])).status, 200);
+    assert_eq!(
+        ro(json!([
+            "EVAL_RO",
+            "return redis.call('GET', KEYS[1])",
+            1,
+            "k"
+        ]))
+        .json(),
+        json!({"result": "v"})
+    );
+    for write in [
+        json!(["SET", "k", "w"]),
+        json!(["DEL", "k"]),
+        json!(["ZADD", "z", 2, "b"]),
+        json!(["EXPIRE", "k", 1]),
+        json!(["FLUSHALL"]),
+        json!(["EVAL", "return 1", 0]),
+        json!(["CONFIG", "SET", "maxmemory", "1"]),
+        json!(["PUBLISH", "c", "m"]),
+        json!(["KEYS", "*"]),
+        json!(["NOSUCHCOMMAND"]),
+    ] {
+        let r = ro(write.clone());
+        assert_eq!(r.status, 400, "{write}");
+        assert!(
+            r.error()
+                .starts_with("NOPERM this user has no permissions to run the '"),
+            "{}",
+            r.error()
+        );
+    }
+    assert_eq!(
+        s.cmd(json!(["GET", "k"])).json(),
+        json!({"result": "v"}),
+        "nothing was written"
+    );
+    let v = s
+        .post(
+            "/pipeline",
+            &json!([["GET", "k"], ["SET", "k", "x"]]).to_string(),
+            READONLY_TOKEN,
+        )
+        .json();
+    assert_eq!(v[0], json!({"result": "v"}));
+    assert!(v[1]["error"].as_str().unwrap().starts_with("NOPERM"));
+    let r = s.post(
+        "/multi-exec",
+        &json!([["GET", "k"], ["SET", "k", "x"]]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.error().starts_with("NOPERM"));
+    // Path style too.
+    let r = http(
+        s.addr(),
+        "GET",
+        &format!("/set/k/y?_token={READONLY_TOKEN}"),
+        &[],
+        None,
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(s.cmd(json!(["GET", "k"])).json(), json!({"result": "v"}));
+}
+
+#[test]
+fn unsupported_commands_are_400_like_upstash() {
+    let s = Serve::start();
+    for command in [
+        json!(["BLPOP", "q", 0]),
+        json!(["BRPOP", "q", 0]),
+        json!(["BRPOPLPUSH", "a", "b", 0]),
+        json!(["BLMOVE", "a", "b", "LEFT", "RIGHT", 0]),
+        json!(["BZPOPMIN", "z", 0]),
+        json!(["BZPOPMAX", "z", 0]),
+        json!(["XREAD", "BLOCK", 0, "STREAMS", "s", "$"]),
+        json!([
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c",
+            "BLOCK",
+            0,
+            "STREAMS",
+            "s",
+            ">"
+        ]),
+        json!(["WATCH", "k"]),
+        json!(["UNWATCH"]),
+        json!(["DISCARD"]),
+        json!(["MULTI"]),
+        json!(["EXEC"]),
+        json!(["AUTH", "x"]),
+        json!(["SELECT", 1]),
+        json!(["HELLO", 3]),
+        json!(["CLIENT", "REPLY", "OFF"]),
+        json!(["QUIT"]),
+        json!(["SUBSCRIBE", "c"]),
+        json!(["PSUBSCRIBE", "c*"]),
+        json!(["MONITOR"]),
+    ] {
+        let r = s.cmd(command.clone());
+        assert_eq!(r.status, 400, "{command}");
+        let name = command[0].as_str().unwrap();
+        assert!(
+            r.error()
+                .starts_with(&format!("ERR Command is not available: '{name}'")),
+            "{}",
+            r.error()
+        );
+    }
+    // Non-blocking XREAD, PING, ECHO and PUBLISH are fine.
+    assert_eq!(s.cmd(json!(["XREAD", "STREAMS", "s", "0"])).status, 200);
+    assert_eq!(
+        s.cmd(json!(["PUBLISH", "c", "m"])).json(),
+        json!({"result": 0})
+    );
+    // The connection shared by all requests is unharmed.
+    assert_eq!(s.cmd(json!(["PING"])).json(), json!({"result": "PONG"}));
+}
+
+/// The fixed list of unsupported commands covers every command this Redis puts into the
+/// categories the REST API leaves out, so a newer Redis cannot slip one past it.
+#[test]
+fn unsupported_list_covers_redis_own_categories() {
+    let s = Serve::start();
+    let table = s.cmd(json!(["COMMAND"])).json();
+    let entries = table["result"]
+        .as_array()
+        .expect("COMMAND returns an array");
+    let mut checked = 0;
+    for entry in entries {
+        let name = entry[0].as_str().unwrap_or_default().to_ascii_lowercase();
+        let categories: Vec<&str> = entry[6]
+            .as_array()
+            .map(|c| c.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let excluded = categories.contains(&"@transaction")
+            || (categories.contains(&"@connection")
+                && !["ping", "echo", "command"].contains(&name.as_str()))
+            || (categories.contains(&"@blocking")
+                && !["xread", "xreadgroup"].contains(&name.as_str()))
+            || name.ends_with("subscribe")
+            || ["monitor", "sync", "psync"].contains(&name.as_str());
+        if excluded {
+            let r = s.cmd(json!([name]));
+            assert_eq!(r.status, 400, "{name}");
+            assert!(
+                r.error().contains("Command is not available"),
+                "{name}: {}",
+                r.error()
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 25,
+        "only {checked} commands checked; is COMMAND's layout as expected?"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Resilience
+
+#[test]
+fn survives_a_redis_restart() {
+    let mut s = Serve::start();
+    assert_eq!(s.cmd(json!(["SET", "k", "before"])).status, 200);
+    s.redis.kill();
+    // During the outage: a JSON 503, quickly.
+    for _ in 0..3 {
+        let start = Instant::now();
+        let r = s.cmd(json!(["GET", "k"]));
+        assert_eq!(r.status, 503, "{}", String::from_utf8_lossy(&r.body));
+        assert!(r.error().contains("is unavailable"), "{}", r.error());
+        assert!(r.error().contains(&s.redis.addr().to_string()));
+        assert!(
+            start.elapsed() < Duration::from_secs(3),
+            "took {:?}",
+            start.elapsed()
+        );
+    }
+    let r = s.post("/multi-exec", &json!([["INCR", "x"]]).to_string(), TOKEN);
+    assert_eq!(r.status, 503);
+    s.redis.restart();
+    // Back: requests succeed again without restarting serve.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.cmd(json!(["PING"])).status != 200 {
+        assert!(Instant::now() < deadline, "serve did not reconnect");
+        thread::sleep(Duration::from_millis(50));
+    }
+    for i in 0..20 {
+        assert_eq!(
+            s.cmd(json!(["SET", "k", i])).json(),
+            json!({"result": "OK"})
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = s.post(
+            "/multi-exec",
+            &json!([["INCR", "x"], ["GET", "k"]]).to_string(),
+            TOKEN,
+        );
+        if r.status == 200 {
+            assert_eq!(r.json()[1], json!({"result": "19"}));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "multi-exec did not recover: {}",
+            r.error()
+        );
+    }
+    let r = s.post(
+        "/pipeline",
+        &json!([["GET", "k"]]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.json(), json!([{"result": "19"}]));
+}
+
+#[test]
+fn redis_that_never_answers_gets_504_within_the_deadline() {
+    let s = Serve::start_with(|c| ServeConfig {
+        timeouts: Timeouts {
+            redis_command: Duration::from_millis(500),
+            redis_connect: Duration::from_millis(500),
+            ..Timeouts::default()
+        },
+        ..c
+    });
+    assert_eq!(s.cmd(json!(["PING"])).status, 200);
+    s.redis.pause(true);
+    let start = Instant::now();
+    let r = s.cmd(json!(["GET", "k"]));
+    let took = start.elapsed();
+    s.redis.pause(false);
+    assert_eq!(r.status, 504, "{}", String::from_utf8_lossy(&r.body));
+    assert!(
+        r.error().contains("did not answer within 500 ms"),
+        "{}",
+        r.error()
+    );
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+}
+
+#[test]
+fn redis_not_up_yet_is_503_not_a_startup_failure() {
+    let port = free_port();
+    let handle = spawn(ServeConfig::new(format!("redis://127.0.0.1:{port}")).quiet(true))
+        .expect("serve starts without Redis");
+    let start = Instant::now();
+    let r = http(handle.addr(), "GET", "/ping", &[], None);
+    assert_eq!(r.status, 503);
+    assert!(start.elapsed() < Duration::from_secs(3));
+    handle.shutdown();
+}
+
+// ---------------------------------------------------------------------------------------
+// Safety and the command line
+
+#[test]
+fn refuses_a_public_address_without_a_token() {
+    let config =
+        ServeConfig::new("redis://127.0.0.1:6379").listen(SocketAddr::from(([0, 0, 0, 0], 0)));
+    assert!(matches!(
+        spawn(config),
+        Err(ServeError::PublicWithoutToken { .. })
+    ));
+    let config = ServeConfig::new("redis://127.0.0.1:6379").readonly_token(READONLY_TOKEN);
+    assert!(matches!(
+        spawn(config),
+        Err(ServeError::ReadonlyWithoutToken)
+    ));
+    let config = ServeConfig::new("rediss://default:secret@127.0.0.1:6379");
+    let e = spawn(config).expect_err("TLS is refused").to_string();
+    assert!(e.contains("****") && !e.contains("secret"), "{e}");
+
+    let out = crate::support::upwire()
+        .args([
+            "serve",
+            "--listen",
+            "0.0.0.0:0",
+            "--redis",
+            "redis://127.0.0.1:1",
+        ])
+        .env_remove("UPWIRE_SERVE_TOKEN")
+        .output()
+        .expect("upwire runs");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("refusing to listen on 0.0.0.0:0 without a token"),
+        "{stderr}"
+    );
+}
+
+/// `upwire serve` as a process: reads its tokens from the environment, logs one line per
+/// request without secrets, and exits cleanly on SIGTERM after in-flight requests finish.
+struct ServeProcess {
+    child: Child,
+    addr: SocketAddr,
+    lines: mpsc::Receiver<String>,
+}
+
+impl ServeProcess {
+    fn start(redis: &RedisServer, extra: &[&str]) -> Self {
+        let mut child = crate::support::upwire()
+            .args(["serve", "--listen", "127.0.0.1:0", "--redis", &redis.url()])
+            .args(extra)
+            .env("UPWIRE_SERVE_TOKEN", TOKEN)
+            .env("UPWIRE_SERVE_READONLY_TOKEN", READONLY_TOKEN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("upwire serve starts");
+        let stderr = child.stderr.take().expect("stderr piped");
+        let (tx, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("serve prints where it listens");
+        let addr = first
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        Self { child, addr, lines }
+    }
+
+    fn next_line(&self) -> String {
+        self.lines
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a log line")
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .arg(signal)
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    fn wait(&mut self, within: Duration) -> Option<i32> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "serve did not exit within {within:?}"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn cli_logs_one_line_per_request_without_secrets() {
+    let redis = RedisServer::start();
+    let serve = ServeProcess::start(&redis, &[]);
+    let _ = serve.next_line(); // the UPSTASH_REDIS_REST_URL hint
+    let secret_value = "s3cr3t-value-in-path";
+    let r = http(
+        serve.addr,
+        "GET",
+        &format!("/set/session/{secret_value}?_token={TOKEN}"),
+        &[],
+        None,
+    );
+    assert_eq!(r.status, 200);
+    let line = serve.next_line();
+    assert!(line.contains("\"GET /set/…\" SET 200"), "{line}");
+    let r = http(
+        serve.addr,
+        "POST",
+        "/",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        Some(json!(["SET", "k", secret_value]).to_string().as_bytes()),
+    );
+    assert_eq!(r.status, 200);
+    let line2 = serve.next_line();
+    assert!(line2.contains("\"POST /\" SET 200"), "{line2}");
+    let r = http(
+        serve.addr,
+        "GET",
+        "/ping",
+        &[("Authorization", "Bearer nope")],
+        None,
+    );
+    assert_eq!(r.status, 401);
+    let line3 = serve.next_line();
+    assert!(line3.contains(" 401 "), "{line3}");
+    for l in [&line, &line2, &line3] {
+        assert!(
+            !l.contains(TOKEN) && !l.contains(secret_value) && !l.contains("nope"),
+            "secret in log: {l}"
+        );
+    }
+}
+
+#[test]
+fn cli_quiet_logs_nothing_per_request_and_sigterm_drains_in_flight_requests() {
+    let redis = RedisServer::start_with(&["--enable-debug-command", "yes"]);
+    let mut serve = ServeProcess::start(&redis, &["--quiet"]);
+    let _ = serve.next_line();
+    assert_eq!(
+        http(
+            serve.addr,
+            "GET",
+            "/ping",
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            None
+        )
+        .status,
+        200
+    );
+    // A request still running when SIGTERM arrives completes.
+    let addr = serve.addr;
+    let slow = thread::spawn(move || {
+        http(
+            addr,
+            "POST",
+            "/",
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            Some(br#"["DEBUG","SLEEP","0.6"]"#),
+        )
+    });
+    thread::sleep(Duration::from_millis(200));
+    serve.signal("-TERM");
+    let r = slow.join().expect("slow request thread");
+    assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
+    assert_eq!(serve.wait(Duration::from_secs(5)), Some(0));
+    let rest: Vec<String> = serve.lines.try_iter().collect();
+    assert!(
+        rest.iter()
+            .all(|l| !l.contains("\" PING ") && !l.contains("/ping")),
+        "--quiet logged requests: {rest:?}"
+    );
+    assert!(
+        rest.iter().any(|l| l.contains("signal received")),
+        "{rest:?}"
+    );
+    assert!(rest.iter().any(|l| l.ends_with("stopped")), "{rest:?}");
+}
+
+#[test]
+fn spawn_gives_tests_a_url_and_stops_on_shutdown() {
+    let redis = RedisServer::start();
+    let handle =
+        spawn(ServeConfig::new(redis.url()).token(TOKEN).quiet(true)).expect("serve starts");
+    let url = handle.url();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with('/'),
+        "{url}"
+    );
+    let addr = handle.addr();
+    assert_eq!(
+        http(
+            addr,
+            "GET",
+            "/ping",
+            &[("Authorization", &format!("Bearer {TOKEN}"))],
+            None
+        )
+        .status,
+        200
+    );
+    handle.shutdown();
+    assert!(
+        TcpStream::connect_timeout(&addr, Duration::from_millis(500)).is_err(),
+        "still listening after shutdown"
+    );
+}
+
+/// The official `@upstash/redis` client against `upwire serve` (compat/run.sh: node's test
+/// runner, its own redis-server and serve). Needs `npm ci` in compat/ first, as `.ci/run` does.
+#[test]
+fn upstash_redis_client_compat_suite() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        root.join("compat/node_modules/@upstash/redis/package.json")
+            .is_file(),
+        "the compatibility suite needs its npm packages: run `npm ci --prefix compat` (as .ci/run does)"
+    );
+    let out = Command::new("bash")
+        .arg(root.join("compat/run.sh"))
+        .env("UPWIRE_BIN", env!("CARGO_BIN_EXE_upwire"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs compat/run.sh");
+    assert!(
+        out.status.success(),
+        "compat/run.sh failed ({:?}):\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
