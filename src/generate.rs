@@ -237,10 +237,10 @@ pub fn json_string(value: &str) -> String {
 }
 
 /// The `.env.example` value: the real shape with the secret replaced by a placeholder.
-fn placeholder(var: &EnvVar) -> String {
+fn placeholder(var: &EnvVar, access: Access) -> String {
     match (var.secret, var.value.as_deref()) {
         (SecretKind::Token, _) => {
-            if var.name.contains("READONLY") {
+            if access == Access::ReadOnly || var.name.contains("READONLY") {
                 "<READONLY_TOKEN>".to_owned()
             } else {
                 "<TOKEN>".to_owned()
@@ -338,6 +338,11 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         diags.push(skipped(t, "its database is missing"));
         return Vec::new();
     }
+    // The core has said which field is missing; files with a placeholder where the URL
+    // should be would only hide that.
+    if t.lacks_transport {
+        return Vec::new();
+    }
     let resolved = t.env.iter().all(|v| v.value.is_some());
     if t.has_errors && resolved {
         diags.push(skipped(t, "fix the errors above first"));
@@ -358,7 +363,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         .into_iter()
         .zip(&t.env)
         .map(|(mut v, e)| {
-            v.value = dotenv_value(&placeholder(e));
+            v.value = dotenv_value(&placeholder(e, t.access));
             v
         })
         .collect::<Vec<_>>();

@@ -83,6 +83,9 @@ pub struct TargetPlan {
     pub env_prefix: String,
     /// Whether any error finding concerns this target or its database.
     pub has_errors: bool,
+    /// Whether its database lacks a field its transport needs (the URL or the token), so
+    /// nothing can be generated for it.
+    pub lacks_transport: bool,
 }
 
 /// A variable the target needs.
@@ -350,6 +353,7 @@ fn plan_target(
             (None, _) => String::new(),
         },
         has_errors: false,
+        lacks_transport: false,
     };
     if kind == Some(Kind::Mobile)
         && let Some(a) = &t.access
@@ -389,6 +393,7 @@ fn plan_target(
     match transport {
         Transport::Tcp => {
             if db.redis_url.is_none() {
+                tp.lacks_transport = true;
                 diags.push(
                     lacks(
                         t,
@@ -421,6 +426,7 @@ fn plan_target(
         }
         Transport::Rest => {
             if db.rest_url.is_none() {
+                tp.lacks_transport = true;
                 diags.push(
                     lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()),
                 );
@@ -430,6 +436,7 @@ fn plan_target(
                 Access::ReadWrite => (&db.rest_token, "rest_token"),
             };
             if token.is_none() {
+                tp.lacks_transport = true;
                 diags.push(
                     Diagnostic::new(
                         Code::TokenMissing,

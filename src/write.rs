@@ -2,7 +2,7 @@
 //! rename), so a reader never sees a half-written file and a good file is never truncated.
 
 use std::fs;
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::Path;
 
 use crate::error::Error;
@@ -104,7 +104,9 @@ pub fn apply(
                 path: path.clone(),
                 offset: 0,
             })?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            // A parent that is a regular file means there is no file yet either; writing
+            // then reports the real problem.
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => None,
             Err(e) => return Err(Error::Read { path, source: e }),
         };
         let new = match (&a.policy, &old) {

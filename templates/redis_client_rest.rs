@@ -134,7 +134,8 @@ impl RestClient {
     /// The variable that holds the token.
     pub const TOKEN_VAR: &str = "{{ token_var }}";
 
-    /// A client for the endpoint and token in `{{ url_var }}` and `{{ token_var }}`.
+    /// A client for the endpoint and token in the variables [`Self::URL_VAR`] and
+    /// [`Self::TOKEN_VAR`].
     pub fn from_env() -> Result<Self, Error> {
         let var = |name: &str| {
             std::env::var(name)
