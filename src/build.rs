@@ -1,0 +1,235 @@
+//! The build-script API: the starter client for one target, generated into `OUT_DIR` on every
+//! build, in prost-build's `Builder` shape.
+//!
+//! ```no_run
+//! // build.rs
+//! use upwire::build::Builder;
+//!
+//! fn main() {
+//!     Builder::new("upwire.toml").target("api").generate().unwrap();
+//! }
+//! ```
+//!
+//! Generating code needs no secrets: the client names its variables and reads them at run
+//! time. So the builder reads no environment variables, and `unresolved-variable` findings do
+//! not fail the build (the build stays reproducible on a machine without any secret). Other
+//! errors in the descriptor do; warnings become `cargo:warning=` lines.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, TextRenderer};
+use crate::error::{Error, load_source};
+use crate::interpolate::Env;
+use crate::plan::{Resolved, resolve};
+
+/// The file written into the output directory.
+pub const OUTPUT_FILE: &str = "upwire_redis.rs";
+
+/// Generates the starter client of one target for `include!` (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Builder {
+    descriptor: PathBuf,
+    target: Option<String>,
+    out_dir: Option<PathBuf>,
+    env_files: Vec<PathBuf>,
+}
+
+/// Why [`Builder::generate`] failed.
+///
+/// `Debug` prints the same text as `Display`, so that `.generate().unwrap()` in a build script
+/// shows the rendered diagnostics rather than an escaped string.
+#[derive(thiserror::Error)]
+pub enum BuildError {
+    /// The descriptor or an env file could not be read, or the output could not be written.
+    #[error(transparent)]
+    Io(#[from] Error),
+    /// The descriptor has errors; `rendered` holds them as rustc-style text.
+    #[error(
+        "{rendered}upwire: the build stops here: `{descriptor}` has {count} {}",
+        if *count == 1 { "error" } else { "errors" }
+    )]
+    Diagnostics {
+        /// The descriptor path.
+        descriptor: String,
+        /// How many errors.
+        count: usize,
+        /// Every error, rendered without colour.
+        rendered: String,
+    },
+    /// The target is unknown, or none was named and the descriptor has several.
+    #[error("{0}")]
+    Target(String),
+    /// Neither [`Builder::out_dir`] nor the `OUT_DIR` variable says where to write.
+    #[error("OUT_DIR is not set: call generate() from a build script, or set Builder::out_dir")]
+    OutDir,
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl Builder {
+    /// A builder for the descriptor at `descriptor` (relative paths are relative to the
+    /// package root, where cargo runs build scripts).
+    #[must_use]
+    pub fn new(descriptor: impl Into<PathBuf>) -> Self {
+        Self {
+            descriptor: descriptor.into(),
+            target: None,
+            out_dir: None,
+            env_files: Vec::new(),
+        }
+    }
+
+    /// The target whose client to generate; may be left out when the descriptor has one.
+    #[must_use]
+    pub fn target(mut self, name: impl Into<String>) -> Self {
+        self.target = Some(name.into());
+        self
+    }
+
+    /// Where to write [`OUTPUT_FILE`]; `$OUT_DIR` by default.
+    #[must_use]
+    pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// An env file to resolve `${NAME}` from (repeatable), so that the values are validated at
+    /// build time too. Without one, variables stay unresolved, which is fine for generating.
+    #[must_use]
+    pub fn env_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.env_files.push(path.into());
+        self
+    }
+
+    /// Writes `OUT_DIR/upwire_redis.rs` when its content changed, and prints the cargo
+    /// instructions (`rerun-if-changed`, `warning`) on stdout.
+    ///
+    /// # Errors
+    /// A [`BuildError`]: unreadable input, errors in the descriptor, an unknown target, or a
+    /// failed write.
+    pub fn generate(&self) -> Result<(), BuildError> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::OutDir)?,
+        };
+        // Cargo reads its instructions from the build script's stdout: printing is this
+        // function's job, unlike the rest of the library.
+        let mut stdout = std::io::stdout().lock();
+        self.generate_into(&out_dir, &mut stdout).map(drop)
+    }
+
+    /// [`Builder::generate`] with the output directory and instruction sink given; returns
+    /// whether the file was (re)written.
+    fn generate_into(&self, out_dir: &Path, cargo: &mut dyn Write) -> Result<bool, BuildError> {
+        for path in std::iter::once(&self.descriptor).chain(&self.env_files) {
+            let _ = writeln!(cargo, "cargo:rerun-if-changed={}", path.display());
+        }
+        let resolved = self.resolve()?;
+        let failing: Vec<&Diagnostic> = resolved
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.code != Code::UnresolvedVariable)
+            .collect();
+        if !failing.is_empty() {
+            let renderer = TextRenderer::new(false);
+            let sources = std::slice::from_ref(&resolved.source);
+            return Err(BuildError::Diagnostics {
+                descriptor: self.descriptor.display().to_string(),
+                count: failing.len(),
+                rendered: failing
+                    .iter()
+                    .map(|d| renderer.render(d, sources))
+                    .collect(),
+            });
+        }
+        for d in resolved
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+        {
+            let _ = writeln!(cargo, "cargo:warning={}", one_line(d));
+        }
+        let target = self.pick_target(&resolved)?;
+        let code = crate::generate::client_for_include(target).ok_or_else(|| {
+            BuildError::Target(format!(
+                "target `{}` has no transport or no database, so there is no client to generate",
+                target.name
+            ))
+        })?;
+        let path = out_dir.join(OUTPUT_FILE);
+        // Rewriting an unchanged file would make cargo recompile the crate that includes it.
+        if std::fs::read(&path).is_ok_and(|old| old == code.as_bytes()) {
+            return Ok(false);
+        }
+        crate::write::write_atomic(&path, code.as_bytes(), None)?;
+        Ok(true)
+    }
+
+    fn resolve(&self) -> Result<Resolved, BuildError> {
+        let source = load_source(&self.descriptor)?;
+        let mut env = Env::default();
+        for path in &self.env_files {
+            if !path.exists() {
+                return Err(Error::NotFound { path: path.clone() }.into());
+            }
+            env.add_file(path)?;
+        }
+        Ok(resolve(source, &env))
+    }
+
+    fn pick_target<'r>(
+        &self,
+        resolved: &'r Resolved,
+    ) -> Result<&'r crate::plan::TargetPlan, BuildError> {
+        let targets = &resolved.plan.targets;
+        let names = || {
+            targets
+                .iter()
+                .map(|t| format!("`{}`", t.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (&self.target, targets.as_slice()) {
+            (Some(name), _) => targets.iter().find(|t| &t.name == name).ok_or_else(|| {
+                BuildError::Target(format!(
+                    "no target `{name}` in `{}`; targets: {}",
+                    self.descriptor.display(),
+                    names()
+                ))
+            }),
+            (None, [only]) => Ok(only),
+            (None, []) => Err(BuildError::Target(format!(
+                "`{}` has no targets",
+                self.descriptor.display()
+            ))),
+            (None, _) => Err(BuildError::Target(format!(
+                "`{}` has several targets: name one with .target(..): {}",
+                self.descriptor.display(),
+                names()
+            ))),
+        }
+    }
+}
+
+/// A diagnostic as one line, for `cargo:warning=` (which cannot hold line breaks):
+/// `file:line:column: code: message (help: ...)`.
+fn one_line(d: &Diagnostic) -> String {
+    let mut line = String::new();
+    if let Some(l) = &d.location {
+        line.push_str(&format!("{}:{}:{}: ", l.file, l.line, l.column));
+    }
+    line.push_str(&format!("{}: {}", d.code.name(), d.message));
+    if let Some(help) = &d.help {
+        line.push_str(&format!(" (help: {help})"));
+    }
+    line.replace(['\n', '\r'], " ")
+}
