@@ -3,7 +3,10 @@
 mod support;
 
 mod bad_input;
+mod check;
 mod cli;
 mod lint_fixtures;
+mod readme;
 mod redis_compat;
 mod serve;
+mod servers;

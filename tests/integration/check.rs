@@ -1,0 +1,432 @@
+//! `upwire check` against real peers on loopback: redis-server with TLS, a password and ACL
+//! users, a plain redis-server, `upwire serve` for REST, a listener that never answers, a
+//! closed port and a name that cannot resolve.
+
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use super::servers::{BlackHole, RedisOptions, RedisServer, free_port, http_stub};
+use super::support::upwire;
+
+const PASSWORD: &str = "CANARYpw7Q2x";
+const TOKEN: &str = "AXCANARYtok9Zr";
+
+fn tls_server() -> RedisServer {
+    RedisServer::start(RedisOptions {
+        password: Some(PASSWORD.to_owned()),
+        tls: true,
+        users: vec![(
+            "reader".to_owned(),
+            "CANARYro5Kp".to_owned(),
+            "~* &* +@read +ping".to_owned(),
+        )],
+    })
+}
+
+fn check(args: &[&str]) -> Output {
+    upwire()
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("upwire runs")
+}
+
+/// Text output with timings and ports replaced, for snapshots.
+fn normalize(out: &Output, ports: &[u16]) -> String {
+    let mut text = format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for p in ports {
+        text = text.replace(&p.to_string(), "[PORT]");
+    }
+    let mut result = String::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split(' ').collect();
+        let mut fixed = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            let next_is_ms = words.get(i + 1).is_some_and(|n| n.starts_with("ms"));
+            if next_is_ms && w.parse::<f64>().is_ok() {
+                fixed.push("[T]");
+            } else {
+                fixed.push(w);
+            }
+        }
+        result.push_str(&fixed.join(" "));
+        result.push('\n');
+    }
+    result
+}
+
+fn assert_no_secrets(out: &Output) {
+    for canary in [PASSWORD, TOKEN, "CANARYro5Kp", "CANARY"] {
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!all.contains(canary), "output shows a secret:\n{all}");
+    }
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+macro_rules! snap {
+    ($name:literal, $value:expr) => {
+        insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+#[test]
+fn tls_login_with_password_succeeds_and_times_every_stage() {
+    let server = tls_server();
+    let url = server.url(None, Some(PASSWORD));
+    let ca = server.ca().display().to_string();
+    let out = check(&[
+        "--redis-url",
+        &url,
+        "--ca-file",
+        &ca,
+        "--samples",
+        "20",
+        "--format",
+        "json",
+    ]);
+    assert_no_secrets(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json(&out);
+    let c = &doc["checks"][0];
+    assert_eq!(c["ok"], true);
+    assert_eq!(c["transport"], "tcp");
+    assert_eq!(c["stage"], "command");
+    assert_eq!(c["error_kind"], serde_json::Value::Null);
+    let stages: Vec<&str> = c["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["dns", "connect", "tls", "auth", "command"]);
+    let l = &c["latency_ms"];
+    let (min, median, p95) = (
+        l["min"].as_f64().unwrap(),
+        l["median"].as_f64().unwrap(),
+        l["p95"].as_f64().unwrap(),
+    );
+    assert!(0.0 < min && min <= median && median <= p95, "{l}");
+    let text = check(&["--redis-url", &url, "--ca-file", &ca]);
+    snap!("check_tcp_ok", normalize(&text, &[server.port]));
+}
+
+#[test]
+fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
+    let server = tls_server();
+    let ca = server.ca().display().to_string();
+    let ok = check(&[
+        "--redis-url",
+        &server.url(Some("reader"), Some("CANARYro5Kp")),
+        "--ca-file",
+        &ca,
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let bad = check(&[
+        "--redis-url",
+        &server.url(Some("reader"), Some("CANARYnope")),
+        "--ca-file",
+        &ca,
+    ]);
+    assert_no_secrets(&bad);
+    assert_eq!(bad.status.code(), Some(1));
+    snap!("check_tcp_wrongpass", normalize(&bad, &[server.port]));
+}
+
+#[test]
+fn missing_password_is_noauth() {
+    let server = tls_server();
+    let out = check(&[
+        "--redis-url",
+        &server.url(None, None),
+        "--ca-file",
+        &server.ca().display().to_string(),
+        "--format",
+        "json",
+    ]);
+    let c = &json(&out)["checks"][0];
+    assert_eq!(
+        (c["ok"].as_bool(), c["error_kind"].as_str()),
+        (Some(false), Some("auth"))
+    );
+    assert!(c["message"].as_str().unwrap().contains("NOAUTH"), "{c}");
+}
+
+#[test]
+fn an_untrusted_certificate_is_a_tls_failure_that_names_ca_file() {
+    let server = tls_server();
+    let out = check(&["--redis-url", &server.url(None, Some(PASSWORD))]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_no_secrets(&out);
+    snap!("check_tls_untrusted", normalize(&out, &[server.port]));
+}
+
+#[test]
+fn plain_text_to_a_tls_port_says_use_rediss() {
+    let server = tls_server();
+    let url = server
+        .url(None, Some(PASSWORD))
+        .replace("rediss://", "redis://");
+    let out = check(&["--redis-url", &url, "--timeout", "3"]);
+    assert_eq!(out.status.code(), Some(1));
+    snap!("check_plain_to_tls_port", normalize(&out, &[server.port]));
+}
+
+#[test]
+fn tls_to_a_plain_port_says_use_redis_within_the_timeout() {
+    let server = RedisServer::plain();
+    let url = format!("rediss://127.0.0.1:{}", server.port);
+    let start = Instant::now();
+    let out = check(&["--redis-url", &url, "--timeout", "1"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    snap!("check_tls_to_plain_port", normalize(&out, &[server.port]));
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_within_the_bound() {
+    let hole = BlackHole::start();
+    let start = Instant::now();
+    let out = check(&[
+        "--redis-url",
+        &format!("redis://default:{PASSWORD}@127.0.0.1:{}", hole.port),
+        "--timeout",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_secs(4),
+        "took {elapsed:?}"
+    );
+    assert_no_secrets(&out);
+    let c = &json(&out)["checks"][0];
+    assert_eq!(
+        (c["stage"].as_str(), c["error_kind"].as_str()),
+        (Some("auth"), Some("timeout")),
+        "{c}"
+    );
+}
+
+#[test]
+fn a_closed_port_is_refused() {
+    let port = free_port();
+    let out = check(&["--redis-url", &format!("redis://127.0.0.1:{port}")]);
+    assert_eq!(out.status.code(), Some(1));
+    snap!("check_refused", normalize(&out, &[port]));
+}
+
+#[test]
+fn a_name_that_cannot_resolve_is_a_dns_failure_bounded_by_the_timeout() {
+    let start = Instant::now();
+    let out = check(&[
+        "--redis-url",
+        "rediss://default:x@upwire-check-test.invalid:6379",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    let c = &json(&out)["checks"][0];
+    assert_eq!(c["stage"], "dns");
+    assert!(
+        matches!(c["error_kind"].as_str(), Some("dns" | "timeout")),
+        "{c}"
+    );
+}
+
+#[test]
+fn rest_login_through_serve_and_a_wrong_token() {
+    let redis = RedisServer::plain();
+    let serve = upwire::serve::spawn(
+        upwire::serve::ServeConfig::new(redis.url(None, None))
+            .token(TOKEN)
+            .quiet(true),
+    )
+    .expect("serve starts");
+    let url = serve.url();
+    let ok = check(&[
+        "--rest-url",
+        &url,
+        "--rest-token",
+        TOKEN,
+        "--samples",
+        "5",
+        "--format",
+        "json",
+    ]);
+    assert_no_secrets(&ok);
+    let c = &json(&ok)["checks"][0];
+    assert_eq!(
+        (
+            c["ok"].as_bool(),
+            c["transport"].as_str(),
+            c["stage"].as_str()
+        ),
+        (Some(true), Some("rest"), Some("command")),
+        "{c}"
+    );
+    assert!(c["latency_ms"]["median"].as_f64().unwrap() > 0.0);
+    let bad = check(&[
+        "--rest-url",
+        &url,
+        "--rest-token",
+        "AXCANARYwrong",
+        "--format",
+        "json",
+    ]);
+    assert_no_secrets(&bad);
+    assert_eq!(bad.status.code(), Some(1));
+    let c = &json(&bad)["checks"][0];
+    assert_eq!(c["error_kind"], "auth");
+    let text = check(&["--rest-url", &url, "--rest-token", "AXCANARYwrong"]);
+    snap!("check_rest_401", normalize(&text, &[serve.addr().port()]));
+}
+
+#[test]
+fn an_html_page_is_not_a_rest_endpoint_and_other_statuses_are_http_errors() {
+    let (html, stop_html) = http_stub(200, "text/html", "<!doctype html><title>Welcome</title>");
+    let out = check(&[
+        "--rest-url",
+        &format!("http://127.0.0.1:{html}"),
+        "--rest-token",
+        TOKEN,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    snap!("check_rest_html", normalize(&out, &[html]));
+    let (err, stop_err) = http_stub(503, "application/json", "{\"error\":\"maintenance\"}");
+    let out = check(&[
+        "--rest-url",
+        &format!("http://127.0.0.1:{err}"),
+        "--rest-token",
+        TOKEN,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json(&out)["checks"][0]["error_kind"], "http");
+    stop_html.store(true, std::sync::atomic::Ordering::Relaxed);
+    stop_err.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[test]
+fn descriptor_targets_with_both_transports_and_no_writes() {
+    // TCP goes to the TLS server; REST goes through serve to a plain one.
+    let redis = tls_server();
+    let plain = RedisServer::start(RedisOptions {
+        password: Some(PASSWORD.to_owned()),
+        ..RedisOptions::default()
+    });
+    let serve = upwire::serve::spawn(
+        upwire::serve::ServeConfig::new(plain.url(None, Some(PASSWORD)))
+            .token(TOKEN)
+            .quiet(true),
+    )
+    .expect("serve starts");
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("upwire.toml");
+    std::fs::write(
+        &toml,
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\nrest_url = \"${REST_URL}\"\nrest_token = \"${TOKEN}\"\n\n[target.api]\nkind = \"server\"\ndir = \"api\"\n\n[target.jobs]\nkind = \"lambda\"\ndir = \"jobs\"\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        upwire()
+            .args([
+                "-c",
+                toml.to_str().unwrap(),
+                "check",
+                "--ca-file",
+                redis.ca().to_str().unwrap(),
+                "--samples",
+                "3",
+            ])
+            .args(extra)
+            .env("REDIS_URL", redis.url(None, Some(PASSWORD)))
+            .env("REST_URL", serve.url())
+            .env("TOKEN", TOKEN)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--format", "json"]);
+    assert_no_secrets(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc = json(&out);
+    let checks: Vec<(&str, &str)> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["target"].as_str().unwrap(),
+                c["transport"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(checks, [("api", "tcp"), ("jobs", "rest")]);
+    let both = run(&["--both"]);
+    assert_no_secrets(&both);
+    let text = String::from_utf8_lossy(&both.stdout);
+    assert!(text.contains("api: tcp median"), "{text}");
+    assert!(text.contains("a long-lived process"), "{text}");
+    assert!(
+        text.contains("jobs: tcp median") && text.contains("a lambda would pay the TCP setup"),
+        "{text}"
+    );
+    // check never writes: the databases hold no key afterwards.
+    for url in [
+        redis.url(None, Some(PASSWORD)),
+        plain.url(None, Some(PASSWORD)),
+    ] {
+        let out = std::process::Command::new("redis-cli")
+            .args(["-u", &url, "--no-auth-warning"])
+            .args(if url.starts_with("rediss") {
+                vec!["--tls", "--cacert", redis.ca().to_str().unwrap()]
+            } else {
+                vec![]
+            })
+            .arg("DBSIZE")
+            .output()
+            .expect("redis-cli runs");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "0",
+            "{url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -1,0 +1,32 @@
+//! The README's tables are hand-written; these tests keep them in step with the code.
+
+use upwire::Code;
+use upwire::rule::RULES;
+
+fn readme() -> String {
+    std::fs::read_to_string(super::support::root().join("README.md")).expect("README.md")
+}
+
+#[test]
+fn readme_lists_every_diagnostic_code_with_its_severity() {
+    let text = readme();
+    for code in Code::ALL {
+        let row = format!("| `{}` | {} |", code.name(), code.default_severity());
+        assert!(
+            text.contains(&row),
+            "README.md lacks the row starting {row}"
+        );
+    }
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let text = readme();
+    for rule in RULES {
+        assert!(
+            text.contains(&format!("| `{}` |", rule.id())),
+            "README.md lacks rule {}",
+            rule.id()
+        );
+    }
+}

@@ -1,0 +1,320 @@
+//! Real peers for the tests, on loopback only: `redis-server` (plain, TLS, password, ACL
+//! users) on free ports, TLS certificates made with `openssl` at test time, and a listener
+//! that accepts and never answers. Every process is killed when its handle drops.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (bound, then released).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn require(tool: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "`{tool}` is not installed: run `bash .ci/run` (it installs the test peers) or `apt-get install redis-server openssl`"
+    );
+}
+
+/// A CA and a server certificate for 127.0.0.1 / ::1 / localhost.
+#[derive(Debug)]
+pub struct Certs {
+    _dir: tempfile::TempDir,
+    /// The CA certificate (PEM): what a client must trust.
+    pub ca: PathBuf,
+    /// Server certificate.
+    pub cert: PathBuf,
+    /// Server key.
+    pub key: PathBuf,
+}
+
+impl Certs {
+    /// Generates fresh certificates with openssl.
+    pub fn generate() -> Certs {
+        require("openssl");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let p = |f: &str| dir.path().join(f);
+        let run = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .expect("openssl runs");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=upwire test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ]);
+        std::fs::write(
+            p("ext.cnf"),
+            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n",
+        )
+        .expect("write ext");
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server.pem",
+        ]);
+        Certs {
+            ca: p("ca.pem"),
+            cert: p("server.pem"),
+            key: p("server.key"),
+            _dir: dir,
+        }
+    }
+}
+
+/// How to start a redis-server.
+#[derive(Debug, Default, Clone)]
+pub struct RedisOptions {
+    /// `requirepass` for the default user.
+    pub password: Option<String>,
+    /// Serve TLS (only) with these certificates.
+    pub tls: bool,
+    /// Extra ACL users: (name, password, rules such as `~* &* +@read`).
+    pub users: Vec<(String, String, String)>,
+}
+
+/// A running redis-server on 127.0.0.1.
+#[derive(Debug)]
+pub struct RedisServer {
+    child: Child,
+    _dir: tempfile::TempDir,
+    /// The port (plain or TLS, whichever it serves).
+    pub port: u16,
+    /// Certificates when TLS is on.
+    pub certs: Option<Certs>,
+}
+
+impl RedisServer {
+    /// A plain server without password.
+    pub fn plain() -> RedisServer {
+        Self::start(RedisOptions::default())
+    }
+
+    /// Starts a server and waits until it accepts connections.
+    pub fn start(options: RedisOptions) -> RedisServer {
+        require("redis-server");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let certs = options.tls.then(Certs::generate);
+        let mut conf = format!(
+            "bind 127.0.0.1\nprotected-mode no\nsave \"\"\nappendonly no\ndir {}\n",
+            dir.path().display()
+        );
+        match &certs {
+            Some(c) => conf.push_str(&format!(
+                "port 0\ntls-port {port}\ntls-cert-file {}\ntls-key-file {}\ntls-ca-cert-file {}\ntls-auth-clients no\n",
+                c.cert.display(),
+                c.key.display(),
+                c.ca.display()
+            )),
+            None => conf.push_str(&format!("port {port}\n")),
+        }
+        if let Some(pw) = &options.password {
+            conf.push_str(&format!("requirepass {pw}\n"));
+        }
+        for (name, pw, rules) in &options.users {
+            conf.push_str(&format!("user {name} on >{pw} {rules}\n"));
+        }
+        let conf_path = dir.path().join("redis.conf");
+        std::fs::write(&conf_path, conf).expect("write redis.conf");
+        let child = Command::new("redis-server")
+            .arg(&conf_path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let server = RedisServer {
+            child,
+            _dir: dir,
+            port,
+            certs,
+        };
+        wait_for_port(port);
+        server
+    }
+
+    /// `redis://` or `rediss://` URL with an optional user and password.
+    pub fn url(&self, user: Option<&str>, password: Option<&str>) -> String {
+        let scheme = if self.certs.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
+        match (user, password) {
+            (Some(u), Some(p)) => format!("{scheme}://{u}:{p}@127.0.0.1:{}", self.port),
+            (None, Some(p)) => format!("{scheme}://default:{p}@127.0.0.1:{}", self.port),
+            (Some(u), None) => format!("{scheme}://{u}@127.0.0.1:{}", self.port),
+            (None, None) => format!("{scheme}://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The CA file to trust, for TLS servers.
+    pub fn ca(&self) -> &Path {
+        &self.certs.as_ref().expect("a TLS server").ca
+    }
+
+    /// Stops the server (for restart tests).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Waits up to 10 s for a listener on `port`.
+pub fn wait_for_port(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_millis(200))
+            .is_ok()
+        {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("nothing listens on 127.0.0.1:{port} after 10 s");
+}
+
+/// A listener that accepts connections and never answers, for timeout tests. It holds the
+/// accepted sockets until dropped.
+#[derive(Debug)]
+pub struct BlackHole {
+    /// Its port.
+    pub port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl BlackHole {
+    /// Starts the listener on a free loopback port.
+    pub fn start() -> BlackHole {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                match listener.accept() {
+                    Ok((s, _)) => held.push(s),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        BlackHole { port, stop }
+    }
+}
+
+impl Drop for BlackHole {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A one-shot HTTP server answering every request with `status`, `content_type` and `body`
+/// (for "this is not a REST endpoint" tests).
+pub fn http_stub(
+    status: u16,
+    content_type: &'static str,
+    body: &'static str,
+) -> (u16, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    std::thread::spawn(move || {
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            let Ok((stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            };
+            let _ = stream.set_nonblocking(false);
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut reader = BufReader::new(stream);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    let mut request_body = vec![0; length];
+                    let _ = std::io::Read::read_exact(&mut reader, &mut request_body);
+                    let mut s = reader.get_ref();
+                    let _ = write!(
+                        s,
+                        "HTTP/1.1 {status} Stub\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    break;
+                }
+            }
+        }
+    });
+    (port, stop)
+}
