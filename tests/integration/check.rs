@@ -44,7 +44,9 @@ fn normalize(out: &Output, ports: &[u16]) -> String {
     }
     let mut result = String::new();
     for line in text.lines() {
-        let words: Vec<&str> = line.split(' ').collect();
+        // Timings vary in width, and so does the padding before them: fold runs of spaces.
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
         let mut fixed = Vec::with_capacity(words.len());
         for (i, w) in words.iter().enumerate() {
             let next_is_ms = words.get(i + 1).is_some_and(|n| n.starts_with("ms"));
@@ -54,6 +56,7 @@ fn normalize(out: &Output, ports: &[u16]) -> String {
                 fixed.push(w);
             }
         }
+        result.push_str(indent);
         result.push_str(&fixed.join(" "));
         result.push('\n');
     }
