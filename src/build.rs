@@ -24,6 +24,7 @@ use crate::diagnostic::{Diagnostic, Severity, TextRenderer};
 use crate::error::{Error, load_source};
 use crate::interpolate::Env;
 use crate::plan::{Resolved, resolve};
+use crate::write::Durability;
 
 /// The file written into the output directory.
 pub const OUTPUT_FILE: &str = "upwire_redis.rs";
@@ -170,7 +171,7 @@ impl Builder {
         if std::fs::read(&path).is_ok_and(|old| old == code.as_bytes()) {
             return Ok(false);
         }
-        crate::write::write_atomic(&path, code.as_bytes(), None)?;
+        crate::write::write_atomic_with(&path, code.as_bytes(), None, Durability::Regenerable)?;
         Ok(true)
     }
 

@@ -13,7 +13,7 @@ use crate::envfile::{LineKind, scan};
 use crate::error::Error;
 use crate::generate::artifacts;
 use crate::secret::MASK;
-use crate::write::{Action, ApplyOptions, Change, apply, git_ignored, write_atomic};
+use crate::write::{Action, ApplyOptions, Change, apply, git_ignored_all, write_atomic};
 
 fn base_dir(config: &Path) -> PathBuf {
     match config.parent() {
@@ -56,21 +56,29 @@ pub(crate) fn generate(
         &files,
         ApplyOptions { force, dry_run },
     )?;
-    let exposed: Vec<String> = changes
+    // Files with secrets that git would commit (existing ones only for a dry run).
+    let checked: Vec<&Change> = changes
         .iter()
-        .filter(|c| {
-            c.secret && (!dry_run || c.old.is_some()) && git_ignored(&c.path) == Some(false)
-        })
-        .map(|c| c.path.display().to_string())
+        .filter(|c| c.secret && (!dry_run || c.old.is_some()))
+        .collect();
+    let paths: Vec<&Path> = checked.iter().map(|c| c.path.as_path()).collect();
+    let exposed: Vec<&Change> = checked
+        .iter()
+        .zip(git_ignored_all(&paths))
+        .filter(|(_, ignored)| *ignored == Some(false))
+        .map(|(c, _)| *c)
         .collect();
     if !exposed.is_empty() {
-        let mut names: Vec<String> = changes
+        let mut names: Vec<String> = exposed
             .iter()
-            .filter(|c| exposed.contains(&c.path.display().to_string()))
             .filter_map(|c| c.path.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
         names.sort();
         names.dedup();
+        let exposed: Vec<String> = exposed
+            .iter()
+            .map(|c| c.path.display().to_string())
+            .collect();
         r.diagnostics.push(
             Diagnostic::new(
                 Code::EnvNotIgnored,

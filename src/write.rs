@@ -1,18 +1,45 @@
-//! The one place that writes files: atomically (temp file in the same directory, fsync,
+//! The one place that writes files: atomically (temp file in the same directory, then
 //! rename), so a reader never sees a half-written file and a good file is never truncated.
+//! Files holding user data are also fsynced before the rename, to survive a power loss.
 
 use std::fs;
 use std::io::{ErrorKind, Write};
 use std::path::Path;
+use std::process::{Command, Stdio};
 
 use crate::error::Error;
 
-/// Writes `contents` to `path` atomically, creating parent directories. `mode` sets the Unix
-/// permissions of the new file (e.g. `0o600` for files holding secrets).
+/// Whether a write waits for the disk before it replaces the old file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// fsync the new contents before the rename: for files that hold user data (an `.env`
+    /// with lines upwire does not manage), which a power loss must not empty.
+    Synced,
+    /// No fsync: for files upwire can write again at any time. Still atomic; one fsync per
+    /// file would make `generate` for a thousand targets take seconds instead of milliseconds.
+    Regenerable,
+}
+
+/// Writes `contents` to `path` atomically and durably ([`Durability::Synced`]), creating
+/// parent directories. `mode` sets the Unix permissions of the new file (e.g. `0o600` for
+/// files holding secrets).
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
 pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), Error> {
+    write_atomic_with(path, contents, mode, Durability::Synced)
+}
+
+/// [`write_atomic`] with the durability chosen.
+///
+/// # Errors
+/// [`Error::Write`] naming the path; the original file, if any, is left untouched.
+pub fn write_atomic_with(
+    path: &Path,
+    contents: &[u8],
+    mode: Option<u32>,
+    durability: Durability,
+) -> Result<(), Error> {
     let wrap = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -38,7 +65,9 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(
         let _ = mode;
         let mut file = options.open(&tmp)?;
         file.write_all(contents)?;
-        file.sync_all()?;
+        if durability == Durability::Synced {
+            file.sync_all()?;
+        }
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
@@ -122,10 +151,16 @@ pub fn apply(
             (None, _) => Action::Create,
         };
         if !options.dry_run && matches!(action, Action::Create | Action::Update) {
-            write_atomic(
+            // A merged .env keeps lines only the user has: those must survive a crash.
+            let durability = match (&a.policy, &old) {
+                (Policy::MergeEnv(_), Some(_)) => Durability::Synced,
+                _ => Durability::Regenerable,
+            };
+            write_atomic_with(
                 &path,
                 new.as_bytes(),
                 Some(if a.secret { 0o600 } else { 0o644 }),
+                durability,
             )?;
         }
         changes.push(Change {
@@ -142,24 +177,95 @@ pub fn apply(
 /// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
 #[must_use]
 pub fn git_ignored(path: &Path) -> Option<bool> {
+    git_ignored_all(&[path]).pop().flatten()
+}
+
+/// [`git_ignored`] for many paths with one `git check-ignore --stdin` (one process per path
+/// would cost more than generating a thousand targets). Same order as `paths`.
+#[must_use]
+pub fn git_ignored_all(paths: &[&Path]) -> Vec<Option<bool>> {
+    let unknown = vec![None; paths.len()];
+    let Some(first) = paths.first() else {
+        return Vec::new();
+    };
+    let Ok(absolute) = paths
+        .iter()
+        .map(std::path::absolute)
+        .collect::<Result<Vec<_>, _>>()
+    else {
+        return unknown;
+    };
+    let dir = first
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let inside = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .stderr(Stdio::null())
+        .output();
+    if !inside.is_ok_and(|o| o.status.success()) {
+        return unknown;
+    }
+    // --verbose --non-matching: one record per path, in order; -z: four NUL-ended fields
+    // (source, line, pattern, path), the pattern empty when nothing matched.
+    let child = Command::new("git")
+        .args([
+            "check-ignore",
+            "--stdin",
+            "-z",
+            "--verbose",
+            "--non-matching",
+        ])
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return unknown;
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let mut input = Vec::new();
+        for p in &absolute {
+            input.extend_from_slice(p.as_os_str().as_encoded_bytes());
+            input.push(0);
+        }
+        // A path outside the repository makes git stop early; the status below says so.
+        let _ = stdin.write_all(&input);
+    }
+    let Ok(output) = child.wait_with_output() else {
+        return unknown;
+    };
+    // 0: some path is ignored, 1: none is; anything else (a path outside the work tree):
+    // ask path by path from each file's own directory.
+    if !matches!(output.status.code(), Some(0 | 1)) {
+        return paths.iter().map(|p| git_ignored_one(p)).collect();
+    }
+    let fields: Vec<&[u8]> = output.stdout.split(|b| *b == 0).collect();
+    let ignored: Vec<Option<bool>> = fields
+        .chunks_exact(4)
+        .map(|record| Some(!record[2].is_empty() && !record[2].starts_with(b"!")))
+        .collect();
+    if ignored.len() == paths.len() {
+        ignored
+    } else {
+        unknown
+    }
+}
+
+/// One path, checked from its own directory (for paths in different repositories).
+fn git_ignored_one(path: &Path) -> Option<bool> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let inside = std::process::Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(dir)
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
-    if !inside.status.success() {
-        return None;
-    }
-    let status = std::process::Command::new("git")
+    let status = Command::new("git")
         .arg("check-ignore")
         .arg("-q")
         .arg(path.file_name()?)
         .current_dir(dir)
+        .stderr(Stdio::null())
         .status()
         .ok()?;
     match status.code() {
