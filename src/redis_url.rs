@@ -296,10 +296,18 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     }
     let port = match port_text {
         None => 6379,
-        Some((text, at)) => parse_port(text).map_err(|f| f.range(hp_base + at..hp_base + at + text.len().max(1)).help(format!(
-            "write the port as a number from 1 to 65535, e.g. {}",
-            tcp_form(&host, 6379)
-        )))?,
+        // A missing port points at its `:` (nothing follows it when the value ends there).
+        Some((text, at)) => parse_port(text).map_err(|f| {
+            f.range(if text.is_empty() {
+                hp_base + at - 1..hp_base + at
+            } else {
+                hp_base + at..hp_base + at + text.len()
+            })
+            .help(format!(
+                "write the port as a number from 1 to 65535, e.g. {}",
+                tcp_form(&host, 6379)
+            ))
+        })?,
     };
     let url = url::Url::parse(v).map_err(|e| url_error(&e, v, &host))?;
     if url.fragment().is_some() {
@@ -364,12 +372,17 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     } else {
         path.parse().map_err(|_| {
             let at = base + after + host_end;
+            // The span covers the path as written: `url` percent-encodes and normalises it,
+            // so its length says nothing about the value's.
+            let raw = tail[host_end..]
+                .find(['?', '#'])
+                .unwrap_or(tail.len() - host_end);
             Finding::new(
                 Code::InvalidUrl,
                 format!("the database `/{path}` is not a number"),
             )
             .help(format!("remove the path: {}", tcp_form(&host, port)))
-            .range(at..at + 1 + path.len())
+            .range(at..at + raw)
         })?
     };
     let username = percent_decode(url.username());
@@ -711,7 +724,7 @@ pub fn validate_token(value: &str) -> Vec<Finding> {
         );
         return findings;
     }
-    if v.len() >= 7 && v[..7].eq_ignore_ascii_case("bearer ") {
+    if v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
         findings.push(
             Finding::new(
                 Code::TokenHasBearerPrefix,
@@ -729,11 +742,11 @@ pub fn validate_token(value: &str) -> Vec<Finding> {
         );
         return findings;
     }
-    if let Some(i) = v.find(char::is_whitespace) {
+    if let Some((i, c)) = v.char_indices().find(|(_, c)| c.is_whitespace()) {
         findings.push(
             Finding::new(Code::WhitespaceInValue, "the token contains whitespace")
                 .help("tokens have no spaces: copy it again from the console")
-                .range(off + i..off + i + 1),
+                .range(off + i..off + i + c.len_utf8()),
         );
     }
     findings
