@@ -35,7 +35,9 @@ fn is_known_user(user: &str) -> bool {
 /// accepts the REST token there, so it is as secret as a password.
 #[must_use]
 pub fn url_token_range(url: &str) -> Option<Range<usize>> {
-    let start = url.find('?')? + 1;
+    // The query starts after the user information: an unencoded `?` in a password is not it.
+    let after_password = url_password_range(url).map_or(0, |r| r.end);
+    let start = url[after_password..].find('?')? + after_password + 1;
     let end = url[start..].find('#').map_or(url.len(), |i| start + i);
     let mut at = start;
     for pair in url[start..end].split('&') {
@@ -136,10 +138,26 @@ fn angle_placeholder(value: &str) -> Option<Range<usize>> {
     None
 }
 
+/// `{{NAME}}` template holes. Like `<NAME>`, only a short name counts: the message quotes the
+/// placeholder, and a looser match could run across a real password between two holes.
 fn delimited(value: &str, open: &str, close: &str) -> Option<Range<usize>> {
-    let s = value.find(open)?;
-    let e = value[s + open.len()..].find(close)? + s + open.len() + close.len();
-    Some(s..e)
+    let mut from = 0;
+    while let Some(s) = value[from..].find(open).map(|i| i + from) {
+        let body = s + open.len();
+        if let Some(len) = value[body..].find(close) {
+            let inner = &value[body..body + len];
+            if !inner.trim().is_empty()
+                && inner.len() <= 40
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | '.'))
+            {
+                return Some(s..body + len + close.len());
+            }
+        }
+        from = s + 1;
+    }
+    None
 }
 
 fn bracket_placeholder(value: &str) -> Option<Range<usize>> {
