@@ -109,6 +109,10 @@ impl SourceFile {
         let mut pos = line.start;
         let mut map_start = None;
         let mut map_end = None;
+        // A span may start on the `\r` of a CRLF line end (a TOML error there), which the
+        // shown line leaves out: point at the end of the line then.
+        let span_start = span.start.min(line.end);
+        let span = &(span_start..span.end);
         let span_end = span.end.clamp(span.start, line.end);
         for secret in secrets {
             let s = secret.start.max(pos);
