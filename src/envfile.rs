@@ -189,10 +189,61 @@ fn quoted(
     )
 }
 
+/// The value of the first line of `text`, as [`scan`] reads it.
+fn value_of(text: &str) -> Option<String> {
+    match scan(text).into_iter().next()?.kind {
+        LineKind::Entry(e) => Some(e.value),
+        _ => None,
+    }
+}
+
+/// The byte offset of the first line that opens a quote and never closes it, if any.
+///
+/// Such a line reads as invalid today, but any quote written after it (a value that
+/// [`merge`] appends, say) would close it and turn everything in between into one value: a
+/// merge into this file could not keep its promises, and dotenv parsers reject it anyway.
+#[must_use]
+pub fn unclosed_quote(text: &str) -> Option<usize> {
+    scan(text)
+        .into_iter()
+        .filter(|l| l.kind == LineKind::Invalid)
+        .find_map(|l| {
+            let line = &text[l.range.clone()];
+            let rest = line.trim_start();
+            let rest = rest.strip_prefix("export ").unwrap_or(rest).trim_start();
+            let key = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| {
+                        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
+                    })
+                    .len();
+            if key == 0 || rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            let rest = rest[key..]
+                .trim_start_matches([' ', '\t'])
+                .strip_prefix('=')?;
+            let value = rest.trim_start_matches([' ', '\t']);
+            let q = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+            let body = l.range.start + (line.len() - value.len()) + 1;
+            let mut chars = text[body..].chars();
+            while let Some(c) = chars.next() {
+                if c == q {
+                    return None;
+                }
+                if c == '\\' && q == '"' {
+                    chars.next();
+                }
+            }
+            Some(l.range.start)
+        })
+}
+
 /// Replaces the values of `vars` in an existing env file and appends the missing ones.
 /// Every other byte (comments, blank lines, other keys, `export ` prefixes, quoting of
 /// unmanaged values, CRLF line endings) is kept as it is. Values must already be formatted
-/// for the file (see `generate::dotenv_value`).
+/// for the file (see `generate::dotenv_value`). Check [`unclosed_quote`] first: after such a
+/// line, the appended keys would read as part of its value.
 #[must_use]
 pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
     let eol = if existing.contains("\r\n") {
@@ -211,9 +262,18 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
         match managed {
             Some((i, e)) => {
                 seen[i] = true;
-                out.push_str(&existing[line.range.start..e.value_span.start]);
-                out.push_str(&vars[i].1);
-                out.push_str(&existing[e.value_span.end..line.range.end]);
+                let before = &existing[line.range.start..e.value_span.start];
+                let after = &existing[e.value_span.end..line.range.end];
+                let value = &vars[i].1;
+                let mut replaced = format!("{before}{value}{after}");
+                // What followed a quoted value (`"old"# note`) can run into an unquoted one
+                // and become part of it; quote it then, as the old value was.
+                if value_of(&replaced) != value_of(&format!("K={value}\n"))
+                    && !value.contains(['\'', '"', '\n', '\r'])
+                {
+                    replaced = format!("{before}'{value}'{after}");
+                }
+                out.push_str(&replaced);
             }
             None => out.push_str(text),
         }

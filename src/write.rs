@@ -140,6 +140,15 @@ pub fn apply(
         };
         let new = match (&a.policy, &old) {
             (Policy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
+                if let Some(at) = crate::envfile::unclosed_quote(existing) {
+                    let line = existing[..at].matches('\n').count() + 1;
+                    return Err(Error::EnvFile {
+                        path,
+                        reason: format!(
+                            "line {line} opens a quote that is never closed; close it or remove the line and run generate again (the file was not changed)"
+                        ),
+                    });
+                }
                 crate::envfile::merge(existing, vars)
             }
             _ => a.contents.clone(),
