@@ -195,7 +195,8 @@ pub fn dotenv_value(value: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "_-.:/@%+=?&,~[]<>".contains(c);
     if !value.is_empty() && value.chars().all(plain) {
         value.to_owned()
-    } else if !value.contains(['\'', '\n', '\r']) {
+    } else if !value.contains(['\'', '\\', '\n', '\r']) {
+        // No backslash in single quotes: dotenvy reads `\'` there as an escaped quote.
         format!("'{value}'")
     } else {
         let mut out = String::from("\"");
@@ -205,7 +206,8 @@ pub fn dotenv_value(value: &str) -> String {
                 '\\' => out.push_str("\\\\"),
                 '$' => out.push_str("\\$"),
                 '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
+                // Raw: dotenvy knows no `\r` escape and rejects the whole file.
+                '\r' => out.push('\r'),
                 c => out.push(c),
             }
         }
