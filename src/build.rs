@@ -122,10 +122,13 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(BuildError::OutDir)?,
         };
+        let mut instructions = Vec::new();
+        let result = self.generate_into(&out_dir, &mut instructions);
         // Cargo reads its instructions from the build script's stdout: printing is this
-        // function's job, unlike the rest of the library.
-        let mut stdout = std::io::stdout().lock();
-        self.generate_into(&out_dir, &mut stdout).map(drop)
+        // function's job, unlike the rest of the library. `print!`, not a stdout handle, so
+        // that a test harness captures them.
+        print!("{}", String::from_utf8_lossy(&instructions));
+        result.map(drop)
     }
 
     /// [`Builder::generate`] with the output directory and instruction sink given; returns
@@ -233,4 +236,71 @@ fn one_line(d: &Diagnostic) -> String {
         line.push_str(&format!(" (help: {help})"));
     }
     line.replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESCRIPTOR: &str = "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n\
+                              [target.worker]\nkind = \"edge\"\nplatform = \"cloudflare\"\n\
+                              transport = \"tcp\"\n";
+
+    #[test]
+    fn instructions_name_every_input_and_each_warning_on_one_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let descriptor = dir.path().join("upwire.toml");
+        let env_file = dir.path().join("dev.env");
+        std::fs::write(&descriptor, DESCRIPTOR).unwrap();
+        std::fs::write(
+            &env_file,
+            "REDIS_URL=https://eu1-tidy-cat-12345.upstash.io\n",
+        )
+        .unwrap();
+        let builder = Builder::new(&descriptor).env_file(&env_file);
+        let mut out = Vec::new();
+        // The env file makes the value known, and invalid: an error, reported with the file.
+        let err = builder.generate_into(dir.path(), &mut out).unwrap_err();
+        assert!(
+            matches!(err, BuildError::Diagnostics { count: 1, .. }),
+            "{err}"
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "cargo:rerun-if-changed={}\ncargo:rerun-if-changed={}\n",
+                descriptor.display(),
+                env_file.display()
+            )
+        );
+
+        // Without it the variable is unresolved, which does not fail the build.
+        let mut out = Vec::new();
+        let wrote = Builder::new(&descriptor)
+            .generate_into(dir.path(), &mut out)
+            .unwrap();
+        assert!(wrote);
+        let text = String::from_utf8(out).unwrap();
+        let warnings: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("cargo:warning="))
+            .collect();
+        assert_eq!(warnings.len(), 1, "{text}");
+        assert!(warnings[0].ends_with(
+            "upwire.toml:7:13: transport-unavailable: target `worker` forces TCP on Cloudflare \
+             Workers, which needs `connect()` and the `nodejs_compat` flag (help: remove \
+             `transport` to use REST, which works in every Worker without flags)"
+        ));
+        let code = std::fs::read_to_string(dir.path().join(OUTPUT_FILE)).unwrap();
+        assert!(code.contains("pub const URL_VAR: &str = \"REDIS_URL\";"));
+    }
+
+    #[test]
+    fn without_out_dir_it_says_where_to_call_it_from() {
+        if std::env::var_os("OUT_DIR").is_none() {
+            let err = Builder::new("upwire.toml").generate().unwrap_err();
+            assert!(err.to_string().starts_with("OUT_DIR is not set"), "{err}");
+        }
+    }
 }
