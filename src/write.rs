@@ -52,6 +52,7 @@ pub fn write_atomic_with(
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
+    remove_stale_temps(dir);
     let tmp = dir.join(format!(".{name}.upwire-{}.tmp", std::process::id()));
     let result = (|| {
         let mut options = fs::OpenOptions::new();
@@ -64,16 +65,106 @@ pub fn write_atomic_with(
         #[cfg(not(unix))]
         let _ = mode;
         let mut file = options.open(&tmp)?;
+        #[cfg(debug_assertions)]
+        fault::during_write(path, &mut file, contents)?;
         file.write_all(contents)?;
         if durability == Durability::Synced {
             file.sync_all()?;
         }
+        #[cfg(debug_assertions)]
+        fault::before_rename(path);
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }
     result.map_err(wrap)
+}
+
+/// Removes the temp files (`.<name>.upwire-<pid>.tmp`) that an earlier run left in `dir` when
+/// it was killed between creating one and renaming it, once per directory and process. They
+/// hold new contents, secrets included, under names no `.gitignore` rule for `.env` covers;
+/// and a run that gets the same process id (pid 1 in a container) could not create its own. A
+/// concurrent run writing into the same directory loses its temp file and fails cleanly; no
+/// file is ever left half-written.
+fn remove_stale_temps(dir: &Path) {
+    static CLEANED: std::sync::LazyLock<
+        std::sync::Mutex<std::collections::HashSet<std::path::PathBuf>>,
+    > = std::sync::LazyLock::new(Default::default);
+    let mut cleaned = CLEANED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !cleaned.insert(dir.to_path_buf()) {
+        return;
+    }
+    drop(cleaned);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .filter(|n| n.starts_with('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.rsplit_once(".upwire-"))
+            .map(|(_, pid)| pid)
+        else {
+            continue;
+        };
+        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Fault injection for the file-safety tests (tests/integration/file_safety.rs), in debug
+/// builds only: release builds (`cargo install`, `--release`) do not contain it and never
+/// read the variable. `UPWIRE_TEST_FAULT=<fault>:<file name>`, where `<fault>` is
+/// - `enospc`: write half of the contents, then fail as a full disk does;
+/// - `abort`: write half of the contents, then abort the process (a kill mid-write);
+/// - `abort-before-rename`: write everything, then abort before the rename.
+#[cfg(debug_assertions)]
+mod fault {
+    use std::io::Write;
+    use std::path::Path;
+
+    fn wanted(path: &Path, fault: &str) -> bool {
+        let Ok(spec) = std::env::var("UPWIRE_TEST_FAULT") else {
+            return false;
+        };
+        spec.split_once(':').is_some_and(|(f, name)| {
+            f == fault && path.file_name().is_some_and(|n| n.to_str() == Some(name))
+        })
+    }
+
+    pub(super) fn during_write(
+        path: &Path,
+        file: &mut std::fs::File,
+        contents: &[u8],
+    ) -> std::io::Result<()> {
+        for fault in ["enospc", "abort"] {
+            if wanted(path, fault) {
+                file.write_all(&contents[..contents.len() / 2])?;
+                file.sync_all()?;
+                if fault == "abort" {
+                    std::process::abort();
+                }
+                // ENOSPC, as a full disk reports it.
+                #[cfg(unix)]
+                return Err(std::io::Error::from_raw_os_error(28));
+                #[cfg(not(unix))]
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn before_rename(path: &Path) {
+        if wanted(path, "abort-before-rename") {
+            std::process::abort();
+        }
+    }
 }
 
 /// What `apply` did, or would do, to one file.
@@ -171,6 +262,21 @@ pub fn apply(
                 Some(if a.secret { 0o600 } else { 0o644 }),
                 durability,
             )?;
+        }
+        // An unchanged secret file is not rewritten, but it still gets the mode that files
+        // holding secrets have: a `.env` the user created with 0644 would stay readable by all.
+        #[cfg(unix)]
+        if a.secret && !options.dry_run && action == Action::Unchanged {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).map(|m| m.permissions().mode());
+            if mode.is_ok_and(|m| m & 0o077 != 0) {
+                fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(
+                    |source| Error::Write {
+                        path: path.clone(),
+                        source,
+                    },
+                )?;
+            }
         }
         changes.push(Change {
             path,
