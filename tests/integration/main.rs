@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod generate;
 mod lint_fixtures;
+mod proptests;
 mod readme;
 mod redis_compat;
 mod serve;
