@@ -236,17 +236,16 @@ impl RestClient {
             .and_then(|body| body.get("error"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        if status == 401 {
-            return Err(Error::Auth(error.unwrap_or_else(|| text.trim().to_owned())));
-        }
-        if let Some(message) = error {
-            return Err(Error::Redis(message));
-        }
-        match parsed {
-            Some(body) if (200..300).contains(&status) => Ok(body),
+        let start = || text.trim().chars().take(200).collect::<String>();
+        match (status, error, parsed) {
+            (401, error, _) => Err(Error::Auth(error.unwrap_or_else(start))),
+            // Command errors come as 400 (or inside a 200 pipeline reply); a 5xx with an
+            // `error` field is the service failing, not Redis refusing.
+            (..500, Some(message), _) => Err(Error::Redis(message)),
+            (200..300, None, Some(body)) => Ok(body),
             _ => Err(Error::Http {
                 status,
-                body: text.chars().take(200).collect(),
+                body: start(),
             }),
         }
     }

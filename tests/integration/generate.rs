@@ -138,6 +138,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(Error::Redis(message)) => println!("redis error: {message}"),
         other => println!("expected a Redis error: {other:?}"),
     }
+    match redis.command(&["OUTAGE"]).await {
+        Err(Error::Http { status, body }) => println!("http error: {status} {body}"),
+        other => println!("expected an HTTP error: {other:?}"),
+    }
     let url = std::env::var(RestClient::URL_VAR)?;
     match RestClient::new(&url, "AXwrongtoken")?.get("greeting").await {
         Err(Error::Auth(message)) => println!("auth error: {message}"),
@@ -289,6 +293,8 @@ fn fake_rest_api(token: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
             });
             let (status, reply) = if authorization != format!("Bearer {token}") {
                 (401, serde_json::json!({"error": "Unauthorized"}))
+            } else if body == serde_json::json!(["OUTAGE"]) {
+                (503, serde_json::json!({"error": "service unavailable"}))
             } else if path == "/" {
                 let reply = run_command(&mut store, &body);
                 (
@@ -391,6 +397,7 @@ del: 1
 pipeline: [Ok(String("OK")), Ok(Number(2)), Err(Redis("WRONGTYPE Operation against a key holding the wrong kind of value"))]
 multi-exec: [Ok(Number(3)), Ok(String("3"))]
 redis error: WRONGTYPE Operation against a key holding the wrong kind of value
+http error: 503 {"error":"service unavailable"}
 auth error: Unauthorized
 transport error: true
 debug hides the token: true
