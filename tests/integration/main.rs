@@ -5,6 +5,7 @@ mod support;
 mod bad_input;
 mod check;
 mod cli;
+mod file_safety;
 mod generate;
 mod lint_fixtures;
 mod proptests;
