@@ -81,7 +81,8 @@ fn header_dependencies(client: &str) -> Vec<String> {
 }
 
 /// Makes the generated target directory `dir` a crate: `Cargo.toml` with exactly the
-/// dependencies the client's header names, and `main_rs`.
+/// dependencies the client's header names, and `main_rs`. Tests that run the binary give it a
+/// name of their own: they build in parallel into one target dir.
 fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
     let client =
         std::fs::read_to_string(dir.join("src/redis_client.rs")).expect("a starter client");
@@ -198,9 +199,9 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("services/api");
-    make_crate(&krate, "upwire-tcp-starter", Transport::Tcp, TCP_MAIN);
+    make_crate(&krate, "upwire-tcp-tls", Transport::Tcp, TCP_MAIN);
     cargo(&krate, &["build", "--quiet"]);
-    let binary = shared_target_dir().join("debug/upwire-tcp-starter");
+    let binary = shared_target_dir().join("debug/upwire-tcp-tls");
     let client = |url: &str, ca: Option<&Path>| {
         let mut cmd = Command::new(&binary);
         cmd.env_clear().env("REDIS_URL", url);
@@ -374,9 +375,9 @@ fn rest_starter_client_speaks_the_rest_api() {
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("web");
-    make_crate(&krate, "upwire-rest-starter", Transport::Rest, REST_MAIN);
+    make_crate(&krate, "upwire-rest-stand-in", Transport::Rest, REST_MAIN);
     cargo(&krate, &["build", "--quiet"]);
-    let output = Command::new(shared_target_dir().join("debug/upwire-rest-starter"))
+    let output = Command::new(shared_target_dir().join("debug/upwire-rest-stand-in"))
         .env_clear()
         .env("UPSTASH_REDIS_REST_URL", format!("{url}/"))
         .env("UPSTASH_REDIS_REST_TOKEN", token)
@@ -418,6 +419,63 @@ debug hides the token: true
     assert_eq!(
         pipeline.body,
         serde_json::json!([["SET", "a", "1"], ["INCR", "a"], ["HGET", "a", "f"]])
+    );
+}
+
+/// The same generated REST client against `upwire serve` in front of a real `redis-server`:
+/// what the stand-in above asserts about shapes, a real Redis confirms about results.
+#[test]
+fn rest_starter_client_round_trips_through_upwire_serve() {
+    let token = "AXserveTestToken0123";
+    let redis = RedisServer::plain();
+    let serve = upwire::serve::spawn(
+        upwire::serve::ServeConfig::new(redis.url(None, None))
+            .token(token)
+            .quiet(true),
+    )
+    .expect("serve starts");
+    let dir = tempfile::tempdir().unwrap();
+    generate_example(dir.path());
+    let krate = dir.path().join("web");
+    make_crate(&krate, "upwire-rest-serve", Transport::Rest, REST_MAIN);
+    cargo(&krate, &["build", "--quiet"]);
+    let output = Command::new(shared_target_dir().join("debug/upwire-rest-serve"))
+        .env_clear()
+        .env("UPSTASH_REDIS_REST_URL", serve.url())
+        .env("UPSTASH_REDIS_REST_TOKEN", token)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        transcript(&output, dir.path())
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let wrongtype = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    assert_eq!(
+        lines[..8],
+        [
+            "get: Some(\"hello\")",
+            "get missing: None",
+            "incr: 1",
+            "expire: true",
+            "del: 1",
+            &format!("pipeline: [Ok(String(\"OK\")), Ok(Number(2)), Err(Redis(\"{wrongtype}\"))]"),
+            "multi-exec: [Ok(Number(3)), Ok(String(\"3\"))]",
+            &format!("redis error: {wrongtype}"),
+        ],
+        "{stdout}"
+    );
+    // A real Redis knows no OUTAGE command: that is a Redis error, not an HTTP one.
+    assert!(
+        lines[8].starts_with("expected an HTTP error: Err(Redis(\"ERR unknown command"),
+        "{stdout}"
+    );
+    assert!(lines[9].starts_with("auth error: "), "{stdout}");
+    assert_eq!(
+        lines[10..],
+        ["transport error: true", "debug hides the token: true"]
     );
 }
 
