@@ -3,6 +3,7 @@
 mod support;
 
 mod bad_input;
+mod canary;
 mod check;
 mod cli;
 mod file_safety;
