@@ -483,8 +483,8 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
 // build.rs
 
 /// `tests/fixtures/buildrs`: upwire as a build-dependency with `default-features = false`,
-/// build.rs calling the Builder, main.rs including the output. It builds, warns through
-/// cargo, runs, and reads its URL at run time.
+/// build.rs calling the Builder, main.rs including the output. It builds, passes clippy,
+/// warns through cargo, runs, and reads its URL at run time.
 #[test]
 fn buildrs_fixture_builds_warns_and_runs() {
     let fixture = root().join("tests/fixtures/buildrs");
@@ -493,6 +493,8 @@ fn buildrs_fixture_builds_warns_and_runs() {
         assert!(manifest.contains(line), "the fixture lists `{line}`");
     }
     cargo(&fixture, &["build", "--quiet"]);
+    // The included client is lint-clean too (no inner attributes, no unused-code warnings).
+    cargo(&fixture, &["clippy", "--quiet", "--", "-D", "warnings"]);
     let run = cargo(&fixture, &["run", "--quiet"]);
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
