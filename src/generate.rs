@@ -380,13 +380,15 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         false,
         Policy::Replace,
     ));
-    let client = client(t, false).unwrap_or_default();
-    out.push(art(
-        file("src/redis_client.rs"),
-        client,
-        false,
-        Policy::CreateOnly,
-    ));
+    // Always `Some` here: the transport is decided and the variables are there.
+    if let Some(client) = client(t, false) {
+        out.push(art(
+            file("src/redis_client.rs"),
+            client,
+            false,
+            Policy::CreateOnly,
+        ));
+    }
     out.extend(platform_scripts(t, &file));
     if !resolved {
         diags.push(
