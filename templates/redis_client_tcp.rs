@@ -7,11 +7,11 @@
 {%- endif %}
 {{ doc }}
 {{ doc }} The connection URL is read from `{{ url_var }}` at run time, never compiled in:
-{{ doc }} `rediss://default:<password>@<host>:6379` (`rediss` = TLS; Upstash requires it).
-{{ doc }} Certificates are checked against the webpki roots (Mozilla's CA list), which covers
-{{ doc }} Upstash and other public hosts. For a server with a private CA (a self-hosted Redis,
-{{ doc }} a local `redis-server --tls-port`), set `{{ ca_var }}` to the CA's PEM file: that CA
-{{ doc }} is then trusted *instead of* the webpki roots.
+{{ doc }} `rediss://default:<password>@<host>:6379`, where `rediss` is TLS (public Upstash
+{{ doc }} endpoints require it). Certificates are checked against the webpki roots (Mozilla's
+{{ doc }} CA list), which covers Upstash and other public hosts. For a server with a private
+{{ doc }} CA (a self-hosted Redis, a local `redis-server --tls-port`), set `{{ ca_var }}` to
+{{ doc }} the CA's PEM file: that CA is then trusted *instead of* the webpki roots.
 {{ doc }}
 {{ doc }} Cargo.toml:
 {{ doc }}
