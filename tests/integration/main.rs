@@ -7,6 +7,7 @@ mod canary;
 mod check;
 mod cli;
 mod file_safety;
+mod gateway_load;
 mod generate;
 mod lint_fixtures;
 mod proptests;
