@@ -19,7 +19,13 @@ use crate::plan::{Resolved, TargetPlan, resolve};
 #[command(name = "upwire", version, about, max_term_width = 100)]
 pub struct Cli {
     /// The descriptor.
-    #[arg(short = 'c', long = "config", global = true, env = "UPWIRE_CONFIG", default_value = "upwire.toml")]
+    #[arg(
+        short = 'c',
+        long = "config",
+        global = true,
+        env = "UPWIRE_CONFIG",
+        default_value = "upwire.toml"
+    )]
     pub(crate) config: PathBuf,
     /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
     #[arg(long = "env-file", global = true, value_name = "PATH")]
@@ -107,10 +113,20 @@ enum Command {
               value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
         listen: std::net::SocketAddr,
         /// The full-access token clients send as `Authorization: Bearer TOKEN` or `?_token=`.
-        #[arg(long, value_name = "TOKEN", env = "UPWIRE_SERVE_TOKEN", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "UPWIRE_SERVE_TOKEN",
+            hide_env_values = true
+        )]
         token: Option<String>,
         /// A token that may only run reads (needs --token).
-        #[arg(long, value_name = "TOKEN", env = "UPWIRE_SERVE_READONLY_TOKEN", hide_env_values = true)]
+        #[arg(
+            long,
+            value_name = "TOKEN",
+            env = "UPWIRE_SERVE_READONLY_TOKEN",
+            hide_env_values = true
+        )]
         readonly_token: Option<String>,
         /// Do not log one line per request.
         #[arg(long)]
@@ -128,8 +144,13 @@ enum Command {
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| {
-        let hint = did_you_mean(s, Kind::NAMES).map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
-        format!("unknown kind `{s}`{hint}; use one of: {}", Kind::NAMES.join(", "))
+        let hint = did_you_mean(s, Kind::NAMES)
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default();
+        format!(
+            "unknown kind `{s}`{hint}; use one of: {}",
+            Kind::NAMES.join(", ")
+        )
     })
 }
 
@@ -162,7 +183,9 @@ impl Output {
         let color = match cli.color {
             Color::Always => true,
             Color::Never => false,
-            Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            Color::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         };
         Self {
             format: cli.format,
@@ -180,10 +203,17 @@ impl Output {
         let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         let line = match (errors, warnings) {
             // Notes (things to double-check) are shown above; "no problems" would contradict them.
-            (0, 0) if !diags.is_empty() => format!("ok: no errors or warnings in {}", names.join(", ")),
+            (0, 0) if !diags.is_empty() => {
+                format!("ok: no errors or warnings in {}", names.join(", "))
+            }
             (0, 0) => format!("ok: no problems found in {}", names.join(", ")),
             (0, w) => format!("warning: {} in {}", plural(w, "warning"), names.join(", ")),
-            (e, w) => format!("error: {}, {} in {}", plural(e, "error"), plural(w, "warning"), names.join(", ")),
+            (e, w) => format!(
+                "error: {}, {} in {}",
+                plural(e, "error"),
+                plural(w, "warning"),
+                names.join(", ")
+            ),
         };
         let _ = writeln!(err, "{line}");
     }
@@ -196,7 +226,11 @@ impl Output {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 pub(crate) fn exit_for(diags: &[Diagnostic]) -> u8 {
@@ -207,23 +241,43 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
     match &cli.command {
         Command::Init { kinds, force } => init(cli, kinds, *force),
         Command::Lint { paths } => lint(cli, paths),
-        Command::Resolve { target, show_secrets } => resolve_cmd(cli, target.as_deref(), *show_secrets),
+        Command::Resolve {
+            target,
+            show_secrets,
+        } => resolve_cmd(cli, target.as_deref(), *show_secrets),
         Command::Explain { id } => explain(cli, id.as_deref()),
-        Command::Generate { target, dry_run, force } => {
-            crate::cli_generate::generate(cli, target.as_deref(), *dry_run, *force)
-        }
+        Command::Generate {
+            target,
+            dry_run,
+            force,
+        } => crate::cli_generate::generate(cli, target.as_deref(), *dry_run, *force),
         Command::Docs { out } => crate::cli_generate::docs(cli, out.as_deref()),
         #[cfg(feature = "check")]
         Command::Check(args) => crate::cli_check::check(cli, args),
         #[cfg(feature = "serve")]
-        Command::Serve { redis, listen, token, readonly_token, quiet } => {
-            let mut config = crate::serve::ServeConfig::new(redis.clone()).listen(*listen).quiet(*quiet);
+        Command::Serve {
+            redis,
+            listen,
+            token,
+            readonly_token,
+            quiet,
+        } => {
+            let mut config = crate::serve::ServeConfig::new(redis.clone())
+                .listen(*listen)
+                .quiet(*quiet);
             config.token.clone_from(token);
             config.readonly_token.clone_from(readonly_token);
-            crate::serve::run(&config).map(|()| 0).map_err(|e| Error::Usage(e.to_string()))
+            crate::serve::run(&config)
+                .map(|()| 0)
+                .map_err(|e| Error::Usage(e.to_string()))
         }
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "upwire",
+                &mut std::io::stdout(),
+            );
             Ok(0)
         }
     }
@@ -261,7 +315,13 @@ fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .map(|n| {
             n.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
                 .collect::<String>()
         })
         .filter(|n| !n.is_empty())
@@ -271,7 +331,10 @@ fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
     if cli.format == Format::Json {
         Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
     } else {
-        eprintln!("wrote {}: fill in the variables, then run `upwire lint`", path.display());
+        eprintln!(
+            "wrote {}: fill in the variables, then run `upwire lint`",
+            path.display()
+        );
     }
     Ok(0)
 }
@@ -323,8 +386,14 @@ fn resolve_cmd(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Result<u8, 
         targets.retain(|t| t.name == name);
         if targets.is_empty() && !r.plan.targets.is_empty() {
             let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-            let hint = did_you_mean(name, &names).map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default();
-            return Err(Error::Usage(format!("no target `{name}` in {}{hint}; targets: {}", r.source.name, names.join(", "))));
+            let hint = did_you_mean(name, &names)
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "no target `{name}` in {}{hint}; targets: {}",
+                r.source.name,
+                names.join(", ")
+            )));
         }
     }
     match out.format {
@@ -361,7 +430,9 @@ fn render_target(t: &TargetPlan, show_secrets: bool) -> String {
         let _ = writeln!(s, "  [{rule}] {reason}");
     }
     for var in &t.env {
-        let value = var.display(show_secrets).unwrap_or_else(|| "<unresolved>".to_owned());
+        let value = var
+            .display(show_secrets)
+            .unwrap_or_else(|| "<unresolved>".to_owned());
         let _ = writeln!(s, "  {}={value}", var.name);
     }
     s.push('\n');
@@ -377,13 +448,21 @@ fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
         }
         let _ = writeln!(out, "\ndiagnostic codes:");
         for code in crate::code::Code::ALL {
-            let _ = writeln!(out, "  {:<26}{:<8} {}", code.name(), code.default_severity(), code.summary());
+            let _ = writeln!(
+                out,
+                "  {:<26}{:<8} {}",
+                code.name(),
+                code.default_severity(),
+                code.summary()
+            );
         }
         return Ok(0);
     };
     let Some(text) = crate::explain(id) else {
         let ids = crate::explain_ids();
-        let hint = did_you_mean(id, &ids).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
+        let hint = did_you_mean(id, &ids)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
         return Err(Error::Usage(format!(
             "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
         )));

@@ -6,8 +6,8 @@
 
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -281,7 +281,12 @@ impl Walker<'_, '_> {
         self.diags.push(d);
     }
 
-    fn type_error(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>, want: &str) {
+    fn type_error(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+        want: &str,
+    ) {
         let d = Diagnostic::new(
             Code::InvalidType,
             format!(
@@ -566,13 +571,20 @@ impl Walker<'_, '_> {
                 format!("target `{}` has no `kind`", t.name),
             )
             .at(&self.source, t.span.clone())
-            .help(format!("add `kind = \"...\"`, one of: {}", Kind::NAMES.join(", ")));
+            .help(format!(
+                "add `kind = \"...\"`, one of: {}",
+                Kind::NAMES.join(", ")
+            ));
             self.push(d);
         }
         Some(t)
     }
 
-    fn needs(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> Vec<Field<Need>> {
+    fn needs(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Vec<Field<Need>> {
         let DeValue::Array(items) = value.get_ref() else {
             self.type_error(key, value, "an array of strings");
             return Vec::new();
@@ -583,7 +595,11 @@ impl Walker<'_, '_> {
             .collect()
     }
 
-    fn env_prefix(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, value: &Spanned<DeValue<'_>>) -> Option<Field<String>> {
+    fn env_prefix(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Option<Field<String>> {
         let field = self.plain_string(key, value)?;
         if field
             .value
@@ -595,11 +611,20 @@ impl Walker<'_, '_> {
         let fixed: String = field
             .value
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let d = Diagnostic::new(
             Code::InvalidName,
-            format!("env_prefix `{}` is not a valid variable prefix", field.value),
+            format!(
+                "env_prefix `{}` is not a valid variable prefix",
+                field.value
+            ),
         )
         .at(&self.source, field.span)
         .help(format!("use A-Z, 0-9 and _ only, e.g. `{fixed}`"));
@@ -611,7 +636,13 @@ impl Walker<'_, '_> {
 fn suggest_name(name: &str) -> String {
     let s: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let s = s.trim_start_matches('-').to_owned();
     if s.is_empty() { "main".to_owned() } else { s }
@@ -652,11 +683,17 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let d = d.unwrap();
         assert_eq!(d.project_name.unwrap().value, "shop");
-        assert_eq!(d.databases[0].redis_url.as_ref().unwrap().value.as_deref(), Some("rediss://default:pw@h:6379"));
+        assert_eq!(
+            d.databases[0].redis_url.as_ref().unwrap().value.as_deref(),
+            Some("rediss://default:pw@h:6379")
+        );
         let t = &d.targets[0];
         assert_eq!(t.kind.as_ref().unwrap().value, Kind::Server);
         assert_eq!(t.needs[0].value, Need::Blocking);
-        assert_eq!(&d.source.text[t.kind.as_ref().unwrap().span.clone()], "\"server\"");
+        assert_eq!(
+            &d.source.text[t.kind.as_ref().unwrap().span.clone()],
+            "\"server\""
+        );
     }
 
     #[test]
@@ -666,7 +703,13 @@ mod tests {
         );
         assert_eq!(
             codes(&diags),
-            ["unknown-field", "unknown-value", "unknown-field", "unknown-value", "unknown-field"]
+            [
+                "unknown-field",
+                "unknown-value",
+                "unknown-field",
+                "unknown-value",
+                "unknown-field"
+            ]
         );
         assert!(diags[1].help.as_deref().unwrap().contains("`lambda`"));
         assert!(diags[2].help.as_deref().unwrap().contains("`transport`"));
@@ -680,7 +723,13 @@ mod tests {
         assert_eq!(codes(&diags), ["unresolved-variable"]);
         let loc = diags[0].location.as_ref().unwrap();
         assert_eq!((loc.line, loc.column), (2, 15));
-        assert!(diags[0].help.as_deref().unwrap().contains("did you mean `${TOKEN}`"));
+        assert!(
+            diags[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `${TOKEN}`")
+        );
     }
 
     #[test]
@@ -688,9 +737,13 @@ mod tests {
         let (d, diags) = parse(
             "[database.main]\nredis_url = \"rediss://default:hunter2@h:6379\"\nrest_token = \"AXhunter3\"\n",
         );
-        assert_eq!(codes(&diags), ["secret-in-descriptor", "secret-in-descriptor"]);
+        assert_eq!(
+            codes(&diags),
+            ["secret-in-descriptor", "secret-in-descriptor"]
+        );
         let d = d.unwrap();
-        let out = crate::diagnostic::TextRenderer::new(false).render(&diags[0], std::slice::from_ref(&d.source));
+        let out = crate::diagnostic::TextRenderer::new(false)
+            .render(&diags[0], std::slice::from_ref(&d.source));
         assert!(!out.contains("hunter2"), "{out}");
     }
 
@@ -727,7 +780,17 @@ mod tests {
 
     #[test]
     fn types_and_names_are_checked() {
-        let (_, diags) = parse("[database.Main]\nredis_url = 5\n[target.api]\nkind = \"server\"\nneeds = \"blocking\"\nenv_prefix = \"next-public\"\n");
-        assert_eq!(codes(&diags), ["invalid-name", "invalid-type", "invalid-type", "invalid-name"]);
+        let (_, diags) = parse(
+            "[database.Main]\nredis_url = 5\n[target.api]\nkind = \"server\"\nneeds = \"blocking\"\nenv_prefix = \"next-public\"\n",
+        );
+        assert_eq!(
+            codes(&diags),
+            [
+                "invalid-name",
+                "invalid-type",
+                "invalid-type",
+                "invalid-name"
+            ]
+        );
     }
 }

@@ -56,7 +56,8 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
                 }
             }
             LineKind::Invalid => {
-                let (finding, secret) = invalid_line(&source.text[line.range.clone()], line.range.start);
+                let (finding, secret) =
+                    invalid_line(&source.text[line.range.clone()], line.range.start);
                 source.add_secret(secret);
                 diags.push(finding.at(&source, finding_span(&source.text, line.range.start)));
             }

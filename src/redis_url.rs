@@ -228,14 +228,14 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     }
     let Some((scheme, rest)) = split_scheme(v) else {
         let host = rough_host(v);
-        return Err(Finding::new(
-            Code::InvalidUrl,
-            format!("`{}` has no scheme", mask_url(v)),
-        )
-        .help(format!(
-            "a TCP URL starts with `rediss://`: {}",
-            tcp_form(&host, 6379)
-        )));
+        return Err(
+            Finding::new(Code::InvalidUrl, format!("`{}` has no scheme", mask_url(v))).help(
+                format!(
+                    "a TCP URL starts with `rediss://`: {}",
+                    tcp_form(&host, 6379)
+                ),
+            ),
+        );
     };
     let scheme_range = 0..scheme.len();
     match scheme.to_ascii_lowercase().as_str() {
@@ -264,15 +264,14 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
             .range(scheme_range));
         }
         other => {
-            return Err(Finding::new(
-                Code::InvalidUrl,
-                format!("unsupported scheme `{other}`"),
-            )
-            .help(format!(
-                "use `rediss://` (TLS) or `redis://`: {}",
-                tcp_form(&rough_host(rest), 6379)
-            ))
-            .range(scheme_range));
+            return Err(
+                Finding::new(Code::InvalidUrl, format!("unsupported scheme `{other}`"))
+                    .help(format!(
+                        "use `rediss://` (TLS) or `redis://`: {}",
+                        tcp_form(&rough_host(rest), 6379)
+                    ))
+                    .range(scheme_range),
+            );
         }
     }
     let tls = scheme.eq_ignore_ascii_case("rediss");
@@ -418,15 +417,12 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     if url.username().is_empty() && has_password {
         let colon = base;
         extra.push(
-            Finding::new(
-                Code::EmptyUsername,
-                "the user name is empty",
-            )
-            .help(format!(
-                "write the user explicitly: {}",
-                mask_url(&format!("{scheme}://default{rest}"))
-            ))
-            .range(colon..colon + 1),
+            Finding::new(Code::EmptyUsername, "the user name is empty")
+                .help(format!(
+                    "write the user explicitly: {}",
+                    mask_url(&format!("{scheme}://default{rest}"))
+                ))
+                .range(colon..colon + 1),
         );
     }
     if upstash && db != 0 {
@@ -462,13 +458,11 @@ fn check_userinfo(userinfo: &str, rest: &str, base: usize, tls: bool) -> Result<
         .into_iter()
         .filter(|c| userinfo.contains(*c))
         .collect();
-    let bad_percent = userinfo
-        .match_indices('%')
-        .any(|(i, _)| {
-            userinfo
-                .get(i + 1..i + 3)
-                .is_none_or(|h| !h.chars().all(|c| c.is_ascii_hexdigit()))
-        });
+    let bad_percent = userinfo.match_indices('%').any(|(i, _)| {
+        userinfo
+            .get(i + 1..i + 3)
+            .is_none_or(|h| !h.chars().all(|c| c.is_ascii_hexdigit()))
+    });
     if bad.is_empty() && !bad_percent {
         return Ok(());
     }
@@ -478,7 +472,17 @@ fn check_userinfo(userinfo: &str, rest: &str, base: usize, tls: bool) -> Result<
     };
     let mut list: Vec<String> = bad
         .iter()
-        .map(|c| format!("`{}` as `{}`", if *c == ' ' { "space".into() } else { c.to_string() }, encode_char(*c)))
+        .map(|c| {
+            format!(
+                "`{}` as `{}`",
+                if *c == ' ' {
+                    "space".into()
+                } else {
+                    c.to_string()
+                },
+                encode_char(*c)
+            )
+        })
         .collect();
     if bad_percent {
         list.push("`%` as `%25`".to_owned());
@@ -486,7 +490,11 @@ fn check_userinfo(userinfo: &str, rest: &str, base: usize, tls: bool) -> Result<
     let host = rough_host(rest);
     let scheme = if tls { "rediss" } else { "redis" };
     let user = userinfo.split(':').next().unwrap_or("default");
-    let user = if user.is_empty() || part == "user name" { "default" } else { user };
+    let user = if user.is_empty() || part == "user name" {
+        "default"
+    } else {
+        user
+    };
     Err(Finding::new(
         Code::InvalidUrl,
         format!(
@@ -518,7 +526,9 @@ fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(h) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(h);
             i += 3;
@@ -546,11 +556,10 @@ fn split_host_port(hostport: &str) -> Result<HostPort<'_>, Finding> {
         return match after.strip_prefix(':') {
             Some(p) => Ok((host, Some((p, close + 3)))),
             None if after.is_empty() => Ok((host, None)),
-            None => Err(Finding::new(
-                Code::InvalidUrl,
-                "unexpected text after the IPv6 address",
-            )
-            .range(close + 2..hostport.len())),
+            None => Err(
+                Finding::new(Code::InvalidUrl, "unexpected text after the IPv6 address")
+                    .range(close + 2..hostport.len()),
+            ),
         };
     }
     match hostport.find(':') {
@@ -561,7 +570,10 @@ fn split_host_port(hostport: &str) -> Result<HostPort<'_>, Finding> {
 
 fn parse_port(text: &str) -> Result<u16, Finding> {
     if text.is_empty() {
-        return Err(Finding::new(Code::InvalidPort, "the port is missing after `:`"));
+        return Err(Finding::new(
+            Code::InvalidPort,
+            "the port is missing after `:`",
+        ));
     }
     if !text.chars().all(|c| c.is_ascii_digit()) {
         return Err(Finding::new(
@@ -623,11 +635,10 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
     }
     let Some((scheme, rest)) = split_scheme(v) else {
         let host = rough_host(v);
-        return Err(Finding::new(
-            Code::InvalidUrl,
-            format!("`{}` has no scheme", mask_url(v)),
-        )
-        .help(format!("a REST URL starts with `https://`: https://{host}")));
+        return Err(
+            Finding::new(Code::InvalidUrl, format!("`{}` has no scheme", mask_url(v)))
+                .help(format!("a REST URL starts with `https://`: https://{host}")),
+        );
     };
     let scheme_range = 0..scheme.len();
     let lower = scheme.to_ascii_lowercase();
@@ -724,7 +735,9 @@ pub fn validate_token(value: &str) -> Vec<Finding> {
         );
         return findings;
     }
-    if v.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("bearer ")) {
+    if v.get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
         findings.push(
             Finding::new(
                 Code::TokenHasBearerPrefix,
@@ -762,11 +775,15 @@ mod tests {
 
     #[test]
     fn a_good_upstash_url_parses() {
-        let (url, f) = validate_redis_url("rediss://default:AXb3c2@eu1-tidy-cat-12345.upstash.io:6379");
+        let (url, f) =
+            validate_redis_url("rediss://default:AXb3c2@eu1-tidy-cat-12345.upstash.io:6379");
         assert!(f.is_empty(), "{f:?}");
         let url = url.unwrap();
         assert!(url.tls && url.has_password && url.is_upstash());
-        assert_eq!((url.host.as_str(), url.port, url.db), ("eu1-tidy-cat-12345.upstash.io", 6379, 0));
+        assert_eq!(
+            (url.host.as_str(), url.port, url.db),
+            ("eu1-tidy-cat-12345.upstash.io", 6379, 0)
+        );
     }
 
     #[test]
@@ -776,7 +793,10 @@ mod tests {
             ("redis://default:pw@eu1-cat.upstash.io:6379", "tls-required"),
             ("rediss://eu1-cat.upstash.io:6379", "missing-password"),
             ("redis://:pw@localhost:6379", "empty-username"),
-            ("rediss://default:pw@eu1-cat.upstash.io:6379/2", "nonzero-database"),
+            (
+                "rediss://default:pw@eu1-cat.upstash.io:6379/2",
+                "nonzero-database",
+            ),
             ("rediss://default:pw@host:", "invalid-port"),
             ("rediss://default:pw@host:abc", "invalid-port"),
             ("rediss://default:pw@host:70000", "invalid-port"),
@@ -837,7 +857,10 @@ mod tests {
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(url.unwrap().origin, "http://127.0.0.1:8079");
         for (value, code) in [
-            ("rediss://default:pw@eu1-cat.upstash.io:6379", "redis-url-in-rest-url"),
+            (
+                "rediss://default:pw@eu1-cat.upstash.io:6379",
+                "redis-url-in-rest-url",
+            ),
             ("http://eu1-cat.upstash.io", "rest-url-insecure"),
             ("https://eu1-cat.upstash.io/get/foo", "rest-url-has-path"),
             ("https://eu1-cat.upstash.io?_token=x", "rest-url-has-path"),
