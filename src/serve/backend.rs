@@ -1,6 +1,6 @@
-//! The Redis side: one shared multiplexed connection for ordinary commands and pipelines
-//! (pipelining every concurrent request over it), dedicated connections for `/multi-exec`,
-//! and the cached command table.
+//! The Redis side, one per worker thread: a multiplexed connection for ordinary commands and
+//! pipelines (pipelining the worker's concurrent requests over it), dedicated connections for
+//! `/multi-exec`, and the cached command table.
 //!
 //! Failures are classified once here: a Redis error reply is a value (the client's problem,
 //! 400); not reaching Redis is [`Failure::Unavailable`] (503); no answer in time is

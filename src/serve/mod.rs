@@ -20,7 +20,9 @@
 //!
 //! Code map: `request.rs` turns HTTP requests into Redis commands, `policy.rs` decides which
 //! commands a token may run, `backend.rs` talks to Redis, `reply.rs` writes Redis replies as
-//! Upstash JSON, `http.rs` is the HTTP/1 server around them, `auth.rs` checks tokens.
+//! Upstash JSON, `http.rs` is the HTTP/1 server around them (one acceptor, one worker thread
+//! per core, each with its own single-threaded runtime and Redis connections), `auth.rs`
+//! checks tokens.
 
 mod auth;
 mod backend;
@@ -31,7 +33,6 @@ mod request;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -320,36 +321,33 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
         addr: config.listen,
         source,
     })?;
+    let mut workers = http::Workers::start(&config)?;
     let (ready, is_ready) = std::sync::mpsc::channel::<Result<(), ServeError>>();
     let (stop, stopped) = oneshot::channel::<()>();
-    // The runtime is built, used and dropped on the server thread only: dropping a runtime
+    // The accepting runtime is built, used and dropped on its own thread: dropping a runtime
     // inside the caller's async context would panic.
     let thread = std::thread::Builder::new()
-        .name(format!("upwire-serve-{}", addr.port()))
+        .name(format!("upwire-serve-accept-{}", addr.port()))
         .spawn(move || {
-            let started = runtime().and_then(|runtime| {
+            let started = acceptor_runtime().and_then(|runtime| {
                 let guard = runtime.enter();
-                let state = http::State::new(&config)?;
-                let listener = tokio::net::TcpListener::from_std(listener).map_err(|source| {
-                    ServeError::Bind {
-                        addr: config.listen,
-                        source,
-                    }
-                })?;
+                let listener = tokio::net::TcpListener::from_std(listener)
+                    .map_err(|source| ServeError::Bind { addr, source })?;
                 drop(guard);
-                Ok((runtime, state, listener))
+                Ok((runtime, listener))
             });
             match started {
                 Err(e) => {
                     let _ = ready.send(Err(e));
                 }
-                Ok((runtime, state, listener)) => {
+                Ok((runtime, listener)) => {
                     let _ = ready.send(Ok(()));
-                    runtime.block_on(http::serve(listener, Arc::new(state), async {
+                    runtime.block_on(http::accept(listener, &mut workers, async {
                         let _ = stopped.await;
                     }));
                 }
             }
+            workers.stop();
         })
         .map_err(ServeError::Runtime)?;
     let mut handle = ServeHandle {
@@ -380,18 +378,19 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
 pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
     config.validate()?;
     let listener = bind(config.listen)?;
-    let runtime = runtime()?;
-    runtime.block_on(async {
-        let state = Arc::new(http::State::new(config)?);
+    let mut workers = http::Workers::start(config)?;
+    let runtime = acceptor_runtime()?;
+    let served = runtime.block_on(async {
         let listener =
             tokio::net::TcpListener::from_std(listener).map_err(|source| ServeError::Bind {
                 addr: config.listen,
                 source,
             })?;
         let addr = listener.local_addr().unwrap_or(config.listen);
+        let probe = backend::Backend::new(&config.redis_url, config.timeouts)?;
         http::log(&format!(
             "listening on http://{addr} for {} ({}); Ctrl-C stops",
-            state.backend.describe(),
+            probe.describe(),
             match (&config.token, &config.readonly_token) {
                 (None, _) => "no token: any local process has full access",
                 (Some(_), None) => "token required",
@@ -401,16 +400,18 @@ pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
         http::log(&format!(
             "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
         ));
-        let redis = state.backend.clone();
         tokio::spawn(async move {
-            if let Err(e) = redis.ping().await {
+            if let Err(e) = probe.ping().await {
                 http::log(&format!("warning: {e}; requests get 503 until it is up"));
             }
         });
-        http::serve(listener, state, shutdown_signal()).await;
-        http::log("stopped");
+        http::accept(listener, &mut workers, shutdown_signal()).await;
         Ok(())
-    })
+    });
+    drop(runtime);
+    workers.stop();
+    http::log("stopped");
+    served
 }
 
 /// Resolves on the first SIGINT or SIGTERM.
@@ -449,10 +450,10 @@ fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {
     Ok(listener)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, ServeError> {
-    tokio::runtime::Builder::new_multi_thread()
+/// The runtime that accepts connections (and handles signals); workers have their own.
+fn acceptor_runtime() -> Result<tokio::runtime::Runtime, ServeError> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .thread_name("upwire-serve")
         .build()
         .map_err(ServeError::Runtime)
 }
