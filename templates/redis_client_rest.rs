@@ -14,6 +14,8 @@
 {{ doc }} `Authorization: Bearer <token>`; the reply is `{"result": ...}` or `{"error": "..."}`.
 {{ doc }} `pipeline` and `multi_exec` send many commands in one request (`multi_exec` runs them as
 {{ doc }} one transaction).
+{{ doc }} Every request is bounded: 5 s to connect, 10 s in all (`RestClient::with_timeouts`
+{{ doc }} changes both); past that it fails with `Error::Timeout`.
 {%- if read_only %}
 {{ doc }}
 {{ doc }} This target has the read-only token: write commands fail with `Error::Redis`
@@ -78,8 +80,10 @@ pub type Replies = Vec<Result<Value, Error>>;
 pub enum Error {
     /// A variable is unset or empty, or the HTTP client could not be built.
     Config(String),
-    /// The request did not complete: DNS, connection refused or reset, TLS, timeout.
+    /// The request did not complete: DNS, connection refused or reset, TLS.
     Transport(reqwest::Error),
+    /// No connection or no complete reply within the timeout; the command may have run.
+    Timeout(reqwest::Error),
     /// HTTP 401: the token is missing, wrong, or belongs to another database.
     Auth(String),
     /// Redis rejected the command (`{"error": "..."}`), e.g. `WRONGTYPE ...` or `NOPERM ...`.
@@ -100,6 +104,7 @@ impl fmt::Display for Error {
         match self {
             Self::Config(message) => write!(f, "Redis REST settings: {message}"),
             Self::Transport(e) => write!(f, "Redis REST request failed: {e}"),
+            Self::Timeout(e) => write!(f, "Redis REST request timed out: {e}"),
             Self::Auth(message) => write!(f, "Redis REST token rejected (HTTP 401): {message}"),
             Self::Redis(message) => write!(f, "Redis error: {message}"),
             Self::Http { status, body } => write!(f, "Redis REST API: HTTP {status}: {body}"),
@@ -108,10 +113,21 @@ impl fmt::Display for Error {
     }
 }
 
+impl Error {
+    /// A request that did not complete: [`Error::Timeout`] when a timeout fired.
+    fn transport(e: reqwest::Error) -> Self {
+        if e.is_timeout() {
+            Self::Timeout(e)
+        } else {
+            Self::Transport(e)
+        }
+    }
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport(e) => Some(e),
+            Self::Transport(e) | Self::Timeout(e) => Some(e),
             _ => None,
         }
     }
@@ -146,11 +162,24 @@ impl RestClient {
         Self::new(&var(Self::URL_VAR)?, &var(Self::TOKEN_VAR)?)
     }
 
-    /// A client for `url` (`https://<host>`) and `token`.
+    /// A client for `url` (`https://<host>`) and `token`, with the default timeouts (5 s to
+    /// connect, 10 s per request).
     pub fn new(url: &str, token: &str) -> Result<Self, Error> {
+        Self::with_timeouts(url, token, CONNECT_TIMEOUT, REQUEST_TIMEOUT)
+    }
+
+    /// Like [`Self::new`], with other timeouts: `connect` for the TCP and TLS handshakes,
+    /// `request` for a whole request, reply included (e.g. shorter in a Lambda whose own
+    /// deadline is near). Past either, a call fails with [`Error::Timeout`].
+    pub fn with_timeouts(
+        url: &str,
+        token: &str,
+        connect: Duration,
+        request: Duration,
+    ) -> Result<Self, Error> {
         let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
+            .connect_timeout(connect)
+            .timeout(request)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         Ok(Self {
@@ -212,6 +241,12 @@ impl RestClient {
         Ok(Self::integer(reply)? == 1)
     }
 
+    /// `TTL key`: seconds until the key expires; -1 when it does not expire, -2 when it does
+    /// not exist.
+    pub async fn ttl(&self, key: &str) -> Result<i64, Error> {
+        Self::integer(self.command(&["TTL", key]).await?)
+    }
+
     /// `DEL key...`: how many keys were removed.
     pub async fn del(&self, keys: &[&str]) -> Result<i64, Error> {
         let args: Vec<&str> = std::iter::once("DEL").chain(keys.iter().copied()).collect();
@@ -227,9 +262,9 @@ impl RestClient {
             .json(&body)
             .send()
             .await
-            .map_err(Error::Transport)?;
+            .map_err(Error::transport)?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(Error::Transport)?;
+        let text = response.text().await.map_err(Error::transport)?;
         let parsed: Option<Value> = serde_json::from_str(&text).ok();
         let error = parsed
             .as_ref()

@@ -40,6 +40,9 @@
 {{ doc }}
 {{ doc }} `ConnectionManager` is one multiplexed connection: clone it into every task instead of
 {{ doc }} connecting again (connection limits are per database), and it reconnects by itself.
+{{ doc }} Each connection attempt (up to 4) and each reply wait at most 5 s; past that a call fails
+{{ doc }} with an error whose `is_timeout()` is true. `connect_with` takes other settings: start
+{{ doc }} from `config()`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -74,6 +77,26 @@ pub async fn connect() -> RedisResult<ConnectionManager> {
 /// Connects to `url`, trusting only the CA in `ca_file` when one is given.
 #[allow(dead_code)]
 pub async fn connect_to(url: &str, ca_file: Option<&Path>) -> RedisResult<ConnectionManager> {
+    connect_with(url, ca_file, config()).await
+}
+
+/// The settings `connect` and `connect_to` use: 5 s to connect, 5 s for each reply, 3 retries
+/// of a failed connection. Start from these to change one, for [`connect_with`].
+#[allow(dead_code)]
+pub fn config() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(CONNECTION_TIMEOUT))
+        .set_response_timeout(Some(RESPONSE_TIMEOUT))
+        .set_number_of_retries(3)
+}
+
+/// Connects to `url` with `config`, trusting only the CA in `ca_file` when one is given.
+#[allow(dead_code)]
+pub async fn connect_with(
+    url: &str,
+    ca_file: Option<&Path>,
+    config: ConnectionManagerConfig,
+) -> RedisResult<ConnectionManager> {
     // redis uses rustls without choosing a crypto provider; install ring's once per process
     // (an error only means a provider is installed already).
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -90,10 +113,6 @@ pub async fn connect_to(url: &str, ca_file: Option<&Path>) -> RedisResult<Connec
             Client::build_with_tls(url, certificates)?
         }
     };
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(CONNECTION_TIMEOUT))
-        .set_response_timeout(Some(RESPONSE_TIMEOUT))
-        .set_number_of_retries(3);
     ConnectionManager::new_with_config(client, config).await
 }
 

@@ -1,8 +1,10 @@
 //! `upwire generate`, the starter clients and the build.rs API, end to end: the generated
 //! crates pass `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check`; the TCP client
-//! round-trips through a real `redis-server` with TLS and a password; the REST client talks to
-//! a loopback stand-in for the REST API; a crate with a build.rs includes the client and runs;
-//! every template's output is snapshotted; and bad input fails clearly.
+//! runs a realistic sequence, failures included, against a real `redis-server` with TLS and a
+//! password; the REST client runs its sequence against a loopback stand-in for the REST API
+//! (request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
+//! with a build.rs includes the client and runs; every template's output is snapshotted; and
+//! bad input fails clearly.
 //!
 //! The generated crates share one target dir, `target/generated-crates`, so their
 //! dependencies build once per machine rather than once per test.
@@ -17,7 +19,7 @@ use upwire::generate::{Policy, artifacts, cargo_dependencies, client_for_include
 use upwire::model::Transport;
 use upwire::{Env, SourceFile, TextRenderer, resolve};
 
-use crate::servers::{RedisOptions, RedisServer};
+use crate::servers::{BlackHole, RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
@@ -101,9 +103,16 @@ fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
     std::fs::write(dir.join("src/main.rs"), main_rs).expect("write main.rs");
 }
 
+/// The TCP sequence: what a server does with the generated client, then the failures it must
+/// tell apart. `REDIS_URL` (and `REDIS_CA_FILE`) name the real server; `WRONG_REDIS_URL` the
+/// same server with a wrong password; `BLACK_HOLE_URL` a listener that never answers.
 const TCP_MAIN: &str = r#"mod redis_client;
 
+use std::path::Path;
+use std::time::{Duration, Instant};
+
 use redis::AsyncTypedCommands as _;
+use redis::IntegerReplyOrNoOp;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -111,13 +120,85 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     redis.set("upwire:greeting", "hello over TLS").await?;
     let greeting = redis.get("upwire:greeting").await?;
     println!("GET upwire:greeting = {greeting:?}");
+    println!("get missing: {:?}", redis.get("upwire:missing").await?);
+    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
+    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
+    println!("expire: {}", redis.expire("upwire:visits", 60).await?);
+    let ttl = redis.ttl("upwire:visits").await?;
+    let expires = matches!(ttl, IntegerReplyOrNoOp::IntegerReply(1..=60));
+    println!("ttl within 60 s: {expires}");
+    println!(
+        "ttl of a key without expiry: {:?}",
+        redis.ttl("upwire:greeting").await?
+    );
+
+    let (n, value): (i64, String) = redis::pipe()
+        .set("upwire:a", "1")
+        .ignore()
+        .incr("upwire:a", 1)
+        .get("upwire:a")
+        .query_async(&mut redis)
+        .await?;
+    println!("pipeline: {n} {value:?}");
+    let (n, value): (i64, String) = redis::pipe()
+        .atomic()
+        .incr("upwire:a", 10)
+        .get("upwire:a")
+        .query_async(&mut redis)
+        .await?;
+    println!("multi-exec: {n} {value:?}");
+    match redis.hget("upwire:a", "f").await {
+        Err(e) => println!("redis error: {:?}", e.code()),
+        other => println!("expected WRONGTYPE: {other:?}"),
+    }
+    println!("del: {}", redis.del(&["upwire:a", "upwire:missing"]).await?);
+
+    let url = std::env::var(redis_client::URL_VAR)?;
+    let ca_file = std::env::var_os(redis_client::CA_FILE_VAR);
+    let ca_file = ca_file.as_deref().map(Path::new);
+    let wrong = std::env::var("WRONG_REDIS_URL")?;
+    match redis_client::connect_to(&wrong, ca_file).await {
+        Err(e) => println!("wrong password: {:?}: {e}", e.kind()),
+        Ok(_) => println!("expected AuthenticationFailed"),
+    }
+
+    // Nobody answers: the connection timeout fires, without retries.
+    let black_hole = std::env::var("BLACK_HOLE_URL")?;
+    let quick = redis_client::config()
+        .set_connection_timeout(Some(Duration::from_millis(300)))
+        .set_number_of_retries(0);
+    let started = Instant::now();
+    match redis_client::connect_with(&black_hole, ca_file, quick).await {
+        Err(e) => println!(
+            "black hole: timeout {}, within 3 s {}",
+            e.is_timeout(),
+            started.elapsed() < Duration::from_secs(3)
+        ),
+        Ok(_) => println!("expected a timeout"),
+    }
+
+    // A reply slower than the response timeout: BLPOP waits 2 s, the client 300 ms.
+    let impatient = redis_client::config().set_response_timeout(Some(Duration::from_millis(300)));
+    let mut slow = redis_client::connect_with(&url, ca_file, impatient).await?;
+    let started = Instant::now();
+    match slow.blpop("upwire:empty-list", 2.0).await {
+        Err(e) => println!(
+            "slow reply: timeout {}, within 1.5 s {}",
+            e.is_timeout(),
+            started.elapsed() < Duration::from_millis(1500)
+        ),
+        other => println!("expected a timeout: {other:?}"),
+    }
     Ok(())
 }
 "#;
 
+/// The REST sequence, the same against the stand-in and against `upwire serve`.
+/// `BLACK_HOLE_URL` names a listener that accepts and never answers.
 const REST_MAIN: &str = r#"mod redis_client;
 
 use std::error::Error as _;
+use std::time::{Duration, Instant};
 
 use redis_client::{Error, RestClient};
 
@@ -130,6 +211,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     redis.set_ex("session", "s1", 60).await?;
     println!("incr: {}", redis.incr("visits").await?);
     println!("expire: {}", redis.expire("visits", 60).await?);
+    let ttl = redis.ttl("visits").await?;
+    println!("ttl within 60 s: {}", (1..=60).contains(&ttl));
+    println!(
+        "ttl of a key without expiry: {}",
+        redis.ttl("greeting").await?
+    );
     println!("del: {}", redis.del(&["greeting", "missing"]).await?);
     let replies = redis.pipeline(&[&["SET", "a", "1"], &["INCR", "a"], &["HGET", "a", "f"]]);
     println!("pipeline: {:?}", replies.await?);
@@ -152,6 +239,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match nobody_listens.get("k").await {
         Err(e @ Error::Transport(_)) => println!("transport error: {}", e.source().is_some()),
         other => println!("expected a transport error: {other:?}"),
+    }
+    let black_hole = std::env::var("BLACK_HOLE_URL")?;
+    let never_answers = RestClient::with_timeouts(
+        &black_hole,
+        "AXtoken",
+        Duration::from_secs(1),
+        Duration::from_millis(300),
+    )?;
+    let started = Instant::now();
+    match never_answers.get("k").await {
+        Err(e @ Error::Timeout(_)) => println!(
+            "timeout: {}, within 3 s {}",
+            e.source().is_some(),
+            started.elapsed() < Duration::from_secs(3)
+        ),
+        other => println!("expected a timeout: {other:?}"),
     }
     let debug = format!("{redis:?}");
     println!("debug hides the token: {}", !debug.contains("AX"));
@@ -184,10 +287,12 @@ fn rest_starter_client_passes_check_clippy_and_fmt() {
     cargo(&krate, &["fmt", "--check"]);
 }
 
-/// The generated code verbatim, against `redis-server --tls-port` with a password. The test
-/// CA is not in the webpki roots the client trusts by default, so the test sets the client's
-/// documented `REDIS_CA_FILE` (trust this CA instead); a run without it must fail on the
-/// certificate, which proves the default really verifies.
+/// The generated code verbatim, against `redis-server --tls-port` with a password: the
+/// sequence of `TCP_MAIN` (strings, counters, expiry, a pipeline, a MULTI/EXEC transaction, a
+/// Redis error, a wrong password, a listener that never answers, a reply slower than the
+/// response timeout). The test CA is not in the webpki roots the client trusts by default, so
+/// the test sets the client's documented `REDIS_CA_FILE` (trust this CA instead); a run
+/// without it must fail on the certificate, which proves the default really verifies.
 #[test]
 fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let password = "AXtlsTestPassword0123";
@@ -196,6 +301,7 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
         tls: true,
         users: Vec::new(),
     });
+    let black_hole = BlackHole::start();
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("services/api");
@@ -204,7 +310,13 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let binary = shared_target_dir().join("debug/upwire-tcp-tls");
     let client = |url: &str, ca: Option<&Path>| {
         let mut cmd = Command::new(&binary);
-        cmd.env_clear().env("REDIS_URL", url);
+        cmd.env_clear()
+            .env("REDIS_URL", url)
+            .env("WRONG_REDIS_URL", server.url(None, Some("AXwrongPassword")))
+            .env(
+                "BLACK_HOLE_URL",
+                format!("rediss://default:{password}@127.0.0.1:{}", black_hole.port),
+            );
         if let Some(ca) = ca {
             cmd.env("REDIS_CA_FILE", ca);
         }
@@ -213,9 +325,40 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
 
     let ok = client(&server.url(None, Some(password)), Some(server.ca()));
     assert!(ok.status.success(), "{}", transcript(&ok, dir.path()));
+    let stdout = String::from_utf8_lossy(&ok.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
-        String::from_utf8_lossy(&ok.stdout),
-        "GET upwire:greeting = Some(\"hello over TLS\")\n"
+        lines[..11],
+        [
+            "GET upwire:greeting = Some(\"hello over TLS\")",
+            "get missing: None",
+            "incr: 1",
+            "incr: 2",
+            "expire: true",
+            "ttl within 60 s: true",
+            "ttl of a key without expiry: ExistsButNotRelevant",
+            "pipeline: 2 \"2\"",
+            "multi-exec: 12 \"12\"",
+            "redis error: Some(\"WRONGTYPE\")",
+            "del: 1",
+        ],
+        "{stdout}"
+    );
+    assert!(
+        lines[11].starts_with("wrong password: AuthenticationFailed: "),
+        "{stdout}"
+    );
+    assert_eq!(
+        lines[12..],
+        [
+            "black hole: timeout true, within 3 s true",
+            "slow reply: timeout true, within 1.5 s true",
+        ],
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("AXwrongPassword") && !stdout.contains(password),
+        "errors never print the password: {stdout}"
     );
 
     let untrusted = client(&server.url(None, Some(password)), None);
@@ -223,20 +366,6 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     assert!(
         !untrusted.status.success() && stderr.contains("UnknownIssuer"),
         "{stderr}"
-    );
-
-    let wrong = client(
-        &server.url(None, Some("AXwrongPassword")),
-        Some(server.ca()),
-    );
-    let stderr = String::from_utf8_lossy(&wrong.stderr);
-    assert!(
-        !wrong.status.success() && stderr.contains("AuthenticationFailed"),
-        "{stderr}"
-    );
-    assert!(
-        !stderr.contains("AXwrongPassword"),
-        "errors never print the password: {stderr}"
     );
 
     let unset = Command::new(&binary).env_clear().output().unwrap();
@@ -262,7 +391,7 @@ fn fake_rest_api(token: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let log = Arc::clone(&seen);
     std::thread::spawn(move || {
-        let mut store = std::collections::HashMap::<String, String>::new();
+        let mut store = Store::new();
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
             let mut request_line = String::new();
@@ -327,10 +456,10 @@ fn fake_rest_api(token: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
     (url, seen)
 }
 
-fn run_command(
-    store: &mut std::collections::HashMap<String, String>,
-    command: &serde_json::Value,
-) -> serde_json::Value {
+/// The stand-in's data: value and TTL in seconds (-1: no expiry) per key.
+type Store = std::collections::HashMap<String, (String, i64)>;
+
+fn run_command(store: &mut Store, command: &serde_json::Value) -> serde_json::Value {
     use serde_json::json;
     let args: Vec<&str> = command
         .as_array()
@@ -339,25 +468,33 @@ fn run_command(
         .filter_map(|a| a.as_str())
         .collect();
     match args.as_slice() {
-        ["SET", key, value, ..] => {
-            store.insert((*key).to_owned(), (*value).to_owned());
+        ["SET", key, value, rest @ ..] => {
+            let ttl = match rest {
+                ["EX", seconds] => seconds.parse().unwrap_or(-1),
+                _ => -1,
+            };
+            store.insert((*key).to_owned(), ((*value).to_owned(), ttl));
             json!({"result": "OK"})
         }
-        ["GET", key] => json!({"result": store.get(*key)}),
+        ["GET", key] => json!({"result": store.get(*key).map(|(value, _)| value)}),
         ["INCR", key] => {
-            let n = store
-                .get(*key)
-                .map_or(Ok(0), |v| v.parse::<i64>())
-                .map(|n| n + 1);
-            match n {
+            let (value, ttl) = store.get(*key).cloned().unwrap_or(("0".to_owned(), -1));
+            match value.parse::<i64>() {
                 Ok(n) => {
-                    store.insert((*key).to_owned(), n.to_string());
-                    json!({"result": n})
+                    store.insert((*key).to_owned(), ((n + 1).to_string(), ttl));
+                    json!({"result": n + 1})
                 }
                 Err(_) => json!({"error": "ERR value is not an integer or out of range"}),
             }
         }
-        ["EXPIRE", key, _] => json!({"result": i64::from(store.contains_key(*key))}),
+        ["EXPIRE", key, seconds] => match store.get_mut(*key) {
+            Some((_, ttl)) => {
+                *ttl = seconds.parse().unwrap_or(-1);
+                json!({"result": 1})
+            }
+            None => json!({"result": 0}),
+        },
+        ["TTL", key] => json!({"result": store.get(*key).map_or(-2, |(_, ttl)| *ttl)}),
         ["DEL", keys @ ..] => {
             json!({"result": keys.iter().filter(|k| store.remove(**k).is_some()).count()})
         }
@@ -372,6 +509,7 @@ fn run_command(
 fn rest_starter_client_speaks_the_rest_api() {
     let token = "AXrestTestToken0123";
     let (url, seen) = fake_rest_api(token);
+    let black_hole = BlackHole::start();
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("web");
@@ -381,6 +519,10 @@ fn rest_starter_client_speaks_the_rest_api() {
         .env_clear()
         .env("UPSTASH_REDIS_REST_URL", format!("{url}/"))
         .env("UPSTASH_REDIS_REST_TOKEN", token)
+        .env(
+            "BLACK_HOLE_URL",
+            format!("http://127.0.0.1:{}", black_hole.port),
+        )
         .output()
         .unwrap();
     assert!(
@@ -394,6 +536,8 @@ fn rest_starter_client_speaks_the_rest_api() {
 get missing: None
 incr: 1
 expire: true
+ttl within 60 s: true
+ttl of a key without expiry: -1
 del: 1
 pipeline: [Ok(String("OK")), Ok(Number(2)), Err(Redis("WRONGTYPE Operation against a key holding the wrong kind of value"))]
 multi-exec: [Ok(Number(3)), Ok(String("3"))]
@@ -401,6 +545,7 @@ redis error: WRONGTYPE Operation against a key holding the wrong kind of value
 http error: 503 {"error":"service unavailable"}
 auth error: Unauthorized
 transport error: true
+timeout: true, within 3 s true
 debug hides the token: true
 "#
     );
@@ -423,7 +568,8 @@ debug hides the token: true
 }
 
 /// The same generated REST client against `upwire serve` in front of a real `redis-server`:
-/// what the stand-in above asserts about shapes, a real Redis confirms about results.
+/// what the stand-in above asserts about shapes, a real Redis confirms about results, and the
+/// data the sequence left behind is read back over RESP.
 #[test]
 fn rest_starter_client_round_trips_through_upwire_serve() {
     let token = "AXserveTestToken0123";
@@ -434,6 +580,7 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
             .quiet(true),
     )
     .expect("serve starts");
+    let black_hole = BlackHole::start();
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("web");
@@ -443,6 +590,10 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
         .env_clear()
         .env("UPSTASH_REDIS_REST_URL", serve.url())
         .env("UPSTASH_REDIS_REST_TOKEN", token)
+        .env(
+            "BLACK_HOLE_URL",
+            format!("http://127.0.0.1:{}", black_hole.port),
+        )
         .output()
         .unwrap();
     assert!(
@@ -454,12 +605,14 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
     let lines: Vec<&str> = stdout.lines().collect();
     let wrongtype = "WRONGTYPE Operation against a key holding the wrong kind of value";
     assert_eq!(
-        lines[..8],
+        lines[..10],
         [
             "get: Some(\"hello\")",
             "get missing: None",
             "incr: 1",
             "expire: true",
+            "ttl within 60 s: true",
+            "ttl of a key without expiry: -1",
             "del: 1",
             &format!("pipeline: [Ok(String(\"OK\")), Ok(Number(2)), Err(Redis(\"{wrongtype}\"))]"),
             "multi-exec: [Ok(Number(3)), Ok(String(\"3\"))]",
@@ -469,14 +622,32 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
     );
     // A real Redis knows no OUTAGE command: that is a Redis error, not an HTTP one.
     assert!(
-        lines[8].starts_with("expected an HTTP error: Err(Redis(\"ERR unknown command"),
+        lines[10].starts_with("expected an HTTP error: Err(Redis(\"ERR unknown command"),
         "{stdout}"
     );
-    assert!(lines[9].starts_with("auth error: "), "{stdout}");
+    assert!(lines[11].starts_with("auth error: "), "{stdout}");
     assert_eq!(
-        lines[10..],
-        ["transport error: true", "debug hides the token: true"]
+        lines[12..],
+        [
+            "transport error: true",
+            "timeout: true, within 3 s true",
+            "debug hides the token: true"
+        ],
+        "{stdout}"
     );
+
+    // What the sequence left in Redis, read back without serve.
+    let mut resp = redis::Client::open(redis.url(None, None))
+        .and_then(|c| c.get_connection())
+        .expect("a RESP connection");
+    let get = |con: &mut redis::Connection, key: &str| -> Option<String> {
+        redis::cmd("GET").arg(key).query(con).unwrap()
+    };
+    assert_eq!(get(&mut resp, "a").as_deref(), Some("3"));
+    assert_eq!(get(&mut resp, "visits").as_deref(), Some("1"));
+    assert_eq!(get(&mut resp, "greeting"), None, "deleted");
+    let ttl: i64 = redis::cmd("TTL").arg("session").query(&mut resp).unwrap();
+    assert!((1..=60).contains(&ttl), "SET EX 60 expires: {ttl}");
 }
 
 // ---------------------------------------------------------------------------------------------
