@@ -1,7 +1,7 @@
 //! `lint` for env files: the descriptor's URL and token checks applied to the conventional
 //! variables (SPEC §4), with line and column in the env file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
@@ -64,12 +64,13 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
             LineKind::Blank | LineKind::Comment => {}
         }
     }
-    let full_tokens: Vec<&str> = entries
+    // Sets: an env file may hold many thousands of entries (8 MiB), each looked up here.
+    let full_tokens: HashSet<&str> = entries
         .iter()
         .filter(|(_, p, r)| p.is_none() && *r == Role::Token)
         .map(|(e, _, _)| e.value.as_str())
         .collect();
-    let readonly_tokens: Vec<&str> = entries
+    let readonly_tokens: HashSet<&str> = entries
         .iter()
         .filter(|(_, _, r)| *r == Role::ReadonlyToken)
         .map(|(e, _, _)| e.value.as_str())
@@ -222,8 +223,8 @@ fn public_check(
     e: &EnvEntry,
     prefix: &str,
     role: Role,
-    full_tokens: &[&str],
-    readonly_tokens: &[&str],
+    full_tokens: &HashSet<&str>,
+    readonly_tokens: &HashSet<&str>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let base = &e.key[prefix.len()..];
@@ -239,8 +240,8 @@ fn public_check(
                 "rename it to `{base}` and use it only on the server; clients use the REST URL with the read-only token"
             )),
         ),
-        Role::Token if !e.value.is_empty() && !readonly_tokens.contains(&e.value.as_str()) => {
-            if full_tokens.contains(&e.value.as_str()) {
+        Role::Token if !e.value.is_empty() && !readonly_tokens.contains(e.value.as_str()) => {
+            if full_tokens.contains(e.value.as_str()) {
                 diags.push(
                     Diagnostic::new(
                         Code::SecretPublicPrefix,

@@ -816,3 +816,41 @@ fn fuzz_toml_error_at_a_crlf_line_end_renders() {
         assert!(shown.contains("upwire.toml:2:"), "{shown}");
     }
 }
+
+/// Large inputs (upwire reads up to 8 MiB): rendering looked at every secret of the file for
+/// every diagnostic, and the public-token check compared every token with every other, so an
+/// env file with 80,000 bad lines took seconds and a full-size one many minutes. Both are
+/// linear now: this takes about a second in a debug build, the old code over 20 s.
+#[test]
+fn large_files_lint_and_render_in_linear_time() {
+    within(
+        "render 10,000 findings in a file with 400,000 secrets",
+        || {
+            let line = "TOKEN=AXsecret0123\n";
+            let mut source = SourceFile::new(".env", line.repeat(400_000));
+            for i in 0..400_000 {
+                let start = i * line.len() + "TOKEN=".len();
+                source.add_secret(start..start + "AXsecret0123".len());
+            }
+            let renderer = TextRenderer::new(false);
+            for i in (0..400_000).step_by(40) {
+                let start = i * line.len();
+                let d = upwire::Diagnostic::new(upwire::Code::InvalidEnvLine, "x")
+                    .at(&source, start..start + line.len() - 1);
+                let shown = renderer.render(&d, std::slice::from_ref(&source));
+                assert!(shown.contains("TOKEN=****"), "{shown}");
+            }
+        },
+    );
+    within("lint 40,000 tokens under public prefixes", || {
+        let text: String = (0..20_000)
+            .map(|i| {
+                format!(
+                    "UPSTASH_REDIS_REST_TOKEN=AXa{i}\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXb{i}\n"
+                )
+            })
+            .collect();
+        let (_, diags) = lint_env(SourceFile::new(".env", text));
+        assert!(diags.len() >= 20_000);
+    });
+}
