@@ -23,10 +23,11 @@ fi
 work=$(mktemp -d)
 redis_pid=
 serve_pid=
+# Every step may fail (a process that already exited): none may stop the cleanup.
 cleanup() {
-  [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null
-  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null
-  wait 2>/dev/null
+  if [ -n "$serve_pid" ]; then kill "$serve_pid" 2>/dev/null || true; fi
+  if [ -n "$redis_pid" ]; then kill "$redis_pid" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
