@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::cli::{Cli, Format, Output, exit_for, load_descriptor};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, DiagnosticJson};
-use crate::envfile::{LineKind, scan};
+use crate::envfile::entries;
 use crate::error::Error;
 use crate::generate::artifacts;
 use crate::secret::MASK;
@@ -173,15 +173,6 @@ fn describe(c: &Change, dry_run: bool) -> String {
 
 /// Keys whose value differs between two env files (the names only).
 fn changed_keys(old: &str, new: &str) -> Vec<String> {
-    let entries = |text: &str| -> Vec<(String, String)> {
-        scan(text)
-            .into_iter()
-            .filter_map(|l| match l.kind {
-                LineKind::Entry(e) => Some((e.key, e.value)),
-                _ => None,
-            })
-            .collect()
-    };
     let before = entries(old);
     entries(new)
         .into_iter()

@@ -239,6 +239,18 @@ pub fn unclosed_quote(text: &str) -> Option<usize> {
         })
 }
 
+/// The `(key, value)` pairs of an env file, in order.
+#[must_use]
+pub fn entries(text: &str) -> Vec<(String, String)> {
+    scan(text)
+        .into_iter()
+        .filter_map(|l| match l.kind {
+            LineKind::Entry(e) => Some((e.key, e.value)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Replaces the values of `vars` in an existing env file and appends the missing ones.
 /// Every other byte (comments, blank lines, other keys, `export ` prefixes, quoting of
 /// unmanaged values, CRLF line endings) is kept as it is. Values must already be formatted
@@ -300,16 +312,6 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entries(text: &str) -> Vec<(String, String)> {
-        scan(text)
-            .into_iter()
-            .filter_map(|l| match l.kind {
-                LineKind::Entry(e) => Some((e.key, e.value)),
-                _ => None,
-            })
-            .collect()
-    }
 
     #[test]
     fn lines_tile_the_text_and_values_are_parsed_like_dotenv() {

@@ -210,11 +210,8 @@ fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
 
 fn push(source: &SourceFile, e: &EnvEntry, findings: Vec<Finding>, diags: &mut Vec<Diagnostic>) {
     for f in findings {
-        let mut d = Diagnostic::new(f.code, f.message)
-            .at(source, e.value_range(f.range.as_ref()))
-            .severity(f.severity);
-        d.help = f.help;
-        diags.push(d);
+        let span = e.value_range(f.range.as_ref());
+        diags.push(f.into_diagnostic(source, span));
     }
 }
 

@@ -237,14 +237,11 @@ fn push_findings(
     diags: &mut Vec<Diagnostic>,
 ) {
     for f in findings {
-        let mut message = f.message;
+        let span = text.value_span(f.range.as_ref());
+        let mut d = f.into_diagnostic(source, span);
         if text.is_interpolated() {
-            message = format!("{message} (value of `{}`)", mask_url(&text.raw));
+            d.message = format!("{} (value of `{}`)", d.message, mask_url(&text.raw));
         }
-        let mut d = Diagnostic::new(f.code, message)
-            .at(source, text.value_span(f.range.as_ref()))
-            .severity(f.severity);
-        d.help = f.help;
         diags.push(d);
     }
 }

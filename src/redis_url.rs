@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::code::Code;
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity, SourceFile};
 use crate::secret::{MASK, find_placeholder, mask_url};
 
 /// One problem with a value, positioned relative to the start of the value.
@@ -55,6 +55,16 @@ impl Finding {
     #[must_use]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// The diagnostic for this finding, placed at `span` of `source`.
+    #[must_use]
+    pub fn into_diagnostic(self, source: &SourceFile, span: Range<usize>) -> Diagnostic {
+        let mut d = Diagnostic::new(self.code, self.message)
+            .at(source, span)
+            .severity(self.severity);
+        d.help = self.help;
+        d
     }
 }
 

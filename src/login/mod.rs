@@ -179,6 +179,18 @@ impl Failure {
         self.help = Some(help.into());
         self
     }
+
+    /// A URL or token that does not validate: nothing is sent; the lint finding explains.
+    pub(crate) fn invalid(finding: Option<&crate::redis_url::Finding>) -> Self {
+        Self {
+            kind: ErrorKind::Protocol,
+            message: finding.map_or_else(
+                || "the URL is not valid".to_owned(),
+                |f| format!("{} [{}]", f.message, f.code),
+            ),
+            help: finding.and_then(|f| f.help.clone()),
+        }
+    }
 }
 
 /// Builds results stage by stage.

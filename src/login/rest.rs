@@ -75,15 +75,7 @@ pub async fn check_rest(
         .chain(&token_findings)
         .find(|f| f.is_error());
     let (Some(parsed), None) = (parsed, first_error) else {
-        let f = first_error;
-        rec.fail(Failure {
-            kind: ErrorKind::Protocol,
-            message: f.map_or_else(
-                || "the URL is not valid".to_owned(),
-                |f| format!("{} [{}]", f.message, f.code),
-            ),
-            help: f.and_then(|f| f.help.clone()),
-        });
+        rec.fail(Failure::invalid(first_error));
         return rec.failed();
     };
     let url = url::Url::parse(&parsed.origin).ok();

@@ -109,15 +109,7 @@ pub async fn check_tcp(
     let mut rec = Recorder::new(Transport::Tcp, mask_url(url));
     let (parsed, findings) = validate_redis_url(url);
     let Some(parsed) = parsed else {
-        let f = findings.iter().find(|f| f.is_error());
-        rec.fail(Failure {
-            kind: ErrorKind::Protocol,
-            message: f.map_or_else(
-                || "the URL is not valid".to_owned(),
-                |f| format!("{} [{}]", f.message, f.code),
-            ),
-            help: f.and_then(|f| f.help.clone()),
-        });
+        rec.fail(Failure::invalid(findings.iter().find(|f| f.is_error())));
         return rec.failed();
     };
     let (user, password) = match url::Url::parse(url.trim()) {
