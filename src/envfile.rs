@@ -116,9 +116,12 @@ fn scan_line(text: &str, start: usize) -> (LineKind, usize) {
         _ => {
             let line_stop = content_end(text, p, end);
             let raw = &text[p..line_stop];
+            // A `#` after whitespace starts a comment, and so does one where the value would
+            // start (`KEY= # fill in`, `KEY=#x`: an empty value, as dotenvy and Node's dotenv
+            // read them).
             let value_len = raw
                 .char_indices()
-                .find(|&(i, c)| c == '#' && i > 0 && raw[..i].ends_with([' ', '\t']))
+                .find(|&(i, c)| c == '#' && (i == 0 || raw[..i].ends_with([' ', '\t'])))
                 .map_or(raw.len(), |(i, _)| i);
             let value = raw[..value_len].trim_end();
             (
@@ -277,14 +280,23 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
                 let before = &existing[line.range.start..e.value_span.start];
                 let after = &existing[e.value_span.end..line.range.end];
                 let value = &vars[i].1;
-                let mut replaced = format!("{before}{value}{after}");
-                // What followed a quoted value (`"old"# note`) can run into an unquoted one
-                // and become part of it; quote it then, as the old value was.
-                if value_of(&replaced) != value_of(&format!("K={value}\n"))
-                    && !value.contains(['\'', '"', '\n', '\r'])
-                {
-                    replaced = format!("{before}'{value}'{after}");
-                }
+                // What followed the old value can run into the new one and become part of
+                // it: a comment right after an empty value (`KEY= # fill in`) or glued to a
+                // quoted one (`"old"# note`). Then separate it with a space, or quote the new
+                // value as the old one was.
+                let wanted = value_of(&format!("K={value}\n"));
+                let plain = !value.contains(['\'', '"', '\n', '\r']);
+                // A `#` glued to a value is a comment only to upwire: dotenvy rejects it.
+                let glued = after.starts_with('#');
+                let replaced = [
+                    (!glued).then(|| format!("{before}{value}{after}")),
+                    Some(format!("{before}{value} {after}")),
+                    plain.then(|| format!("{before}'{value}'{after}")),
+                ]
+                .into_iter()
+                .flatten()
+                .find(|line| value_of(line) == wanted)
+                .unwrap_or_else(|| format!("{before}{value}{after}"));
                 out.push_str(&replaced);
             }
             None => out.push_str(text),

@@ -578,8 +578,9 @@ proptest! {
                     let after = &existing[e.value_span.end..line.range.end];
                     let value = &vars[i].1;
                     let plain = format!("{before}{value}{after}");
+                    let spaced = format!("{before}{value} {after}");
                     let quoted = format!("{before}'{value}'{after}");
-                    let replaced = [plain, quoted].into_iter().find(|r| rest.starts_with(r.as_str()));
+                    let replaced = [plain, spaced, quoted].into_iter().find(|r| rest.starts_with(r.as_str()));
                     prop_assert!(replaced.is_some(), "{text:?} is not replaced in place:\n{merged:?}");
                     rest = &rest[replaced.unwrap().len()..];
                 }
@@ -768,9 +769,46 @@ fn fuzz_text_after_a_quoted_value_stays_out_of_the_new_value() {
         };
         assert_eq!(e.value, "rediss://default:pw@h:6379", "{merged:?}");
     }
-    // Quoted like the old value was, so the comment stays a comment.
+    // A space keeps the comment a comment (for dotenv parsers too).
     let merged = merge("REDIS_URL=\"old\"# note\n", &vars);
-    assert_eq!(merged, "REDIS_URL='rediss://default:pw@h:6379'# note\n");
+    assert_eq!(merged, "REDIS_URL=rediss://default:pw@h:6379 # note\n");
+}
+
+/// Reading dotenv files as dotenvy does: `KEY= # fill in` and `KEY=#x` are an empty value and a
+/// comment (upwire's scanner read the comment as the value, so `lint` reported it as an
+/// invalid URL and `generate` replaced the comment). The merge keeps the comment.
+#[test]
+fn a_comment_after_an_empty_value_is_a_comment() {
+    let text = "REDIS_URL= # fill in from the console\nOTHER=#comment\n";
+    let values: Vec<String> = scan(text)
+        .into_iter()
+        .filter_map(|l| match l.kind {
+            LineKind::Entry(e) => Some(e.value),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(values, ["", ""]);
+    assert_eq!(
+        dotenvy_pairs(text).unwrap(),
+        [
+            ("REDIS_URL".to_owned(), String::new()),
+            ("OTHER".to_owned(), String::new())
+        ]
+    );
+    let vars = [(
+        "REDIS_URL".to_owned(),
+        "rediss://default:pw@h:6379".to_owned(),
+    )];
+    let merged = merge(text, &vars);
+    assert_eq!(
+        merged,
+        "REDIS_URL= rediss://default:pw@h:6379 # fill in from the console\nOTHER=#comment\n"
+    );
+    assert_eq!(merge(&merged, &vars), merged);
+    assert_eq!(
+        dotenvy_pairs(&merged).unwrap()[0].1,
+        "rediss://default:pw@h:6379"
+    );
 }
 
 /// proptest: `dotenv_value` single-quoted a value ending in `\`, and dotenvy reads `\'` inside
