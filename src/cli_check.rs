@@ -18,7 +18,9 @@ use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
 use crate::model::{Access, Kind, Transport};
 use crate::plan::{Plan, TargetPlan};
 
-/// Flags of `upwire check`.
+/// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
+// (The same text as on `Command::Check`: with deferred subcommands, this doc comment is the
+// `about` that `upwire check --help` shows.)
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
     /// Only this target.
