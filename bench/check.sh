@@ -2,6 +2,7 @@
 # `upwire check --redis-url rediss://...` against `redis-cli --tls ... PING` on the same local
 # TLS redis-server: both pay one TCP connect, one TLS handshake, AUTH and one PING.
 # Usage: bash bench/check.sh       (installs hyperfine, redis-server, openssl when missing)
+# Writes bench/out/check.json and commands-check.tsv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out; mkdir -p "$out"
@@ -26,9 +27,14 @@ redis-server --bind 127.0.0.1 --port 0 --tls-port "$port" --tls-cert-file "$dir/
   --requirepass benchpw --save '' --appendonly no --daemonize yes --pidfile "$dir/pid" >/dev/null
 for _ in $(seq 50); do redis-cli --tls --cacert "$dir/ca.pem" -p "$port" -a benchpw --no-auth-warning PING >/dev/null 2>&1 && break; sleep 0.1; done
 
-hyperfine -N --warmup 10 --runs 200 --export-json "$out/check.json" \
-  -n "upwire check" "$bin check --redis-url rediss://default:benchpw@127.0.0.1:$port --ca-file $dir/ca.pem" \
-  -n "redis-cli --tls PING" "redis-cli --tls --cacert $dir/ca.pem -h 127.0.0.1 -p $port -a benchpw --no-auth-warning PING"
+# `-n NAME COMMAND` pairs → NAME<TAB>COMMAND lines: the exact commands, for bench/report.py.
+record() { local file=$1; shift; while [ $# -gt 0 ]; do
+  if [ "$1" = -n ]; then printf '%s\t%s\n' "$2" "$3" >> "$file"; shift 3; else shift; fi; done; }
+commands=(-n "upwire check" "$bin check --redis-url rediss://default:benchpw@127.0.0.1:$port --ca-file $dir/ca.pem"
+  -n "redis-cli --tls PING" "redis-cli --tls --cacert $dir/ca.pem -h 127.0.0.1 -p $port -a benchpw --no-auth-warning PING")
+: > "$out/commands-check.tsv"
+record "$out/commands-check.tsv" "${commands[@]}"
+hyperfine -N --warmup 10 --runs 200 --export-json "$out/check.json" "${commands[@]}"
 python3 - "$out/check.json" <<'PY'
 import json, sys
 for r in json.load(open(sys.argv[1]))["results"]:

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmarks for the core (issue 2): `upwire lint` on a small env file against dotenv-linter
 # and a hello-world Rust binary, and `upwire resolve` on 100 / 1,000 / 10,000 targets.
-# Usage: bash bench/core.sh            (installs hyperfine and dotenv-linter if missing)
+# Usage: bash bench/core.sh     (installs hyperfine, time and dotenv-linter if missing)
+# Writes bench/out/lint.json, resolve.json (hyperfine) and resolve-rss.txt (peak RSS in KiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out; mkdir -p "$out"
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+[ -x /usr/bin/time ] || need+=(time)
+if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
 command -v dotenv-linter >/dev/null || cargo install --locked dotenv-linter >/dev/null
 cargo build --release --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/upwire
@@ -29,10 +33,14 @@ LOG_LEVEL=info
 SESSION_SECRET=abcdef0123456789
 ENV
 
-hyperfine -N -i --warmup 20 --runs 300 --export-json "$out/lint.json" \
-  -n hello-world "$hello" \
-  -n "upwire lint" "$bin lint $out/bench.env" \
-  -n dotenv-linter "dotenv-linter check $out/bench.env"
+# `-n NAME COMMAND` pairs → NAME<TAB>COMMAND lines: the exact commands, for bench/report.py.
+record() { local file=$1; shift; while [ $# -gt 0 ]; do
+  if [ "$1" = -n ]; then printf '%s\t%s\n' "$2" "$3" >> "$file"; shift 3; else shift; fi; done; }
+lint=(-n hello-world "$hello" -n "upwire lint" "$bin lint $out/bench.env"
+  -n dotenv-linter "dotenv-linter check $out/bench.env")
+: > "$out/commands-core.tsv"
+record "$out/commands-core.tsv" "${lint[@]}"
+hyperfine -N -i --warmup 20 --runs 300 --export-json "$out/lint.json" "${lint[@]}"
 
 export UPSTASH_REDIS_URL=rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379
 export UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io
@@ -43,7 +51,10 @@ for n in 100 1000 10000; do
   python3 bench/gen_descriptor.py "$n" > "$out/targets-$n.toml"
   args+=(-n "resolve $n" "$bin -c $out/targets-$n.toml resolve --format json")
 done
+record "$out/commands-core.tsv" "${args[@]}"
 hyperfine -N --warmup 3 --runs 20 --output=null --export-json "$out/resolve.json" "${args[@]}"
+: > "$out/resolve-rss.txt"
 for n in 100 1000 10000; do
-  /usr/bin/time -f "resolve $n targets: peak RSS %M KiB" "$bin" -c "$out/targets-$n.toml" resolve --format json >/dev/null
+  /usr/bin/time -f "$n %M" -a -o "$out/resolve-rss.txt" "$bin" -c "$out/targets-$n.toml" resolve --format json >/dev/null
 done
+awk '{ printf "resolve %5s targets: peak RSS %.1f MiB\n", $1, $2 / 1024 }' "$out/resolve-rss.txt"
