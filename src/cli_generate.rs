@@ -46,9 +46,12 @@ pub(crate) fn generate(
         || "upwire.toml".into(),
         |n| n.to_string_lossy().into_owned(),
     );
-    for a in &mut files {
-        if a.target.is_none() {
-            a.contents = crate::docs::guide_for(&r.plan, &descriptor_name);
+    // `artifacts` wrote the guide for `upwire.toml`; only another name needs it rendered again.
+    if descriptor_name != "upwire.toml" {
+        for a in &mut files {
+            if a.target.is_none() {
+                a.contents = crate::docs::guide_for(&r.plan, &descriptor_name);
+            }
         }
     }
     let changes = apply(
