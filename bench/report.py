@@ -165,9 +165,31 @@ if loads:
       f"{statistics.median(loads):.2f}, max {max(loads):.2f} ({len(loads)} samples, every 5 s) |")
 if len(sections) >= 2:
     p(f"| duration | {(int(sections[-1][1]) - int(sections[0][1])) / 60:.1f} min |")
+    samples = [(int(line.split()[0]), float(line.split()[1]))
+               for line in text("load.txt").splitlines() if line.strip()]
+    by_section = []
+    for (name, start), (_, end) in zip(sections, sections[1:]):
+        inside = [load for t, load in samples if int(start) <= t < int(end)]
+        if inside:
+            by_section.append(f"{name} {statistics.median(inside):.2f}")
+    p(f"| load average by section (median) | {', '.join(by_section)} |")
+    others = {}
+    for line in text("load.txt").splitlines():
+        for item in line.split()[2:]:
+            name, share = item.rsplit(":", 1)
+            others.setdefault(name, []).append(float(share))
+    if others:
+        seen = ", ".join(
+            f"`{name}` in {len(v)} of {len(samples)} samples (median {statistics.median(v):.0f}% of a core)"
+            for name, v in sorted(others.items(), key=lambda kv: -len(kv[1])))
+        p(f"| other processes above 10% of a core | {seen} |")
+    else:
+        p(f"| other processes above 10% of a core | none in {len(samples)} samples |")
 p()
-p("The load generators (hyperfine, wrk, redis-benchmark, the clients) share the cores with the")
-p("programs they measure. Processes using the CPU when the run started (`top`, second sample):")
+p("The load average is the kernel's one-minute average and counts the benchmarks' own")
+p("processes: `serve` and `client` keep both cores busy by design. The load generators")
+p("(hyperfine, wrk, redis-benchmark, the clients) share the cores with the programs they")
+p("measure. Processes using the CPU when the run started (`top`, second sample):")
 p()
 p("```text")
 p(text("busy-before.txt").rstrip())

@@ -64,9 +64,9 @@ echo "== machine"
 busy() { top -b -n 2 -d 3 -o %CPU -w 200 | awk '/^top -/ { n++ } n == 2' | sed -n '7,13p'; }
 busy > "$out/busy-before.txt"
 
-# The load average every 5 s while the benchmarks run.
+# Every 5 s while the benchmarks run: the load average, and other people's busy processes.
 : > "$out/load.txt"
-( while :; do echo "$(date +%s) $(cut -d' ' -f1 /proc/loadavg)" >> "$out/load.txt"; sleep 5; done ) &
+python3 bench/loadwatch.py $$ "$out/load.txt" &
 sampler=$!
 trap 'kill "$sampler" 2>/dev/null || true' EXIT
 
