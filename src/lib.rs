@@ -26,9 +26,10 @@
 //! }
 //! ```
 //!
-//! and include what it writes into `OUT_DIR`:
+//! and include what it writes into `OUT_DIR` (this is what tests/fixtures/buildrs does, built
+//! and run by the integration tests):
 //!
-//! ```ignore
+//! ```text
 //! // src/main.rs
 //! mod redis_client {
 //!     include!(concat!(env!("OUT_DIR"), "/upwire_redis.rs"));
