@@ -265,26 +265,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 // ---------------------------------------------------------------------------------------------
 // The generated crates compile, are lint-clean and work
 
-#[test]
-fn tcp_starter_client_passes_check_clippy_and_fmt() {
+/// Generates the example, turns one target's directory into a crate around `main_rs`, and
+/// runs `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check` on it.
+fn assert_starter_is_clean(target_dir: &str, name: &str, transport: Transport, main_rs: &str) {
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
-    let krate = dir.path().join("services/api");
-    make_crate(&krate, "upwire-tcp-starter", Transport::Tcp, TCP_MAIN);
+    let krate = dir.path().join(target_dir);
+    make_crate(&krate, name, transport, main_rs);
     cargo(&krate, &["check", "--quiet"]);
     cargo(&krate, &["clippy", "--quiet", "--", "-D", "warnings"]);
     cargo(&krate, &["fmt", "--check"]);
 }
 
 #[test]
+fn tcp_starter_client_passes_check_clippy_and_fmt() {
+    assert_starter_is_clean(
+        "services/api",
+        "upwire-tcp-starter",
+        Transport::Tcp,
+        TCP_MAIN,
+    );
+}
+
+#[test]
 fn rest_starter_client_passes_check_clippy_and_fmt() {
-    let dir = tempfile::tempdir().unwrap();
-    generate_example(dir.path());
-    let krate = dir.path().join("web");
-    make_crate(&krate, "upwire-rest-starter", Transport::Rest, REST_MAIN);
-    cargo(&krate, &["check", "--quiet"]);
-    cargo(&krate, &["clippy", "--quiet", "--", "-D", "warnings"]);
-    cargo(&krate, &["fmt", "--check"]);
+    assert_starter_is_clean("web", "upwire-rest-starter", Transport::Rest, REST_MAIN);
 }
 
 /// The generated code verbatim, against `redis-server --tls-port` with a password: the
