@@ -27,32 +27,9 @@ fi
 cargo build --release --quiet --bin upwire
 bin=target/release/upwire
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_port() { # port
-  for _ in $(seq 100); do
-    timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "nothing listens on port $1" >&2
-  return 1
-}
-
-redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --dir "$work" \
-  --loglevel warning --logfile "$work/redis.log" &
-pids+=($!)
-wait_port "$redis_port"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
+start_redis
 redis-cli -p "$redis_port" SET bench:key "value-of-bench-key-1234567890" >/dev/null
 
 token=AXbenchToken0123456789
