@@ -47,11 +47,7 @@ rust_bin=$PWD/target/generated-crates/release/upwire-bench-client
 . bench/lib.sh
 start_redis
 token=AXbenchClientToken0123456789
-serve_port=$(free_port)
-UPWIRE_SERVE_TOKEN=$token "$bin" serve --redis "redis://127.0.0.1:$redis_port" \
-  --listen "127.0.0.1:$serve_port" --quiet 2>"$work/serve.log" &
-pids+=($!)
-wait_port "$serve_port"
+start_serve "$bin" "$token"
 export UPSTASH_REDIS_REST_URL=http://127.0.0.1:$serve_port UPSTASH_REDIS_REST_TOKEN=$token
 
 results=$out/client.jsonl

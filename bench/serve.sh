@@ -33,11 +33,7 @@ start_redis
 redis-cli -p "$redis_port" SET bench:key "value-of-bench-key-1234567890" >/dev/null
 
 token=AXbenchToken0123456789
-serve_port=$(free_port)
-UPWIRE_SERVE_TOKEN=$token "$bin" serve --redis "redis://127.0.0.1:$redis_port" \
-  --listen "127.0.0.1:$serve_port" --quiet 2>"$work/serve.log" &
-pids+=($!)
-wait_port "$serve_port"
+start_serve "$bin" "$token"
 
 webdis_port=$(free_port)
 cat >"$work/webdis.json" <<JSON
