@@ -265,6 +265,34 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 // ---------------------------------------------------------------------------------------------
 // The generated crates compile, are lint-clean and work
 
+/// Generates the example, builds the `web` target's REST client around `REST_MAIN` as crate
+/// `name`, runs it against `url` with `token` (and a listener that never answers for the
+/// timeout step), and asserts it succeeded.
+fn run_rest_main(name: &str, url: &str, token: &str) -> std::process::Output {
+    let black_hole = BlackHole::start();
+    let dir = tempfile::tempdir().unwrap();
+    generate_example(dir.path());
+    let krate = dir.path().join("web");
+    make_crate(&krate, name, Transport::Rest, REST_MAIN);
+    cargo(&krate, &["build", "--quiet"]);
+    let output = Command::new(shared_target_dir().join(format!("debug/{name}")))
+        .env_clear()
+        .env("UPSTASH_REDIS_REST_URL", url)
+        .env("UPSTASH_REDIS_REST_TOKEN", token)
+        .env(
+            "BLACK_HOLE_URL",
+            format!("http://127.0.0.1:{}", black_hole.port),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        transcript(&output, dir.path())
+    );
+    output
+}
+
 /// Generates the example, turns one target's directory into a crate around `main_rs`, and
 /// runs `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check` on it.
 fn assert_starter_is_clean(target_dir: &str, name: &str, transport: Transport, main_rs: &str) {
@@ -514,27 +542,7 @@ fn run_command(store: &mut Store, command: &serde_json::Value) -> serde_json::Va
 fn rest_starter_client_speaks_the_rest_api() {
     let token = "AXrestTestToken0123";
     let (url, seen) = fake_rest_api(token);
-    let black_hole = BlackHole::start();
-    let dir = tempfile::tempdir().unwrap();
-    generate_example(dir.path());
-    let krate = dir.path().join("web");
-    make_crate(&krate, "upwire-rest-stand-in", Transport::Rest, REST_MAIN);
-    cargo(&krate, &["build", "--quiet"]);
-    let output = Command::new(shared_target_dir().join("debug/upwire-rest-stand-in"))
-        .env_clear()
-        .env("UPSTASH_REDIS_REST_URL", format!("{url}/"))
-        .env("UPSTASH_REDIS_REST_TOKEN", token)
-        .env(
-            "BLACK_HOLE_URL",
-            format!("http://127.0.0.1:{}", black_hole.port),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        transcript(&output, dir.path())
-    );
+    let output = run_rest_main("upwire-rest-stand-in", &format!("{url}/"), token);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         r#"get: Some("hello")
@@ -585,27 +593,7 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
             .quiet(true),
     )
     .expect("serve starts");
-    let black_hole = BlackHole::start();
-    let dir = tempfile::tempdir().unwrap();
-    generate_example(dir.path());
-    let krate = dir.path().join("web");
-    make_crate(&krate, "upwire-rest-serve", Transport::Rest, REST_MAIN);
-    cargo(&krate, &["build", "--quiet"]);
-    let output = Command::new(shared_target_dir().join("debug/upwire-rest-serve"))
-        .env_clear()
-        .env("UPSTASH_REDIS_REST_URL", serve.url())
-        .env("UPSTASH_REDIS_REST_TOKEN", token)
-        .env(
-            "BLACK_HOLE_URL",
-            format!("http://127.0.0.1:{}", black_hole.port),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        transcript(&output, dir.path())
-    );
+    let output = run_rest_main("upwire-rest-serve", &serve.url(), token);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     let wrongtype = "WRONGTYPE Operation against a key holding the wrong kind of value";
