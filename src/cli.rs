@@ -398,24 +398,40 @@ fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     Ok(exit_for(&diags))
 }
 
+/// The targets `--target NAME` selects (all without it). An unknown name is a usage error
+/// with a did-you-mean, unless the descriptor yielded no targets at all (its diagnostics then
+/// say why).
+pub(crate) fn select_targets<'a>(
+    r: &'a Resolved,
+    only: Option<&str>,
+) -> Result<Vec<&'a TargetPlan>, Error> {
+    let targets: Vec<&TargetPlan> = r
+        .plan
+        .targets
+        .iter()
+        .filter(|t| only.is_none_or(|n| n == t.name))
+        .collect();
+    if let Some(name) = only
+        && targets.is_empty()
+        && !r.plan.targets.is_empty()
+    {
+        let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
+        let hint = did_you_mean(name, &names)
+            .map(|n| format!(" (did you mean `{n}`?)"))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "no target `{name}` in {}{hint}; targets: {}",
+            r.source.name,
+            names.join(", ")
+        )));
+    }
+    Ok(targets)
+}
+
 fn resolve_cmd(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
     let r = load_descriptor(cli)?;
-    let mut targets: Vec<&TargetPlan> = r.plan.targets.iter().collect();
-    if let Some(name) = only {
-        targets.retain(|t| t.name == name);
-        if targets.is_empty() && !r.plan.targets.is_empty() {
-            let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-            let hint = did_you_mean(name, &names)
-                .map(|n| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default();
-            return Err(Error::Usage(format!(
-                "no target `{name}` in {}{hint}; targets: {}",
-                r.source.name,
-                names.join(", ")
-            )));
-        }
-    }
+    let targets = select_targets(&r, only)?;
     match out.format {
         Format::Json => Output::json(&json!({
             "version": 1,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::cli::{Cli, Format, Output, exit_for, load_descriptor};
+use crate::cli::{Cli, Format, Output, exit_for, load_descriptor, select_targets};
 use crate::diagnostic::DiagnosticJson;
 use crate::error::Error;
 use crate::login::net::tls_config;
@@ -105,21 +105,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         }
     } else {
         let r = load_descriptor(cli)?;
-        let targets: Vec<&TargetPlan> = r
-            .plan
-            .targets
-            .iter()
-            .filter(|t| args.target.as_deref().is_none_or(|n| n == t.name))
-            .collect();
-        if let Some(name) = &args.target
-            && targets.is_empty()
-        {
-            let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-            return Err(Error::Usage(format!(
-                "no target `{name}`; targets: {}",
-                names.join(", ")
-            )));
-        }
+        let targets = select_targets(&r, args.target.as_deref())?;
         for t in &targets {
             for job in jobs_for(&r.plan, t, args.both) {
                 jobs.push((t.name.clone(), t.kind, job));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::cli::{Cli, Format, Output, exit_for, load_descriptor};
+use crate::cli::{Cli, Format, Output, exit_for, load_descriptor, select_targets};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, DiagnosticJson};
 use crate::envfile::entries;
@@ -31,15 +31,7 @@ pub(crate) fn generate(
 ) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
-    if let Some(name) = only
-        && !r.plan.targets.iter().any(|t| t.name == name)
-    {
-        let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-        return Err(Error::Usage(format!(
-            "no target `{name}`; targets: {}",
-            names.join(", ")
-        )));
-    }
+    select_targets(&r, only)?;
     let mut files = artifacts(&r.plan, &mut r.diagnostics);
     files.retain(|a| only.is_none() || a.target.is_none() || a.target.as_deref() == only);
     let descriptor_name = cli.config.file_name().map_or_else(
