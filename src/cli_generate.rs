@@ -34,18 +34,6 @@ pub(crate) fn generate(
     select_targets(&r, only)?;
     let mut files = artifacts(&r.plan, &mut r.diagnostics);
     files.retain(|a| only.is_none() || a.target.is_none() || a.target.as_deref() == only);
-    let descriptor_name = cli.config.file_name().map_or_else(
-        || "upwire.toml".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    // `artifacts` wrote the guide for `upwire.toml`; only another name needs it rendered again.
-    if descriptor_name != "upwire.toml" {
-        for a in &mut files {
-            if a.target.is_none() {
-                a.contents = crate::docs::guide_for(&r.plan, &descriptor_name);
-            }
-        }
-    }
     let changes = apply(
         &base_dir(&cli.config),
         &files,
@@ -181,11 +169,7 @@ pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
     r.diagnostics.retain(|d| d.code != Code::UnresolvedVariable);
-    let descriptor_name = cli.config.file_name().map_or_else(
-        || "upwire.toml".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let guide = crate::docs::guide_for(&r.plan, &descriptor_name);
+    let guide = crate::docs::guide(&r.plan);
     match out_path {
         Some(path) => {
             write_atomic(path, guide.as_bytes(), None)?;

@@ -142,15 +142,15 @@ fn graph(plan: &Plan) -> Graph {
     g
 }
 
-/// Renders the Markdown connection guide. Deterministic: same plan, same bytes.
+/// Renders the Markdown connection guide, naming `plan.descriptor` as its source.
+/// Deterministic: same plan, same bytes.
 #[must_use]
 pub fn guide(plan: &Plan) -> String {
-    guide_for(plan, "upwire.toml")
-}
-
-/// Like [`guide`], naming the descriptor file in the header.
-#[must_use]
-pub fn guide_for(plan: &Plan, descriptor: &str) -> String {
+    let descriptor = if plan.descriptor.is_empty() {
+        "upwire.toml"
+    } else {
+        &plan.descriptor
+    };
     let template = GuideTemplate {
         project: plan.project.as_deref(),
         descriptor,

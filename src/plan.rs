@@ -21,6 +21,8 @@ use crate::secret::{SecretKind, mask_url, mask_value};
 pub struct Plan {
     /// `[project] name`.
     pub project: Option<String>,
+    /// The descriptor's file name (`upwire.toml`), which the guide names as its source.
+    pub descriptor: String,
     /// Databases in descriptor order, with what validated.
     pub databases: Vec<DatabasePlan>,
     /// Targets in descriptor order.
@@ -225,6 +227,12 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
         .collect();
     Plan {
         project: d.project_name.as_ref().map(|p| p.value.clone()),
+        descriptor: std::path::Path::new(&d.source.name)
+            .file_name()
+            .map_or_else(
+                || "upwire.toml".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
         databases,
         targets,
     }

@@ -251,7 +251,7 @@ fn public_outputs(toml: &str, env: &Env) -> String {
     for d in &diags {
         out.push_str(&TextRenderer::new(false).render(d, sources));
     }
-    out.push_str(&upwire::docs::guide_for(&resolved.plan, "upwire.toml"));
+    out.push_str(&upwire::docs::guide(&resolved.plan));
     out
 }
 
@@ -296,7 +296,7 @@ proptest! {
             }
             let mut diags = Vec::new();
             let _ = upwire::generate::artifacts(&resolved.plan, &mut diags);
-            let _ = upwire::docs::guide_for(&resolved.plan, "upwire.toml");
+            let _ = upwire::docs::guide(&resolved.plan);
         });
     }
 
