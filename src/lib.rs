@@ -123,8 +123,8 @@ pub mod lint;
 #[cfg(feature = "check")]
 pub mod login;
 pub mod model;
+pub mod parse;
 pub mod plan;
-pub mod redis_url;
 pub mod rule;
 pub mod secret;
 pub mod write;

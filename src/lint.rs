@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::envfile::{EnvEntry, LineKind, scan};
 use crate::model::public_prefix;
-use crate::redis_url::{Finding, validate_redis_url, validate_rest_url, validate_token};
+use crate::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use crate::secret::{find_placeholder, url_secret_ranges};
 
 /// What a conventional variable holds.

@@ -10,7 +10,7 @@ use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::Env;
 use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
-use crate::redis_url::{
+use crate::parse::{
     Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
 use crate::rule::{self, RuleInput};

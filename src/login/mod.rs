@@ -181,7 +181,7 @@ impl Failure {
     }
 
     /// A URL or token that does not validate: nothing is sent; the lint finding explains.
-    pub(crate) fn invalid(finding: Option<&crate::redis_url::Finding>) -> Self {
+    pub(crate) fn invalid(finding: Option<&crate::parse::Finding>) -> Self {
         Self {
             kind: ErrorKind::Protocol,
             message: finding.map_or_else(

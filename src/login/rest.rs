@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use super::net::{connect, handshake, resolve};
 use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
-use crate::redis_url::{validate_rest_url, validate_token};
+use crate::parse::{validate_rest_url, validate_token};
 
 const MAX_BODY: usize = 1024 * 1024;
 

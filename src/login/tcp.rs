@@ -9,7 +9,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use super::net::{connect, handshake, resolve};
 use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
-use crate::redis_url::validate_redis_url;
+use crate::parse::validate_redis_url;
 use crate::secret::mask_url;
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}

@@ -13,7 +13,7 @@ use proptest::test_runner::Config;
 use upwire::envfile::{LineKind, merge, scan, unclosed_quote};
 use upwire::generate::dotenv_value;
 use upwire::lint::lint_env;
-use upwire::redis_url::{Finding, validate_redis_url, validate_rest_url, validate_token};
+use upwire::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use upwire::secret::mask_url;
 use upwire::{Env, SourceFile, TextRenderer, resolve};
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use redis::{ConnectionAddr, IntoConnectionInfo};
-use upwire::redis_url::validate_redis_url;
+use upwire::parse::validate_redis_url;
 
 use crate::support::root;
 

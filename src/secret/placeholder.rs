@@ -1,111 +1,7 @@
-//! Masking and placeholder detection. Everything that shows a URL or token to a user goes
-//! through [`mask_url`] or [`MASK`]; nothing here ever returns a character of a secret.
+//! Placeholders left in a value (`<PASSWORD>`, `YOUR_TOKEN`, `********`, ...). A placeholder
+//! is not a secret: messages quote it so the user sees what to replace.
 
 use std::ops::Range;
-
-/// What a secret is replaced with in every output.
-pub const MASK: &str = "****";
-
-/// The byte range of the password in a URL-like string, found without parsing so that it
-/// works on URLs that are invalid (unencoded `@` or `#` in the password, a bad port, ...).
-///
-/// The user information runs from after `scheme://` to the *last* `@` (host names never
-/// contain `@`, passwords often do). The password is what follows the first `:` in it. When
-/// there is no `:`, a user part that is neither `default` nor `default_ro` is treated as a
-/// password too (`redis://<password>@host` is a common mistake).
-#[must_use]
-pub fn url_password_range(url: &str) -> Option<Range<usize>> {
-    let start = url.find("://")? + 3;
-    let rest = &url[start..];
-    let at = rest.rfind('@')?;
-    let userinfo = &rest[..at];
-    match userinfo.find(':') {
-        Some(colon) if colon + 1 < at => Some(start + colon + 1..start + at),
-        Some(_) => None,
-        None if userinfo.is_empty() || is_known_user(userinfo) => None,
-        None => Some(start..start + at),
-    }
-}
-
-fn is_known_user(user: &str) -> bool {
-    matches!(user, "default" | "default_ro")
-}
-
-/// The byte range of a `_token=` value in the query string of a URL-like string. Upstash
-/// accepts the REST token there, so it is as secret as a password.
-#[must_use]
-pub fn url_token_range(url: &str) -> Option<Range<usize>> {
-    // The query starts after the user information: an unencoded `?` in a password is not it.
-    let after_password = url_password_range(url).map_or(0, |r| r.end);
-    let start = url[after_password..].find('?')? + after_password + 1;
-    let end = url[start..].find('#').map_or(url.len(), |i| start + i);
-    let mut at = start;
-    for pair in url[start..end].split('&') {
-        if let Some(value) = pair.strip_prefix("_token=")
-            && !value.is_empty()
-        {
-            return Some(at + "_token=".len()..at + pair.len());
-        }
-        at += pair.len() + 1;
-    }
-    None
-}
-
-/// Every secret in a URL-like string, in order: the password, then a `_token=` query value.
-#[must_use]
-pub fn url_secret_ranges(url: &str) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = url_password_range(url)
-        .into_iter()
-        .chain(url_token_range(url))
-        .collect();
-    ranges.sort_by_key(|r| r.start);
-    ranges
-}
-
-/// The URL with its password and `_token=` value replaced by `****`; any other string is
-/// returned unchanged.
-#[must_use]
-pub fn mask_url(url: &str) -> String {
-    let mut out = String::with_capacity(url.len());
-    let mut pos = 0;
-    for r in url_secret_ranges(url) {
-        if r.end <= pos {
-            continue;
-        }
-        out.push_str(&url[pos..r.start.max(pos)]);
-        out.push_str(MASK);
-        pos = r.end;
-    }
-    out.push_str(&url[pos..]);
-    out
-}
-
-/// Masks a value for display according to what it holds.
-#[must_use]
-pub fn mask_value(value: &str, kind: SecretKind) -> String {
-    match kind {
-        SecretKind::Url => mask_url(value),
-        SecretKind::Token => {
-            if value.is_empty() {
-                String::new()
-            } else {
-                MASK.to_owned()
-            }
-        }
-        SecretKind::Public => value.to_owned(),
-    }
-}
-
-/// How a value must be masked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretKind {
-    /// A URL whose password is secret.
-    Url,
-    /// A token: secret as a whole.
-    Token,
-    /// Nothing secret.
-    Public,
-}
 
 /// Finds a placeholder left in a value (`<PASSWORD>`, `YOUR_TOKEN`, `********`, ...), with
 /// its byte range.
@@ -261,49 +157,9 @@ fn named_placeholder(value: &str) -> Option<Range<usize>> {
             .any(|placeholder| placeholder.eq_ignore_ascii_case(word))
     })
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn password_is_found_even_with_unencoded_at_and_hash() {
-        let url = "rediss://default:p@ss#w0rd@eu1-cat.upstash.io:6379";
-        let r = url_password_range(url).unwrap();
-        assert_eq!(&url[r], "p@ss#w0rd");
-        assert_eq!(
-            mask_url(url),
-            "rediss://default:****@eu1-cat.upstash.io:6379"
-        );
-    }
-
-    #[test]
-    fn a_token_in_the_query_string_is_masked_too() {
-        let url = "https://eu1-cat.upstash.io/?a=1&_token=AXsecret#frag";
-        assert_eq!(&url[url_token_range(url).unwrap()], "AXsecret");
-        assert_eq!(
-            mask_url(url),
-            "https://eu1-cat.upstash.io/?a=1&_token=****#frag"
-        );
-        assert_eq!(
-            mask_url("https://u:pw@h/?_token=AXsecret"),
-            "https://u:****@h/?_token=****"
-        );
-        assert_eq!(url_token_range("https://h/?_token="), None);
-        assert_eq!(url_token_range("https://h/?my_token=x"), None);
-    }
-
-    #[test]
-    fn user_only_urls_and_plain_hosts_keep_their_text() {
-        assert_eq!(
-            mask_url("rediss://default@host:6379"),
-            "rediss://default@host:6379"
-        );
-        assert_eq!(mask_url("https://host"), "https://host");
-        assert_eq!(mask_url("not a url"), "not a url");
-        assert_eq!(mask_url("redis://AXsecret@host"), "redis://****@host");
-        assert_eq!(mask_url("redis://:pw@host"), "redis://:****@host");
-    }
 
     #[test]
     fn placeholders_are_found() {

@@ -1,0 +1,41 @@
+//! Host names: which are Upstash's, Fly's private ones, loopback; the host of a URL that
+//! did not parse, for help texts.
+
+use crate::secret::MASK;
+
+/// Whether `host` is an Upstash database host.
+#[must_use]
+pub fn is_upstash_host(host: &str) -> bool {
+    host.to_ascii_lowercase().ends_with(".upstash.io")
+}
+
+/// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
+pub(super) fn is_fly_private(host: &str) -> bool {
+    is_upstash_host(host) && host.to_ascii_lowercase().starts_with("fly-")
+}
+
+pub(super) fn is_loopback(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.eq_ignore_ascii_case("localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The host of a URL-like string, found without a full parse (for help texts).
+pub(super) fn rough_host(rest: &str) -> String {
+    let after_user = rest.rfind('@').map_or(rest, |i| &rest[i + 1..]);
+    let end = after_user.find(['/', '?', '#']).unwrap_or(after_user.len());
+    let hostport = &after_user[..end];
+    if hostport.starts_with('[') {
+        return hostport
+            .find(']')
+            .map_or(hostport, |i| &hostport[..=i])
+            .to_owned();
+    }
+    hostport.split(':').next().unwrap_or("").to_owned()
+}
+
+pub(super) fn tcp_form(host: &str, port: u16) -> String {
+    let host = if host.is_empty() { "<host>" } else { host };
+    format!("rediss://default:{MASK}@{host}:{port}")
+}

@@ -1,0 +1,111 @@
+//! Parsing what users write into endpoints: each value is parsed once into a
+//! [`RedisUrl`], a [`RestUrl`] or a checked token, and every problem is a [`Finding`] with a
+//! byte range relative to the value, so callers can point a caret into the descriptor or env
+//! file. Messages and help never contain a secret: they are built from masked parts, and
+//! [`redact`] masks, in every finding, each part of the value that the classifier called
+//! secret.
+//!
+//! | file | parses |
+//! |---|---|
+//! | `tcp_url.rs` | `REDIS_URL`: `rediss://user:password@host:port/db` |
+//! | `rest_url.rs` | `UPSTASH_REDIS_REST_URL`: `https://host` |
+//! | `token.rs` | `UPSTASH_REDIS_REST_TOKEN` |
+//! | `host.rs` | host names: Upstash, Fly private, loopback |
+//! | `value.rs` | whitespace, quotes and placeholders around any value |
+
+use std::ops::Range;
+
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Severity, SourceFile};
+
+mod host;
+mod rest_url;
+mod tcp_url;
+mod token;
+mod value;
+
+pub use host::is_upstash_host;
+pub use rest_url::{RestUrl, validate_rest_url};
+pub use tcp_url::{RedisUrl, validate_redis_url};
+pub use token::validate_token;
+
+/// One problem with a value, positioned relative to the start of the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The diagnostic code.
+    pub code: Code,
+    /// Severity when it differs from the code's default.
+    pub severity: Severity,
+    /// What is wrong (secrets masked).
+    pub message: String,
+    /// The fix (secrets masked).
+    pub help: Option<String>,
+    /// Where in the value; `None` means the whole value.
+    pub range: Option<Range<usize>>,
+}
+
+impl Finding {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            help: None,
+            range: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn range(mut self, range: Range<usize>) -> Self {
+        self.range = Some(range);
+        self
+    }
+
+    pub(crate) fn shift(mut self, by: usize) -> Self {
+        self.range = self.range.map(|r| r.start + by..r.end + by);
+        self
+    }
+
+    /// Whether this finding is an error.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The diagnostic for this finding, placed at `span` of `source`.
+    #[must_use]
+    pub fn into_diagnostic(self, source: &SourceFile, span: Range<usize>) -> Diagnostic {
+        let mut d = Diagnostic::new(self.code, self.message)
+            .at(source, span)
+            .severity(self.severity);
+        d.help = self.help;
+        d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_never_contain_the_password() {
+        for value in [
+            "https://default:hunter2secret@eu1-cat.upstash.io",
+            "redis://default:hunter2secret@eu1-cat.upstash.io:6379/3",
+            "rediss://default:hunter2@secret@host:6379",
+            "rediss://default:hunter2secret@host:99999",
+            "ftp://default:hunter2secret@host",
+        ] {
+            let (_, f) = validate_redis_url(value);
+            let (_, g) = validate_rest_url(value);
+            for x in f.iter().chain(&g) {
+                let all = format!("{} {:?}", x.message, x.help);
+                assert!(!all.contains("hunter2"), "{value}: {all}");
+            }
+        }
+    }
+}

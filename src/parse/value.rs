@@ -1,0 +1,107 @@
+//! What every value is checked for before it is parsed: whitespace, wrapping quotes, line
+//! breaks, placeholders; and the small text helpers the parsers share.
+
+use std::ops::Range;
+
+use super::Finding;
+use crate::code::Code;
+use crate::secret::find_placeholder;
+
+/// Strips whitespace and wrapping quotes, reporting them. Returns the inner range.
+pub(super) fn check_whitespace(value: &str, findings: &mut Vec<Finding>) -> Range<usize> {
+    let trimmed_start = value.len() - value.trim_start().len();
+    let trimmed_end = value.trim_end().len();
+    let mut inner = trimmed_start..trimmed_end.max(trimmed_start);
+    if inner != (0..value.len()) {
+        findings.push(
+            Finding::new(
+                Code::WhitespaceInValue,
+                "the value has leading or trailing whitespace",
+            )
+            .help("remove the spaces, tabs or newlines around the value")
+            .range(0..value.len()),
+        );
+    }
+    let text = &value[inner.clone()];
+    if text.len() >= 2
+        && ((text.starts_with('"') && text.ends_with('"'))
+            || (text.starts_with('\'') && text.ends_with('\'')))
+    {
+        findings.push(
+            Finding::new(
+                Code::WhitespaceInValue,
+                "the value is wrapped in quotes that are part of the value",
+            )
+            .help("remove the quotes: they would be sent as part of the URL or token")
+            .range(inner.clone()),
+        );
+        inner = inner.start + 1..inner.end - 1;
+    }
+    if let Some(i) = value[inner.clone()].find(['\n', '\r']) {
+        findings.push(
+            Finding::new(Code::WhitespaceInValue, "the value contains a line break")
+                .help("remove the line break; the value must be on one line")
+                .range(inner.start + i..inner.start + i + 1),
+        );
+    }
+    inner
+}
+
+pub(super) fn placeholder(value: &str, offset: usize) -> Option<Finding> {
+    let r = find_placeholder(value)?;
+    let text = &value[r.clone()];
+    Some(
+        Finding::new(
+            Code::PlaceholderValue,
+            format!("the placeholder `{text}` was left in the value"),
+        )
+        .help("replace it with the real value from the Upstash console, ideally via an env file")
+        .range(r.start + offset..r.end + offset),
+    )
+}
+
+/// Splits `scheme://rest`.
+pub(super) fn split_scheme(value: &str) -> Option<(&str, &str)> {
+    let i = value.find("://")?;
+    let scheme = &value[..i];
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    Some((scheme, &value[i + 3..]))
+}
+
+pub(super) fn encode_char(c: char) -> String {
+    let mut buf = [0u8; 4];
+    c.encode_utf8(&mut buf)
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect()
+}
+
+pub(super) fn percent_decode(s: &str) -> String {
+    String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned()
+}
+
+pub(super) fn percent_decode_bytes(s: &str) -> Vec<u8> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(h) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(h);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
+}

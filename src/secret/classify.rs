@@ -1,0 +1,515 @@
+//! Where a value's secrets are, decided once when the value is read.
+//!
+//! Every value that enters upwire (a descriptor field of any name and type, an env-file
+//! line, a flag, an environment variable, a server's error text) goes through
+//! [`sensitive_ranges`] with a [`Hint`] saying where it was read. The answer is a list of byte
+//! ranges; everything that shows the value afterwards shows those ranges as `****`. The
+//! classifier never needs the value to be valid: a URL with no host, a bad port or a scheme
+//! typo still has its userinfo, its `pass=` query and its fragment found, and a value that
+//! cannot be split at all is secret as a whole after its scheme.
+
+use std::ops::Range;
+
+use super::placeholder::find_placeholder;
+
+/// What is known about a value from where it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Under a credential-like name (a token, a password, a secret): secret as a whole.
+    Credential,
+    /// Under a URL field or variable: a URL whose password, credential query values and
+    /// fragment are secret.
+    Url,
+    /// Anything else: secret wherever it looks like one (URL userinfo, `pass=`, a fragment,
+    /// a token-shaped word).
+    Plain,
+}
+
+/// The hint for a value read under `name` (a descriptor field, an env-file key, a flag, a
+/// query parameter): credential-like names make the whole value secret, URL-like names make
+/// it a URL.
+#[must_use]
+pub fn hint_for_name(name: &str) -> Hint {
+    if is_credential_name(name) {
+        Hint::Credential
+    } else if is_url_name(name) {
+        Hint::Url
+    } else {
+        Hint::Plain
+    }
+}
+
+/// Whether `name` says its value is a credential: it mentions a token, password, secret,
+/// key or auth (`rest_token`, `rest_tokn`, `PASSWORD`, `pass`, `_token`, `api-key`, ...).
+#[must_use]
+pub fn is_credential_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "token", "tokn", "tok", "pass", "pwd", "secret", "key", "auth", "cred", "sig",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+fn is_url_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "url",
+        "uri",
+        "ur",
+        "dsn",
+        "endpoint",
+        "connection",
+        "redis",
+        "rest",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// The byte ranges of `value` that may hold a secret, sorted and disjoint.
+#[must_use]
+pub fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
+    let mut ranges = match hint {
+        Hint::Credential => whole(value),
+        Hint::Url => url_ranges(value),
+        Hint::Plain => {
+            let mut r = if looks_like_url(value) {
+                url_ranges(value)
+            } else {
+                Vec::new()
+            };
+            r.extend(token_words(value));
+            r
+        }
+    };
+    // A secret that is only a placeholder (`<PASSWORD>`, `YOUR_TOKEN`) is shown: the
+    // message about it quotes it so the user knows what to replace.
+    ranges.retain(|r| {
+        let text = value[r.clone()].trim();
+        find_placeholder(text) != Some(0..text.len())
+    });
+    merge(ranges)
+}
+
+/// `value` with every range replaced by `****`.
+#[must_use]
+pub fn mask_ranges(value: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut pos = 0;
+    for r in ranges {
+        let (start, end) = (r.start.max(pos), r.end.min(value.len()));
+        if start >= end || !value.is_char_boundary(start) || !value.is_char_boundary(end) {
+            continue;
+        }
+        out.push_str(&value[pos..start]);
+        out.push_str(super::MASK);
+        pos = end;
+    }
+    out.push_str(&value[pos..]);
+    out
+}
+
+fn whole(value: &str) -> Vec<Range<usize>> {
+    let start = value.len() - value.trim_start().len();
+    let end = value.trim_end().len();
+    if start < end {
+        vec![start..end]
+    } else {
+        Vec::new()
+    }
+}
+
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.retain(|r| r.start < r.end);
+    ranges.sort_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+const KNOWN_SCHEMES: &[&str] = &[
+    "redis",
+    "rediss",
+    "http",
+    "https",
+    "unix",
+    "redis+unix",
+    "rediss+unix",
+    "valkey",
+    "valkeys",
+];
+
+/// Where the authority starts: after `scheme:` and its slashes, also for typos
+/// (`rediss:/`, `redis//`, `rediss;//`, `https:\\`); 0 when there is no scheme.
+#[must_use]
+pub fn authority_start(v: &str) -> usize {
+    let bytes = v.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+        return 0;
+    }
+    let n = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+        .unwrap_or(bytes.len());
+    let sep = bytes[n..]
+        .iter()
+        .take_while(|b| matches!(b, b':' | b';' | b'/' | b'\\'))
+        .count();
+    let seps = &bytes[n..n + sep];
+    if seps.iter().any(|b| matches!(b, b'/' | b'\\')) {
+        return n + sep;
+    }
+    if seps.first() == Some(&b':')
+        && KNOWN_SCHEMES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(&v[..n]))
+    {
+        return n + sep;
+    }
+    0
+}
+
+fn looks_like_url(v: &str) -> bool {
+    authority_start(v) > 0 || v.contains('@')
+}
+
+/// The userinfo of a URL-like string: from the authority start to the last `@` (host names
+/// never contain `@`, passwords often do).
+fn userinfo(v: &str) -> Option<Range<usize>> {
+    let start = authority_start(v);
+    let at = v[start..].rfind('@')?;
+    Some(start..start + at)
+}
+
+fn is_known_user(user: &str) -> bool {
+    matches!(user, "default" | "default_ro")
+}
+
+/// The byte range of the password in a URL-like string, found without parsing so that it
+/// works on URLs that are invalid. When the user information has no `:`, a user part that is
+/// neither `default` nor `default_ro` is treated as a password (`redis://<password>@host` is
+/// a common mistake).
+#[must_use]
+pub fn url_password_range(v: &str) -> Option<Range<usize>> {
+    let ui = userinfo(v)?;
+    let text = &v[ui.clone()];
+    match text.find(':') {
+        Some(colon) if colon + 1 < text.len() => Some(ui.start + colon + 1..ui.end),
+        Some(_) => None,
+        None if text.is_empty() || is_known_user(text) => None,
+        None => Some(ui),
+    }
+}
+
+/// The byte range of a `_token=` value in the query string of a URL-like string.
+#[must_use]
+pub fn url_token_range(v: &str) -> Option<Range<usize>> {
+    let (query, _) = query_and_fragment(v);
+    let query = query?;
+    pairs(v, query).find_map(|(k, val)| (&v[k] == "_token" && !val.is_empty()).then_some(val))
+}
+
+/// The query (after `?`, before `#`) and the fragment (after `#`) of a URL-like string,
+/// looked for after the user information (an unencoded `?` or `#` in a password is not them).
+fn query_and_fragment(v: &str) -> (Option<Range<usize>>, Option<Range<usize>>) {
+    let from = userinfo(v).map_or(authority_start(v), |r| r.end + 1);
+    let rest = &v[from..];
+    let hash = rest.find('#').map(|i| from + i);
+    let before_hash = hash.unwrap_or(v.len());
+    let query = v[from..before_hash]
+        .find('?')
+        .map(|i| from + i + 1..before_hash);
+    let fragment = hash.map(|h| h + 1..v.len());
+    (query, fragment)
+}
+
+/// The `key=value` pairs of a query, as (key range, value range).
+fn pairs<'a>(
+    v: &'a str,
+    query: Range<usize>,
+) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + 'a {
+    let mut at = query.start;
+    v[query].split(['&', ';']).map(move |pair| {
+        let start = at;
+        at += pair.len() + 1;
+        match pair.find('=') {
+            Some(eq) => (start..start + eq, start + eq + 1..start + pair.len()),
+            None => (
+                start..start + pair.len(),
+                start + pair.len()..start + pair.len(),
+            ),
+        }
+    })
+}
+
+fn url_ranges(v: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let auth = authority_start(v);
+    let ui = userinfo(v);
+    if let Some(range) = url_password_range(v) {
+        out.push(range);
+    }
+    let host_start = ui.as_ref().map_or(auth, |r| r.end + 1);
+    let tail = &v[host_start..];
+    let host_end = host_start + tail.find(['/', '?', '#']).unwrap_or(tail.len());
+    let hostport = &v[host_start..host_end];
+    if ui.is_none() && !hostport_parses(hostport) {
+        // Nothing can be told apart: all after the scheme may be the secret
+        // (`rediss://default:PASSWORD` with the host forgotten).
+        if auth < v.len() {
+            out.push(auth..v.len());
+        }
+        return out;
+    }
+    let host_len = hostport
+        .rfind(':')
+        .filter(|_| !hostport.ends_with(']'))
+        .unwrap_or(hostport.len());
+    if token_shaped(&hostport[..host_len]) {
+        out.push(host_start..host_start + host_len);
+    }
+    let (query, fragment) = query_and_fragment(v);
+    let path_end = query
+        .as_ref()
+        .map(|q| q.start - 1)
+        .or(fragment.as_ref().map(|f| f.start - 1))
+        .unwrap_or(v.len())
+        .max(host_end);
+    let mut at = host_end;
+    for segment in v[host_end..path_end].split('/') {
+        if token_shaped(segment) {
+            out.push(at..at + segment.len());
+        }
+        at += segment.len() + 1;
+    }
+    if let Some(q) = query {
+        for (k, val) in pairs(v, q) {
+            let key = &v[k.clone()];
+            if val.is_empty() {
+                if token_shaped(key) {
+                    out.push(k);
+                }
+            } else if is_credential_name(key) || token_shaped(&v[val.clone()]) {
+                out.push(val);
+            }
+        }
+    }
+    if let Some(f) = fragment
+        && f.start < f.end
+    {
+        out.push(f);
+    }
+    out
+}
+
+/// Whether `host[:port]` reads as a host name or address with an optional numeric port.
+fn hostport_parses(hp: &str) -> bool {
+    if hp.is_empty() {
+        return true;
+    }
+    let (host, port) = if let Some(inner) = hp.strip_prefix('[') {
+        let Some(close) = inner.find(']') else {
+            return false;
+        };
+        let after = &inner[close + 1..];
+        match after.strip_prefix(':') {
+            Some(p) => (&inner[..close], Some(p)),
+            None if after.is_empty() => (&inner[..close], None),
+            None => return false,
+        }
+    } else {
+        match hp.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (hp, None),
+        }
+    };
+    let placeholder = |s: &str| !s.is_empty() && find_placeholder(s) == Some(0..s.len());
+    let host_ok = placeholder(host)
+        || host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '%' | '~' | ':'));
+    let port_ok = port.is_none_or(|p| p.chars().all(|c| c.is_ascii_digit()) || placeholder(p));
+    host_ok && port_ok
+}
+
+/// Words of free text that are shaped like a token or password: long runs of base64 /
+/// base64url characters mixing upper case, lower case and digits, or long hex strings.
+fn token_words(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    // `=` only as trailing padding: in `pass=AXsecret` it separates a key from the value.
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '_' | '-');
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (is_word(c) && i < text.len(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                // Trailing `/` and `=` padding belong to the word; leading slashes do not.
+                let word = &text[s..i];
+                let lead = word.len() - word.trim_start_matches('/').len();
+                if token_shaped(&word[lead..]) {
+                    let pad = text[i..].bytes().take_while(|&b| b == b'=').count();
+                    out.push(s + lead..i + pad);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whether a single word looks like a credential.
+#[must_use]
+pub fn token_shaped(w: &str) -> bool {
+    if w.len() < 12
+        || !w
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'_' | b'-'))
+    {
+        return false;
+    }
+    let upper = w.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = w.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = w.bytes().any(|b| b.is_ascii_digit());
+    let hex = w.len() >= 24
+        && digit
+        && (w
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f' | b'-'))
+            || w.bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F' | b'-')));
+    (upper && lower && digit) || hex
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(v: &str, hint: Hint) -> String {
+        mask_ranges(v, &sensitive_ranges(v, hint))
+    }
+
+    #[test]
+    fn valid_urls_keep_scheme_user_host_and_port() {
+        for (v, want) in [
+            (
+                "rediss://default:p@ss#w0rd@eu1-cat.upstash.io:6379",
+                "rediss://default:****@eu1-cat.upstash.io:6379",
+            ),
+            (
+                "https://eu1-cat.upstash.io/?a=1&_token=AXsecret#frag",
+                "https://eu1-cat.upstash.io/?a=1&_token=****#****",
+            ),
+            (
+                "https://u:pw@h/?_token=AXsecret",
+                "https://u:****@h/?_token=****",
+            ),
+            ("rediss://default@host:6379", "rediss://default@host:6379"),
+            ("https://host", "https://host"),
+            ("redis://AXsecret@host", "redis://****@host"),
+            ("redis://:pw@host", "redis://:****@host"),
+            ("redis://[::1]:6379", "redis://[::1]:6379"),
+            ("https://<ENDPOINT>", "https://<ENDPOINT>"),
+            (
+                "rediss://default:<PASSWORD>@<ENDPOINT>:<PORT>",
+                "rediss://default:<PASSWORD>@<ENDPOINT>:<PORT>",
+            ),
+        ] {
+            assert_eq!(masked(v, Hint::Url), want, "{v}");
+        }
+    }
+
+    #[test]
+    fn malformed_urls_hide_what_may_be_the_password() {
+        for (v, want) in [
+            ("rediss://default:Sekr3tZZ", "rediss://****"),
+            ("rediss://default:S3kr:6379", "rediss://****"),
+            ("default:S3kr@host:6379", "default:****@host:6379"),
+            ("rediss:/default:S3kr@host", "rediss:/default:****@host"),
+            ("redis//default:S3kr@host", "redis//default:****@host"),
+            ("rediss;//default:S3kr@host", "rediss;//default:****@host"),
+            (
+                "redis+unix:///tmp/r.sock?pass=S3kr",
+                "redis+unix:///tmp/r.sock?pass=****",
+            ),
+            (
+                "rediss://host:6379/?password=S3kr",
+                "rediss://host:6379/?password=****",
+            ),
+            (
+                "rediss://default@host:6379#S3kr",
+                "rediss://default@host:6379#****",
+            ),
+            ("https:/host?_token=S3kr", "https:/host?_token=****"),
+            (
+                "https://host:99999/?_token=S3kr",
+                "https://host:99999/?_token=****",
+            ),
+            (
+                "https://user:S3kr@host:99999",
+                "https://user:****@host:99999",
+            ),
+        ] {
+            assert_eq!(masked(v, Hint::Url), want, "{v}");
+            assert_eq!(masked(v, Hint::Plain), want, "{v} (plain)");
+        }
+    }
+
+    #[test]
+    fn credentials_are_secret_as_a_whole_unless_a_placeholder() {
+        assert_eq!(masked(" AXtoken ", Hint::Credential), " **** ");
+        assert_eq!(masked("<TOKEN>", Hint::Credential), "<TOKEN>");
+        assert_eq!(masked("", Hint::Credential), "");
+    }
+
+    #[test]
+    fn token_shaped_words_in_free_text() {
+        assert_eq!(
+            masked(
+                "ERR invalid password for user default EchoedPw-555",
+                Hint::Plain
+            ),
+            "ERR invalid password for user default ****"
+        );
+        assert_eq!(
+            masked("WRONGPASS token AXdummyTok-1234 is not valid", Hint::Plain),
+            "WRONGPASS token **** is not valid"
+        );
+        for keep in [
+            "eu1-tidy-cat-12345.upstash.io",
+            "UPSTASH_REDIS_REST_TOKEN",
+            "invalid peer certificate: CaUsedAsEndEntity",
+            "services/api-gateway",
+            "apn1-glorious-mongoose-12345",
+        ] {
+            assert_eq!(masked(keep, Hint::Plain), keep);
+        }
+    }
+
+    #[test]
+    fn names_decide_the_hint() {
+        for n in [
+            "rest_token",
+            "rest_tokn",
+            "readonly_token",
+            "password",
+            "PASS",
+            "_token",
+        ] {
+            assert_eq!(hint_for_name(n), Hint::Credential, "{n}");
+        }
+        for n in ["redis_url", "redis_ur", "REDIS_URL", "rest_url"] {
+            assert_eq!(hint_for_name(n), Hint::Url, "{n}");
+        }
+        assert_eq!(hint_for_name("kind"), Hint::Plain);
+    }
+}

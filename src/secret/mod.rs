@@ -1,0 +1,59 @@
+//! Secrets by construction.
+//!
+//! - [`classify`] decides, once, where a value that upwire reads may hold a secret.
+//! - [`value`] holds secrets in types that print `****` ([`Secret`], [`Sensitive`]); the raw
+//!   text comes out only through `expose_secret()`.
+//! - [`registry`] remembers every secret found, and [`scrub`] masks them in everything
+//!   printed or committed: a message that quotes one by mistake still prints `****`.
+//! - [`placeholder`] finds `<PASSWORD>` and friends, which are shown, never masked.
+
+pub mod classify;
+pub mod placeholder;
+pub mod registry;
+pub mod value;
+
+pub use classify::{
+    Hint, hint_for_name, is_credential_name, mask_ranges, sensitive_ranges, token_shaped,
+    url_password_range, url_token_range,
+};
+pub use placeholder::find_placeholder;
+pub use registry::{remember, scrub, scrub_bytes};
+pub use value::{Secret, Sensitive};
+
+/// What a secret is replaced with in every output.
+pub const MASK: &str = "****";
+
+/// Every secret in a URL-like string, in order.
+#[must_use]
+pub fn url_secret_ranges(url: &str) -> Vec<std::ops::Range<usize>> {
+    sensitive_ranges(url, Hint::Url)
+}
+
+/// The URL with everything that may be secret replaced by `****`: the password, credential
+/// query values, the fragment, and all after the scheme when the URL cannot be split.
+#[must_use]
+pub fn mask_url(url: &str) -> String {
+    mask_ranges(url, &sensitive_ranges(url, Hint::Url))
+}
+
+/// Masks a value for display according to what it holds.
+#[must_use]
+pub fn mask_value(value: &str, kind: SecretKind) -> String {
+    let hint = match kind {
+        SecretKind::Url => Hint::Url,
+        SecretKind::Token => Hint::Credential,
+        SecretKind::Public => Hint::Plain,
+    };
+    mask_ranges(value, &sensitive_ranges(value, hint))
+}
+
+/// How a value must be masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    /// A URL whose password is secret.
+    Url,
+    /// A token: secret as a whole.
+    Token,
+    /// Nothing secret known; masked where it looks like a secret all the same.
+    Public,
+}

@@ -1,0 +1,130 @@
+//! The last line of defence: every secret found when a value was read is remembered here,
+//! and every byte upwire prints (and every file meant to be committed) passes through
+//! [`scrub`] on its way out. A message that quotes a secret by mistake prints `****`.
+
+use std::borrow::Cow;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// Secrets shorter than this are masked where they stand (the quoted source line, the
+/// value's own display) but not searched for in all output: a 3-byte password would turn
+/// every `abc` in a help text into `****`.
+pub const MIN_SCRUB_LEN: usize = 4;
+
+#[derive(Default)]
+struct Registry {
+    secrets: Vec<String>,
+    /// Built on the first scrub after a change.
+    matcher: Option<AhoCorasick>,
+}
+
+static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
+
+fn lock() -> MutexGuard<'static, Option<Registry>> {
+    REGISTRY.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Remembers `secret` (and its percent-decoded form, which servers and messages may show
+/// instead) so that [`scrub`] masks it in all output from now on.
+pub fn remember(secret: &str) {
+    let secret = secret.trim();
+    if secret.len() < MIN_SCRUB_LEN {
+        return;
+    }
+    let decoded = percent_decoded(secret);
+    let mut guard = lock();
+    let reg = guard.get_or_insert_with(Registry::default);
+    for s in std::iter::once(secret.to_owned()).chain(decoded) {
+        if s.len() >= MIN_SCRUB_LEN && !reg.secrets.contains(&s) {
+            reg.secrets.push(s);
+            reg.matcher = None;
+        }
+    }
+}
+
+/// `text` with every remembered secret replaced by `****`.
+#[must_use]
+pub fn scrub(text: &str) -> Cow<'_, str> {
+    let mut guard = lock();
+    let Some(reg) = guard.as_mut() else {
+        return Cow::Borrowed(text);
+    };
+    if reg.secrets.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    if reg.matcher.is_none() {
+        reg.matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&reg.secrets)
+            .ok();
+    }
+    match &reg.matcher {
+        Some(m) if m.is_match(text) => {
+            Cow::Owned(m.replace_all(text, &vec![super::MASK; reg.secrets.len()]))
+        }
+        Some(_) => Cow::Borrowed(text),
+        // The automaton could not be built (it never fails for plain strings): mask one by one.
+        None => {
+            let mut out = text.to_owned();
+            for s in &reg.secrets {
+                out = out.replace(s.as_str(), super::MASK);
+            }
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// [`scrub`] for bytes that may not be UTF-8 (a file's contents): invalid bytes are kept.
+#[must_use]
+pub fn scrub_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => match scrub(text) {
+            Cow::Borrowed(_) => Cow::Borrowed(bytes),
+            Cow::Owned(s) => Cow::Owned(s.into_bytes()),
+        },
+        Err(_) => Cow::Borrowed(bytes),
+    }
+}
+
+fn percent_decoded(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_secrets_are_masked_in_any_text() {
+        remember("Scrub-Me-7f3a");
+        remember("p%40ss-Scrub-99");
+        remember("abc");
+        assert_eq!(
+            scrub("ERR invalid password Scrub-Me-7f3a for user"),
+            "ERR invalid password **** for user"
+        );
+        assert_eq!(scrub("echo p@ss-Scrub-99"), "echo ****");
+        assert_eq!(scrub("abc stays"), "abc stays");
+        assert!(matches!(scrub("nothing here"), Cow::Borrowed(_)));
+    }
+}
