@@ -162,6 +162,7 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 pub fn run() -> ExitCode {
     // `Cli::try_parse()`, except that the clap `Command` tree is not freed: freeing its many
     // small allocations cost 5% of a `lint` run (callgrind), and the process exits soon anyway.
+    remember_argv_secrets();
     let mut command = std::mem::ManuallyDrop::new(Cli::command());
     let parsed = command
         .try_get_matches_from_mut(std::env::args_os())
@@ -170,17 +171,56 @@ pub fn run() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let e = e.format(&mut command);
-            let _ = e.print();
+            // clap quotes rejected values: through the scrubber like everything else.
+            let text = e.render().ansi().to_string();
+            let _ = if e.use_stderr() {
+                write!(stderr(), "{text}")
+            } else {
+                write!(stdout(), "{text}")
+            };
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
     match dispatch(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Classifies every command-line argument when it is read: the value of a flag whose name
+/// says credential (`--token`, `--rest-token`, ...) is secret as a whole; any other argument
+/// is secret where it looks like one (a URL's password, `?_token=`, a token-shaped word).
+fn remember_argv_secrets() {
+    let mut credential_flag = false;
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy();
+        let (flag, value) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (Some(f), v),
+            _ if arg.starts_with("--") => (Some(arg.as_ref()), ""),
+            _ => (None, arg.as_ref()),
+        };
+        let hint = if credential_flag || flag.is_some_and(is_credential_flag) {
+            crate::secret::Hint::Credential
+        } else {
+            flag.map_or(crate::secret::Hint::Plain, crate::secret::hint_for_name)
+        };
+        // A path is not a secret: its directory names would otherwise be scrubbed from
+        // every message that names the file.
+        let path = value.contains('/') && !value.contains("://") && !value.contains('@');
+        if !value.is_empty() && !(path && hint == crate::secret::Hint::Plain) {
+            let _ = crate::secret::Sensitive::classify(value, hint);
+        }
+        credential_flag = value.is_empty() && flag.is_some_and(is_credential_flag);
+    }
+}
+
+fn is_credential_flag(flag: &str) -> bool {
+    ["token", "password", "pass", "secret"]
+        .iter()
+        .any(|w| flag.ends_with(w))
 }
 
 pub(crate) struct Output {
@@ -205,7 +245,7 @@ impl Output {
 
     /// Text: diagnostics to stderr, rustc-style, with a closing count.
     pub(crate) fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
-        let mut err = std::io::stderr().lock();
+        let mut err = stderr();
         for d in diags {
             let _ = write!(err, "{}", self.renderer.render(d, sources));
         }
@@ -229,9 +269,92 @@ impl Output {
     }
 
     pub(crate) fn json(value: &serde_json::Value) {
-        let mut out = std::io::stdout().lock();
+        Self::json_revealing(value, false);
+    }
+
+    /// JSON on stdout; secrets shown only when `reveal` (`--show-secrets`).
+    pub(crate) fn json_revealing(value: &serde_json::Value, reveal: bool) {
+        let mut out = Scrubbed::revealing(std::io::stdout().lock(), reveal);
         let _ = serde_json::to_writer_pretty(&mut out, value);
         let _ = writeln!(out);
+    }
+}
+
+/// Standard output through the secret scrubber: every remembered secret prints as `****`.
+pub(crate) fn stdout() -> Scrubbed<std::io::StdoutLock<'static>> {
+    Scrubbed::new(std::io::stdout().lock())
+}
+
+/// Standard error through the secret scrubber.
+pub(crate) fn stderr() -> Scrubbed<std::io::StderrLock<'static>> {
+    Scrubbed::new(std::io::stderr().lock())
+}
+
+/// Prints a line on stderr through the secret scrubber.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!($crate::cli::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
+
+/// A writer that passes whole lines through [`crate::secret::scrub`]: the one way out of
+/// the command line for text, so a message that quotes a secret by mistake prints `****`.
+pub(crate) struct Scrubbed<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+    /// `resolve --show-secrets` only: the user asked to see the secrets.
+    reveal: bool,
+}
+
+impl<W: Write> Scrubbed<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+            reveal: false,
+        }
+    }
+
+    /// A writer that shows secrets: for `--show-secrets`, the one output where the user asked
+    /// for them.
+    pub(crate) fn revealing(inner: W, reveal: bool) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
+            reveal,
+        }
+    }
+
+    fn emit(&mut self, upto: usize) -> std::io::Result<()> {
+        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
+        if self.reveal {
+            return self.inner.write_all(&chunk);
+        }
+        self.inner.write_all(&crate::secret::scrub_bytes(&chunk))
+    }
+}
+
+impl<W: Write> Write for Scrubbed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
+            self.emit(last + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let n = self.pending.len();
+        self.emit(n)?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Scrubbed<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
     }
 }
 
@@ -286,7 +409,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
                 *shell,
                 &mut Cli::command(),
                 "upwire",
-                &mut std::io::stdout(),
+                &mut stdout(),
             );
             Ok(0)
         }
@@ -345,7 +468,7 @@ fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
     if cli.format == Format::Json {
         Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
     } else {
-        eprintln!(
+        say!(
             "wrote {}: fill in the variables, then run `upwire lint`",
             path.display()
         );
@@ -433,13 +556,16 @@ fn resolve_cmd(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Result<u8, 
     let r = load_descriptor(cli)?;
     let targets = select_targets(&r, only)?;
     match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "targets": targets.iter().map(|t| t.to_json(show_secrets)).collect::<Vec<_>>(),
-        })),
+        Format::Json => Output::json_revealing(
+            &json!({
+                "version": 1,
+                "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
+                "targets": targets.iter().map(|t| t.to_json(show_secrets)).collect::<Vec<_>>(),
+            }),
+            show_secrets,
+        ),
         Format::Text => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = Scrubbed::revealing(std::io::stdout().lock(), show_secrets);
             for t in &targets {
                 let _ = write!(stdout, "{}", render_target(t, show_secrets));
             }
@@ -477,7 +603,7 @@ fn render_target(t: &TargetPlan, show_secrets: bool) -> String {
 
 fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     let Some(id) = id else {
-        let mut out = std::io::stdout().lock();
+        let mut out = stdout();
         let _ = writeln!(out, "rules:");
         for rule in crate::rule::RULES {
             let _ = writeln!(out, "  {:<26}{}", rule.id(), rule.summary());
@@ -506,7 +632,7 @@ fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     if cli.format == Format::Json {
         Output::json(&json!({"version": 1, "id": id, "text": text}));
     } else {
-        print!("{text}");
+        let _ = write!(stdout(), "{text}");
     }
     Ok(0)
 }

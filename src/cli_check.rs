@@ -145,7 +145,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             "checks": results.iter().map(check_json).collect::<Vec<_>>(),
         })),
         Format::Text => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = crate::cli::stdout();
             for c in &results {
                 let _ = write!(stdout, "{}", render(c));
             }
@@ -163,9 +163,9 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             let n = results.len();
             let bad = results.iter().filter(|c| !c.result.ok).count();
             if bad == 0 {
-                eprintln!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
+                crate::cli::say!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
             } else {
-                eprintln!("error: {bad} of {n} checks failed");
+                crate::cli::say!("error: {bad} of {n} checks failed");
             }
         }
     }

@@ -89,7 +89,7 @@ pub(crate) fn generate(
             "dry_run": dry_run,
         })),
         Format::Text => {
-            let mut stdout = std::io::stdout().lock();
+            let mut stdout = crate::cli::stdout();
             for c in &changes {
                 let _ = write!(stdout, "{}", describe(c, dry_run));
             }
@@ -174,11 +174,11 @@ pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
         Some(path) => {
             write_atomic(path, guide.as_bytes(), None)?;
             if out.format == Format::Text {
-                eprintln!("wrote {}", path.display());
+                crate::cli::say!("wrote {}", path.display());
             }
         }
         None if out.format == Format::Text => {
-            let _ = std::io::stdout().lock().write_all(guide.as_bytes());
+            let _ = crate::cli::stdout().write_all(guide.as_bytes());
         }
         None => {}
     }

@@ -71,6 +71,9 @@ impl SourceFile {
     /// Records that `range` holds a secret; rendering replaces it with `****`.
     pub fn add_secret(&mut self, range: Range<usize>) {
         if range.start < range.end && range.end <= self.text.len() {
+            if let Some(secret) = self.text.get(range.clone()) {
+                crate::secret::remember(secret);
+            }
             // Secrets are registered in file order, so this inserts at the end.
             let at = self.secrets.partition_point(|s| s.start <= range.start);
             self.longest_secret = self.longest_secret.max(range.len());
@@ -348,7 +351,8 @@ impl TextRenderer {
             );
         }
         out.push_str("\n\n");
-        out
+        // Library users (build.rs) print this themselves: no remembered secret in it either.
+        crate::secret::scrub(&out).into_owned()
     }
 }
 

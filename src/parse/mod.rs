@@ -17,6 +17,7 @@ use std::ops::Range;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity, SourceFile};
+use crate::secret::{Hint, MASK, mask_ranges, sensitive_ranges};
 
 mod host;
 mod rest_url;
@@ -87,9 +88,98 @@ impl Finding {
     }
 }
 
+/// Masks, in every finding about `value`, each part of the value that the classifier calls
+/// secret: a quoted part (`` `...` ``) of the value that overlaps a secret shows that
+/// secret as `****`, and no secret of the value appears anywhere in message or help. This
+/// is what makes a message built from parts of a malformed value safe (the "port" of
+/// `rediss://default:PASSWORD` is the password).
+pub(crate) fn redact(value: &str, hint: Hint, mut findings: Vec<Finding>) -> Vec<Finding> {
+    let ranges = sensitive_ranges(value, hint);
+    if ranges.is_empty() {
+        return findings;
+    }
+    let secrets: Vec<&str> = ranges
+        .iter()
+        .map(|r| &value[r.clone()])
+        .filter(|s| s.len() >= 3)
+        .collect();
+    let clean = |text: &str| -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        // Quoted parts first: they may be a piece of a secret rather than all of it.
+        while let Some(open) = rest.find('`') {
+            let Some(len) = rest[open + 1..].find('`') else {
+                break;
+            };
+            let quoted = &rest[open + 1..open + 1 + len];
+            out.push_str(&rest[..=open]);
+            out.push_str(&mask_quoted(value, &ranges, quoted));
+            out.push('`');
+            rest = &rest[open + len + 2..];
+        }
+        out.push_str(rest);
+        for s in &secrets {
+            if out.contains(s) {
+                out = out.replace(s, MASK);
+            }
+        }
+        out
+    };
+    for f in &mut findings {
+        f.message = clean(&f.message);
+        f.help = f.help.as_deref().map(clean);
+    }
+    findings
+}
+
+/// `quoted` with its secret bytes masked, when it is a part of `value` that overlaps a
+/// secret range.
+fn mask_quoted(value: &str, ranges: &[Range<usize>], quoted: &str) -> String {
+    if quoted.is_empty() {
+        return String::new();
+    }
+    for (at, _) in value.match_indices(quoted) {
+        let span = at..at + quoted.len();
+        let inner: Vec<Range<usize>> = ranges
+            .iter()
+            .filter(|r| r.start < span.end && r.end > span.start)
+            .map(|r| r.start.max(span.start) - at..r.end.min(span.end) - at)
+            .collect();
+        if !inner.is_empty() {
+            return mask_ranges(quoted, &inner);
+        }
+    }
+    quoted.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_of_malformed_values_are_quoted_masked() {
+        for value in [
+            "rediss://default:Sekr3tZZ",
+            "rediss://default:Sekr3tZZ:6379",
+            "default:Sekr3tZZ@host:6379",
+            "rediss:/default:Sekr3tZZ@host",
+            "redis+unix:///tmp/r.sock?pass=Sekr3tZZ",
+            "rediss://default@host:6379#Sekr3tZZ",
+            "https://host:99999/?_token=Sekr3tZZ",
+            "https:/host?_token=Sekr3tZZ",
+            "http://evil.example/?_token=Sekr3tZZ",
+            "https://user:Sekr3tZZ@host:99999",
+            "rediss://default:Sekr3tZZ@host:6379",
+        ] {
+            let (_, f) = validate_redis_url(value);
+            let (_, g) = validate_rest_url(value);
+            let t = validate_token(value);
+            for x in f.iter().chain(&g).chain(&t) {
+                let all = format!("{} {:?}", x.message, x.help);
+                assert!(!all.contains("Sekr3t"), "{value}: {all}");
+            }
+        }
+    }
 
     #[test]
     fn messages_never_contain_the_password() {

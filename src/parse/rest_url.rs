@@ -1,10 +1,10 @@
 //! `UPSTASH_REDIS_REST_URL`: a REST endpoint, `https://host`.
 
-use super::Finding;
+use super::{Finding, redact};
 use super::host::{is_loopback, rough_host};
 use super::value::{check_whitespace, placeholder, split_scheme};
 use crate::code::Code;
-use crate::secret::mask_url;
+use crate::secret::{Hint, mask_url};
 
 /// A REST endpoint that passed validation: the bare origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,11 @@ pub struct RestUrl {
 /// Validates a REST endpoint (`UPSTASH_REDIS_REST_URL`, `rest_url`).
 #[must_use]
 pub fn validate_rest_url(value: &str) -> (Option<RestUrl>, Vec<Finding>) {
+    let (url, findings) = validate(value);
+    (url, redact(value, Hint::Url, findings))
+}
+
+fn validate(value: &str) -> (Option<RestUrl>, Vec<Finding>) {
     let mut findings = Vec::new();
     let inner = check_whitespace(value, &mut findings);
     let v = &value[inner.clone()];

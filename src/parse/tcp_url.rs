@@ -1,12 +1,12 @@
 //! `REDIS_URL`: a TCP endpoint, `rediss://user:password@host:port/db`.
 
-use super::Finding;
+use super::{Finding, redact};
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
 use super::value::{
     check_whitespace, encode_char, percent_decode, percent_decode_bytes, placeholder, split_scheme,
 };
 use crate::code::Code;
-use crate::secret::{MASK, mask_url};
+use crate::secret::{Hint, MASK, mask_url};
 
 /// A TCP endpoint that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,11 @@ impl RedisUrl {
 /// Validates a TCP endpoint (`REDIS_URL`, `redis_url`).
 #[must_use]
 pub fn validate_redis_url(value: &str) -> (Option<RedisUrl>, Vec<Finding>) {
+    let (url, findings) = validate(value);
+    (url, redact(value, Hint::Url, findings))
+}
+
+fn validate(value: &str) -> (Option<RedisUrl>, Vec<Finding>) {
     let mut findings = Vec::new();
     let inner = check_whitespace(value, &mut findings);
     let v = &value[inner.clone()];

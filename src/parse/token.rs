@@ -1,12 +1,17 @@
 //! `UPSTASH_REDIS_REST_TOKEN`: a REST token.
 
-use super::Finding;
+use super::{Finding, redact};
+use crate::secret::Hint;
 use super::value::{check_whitespace, placeholder};
 use crate::code::Code;
 
 /// Validates a REST token. `field` names the variable or field for messages.
 #[must_use]
 pub fn validate_token(value: &str) -> Vec<Finding> {
+    redact(value, Hint::Credential, validate(value))
+}
+
+fn validate(value: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     let inner = check_whitespace(value, &mut findings);
     let v = &value[inner.clone()];
