@@ -405,12 +405,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
                 .map_err(|e| Error::Usage(e.to_string()))
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "upwire",
-                &mut stdout(),
-            );
+            clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut stdout());
             Ok(0)
         }
     }

@@ -13,7 +13,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::{Env, Reference, interpolate};
 use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_valid_name};
-use crate::secret::{find_placeholder, url_password_range, url_secret_ranges, url_token_range};
+use crate::secret::{find_placeholder, url_password_range, url_token_range};
 
 /// A string value from the descriptor, before and after `${NAME}` resolution.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,8 +139,14 @@ impl Descriptor {
     #[must_use]
     pub fn parse(source: SourceFile, env: &Env) -> (Option<Descriptor>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
+        // Classified when read: every line, and every value of any type, before any message
+        // can quote it.
+        let mut source = with_line_secrets(source);
         let text = source.text.clone();
         let (root, errors) = DeTable::parse_recoverable(&text);
+        for range in crate::secret::toml::value_secrets(&text, root.get_ref()) {
+            source.add_secret(range);
+        }
         if !errors.is_empty() {
             for e in errors {
                 let span = e.span().unwrap_or(0..0);
@@ -224,47 +230,11 @@ impl Descriptor {
     }
 }
 
-/// Registers, line by line, what `key = value` lines of the secret fields hold. For a
-/// descriptor that is not valid TOML no value is known, and the source line shown for the
-/// syntax error must not print a token or password.
+/// Registers what may be secret in a descriptor's text, found line by line (so also when
+/// it is not valid TOML): see [`crate::secret::toml`].
 #[must_use]
 pub fn with_line_secrets(mut source: SourceFile) -> SourceFile {
-    let mut secrets = Vec::new();
-    let mut start = 0;
-    for line in source.text.split_inclusive('\n') {
-        if let Some(eq) = line.find('=') {
-            let key = line[..eq].trim();
-            let key = key
-                .rsplit('.')
-                .next()
-                .unwrap_or(key)
-                .trim_matches(['"', '\'']);
-            let at = start + eq + 1;
-            let value = line[eq + 1..].trim_end_matches(['\n', '\r']);
-            match key {
-                "rest_token" | "rest_readonly_token" => {
-                    let lead = value.len() - value.trim_start().len();
-                    let v = value.trim();
-                    // A quoted value up to its closing quote, so that what follows stays visible.
-                    let len = match v.chars().next() {
-                        Some(q @ ('"' | '\'')) => v[1..].find(q).map_or(v.len(), |i| i + 2),
-                        _ => v.len(),
-                    };
-                    secrets.push(at + lead..at + lead + len);
-                }
-                "redis_url" | "rest_url" => {
-                    secrets.extend(
-                        url_secret_ranges(value)
-                            .into_iter()
-                            .map(|r| at + r.start..at + r.end),
-                    );
-                }
-                _ => {}
-            }
-        }
-        start += line.len();
-    }
-    for range in secrets {
+    for range in crate::secret::toml::line_secrets(&source.text) {
         source.add_secret(range);
     }
     source
@@ -372,7 +342,17 @@ impl Walker<'_, '_> {
             verbatim,
         };
         match interpolate(&text.raw, self.env) {
-            Ok(v) => text.value = Some(v),
+            Ok(v) => {
+                // A value that came from the environment is classified like one written
+                // here: its secrets are remembered before any message can quote them.
+                if text.is_interpolated() {
+                    let _ = crate::secret::Sensitive::classify(
+                        v.as_str(),
+                        crate::secret::toml::hint_for_key(key.get_ref()),
+                    );
+                }
+                text.value = Some(v);
+            }
             Err(missing) => {
                 for r in missing {
                     let d = match r {

@@ -8,7 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::envfile::{EnvEntry, LineKind, scan};
 use crate::model::public_prefix;
 use crate::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
-use crate::secret::{find_placeholder, url_secret_ranges};
+use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 
 /// What a conventional variable holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -50,8 +50,9 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     for line in &lines {
         match &line.kind {
             LineKind::Entry(e) => {
-                if let Some((prefix, role)) = role(&e.key) {
-                    register_secret(&mut source, e, role);
+                let known = role(&e.key);
+                register_secret(&mut source, e, known.map(|(_, r)| r));
+                if let Some((prefix, role)) = known {
                     entries.push((e, prefix, role));
                 }
             }
@@ -190,21 +191,16 @@ fn finding_span(text: &str, start: usize) -> std::ops::Range<usize> {
     }
 }
 
-fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Role) {
-    if find_placeholder(&e.value).is_some() {
-        return;
-    }
-    match role {
-        Role::TcpUrl | Role::RestUrl => {
-            for r in url_secret_ranges(&e.value) {
-                source.add_secret(e.value_range(Some(&r)));
-            }
-        }
-        Role::Token | Role::ReadonlyToken => {
-            if !e.value.is_empty() {
-                source.add_secret(e.value_span.clone());
-            }
-        }
+/// Classifies an entry's value when it is read: by its role for the variables upwire knows,
+/// by its name and shape for every other one (`DB_PASSWORD`, `SENTRY_DSN`, ...).
+fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Option<Role>) {
+    let hint = match role {
+        Some(Role::TcpUrl | Role::RestUrl) => Hint::Url,
+        Some(Role::Token | Role::ReadonlyToken) => Hint::Credential,
+        None => hint_for_name(&e.key),
+    };
+    for r in sensitive_ranges(&e.value, hint) {
+        source.add_secret(e.value_range(Some(&r)));
     }
 }
 

@@ -167,10 +167,15 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
+    /// A failure whose message may quote the server (`ERR invalid password ... <echo>`):
+    /// classified when it is read, as any text from outside is, so an echoed credential
+    /// shows as `****`.
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let message = message.into();
+        let message = crate::secret::Sensitive::classify(message, crate::secret::Hint::Plain);
         Self {
             kind,
-            message: message.into(),
+            message: message.masked(),
             help: None,
         }
     }
@@ -199,11 +204,12 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    pub(crate) fn new(transport: Transport, endpoint: String) -> Self {
+    /// `endpoint` is shown in every result: it is masked here, whatever shape it has.
+    pub(crate) fn new(transport: Transport, endpoint: &str) -> Self {
         Self {
             result: CheckResult {
                 transport,
-                endpoint,
+                endpoint: crate::secret::mask_url(endpoint),
                 ok: false,
                 stage: Stage::Dns,
                 error_kind: None,

@@ -65,9 +65,7 @@ pub async fn check_rest(
     let (parsed, findings) = validate_rest_url(url);
     let mut rec = Recorder::new(
         Transport::Rest,
-        parsed
-            .as_ref()
-            .map_or_else(|| url.to_owned(), |u| u.origin.clone()),
+        parsed.as_ref().map_or(url, |u| u.origin.as_str()),
     );
     let token_findings = validate_token(token);
     let first_error = findings

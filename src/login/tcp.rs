@@ -10,7 +10,6 @@ use super::net::{connect, handshake, resolve};
 use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::validate_redis_url;
-use crate::secret::mask_url;
 
 trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
@@ -106,7 +105,7 @@ pub async fn check_tcp(
     options: &CheckOptions,
     tls: Arc<rustls::ClientConfig>,
 ) -> CheckResult {
-    let mut rec = Recorder::new(Transport::Tcp, mask_url(url));
+    let mut rec = Recorder::new(Transport::Tcp, url);
     let (parsed, findings) = validate_redis_url(url);
     let Some(parsed) = parsed else {
         rec.fail(Failure::invalid(findings.iter().find(|f| f.is_error())));

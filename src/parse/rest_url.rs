@@ -1,8 +1,8 @@
 //! `UPSTASH_REDIS_REST_URL`: a REST endpoint, `https://host`.
 
-use super::{Finding, redact};
 use super::host::{is_loopback, rough_host};
 use super::value::{check_whitespace, placeholder, split_scheme};
+use super::{Finding, redact};
 use crate::code::Code;
 use crate::secret::{Hint, mask_url};
 

@@ -1,10 +1,10 @@
 //! `REDIS_URL`: a TCP endpoint, `rediss://user:password@host:port/db`.
 
-use super::{Finding, redact};
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
 use super::value::{
     check_whitespace, encode_char, percent_decode, percent_decode_bytes, placeholder, split_scheme,
 };
+use super::{Finding, redact};
 use crate::code::Code;
 use crate::secret::{Hint, MASK, mask_url};
 

@@ -1,9 +1,9 @@
 //! `UPSTASH_REDIS_REST_TOKEN`: a REST token.
 
-use super::{Finding, redact};
-use crate::secret::Hint;
 use super::value::{check_whitespace, placeholder};
+use super::{Finding, redact};
 use crate::code::Code;
+use crate::secret::Hint;
 
 /// Validates a REST token. `field` names the variable or field for messages.
 #[must_use]

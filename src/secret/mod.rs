@@ -10,6 +10,7 @@
 pub mod classify;
 pub mod placeholder;
 pub mod registry;
+pub mod toml;
 pub mod value;
 
 pub use classify::{

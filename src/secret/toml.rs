@@ -1,0 +1,329 @@
+//! Where the secrets of a descriptor are, decided when it is read, before and whether or
+//! not it parses as TOML.
+//!
+//! [`line_secrets`] scans the text line by line, so that a file that is not valid TOML (a
+//! one-line `[database.main] redis_url = "..."`, an unclosed quote) still has its secrets
+//! found; [`value_secrets`] walks the parsed document, so that a value of any type (an array,
+//! an inline table, a multi-line string) under any key is classified too. The key decides the
+//! hint: a credential-like key, or one close to a secret field (`rest_tokn`), makes the whole
+//! value secret; any other value is secret where it looks like one.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::classify::{Hint, hint_for_name, sensitive_ranges};
+
+/// The descriptor fields that hold a whole credential.
+const TOKEN_FIELDS: &[&str] = &["rest_token", "rest_readonly_token"];
+/// The descriptor fields that hold a URL.
+const URL_FIELDS: &[&str] = &["redis_url", "rest_url"];
+
+/// The hint for a value under `key`: its name, or the secret field it is a typo of.
+#[must_use]
+pub fn hint_for_key(key: &str) -> Hint {
+    let by_name = hint_for_name(key);
+    if by_name == Hint::Credential {
+        return by_name;
+    }
+    let lower = key.to_ascii_lowercase();
+    // The secret field this key is, or is closest to.
+    let best = TOKEN_FIELDS
+        .iter()
+        .chain(URL_FIELDS)
+        .map(|f| (strsim::jaro_winkler(&lower, f), *f))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match best {
+        Some((_, f)) if TOKEN_FIELDS.contains(&f) => Hint::Credential,
+        Some(_) => Hint::Url,
+        None if by_name == Hint::Url => Hint::Url,
+        None => Hint::Plain,
+    }
+}
+
+/// Secret byte ranges of a TOML text, found line by line without parsing it.
+#[must_use]
+pub fn line_secrets(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    // An array or inline table under a credential key that goes on over several lines, or
+    // a multi-line string: (its hint, the closing delimiter).
+    let mut open: Option<(Hint, &str)> = None;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        if let Some((hint, close)) = open {
+            let end = content
+                .find(close)
+                .map_or(content.len(), |i| i + close.len());
+            if hint == Hint::Credential {
+                out.push(start..start + end);
+            } else {
+                out.extend(shift(sensitive_ranges(&content[..end], hint), start));
+            }
+            if end < content.len() || content.contains(close) {
+                open = None;
+            }
+            scan_line(content, start, end, &mut out, &mut open);
+        } else {
+            scan_line(content, start, 0, &mut out, &mut open);
+        }
+        start += line.len();
+    }
+    out
+}
+
+fn shift(ranges: Vec<Range<usize>>, by: usize) -> impl Iterator<Item = Range<usize>> {
+    ranges.into_iter().map(move |r| r.start + by..r.end + by)
+}
+
+/// Every `key = value` on one line from byte `from` on, and every string literal on it.
+fn scan_line<'a>(
+    line: &str,
+    base: usize,
+    from: usize,
+    out: &mut Vec<Range<usize>>,
+    open: &mut Option<(Hint, &'a str)>,
+) {
+    let bytes = line.as_bytes();
+    let mut i = from;
+    let mut key_hint = Hint::Plain;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => break,
+            b'=' => {
+                key_hint = hint_for_key(key_before(line, i));
+                i += 1;
+                let lead = line[i..].len() - line[i..].trim_start().len();
+                i += lead;
+                let rest = &line[i..];
+                if rest.starts_with('[') || rest.starts_with('{') {
+                    if key_hint == Hint::Credential {
+                        let close = if rest.starts_with('[') { "]" } else { "}" };
+                        let end = matching(rest).map_or(rest.len(), |e| e + 1);
+                        out.push(base + i..base + i + end);
+                        if matching(rest).is_none() {
+                            *open = Some((Hint::Credential, close));
+                        }
+                        i += end;
+                    }
+                    continue;
+                }
+                if rest.starts_with('"') || rest.starts_with('\'') {
+                    continue;
+                }
+                {
+                    // A bare value (not valid TOML for a string): up to a separator.
+                    let end = rest.find([',', '}', ']', '#']).unwrap_or(rest.len());
+                    let value = rest[..end].trim_end();
+                    out.extend(shift(sensitive_ranges(value, key_hint), base + i));
+                    i += end;
+                    continue;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = line[i..].starts_with(if q == b'"' { "\"\"\"" } else { "'''" });
+                let delim = if triple {
+                    if q == b'"' { "\"\"\"" } else { "'''" }
+                } else if q == b'"' {
+                    "\""
+                } else {
+                    "'"
+                };
+                let body = i + delim.len();
+                let close = find_close(&line[body..], delim, q == b'"' && !triple);
+                let end = close.map_or(line.len(), |c| body + c);
+                let value = &line[body..end];
+                if key_hint == Hint::Credential {
+                    // The quotes too, so that what follows the value stays visible.
+                    let stop = close.map_or(line.len(), |_| end + delim.len());
+                    if !value.trim().is_empty() {
+                        out.push(base + i..base + stop);
+                    }
+                } else {
+                    out.extend(shift(sensitive_ranges(value, key_hint), base + body));
+                }
+                if close.is_none() && triple {
+                    *open = Some((key_hint, delim));
+                }
+                i = close.map_or(line.len(), |_| end + delim.len());
+                continue;
+            }
+            b',' | b'[' | b'{' | b'}' | b']' => {}
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// The key just before the `=` at `eq`: a bare or quoted key, the last part of a dotted one.
+fn key_before(line: &str, eq: usize) -> &str {
+    let before = line[..eq].trim_end();
+    let start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '{' | ',' | '.'))
+        .map_or(0, |i| i + 1);
+    before[start..].trim_matches(['"', '\''])
+}
+
+fn find_close(s: &str, delim: &str, escapes: bool) -> Option<usize> {
+    let mut i = 0;
+    while i < s.len() {
+        if escapes && s.as_bytes()[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if s[i..].starts_with(delim) {
+            return Some(i);
+        }
+        i += s[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    None
+}
+
+/// The offset of the bracket that closes the one `s` starts with.
+fn matching(s: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote = None;
+    for (i, c) in s.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Secret byte ranges of a parsed TOML document: every value of every type, by its key.
+#[must_use]
+pub fn value_secrets(source: &str, root: &DeTable<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for (key, value) in root {
+        walk(source, hint_for_key(key.get_ref()), value, &mut out);
+    }
+    out
+}
+
+fn walk(source: &str, hint: Hint, value: &Spanned<DeValue<'_>>, out: &mut Vec<Range<usize>>) {
+    let span = value.span();
+    match value.get_ref() {
+        DeValue::String(s) => {
+            let ranges = sensitive_ranges(s, hint);
+            if ranges.is_empty() {
+                return;
+            }
+            let literal = source.get(span.clone()).unwrap_or("");
+            // Map into the source when the literal holds the value verbatim; else all of it.
+            match literal.find(s.as_ref()).filter(|_| !s.is_empty()) {
+                Some(at) => out.extend(shift(ranges, span.start + at)),
+                None => out.push(span),
+            }
+        }
+        DeValue::Array(items) if hint == Hint::Credential => {
+            let _ = items;
+            out.push(span);
+        }
+        DeValue::Table(_) if hint == Hint::Credential && !is_header(source, &span) => {
+            out.push(span);
+        }
+        DeValue::Array(items) => {
+            for item in items {
+                walk(source, hint, item, out);
+            }
+        }
+        DeValue::Table(t) => {
+            for (k, v) in t {
+                walk(source, hint_for_key(k.get_ref()), v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a table's span is a `[header]` section rather than an inline `{ ... }` table.
+fn is_header(source: &str, span: &Range<usize>) -> bool {
+    !source
+        .get(span.clone())
+        .is_some_and(|t| t.trim_start().starts_with('{'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::mask_ranges;
+
+    fn masked(text: &str) -> String {
+        let (root, _) = DeTable::parse_recoverable(text);
+        let mut r = line_secrets(text);
+        r.extend(value_secrets(text, root.get_ref()));
+        r.sort_by_key(|r| r.start);
+        let mut merged: Vec<Range<usize>> = Vec::new();
+        for x in r {
+            match merged.last_mut() {
+                Some(l) if x.start <= l.end => l.end = l.end.max(x.end),
+                _ => merged.push(x),
+            }
+        }
+        mask_ranges(text, &merged)
+    }
+
+    #[test]
+    fn every_shape_of_secret_line_is_found() {
+        for (text, secret) in [
+            ("[database.main]\nrest_tokn = \"AXcanary1\"\n", "AXcanary1"),
+            (
+                "[database.main]\nreadonly_token = \"AXcanary2\"\n",
+                "AXcanary2",
+            ),
+            ("[database.main]\npassword = \"hunter2x\"\n", "hunter2x"),
+            (
+                "[database.main]\nredis_ur = \"rediss://default:Pw33x@h:6379\"\n",
+                "Pw33x",
+            ),
+            (
+                "[database.main]\nrest_token = [\"AXcanary3\"]\n",
+                "AXcanary3",
+            ),
+            (
+                "[database.main]\nrest_token = {v = \"AXcanary4\"}\n",
+                "AXcanary4",
+            ),
+            (
+                "[database.main] redis_url = \"rediss://default:Pw44x@h:6379\"\n",
+                "Pw44x",
+            ),
+            ("[database.main]\nrest_token = \"AXcanary5\n", "AXcanary5"),
+            ("[database.main]\nrest_token = AXcanary6\n", "AXcanary6"),
+            (
+                "[database.main]\nrest_token = [\n  \"AXcanary7\",\n]\n",
+                "AXcanary7",
+            ),
+            (
+                "[database.main]\nrest_token = \"\"\"\nAXcanary8\n\"\"\"\n",
+                "AXcanary8",
+            ),
+            (
+                "[target.api]\nkind = \"AXtokenShaped9Canary\"\n",
+                "AXtokenShaped9Canary",
+            ),
+        ] {
+            let out = masked(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+        }
+    }
+
+    #[test]
+    fn plain_fields_stay_readable() {
+        let text = "[target.api]\nkind = \"server\"\ndir = \"services/api\"\n[database.main]\nrest_url = \"https://eu1-cat.upstash.io\"\n";
+        assert_eq!(masked(text), text);
+    }
+}
