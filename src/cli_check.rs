@@ -15,7 +15,7 @@ use crate::diagnostic::DiagnosticJson;
 use crate::error::Error;
 use crate::login::net::tls_config;
 use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
-use crate::model::{Access, Kind, Transport};
+use crate::model::{Kind, Transport};
 use crate::plan::{Plan, TargetPlan};
 
 /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
@@ -182,16 +182,7 @@ fn jobs_for(plan: &Plan, t: &TargetPlan, both: bool) -> Vec<Job> {
         return Vec::new();
     };
     let v = &db.values;
-    let token = match t.access {
-        Access::ReadOnly => v
-            .rest_readonly_token
-            .clone()
-            .or_else(|| v.rest_token.clone()),
-        Access::ReadWrite => v
-            .rest_token
-            .clone()
-            .or_else(|| v.rest_readonly_token.clone()),
-    };
+    let token = v.token_for(t.access, true).cloned();
     let tcp = v.redis_url.clone().map(|url| Job {
         transport: Transport::Tcp,
         url,

@@ -45,6 +45,13 @@ impl Text {
         }
     }
 
+    /// Where the resolved value starts in the source, when it stands there verbatim (no
+    /// escapes, no `${NAME}`).
+    #[must_use]
+    pub fn verbatim_start(&self) -> Option<usize> {
+        self.verbatim.filter(|_| !self.is_interpolated())
+    }
+
     /// Maps a range of the raw text to the source.
     #[must_use]
     pub fn raw_span(&self, range: &Range<usize>) -> Range<usize> {
@@ -132,6 +139,19 @@ const TARGET_FIELDS: &[&str] = &[
     "env_prefix",
     "dir",
 ];
+
+impl Database {
+    /// The token field a client with `access` uses, and its name.
+    #[must_use]
+    pub fn token_for(&self, access: Access) -> (&Option<Text>, &'static str) {
+        match crate::endpoint::Role::token_for(access) {
+            crate::endpoint::Role::ReadonlyToken => {
+                (&self.rest_readonly_token, "rest_readonly_token")
+            }
+            _ => (&self.rest_token, "rest_token"),
+        }
+    }
+}
 
 impl Descriptor {
     /// Parses `source`, resolving `${NAME}` from `env`. Returns `None` only for TOML syntax

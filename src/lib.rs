@@ -114,6 +114,7 @@ pub mod code;
 pub mod descriptor;
 pub mod diagnostic;
 pub mod docs;
+pub mod endpoint;
 pub mod envfile;
 pub mod error;
 pub mod generate;

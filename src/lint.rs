@@ -1,59 +1,25 @@
 //! `lint` for env files: the descriptor's URL and token checks applied to the conventional
 //! variables (SPEC §4), with line and column in the env file.
 
-use std::collections::{BTreeMap, HashSet};
-
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
 use crate::envfile::{EnvEntry, LineKind, scan};
-use crate::model::public_prefix;
-use crate::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
-
-/// What a conventional variable holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Role {
-    TcpUrl,
-    RestUrl,
-    Token,
-    ReadonlyToken,
-}
-
-/// The variables upwire checks, by name without a public prefix.
-const KNOWN: &[(&str, Role)] = &[
-    ("REDIS_URL", Role::TcpUrl),
-    ("KV_URL", Role::TcpUrl),
-    ("UPSTASH_REDIS_URL", Role::TcpUrl),
-    ("UPSTASH_REDIS_REST_URL", Role::RestUrl),
-    ("KV_REST_API_URL", Role::RestUrl),
-    ("UPSTASH_REDIS_REST_TOKEN", Role::Token),
-    ("KV_REST_API_TOKEN", Role::Token),
-    ("UPSTASH_REDIS_REST_READONLY_TOKEN", Role::ReadonlyToken),
-    ("KV_REST_API_READ_ONLY_TOKEN", Role::ReadonlyToken),
-];
-
-fn role(key: &str) -> Option<(Option<&'static str>, Role)> {
-    let prefix = public_prefix(key);
-    let base = prefix.map_or(key, |p| &key[p.len()..]);
-    KNOWN
-        .iter()
-        .find(|(name, _)| *name == base)
-        .map(|(_, r)| (prefix, *r))
-}
 
 /// Lints one env file. Returns the file with its secrets registered, and the findings.
 #[must_use]
 pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     let lines = scan(&source.text);
     let mut diags = Vec::new();
-    let mut entries: Vec<(&EnvEntry, Option<&'static str>, Role)> = Vec::new();
+    let mut entries: Vec<&EnvEntry> = Vec::new();
     for line in &lines {
         match &line.kind {
             LineKind::Entry(e) => {
-                let known = role(&e.key);
+                let known = role_of_variable(&e.key);
                 register_secret(&mut source, e, known.map(|(_, r)| r));
-                if let Some((prefix, role)) = known {
-                    entries.push((e, prefix, role));
+                if known.is_some() {
+                    entries.push(e);
                 }
             }
             LineKind::Invalid => {
@@ -65,75 +31,8 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
             LineKind::Blank | LineKind::Comment => {}
         }
     }
-    // Sets: an env file may hold many thousands of entries (8 MiB), each looked up here.
-    let full_tokens: HashSet<&str> = entries
-        .iter()
-        .filter(|(_, p, r)| p.is_none() && *r == Role::Token)
-        .map(|(e, _, _)| e.value.as_str())
-        .collect();
-    let readonly_tokens: HashSet<&str> = entries
-        .iter()
-        .filter(|(_, _, r)| *r == Role::ReadonlyToken)
-        .map(|(e, _, _)| e.value.as_str())
-        .collect();
-    let mut hosts: BTreeMap<(Option<&str>, bool, Role), (String, &EnvEntry)> = BTreeMap::new();
-    for &(e, prefix, role) in &entries {
-        if e.value.contains("${") {
-            continue;
-        }
-        let kv = e.key.contains("KV_");
-        let findings = match role {
-            Role::TcpUrl => {
-                let (url, f) = validate_redis_url(&e.value);
-                if let Some(u) = url {
-                    hosts.insert((prefix, kv, Role::TcpUrl), (u.host, e));
-                }
-                f
-            }
-            Role::RestUrl => {
-                let (url, f) = validate_rest_url(&e.value);
-                if let Some(u) = url {
-                    hosts.insert((prefix, kv, Role::RestUrl), (u.host, e));
-                }
-                f
-            }
-            Role::Token | Role::ReadonlyToken => validate_token(&e.value),
-        };
-        push(&source, e, findings, &mut diags);
-        if let Some(p) = prefix {
-            public_check(
-                &source,
-                e,
-                p,
-                role,
-                &full_tokens,
-                &readonly_tokens,
-                &mut diags,
-            );
-        }
-    }
-    for ((prefix, kv, role), (rest_host, rest)) in &hosts {
-        if *role != Role::RestUrl {
-            continue;
-        }
-        if let Some((tcp_host, tcp)) = hosts.get(&(*prefix, *kv, Role::TcpUrl))
-            && !tcp_host.eq_ignore_ascii_case(rest_host)
-        {
-            diags.push(
-                Diagnostic::new(
-                    Code::HostMismatch,
-                    format!(
-                        "`{}` points at `{rest_host}` but `{}` at `{tcp_host}`",
-                        rest.key, tcp.key
-                    ),
-                )
-                .at(&source, rest.value_span.clone())
-                .help(format!(
-                    "an Upstash database serves both on one host: use https://{tcp_host} or check which database each value belongs to"
-                )),
-            );
-        }
-    }
+    let endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
+    check::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
 }
@@ -201,60 +100,6 @@ fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Option<Role>) {
     };
     for r in sensitive_ranges(&e.value, hint) {
         source.add_secret(e.value_range(Some(&r)));
-    }
-}
-
-fn push(source: &SourceFile, e: &EnvEntry, findings: Vec<Finding>, diags: &mut Vec<Diagnostic>) {
-    for f in findings {
-        let span = e.value_range(f.range.as_ref());
-        diags.push(f.into_diagnostic(source, span));
-    }
-}
-
-fn public_check(
-    source: &SourceFile,
-    e: &EnvEntry,
-    prefix: &str,
-    role: Role,
-    full_tokens: &HashSet<&str>,
-    readonly_tokens: &HashSet<&str>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let base = &e.key[prefix.len()..];
-    let span = e.key_span.start..e.key_span.start + prefix.len();
-    match role {
-        Role::TcpUrl if !e.value.is_empty() => diags.push(
-            Diagnostic::new(
-                Code::SecretPublicPrefix,
-                format!("`{}` puts the TCP URL and its password into the client bundle", e.key),
-            )
-            .at(source, span)
-            .help(format!(
-                "rename it to `{base}` and use it only on the server; clients use the REST URL with the read-only token"
-            )),
-        ),
-        Role::Token if !e.value.is_empty() && !readonly_tokens.contains(e.value.as_str()) => {
-            if full_tokens.contains(e.value.as_str()) {
-                diags.push(
-                    Diagnostic::new(
-                        Code::SecretPublicPrefix,
-                        format!("`{}` puts the full-access token into the client bundle", e.key),
-                    )
-                    .at(source, span)
-                    .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
-                );
-            } else {
-                diags.push(
-                    Diagnostic::new(
-                        Code::PublicToken,
-                        format!("`{}` ships in the client bundle: it must be the read-only token", e.key),
-                    )
-                    .at(source, span)
-                    .help("check that this is the read-only token from the console, never the standard one"),
-                );
-            }
-        }
-        _ => {}
     }
 }
 

@@ -8,13 +8,12 @@ use serde::Serialize;
 use crate::code::Code;
 use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::endpoint::{Parsed, Role, check, from_database};
 use crate::interpolate::Env;
 use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
-use crate::parse::{
-    Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
-};
+use crate::parse::{RedisUrl, RestUrl};
 use crate::rule::{self, RuleInput};
-use crate::secret::{SecretKind, mask_url, mask_value};
+use crate::secret::{SecretKind, mask_value};
 
 /// The resolved deployment: one entry per target, in descriptor order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +55,19 @@ pub struct DatabaseValues {
     pub rest_token: Option<String>,
     /// `rest_readonly_token`.
     pub rest_readonly_token: Option<String>,
+}
+
+impl DatabaseValues {
+    /// The token a client with `access` sends (see [`Role::token_for`]); with `fallback`, the
+    /// other token when that one is missing (a login works with either).
+    #[must_use]
+    pub fn token_for(&self, access: Access, fallback: bool) -> Option<&String> {
+        let (want, other) = match Role::token_for(access) {
+            Role::ReadonlyToken => (&self.rest_readonly_token, &self.rest_token),
+            _ => (&self.rest_token, &self.rest_readonly_token),
+        };
+        want.as_ref().or(other.as_ref().filter(|_| fallback))
+    }
 }
 
 /// One target's decision.
@@ -238,22 +250,6 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
     }
 }
 
-fn push_findings(
-    findings: Vec<Finding>,
-    text: &Text,
-    source: &SourceFile,
-    diags: &mut Vec<Diagnostic>,
-) {
-    for f in findings {
-        let span = text.value_span(f.range.as_ref());
-        let mut d = f.into_diagnostic(source, span);
-        if text.is_interpolated() {
-            d.message = format!("{} (value of `{}`)", d.message, mask_url(&text.raw));
-        }
-        diags.push(d);
-    }
-}
-
 fn validate_database(
     db: &Database,
     source: &SourceFile,
@@ -277,45 +273,14 @@ fn validate_database(
                 .and_then(|t| t.value.clone()),
         },
     };
-    if let Some(text) = &db.redis_url
-        && let Some(value) = &text.value
-    {
-        let (url, findings) = validate_redis_url(value);
-        push_findings(findings, text, source, diags);
-        plan.redis_url = url;
-    }
-    if let Some(text) = &db.rest_url
-        && let Some(value) = &text.value
-    {
-        let (url, findings) = validate_rest_url(value);
-        push_findings(findings, text, source, diags);
-        plan.rest_url = url;
-    }
-    for text in [&db.rest_token, &db.rest_readonly_token]
-        .into_iter()
-        .flatten()
-    {
-        if let Some(value) = &text.value {
-            push_findings(validate_token(value), text, source, diags);
+    let endpoints = from_database(db);
+    check::run_all(&endpoints, source, diags);
+    for e in endpoints {
+        match e.parsed {
+            Parsed::Tcp(url) => plan.redis_url = url,
+            Parsed::Rest(url) => plan.rest_url = url,
+            Parsed::Token => {}
         }
-    }
-    if let (Some(tcp), Some(rest), Some(text)) = (&plan.redis_url, &plan.rest_url, &db.rest_url)
-        && !tcp.host.eq_ignore_ascii_case(&rest.host)
-    {
-        diags.push(
-            Diagnostic::new(
-                Code::HostMismatch,
-                format!(
-                    "database `{}`: the REST URL points at `{}` but the TCP URL at `{}`",
-                    db.name, rest.host, tcp.host
-                ),
-            )
-            .at(source, text.span.clone())
-            .help(format!(
-                "an Upstash database serves both on one host: use https://{} or check which database each value belongs to",
-                tcp.host
-            )),
-        );
     }
     plan
 }
@@ -436,10 +401,7 @@ fn plan_target(
                     lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()),
                 );
             }
-            let (token, field) = match access {
-                Access::ReadOnly => (&db.rest_readonly_token, "rest_readonly_token"),
-                Access::ReadWrite => (&db.rest_token, "rest_token"),
-            };
+            let (token, field) = db.token_for(access);
             if token.is_none() {
                 tp.lacks_transport = true;
                 diags.push(

@@ -1,0 +1,51 @@
+//! `host-mismatch`: a group's REST URL and TCP URL name different hosts (an Upstash
+//! database serves both on one host).
+
+use std::collections::BTreeMap;
+
+use super::Check;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::endpoint::{Endpoint, Role};
+
+/// Compares the hosts of each group's TCP and REST URL.
+pub struct HostMismatch;
+
+impl Check for HostMismatch {
+    fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
+        // The last URL of each role wins, as the last assignment does in an env file.
+        let mut groups: BTreeMap<(&str, Role), &Endpoint> = BTreeMap::new();
+        for e in endpoints {
+            if matches!(e.role, Role::TcpUrl | Role::RestUrl) && e.host().is_some() {
+                groups.insert((e.group.as_str(), e.role), e);
+            }
+        }
+        for ((group, role), rest) in &groups {
+            if *role != Role::RestUrl {
+                continue;
+            }
+            let Some(tcp) = groups.get(&(*group, Role::TcpUrl)) else {
+                continue;
+            };
+            let (Some(rest_host), Some(tcp_host)) = (rest.host(), tcp.host()) else {
+                continue;
+            };
+            if tcp_host.eq_ignore_ascii_case(rest_host) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::HostMismatch,
+                    format!(
+                        "{}{} points at `{rest_host}` but {} at `{tcp_host}`",
+                        rest.group_label, rest.label, tcp.label
+                    ),
+                )
+                .at(source, rest.span.clone())
+                .help(format!(
+                    "an Upstash database serves both on one host: use https://{tcp_host} or check which database each value belongs to"
+                )),
+            );
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! `secret-public-prefix` and `public-token`: a variable whose public prefix puts it into a
+//! client bundle holds the TCP URL's password or a token that is not known to be read-only.
+
+use std::collections::HashSet;
+
+use super::Check;
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::endpoint::{Endpoint, Role};
+
+/// Looks at every endpoint whose name has a public prefix.
+pub struct PublicPrefix;
+
+impl Check for PublicPrefix {
+    fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
+        // Sets: an env file may hold many thousands of entries (8 MiB), each looked up here.
+        let full: HashSet<&str> = endpoints
+            .iter()
+            .filter(|e| e.public_prefix.is_none() && e.role == Role::Token)
+            .map(|e| e.value.as_str())
+            .collect();
+        let readonly: HashSet<&str> = endpoints
+            .iter()
+            .filter(|e| e.role == Role::ReadonlyToken)
+            .map(|e| e.value.as_str())
+            .collect();
+        for e in endpoints {
+            let (Some(prefix), Some(span)) = (e.public_prefix, e.prefix_span.clone()) else {
+                continue;
+            };
+            if e.value.is_empty() {
+                continue;
+            }
+            let key = e.label.trim_matches('`');
+            let base = &key[prefix.len().min(key.len())..];
+            match e.role {
+                Role::TcpUrl => out.push(
+                    Diagnostic::new(
+                        Code::SecretPublicPrefix,
+                        format!("`{key}` puts the TCP URL and its password into the client bundle"),
+                    )
+                    .at(source, span)
+                    .help(format!(
+                        "rename it to `{base}` and use it only on the server; clients use the REST URL with the read-only token"
+                    )),
+                ),
+                Role::Token if readonly.contains(e.value.as_str()) => {}
+                Role::Token if full.contains(e.value.as_str()) => out.push(
+                    Diagnostic::new(
+                        Code::SecretPublicPrefix,
+                        format!("`{key}` puts the full-access token into the client bundle"),
+                    )
+                    .at(source, span)
+                    .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
+                ),
+                Role::Token => out.push(
+                    Diagnostic::new(
+                        Code::PublicToken,
+                        format!("`{key}` ships in the client bundle: it must be the read-only token"),
+                    )
+                    .at(source, span)
+                    .help("check that this is the read-only token from the console, never the standard one"),
+                ),
+                Role::RestUrl | Role::ReadonlyToken => {}
+            }
+        }
+    }
+}

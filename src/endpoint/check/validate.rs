@@ -1,0 +1,16 @@
+//! Each endpoint's own findings (URL syntax, TLS, placeholders, tokens), as diagnostics.
+
+use super::Check;
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::endpoint::Endpoint;
+
+/// Reports what parsing each value found.
+pub struct Validate;
+
+impl Check for Validate {
+    fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
+        for e in endpoints {
+            out.extend(e.findings.iter().map(|f| e.diagnostic(f, source)));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+//! `[database.NAME]` → endpoints: one per field that is present and resolved.
+
+use super::{Endpoint, Role};
+use crate::descriptor::{Database, Text};
+
+/// The endpoints of a database, in field order. Fields whose `${NAME}` did not resolve are
+/// left out (the unresolved variable is its own diagnostic).
+#[must_use]
+pub fn from_database(db: &Database) -> Vec<Endpoint> {
+    [
+        (Role::TcpUrl, &db.redis_url, "the TCP URL"),
+        (Role::RestUrl, &db.rest_url, "the REST URL"),
+        (Role::Token, &db.rest_token, "the REST token"),
+        (
+            Role::ReadonlyToken,
+            &db.rest_readonly_token,
+            "the read-only token",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(role, text, label)| {
+        let text: &Text = text.as_ref()?;
+        let value = text.value.as_ref()?;
+        let mut ep = Endpoint::new(role, value);
+        ep.label = label.to_owned();
+        ep.group = db.name.clone();
+        ep.group_label = format!("database `{}`: ", db.name);
+        ep.span = text.span.clone();
+        ep.verbatim = text.verbatim_start();
+        ep.interpolated = text.is_interpolated().then(|| text.raw.clone());
+        Some(ep)
+    })
+    .collect()
+}

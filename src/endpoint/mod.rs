@@ -1,0 +1,154 @@
+//! One endpoint model for the descriptor and for env files.
+//!
+//! Both reduce to a list of [`Endpoint`]s: a value with its role (TCP URL, REST URL, token,
+//! read-only token), where it stands in its file, the public prefix of its name, and the
+//! group it belongs to (a database, or the variables of one prefix in an env file). The checks
+//! that concern endpoints run once, on that list, one file each in [`check`]: the same code
+//! finds a host mismatch in `upwire.toml` and in `.env`.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::model::Access;
+use crate::parse::{
+    Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
+};
+
+pub mod check;
+mod from_descriptor;
+mod from_env;
+
+pub use from_descriptor::from_database;
+pub use from_env::{from_env_entry, role_of_variable};
+
+/// What an endpoint value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// `REDIS_URL`, `redis_url`.
+    TcpUrl,
+    /// `UPSTASH_REDIS_REST_URL`, `rest_url`.
+    RestUrl,
+    /// `UPSTASH_REDIS_REST_TOKEN`, `rest_token`: full access.
+    Token,
+    /// `UPSTASH_REDIS_REST_READONLY_TOKEN`, `rest_readonly_token`.
+    ReadonlyToken,
+}
+
+impl Role {
+    /// The token role for an access level.
+    #[must_use]
+    pub fn token_for(access: Access) -> Role {
+        match access {
+            Access::ReadOnly => Role::ReadonlyToken,
+            Access::ReadWrite => Role::Token,
+        }
+    }
+}
+
+/// The value parsed by its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// A TCP URL, when it validated.
+    Tcp(Option<RedisUrl>),
+    /// A REST URL, when it validated.
+    Rest(Option<RestUrl>),
+    /// A token (no structure).
+    Token,
+}
+
+/// One value that says how to reach a database.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// What it is.
+    pub role: Role,
+    /// How messages name it: `` `REDIS_URL` `` or "the TCP URL".
+    pub label: String,
+    /// The group it belongs to (endpoints of one database); host mismatch compares a group's
+    /// TCP and REST URLs.
+    pub group: String,
+    /// How messages name the group ("database `main`: "), empty for an env file.
+    pub group_label: String,
+    /// The public prefix of its name (`NEXT_PUBLIC_`), for env-file variables.
+    pub public_prefix: Option<&'static str>,
+    /// The span of the name's public prefix.
+    pub prefix_span: Option<Range<usize>>,
+    /// The span of the whole value (the literal, quotes included, in a descriptor).
+    pub span: Range<usize>,
+    /// Where the value starts in the source when it stands there verbatim.
+    pub verbatim: Option<usize>,
+    /// `${NAME}` as written, when the value came from a variable.
+    pub interpolated: Option<String>,
+    /// The parsed value.
+    pub parsed: Parsed,
+    /// What validation found, ranges relative to the value.
+    pub findings: Vec<Finding>,
+    /// The value (resolved), kept for the checks that compare values.
+    pub value: String,
+}
+
+impl Endpoint {
+    /// Parses `value` for `role`.
+    #[must_use]
+    pub fn new(role: Role, value: &str) -> Endpoint {
+        let (parsed, findings) = match role {
+            Role::TcpUrl => {
+                let (u, f) = validate_redis_url(value);
+                (Parsed::Tcp(u), f)
+            }
+            Role::RestUrl => {
+                let (u, f) = validate_rest_url(value);
+                (Parsed::Rest(u), f)
+            }
+            Role::Token | Role::ReadonlyToken => (Parsed::Token, validate_token(value)),
+        };
+        Endpoint {
+            role,
+            label: String::new(),
+            group: String::new(),
+            group_label: String::new(),
+            public_prefix: None,
+            prefix_span: None,
+            span: 0..0,
+            verbatim: None,
+            interpolated: None,
+            parsed,
+            findings,
+            value: value.to_owned(),
+        }
+    }
+
+    /// Maps a range of the value to the source: exact when the value stands there verbatim,
+    /// the whole value otherwise.
+    #[must_use]
+    pub fn at(&self, range: Option<&Range<usize>>) -> Range<usize> {
+        match (range, self.verbatim) {
+            (Some(r), Some(start)) => start + r.start..start + r.end,
+            _ => self.span.clone(),
+        }
+    }
+
+    /// The host, when the value is a valid URL.
+    #[must_use]
+    pub fn host(&self) -> Option<&str> {
+        match &self.parsed {
+            Parsed::Tcp(Some(u)) => Some(&u.host),
+            Parsed::Rest(Some(u)) => Some(&u.host),
+            _ => None,
+        }
+    }
+
+    /// The diagnostic for one finding, placed in `source`.
+    #[must_use]
+    pub fn diagnostic(&self, f: &Finding, source: &SourceFile) -> Diagnostic {
+        let span = self.at(f.range.as_ref());
+        let mut d = f.clone().into_diagnostic(source, span);
+        if let Some(raw) = &self.interpolated {
+            d.message = format!(
+                "{} (value of `{}`)",
+                d.message,
+                crate::secret::mask_url(raw)
+            );
+        }
+        d
+    }
+}
