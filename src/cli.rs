@@ -210,7 +210,7 @@ fn remember_argv_secrets() {
         // A path is not a secret: its directory names would otherwise be scrubbed from
         // every message that names the file.
         let path = value.contains('/') && !value.contains("://") && !value.contains('@');
-        if !value.is_empty() && !(path && hint == crate::secret::Hint::Plain) {
+        if !(value.is_empty() || path && hint == crate::secret::Hint::Plain) {
             let _ = crate::secret::Sensitive::classify(value, hint);
         }
         credential_flag = value.is_empty() && flag.is_some_and(is_credential_flag);

@@ -17,6 +17,7 @@ use crate::login::net::tls_config;
 use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
 use crate::model::{Kind, Transport};
 use crate::plan::{Plan, TargetPlan};
+use crate::secret::{Hint, Secret, Sensitive};
 
 /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
 // (The same text as on `Command::Check`: with deferred subcommands, this doc comment is the
@@ -53,8 +54,8 @@ pub(crate) struct CheckArgs {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Job {
     transport: Transport,
-    url: String,
-    token: Option<String>,
+    url: Sensitive,
+    token: Option<Secret>,
 }
 
 struct Checked {
@@ -87,7 +88,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 None,
                 Job {
                     transport: Transport::Tcp,
-                    url: url.clone(),
+                    url: Sensitive::classify(url.as_str(), Hint::Url),
                     token: None,
                 },
             ));
@@ -98,8 +99,8 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 None,
                 Job {
                     transport: Transport::Rest,
-                    url: url.clone(),
-                    token: Some(token.clone()),
+                    url: Sensitive::classify(url.as_str(), Hint::Url),
+                    token: Some(Secret::new(token.as_str())),
                 },
             ));
         }
@@ -208,11 +209,11 @@ async fn run(
     rest_tls: &Arc<rustls::ClientConfig>,
 ) -> CheckResult {
     match job.transport {
-        Transport::Tcp => check_tcp(&job.url, options, Arc::clone(tcp_tls)).await,
+        Transport::Tcp => check_tcp(job.url.expose_secret(), options, Arc::clone(tcp_tls)).await,
         Transport::Rest => {
             check_rest(
-                &job.url,
-                job.token.as_deref().unwrap_or(""),
+                job.url.expose_secret(),
+                job.token.as_ref().map_or("", Secret::expose_secret),
                 options,
                 Arc::clone(rest_tls),
             )

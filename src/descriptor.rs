@@ -16,7 +16,7 @@ use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_val
 use crate::secret::{find_placeholder, url_password_range, url_token_range};
 
 /// A string value from the descriptor, before and after `${NAME}` resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Text {
     /// As written, with `${NAME}` references.
     pub raw: String,
@@ -161,9 +161,12 @@ impl Descriptor {
         let mut diags = Vec::new();
         // Classified when read: every line, and every value of any type, before any message
         // can quote it.
-        let mut source = with_line_secrets(source);
+        let mut source = source;
         let text = source.text.clone();
         let (root, errors) = DeTable::parse_recoverable(&text);
+        if !errors.is_empty() {
+            source = with_line_secrets(source);
+        }
         for range in crate::secret::toml::value_secrets(&text, root.get_ref()) {
             source.add_secret(range);
         }
@@ -660,6 +663,17 @@ fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// Never the value: the field it belongs to decides how secret it is, and `Text` does not
+/// know its field.
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Text")
+            .field("span", &self.span)
+            .field("interpolated", &self.is_interpolated())
+            .field("resolved", &self.value.is_some())
+            .finish_non_exhaustive()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,7 +37,7 @@ impl fmt::Display for Severity {
 
 /// A file that diagnostics point into: its display name, its text, and the byte ranges of the
 /// secrets it contains (never shown).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SourceFile {
     /// The path as the user gave it; used in messages and JSON.
     pub name: String,
@@ -367,6 +367,16 @@ pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, warnings)
 }
 
+/// Never the text: it may hold secrets.
+impl std::fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFile")
+            .field("name", &self.name)
+            .field("bytes", &self.text.len())
+            .field("secrets", &self.secrets.len())
+            .finish_non_exhaustive()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,7 +29,7 @@ pub enum LineKind {
 }
 
 /// A `KEY=VALUE` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct EnvEntry {
     /// The key.
     pub key: String,
@@ -321,6 +321,18 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
     out
 }
 
+/// The value as the classifier masks it for its key.
+impl std::fmt::Debug for EnvEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hint = crate::secret::hint_for_name(&self.key);
+        let ranges = crate::secret::sensitive_ranges(&self.value, hint);
+        f.debug_struct("EnvEntry")
+            .field("key", &self.key)
+            .field("value", &crate::secret::mask_ranges(&self.value, &ranges))
+            .field("value_span", &self.value_span)
+            .finish_non_exhaustive()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,7 +10,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Access, Platform, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
-use crate::secret::{SecretKind, url_password_range};
+use crate::secret::{SecretKind, Sensitive, url_password_range};
 
 /// How a file may be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,7 @@ pub enum Policy {
 }
 
 /// A file `generate` wants to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Artifact {
     /// Path relative to the descriptor's directory.
     pub path: PathBuf,
@@ -39,7 +39,7 @@ pub struct Artifact {
 }
 
 /// One `NAME=value` line for a template, the value already formatted for the file type.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct Var {
     name: String,
     value: String,
@@ -238,9 +238,10 @@ pub fn json_string(value: &str) -> String {
     out
 }
 
-/// The `.env.example` value: the real shape with the secret replaced by a placeholder.
+/// The `.env.example` value: the real shape with every secret part replaced by a
+/// placeholder (the password by `<PASSWORD>`, a `?_token=` or fragment by `<SECRET>`).
 fn placeholder(var: &EnvVar, access: Access) -> String {
-    match (var.secret, var.value.as_deref()) {
+    match (var.secret, var.value.as_ref()) {
         (SecretKind::Token, _) => {
             if access == Access::ReadOnly || var.name.contains("READONLY") {
                 "<READONLY_TOKEN>".to_owned()
@@ -248,25 +249,37 @@ fn placeholder(var: &EnvVar, access: Access) -> String {
                 "<TOKEN>".to_owned()
             }
         }
-        (SecretKind::Url, Some(v)) => match url_password_range(v) {
-            Some(r) => format!("{}<PASSWORD>{}", &v[..r.start], &v[r.end..]),
-            None => v.to_owned(),
-        },
+        (SecretKind::Url | SecretKind::Public, Some(v)) => {
+            let raw = v.expose_secret();
+            let password = url_password_range(raw);
+            let mut out = String::with_capacity(raw.len());
+            let mut pos = 0;
+            for r in v.secret_ranges() {
+                out.push_str(&raw[pos..r.start]);
+                out.push_str(if password.as_ref() == Some(r) {
+                    "<PASSWORD>"
+                } else {
+                    "<SECRET>"
+                });
+                pos = r.end;
+            }
+            out.push_str(&raw[pos..]);
+            out
+        }
         (SecretKind::Url, None) if var.name.ends_with("REST_URL") => "https://<HOST>".to_owned(),
         (SecretKind::Url, None) => "rediss://default:<PASSWORD>@<HOST>:6379".to_owned(),
-        (SecretKind::Public, v) => v.unwrap_or("").to_owned(),
+        (SecretKind::Public, None) => String::new(),
     }
 }
 
-/// Whether a variable is secret as a whole in platform files (URLs with a password are).
+/// Whether a variable is secret as a whole in platform files (URLs with any secret part
+/// are).
 fn is_secret(var: &EnvVar) -> bool {
     match var.secret {
         SecretKind::Token => true,
-        SecretKind::Url => var
-            .value
-            .as_deref()
-            .is_none_or(|v| url_password_range(v).is_some()),
-        SecretKind::Public => false,
+        SecretKind::Url | SecretKind::Public => {
+            var.value.as_ref().is_none_or(Sensitive::has_secret)
+        }
     }
 }
 
@@ -276,7 +289,7 @@ fn vars(target: &TargetPlan, format: fn(&str) -> String) -> Vec<Var> {
         .iter()
         .map(|v| Var {
             name: v.name.clone(),
-            value: format(v.value.as_deref().unwrap_or("")),
+            value: format(v.expose_secret().unwrap_or("")),
             secret: is_secret(v),
         })
         .collect()
@@ -482,7 +495,7 @@ fn platform_secrets(
             if let Some(v) = t
                 .env
                 .iter()
-                .find(|v| v.value.as_deref().is_some_and(|x| x.contains(['\n', '\r'])))
+                .find(|v| v.expose_secret().is_some_and(|x| x.contains(['\n', '\r'])))
             {
                 diags.push(skipped(
                     t,
@@ -576,6 +589,31 @@ pub fn client_for_include(t: &TargetPlan) -> Option<String> {
     client(t, true)
 }
 
+/// The contents of a secret file are never shown.
+impl std::fmt::Debug for Artifact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let contents = if self.secret {
+            format!("<{} bytes with secrets>", self.contents.len())
+        } else {
+            crate::secret::scrub(&self.contents).into_owned()
+        };
+        f.debug_struct("Artifact")
+            .field("path", &self.path)
+            .field("contents", &contents)
+            .field("secret", &self.secret)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Var {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Var")
+            .field("name", &self.name)
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

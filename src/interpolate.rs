@@ -8,10 +8,23 @@ use crate::diagnostic::SourceFile;
 use crate::error::Error;
 
 /// Where variables come from.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Env {
     process: HashMap<String, String>,
     files: Vec<(PathBuf, HashMap<String, String>)>,
+}
+
+/// Names only: the values are the secrets `${NAME}` brings in.
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Env")
+            .field("process", &self.process.len())
+            .field(
+                "files",
+                &self.files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
 }
 
 impl Env {

@@ -98,7 +98,13 @@ fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Option<Role>) {
         Some(Role::Token | Role::ReadonlyToken) => Hint::Credential,
         None => hint_for_name(&e.key),
     };
-    for r in sensitive_ranges(&e.value, hint) {
+    let ranges = sensitive_ranges(&e.value, hint);
+    if hint == Hint::Credential && !ranges.is_empty() {
+        // A token is secret as a whole, quotes and all.
+        source.add_secret(e.value_span.clone());
+        return;
+    }
+    for r in ranges {
         source.add_secret(e.value_range(Some(&r)));
     }
 }

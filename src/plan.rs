@@ -13,7 +13,7 @@ use crate::interpolate::Env;
 use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
 use crate::parse::{RedisUrl, RestUrl};
 use crate::rule::{self, RuleInput};
-use crate::secret::{SecretKind, mask_value};
+use crate::secret::{Hint, Secret, SecretKind, Sensitive};
 
 /// The resolved deployment: one entry per target, in descriptor order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -48,20 +48,20 @@ pub struct DatabasePlan {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DatabaseValues {
     /// `redis_url`.
-    pub redis_url: Option<String>,
+    pub redis_url: Option<Sensitive>,
     /// `rest_url`.
-    pub rest_url: Option<String>,
+    pub rest_url: Option<Sensitive>,
     /// `rest_token`.
-    pub rest_token: Option<String>,
+    pub rest_token: Option<Secret>,
     /// `rest_readonly_token`.
-    pub rest_readonly_token: Option<String>,
+    pub rest_readonly_token: Option<Secret>,
 }
 
 impl DatabaseValues {
     /// The token a client with `access` sends (see [`Role::token_for`]); with `fallback`, the
     /// other token when that one is missing (a login works with either).
     #[must_use]
-    pub fn token_for(&self, access: Access, fallback: bool) -> Option<&String> {
+    pub fn token_for(&self, access: Access, fallback: bool) -> Option<&Secret> {
         let (want, other) = match Role::token_for(access) {
             Role::ReadonlyToken => (&self.rest_readonly_token, &self.rest_token),
             _ => (&self.rest_token, &self.rest_readonly_token),
@@ -107,8 +107,8 @@ pub struct TargetPlan {
 pub struct EnvVar {
     /// Full name, prefix included.
     pub name: String,
-    /// The value; `None` when a `${NAME}` in it is unresolved.
-    pub value: Option<String>,
+    /// The value, its secrets known; `None` when a `${NAME}` in it is unresolved.
+    pub value: Option<Sensitive>,
     /// How to mask it.
     pub secret: SecretKind,
 }
@@ -117,12 +117,31 @@ impl EnvVar {
     /// The value for display: masked unless `show_secrets`.
     #[must_use]
     pub fn display(&self, show_secrets: bool) -> Option<String> {
-        let v = self.value.as_deref()?;
+        let v = self.value.as_ref()?;
         Some(if show_secrets {
-            v.to_owned()
+            v.expose_secret().to_owned()
         } else {
-            mask_value(v, self.secret)
+            v.masked()
         })
+    }
+
+    /// The raw value, for the files that hold secrets (`.env`, platform secret files).
+    #[must_use]
+    pub fn expose_secret(&self) -> Option<&str> {
+        self.value.as_ref().map(Sensitive::expose_secret)
+    }
+
+    fn new(name: String, value: Option<&String>, secret: SecretKind) -> EnvVar {
+        let hint = match secret {
+            SecretKind::Url => Hint::Url,
+            SecretKind::Token => Hint::Credential,
+            SecretKind::Public => Hint::Plain,
+        };
+        EnvVar {
+            name,
+            value: value.map(|v| Sensitive::classify(v.as_str(), hint)),
+            secret,
+        }
     }
 }
 
@@ -250,6 +269,15 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
     }
 }
 
+fn url(text: &Option<Text>) -> Option<Sensitive> {
+    let v = text.as_ref()?.value.as_deref()?;
+    Some(Sensitive::classify(v, Hint::Url))
+}
+
+fn secret(text: &Option<Text>) -> Option<Secret> {
+    Some(Secret::new(text.as_ref()?.value.as_deref()?))
+}
+
 fn validate_database(
     db: &Database,
     source: &SourceFile,
@@ -264,13 +292,10 @@ fn validate_database(
             .as_ref()
             .is_some_and(|t| t.value.is_some()),
         values: DatabaseValues {
-            redis_url: db.redis_url.as_ref().and_then(|t| t.value.clone()),
-            rest_url: db.rest_url.as_ref().and_then(|t| t.value.clone()),
-            rest_token: db.rest_token.as_ref().and_then(|t| t.value.clone()),
-            rest_readonly_token: db
-                .rest_readonly_token
-                .as_ref()
-                .and_then(|t| t.value.clone()),
+            redis_url: url(&db.redis_url),
+            rest_url: url(&db.rest_url),
+            rest_token: secret(&db.rest_token),
+            rest_readonly_token: secret(&db.rest_readonly_token),
         },
     };
     let endpoints = from_database(db);
@@ -359,7 +384,9 @@ fn plan_target(
         .as_ref()
         .map_or_else(|| t.span.clone(), |f| f.span.clone());
     let prefix = tp.env_prefix.clone();
-    let value = |text: &Option<Text>| text.as_ref().and_then(|x| x.value.clone());
+    fn value(text: &Option<Text>) -> Option<&String> {
+        text.as_ref().and_then(|x| x.value.as_ref())
+    }
     match transport {
         Transport::Tcp => {
             if db.redis_url.is_none() {
@@ -388,11 +415,11 @@ fn plan_target(
                     .help("use the `default_ro` user in redis_url, or the REST transport with the read-only token"),
                 );
             }
-            tp.env.push(EnvVar {
-                name: format!("{prefix}REDIS_URL"),
-                value: value(&db.redis_url),
-                secret: SecretKind::Url,
-            });
+            tp.env.push(EnvVar::new(
+                format!("{prefix}REDIS_URL"),
+                value(&db.redis_url),
+                SecretKind::Url,
+            ));
         }
         Transport::Rest => {
             if db.rest_url.is_none() {
@@ -422,16 +449,16 @@ fn plan_target(
                     )),
                 );
             }
-            tp.env.push(EnvVar {
-                name: format!("{prefix}UPSTASH_REDIS_REST_URL"),
-                value: value(&db.rest_url),
-                secret: SecretKind::Url,
-            });
-            tp.env.push(EnvVar {
-                name: format!("{prefix}UPSTASH_REDIS_REST_TOKEN"),
-                value: value(token),
-                secret: SecretKind::Token,
-            });
+            tp.env.push(EnvVar::new(
+                format!("{prefix}UPSTASH_REDIS_REST_URL"),
+                value(&db.rest_url),
+                SecretKind::Url,
+            ));
+            tp.env.push(EnvVar::new(
+                format!("{prefix}UPSTASH_REDIS_REST_TOKEN"),
+                value(token),
+                SecretKind::Token,
+            ));
         }
     }
     let prefix_span = t

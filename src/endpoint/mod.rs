@@ -143,12 +143,32 @@ impl Endpoint {
         let span = self.at(f.range.as_ref());
         let mut d = f.clone().into_diagnostic(source, span);
         if let Some(raw) = &self.interpolated {
-            d.message = format!(
-                "{} (value of `{}`)",
-                d.message,
-                crate::secret::mask_url(raw)
-            );
+            d.message = format!("{} (value of `{}`)", d.message, mask_raw(raw, self.role));
         }
         d
     }
+}
+
+/// A value as written, for "(value of `...`)": its secrets masked, and the password
+/// position masked even when it holds a `${NAME}` (the message is about the resolved value).
+fn mask_raw(raw: &str, role: Role) -> String {
+    let mut ranges = match role {
+        Role::TcpUrl | Role::RestUrl => {
+            let mut r = crate::secret::sensitive_ranges(raw, crate::secret::Hint::Url);
+            r.extend(crate::secret::url_password_range(raw));
+            r
+        }
+        Role::Token | Role::ReadonlyToken => {
+            crate::secret::sensitive_ranges(raw, crate::secret::Hint::Credential)
+        }
+    };
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    crate::secret::mask_ranges(raw, &merged)
 }

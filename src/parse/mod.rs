@@ -135,8 +135,10 @@ pub(crate) fn redact(value: &str, hint: Hint, mut findings: Vec<Finding>) -> Vec
 /// `quoted` with its secret bytes masked, when it is a part of `value` that overlaps a
 /// secret range.
 fn mask_quoted(value: &str, ranges: &[Range<usize>], quoted: &str) -> String {
-    if quoted.is_empty() {
-        return String::new();
+    // One or two characters (`@` in "percent-encode `@` as `%40`") name a character, not a
+    // part of the value.
+    if quoted.len() < 3 {
+        return quoted.to_owned();
     }
     for (at, _) in value.match_indices(quoted) {
         let span = at..at + quoted.len();

@@ -89,7 +89,47 @@ pub fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
         let text = value[r.clone()].trim();
         find_placeholder(text) != Some(0..text.len())
     });
-    merge(ranges)
+    // `${NAME}` is the name of a secret, never one: `redis_url = "${REDIS_URL}"` stays
+    // readable, and the value it stands for is classified when it is resolved.
+    without(merge(ranges), &references(value))
+}
+
+/// The `${NAME}` references in a value.
+fn references(value: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = value[from..].find("${").map(|i| from + i) {
+        let Some(len) = value[open + 2..].find('}') else {
+            break;
+        };
+        let name = &value[open + 2..open + 2 + len];
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            out.push(open..open + len + 3);
+        }
+        from = open + 2;
+    }
+    out
+}
+
+/// `ranges` less every part covered by `holes` (both sorted).
+fn without(ranges: Vec<Range<usize>>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
+    if holes.is_empty() {
+        return ranges;
+    }
+    let mut out = Vec::with_capacity(ranges.len());
+    for r in ranges {
+        let mut start = r.start;
+        for h in holes.iter().filter(|h| h.start < r.end && h.end > r.start) {
+            if h.start > start {
+                out.push(start..h.start);
+            }
+            start = start.max(h.end);
+        }
+        if start < r.end {
+            out.push(start..r.end);
+        }
+    }
+    out
 }
 
 /// `value` with every range replaced by `****`.
@@ -111,10 +151,17 @@ pub fn mask_ranges(value: &str, ranges: &[Range<usize>]) -> String {
 }
 
 fn whole(value: &str) -> Vec<Range<usize>> {
-    let start = value.len() - value.trim_start().len();
+    let mut start = value.len() - value.trim_start().len();
+    // `Bearer ` is the HTTP scheme, not the token (and a finding of its own).
+    if value[start..]
+        .get(..7)
+        .is_some_and(|p| p.eq_ignore_ascii_case("bearer "))
+    {
+        start += 7;
+    }
     let end = value.trim_end().len();
     if start < end {
-        vec![start..end]
+        std::iter::once(start..end).collect()
     } else {
         Vec::new()
     }
@@ -157,10 +204,14 @@ pub fn authority_start(v: &str) -> usize {
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
         .unwrap_or(bytes.len());
-    let sep = bytes[n..]
+    // `:` (or the typo `;`) once, then slashes: a `:` after the slashes starts the userinfo
+    // (`https://:password@host`).
+    let colon = usize::from(matches!(bytes.get(n), Some(b':' | b';')));
+    let slashes = bytes[n + colon..]
         .iter()
-        .take_while(|b| matches!(b, b':' | b';' | b'/' | b'\\'))
+        .take_while(|b| matches!(b, b'/' | b'\\'))
         .count();
+    let sep = colon + slashes;
     let seps = &bytes[n..n + sep];
     if seps.iter().any(|b| matches!(b, b'/' | b'\\')) {
         return n + sep;
@@ -248,7 +299,25 @@ fn pairs<'a>(
     })
 }
 
-fn url_ranges(v: &str) -> Vec<Range<usize>> {
+fn url_ranges(value: &str) -> Vec<Range<usize>> {
+    // Whitespace and wrapping quotes around a URL are a mistake of their own (and reported
+    // as one); the URL inside is classified as if they were not there.
+    let start = value.len() - value.trim_start().len();
+    let mut inner = start..value.trim_end().len().max(start);
+    let text = &value[inner.clone()];
+    if text.len() >= 2
+        && ((text.starts_with('"') && text.ends_with('"'))
+            || (text.starts_with('\'') && text.ends_with('\'')))
+    {
+        inner = inner.start + 1..inner.end - 1;
+    }
+    url_ranges_of(&value[inner.clone()])
+        .into_iter()
+        .map(|r| r.start + inner.start..r.end + inner.start)
+        .collect()
+}
+
+fn url_ranges_of(v: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let auth = authority_start(v);
     let ui = userinfo(v);
@@ -259,7 +328,7 @@ fn url_ranges(v: &str) -> Vec<Range<usize>> {
     let tail = &v[host_start..];
     let host_end = host_start + tail.find(['/', '?', '#']).unwrap_or(tail.len());
     let hostport = &v[host_start..host_end];
-    if ui.is_none() && !hostport_parses(hostport) {
+    if ui.is_none() && !hostport_parses(hostport) && !mistyped_port(hostport) {
         // Nothing can be told apart: all after the scheme may be the secret
         // (`rediss://default:PASSWORD` with the host forgotten).
         if auth < v.len() {
@@ -306,6 +375,18 @@ fn url_ranges(v: &str) -> Vec<Range<usize>> {
         out.push(f);
     }
     out
+}
+
+/// Whether `host:port` is a real host with a mistyped port (`host.io:6379x`), not a
+/// forgotten host where the "port" is the password (`default:PASSWORD`).
+fn mistyped_port(hp: &str) -> bool {
+    let Some((host, port)) = hp.rsplit_once(':') else {
+        return false;
+    };
+    let real_host = (host.contains('.') || host.eq_ignore_ascii_case("localhost"))
+        && !is_known_user(host)
+        && hostport_parses(host);
+    real_host && port.len() <= 6 && port.bytes().next().is_some_and(|b| b.is_ascii_digit())
 }
 
 /// Whether `host[:port]` reads as a host name or address with an optional numeric port.

@@ -3,6 +3,7 @@
 //! [`scrub`] on its way out. A message that quotes a secret by mistake prints `****`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -15,6 +16,8 @@ pub const MIN_SCRUB_LEN: usize = 4;
 #[derive(Default)]
 struct Registry {
     secrets: Vec<String>,
+    /// The same, for a constant-time "already known?" (an env file may hold 100,000 tokens).
+    known: HashSet<String>,
     /// Built on the first scrub after a change.
     matcher: Option<AhoCorasick>,
 }
@@ -32,11 +35,14 @@ pub fn remember(secret: &str) {
     if secret.len() < MIN_SCRUB_LEN {
         return;
     }
-    let decoded = percent_decoded(secret);
     let mut guard = lock();
     let reg = guard.get_or_insert_with(Registry::default);
+    if reg.known.contains(secret) {
+        return;
+    }
+    let decoded = percent_decoded(secret);
     for s in std::iter::once(secret.to_owned()).chain(decoded) {
-        if s.len() >= MIN_SCRUB_LEN && !reg.secrets.contains(&s) {
+        if s.len() >= MIN_SCRUB_LEN && reg.known.insert(s.clone()) {
             reg.secrets.push(s);
             reg.matcher = None;
         }

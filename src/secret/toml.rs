@@ -79,12 +79,12 @@ fn shift(ranges: Vec<Range<usize>>, by: usize) -> impl Iterator<Item = Range<usi
 }
 
 /// Every `key = value` on one line from byte `from` on, and every string literal on it.
-fn scan_line<'a>(
+fn scan_line(
     line: &str,
     base: usize,
     from: usize,
     out: &mut Vec<Range<usize>>,
-    open: &mut Option<(Hint, &'a str)>,
+    open: &mut Option<(Hint, &str)>,
 ) {
     let bytes = line.as_bytes();
     let mut i = from;
@@ -135,14 +135,13 @@ fn scan_line<'a>(
                 let close = find_close(&line[body..], delim, q == b'"' && !triple);
                 let end = close.map_or(line.len(), |c| body + c);
                 let value = &line[body..end];
-                if key_hint == Hint::Credential {
-                    // The quotes too, so that what follows the value stays visible.
+                let ranges = sensitive_ranges(value, key_hint);
+                if key_hint == Hint::Credential && !ranges.is_empty() {
+                    // The quotes too, as the value's own span does.
                     let stop = close.map_or(line.len(), |_| end + delim.len());
-                    if !value.trim().is_empty() {
-                        out.push(base + i..base + stop);
-                    }
+                    out.push(base + i..base + stop);
                 } else {
-                    out.extend(shift(sensitive_ranges(value, key_hint), base + body));
+                    out.extend(shift(ranges, base + body));
                 }
                 if close.is_none() && triple {
                     *open = Some((key_hint, delim));
@@ -170,7 +169,8 @@ fn find_close(s: &str, delim: &str, escapes: bool) -> Option<usize> {
     let mut i = 0;
     while i < s.len() {
         if escapes && s.as_bytes()[i] == b'\\' {
-            i += 2;
+            // The backslash and the character it escapes, whatever its length.
+            i += 1 + s[i + 1..].chars().next().map_or(0, char::len_utf8);
             continue;
         }
         if s[i..].starts_with(delim) {
