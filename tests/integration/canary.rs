@@ -7,14 +7,14 @@
 //! through, so the test cannot pass by losing them.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::process::Output;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::servers::{RedisOptions, RedisServer, free_port, wait_for_port};
-use crate::support::{code, upwire};
+use crate::servers::{RedisOptions, RedisServer};
+use crate::support::{
+    SECRET_FILES, Serve, code, files_below, http, post, run_bounded, status, upwire,
+};
 
 /// Three unique, realistic-looking secrets for this run.
 struct Canaries {
@@ -106,16 +106,6 @@ platform = "expo"
 dir = "app"
 "#;
 
-/// The files that may hold secrets (SPEC §6): nothing else may contain a canary.
-const SECRET_FILES: &[&str] = &[
-    ".env",
-    ".dev.vars",
-    "docker.env",
-    "redis-secret.yaml",
-    "lambda-env.json",
-    "fly-secrets.env",
-];
-
 /// A project directory and, outside it, the env file with the canaries.
 struct Project {
     _tmp: tempfile::TempDir,
@@ -161,45 +151,7 @@ impl Project {
 
     /// Every file below the root, relative path → contents.
     fn files(&self) -> BTreeMap<String, String> {
-        let mut out = BTreeMap::new();
-        let mut stack = vec![self.root.clone()];
-        while let Some(dir) = stack.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    stack.push(path);
-                } else {
-                    let rel = path.strip_prefix(&self.root).unwrap().display().to_string();
-                    out.insert(
-                        rel,
-                        String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
-                    );
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Runs `cmd` to completion, killing it after `limit`.
-fn run_bounded(mut cmd: Command, limit: Duration) -> Output {
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("upwire starts");
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(output) => output.expect("upwire runs"),
-        Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
-            panic!("upwire did not finish within {limit:?}: {cmd:?}");
-        }
+        files_below(&self.root)
     }
 }
 
@@ -447,91 +399,6 @@ fn canaries_in_broken_input_are_masked() {
 // ---------------------------------------------------------------------------------------------
 // check and serve, against real peers on loopback
 
-/// One HTTP/1.1 request over a fresh connection (`Connection: close`), every step bounded.
-fn http(port: u16, request: &str) -> String {
-    let mut stream =
-        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(5))
-            .expect("connect to serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream
-        .set_write_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    String::from_utf8_lossy(&response).into_owned()
-}
-
-fn post(port: u16, target: &str, headers: &str, body: &str) -> String {
-    http(
-        port,
-        &format!(
-            "POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-}
-
-fn status(response: &str) -> &str {
-    response.split(' ').nth(1).unwrap_or("none")
-}
-
-/// `upwire serve` (the binary, logging on) in front of a redis-server whose password is the
-/// canary, with the canary token and read-only token; stderr goes to a file.
-struct Serve {
-    child: std::process::Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Serve {
-    fn start(redis_url: &str, canaries: &Canaries, dir: &Path) -> Serve {
-        let port = free_port();
-        let log = dir.join("serve.log");
-        let child = upwire()
-            .args([
-                "serve",
-                "--listen",
-                &format!("127.0.0.1:{port}"),
-                "--redis",
-                redis_url,
-            ])
-            .env("UPWIRE_SERVE_TOKEN", &canaries.token)
-            .env("UPWIRE_SERVE_READONLY_TOKEN", &canaries.readonly)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("upwire serve starts");
-        wait_for_port(port);
-        Serve { child, port, log }
-    }
-
-    /// Stops it with SIGTERM (so it logs its shutdown too) and returns its stderr.
-    fn stop(mut self) -> String {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn canaries_never_reach_check_output_or_the_serve_log() {
     let canaries = Canaries::new();
@@ -544,7 +411,12 @@ fn canaries_never_reach_check_output_or_the_serve_log() {
         ..RedisOptions::default()
     });
     let redis_url = redis.url(None, Some(&canaries.password));
-    let serve = Serve::start(&redis_url, &canaries, tmp.path());
+    let serve = Serve::start(
+        &redis_url,
+        &canaries.token,
+        Some(&canaries.readonly),
+        tmp.path(),
+    );
     let port = serve.port;
     let bearer = |token: &str| format!("Authorization: Bearer {token}\r\n");
 

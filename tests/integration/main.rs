@@ -9,6 +9,7 @@ mod cli;
 mod file_safety;
 mod gateway_load;
 mod generate;
+mod leak_matrix;
 mod lint_fixtures;
 mod proptests;
 mod readme;

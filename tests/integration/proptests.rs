@@ -19,16 +19,7 @@ use upwire::{Env, SourceFile, TextRenderer, resolve};
 
 /// Cases per property, unless `PROPTEST_CASES` says otherwise.
 fn config(cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(cases);
-    Config {
-        cases,
-        // Findings become named regression tests below, not files next to the sources.
-        failure_persistence: None,
-        ..Config::default()
-    }
+    crate::support::proptest_config(cases)
 }
 
 /// How long one case may take (debug build, inputs of a few KiB) before it counts as a hang.

@@ -318,3 +318,119 @@ pub fn http_stub(
     });
     (port, stop)
 }
+
+/// What a [`Canned`] peer answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CannedKind {
+    /// RESP: every chunk read (AUTH, HELLO, PING, ...) gets the reply.
+    Resp,
+    /// HTTP/1.1: every request (headers and `Content-Length` body) gets the reply, then close.
+    Http,
+}
+
+/// A loopback peer that answers every request with one fixed reply, for tests of what upwire
+/// makes of a server's error text. Read and write timeouts on every connection; it records
+/// the bytes it received, and stops when dropped.
+#[derive(Debug)]
+pub struct Canned {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    received: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Canned {
+    /// A RESP peer answering every command with `reply` (e.g. `-ERR ...\r\n`).
+    pub fn resp(reply: String) -> Canned {
+        Self::start(CannedKind::Resp, reply.into_bytes())
+    }
+
+    /// An HTTP peer answering every request with `status` and a JSON `body`.
+    pub fn http(status: u16, body: &str) -> Canned {
+        let response = format!(
+            "HTTP/1.1 {status} Canned\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        Self::start(CannedKind::Http, response.into_bytes())
+    }
+
+    fn start(kind: CannedKind, reply: Vec<u8>) -> Canned {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        listener.set_nonblocking(true).expect("nonblocking");
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (flag, log) = (stop.clone(), received.clone());
+        std::thread::spawn(move || {
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                let _ = stream.set_nonblocking(false);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(3)));
+                Self::answer(kind, stream, &reply, &log);
+            }
+        });
+        Canned {
+            port,
+            received,
+            stop,
+        }
+    }
+
+    fn answer(
+        kind: CannedKind,
+        mut stream: TcpStream,
+        reply: &[u8],
+        log: &std::sync::Mutex<Vec<u8>>,
+    ) {
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = match std::io::Read::read(&mut stream, &mut buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => n,
+            };
+            log.lock().unwrap().extend_from_slice(&buf[..n]);
+            request.extend_from_slice(&buf[..n]);
+            match kind {
+                CannedKind::Resp => {
+                    if stream.write_all(reply).is_err() {
+                        return;
+                    }
+                }
+                CannedKind::Http => {
+                    let text = String::from_utf8_lossy(&request).into_owned();
+                    let Some(end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        let _ = stream.write_all(reply);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Everything received so far, lossily decoded.
+    pub fn received(&self) -> String {
+        String::from_utf8_lossy(&self.received.lock().unwrap()).into_owned()
+    }
+}
+
+impl Drop for Canned {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
