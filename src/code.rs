@@ -192,7 +192,9 @@ strings for `needs`, tables for `[project]`, `[database.NAME]` and `[target.NAME
     InvalidName = "invalid-name", Error,
         "a target or database name, or an env_prefix, with characters that are not allowed",
         "Target and database names match `[a-z0-9][a-z0-9-]*`, because they become file and \
-variable names. `env_prefix` may use `A-Z`, `0-9` and `_` only.";
+variable names. `env_prefix` may use `A-Z`, `0-9` and `_` only. A `dir` that holds what looks \
+like a credential (a URL with a password, a token) is refused too: it would become a directory \
+name and appear in the connection guide.";
     TokenIsUrl = "token-is-url", Error,
         "a URL where a token belongs",
         "The REST token is an opaque string, not a URL. The URL goes into \

@@ -611,17 +611,25 @@ impl Walker<'_, '_> {
         {
             return Some(field);
         }
-        let fixed: String = field
-            .value
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_uppercase()
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        // No suggestion made from a value that may be a secret: upper-casing it would
+        // print it past every mask.
+        let sensitive =
+            !crate::secret::sensitive_ranges(&field.value, crate::secret::Hint::Plain).is_empty();
+        let fixed: String = if sensitive {
+            "EXPO_PUBLIC_".to_owned()
+        } else {
+            field
+                .value
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_uppercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect()
+        };
         let d = Diagnostic::new(
             Code::InvalidName,
             format!(
@@ -637,6 +645,9 @@ impl Walker<'_, '_> {
 }
 
 fn suggest_name(name: &str) -> String {
+    if !crate::secret::sensitive_ranges(name, crate::secret::Hint::Plain).is_empty() {
+        return "main".to_owned();
+    }
     let s: String = name
         .chars()
         .map(|c| {

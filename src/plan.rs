@@ -350,6 +350,23 @@ fn plan_target(
         has_errors: false,
         lacks_transport: false,
     };
+    // `dir` becomes file names: one that holds what looks like a credential is refused
+    // rather than written to disk and into the guide.
+    if let Some(dir) = &t.dir
+        && !crate::secret::sensitive_ranges(&dir.value, Hint::Plain).is_empty()
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::InvalidName,
+                format!(
+                    "the `dir` of target `{}` holds what looks like a credential (a URL with a password, or a token)",
+                    t.name
+                ),
+            )
+            .at(source, dir.span.clone())
+            .help("`dir` is a directory relative to upwire.toml, e.g. `services/api`"),
+        );
+    }
     if kind == Some(Kind::Mobile)
         && let Some(a) = &t.access
         && a.value == Access::ReadWrite

@@ -242,6 +242,8 @@ pub fn apply(
                 }
                 crate::envfile::merge(existing, vars)
             }
+            // The last line of defence for files meant to be committed: no remembered secret.
+            _ if !a.secret => crate::secret::scrub(&a.contents).into_owned(),
             _ => a.contents.clone(),
         };
         let action = match (&old, &a.policy) {

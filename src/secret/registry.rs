@@ -9,9 +9,23 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Secrets shorter than this are masked where they stand (the quoted source line, the
-/// value's own display) but not searched for in all output: a 3-byte password would turn
-/// every `abc` in a help text into `****`.
-pub const MIN_SCRUB_LEN: usize = 4;
+/// value's own display, the findings about the value) but not searched for in all output: a
+/// 3-byte password would turn every `abc` in a help text into `****`.
+pub const MIN_SCRUB_LEN: usize = 6;
+
+/// Whether a secret is distinctive enough to be searched for in all output. A short word
+/// (`redis`, `password`, `localhost`) or a number would also match text that is no secret,
+/// in messages and in generated files; those secrets are masked where they stand only.
+fn distinctive(s: &str) -> bool {
+    if s.len() < MIN_SCRUB_LEN {
+        return false;
+    }
+    let wordlike = s
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'-' || b == b'_' || b == b'.');
+    let number = s.bytes().all(|b| b.is_ascii_digit());
+    !(number || (wordlike && s.len() < 12))
+}
 
 #[derive(Default)]
 struct Registry {
@@ -32,7 +46,7 @@ fn lock() -> MutexGuard<'static, Option<Registry>> {
 /// instead) so that [`scrub`] masks it in all output from now on.
 pub fn remember(secret: &str) {
     let secret = secret.trim();
-    if secret.len() < MIN_SCRUB_LEN {
+    if !distinctive(secret) {
         return;
     }
     let mut guard = lock();
@@ -42,7 +56,7 @@ pub fn remember(secret: &str) {
     }
     let decoded = percent_decoded(secret);
     for s in std::iter::once(secret.to_owned()).chain(decoded) {
-        if s.len() >= MIN_SCRUB_LEN && reg.known.insert(s.clone()) {
+        if distinctive(&s) && reg.known.insert(s.clone()) {
             reg.secrets.push(s);
             reg.matcher = None;
         }
@@ -125,6 +139,10 @@ mod tests {
         remember("Scrub-Me-7f3a");
         remember("p%40ss-Scrub-99");
         remember("abc");
+        remember("redis");
+        remember("password");
+        remember("6379");
+        assert_eq!(scrub("redis password 6379"), "redis password 6379");
         assert_eq!(
             scrub("ERR invalid password Scrub-Me-7f3a for user"),
             "ERR invalid password **** for user"

@@ -14,6 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::classify::{Hint, hint_for_name, sensitive_ranges};
+use super::value::Sensitive;
 
 /// The descriptor fields that hold a whole credential.
 const TOKEN_FIELDS: &[&str] = &["rest_token", "rest_readonly_token"];
@@ -147,6 +148,20 @@ fn scan_line(
                     *open = Some((key_hint, delim));
                 }
                 i = close.map_or(line.len(), |_| end + delim.len());
+                // Text after a closed string that is no separator or comment (`"" pw "`, a
+                // quote closed too early) is part of what the user meant as the value.
+                let after = line[i..].trim_start();
+                if !after.is_empty() && !after.starts_with([',', ']', '}', '#']) {
+                    let at = line.len() - after.len();
+                    // By shape even after a credential key: `rest_token = "..." x` keeps `x`.
+                    let hint = if key_hint == Hint::Credential {
+                        Hint::Plain
+                    } else {
+                        key_hint
+                    };
+                    out.extend(shift(sensitive_ranges(after, hint), base + at));
+                    break;
+                }
                 continue;
             }
             b',' | b'[' | b'{' | b'}' | b']' => {}
@@ -207,17 +222,29 @@ fn matching(s: &str) -> Option<usize> {
 #[must_use]
 pub fn value_secrets(source: &str, root: &DeTable<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    for (key, value) in root {
-        walk(source, hint_for_key(key.get_ref()), value, &mut out);
-    }
+    walk_table(source, root, &mut out);
     out
+}
+
+fn walk_table(source: &str, table: &DeTable<'_>, out: &mut Vec<Range<usize>>) {
+    for (key, value) in table {
+        // Keys are read too: a table name or a mistyped field may be a pasted secret.
+        let name = key.get_ref();
+        let ranges = Sensitive::classify(name.as_ref(), Hint::Plain);
+        if ranges.has_secret() {
+            out.push(key.span());
+        }
+        walk(source, hint_for_key(name), value, out);
+    }
 }
 
 fn walk(source: &str, hint: Hint, value: &Spanned<DeValue<'_>>, out: &mut Vec<Range<usize>>) {
     let span = value.span();
     match value.get_ref() {
         DeValue::String(s) => {
-            let ranges = sensitive_ranges(s, hint);
+            // Remembered as decoded, too: a message quotes the value, not its TOML escapes.
+            let value = Sensitive::classify(s.as_ref(), hint);
+            let ranges = value.secret_ranges().to_vec();
             if ranges.is_empty() {
                 return;
             }
@@ -240,11 +267,7 @@ fn walk(source: &str, hint: Hint, value: &Spanned<DeValue<'_>>, out: &mut Vec<Ra
                 walk(source, hint, item, out);
             }
         }
-        DeValue::Table(t) => {
-            for (k, v) in t {
-                walk(source, hint_for_key(k.get_ref()), v, out);
-            }
-        }
+        DeValue::Table(t) => walk_table(source, t, out),
         _ => {}
     }
 }
@@ -314,6 +337,14 @@ mod tests {
             (
                 "[target.api]\nkind = \"AXtokenShaped9Canary\"\n",
                 "AXtokenShaped9Canary",
+            ),
+            (
+                "[database.main]\nredis_url = \"\" rediss://default:Pw55x@h:6379 \"\n",
+                "Pw55x",
+            ),
+            (
+                "[target.AXtokenShaped10Canary]\nkind = \"server\"\n",
+                "AXtokenShaped10Canary",
             ),
         ] {
             let out = masked(text);
