@@ -26,10 +26,13 @@
 
 mod auth;
 mod backend;
+mod guard;
 mod http;
+mod limits;
 mod policy;
 mod reply;
 mod request;
+mod wire;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
@@ -47,6 +50,12 @@ pub const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
+/// The default process-wide budget for request bodies in flight (`--max-body-budget`).
+pub const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
+
+/// The default limit on open client connections (`--max-connections`).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
 /// What to serve and how.
 #[derive(Clone)]
 pub struct ServeConfig {
@@ -54,10 +63,26 @@ pub struct ServeConfig {
     pub redis_url: String,
     /// The address to listen on. Port 0 picks a free port.
     pub listen: SocketAddr,
-    /// The full-access token; `None` serves without authentication (loopback only).
+    /// The full-access token; `None` makes a random one at start-up (see
+    /// [`ServeHandle::token`]) unless `no_auth` is set.
     pub token: Option<String>,
     /// A token that may only run commands Redis does not flag as writes.
     pub readonly_token: Option<String>,
+    /// Serve without any token (`--no-auth`): loopback only.
+    pub no_auth: bool,
+    /// Extra names accepted in the `Host` header (`--allow-host`), besides the listen
+    /// address and `localhost`.
+    pub allow_hosts: Vec<String>,
+    /// Browser origins allowed to call (`--cors-origin`); `*` allows every origin. Empty:
+    /// a request with an `Origin` header is refused.
+    pub cors_origins: Vec<String>,
+    /// Let the read-only token run read-only scripts and functions (`--readonly-scripts`).
+    pub readonly_scripts: bool,
+    /// Bytes of request bodies all requests together may hold at once
+    /// (`--max-body-budget`); past it, 503.
+    pub max_body_budget: usize,
+    /// Open client connections at most (`--max-connections`); past it, 503.
+    pub max_connections: usize,
     /// Do not log one line per request.
     pub quiet: bool,
     /// Network time limits.
@@ -65,7 +90,8 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
-    /// Serve `redis_url` on a free loopback port, without a token, logging requests.
+    /// Serve `redis_url` on a free loopback port with a random token made at start-up,
+    /// logging requests.
     #[must_use]
     pub fn new(redis_url: impl Into<String>) -> Self {
         Self {
@@ -73,9 +99,36 @@ impl ServeConfig {
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             token: None,
             readonly_token: None,
+            no_auth: false,
+            allow_hosts: Vec::new(),
+            cors_origins: Vec::new(),
+            readonly_scripts: false,
+            max_body_budget: DEFAULT_MAX_BODY_BUDGET,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             quiet: false,
             timeouts: Timeouts::default(),
         }
+    }
+
+    /// Serve without any token (loopback only).
+    #[must_use]
+    pub fn no_auth(mut self, no_auth: bool) -> Self {
+        self.no_auth = no_auth;
+        self
+    }
+
+    /// Also accept this name in the `Host` header.
+    #[must_use]
+    pub fn allow_host(mut self, name: impl Into<String>) -> Self {
+        self.allow_hosts.push(name.into());
+        self
+    }
+
+    /// Allow browser calls from this origin (`*`: from any origin).
+    #[must_use]
+    pub fn cors_origin(mut self, origin: impl Into<String>) -> Self {
+        self.cors_origins.push(origin.into());
+        self
     }
 
     /// Require this full-access token.
@@ -123,17 +176,48 @@ impl ServeConfig {
                 return Err(ServeError::BearerPrefix);
             }
         }
-        if self.readonly_token.is_some() && self.token.is_none() {
-            return Err(ServeError::ReadonlyWithoutToken);
+        if self.no_auth && (self.token.is_some() || self.readonly_token.is_some()) {
+            return Err(ServeError::NoAuthWithToken);
         }
         if self.token.is_some() && self.token == self.readonly_token {
             return Err(ServeError::SameTokens);
         }
-        if !self.listen.ip().is_loopback() && self.token.is_none() {
-            return Err(ServeError::PublicWithoutToken { addr: self.listen });
+        if !self.listen.ip().is_loopback() {
+            if self.no_auth {
+                return Err(ServeError::NoAuthPublic { addr: self.listen });
+            }
+            if self.token.is_none() {
+                return Err(ServeError::PublicWithoutToken { addr: self.listen });
+            }
+        }
+        if self.max_body_budget < MAX_BODY_BYTES {
+            return Err(ServeError::BudgetTooSmall);
+        }
+        if self.max_connections == 0 {
+            return Err(ServeError::NoConnections);
+        }
+        if self.timeouts.script >= self.timeouts.redis_command {
+            return Err(ServeError::ScriptLimit);
+        }
+        for origin in &self.cors_origins {
+            guard::check_origin_setting(origin)?;
+        }
+        for host in &self.allow_hosts {
+            guard::check_host_setting(host)?;
         }
         backend::connection_info(&self.redis_url)?;
         Ok(())
+    }
+
+    /// The config as it is served: without a token and without `no_auth`, a random token
+    /// (returned too, so that it can be shown once).
+    fn with_token(mut self) -> Result<(Self, Option<String>), ServeError> {
+        if self.token.is_some() || self.no_auth {
+            return Ok((self, None));
+        }
+        let token = auth::random_token().map_err(ServeError::Runtime)?;
+        self.token = Some(token.clone());
+        Ok((self, Some(token)))
     }
 }
 
@@ -145,6 +229,12 @@ impl fmt::Debug for ServeConfig {
             .field("listen", &self.listen)
             .field("token", &mask(&self.token))
             .field("readonly_token", &mask(&self.readonly_token))
+            .field("no_auth", &self.no_auth)
+            .field("allow_hosts", &self.allow_hosts)
+            .field("cors_origins", &self.cors_origins)
+            .field("readonly_scripts", &self.readonly_scripts)
+            .field("max_body_budget", &self.max_body_budget)
+            .field("max_connections", &self.max_connections)
             .field("quiet", &self.quiet)
             .field("timeouts", &self.timeouts)
             .finish()
@@ -164,6 +254,11 @@ pub struct Timeouts {
     /// A Redis command (or pipeline, or transaction) must answer within this time; past it
     /// the request gets 504.
     pub redis_command: Duration,
+    /// A script or function (`EVAL`, `FCALL`, their `_RO` forms) that runs longer is stopped
+    /// with `SCRIPT KILL` / `FUNCTION KILL` and the request gets 504. Shorter than
+    /// `redis_command`. Redis answers the kill only once the script has run for its
+    /// `busy-reply-threshold` (5 s by default), so the effective limit is the larger of both.
+    pub script: Duration,
     /// On shutdown, in-flight requests get this long to finish.
     pub shutdown_grace: Duration,
 }
@@ -175,6 +270,7 @@ impl Default for Timeouts {
             body_read: Duration::from_secs(30),
             redis_connect: Duration::from_secs(2),
             redis_command: Duration::from_secs(10),
+            script: Duration::from_secs(5),
             shutdown_grace: Duration::from_secs(10),
         }
     }
@@ -193,12 +289,38 @@ pub enum ServeError {
         /// The address asked for.
         addr: SocketAddr,
     },
-    /// A read-only token without a full-access token would leave full access open.
+    /// `--no-auth` on an address other machines can reach.
     #[error(
-        "--readonly-token needs --token: without a full-access token every request has full \
-         access, so the read-only token would restrict nothing"
+        "refusing --no-auth on {addr}: anyone who can reach it could read and write the \
+         Redis; --no-auth works on loopback only (127.0.0.1 or [::1]); drop it to get a \
+         random token, or pass --token"
     )]
-    ReadonlyWithoutToken,
+    NoAuthPublic {
+        /// The address asked for.
+        addr: SocketAddr,
+    },
+    /// `--no-auth` together with a token.
+    #[error("--no-auth cannot be combined with --token or --readonly-token")]
+    NoAuthWithToken,
+    /// The body budget is smaller than one largest body.
+    #[error("--max-body-budget must be at least {MAX_BODY_BYTES} bytes (one 10 MiB body)")]
+    BudgetTooSmall,
+    /// `--max-connections 0`.
+    #[error("--max-connections must be at least 1")]
+    NoConnections,
+    /// The script limit is not shorter than the command timeout.
+    #[error("the script time limit must be shorter than the Redis command timeout")]
+    ScriptLimit,
+    /// A `--cors-origin` or `--allow-host` value that cannot match anything.
+    #[error("invalid {flag} `{value}`: {reason}")]
+    InvalidSetting {
+        /// The flag.
+        flag: &'static str,
+        /// The value given.
+        value: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// Both tokens are the same string.
     #[error("--token and --readonly-token must differ")]
     SameTokens,
@@ -260,6 +382,7 @@ pub fn parse_listen(value: &str) -> Result<SocketAddr, ServeError> {
 /// A running server started by [`spawn`]. Dropping it shuts the server down.
 pub struct ServeHandle {
     addr: SocketAddr,
+    token: Option<String>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -269,6 +392,13 @@ impl ServeHandle {
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The full-access token clients must send: the configured one, or the random one made
+    /// at start-up; `None` with `no_auth`.
+    #[must_use]
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// The REST URL for clients: `http://<addr>`, no trailing slash.
@@ -316,11 +446,14 @@ impl fmt::Debug for ServeHandle {
 /// [`ServeError`] for an invalid config or an address that cannot be bound.
 pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
     config.validate()?;
+    let (mut config, _) = config.with_token()?;
     let listener = bind(config.listen)?;
     let addr = listener.local_addr().map_err(|source| ServeError::Bind {
         addr: config.listen,
         source,
     })?;
+    // The Host check needs the real port.
+    config.listen = addr;
     let mut workers = http::Workers::start(&config)?;
     let (ready, is_ready) = std::sync::mpsc::channel::<Result<(), ServeError>>();
     let (stop, stopped) = oneshot::channel::<()>();
@@ -352,6 +485,7 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
         .map_err(ServeError::Runtime)?;
     let mut handle = ServeHandle {
         addr,
+        token: config.token.clone(),
         stop: Some(stop),
         thread: Some(thread),
     };
@@ -377,7 +511,13 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
 /// [`ServeError`] when it cannot start.
 pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
     config.validate()?;
+    let (mut config, generated) = config.clone().with_token()?;
     let listener = bind(config.listen)?;
+    if let Ok(addr) = listener.local_addr() {
+        // The Host check needs the real port.
+        config.listen = addr;
+    }
+    let config = &config;
     let mut workers = http::Workers::start(config)?;
     let runtime = acceptor_runtime()?;
     let served = runtime.block_on(async {
@@ -391,15 +531,23 @@ pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
         http::log(&format!(
             "listening on http://{addr} for {} ({}); Ctrl-C stops",
             probe.describe(),
-            match (&config.token, &config.readonly_token) {
-                (None, _) => "no token: any local process has full access",
-                (Some(_), None) => "token required",
-                (Some(_), Some(_)) => "token required; read-only token accepted",
+            match (&config.token, &config.readonly_token, &generated) {
+                (None, _, _) => "--no-auth: any local process has full access",
+                (Some(_), _, Some(_)) => "token required: a random one, made at start-up",
+                (Some(_), None, None) => "token required",
+                (Some(_), Some(_), None) => "token required; read-only token accepted",
             }
         ));
-        http::log(&format!(
-            "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
-        ));
+        match &generated {
+            // Shown once, like Jupyter's login URL: the one place a token is printed.
+            Some(token) => http::log(&format!(
+                "no --token given, so this run has a random token; to connect, set\n\n    \
+                 UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={token}\n"
+            )),
+            None => http::log(&format!(
+                "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
+            )),
+        }
         tokio::spawn(async move {
             if let Err(e) = probe.ping().await {
                 http::log(&format!("warning: {e}; requests get 503 until it is up"));
@@ -484,6 +632,16 @@ mod tests {
             base().listen(public).validate(),
             Err(ServeError::PublicWithoutToken { .. })
         ));
+        assert!(matches!(
+            base().listen(public).no_auth(true).validate(),
+            Err(ServeError::NoAuthPublic { .. })
+        ));
+        assert!(matches!(
+            base().token("AXtok").no_auth(true).validate(),
+            Err(ServeError::NoAuthWithToken)
+        ));
+        assert!(base().no_auth(true).validate().is_ok());
+        assert!(base().readonly_token("AXread").validate().is_ok());
         assert!(base().listen(public).token("AXtok").validate().is_ok());
         let e = ServeConfig::new("rediss://default:hunter2@host:6379")
             .validate()
