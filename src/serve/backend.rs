@@ -289,7 +289,8 @@ impl Backend {
         if kills.is_empty() {
             return bounded.await;
         }
-        match tokio::time::timeout(self.0.timeouts.script, bounded).await {
+        let mut bounded = pin!(bounded);
+        match tokio::time::timeout(self.0.timeouts.script, bounded.as_mut()).await {
             Ok(result) => result,
             Err(_) => {
                 let mut failure = None;
@@ -298,6 +299,9 @@ impl Backend {
                         failure = Some((*kill, e));
                     }
                 }
+                // The killed script's error reply shows Redis is free again; answering only
+                // then means the client's next command does not meet a BUSY.
+                let _ = tokio::time::timeout(self.0.timeouts.redis_connect, bounded).await;
                 let (kill, outcome) = match failure {
                     Some((kill, e)) => (kill, Some(e)),
                     None => (kills.first().copied().unwrap_or("SCRIPT KILL"), None),

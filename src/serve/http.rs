@@ -170,7 +170,7 @@ impl Workers {
     /// answers 503 at once and closes it.
     fn dispatch(&mut self, stream: TcpStream) {
         let Ok(permit) = Arc::clone(&self.connections).try_acquire_owned() else {
-            refuse_connection(&stream, self.max_connections);
+            refuse_connection(stream, self.max_connections);
             return;
         };
         // Leaves this runtime's reactor; the worker registers it with its own.
@@ -193,9 +193,19 @@ impl Workers {
     }
 }
 
-/// The whole answer to a connection over the limit, written without waiting: it is small
-/// enough for any socket buffer, and a client that does not take it loses nothing but it.
-fn refuse_connection(stream: &TcpStream, limit: usize) {
+/// Refused connections still being answered, at most: past this many, a refused connection
+/// is closed without an answer, so a flood cannot make refusing cost more than serving.
+const MAX_REFUSING: usize = 64;
+
+/// Refused connections being answered now.
+static REFUSING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Answers a connection over the limit with 503 and closes it. The answer is written
+/// without waiting (it fits any socket buffer); then what the client sent is read and
+/// dropped for a moment, because closing a socket with unread data sends a reset, which
+/// can make the client lose the answer.
+fn refuse_connection(stream: TcpStream, limit: usize) {
+    use std::sync::atomic::Ordering;
     let body = error_body(&format!(
         "ERR upwire serve: too many connections ({limit} open, --max-connections); try again"
     ));
@@ -206,6 +216,28 @@ fn refuse_connection(stream: &TcpStream, limit: usize) {
     .into_bytes();
     response.extend_from_slice(&body);
     let _ = stream.try_write(&response);
+    if REFUSING.fetch_add(1, Ordering::AcqRel) >= MAX_REFUSING {
+        REFUSING.fetch_sub(1, Ordering::AcqRel);
+        return;
+    }
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = stream;
+        // End of answer: the client stops waiting for more.
+        let _ = stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        let drain = async {
+            let mut left: usize = 256 * 1024;
+            while left > 0 {
+                match stream.read(&mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => left = left.saturating_sub(n),
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
+        REFUSING.fetch_sub(1, Ordering::AcqRel);
+    });
 }
 
 /// Accepts connections until `shutdown` resolves and spreads them over the workers.

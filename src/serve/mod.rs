@@ -124,6 +124,13 @@ impl ServeConfig {
         self
     }
 
+    /// Use these time limits.
+    #[must_use]
+    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
     /// Allow browser calls from this origin (`*`: from any origin).
     #[must_use]
     pub fn cors_origin(mut self, origin: impl Into<String>) -> Self {
@@ -190,7 +197,7 @@ impl ServeConfig {
                 return Err(ServeError::PublicWithoutToken { addr: self.listen });
             }
         }
-        if self.max_body_budget < MAX_BODY_BYTES {
+        if self.max_body_budget < MAX_BODY_BYTES * limits::COPIES {
             return Err(ServeError::BudgetTooSmall);
         }
         if self.max_connections == 0 {
@@ -303,7 +310,11 @@ pub enum ServeError {
     #[error("--no-auth cannot be combined with --token or --readonly-token")]
     NoAuthWithToken,
     /// The body budget is smaller than one largest body.
-    #[error("--max-body-budget must be at least {MAX_BODY_BYTES} bytes (one 10 MiB body)")]
+    #[error(
+        "--max-body-budget must be at least {} bytes: room for one 10 MiB body, which counts \
+         twice (as received and as parsed)",
+        MAX_BODY_BYTES * limits::COPIES
+    )]
     BudgetTooSmall,
     /// `--max-connections 0`.
     #[error("--max-connections must be at least 1")]
@@ -511,6 +522,7 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
 /// [`ServeError`] when it cannot start.
 pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
     config.validate()?;
+    return_freed_memory();
     let (mut config, generated) = config.clone().with_token()?;
     let listener = bind(config.listen)?;
     if let Ok(addr) = listener.local_addr() {
@@ -560,6 +572,28 @@ pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
     workers.stop();
     http::log("stopped");
     served
+}
+
+/// Makes glibc's allocator give large freed blocks (request bodies, commands) back to the OS.
+///
+/// glibc serves a block over 128 KiB with `mmap` and returns it on `free` — until the first
+/// such block is freed: then it raises that threshold to the block's size, and later 10 MiB
+/// bodies come from the heap, which keeps them. Measured on `serve`: after 60 concurrent
+/// 10 MiB requests RSS stayed at 75 MiB instead of dropping back to 14 MiB. Setting the
+/// threshold explicitly turns the raising off. Only for `upwire serve`, not for [`spawn`]:
+/// the setting is process-wide, and that process is the caller's.
+fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        /// `M_MMAP_THRESHOLD` in glibc's `malloc.h`.
+        const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+        unsafe extern "C" {
+            fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+        }
+        // SAFETY: mallopt only changes allocator tuning; it is called before any worker
+        // thread exists, and glibc serialises it with the allocator's own locks.
+        let _ = unsafe { mallopt(M_MMAP_THRESHOLD, 128 * 1024) };
+    }
 }
 
 /// Resolves on the first SIGINT or SIGTERM.

@@ -14,4 +14,5 @@ mod proptests;
 mod readme;
 mod redis_compat;
 mod serve;
+mod serve_security;
 mod servers;
