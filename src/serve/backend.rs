@@ -183,11 +183,11 @@ impl Backend {
             Failure::ScriptTimeout { kill, outcome } => match outcome {
                 None => format!(
                     "ERR upwire serve: the script ran longer than {} ms and was stopped with {kill}",
-                    self.0.timeouts.script.as_millis()
+                    self.script_limit().as_millis()
                 ),
                 Some(why) => format!(
                     "ERR upwire serve: the script ran longer than {} ms; {kill} failed: {why}",
-                    self.0.timeouts.script.as_millis()
+                    self.script_limit().as_millis()
                 ),
             },
         }
@@ -290,7 +290,7 @@ impl Backend {
             return bounded.await;
         }
         let mut bounded = pin!(bounded);
-        match tokio::time::timeout(self.0.timeouts.script, bounded.as_mut()).await {
+        match tokio::time::timeout(self.script_limit(), bounded.as_mut()).await {
             Ok(result) => result,
             Err(_) => {
                 let mut failure = None;
@@ -308,6 +308,17 @@ impl Backend {
                 };
                 Err(Failure::ScriptTimeout { kill, outcome })
             }
+        }
+    }
+
+    /// The script time limit, always shorter than the command timeout: a script must be
+    /// stopped before its request would time out anyway.
+    fn script_limit(&self) -> Duration {
+        let t = self.0.timeouts;
+        if t.script < t.redis_command {
+            t.script
+        } else {
+            t.redis_command / 2
         }
     }
 

@@ -203,9 +203,6 @@ impl ServeConfig {
         if self.max_connections == 0 {
             return Err(ServeError::NoConnections);
         }
-        if self.timeouts.script >= self.timeouts.redis_command {
-            return Err(ServeError::ScriptLimit);
-        }
         for origin in &self.cors_origins {
             guard::check_origin_setting(origin)?;
         }
@@ -262,8 +259,8 @@ pub struct Timeouts {
     /// the request gets 504.
     pub redis_command: Duration,
     /// A script or function (`EVAL`, `FCALL`, their `_RO` forms) that runs longer is stopped
-    /// with `SCRIPT KILL` / `FUNCTION KILL` and the request gets 504. Shorter than
-    /// `redis_command`. Redis answers the kill only once the script has run for its
+    /// with `SCRIPT KILL` / `FUNCTION KILL` and the request gets 504. When it is not shorter
+    /// than `redis_command`, half of that is used instead. Redis answers the kill only once the script has run for its
     /// `busy-reply-threshold` (5 s by default), so the effective limit is the larger of both.
     pub script: Duration,
     /// On shutdown, in-flight requests get this long to finish.
@@ -319,9 +316,6 @@ pub enum ServeError {
     /// `--max-connections 0`.
     #[error("--max-connections must be at least 1")]
     NoConnections,
-    /// The script limit is not shorter than the command timeout.
-    #[error("the script time limit must be shorter than the Redis command timeout")]
-    ScriptLimit,
     /// A `--cors-origin` or `--allow-host` value that cannot match anything.
     #[error("invalid {flag} `{value}`: {reason}")]
     InvalidSetting {
