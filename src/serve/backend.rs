@@ -368,6 +368,11 @@ impl Backend {
             .cloned()
     }
 
+    /// The command table if it was fetched already.
+    pub(crate) fn cached_command_table(&self) -> Option<Arc<CommandTable>> {
+        self.0.table.get().cloned()
+    }
+
     async fn dedicated(&self) -> Result<MultiplexedConnection, RedisError> {
         let idle = self
             .0

@@ -560,22 +560,28 @@ async fn respond_checked(
         Ok(work) => work,
         Err(e) => return Reply::error(StatusCode::BAD_REQUEST, &e.0),
     };
-    if !state.quiet {
-        name(state, &work, log).await;
-    }
-    let reply = match work {
-        Work::Single(command) => single(state, role, encoding, &command).await,
-        Work::Pipeline(commands) => pipeline(state, role, encoding, &commands).await,
-        Work::Transaction(commands) => transaction(state, role, encoding, &commands).await,
+    let reply = match &work {
+        Work::Single(command) => single(state, role, encoding, command).await,
+        Work::Pipeline(commands) => pipeline(state, role, encoding, commands).await,
+        Work::Transaction(commands) => transaction(state, role, encoding, commands).await,
     };
     drop(reservation);
+    if !state.quiet {
+        // With Redis unreachable (5xx) the table is not fetched: that would only double the
+        // wait for the 503.
+        name(state, &work, log, !reply.status.is_server_error()).await;
+    }
     reply
 }
 
 /// Fills in the log line's command name, once it is known to be a name from Redis's own
 /// command table: anything else a client sends as a "command" may be a secret.
-async fn name(state: &State, work: &Work, log: &mut LogLine) {
-    let table = state.backend.command_table().await.ok();
+async fn name(state: &State, work: &Work, log: &mut LogLine, fetch: bool) {
+    let table = if fetch {
+        state.backend.command_table().await.ok()
+    } else {
+        state.backend.cached_command_table()
+    };
     let known = |c: &Command| {
         table
             .as_deref()

@@ -22,7 +22,8 @@
 //! commands a token may run, `backend.rs` talks to Redis, `reply.rs` writes Redis replies as
 //! Upstash JSON, `http.rs` is the HTTP/1 server around them (one acceptor, one worker thread
 //! per core, each with its own single-threaded runtime and Redis connections), `auth.rs`
-//! checks tokens.
+//! checks tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! `wire.rs` gives hyper's own error responses a JSON body.
 
 mod auth;
 mod backend;
@@ -169,8 +170,10 @@ impl ServeConfig {
     /// Checks the combination of settings before anything is bound or connected.
     ///
     /// # Errors
-    /// [`ServeError`] for an empty token, a read-only token without a full token, a
-    /// non-loopback address without a token, or a Redis URL serve cannot use.
+    /// [`ServeError`] for an empty token, `no_auth` with a token or on a non-loopback
+    /// address, a non-loopback address without a token, a budget below one body, no
+    /// connections, an invalid `--allow-host` or `--cors-origin`, or a Redis URL serve cannot
+    /// use.
     pub fn validate(&self) -> Result<(), ServeError> {
         for token in [&self.token, &self.readonly_token].into_iter().flatten() {
             if token.trim().is_empty() {
