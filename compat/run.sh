@@ -49,18 +49,21 @@ redis_pid=$!
 for _ in $(seq 50); do redis_up "$redis_port" && break; sleep 0.1; done
 redis_up "$redis_port" || { cat "$work/redis.log" >&2; die "redis-server did not start on port $redis_port"; }
 
-token=AXcompatFullAccessToken0123456789
+# No --token: serve makes a random one and prints it once, as a developer would see it. The
+# suite reads it from there, so the printed pair is proven to work with the official client.
 readonly_token=AocompatReadOnlyToken0123456789
-UPWIRE_SERVE_TOKEN=$token UPWIRE_SERVE_READONLY_TOKEN=$readonly_token \
+env -u UPWIRE_SERVE_TOKEN UPWIRE_SERVE_READONLY_TOKEN=$readonly_token \
   "$bin" serve --redis "redis://127.0.0.1:$redis_port" --listen 127.0.0.1:0 --quiet 2>"$work/serve.log" &
 serve_pid=$!
 url=
+token=
 for _ in $(seq 100); do
-  url=$(grep -o 'listening on http://[0-9.:]*' "$work/serve.log" | head -n 1 | sed 's/^listening on //' || true)
-  [ -n "$url" ] && break
+  url=$(sed -n 's/^ *UPSTASH_REDIS_REST_URL=//p' "$work/serve.log" | head -n 1)
+  token=$(sed -n 's/^ *UPSTASH_REDIS_REST_TOKEN=//p' "$work/serve.log" | head -n 1)
+  [ -n "$url" ] && [ -n "$token" ] && break
   sleep 0.1
 done
-[ -n "$url" ] || { cat "$work/serve.log" >&2; die "upwire serve did not start"; }
+[ -n "$url" ] && [ -n "$token" ] || { cat "$work/serve.log" >&2; die "upwire serve did not start (or printed no token)"; }
 echo "compat: @upstash/redis $(node -p 'require("./node_modules/@upstash/redis/package.json").version') against upwire serve at $url (redis-server on port $redis_port)"
 
 status=0

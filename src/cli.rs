@@ -116,6 +116,7 @@ enum Command {
               value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
         listen: std::net::SocketAddr,
         /// The full-access token clients send as `Authorization: Bearer TOKEN` or `?_token=`.
+        /// Without it, serve makes a random one and prints it once.
         #[arg(
             long,
             value_name = "TOKEN",
@@ -131,6 +132,26 @@ enum Command {
             hide_env_values = true
         )]
         readonly_token: Option<String>,
+        /// Serve without any token (loopback addresses only).
+        #[arg(long, conflicts_with_all = ["token", "readonly_token"])]
+        no_auth: bool,
+        /// Also accept this name in the Host header (repeatable); the listen address and
+        /// localhost always work.
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Let browser pages from this origin call (repeatable, or `*` for any); requests
+        /// from other origins are refused.
+        #[arg(long, value_name = "ORIGIN")]
+        cors_origin: Vec<String>,
+        /// Let the read-only token run read-only scripts and functions (EVAL_RO, FCALL_RO).
+        #[arg(long)]
+        readonly_scripts: bool,
+        /// Bytes of request bodies all requests together may hold at once; past it, 503.
+        #[arg(long, value_name = "BYTES", default_value_t = crate::serve::DEFAULT_MAX_BODY_BUDGET)]
+        max_body_budget: usize,
+        /// Open client connections at most; past it, 503.
+        #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS)]
+        max_connections: usize,
         /// Do not log one line per request.
         #[arg(long)]
         quiet: bool,
@@ -393,13 +414,25 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             listen,
             token,
             readonly_token,
+            no_auth,
+            allow_host,
+            cors_origin,
+            readonly_scripts,
+            max_body_budget,
+            max_connections,
             quiet,
         } => {
             let mut config = crate::serve::ServeConfig::new(redis.clone())
                 .listen(*listen)
+                .no_auth(*no_auth)
                 .quiet(*quiet);
             config.token.clone_from(token);
             config.readonly_token.clone_from(readonly_token);
+            config.allow_hosts.clone_from(allow_host);
+            config.cors_origins.clone_from(cors_origin);
+            config.readonly_scripts = *readonly_scripts;
+            config.max_body_budget = *max_body_budget;
+            config.max_connections = *max_connections;
             crate::serve::run(&config)
                 .map(|()| 0)
                 .map_err(|e| Error::Usage(e.to_string()))

@@ -49,6 +49,20 @@ impl Auth {
     }
 }
 
+/// A fresh full-access token: 192 bits from the OS (`/dev/urandom`), URL-safe base64 after
+/// an `AX` prefix (the shape of Upstash's full-access tokens), so it can go into a query
+/// string or an env file unquoted.
+pub(crate) fn random_token() -> std::io::Result<String> {
+    use base64::Engine as _;
+    use std::io::Read as _;
+    let mut bytes = [0u8; 24];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(format!(
+        "AX{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
@@ -93,6 +107,19 @@ mod tests {
         assert_eq!(auth.check(Some(b"AXful")), None);
         assert_eq!(auth.check(None), None);
         assert_eq!(Auth::new(None, None).check(None), Some(Role::Full));
+    }
+
+    #[test]
+    fn random_tokens_are_long_url_safe_and_differ() {
+        let a = random_token().unwrap();
+        let b = random_token().unwrap();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 34);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'),
+            "{a}"
+        );
     }
 
     #[test]

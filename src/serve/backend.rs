@@ -4,11 +4,21 @@
 //!
 //! Failures are classified once here: a Redis error reply is a value (the client's problem,
 //! 400); not reaching Redis is [`Failure::Unavailable`] (503); no answer in time is
-//! [`Failure::Timeout`] (504). After a Redis restart the shared connection reconnects by
-//! itself: the request that finds the old connection dead gets 503, later ones succeed.
+//! [`Failure::Timeout`] (504).
+//!
+//! After a Redis restart the old connections are dead. A command that finds its connection
+//! dead before it was handed over (see [`unsent`]) cannot have run, so it is sent once more on
+//! a new connection: the first request after a restart succeeds. A command that was already
+//! on its way when the connection broke is not repeated (it may have run): 503.
+//!
+//! Scripts and functions have a time limit of their own, shorter than the command timeout:
+//! past it they are stopped with `SCRIPT KILL` / `FUNCTION KILL` from a separate connection,
+//! so that one request cannot keep Redis busy for everybody.
 
 use std::future::Future;
+use std::pin::pin;
 use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig, MultiplexedConnection};
@@ -32,6 +42,34 @@ pub(crate) enum Failure {
     Unavailable(String),
     /// Redis did not answer in time (504).
     Timeout,
+    /// A script or function ran past the script time limit and was stopped (504).
+    ScriptTimeout {
+        /// `SCRIPT KILL` or `FUNCTION KILL`.
+        kill: &'static str,
+        /// What Redis answered to the kill, when it was not `OK`.
+        outcome: Option<String>,
+    },
+}
+
+/// The kill command for a script or function, when `cmd` runs one.
+fn kill_for(cmd: &Cmd) -> Option<&'static str> {
+    let name = match cmd.args_iter().next() {
+        Some(redis::Arg::Simple(name)) => name.to_ascii_lowercase(),
+        _ => return None,
+    };
+    match name.as_slice() {
+        b"eval" | b"evalsha" | b"eval_ro" | b"evalsha_ro" => Some("SCRIPT KILL"),
+        b"fcall" | b"fcall_ro" => Some("FUNCTION KILL"),
+        _ => None,
+    }
+}
+
+/// The kills for a batch: `SCRIPT KILL` and/or `FUNCTION KILL`.
+fn kills_for<'a>(cmds: impl Iterator<Item = &'a Cmd>) -> Vec<&'static str> {
+    let mut kills: Vec<&'static str> = cmds.filter_map(kill_for).collect();
+    kills.sort_unstable();
+    kills.dedup();
+    kills
 }
 
 /// The outcome of `MULTI` ... `EXEC`.
@@ -142,6 +180,16 @@ impl Backend {
                 self.describe(),
                 self.0.timeouts.redis_command.as_millis()
             ),
+            Failure::ScriptTimeout { kill, outcome } => match outcome {
+                None => format!(
+                    "ERR upwire serve: the script ran longer than {} ms and was stopped with {kill}",
+                    self.script_limit().as_millis()
+                ),
+                Some(why) => format!(
+                    "ERR upwire serve: the script ran longer than {} ms; {kill} failed: {why}",
+                    self.script_limit().as_millis()
+                ),
+            },
         }
     }
 
@@ -155,17 +203,19 @@ impl Backend {
 
     /// One command on the shared connection. Error replies come back as `Value::ServerError`.
     pub(crate) async fn command(&self, cmd: &Cmd) -> Result<Value, Failure> {
-        self.bounded(async {
+        let call = async {
             let mut conn = self.0.shared.clone();
-            match conn.send_packed_command(cmd).await {
-                // The connection could not even be opened, so the command was not sent:
-                // one more try picks up a reconnect that may have succeeded meanwhile.
-                Err(e) if e.is_connection_refusal() => conn.send_packed_command(cmd).await,
-                other => other,
+            match unsent(conn.send_packed_command(cmd)).await {
+                // The command was not sent (the connection could not be opened, or was
+                // found dead): one more try goes over the reconnect the failure started.
+                Err((e, unsent)) if worth_retry(&e, unsent) => conn.send_packed_command(cmd).await,
+                Err((e, _)) => Err(e),
+                Ok(value) => Ok(value),
             }
             .or_else(error_reply)
-        })
-        .await
+        };
+        self.limited(kill_for(cmd).into_iter().collect(), call)
+            .await
     }
 
     /// Commands pipelined on the shared connection, one reply each.
@@ -178,16 +228,18 @@ impl Backend {
             pipe.add_command(cmd.clone());
         }
         let count = pipe.len();
-        self.bounded(async {
+        let kills = kills_for(pipe.cmd_iter());
+        let call = async {
             let mut conn = self.0.shared.clone();
-            match conn.send_packed_commands(&pipe, 0, count).await {
-                Err(e) if e.is_connection_refusal() => {
+            match unsent(conn.send_packed_commands(&pipe, 0, count)).await {
+                Err((e, unsent)) if worth_retry(&e, unsent) => {
                     conn.send_packed_commands(&pipe, 0, count).await
                 }
-                other => other,
+                Err((e, _)) => Err(e),
+                Ok(values) => Ok(values),
             }
-        })
-        .await
+        };
+        self.limited(kills, call).await
     }
 
     /// `MULTI`, the commands, `EXEC` on a connection no other request uses meanwhile, so
@@ -203,20 +255,96 @@ impl Backend {
         }
         pipe.add_command(redis::cmd("EXEC"));
         let count = pipe.len();
-        self.bounded(async {
+        let kills = kills_for(pipe.cmd_iter());
+        let call = async {
             let mut conn = self.dedicated().await?;
-            let replies = match conn.send_packed_commands(&pipe, 0, count).await {
+            let replies = match unsent(conn.send_packed_commands(&pipe, 0, count)).await {
                 Ok(replies) => replies,
-                Err(e) => {
+                Err((e, was_unsent)) => {
                     // Idle connections opened before a Redis restart are dead too.
                     self.drop_idle_dedicated();
-                    return Err(e);
+                    if !worth_retry(&e, was_unsent) {
+                        return Err(e);
+                    }
+                    // Nothing was sent on the dead connection: once more on a new one.
+                    conn = self.dedicated().await?;
+                    conn.send_packed_commands(&pipe, 0, count).await?
                 }
             };
             self.give_back(conn);
             Ok(read_transaction(replies))
-        })
-        .await
+        };
+        self.limited(kills, call).await
+    }
+
+    /// Runs a call under the command deadline, and under the script time limit when it runs
+    /// scripts (`kills` not empty): past that, the scripts are killed from a separate
+    /// connection and the call is abandoned.
+    async fn limited<T>(
+        &self,
+        kills: Vec<&'static str>,
+        call: impl Future<Output = Result<T, RedisError>>,
+    ) -> Result<T, Failure> {
+        let bounded = self.bounded(call);
+        if kills.is_empty() {
+            return bounded.await;
+        }
+        let mut bounded = pin!(bounded);
+        match tokio::time::timeout(self.script_limit(), bounded.as_mut()).await {
+            Ok(result) => result,
+            Err(_) => {
+                let mut failure = None;
+                for kill in &kills {
+                    if let Some(e) = self.kill(kill).await {
+                        failure = Some((*kill, e));
+                    }
+                }
+                // The killed script's error reply shows Redis is free again; answering only
+                // then means the client's next command does not meet a BUSY.
+                let _ = tokio::time::timeout(self.0.timeouts.redis_connect, bounded).await;
+                let (kill, outcome) = match failure {
+                    Some((kill, e)) => (kill, Some(e)),
+                    None => (kills.first().copied().unwrap_or("SCRIPT KILL"), None),
+                };
+                Err(Failure::ScriptTimeout { kill, outcome })
+            }
+        }
+    }
+
+    /// The script time limit, always shorter than the command timeout: a script must be
+    /// stopped before its request would time out anyway.
+    fn script_limit(&self) -> Duration {
+        let t = self.0.timeouts;
+        if t.script < t.redis_command {
+            t.script
+        } else {
+            t.redis_command / 2
+        }
+    }
+
+    /// Sends `SCRIPT KILL` or `FUNCTION KILL` on a connection of its own (the shared one waits
+    /// behind the script). `None` when it worked or nothing was running any more.
+    async fn kill(&self, kill: &str) -> Option<String> {
+        let mut cmd = Cmd::new();
+        for word in kill.split(' ') {
+            cmd.arg(word);
+        }
+        let attempt = async {
+            let mut conn = self
+                .0
+                .client
+                .get_multiplexed_async_connection_with_config(&self.0.dedicated_config)
+                .await?;
+            conn.send_packed_command(&cmd).await
+        };
+        let deadline = self.0.timeouts.redis_command + self.0.timeouts.redis_connect;
+        match tokio::time::timeout(deadline, attempt).await {
+            Err(_) => Some("no answer".to_owned()),
+            Ok(Ok(_)) => None,
+            // The script ended by itself meanwhile.
+            Ok(Err(e)) if e.code() == Some("NOTBUSY") => None,
+            Ok(Err(e)) => Some(e.to_string()),
+        }
     }
 
     /// Redis's command table, fetched on first use and kept.
@@ -238,6 +366,11 @@ impl Backend {
             })
             .await
             .cloned()
+    }
+
+    /// The command table if it was fetched already.
+    pub(crate) fn cached_command_table(&self) -> Option<Arc<CommandTable>> {
+        self.0.table.get().cloned()
     }
 
     async fn dedicated(&self) -> Result<MultiplexedConnection, RedisError> {
@@ -287,6 +420,36 @@ impl Backend {
             Ok(Err(e)) => Err(Failure::Unavailable(e.to_string())),
         }
     }
+}
+
+/// Runs `call` and says, with a failure, whether it failed on its very first poll: redis
+/// hands a command to the connection's writer task without waiting, so a failure before
+/// anything was awaited means the connection was closed before the command was handed over —
+/// it was never sent. A failure after that (the reply never came) is not told apart by the
+/// error itself: both are "broken pipe".
+async fn unsent<T>(
+    call: impl Future<Output = Result<T, RedisError>>,
+) -> Result<T, (RedisError, bool)> {
+    let mut call = pin!(call);
+    let mut first = true;
+    std::future::poll_fn(|cx| {
+        let polled = call.as_mut().poll(cx);
+        let was_first = std::mem::replace(&mut first, false);
+        match polled {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(value)) => Poll::Ready(Ok(value)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err((e, was_first))),
+        }
+    })
+    .await
+}
+
+/// Whether a failed command is sure not to have run, and worth one more try on a new
+/// connection: the connection could not be opened, or was found dead before the command was
+/// handed over.
+fn worth_retry(e: &RedisError, unsent: bool) -> bool {
+    e.is_connection_refusal()
+        || (unsent && (e.is_connection_dropped() || e.is_unrecoverable_error()))
 }
 
 /// A Redis error reply delivered as `Err` becomes the `Value::ServerError` it stands for.

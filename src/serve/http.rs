@@ -3,8 +3,9 @@
 //!
 //! Status codes as Upstash uses them: 200 ok; 400 malformed request, refused command or
 //! Redis error reply; 401 missing or wrong token; 405 other methods. Then what a gateway
-//! needs on top: 408 body too slow, 413 body over 10 MiB, 503 Redis unreachable, 504 Redis
-//! too slow. Every response body is JSON.
+//! needs on top: 403 a foreign `Host` or `Origin` (see `guard.rs`), 408 body too slow, 413
+//! body over 10 MiB, 431 request head over 64 KiB, 503 Redis unreachable or the memory or
+//! connection limit reached, 504 Redis or a script too slow. Every error body is JSON.
 
 use std::borrow::Cow;
 use std::convert::Infallible;
@@ -15,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt as _, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt as _, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
@@ -24,35 +25,45 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::auth::{self, Auth, Role};
 use super::backend::{Backend, Failure, Transaction};
+use super::guard::{Forbidden, Guard};
+use super::limits::{Budget, Reservation};
 use super::policy::{CommandTable, check_supported};
 use super::reply::{self, Encoding, error_body, write_reply};
 use super::request::{self, Command};
+use super::wire::JsonErrors;
 use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
 
 /// The largest request head (request line and headers) accepted; a longer one gets 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// The methods Upstash accepts.
-const ALLOWED: &str = "GET, HEAD, POST, PUT";
+/// The methods serve answers. HEAD is not one: it would run the command of a path-style
+/// request (`HEAD /set/k/v`) and throw the reply away.
+const ALLOWED: &str = "GET, POST, OPTIONS";
 
 /// Everything a request handler needs, shared by all connections.
 pub(crate) struct State {
     backend: Backend,
     auth: Auth,
+    guard: Guard,
+    budget: Arc<Budget>,
+    readonly_scripts: bool,
     quiet: bool,
     timeouts: Timeouts,
 }
 
 impl State {
     /// Must run inside a tokio runtime (the Redis connection manager spawns a task).
-    pub(crate) fn new(config: &ServeConfig) -> Result<Self, ServeError> {
+    pub(crate) fn new(config: &ServeConfig, budget: Arc<Budget>) -> Result<Self, ServeError> {
         Ok(Self {
             backend: Backend::new(&config.redis_url, config.timeouts)?,
             auth: Auth::new(config.token.as_deref(), config.readonly_token.as_deref()),
+            guard: Guard::new(config),
+            budget,
+            readonly_scripts: config.readonly_scripts,
             quiet: config.quiet,
             timeouts: config.timeouts,
         })
@@ -74,9 +85,12 @@ const MAX_WORKERS: usize = 16;
 /// machine: with one multi-threaded tokio runtime instead, bench/serve.sh measured roughly
 /// half to three quarters of this throughput at 64 connections.
 pub(crate) struct Workers {
-    queues: Vec<mpsc::UnboundedSender<std::net::TcpStream>>,
+    queues: Vec<mpsc::UnboundedSender<(std::net::TcpStream, OwnedSemaphorePermit)>>,
     threads: Vec<std::thread::JoinHandle<()>>,
     next: usize,
+    /// One permit per open client connection (`--max-connections`).
+    connections: Arc<Semaphore>,
+    max_connections: usize,
 }
 
 impl Workers {
@@ -89,9 +103,13 @@ impl Workers {
             queues: Vec::with_capacity(count),
             threads: Vec::with_capacity(count),
             next: 0,
+            connections: Arc::new(Semaphore::new(config.max_connections)),
+            max_connections: config.max_connections,
         };
+        // One budget for the whole process, not per worker.
+        let budget = Budget::new(config.max_body_budget);
         for i in 0..count {
-            match workers.start_one(i, config) {
+            match workers.start_one(i, config, Arc::clone(&budget)) {
                 Ok(()) => {}
                 Err(e) => {
                     workers.stop();
@@ -102,7 +120,12 @@ impl Workers {
         Ok(workers)
     }
 
-    fn start_one(&mut self, index: usize, config: &ServeConfig) -> Result<(), ServeError> {
+    fn start_one(
+        &mut self,
+        index: usize,
+        config: &ServeConfig,
+        budget: Arc<Budget>,
+    ) -> Result<(), ServeError> {
         let (queue, connections) = mpsc::unbounded_channel();
         let (ready, is_ready) = std::sync::mpsc::channel();
         let config = config.clone();
@@ -121,7 +144,7 @@ impl Workers {
                 };
                 runtime.block_on(async move {
                     // Inside the runtime: the Redis connection manager spawns a task.
-                    match State::new(&config) {
+                    match State::new(&config, budget) {
                         Ok(state) => {
                             let _ = ready.send(Ok(()));
                             work(connections, Arc::new(state)).await;
@@ -143,14 +166,19 @@ impl Workers {
         }
     }
 
-    /// Hands a new connection to the next worker, round robin.
+    /// Hands a new connection to the next worker, round robin; past the connection limit,
+    /// answers 503 at once and closes it.
     fn dispatch(&mut self, stream: TcpStream) {
+        let Ok(permit) = Arc::clone(&self.connections).try_acquire_owned() else {
+            refuse_connection(stream, self.max_connections);
+            return;
+        };
         // Leaves this runtime's reactor; the worker registers it with its own.
         let Ok(stream) = stream.into_std() else {
             return;
         };
         if let Some(queue) = self.queues.get(self.next) {
-            let _ = queue.send(stream);
+            let _ = queue.send((stream, permit));
         }
         self.next = (self.next + 1) % self.queues.len().max(1);
     }
@@ -163,6 +191,53 @@ impl Workers {
             let _ = thread.join();
         }
     }
+}
+
+/// Refused connections still being answered, at most: past this many, a refused connection
+/// is closed without an answer, so a flood cannot make refusing cost more than serving.
+const MAX_REFUSING: usize = 64;
+
+/// Refused connections being answered now.
+static REFUSING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Answers a connection over the limit with 503 and closes it. The answer is written
+/// without waiting (it fits any socket buffer); then what the client sent is read and
+/// dropped for a moment, because closing a socket with unread data sends a reset, which
+/// can make the client lose the answer.
+fn refuse_connection(stream: TcpStream, limit: usize) {
+    use std::sync::atomic::Ordering;
+    let body = error_body(&format!(
+        "ERR upwire serve: too many connections ({limit} open, --max-connections); try again"
+    ));
+    let mut response = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(&body);
+    let _ = stream.try_write(&response);
+    if REFUSING.fetch_add(1, Ordering::AcqRel) >= MAX_REFUSING {
+        REFUSING.fetch_sub(1, Ordering::AcqRel);
+        return;
+    }
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = stream;
+        // End of answer: the client stops waiting for more.
+        let _ = stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        let drain = async {
+            let mut left: usize = 256 * 1024;
+            while left > 0 {
+                match stream.read(&mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => left = left.saturating_sub(n),
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
+        REFUSING.fetch_sub(1, Ordering::AcqRel);
+    });
 }
 
 /// Accepts connections until `shutdown` resolves and spreads them over the workers.
@@ -190,7 +265,10 @@ pub(crate) async fn accept(
 
 /// One worker: serves the connections it is handed until its queue closes, then gives
 /// in-flight requests the shutdown grace to finish. Idle keep-alive connections close at once.
-async fn work(mut connections: mpsc::UnboundedReceiver<std::net::TcpStream>, state: Arc<State>) {
+async fn work(
+    mut connections: mpsc::UnboundedReceiver<(std::net::TcpStream, OwnedSemaphorePermit)>,
+    state: Arc<State>,
+) {
     let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -198,7 +276,7 @@ async fn work(mut connections: mpsc::UnboundedReceiver<std::net::TcpStream>, sta
         // sender and an idle keep-alive connection alike.
         .header_read_timeout(state.timeouts.header_read)
         .max_header_size(MAX_HEAD_BYTES);
-    while let Some(stream) = connections.recv().await {
+    while let Some((stream, permit)) = connections.recv().await {
         let Ok(stream) = TcpStream::from_std(stream) else {
             continue;
         };
@@ -208,9 +286,12 @@ async fn work(mut connections: mpsc::UnboundedReceiver<std::net::TcpStream>, sta
         let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
         let service = service_fn(move |req| handle(Arc::clone(&state), peer, req));
-        let conn = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = TokioIo::new(JsonErrors::new(stream));
+        let conn = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             let _ = conn.await;
+            // The connection counts against --max-connections until it is closed.
+            drop(permit);
         });
     }
     let open = graceful.count();
@@ -227,6 +308,8 @@ struct Reply {
     status: StatusCode,
     body: Vec<u8>,
     headers: Vec<(header::HeaderName, HeaderValue)>,
+    /// `Access-Control-Allow-Origin`, for a request from an allowed origin.
+    cors: Option<HeaderValue>,
     /// For the log line: why a 5xx happened.
     note: Option<String>,
 }
@@ -241,6 +324,7 @@ impl Reply {
             status,
             body,
             headers: Vec::new(),
+            cors: None,
             note: None,
         }
     }
@@ -252,7 +336,7 @@ impl Reply {
     fn failure(backend: &Backend, failure: &Failure) -> Self {
         let status = match failure {
             Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Failure::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            Failure::Timeout | Failure::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
         };
         let message = backend.failure_message(failure);
         let mut reply = Self::error(status, &message);
@@ -273,12 +357,13 @@ impl Reply {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
-        // Browser code (the read-only token is meant for it) may call from any origin, as
-        // on Upstash.
-        headers.insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
+        // Browser code may call only from the origins --cors-origin allows (guard.rs).
+        if let Some(origin) = self.cors {
+            if origin != "*" {
+                headers.insert(header::VARY, HeaderValue::from_static("origin"));
+            }
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        }
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
@@ -292,14 +377,15 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let start = Instant::now();
-    let method = req.method().clone();
-    let route = route_label(req.uri().path());
-    let mut label = String::from("-");
-    let reply = respond(&state, req, &mut label).await;
+    let method = method_label(req.method());
+    let mut log = LogLine::new(req.uri().path());
+    let reply = respond(&state, req, &mut log).await;
     if !state.quiet {
         let elapsed = start.elapsed();
         let mut line = format!(
-            "{peer} \"{method} {route}\" {label} {} {}.{:03} ms",
+            "{peer} \"{method} {}\" {} {} {}.{:03} ms",
+            log.route,
+            log.label,
             reply.status.as_u16(),
             elapsed.as_millis(),
             elapsed.as_micros() % 1000
@@ -307,28 +393,86 @@ async fn handle(
         if let Some(note) = &reply.note {
             let _ = write!(line, " ({note})");
         }
-        log(&line);
+        self::log(&line);
     }
     Ok(reply.into_response())
 }
 
-/// The request, parsed, checked and run.
-enum Work {
-    Single(Command),
-    Pipeline(Vec<Command>),
-    Transaction(Vec<Command>),
+/// What the log line says about a request: only words serve itself chose or found in
+/// Redis's command table, never text from the request (a path or a body can hold secrets).
+struct LogLine {
+    route: Cow<'static, str>,
+    /// Path style with arguments after the command.
+    more: bool,
+    label: String,
 }
 
-async fn respond(state: &State, req: Request<Incoming>, label: &mut String) -> Reply {
+impl LogLine {
+    fn new(path: &str) -> Self {
+        Self {
+            route: Cow::Borrowed(match path {
+                "/" | "" => "/",
+                "/pipeline" => "/pipeline",
+                "/multi-exec" => "/multi-exec",
+                // Named once the command is known to be one (see `name`).
+                _ => "/…",
+            }),
+            more: path.trim_start_matches('/').contains('/'),
+            label: String::from("-"),
+        }
+    }
+}
+
+/// The request, checked and run.
+async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Reply {
     let (parts, body) = req.into_parts();
+    // A page on another site can make a browser send requests here; a name it re-points
+    // at 127.0.0.1 (DNS rebinding) shows in Host, a cross-site request in Origin.
+    let host_ok = parts
+        .headers
+        .get(header::HOST)
+        .is_some_and(|h| state.guard.host_allowed(h.as_bytes()))
+        && parts
+            .uri
+            .authority()
+            .is_none_or(|a| state.guard.host_allowed(a.as_str().as_bytes()));
+    if !host_ok {
+        return Reply::error(
+            StatusCode::FORBIDDEN,
+            "ERR upwire serve: the Host header does not name this server (the listen address \
+             or localhost); allow another name with --allow-host NAME",
+        );
+    }
+    let cors = match state.guard.cors(&parts.headers) {
+        Ok(cors) => cors,
+        Err(Forbidden(message)) => return Reply::error(StatusCode::FORBIDDEN, message),
+    };
+    let mut reply = respond_checked(state, &parts, body, log).await;
+    reply.cors = cors;
+    reply
+}
+
+/// The request from an allowed host and origin.
+async fn respond_checked(
+    state: &State,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+    log: &mut LogLine,
+) -> Reply {
     let has_body = match parts.method {
-        Method::GET | Method::HEAD => false,
-        Method::POST | Method::PUT => true,
+        Method::GET => false,
+        Method::POST => true,
         Method::OPTIONS if is_preflight(&parts.headers) => return preflight(&parts.headers),
+        Method::OPTIONS => {
+            return Reply::with(StatusCode::NO_CONTENT, Vec::new()).header(header::ALLOW, ALLOWED);
+        }
         _ => {
             return Reply::error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                &format!("ERR method {} is not allowed; use {ALLOWED}", parts.method),
+                &format!(
+                    "ERR method {} is not allowed; use {ALLOWED}",
+                    method_label(&parts.method)
+                ),
             )
             .header(header::ALLOW, ALLOWED);
         }
@@ -378,7 +522,7 @@ async fn respond(state: &State, req: Request<Incoming>, label: &mut String) -> R
             StatusCode::METHOD_NOT_ALLOWED,
             &format!("ERR {path} takes a POST with a JSON array of commands"),
         )
-        .header(header::ALLOW, "POST, PUT");
+        .header(header::ALLOW, "POST");
     }
     if (path == "/" || path.is_empty()) && !has_body {
         return Reply::error(
@@ -386,13 +530,15 @@ async fn respond(state: &State, req: Request<Incoming>, label: &mut String) -> R
             r#"ERR empty command: POST a JSON array such as ["PING"], or use path style: /ping"#,
         );
     }
+    // Held until the reply is written: the body, then the commands parsed from it.
+    let mut reservation = state.budget.reservation();
     let body = if has_body {
-        match read_body(state, &parts.headers, body).await {
+        match read_body(state, &parts.headers, body, &mut reservation).await {
             Ok(body) => body,
             Err(reply) => return reply,
         }
     } else {
-        Bytes::new()
+        Vec::new()
     };
 
     let parsed = match path {
@@ -408,20 +554,75 @@ async fn respond(state: &State, req: Request<Incoming>, label: &mut String) -> R
             request::parse_path(path, has_body.then_some(&body[..]), &args).map(Work::Single)
         }
     };
+    // The commands hold their own copy of every argument now.
+    drop(body);
     let work = match parsed {
         Ok(work) => work,
         Err(e) => return Reply::error(StatusCode::BAD_REQUEST, &e.0),
     };
-    *label = match &work {
-        Work::Single(c) => command_label(c),
-        Work::Pipeline(cs) => format!("pipeline[{}]", cs.len()),
-        Work::Transaction(cs) => format!("multi-exec[{}]", cs.len()),
+    let reply = match &work {
+        Work::Single(command) => single(state, role, encoding, command).await,
+        Work::Pipeline(commands) => pipeline(state, role, encoding, commands).await,
+        Work::Transaction(commands) => transaction(state, role, encoding, commands).await,
+    };
+    drop(reservation);
+    if !state.quiet {
+        // With Redis unreachable (5xx) the table is not fetched: that would only double the
+        // wait for the 503.
+        name(state, &work, log, !reply.status.is_server_error()).await;
+    }
+    reply
+}
+
+/// Fills in the log line's command name, once it is known to be a name from Redis's own
+/// command table: anything else a client sends as a "command" may be a secret.
+async fn name(state: &State, work: &Work, log: &mut LogLine, fetch: bool) {
+    let table = if fetch {
+        state.backend.command_table().await.ok()
+    } else {
+        state.backend.cached_command_table()
+    };
+    let known = |c: &Command| {
+        table
+            .as_deref()
+            .and_then(|t| t.known_name(c.name()))
+            .unwrap_or("unknown")
     };
     match work {
-        Work::Single(command) => single(state, role, encoding, &command).await,
-        Work::Pipeline(commands) => pipeline(state, role, encoding, &commands).await,
-        Work::Transaction(commands) => transaction(state, role, encoding, &commands).await,
+        Work::Single(c) => {
+            let name = known(c);
+            log.label = name.to_ascii_uppercase();
+            if log.route == "/…" && name != "unknown" {
+                log.route = Cow::Owned(format!("/{name}{}", if log.more { "/…" } else { "" }));
+            }
+        }
+        Work::Pipeline(cs) => log.label = format!("pipeline[{}]", cs.len()),
+        Work::Transaction(cs) => log.label = format!("multi-exec[{}]", cs.len()),
     }
+}
+
+/// The method for the log and for messages: one of HTTP's own, or `OTHER` (a method is any
+/// token the client likes).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::OPTIONS => "OPTIONS",
+        Method::HEAD => "HEAD",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "OTHER",
+    }
+}
+
+/// The request, parsed, checked and run.
+enum Work {
+    Single(Command),
+    Pipeline(Vec<Command>),
+    Transaction(Vec<Command>),
 }
 
 /// Why a command does not run: refused (400) or Redis unreachable while checking (5xx).
@@ -438,17 +639,19 @@ async fn table_for(state: &State, role: Role) -> Result<Option<Arc<CommandTable>
     }
 }
 
-fn permit(table: Option<&CommandTable>, command: &Command) -> Result<(), String> {
+fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), String> {
     check_supported(command).map_err(|r| r.0)?;
     if let Some(table) = table {
-        table.check_readonly(command).map_err(|r| r.0)?;
+        table
+            .check_readonly(command, state.readonly_scripts)
+            .map_err(|r| r.0)?;
     }
     Ok(())
 }
 
 async fn single(state: &State, role: Role, encoding: Encoding, command: &Command) -> Reply {
     let checked = match table_for(state, role).await {
-        Ok(table) => permit(table.as_deref(), command).map_err(Denied::Refused),
+        Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
         Err(f) => Err(Denied::Failed(f)),
     };
     match checked {
@@ -482,7 +685,7 @@ async fn pipeline(state: &State, role: Role, encoding: Encoding, commands: &[Com
     };
     let verdicts: Vec<Result<(), String>> = commands
         .iter()
-        .map(|c| permit(table.as_deref(), c))
+        .map(|c| permit(state, table.as_deref(), c))
         .collect();
     let allowed = commands
         .iter()
@@ -524,7 +727,7 @@ async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[
         Err(f) => return Reply::failure(&state.backend, &f),
     };
     for (i, command) in commands.iter().enumerate() {
-        if let Err(message) = permit(table.as_deref(), command) {
+        if let Err(message) = permit(state, table.as_deref(), command) {
             return Reply::error(
                 StatusCode::BAD_REQUEST,
                 &format!(
@@ -556,32 +759,74 @@ async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[
     }
 }
 
-async fn read_body(state: &State, headers: &HeaderMap, body: Incoming) -> Result<Bytes, Reply> {
+/// Reads the body within the time limit, the 10 MiB limit and the process-wide budget:
+/// a declared length is reserved before anything is read, a chunked body as it arrives.
+async fn read_body(
+    state: &State,
+    headers: &HeaderMap,
+    body: Incoming,
+    reservation: &mut Reservation,
+) -> Result<Vec<u8>, Reply> {
     let too_large = || {
         Reply::error(
             StatusCode::PAYLOAD_TOO_LARGE,
             &format!("ERR request body is larger than {MAX_BODY_BYTES} bytes (10 MiB)"),
         )
     };
+    let busy = || {
+        Reply::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ERR upwire serve: too many request bodies in flight (--max-body-budget); try again",
+        )
+        .header(header::RETRY_AFTER, "1")
+        // The body is left unread, so the connection cannot carry another request.
+        .header(header::CONNECTION, "close")
+    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(too_large());
+    let declared = match declared.map(usize::try_from) {
+        None => None,
+        Some(Ok(len)) if len <= MAX_BODY_BYTES => Some(len),
+        Some(_) => return Err(too_large()),
+    };
+    if let Some(len) = declared
+        && !reservation.grow(len)
+    {
+        return Err(busy());
     }
     let limit = state.timeouts.body_read;
-    match tokio::time::timeout(limit, Limited::new(body, MAX_BODY_BYTES).collect()).await {
+    let read = async {
+        let mut body = body;
+        // Exactly the declared size: no growth, no spare capacity to keep.
+        let mut buf = Vec::with_capacity(declared.unwrap_or(0));
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else {
+                return Err(Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    "ERR could not read the request body",
+                ));
+            };
+            let Ok(data) = frame.into_data() else {
+                continue;
+            };
+            if buf.len() + data.len() > MAX_BODY_BYTES {
+                return Err(too_large());
+            }
+            if declared.is_none() && !reservation.grow(data.len()) {
+                return Err(busy());
+            }
+            buf.extend_from_slice(&data);
+        }
+        Ok(buf)
+    };
+    match tokio::time::timeout(limit, read).await {
         Err(_) => Err(Reply::error(
             StatusCode::REQUEST_TIMEOUT,
             &format!("ERR request body not received within {} s", limit.as_secs()),
         )),
-        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(_)) => Err(Reply::error(
-            StatusCode::BAD_REQUEST,
-            "ERR could not read the request body",
-        )),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(result) => result,
     }
 }
 
@@ -590,61 +835,26 @@ fn is_preflight(headers: &HeaderMap) -> bool {
         && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
 }
 
-/// A CORS preflight: browsers send one before a POST with an `Authorization` header.
+/// A CORS preflight from an allowed origin (`respond` refused the others): browsers send
+/// one before a POST with an `Authorization` header. It allows the headers the Upstash
+/// clients send and no others, and private-network access (Chrome asks before a public page
+/// may call 127.0.0.1) only because the origin was allowed explicitly.
 fn preflight(headers: &HeaderMap) -> Reply {
     let mut reply = Reply::with(StatusCode::NO_CONTENT, Vec::new())
-        .header(header::ACCESS_CONTROL_ALLOW_METHODS, ALLOWED)
+        .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST")
         .header(header::ACCESS_CONTROL_MAX_AGE, "600");
-    let allow_headers = headers
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .cloned()
-        .unwrap_or_else(|| {
-            HeaderValue::from_static("authorization, content-type, upstash-encoding")
-        });
-    reply
-        .headers
-        .push((header::ACCESS_CONTROL_ALLOW_HEADERS, allow_headers));
-    reply
-}
-
-/// The path for the log: never the arguments of path style, which may be secrets.
-fn route_label(path: &str) -> String {
-    match path {
-        "/" | "" | "/pipeline" | "/multi-exec" => path.to_owned(),
-        _ => {
-            let rest = path.trim_start_matches('/');
-            let (name, more) = rest
-                .split_once('/')
-                .map_or((rest, false), |(n, _)| (n, true));
-            format!(
-                "/{}{}",
-                printable(name.as_bytes()).to_ascii_lowercase(),
-                if more { "/…" } else { "" }
-            )
-        }
+    reply.headers.push((
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        Guard::preflight_headers(headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS)),
+    ));
+    if headers
+        .get("access-control-request-private-network")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    {
+        reply = reply.header(
+            header::HeaderName::from_static("access-control-allow-private-network"),
+            "true",
+        );
     }
-}
-
-fn command_label(command: &Command) -> String {
-    printable(command.name()).to_ascii_uppercase()
-}
-
-/// A command name safe to log: a user can send anything, including newlines.
-fn printable(name: &[u8]) -> String {
-    let name: String = name
-        .iter()
-        .take(32)
-        .map(|&b| {
-            if b.is_ascii_alphanumeric() || b"_-.:|%".contains(&b) {
-                char::from(b)
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    if name.is_empty() {
-        "-".to_owned()
-    } else {
-        name
-    }
+    reply
 }

@@ -10,7 +10,11 @@
 //!   `readonly` (unless `@dangerous`, like KEYS) and what touches no data (PING, ECHO, TIME).
 //!   Refused: anything flagged `write`, `admin` or `may_replicate`, anything in `@write`,
 //!   `@admin` or `@dangerous`, and scripting or pub/sub without the `readonly` flag (EVAL's
-//!   script may write; EVAL_RO is fine).
+//!   script may write).
+//! - On top of Redis's flags, the read-only token is kept harmless: no script or function at
+//!   all (`EVAL_RO`, `FCALL_RO`, `SCRIPT ...`, anything in `@scripting`) unless
+//!   `--readonly-scripts` — a script can busy-loop Redis for every client and calls `KEYS` or
+//!   `INFO` past the refusals below — and no `MEMORY`, `INFO` or `KEYS` whatever their flags.
 
 use std::collections::{HashMap, HashSet};
 
@@ -100,6 +104,11 @@ enum Access {
     Write,
 }
 
+/// Commands the read-only token never runs, with all their subcommands, whatever Redis's
+/// flags say: `MEMORY PURGE` and `MEMORY DOCTOR` are not flagged as writes, `INFO` and `KEYS`
+/// show or walk everything.
+const READONLY_DENIED: &[&str] = &["memory", "info", "keys"];
+
 /// Redis's command table, reduced to what the read-only token needs.
 #[derive(Debug, Default)]
 pub(crate) struct CommandTable {
@@ -107,6 +116,8 @@ pub(crate) struct CommandTable {
     commands: HashMap<Vec<u8>, Access>,
     /// Commands whose access is decided per subcommand (`config`, `object`, ...).
     containers: HashSet<Vec<u8>>,
+    /// Commands and subcommands in `@scripting` (`eval_ro`, `script|load`, `fcall_ro`, ...).
+    scripting: HashSet<Vec<u8>>,
 }
 
 impl CommandTable {
@@ -141,6 +152,9 @@ impl CommandTable {
         let flags = words(2);
         let categories = words(6);
         let has = |list: &[Vec<u8>], w: &str| list.iter().any(|x| x == w.as_bytes());
+        if has(&categories, "@scripting") {
+            self.scripting.insert(name.clone());
+        }
         let has_any = |list: &[Vec<u8>], ws: &[&str]| ws.iter().any(|w| has(list, w));
         let access = if has_any(&flags, &["write", "may_replicate", "admin"])
             || has_any(&categories, &["@write", "@admin", "@dangerous"])
@@ -173,10 +187,31 @@ impl CommandTable {
         self.commands.insert(name, access);
     }
 
-    /// Refuses what the read-only token may not run, with Redis's ACL wording.
-    pub(crate) fn check_readonly(&self, command: &Command) -> Result<(), Refusal> {
+    /// The command's name as Redis's table spells it (lowercase), or `None` when it is not
+    /// a command: what the request log may show.
+    pub(crate) fn known_name(&self, name: &[u8]) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.commands
+            .get_key_value(&name)
+            .and_then(|(k, _)| std::str::from_utf8(k).ok())
+    }
+
+    /// Refuses what the read-only token may not run, with Redis's ACL wording. Scripts and
+    /// functions only with `allow_scripts` (`--readonly-scripts`), and then only those Redis
+    /// flags read-only.
+    pub(crate) fn check_readonly(
+        &self,
+        command: &Command,
+        allow_scripts: bool,
+    ) -> Result<(), Refusal> {
         let mut args = command.args();
         let name = args.next().unwrap_or_default().to_ascii_lowercase();
+        if READONLY_DENIED.iter().any(|d| d.as_bytes() == name) {
+            return Err(Refusal(format!(
+                "NOPERM this user has no permissions to run the '{}' command (read-only token)",
+                String::from_utf8_lossy(&name)
+            )));
+        }
         let key = match args.next() {
             Some(sub) if self.containers.contains(&name) => {
                 let mut key = name.clone();
@@ -186,6 +221,15 @@ impl CommandTable {
             }
             _ => name,
         };
+        if !allow_scripts
+            && (self.scripting.contains(&key) || self.scripting.contains(&name_of(&key)))
+        {
+            return Err(Refusal(format!(
+                "NOPERM this user has no permissions to run the '{}' command (read-only token: \
+                 scripts and functions need upwire serve --readonly-scripts)",
+                String::from_utf8_lossy(&key)
+            )));
+        }
         match self.commands.get(&key) {
             Some(Access::Read) => Ok(()),
             // Unknown names are refused too: a module loaded after the table was read could
@@ -196,6 +240,14 @@ impl CommandTable {
             ))),
         }
     }
+}
+
+/// `script|load` → `script`.
+fn name_of(key: &[u8]) -> Vec<u8> {
+    key.split(|&b| b == b'|')
+        .next()
+        .unwrap_or_default()
+        .to_vec()
 }
 
 fn text(v: &Value) -> Option<&[u8]> {
@@ -319,41 +371,56 @@ mod tests {
             ),
         ]);
         let table = CommandTable::from_reply(&reply).unwrap();
-        assert!(table.check_readonly(&cmd(r#"["GET","k"]"#)).is_ok());
+        assert!(table.check_readonly(&cmd(r#"["GET","k"]"#), false).is_ok());
         assert!(
             table
-                .check_readonly(&cmd(r#"["object","ENCODING","k"]"#))
+                .check_readonly(&cmd(r#"["object","ENCODING","k"]"#), false)
                 .is_ok()
         );
         let e = table
-            .check_readonly(&cmd(r#"["SET","k","v"]"#))
+            .check_readonly(&cmd(r#"["SET","k","v"]"#), false)
             .unwrap_err();
         assert!(
             e.0.starts_with("NOPERM this user has no permissions to run the 'set' command"),
             "{}",
             e.0
         );
-        assert!(table.check_readonly(&cmd(r#"["KEYS","*"]"#)).is_err());
         assert!(
             table
-                .check_readonly(&cmd(r#"["CONFIG","SET","x","y"]"#))
+                .check_readonly(&cmd(r#"["KEYS","*"]"#), false)
                 .is_err()
         );
-        assert!(table.check_readonly(&cmd(r#"["NOSUCH"]"#)).is_err());
-        assert!(table.check_readonly(&cmd(r#"["PING"]"#)).is_ok());
         assert!(
             table
-                .check_readonly(&cmd(r#"["EVAL_RO","return 1",0]"#))
+                .check_readonly(&cmd(r#"["CONFIG","SET","x","y"]"#), false)
+                .is_err()
+        );
+        assert!(table.check_readonly(&cmd(r#"["NOSUCH"]"#), false).is_err());
+        assert!(table.check_readonly(&cmd(r#"["PING"]"#), false).is_ok());
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["EVAL_RO","return 1",0]"#), true)
                 .is_ok()
         );
+        let e = table
+            .check_readonly(&cmd(r#"["EVAL_RO","return 1",0]"#), false)
+            .unwrap_err();
+        assert!(e.0.contains("--readonly-scripts"), "{}", e.0);
         assert!(
             table
-                .check_readonly(&cmd(r#"["EVAL","return 1",0]"#))
+                .check_readonly(&cmd(r#"["EVAL","return 1",0]"#), true)
+                .is_err()
+        );
+        assert_eq!(table.known_name(b"GET"), Some("get"));
+        assert_eq!(table.known_name(b"AXLogCanary42xyz"), None);
+        assert!(
+            table
+                .check_readonly(&cmd(r#"["EVAL","return 1",0]"#), false)
                 .is_err()
         );
         assert!(
             table
-                .check_readonly(&cmd(r#"["PUBLISH","c","m"]"#))
+                .check_readonly(&cmd(r#"["PUBLISH","c","m"]"#), false)
                 .is_err()
         );
     }

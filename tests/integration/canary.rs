@@ -454,7 +454,7 @@ fn canaries_never_reach_check_output_or_the_serve_log() {
         http(
             port,
             &format!(
-                "GET /set/k2/{}?_token={} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /set/k2/{}?_token={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                 canaries.token, canaries.token
             ),
         ),

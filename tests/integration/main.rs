@@ -15,4 +15,5 @@ mod proptests;
 mod readme;
 mod redis_compat;
 mod serve;
+mod serve_security;
 mod servers;

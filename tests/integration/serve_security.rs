@@ -1,0 +1,607 @@
+//! `upwire serve` tried as an attacker on loopback (issue 11): one test per finding, each
+//! against a real `redis-server` and with a timeout on every network call. SECURITY.md names
+//! these tests as the proof of its promises.
+
+#![cfg(feature = "serve")]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use upwire::serve::{ServeConfig, Timeouts, spawn};
+
+use crate::serve::{
+    READONLY_TOKEN, RedisServer, Reply, Serve, ServeProcess, TOKEN, http, raw_tolerant,
+};
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// The request of the finding, byte for byte what curl sends for
+/// `curl -X POST 127.0.0.1:PORT/ -H 'Origin: https://evil.example' -H 'Content-Type: text/plain'
+/// -d '["SET","csrf","pwned"]'`: a "simple" request a web page can make without a preflight.
+#[test]
+fn csrf_text_plain_post_from_another_origin_is_403_and_sets_nothing() {
+    // Even the most open serve (--no-auth) refuses it.
+    let s = Serve::start_with(|c| ServeConfig {
+        token: None,
+        readonly_token: None,
+        no_auth: true,
+        ..c
+    });
+    let r = http(
+        s.addr(),
+        "POST",
+        "/",
+        &[
+            ("User-Agent", "curl/8.5.0"),
+            ("Accept", "*/*"),
+            ("Origin", "https://evil.example"),
+            ("Content-Type", "text/plain"),
+        ],
+        Some(br#"["SET","csrf","pwned"]"#),
+    );
+    assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.error().contains("origin"), "{}", r.error());
+    assert_eq!(r.header("access-control-allow-origin"), None);
+    assert_eq!(
+        http(s.addr(), "GET", "/get/csrf", &[], None).json(),
+        json!({"result": null}),
+        "the key must not be set"
+    );
+    // Path style and GET too.
+    let r = http(
+        s.addr(),
+        "GET",
+        "/set/csrf/pwned",
+        &[("Origin", "https://evil.example")],
+        None,
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(
+        http(s.addr(), "GET", "/get/csrf", &[], None).json(),
+        json!({"result": null})
+    );
+}
+
+#[test]
+fn dns_rebinding_host_is_403_unless_allowed() {
+    let s = Serve::start_with(|c| c.allow_host("dev.example.test"));
+    let port = s.addr().port();
+    for host in [
+        "attacker.example".to_owned(),
+        format!("attacker.example:{port}"),
+        format!("127.0.0.1.attacker.example:{port}"),
+    ] {
+        let request = format!(
+            "GET /get/k HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
+        );
+        let r = raw_tolerant(s.addr(), request.as_bytes());
+        assert_eq!(r.status, 403, "{host}");
+        assert!(r.error().contains("Host"), "{}", r.error());
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".to_owned(),
+        "dev.example.test".to_owned(),
+    ] {
+        let request = format!(
+            "GET /ping HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
+        );
+        assert_eq!(
+            raw_tolerant(s.addr(), request.as_bytes()).status,
+            200,
+            "{host}"
+        );
+    }
+    // An absolute request target naming another host is refused the same way.
+    let request = format!(
+        "GET http://attacker.example/ping HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(raw_tolerant(s.addr(), request.as_bytes()).status, 403);
+}
+
+#[test]
+fn private_network_preflight_is_refused_unless_an_origin_is_allowed() {
+    let preflight = |s: &Serve, origin: &str| {
+        http(
+            s.addr(),
+            "OPTIONS",
+            "/",
+            &[
+                ("Origin", origin),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "authorization"),
+                ("Access-Control-Request-Private-Network", "true"),
+            ],
+            None,
+        )
+    };
+    let closed = Serve::start();
+    let r = preflight(&closed, "https://evil.example");
+    assert_eq!(r.status, 403);
+    assert!(r.json().get("error").is_some());
+    assert_eq!(r.header("access-control-allow-private-network"), None);
+    assert_eq!(r.header("access-control-allow-origin"), None);
+
+    let open = Serve::start_with(|c| c.cors_origin("https://app.example"));
+    assert_eq!(preflight(&open, "https://evil.example").status, 403);
+    let r = preflight(&open, "https://app.example");
+    assert_eq!(r.status, 204);
+    assert_eq!(
+        r.header("access-control-allow-private-network"),
+        Some("true")
+    );
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example")
+    );
+    assert_eq!(
+        r.header("access-control-allow-headers"),
+        Some("authorization")
+    );
+}
+
+#[test]
+fn head_runs_nothing_and_is_405_json() {
+    let s = Serve::start();
+    let r = http(
+        s.addr(),
+        "HEAD",
+        "/set/headkey/v",
+        &[("Authorization", &bearer(TOKEN))],
+        None,
+    );
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("allow"), Some("GET, POST, OPTIONS"));
+    assert_eq!(s.get("/get/headkey").json(), json!({"result": null}));
+}
+
+#[test]
+fn hypers_own_error_replies_have_json_bodies() {
+    let s = Serve::start();
+    let big = "x".repeat(70 * 1024);
+    let r = raw_tolerant(
+        s.addr(),
+        format!("GET /ping HTTP/1.1\r\nHost: localhost\r\nX-Big: {big}\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(r.status, 431);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert!(r.error().starts_with("ERR request head"), "{}", r.error());
+    let r = raw_tolerant(s.addr(), b"GET /\xff HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    assert_eq!(r.status, 400);
+    assert!(r.error().starts_with("ERR "), "{}", r.error());
+    // Too large a body (413) and too slow a body (408) are JSON as well.
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n\r\n",
+        upwire::serve::MAX_BODY_BYTES + 1
+    );
+    let r = raw_tolerant(s.addr(), head.as_bytes());
+    assert_eq!(r.status, 413);
+    assert!(r.error().contains("10 MiB"));
+}
+
+#[test]
+fn first_request_after_a_redis_restart_succeeds() {
+    let mut s = Serve::start();
+    // Every worker has its connections open (shared and, for /multi-exec, dedicated).
+    for _ in 0..8 {
+        assert_eq!(s.cmd(json!(["SET", "k", "before"])).status, 200);
+        let r = s.post("/multi-exec", &json!([["INCR", "x"]]).to_string(), TOKEN);
+        assert_eq!(r.status, 200);
+    }
+    s.redis.restart();
+    // Give serve's connections time to see the old Redis go.
+    thread::sleep(Duration::from_millis(200));
+    let r = s.cmd(json!(["SET", "k", "after"]));
+    assert_eq!(
+        (r.status, r.json()),
+        (200, json!({"result": "OK"})),
+        "the first request after the restart"
+    );
+    let r = s.post("/multi-exec", &json!([["INCR", "x"]]).to_string(), TOKEN);
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let r = s.post(
+        "/pipeline",
+        &json!([["GET", "k"]]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    // Each worker's first request after the restart succeeds, not just one.
+    for _ in 0..8 {
+        assert_eq!(
+            s.cmd(json!(["GET", "k"])).json(),
+            json!({"result": "after"})
+        );
+    }
+}
+
+#[test]
+fn readonly_token_runs_no_scripts_unless_allowed() {
+    let s = Serve::start();
+    s.cmd(json!(["SET", "k", "v"]));
+    let load = s.cmd(json!([
+        "FUNCTION",
+        "LOAD",
+        "#!lua name=t\nredis.register_function{function_name='get', callback=function(keys) return redis.call('GET', keys[1]) end, flags={'no-writes'}}"
+    ]));
+    assert_eq!(load.status, 200, "{}", String::from_utf8_lossy(&load.body));
+    let sha = s.cmd(json!(["SCRIPT", "LOAD", "return 1"])).json()["result"]
+        .as_str()
+        .expect("a sha")
+        .to_owned();
+    let ro = |body: Value| s.post("/", &body.to_string(), READONLY_TOKEN);
+    for refused in [
+        json!(["EVAL_RO", "while true do end", 0]),
+        json!(["EVAL_RO", "return redis.call('KEYS','*')", 0]),
+        json!(["EVAL_RO", "return redis.call('INFO')", 0]),
+        json!(["EVALSHA_RO", sha, 0]),
+        json!(["FCALL_RO", "get", 1, "k"]),
+        json!(["EVAL", "return 1", 0]),
+        json!(["FCALL", "get", 1, "k"]),
+        json!(["SCRIPT", "EXISTS", sha]),
+        json!(["FUNCTION", "LIST"]),
+        json!(["MEMORY", "PURGE"]),
+        json!(["MEMORY", "USAGE", "k"]),
+        json!(["INFO"]),
+        json!(["KEYS", "*"]),
+    ] {
+        let r = ro(refused.clone());
+        assert_eq!(r.status, 400, "{refused}");
+        assert!(r.error().starts_with("NOPERM"), "{refused}: {}", r.error());
+    }
+    // Nor through a pipeline or a transaction.
+    let r = s.post(
+        "/pipeline",
+        &json!([["EVAL_RO", "return 1", 0]]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert!(
+        r.json()[0]["error"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("NOPERM")
+    );
+    let r = s.post(
+        "/multi-exec",
+        &json!([["FCALL_RO", "get", 1, "k"]]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.status, 400);
+
+    // --readonly-scripts lets read-only scripts through, and still no writing one.
+    let s2 = Serve::start_with(|c| ServeConfig {
+        readonly_scripts: true,
+        ..c
+    });
+    s2.cmd(json!(["SET", "k", "v"]));
+    let r = s2.post(
+        "/",
+        &json!(["EVAL_RO", "return redis.call('GET', KEYS[1])", 1, "k"]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.json(), json!({"result": "v"}));
+    let r = s2.post(
+        "/",
+        &json!(["EVAL", "return 1", 0]).to_string(),
+        READONLY_TOKEN,
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
+    let redis = RedisServer::start_with(&["--busy-reply-threshold", "100"]);
+    let handle = spawn(
+        ServeConfig::new(redis.url())
+            .token(TOKEN)
+            .quiet(true)
+            .with_timeouts(Timeouts {
+                script: Duration::from_millis(500),
+                redis_command: Duration::from_secs(5),
+                ..Timeouts::default()
+            }),
+    )
+    .expect("serve starts");
+    let addr = handle.addr();
+    let post = |body: Value| {
+        http(
+            addr,
+            "POST",
+            "/",
+            &[("Authorization", &bearer(TOKEN))],
+            Some(body.to_string().as_bytes()),
+        )
+    };
+    let start = Instant::now();
+    let r = post(json!(["EVAL", "while true do end", 0]));
+    assert_eq!(r.status, 504, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.error().contains("SCRIPT KILL"), "{}", r.error());
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    let start = Instant::now();
+    assert_eq!(post(json!(["PING"])).json(), json!({"result": "PONG"}));
+    assert!(start.elapsed() < Duration::from_secs(1), "Redis still busy");
+
+    let load = post(json!([
+        "FUNCTION",
+        "LOAD",
+        "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"
+    ]));
+    assert_eq!(load.status, 200, "{}", String::from_utf8_lossy(&load.body));
+    let r = post(json!(["FCALL", "spin", 0]));
+    assert_eq!(r.status, 504, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.error().contains("FUNCTION KILL"), "{}", r.error());
+    assert_eq!(post(json!(["PING"])).json(), json!({"result": "PONG"}));
+    handle.shutdown();
+}
+
+#[test]
+fn without_a_token_serve_prints_a_random_one_and_requires_it() {
+    let redis = RedisServer::start();
+    let serve = ServeProcess::start_with_tokens(&redis, &[], false);
+    let mut token = None;
+    let mut url = None;
+    for _ in 0..6 {
+        let line = serve.next_line();
+        if let Some(v) = line.trim().strip_prefix("UPSTASH_REDIS_REST_TOKEN=") {
+            token = Some(v.to_owned());
+            break;
+        }
+        if let Some(v) = line.trim().strip_prefix("UPSTASH_REDIS_REST_URL=") {
+            url = Some(v.to_owned());
+        }
+    }
+    let token = token.expect("serve prints UPSTASH_REDIS_REST_TOKEN=");
+    assert_eq!(url, Some(format!("http://{}", serve.addr)));
+    assert!(token.len() >= 22, "at least 128 bits: {token}");
+    assert_eq!(http(serve.addr, "GET", "/ping", &[], None).status, 401);
+    let r = http(
+        serve.addr,
+        "GET",
+        "/ping",
+        &[("Authorization", &bearer(&token))],
+        None,
+    );
+    assert_eq!(r.json(), json!({"result": "PONG"}));
+    // Printed once: the request log never repeats it.
+    let mut line = serve.next_line();
+    while line.trim().is_empty() {
+        line = serve.next_line();
+    }
+    assert!(line.contains(" 401 ") || line.contains(" 200 "), "{line}");
+    assert!(!line.contains(&token), "{line}");
+}
+
+#[test]
+fn connections_past_the_limit_get_503_json() {
+    let s = Serve::start_with(|c| ServeConfig {
+        max_connections: 2,
+        ..c
+    });
+    let hold: Vec<TcpStream> = (0..2)
+        .map(|_| TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect"))
+        .collect();
+    thread::sleep(Duration::from_millis(200));
+    let r = http(
+        s.addr(),
+        "GET",
+        "/ping",
+        &[("Authorization", &bearer(TOKEN))],
+        None,
+    );
+    assert_eq!(r.status, 503);
+    assert!(r.error().contains("--max-connections"), "{}", r.error());
+    drop(hold);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while s.get("/ping").status != 200 {
+        assert!(Instant::now() < deadline, "the limit was not given back");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One POST of `len` bytes; `None` when the server closed before answering (a refused body
+/// is not read, so the client may see a reset instead of the 503).
+fn post_big(addr: SocketAddr, path: &str, token: &str, body: &[u8]) -> Option<Reply> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let status = head.split(' ').nth(1)?.parse().ok()?;
+    Some(Reply {
+        status,
+        headers: Vec::new(),
+        body: response[end + 4..].to_vec(),
+    })
+}
+
+/// `VmRSS` and `VmHWM` of a process, in KiB.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// 60 clients at once, each POSTing a 10 MiB body (half with the read-only token): what each
+/// got, how long it took.
+fn sixty_big_posts(
+    addr: SocketAddr,
+    body: &std::sync::Arc<Vec<u8>>,
+) -> (Vec<Option<Reply>>, Duration) {
+    let start = Instant::now();
+    let clients: Vec<_> = (0..60)
+        .map(|i| {
+            let body = std::sync::Arc::clone(body);
+            let token = if i % 2 == 0 { TOKEN } else { READONLY_TOKEN };
+            thread::spawn(move || post_big(addr, &format!("/set/big{i}"), token, &body))
+        })
+        .collect();
+    let replies = clients
+        .into_iter()
+        .map(|t| t.join().expect("a client thread"))
+        .collect();
+    (replies, start.elapsed())
+}
+
+/// The finding: 60 concurrent 10 MiB POSTs took serve from 5 MB to 627 MB (read-only token)
+/// and 1.46 GB (full-token SETs). Now the body budget admits a few at a time and answers the
+/// rest 503 at once: peak RSS stays under 150 MiB, and afterwards RSS is back to idle plus
+/// the Redis connections' buffers (they keep the size of the largest command sent, about
+/// 10 MiB per worker), however many rounds.
+#[test]
+fn sixty_concurrent_10_mib_bodies_keep_memory_bounded() {
+    let redis = RedisServer::start();
+    let serve = ServeProcess::start(&redis, &["--quiet"]);
+    let addr = serve.addr;
+    let pid = serve.child.id();
+    assert_eq!(
+        http(
+            addr,
+            "GET",
+            "/ping",
+            &[("Authorization", &bearer(TOKEN))],
+            None
+        )
+        .status,
+        200
+    );
+    let (idle, _) = memory_kib(pid);
+    let body = std::sync::Arc::new(vec![b'x'; upwire::serve::MAX_BODY_BYTES]);
+    let mut after = Vec::new();
+    // Three rounds: memory kept per request would add up to far more than the margin.
+    for round in 1..=3 {
+        let (replies, took) = sixty_big_posts(addr, &body);
+        let (_, peak) = memory_kib(pid);
+        thread::sleep(Duration::from_secs(1));
+        let (rss, _) = memory_kib(pid);
+        after.push(rss);
+        let count = |status| {
+            replies
+                .iter()
+                .flatten()
+                .filter(|r| r.status == status)
+                .count()
+        };
+        eprintln!(
+            "round {round}: 60 x 10 MiB POSTs in {took:?}: {} x 200, {} x 400, {} x 503, {} reset; \
+             RSS idle {idle} KiB, peak (VmHWM) {peak} KiB, after 1 s {rss} KiB",
+            count(200),
+            count(400),
+            count(503),
+            replies.iter().filter(|r| r.is_none()).count(),
+        );
+        for r in replies.iter().flatten() {
+            assert!(
+                [200, 400, 503].contains(&r.status),
+                "{} {}",
+                r.status,
+                String::from_utf8_lossy(&r.body)
+            );
+            if r.status == 503 {
+                assert!(r.body.starts_with(b"{\"error\":"));
+            }
+        }
+        assert!(
+            count(200) + count(400) >= 1,
+            "the budget admits some bodies (400: the read-only token's SET)"
+        );
+        assert!(peak < 150 * 1024, "peak RSS {peak} KiB");
+        assert!(
+            rss < idle + 48 * 1024,
+            "RSS after {rss} KiB, idle {idle} KiB"
+        );
+        assert!(took < Duration::from_secs(60), "took {took:?}");
+    }
+    eprintln!("RSS after each round: {after:?} KiB");
+    // Still serving.
+    assert_eq!(
+        http(
+            addr,
+            "GET",
+            "/ping",
+            &[("Authorization", &bearer(TOKEN))],
+            None
+        )
+        .status,
+        200
+    );
+}
+
+#[test]
+fn the_log_never_shows_request_text() {
+    let canary = "AXLogCanary42xyz";
+    let redis = RedisServer::start();
+    let serve = ServeProcess::start(&redis, &[]);
+    let _ = serve.next_line(); // the UPSTASH_REDIS_REST_URL hint
+    let auth = bearer(TOKEN);
+    let requests: Vec<(&str, String, Option<String>)> = vec![
+        ("GET", format!("/{canary}"), None),
+        ("GET", format!("/{canary}/arg"), None),
+        ("GET", format!("/set/{canary}/{canary}"), None),
+        (
+            "POST",
+            "/".to_owned(),
+            Some(json!([canary, "x"]).to_string()),
+        ),
+        (
+            "POST",
+            "/".to_owned(),
+            Some(json!(["SET", canary, canary]).to_string()),
+        ),
+        (
+            "POST",
+            "/pipeline".to_owned(),
+            Some(json!([[canary]]).to_string()),
+        ),
+        (canary, "/".to_owned(), None),
+    ];
+    for (method, path, body) in &requests {
+        let r = http(
+            serve.addr,
+            method,
+            path,
+            &[("Authorization", &auth)],
+            body.as_deref().map(str::as_bytes),
+        );
+        assert!(r.status >= 200, "{method} {path}");
+    }
+    let lines: Vec<String> = (0..requests.len()).map(|_| serve.next_line()).collect();
+    for line in &lines {
+        assert!(
+            !line
+                .to_ascii_lowercase()
+                .contains(&canary.to_ascii_lowercase()),
+            "request text in the log: {line}"
+        );
+        assert!(!line.contains(TOKEN), "{line}");
+    }
+    assert!(lines[0].contains("UNKNOWN"), "{}", lines[0]);
+    assert!(lines[2].contains("\"GET /set/…\" SET"), "{}", lines[2]);
+}
