@@ -10,6 +10,7 @@ mod file_safety;
 mod gateway_load;
 mod generate;
 mod leak_matrix;
+mod leaks;
 mod lint_fixtures;
 mod proptests;
 mod readme;

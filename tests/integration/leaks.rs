@@ -1,0 +1,246 @@
+//! Each leak found before secrets were classified where they are read (issue 10), as its own
+//! regression test with the exact input that leaked. The leak matrix (`leak_matrix.rs`)
+//! generalises them; these name the cases, so a regression says which one came back.
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use crate::servers::{Canned, RedisServer, free_port};
+use crate::support::{Serve, all_output, run_bounded, upwire};
+
+const PW: &str = "Sekr3tZZ";
+const TOKEN: &str = "AXdummyTok-1234";
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let mut cmd = upwire();
+    cmd.current_dir(dir).env_remove("REDIS_URL").args(args);
+    run_bounded(cmd, Duration::from_secs(20))
+}
+
+fn assert_clean(out: &Output, secrets: &[&str], what: &str) {
+    let text = all_output(out);
+    for s in secrets {
+        assert!(!text.contains(s), "{what}: `{s}` printed:\n{text}");
+    }
+}
+
+/// Group 1: a TCP URL (or a REST URL with a secret) given where the REST URL belongs.
+#[test]
+fn check_never_prints_the_url_it_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = free_port();
+    for url in [
+        format!("rediss://default:{PW}@127.0.0.1:{closed}"),
+        format!("https://127.0.0.1:99999/?_token={PW}"),
+        format!("https:/127.0.0.1?_token={PW}"),
+        format!("http://evil.example/?_token={PW}"),
+        format!("https://user:{PW}@127.0.0.1:99999"),
+    ] {
+        for format in ["text", "json"] {
+            let out = run_in(
+                dir.path(),
+                &[
+                    "--format",
+                    format,
+                    "check",
+                    "--rest-url",
+                    &url,
+                    "--rest-token",
+                    TOKEN,
+                    "--timeout",
+                    "1",
+                ],
+            );
+            assert_clean(&out, &[PW, TOKEN], &format!("check --rest-url {url} ({format})"));
+            // The check still says what it was given, masked.
+            assert!(all_output(&out).contains("****"), "{}", all_output(&out));
+        }
+    }
+    // Through a descriptor: `edge: rest rediss://default:...`.
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nrest_url = \"${URL}\"\nrest_token = \"${TOK}\"\n[target.edge]\nkind = \"edge\"\n",
+    )
+    .unwrap();
+    let mut cmd = upwire();
+    cmd.current_dir(dir.path())
+        .env("URL", format!("rediss://default:{PW}@127.0.0.1:{closed}"))
+        .env("TOK", TOKEN)
+        .args(["check", "--timeout", "1"]);
+    let out = run_bounded(cmd, Duration::from_secs(20));
+    assert_clean(&out, &[PW, TOKEN], "check through a descriptor");
+}
+
+/// Group 2: a TCP URL whose host is missing or mistyped, in every command.
+#[test]
+fn malformed_tcp_urls_are_masked_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n[target.api]\nkind = \"server\"\n",
+    )
+    .unwrap();
+    for url in [
+        format!("rediss://default:{PW}"),
+        format!("default:{PW}@host:6379"),
+        format!("rediss:/default:{PW}@host"),
+        format!("rediss://default:{PW}:6379"),
+        format!("redis+unix:///tmp/r.sock?pass={PW}"),
+        format!("rediss://host:6379/?pass={PW}"),
+        format!("rediss://host:6379#{PW}"),
+    ] {
+        std::fs::write(dir.path().join("app.env"), format!("REDIS_URL={url}\n")).unwrap();
+        for format in ["text", "json"] {
+            for args in [
+                vec!["lint", "app.env"],
+                vec!["--env-file", "app.env", "resolve"],
+                vec!["--env-file", "app.env", "docs"],
+                vec!["--env-file", "app.env", "generate", "--dry-run"],
+                vec!["--env-file", "app.env", "check", "--timeout", "1"],
+                vec!["check", "--redis-url", &url, "--timeout", "1"],
+            ] {
+                let mut all = vec!["--format", format];
+                all.extend(&args);
+                let out = run_in(dir.path(), &all);
+                assert_clean(&out, &[PW], &format!("{args:?} with {url} ({format})"));
+            }
+        }
+    }
+    // The help stays useful: a REST URL in REDIS_URL still gets host and port back.
+    std::fs::write(
+        dir.path().join("app.env"),
+        "REDIS_URL=https://eu1-tidy-cat-12345.upstash.io\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["lint", "app.env"]);
+    assert!(
+        all_output(&out).contains("rediss://default:****@eu1-tidy-cat-12345.upstash.io:6379"),
+        "{}",
+        all_output(&out)
+    );
+    // ... and the invalid port of a real host is still quoted.
+    std::fs::write(
+        dir.path().join("app.env"),
+        "REDIS_URL=rediss://default:x@eu1-tidy-cat-12345.upstash.io:6379x\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["lint", "app.env"]);
+    assert!(
+        all_output(&out).contains("the port `6379x` is not a number"),
+        "{}",
+        all_output(&out)
+    );
+}
+
+/// Group 3: descriptor lines with a secret under a mistyped field, a wrong type, or a line
+/// that does not parse.
+#[test]
+fn descriptor_diagnostics_never_quote_a_secret_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for body in [
+        format!("[database.main]\nrest_tokn = \"{TOKEN}\"\n"),
+        format!("[database.main]\nreadonly_token = \"{TOKEN}\"\n"),
+        format!("[database.main]\npassword = \"{PW}\"\n"),
+        format!("[database.main]\nredis_ur = \"rediss://default:{PW}@h.upstash.io:6379\"\n"),
+        format!("[database.main]\nrest_token = [\"{TOKEN}\"]\n"),
+        format!("[database.main]\nrest_token = {{v = \"{TOKEN}\"}}\n"),
+        format!("[database.main] redis_url = \"rediss://default:{PW}@h.upstash.io:6379\"\n"),
+    ] {
+        std::fs::write(
+            dir.path().join("upwire.toml"),
+            format!("{body}[target.api]\nkind = \"server\"\n"),
+        )
+        .unwrap();
+        for format in ["text", "json"] {
+            let out = run_in(dir.path(), &["--format", format, "lint"]);
+            assert_clean(&out, &[PW, TOKEN], &format!("lint of {body:?} ({format})"));
+            assert!(
+                all_output(&out).contains("error"),
+                "the mistake is still reported: {}",
+                all_output(&out)
+            );
+        }
+    }
+}
+
+/// Group 4: a server that echoes the credential in its error reply.
+#[test]
+fn check_never_repeats_a_credential_the_server_echoes() {
+    let dir = tempfile::tempdir().unwrap();
+    let echoed = "EchoedPw-555";
+    let tcp = Canned::resp(format!(
+        "-ERR invalid password for user default {echoed}\r\n"
+    ));
+    let rest = Canned::http(
+        400,
+        &format!("{{\"error\":\"WRONGPASS token {TOKEN} is not valid\"}}"),
+    );
+    for format in ["text", "json"] {
+        let out = run_in(
+            dir.path(),
+            &[
+                "--format",
+                format,
+                "check",
+                "--redis-url",
+                &format!("redis://default:{echoed}@127.0.0.1:{}", tcp.port),
+                "--timeout",
+                "2",
+            ],
+        );
+        assert_clean(&out, &[echoed], "RESP error reply");
+        assert!(
+            all_output(&out).contains("invalid password"),
+            "{}",
+            all_output(&out)
+        );
+        let out = run_in(
+            dir.path(),
+            &[
+                "--format",
+                format,
+                "check",
+                "--rest-url",
+                &format!("http://127.0.0.1:{}", rest.port),
+                "--rest-token",
+                TOKEN,
+                "--timeout",
+                "2",
+            ],
+        );
+        assert_clean(&out, &[TOKEN], "HTTP error reply");
+        assert!(all_output(&out).contains("WRONGPASS"), "{}", all_output(&out));
+    }
+    // Positive control: the peers really received the credentials.
+    assert!(tcp.received().contains(echoed));
+    assert!(rest.received().contains(TOKEN));
+}
+
+/// Group 5: serve's request log never shows request text.
+#[test]
+fn serve_logs_a_command_name_only_from_the_command_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let redis = RedisServer::plain();
+    let serve = Serve::start(&redis.url(None, None), "dev-token", None, dir.path());
+    let canary = "AXLogCanary42xyz";
+    crate::support::http(
+        serve.port,
+        &format!(
+            "GET /{canary} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer dev-token\r\nConnection: close\r\n\r\n",
+            serve.port
+        ),
+    );
+    crate::support::post(
+        serve.port,
+        "/",
+        "Authorization: Bearer dev-token\r\n",
+        &format!("[\"{canary}\"]"),
+    );
+    let log = serve.stop();
+    assert!(
+        !log.to_ascii_uppercase().contains(&canary.to_ascii_uppercase()),
+        "{log}"
+    );
+    assert!(log.contains("UNKNOWN"), "{log}");
+}
