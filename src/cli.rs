@@ -426,8 +426,8 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
                 .listen(*listen)
                 .no_auth(*no_auth)
                 .quiet(*quiet);
-            config.token.clone_from(token);
-            config.readonly_token.clone_from(readonly_token);
+            config.token = token.as_deref().map(crate::secret::Secret::new);
+            config.readonly_token = readonly_token.as_deref().map(crate::secret::Secret::new);
             config.allow_hosts.clone_from(allow_host);
             config.cors_origins.clone_from(cors_origin);
             config.readonly_scripts = *readonly_scripts;

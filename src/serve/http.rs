@@ -60,7 +60,16 @@ impl State {
     pub(crate) fn new(config: &ServeConfig, budget: Arc<Budget>) -> Result<Self, ServeError> {
         Ok(Self {
             backend: Backend::new(&config.redis_url, config.timeouts)?,
-            auth: Auth::new(config.token.as_deref(), config.readonly_token.as_deref()),
+            auth: Auth::new(
+                config
+                    .token
+                    .as_ref()
+                    .map(crate::secret::Secret::expose_secret),
+                config
+                    .readonly_token
+                    .as_ref()
+                    .map(crate::secret::Secret::expose_secret),
+            ),
             guard: Guard::new(config),
             budget,
             readonly_scripts: config.readonly_scripts,

@@ -35,6 +35,7 @@ mod reply;
 mod request;
 mod wire;
 
+use crate::secret::Secret;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::thread::JoinHandle;
@@ -66,9 +67,9 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     /// The full-access token; `None` makes a random one at start-up (see
     /// [`ServeHandle::token`]) unless `no_auth` is set.
-    pub token: Option<String>,
+    pub token: Option<Secret>,
     /// A token that may only run commands Redis does not flag as writes.
-    pub readonly_token: Option<String>,
+    pub readonly_token: Option<Secret>,
     /// Serve without any token (`--no-auth`): loopback only.
     pub no_auth: bool,
     /// Extra names accepted in the `Host` header (`--allow-host`), besides the listen
@@ -142,14 +143,14 @@ impl ServeConfig {
     /// Require this full-access token.
     #[must_use]
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(token.into());
+        self.token = Some(Secret::new(token));
         self
     }
 
     /// Also accept this read-only token.
     #[must_use]
     pub fn readonly_token(mut self, token: impl Into<String>) -> Self {
-        self.readonly_token = Some(token.into());
+        self.readonly_token = Some(Secret::new(token));
         self
     }
 
@@ -176,6 +177,7 @@ impl ServeConfig {
     /// use.
     pub fn validate(&self) -> Result<(), ServeError> {
         for token in [&self.token, &self.readonly_token].into_iter().flatten() {
+            let token = token.expose_secret();
             if token.trim().is_empty() {
                 return Err(ServeError::EmptyToken);
             }
@@ -218,11 +220,11 @@ impl ServeConfig {
 
     /// The config as it is served: without a token and without `no_auth`, a random token
     /// (returned too, so that it can be shown once).
-    fn with_token(mut self) -> Result<(Self, Option<String>), ServeError> {
+    fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
         if self.token.is_some() || self.no_auth {
             return Ok((self, None));
         }
-        let token = auth::random_token().map_err(ServeError::Runtime)?;
+        let token = Secret::new(auth::random_token().map_err(ServeError::Runtime)?);
         self.token = Some(token.clone());
         Ok((self, Some(token)))
     }
@@ -230,7 +232,7 @@ impl ServeConfig {
 
 impl fmt::Debug for ServeConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mask = |t: &Option<String>| t.as_ref().map(|_| crate::secret::MASK);
+        let mask = |t: &Option<Secret>| t.as_ref().map(|_| crate::secret::MASK);
         f.debug_struct("ServeConfig")
             .field("redis_url", &crate::secret::mask_url(&self.redis_url))
             .field("listen", &self.listen)
@@ -390,7 +392,7 @@ pub fn parse_listen(value: &str) -> Result<SocketAddr, ServeError> {
 /// A running server started by [`spawn`]. Dropping it shuts the server down.
 pub struct ServeHandle {
     addr: SocketAddr,
-    token: Option<String>,
+    token: Option<Secret>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -406,7 +408,7 @@ impl ServeHandle {
     /// at start-up; `None` with `no_auth`.
     #[must_use]
     pub fn token(&self) -> Option<&str> {
-        self.token.as_deref()
+        self.token.as_ref().map(Secret::expose_secret)
     }
 
     /// The REST URL for clients: `http://<addr>`, no trailing slash.
@@ -551,7 +553,8 @@ pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
             // Shown once, like Jupyter's login URL: the one place a token is printed.
             Some(token) => http::log(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
-                 UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={token}\n"
+                 UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={}\n",
+                token.expose_secret()
             )),
             None => http::log(&format!(
                 "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"

@@ -52,7 +52,11 @@ fn check_never_prints_the_url_it_was_given() {
                     "1",
                 ],
             );
-            assert_clean(&out, &[PW, TOKEN], &format!("check --rest-url {url} ({format})"));
+            assert_clean(
+                &out,
+                &[PW, TOKEN],
+                &format!("check --rest-url {url} ({format})"),
+            );
             // The check still says what it was given, masked.
             assert!(all_output(&out).contains("****"), "{}", all_output(&out));
         }
@@ -210,7 +214,11 @@ fn check_never_repeats_a_credential_the_server_echoes() {
             ],
         );
         assert_clean(&out, &[TOKEN], "HTTP error reply");
-        assert!(all_output(&out).contains("WRONGPASS"), "{}", all_output(&out));
+        assert!(
+            all_output(&out).contains("WRONGPASS"),
+            "{}",
+            all_output(&out)
+        );
     }
     // Positive control: the peers really received the credentials.
     assert!(tcp.received().contains(echoed));
@@ -239,7 +247,8 @@ fn serve_logs_a_command_name_only_from_the_command_table() {
     );
     let log = serve.stop();
     assert!(
-        !log.to_ascii_uppercase().contains(&canary.to_ascii_uppercase()),
+        !log.to_ascii_uppercase()
+            .contains(&canary.to_ascii_uppercase()),
         "{log}"
     );
     assert!(log.contains("UNKNOWN"), "{log}");
