@@ -152,7 +152,7 @@ impl Endpoint {
 /// A value as written, for "(value of `...`)": its secrets masked, and the password
 /// position masked even when it holds a `${NAME}` (the message is about the resolved value).
 fn mask_raw(raw: &str, role: Role) -> String {
-    let mut ranges = match role {
+    let ranges = match role {
         Role::TcpUrl | Role::RestUrl => {
             let mut r = crate::secret::sensitive_ranges(raw, crate::secret::Hint::Url);
             r.extend(crate::secret::url_password_range(raw));
@@ -162,13 +162,6 @@ fn mask_raw(raw: &str, role: Role) -> String {
             crate::secret::sensitive_ranges(raw, crate::secret::Hint::Credential)
         }
     };
-    ranges.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
+    let merged = crate::secret::merge_ranges(ranges);
     crate::secret::mask_ranges(raw, &merged)
 }

@@ -91,7 +91,7 @@ pub fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
     });
     // `${NAME}` is the name of a secret, never one: `redis_url = "${REDIS_URL}"` stays
     // readable, and the value it stands for is classified when it is resolved.
-    without(merge(ranges), &references(value))
+    without(merge_ranges(ranges), &references(value))
 }
 
 /// The `${NAME}` references in a value.
@@ -167,7 +167,9 @@ fn whole(value: &str) -> Vec<Range<usize>> {
     }
 }
 
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// `ranges` sorted, with overlapping and touching ranges joined.
+#[must_use]
+pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.retain(|r| r.start < r.end);
     ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());

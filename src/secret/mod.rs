@@ -14,8 +14,8 @@ pub mod toml;
 pub mod value;
 
 pub use classify::{
-    Hint, hint_for_name, is_credential_name, mask_ranges, sensitive_ranges, token_shaped,
-    url_password_range, url_token_range,
+    Hint, hint_for_name, is_credential_name, mask_ranges, merge_ranges, sensitive_ranges,
+    token_shaped, url_password_range, url_token_range,
 };
 pub use placeholder::find_placeholder;
 pub use registry::{remember, scrub, scrub_bytes};

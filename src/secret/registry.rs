@@ -108,26 +108,29 @@ pub fn scrub_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
 }
 
 fn percent_decoded(s: &str) -> Option<String> {
-    if !s.contains('%') {
-        return None;
-    }
+    s.contains('%')
+        .then(|| String::from_utf8_lossy(&percent_decode_bytes(s)).into_owned())
+}
+
+/// `%XX` sequences decoded to bytes; a `%` not followed by two hex digits stays as it is.
+pub(crate) fn percent_decode_bytes(s: &str) -> Vec<u8> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let Some(b) = s
+            && let Some(h) = s
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
-            out.push(b);
+            out.push(h);
             i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+            continue;
         }
+        out.push(bytes[i]);
+        i += 1;
     }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    out
 }
 
 #[cfg(test)]

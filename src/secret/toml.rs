@@ -288,14 +288,7 @@ mod tests {
         let (root, _) = DeTable::parse_recoverable(text);
         let mut r = line_secrets(text);
         r.extend(value_secrets(text, root.get_ref()));
-        r.sort_by_key(|r| r.start);
-        let mut merged: Vec<Range<usize>> = Vec::new();
-        for x in r {
-            match merged.last_mut() {
-                Some(l) if x.start <= l.end => l.end = l.end.max(x.end),
-                _ => merged.push(x),
-            }
-        }
+        let merged = crate::secret::merge_ranges(r);
         mask_ranges(text, &merged)
     }
 
