@@ -45,5 +45,5 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut diags = resolved.diagnostics.clone();
     let _ = upwire::generate::artifacts(&resolved.plan, &mut diags);
-    let _ = upwire::docs::guide_for(&resolved.plan, "upwire.toml");
+    let _ = upwire::docs::guide(&resolved.plan);
 });
