@@ -218,6 +218,15 @@ comments. Tools differ in how they read anything else, so the line may be ignore
         "Each target's `.env`, `.env.example` and `src/redis_client.rs` go into its `dir`. Two \
 targets with the same `dir` (both default to the descriptor's directory) would overwrite each \
 other's files. Give every target its own `dir`.";
+    DirOutsideProject = "dir-outside-project", Error,
+        "a target's `dir` leaves the project: absolute, `..` past its directory, or into `.git`",
+        "`generate` writes a target's files (`.env` with its secrets among them) into the \
+target's `dir`, relative to the directory that holds upwire.toml. A `dir` must stay inside that \
+directory: an absolute path (`/tmp/x`), a `..` that leads out of it (`../other-repo`, \
+`x/../../..`), a path into `.git` (where a file could become a hook) or one with a control \
+character is refused, and nothing is written for the target. `lint` reports it too.\n\n\
+  dir = \"services/api\"     # inside the project\n\
+  dir = \"./api/../web\"      # the same as \"web\"";
     TargetSkipped = "target-skipped", Warning,
         "`generate` wrote no files, or no secret files, for a target",
         "`generate` writes nothing for a target whose transport could not be decided, whose \

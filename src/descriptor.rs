@@ -329,7 +329,10 @@ impl Walker<'_, '_> {
         if !is_valid_name(key.get_ref()) {
             let d = Diagnostic::new(
                 Code::InvalidName,
-                format!("{what} name `{}` is not allowed", key.get_ref()),
+                format!(
+                    "{what} name `{}` is not allowed",
+                    crate::project_path::escape_controls(key.get_ref())
+                ),
             )
             .at(&self.source, key.span())
             .help(format!(

@@ -1,7 +1,6 @@
 //! Plan → files. Pure: every file is rendered from an askama template in `templates/` into a
 //! string; [`crate::write`] decides what reaches the disk.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use askama::Template;
@@ -308,23 +307,13 @@ fn join(dir: &str, file: &str) -> PathBuf {
 #[must_use]
 pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let mut out = Vec::new();
-    let mut by_dir: BTreeMap<&str, Vec<&TargetPlan>> = BTreeMap::new();
     for t in &plan.targets {
-        by_dir.entry(t.dir.as_str()).or_default().push(t);
-    }
-    for (dir, targets) in by_dir {
-        if let [first, second, ..] = targets.as_slice() {
-            diags.push(Diagnostic::new(
-                Code::DirConflict,
-                format!(
-                    "targets `{}` and `{}` both write into `{dir}`: their .env and src/redis_client.rs would overwrite each other",
-                    first.name, second.name
-                ),
-            )
-            .help("give each target its own `dir = \"...\"`"));
+        // The plan has reported why (`dir-outside-project`, `dir-conflict`, `invalid-name`).
+        if let Some(why) = t.blocked {
+            diags.push(skipped(t, why));
             continue;
         }
-        out.extend(target_artifacts(targets[0], diags));
+        out.extend(target_artifacts(t, diags));
     }
     out.push(Artifact {
         path: PathBuf::from("REDIS.md"),
@@ -339,7 +328,10 @@ pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
 fn skipped(target: &TargetPlan, why: &str) -> Diagnostic {
     Diagnostic::new(
         Code::TargetSkipped,
-        format!("no files for target `{}`: {why}", target.name),
+        format!(
+            "no files for target `{}`: {why}",
+            crate::project_path::escape_controls(&target.name)
+        ),
     )
 }
 

@@ -126,6 +126,7 @@ pub mod login;
 pub mod model;
 pub mod parse;
 pub mod plan;
+pub mod project_path;
 pub mod rule;
 pub mod secret;
 pub mod write;

@@ -10,8 +10,9 @@ use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Parsed, Role, check, from_database};
 use crate::interpolate::Env;
-use crate::model::{Access, Kind, Platform, Transport, did_you_mean, public_prefix};
+use crate::model::{Access, Kind, Platform, Transport, did_you_mean, is_valid_name, public_prefix};
 use crate::parse::{RedisUrl, RestUrl};
+use crate::project_path::{escape_controls, normalize};
 use crate::rule::{self, RuleInput};
 use crate::secret::{Hint, Secret, SecretKind, Sensitive};
 
@@ -100,6 +101,9 @@ pub struct TargetPlan {
     /// Whether its database lacks a field its transport needs (the URL or the token), so
     /// nothing can be generated for it.
     pub lacks_transport: bool,
+    /// Why `generate` may write nothing at all for it (its `dir` leaves the project, its
+    /// name is not valid, another target writes into the same directory); `None` when it may.
+    pub blocked: Option<&'static str>,
 }
 
 /// A variable the target needs.
@@ -255,7 +259,9 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
                     .is_some_and(|n| db_errors.get(n).copied().unwrap_or(false));
             tp
         })
-        .collect();
+        .collect::<Vec<TargetPlan>>();
+    let mut targets = targets;
+    report_dir_conflicts(d, &mut targets, diags);
     Plan {
         project: d.project_name.as_ref().map(|p| p.value.clone()),
         descriptor: std::path::Path::new(&d.source.name)
@@ -328,7 +334,9 @@ fn plan_target(
         report_database(d, t, diags);
     }
     let mut tp = TargetPlan {
-        name: t.name.clone(),
+        // Shown in every output and in the guide: a control character as its escape, so a
+        // name cannot start a new line in a generated file.
+        name: escape_controls(&t.name),
         kind,
         platform: t.platform.as_ref().map(|p| p.value),
         database: database.map(|db| db.name.clone()),
@@ -337,10 +345,7 @@ fn plan_target(
         rules: Vec::new(),
         reasons: Vec::new(),
         env: Vec::new(),
-        dir: t
-            .dir
-            .as_ref()
-            .map_or_else(|| ".".to_owned(), |f| f.value.clone()),
+        dir: ".".to_owned(),
         env_prefix: match (&t.env_prefix, &t.platform) {
             (Some(p), _) => p.value.clone(),
             // Expo inlines only EXPO_PUBLIC_* into the app; anything else would be undefined.
@@ -349,7 +354,34 @@ fn plan_target(
         },
         has_errors: false,
         lacks_transport: false,
+        blocked: None,
     };
+    if !is_valid_name(&t.name) {
+        // Reported where the name is read; a name that is not valid (a newline in it, say)
+        // must not reach the files either.
+        tp.blocked = Some("its name is not valid");
+    }
+    if let Some(dir) = &t.dir {
+        match normalize(&dir.value) {
+            Ok(normal) => tp.dir = normal,
+            Err(problem) => {
+                tp.blocked = Some("its `dir` leaves the project");
+                diags.push(
+                    Diagnostic::new(
+                        Code::DirOutsideProject,
+                        format!(
+                            "the `dir` of target `{}` {}: `{}`",
+                            escape_controls(&t.name),
+                            problem.describe(),
+                            escape_controls(&dir.value)
+                        ),
+                    )
+                    .at(source, dir.span.clone())
+                    .help("use a directory inside the one that holds upwire.toml, e.g. `services/api`"),
+                );
+            }
+        }
+    }
     // `dir` becomes file names: one that holds what looks like a credential is refused
     // rather than written to disk and into the guide.
     if let Some(dir) = &t.dir
@@ -502,6 +534,49 @@ fn plan_target(
         );
     }
     tp
+}
+
+/// `dir-conflict`: two targets that write into one directory, however it is spelled. Both
+/// are blocked: each would overwrite the other's `.env` and `.env.example`.
+fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut Vec<Diagnostic>) {
+    let mut first_in: HashMap<String, usize> = HashMap::new();
+    let mut conflicts = Vec::new();
+    for (i, t) in targets.iter().enumerate() {
+        if t.blocked == Some("its `dir` leaves the project") {
+            continue;
+        }
+        match first_in.get(&t.dir) {
+            Some(&first) => conflicts.push((first, i)),
+            None => {
+                first_in.insert(t.dir.clone(), i);
+            }
+        }
+    }
+    for (first, second) in conflicts {
+        let dir = targets[second].dir.clone();
+        let at = d.targets.get(second).map(|t| {
+            t.dir
+                .as_ref()
+                .map_or_else(|| t.span.clone(), |f| f.span.clone())
+        });
+        let mut diag = Diagnostic::new(
+            Code::DirConflict,
+            format!(
+                "targets `{}` and `{}` both write into `{dir}`: their .env and src/redis_client.rs would overwrite each other",
+                targets[first].name, targets[second].name
+            ),
+        )
+        .help("give each target its own `dir = \"...\"`");
+        if let Some(at) = at {
+            diag = diag.at(&d.source, at);
+        }
+        diags.push(diag);
+        for i in [first, second] {
+            targets[i]
+                .blocked
+                .get_or_insert("another target writes into the same directory");
+        }
+    }
 }
 
 fn lacks(t: &Target, db: &Database, field: &str, transport: &str, example: &str) -> Diagnostic {

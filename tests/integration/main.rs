@@ -12,6 +12,7 @@ mod generate;
 mod leak_matrix;
 mod leaks;
 mod lint_fixtures;
+mod project_paths;
 mod proptests;
 mod readme;
 mod redis_compat;
