@@ -10,6 +10,9 @@ struct InitTarget {
     kind: &'static str,
     platform: Option<&'static str>,
     note: &'static str,
+    /// Its own directory when there are several targets: two targets in one directory would
+    /// overwrite each other's files (`dir-conflict`).
+    dir: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -48,6 +51,7 @@ fn target_for(kind: Kind) -> InitTarget {
         kind: kind.as_str(),
         platform: platform.map(Platform::as_str),
         note,
+        dir: None,
     }
 }
 
@@ -59,9 +63,19 @@ pub fn render_init(project: &str, kinds: &[Kind]) -> String {
         kinds.push(Kind::Server);
     }
     kinds.dedup();
+    let several = kinds.len() > 1;
     let template = InitTemplate {
         project,
-        targets: kinds.into_iter().map(target_for).collect(),
+        targets: kinds
+            .into_iter()
+            .map(target_for)
+            .map(|mut t| {
+                if several {
+                    t.dir = Some(t.name);
+                }
+                t
+            })
+            .collect(),
     };
     template
         .render()

@@ -110,6 +110,7 @@
 //! ```
 
 pub mod build;
+pub mod capability;
 pub mod code;
 pub mod descriptor;
 pub mod diagnostic;

@@ -1,9 +1,10 @@
 //! `transport = "..."` in the target overrides the kind, unless the kind cannot use it.
 
 use super::{Decision, Rule, RuleInput};
+use crate::capability::Use;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Kind, Need, Platform, Transport};
+use crate::model::{Kind, Need, Transport};
 
 /// The explicit override.
 #[derive(Debug)]
@@ -30,48 +31,45 @@ target that needs blocking commands or WATCH."
     fn decide(&self, input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Option<Decision> {
         let field = input.target.transport.as_ref()?;
         let at = |d: Diagnostic| d.at(input.source, field.span.clone());
-        match field.value {
-            Transport::Tcp if input.kind == Kind::Mobile => {
+        match input.kind.can_use(field.value, input.platform) {
+            Use::No(why) => {
+                let help = match input.kind {
+                    Kind::Mobile => {
+                        "remove `transport`: mobile apps use REST with the read-only token"
+                    }
+                    _ => "remove `transport`: edge functions use REST",
+                };
+                out.push(at(Diagnostic::new(
+                    Code::TransportUnavailable,
+                    format!("target `{}` is {why}", input.target.name),
+                )
+                .help(help)));
+                return None;
+            }
+            Use::Caveat(what) => {
                 out.push(at(Diagnostic::new(
                     Code::TransportUnavailable,
                     format!(
-                        "target `{}` is a mobile app, which cannot use TCP",
-                        input.target.name
+                        "target `{}` forces {} on {what}",
+                        input.target.name,
+                        field.value.as_str().to_ascii_uppercase()
                     ),
                 )
+                .severity(Severity::Warning)
                 .help(
-                    "remove `transport`: mobile apps use REST with the read-only token",
+                    "remove `transport` to use REST, which works in every Worker without flags",
                 )));
-                None
+                return Some(Decision {
+                    transport: field.value,
+                    reason:
+                        "tcp: set by `transport = \"tcp\"`; Cloudflare Workers can open TCP sockets"
+                            .into(),
+                });
             }
-            Transport::Tcp if input.kind == Kind::Edge => {
-                if input.platform == Some(Platform::Cloudflare) {
-                    out.push(at(Diagnostic::new(
-                        Code::TransportUnavailable,
-                        format!(
-                            "target `{}` forces TCP on Cloudflare Workers, which needs `connect()` and the `nodejs_compat` flag",
-                            input.target.name
-                        ),
-                    )
-                    .severity(Severity::Warning)
-                    .help("remove `transport` to use REST, which works in every Worker without flags")));
-                    Some(Decision {
-                        transport: Transport::Tcp,
-                        reason: "tcp: set by `transport = \"tcp\"`; Cloudflare Workers can open TCP sockets".into(),
-                    })
-                } else {
-                    out.push(at(Diagnostic::new(
-                        Code::TransportUnavailable,
-                        format!(
-                            "target `{}` is an edge function, which cannot open TCP sockets",
-                            input.target.name
-                        ),
-                    )
-                    .help("remove `transport`: edge functions use REST")));
-                    None
-                }
-            }
-            Transport::Rest if input.needs(Need::Blocking) || input.needs(Need::Watch) => {
+            Use::Yes => {}
+        }
+        match field.value {
+            Transport::Rest if needs_tcp(input) => {
                 out.push(at(Diagnostic::new(
                     Code::TransportUnavailable,
                     format!(
@@ -93,11 +91,13 @@ target that needs blocking commands or WATCH."
     }
 }
 
+/// Whether the target needs something only TCP offers.
+pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
+    input.target.needs.iter().any(|n| n.value.needs_tcp())
+}
+
 /// The needs that only TCP can serve, as prose.
 pub(super) fn tcp_needs(input: &RuleInput<'_>) -> &'static str {
-    match (input.needs(Need::Blocking), input.needs(Need::Watch)) {
-        (true, true) => "blocking commands and WATCH",
-        (true, false) => "blocking commands (BLPOP, BRPOP, BLMOVE, ...)",
-        _ => "WATCH (optimistic transactions)",
-    }
+    let needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
+    crate::capability::tcp_only_needs(&needs)
 }

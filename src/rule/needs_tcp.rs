@@ -1,10 +1,10 @@
 //! `needs = ["blocking"]` or `["watch"]` → TCP, the only transport that offers them.
 
-use super::explicit_transport::tcp_needs;
+use super::explicit_transport::{needs_tcp, tcp_needs};
 use super::{Decision, Rule, RuleInput};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Kind, Need, Transport};
+use crate::model::Transport;
 
 /// Blocking commands and WATCH need a connection.
 #[derive(Debug)]
@@ -30,15 +30,15 @@ force TCP.)"
     }
 
     fn decide(&self, input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Option<Decision> {
-        if !(input.needs(Need::Blocking) || input.needs(Need::Watch)) {
+        if !needs_tcp(input) {
             return None;
         }
-        if matches!(input.kind, Kind::Edge | Kind::Mobile) {
+        if !input.kind.holds_connections() {
             let span = input
                 .target
                 .needs
                 .iter()
-                .find(|n| matches!(n.value, Need::Blocking | Need::Watch))
+                .find(|n| n.value.needs_tcp())
                 .map_or_else(|| input.target.span.clone(), |n| n.span.clone());
             out.push(
                 Diagnostic::new(

@@ -1,8 +1,8 @@
 //! Which commands a request may run.
 //!
 //! Two different sources, on purpose:
-//! - What the REST API does not offer at all is Upstash's contract (SPEC §1), so it is a
-//!   fixed list here. The integration tests check it against Redis's own `@blocking`,
+//! - What the REST API does not offer at all is Upstash's contract (SPEC §1), so it is the
+//!   fixed table `capability::REST_LACKS`, which the transport rules read too. The integration tests check it against Redis's own `@blocking`,
 //!   `@transaction`, `@connection` and `@pubsub` categories, so it cannot silently fall
 //!   behind a newer Redis.
 //! - What the read-only token may run is decided by Redis's own command table (`COMMAND`):
@@ -26,56 +26,10 @@ use super::request::Command;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Refusal(pub(crate) String);
 
-/// Commands the REST API does not offer (lowercase). Besides Upstash's contract, each of
-/// these would also change or hijack the connection that `serve` shares between requests.
-const UNSUPPORTED: &[&str] = &[
-    // Blocking: a REST request is one round trip, and a block would stall the shared connection.
-    "blpop",
-    "brpop",
-    "brpoplpush",
-    "blmove",
-    "blmpop",
-    "bzpopmin",
-    "bzpopmax",
-    "bzmpop",
-    "wait",
-    "waitaof",
-    // Transactions: use /multi-exec; WATCH needs a connection of one's own.
-    "multi",
-    "exec",
-    "discard",
-    "watch",
-    "unwatch",
-    // Connection state: every request shares the connection (PING and ECHO are allowed).
-    "auth",
-    "select",
-    "hello",
-    "quit",
-    "reset",
-    "client",
-    "readonly",
-    "readwrite",
-    "asking",
-    // Pub/sub subscriptions (Upstash offers them over SSE only; PUBLISH works).
-    "subscribe",
-    "psubscribe",
-    "ssubscribe",
-    "unsubscribe",
-    "punsubscribe",
-    "sunsubscribe",
-    // Streams of replies that never end.
-    "monitor",
-    "sync",
-    "psync",
-    "replconf",
-];
-
 /// Refuses commands the REST API does not offer, with Upstash's wording.
 pub(crate) fn check_supported(command: &Command) -> Result<(), Refusal> {
     let name = command.name();
-    let refused = UNSUPPORTED
-        .iter()
-        .any(|u| u.as_bytes().eq_ignore_ascii_case(name))
+    let refused = crate::capability::rest_lacks_command(name)
         || ((name.eq_ignore_ascii_case(b"xread") || name.eq_ignore_ascii_case(b"xreadgroup"))
             && has_block_option(command));
     if refused {
