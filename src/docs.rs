@@ -51,19 +51,15 @@ fn node_id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{}", name.replace('-', "_"))
 }
 
-/// The platform files `generate` writes for a platform (for the guide's file list).
+/// The platform files `generate` writes for a platform (for the guide's file list), from
+/// the platform table.
 #[must_use]
 pub fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
-    match platform {
-        Some(Platform::Docker) => vec!["docker.env"],
-        Some(Platform::Kubernetes) => vec!["redis-secret.yaml"],
-        Some(Platform::Cloudflare) => vec![".dev.vars", "wrangler.redis.toml"],
-        Some(Platform::AwsLambda) => vec!["lambda-env.json"],
-        Some(Platform::Fly) => vec!["fly-secrets.env"],
-        Some(Platform::Vercel) => vec!["vercel-env.sh"],
-        Some(Platform::Netlify) => vec!["netlify-env.sh"],
-        Some(Platform::Generic | Platform::Expo) | None => Vec::new(),
-    }
+    platform
+        .map_or(&[][..], Platform::files)
+        .iter()
+        .map(|f| f.path)
+        .collect()
 }
 
 fn view(t: &TargetPlan) -> TargetView<'_> {

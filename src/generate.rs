@@ -307,7 +307,10 @@ fn join(dir: &str, file: &str) -> PathBuf {
 #[must_use]
 pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let mut out = Vec::new();
-    for t in &plan.targets {
+    // In the order of their directories, as the files are listed.
+    let mut targets: Vec<&TargetPlan> = plan.targets.iter().collect();
+    targets.sort_by(|a, b| a.dir.cmp(&b.dir));
+    for t in targets {
         // The plan has reported why (`dir-outside-project`, `dir-conflict`, `invalid-name`).
         if let Some(why) = t.blocked {
             diags.push(skipped(t, why));
@@ -433,20 +436,20 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
     let plain = vars(t, str::to_owned);
     let (path, contents) = match t.platform {
         Some(Platform::Vercel) => (
-            "vercel-env.sh",
+            Platform::Vercel.file("vercel-env.sh").path,
             render(&VercelTemplate {
                 target: name,
                 transport: tr,
-                file: "vercel-env.sh",
+                file: Platform::Vercel.file("vercel-env.sh").path,
                 vars: &plain,
             }),
         ),
         Some(Platform::Netlify) => (
-            "netlify-env.sh",
+            Platform::Netlify.file("netlify-env.sh").path,
             render(&NetlifyTemplate {
                 target: name,
                 transport: tr,
-                file: "netlify-env.sh",
+                file: Platform::Netlify.file("netlify-env.sh").path,
                 vars: &plain,
             }),
         ),
@@ -454,7 +457,7 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
             let all = vars(t, json_string);
             let (secret_vars, public_vars) = all.into_iter().partition(|v| v.secret);
             (
-                "wrangler.redis.toml",
+                Platform::Cloudflare.file("wrangler.redis.toml").path,
                 render(&WranglerTemplate {
                     target: name,
                     compat: t.transport == Some(Transport::Tcp),
@@ -465,13 +468,27 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
         }
         _ => return Vec::new(),
     };
-    vec![Artifact {
+    vec![platform_artifact(t, file, path, contents)]
+}
+
+/// An artifact for a file of the platform table, with the table's secrecy.
+fn platform_artifact(
+    t: &TargetPlan,
+    file: &dyn Fn(&str) -> PathBuf,
+    path: &'static str,
+    contents: String,
+) -> Artifact {
+    let secret = t
+        .platform
+        .and_then(|p| p.files().iter().find(|f| f.path == path))
+        .is_none_or(|f| f.secret);
+    Artifact {
         path: file(path),
         contents,
-        secret: false,
+        secret,
         policy: Policy::Replace,
         target: Some(t.name.clone()),
-    }]
+    }
 }
 
 /// Platform files that carry the secret values (mode 0600, never committed).
@@ -497,11 +514,11 @@ fn platform_secrets(
             }
             let raw = vars(t, str::to_owned);
             (
-                "docker.env",
+                Platform::Docker.file("docker.env").path,
                 render(&DockerTemplate {
                     target: name,
                     transport: tr,
-                    file: "docker.env",
+                    file: Platform::Docker.file("docker.env").path,
                     vars: &raw,
                 }),
             )
@@ -509,10 +526,10 @@ fn platform_secrets(
         Some(Platform::Kubernetes) => {
             let quoted = vars(t, json_string);
             (
-                "redis-secret.yaml",
+                Platform::Kubernetes.file("redis-secret.yaml").path,
                 render(&KubernetesTemplate {
                     target: name,
-                    file: "redis-secret.yaml",
+                    file: Platform::Kubernetes.file("redis-secret.yaml").path,
                     secret_name: format!("{name}-redis"),
                     vars: &quoted,
                 }),
@@ -524,11 +541,11 @@ fn platform_secrets(
                 .filter(|v| v.secret)
                 .collect();
             (
-                ".dev.vars",
+                Platform::Cloudflare.file(".dev.vars").path,
                 render(&DevVarsTemplate {
                     target: name,
                     transport: tr,
-                    file: ".dev.vars",
+                    file: Platform::Cloudflare.file(".dev.vars").path,
                     vars: &secrets,
                 }),
             )
@@ -542,11 +559,11 @@ fn platform_secrets(
                 })
                 .collect();
             (
-                "lambda-env.json",
+                Platform::AwsLambda.file("lambda-env.json").path,
                 render(&LambdaTemplate {
                     target: name,
                     transport: tr,
-                    file: "lambda-env.json",
+                    file: Platform::AwsLambda.file("lambda-env.json").path,
                     vars: &quoted,
                 }),
             )
@@ -554,24 +571,18 @@ fn platform_secrets(
         Some(Platform::Fly) => {
             let raw = vars(t, dotenv_value);
             (
-                "fly-secrets.env",
+                Platform::Fly.file("fly-secrets.env").path,
                 render(&FlyTemplate {
                     target: name,
                     transport: tr,
-                    file: "fly-secrets.env",
+                    file: Platform::Fly.file("fly-secrets.env").path,
                     vars: &raw,
                 }),
             )
         }
         _ => return Vec::new(),
     };
-    vec![Artifact {
-        path: file(path),
-        contents,
-        secret: true,
-        policy: Policy::Replace,
-        target: Some(t.name.clone()),
-    }]
+    vec![platform_artifact(t, file, path, contents)]
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

@@ -127,6 +127,7 @@ pub mod login;
 pub mod model;
 pub mod parse;
 pub mod plan;
+pub mod platform;
 pub mod project_path;
 pub mod rule;
 pub mod secret;

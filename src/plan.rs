@@ -387,6 +387,9 @@ fn plan_target(
     if let Some(dir) = &t.dir
         && !crate::secret::sensitive_ranges(&dir.value, Hint::Plain).is_empty()
     {
+        // Shown masked wherever the plan shows it (the guide, resolve), and never written.
+        tp.dir = Sensitive::classify(dir.value.as_str(), Hint::Plain).masked();
+        tp.blocked = Some("its `dir` holds what looks like a credential");
         diags.push(
             Diagnostic::new(
                 Code::InvalidName,
@@ -542,7 +545,8 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
     let mut first_in: HashMap<String, usize> = HashMap::new();
     let mut conflicts = Vec::new();
     for (i, t) in targets.iter().enumerate() {
-        if t.blocked == Some("its `dir` leaves the project") {
+        // A target that writes nothing cannot overwrite anything.
+        if t.blocked.is_some() {
             continue;
         }
         match first_in.get(&t.dir) {

@@ -304,14 +304,23 @@ fn pairs<'a>(
 fn url_ranges(value: &str) -> Vec<Range<usize>> {
     // Whitespace and wrapping quotes around a URL are a mistake of their own (and reported
     // as one); the URL inside is classified as if they were not there.
-    let start = value.len() - value.trim_start().len();
-    let mut inner = start..value.trim_end().len().max(start);
-    let text = &value[inner.clone()];
-    if text.len() >= 2
-        && ((text.starts_with('"') && text.ends_with('"'))
-            || (text.starts_with('\'') && text.ends_with('\'')))
-    {
-        inner = inner.start + 1..inner.end - 1;
+    let mut inner = 0..value.len();
+    loop {
+        let text = &value[inner.clone()];
+        let trimmed = text.trim();
+        let lead = text.len() - text.trim_start().len();
+        let quoted = trimmed.len() >= 2
+            && ((trimmed.starts_with('"') && trimmed.ends_with('"'))
+                || (trimmed.starts_with('\'') && trimmed.ends_with('\'')));
+        let next = if quoted {
+            inner.start + lead + 1..inner.start + lead + trimmed.len() - 1
+        } else {
+            inner.start + lead..inner.start + lead + trimmed.len()
+        };
+        if next == inner {
+            break;
+        }
+        inner = next;
     }
     url_ranges_of(&value[inner.clone()])
         .into_iter()

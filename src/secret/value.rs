@@ -74,7 +74,16 @@ impl Sensitive {
         let text = text.into();
         let secrets = sensitive_ranges(&text, hint);
         for r in &secrets {
-            registry::remember(&text[r.clone()]);
+            let secret = &text[r.clone()];
+            registry::remember(secret);
+            // And each token-shaped word in it on its own: a message may show the secret
+            // without the text around it.
+            for word in secret.split(|c: char| !(c.is_ascii_alphanumeric() || "+/=_-".contains(c)))
+            {
+                if super::classify::token_shaped(word) {
+                    registry::remember(word);
+                }
+            }
         }
         Sensitive { text, secrets }
     }

@@ -30,3 +30,22 @@ fn readme_lists_every_rule() {
         );
     }
 }
+
+#[test]
+fn readme_lists_every_platform_file() {
+    let text = readme();
+    let start = text
+        .find("## Generated files")
+        .expect("a Generated files section");
+    let section = &text[start..];
+    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
+    for &platform in upwire::model::Platform::ALL {
+        for file in platform.files() {
+            assert!(
+                section.contains(&format!("`{}`", file.path)),
+                "README.md's Generated files section lacks {} ({platform})",
+                file.path
+            );
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! The platform table: per platform, the files `generate` writes for a target, whether each
+//! holds secrets, and how values are quoted in it. `generate` writes exactly these (a test
+//! holds it to that), the guide lists them, and the README's table follows them.
+
+use crate::model::Platform;
+
+/// How values are written into a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// As dotenv reads them (`KEY="..."` when needed).
+    Dotenv,
+    /// JSON strings.
+    Json,
+    /// As they are (Docker env files take no quotes).
+    Raw,
+    /// Names only, no values (scripts that read `.env` at run time).
+    NamesOnly,
+}
+
+/// One file a platform gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlatformFile {
+    /// Its path, relative to the target's `dir`.
+    pub path: &'static str,
+    /// Whether it holds secret values (mode 0600, never committed).
+    pub secret: bool,
+    /// How values are quoted in it.
+    pub quoting: Quoting,
+    /// What it is for, for the guide and the README.
+    pub note: &'static str,
+}
+
+const fn file(
+    path: &'static str,
+    secret: bool,
+    quoting: Quoting,
+    note: &'static str,
+) -> PlatformFile {
+    PlatformFile {
+        path,
+        secret,
+        quoting,
+        note,
+    }
+}
+
+const DOCKER_FILES: &[PlatformFile] = &[file(
+    "docker.env",
+    true,
+    Quoting::Raw,
+    "`docker run --env-file docker.env`",
+)];
+
+const KUBERNETES_FILES: &[PlatformFile] = &[file(
+    "redis-secret.yaml",
+    true,
+    Quoting::Json,
+    "a `Secret` with `stringData`: `kubectl apply -f redis-secret.yaml`",
+)];
+
+const CLOUDFLARE_FILES: &[PlatformFile] = &[
+    file(
+        ".dev.vars",
+        true,
+        Quoting::Dotenv,
+        "secrets for `wrangler dev`",
+    ),
+    file(
+        "wrangler.redis.toml",
+        false,
+        Quoting::Json,
+        "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
+    ),
+];
+
+const AWS_LAMBDA_FILES: &[PlatformFile] = &[file(
+    "lambda-env.json",
+    true,
+    Quoting::Json,
+    "`aws lambda update-function-configuration --environment file://lambda-env.json`",
+)];
+
+const FLY_FILES: &[PlatformFile] = &[file(
+    "fly-secrets.env",
+    true,
+    Quoting::Dotenv,
+    "`fly secrets import < fly-secrets.env`",
+)];
+
+const VERCEL_FILES: &[PlatformFile] = &[file(
+    "vercel-env.sh",
+    false,
+    Quoting::NamesOnly,
+    "sets the variables with `vercel env add`, reading the values from `.env`",
+)];
+
+const NETLIFY_FILES: &[PlatformFile] = &[file(
+    "netlify-env.sh",
+    false,
+    Quoting::NamesOnly,
+    "sets the variables with `netlify env:set`, reading the values from `.env`",
+)];
+
+impl Platform {
+    /// The platform's own files, besides `.env`, `.env.example` and the starter client.
+    #[must_use]
+    pub fn files(self) -> &'static [PlatformFile] {
+        match self {
+            Platform::Docker => DOCKER_FILES,
+            Platform::Kubernetes => KUBERNETES_FILES,
+            Platform::Cloudflare => CLOUDFLARE_FILES,
+            Platform::AwsLambda => AWS_LAMBDA_FILES,
+            Platform::Fly => FLY_FILES,
+            Platform::Vercel => VERCEL_FILES,
+            Platform::Netlify => NETLIFY_FILES,
+            Platform::Generic | Platform::Expo => &[],
+        }
+    }
+
+    /// The platform's file at `path` (a name from [`Platform::files`]).
+    ///
+    /// # Panics
+    /// When the table has no such file: a programming error the platform tests catch.
+    #[must_use]
+    pub fn file(self, path: &str) -> &'static PlatformFile {
+        self.files()
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("the platform table has no {path} for {self}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::SourceFile;
+    use crate::interpolate::Env;
+
+    /// `generate` writes exactly the table's files for every platform, with its secrecy.
+    #[test]
+    fn generate_writes_what_the_table_says() {
+        for &platform in Platform::ALL {
+            let kind = match platform {
+                Platform::Docker | Platform::Kubernetes => "container",
+                Platform::Cloudflare | Platform::Vercel | Platform::Netlify => "edge",
+                Platform::AwsLambda => "lambda",
+                Platform::Expo => "mobile",
+                Platform::Generic | Platform::Fly => "server",
+            };
+            let text = format!(
+                "[database.main]\nredis_url = \"${{U}}\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${{T}}\"\nrest_readonly_token = \"${{R}}\"\n\n[target.t]\nkind = \"{kind}\"\nplatform = \"{platform}\"\n"
+            );
+            let env = Env::from_pairs([
+                ("U", "rediss://default:AXpw@eu1-cat.upstash.io:6379"),
+                ("T", "AXtoken"),
+                ("R", "AoReadonly"),
+            ]);
+            let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
+            let mut diags = Vec::new();
+            let mut files: Vec<(String, bool)> = crate::generate::artifacts(&r.plan, &mut diags)
+                .into_iter()
+                .map(|a| (a.path.display().to_string(), a.secret))
+                .filter(|(p, _)| {
+                    ![".env", ".env.example", "src/redis_client.rs", "REDIS.md"]
+                        .contains(&p.as_str())
+                })
+                .collect();
+            files.sort();
+            let mut want: Vec<(String, bool)> = platform
+                .files()
+                .iter()
+                .map(|f| (f.path.to_owned(), f.secret))
+                .collect();
+            want.sort();
+            assert_eq!(files, want, "{platform}: {diags:?}");
+        }
+    }
+}
