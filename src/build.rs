@@ -26,7 +26,7 @@ use crate::interpolate::Env;
 use crate::plan::{Resolved, resolve};
 use crate::write::Durability;
 
-/// The file written into the output directory.
+/// The file written into the output directory unless [`Builder::file_name`] names another.
 pub const OUTPUT_FILE: &str = "upwire_redis.rs";
 
 /// Generates the starter client of one target for `include!` (see the module docs).
@@ -36,6 +36,7 @@ pub struct Builder {
     target: Option<String>,
     out_dir: Option<PathBuf>,
     env_files: Vec<PathBuf>,
+    file_name: String,
 }
 
 /// Why [`Builder::generate`] failed.
@@ -84,7 +85,24 @@ impl Builder {
             target: None,
             out_dir: None,
             env_files: Vec::new(),
+            file_name: OUTPUT_FILE.to_owned(),
         }
+    }
+
+    /// The name of the file to write into the output directory ([`OUTPUT_FILE`] by default),
+    /// so that two targets' clients can be generated in one crate:
+    ///
+    /// ```no_run
+    /// # use upwire::build::Builder;
+    /// Builder::new("upwire.toml").target("api").file_name("api_redis.rs").generate().unwrap();
+    /// Builder::new("upwire.toml").target("jobs").file_name("jobs_redis.rs").generate().unwrap();
+    /// ```
+    ///
+    /// A name with a path separator or `..` is refused by [`Builder::generate`].
+    #[must_use]
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = name.into();
+        self
     }
 
     /// The target whose client to generate; may be left out when the descriptor has one.
@@ -94,7 +112,8 @@ impl Builder {
         self
     }
 
-    /// Where to write [`OUTPUT_FILE`]; `$OUT_DIR` by default.
+    /// Where to write the file ([`OUTPUT_FILE`] unless [`Builder::file_name`]); `$OUT_DIR` by
+    /// default.
     #[must_use]
     pub fn out_dir(mut self, dir: impl Into<PathBuf>) -> Self {
         self.out_dir = Some(dir.into());
@@ -169,7 +188,13 @@ impl Builder {
                 target.name
             ))
         })?;
-        let path = out_dir.join(OUTPUT_FILE);
+        let name = &self.file_name;
+        if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
+            return Err(BuildError::Target(format!(
+                "file_name `{name}` must be a plain file name such as `{OUTPUT_FILE}`"
+            )));
+        }
+        let path = out_dir.join(name);
         // Rewriting an unchanged file would make cargo recompile the crate that includes it.
         if std::fs::read(&path).is_ok_and(|old| old == code.as_bytes()) {
             return Ok(false);
@@ -294,6 +319,37 @@ mod tests {
         ));
         let code = std::fs::read_to_string(dir.path().join(OUTPUT_FILE)).unwrap();
         assert!(code.contains("pub const URL_VAR: &str = \"REDIS_URL\";"));
+    }
+
+    #[test]
+    fn two_targets_write_two_files_when_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let descriptor = dir.path().join("upwire.toml");
+        std::fs::write(
+            &descriptor,
+            "[database.main]\nredis_url = \"${REDIS_URL}\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${T}\"\n\n[target.api]\nkind = \"server\"\ndir = \"api\"\n\n[target.jobs]\nkind = \"lambda\"\ndir = \"jobs\"\n",
+        )
+        .unwrap();
+        for (target, file) in [("api", "api_redis.rs"), ("jobs", "jobs_redis.rs")] {
+            let mut out = Vec::new();
+            Builder::new(&descriptor)
+                .target(target)
+                .file_name(file)
+                .generate_into(dir.path(), &mut out)
+                .unwrap();
+        }
+        let api = std::fs::read_to_string(dir.path().join("api_redis.rs")).unwrap();
+        let jobs = std::fs::read_to_string(dir.path().join("jobs_redis.rs")).unwrap();
+        assert!(api.contains("REDIS_URL") && jobs.contains("UPSTASH_REDIS_REST_URL"));
+        assert!(!dir.path().join(OUTPUT_FILE).exists());
+        for bad in ["../x.rs", "a/b.rs", "", ".."] {
+            let err = Builder::new(&descriptor)
+                .target("api")
+                .file_name(bad)
+                .generate_into(dir.path(), &mut Vec::new())
+                .unwrap_err();
+            assert!(err.to_string().contains("plain file name"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -10,11 +10,25 @@ use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Parsed, Role, check, from_database};
 use crate::interpolate::Env;
-use crate::model::{Access, Kind, Platform, Transport, did_you_mean, is_valid_name, public_prefix};
+use crate::model::{Access, Kind, Platform, Transport, did_you_mean};
 use crate::parse::{RedisUrl, RestUrl};
-use crate::project_path::{escape_controls, normalize};
+use crate::project_path::escape_controls;
 use crate::rule::{self, RuleInput};
 use crate::secret::{Hint, Secret, SecretKind, Sensitive};
+
+mod target_check;
+
+/// What the target checks see of one target (see [`target_check`]).
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    target: &'a Target,
+    source: &'a SourceFile,
+    access: Access,
+    /// Decided by the rules; `None` before they ran or when they could not decide.
+    transport: Option<Transport>,
+    database: Option<&'a Database>,
+    database_plan: Option<&'a DatabasePlan>,
+}
 
 /// The resolved deployment: one entry per target, in descriptor order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -356,65 +370,15 @@ fn plan_target(
         lacks_transport: false,
         blocked: None,
     };
-    if !is_valid_name(&t.name) {
-        // Reported where the name is read; a name that is not valid (a newline in it, say)
-        // must not reach the files either.
-        tp.blocked = Some("its name is not valid");
-    }
-    if let Some(dir) = &t.dir {
-        match normalize(&dir.value) {
-            Ok(normal) => tp.dir = normal,
-            Err(problem) => {
-                tp.blocked = Some("its `dir` leaves the project");
-                diags.push(
-                    Diagnostic::new(
-                        Code::DirOutsideProject,
-                        format!(
-                            "the `dir` of target `{}` {}: `{}`",
-                            escape_controls(&t.name),
-                            problem.describe(),
-                            escape_controls(&dir.value)
-                        ),
-                    )
-                    .at(source, dir.span.clone())
-                    .help("use a directory inside the one that holds upwire.toml, e.g. `services/api`"),
-                );
-            }
-        }
-    }
-    // `dir` becomes file names: one that holds what looks like a credential is refused
-    // rather than written to disk and into the guide.
-    if let Some(dir) = &t.dir
-        && !crate::secret::sensitive_ranges(&dir.value, Hint::Plain).is_empty()
-    {
-        // Shown masked wherever the plan shows it (the guide, resolve), and never written.
-        tp.dir = Sensitive::classify(dir.value.as_str(), Hint::Plain).masked();
-        tp.blocked = Some("its `dir` holds what looks like a credential");
-        diags.push(
-            Diagnostic::new(
-                Code::InvalidName,
-                format!(
-                    "the `dir` of target `{}` holds what looks like a credential (a URL with a password, or a token)",
-                    t.name
-                ),
-            )
-            .at(source, dir.span.clone())
-            .help("`dir` is a directory relative to upwire.toml, e.g. `services/api`"),
-        );
-    }
-    if kind == Some(Kind::Mobile)
-        && let Some(a) = &t.access
-        && a.value == Access::ReadWrite
-    {
-        diags.push(
-            Diagnostic::new(
-                Code::MobileFullAccess,
-                format!("mobile target `{}` gets the full-access token, which anyone can extract from the app", t.name),
-            )
-            .at(source, a.span.clone())
-            .help("use `access = \"read-only\"` (the default for mobile) and route writes through a backend"),
-        );
-    }
+    let facts = Facts {
+        target: t,
+        source,
+        access,
+        transport: None,
+        database,
+        database_plan: None,
+    };
+    target_check::run(target_check::Stage::Declared, &facts, &mut tp, diags);
     let Some(kind) = kind else { return tp };
     let input = RuleInput {
         target: t,
@@ -431,42 +395,12 @@ fn plan_target(
         return tp;
     };
     let db_plan = dbs.iter().find(|p| p.name == db.name);
-    let at = t
-        .database
-        .as_ref()
-        .map_or_else(|| t.span.clone(), |f| f.span.clone());
     let prefix = tp.env_prefix.clone();
     fn value(text: &Option<Text>) -> Option<&String> {
         text.as_ref().and_then(|x| x.value.as_ref())
     }
     match transport {
         Transport::Tcp => {
-            if db.redis_url.is_none() {
-                tp.lacks_transport = true;
-                diags.push(
-                    lacks(
-                        t,
-                        db,
-                        "redis_url",
-                        "tcp",
-                        "rediss://default:****@<host>:6379",
-                    )
-                    .at(source, at.clone()),
-                );
-            }
-            if access == Access::ReadOnly
-                && let Some(url) = db_plan.and_then(|p| p.redis_url.as_ref())
-                && url.username != "default_ro"
-            {
-                diags.push(
-                    Diagnostic::new(
-                        Code::ReadonlyTcp,
-                        format!("target `{}` is read-only but connects as `{}`, which has full access", t.name, url.username),
-                    )
-                    .at(source, at.clone())
-                    .help("use the `default_ro` user in redis_url, or the REST transport with the read-only token"),
-                );
-            }
             tp.env.push(EnvVar::new(
                 format!("{prefix}REDIS_URL"),
                 value(&db.redis_url),
@@ -474,33 +408,7 @@ fn plan_target(
             ));
         }
         Transport::Rest => {
-            if db.rest_url.is_none() {
-                tp.lacks_transport = true;
-                diags.push(
-                    lacks(t, db, "rest_url", "rest", "https://<host>").at(source, at.clone()),
-                );
-            }
-            let (token, field) = db.token_for(access);
-            if token.is_none() {
-                tp.lacks_transport = true;
-                diags.push(
-                    Diagnostic::new(
-                        Code::TokenMissing,
-                        format!(
-                            "target `{}` uses REST with {} access, but database `{}` has no `{field}`",
-                            t.name,
-                            access,
-                            db.name
-                        ),
-                    )
-                    .at(source, at.clone())
-                    .help(format!(
-                        "add `{field} = \"${{{}}}\"` to [database.{}]; the token is in the console's REST API section",
-                        if field == "rest_token" { "UPSTASH_REDIS_REST_TOKEN" } else { "UPSTASH_REDIS_REST_READONLY_TOKEN" },
-                        db.name
-                    )),
-                );
-            }
+            let (token, _) = db.token_for(access);
             tp.env.push(EnvVar::new(
                 format!("{prefix}UPSTASH_REDIS_REST_URL"),
                 value(&db.rest_url),
@@ -513,29 +421,12 @@ fn plan_target(
             ));
         }
     }
-    let prefix_span = t
-        .env_prefix
-        .as_ref()
-        .map(|f| f.span.clone())
-        .or_else(|| t.platform.as_ref().map(|p| p.span.clone()));
-    if let Some(public) = public_prefix(&format!("{}X", tp.env_prefix))
-        && let Some(span) = prefix_span
-        && (transport == Transport::Tcp || access == Access::ReadWrite)
-    {
-        let what = if transport == Transport::Tcp {
-            "the TCP URL with its password"
-        } else {
-            "the full-access REST token"
-        };
-        diags.push(
-            Diagnostic::new(
-                Code::SecretPublicPrefix,
-                format!("`{public}` puts {what} of target `{}` into the client bundle", t.name),
-            )
-            .at(source, span)
-            .help("use the REST transport with `access = \"read-only\"`, or drop the public prefix and keep the secret on a server"),
-        );
-    }
+    let facts = Facts {
+        transport: Some(transport),
+        database_plan: db_plan,
+        ..facts
+    };
+    target_check::run(target_check::Stage::Decided, &facts, &mut tp, diags);
     tp
 }
 
@@ -581,20 +472,6 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
                 .get_or_insert("another target writes into the same directory");
         }
     }
-}
-
-fn lacks(t: &Target, db: &Database, field: &str, transport: &str, example: &str) -> Diagnostic {
-    Diagnostic::new(
-        Code::DatabaseLacksTransport,
-        format!(
-            "target `{}` uses {transport}, but database `{}` has no `{field}`",
-            t.name, db.name
-        ),
-    )
-    .help(format!(
-        "add `{field} = \"...\"` ({example}) to [database.{}]",
-        db.name
-    ))
 }
 
 fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {

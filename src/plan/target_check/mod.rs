@@ -1,0 +1,84 @@
+//! The checks `resolve` runs on each target besides the transport rules, one file each and
+//! named after the diagnostic code they report, so `upwire explain CODE` and this list
+//! agree. Some run on what the target declares (its name, `dir`, `access`), the others once
+//! the rules have decided its transport.
+
+use super::{Facts, TargetPlan};
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+
+mod database_lacks_transport;
+mod dir_outside_project;
+mod invalid_name;
+mod mobile_full_access;
+mod readonly_tcp;
+mod secret_public_prefix;
+mod token_missing;
+
+/// When a check runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// On what the target declares, before the rules.
+    Declared,
+    /// After the rules decided a transport (and the target has a database).
+    Decided,
+}
+
+/// A check on one target.
+pub(super) trait TargetCheck: Sync {
+    /// The code it reports.
+    fn code(&self) -> Code;
+    /// When it runs.
+    fn stage(&self) -> Stage;
+    /// Reports what it finds; may mark the target as lacking its transport or blocked.
+    fn run(&self, facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagnostic>);
+}
+
+/// Every target check, in the order they report.
+static CHECKS: &[&dyn TargetCheck] = &[
+    &invalid_name::InvalidName,
+    &dir_outside_project::DirOutsideProject,
+    &mobile_full_access::MobileFullAccess,
+    &database_lacks_transport::DatabaseLacksTransport,
+    &readonly_tcp::ReadonlyTcp,
+    &token_missing::TokenMissing,
+    &secret_public_prefix::SecretPublicPrefix,
+];
+
+/// Runs the checks of `stage`.
+pub(super) fn run(
+    stage: Stage,
+    facts: &Facts<'_>,
+    plan: &mut TargetPlan,
+    out: &mut Vec<Diagnostic>,
+) {
+    for check in CHECKS.iter().filter(|c| c.stage() == stage) {
+        let before = out.len();
+        check.run(facts, plan, out);
+        // A check reports its own code only: the file name, the code and `explain` agree.
+        debug_assert!(out[before..].iter().all(|d| d.code == check.code()));
+    }
+}
+
+/// Where a finding about the target's database goes: its `database` field, or its header.
+fn database_span(facts: &Facts<'_>) -> std::ops::Range<usize> {
+    facts
+        .target
+        .database
+        .as_ref()
+        .map_or_else(|| facts.target.span.clone(), |f| f.span.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_check_per_code_each_with_an_explanation() {
+        let mut seen = std::collections::HashSet::new();
+        for c in CHECKS {
+            assert!(seen.insert(c.code()), "{:?} twice", c.code());
+            assert!(!c.code().explanation().is_empty());
+        }
+    }
+}
