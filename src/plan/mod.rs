@@ -52,8 +52,6 @@ pub struct DatabasePlan {
     pub redis_url: Option<RedisUrl>,
     /// The REST endpoint, when present and valid.
     pub rest_url: Option<RestUrl>,
-    /// Whether a read-only token is configured.
-    pub has_readonly_token: bool,
     /// The resolved values (secrets included; `None` when absent or unresolved), for
     /// `check --both`, which logs in over both transports.
     pub values: DatabaseValues,
@@ -307,10 +305,6 @@ fn validate_database(
         name: db.name.clone(),
         redis_url: None,
         rest_url: None,
-        has_readonly_token: db
-            .rest_readonly_token
-            .as_ref()
-            .is_some_and(|t| t.value.is_some()),
         values: DatabaseValues {
             redis_url: url(&db.redis_url),
             rest_url: url(&db.rest_url),
