@@ -193,7 +193,17 @@ pub fn run() -> ExitCode {
         Err(e) => {
             let e = e.format(&mut command);
             // clap quotes rejected values: through the scrubber like everything else.
-            let text = e.render().ansi().to_string();
+            let styled = e.render();
+            let color = if e.use_stderr() {
+                std::io::stderr().is_terminal()
+            } else {
+                std::io::stdout().is_terminal()
+            } && std::env::var_os("NO_COLOR").is_none();
+            let text = if color {
+                styled.ansi().to_string()
+            } else {
+                styled.to_string()
+            };
             let _ = if e.use_stderr() {
                 write!(stderr(), "{text}")
             } else {

@@ -443,7 +443,11 @@ impl Walker<'_, '_> {
         };
         let d = Diagnostic::new(
             Code::UnknownValue,
-            format!("unknown {} `{}`", key.get_ref(), field.value),
+            format!(
+                "unknown {} `{}`",
+                key.get_ref(),
+                crate::project_path::escape_controls(&field.value)
+            ),
         )
         .at(&self.source, field.span)
         .help(help);
@@ -637,7 +641,7 @@ impl Walker<'_, '_> {
             Code::InvalidName,
             format!(
                 "env_prefix `{}` is not a valid variable prefix",
-                field.value
+                crate::project_path::escape_controls(&field.value)
             ),
         )
         .at(&self.source, field.span)

@@ -138,3 +138,27 @@ fn a_target_name_with_a_newline_is_refused_and_never_written() {
     let guide = std::fs::read_to_string(project.path().join("REDIS.md")).unwrap_or_default();
     assert!(!guide.contains("\nEVIL=1"), "{guide}");
 }
+
+#[test]
+fn control_characters_in_values_are_shown_escaped() {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("upwire.toml"),
+        "[database.\"main\\r\"]\nredis_url = \"redis://localhost\"\n[target.api]\nkind = \"server\\nX=1\"\nenv_prefix = \"A\\tB\"\ndir = \"a\\u0007b\"\n",
+    )
+    .unwrap();
+    let out = run(upwire().current_dir(project.path()).arg("lint"));
+    let text = all_output(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    for shown in [
+        "database name `main\\r` is not allowed",
+        "unknown kind `server\\nX=1`",
+        "env_prefix `A\\tB` is not a valid variable prefix",
+        "contains a control character: `a\\u{7}b`",
+    ] {
+        assert!(text.contains(shown), "{shown}: {text}");
+    }
+    // No message line was broken by a raw control character.
+    assert!(!text.contains("\nX=1"), "{text}");
+    assert!(!text.contains('\u{7}') && !text.contains('\t'), "{text:?}");
+}
