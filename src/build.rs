@@ -26,6 +26,8 @@ use crate::interpolate::Env;
 use crate::plan::{Resolved, resolve};
 use crate::write::Durability;
 
+pub use crate::starter_client::cargo_dependencies;
+
 /// The file written into the output directory unless [`Builder::file_name`] names another.
 pub const OUTPUT_FILE: &str = "upwire_redis.rs";
 

@@ -3,7 +3,30 @@
 
 use std::fmt;
 
-use crate::diagnostic::Severity;
+use serde::Serialize;
+
+/// How bad a finding is. Only errors change the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run.
+    Note,
+    /// Probably wrong; does not fail a run.
+    Warning,
+    /// Wrong; the run exits 1.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, not `write_str`, so that `{:<8}` in tables lines the columns up.
+        f.pad(match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
 
 macro_rules! codes {
     ($( $variant:ident = $name:literal, $severity:ident, $summary:literal, $explain:literal; )*) => {

@@ -4,36 +4,13 @@
 //! once, when the diagnostic is made. Rendering shows the offending source line with every
 //! known secret on it replaced by `****`, so a caret never needs a secret to point at.
 
-use std::fmt;
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
 use crate::code::Code;
-
-/// How bad a finding is. Only errors change the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; never fails a run.
-    Note,
-    /// Probably wrong; does not fail a run.
-    Warning,
-    /// Wrong; the run exits 1.
-    Error,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad`, not `write_str`, so that `{:<8}` in tables lines the columns up.
-        f.pad(match self {
-            Severity::Note => "note",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
+pub use crate::code::Severity;
 
 /// A file that diagnostics point into: its display name, its text, and the byte ranges of the
 /// secrets it contains (never shown).

@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use askama::Template;
 
-use crate::generate::cargo_dependencies;
 use crate::model::Platform;
 use crate::plan::{Plan, TargetPlan};
+use crate::starter_client::cargo_dependencies;
 
 #[derive(Debug)]
 struct TargetView<'a> {

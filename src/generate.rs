@@ -10,6 +10,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Access, Platform, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::secret::{SecretKind, Sensitive, url_password_range};
+/// Kept here for existing callers; [`crate::build::cargo_dependencies`] is the documented path.
+pub use crate::starter_client::cargo_dependencies;
 
 /// How a file may be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,29 +165,6 @@ fn render(t: &impl Template) -> String {
         out.push('\n');
     }
     out
-}
-
-/// The `Cargo.toml` lines the starter client of a transport needs (one source for the
-/// client's header comment and the guide).
-///
-/// Both clients use rustls with the webpki roots and the `ring` provider: no OpenSSL, no
-/// `aws-lc-rs` C build. redis enables rustls without a provider, so the TCP client names
-/// `rustls` to install `ring`; reqwest 0.12's `rustls-tls` brings `ring` itself (0.13 would
-/// bring `aws-lc-rs` and the platform verifier).
-#[must_use]
-pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
-    match transport {
-        Transport::Tcp => &[
-            r#"redis = { version = "1", default-features = false, features = ["tokio-rustls-comp", "tls-rustls-webpki-roots", "connection-manager"] }"#,
-            r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
-            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
-        ],
-        Transport::Rest => &[
-            r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
-            r#"serde_json = "1""#,
-            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
-        ],
-    }
 }
 
 /// Formats a value for a dotenv file so that dotenv parsers read back exactly `value`.

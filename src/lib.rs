@@ -45,10 +45,10 @@
 //! ```
 //!
 //! The client needs a few dependencies of its own: the generated file lists them in its
-//! header, and [`generate::cargo_dependencies`] returns them. For a TCP target:
+//! header, and [`build::cargo_dependencies`] returns them. For a TCP target:
 //!
 //! ```
-//! use upwire::generate::cargo_dependencies;
+//! use upwire::build::cargo_dependencies;
 //! use upwire::model::Transport;
 //!
 //! let lines = cargo_dependencies(Transport::Tcp);
@@ -118,6 +118,7 @@ pub mod docs;
 pub mod endpoint;
 pub mod envfile;
 pub mod error;
+mod explain;
 pub mod generate;
 pub mod init;
 pub mod interpolate;
@@ -131,6 +132,7 @@ pub mod platform;
 pub mod project_path;
 pub mod rule;
 pub mod secret;
+mod starter_client;
 pub mod write;
 
 #[cfg(feature = "cli")]
@@ -145,68 +147,6 @@ pub mod serve;
 pub use code::Code;
 pub use diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};
 pub use error::Error;
+pub use explain::{explain, explain_ids};
 pub use interpolate::Env;
 pub use plan::{Plan, Resolved, resolve};
-
-/// The long text for a rule id or diagnostic code, as `upwire explain` prints it.
-#[must_use]
-pub fn explain(id: &str) -> Option<String> {
-    if let Some(rule) = rule::find(id) {
-        return Some(wrap(
-            &format!(
-                "rule `{}`\n\n{}\n\n{}\n",
-                rule.id(),
-                rule.summary(),
-                rule.explanation()
-            ),
-            90,
-        ));
-    }
-    let code = Code::from_name(id)?;
-    Some(wrap(
-        &format!(
-            "{} `{}`: {}\n\n{}\n",
-            code.default_severity(),
-            code.name(),
-            code.summary(),
-            code.explanation()
-        ),
-        90,
-    ))
-}
-
-/// Wraps prose paragraphs at `width` columns; indented lines are kept as they are.
-fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for line in text.lines() {
-        if line.starts_with(' ') || line.len() <= width {
-            out.push_str(line);
-            out.push('\n');
-            continue;
-        }
-        let mut col = 0;
-        for word in line.split(' ') {
-            if col > 0 && col + 1 + word.len() > width {
-                out.push('\n');
-                col = 0;
-            } else if col > 0 {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += word.len();
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Every id `explain` knows: rule ids, then diagnostic codes.
-#[must_use]
-pub fn explain_ids() -> Vec<&'static str> {
-    rule::RULES
-        .iter()
-        .map(|r| r.id())
-        .chain(Code::ALL.iter().map(|c| c.name()))
-        .collect()
-}

@@ -1,0 +1,67 @@
+//! `upwire explain`: the long text of a rule or a diagnostic code, wrapped for a terminal.
+
+use crate::code::Code;
+use crate::rule;
+
+/// The long text for a rule id or diagnostic code, as `upwire explain` prints it.
+#[must_use]
+pub fn explain(id: &str) -> Option<String> {
+    if let Some(rule) = rule::find(id) {
+        return Some(wrap(
+            &format!(
+                "rule `{}`\n\n{}\n\n{}\n",
+                rule.id(),
+                rule.summary(),
+                rule.explanation()
+            ),
+            90,
+        ));
+    }
+    let code = Code::from_name(id)?;
+    Some(wrap(
+        &format!(
+            "{} `{}`: {}\n\n{}\n",
+            code.default_severity(),
+            code.name(),
+            code.summary(),
+            code.explanation()
+        ),
+        90,
+    ))
+}
+
+/// Wraps prose paragraphs at `width` columns; indented lines are kept as they are.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        if line.starts_with(' ') || line.len() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut col = 0;
+        for word in line.split(' ') {
+            if col > 0 && col + 1 + word.len() > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += word.len();
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Every id `explain` knows: rule ids, then diagnostic codes.
+#[must_use]
+pub fn explain_ids() -> Vec<&'static str> {
+    rule::RULES
+        .iter()
+        .map(|r| r.id())
+        .chain(Code::ALL.iter().map(|c| c.name()))
+        .collect()
+}
