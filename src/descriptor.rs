@@ -140,19 +140,6 @@ const TARGET_FIELDS: &[&str] = &[
     "dir",
 ];
 
-impl Database {
-    /// The token field a client with `access` uses, and its name.
-    #[must_use]
-    pub fn token_for(&self, access: Access) -> (&Option<Text>, &'static str) {
-        match crate::endpoint::Role::token_for(access) {
-            crate::endpoint::Role::ReadonlyToken => {
-                (&self.rest_readonly_token, "rest_readonly_token")
-            }
-            _ => (&self.rest_token, "rest_token"),
-        }
-    }
-}
-
 impl Descriptor {
     /// Parses `source`, resolving `${NAME}` from `env`. Returns `None` only for TOML syntax
     /// errors; every other problem is a diagnostic beside a best-effort descriptor.

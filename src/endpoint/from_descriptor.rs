@@ -2,6 +2,7 @@
 
 use super::{Endpoint, Role};
 use crate::descriptor::{Database, Text};
+use crate::model::Access;
 
 /// The endpoints of a database, in field order. Fields whose `${NAME}` did not resolve are
 /// left out (the unresolved variable is its own diagnostic).
@@ -31,4 +32,14 @@ pub fn from_database(db: &Database) -> Vec<Endpoint> {
         Some(ep)
     })
     .collect()
+}
+
+/// The token field of `db` a client with `access` uses, and its name (see
+/// [`Role::token_for`]).
+#[must_use]
+pub fn token_field(db: &Database, access: Access) -> (&Option<Text>, &'static str) {
+    match Role::token_for(access) {
+        Role::ReadonlyToken => (&db.rest_readonly_token, "rest_readonly_token"),
+        _ => (&db.rest_token, "rest_token"),
+    }
 }

@@ -18,7 +18,7 @@ pub mod check;
 mod from_descriptor;
 mod from_env;
 
-pub use from_descriptor::from_database;
+pub use from_descriptor::{from_database, token_field};
 pub use from_env::{from_env_entry, role_of_variable};
 
 /// What an endpoint value is.

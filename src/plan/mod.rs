@@ -402,7 +402,7 @@ fn plan_target(
             ));
         }
         Transport::Rest => {
-            let (token, _) = db.token_for(access);
+            let (token, _) = crate::endpoint::token_field(db, access);
             tp.env.push(EnvVar::new(
                 format!("{prefix}UPSTASH_REDIS_REST_URL"),
                 value(&db.rest_url),

@@ -21,7 +21,7 @@ impl TargetCheck for TokenMissing {
         let (Some(Transport::Rest), Some(db)) = (facts.transport, facts.database) else {
             return;
         };
-        let (token, field) = db.token_for(facts.access);
+        let (token, field) = crate::endpoint::token_field(db, facts.access);
         if token.is_some() {
             return;
         }
