@@ -137,10 +137,6 @@ pub mod write;
 
 #[cfg(feature = "cli")]
 pub mod cli;
-#[cfg(all(feature = "cli", feature = "check"))]
-mod cli_check;
-#[cfg(feature = "cli")]
-mod cli_generate;
 #[cfg(feature = "serve")]
 pub mod serve;
 

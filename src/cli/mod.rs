@@ -1,5 +1,9 @@
 //! Command-line types and dispatch: the only module that knows about clap and prints.
 
+#[cfg(feature = "check")]
+mod check;
+mod generate;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -158,7 +162,7 @@ enum Command {
     },
     /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
     #[cfg(feature = "check")]
-    Check(crate::cli_check::CheckArgs),
+    Check(check::CheckArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell.
@@ -414,10 +418,10 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             target,
             dry_run,
             force,
-        } => crate::cli_generate::generate(cli, target.as_deref(), *dry_run, *force),
-        Command::Docs { out } => crate::cli_generate::docs(cli, out.as_deref()),
+        } => generate::generate(cli, target.as_deref(), *dry_run, *force),
+        Command::Docs { out } => generate::docs(cli, out.as_deref()),
         #[cfg(feature = "check")]
-        Command::Check(args) => crate::cli_check::check(cli, args),
+        Command::Check(args) => check::check(cli, args),
         #[cfg(feature = "serve")]
         Command::Serve {
             redis,
