@@ -88,6 +88,41 @@ impl Finding {
     }
 }
 
+/// A parser's answer: the value and its warnings, or the error that stopped it.
+type ParseResult<T> = Result<(T, Vec<Finding>), Finding>;
+
+/// The common frame of the URL validators: whitespace and quotes first, then a placeholder,
+/// then `parse` on what is inside, with every finding's range relative to the whole value and
+/// every secret part of the value masked in the findings.
+fn validate_url<T>(value: &str, parse: fn(&str) -> ParseResult<T>) -> (Option<T>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let inner = value::check_whitespace(value, &mut findings);
+    let v = &value[inner.clone()];
+    let off = inner.start;
+    if let Some(f) = value::placeholder(v, off) {
+        findings.push(f);
+        return (None, redact(value, Hint::Url, findings));
+    }
+    let parsed = match parse(v) {
+        Ok((url, extra)) => {
+            findings.extend(extra.into_iter().map(|f| f.shift(off)));
+            let ok = !findings.iter().any(Finding::is_error);
+            ok.then_some(url)
+        }
+        Err(f) => {
+            findings.push(f.shift(off));
+            None
+        }
+    };
+    (parsed, redact(value, Hint::Url, findings))
+}
+
+/// The codes of `findings`, for the tests of each parser.
+#[cfg(test)]
+fn codes(findings: &[Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code.name()).collect()
+}
+
 /// Masks, in every finding about `value`, each part of the value that the classifier calls
 /// secret: a quoted part (`` `...` ``) of the value that overlaps a secret shows that
 /// secret as `****`, and no secret of the value appears anywhere in message or help. This

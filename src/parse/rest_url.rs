@@ -1,10 +1,10 @@
 //! `UPSTASH_REDIS_REST_URL`: a REST endpoint, `https://host`.
 
+use super::Finding;
 use super::host::{is_loopback, rough_host};
-use super::value::{check_whitespace, placeholder, split_scheme};
-use super::{Finding, redact};
+use super::value::split_scheme;
 use crate::code::Code;
-use crate::secret::{Hint, mask_url};
+use crate::secret::mask_url;
 
 /// A REST endpoint that passed validation: the bare origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,30 +18,7 @@ pub struct RestUrl {
 /// Validates a REST endpoint (`UPSTASH_REDIS_REST_URL`, `rest_url`).
 #[must_use]
 pub fn validate_rest_url(value: &str) -> (Option<RestUrl>, Vec<Finding>) {
-    let (url, findings) = validate(value);
-    (url, redact(value, Hint::Url, findings))
-}
-
-fn validate(value: &str) -> (Option<RestUrl>, Vec<Finding>) {
-    let mut findings = Vec::new();
-    let inner = check_whitespace(value, &mut findings);
-    let v = &value[inner.clone()];
-    let off = inner.start;
-    if let Some(f) = placeholder(v, off) {
-        findings.push(f);
-        return (None, findings);
-    }
-    match parse_rest(v) {
-        Ok((url, extra)) => {
-            findings.extend(extra.into_iter().map(|f| f.shift(off)));
-            let ok = !findings.iter().any(Finding::is_error);
-            (ok.then_some(url), findings)
-        }
-        Err(f) => {
-            findings.push(f.shift(off));
-            (None, findings)
-        }
-    }
+    super::validate_url(value, parse_rest)
 }
 
 fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
@@ -137,9 +114,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
 mod tests {
     use super::*;
 
-    fn codes(findings: &[Finding]) -> Vec<&'static str> {
-        findings.iter().map(|f| f.code.name()).collect()
-    }
+    use crate::parse::codes;
 
     #[test]
     fn rest_url_checks() {

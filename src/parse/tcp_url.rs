@@ -1,12 +1,10 @@
 //! `REDIS_URL`: a TCP endpoint, `rediss://user:password@host:port/db`.
 
+use super::Finding;
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
-use super::value::{
-    check_whitespace, encode_char, percent_decode, percent_decode_bytes, placeholder, split_scheme,
-};
-use super::{Finding, redact};
+use super::value::{encode_char, percent_decode, percent_decode_bytes, split_scheme};
 use crate::code::Code;
-use crate::secret::{Hint, MASK, mask_url};
+use crate::secret::{MASK, mask_url};
 
 /// A TCP endpoint that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,31 +34,7 @@ impl RedisUrl {
 /// Validates a TCP endpoint (`REDIS_URL`, `redis_url`).
 #[must_use]
 pub fn validate_redis_url(value: &str) -> (Option<RedisUrl>, Vec<Finding>) {
-    let (url, findings) = validate(value);
-    (url, redact(value, Hint::Url, findings))
-}
-
-fn validate(value: &str) -> (Option<RedisUrl>, Vec<Finding>) {
-    let mut findings = Vec::new();
-    let inner = check_whitespace(value, &mut findings);
-    let v = &value[inner.clone()];
-    let off = inner.start;
-    if let Some(f) = placeholder(v, off) {
-        findings.push(f);
-        return (None, findings);
-    }
-    let parsed = parse_redis(v).map_err(|f| f.shift(off));
-    match parsed {
-        Ok((url, extra)) => {
-            findings.extend(extra.into_iter().map(|f| f.shift(off)));
-            let ok = !findings.iter().any(Finding::is_error);
-            (ok.then_some(url), findings)
-        }
-        Err(f) => {
-            findings.push(f);
-            (None, findings)
-        }
-    }
+    super::validate_url(value, parse_redis)
 }
 
 fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
@@ -418,9 +392,7 @@ fn url_error(e: &url::ParseError, v: &str, host: &str) -> Finding {
 mod tests {
     use super::*;
 
-    fn codes(findings: &[Finding]) -> Vec<&'static str> {
-        findings.iter().map(|f| f.code.name()).collect()
-    }
+    use crate::parse::codes;
 
     #[test]
     fn a_good_upstash_url_parses() {

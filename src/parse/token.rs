@@ -60,11 +60,8 @@ fn validate(value: &str) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::Finding;
 
-    fn codes(findings: &[Finding]) -> Vec<&'static str> {
-        findings.iter().map(|f| f.code.name()).collect()
-    }
+    use crate::parse::codes;
 
     #[test]
     fn token_checks() {
