@@ -32,8 +32,11 @@ struct Registry {
     secrets: Vec<String>,
     /// The same, for a constant-time "already known?" (an env file may hold 100,000 tokens).
     known: HashSet<String>,
-    /// Built on the first scrub after a change.
+    /// An automaton over `secrets[..built]`, built on demand. Secrets remembered since are
+    /// searched one by one until they are many enough to rebuild it: a process that keeps
+    /// learning secrets (a test binary, a long `check`) must not rebuild it on every scrub.
     matcher: Option<AhoCorasick>,
+    built: usize,
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -58,7 +61,6 @@ pub fn remember(secret: &str) {
     for s in std::iter::once(secret.to_owned()).chain(decoded) {
         if distinctive(&s) && reg.known.insert(s.clone()) {
             reg.secrets.push(s);
-            reg.matcher = None;
         }
     }
 }
@@ -73,26 +75,31 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     if reg.secrets.is_empty() {
         return Cow::Borrowed(text);
     }
-    if reg.matcher.is_none() {
+    let pending = reg.secrets.len() - reg.built;
+    if reg.matcher.is_none() || pending > 64.max(reg.built / 2) {
         reg.matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(&reg.secrets)
             .ok();
+        reg.built = if reg.matcher.is_some() {
+            reg.secrets.len()
+        } else {
+            0
+        };
     }
-    match &reg.matcher {
+    let mut out = match &reg.matcher {
         Some(m) if m.is_match(text) => {
-            Cow::Owned(m.replace_all(text, &vec![super::MASK; reg.secrets.len()]))
+            Cow::Owned(m.replace_all(text, &vec![super::MASK; reg.built]))
         }
-        Some(_) => Cow::Borrowed(text),
-        // The automaton could not be built (it never fails for plain strings): mask one by one.
-        None => {
-            let mut out = text.to_owned();
-            for s in &reg.secrets {
-                out = out.replace(s.as_str(), super::MASK);
-            }
-            Cow::Owned(out)
+        _ => Cow::Borrowed(text),
+    };
+    // The ones remembered since the automaton was built (all of them if it could not be).
+    for s in &reg.secrets[reg.built..] {
+        if out.contains(s.as_str()) {
+            out = Cow::Owned(out.replace(s.as_str(), super::MASK));
         }
     }
+    out
 }
 
 /// [`scrub`] for bytes that may not be UTF-8 (a file's contents): invalid bytes are kept.
