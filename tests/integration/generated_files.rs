@@ -1,0 +1,136 @@
+//! `generate` and the files it finds in place: an env file with a byte-order mark, secret
+//! files that are symlinks, and the git-ignore check across repositories.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::support::{code, root, run, transcript, upwire};
+
+const BOM: &str = "\u{feff}";
+
+/// The fake URL of `examples/example.env`.
+const REDIS_URL: &str =
+    "rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379";
+
+/// A descriptor with one server target per `dir`, secrets from `example.env`.
+fn descriptor(dirs: &[&str]) -> String {
+    let mut s = String::from(
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\
+         rest_url = \"${UPSTASH_REDIS_REST_URL}\"\n\
+         rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n",
+    );
+    for (i, dir) in dirs.iter().enumerate() {
+        s.push_str(&format!(
+            "\n[target.t{i}]\nkind = \"server\"\ndir = \"{dir}\"\n"
+        ));
+    }
+    s
+}
+
+/// Writes the descriptor and `example.env` into `project`.
+fn project(project: &Path, dirs: &[&str]) {
+    std::fs::create_dir_all(project).unwrap();
+    std::fs::write(project.join("upwire.toml"), descriptor(dirs)).unwrap();
+    std::fs::copy(
+        root().join("examples/example.env"),
+        project.join("example.env"),
+    )
+    .unwrap();
+}
+
+fn generate(project: &Path) -> Output {
+    run(upwire()
+        .current_dir(project)
+        .args(["--env-file", "example.env", "generate"]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Byte-order mark
+
+#[test]
+fn a_bom_env_file_is_merged_in_place_and_keeps_its_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["svc"]);
+    std::fs::create_dir_all(dir.path().join("svc")).unwrap();
+    let env = dir.path().join("svc/.env");
+    std::fs::write(&env, format!("{BOM}REDIS_URL=old\r\nOTHER=1\r\n")).unwrap();
+    let output = generate(dir.path());
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let after = std::fs::read(&env).unwrap();
+    assert_eq!(
+        after,
+        format!("{BOM}REDIS_URL={REDIS_URL}\r\nOTHER=1\r\n").as_bytes(),
+        "{}",
+        String::from_utf8_lossy(&after)
+    );
+    // Read back, the file has one REDIS_URL: a second run changes nothing.
+    let again = generate(dir.path());
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("unchanged svc/.env"),
+        "{}",
+        transcript(&again, dir.path())
+    );
+    assert_eq!(std::fs::read(&env).unwrap(), after);
+}
+
+#[test]
+fn an_env_file_with_a_bom_provides_its_first_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), &["svc"]);
+    let example = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
+    let first = example
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(first.starts_with("UPSTASH_REDIS_URL="), "{first}");
+    std::fs::write(dir.path().join("example.env"), format!("{BOM}{first}\n")).unwrap();
+    let output = run(upwire().current_dir(dir.path()).args([
+        "--env-file",
+        "example.env",
+        "--format",
+        "json",
+        "resolve",
+    ]));
+    let text = transcript(&output, dir.path());
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(!text.contains("unresolved-variable"), "{text}");
+    assert!(
+        !text.contains("AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl"),
+        "{text}"
+    );
+}
+
+#[test]
+fn lint_notes_a_bom_and_keeps_columns_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = dir.path().join(".env");
+    std::fs::write(
+        &env,
+        format!("{BOM}REDIS_URL=redis://localhost:6379\n bad line\n"),
+    )
+    .unwrap();
+    let output = run(upwire()
+        .current_dir(dir.path())
+        .args(["lint", "--format", "json", ".env"]));
+    let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(String, u64, u64)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("bom".to_owned(), 1, 1),
+            ("invalid-env-line".to_owned(), 2, 5)
+        ]
+    );
+}
