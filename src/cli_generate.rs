@@ -13,7 +13,9 @@ use crate::envfile::entries;
 use crate::error::Error;
 use crate::generate::artifacts;
 use crate::secret::MASK;
-use crate::write::{Action, ApplyOptions, Change, apply, git_ignored_all, write_atomic};
+use crate::write::{
+    Action, ApplyOptions, Change, GitIgnore, apply, git_check_ignore, write_atomic,
+};
 
 fn base_dir(config: &Path) -> PathBuf {
     match config.parent() {
@@ -45,10 +47,11 @@ pub(crate) fn generate(
         .filter(|c| c.secret && (!dry_run || c.old.is_some()))
         .collect();
     let paths: Vec<&Path> = checked.iter().map(|c| c.path.as_path()).collect();
+    let statuses = git_check_ignore(&paths);
     let exposed: Vec<&Change> = checked
         .iter()
-        .zip(git_ignored_all(&paths))
-        .filter(|(_, ignored)| *ignored == Some(false))
+        .zip(&statuses)
+        .filter(|(_, s)| **s == GitIgnore::NotIgnored)
         .map(|(c, _)| *c)
         .collect();
     if !exposed.is_empty() {
@@ -76,6 +79,9 @@ pub(crate) fn generate(
             )),
         );
     }
+    if let Some(note) = unchecked_note(&checked, &statuses) {
+        r.diagnostics.push(note);
+    }
     match out.format {
         Format::Json => Output::json(&json!({
             "version": 1,
@@ -98,6 +104,38 @@ pub(crate) fn generate(
         }
     }
     Ok(exit_for(&r.diagnostics))
+}
+
+/// A note naming the secret files git could not be asked about, and why: silence would read
+/// as "all ignored".
+fn unchecked_note(checked: &[&Change], statuses: &[GitIgnore]) -> Option<Diagnostic> {
+    let mut paths = Vec::new();
+    let mut reasons: Vec<&str> = Vec::new();
+    for (c, status) in checked.iter().zip(statuses) {
+        if let GitIgnore::Unchecked(reason) = status {
+            paths.push(c.path.display().to_string());
+            if !reasons.contains(&reason.as_str()) {
+                reasons.push(reason);
+            }
+        }
+    }
+    if paths.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::EnvNotIgnored,
+            format!(
+                "could not check whether git ignores these files with secrets: {}",
+                paths.join(", ")
+            ),
+        )
+        .severity(crate::diagnostic::Severity::Note)
+        .help(format!(
+            "{}; check them with `git check-ignore -v PATH`",
+            reasons.join("; ")
+        )),
+    )
 }
 
 fn action_name(a: Action) -> &'static str {

@@ -2,7 +2,7 @@
 //! files that are symlinks, and the git-ignore check across repositories.
 
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use crate::support::{code, root, run, transcript, upwire};
 
@@ -133,4 +133,133 @@ fn lint_notes_a_bom_and_keeps_columns_right() {
             ("invalid-env-line".to_owned(), 2, 5)
         ]
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Git-ignore check, per repository
+
+/// A home with no git configuration, for git and upwire alike.
+struct GitHome(tempfile::TempDir);
+
+impl GitHome {
+    fn new() -> Self {
+        Self(tempfile::tempdir().unwrap())
+    }
+
+    /// `cmd` with no system or global git configuration and no parent repository.
+    fn apply<'a>(&self, cmd: &'a mut Command, ceiling: &Path) -> &'a mut Command {
+        cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.0.path())
+            .env("XDG_CONFIG_HOME", self.0.path())
+            .env("GIT_CEILING_DIRECTORIES", ceiling)
+    }
+
+    fn init(&self, repo: &Path, ceiling: &Path) {
+        std::fs::create_dir_all(repo).unwrap();
+        let status = self
+            .apply(Command::new("git").args(["init", "-q"]), ceiling)
+            .current_dir(repo)
+            .status();
+        assert!(status.is_ok_and(|s| s.success()), "git init");
+    }
+
+    fn generate(&self, project: &Path, ceiling: &Path) -> Output {
+        run(self
+            .apply(&mut upwire(), ceiling)
+            .current_dir(project)
+            .args(["--env-file", "example.env", "generate"]))
+    }
+}
+
+/// A target in no repository listed first, then two in one: git once stopped with 128 on the
+/// first path and the whole warning disappeared (`ok: no problems found`).
+#[test]
+fn a_target_outside_the_repository_does_not_hide_the_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = GitHome::new();
+    let project_dir = tmp.path().join("project");
+    project(&project_dir, &["outside", "repo/svc", "repo/ignored"]);
+    home.init(&project_dir.join("repo"), tmp.path());
+    std::fs::write(project_dir.join("repo/.gitignore"), "ignored/.env\n").unwrap();
+    let output = home.generate(&project_dir, tmp.path());
+    let text = transcript(&output, tmp.path());
+    assert!(
+        text.contains(
+            "warning[env-not-ignored]: files with secrets are not git-ignored: repo/svc/.env\n"
+        ),
+        "{text}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("outside/.env"), "{text}");
+    assert!(!stderr.contains("ignored/.env"), "{text}");
+    assert!(!text.contains("could not check"), "{text}");
+}
+
+/// Two repositories below one project directory, and a target in none: each repository is
+/// asked about its own files with paths relative to its top.
+#[test]
+fn each_repository_is_asked_about_its_own_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = GitHome::new();
+    let project_dir = tmp.path().join("project");
+    project(&project_dir, &["plain", "a/svc", "b", "b/sub"]);
+    home.init(&project_dir.join("a"), tmp.path());
+    home.init(&project_dir.join("b"), tmp.path());
+    std::fs::write(project_dir.join("a/.gitignore"), "/.env\n").unwrap();
+    std::fs::write(project_dir.join("b/.gitignore"), "/sub/.env\n").unwrap();
+    let output = home.generate(&project_dir, tmp.path());
+    let text = transcript(&output, tmp.path());
+    assert!(
+        text.contains(
+            "warning[env-not-ignored]: files with secrets are not git-ignored: a/svc/.env, b/.env\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("could not check"), "{text}");
+}
+
+/// git that fails (a broken repository configuration) or is missing: a note names every
+/// path it could not check, and the others are still checked.
+#[test]
+fn paths_git_cannot_check_are_named_in_a_note() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = GitHome::new();
+    let project_dir = tmp.path().join("project");
+    project(&project_dir, &["good", "broken"]);
+    home.init(&project_dir.join("good"), tmp.path());
+    home.init(&project_dir.join("broken"), tmp.path());
+    std::fs::write(project_dir.join("broken/.git/config"), "[core\n").unwrap();
+    let output = home.generate(&project_dir, tmp.path());
+    let text = transcript(&output, tmp.path());
+    assert!(
+        text.contains("files with secrets are not git-ignored: good/.env\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "note[env-not-ignored]: could not check whether git ignores these files with secrets: broken/.env\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("`git rev-parse` failed: bad config"),
+        "{text}"
+    );
+
+    // No git on PATH at all.
+    let empty = tempfile::tempdir().unwrap();
+    let output = run(home
+        .apply(&mut upwire(), tmp.path())
+        .env("PATH", empty.path())
+        .current_dir(&project_dir)
+        .args(["--env-file", "example.env", "generate"]));
+    let text = transcript(&output, tmp.path());
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(
+        text.contains(
+            "could not check whether git ignores these files with secrets: broken/.env, good/.env\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("git is not installed"), "{text}");
 }
