@@ -46,7 +46,8 @@ pub(crate) fn generate(
         .iter()
         .filter(|c| c.secret && (!dry_run || c.old.is_some()))
         .collect();
-    let paths: Vec<&Path> = checked.iter().map(|c| c.path.as_path()).collect();
+    // Through a symlink the secrets are in the file it leads to: that one must be ignored.
+    let paths: Vec<&Path> = checked.iter().map(|c| c.target.as_path()).collect();
     let statuses = git_check_ignore(&paths);
     let exposed: Vec<&Change> = checked
         .iter()
@@ -57,14 +58,21 @@ pub(crate) fn generate(
     if !exposed.is_empty() {
         let mut names: Vec<String> = exposed
             .iter()
-            .filter_map(|c| c.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter_map(|c| {
+                c.target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
             .collect();
         names.sort();
         names.dedup();
-        let exposed: Vec<String> = exposed
+        let mut exposed: Vec<String> = exposed
             .iter()
-            .map(|c| c.path.display().to_string())
+            .map(|c| c.target.display().to_string())
             .collect();
+        // Two links to one shared file name it once.
+        let mut seen = std::collections::HashSet::new();
+        exposed.retain(|p| seen.insert(p.clone()));
         r.diagnostics.push(
             Diagnostic::new(
                 Code::EnvNotIgnored,
@@ -113,7 +121,7 @@ fn unchecked_note(checked: &[&Change], statuses: &[GitIgnore]) -> Option<Diagnos
     let mut reasons: Vec<&str> = Vec::new();
     for (c, status) in checked.iter().zip(statuses) {
         if let GitIgnore::Unchecked(reason) = status {
-            paths.push(c.path.display().to_string());
+            paths.push(c.target.display().to_string());
             if !reasons.contains(&reason.as_str()) {
                 reasons.push(reason);
             }
@@ -165,7 +173,13 @@ fn describe(c: &Change, dry_run: bool) -> String {
         _ if c.secret => " (secrets, mode 0600)",
         _ => "",
     };
-    let _ = writeln!(s, "{verb:>12} {path}{note}");
+    // A symlink stays one: name where the contents went, as `ls -l` shows links.
+    let links: String = c
+        .links
+        .iter()
+        .map(|l| format!(" -> {}", l.display()))
+        .collect();
+    let _ = writeln!(s, "{verb:>12} {path}{links}{note}");
     if !dry_run || !matches!(c.action, Action::Create | Action::Update) {
         return s;
     }

@@ -22,7 +22,8 @@ pub enum Durability {
 
 /// Writes `contents` to `path` atomically and durably ([`Durability::Synced`]), creating
 /// parent directories. `mode` sets the Unix permissions of the new file (e.g. `0o600` for
-/// files holding secrets).
+/// files holding secrets). When `path` is a symlink, the file it leads to is written and
+/// the link kept ([`resolve_links`]).
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
@@ -40,6 +41,8 @@ pub fn write_atomic_with(
     mode: Option<u32>,
     durability: Durability,
 ) -> Result<(), Error> {
+    let (target, _) = resolve_links(path)?;
+    let path = target.as_path();
     let wrap = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -184,7 +187,12 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// Path as written (base joined with the artifact path).
-    pub path: std::path::PathBuf,
+    pub path: PathBuf,
+    /// Where the contents go: `path`, or the file its symlinks lead to.
+    pub target: PathBuf,
+    /// The links from `path` to `target` as they are written (`../shared/.env`), when
+    /// `path` is a symlink.
+    pub links: Vec<PathBuf>,
     /// What happened (or would happen with `dry_run`).
     pub action: Action,
     /// Whether the file holds secrets.
@@ -204,30 +212,106 @@ pub struct ApplyOptions {
     pub dry_run: bool,
 }
 
-/// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,
-/// user code kept unless forced, unchanged files not touched.
+/// How many links [`resolve_links`] follows, as Linux's `MAXSYMLINKS`.
+const MAX_LINKS: usize = 40;
+
+/// Follows `path` through every level of symlink to the file it stands for: `path` itself
+/// when it is not a link (or does not exist), and the links as written.
 ///
 /// # Errors
-/// The first file that cannot be read or written; files before it are complete, none is
-/// half-written.
+/// [`Error::Write`] for a link that points nowhere, at a directory or at something other
+/// than a file, or that loops: there is nothing to write to.
+pub fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
+    let refuse = |links: &[PathBuf], why: &str| {
+        let chain: Vec<String> = links.iter().map(|l| l.display().to_string()).collect();
+        Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "it is a symlink to `{}`, {why}; nothing was written",
+                chain.join("` -> `")
+            )),
+        }
+    };
+    let mut current = path.to_path_buf();
+    let mut links = Vec::new();
+    let mut visited = std::collections::HashSet::new();
+    loop {
+        let meta = match fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                if links.is_empty() {
+                    return Ok((current, links));
+                }
+                return Err(refuse(
+                    &links,
+                    "which does not exist (a dangling link): create the file it points to or remove the link",
+                ));
+            }
+            Err(e) => {
+                return Err(Error::Read {
+                    path: current,
+                    source: e,
+                });
+            }
+        };
+        let kind = meta.file_type();
+        if !kind.is_symlink() {
+            if links.is_empty() || kind.is_file() {
+                return Ok((current, links));
+            }
+            let what = if kind.is_dir() {
+                "a directory: point it at a file"
+            } else {
+                "which is not a regular file: point it at a file"
+            };
+            return Err(refuse(&links, what));
+        }
+        if !visited.insert(current.clone()) || links.len() == MAX_LINKS {
+            links.truncate(MAX_LINKS.min(8));
+            return Err(refuse(&links, "and the links form a loop: break it"));
+        }
+        let link = fs::read_link(&current).map_err(|source| Error::Read {
+            path: current.clone(),
+            source,
+        })?;
+        // A relative link is relative to the directory holding it.
+        current = match current.parent() {
+            Some(dir) if link.is_relative() => dir.join(&link),
+            _ => link.clone(),
+        };
+        links.push(link);
+    }
+}
+
+/// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,
+/// user code kept unless forced, unchanged files not touched. A file that is a symlink stays
+/// one: the file it leads to is written (its temp file next to it, renamed over it).
+///
+/// Every file is resolved, read and merged before the first is written, so a file that
+/// cannot be (a dangling link, a link to a directory, an unreadable file, an env file that
+/// cannot be merged) stops the run with nothing written.
+///
+/// # Errors
+/// The first file that cannot be resolved, read or merged (nothing written), or written
+/// (files before it are complete, none is half-written).
 pub fn apply(
     base: &Path,
     artifacts: &[crate::generate::Artifact],
     options: ApplyOptions,
 ) -> Result<Vec<Change>, Error> {
     use crate::generate::Policy;
-    let mut changes = Vec::with_capacity(artifacts.len());
+    let mut changes: Vec<Change> = Vec::with_capacity(artifacts.len());
+    // Contents each target will have after this run: two links to one shared file (two
+    // targets' `.env`) merge one after the other rather than the second undoing the first.
+    let mut planned: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut synced = Vec::with_capacity(artifacts.len());
     for a in artifacts {
         let path = base.join(&a.path);
-        let old = match fs::read(&path) {
-            Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
-                path: path.clone(),
-                offset: 0,
-            })?),
-            // A parent that is a regular file means there is no file yet either; writing
-            // then reports the real problem.
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => None,
-            Err(e) => return Err(Error::Read { path, source: e }),
+        let (target, links) = resolve_links(&path)?;
+        let key = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+        let old = match planned.get(&key) {
+            Some(&earlier) => Some(changes[earlier].new.clone()),
+            None => read_existing(&target)?,
         };
         let new = match (&a.policy, &old) {
             (Policy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
@@ -252,43 +336,74 @@ pub fn apply(
             (Some(_), _) => Action::Update,
             (None, _) => Action::Create,
         };
-        if !options.dry_run && matches!(action, Action::Create | Action::Update) {
-            // A merged .env keeps lines only the user has: those must survive a crash.
-            let durability = match (&a.policy, &old) {
-                (Policy::MergeEnv(_), Some(_)) => Durability::Synced,
-                _ => Durability::Regenerable,
-            };
-            write_atomic_with(
-                &path,
-                new.as_bytes(),
-                Some(if a.secret { 0o600 } else { 0o644 }),
-                durability,
-            )?;
+        if matches!(action, Action::Create | Action::Update) {
+            planned.insert(key, changes.len());
         }
-        // An unchanged secret file is not rewritten, but it still gets the mode that files
-        // holding secrets have: a `.env` the user created with 0644 would stay readable by all.
-        #[cfg(unix)]
-        if a.secret && !options.dry_run && action == Action::Unchanged {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map(|m| m.permissions().mode());
-            if mode.is_ok_and(|m| m & 0o077 != 0) {
-                fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(
-                    |source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
-            }
-        }
+        // A merged .env keeps lines only the user has: those must survive a crash.
+        synced.push(matches!((&a.policy, &old), (Policy::MergeEnv(_), Some(_))));
         changes.push(Change {
             path,
+            target,
+            links,
             action,
             secret: a.secret,
             old,
             new,
         });
     }
+    if options.dry_run {
+        return Ok(changes);
+    }
+    for (c, synced) in changes.iter().zip(synced) {
+        if matches!(c.action, Action::Create | Action::Update) {
+            let durability = if synced {
+                Durability::Synced
+            } else {
+                Durability::Regenerable
+            };
+            write_atomic_with(
+                &c.target,
+                c.new.as_bytes(),
+                Some(if c.secret { 0o600 } else { 0o644 }),
+                durability,
+            )?;
+        }
+        // An unchanged secret file is not rewritten, but it still gets the mode that files
+        // holding secrets have: a `.env` the user created with 0644 would stay readable by all.
+        #[cfg(unix)]
+        if c.secret && c.action == Action::Unchanged {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&c.target).map(|m| m.permissions().mode());
+            if mode.is_ok_and(|m| m & 0o077 != 0) {
+                fs::set_permissions(&c.target, fs::Permissions::from_mode(0o600)).map_err(
+                    |source| Error::Write {
+                        path: c.path.clone(),
+                        source,
+                    },
+                )?;
+            }
+        }
+    }
     Ok(changes)
+}
+
+/// The contents of `path`, `None` when there is no file.
+fn read_existing(path: &Path) -> Result<Option<String>, Error> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::NotUtf8 {
+                path: path.to_path_buf(),
+                offset: 0,
+            }),
+        // A parent that is a regular file means there is no file yet either; writing
+        // then reports the real problem.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
+        Err(e) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+    }
 }
 
 /// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
@@ -522,6 +637,52 @@ mod tests {
         }
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_resolve_through_every_level_and_loops_are_refused() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("real"), "x").unwrap();
+        symlink("real", d.join("one")).unwrap();
+        symlink(d.join("one"), d.join("two")).unwrap();
+        let (target, links) = resolve_links(&d.join("two")).unwrap();
+        assert_eq!(target, d.join("real"));
+        assert_eq!(links, [d.join("one"), PathBuf::from("real")]);
+        assert_eq!(
+            resolve_links(&d.join("real")).unwrap(),
+            (d.join("real"), vec![])
+        );
+        assert_eq!(
+            resolve_links(&d.join("absent")).unwrap(),
+            (d.join("absent"), vec![])
+        );
+        symlink("b", d.join("a")).unwrap();
+        symlink("a", d.join("b")).unwrap();
+        let err = resolve_links(&d.join("a")).unwrap_err().to_string();
+        assert!(
+            err.ends_with("it is a symlink to `b` -> `a`, and the links form a loop: break it; nothing was written"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_through_a_link_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("shared/REDIS.md");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("REDIS.md");
+        std::os::unix::fs::symlink("shared/REDIS.md", &link).unwrap();
+        write_atomic(&link, b"new", None).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        std::os::unix::fs::symlink("nowhere", dir.path().join("dangling")).unwrap();
+        assert!(write_atomic(&dir.path().join("dangling"), b"x", None).is_err());
+        assert!(!dir.path().join("nowhere").exists());
     }
 
     #[test]

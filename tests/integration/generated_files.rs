@@ -263,3 +263,205 @@ fn paths_git_cannot_check_are_named_in_a_note() {
     );
     assert!(text.contains("git is not installed"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Symlinked files
+
+#[cfg(unix)]
+mod symlinks {
+    use std::os::unix::fs::{PermissionsExt, symlink};
+    use std::path::{Path, PathBuf};
+
+    use super::{REDIS_URL, generate, project};
+    use crate::support::{code, transcript};
+
+    const OLD: &str = "# shared by every service\nREDIS_URL=old\nKEEP=1\n";
+
+    fn merged() -> String {
+        format!("# shared by every service\nREDIS_URL={REDIS_URL}\nKEEP=1\n")
+    }
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    fn is_link(path: &Path) -> bool {
+        std::fs::symlink_metadata(path)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    }
+
+    /// A project with target `svc` and `shared/.env` (mode 0644) next to it.
+    fn with_shared_env() -> (tempfile::TempDir, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("project");
+        project(&root, &["svc"]);
+        std::fs::create_dir_all(root.join("svc")).unwrap();
+        std::fs::create_dir_all(root.join("shared")).unwrap();
+        std::fs::write(root.join("shared/.env"), OLD).unwrap();
+        std::fs::set_permissions(
+            root.join("shared/.env"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        (tmp, root)
+    }
+
+    /// Every entry below `dir` (links not followed), relative, sorted.
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap().flatten() {
+                let path = entry.path();
+                if entry.file_type().unwrap().is_dir() {
+                    stack.push(path.clone());
+                }
+                out.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_relative_link_stays_a_link_and_its_target_is_merged() {
+        let (_tmp, root) = with_shared_env();
+        symlink("../shared/.env", root.join("svc/.env")).unwrap();
+        let output = generate(&root);
+        let text = transcript(&output, &root);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(
+            text.contains("     updated svc/.env -> ../shared/.env (secrets, mode 0600)\n"),
+            "{text}"
+        );
+        assert!(is_link(&root.join("svc/.env")));
+        assert_eq!(
+            std::fs::read_link(root.join("svc/.env")).unwrap(),
+            Path::new("../shared/.env")
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            merged()
+        );
+        assert_eq!(mode(&root.join("shared/.env")), 0o600);
+        // No temp file left beside the link or the target.
+        assert!(
+            entries(&root).iter().all(|e| !e.ends_with(".tmp")),
+            "{:?}",
+            entries(&root)
+        );
+
+        // A second run leaves it as it is, and says where it points.
+        let again = generate(&root);
+        assert!(
+            String::from_utf8_lossy(&again.stdout)
+                .contains("   unchanged svc/.env -> ../shared/.env (secrets, mode 0600)\n"),
+            "{}",
+            transcript(&again, &root)
+        );
+        assert!(is_link(&root.join("svc/.env")));
+    }
+
+    #[test]
+    fn an_absolute_link_and_a_chain_of_two_stay_links() {
+        let (_tmp, root) = with_shared_env();
+        let absolute = root.join("shared/.env");
+        symlink(&absolute, root.join("svc/.env")).unwrap();
+        let output = generate(&root);
+        let text = transcript(&output, &root);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(is_link(&root.join("svc/.env")));
+        assert_eq!(std::fs::read_to_string(&absolute).unwrap(), merged());
+        assert_eq!(mode(&absolute), 0o600);
+
+        // svc/.env -> ../shared/current.env -> .env
+        let (_tmp, root) = with_shared_env();
+        symlink(".env", root.join("shared/current.env")).unwrap();
+        symlink("../shared/current.env", root.join("svc/.env")).unwrap();
+        let output = generate(&root);
+        let text = transcript(&output, &root);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(
+            text.contains("updated svc/.env -> ../shared/current.env -> .env (secrets"),
+            "{text}"
+        );
+        assert!(is_link(&root.join("svc/.env")));
+        assert!(is_link(&root.join("shared/current.env")));
+        assert!(!is_link(&root.join("shared/.env")));
+        assert_eq!(
+            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            merged()
+        );
+        assert_eq!(mode(&root.join("shared/.env")), 0o600);
+    }
+
+    #[test]
+    fn two_targets_linked_to_one_file_both_merge_into_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("project");
+        project(&root, &["a", "b"]);
+        for dir in ["a", "b", "shared"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::write(root.join("shared/.env"), OLD).unwrap();
+        symlink("../shared/.env", root.join("a/.env")).unwrap();
+        symlink("../shared/.env", root.join("b/.env")).unwrap();
+        let output = generate(&root);
+        let text = transcript(&output, &root);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(is_link(&root.join("a/.env")) && is_link(&root.join("b/.env")));
+        assert_eq!(
+            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            merged()
+        );
+    }
+
+    #[test]
+    fn a_linked_file_without_secrets_stays_a_link_too() {
+        let (_tmp, root) = with_shared_env();
+        std::fs::write(root.join("shared/example.env"), "# old\n").unwrap();
+        symlink("../shared/example.env", root.join("svc/.env.example")).unwrap();
+        let output = generate(&root);
+        let text = transcript(&output, &root);
+        assert_eq!(code(&output), 0, "{text}");
+        assert!(
+            text.contains("updated svc/.env.example -> ../shared/example.env\n"),
+            "{text}"
+        );
+        assert!(is_link(&root.join("svc/.env.example")));
+        let example = std::fs::read_to_string(root.join("shared/example.env")).unwrap();
+        assert!(example.contains("REDIS_URL="), "{example}");
+        assert!(!example.contains("AXJk"), "{example}");
+    }
+
+    /// A dangling link or a link to a directory is refused before anything of the run is
+    /// written: the other target's files are not created either.
+    #[test]
+    fn a_dangling_link_or_a_link_to_a_directory_writes_nothing() {
+        for (link, why) in [
+            ("../missing/.env", "which does not exist"),
+            ("../shared", "a directory"),
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path().join("project");
+            project(&root, &["first", "svc"]);
+            std::fs::create_dir_all(root.join("svc")).unwrap();
+            std::fs::create_dir_all(root.join("shared")).unwrap();
+            symlink(link, root.join("svc/.env")).unwrap();
+            let before = entries(&root);
+            let output = generate(&root);
+            let text = transcript(&output, &root);
+            assert_eq!(code(&output), 2, "{text}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.contains(&format!("svc/.env`: it is a symlink to `{link}`, {why}")),
+                "{text}"
+            );
+            assert!(stderr.contains("nothing was written"), "{text}");
+            assert_eq!(entries(&root), before, "{text}");
+            assert!(is_link(&root.join("svc/.env")));
+        }
+    }
+}
