@@ -182,6 +182,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bom_is_noted_and_the_first_line_is_read_after_it() {
+        assert_eq!(
+            lint("\u{feff}REDIS_URL rediss://h\n"),
+            [
+                ("bom".to_owned(), 1, 1),
+                ("invalid-env-line".to_owned(), 1, 10)
+            ]
+        );
+        let (_, diags) = lint_env(SourceFile::new(".env", "\u{feff}# c\nKV_URL=x\n"));
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some(
+                "the BOM is kept; some tools read the first key as `\\u{feff}KV_URL`: save the file as UTF-8 without BOM"
+            )
+        );
+        assert!(lint("REDIS_URL=rediss://default:pw@h.upstash.io:6379\n").is_empty());
+    }
+
+    #[test]
     fn host_mismatch_between_tcp_and_rest() {
         let found = lint(
             "REDIS_URL=rediss://default:pw@eu1-cat.upstash.io:6379\nUPSTASH_REDIS_REST_URL=https://us1-dog.upstash.io\n",
