@@ -261,6 +261,13 @@ still written and `.env` and the platform secret files are skipped.";
         "`generate` writes real credentials into `.env` and the platform secret files (mode 0600). \
 If git does not ignore them, the next `git add .` commits the credentials. Add them to \
 `.gitignore`.";
+    Bom = "bom", Note,
+        "an env file starts with a UTF-8 byte-order mark",
+        "Some editors (Notepad, some Windows tools) save files with a UTF-8 byte-order mark, the \
+invisible character U+FEFF, at the very start. upwire reads the first key without it and keeps \
+the mark when `generate` merges into the file, but other tools do not all skip it: they read \
+the first key as `\\u{feff}REDIS_URL`, so the variable seems unset. Save the file as UTF-8 \
+without BOM (\"UTF-8\", not \"UTF-8 with BOM\").";
 }
 
 impl fmt::Display for Code {

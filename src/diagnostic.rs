@@ -63,15 +63,24 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let line = self.line_starts.partition_point(|&s| s <= offset);
-        let line_start = self.line_starts[line - 1];
+        // Editors do not show a byte-order mark, and neither do columns count it.
+        let line_start = self.line_starts[line - 1].max(self.bom_before(offset));
         let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
+    }
+
+    /// The length of a byte-order mark at the start of the text when `offset` is past it.
+    fn bom_before(&self, offset: usize) -> usize {
+        let bom = crate::envfile::bom_len(&self.text);
+        if offset >= bom { bom } else { 0 }
     }
 
     /// The byte range of the line containing `offset`, without its line terminator.
     fn line_range(&self, offset: usize) -> Range<usize> {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let start = self.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let start = self.text[..offset]
+            .rfind('\n')
+            .map_or(crate::envfile::bom_len(&self.text), |i| i + 1);
         let end = self.text[offset..]
             .find('\n')
             .map_or(self.text.len(), |i| offset + i);

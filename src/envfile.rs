@@ -56,6 +56,21 @@ impl EnvEntry {
     }
 }
 
+/// The UTF-8 byte-order mark some editors write at the start of a file. The scanner reads
+/// the first line after it, and the mark stays part of that line's bytes (so [`merge`] keeps
+/// it); dotenvy skips it too.
+pub const BOM: char = '\u{feff}';
+
+/// The length in bytes of the byte-order mark `text` starts with (0 without one).
+#[must_use]
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    }
+}
+
 /// Splits `text` into lines and parses each.
 #[must_use]
 pub fn scan(text: &str) -> Vec<EnvLine> {
@@ -83,6 +98,8 @@ fn content_end(text: &str, from: usize, end: usize) -> usize {
 
 fn scan_line(text: &str, start: usize) -> (LineKind, usize) {
     let end = line_end(text, start);
+    // A byte-order mark belongs to the first line's bytes but not to its key.
+    let start = if start == 0 { bom_len(text) } else { start };
     let line = &text[start..content_end(text, start, end)];
     let trimmed = line.trim_start();
     if trimmed.is_empty() {
@@ -212,7 +229,12 @@ pub fn unclosed_quote(text: &str) -> Option<usize> {
         .filter(|l| l.kind == LineKind::Invalid)
         .find_map(|l| {
             let line = &text[l.range.clone()];
-            let rest = line.trim_start();
+            let rest = if l.range.start == 0 {
+                &line[bom_len(line)..]
+            } else {
+                line
+            }
+            .trim_start();
             let rest = rest.strip_prefix("export ").unwrap_or(rest).trim_start();
             let key = rest.len()
                 - rest
@@ -383,6 +405,27 @@ mod tests {
             merged,
             "merging twice changes nothing"
         );
+    }
+
+    #[test]
+    fn a_bom_is_read_past_and_kept_by_merge() {
+        let text = "\u{feff}REDIS_URL=old\nexport B='x'\n";
+        assert_eq!(
+            entries(text),
+            [("REDIS_URL".into(), "old".into()), ("B".into(), "x".into())]
+        );
+        let lines = scan(text);
+        assert_eq!(lines[0].range, 0..17, "the BOM is part of the first line");
+        let LineKind::Entry(e) = &lines[0].kind else {
+            panic!("{lines:?}")
+        };
+        assert_eq!(&text[e.key_span.clone()], "REDIS_URL");
+        let vars = [("REDIS_URL".to_owned(), "new".to_owned())];
+        assert_eq!(merge(text, &vars), "\u{feff}REDIS_URL=new\nexport B='x'\n");
+        assert_eq!(unclosed_quote("\u{feff}A=\"open\n"), Some(0));
+        assert_eq!(unclosed_quote("\u{feff}A=1\n"), None);
+        assert_eq!(scan("\u{feff}")[0].kind, LineKind::Blank);
+        assert_eq!(scan("\u{feff}# c\n")[0].kind, LineKind::Comment);
     }
 
     #[test]

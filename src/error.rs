@@ -76,11 +76,26 @@ pub enum Error {
     Usage(String),
 }
 
-/// Reads a text file for diagnostics, refusing binary, non-UTF-8 and oversized input.
+/// Reads a text file for diagnostics, refusing binary, non-UTF-8 and oversized input. A
+/// UTF-8 byte-order mark is dropped (descriptors, `--env-file`s).
 ///
 /// # Errors
 /// Any [`Error`] of the reading kinds, naming the path.
 pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
+    let source = load_source_keeping_bom(path)?;
+    if crate::envfile::bom_len(&source.text) == 0 {
+        return Ok(source);
+    }
+    let text = source.text[crate::envfile::bom_len(&source.text)..].to_owned();
+    Ok(SourceFile::new(source.name, text))
+}
+
+/// [`load_source`] with a byte-order mark kept in the text, so that spans are byte offsets
+/// in the file and `lint` can report the mark (`bom`); columns do not count it.
+///
+/// # Errors
+/// Any [`Error`] of the reading kinds, naming the path.
+pub fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if meta.is_dir() {
         return Err(Error::Read {
@@ -105,10 +120,6 @@ pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
         path: path.to_path_buf(),
         offset: e.utf8_error().valid_up_to(),
     })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 

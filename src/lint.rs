@@ -4,7 +4,7 @@
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
-use crate::envfile::{EnvEntry, LineKind, scan};
+use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 
 /// Lints one env file. Returns the file with its secrets registered, and the findings.
@@ -12,6 +12,10 @@ use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     let lines = scan(&source.text);
     let mut diags = Vec::new();
+    let bom = bom_len(&source.text);
+    if bom > 0 {
+        diags.push(bom_note(&source, &lines, bom));
+    }
     let mut entries: Vec<&EnvEntry> = Vec::new();
     for line in &lines {
         match &line.kind {
@@ -23,10 +27,11 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
                 }
             }
             LineKind::Invalid => {
-                let (finding, secret) =
-                    invalid_line(&source.text[line.range.clone()], line.range.start);
+                // The first line is read after a byte-order mark, as the scanner reads it.
+                let start = line.range.start.max(bom);
+                let (finding, secret) = invalid_line(&source.text[start..line.range.end], start);
                 source.add_secret(secret);
-                diags.push(finding.at(&source, finding_span(&source.text, line.range.start)));
+                diags.push(finding.at(&source, finding_span(&source.text, start)));
             }
             LineKind::Blank | LineKind::Comment => {}
         }
@@ -35,6 +40,21 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     check::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
+}
+
+/// The note for a byte-order mark, pointing at it: upwire reads the first key without it,
+/// other tools may not.
+fn bom_note(source: &SourceFile, lines: &[EnvLine], bom: usize) -> Diagnostic {
+    let first_key = lines.iter().find_map(|l| match &l.kind {
+        LineKind::Entry(e) => Some(e.key.as_str()),
+        _ => None,
+    });
+    Diagnostic::new(Code::Bom, "this env file starts with a UTF-8 byte-order mark (BOM)")
+        .help(format!(
+            "the BOM is kept; some tools read the first key as `\\u{{feff}}{}`: save the file as UTF-8 without BOM",
+            first_key.unwrap_or("REDIS_URL")
+        ))
+        .at(source, 0..bom)
 }
 
 /// The finding for a line that is not `KEY=VALUE`, and the range to mask: the key and the
@@ -159,6 +179,25 @@ mod tests {
                 .render(d, std::slice::from_ref(&source));
             assert!(!out.contains("hunter"), "{out}");
         }
+    }
+
+    #[test]
+    fn a_bom_is_noted_and_the_first_line_is_read_after_it() {
+        assert_eq!(
+            lint("\u{feff}REDIS_URL rediss://h\n"),
+            [
+                ("bom".to_owned(), 1, 1),
+                ("invalid-env-line".to_owned(), 1, 10)
+            ]
+        );
+        let (_, diags) = lint_env(SourceFile::new(".env", "\u{feff}# c\nKV_URL=x\n"));
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some(
+                "the BOM is kept; some tools read the first key as `\\u{feff}KV_URL`: save the file as UTF-8 without BOM"
+            )
+        );
+        assert!(lint("REDIS_URL=rediss://default:pw@h.upstash.io:6379\n").is_empty());
     }
 
     #[test]

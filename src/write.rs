@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::{ErrorKind, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::error::Error;
@@ -22,7 +22,8 @@ pub enum Durability {
 
 /// Writes `contents` to `path` atomically and durably ([`Durability::Synced`]), creating
 /// parent directories. `mode` sets the Unix permissions of the new file (e.g. `0o600` for
-/// files holding secrets).
+/// files holding secrets). When `path` is a symlink, the file it leads to is written and
+/// the link kept ([`resolve_links`]).
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
@@ -40,6 +41,8 @@ pub fn write_atomic_with(
     mode: Option<u32>,
     durability: Durability,
 ) -> Result<(), Error> {
+    let (target, _) = resolve_links(path)?;
+    let path = target.as_path();
     let wrap = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -184,7 +187,12 @@ pub enum Action {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     /// Path as written (base joined with the artifact path).
-    pub path: std::path::PathBuf,
+    pub path: PathBuf,
+    /// Where the contents go: `path`, or the file its symlinks lead to.
+    pub target: PathBuf,
+    /// The links from `path` to `target` as they are written (`../shared/.env`), when
+    /// `path` is a symlink.
+    pub links: Vec<PathBuf>,
     /// What happened (or would happen with `dry_run`).
     pub action: Action,
     /// Whether the file holds secrets.
@@ -204,30 +212,106 @@ pub struct ApplyOptions {
     pub dry_run: bool,
 }
 
-/// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,
-/// user code kept unless forced, unchanged files not touched.
+/// How many links [`resolve_links`] follows, as Linux's `MAXSYMLINKS`.
+const MAX_LINKS: usize = 40;
+
+/// Follows `path` through every level of symlink to the file it stands for: `path` itself
+/// when it is not a link (or does not exist), and the links as written.
 ///
 /// # Errors
-/// The first file that cannot be read or written; files before it are complete, none is
-/// half-written.
+/// [`Error::Write`] for a link that points nowhere, at a directory or at something other
+/// than a file, or that loops: there is nothing to write to.
+pub fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
+    let refuse = |links: &[PathBuf], why: &str| {
+        let chain: Vec<String> = links.iter().map(|l| l.display().to_string()).collect();
+        Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(format!(
+                "it is a symlink to `{}`, {why}; nothing was written",
+                chain.join("` -> `")
+            )),
+        }
+    };
+    let mut current = path.to_path_buf();
+    let mut links = Vec::new();
+    let mut visited = std::collections::HashSet::new();
+    loop {
+        let meta = match fs::symlink_metadata(&current) {
+            Ok(meta) => meta,
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                if links.is_empty() {
+                    return Ok((current, links));
+                }
+                return Err(refuse(
+                    &links,
+                    "which does not exist (a dangling link): create the file it points to or remove the link",
+                ));
+            }
+            Err(e) => {
+                return Err(Error::Read {
+                    path: current,
+                    source: e,
+                });
+            }
+        };
+        let kind = meta.file_type();
+        if !kind.is_symlink() {
+            if links.is_empty() || kind.is_file() {
+                return Ok((current, links));
+            }
+            let what = if kind.is_dir() {
+                "a directory: point it at a file"
+            } else {
+                "which is not a regular file: point it at a file"
+            };
+            return Err(refuse(&links, what));
+        }
+        if !visited.insert(current.clone()) || links.len() == MAX_LINKS {
+            links.truncate(MAX_LINKS.min(8));
+            return Err(refuse(&links, "and the links form a loop: break it"));
+        }
+        let link = fs::read_link(&current).map_err(|source| Error::Read {
+            path: current.clone(),
+            source,
+        })?;
+        // A relative link is relative to the directory holding it.
+        current = match current.parent() {
+            Some(dir) if link.is_relative() => dir.join(&link),
+            _ => link.clone(),
+        };
+        links.push(link);
+    }
+}
+
+/// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,
+/// user code kept unless forced, unchanged files not touched. A file that is a symlink stays
+/// one: the file it leads to is written (its temp file next to it, renamed over it).
+///
+/// Every file is resolved, read and merged before the first is written, so a file that
+/// cannot be (a dangling link, a link to a directory, an unreadable file, an env file that
+/// cannot be merged) stops the run with nothing written.
+///
+/// # Errors
+/// The first file that cannot be resolved, read or merged (nothing written), or written
+/// (files before it are complete, none is half-written).
 pub fn apply(
     base: &Path,
     artifacts: &[crate::generate::Artifact],
     options: ApplyOptions,
 ) -> Result<Vec<Change>, Error> {
     use crate::generate::Policy;
-    let mut changes = Vec::with_capacity(artifacts.len());
+    let mut changes: Vec<Change> = Vec::with_capacity(artifacts.len());
+    // Contents each target will have after this run: two links to one shared file (two
+    // targets' `.env`) merge one after the other rather than the second undoing the first.
+    let mut planned: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    let mut synced = Vec::with_capacity(artifacts.len());
     for a in artifacts {
         let path = base.join(&a.path);
-        let old = match fs::read(&path) {
-            Ok(bytes) => Some(String::from_utf8(bytes).map_err(|_| Error::NotUtf8 {
-                path: path.clone(),
-                offset: 0,
-            })?),
-            // A parent that is a regular file means there is no file yet either; writing
-            // then reports the real problem.
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => None,
-            Err(e) => return Err(Error::Read { path, source: e }),
+        let (target, links) = resolve_links(&path)?;
+        let key = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
+        let old = match planned.get(&key) {
+            Some(&earlier) => Some(changes[earlier].new.clone()),
+            None => read_existing(&target)?,
         };
         let new = match (&a.policy, &old) {
             (Policy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
@@ -252,81 +336,208 @@ pub fn apply(
             (Some(_), _) => Action::Update,
             (None, _) => Action::Create,
         };
-        if !options.dry_run && matches!(action, Action::Create | Action::Update) {
-            // A merged .env keeps lines only the user has: those must survive a crash.
-            let durability = match (&a.policy, &old) {
-                (Policy::MergeEnv(_), Some(_)) => Durability::Synced,
-                _ => Durability::Regenerable,
-            };
-            write_atomic_with(
-                &path,
-                new.as_bytes(),
-                Some(if a.secret { 0o600 } else { 0o644 }),
-                durability,
-            )?;
+        if matches!(action, Action::Create | Action::Update) {
+            planned.insert(key, changes.len());
         }
-        // An unchanged secret file is not rewritten, but it still gets the mode that files
-        // holding secrets have: a `.env` the user created with 0644 would stay readable by all.
-        #[cfg(unix)]
-        if a.secret && !options.dry_run && action == Action::Unchanged {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(&path).map(|m| m.permissions().mode());
-            if mode.is_ok_and(|m| m & 0o077 != 0) {
-                fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).map_err(
-                    |source| Error::Write {
-                        path: path.clone(),
-                        source,
-                    },
-                )?;
-            }
-        }
+        // A merged .env keeps lines only the user has: those must survive a crash.
+        synced.push(matches!((&a.policy, &old), (Policy::MergeEnv(_), Some(_))));
         changes.push(Change {
             path,
+            target,
+            links,
             action,
             secret: a.secret,
             old,
             new,
         });
     }
+    if options.dry_run {
+        return Ok(changes);
+    }
+    for (c, synced) in changes.iter().zip(synced) {
+        if matches!(c.action, Action::Create | Action::Update) {
+            let durability = if synced {
+                Durability::Synced
+            } else {
+                Durability::Regenerable
+            };
+            write_atomic_with(
+                &c.target,
+                c.new.as_bytes(),
+                Some(if c.secret { 0o600 } else { 0o644 }),
+                durability,
+            )?;
+        }
+        // An unchanged secret file is not rewritten, but it still gets the mode that files
+        // holding secrets have: a `.env` the user created with 0644 would stay readable by all.
+        #[cfg(unix)]
+        if c.secret && c.action == Action::Unchanged {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&c.target).map(|m| m.permissions().mode());
+            if mode.is_ok_and(|m| m & 0o077 != 0) {
+                fs::set_permissions(&c.target, fs::Permissions::from_mode(0o600)).map_err(
+                    |source| Error::Write {
+                        path: c.path.clone(),
+                        source,
+                    },
+                )?;
+            }
+        }
+    }
     Ok(changes)
+}
+
+/// The contents of `path`, `None` when there is no file.
+fn read_existing(path: &Path) -> Result<Option<String>, Error> {
+    match fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| Error::NotUtf8 {
+                path: path.to_path_buf(),
+                offset: 0,
+            }),
+        // A parent that is a regular file means there is no file yet either; writing
+        // then reports the real problem.
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => Ok(None),
+        Err(e) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source: e,
+        }),
+    }
 }
 
 /// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
 #[must_use]
 pub fn git_ignored(path: &Path) -> Option<bool> {
-    git_ignored_all(&[path]).pop().flatten()
+    match git_check_ignore(&[path]).pop()? {
+        GitIgnore::Ignored => Some(true),
+        GitIgnore::NotIgnored => Some(false),
+        GitIgnore::NotInRepository | GitIgnore::Unchecked(_) => None,
+    }
 }
 
-/// [`git_ignored`] for many paths with one `git check-ignore --stdin` (one process per path
-/// would cost more than generating a thousand targets). Same order as `paths`.
+/// What git says about one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitIgnore {
+    /// A `.gitignore` rule (or `info/exclude`, `core.excludesFile`) covers it.
+    Ignored,
+    /// `git add` would pick it up.
+    NotIgnored,
+    /// Not inside a git work tree: nothing git could commit.
+    NotInRepository,
+    /// git is missing or failed; why, in a few words.
+    Unchecked(String),
+}
+
+/// [`GitIgnore`] for each of `paths`, in the same order. The paths are grouped by the
+/// repository that holds them (`git -C DIR rev-parse --show-toplevel`, once per directory),
+/// and each repository gets one `git check-ignore --stdin` with paths relative to its top
+/// (one process per path would cost more than generating a thousand targets). A path git
+/// cannot check is [`GitIgnore::Unchecked`]; it never hides the answer for the others.
 #[must_use]
-pub fn git_ignored_all(paths: &[&Path]) -> Vec<Option<bool>> {
-    let unknown = vec![None; paths.len()];
-    let Some(first) = paths.first() else {
-        return Vec::new();
-    };
-    let Ok(absolute) = paths
-        .iter()
-        .map(std::path::absolute)
-        .collect::<Result<Vec<_>, _>>()
-    else {
-        return unknown;
-    };
-    let dir = first
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let inside = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .output();
-    if !inside.is_ok_and(|o| o.status.success()) {
-        return unknown;
+pub fn git_check_ignore(paths: &[&Path]) -> Vec<GitIgnore> {
+    let mut out = vec![GitIgnore::NotInRepository; paths.len()];
+    let mut tops: std::collections::HashMap<PathBuf, Result<Option<PathBuf>, String>> =
+        std::collections::HashMap::new();
+    let mut repos: std::collections::BTreeMap<PathBuf, Vec<(usize, PathBuf)>> =
+        std::collections::BTreeMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        let Some((dir, rest)) = existing_dir(path) else {
+            out[i] = GitIgnore::Unchecked("its directory cannot be resolved".to_owned());
+            continue;
+        };
+        let top = tops.entry(dir.clone()).or_insert_with(|| toplevel(&dir));
+        match top {
+            Ok(None) => {}
+            Ok(Some(top)) => match dir.join(&rest).strip_prefix(&*top) {
+                Ok(relative) => repos
+                    .entry(top.clone())
+                    .or_default()
+                    .push((i, relative.to_path_buf())),
+                Err(_) => {
+                    out[i] = GitIgnore::Unchecked("it is not below its repository's top".into());
+                }
+            },
+            Err(reason) => out[i] = GitIgnore::Unchecked(reason.clone()),
+        }
     }
+    for (top, files) in repos {
+        let relative: Vec<&Path> = files.iter().map(|(_, r)| r.as_path()).collect();
+        let found = match check_ignore(&top, &relative) {
+            Ok(found) => found,
+            // One path git refuses (beyond a symlink, inside a submodule) fails the whole
+            // call: ask path by path, so that only that one goes unchecked.
+            Err(_) if relative.len() > 1 => relative
+                .iter()
+                .map(|r| match check_ignore(&top, &[r]) {
+                    Ok(mut one) => one.pop().unwrap_or_else(unexpected_output),
+                    Err(reason) => GitIgnore::Unchecked(reason),
+                })
+                .collect(),
+            Err(reason) => vec![GitIgnore::Unchecked(reason)],
+        };
+        for ((i, _), status) in files.iter().zip(found) {
+            out[*i] = status;
+        }
+    }
+    out
+}
+
+const ANSWER_UNEXPECTED: &str = "`git check-ignore` answered in an unexpected form";
+
+fn unexpected_output() -> GitIgnore {
+    GitIgnore::Unchecked(ANSWER_UNEXPECTED.to_owned())
+}
+
+/// The nearest directory of `path` that exists, canonical (as git prints its top), and the
+/// rest of the path below it. A dry run asks about files whose directory is not made yet.
+fn existing_dir(path: &Path) -> Option<(PathBuf, PathBuf)> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut rest = PathBuf::from(absolute.file_name()?);
+    let mut dir = absolute.parent()?;
+    while !dir.is_dir() {
+        rest = Path::new(dir.file_name()?).join(rest);
+        dir = dir.parent()?;
+    }
+    Some((fs::canonicalize(dir).ok()?, rest))
+}
+
+/// git with the environment upwire needs: messages in English, which [`toplevel`] reads.
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(dir).env("LC_ALL", "C");
+    cmd
+}
+
+/// The top of the work tree holding `dir`; `Ok(None)` outside any work tree.
+fn toplevel(dir: &Path) -> Result<Option<PathBuf>, String> {
+    let output = git(dir)
+        .args(["rev-parse", "--show-toplevel"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| spawn_failure(&e))?;
+    if output.status.success() {
+        let top = String::from_utf8(output.stdout)
+            .map_err(|_| "git printed a repository path that is not UTF-8".to_owned())?;
+        let top = top.trim_end_matches(['\n', '\r']);
+        if top.is_empty() {
+            // Inside `.git` itself, or a bare repository: git names no work tree.
+            return Err("git names no work tree for it".to_owned());
+        }
+        return Ok(Some(PathBuf::from(top)));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("not a git repository") {
+        return Ok(None);
+    }
+    Err(git_failure("rev-parse", &stderr))
+}
+
+/// One `git check-ignore` for `paths` (relative to `top`), in order.
+fn check_ignore(top: &Path, paths: &[&Path]) -> Result<Vec<GitIgnore>, String> {
     // --verbose --non-matching: one record per path, in order; -z: four NUL-ended fields
     // (source, line, pattern, path), the pattern empty when nothing matched.
-    let child = Command::new("git")
+    let mut child = git(top)
         .args([
             "check-ignore",
             "--stdin",
@@ -334,61 +545,74 @@ pub fn git_ignored_all(paths: &[&Path]) -> Vec<Option<bool>> {
             "--verbose",
             "--non-matching",
         ])
-        .current_dir(dir)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn();
-    let Ok(mut child) = child else {
-        return unknown;
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        let mut input = Vec::new();
-        for p in &absolute {
-            input.extend_from_slice(p.as_os_str().as_encoded_bytes());
-            input.push(0);
-        }
-        // A path outside the repository makes git stop early; the status below says so.
-        let _ = stdin.write_all(&input);
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| spawn_failure(&e))?;
+    let mut input = Vec::new();
+    for p in paths {
+        input.extend_from_slice(p.as_os_str().as_encoded_bytes());
+        input.push(0);
     }
-    let Ok(output) = child.wait_with_output() else {
-        return unknown;
-    };
-    // 0: some path is ignored, 1: none is; anything else (a path outside the work tree):
-    // ask path by path from each file's own directory.
+    let stdin = child.stdin.take();
+    // Written from another thread: git answers while it reads, and a full stdout pipe
+    // would stop it reading the rest.
+    let output = std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if let Some(mut stdin) = stdin {
+                // A path git refuses makes it stop early; the status says so.
+                let _ = stdin.write_all(&input);
+            }
+        });
+        child.wait_with_output()
+    })
+    .map_err(|e| format!("`git check-ignore` failed: {e}"))?;
+    // 0: some path is ignored, 1: none is.
     if !matches!(output.status.code(), Some(0 | 1)) {
-        return paths.iter().map(|p| git_ignored_one(p)).collect();
+        return Err(git_failure(
+            "check-ignore",
+            &String::from_utf8_lossy(&output.stderr),
+        ));
     }
     let fields: Vec<&[u8]> = output.stdout.split(|b| *b == 0).collect();
-    let ignored: Vec<Option<bool>> = fields
+    let found: Vec<GitIgnore> = fields
         .chunks_exact(4)
-        .map(|record| Some(!record[2].is_empty() && !record[2].starts_with(b"!")))
+        .map(|record| {
+            if !record[2].is_empty() && !record[2].starts_with(b"!") {
+                GitIgnore::Ignored
+            } else {
+                GitIgnore::NotIgnored
+            }
+        })
         .collect();
-    if ignored.len() == paths.len() {
-        ignored
+    if found.len() == paths.len() {
+        Ok(found)
     } else {
-        unknown
+        Err(ANSWER_UNEXPECTED.to_owned())
     }
 }
 
-/// One path, checked from its own directory (for paths in different repositories).
-fn git_ignored_one(path: &Path) -> Option<bool> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let status = Command::new("git")
-        .arg("check-ignore")
-        .arg("-q")
-        .arg(path.file_name()?)
-        .current_dir(dir)
-        .stderr(Stdio::null())
-        .status()
-        .ok()?;
-    match status.code() {
-        Some(0) => Some(true),
-        Some(1) => Some(false),
-        _ => None,
+fn spawn_failure(e: &std::io::Error) -> String {
+    if e.kind() == ErrorKind::NotFound {
+        "git is not installed (not on PATH)".to_owned()
+    } else {
+        format!("git could not be started: {e}")
+    }
+}
+
+/// `git <command> failed: <its first line>`, without git's `fatal: ` prefix.
+fn git_failure(command: &str, stderr: &str) -> String {
+    let line = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line = line.trim();
+    let line = line
+        .strip_prefix("fatal: ")
+        .or_else(|| line.strip_prefix("error: "))
+        .unwrap_or(line);
+    if line.is_empty() {
+        format!("`git {command}` failed")
+    } else {
+        format!("`git {command}` failed: {line}")
     }
 }
 
@@ -413,6 +637,52 @@ mod tests {
         }
         let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_resolve_through_every_level_and_loops_are_refused() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("real"), "x").unwrap();
+        symlink("real", d.join("one")).unwrap();
+        symlink(d.join("one"), d.join("two")).unwrap();
+        let (target, links) = resolve_links(&d.join("two")).unwrap();
+        assert_eq!(target, d.join("real"));
+        assert_eq!(links, [d.join("one"), PathBuf::from("real")]);
+        assert_eq!(
+            resolve_links(&d.join("real")).unwrap(),
+            (d.join("real"), vec![])
+        );
+        assert_eq!(
+            resolve_links(&d.join("absent")).unwrap(),
+            (d.join("absent"), vec![])
+        );
+        symlink("b", d.join("a")).unwrap();
+        symlink("a", d.join("b")).unwrap();
+        let err = resolve_links(&d.join("a")).unwrap_err().to_string();
+        assert!(
+            err.ends_with("it is a symlink to `b` -> `a`, and the links form a loop: break it; nothing was written"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn writing_through_a_link_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("shared/REDIS.md");
+        fs::create_dir_all(real.parent().unwrap()).unwrap();
+        fs::write(&real, "old").unwrap();
+        let link = dir.path().join("REDIS.md");
+        std::os::unix::fs::symlink("shared/REDIS.md", &link).unwrap();
+        write_atomic(&link, b"new", None).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        std::os::unix::fs::symlink("nowhere", dir.path().join("dangling")).unwrap();
+        assert!(write_atomic(&dir.path().join("dangling"), b"x", None).is_err());
+        assert!(!dir.path().join("nowhere").exists());
     }
 
     #[test]

@@ -13,7 +13,9 @@ use crate::envfile::entries;
 use crate::error::Error;
 use crate::generate::artifacts;
 use crate::secret::MASK;
-use crate::write::{Action, ApplyOptions, Change, apply, git_ignored_all, write_atomic};
+use crate::write::{
+    Action, ApplyOptions, Change, GitIgnore, apply, git_check_ignore, write_atomic,
+};
 
 fn base_dir(config: &Path) -> PathBuf {
     match config.parent() {
@@ -44,24 +46,33 @@ pub(crate) fn generate(
         .iter()
         .filter(|c| c.secret && (!dry_run || c.old.is_some()))
         .collect();
-    let paths: Vec<&Path> = checked.iter().map(|c| c.path.as_path()).collect();
+    // Through a symlink the secrets are in the file it leads to: that one must be ignored.
+    let paths: Vec<&Path> = checked.iter().map(|c| c.target.as_path()).collect();
+    let statuses = git_check_ignore(&paths);
     let exposed: Vec<&Change> = checked
         .iter()
-        .zip(git_ignored_all(&paths))
-        .filter(|(_, ignored)| *ignored == Some(false))
+        .zip(&statuses)
+        .filter(|(_, s)| **s == GitIgnore::NotIgnored)
         .map(|(c, _)| *c)
         .collect();
     if !exposed.is_empty() {
         let mut names: Vec<String> = exposed
             .iter()
-            .filter_map(|c| c.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .filter_map(|c| {
+                c.target
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+            })
             .collect();
         names.sort();
         names.dedup();
-        let exposed: Vec<String> = exposed
+        let mut exposed: Vec<String> = exposed
             .iter()
-            .map(|c| c.path.display().to_string())
+            .map(|c| c.target.display().to_string())
             .collect();
+        // Two links to one shared file name it once.
+        let mut seen = std::collections::HashSet::new();
+        exposed.retain(|p| seen.insert(p.clone()));
         r.diagnostics.push(
             Diagnostic::new(
                 Code::EnvNotIgnored,
@@ -75,6 +86,9 @@ pub(crate) fn generate(
                 names.join(", ")
             )),
         );
+    }
+    if let Some(note) = unchecked_note(&checked, &statuses) {
+        r.diagnostics.push(note);
     }
     match out.format {
         Format::Json => Output::json(&json!({
@@ -98,6 +112,38 @@ pub(crate) fn generate(
         }
     }
     Ok(exit_for(&r.diagnostics))
+}
+
+/// A note naming the secret files git could not be asked about, and why: silence would read
+/// as "all ignored".
+fn unchecked_note(checked: &[&Change], statuses: &[GitIgnore]) -> Option<Diagnostic> {
+    let mut paths = Vec::new();
+    let mut reasons: Vec<&str> = Vec::new();
+    for (c, status) in checked.iter().zip(statuses) {
+        if let GitIgnore::Unchecked(reason) = status {
+            paths.push(c.target.display().to_string());
+            if !reasons.contains(&reason.as_str()) {
+                reasons.push(reason);
+            }
+        }
+    }
+    if paths.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::EnvNotIgnored,
+            format!(
+                "could not check whether git ignores these files with secrets: {}",
+                paths.join(", ")
+            ),
+        )
+        .severity(crate::diagnostic::Severity::Note)
+        .help(format!(
+            "{}; check them with `git check-ignore -v PATH`",
+            reasons.join("; ")
+        )),
+    )
 }
 
 fn action_name(a: Action) -> &'static str {
@@ -127,7 +173,13 @@ fn describe(c: &Change, dry_run: bool) -> String {
         _ if c.secret => " (secrets, mode 0600)",
         _ => "",
     };
-    let _ = writeln!(s, "{verb:>12} {path}{note}");
+    // A symlink stays one: name where the contents went, as `ls -l` shows links.
+    let links: String = c
+        .links
+        .iter()
+        .map(|l| format!(" -> {}", l.display()))
+        .collect();
+    let _ = writeln!(s, "{verb:>12} {path}{links}{note}");
     if !dry_run || !matches!(c.action, Action::Create | Action::Update) {
         return s;
     }

@@ -75,8 +75,10 @@ fn expectations(source: &str) -> Vec<Expect> {
 }
 
 /// Whether the 1-based `line`:`column` of `source` is where `text` starts, on a line that is
-/// not itself an expectation.
+/// not itself an expectation. Columns are counted as editors show them, after a byte-order
+/// mark.
 fn points_at(source: &str, line: u64, column: u64, text: &str) -> bool {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let Some(l) = usize::try_from(line)
         .ok()
         .and_then(|n| source.lines().nth(n.checked_sub(1)?))
@@ -208,6 +210,9 @@ fn the_expectation_checker_rejects_a_wrong_column() {
     );
     assert!(!points_at(source, 3, 1, "k"));
     assert!(!points_at(source, 2, 0, "kind"));
+    let bom = "\u{feff}REDIS_URL=x\n";
+    assert!(points_at(bom, 1, 1, "REDIS_URL"));
+    assert!(points_at(bom, 1, 11, "x"));
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod cli;
 mod file_safety;
 mod gateway_load;
 mod generate;
+mod generated_files;
 mod leak_matrix;
 mod leaks;
 mod lint_fixtures;
