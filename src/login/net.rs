@@ -25,8 +25,10 @@ pub fn tls_config(
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = ca_file {
-        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-            .and_then(Iterator::collect)
+        // Bounded like every input: `--ca-file /dev/zero` is refused at 8 MiB.
+        let pem = crate::error::read_bounded(path)?;
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<_, _>>()
             .map_err(|e| Error::Usage(format!("--ca-file `{}`: {e}", path.display())))?;
         if certs.is_empty() {
             return Err(Error::Usage(format!(
