@@ -27,13 +27,74 @@ fn distinctive(s: &str) -> bool {
     !(number || (wordlike && s.len() < 12))
 }
 
+/// How much of each secret the automaton searches for. Building it is quadratic in the length
+/// of a periodic pattern (a token made of 100,000 copies of `${A}` with `A=AXsecret0123` is a
+/// 1.2 MB secret): so it finds the first `PREFIX_LEN` bytes, and the whole secret is then
+/// compared where such a prefix stands.
+const PREFIX_LEN: usize = 64;
+
 #[derive(Default)]
 struct Registry {
     secrets: Vec<String>,
     /// The same, for a constant-time "already known?" (an env file may hold 100,000 tokens).
     known: HashSet<String>,
     /// Built on the first scrub after a change.
-    matcher: Option<AhoCorasick>,
+    matcher: Option<Matcher>,
+}
+
+/// The automaton over the secrets' prefixes, and for each of its patterns the secrets that
+/// start with it, longest first.
+struct Matcher {
+    automaton: AhoCorasick,
+    secrets: Vec<Vec<usize>>,
+}
+
+impl Matcher {
+    fn build(all: &[String]) -> Option<Matcher> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut secrets: Vec<Vec<usize>> = Vec::new();
+        for (i, s) in all.iter().enumerate() {
+            let mut end = s.len().min(PREFIX_LEN);
+            while !s.is_char_boundary(end) {
+                end -= 1;
+            }
+            let prefix = &s[..end];
+            let p = *index.entry(prefix).or_insert_with(|| {
+                patterns.push(prefix);
+                secrets.push(Vec::new());
+                patterns.len() - 1
+            });
+            secrets[p].push(i);
+        }
+        for list in &mut secrets {
+            list.sort_by_key(|&i| std::cmp::Reverse(all[i].len()));
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok()?;
+        Some(Matcher { automaton, secrets })
+    }
+
+    /// The byte ranges of `text` to mask: each secret found whole, or a secret's prefix where
+    /// the rest differs (that much of a secret is never shown either).
+    fn ranges(&self, text: &str, all: &[String]) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let end = self.secrets[m.pattern().as_usize()]
+                .iter()
+                .map(|&i| all[i].as_str())
+                .find(|s| text[m.start()..].starts_with(s))
+                .map_or(m.end(), |s| m.start() + s.len());
+            match out.last_mut() {
+                // Inside a secret already masked (a long secret's prefix repeats in it).
+                Some(last) if m.start() < last.end => last.end = last.end.max(end),
+                _ => out.push(m.start()..end),
+            }
+        }
+        out
+    }
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -74,14 +135,11 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     if reg.matcher.is_none() {
-        reg.matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&reg.secrets)
-            .ok();
+        reg.matcher = Matcher::build(&reg.secrets);
     }
     match &reg.matcher {
-        Some(m) if m.is_match(text) => {
-            Cow::Owned(m.replace_all(text, &vec![super::MASK; reg.secrets.len()]))
+        Some(m) if m.automaton.is_match(text) => {
+            Cow::Owned(super::classify::mask_ranges(text, &m.ranges(text, &reg.secrets)))
         }
         Some(_) => Cow::Borrowed(text),
         // The automaton could not be built (it never fails for plain strings): mask one by one.
@@ -153,5 +211,18 @@ mod tests {
         assert_eq!(scrub("echo p@ss-Scrub-99"), "echo ****");
         assert_eq!(scrub("abc stays"), "abc stays");
         assert!(matches!(scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_secrets_are_masked_whole_and_their_prefix_alone_too() {
+        let long = "AXlongsecret0123".repeat(100);
+        remember(&long);
+        assert_eq!(scrub(&format!("a {long} b")), "a **** b");
+        let prefix = &long[..PREFIX_LEN];
+        assert_eq!(scrub(&format!("a {prefix}zz b")), "a ****zz b");
+        // Two different secrets side by side stay two masks, as before.
+        remember("Adjacent-One-1");
+        remember("Adjacent-Two-2");
+        assert_eq!(scrub("Adjacent-One-1Adjacent-Two-2"), "********");
     }
 }
