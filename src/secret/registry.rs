@@ -138,9 +138,10 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
         reg.matcher = Matcher::build(&reg.secrets);
     }
     match &reg.matcher {
-        Some(m) if m.automaton.is_match(text) => {
-            Cow::Owned(super::classify::mask_ranges(text, &m.ranges(text, &reg.secrets)))
-        }
+        Some(m) if m.automaton.is_match(text) => Cow::Owned(super::classify::mask_ranges(
+            text,
+            &m.ranges(text, &reg.secrets),
+        )),
         Some(_) => Cow::Borrowed(text),
         // The automaton could not be built (it never fails for plain strings): mask one by one.
         None => {
