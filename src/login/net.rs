@@ -373,3 +373,18 @@ fn tls_words(tls: &rustls::Error, host: &str) -> (String, Option<String>) {
         other => (format!("the TLS handshake failed: {other}"), None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_as_webpki_reports_them_are_shown_plain() {
+        assert_eq!(plain_name("DnsName(\"db.example.com\")"), "db.example.com");
+        assert_eq!(plain_name("IpAddress(10.0.0.1)"), "10.0.0.1");
+        assert_eq!(plain_name("odd"), "odd");
+        assert_eq!(san("127.0.0.1"), "IP:127.0.0.1");
+        assert_eq!(san("::1"), "IP:::1");
+        assert_eq!(san("localhost"), "DNS:localhost");
+    }
+}
