@@ -387,6 +387,7 @@ impl Walker<'_, '_> {
     /// each render the same long line, and the did-you-mean over every variable name runs
     /// once per name.
     fn unresolved(&mut self, text: &Text, missing: &[Reference]) {
+        const MAX_NAMES_PER_VALUE: usize = 10;
         let mut counts: HashMap<&str, usize> = HashMap::new();
         let mut first: Vec<(&str, &Range<usize>)> = Vec::new();
         let mut malformed: Option<(&Range<usize>, usize)> = None;
@@ -416,6 +417,29 @@ impl Walker<'_, '_> {
         } else {
             self.env.names().collect()
         };
+        // Past a few names, one finding for the rest: 20,000 different unset names in one
+        // value would otherwise be 20,000 findings, each rendering the same long line.
+        let mut more = None;
+        if first.len() > MAX_NAMES_PER_VALUE {
+            let rest = &first[MAX_NAMES_PER_VALUE..];
+            let listed: Vec<String> = rest
+                .iter()
+                .take(3)
+                .map(|(n, _)| format!("`${{{n}}}`"))
+                .collect();
+            let d = Diagnostic::new(
+                Code::UnresolvedVariable,
+                format!(
+                    "{} more variables in this value are not set either ({}, ...)",
+                    rest.len(),
+                    listed.join(", ")
+                ),
+            )
+            .at(&self.source, text.raw_span(rest[0].1))
+            .help("export them, or pass the env file that defines them with --env-file");
+            first.truncate(MAX_NAMES_PER_VALUE);
+            more = Some(d);
+        }
         for (name, range) in first {
             let suggestion = did_you_mean(name, &names)
                 .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
@@ -431,6 +455,9 @@ impl Walker<'_, '_> {
             .help(format!(
                 "{suggestion}export {name}=..., or pass the env file that defines it with --env-file"
             ));
+            self.push(d);
+        }
+        if let Some(d) = more {
             self.push(d);
         }
         if let Some((range, n)) = malformed {

@@ -915,6 +915,30 @@ fn large_files_lint_and_render_in_linear_time() {
             },
         );
     }
+    within(
+        "resolve and render 100,000 different unset names in one value",
+        || {
+            let refs: String = (0..100_000).map(|i| format!("${{A{i}}}")).collect();
+            let toml = format!("[database.main]\nrest_token = \"{refs}\"\n");
+            let resolved = resolve(SourceFile::new("upwire.toml", toml), &Env::default());
+            let renderer = TextRenderer::new(false);
+            let shown: String = resolved
+                .diagnostics
+                .iter()
+                .map(|d| renderer.render(d, std::slice::from_ref(&resolved.source)))
+                .collect();
+            // Ten by name, then one for the rest.
+            assert!(
+                shown.contains("99990 more variables in this value are not set"),
+                "{shown}"
+            );
+            assert!(
+                resolved.diagnostics.len() < 20,
+                "{}",
+                resolved.diagnostics.len()
+            );
+        },
+    );
     within("lint 40,000 tokens under public prefixes", || {
         let text: String = (0..20_000)
             .map(|i| {
