@@ -4,6 +4,7 @@
 //! so that every unknown field, unknown value and unresolved variable is reported in one run,
 //! each with its own position and a did-you-mean.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use toml::Spanned;
@@ -366,35 +367,98 @@ impl Walker<'_, '_> {
                 }
                 text.value = Some(v);
             }
-            Err(missing) => {
-                for r in missing {
-                    let d = match r {
-                        Reference::Var { name, range } => {
-                            let suggestion =
-                                did_you_mean(&name, &self.env.names().collect::<Vec<_>>())
-                                    .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
-                                    .unwrap_or_default();
-                            Diagnostic::new(
-                                Code::UnresolvedVariable,
-                                format!("`${{{name}}}` is not set in the environment or in any env file"),
-                            )
-                            .at(&self.source, text.raw_span(&range))
-                            .help(format!(
-                                "{suggestion}export {name}=..., or pass the env file that defines it with --env-file"
-                            ))
-                        }
-                        Reference::Malformed { range } => Diagnostic::new(
-                            Code::UnresolvedVariable,
-                            "malformed variable reference",
-                        )
-                        .at(&self.source, text.raw_span(&range))
-                        .help("write references as `${NAME}` with NAME made of A-Z, 0-9 and _"),
-                    };
-                    self.push(d);
+            Err(missing) => self.unresolved(&text, &missing),
+        }
+        Some(text)
+    }
+
+    /// One diagnostic per distinct unresolved name (and one for malformed references), at its
+    /// first use: a value made of 100,000 copies of `${A}` gets one finding, not 100,000 that
+    /// each render the same long line, and the did-you-mean over every variable name runs
+    /// once per name.
+    fn unresolved(&mut self, text: &Text, missing: &[Reference]) {
+        const MAX_NAMES_PER_VALUE: usize = 10;
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut first: Vec<(&str, &Range<usize>)> = Vec::new();
+        let mut malformed: Option<(&Range<usize>, usize)> = None;
+        for r in missing {
+            match r {
+                Reference::Var { name, range } => {
+                    let n = counts.entry(name.as_str()).or_insert(0);
+                    if *n == 0 {
+                        first.push((name, range));
+                    }
+                    *n += 1;
+                }
+                Reference::Malformed { range } => {
+                    malformed.get_or_insert((range, 0)).1 += 1;
                 }
             }
         }
-        Some(text)
+        let times = |n: usize| {
+            if n > 1 {
+                format!(" ({n} times in this value)")
+            } else {
+                String::new()
+            }
+        };
+        let names: Vec<&str> = if first.is_empty() {
+            Vec::new()
+        } else {
+            self.env.names().collect()
+        };
+        // Past a few names, one finding for the rest: 20,000 different unset names in one
+        // value would otherwise be 20,000 findings, each rendering the same long line.
+        let mut more = None;
+        if first.len() > MAX_NAMES_PER_VALUE {
+            let rest = &first[MAX_NAMES_PER_VALUE..];
+            let listed: Vec<String> = rest
+                .iter()
+                .take(3)
+                .map(|(n, _)| format!("`${{{n}}}`"))
+                .collect();
+            let d = Diagnostic::new(
+                Code::UnresolvedVariable,
+                format!(
+                    "{} more variables in this value are not set either ({}, ...)",
+                    rest.len(),
+                    listed.join(", ")
+                ),
+            )
+            .at(&self.source, text.raw_span(rest[0].1))
+            .help("export them, or pass the env file that defines them with --env-file");
+            first.truncate(MAX_NAMES_PER_VALUE);
+            more = Some(d);
+        }
+        for (name, range) in first {
+            let suggestion = did_you_mean(name, &names)
+                .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
+                .unwrap_or_default();
+            let d = Diagnostic::new(
+                Code::UnresolvedVariable,
+                format!(
+                    "`${{{name}}}` is not set in the environment or in any env file{}",
+                    times(counts[name])
+                ),
+            )
+            .at(&self.source, text.raw_span(range))
+            .help(format!(
+                "{suggestion}export {name}=..., or pass the env file that defines it with --env-file"
+            ));
+            self.push(d);
+        }
+        if let Some(d) = more {
+            self.push(d);
+        }
+        if let Some((range, n)) = malformed {
+            let d = Diagnostic::new(
+                Code::UnresolvedVariable,
+                format!("malformed variable reference{}", times(n)),
+            )
+            .at(&self.source, text.raw_span(range))
+            .help("write references as `${NAME}` with NAME made of A-Z, 0-9 and _");
+            self.push(d);
+        }
     }
 
     /// A string field used as a name or path: resolved and required to resolve.

@@ -26,6 +26,10 @@ pub struct SourceFile {
     /// The longest secret: how far before a line a secret that reaches into it can start.
     longest_secret: usize,
     line_starts: Vec<usize>,
+    /// The 0-based lines that hold a non-ASCII character, sorted. On every other line a
+    /// column is a byte difference: a line with 100,000 findings must not count its
+    /// characters from the start for each of them.
+    non_ascii_lines: Vec<usize>,
 }
 
 impl SourceFile {
@@ -36,12 +40,22 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let non_ascii_lines = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.split('\n')
+                .enumerate()
+                .filter(|(_, line)| !line.is_ascii())
+                .map(|(i, _)| i)
+                .collect()
+        };
         Self {
             name: name.into(),
             text,
             secrets: Vec::new(),
             longest_secret: 0,
             line_starts,
+            non_ascii_lines,
         }
     }
 
@@ -65,7 +79,11 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset);
         // Editors do not show a byte-order mark, and neither do columns count it.
         let line_start = self.line_starts[line - 1].max(self.bom_before(offset));
-        let column = self.text[line_start..offset].chars().count() + 1;
+        let column = if self.non_ascii_lines.binary_search(&(line - 1)).is_ok() {
+            self.text[line_start..offset].chars().count() + 1
+        } else {
+            offset - line_start + 1
+        };
         (line, column)
     }
 

@@ -39,13 +39,11 @@ pub enum Error {
         /// The path given.
         path: PathBuf,
     },
-    /// The file is larger than [`MAX_INPUT_BYTES`].
-    #[error("`{}` is {size} bytes; upwire reads files up to {limit} bytes", path.display())]
+    /// The input is larger than [`MAX_INPUT_BYTES`] (a file, pipe, device or stdin).
+    #[error("`{}` is larger than {limit} bytes (8 MiB), the most upwire reads from one input", path.display())]
     TooLarge {
         /// The path given.
         path: PathBuf,
-        /// Its size.
-        size: u64,
         /// The limit.
         limit: u64,
     },
@@ -96,21 +94,7 @@ pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
 /// # Errors
 /// Any [`Error`] of the reading kinds, naming the path.
 pub fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
-    let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
-    if meta.is_dir() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            source: io::Error::other("it is a directory"),
-        });
-    }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_INPUT_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_error(path, e))?;
+    let bytes = read_bounded(path)?;
     if bytes.contains(&0) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
@@ -121,6 +105,44 @@ pub fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
         offset: e.utf8_error().valid_up_to(),
     })?;
     Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// Reads at most [`MAX_INPUT_BYTES`] from `path`, whatever it is: a regular file, a pipe, a
+/// FIFO, a device (`/dev/zero`) or `/dev/stdin`. The one way upwire reads an input file.
+///
+/// A file's reported size cannot be trusted (pipes and devices report 0, a file may grow
+/// while it is read), so the read itself is bounded: limit + 1 bytes at most, and one byte
+/// past the limit is the refusal.
+///
+/// # Errors
+/// [`Error::NotFound`], [`Error::Read`] (also for a directory) or [`Error::TooLarge`].
+pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| read_error(path, e))?;
+    let meta = file.metadata().map_err(|e| read_error(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::Read {
+            path: path.to_path_buf(),
+            source: io::Error::other("it is a directory"),
+        });
+    }
+    let too_large = || Error::TooLarge {
+        path: path.to_path_buf(),
+        limit: MAX_INPUT_BYTES,
+    };
+    // A regular file that is already too large is refused without reading it.
+    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    let capacity = if meta.is_file() { meta.len() } else { 0 };
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity.min(MAX_INPUT_BYTES)).unwrap_or(0));
+    file.take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(path, e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 fn read_error(path: &Path, e: io::Error) -> Error {

@@ -224,7 +224,7 @@ async fn run(
 
 fn check_json(c: &Checked) -> serde_json::Value {
     let r = &c.result;
-    json!({
+    let mut v = json!({
         "target": c.target,
         "transport": r.transport,
         "ok": r.ok,
@@ -235,7 +235,12 @@ fn check_json(c: &Checked) -> serde_json::Value {
         "endpoint": r.endpoint,
         "stages": r.stages.iter().map(|s| json!({"stage": s.stage, "ms": round(s.ms)})).collect::<Vec<_>>(),
         "latency_ms": r.latency.map(|l| json!({"min": round(l.min), "median": round(l.median), "p95": round(l.p95)})),
-    })
+    });
+    // Only on a TLS failure: the TLS library's own words, which `message` puts in plain ones.
+    if let (Some(raw), Some(obj)) = (&r.tls_error, v.as_object_mut()) {
+        obj.insert("tls_error".to_owned(), json!(raw));
+    }
+    v
 }
 
 fn round(ms: f64) -> f64 {

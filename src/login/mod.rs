@@ -7,6 +7,7 @@
 pub mod net;
 mod rest;
 mod tcp;
+mod verify;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -152,6 +153,9 @@ pub struct CheckResult {
     pub message: String,
     /// The fix, in words.
     pub help: Option<String>,
+    /// The TLS library's own error text, for `--format json` only: the message says it in
+    /// words.
+    pub tls_error: Option<String>,
     /// Completed stages with their durations.
     pub stages: Vec<StageTime>,
     /// Command round trips.
@@ -164,6 +168,7 @@ pub(crate) struct Failure {
     pub(crate) kind: ErrorKind,
     pub(crate) message: String,
     pub(crate) help: Option<String>,
+    pub(crate) tls_error: Option<String>,
 }
 
 impl Failure {
@@ -177,11 +182,19 @@ impl Failure {
             kind,
             message: message.masked(),
             help: None,
+            tls_error: None,
         }
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The raw TLS error, classified like the message (it may quote certificate names).
+    pub(crate) fn tls_error(mut self, raw: impl Into<String>) -> Self {
+        let raw = crate::secret::Sensitive::classify(raw.into(), crate::secret::Hint::Plain);
+        self.tls_error = Some(raw.masked());
         self
     }
 
@@ -194,6 +207,7 @@ impl Failure {
                 |f| format!("{} [{}]", f.message, f.code),
             ),
             help: finding.and_then(|f| f.help.clone()),
+            tls_error: None,
         }
     }
 }
@@ -215,6 +229,7 @@ impl Recorder {
                 error_kind: None,
                 message: String::new(),
                 help: None,
+                tls_error: None,
                 stages: Vec::new(),
                 latency: None,
             },
@@ -272,6 +287,7 @@ impl Recorder {
         self.result.error_kind = Some(f.kind);
         self.result.message = f.message;
         self.result.help = f.help;
+        self.result.tls_error = f.tls_error;
     }
 
     pub(crate) fn finish(mut self, samples: &[f64], message: String) -> CheckResult {

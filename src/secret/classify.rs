@@ -95,31 +95,43 @@ pub fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
 }
 
 /// The `${NAME}` references in a value.
+///
+/// One pass: the name is scanned from each `${` as far as name characters go, never on to
+/// a distant `}` (which made `${${${...}` quadratic).
 fn references(value: &str) -> Vec<Range<usize>> {
+    let bytes = value.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = value[from..].find("${").map(|i| from + i) {
-        let Some(len) = value[open + 2..].find('}') else {
-            break;
-        };
-        let name = &value[open + 2..open + 2 + len];
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            out.push(open..open + len + 3);
+        let name = bytes[open + 2..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'_')
+            .count();
+        let close = open + 2 + name;
+        if name > 0 && bytes.get(close) == Some(&b'}') {
+            out.push(open..close + 1);
+            from = close + 1;
+        } else {
+            from = open + 2;
         }
-        from = open + 2;
     }
     out
 }
 
-/// `ranges` less every part covered by `holes` (both sorted).
+/// `ranges` less every part covered by `holes` (both sorted and disjoint): one merge pass,
+/// not every hole for every range.
 fn without(ranges: Vec<Range<usize>>, holes: &[Range<usize>]) -> Vec<Range<usize>> {
     if holes.is_empty() {
         return ranges;
     }
     let mut out = Vec::with_capacity(ranges.len());
+    let mut first = 0;
     for r in ranges {
+        while first < holes.len() && holes[first].end <= r.start {
+            first += 1;
+        }
         let mut start = r.start;
-        for h in holes.iter().filter(|h| h.start < r.end && h.end > r.start) {
+        for h in holes[first..].iter().take_while(|h| h.start < r.end) {
             if h.start > start {
                 out.push(start..h.start);
             }

@@ -18,7 +18,9 @@ pub fn find_placeholder(value: &str) -> Option<Range<usize>> {
 fn angle_placeholder(value: &str) -> Option<Range<usize>> {
     let mut from = 0;
     while let Some(open) = value[from..].find('<').map(|i| i + from) {
-        if let Some(len) = value[open + 1..].find('>') {
+        // Only a short name counts, so `>` is looked for no further than that: `<<<<...`
+        // stays linear.
+        if let Some(len) = window(value, open + 1, 41).find('>') {
             let inner = &value[open + 1..open + 1 + len];
             if !inner.is_empty()
                 && inner.len() <= 40
@@ -40,7 +42,7 @@ fn delimited(value: &str, open: &str, close: &str) -> Option<Range<usize>> {
     let mut from = 0;
     while let Some(s) = value[from..].find(open).map(|i| i + from) {
         let body = s + open.len();
-        if let Some(len) = value[body..].find(close) {
+        if let Some(len) = window(value, body, 40 + close.len()).find(close) {
             let inner = &value[body..body + len];
             if !inner.trim().is_empty()
                 && inner.len() <= 40
@@ -59,15 +61,27 @@ fn delimited(value: &str, open: &str, close: &str) -> Option<Range<usize>> {
 fn bracket_placeholder(value: &str) -> Option<Range<usize>> {
     let mut from = 0;
     while let Some(open) = value[from..].find('[').map(|i| i + from) {
-        if let Some(len) = value[open + 1..].find(']') {
-            let inner = &value[open + 1..open + 1 + len];
-            if inner.len() >= 3 && inner.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
-                return Some(open..open + len + 2);
-            }
+        // The run of A-Z and _ after `[`, then `]`: the same as checking everything up to
+        // the next `]`, without scanning to a distant one from every `[`.
+        let len = value.as_bytes()[open + 1..]
+            .iter()
+            .take_while(|&&b| b.is_ascii_uppercase() || b == b'_')
+            .count();
+        if len >= 3 && value.as_bytes().get(open + 1 + len) == Some(&b']') {
+            return Some(open..open + len + 2);
         }
         from = open + 1;
     }
     None
+}
+
+/// At most `len` bytes of `value` from `start`, cut back to a character boundary.
+fn window(value: &str, start: usize, len: usize) -> &str {
+    let mut end = (start + len).min(value.len());
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    &value[start..end]
 }
 
 fn run_of(value: &str, pred: impl Fn(char) -> bool, min: usize) -> Option<Range<usize>> {

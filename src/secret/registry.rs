@@ -27,6 +27,12 @@ fn distinctive(s: &str) -> bool {
     !(number || (wordlike && s.len() < 12))
 }
 
+/// How much of each secret the automaton searches for. Building it is quadratic in the length
+/// of a periodic pattern (a token made of 100,000 copies of `${A}` with `A=AXsecret0123` is a
+/// 1.2 MB secret): so it finds the first `PREFIX_LEN` bytes, and the whole secret is then
+/// compared where such a prefix stands.
+const PREFIX_LEN: usize = 64;
+
 #[derive(Default)]
 struct Registry {
     secrets: Vec<String>,
@@ -35,8 +41,59 @@ struct Registry {
     /// An automaton over `secrets[..built]`, built on demand. Secrets remembered since are
     /// searched one by one until they are many enough to rebuild it: a process that keeps
     /// learning secrets (a test binary, a long `check`) must not rebuild it on every scrub.
-    matcher: Option<AhoCorasick>,
+    matcher: Option<Matcher>,
     built: usize,
+}
+
+/// The automaton over the secrets' prefixes, and for each of its patterns the secrets that
+/// start with it, longest first.
+struct Matcher {
+    automaton: AhoCorasick,
+    secrets: Vec<Vec<usize>>,
+}
+
+impl Matcher {
+    fn build(all: &[String]) -> Option<Matcher> {
+        let mut patterns: Vec<&str> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut secrets: Vec<Vec<usize>> = Vec::new();
+        for (i, s) in all.iter().enumerate() {
+            let prefix = prefix_of(s);
+            let p = *index.entry(prefix).or_insert_with(|| {
+                patterns.push(prefix);
+                secrets.push(Vec::new());
+                patterns.len() - 1
+            });
+            secrets[p].push(i);
+        }
+        for list in &mut secrets {
+            list.sort_by_key(|&i| std::cmp::Reverse(all[i].len()));
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+            .ok()?;
+        Some(Matcher { automaton, secrets })
+    }
+
+    /// The byte ranges of `text` to mask: each secret found whole, or a secret's prefix where
+    /// the rest differs (that much of a secret is never shown either).
+    fn ranges(&self, text: &str, all: &[String]) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        for m in self.automaton.find_iter(text) {
+            let end = self.secrets[m.pattern().as_usize()]
+                .iter()
+                .map(|&i| all[i].as_str())
+                .find(|s| text[m.start()..].starts_with(s))
+                .map_or(m.end(), |s| m.start() + s.len());
+            match out.last_mut() {
+                // Inside a secret already masked (a long secret's prefix repeats in it).
+                Some(last) if m.start() < last.end => last.end = last.end.max(end),
+                _ => out.push(m.start()..end),
+            }
+        }
+        out
+    }
 }
 
 static REGISTRY: Mutex<Option<Registry>> = Mutex::new(None);
@@ -77,10 +134,7 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     }
     let pending = reg.secrets.len() - reg.built;
     if reg.matcher.is_none() || pending > 64.max(reg.built / 2) {
-        reg.matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&reg.secrets)
-            .ok();
+        reg.matcher = Matcher::build(&reg.secrets);
         reg.built = if reg.matcher.is_some() {
             reg.secrets.len()
         } else {
@@ -88,18 +142,44 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
         };
     }
     let mut out = match &reg.matcher {
-        Some(m) if m.is_match(text) => {
-            Cow::Owned(m.replace_all(text, &vec![super::MASK; reg.built]))
-        }
+        Some(m) if m.automaton.is_match(text) => Cow::Owned(super::classify::mask_ranges(
+            text,
+            &m.ranges(text, &reg.secrets),
+        )),
         _ => Cow::Borrowed(text),
     };
-    // The ones remembered since the automaton was built (all of them if it could not be).
+    // The ones remembered since the automaton was built (all of them if it could not be),
+    // found the same way: by their prefix, masked whole where the rest follows.
     for s in &reg.secrets[reg.built..] {
-        if out.contains(s.as_str()) {
-            out = Cow::Owned(out.replace(s.as_str(), super::MASK));
+        let prefix = prefix_of(s);
+        if !out.contains(prefix) {
+            continue;
         }
+        let ranges: Vec<std::ops::Range<usize>> = out
+            .match_indices(prefix)
+            .map(|(at, _)| {
+                at..if out[at..].starts_with(s.as_str()) {
+                    at + s.len()
+                } else {
+                    at + prefix.len()
+                }
+            })
+            .collect();
+        out = Cow::Owned(super::classify::mask_ranges(
+            &out,
+            &super::classify::merge_ranges(ranges),
+        ));
     }
     out
+}
+
+/// The first [`PREFIX_LEN`] bytes of a secret (less, to end on a character boundary).
+fn prefix_of(s: &str) -> &str {
+    let mut end = s.len().min(PREFIX_LEN);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// [`scrub`] for bytes that may not be UTF-8 (a file's contents): invalid bytes are kept.
@@ -160,5 +240,18 @@ mod tests {
         assert_eq!(scrub("echo p@ss-Scrub-99"), "echo ****");
         assert_eq!(scrub("abc stays"), "abc stays");
         assert!(matches!(scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_secrets_are_masked_whole_and_their_prefix_alone_too() {
+        let long = "AXlongsecret0123".repeat(100);
+        remember(&long);
+        assert_eq!(scrub(&format!("a {long} b")), "a **** b");
+        let prefix = &long[..PREFIX_LEN];
+        assert_eq!(scrub(&format!("a {prefix}zz b")), "a ****zz b");
+        // Two different secrets side by side stay two masks, as before.
+        remember("Adjacent-One-1");
+        remember("Adjacent-Two-2");
+        assert_eq!(scrub("Adjacent-One-1Adjacent-Two-2"), "********");
     }
 }

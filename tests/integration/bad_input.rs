@@ -1,8 +1,10 @@
 //! Input that is missing, broken or hostile: clear errors with the right exit code, no panic,
 //! and never a secret in the output.
 
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::support::{all_output, code, json, run, transcript, upwire};
 
@@ -326,5 +328,160 @@ fn a_syntax_error_on_a_line_with_a_secret_does_not_show_it() {
             assert!(all.contains("toml-syntax"), "{name}: {all}");
             assert!(!all.contains("CANARY"), "{name}: {all}");
         }
+    }
+}
+
+/// What [`run_measured`] saw: exit code, stderr and the peak memory of the upwire process.
+struct Measured {
+    code: i32,
+    stderr: String,
+    peak_kib: u64,
+}
+
+/// Runs `cmd` with `stdin` and measures its peak memory (`VmHWM`) just before it exits.
+///
+/// A refused input ends the run within milliseconds, too fast to sample. So stderr is a pipe
+/// filled to capacity beforehand: the process blocks on its one `error:` line, after every
+/// read, and `/proc/PID/status` then holds its true peak. Bounded: killed after `limit`.
+fn run_measured(mut cmd: Command, stdin: Stdio, limit: Duration) -> Measured {
+    let (mut reader, mut writer) = std::io::pipe().expect("pipe");
+    // Linux pipes hold 64 KiB: after this, the child's first write to stderr blocks.
+    let filler = vec![b'.'; 65536];
+    writer.write_all(&filler).expect("fill the pipe");
+    let mut child = cmd
+        .stdin(stdin)
+        .stdout(Stdio::null())
+        .stderr(writer.try_clone().expect("pipe"))
+        .spawn()
+        .expect("upwire starts");
+    drop(writer);
+    drop(cmd);
+    let pid = child.id();
+    let status_field = |field: &str| -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with(field))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    let start = Instant::now();
+    let mut peak_kib = 0;
+    loop {
+        peak_kib = peak_kib.max(status_field("VmHWM:").unwrap_or(0));
+        let wchan = std::fs::read_to_string(format!("/proc/{pid}/wchan")).unwrap_or_default();
+        if wchan.contains("pipe_write") || child.try_wait().ok().flatten().is_some() {
+            peak_kib = peak_kib.max(status_field("VmHWM:").unwrap_or(0));
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("upwire did not finish within {limit:?} (peak {peak_kib} KiB)");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let mut all = Vec::new();
+    reader.read_to_end(&mut all).expect("read stderr");
+    let status = child.wait().expect("upwire exits");
+    Measured {
+        code: status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&all[filler.len()..]).into_owned(),
+        peak_kib,
+    }
+}
+
+/// Writes `A=1\n` to `sink` until the reader goes away, as `yes A=1 | ...` does.
+fn endless(mut sink: impl Write + Send + 'static) {
+    std::thread::spawn(move || {
+        let chunk = "A=1\n".repeat(16 * 1024);
+        while sink.write_all(chunk.as_bytes()).is_ok() {}
+    });
+}
+
+#[test]
+fn every_input_is_read_with_the_8_mib_bound() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    let fifo = p.join("endless.env");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo");
+    std::fs::write(p.join("upwire.toml"), "[project]\nname = \"app\"\n").expect("write");
+    let limit = Duration::from_secs(20);
+    let command = |args: &[&str]| {
+        let mut cmd = upwire();
+        cmd.env_clear().current_dir(p).args(args);
+        cmd
+    };
+
+    // (what, arguments, the path the error names, how stdin is fed)
+    let cases: &[(&str, &[&str], &str, bool)] = &[
+        ("a device", &["lint", "/dev/zero"], "/dev/zero", false),
+        (
+            "a device as -c",
+            &["resolve", "-c", "/dev/zero"],
+            "/dev/zero",
+            false,
+        ),
+        (
+            "a device as --env-file",
+            &["resolve", "--env-file", "/dev/zero"],
+            "/dev/zero",
+            false,
+        ),
+        (
+            "a device as --ca-file",
+            &[
+                "check",
+                "--ca-file",
+                "/dev/zero",
+                "--redis-url",
+                "redis://127.0.0.1:9",
+            ],
+            "/dev/zero",
+            false,
+        ),
+        (
+            "stdin from a pipe",
+            &["lint", "/dev/stdin"],
+            "/dev/stdin",
+            true,
+        ),
+        ("a FIFO", &["lint", "endless.env"], "endless.env", false),
+    ];
+    for (what, args, named, piped) in cases {
+        let stdin = if *piped {
+            let (reader, writer) = std::io::pipe().expect("pipe");
+            endless(writer);
+            Stdio::from(reader)
+        } else {
+            Stdio::null()
+        };
+        if named.ends_with("endless.env") {
+            // Opening a FIFO for writing waits for its reader: upwire.
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                if let Ok(f) = std::fs::OpenOptions::new().write(true).open(&fifo) {
+                    endless(f);
+                }
+            });
+        }
+        let started = Instant::now();
+        let m = run_measured(command(args), stdin, limit);
+        assert_eq!(m.code, 2, "{what}: {}", m.stderr);
+        assert!(m.stderr.starts_with("error: "), "{what}: {}", m.stderr);
+        for needle in [*named, "8388608 bytes", "8 MiB"] {
+            assert!(
+                m.stderr.contains(needle),
+                "{what}: `{needle}` not in {}",
+                m.stderr
+            );
+        }
+        assert!(
+            m.peak_kib < 64 * 1024,
+            "{what}: peak memory {} KiB",
+            m.peak_kib
+        );
+        eprintln!("{what}: peak {} KiB, {:?}", m.peak_kib, started.elapsed());
     }
 }

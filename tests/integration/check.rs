@@ -5,7 +5,9 @@
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use super::servers::{BlackHole, RedisOptions, RedisServer, free_port, http_stub};
+use super::servers::{
+    BlackHole, CertShape, Certs, RedisOptions, RedisServer, free_port, http_stub,
+};
 use super::support::upwire;
 
 const PASSWORD: &str = "CANARYpw7Q2x";
@@ -20,6 +22,7 @@ fn tls_server() -> RedisServer {
             "CANARYro5Kp".to_owned(),
             "~* &* +@read +ping".to_owned(),
         )],
+        ..RedisOptions::default()
     })
 }
 
@@ -432,4 +435,173 @@ fn descriptor_targets_with_both_transports_and_no_writes() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// TLS refusals in words (issue 12): real redis-servers with openssl-made certificates.
+
+fn tls_server_with(shape: CertShape) -> RedisServer {
+    RedisServer::start(RedisOptions {
+        password: Some(PASSWORD.to_owned()),
+        tls: true,
+        cert_shape: shape,
+        ..RedisOptions::default()
+    })
+}
+
+/// `check` of `server` trusting `ca`: the text run and the JSON run.
+fn check_tls(server: &RedisServer, ca: &str) -> (Output, serde_json::Value) {
+    let url = server.url(None, Some(PASSWORD));
+    let text = check(&["--redis-url", &url, "--ca-file", ca, "--timeout", "5"]);
+    let json_run = check(&[
+        "--redis-url",
+        &url,
+        "--ca-file",
+        ca,
+        "--timeout",
+        "5",
+        "--format",
+        "json",
+    ]);
+    assert_no_secrets(&text);
+    assert_no_secrets(&json_run);
+    (text, json(&json_run))
+}
+
+/// A TLS refusal: exit 1, the words in text, the raw rustls error only under `tls_error`.
+fn assert_tls_refusal(text: &Output, json: &serde_json::Value, raw: &str) {
+    assert_eq!(
+        text.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        !shown.contains("invalid peer certificate"),
+        "the raw error is for JSON only:\n{shown}"
+    );
+    let r = &json["checks"][0];
+    assert_eq!(r["error_kind"], "tls", "{json}");
+    let tls_error = r["tls_error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no tls_error: {json}"));
+    assert!(tls_error.contains(raw), "{tls_error}");
+}
+
+#[test]
+fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
+    // `openssl req -x509` with subjectAltNames: CA:TRUE, as redis-cli users make them.
+    let server = tls_server_with(CertShape::SelfSignedCa);
+    let ca = server.ca().display().to_string();
+    let (text, json) = check_tls(&server, &ca);
+    assert_eq!(
+        text.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+    assert_eq!(json["checks"][0]["ok"], true, "{json}");
+    assert!(json["checks"][0].get("tls_error").is_none(), "{json}");
+
+    // Any other certificate in --ca-file does not make the server's trusted: webpki refuses
+    // a CA:TRUE certificate as the server's own before it looks for an issuer.
+    let other = Certs::shaped(CertShape::SelfSignedCa);
+    let (text, json) = check_tls(&server, &other.ca.display().to_string());
+    assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
+    snap!(
+        "check_tls_self_signed_not_pinned",
+        normalize(&text, &[server.port])
+    );
+
+    // A leaf from an unknown CA.
+    let signed = tls_server_with(CertShape::Signed);
+    let (text, json) = check_tls(&signed, &other.ca.display().to_string());
+    assert_tls_refusal(&text, &json, "UnknownIssuer");
+    snap!(
+        "check_tls_unknown_issuer_with_ca_file",
+        normalize(&text, &[signed.port])
+    );
+}
+
+#[test]
+fn a_pinned_self_signed_certificate_without_names_says_which_names_it_lacks() {
+    // The plain `openssl req -x509 -subj /CN=localhost`: no subjectAltName, and the CN is
+    // not a name TLS clients check. Pinned, so only the name is wrong.
+    let server = tls_server_with(CertShape::SelfSignedCaNoSan);
+    let (text, json) = check_tls(&server, &server.ca().display().to_string());
+    assert_tls_refusal(&text, &json, "not valid for name");
+    snap!(
+        "check_tls_self_signed_no_san",
+        normalize(&text, &[server.port])
+    );
+}
+
+#[test]
+fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
+    let server = tls_server_with(CertShape::CaAsLeaf);
+    let (text, json) = check_tls(&server, &server.ca().display().to_string());
+    assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
+    snap!("check_tls_ca_as_leaf", normalize(&text, &[server.port]));
+
+    // The help gives two openssl commands: run them as given, serve what they make.
+    let help = json["checks"][0]["help"].as_str().expect("help").to_owned();
+    let commands = help.split("signed by it: ").nth(1).expect("the commands");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let made = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(commands)
+        .current_dir(dir.path())
+        .output()
+        .expect("sh runs");
+    assert!(
+        made.status.success(),
+        "{commands}: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let fixed = RedisServer::start_tls(
+        &RedisOptions {
+            password: Some(PASSWORD.to_owned()),
+            ..RedisOptions::default()
+        },
+        Certs::from_files(dir, "ca.pem", "server.pem", "server.key"),
+    );
+    let (text, _) = check_tls(&fixed, &fixed.ca().display().to_string());
+    assert_eq!(
+        text.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&text.stdout)
+    );
+}
+
+#[test]
+fn a_certificate_for_another_name_lists_the_names_it_has() {
+    let server = tls_server_with(CertShape::WrongName);
+    let (text, json) = check_tls(&server, &server.ca().display().to_string());
+    assert_tls_refusal(&text, &json, "not valid for name");
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(shown.contains("`db.example.com`"), "{shown}");
+    snap!("check_tls_wrong_name", normalize(&text, &[server.port]));
+}
+
+#[test]
+fn an_expired_certificate_gives_its_dates() {
+    let server = tls_server_with(CertShape::Expired);
+    let (text, json) = check_tls(&server, &server.ca().display().to_string());
+    assert_tls_refusal(&text, &json, "certificate expired");
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        shown.contains("expired on 2020-01-02 00:00:00 UTC"),
+        "{shown}"
+    );
+    // "it is now ..." changes every second.
+    let stable: String = normalize(&text, &[server.port])
+        .lines()
+        .map(|l| match l.find("(it is now ") {
+            Some(i) => format!("{}(it is now [NOW])\n", &l[..i]),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    snap!("check_tls_expired", stable);
 }

@@ -333,6 +333,7 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
         password: Some(password.to_owned()),
         tls: true,
         users: Vec::new(),
+        ..RedisOptions::default()
     });
     let black_hole = BlackHole::start();
     let dir = tempfile::tempdir().unwrap();

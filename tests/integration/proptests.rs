@@ -871,6 +871,74 @@ fn large_files_lint_and_render_in_linear_time() {
             }
         },
     );
+    // Issue 12: a value made of 100,000 `${A}` took minutes (a finding per reference, each
+    // with a did-you-mean over every variable name and a column counted from the line start;
+    // with `A` set, a scrub automaton quadratic in the length of the periodic secret).
+    for (what, env) in [
+        (
+            "unset",
+            Env::from_pairs([("B", "1"), ("AA", "2"), ("PATH", "/bin")]),
+        ),
+        ("set", Env::from_pairs([("A", "AXsecret0123")])),
+    ] {
+        within(
+            &format!("resolve and render 100,000 `${{A}}` ({what})"),
+            move || {
+                let toml = format!(
+                    "[project]\nname = \"q\"\n\n[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_token = \"{}\"\n\n[target.api]\nkind = \"server\"\nplatform = \"fly\"\n",
+                    "${A}".repeat(100_000)
+                );
+                let resolved = resolve(SourceFile::new("upwire.toml", toml), &env);
+                let renderer = TextRenderer::new(false);
+                let shown: String = resolved
+                    .diagnostics
+                    .iter()
+                    .map(|d| renderer.render(d, std::slice::from_ref(&resolved.source)))
+                    .collect();
+                let shown = upwire::secret::scrub(&shown).into_owned();
+                assert!(
+                    !shown.contains("AXsecret0123"),
+                    "{}",
+                    &shown[..shown.len().min(2000)]
+                );
+                let unresolved = resolved
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == upwire::Code::UnresolvedVariable)
+                    .count();
+                if what == "unset" {
+                    assert_eq!(unresolved, 1, "one finding per distinct name");
+                    assert!(shown.contains("(100000 times in this value)"), "{shown}");
+                } else {
+                    assert_eq!(unresolved, 0);
+                }
+            },
+        );
+    }
+    within(
+        "resolve and render 100,000 different unset names in one value",
+        || {
+            let refs: String = (0..100_000).map(|i| format!("${{A{i}}}")).collect();
+            let toml = format!("[database.main]\nrest_token = \"{refs}\"\n");
+            let resolved = resolve(SourceFile::new("upwire.toml", toml), &Env::default());
+            let renderer = TextRenderer::new(false);
+            let shown: String = resolved
+                .diagnostics
+                .iter()
+                .map(|d| renderer.render(d, std::slice::from_ref(&resolved.source)))
+                .collect();
+            // Ten by name, then one for the rest.
+            assert!(
+                shown.contains("99990 more variables in this value are not set"),
+                "{shown}"
+            );
+            assert!(
+                resolved.diagnostics.len() < 20,
+                "{}",
+                resolved.diagnostics.len()
+            );
+        },
+    );
     within("lint 40,000 tokens under public prefixes", || {
         let text: String = (0..20_000)
             .map(|i| {

@@ -42,9 +42,43 @@ pub struct Certs {
     pub key: PathBuf,
 }
 
+/// Which server certificate [`Certs::shaped`] makes (all for 127.0.0.1 unless said).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum CertShape {
+    /// A CA and a server certificate signed by it.
+    #[default]
+    Signed,
+    /// One self-signed certificate, as `openssl req -x509` makes it (`CA:TRUE`), with
+    /// subjectAltNames; `ca` is the certificate itself.
+    SelfSignedCa,
+    /// The same without subjectAltName (only `CN=localhost`).
+    SelfSignedCaNoSan,
+    /// Signed by the CA, but itself `CA:TRUE`.
+    CaAsLeaf,
+    /// Signed by the CA, for `db.example.com` only.
+    WrongName,
+    /// Signed by the CA, valid 2020-01-01 to 2020-01-02 only.
+    Expired,
+}
+
 impl Certs {
+    /// Certificates made elsewhere (by commands a message gave), kept with their directory.
+    pub fn from_files(dir: tempfile::TempDir, ca: &str, cert: &str, key: &str) -> Certs {
+        Certs {
+            ca: dir.path().join(ca),
+            cert: dir.path().join(cert),
+            key: dir.path().join(key),
+            _dir: dir,
+        }
+    }
+
     /// Generates fresh certificates with openssl.
     pub fn generate() -> Certs {
+        Self::shaped(CertShape::Signed)
+    }
+
+    /// Generates fresh certificates of the given shape with openssl.
+    pub fn shaped(shape: CertShape) -> Certs {
         require("openssl");
         let dir = tempfile::tempdir().expect("temp dir");
         let p = |f: &str| dir.path().join(f);
@@ -60,6 +94,39 @@ impl Certs {
                 String::from_utf8_lossy(&out.stderr)
             );
         };
+        if matches!(
+            shape,
+            CertShape::SelfSignedCa | CertShape::SelfSignedCaNoSan
+        ) {
+            let mut args = vec![
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.pem",
+            ];
+            if shape == CertShape::SelfSignedCa {
+                args.extend([
+                    "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+                ]);
+            }
+            run(&args);
+            return Certs {
+                ca: p("server.pem"),
+                cert: p("server.pem"),
+                key: p("server.key"),
+                _dir: dir,
+            };
+        }
         run(&[
             "req",
             "-x509",
@@ -87,11 +154,54 @@ impl Certs {
             "-out",
             "server.csr",
         ]);
-        std::fs::write(
-            p("ext.cnf"),
-            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n",
-        )
-        .expect("write ext");
+        let (ca_flag, names) = match shape {
+            CertShape::CaAsLeaf => ("CA:TRUE", "DNS:localhost,IP:127.0.0.1,IP:::1"),
+            CertShape::WrongName => ("CA:FALSE", "DNS:db.example.com"),
+            _ => ("CA:FALSE", "DNS:localhost,IP:127.0.0.1,IP:::1"),
+        };
+        let ext = format!(
+            "basicConstraints={ca_flag}\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName={names}\n"
+        );
+        if shape == CertShape::Expired {
+            // `openssl x509` of OpenSSL 3.0 takes no start date; `openssl ca` does.
+            std::fs::write(
+                p("ca.cnf"),
+                format!(
+                    "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial.txt\ndefault_md = sha256\npolicy = any\nunique_subject = no\n[any]\ncommonName = supplied\n[ext]\n{ext}"
+                ),
+            )
+            .expect("write ca.cnf");
+            std::fs::write(p("index.txt"), "").expect("write index");
+            std::fs::write(p("serial.txt"), "01\n").expect("write serial");
+            run(&[
+                "ca",
+                "-batch",
+                "-config",
+                "ca.cnf",
+                "-cert",
+                "ca.pem",
+                "-keyfile",
+                "ca.key",
+                "-in",
+                "server.csr",
+                "-out",
+                "server.pem",
+                "-startdate",
+                "20200101000000Z",
+                "-enddate",
+                "20200102000000Z",
+                "-extensions",
+                "ext",
+                "-notext",
+            ]);
+            return Certs {
+                ca: p("ca.pem"),
+                cert: p("server.pem"),
+                key: p("server.key"),
+                _dir: dir,
+            };
+        }
+        std::fs::write(p("ext.cnf"), ext).expect("write ext");
         run(&[
             "x509",
             "-req",
@@ -127,6 +237,8 @@ pub struct RedisOptions {
     pub tls: bool,
     /// Extra ACL users: (name, password, rules such as `~* &* +@read`).
     pub users: Vec<(String, String, String)>,
+    /// The certificate made when `tls` is on.
+    pub cert_shape: CertShape,
 }
 
 /// A running redis-server on 127.0.0.1.
@@ -148,10 +260,19 @@ impl RedisServer {
 
     /// Starts a server and waits until it accepts connections.
     pub fn start(options: RedisOptions) -> RedisServer {
+        let certs = options.tls.then(|| Certs::shaped(options.cert_shape));
+        Self::start_with(&options, certs)
+    }
+
+    /// Starts a TLS server with certificates made elsewhere.
+    pub fn start_tls(options: &RedisOptions, certs: Certs) -> RedisServer {
+        Self::start_with(options, Some(certs))
+    }
+
+    fn start_with(options: &RedisOptions, certs: Option<Certs>) -> RedisServer {
         require("redis-server");
         let dir = tempfile::tempdir().expect("temp dir");
         let port = free_port();
-        let certs = options.tls.then(Certs::generate);
         let mut conf = format!(
             "bind 127.0.0.1\nprotected-mode no\nsave \"\"\nappendonly no\ndir {}\n",
             dir.path().display()
