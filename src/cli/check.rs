@@ -137,6 +137,9 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             result,
         });
     }
+    // A DNS lookup that timed out still runs on a blocking thread; dropping the runtime
+    // would wait for it and make `--timeout 1` exit seconds later. The results are in.
+    runtime.shutdown_background();
     let failed = results.iter().any(|c| !c.result.ok);
     match out.format {
         Format::Json => Output::json(&json!({
