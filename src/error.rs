@@ -72,6 +72,9 @@ pub enum Error {
     /// The command line asks for something that cannot be done.
     #[error("{0}")]
     Usage(String),
+    /// Something failed while running: the async runtime, the TLS setup, `serve`.
+    #[error("{0}")]
+    Runtime(String),
 }
 
 /// Reads a text file for diagnostics, refusing binary, non-UTF-8 and oversized input. A

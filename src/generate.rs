@@ -15,7 +15,7 @@ pub use crate::starter_client::cargo_dependencies;
 
 /// How a file may be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Policy {
+pub enum WritePolicy {
     /// Always replace (the file is entirely upwire's).
     Replace,
     /// Create when absent; replace only with `--force` (user code).
@@ -29,12 +29,12 @@ pub enum Policy {
 pub struct Artifact {
     /// Path relative to the descriptor's directory.
     pub path: PathBuf,
-    /// The complete contents (for [`Policy::MergeEnv`], the contents of a new file).
+    /// The complete contents (for [`WritePolicy::MergeEnv`], the contents of a new file).
     pub contents: String,
     /// Whether it holds secrets (mode 0600, must be git-ignored, masked in `--dry-run`).
     pub secret: bool,
     /// How to write it.
-    pub policy: Policy,
+    pub policy: WritePolicy,
     /// The target it belongs to (`None` for the guide).
     pub target: Option<String>,
 }
@@ -301,7 +301,7 @@ pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
         path: PathBuf::from("REDIS.md"),
         contents: crate::docs::guide(plan),
         secret: false,
-        policy: Policy::Replace,
+        policy: WritePolicy::Replace,
         target: None,
     });
     out
@@ -341,7 +341,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
     let name = t.name.as_str();
     let tr = transport.as_str();
     let file = |f: &str| join(&t.dir, f);
-    let art = |path: PathBuf, contents: String, secret: bool, policy: Policy| Artifact {
+    let art = |path: PathBuf, contents: String, secret: bool, policy: WritePolicy| Artifact {
         path,
         contents,
         secret,
@@ -365,7 +365,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
             vars: &example,
         }),
         false,
-        Policy::Replace,
+        WritePolicy::Replace,
     ));
     // Always `Some` here: the transport is decided and the variables are there.
     if let Some(client) = client(t, false) {
@@ -373,7 +373,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
             file("src/redis_client.rs"),
             client,
             false,
-            Policy::CreateOnly,
+            WritePolicy::CreateOnly,
         ));
     }
     out.extend(platform_scripts(t, &file));
@@ -402,7 +402,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
             vars: &dotenv,
         }),
         true,
-        Policy::MergeEnv(merge),
+        WritePolicy::MergeEnv(merge),
     ));
     out.extend(platform_secrets(t, &file, diags));
     out
@@ -465,7 +465,7 @@ fn platform_artifact(
         path: file(path),
         contents,
         secret,
-        policy: Policy::Replace,
+        policy: WritePolicy::Replace,
         target: Some(t.name.clone()),
     }
 }

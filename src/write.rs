@@ -299,7 +299,7 @@ pub fn apply(
     artifacts: &[crate::generate::Artifact],
     options: ApplyOptions,
 ) -> Result<Vec<Change>, Error> {
-    use crate::generate::Policy;
+    use crate::generate::WritePolicy;
     let mut changes: Vec<Change> = Vec::with_capacity(artifacts.len());
     // Contents each target will have after this run: two links to one shared file (two
     // targets' `.env`) merge one after the other rather than the second undoing the first.
@@ -314,7 +314,7 @@ pub fn apply(
             None => read_existing(&target)?,
         };
         let new = match (&a.policy, &old) {
-            (Policy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
+            (WritePolicy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
                 if let Some(at) = crate::envfile::unclosed_quote(existing) {
                     let line = existing[..at].matches('\n').count() + 1;
                     return Err(Error::EnvFile {
@@ -331,7 +331,7 @@ pub fn apply(
             _ => a.contents.clone(),
         };
         let action = match (&old, &a.policy) {
-            (Some(_), Policy::CreateOnly) if !options.force => Action::Kept,
+            (Some(_), WritePolicy::CreateOnly) if !options.force => Action::Kept,
             (Some(o), _) if *o == new => Action::Unchanged,
             (Some(_), _) => Action::Update,
             (None, _) => Action::Create,
@@ -340,7 +340,10 @@ pub fn apply(
             planned.insert(key, changes.len());
         }
         // A merged .env keeps lines only the user has: those must survive a crash.
-        synced.push(matches!((&a.policy, &old), (Policy::MergeEnv(_), Some(_))));
+        synced.push(matches!(
+            (&a.policy, &old),
+            (WritePolicy::MergeEnv(_), Some(_))
+        ));
         changes.push(Change {
             path,
             target,

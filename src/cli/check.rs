@@ -119,7 +119,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+        .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
     let mut cache: HashMap<Job, CheckResult> = HashMap::new();
     let mut results = Vec::new();
     for (target, kind, job) in jobs {

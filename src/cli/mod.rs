@@ -2,7 +2,14 @@
 
 #[cfg(feature = "check")]
 mod check;
+mod explain;
 mod generate;
+mod init;
+mod lint;
+mod output;
+mod resolve;
+
+pub(crate) use output::{Output, Scrubbed, exit_for, say, stderr, stdout};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -258,162 +265,15 @@ fn is_credential_flag(flag: &str) -> bool {
         .any(|w| flag.ends_with(w))
 }
 
-pub(crate) struct Output {
-    pub(crate) format: Format,
-    renderer: TextRenderer,
-}
-
-impl Output {
-    pub(crate) fn new(cli: &Cli) -> Self {
-        let color = match cli.color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => {
-                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
-        Self {
-            format: cli.format,
-            renderer: TextRenderer::new(color),
-        }
-    }
-
-    /// Text: diagnostics to stderr, rustc-style, with a closing count.
-    pub(crate) fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
-        let mut err = stderr();
-        for d in diags {
-            let _ = write!(err, "{}", self.renderer.render(d, sources));
-        }
-        let (errors, warnings) = summary(diags);
-        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
-        let line = match (errors, warnings) {
-            // Notes (things to double-check) are shown above; "no problems" would contradict them.
-            (0, 0) if !diags.is_empty() => {
-                format!("ok: no errors or warnings in {}", names.join(", "))
-            }
-            (0, 0) => format!("ok: no problems found in {}", names.join(", ")),
-            (0, w) => format!("warning: {} in {}", plural(w, "warning"), names.join(", ")),
-            (e, w) => format!(
-                "error: {}, {} in {}",
-                plural(e, "error"),
-                plural(w, "warning"),
-                names.join(", ")
-            ),
-        };
-        let _ = writeln!(err, "{line}");
-    }
-
-    pub(crate) fn json(value: &serde_json::Value) {
-        Self::json_revealing(value, false);
-    }
-
-    /// JSON on stdout; secrets shown only when `reveal` (`--show-secrets`).
-    pub(crate) fn json_revealing(value: &serde_json::Value, reveal: bool) {
-        let mut out = Scrubbed::revealing(std::io::stdout().lock(), reveal);
-        let _ = serde_json::to_writer_pretty(&mut out, value);
-        let _ = writeln!(out);
-    }
-}
-
-/// Standard output through the secret scrubber: every remembered secret prints as `****`.
-pub(crate) fn stdout() -> Scrubbed<std::io::StdoutLock<'static>> {
-    Scrubbed::new(std::io::stdout().lock())
-}
-
-/// Standard error through the secret scrubber.
-pub(crate) fn stderr() -> Scrubbed<std::io::StderrLock<'static>> {
-    Scrubbed::new(std::io::stderr().lock())
-}
-
-/// Prints a line on stderr through the secret scrubber.
-macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!($crate::cli::stderr(), $($arg)*);
-    }};
-}
-pub(crate) use say;
-
-/// A writer that passes whole lines through [`crate::secret::scrub`]: the one way out of
-/// the command line for text, so a message that quotes a secret by mistake prints `****`.
-pub(crate) struct Scrubbed<W: Write> {
-    inner: W,
-    pending: Vec<u8>,
-    /// `resolve --show-secrets` only: the user asked to see the secrets.
-    reveal: bool,
-}
-
-impl<W: Write> Scrubbed<W> {
-    pub(crate) fn new(inner: W) -> Self {
-        Self {
-            inner,
-            pending: Vec::new(),
-            reveal: false,
-        }
-    }
-
-    /// A writer that shows secrets: for `--show-secrets`, the one output where the user asked
-    /// for them.
-    pub(crate) fn revealing(inner: W, reveal: bool) -> Self {
-        Self {
-            inner,
-            pending: Vec::new(),
-            reveal,
-        }
-    }
-
-    fn emit(&mut self, upto: usize) -> std::io::Result<()> {
-        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
-        if self.reveal {
-            return self.inner.write_all(&chunk);
-        }
-        self.inner.write_all(&crate::secret::scrub_bytes(&chunk))
-    }
-}
-
-impl<W: Write> Write for Scrubbed<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.pending.extend_from_slice(buf);
-        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
-            self.emit(last + 1)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let n = self.pending.len();
-        self.emit(n)?;
-        self.inner.flush()
-    }
-}
-
-impl<W: Write> Drop for Scrubbed<W> {
-    fn drop(&mut self) {
-        let _ = self.flush();
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-pub(crate) fn exit_for(diags: &[Diagnostic]) -> u8 {
-    u8::from(diags.iter().any(Diagnostic::is_error))
-}
-
 fn dispatch(cli: &Cli) -> Result<u8, Error> {
     match &cli.command {
-        Command::Init { kinds, force } => init(cli, kinds, *force),
-        Command::Lint { paths } => lint(cli, paths),
+        Command::Init { kinds, force } => init::init(cli, kinds, *force),
+        Command::Lint { paths } => lint::lint(cli, paths),
         Command::Resolve {
             target,
             show_secrets,
-        } => resolve_cmd(cli, target.as_deref(), *show_secrets),
-        Command::Explain { id } => explain(cli, id.as_deref()),
+        } => resolve::resolve(cli, target.as_deref(), *show_secrets),
+        Command::Explain { id } => explain::explain(cli, id.as_deref()),
         Command::Generate {
             target,
             dry_run,
@@ -449,7 +309,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             config.max_connections = *max_connections;
             crate::serve::run(&config)
                 .map(|()| 0)
-                .map_err(|e| Error::Usage(e.to_string()))
+                .map_err(|e| Error::Runtime(e.to_string()))
         }
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut stdout());
@@ -484,85 +344,6 @@ pub(crate) fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
     Ok(resolve(source, &env(cli)?))
 }
 
-fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
-    let path = &cli.config;
-    if path.exists() && !force {
-        return Err(Error::Exists { path: path.clone() });
-    }
-    let project = std::env::current_dir()
-        .ok()
-        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .map(|n| {
-            n.chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() {
-                        c.to_ascii_lowercase()
-                    } else {
-                        '-'
-                    }
-                })
-                .collect::<String>()
-        })
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "app".to_owned());
-    let text = crate::init::render_init(&project, kinds);
-    crate::write::write_atomic(path, text.as_bytes(), None)?;
-    if cli.format == Format::Json {
-        Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
-    } else {
-        say!(
-            "wrote {}: fill in the variables, then run `upwire lint`",
-            path.display()
-        );
-    }
-    Ok(0)
-}
-
-fn is_descriptor(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "toml")
-}
-
-fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
-    let out = Output::new(cli);
-    let mut targets: Vec<PathBuf> = paths.to_vec();
-    if targets.is_empty() {
-        targets.push(cli.config.clone());
-        targets.extend(cli.env_files.iter().cloned());
-    }
-    // Only descriptors interpolate `${NAME}`: env files alone need no copy of the process
-    // environment (5% of a short `lint` run). `--env-file`s are still read and checked.
-    let env = if targets.iter().any(|p| is_descriptor(p)) {
-        env(cli)?
-    } else {
-        with_env_files(cli, Env::default())?
-    };
-    let mut sources = Vec::new();
-    let mut diags = Vec::new();
-    let mut plans: Vec<TargetPlan> = Vec::new();
-    for path in &targets {
-        if is_descriptor(path) {
-            let r = resolve(load_source(path)?, &env);
-            diags.extend(r.diagnostics);
-            plans.extend(r.plan.targets);
-            sources.push(r.source);
-        } else {
-            let source = crate::error::load_source_keeping_bom(path)?;
-            let (source, found) = crate::lint::lint_env(source);
-            diags.extend(found);
-            sources.push(source);
-        }
-    }
-    match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": diags.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "targets": plans.iter().map(|t| t.to_json(false)).collect::<Vec<_>>(),
-        })),
-        Format::Text => out.diagnostics(&diags, &sources),
-    }
-    Ok(exit_for(&diags))
-}
-
 /// The targets `--target NAME` selects (all without it). An unknown name is a usage error
 /// with a did-you-mean, unless the descriptor yielded no targets at all (its diagnostics then
 /// say why).
@@ -591,131 +372,4 @@ pub(crate) fn select_targets<'a>(
         )));
     }
     Ok(targets)
-}
-
-fn resolve_cmd(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Result<u8, Error> {
-    let out = Output::new(cli);
-    let r = load_descriptor(cli)?;
-    let targets = select_targets(&r, only)?;
-    match out.format {
-        Format::Json => Output::json_revealing(
-            &json!({
-                "version": 1,
-                "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-                "targets": targets.iter().map(|t| t.to_json(show_secrets)).collect::<Vec<_>>(),
-            }),
-            show_secrets,
-        ),
-        Format::Text => {
-            let mut stdout = Scrubbed::revealing(std::io::stdout().lock(), show_secrets);
-            for t in &targets {
-                let _ = write!(stdout, "{}", render_target(t, show_secrets));
-            }
-            drop(stdout);
-            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
-        }
-    }
-    Ok(exit_for(&r.diagnostics))
-}
-
-fn render_target(t: &TargetPlan, show_secrets: bool) -> String {
-    use std::fmt::Write as _;
-    let mut s = String::new();
-    let transport = t.transport.map_or("undecided", |x| x.as_str());
-    let _ = writeln!(s, "{} → {transport}", t.name);
-    let mut facts = vec![format!("kind {}", t.kind.map_or("?", |k| k.as_str()))];
-    if let Some(p) = t.platform {
-        facts.push(format!("platform {p}"));
-    }
-    facts.push(format!("database {}", t.database.as_deref().unwrap_or("?")));
-    facts.push(t.access.to_string());
-    let _ = writeln!(s, "  {}", facts.join(" · "));
-    for (rule, reason) in t.rules.iter().zip(&t.reasons) {
-        let _ = writeln!(s, "  [{rule}] {reason}");
-    }
-    for var in &t.env {
-        let value = var
-            .display(show_secrets)
-            .unwrap_or_else(|| "<unresolved>".to_owned());
-        let _ = writeln!(s, "  {}={value}", var.name);
-    }
-    s.push('\n');
-    s
-}
-
-fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
-    let Some(id) = id else {
-        let mut out = stdout();
-        let _ = writeln!(out, "rules:");
-        for rule in crate::rule::RULES {
-            let _ = writeln!(out, "  {:<26}{}", rule.id(), rule.summary());
-        }
-        let _ = writeln!(out, "\ndiagnostic codes:");
-        for code in crate::code::Code::ALL {
-            let _ = writeln!(
-                out,
-                "  {:<26}{:<8} {}",
-                code.name(),
-                code.default_severity(),
-                code.summary()
-            );
-        }
-        return Ok(0);
-    };
-    let Some(text) = crate::explain(id) else {
-        let ids = crate::explain_ids();
-        let hint = did_you_mean(id, &ids)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
-        )));
-    };
-    if cli.format == Format::Json {
-        Output::json(&json!({"version": 1, "id": id, "text": text}));
-    } else {
-        let _ = write!(stdout(), "{text}");
-    }
-    Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    use super::Cli;
-
-    /// clap's own consistency checks, over every subcommand: they are built lazily
-    /// (`defer`), so a mistake in one would otherwise show only when that one runs.
-    #[test]
-    fn the_command_line_definition_is_consistent() {
-        Cli::command().debug_assert();
-    }
-
-    /// With `defer`, building a subcommand applies its `Args` struct's doc comment over the
-    /// variant's: `upwire --help` (unbuilt) and `upwire check --help` (built) must agree.
-    #[test]
-    fn every_subcommand_keeps_its_one_line_help() {
-        let about = |command: &clap::Command| {
-            command
-                .get_subcommands()
-                // Building adds clap's own `help` subcommand.
-                .filter(|sub| sub.get_name() != "help")
-                .map(|sub| {
-                    (
-                        sub.get_name().to_owned(),
-                        sub.get_about().map(ToString::to_string),
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        let listed = about(&Cli::command());
-        let mut built = Cli::command();
-        built.build();
-        assert_eq!(listed, about(&built));
-        assert!(
-            listed.iter().all(|(_, about)| about.is_some()),
-            "{listed:?}"
-        );
-    }
 }

@@ -55,10 +55,10 @@ pub fn tls_config(
         provider.clone(),
     )
     .build()
-    .map_err(|e| Error::Usage(format!("TLS setup: {e}")))?;
+    .map_err(|e| Error::Runtime(format!("TLS setup: {e}")))?;
     let mut config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| Error::Usage(format!("TLS setup: {e}")))?
+        .map_err(|e| Error::Runtime(format!("TLS setup: {e}")))?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(PinnedVerifier::new(webpki, pinned)))
         .with_no_client_auth();

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-use upwire::generate::{Policy, artifacts, cargo_dependencies, client_for_include};
+use upwire::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
 use upwire::model::Transport;
 use upwire::{Env, SourceFile, TextRenderer, resolve};
 
@@ -793,9 +793,9 @@ fn render_artifacts(descriptor: &Path, env: &Env) -> String {
     let mut out = String::new();
     for a in &files {
         let policy = match a.policy {
-            Policy::Replace => "replace",
-            Policy::CreateOnly => "create only",
-            Policy::MergeEnv(_) => "merge",
+            WritePolicy::Replace => "replace",
+            WritePolicy::CreateOnly => "create only",
+            WritePolicy::MergeEnv(_) => "merge",
         };
         let secret = if a.secret { ", secret: mode 0600" } else { "" };
         out.push_str(&format!("=== {} ({policy}{secret})\n", a.path.display()));

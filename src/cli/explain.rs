@@ -1,0 +1,80 @@
+//! `upwire explain`.
+
+use super::*;
+
+pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
+    let Some(id) = id else {
+        let mut out = stdout();
+        let _ = writeln!(out, "rules:");
+        for rule in crate::rule::RULES {
+            let _ = writeln!(out, "  {:<26}{}", rule.id(), rule.summary());
+        }
+        let _ = writeln!(out, "\ndiagnostic codes:");
+        for code in crate::code::Code::ALL {
+            let _ = writeln!(
+                out,
+                "  {:<26}{:<8} {}",
+                code.name(),
+                code.default_severity(),
+                code.summary()
+            );
+        }
+        return Ok(0);
+    };
+    let Some(text) = crate::explain(id) else {
+        let ids = crate::explain_ids();
+        let hint = did_you_mean(id, &ids)
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(Error::Usage(format!(
+            "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
+        )));
+    };
+    if cli.format == Format::Json {
+        Output::json(&json!({"version": 1, "id": id, "text": text}));
+    } else {
+        let _ = write!(stdout(), "{text}");
+    }
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own consistency checks, over every subcommand: they are built lazily
+    /// (`defer`), so a mistake in one would otherwise show only when that one runs.
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// With `defer`, building a subcommand applies its `Args` struct's doc comment over the
+    /// variant's: `upwire --help` (unbuilt) and `upwire check --help` (built) must agree.
+    #[test]
+    fn every_subcommand_keeps_its_one_line_help() {
+        let about = |command: &clap::Command| {
+            command
+                .get_subcommands()
+                // Building adds clap's own `help` subcommand.
+                .filter(|sub| sub.get_name() != "help")
+                .map(|sub| {
+                    (
+                        sub.get_name().to_owned(),
+                        sub.get_about().map(ToString::to_string),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let listed = about(&Cli::command());
+        let mut built = Cli::command();
+        built.build();
+        assert_eq!(listed, about(&built));
+        assert!(
+            listed.iter().all(|(_, about)| about.is_some()),
+            "{listed:?}"
+        );
+    }
+}

@@ -1,0 +1,37 @@
+//! `upwire init`.
+
+use super::*;
+
+pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
+    let path = &cli.config;
+    if path.exists() && !force {
+        return Err(Error::Exists { path: path.clone() });
+    }
+    let project = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map(|n| {
+            n.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "app".to_owned());
+    let text = crate::init::render_init(&project, kinds);
+    crate::write::write_atomic(path, text.as_bytes(), None)?;
+    if cli.format == Format::Json {
+        Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
+    } else {
+        say!(
+            "wrote {}: fill in the variables, then run `upwire lint`",
+            path.display()
+        );
+    }
+    Ok(0)
+}
