@@ -415,20 +415,20 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
     let plain = vars(t, str::to_owned);
     let (path, contents) = match t.platform {
         Some(Platform::Vercel) => (
-            Platform::Vercel.file("vercel-env.sh").path,
+            "vercel-env.sh",
             render(&VercelTemplate {
                 target: name,
                 transport: tr,
-                file: Platform::Vercel.file("vercel-env.sh").path,
+                file: "vercel-env.sh",
                 vars: &plain,
             }),
         ),
         Some(Platform::Netlify) => (
-            Platform::Netlify.file("netlify-env.sh").path,
+            "netlify-env.sh",
             render(&NetlifyTemplate {
                 target: name,
                 transport: tr,
-                file: Platform::Netlify.file("netlify-env.sh").path,
+                file: "netlify-env.sh",
                 vars: &plain,
             }),
         ),
@@ -436,7 +436,7 @@ fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artif
             let all = vars(t, json_string);
             let (secret_vars, public_vars) = all.into_iter().partition(|v| v.secret);
             (
-                Platform::Cloudflare.file("wrangler.redis.toml").path,
+                "wrangler.redis.toml",
                 render(&WranglerTemplate {
                     target: name,
                     compat: t.transport == Some(Transport::Tcp),
@@ -493,11 +493,11 @@ fn platform_secrets(
             }
             let raw = vars(t, str::to_owned);
             (
-                Platform::Docker.file("docker.env").path,
+                "docker.env",
                 render(&DockerTemplate {
                     target: name,
                     transport: tr,
-                    file: Platform::Docker.file("docker.env").path,
+                    file: "docker.env",
                     vars: &raw,
                 }),
             )
@@ -505,10 +505,10 @@ fn platform_secrets(
         Some(Platform::Kubernetes) => {
             let quoted = vars(t, json_string);
             (
-                Platform::Kubernetes.file("redis-secret.yaml").path,
+                "redis-secret.yaml",
                 render(&KubernetesTemplate {
                     target: name,
-                    file: Platform::Kubernetes.file("redis-secret.yaml").path,
+                    file: "redis-secret.yaml",
                     secret_name: format!("{name}-redis"),
                     vars: &quoted,
                 }),
@@ -520,11 +520,11 @@ fn platform_secrets(
                 .filter(|v| v.secret)
                 .collect();
             (
-                Platform::Cloudflare.file(".dev.vars").path,
+                ".dev.vars",
                 render(&DevVarsTemplate {
                     target: name,
                     transport: tr,
-                    file: Platform::Cloudflare.file(".dev.vars").path,
+                    file: ".dev.vars",
                     vars: &secrets,
                 }),
             )
@@ -538,11 +538,11 @@ fn platform_secrets(
                 })
                 .collect();
             (
-                Platform::AwsLambda.file("lambda-env.json").path,
+                "lambda-env.json",
                 render(&LambdaTemplate {
                     target: name,
                     transport: tr,
-                    file: Platform::AwsLambda.file("lambda-env.json").path,
+                    file: "lambda-env.json",
                     vars: &quoted,
                 }),
             )
@@ -550,11 +550,11 @@ fn platform_secrets(
         Some(Platform::Fly) => {
             let raw = vars(t, dotenv_value);
             (
-                Platform::Fly.file("fly-secrets.env").path,
+                "fly-secrets.env",
                 render(&FlyTemplate {
                     target: name,
                     transport: tr,
-                    file: Platform::Fly.file("fly-secrets.env").path,
+                    file: "fly-secrets.env",
                     vars: &raw,
                 }),
             )

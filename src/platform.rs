@@ -116,18 +116,6 @@ impl Platform {
             Platform::Generic | Platform::Expo => &[],
         }
     }
-
-    /// The platform's file at `path` (a name from [`Platform::files`]).
-    ///
-    /// # Panics
-    /// When the table has no such file: a programming error the platform tests catch.
-    #[must_use]
-    pub fn file(self, path: &str) -> &'static PlatformFile {
-        self.files()
-            .iter()
-            .find(|f| f.path == path)
-            .unwrap_or_else(|| panic!("the platform table has no {path} for {self}"))
-    }
 }
 
 #[cfg(test)]

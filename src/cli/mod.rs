@@ -135,7 +135,7 @@ enum Command {
             hide_env_values = true
         )]
         token: Option<String>,
-        /// A token that may only run reads (needs --token).
+        /// A token that may only run reads (without --token, the full token is made at start-up).
         #[arg(
             long,
             value_name = "TOKEN",
