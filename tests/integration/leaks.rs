@@ -18,6 +18,22 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     run_bounded(cmd, Duration::from_secs(20))
 }
 
+/// `upwire --format FORMAT check ARGS --timeout 2`.
+fn check(dir: &Path, format: &str, args: &[&str]) -> Output {
+    run_in(
+        dir,
+        &[&["--format", format, "check"], args, &["--timeout", "2"]].concat(),
+    )
+}
+
+fn assert_shows(out: &Output, text: &str) {
+    assert!(
+        all_output(out).contains(text),
+        "`{text}` missing:\n{}",
+        all_output(out)
+    );
+}
+
 fn assert_clean(out: &Output, secrets: &[&str], what: &str) {
     let text = all_output(out);
     for s in secrets {
@@ -118,10 +134,9 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
     )
     .unwrap();
     let out = run_in(dir.path(), &["lint", "app.env"]);
-    assert!(
-        all_output(&out).contains("rediss://default:****@eu1-tidy-cat-12345.upstash.io:6379"),
-        "{}",
-        all_output(&out)
+    assert_shows(
+        &out,
+        "rediss://default:****@eu1-tidy-cat-12345.upstash.io:6379",
     );
     // ... and the invalid port of a real host is still quoted.
     std::fs::write(
@@ -130,11 +145,7 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
     )
     .unwrap();
     let out = run_in(dir.path(), &["lint", "app.env"]);
-    assert!(
-        all_output(&out).contains("the port `6379x` is not a number"),
-        "{}",
-        all_output(&out)
-    );
+    assert_shows(&out, "the port `6379x` is not a number");
 }
 
 /// Group 3: descriptor lines with a secret under a mistyped field, a wrong type, or a line
@@ -181,44 +192,18 @@ fn check_never_repeats_a_credential_the_server_echoes() {
         &format!("{{\"error\":\"WRONGPASS token {TOKEN} is not valid\"}}"),
     );
     for format in ["text", "json"] {
-        let out = run_in(
-            dir.path(),
-            &[
-                "--format",
-                format,
-                "check",
-                "--redis-url",
-                &format!("redis://default:{echoed}@127.0.0.1:{}", tcp.port),
-                "--timeout",
-                "2",
-            ],
-        );
+        let url = format!("redis://default:{echoed}@127.0.0.1:{}", tcp.port);
+        let out = check(dir.path(), format, &["--redis-url", &url]);
         assert_clean(&out, &[echoed], "RESP error reply");
-        assert!(
-            all_output(&out).contains("invalid password"),
-            "{}",
-            all_output(&out)
-        );
-        let out = run_in(
+        assert_shows(&out, "invalid password");
+        let url = format!("http://127.0.0.1:{}", rest.port);
+        let out = check(
             dir.path(),
-            &[
-                "--format",
-                format,
-                "check",
-                "--rest-url",
-                &format!("http://127.0.0.1:{}", rest.port),
-                "--rest-token",
-                TOKEN,
-                "--timeout",
-                "2",
-            ],
+            format,
+            &["--rest-url", &url, "--rest-token", TOKEN],
         );
         assert_clean(&out, &[TOKEN], "HTTP error reply");
-        assert!(
-            all_output(&out).contains("WRONGPASS"),
-            "{}",
-            all_output(&out)
-        );
+        assert_shows(&out, "WRONGPASS");
     }
     // Positive control: the peers really received the credentials.
     assert!(tcp.received().contains(echoed));
