@@ -212,7 +212,8 @@ const KNOWN_SCHEMES: &[&str] = &[
 pub fn authority_start(v: &str) -> usize {
     let bytes = v.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
-        return 0;
+        // Junk before the scheme (`%%rediss://...`) does not hide where the authority starts.
+        return v.find("://").map_or(0, |i| i + 3);
     }
     let n = bytes
         .iter()
