@@ -31,7 +31,23 @@ pub use crate::starter_client::cargo_dependencies;
 /// The file written into the output directory unless [`Builder::file_name`] names another.
 pub const OUTPUT_FILE: &str = "upwire_redis.rs";
 
-/// Generates the starter client of one target for `include!` (see the module docs).
+/// Generates the starter client of one target for `include!`.
+///
+/// Configure it with the chained methods, then call [`Builder::generate`] from `build.rs`:
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), upwire::BuildError> {
+///     upwire::Builder::new("upwire.toml") // relative to the package root
+///         .target("api")                   // needed when the descriptor has several targets
+///         .file_name("api_redis.rs")       // OUTPUT_FILE (`upwire_redis.rs`) by default
+///         .generate()                      // writes $OUT_DIR/api_redis.rs when it changed
+/// }
+/// ```
+///
+/// and in the crate, `include!(concat!(env!("OUT_DIR"), "/api_redis.rs"));` inside a module.
+/// The generated file lists the dependencies it needs in its header; [`cargo_dependencies`]
+/// returns the same lines.
 #[derive(Debug, Clone)]
 pub struct Builder {
     descriptor: PathBuf,
@@ -130,8 +146,9 @@ impl Builder {
         self
     }
 
-    /// Writes `OUT_DIR/upwire_redis.rs` when its content changed, and prints the cargo
-    /// instructions (`rerun-if-changed`, `warning`) on stdout.
+    /// Writes the client into the output directory (`$OUT_DIR/`[`OUTPUT_FILE`] unless
+    /// [`Builder::out_dir`] or [`Builder::file_name`] say otherwise) when its content changed,
+    /// and prints the cargo instructions (`rerun-if-changed`, `warning`) on stdout.
     ///
     /// # Errors
     /// A [`BuildError`]: unreadable input, errors in the descriptor, an unknown target, or a

@@ -52,10 +52,11 @@ impl Kind {
 
 /// Something the REST API does not offer, and the commands it takes.
 #[derive(Debug, Clone, Copy)]
-pub struct RestGap {
+pub(crate) struct RestGap {
     /// The need in `needs = [...]` that asks for it, when there is one.
     pub need: Option<Need>,
     /// What it is, as prose.
+    #[allow(dead_code)] // TEMP: the rule texts will read it
     pub what: &'static str,
     /// Its commands, lower case.
     pub commands: &'static [&'static str],
@@ -64,7 +65,7 @@ pub struct RestGap {
 /// What REST lacks (SPEC §1). Besides Upstash's contract, each of these commands would also
 /// change or hijack the connection that `serve` shares between requests. Blocking `XREAD` and
 /// `XREADGROUP` (with `BLOCK`) belong to the first row; their plain forms work.
-pub const REST_LACKS: &[RestGap] = &[
+pub(crate) const REST_LACKS: &[RestGap] = &[
     RestGap {
         need: Some(Need::Blocking),
         what: "blocking commands (BLPOP, BRPOP, BLMOVE, ...)",
@@ -124,7 +125,7 @@ pub const REST_LACKS: &[RestGap] = &[
 
 /// Whether the REST API lacks the command `name` (any case).
 #[must_use]
-pub fn rest_lacks_command(name: &[u8]) -> bool {
+pub(crate) fn rest_lacks_command(name: &[u8]) -> bool {
     REST_LACKS
         .iter()
         .flat_map(|g| g.commands)
@@ -141,7 +142,7 @@ impl Need {
 
 /// The TCP-only needs among `needs`, as prose ("blocking commands and WATCH").
 #[must_use]
-pub fn tcp_only_needs(needs: &[Need]) -> &'static str {
+pub(crate) fn tcp_only_needs(needs: &[Need]) -> &'static str {
     match (
         needs.contains(&Need::Blocking),
         needs.contains(&Need::Watch),

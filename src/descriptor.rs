@@ -244,7 +244,7 @@ impl Descriptor {
 /// Registers what may be secret in a descriptor's text, found line by line (so also when
 /// it is not valid TOML): see [`crate::secret::toml`].
 #[must_use]
-pub fn with_line_secrets(mut source: SourceFile) -> SourceFile {
+pub(crate) fn with_line_secrets(mut source: SourceFile) -> SourceFile {
     for range in crate::secret::toml::line_secrets(&source.text) {
         source.add_secret(range);
     }

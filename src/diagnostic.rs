@@ -362,7 +362,7 @@ impl TextRenderer {
 
 /// Counts errors and warnings for the closing line of a run.
 #[must_use]
-pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics
         .iter()

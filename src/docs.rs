@@ -54,7 +54,7 @@ fn node_id(prefix: &str, name: &str) -> String {
 /// The platform files `generate` writes for a platform (for the guide's file list), from
 /// the platform table.
 #[must_use]
-pub fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
+pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
     platform
         .map_or(&[][..], Platform::files)
         .iter()

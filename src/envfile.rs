@@ -59,11 +59,11 @@ impl EnvEntry {
 /// The UTF-8 byte-order mark some editors write at the start of a file. The scanner reads
 /// the first line after it, and the mark stays part of that line's bytes (so [`merge`] keeps
 /// it); dotenvy skips it too.
-pub const BOM: char = '\u{feff}';
+pub(crate) const BOM: char = '\u{feff}';
 
 /// The length in bytes of the byte-order mark `text` starts with (0 without one).
 #[must_use]
-pub fn bom_len(text: &str) -> usize {
+pub(crate) fn bom_len(text: &str) -> usize {
     if text.starts_with(BOM) {
         BOM.len_utf8()
     } else {
@@ -266,7 +266,7 @@ pub fn unclosed_quote(text: &str) -> Option<usize> {
 
 /// The `(key, value)` pairs of an env file, in order.
 #[must_use]
-pub fn entries(text: &str) -> Vec<(String, String)> {
+pub(crate) fn entries(text: &str) -> Vec<(String, String)> {
     scan(text)
         .into_iter()
         .filter_map(|l| match l.kind {

@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::SourceFile;
 
 /// The largest descriptor or env file upwire reads.
-pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 
-/// Why a run could not go on.
+/// Why a run could not go on: a file that could not be read or written, or (on the command
+/// line only) a usage mistake or a runtime failure.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// The file does not exist.
     #[error("`{}` does not exist", path.display())]
@@ -39,7 +41,7 @@ pub enum Error {
         /// The path given.
         path: PathBuf,
     },
-    /// The input is larger than [`MAX_INPUT_BYTES`] (a file, pipe, device or stdin).
+    /// The input is larger than 8 MiB (a file, pipe, device or stdin).
     #[error("`{}` is larger than {limit} bytes (8 MiB), the most upwire reads from one input", path.display())]
     TooLarge {
         /// The path given.
@@ -82,7 +84,7 @@ pub enum Error {
 ///
 /// # Errors
 /// Any [`Error`] of the reading kinds, naming the path.
-pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
+pub(crate) fn load_source(path: &Path) -> Result<SourceFile, Error> {
     let source = load_source_keeping_bom(path)?;
     if crate::envfile::bom_len(&source.text) == 0 {
         return Ok(source);
@@ -96,7 +98,7 @@ pub fn load_source(path: &Path) -> Result<SourceFile, Error> {
 ///
 /// # Errors
 /// Any [`Error`] of the reading kinds, naming the path.
-pub fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
+pub(crate) fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
     let bytes = read_bounded(path)?;
     if bytes.contains(&0) {
         return Err(Error::Binary {
@@ -119,7 +121,7 @@ pub fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
 ///
 /// # Errors
 /// [`Error::NotFound`], [`Error::Read`] (also for a directory) or [`Error::TooLarge`].
-pub fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(|e| read_error(path, e))?;
     let meta = file.metadata().map_err(|e| read_error(path, e))?;

@@ -196,7 +196,7 @@ pub fn dotenv_value(value: &str) -> String {
 
 /// A JSON (and YAML, and TOML basic) string literal.
 #[must_use]
-pub fn json_string(value: &str) -> String {
+pub(crate) fn json_string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {

@@ -57,7 +57,7 @@ fn target_for(kind: Kind) -> InitTarget {
 
 /// Renders the commented descriptor with one target per kind (a server when `kinds` is empty).
 #[must_use]
-pub fn render_init(project: &str, kinds: &[Kind]) -> String {
+pub(crate) fn render_init(project: &str, kinds: &[Kind]) -> String {
     let mut kinds = kinds.to_vec();
     if kinds.is_empty() {
         kinds.push(Kind::Server);

@@ -107,7 +107,7 @@ fn env_file_error(path: &Path, source: &SourceFile, e: &dotenvy::Error) -> Error
 
 /// A `${...}` reference inside a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reference {
+pub(crate) enum Reference {
     /// `${NAME}` spanning `range` of the value.
     Var { name: String, range: Range<usize> },
     /// `${` with no closing `}` or with an invalid name.
@@ -116,7 +116,7 @@ pub enum Reference {
 
 /// Finds the `${NAME}` references in `value`.
 #[must_use]
-pub fn references(value: &str) -> Vec<Reference> {
+pub(crate) fn references(value: &str) -> Vec<Reference> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = value[from..].find("${").map(|i| i + from) {
@@ -160,7 +160,7 @@ fn is_var_name(name: &str) -> bool {
 ///
 /// # Errors
 /// The unresolved or malformed references, with their ranges in `value`.
-pub fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Reference>> {
+pub(crate) fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Reference>> {
     let refs = references(value);
     if refs.is_empty() {
         return Ok(value.to_owned());

@@ -45,11 +45,11 @@
 //! ```
 //!
 //! The client needs a few dependencies of its own: the generated file lists them in its
-//! header, and [`build::cargo_dependencies`] returns them. For a TCP target:
+//! header, and [`cargo_dependencies`] returns them. For a TCP target:
 //!
 //! ```
 //! use upwire::build::cargo_dependencies;
-//! use upwire::model::Transport;
+//! use upwire::Transport;
 //!
 //! let lines = cargo_dependencies(Transport::Tcp);
 //! assert!(lines.iter().any(|l| l.starts_with("redis = ")));
@@ -67,82 +67,109 @@
 //!   them at run time, so secrets are never needed to build, and `unresolved-variable`
 //!   findings do not fail the build.
 //!
-//! # Resolving a descriptor
 //!
-//! Everything else starts from [`resolve`]: descriptor text and an [`Env`] in, a [`Plan`]
-//! (every target's transport, reasons and variables) and diagnostics out.
+//! # What is public
 //!
-//! ```
-//! use upwire::{Env, SourceFile, resolve};
-//!
-//! let toml = r#"
-//! [database.main]
-//! rest_url = "https://eu1-tidy-cat-12345.upstash.io"
-//! rest_token = "${TOKEN}"
-//!
-//! [target.edge]
-//! kind = "edge"
-//! "#;
-//! let env = Env::from_pairs([("TOKEN", "AXexample")]);
-//! let resolved = resolve(SourceFile::new("upwire.toml", toml), &env);
-//! assert!(resolved.diagnostics.is_empty());
-//! assert_eq!(resolved.plan.targets[0].rules, ["kind-edge"]);
-//! ```
-//!
-//! # Generating files
-//!
-//! [`generate::artifacts`] renders every file of a plan from the templates, purely;
-//! [`write::apply`] writes them (atomically, secrets with mode 0600, `.env` merged). The
-//! starter client names its variables and never holds their values:
-//!
-//! ```
-//! use upwire::{Env, SourceFile, generate, resolve};
-//!
-//! let toml = "[database.main]\nredis_url = \"${REDIS}\"\n\n[target.api]\nkind = \"server\"\n";
-//! let env = Env::from_pairs([("REDIS", "rediss://default:AXsecret@eu1-tidy-cat-12345.upstash.io:6379")]);
-//! let mut resolved = resolve(SourceFile::new("upwire.toml", toml), &env);
-//! let files = generate::artifacts(&resolved.plan, &mut resolved.diagnostics);
-//! let client = files.iter().find(|f| f.path.ends_with("src/redis_client.rs")).unwrap();
-//! assert!(client.contents.contains("pub const URL_VAR: &str = \"REDIS_URL\";"));
-//! assert!(!client.contents.contains("AXsecret"));
-//! let dotenv = files.iter().find(|f| f.path.ends_with(".env")).unwrap();
-//! assert!(dotenv.secret && dotenv.contents.contains("AXsecret"));
-//! ```
+//! The build-script API above is the library's public, documented surface: [`Builder`],
+//! [`BuildError`] (with [`Error`] for what could not be read or written), [`OUTPUT_FILE`],
+//! [`cargo_dependencies`] and [`Transport`]; and, with the feature `serve` (on by default),
+//! [`serve`]: a local Upstash-compatible REST endpoint to start from Rust tests. The
+//! command-line tool is built from the same crate; what its binary, the integration tests and
+//! the fuzz targets reach into is in `internal`, hidden from the docs and not covered by semver.
+
+// Without the command-line features, the code that only `cli`, `serve` and `check` call (and
+// the re-exports for them) is unused: that is expected of a lean `build.rs` build, not dead code.
+#![cfg_attr(
+    not(all(feature = "cli", feature = "serve", feature = "check")),
+    allow(dead_code, unused_imports)
+)]
 
 pub mod build;
-pub mod capability;
-pub mod code;
-pub mod descriptor;
-pub mod diagnostic;
-pub mod docs;
-pub mod endpoint;
-pub mod envfile;
-pub mod error;
+
+pub use build::{BuildError, Builder, OUTPUT_FILE, cargo_dependencies};
+pub use error::Error;
+pub use model::Transport;
+
+mod capability;
+mod code;
+mod descriptor;
+mod diagnostic;
+mod docs;
+mod endpoint;
+mod envfile;
+mod error;
 mod explain;
-pub mod generate;
-pub mod init;
-pub mod interpolate;
-pub mod lint;
+mod generate;
+mod init;
+mod interpolate;
+mod lint;
 #[cfg(feature = "check")]
-pub mod login;
-pub mod model;
-pub mod parse;
-pub mod plan;
-pub mod platform;
-pub mod project_path;
-pub mod rule;
-pub mod secret;
+mod login;
+mod model;
+mod parse;
+mod plan;
+mod platform;
+mod project_path;
+mod rule;
+mod secret;
 mod starter_client;
-pub mod write;
+mod write;
 
 #[cfg(feature = "cli")]
-pub mod cli;
+mod cli;
 #[cfg(feature = "serve")]
 pub mod serve;
 
-pub use code::Code;
-pub use diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};
-pub use error::Error;
-pub use explain::{explain, explain_ids};
-pub use interpolate::Env;
-pub use plan::{Plan, Resolved, resolve};
+pub(crate) use explain::{explain, explain_ids};
+
+#[doc(hidden)]
+pub mod internal {
+    //! Not a public API: what the `upwire` binary, the integration tests, the fuzz targets and
+    //! the benchmarks use. Hidden from the docs; it may change in any release.
+
+    pub use crate::code::Code;
+    pub use crate::diagnostic::{Diagnostic, Severity, SourceFile, TextRenderer};
+    pub use crate::error::Error;
+    pub use crate::explain::{explain, explain_ids};
+    pub use crate::interpolate::Env;
+    pub use crate::plan::{Plan, Resolved, resolve};
+
+    /// `upwire`'s command line: parses `std::env::args` and runs the command.
+    #[cfg(feature = "cli")]
+    pub use crate::cli::run;
+
+    pub mod descriptor {
+        pub use crate::descriptor::Descriptor;
+    }
+    pub mod diagnostic {
+        pub use crate::diagnostic::DiagnosticJson;
+    }
+    pub mod docs {
+        pub use crate::docs::guide;
+    }
+    pub mod envfile {
+        pub use crate::envfile::{LineKind, merge, scan, unclosed_quote};
+    }
+    pub mod generate {
+        pub use crate::generate::{
+            WritePolicy, artifacts, cargo_dependencies, client_for_include, dotenv_value,
+        };
+    }
+    pub mod lint {
+        pub use crate::lint::lint_env;
+    }
+    pub mod model {
+        pub use crate::model::{Platform, Transport};
+    }
+    pub mod parse {
+        pub use crate::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
+    }
+    pub mod rule {
+        pub use crate::rule::RULES;
+    }
+    pub mod secret {
+        pub use crate::secret::{
+            find_placeholder, mask_url, scrub, url_password_range, url_secret_ranges,
+        };
+    }
+}

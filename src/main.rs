@@ -1,5 +1,5 @@
-//! The `upwire` binary: everything lives in [`upwire::cli`].
+//! The `upwire` binary: everything lives in the crate's `cli` module.
 
 fn main() -> std::process::ExitCode {
-    upwire::cli::run()
+    upwire::internal::run()
 }

@@ -69,7 +69,7 @@ value_enum! {
 }
 
 /// Prefixes that compile a variable into a client bundle (SPEC §1).
-pub const PUBLIC_PREFIXES: &[&str] = &[
+pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
     "NEXT_PUBLIC_",
     "VITE_",
     "EXPO_PUBLIC_",
@@ -81,7 +81,7 @@ pub const PUBLIC_PREFIXES: &[&str] = &[
 
 /// The public prefix `name` starts with, if any.
 #[must_use]
-pub fn public_prefix(name: &str) -> Option<&'static str> {
+pub(crate) fn public_prefix(name: &str) -> Option<&'static str> {
     PUBLIC_PREFIXES
         .iter()
         .copied()
@@ -90,7 +90,7 @@ pub fn public_prefix(name: &str) -> Option<&'static str> {
 
 /// Whether `name` is a valid target or database name: `[a-z0-9][a-z0-9-]*`.
 #[must_use]
-pub fn is_valid_name(name: &str) -> bool {
+pub(crate) fn is_valid_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -100,7 +100,7 @@ pub fn is_valid_name(name: &str) -> bool {
 
 /// The closest candidate to `input`, when it is close enough to be a likely typo.
 #[must_use]
-pub fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(input: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(input, c), *c))

@@ -7,7 +7,7 @@
 
 /// Why a `dir` cannot be written to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirProblem {
+pub(crate) enum DirProblem {
     /// `/tmp/x`, `C:\x`, `\\server\share`.
     Absolute,
     /// `../outside`, `x/../../..`.
@@ -21,7 +21,7 @@ pub enum DirProblem {
 impl DirProblem {
     /// What is wrong, for a message.
     #[must_use]
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             DirProblem::Absolute => "is an absolute path",
             DirProblem::Escapes => "leads out of the project with `..`",
@@ -37,7 +37,7 @@ impl DirProblem {
 /// # Errors
 /// [`DirProblem`] for an absolute path, a `..` that leads out, a path into `.git`, or a
 /// control character.
-pub fn normalize(dir: &str) -> Result<String, DirProblem> {
+pub(crate) fn normalize(dir: &str) -> Result<String, DirProblem> {
     if dir.chars().any(char::is_control) {
         return Err(DirProblem::ControlCharacter);
     }
@@ -68,7 +68,7 @@ pub fn normalize(dir: &str) -> Result<String, DirProblem> {
 
 /// `text` with control characters written as escapes, for messages that quote a name.
 #[must_use]
-pub fn escape_controls(text: &str) -> String {
+pub(crate) fn escape_controls(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

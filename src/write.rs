@@ -11,7 +11,7 @@ use crate::error::Error;
 
 /// Whether a write waits for the disk before it replaces the old file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
+pub(crate) enum Durability {
     /// fsync the new contents before the rename: for files that hold user data (an `.env`
     /// with lines upwire does not manage), which a power loss must not empty.
     Synced,
@@ -27,7 +27,7 @@ pub enum Durability {
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
-pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), Error> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), Error> {
     write_atomic_with(path, contents, mode, Durability::Synced)
 }
 
@@ -35,7 +35,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
-pub fn write_atomic_with(
+pub(crate) fn write_atomic_with(
     path: &Path,
     contents: &[u8],
     mode: Option<u32>,
@@ -172,7 +172,7 @@ mod fault {
 
 /// What `apply` did, or would do, to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     /// The file did not exist.
     Create,
     /// The file existed with other contents.
@@ -185,7 +185,7 @@ pub enum Action {
 
 /// One file's outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub(crate) struct Change {
     /// Path as written (base joined with the artifact path).
     pub path: PathBuf,
     /// Where the contents go: `path`, or the file its symlinks lead to.
@@ -205,7 +205,7 @@ pub struct Change {
 
 /// Options for [`apply`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct ApplyOptions {
+pub(crate) struct ApplyOptions {
     /// Replace user code (`src/redis_client.rs`) too.
     pub force: bool,
     /// Compute the changes, write nothing.
@@ -221,7 +221,7 @@ const MAX_LINKS: usize = 40;
 /// # Errors
 /// [`Error::Write`] for a link that points nowhere, at a directory or at something other
 /// than a file, or that loops: there is nothing to write to.
-pub fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
+pub(crate) fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
     let refuse = |links: &[PathBuf], why: &str| {
         let chain: Vec<String> = links.iter().map(|l| l.display().to_string()).collect();
         Error::Write {
@@ -294,7 +294,7 @@ pub fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Error> {
 /// # Errors
 /// The first file that cannot be resolved, read or merged (nothing written), or written
 /// (files before it are complete, none is half-written).
-pub fn apply(
+pub(crate) fn apply(
     base: &Path,
     artifacts: &[crate::generate::Artifact],
     options: ApplyOptions,
@@ -409,19 +409,9 @@ fn read_existing(path: &Path) -> Result<Option<String>, Error> {
     }
 }
 
-/// Whether git ignores `path`: `None` when `path` is not in a git work tree or git is absent.
-#[must_use]
-pub fn git_ignored(path: &Path) -> Option<bool> {
-    match git_check_ignore(&[path]).pop()? {
-        GitIgnore::Ignored => Some(true),
-        GitIgnore::NotIgnored => Some(false),
-        GitIgnore::NotInRepository | GitIgnore::Unchecked(_) => None,
-    }
-}
-
 /// What git says about one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GitIgnore {
+pub(crate) enum GitIgnore {
     /// A `.gitignore` rule (or `info/exclude`, `core.excludesFile`) covers it.
     Ignored,
     /// `git add` would pick it up.
@@ -438,7 +428,7 @@ pub enum GitIgnore {
 /// (one process per path would cost more than generating a thousand targets). A path git
 /// cannot check is [`GitIgnore::Unchecked`]; it never hides the answer for the others.
 #[must_use]
-pub fn git_check_ignore(paths: &[&Path]) -> Vec<GitIgnore> {
+pub(crate) fn git_check_ignore(paths: &[&Path]) -> Vec<GitIgnore> {
     let mut out = vec![GitIgnore::NotInRepository; paths.len()];
     let mut tops: std::collections::HashMap<PathBuf, Result<Option<PathBuf>, String>> =
         std::collections::HashMap::new();

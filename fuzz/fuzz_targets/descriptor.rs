@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use upwire::{Env, SourceFile, TextRenderer, resolve};
+use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -44,6 +44,6 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let mut diags = resolved.diagnostics.clone();
-    let _ = upwire::generate::artifacts(&resolved.plan, &mut diags);
-    let _ = upwire::docs::guide(&resolved.plan);
+    let _ = upwire::internal::generate::artifacts(&resolved.plan, &mut diags);
+    let _ = upwire::internal::docs::guide(&resolved.plan);
 });

@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use upwire::envfile::{LineKind, merge, scan, unclosed_quote};
-use upwire::generate::dotenv_value;
-use upwire::lint::lint_env;
-use upwire::{SourceFile, TextRenderer};
+use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
+use upwire::internal::generate::dotenv_value;
+use upwire::internal::lint::lint_env;
+use upwire::internal::{SourceFile, TextRenderer};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use upwire::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
-use upwire::secret::{find_placeholder, mask_url, url_password_range, url_secret_ranges};
+use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
+use upwire::internal::secret::{find_placeholder, mask_url, url_password_range, url_secret_ranges};
 
 fn check_ranges(value: &str, findings: &[Finding]) {
     for f in findings {

@@ -73,7 +73,6 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     let options = CheckOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         samples: args.samples as usize,
-        ca_file: args.ca_file.clone(),
     };
     let tcp_tls = tls_config(args.ca_file.as_deref(), &[])?;
     let rest_tls = tls_config(args.ca_file.as_deref(), &[b"http/1.1"])?;

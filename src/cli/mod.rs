@@ -28,7 +28,7 @@ use crate::plan::{Resolved, TargetPlan, resolve};
 /// URLs and tokens, and write the config.
 #[derive(Debug, Parser)]
 #[command(name = "upwire", version, about, max_term_width = 100)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The descriptor.
     #[arg(
         short = 'c',

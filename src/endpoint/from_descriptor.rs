@@ -7,7 +7,7 @@ use crate::model::Access;
 /// The endpoints of a database, in field order. Fields whose `${NAME}` did not resolve are
 /// left out (the unresolved variable is its own diagnostic).
 #[must_use]
-pub fn from_database(db: &Database) -> Vec<Endpoint> {
+pub(crate) fn from_database(db: &Database) -> Vec<Endpoint> {
     [
         (Role::TcpUrl, &db.redis_url, "the TCP URL"),
         (Role::RestUrl, &db.rest_url, "the REST URL"),
@@ -37,7 +37,7 @@ pub fn from_database(db: &Database) -> Vec<Endpoint> {
 /// The token field of `db` a client with `access` uses, and its name (see
 /// [`Role::token_for`]).
 #[must_use]
-pub fn token_field(db: &Database, access: Access) -> (&Option<Text>, &'static str) {
+pub(crate) fn token_field(db: &Database, access: Access) -> (&Option<Text>, &'static str) {
     match Role::token_for(access) {
         Role::ReadonlyToken => (&db.rest_readonly_token, "rest_readonly_token"),
         _ => (&db.rest_token, "rest_token"),

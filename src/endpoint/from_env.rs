@@ -20,7 +20,7 @@ const KNOWN: &[(&str, Role)] = &[
 
 /// The role of a variable, and its public prefix.
 #[must_use]
-pub fn role_of_variable(key: &str) -> Option<(Option<&'static str>, Role)> {
+pub(crate) fn role_of_variable(key: &str) -> Option<(Option<&'static str>, Role)> {
     let prefix = public_prefix(key);
     let base = prefix.map_or(key, |p| &key[p.len()..]);
     KNOWN
@@ -32,7 +32,7 @@ pub fn role_of_variable(key: &str) -> Option<(Option<&'static str>, Role)> {
 /// The endpoint for an env-file entry, when its name is one upwire knows. A value with a
 /// `${NAME}` reference is not checked (its value is not known here).
 #[must_use]
-pub fn from_env_entry(e: &EnvEntry) -> Option<Endpoint> {
+pub(crate) fn from_env_entry(e: &EnvEntry) -> Option<Endpoint> {
     let (prefix, role) = role_of_variable(&e.key)?;
     if e.value.contains("${") {
         return None;

@@ -14,16 +14,16 @@ use crate::parse::{
     Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
 
-pub mod check;
+pub(crate) mod check;
 mod from_descriptor;
 mod from_env;
 
-pub use from_descriptor::{from_database, token_field};
-pub use from_env::{from_env_entry, role_of_variable};
+pub(crate) use from_descriptor::{from_database, token_field};
+pub(crate) use from_env::{from_env_entry, role_of_variable};
 
 /// What an endpoint value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
+pub(crate) enum Role {
     /// `REDIS_URL`, `redis_url`.
     TcpUrl,
     /// `UPSTASH_REDIS_REST_URL`, `rest_url`.
@@ -37,7 +37,7 @@ pub enum Role {
 impl Role {
     /// The token role for an access level.
     #[must_use]
-    pub fn token_for(access: Access) -> Role {
+    pub(crate) fn token_for(access: Access) -> Role {
         match access {
             Access::ReadOnly => Role::ReadonlyToken,
             Access::ReadWrite => Role::Token,
@@ -47,7 +47,7 @@ impl Role {
 
 /// The value parsed by its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// A TCP URL, when it validated.
     Tcp(Option<RedisUrl>),
     /// A REST URL, when it validated.
@@ -58,7 +58,7 @@ pub enum Parsed {
 
 /// One value that says how to reach a database.
 #[derive(Debug, Clone)]
-pub struct Endpoint {
+pub(crate) struct Endpoint {
     /// What it is.
     pub role: Role,
     /// How messages name it: `` `REDIS_URL` `` or "the TCP URL".
@@ -89,7 +89,7 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses `value` for `role`.
     #[must_use]
-    pub fn new(role: Role, value: &str) -> Endpoint {
+    pub(crate) fn new(role: Role, value: &str) -> Endpoint {
         let (parsed, findings) = match role {
             Role::TcpUrl => {
                 let (u, f) = validate_redis_url(value);
@@ -120,7 +120,7 @@ impl Endpoint {
     /// Maps a range of the value to the source: exact when the value stands there verbatim,
     /// the whole value otherwise.
     #[must_use]
-    pub fn at(&self, range: Option<&Range<usize>>) -> Range<usize> {
+    pub(crate) fn at(&self, range: Option<&Range<usize>>) -> Range<usize> {
         match (range, self.verbatim) {
             (Some(r), Some(start)) => start + r.start..start + r.end,
             _ => self.span.clone(),
@@ -129,7 +129,7 @@ impl Endpoint {
 
     /// The host, when the value is a valid URL.
     #[must_use]
-    pub fn host(&self) -> Option<&str> {
+    pub(crate) fn host(&self) -> Option<&str> {
         match &self.parsed {
             Parsed::Tcp(Some(u)) => Some(&u.host),
             Parsed::Rest(Some(u)) => Some(&u.host),
@@ -139,7 +139,7 @@ impl Endpoint {
 
     /// The diagnostic for one finding, placed in `source`.
     #[must_use]
-    pub fn diagnostic(&self, f: &Finding, source: &SourceFile) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, f: &Finding, source: &SourceFile) -> Diagnostic {
         let span = self.at(f.range.as_ref());
         let mut d = f.clone().into_diagnostic(source, span);
         if let Some(raw) = &self.interpolated {

@@ -4,25 +4,24 @@
 //! check never hangs. Failures are classified (`ErrorKind`) and carry the fix in words.
 //! Only `PING` (and `AUTH`/`SELECT`) is ever sent: `check` never writes to the database.
 
-pub mod net;
+pub(crate) mod net;
 mod rest;
 mod tcp;
 mod verify;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::Serialize;
 
-pub use rest::check_rest;
-pub use tcp::check_tcp;
+pub(crate) use rest::check_rest;
+pub(crate) use tcp::check_tcp;
 
 use crate::model::Transport;
 
 /// The stages of a check, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Resolving the host name.
     Dns,
     /// Opening the TCP connection.
@@ -38,7 +37,7 @@ pub enum Stage {
 impl Stage {
     /// The lowercase name used in text and JSON.
     #[must_use]
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Stage::Dns => "dns",
             Stage::Connect => "connect",
@@ -52,7 +51,7 @@ impl Stage {
 /// Why a check failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ErrorKind {
+pub(crate) enum ErrorKind {
     /// The name does not resolve.
     Dns,
     /// Nothing listens on the port.
@@ -71,13 +70,11 @@ pub enum ErrorKind {
 
 /// Settings for one check.
 #[derive(Debug, Clone)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// The bound on every network step.
     pub timeout: Duration,
     /// How many PINGs to time.
     pub samples: usize,
-    /// Extra trusted CA certificates (PEM), for private CAs.
-    pub ca_file: Option<PathBuf>,
 }
 
 impl Default for CheckOptions {
@@ -85,14 +82,13 @@ impl Default for CheckOptions {
         Self {
             timeout: Duration::from_secs(5),
             samples: 1,
-            ca_file: None,
         }
     }
 }
 
 /// One stage that completed, with its duration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StageTime {
+pub(crate) struct StageTime {
     /// The stage.
     pub stage: Stage,
     /// Milliseconds.
@@ -101,7 +97,7 @@ pub struct StageTime {
 
 /// min / median / p95 of the command round trips, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Latency {
+pub(crate) struct Latency {
     /// Fastest.
     pub min: f64,
     /// Median.
@@ -113,7 +109,7 @@ pub struct Latency {
 impl Latency {
     /// Summarises samples in milliseconds; `None` when there are none.
     #[must_use]
-    pub fn of(samples: &[f64]) -> Option<Latency> {
+    pub(crate) fn of(samples: &[f64]) -> Option<Latency> {
         if samples.is_empty() {
             return None;
         }
@@ -138,7 +134,7 @@ impl Latency {
 
 /// The outcome of checking one endpoint.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     /// TCP or REST.
     pub transport: Transport,
     /// The endpoint, password masked.

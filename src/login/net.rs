@@ -23,7 +23,7 @@ use crate::error::Error;
 ///
 /// # Errors
 /// When the CA file cannot be read or holds no certificate.
-pub fn tls_config(
+pub(crate) fn tls_config(
     ca_file: Option<&Path>,
     alpn: &[&[u8]],
 ) -> Result<Arc<rustls::ClientConfig>, Error> {

@@ -56,7 +56,7 @@ fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure
 }
 
 /// Checks a REST endpoint with `token`. `tls` must offer ALPN `http/1.1`.
-pub async fn check_rest(
+pub(crate) async fn check_rest(
     url: &str,
     token: &str,
     options: &CheckOptions,

@@ -100,7 +100,7 @@ fn auth_failure(user: &str, error: &str) -> Failure {
 }
 
 /// Checks a TCP endpoint. `tls` is the client configuration from [`super::net::tls_config`].
-pub async fn check_tcp(
+pub(crate) async fn check_tcp(
     url: &str,
     options: &CheckOptions,
     tls: Arc<rustls::ClientConfig>,

@@ -5,7 +5,7 @@ use crate::secret::MASK;
 
 /// Whether `host` is an Upstash database host.
 #[must_use]
-pub fn is_upstash_host(host: &str) -> bool {
+pub(crate) fn is_upstash_host(host: &str) -> bool {
     host.to_ascii_lowercase().ends_with(".upstash.io")
 }
 

@@ -25,9 +25,10 @@ mod tcp_url;
 mod token;
 mod value;
 
-pub use host::is_upstash_host;
-pub use rest_url::{RestUrl, validate_rest_url};
-pub use tcp_url::{RedisUrl, validate_redis_url};
+pub(crate) use rest_url::RestUrl;
+pub use rest_url::validate_rest_url;
+pub(crate) use tcp_url::RedisUrl;
+pub use tcp_url::validate_redis_url;
 pub use token::validate_token;
 
 /// One problem with a value, positioned relative to the start of the value.

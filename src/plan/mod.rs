@@ -181,7 +181,7 @@ mod serde_json_map {
 
     /// Ordered string → optional string pairs.
     #[derive(Debug, Default)]
-    pub struct Map(pub Vec<(String, Option<String>)>);
+    pub(super) struct Map(pub Vec<(String, Option<String>)>);
 
     impl Serialize for Map {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -8,7 +8,7 @@ use crate::model::{Kind, Need, Transport};
 
 /// The explicit override.
 #[derive(Debug)]
-pub struct ExplicitTransport;
+pub(super) struct ExplicitTransport;
 
 impl Rule for ExplicitTransport {
     fn id(&self) -> &'static str {

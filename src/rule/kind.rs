@@ -6,7 +6,7 @@ use crate::model::{Kind, Transport};
 
 /// A rule that decides by the target's kind alone.
 #[derive(Debug)]
-pub struct KindRule {
+pub(super) struct KindRule {
     pub(super) id: &'static str,
     pub(super) kind: Kind,
     pub(super) transport: Transport,

@@ -72,13 +72,13 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// Looks a rule up by id.
 #[must_use]
-pub fn find(id: &str) -> Option<&'static dyn Rule> {
+pub(crate) fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
 /// The outcome of running every rule over one target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// The chosen transport, `None` when no rule could decide.
     pub transport: Option<Transport>,
     /// The decisive rule first, then every later rule that agrees.
@@ -88,7 +88,7 @@ pub struct Outcome {
 }
 
 /// Runs the rules in order over one target.
-pub fn decide(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Outcome {
+pub(crate) fn decide(input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Outcome {
     let mut outcome = Outcome::default();
     for rule in RULES {
         let Some(decision) = rule.decide(input, out) else {

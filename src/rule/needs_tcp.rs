@@ -8,7 +8,7 @@ use crate::model::Transport;
 
 /// Blocking commands and WATCH need a connection.
 #[derive(Debug)]
-pub struct NeedsTcp;
+pub(super) struct NeedsTcp;
 
 impl Rule for NeedsTcp {
     fn id(&self) -> &'static str {

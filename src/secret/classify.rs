@@ -29,7 +29,7 @@ pub enum Hint {
 /// query parameter): credential-like names make the whole value secret, URL-like names make
 /// it a URL.
 #[must_use]
-pub fn hint_for_name(name: &str) -> Hint {
+pub(crate) fn hint_for_name(name: &str) -> Hint {
     if is_credential_name(name) {
         Hint::Credential
     } else if is_url_name(name) {
@@ -42,7 +42,7 @@ pub fn hint_for_name(name: &str) -> Hint {
 /// Whether `name` says its value is a credential: it mentions a token, password, secret,
 /// key or auth (`rest_token`, `rest_tokn`, `PASSWORD`, `pass`, `_token`, `api-key`, ...).
 #[must_use]
-pub fn is_credential_name(name: &str) -> bool {
+pub(crate) fn is_credential_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [
         "token", "tokn", "tok", "pass", "pwd", "secret", "key", "auth", "cred", "sig",
@@ -69,7 +69,7 @@ fn is_url_name(name: &str) -> bool {
 
 /// The byte ranges of `value` that may hold a secret, sorted and disjoint.
 #[must_use]
-pub fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
+pub(crate) fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
     let mut ranges = match hint {
         Hint::Credential => whole(value),
         Hint::Url => url_ranges(value),
@@ -146,7 +146,7 @@ fn without(ranges: Vec<Range<usize>>, holes: &[Range<usize>]) -> Vec<Range<usize
 
 /// `value` with every range replaced by `****`.
 #[must_use]
-pub fn mask_ranges(value: &str, ranges: &[Range<usize>]) -> String {
+pub(crate) fn mask_ranges(value: &str, ranges: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(value.len());
     let mut pos = 0;
     for r in ranges {
@@ -181,7 +181,7 @@ fn whole(value: &str) -> Vec<Range<usize>> {
 
 /// `ranges` sorted, with overlapping and touching ranges joined.
 #[must_use]
-pub fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+pub(crate) fn merge_ranges(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.retain(|r| r.start < r.end);
     ranges.sort_by_key(|r| r.start);
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
@@ -209,7 +209,7 @@ const KNOWN_SCHEMES: &[&str] = &[
 /// Where the authority starts: after `scheme:` and its slashes, also for typos
 /// (`rediss:/`, `redis//`, `rediss;//`, `https:\\`); 0 when there is no scheme.
 #[must_use]
-pub fn authority_start(v: &str) -> usize {
+pub(crate) fn authority_start(v: &str) -> usize {
     let bytes = v.as_bytes();
     if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
         // Junk before the scheme (`%%rediss://...`) does not hide where the authority starts.
@@ -275,7 +275,7 @@ pub fn url_password_range(v: &str) -> Option<Range<usize>> {
 
 /// The byte range of a `_token=` value in the query string of a URL-like string.
 #[must_use]
-pub fn url_token_range(v: &str) -> Option<Range<usize>> {
+pub(crate) fn url_token_range(v: &str) -> Option<Range<usize>> {
     let (query, _) = query_and_fragment(v);
     let query = query?;
     pairs(v, query).find_map(|(k, val)| (&v[k] == "_token" && !val.is_empty()).then_some(val))
@@ -474,7 +474,7 @@ fn token_words(text: &str) -> Vec<Range<usize>> {
 
 /// Whether a single word looks like a credential.
 #[must_use]
-pub fn token_shaped(w: &str) -> bool {
+pub(crate) fn token_shaped(w: &str) -> bool {
     if w.len() < 12
         || !w
             .bytes()

@@ -7,22 +7,23 @@
 //!   printed or committed: a message that quotes one by mistake still prints `****`.
 //! - [`placeholder`] finds `<PASSWORD>` and friends, which are shown, never masked.
 
-pub mod classify;
-pub mod placeholder;
-pub mod registry;
-pub mod toml;
-pub mod value;
+pub(crate) mod classify;
+pub(crate) mod placeholder;
+pub(crate) mod registry;
+pub(crate) mod toml;
+pub(crate) mod value;
 
-pub use classify::{
-    Hint, hint_for_name, is_credential_name, mask_ranges, merge_ranges, sensitive_ranges,
-    token_shaped, url_password_range, url_token_range,
+pub use classify::url_password_range;
+pub(crate) use classify::{
+    Hint, hint_for_name, mask_ranges, merge_ranges, sensitive_ranges, url_token_range,
 };
 pub use placeholder::find_placeholder;
-pub use registry::{remember, scrub, scrub_bytes};
-pub use value::{Secret, Sensitive};
+pub use registry::scrub;
+pub(crate) use registry::{remember, scrub_bytes};
+pub(crate) use value::{Secret, Sensitive};
 
 /// What a secret is replaced with in every output.
-pub const MASK: &str = "****";
+pub(crate) const MASK: &str = "****";
 
 /// Every secret in a URL-like string, in order.
 #[must_use]
@@ -35,17 +36,6 @@ pub fn url_secret_ranges(url: &str) -> Vec<std::ops::Range<usize>> {
 #[must_use]
 pub fn mask_url(url: &str) -> String {
     mask_ranges(url, &sensitive_ranges(url, Hint::Url))
-}
-
-/// Masks a value for display according to what it holds.
-#[must_use]
-pub fn mask_value(value: &str, kind: SecretKind) -> String {
-    let hint = match kind {
-        SecretKind::Url => Hint::Url,
-        SecretKind::Token => Hint::Credential,
-        SecretKind::Public => Hint::Plain,
-    };
-    mask_ranges(value, &sensitive_ranges(value, hint))
 }
 
 /// How a value must be masked.

@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 /// Secrets shorter than this are masked where they stand (the quoted source line, the
 /// value's own display, the findings about the value) but not searched for in all output: a
 /// 3-byte password would turn every `abc` in a help text into `****`.
-pub const MIN_SCRUB_LEN: usize = 6;
+pub(crate) const MIN_SCRUB_LEN: usize = 6;
 
 /// Whether a secret is distinctive enough to be searched for in all output. A short word
 /// (`redis`, `password`, `localhost`) or a number would also match text that is no secret,
@@ -104,7 +104,7 @@ fn lock() -> MutexGuard<'static, Option<Registry>> {
 
 /// Remembers `secret` (and its percent-decoded form, which servers and messages may show
 /// instead) so that [`scrub`] masks it in all output from now on.
-pub fn remember(secret: &str) {
+pub(crate) fn remember(secret: &str) {
     let secret = secret.trim();
     if !distinctive(secret) {
         return;
@@ -184,7 +184,7 @@ fn prefix_of(s: &str) -> &str {
 
 /// [`scrub`] for bytes that may not be UTF-8 (a file's contents): invalid bytes are kept.
 #[must_use]
-pub fn scrub_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn scrub_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
     match std::str::from_utf8(bytes) {
         Ok(text) => match scrub(text) {
             Cow::Borrowed(_) => Cow::Borrowed(bytes),

@@ -23,7 +23,7 @@ const URL_FIELDS: &[&str] = &["redis_url", "rest_url"];
 
 /// The hint for a value under `key`: its name, or the secret field it is a typo of.
 #[must_use]
-pub fn hint_for_key(key: &str) -> Hint {
+pub(crate) fn hint_for_key(key: &str) -> Hint {
     let by_name = hint_for_name(key);
     if by_name == Hint::Credential {
         return by_name;
@@ -46,7 +46,7 @@ pub fn hint_for_key(key: &str) -> Hint {
 
 /// Secret byte ranges of a TOML text, found line by line without parsing it.
 #[must_use]
-pub fn line_secrets(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn line_secrets(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     // An array or inline table under a credential key that goes on over several lines, or
@@ -220,7 +220,7 @@ fn matching(s: &str) -> Option<usize> {
 
 /// Secret byte ranges of a parsed TOML document: every value of every type, by its key.
 #[must_use]
-pub fn value_secrets(source: &str, root: &DeTable<'_>) -> Vec<Range<usize>> {
+pub(crate) fn value_secrets(source: &str, root: &DeTable<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     walk_table(source, root, &mut out);
     out

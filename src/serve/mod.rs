@@ -44,19 +44,19 @@ use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// Where `upwire serve` listens when `--listen` is not given.
-pub const DEFAULT_LISTEN: &str = "127.0.0.1:8079";
+pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8079";
 
 /// The Redis `upwire serve` talks to when `--redis` is not given.
-pub const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
+pub(crate) const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 /// The default process-wide budget for request bodies in flight (`--max-body-budget`).
-pub const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// The default limit on open client connections (`--max-connections`).
-pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
 
 /// What to serve and how.
 #[derive(Clone)]
@@ -371,7 +371,7 @@ pub enum ServeError {
 ///
 /// # Errors
 /// [`ServeError::InvalidListen`] when it is none of these.
-pub fn parse_listen(value: &str) -> Result<SocketAddr, ServeError> {
+pub(crate) fn parse_listen(value: &str) -> Result<SocketAddr, ServeError> {
     if let Ok(addr) = value.parse::<SocketAddr>() {
         return Ok(addr);
     }
@@ -519,7 +519,7 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
 ///
 /// # Errors
 /// [`ServeError`] when it cannot start.
-pub fn run(config: &ServeConfig) -> Result<(), ServeError> {
+pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
     config.validate()?;
     return_freed_memory();
     let (mut config, generated) = config.clone().with_token()?;

@@ -238,7 +238,7 @@ fn canaries_stay_in_the_secret_files_through_every_command() {
         expect_code(&output, 0, &args.join(" "));
         outputs.add(args.join(" "), &output);
     }
-    for id in upwire::explain_ids() {
+    for id in upwire::internal::explain_ids() {
         outputs.add(format!("explain {id}"), &project.upwire(&["explain", id]));
     }
     let docs = project.upwire(&["docs", "--out", "GUIDE.md"]);

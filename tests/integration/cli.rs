@@ -158,8 +158,11 @@ fn resolve_without_a_descriptor_says_how_to_make_one() {
 
 #[test]
 fn explain_knows_every_rule_and_code() {
-    let ids = upwire::explain_ids();
-    assert!(ids.len() >= upwire::Code::ALL.len() + 7, "{ids:?}");
+    let ids = upwire::internal::explain_ids();
+    assert!(
+        ids.len() >= upwire::internal::Code::ALL.len() + 7,
+        "{ids:?}"
+    );
     for id in ids {
         let output = run(upwire_at_root().args(["explain", id]));
         assert_eq!(code(&output), 0, "explain {id}");
@@ -174,7 +177,7 @@ fn explain_knows_every_rule_and_code() {
         );
         assert_eq!(
             Some(stdout.into_owned()),
-            upwire::explain(id),
+            upwire::internal::explain(id),
             "binary and library agree on {id}"
         );
         assert!(output.stderr.is_empty(), "explain {id}");
@@ -200,7 +203,7 @@ fn explain_one_rule_and_one_code() {
     assert_eq!(doc["id"], "tls-required");
     assert_eq!(
         doc["text"].as_str(),
-        upwire::explain("tls-required").as_deref()
+        upwire::internal::explain("tls-required").as_deref()
     );
 }
 
@@ -219,7 +222,7 @@ fn explain_without_an_id_lists_everything() {
     let output = run(upwire_at_root().arg("explain"));
     assert_eq!(code(&output), 0);
     let stdout = String::from_utf8_lossy(&output.stdout);
-    for id in upwire::explain_ids() {
+    for id in upwire::internal::explain_ids() {
         assert!(
             stdout
                 .lines()

@@ -15,9 +15,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 
-use upwire::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
-use upwire::model::Transport;
-use upwire::{Env, SourceFile, TextRenderer, resolve};
+use upwire::internal::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
+use upwire::internal::model::Transport;
+use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
 
 use crate::servers::{BlackHole, RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};

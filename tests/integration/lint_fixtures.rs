@@ -98,7 +98,10 @@ fn points_at(source: &str, line: u64, column: u64, text: &str) -> bool {
 
 #[test]
 fn every_fixture_produces_exactly_what_it_expects_where_it_expects_it() {
-    let names: BTreeSet<&str> = upwire::Code::ALL.iter().map(|c| c.name()).collect();
+    let names: BTreeSet<&str> = upwire::internal::Code::ALL
+        .iter()
+        .map(|c| c.name())
+        .collect();
     for name in NOT_FROM_LINT {
         assert!(
             names.contains(name),
@@ -174,17 +177,17 @@ fn every_fixture_produces_exactly_what_it_expects_where_it_expects_it() {
 fn the_library_reports_the_same_as_the_binary() {
     // The JSON above comes from the binary; the library API must agree on the codes, so that
     // build.rs users see what `upwire lint` shows.
-    let mut env = upwire::Env::default();
+    let mut env = upwire::internal::Env::default();
     env.add_file(&root().join(FIXTURE_ENV))
         .expect("fixture.env parses");
     for path in fixtures() {
         let rel = relative(&path);
         let text = std::fs::read_to_string(&path).expect("fixtures are UTF-8");
-        let source = upwire::SourceFile::new(rel.clone(), text);
+        let source = upwire::internal::SourceFile::new(rel.clone(), text);
         let ours: Vec<String> = if path.extension().is_some_and(|e| e == "toml") {
-            upwire::resolve(source, &env).diagnostics
+            upwire::internal::resolve(source, &env).diagnostics
         } else {
-            upwire::lint::lint_env(source).1
+            upwire::internal::lint::lint_env(source).1
         }
         .iter()
         .map(|d| d.code.name().to_owned())

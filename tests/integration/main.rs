@@ -1,5 +1,8 @@
 //! One integration test binary: each module tests one command or peer.
 
+// The helpers are `pub` for the other modules of this one test binary, not for export.
+#![allow(unreachable_pub)]
+
 mod support;
 
 mod bad_input;

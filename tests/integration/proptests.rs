@@ -10,12 +10,12 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
-use upwire::envfile::{LineKind, merge, scan, unclosed_quote};
-use upwire::generate::dotenv_value;
-use upwire::lint::lint_env;
-use upwire::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
-use upwire::secret::mask_url;
-use upwire::{Env, SourceFile, TextRenderer, resolve};
+use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
+use upwire::internal::generate::dotenv_value;
+use upwire::internal::lint::lint_env;
+use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
+use upwire::internal::secret::mask_url;
+use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
 
 /// Cases per property, unless `PROPTEST_CASES` says otherwise.
 fn config(cases: u32) -> Config {
@@ -225,7 +225,9 @@ fn public_outputs(toml: &str, env: &Env) -> String {
     let mut out = String::new();
     for d in &resolved.diagnostics {
         out.push_str(&TextRenderer::new(false).render(d, sources));
-        out.push_str(&serde_json::to_string(&upwire::diagnostic::DiagnosticJson::from(d)).unwrap());
+        out.push_str(
+            &serde_json::to_string(&upwire::internal::diagnostic::DiagnosticJson::from(d)).unwrap(),
+        );
     }
     for t in &resolved.plan.targets {
         out.push_str(&serde_json::to_string(&t.to_json(false)).unwrap());
@@ -234,7 +236,7 @@ fn public_outputs(toml: &str, env: &Env) -> String {
         }
     }
     let mut diags = resolved.diagnostics.clone();
-    for a in upwire::generate::artifacts(&resolved.plan, &mut diags) {
+    for a in upwire::internal::generate::artifacts(&resolved.plan, &mut diags) {
         if !a.secret {
             out.push_str(&a.contents);
         }
@@ -242,7 +244,7 @@ fn public_outputs(toml: &str, env: &Env) -> String {
     for d in &diags {
         out.push_str(&TextRenderer::new(false).render(d, sources));
     }
-    out.push_str(&upwire::docs::guide(&resolved.plan));
+    out.push_str(&upwire::internal::docs::guide(&resolved.plan));
     out
 }
 
@@ -286,8 +288,8 @@ proptest! {
                 let _ = TextRenderer::new(true).render(d, std::slice::from_ref(&resolved.source));
             }
             let mut diags = Vec::new();
-            let _ = upwire::generate::artifacts(&resolved.plan, &mut diags);
-            let _ = upwire::docs::guide(&resolved.plan);
+            let _ = upwire::internal::generate::artifacts(&resolved.plan, &mut diags);
+            let _ = upwire::internal::docs::guide(&resolved.plan);
         });
     }
 
@@ -864,8 +866,9 @@ fn large_files_lint_and_render_in_linear_time() {
             let renderer = TextRenderer::new(false);
             for i in (0..400_000).step_by(40) {
                 let start = i * line.len();
-                let d = upwire::Diagnostic::new(upwire::Code::InvalidEnvLine, "x")
-                    .at(&source, start..start + line.len() - 1);
+                let d =
+                    upwire::internal::Diagnostic::new(upwire::internal::Code::InvalidEnvLine, "x")
+                        .at(&source, start..start + line.len() - 1);
                 let shown = renderer.render(&d, std::slice::from_ref(&source));
                 assert!(shown.contains("TOKEN=****"), "{shown}");
             }
@@ -895,7 +898,7 @@ fn large_files_lint_and_render_in_linear_time() {
                     .iter()
                     .map(|d| renderer.render(d, std::slice::from_ref(&resolved.source)))
                     .collect();
-                let shown = upwire::secret::scrub(&shown).into_owned();
+                let shown = upwire::internal::secret::scrub(&shown).into_owned();
                 assert!(
                     !shown.contains("AXsecret0123"),
                     "{}",
@@ -904,7 +907,7 @@ fn large_files_lint_and_render_in_linear_time() {
                 let unresolved = resolved
                     .diagnostics
                     .iter()
-                    .filter(|d| d.code == upwire::Code::UnresolvedVariable)
+                    .filter(|d| d.code == upwire::internal::Code::UnresolvedVariable)
                     .count();
                 if what == "unset" {
                     assert_eq!(unresolved, 1, "one finding per distinct name");

@@ -1,7 +1,7 @@
 //! The README's tables are hand-written; these tests keep them in step with the code.
 
-use upwire::Code;
-use upwire::rule::RULES;
+use upwire::internal::Code;
+use upwire::internal::rule::RULES;
 
 fn readme() -> String {
     std::fs::read_to_string(super::support::root().join("README.md")).expect("README.md")
@@ -39,7 +39,7 @@ fn readme_lists_every_platform_file() {
         .expect("a Generated files section");
     let section = &text[start..];
     let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
-    for &platform in upwire::model::Platform::ALL {
+    for &platform in upwire::internal::model::Platform::ALL {
         for file in platform.files() {
             assert!(
                 section.contains(&format!("`{}`", file.path)),

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use redis::{ConnectionAddr, IntoConnectionInfo};
-use upwire::parse::validate_redis_url;
+use upwire::internal::parse::validate_redis_url;
 
 use crate::support::root;
 
@@ -85,7 +85,7 @@ const EDGE_CASES: &[(&str, bool)] = &[
 /// Every TCP URL in the fixtures and examples, variables resolved.
 fn fixture_urls() -> Vec<String> {
     let mut urls = Vec::new();
-    let mut env = upwire::Env::default();
+    let mut env = upwire::internal::Env::default();
     env.add_file(&root().join("tests/fixtures/codes/fixture.env"))
         .expect("fixture.env parses");
     let dirs = [root().join("tests/fixtures/codes"), root().join("examples")];
@@ -102,11 +102,11 @@ fn fixture_urls() -> Vec<String> {
     urls
 }
 
-fn urls_in(path: &Path, env: &upwire::Env) -> Vec<String> {
+fn urls_in(path: &Path, env: &upwire::internal::Env) -> Vec<String> {
     let text = std::fs::read_to_string(path).expect("fixtures are UTF-8");
-    let source = upwire::SourceFile::new(path.display().to_string(), text.clone());
+    let source = upwire::internal::SourceFile::new(path.display().to_string(), text.clone());
     match path.extension().and_then(|e| e.to_str()) {
-        Some("toml") => upwire::descriptor::Descriptor::parse(source, env)
+        Some("toml") => upwire::internal::descriptor::Descriptor::parse(source, env)
             .0
             .map(|d| {
                 d.databases
@@ -115,10 +115,10 @@ fn urls_in(path: &Path, env: &upwire::Env) -> Vec<String> {
                     .collect()
             })
             .unwrap_or_default(),
-        Some("env") => upwire::envfile::scan(&text)
+        Some("env") => upwire::internal::envfile::scan(&text)
             .into_iter()
             .filter_map(|line| match line.kind {
-                upwire::envfile::LineKind::Entry(e)
+                upwire::internal::envfile::LineKind::Entry(e)
                     if e.key.ends_with("REDIS_URL") || e.key.ends_with("KV_URL") =>
                 {
                     Some(e.value)

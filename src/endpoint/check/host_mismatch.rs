@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
 
 /// Compares the hosts of each group's TCP and REST URL.
-pub struct HostMismatch;
+pub(super) struct HostMismatch;
 
 impl Check for HostMismatch {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {

@@ -10,20 +10,20 @@ mod public_prefix;
 mod validate;
 
 /// A check over the endpoints of one file.
-pub trait Check {
+pub(crate) trait Check {
     /// Appends what it finds.
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>);
 }
 
 /// Every check, in the order their findings are reported for one endpoint.
-pub const ALL: &[&dyn Check] = &[
+pub(crate) const ALL: &[&dyn Check] = &[
     &validate::Validate,
     &public_prefix::PublicPrefix,
     &host_mismatch::HostMismatch,
 ];
 
 /// Runs every check.
-pub fn run_all(endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
+pub(crate) fn run_all(endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
     for check in ALL {
         check.run(endpoints, source, out);
     }

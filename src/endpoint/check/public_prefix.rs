@@ -9,7 +9,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
 
 /// Looks at every endpoint whose name has a public prefix.
-pub struct PublicPrefix;
+pub(super) struct PublicPrefix;
 
 impl Check for PublicPrefix {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::Endpoint;
 
 /// Reports what parsing each value found.
-pub struct Validate;
+pub(super) struct Validate;
 
 impl Check for Validate {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
