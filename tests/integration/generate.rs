@@ -1,24 +1,23 @@
 //! `upwire generate`, the starter clients and the build.rs API, end to end: the generated
 //! crates pass `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check`; the TCP client
 //! runs a realistic sequence, failures included, against a real `redis-server` with TLS and a
-//! password; the REST client runs its sequence against a loopback stand-in for the REST API
-//! (request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
+//! password (its `main.rs` is tests/fixtures/starter/tcp_main.rs); the REST client
+//! (rest_main.rs) runs its sequence against a loopback stand-in for the REST API (fake_rest.rs:
+//! request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
 //! with a build.rs includes the client and runs; every template's output is snapshotted; and
 //! bad input fails clearly.
 //!
 //! The generated crates share one target dir, `target/generated-crates`, so their
 //! dependencies build once per machine rather than once per test.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 
 use upwire::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
 use upwire::model::Transport;
 use upwire::{Env, SourceFile, TextRenderer, resolve};
 
+use crate::fake_rest::fake_rest_api;
 use crate::servers::{BlackHole, RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};
 
@@ -106,162 +105,11 @@ fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
 /// The TCP sequence: what a server does with the generated client, then the failures it must
 /// tell apart. `REDIS_URL` (and `REDIS_CA_FILE`) name the real server; `WRONG_REDIS_URL` the
 /// same server with a wrong password; `BLACK_HOLE_URL` a listener that never answers.
-const TCP_MAIN: &str = r#"mod redis_client;
-
-use std::path::Path;
-use std::time::{Duration, Instant};
-
-use redis::AsyncTypedCommands as _;
-use redis::IntegerReplyOrNoOp;
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut redis = redis_client::connect().await?;
-    redis.set("upwire:greeting", "hello over TLS").await?;
-    let greeting = redis.get("upwire:greeting").await?;
-    println!("GET upwire:greeting = {greeting:?}");
-    println!("get missing: {:?}", redis.get("upwire:missing").await?);
-    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
-    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
-    println!("expire: {}", redis.expire("upwire:visits", 60).await?);
-    let ttl = redis.ttl("upwire:visits").await?;
-    let expires = matches!(ttl, IntegerReplyOrNoOp::IntegerReply(1..=60));
-    println!("ttl within 60 s: {expires}");
-    println!(
-        "ttl of a key without expiry: {:?}",
-        redis.ttl("upwire:greeting").await?
-    );
-
-    let (n, value): (i64, String) = redis::pipe()
-        .set("upwire:a", "1")
-        .ignore()
-        .incr("upwire:a", 1)
-        .get("upwire:a")
-        .query_async(&mut redis)
-        .await?;
-    println!("pipeline: {n} {value:?}");
-    let (n, value): (i64, String) = redis::pipe()
-        .atomic()
-        .incr("upwire:a", 10)
-        .get("upwire:a")
-        .query_async(&mut redis)
-        .await?;
-    println!("multi-exec: {n} {value:?}");
-    match redis.hget("upwire:a", "f").await {
-        Err(e) => println!("redis error: {:?}", e.code()),
-        other => println!("expected WRONGTYPE: {other:?}"),
-    }
-    println!("del: {}", redis.del(&["upwire:a", "upwire:missing"]).await?);
-
-    let url = std::env::var(redis_client::URL_VAR)?;
-    let ca_file = std::env::var_os(redis_client::CA_FILE_VAR);
-    let ca_file = ca_file.as_deref().map(Path::new);
-    let wrong = std::env::var("WRONG_REDIS_URL")?;
-    match redis_client::connect_to(&wrong, ca_file).await {
-        Err(e) => println!("wrong password: {:?}: {e}", e.kind()),
-        Ok(_) => println!("expected AuthenticationFailed"),
-    }
-
-    // Nobody answers: the connection timeout fires, without retries.
-    let black_hole = std::env::var("BLACK_HOLE_URL")?;
-    let quick = redis_client::config()
-        .set_connection_timeout(Some(Duration::from_millis(300)))
-        .set_number_of_retries(0);
-    let started = Instant::now();
-    match redis_client::connect_with(&black_hole, ca_file, quick).await {
-        Err(e) => println!(
-            "black hole: timeout {}, within 3 s {}",
-            e.is_timeout(),
-            started.elapsed() < Duration::from_secs(3)
-        ),
-        Ok(_) => println!("expected a timeout"),
-    }
-
-    // A reply slower than the response timeout: BLPOP waits 2 s, the client 300 ms.
-    let impatient = redis_client::config().set_response_timeout(Some(Duration::from_millis(300)));
-    let mut slow = redis_client::connect_with(&url, ca_file, impatient).await?;
-    let started = Instant::now();
-    match slow.blpop("upwire:empty-list", 2.0).await {
-        Err(e) => println!(
-            "slow reply: timeout {}, within 1.5 s {}",
-            e.is_timeout(),
-            started.elapsed() < Duration::from_millis(1500)
-        ),
-        other => println!("expected a timeout: {other:?}"),
-    }
-    Ok(())
-}
-"#;
+const TCP_MAIN: &str = include_str!("../fixtures/starter/tcp_main.rs");
 
 /// The REST sequence, the same against the stand-in and against `upwire serve`.
 /// `BLACK_HOLE_URL` names a listener that accepts and never answers.
-const REST_MAIN: &str = r#"mod redis_client;
-
-use std::error::Error as _;
-use std::time::{Duration, Instant};
-
-use redis_client::{Error, RestClient};
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let redis = RestClient::from_env()?;
-    redis.set("greeting", "hello").await?;
-    println!("get: {:?}", redis.get("greeting").await?);
-    println!("get missing: {:?}", redis.get("missing").await?);
-    redis.set_ex("session", "s1", 60).await?;
-    println!("incr: {}", redis.incr("visits").await?);
-    println!("expire: {}", redis.expire("visits", 60).await?);
-    let ttl = redis.ttl("visits").await?;
-    println!("ttl within 60 s: {}", (1..=60).contains(&ttl));
-    println!(
-        "ttl of a key without expiry: {}",
-        redis.ttl("greeting").await?
-    );
-    println!("del: {}", redis.del(&["greeting", "missing"]).await?);
-    let replies = redis.pipeline(&[&["SET", "a", "1"], &["INCR", "a"], &["HGET", "a", "f"]]);
-    println!("pipeline: {:?}", replies.await?);
-    let replies = redis.multi_exec(&[&["INCR", "a"], &["GET", "a"]]).await?;
-    println!("multi-exec: {replies:?}");
-    match redis.command(&["HGET", "a", "f"]).await {
-        Err(Error::Redis(message)) => println!("redis error: {message}"),
-        other => println!("expected a Redis error: {other:?}"),
-    }
-    match redis.command(&["OUTAGE"]).await {
-        Err(Error::Http { status, body }) => println!("http error: {status} {body}"),
-        other => println!("expected an HTTP error: {other:?}"),
-    }
-    let url = std::env::var(RestClient::URL_VAR)?;
-    match RestClient::new(&url, "AXwrongtoken")?.get("greeting").await {
-        Err(Error::Auth(message)) => println!("auth error: {message}"),
-        other => println!("expected an auth error: {other:?}"),
-    }
-    let nobody_listens = RestClient::new("http://127.0.0.1:1", "AXtoken")?;
-    match nobody_listens.get("k").await {
-        Err(e @ Error::Transport(_)) => println!("transport error: {}", e.source().is_some()),
-        other => println!("expected a transport error: {other:?}"),
-    }
-    let black_hole = std::env::var("BLACK_HOLE_URL")?;
-    let never_answers = RestClient::with_timeouts(
-        &black_hole,
-        "AXtoken",
-        Duration::from_secs(1),
-        Duration::from_millis(300),
-    )?;
-    let started = Instant::now();
-    match never_answers.get("k").await {
-        Err(e @ Error::Timeout(_)) => println!(
-            "timeout: {}, within 3 s {}",
-            e.source().is_some(),
-            started.elapsed() < Duration::from_secs(3)
-        ),
-        other => println!("expected a timeout: {other:?}"),
-    }
-    let debug = format!("{redis:?}");
-    println!("debug hides the token: {}", !debug.contains("AX"));
-    Ok(())
-}
-"#;
-
+const REST_MAIN: &str = include_str!("../fixtures/starter/rest_main.rs");
 // ---------------------------------------------------------------------------------------------
 // The generated crates compile, are lint-clean and work
 
@@ -405,138 +253,6 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let unset = Command::new(&binary).env_clear().output().unwrap();
     let stderr = String::from_utf8_lossy(&unset.stderr);
     assert!(stderr.contains("REDIS_URL is not set"), "{stderr}");
-}
-
-/// One request as the stand-in REST API saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    authorization: String,
-    content_type: String,
-    body: serde_json::Value,
-}
-
-/// A loopback stand-in for the Upstash REST API: a tiny key-value store behind the documented
-/// shapes (`POST /` with a JSON command, `/pipeline`, `/multi-exec`, `{"result"}` /
-/// `{"error"}`, 401 for a wrong token). Plain HTTP: TLS is proven by the TCP test.
-fn fake_rest_api(token: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        let mut store = Store::new();
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let mut request_line = String::new();
-            let _ = reader.read_line(&mut request_line);
-            let (mut length, mut authorization, mut content_type) =
-                (0, String::new(), String::new());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let (name, value) = line.split_once(':').unwrap_or((&line, ""));
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.trim().parse().unwrap_or(0),
-                    "authorization" => value.trim().clone_into(&mut authorization),
-                    "content-type" => value.trim().clone_into(&mut content_type),
-                    _ => {}
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
-            log.lock().unwrap().push(Seen {
-                path: path.clone(),
-                authorization: authorization.clone(),
-                content_type,
-                body: body.clone(),
-            });
-            let (status, reply) = if authorization != format!("Bearer {token}") {
-                (401, serde_json::json!({"error": "Unauthorized"}))
-            } else if body == serde_json::json!(["OUTAGE"]) {
-                (503, serde_json::json!({"error": "service unavailable"}))
-            } else if path == "/" {
-                let reply = run_command(&mut store, &body);
-                (
-                    if reply.get("error").is_some() {
-                        400
-                    } else {
-                        200
-                    },
-                    reply,
-                )
-            } else {
-                let commands = body.as_array().cloned().unwrap_or_default();
-                let replies = commands
-                    .iter()
-                    .map(|c| run_command(&mut store, c))
-                    .collect();
-                (200, serde_json::Value::Array(replies))
-            };
-            let reply = reply.to_string();
-            let mut stream = reader.into_inner();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-        }
-    });
-    (url, seen)
-}
-
-/// The stand-in's data: value and TTL in seconds (-1: no expiry) per key.
-type Store = std::collections::HashMap<String, (String, i64)>;
-
-fn run_command(store: &mut Store, command: &serde_json::Value) -> serde_json::Value {
-    use serde_json::json;
-    let args: Vec<&str> = command
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a.as_str())
-        .collect();
-    match args.as_slice() {
-        ["SET", key, value, rest @ ..] => {
-            let ttl = match rest {
-                ["EX", seconds] => seconds.parse().unwrap_or(-1),
-                _ => -1,
-            };
-            store.insert((*key).to_owned(), ((*value).to_owned(), ttl));
-            json!({"result": "OK"})
-        }
-        ["GET", key] => json!({"result": store.get(*key).map(|(value, _)| value)}),
-        ["INCR", key] => {
-            let (value, ttl) = store.get(*key).cloned().unwrap_or(("0".to_owned(), -1));
-            match value.parse::<i64>() {
-                Ok(n) => {
-                    store.insert((*key).to_owned(), ((n + 1).to_string(), ttl));
-                    json!({"result": n + 1})
-                }
-                Err(_) => json!({"error": "ERR value is not an integer or out of range"}),
-            }
-        }
-        ["EXPIRE", key, seconds] => match store.get_mut(*key) {
-            Some((_, ttl)) => {
-                *ttl = seconds.parse().unwrap_or(-1);
-                json!({"result": 1})
-            }
-            None => json!({"result": 0}),
-        },
-        ["TTL", key] => json!({"result": store.get(*key).map_or(-2, |(_, ttl)| *ttl)}),
-        ["DEL", keys @ ..] => {
-            json!({"result": keys.iter().filter(|k| store.remove(**k).is_some()).count()})
-        }
-        ["HGET", ..] => {
-            json!({"error": "WRONGTYPE Operation against a key holding the wrong kind of value"})
-        }
-        _ => json!({"error": "ERR unknown command"}),
-    }
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod bad_input;
 mod canary;
 mod check;
 mod cli;
+mod fake_rest;
 mod file_safety;
 mod gateway_load;
 mod generate;
