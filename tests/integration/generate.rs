@@ -476,7 +476,7 @@ fn builder_errors_render_the_diagnostic() {
         .generate()
         .unwrap_err();
     let text = format!("{err:?}").replace(&dir.path().display().to_string(), "[DIR]");
-    crate::snapshots!({ insta::assert_snapshot!("buildrs-error", text) });
+    crate::snapshots!("buildrs_error", text);
     assert!(!dir.path().join(upwire::build::OUTPUT_FILE).exists());
 
     let several = root().join("tests/fixtures/buildrs/upwire.toml");
@@ -553,7 +553,7 @@ fn example_env() -> Env {
 #[test]
 fn snapshot_of_every_file_for_the_example() {
     let text = render_artifacts(&root().join("examples/upwire.toml"), &example_env());
-    crate::snapshots!({ insta::assert_snapshot!("generate@example", text) });
+    crate::snapshots!("files@example", text);
 }
 
 /// `tests/fixtures/generate/*.toml`, with the example's fake secrets: the platforms the
@@ -576,7 +576,7 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
             .to_string_lossy()
             .into_owned();
         let text = render_artifacts(&descriptor, &example_env());
-        crate::snapshots!({ insta::assert_snapshot!(format!("generate@{stem}"), text) });
+        crate::snapshots!(format!("files@{stem}"), text);
     }
 }
 
@@ -641,9 +641,7 @@ fn snapshot_of_dry_run_output() {
         "a dry run writes nothing"
     );
     assert!(!crate::support::all_output(&fresh).contains(EXAMPLE_SECRETS[0]));
-    crate::snapshots!({
-        insta::assert_snapshot!("generate-dry-run@fresh", transcript(&fresh, dir.path()))
-    });
+    crate::snapshots!("dry_run@fresh", transcript(&fresh, dir.path()));
 
     generate_example(dir.path());
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
@@ -664,9 +662,7 @@ fn snapshot_of_dry_run_output() {
         !all.contains("AoJrotated") && !all.contains(EXAMPLE_SECRETS[0]),
         "{all}"
     );
-    crate::snapshots!({
-        insta::assert_snapshot!("generate-dry-run@changed", transcript(&changed, dir.path()))
-    });
+    crate::snapshots!("dry_run@changed", transcript(&changed, dir.path()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -900,7 +896,7 @@ fn a_target_whose_transport_has_no_url_gets_no_files() {
     let text = transcript(&output, dir.path());
     assert!(!dir.path().join("api").exists(), "{text}");
     assert!(dir.path().join("edge/.env").exists(), "{text}");
-    crate::snapshots!({ insta::assert_snapshot!("generate-bad@no-url", text) });
+    crate::snapshots!("bad_input@no-url", text);
 }
 
 /// Without the secrets: `.env` is skipped with a diagnostic, `.env.example` and the starter
@@ -920,5 +916,5 @@ fn unresolved_variables_skip_dotenv_but_write_the_example() {
         [".env.example", "src/redis_client.rs"],
         "{text}"
     );
-    crate::snapshots!({ insta::assert_snapshot!("generate-bad@unresolved", text) });
+    crate::snapshots!("bad_input@unresolved", text);
 }
