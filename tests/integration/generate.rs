@@ -13,9 +13,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use upwire::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
+use upwire::generate::{Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include};
 use upwire::model::Transport;
-use upwire::{Env, SourceFile, TextRenderer, resolve};
+use upwire::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
 use crate::fake_rest::fake_rest_api;
 use crate::servers::{BlackHole, RedisOptions, RedisServer};
@@ -500,12 +500,45 @@ fn builder_errors_render_the_diagnostic() {
 // ---------------------------------------------------------------------------------------------
 // Snapshots of every template's output
 
-/// Every artifact of a descriptor, rendered for review: each file with its policy, then the
-/// diagnostics. Starter clients show their header only (they have their own snapshots).
-fn render_artifacts(descriptor: &Path, env: &Env) -> String {
+/// A descriptor resolved with the example's fake secrets, and the files `generate` writes for it.
+fn files_of(descriptor: &Path) -> (Resolved, Vec<Artifact>) {
     let text = std::fs::read_to_string(descriptor).unwrap();
-    let mut resolved = resolve(SourceFile::new("upwire.toml", text), env);
+    let mut env = Env::default();
+    env.add_file(&root().join("examples/example.env")).unwrap();
+    let mut resolved = resolve(SourceFile::new("upwire.toml", text), &env);
     let files = artifacts(&resolved.plan, &mut resolved.diagnostics);
+    (resolved, files)
+}
+
+/// The example's descriptor.
+fn example_descriptor() -> PathBuf {
+    root().join("examples/upwire.toml")
+}
+
+/// The starter client among `files` that goes into `dir`.
+fn client_in(files: &[Artifact], dir: &str) -> String {
+    let path = Path::new(dir).join("src/redis_client.rs");
+    let file = files.iter().find(|a| a.path == path);
+    file.expect("a starter client").contents.clone()
+}
+
+/// A starter client where a snapshot lists files: its size and SHA-256 (as `sha256sum` prints
+/// it for the written file, cut short), not its text, which `snapshot_of_the_starter_clients`
+/// holds once per template. A change to the text changes the hash.
+fn client_summary(contents: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, contents.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let lines = contents.lines().count();
+    format!(
+        "[starter client: {lines} lines, sha256 {}...]\n",
+        &hex[..16]
+    )
+}
+
+/// Every artifact of a descriptor, rendered for review: each file with its policy, then the
+/// diagnostics. Starter clients are summarized by `client_summary`.
+fn render_artifacts(descriptor: &Path) -> String {
+    let (resolved, files) = files_of(descriptor);
     let mut out = String::new();
     for a in &files {
         let policy = match a.policy {
@@ -516,13 +549,7 @@ fn render_artifacts(descriptor: &Path, env: &Env) -> String {
         let secret = if a.secret { ", secret: mode 0600" } else { "" };
         out.push_str(&format!("=== {} ({policy}{secret})\n", a.path.display()));
         if a.path.ends_with("src/redis_client.rs") {
-            let header = a
-                .contents
-                .lines()
-                .take_while(|l| l.starts_with("//"))
-                .collect::<Vec<_>>();
-            out.push_str(&header.join("\n"));
-            out.push_str("\n[... code: see the client snapshots]\n");
+            out.push_str(&client_summary(&a.contents));
         } else {
             out.push_str(&a.contents);
         }
@@ -544,15 +571,9 @@ fn render_artifacts(descriptor: &Path, env: &Env) -> String {
     out
 }
 
-fn example_env() -> Env {
-    let mut env = Env::default();
-    env.add_file(&root().join("examples/example.env")).unwrap();
-    env
-}
-
 #[test]
 fn snapshot_of_every_file_for_the_example() {
-    let text = render_artifacts(&root().join("examples/upwire.toml"), &example_env());
+    let text = render_artifacts(&example_descriptor());
     crate::snapshots!("files@example", text);
 }
 
@@ -575,7 +596,7 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let text = render_artifacts(&descriptor, &example_env());
+        let text = render_artifacts(&descriptor);
         crate::snapshots!(format!("files@{stem}"), text);
     }
 }
@@ -584,18 +605,8 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
 /// build.rs writes them for `include!`.
 #[test]
 fn snapshot_of_the_starter_clients() {
-    let text = std::fs::read_to_string(root().join("examples/upwire.toml")).unwrap();
-    let mut resolved = resolve(SourceFile::new("upwire.toml", text), &example_env());
-    let files = artifacts(&resolved.plan, &mut resolved.diagnostics);
-    let client_of = |dir: &str| {
-        let path = Path::new(dir).join("src/redis_client.rs");
-        files
-            .iter()
-            .find(|a| a.path == path)
-            .unwrap()
-            .contents
-            .clone()
-    };
+    let (resolved, files) = files_of(&example_descriptor());
+    let client_of = |dir: &str| client_in(&files, dir);
     let target = |name: &str| {
         resolved
             .plan
@@ -619,8 +630,26 @@ fn snapshot_of_the_starter_clients() {
     });
 }
 
+/// `transcript` with the lines of the dry-run diff that creates the starter client `path`
+/// summarized by `client_summary`; and the client's text.
+fn summarize_new_client(transcript: &str, path: &str) -> (String, String) {
+    let header = format!("+++ b/{path}\n");
+    let hunk = transcript.find(&header).expect("the client's diff") + header.len();
+    let start = transcript[hunk..].find('\n').unwrap() + hunk + 1;
+    let added: Vec<&str> = transcript[start..]
+        .split_inclusive('\n')
+        .take_while(|l| l.starts_with('+'))
+        .collect();
+    let end = start + added.iter().map(|l| l.len()).sum::<usize>();
+    let client: String = added.iter().map(|l| &l[1..]).collect();
+    let summary = client_summary(&client);
+    let text = format!("{}{summary}{}", &transcript[..start], &transcript[end..]);
+    (text, client)
+}
+
 /// `--dry-run` on a fresh directory (one target) and after a change (all targets): diffs for
-/// plain files, key names only for files with secrets, and nothing written.
+/// plain files, key names only for files with secrets, and nothing written. The new starter
+/// client's lines are summarized: they are the text of the `client@tcp` snapshot.
 #[test]
 fn snapshot_of_dry_run_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -641,7 +670,17 @@ fn snapshot_of_dry_run_output() {
         "a dry run writes nothing"
     );
     assert!(!crate::support::all_output(&fresh).contains(EXAMPLE_SECRETS[0]));
-    crate::snapshots!("dry_run@fresh", transcript(&fresh, dir.path()));
+    let (fresh, client) = summarize_new_client(
+        &transcript(&fresh, dir.path()),
+        "services/api/src/redis_client.rs",
+    );
+    let (_, files) = files_of(&example_descriptor());
+    assert_eq!(
+        client,
+        client_in(&files, "services/api"),
+        "the client@tcp snapshot"
+    );
+    crate::snapshots!("dry_run@fresh", fresh);
 
     generate_example(dir.path());
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
