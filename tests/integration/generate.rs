@@ -601,12 +601,13 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
     }
 }
 
-/// The starter clients in full: TCP, REST, REST with the read-only token, and both as
-/// build.rs writes them for `include!`.
+/// The starter clients, each template in full once: TCP and REST. Their variants (REST with
+/// the read-only token, and both as build.rs writes them for `include!`) as a diff against the
+/// client they vary, so that a snapshot shows what the variant changes and the shared code
+/// stays in one place.
 #[test]
 fn snapshot_of_the_starter_clients() {
     let (resolved, files) = files_of(&example_descriptor());
-    let client_of = |dir: &str| client_in(&files, dir);
     let target = |name: &str| {
         resolved
             .plan
@@ -615,17 +616,22 @@ fn snapshot_of_the_starter_clients() {
             .find(|t| t.name == name)
             .unwrap()
     };
+    let include = |name: &str| client_for_include(target(name)).unwrap();
+    let tcp = client_in(&files, "services/api");
+    let rest = client_in(&files, "web");
+    let variant = |base: &str, variant: &str| {
+        let diff = similar::TextDiff::from_lines(base, variant);
+        diff.unified_diff().context_radius(1).to_string()
+    };
     crate::snapshots!({
-        insta::assert_snapshot!("client@tcp", client_of("services/api"));
-        insta::assert_snapshot!("client@rest", client_of("web"));
-        insta::assert_snapshot!("client@rest-readonly", client_of("mobile"));
-        insta::assert_snapshot!(
-            "client@tcp-include",
-            client_for_include(target("api")).unwrap()
-        );
+        insta::assert_snapshot!("client@tcp", tcp);
+        insta::assert_snapshot!("client@rest", rest);
+        let readonly = client_in(&files, "mobile");
+        insta::assert_snapshot!("client@rest-readonly", variant(&rest, &readonly));
+        insta::assert_snapshot!("client@tcp-include", variant(&tcp, &include("api")));
         insta::assert_snapshot!(
             "client@rest-include",
-            client_for_include(target("storefront")).unwrap()
+            variant(&rest, &include("storefront"))
         );
     });
 }
