@@ -152,7 +152,7 @@ pub mod internal {
     }
     pub mod generate {
         pub use crate::generate::{
-            WritePolicy, artifacts, cargo_dependencies, client_for_include, dotenv_value,
+            Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include, dotenv_value,
         };
     }
     pub mod lint {

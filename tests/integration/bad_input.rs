@@ -53,15 +53,13 @@ fn a_missing_file_is_named() {
             .unwrap_or_default();
         assert_input_error(&what, &output, &[path]);
     }
-    crate::snapshots!({
-        insta::assert_snapshot!(
-            "missing_file",
-            transcript(
-                &upwire_in(dir.path(), &["lint", "conf/upwire.toml"]),
-                dir.path()
-            )
-        );
-    });
+    crate::snapshots!(
+        "missing_file",
+        transcript(
+            &upwire_in(dir.path(), &["lint", "conf/upwire.toml"]),
+            dir.path()
+        )
+    );
 }
 
 #[test]
@@ -88,9 +86,7 @@ fn invalid_toml_is_a_finding_with_line_and_column() {
 
     let text = upwire_in(dir.path(), &["--color", "never", "lint", "upwire.toml"]);
     assert_eq!(code(&text), 1);
-    crate::snapshots!({
-        insta::assert_snapshot!("invalid_toml", transcript(&text, dir.path()));
-    });
+    crate::snapshots!("invalid_toml", transcript(&text, dir.path()));
 }
 
 #[test]
@@ -135,7 +131,7 @@ fn non_utf8_binary_and_huge_files_are_refused_cleanly() {
     crate::snapshots!({
         for name in ["latin1.toml", "binary.env", "huge.toml"] {
             let output = upwire_in(p, &["lint", name]);
-            insta::assert_snapshot!(format!("refused_{name}"), transcript(&output, p));
+            insta::assert_snapshot!(format!("refused@{name}"), transcript(&output, p));
         }
     });
 }

@@ -82,14 +82,6 @@ fn json(out: &Output) -> serde_json::Value {
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
-macro_rules! snap {
-    ($name:literal, $value:expr) => {
-        insta::with_settings!({snapshot_path => "../../snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!($name, $value);
-        });
-    };
-}
-
 #[test]
 fn tls_login_with_password_succeeds_and_times_every_stage() {
     let server = tls_server();
@@ -133,7 +125,7 @@ fn tls_login_with_password_succeeds_and_times_every_stage() {
     );
     assert!(0.0 < min && min <= median && median <= p95, "{l}");
     let text = check(&["--redis-url", &url, "--ca-file", &ca]);
-    snap!("check_tcp_ok", normalize(&text, &[server.port]));
+    crate::snapshots!("tcp_ok", normalize(&text, &[server.port]));
 }
 
 #[test]
@@ -160,7 +152,7 @@ fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
     ]);
     assert_no_secrets(&bad);
     assert_eq!(bad.status.code(), Some(1));
-    snap!("check_tcp_wrongpass", normalize(&bad, &[server.port]));
+    crate::snapshots!("tcp_wrongpass", normalize(&bad, &[server.port]));
 }
 
 #[test]
@@ -188,7 +180,7 @@ fn an_untrusted_certificate_is_a_tls_failure_that_names_ca_file() {
     let out = check(&["--redis-url", &server.url(None, Some(PASSWORD))]);
     assert_eq!(out.status.code(), Some(1));
     assert_no_secrets(&out);
-    snap!("check_tls_untrusted", normalize(&out, &[server.port]));
+    crate::snapshots!("tls_untrusted", normalize(&out, &[server.port]));
 }
 
 #[test]
@@ -199,7 +191,7 @@ fn plain_text_to_a_tls_port_says_use_rediss() {
         .replace("rediss://", "redis://");
     let out = check(&["--redis-url", &url, "--timeout", "3"]);
     assert_eq!(out.status.code(), Some(1));
-    snap!("check_plain_to_tls_port", normalize(&out, &[server.port]));
+    crate::snapshots!("plain_to_tls_port", normalize(&out, &[server.port]));
 }
 
 #[test]
@@ -214,7 +206,7 @@ fn tls_to_a_plain_port_says_use_redis_within_the_timeout() {
         start.elapsed()
     );
     assert_eq!(out.status.code(), Some(1));
-    snap!("check_tls_to_plain_port", normalize(&out, &[server.port]));
+    crate::snapshots!("tls_to_plain_port", normalize(&out, &[server.port]));
 }
 
 #[test]
@@ -248,7 +240,7 @@ fn a_closed_port_is_refused() {
     let port = free_port();
     let out = check(&["--redis-url", &format!("redis://127.0.0.1:{port}")]);
     assert_eq!(out.status.code(), Some(1));
-    snap!("check_refused", normalize(&out, &[port]));
+    crate::snapshots!("refused", normalize(&out, &[port]));
 }
 
 #[test]
@@ -316,7 +308,7 @@ fn rest_login_through_serve_and_a_wrong_token() {
     let c = &json(&bad)["checks"][0];
     assert_eq!(c["error_kind"], "auth");
     let text = check(&["--rest-url", &url, "--rest-token", "AXCANARYwrong"]);
-    snap!("check_rest_401", normalize(&text, &[serve.addr().port()]));
+    crate::snapshots!("rest_401", normalize(&text, &[serve.addr().port()]));
 }
 
 #[test]
@@ -329,7 +321,7 @@ fn an_html_page_is_not_a_rest_endpoint_and_other_statuses_are_http_errors() {
         TOKEN,
     ]);
     assert_eq!(out.status.code(), Some(1));
-    snap!("check_rest_html", normalize(&out, &[html]));
+    crate::snapshots!("rest_html", normalize(&out, &[html]));
     let (err, stop_err) = http_stub(503, "application/json", "{\"error\":\"maintenance\"}");
     let out = check(&[
         "--rest-url",
@@ -509,8 +501,8 @@ fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
     let other = Certs::shaped(CertShape::SelfSignedCa);
     let (text, json) = check_tls(&server, &other.ca.display().to_string());
     assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
-    snap!(
-        "check_tls_self_signed_not_pinned",
+    crate::snapshots!(
+        "tls_self_signed_not_pinned",
         normalize(&text, &[server.port])
     );
 
@@ -518,8 +510,8 @@ fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
     let signed = tls_server_with(CertShape::Signed);
     let (text, json) = check_tls(&signed, &other.ca.display().to_string());
     assert_tls_refusal(&text, &json, "UnknownIssuer");
-    snap!(
-        "check_tls_unknown_issuer_with_ca_file",
+    crate::snapshots!(
+        "tls_unknown_issuer_with_ca_file",
         normalize(&text, &[signed.port])
     );
 }
@@ -531,10 +523,7 @@ fn a_pinned_self_signed_certificate_without_names_says_which_names_it_lacks() {
     let server = tls_server_with(CertShape::SelfSignedCaNoSan);
     let (text, json) = check_tls(&server, &server.ca().display().to_string());
     assert_tls_refusal(&text, &json, "not valid for name");
-    snap!(
-        "check_tls_self_signed_no_san",
-        normalize(&text, &[server.port])
-    );
+    crate::snapshots!("tls_self_signed_no_san", normalize(&text, &[server.port]));
 }
 
 #[test]
@@ -542,7 +531,7 @@ fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
     let server = tls_server_with(CertShape::CaAsLeaf);
     let (text, json) = check_tls(&server, &server.ca().display().to_string());
     assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
-    snap!("check_tls_ca_as_leaf", normalize(&text, &[server.port]));
+    crate::snapshots!("tls_ca_as_leaf", normalize(&text, &[server.port]));
 
     // The help gives two openssl commands: run them as given, serve what they make.
     let help = json["checks"][0]["help"].as_str().expect("help").to_owned();
@@ -582,7 +571,7 @@ fn a_certificate_for_another_name_lists_the_names_it_has() {
     assert_tls_refusal(&text, &json, "not valid for name");
     let shown = String::from_utf8_lossy(&text.stdout);
     assert!(shown.contains("`db.example.com`"), "{shown}");
-    snap!("check_tls_wrong_name", normalize(&text, &[server.port]));
+    crate::snapshots!("tls_wrong_name", normalize(&text, &[server.port]));
 }
 
 #[test]
@@ -603,5 +592,5 @@ fn an_expired_certificate_gives_its_dates() {
             None => format!("{l}\n"),
         })
         .collect();
-    snap!("check_tls_expired", stable);
+    crate::snapshots!("tls_expired", stable);
 }

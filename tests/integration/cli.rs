@@ -27,9 +27,7 @@ fn resolve(extra: &[&str]) -> Output {
 }
 
 fn snapshot(name: &str, output: &Output) {
-    crate::snapshots!({
-        insta::assert_snapshot!(name, transcript(output, &root()));
-    });
+    crate::snapshots!(name, transcript(output, &root()));
 }
 
 #[test]
@@ -276,9 +274,7 @@ fn init_writes_a_descriptor_and_refuses_to_overwrite_it() {
     let written = std::fs::read_to_string(&path).expect("init wrote upwire.toml");
     assert!(written.contains("name = \"shop\""), "{written}");
     assert!(written.contains("[target.api]\n"), "{written}");
-    crate::snapshots!({
-        insta::assert_snapshot!("init_default_file", written);
-    });
+    crate::snapshots!("init_default_file", written);
     snapshot("init_default", &output);
 
     std::fs::write(&path, "# mine\n").expect("overwrite");
@@ -307,9 +303,7 @@ fn init_with_kinds_writes_a_descriptor_that_lints_and_resolves_clean() {
     assert!(written.contains("kind = \"mobile\""), "{written}");
     assert!(written.contains("kind = \"lambda\""), "{written}");
     assert!(!written.contains("kind = \"server\""), "{written}");
-    crate::snapshots!({
-        insta::assert_snapshot!("init_mobile_lambda_file", written);
-    });
+    crate::snapshots!("init_mobile_lambda_file", written);
 
     let lint = run(with_fake_credentials(&shop).args(["lint", "--color", "never"]));
     assert_eq!(code(&lint), 0, "{}", all_output(&lint));

@@ -1,24 +1,25 @@
 //! `upwire generate`, the starter clients and the build.rs API, end to end: the generated
 //! crates pass `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check`; the TCP client
 //! runs a realistic sequence, failures included, against a real `redis-server` with TLS and a
-//! password; the REST client runs its sequence against a loopback stand-in for the REST API
-//! (request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
+//! password (its `main.rs` is tests/fixtures/starter/tcp_main.rs); the REST client
+//! (rest_main.rs) runs its sequence against a loopback stand-in for the REST API (fake_rest.rs:
+//! request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
 //! with a build.rs includes the client and runs; every template's output is snapshotted; and
 //! bad input fails clearly.
 //!
 //! The generated crates share one target dir, `target/generated-crates`, so their
 //! dependencies build once per machine rather than once per test.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
 
-use upwire::internal::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_include};
+use upwire::internal::generate::{
+    Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include,
+};
 use upwire::internal::model::Transport;
-use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
+use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
+use crate::fake_rest::fake_rest_api;
 use crate::servers::{BlackHole, RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};
 
@@ -106,162 +107,11 @@ fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
 /// The TCP sequence: what a server does with the generated client, then the failures it must
 /// tell apart. `REDIS_URL` (and `REDIS_CA_FILE`) name the real server; `WRONG_REDIS_URL` the
 /// same server with a wrong password; `BLACK_HOLE_URL` a listener that never answers.
-const TCP_MAIN: &str = r#"mod redis_client;
-
-use std::path::Path;
-use std::time::{Duration, Instant};
-
-use redis::AsyncTypedCommands as _;
-use redis::IntegerReplyOrNoOp;
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut redis = redis_client::connect().await?;
-    redis.set("upwire:greeting", "hello over TLS").await?;
-    let greeting = redis.get("upwire:greeting").await?;
-    println!("GET upwire:greeting = {greeting:?}");
-    println!("get missing: {:?}", redis.get("upwire:missing").await?);
-    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
-    println!("incr: {}", redis.incr("upwire:visits", 1).await?);
-    println!("expire: {}", redis.expire("upwire:visits", 60).await?);
-    let ttl = redis.ttl("upwire:visits").await?;
-    let expires = matches!(ttl, IntegerReplyOrNoOp::IntegerReply(1..=60));
-    println!("ttl within 60 s: {expires}");
-    println!(
-        "ttl of a key without expiry: {:?}",
-        redis.ttl("upwire:greeting").await?
-    );
-
-    let (n, value): (i64, String) = redis::pipe()
-        .set("upwire:a", "1")
-        .ignore()
-        .incr("upwire:a", 1)
-        .get("upwire:a")
-        .query_async(&mut redis)
-        .await?;
-    println!("pipeline: {n} {value:?}");
-    let (n, value): (i64, String) = redis::pipe()
-        .atomic()
-        .incr("upwire:a", 10)
-        .get("upwire:a")
-        .query_async(&mut redis)
-        .await?;
-    println!("multi-exec: {n} {value:?}");
-    match redis.hget("upwire:a", "f").await {
-        Err(e) => println!("redis error: {:?}", e.code()),
-        other => println!("expected WRONGTYPE: {other:?}"),
-    }
-    println!("del: {}", redis.del(&["upwire:a", "upwire:missing"]).await?);
-
-    let url = std::env::var(redis_client::URL_VAR)?;
-    let ca_file = std::env::var_os(redis_client::CA_FILE_VAR);
-    let ca_file = ca_file.as_deref().map(Path::new);
-    let wrong = std::env::var("WRONG_REDIS_URL")?;
-    match redis_client::connect_to(&wrong, ca_file).await {
-        Err(e) => println!("wrong password: {:?}: {e}", e.kind()),
-        Ok(_) => println!("expected AuthenticationFailed"),
-    }
-
-    // Nobody answers: the connection timeout fires, without retries.
-    let black_hole = std::env::var("BLACK_HOLE_URL")?;
-    let quick = redis_client::config()
-        .set_connection_timeout(Some(Duration::from_millis(300)))
-        .set_number_of_retries(0);
-    let started = Instant::now();
-    match redis_client::connect_with(&black_hole, ca_file, quick).await {
-        Err(e) => println!(
-            "black hole: timeout {}, within 3 s {}",
-            e.is_timeout(),
-            started.elapsed() < Duration::from_secs(3)
-        ),
-        Ok(_) => println!("expected a timeout"),
-    }
-
-    // A reply slower than the response timeout: BLPOP waits 2 s, the client 300 ms.
-    let impatient = redis_client::config().set_response_timeout(Some(Duration::from_millis(300)));
-    let mut slow = redis_client::connect_with(&url, ca_file, impatient).await?;
-    let started = Instant::now();
-    match slow.blpop("upwire:empty-list", 2.0).await {
-        Err(e) => println!(
-            "slow reply: timeout {}, within 1.5 s {}",
-            e.is_timeout(),
-            started.elapsed() < Duration::from_millis(1500)
-        ),
-        other => println!("expected a timeout: {other:?}"),
-    }
-    Ok(())
-}
-"#;
+const TCP_MAIN: &str = include_str!("../fixtures/starter/tcp_main.rs");
 
 /// The REST sequence, the same against the stand-in and against `upwire serve`.
 /// `BLACK_HOLE_URL` names a listener that accepts and never answers.
-const REST_MAIN: &str = r#"mod redis_client;
-
-use std::error::Error as _;
-use std::time::{Duration, Instant};
-
-use redis_client::{Error, RestClient};
-
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let redis = RestClient::from_env()?;
-    redis.set("greeting", "hello").await?;
-    println!("get: {:?}", redis.get("greeting").await?);
-    println!("get missing: {:?}", redis.get("missing").await?);
-    redis.set_ex("session", "s1", 60).await?;
-    println!("incr: {}", redis.incr("visits").await?);
-    println!("expire: {}", redis.expire("visits", 60).await?);
-    let ttl = redis.ttl("visits").await?;
-    println!("ttl within 60 s: {}", (1..=60).contains(&ttl));
-    println!(
-        "ttl of a key without expiry: {}",
-        redis.ttl("greeting").await?
-    );
-    println!("del: {}", redis.del(&["greeting", "missing"]).await?);
-    let replies = redis.pipeline(&[&["SET", "a", "1"], &["INCR", "a"], &["HGET", "a", "f"]]);
-    println!("pipeline: {:?}", replies.await?);
-    let replies = redis.multi_exec(&[&["INCR", "a"], &["GET", "a"]]).await?;
-    println!("multi-exec: {replies:?}");
-    match redis.command(&["HGET", "a", "f"]).await {
-        Err(Error::Redis(message)) => println!("redis error: {message}"),
-        other => println!("expected a Redis error: {other:?}"),
-    }
-    match redis.command(&["OUTAGE"]).await {
-        Err(Error::Http { status, body }) => println!("http error: {status} {body}"),
-        other => println!("expected an HTTP error: {other:?}"),
-    }
-    let url = std::env::var(RestClient::URL_VAR)?;
-    match RestClient::new(&url, "AXwrongtoken")?.get("greeting").await {
-        Err(Error::Auth(message)) => println!("auth error: {message}"),
-        other => println!("expected an auth error: {other:?}"),
-    }
-    let nobody_listens = RestClient::new("http://127.0.0.1:1", "AXtoken")?;
-    match nobody_listens.get("k").await {
-        Err(e @ Error::Transport(_)) => println!("transport error: {}", e.source().is_some()),
-        other => println!("expected a transport error: {other:?}"),
-    }
-    let black_hole = std::env::var("BLACK_HOLE_URL")?;
-    let never_answers = RestClient::with_timeouts(
-        &black_hole,
-        "AXtoken",
-        Duration::from_secs(1),
-        Duration::from_millis(300),
-    )?;
-    let started = Instant::now();
-    match never_answers.get("k").await {
-        Err(e @ Error::Timeout(_)) => println!(
-            "timeout: {}, within 3 s {}",
-            e.source().is_some(),
-            started.elapsed() < Duration::from_secs(3)
-        ),
-        other => println!("expected a timeout: {other:?}"),
-    }
-    let debug = format!("{redis:?}");
-    println!("debug hides the token: {}", !debug.contains("AX"));
-    Ok(())
-}
-"#;
-
+const REST_MAIN: &str = include_str!("../fixtures/starter/rest_main.rs");
 // ---------------------------------------------------------------------------------------------
 // The generated crates compile, are lint-clean and work
 
@@ -405,138 +255,6 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let unset = Command::new(&binary).env_clear().output().unwrap();
     let stderr = String::from_utf8_lossy(&unset.stderr);
     assert!(stderr.contains("REDIS_URL is not set"), "{stderr}");
-}
-
-/// One request as the stand-in REST API saw it.
-#[derive(Debug, Clone)]
-struct Seen {
-    path: String,
-    authorization: String,
-    content_type: String,
-    body: serde_json::Value,
-}
-
-/// A loopback stand-in for the Upstash REST API: a tiny key-value store behind the documented
-/// shapes (`POST /` with a JSON command, `/pipeline`, `/multi-exec`, `{"result"}` /
-/// `{"error"}`, 401 for a wrong token). Plain HTTP: TLS is proven by the TCP test.
-fn fake_rest_api(token: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        let mut store = Store::new();
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream);
-            let mut request_line = String::new();
-            let _ = reader.read_line(&mut request_line);
-            let (mut length, mut authorization, mut content_type) =
-                (0, String::new(), String::new());
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                    break;
-                }
-                let (name, value) = line.split_once(':').unwrap_or((&line, ""));
-                match name.to_ascii_lowercase().as_str() {
-                    "content-length" => length = value.trim().parse().unwrap_or(0),
-                    "authorization" => value.trim().clone_into(&mut authorization),
-                    "content-type" => value.trim().clone_into(&mut content_type),
-                    _ => {}
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            let path = request_line.split(' ').nth(1).unwrap_or("").to_owned();
-            log.lock().unwrap().push(Seen {
-                path: path.clone(),
-                authorization: authorization.clone(),
-                content_type,
-                body: body.clone(),
-            });
-            let (status, reply) = if authorization != format!("Bearer {token}") {
-                (401, serde_json::json!({"error": "Unauthorized"}))
-            } else if body == serde_json::json!(["OUTAGE"]) {
-                (503, serde_json::json!({"error": "service unavailable"}))
-            } else if path == "/" {
-                let reply = run_command(&mut store, &body);
-                (
-                    if reply.get("error").is_some() {
-                        400
-                    } else {
-                        200
-                    },
-                    reply,
-                )
-            } else {
-                let commands = body.as_array().cloned().unwrap_or_default();
-                let replies = commands
-                    .iter()
-                    .map(|c| run_command(&mut store, c))
-                    .collect();
-                (200, serde_json::Value::Array(replies))
-            };
-            let reply = reply.to_string();
-            let mut stream = reader.into_inner();
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-        }
-    });
-    (url, seen)
-}
-
-/// The stand-in's data: value and TTL in seconds (-1: no expiry) per key.
-type Store = std::collections::HashMap<String, (String, i64)>;
-
-fn run_command(store: &mut Store, command: &serde_json::Value) -> serde_json::Value {
-    use serde_json::json;
-    let args: Vec<&str> = command
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|a| a.as_str())
-        .collect();
-    match args.as_slice() {
-        ["SET", key, value, rest @ ..] => {
-            let ttl = match rest {
-                ["EX", seconds] => seconds.parse().unwrap_or(-1),
-                _ => -1,
-            };
-            store.insert((*key).to_owned(), ((*value).to_owned(), ttl));
-            json!({"result": "OK"})
-        }
-        ["GET", key] => json!({"result": store.get(*key).map(|(value, _)| value)}),
-        ["INCR", key] => {
-            let (value, ttl) = store.get(*key).cloned().unwrap_or(("0".to_owned(), -1));
-            match value.parse::<i64>() {
-                Ok(n) => {
-                    store.insert((*key).to_owned(), ((n + 1).to_string(), ttl));
-                    json!({"result": n + 1})
-                }
-                Err(_) => json!({"error": "ERR value is not an integer or out of range"}),
-            }
-        }
-        ["EXPIRE", key, seconds] => match store.get_mut(*key) {
-            Some((_, ttl)) => {
-                *ttl = seconds.parse().unwrap_or(-1);
-                json!({"result": 1})
-            }
-            None => json!({"result": 0}),
-        },
-        ["TTL", key] => json!({"result": store.get(*key).map_or(-2, |(_, ttl)| *ttl)}),
-        ["DEL", keys @ ..] => {
-            json!({"result": keys.iter().filter(|k| store.remove(**k).is_some()).count()})
-        }
-        ["HGET", ..] => {
-            json!({"error": "WRONGTYPE Operation against a key holding the wrong kind of value"})
-        }
-        _ => json!({"error": "ERR unknown command"}),
-    }
 }
 
 #[test]
@@ -760,7 +478,7 @@ fn builder_errors_render_the_diagnostic() {
         .generate()
         .unwrap_err();
     let text = format!("{err:?}").replace(&dir.path().display().to_string(), "[DIR]");
-    crate::snapshots!({ insta::assert_snapshot!("buildrs-error", text) });
+    crate::snapshots!("buildrs_error", text);
     assert!(!dir.path().join(upwire::build::OUTPUT_FILE).exists());
 
     let several = root().join("tests/fixtures/buildrs/upwire.toml");
@@ -784,12 +502,45 @@ fn builder_errors_render_the_diagnostic() {
 // ---------------------------------------------------------------------------------------------
 // Snapshots of every template's output
 
-/// Every artifact of a descriptor, rendered for review: each file with its policy, then the
-/// diagnostics. Starter clients show their header only (they have their own snapshots).
-fn render_artifacts(descriptor: &Path, env: &Env) -> String {
+/// A descriptor resolved with the example's fake secrets, and the files `generate` writes for it.
+fn files_of(descriptor: &Path) -> (Resolved, Vec<Artifact>) {
     let text = std::fs::read_to_string(descriptor).unwrap();
-    let mut resolved = resolve(SourceFile::new("upwire.toml", text), env);
+    let mut env = Env::default();
+    env.add_file(&root().join("examples/example.env")).unwrap();
+    let mut resolved = resolve(SourceFile::new("upwire.toml", text), &env);
     let files = artifacts(&resolved.plan, &mut resolved.diagnostics);
+    (resolved, files)
+}
+
+/// The example's descriptor.
+fn example_descriptor() -> PathBuf {
+    root().join("examples/upwire.toml")
+}
+
+/// The starter client among `files` that goes into `dir`.
+fn client_in(files: &[Artifact], dir: &str) -> String {
+    let path = Path::new(dir).join("src/redis_client.rs");
+    let file = files.iter().find(|a| a.path == path);
+    file.expect("a starter client").contents.clone()
+}
+
+/// A starter client where a snapshot lists files: its size and SHA-256 (as `sha256sum` prints
+/// it for the written file, cut short), not its text, which `snapshot_of_the_starter_clients`
+/// holds once per template. A change to the text changes the hash.
+fn client_summary(contents: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, contents.as_bytes());
+    let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    let lines = contents.lines().count();
+    format!(
+        "[starter client: {lines} lines, sha256 {}...]\n",
+        &hex[..16]
+    )
+}
+
+/// Every artifact of a descriptor, rendered for review: each file with its policy, then the
+/// diagnostics. Starter clients are summarized by `client_summary`.
+fn render_artifacts(descriptor: &Path) -> String {
+    let (resolved, files) = files_of(descriptor);
     let mut out = String::new();
     for a in &files {
         let policy = match a.policy {
@@ -800,13 +551,7 @@ fn render_artifacts(descriptor: &Path, env: &Env) -> String {
         let secret = if a.secret { ", secret: mode 0600" } else { "" };
         out.push_str(&format!("=== {} ({policy}{secret})\n", a.path.display()));
         if a.path.ends_with("src/redis_client.rs") {
-            let header = a
-                .contents
-                .lines()
-                .take_while(|l| l.starts_with("//"))
-                .collect::<Vec<_>>();
-            out.push_str(&header.join("\n"));
-            out.push_str("\n[... code: see the client snapshots]\n");
+            out.push_str(&client_summary(&a.contents));
         } else {
             out.push_str(&a.contents);
         }
@@ -828,16 +573,10 @@ fn render_artifacts(descriptor: &Path, env: &Env) -> String {
     out
 }
 
-fn example_env() -> Env {
-    let mut env = Env::default();
-    env.add_file(&root().join("examples/example.env")).unwrap();
-    env
-}
-
 #[test]
 fn snapshot_of_every_file_for_the_example() {
-    let text = render_artifacts(&root().join("examples/upwire.toml"), &example_env());
-    crate::snapshots!({ insta::assert_snapshot!("generate@example", text) });
+    let text = render_artifacts(&example_descriptor());
+    crate::snapshots!("files@example", text);
 }
 
 /// `tests/fixtures/generate/*.toml`, with the example's fake secrets: the platforms the
@@ -859,27 +598,18 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let text = render_artifacts(&descriptor, &example_env());
-        crate::snapshots!({ insta::assert_snapshot!(format!("generate@{stem}"), text) });
+        let text = render_artifacts(&descriptor);
+        crate::snapshots!(format!("files@{stem}"), text);
     }
 }
 
-/// The starter clients in full: TCP, REST, REST with the read-only token, and both as
-/// build.rs writes them for `include!`.
+/// The starter clients, each template in full once: TCP and REST. Their variants (REST with
+/// the read-only token, and both as build.rs writes them for `include!`) as a diff against the
+/// client they vary, so that a snapshot shows what the variant changes and the shared code
+/// stays in one place.
 #[test]
 fn snapshot_of_the_starter_clients() {
-    let text = std::fs::read_to_string(root().join("examples/upwire.toml")).unwrap();
-    let mut resolved = resolve(SourceFile::new("upwire.toml", text), &example_env());
-    let files = artifacts(&resolved.plan, &mut resolved.diagnostics);
-    let client_of = |dir: &str| {
-        let path = Path::new(dir).join("src/redis_client.rs");
-        files
-            .iter()
-            .find(|a| a.path == path)
-            .unwrap()
-            .contents
-            .clone()
-    };
+    let (resolved, files) = files_of(&example_descriptor());
     let target = |name: &str| {
         resolved
             .plan
@@ -888,23 +618,46 @@ fn snapshot_of_the_starter_clients() {
             .find(|t| t.name == name)
             .unwrap()
     };
+    let include = |name: &str| client_for_include(target(name)).unwrap();
+    let tcp = client_in(&files, "services/api");
+    let rest = client_in(&files, "web");
+    let variant = |base: &str, variant: &str| {
+        let diff = similar::TextDiff::from_lines(base, variant);
+        diff.unified_diff().context_radius(1).to_string()
+    };
     crate::snapshots!({
-        insta::assert_snapshot!("client@tcp", client_of("services/api"));
-        insta::assert_snapshot!("client@rest", client_of("web"));
-        insta::assert_snapshot!("client@rest-readonly", client_of("mobile"));
-        insta::assert_snapshot!(
-            "client@tcp-include",
-            client_for_include(target("api")).unwrap()
-        );
+        insta::assert_snapshot!("client@tcp", tcp);
+        insta::assert_snapshot!("client@rest", rest);
+        let readonly = client_in(&files, "mobile");
+        insta::assert_snapshot!("client@rest-readonly", variant(&rest, &readonly));
+        insta::assert_snapshot!("client@tcp-include", variant(&tcp, &include("api")));
         insta::assert_snapshot!(
             "client@rest-include",
-            client_for_include(target("storefront")).unwrap()
+            variant(&rest, &include("storefront"))
         );
     });
 }
 
+/// `transcript` with the lines of the dry-run diff that creates the starter client `path`
+/// summarized by `client_summary`; and the client's text.
+fn summarize_new_client(transcript: &str, path: &str) -> (String, String) {
+    let header = format!("+++ b/{path}\n");
+    let hunk = transcript.find(&header).expect("the client's diff") + header.len();
+    let start = transcript[hunk..].find('\n').unwrap() + hunk + 1;
+    let added: Vec<&str> = transcript[start..]
+        .split_inclusive('\n')
+        .take_while(|l| l.starts_with('+'))
+        .collect();
+    let end = start + added.iter().map(|l| l.len()).sum::<usize>();
+    let client: String = added.iter().map(|l| &l[1..]).collect();
+    let summary = client_summary(&client);
+    let text = format!("{}{summary}{}", &transcript[..start], &transcript[end..]);
+    (text, client)
+}
+
 /// `--dry-run` on a fresh directory (one target) and after a change (all targets): diffs for
-/// plain files, key names only for files with secrets, and nothing written.
+/// plain files, key names only for files with secrets, and nothing written. The new starter
+/// client's lines are summarized: they are the text of the `client@tcp` snapshot.
 #[test]
 fn snapshot_of_dry_run_output() {
     let dir = tempfile::tempdir().unwrap();
@@ -925,9 +678,17 @@ fn snapshot_of_dry_run_output() {
         "a dry run writes nothing"
     );
     assert!(!crate::support::all_output(&fresh).contains(EXAMPLE_SECRETS[0]));
-    crate::snapshots!({
-        insta::assert_snapshot!("generate-dry-run@fresh", transcript(&fresh, dir.path()))
-    });
+    let (fresh, client) = summarize_new_client(
+        &transcript(&fresh, dir.path()),
+        "services/api/src/redis_client.rs",
+    );
+    let (_, files) = files_of(&example_descriptor());
+    assert_eq!(
+        client,
+        client_in(&files, "services/api"),
+        "the client@tcp snapshot"
+    );
+    crate::snapshots!("dry_run@fresh", fresh);
 
     generate_example(dir.path());
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
@@ -948,9 +709,7 @@ fn snapshot_of_dry_run_output() {
         !all.contains("AoJrotated") && !all.contains(EXAMPLE_SECRETS[0]),
         "{all}"
     );
-    crate::snapshots!({
-        insta::assert_snapshot!("generate-dry-run@changed", transcript(&changed, dir.path()))
-    });
+    crate::snapshots!("dry_run@changed", transcript(&changed, dir.path()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1184,7 +943,7 @@ fn a_target_whose_transport_has_no_url_gets_no_files() {
     let text = transcript(&output, dir.path());
     assert!(!dir.path().join("api").exists(), "{text}");
     assert!(dir.path().join("edge/.env").exists(), "{text}");
-    crate::snapshots!({ insta::assert_snapshot!("generate-bad@no-url", text) });
+    crate::snapshots!("bad_input@no-url", text);
 }
 
 /// Without the secrets: `.env` is skipped with a diagnostic, `.env.example` and the starter
@@ -1204,5 +963,5 @@ fn unresolved_variables_skip_dotenv_but_write_the_example() {
         [".env.example", "src/redis_client.rs"],
         "{text}"
     );
-    crate::snapshots!({ insta::assert_snapshot!("generate-bad@unresolved", text) });
+    crate::snapshots!("bad_input@unresolved", text);
 }

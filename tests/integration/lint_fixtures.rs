@@ -46,7 +46,7 @@ fn lint_fixtures() {
     crate::snapshots!({
         insta::glob!("../fixtures/codes", "*.{toml,env}", |path| {
             let output = lint(&relative(path), "text");
-            insta::assert_snapshot!(transcript(&output, &root()));
+            insta::assert_snapshot!("lint", transcript(&output, &root()));
         });
     });
 }

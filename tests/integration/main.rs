@@ -9,6 +9,7 @@ mod bad_input;
 mod canary;
 mod check;
 mod cli;
+mod fake_rest;
 mod file_safety;
 mod gateway_load;
 mod generate;

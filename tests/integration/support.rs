@@ -248,14 +248,22 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     }
 }
 
-/// Insta settings shared by every snapshot: one top-level `snapshots/` directory, no module
-/// prefix in the file names.
+/// Insta settings shared by every snapshot: `snapshots/<module>/`, the folder of the test
+/// module that asserts it (`check` for tests/integration/check.rs), no module prefix in the
+/// file names. `snapshots!({ .. })` runs a block under them; `snapshots!(name, value)` asserts
+/// one snapshot.
 #[macro_export]
 macro_rules! snapshots {
     ($body:block) => {
         insta::with_settings!({
-            snapshot_path => "../../snapshots",
+            snapshot_path => format!(
+                "../../snapshots/{}",
+                module_path!().split("::").nth(1).expect("a test module")
+            ),
             prepend_module_to_snapshot => false,
         }, $body)
+    };
+    ($name:expr, $value:expr) => {
+        $crate::snapshots!({ insta::assert_snapshot!($name, $value) })
     };
 }
