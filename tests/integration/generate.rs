@@ -19,7 +19,8 @@ use upwire::generate::{WritePolicy, artifacts, cargo_dependencies, client_for_in
 use upwire::model::Transport;
 use upwire::{Env, SourceFile, TextRenderer, resolve};
 
-use crate::servers::{BlackHole, RedisOptions, RedisServer};
+use crate::support::peers::BlackHole;
+use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
