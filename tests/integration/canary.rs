@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::servers::{RedisOptions, RedisServer};
-use crate::support::{
-    SECRET_FILES, Serve, code, files_below, http, post, run_bounded, status, upwire,
-};
+use crate::support::http::Request;
+use crate::support::redis::{RedisOptions, RedisServer};
+use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::{SECRET_FILES, all_output, code, files_below, run_bounded, upwire};
 
 /// Three unique, realistic-looking secrets for this run.
 struct Canaries {
@@ -345,24 +345,21 @@ fn canaries_in_broken_input_are_masked() {
         outputs.add(format!("lint broken.env ({format})"), &output);
     }
     // A literal password on a line that does not parse, and one that does.
-    std::fs::write(
-        project.root.join("literal.toml"),
-        format!(
+    for (file, template) in [
+        (
+            "literal.toml",
             "[database.main]\nredis_url = \"rediss://default:{pw}@eu1-tidy-cat-12345.upstash.io:6379\"\nrest_token = \"{tok}\"\n\n[target.api]\nkind = \"server\"\n",
-            pw = canaries.password,
-            tok = canaries.token
         ),
-    )
-    .unwrap();
-    std::fs::write(
-        project.root.join("syntax.toml"),
-        format!(
+        (
+            "syntax.toml",
             "[database.main]\r\nredis_url = \"rediss://default:{pw}@eu1-tidy-cat-12345.upstash.io:6379\r\nrest_token = '{tok}\r\n",
-            pw = canaries.password,
-            tok = canaries.token
         ),
-    )
-    .unwrap();
+    ] {
+        let text = template
+            .replace("{pw}", &canaries.password)
+            .replace("{tok}", &canaries.token);
+        std::fs::write(project.root.join(file), text).unwrap();
+    }
     for file in ["literal.toml", "syntax.toml"] {
         for args in [
             &["lint"][..],
@@ -399,6 +396,14 @@ fn canaries_in_broken_input_are_masked() {
 // ---------------------------------------------------------------------------------------------
 // check and serve, against real peers on loopback
 
+/// `upwire --format FORMAT check --timeout 5 ARGS`, bounded.
+fn run_check(format: &str, args: &[&str]) -> Output {
+    let mut cmd = upwire();
+    cmd.args(["--format", format, "check", "--timeout", "5"])
+        .args(args);
+    run_bounded(cmd, Duration::from_secs(60))
+}
+
 #[test]
 fn canaries_never_reach_check_output_or_the_serve_log() {
     let canaries = Canaries::new();
@@ -411,130 +416,95 @@ fn canaries_never_reach_check_output_or_the_serve_log() {
         ..RedisOptions::default()
     });
     let redis_url = redis.url(None, Some(&canaries.password));
-    let serve = Serve::start(
+    let serve = ServeProcess::start(
         &redis_url,
-        &canaries.token,
-        Some(&canaries.readonly),
-        tmp.path(),
+        &ServeOptions::default()
+            .token(&canaries.token)
+            .readonly_token(&canaries.readonly),
     );
-    let port = serve.port;
-    let bearer = |token: &str| format!("Authorization: Bearer {token}\r\n");
+    let command = |token: &str, body: &str| Request::post_json("/", body).bearer(token);
 
     // Requests carrying the canaries: header, query string, read-only token, wrong tokens that
     // contain a canary, a value and a path argument equal to a canary, a Redis error.
+    let requests = [
+        (
+            "SET with the token",
+            command(
+                &canaries.token,
+                &format!("[\"SET\",\"k\",\"{}\"]", canaries.password),
+            ),
+        ),
+        (
+            "GET with ?_token=",
+            Request::post_json(
+                &format!("/?_token={}", canaries.token),
+                "[\"GET\",\"missing\"]",
+            ),
+        ),
+        (
+            "path style with the token in the query",
+            Request::get(&format!(
+                "/set/k2/{}?_token={}",
+                canaries.token, canaries.token
+            )),
+        ),
+        (
+            "read with the read-only token",
+            command(&canaries.readonly, "[\"GET\",\"k\"]"),
+        ),
+        (
+            "write with the read-only token",
+            command(&canaries.readonly, "[\"SET\",\"k\",\"v\"]"),
+        ),
+        (
+            "wrong token in the header",
+            command(&format!("{}x", canaries.token), "[\"PING\"]"),
+        ),
+        (
+            "wrong token in the query",
+            Request::post_json(&format!("/?_token=x{}", canaries.readonly), "[\"PING\"]"),
+        ),
+        (
+            "AUTH with the password",
+            command(
+                &canaries.token,
+                &format!("[\"AUTH\",\"{}\"]", canaries.password),
+            ),
+        ),
+        (
+            "a Redis error",
+            command(&canaries.token, "[\"INCR\",\"k\"]"),
+        ),
+        (
+            "pipeline",
+            Request::post_json(
+                "/pipeline",
+                &format!(
+                    "[[\"SET\",\"{0}\",\"{0}\"],[\"DEL\",\"{0}\"]]",
+                    canaries.password
+                ),
+            )
+            .bearer(&canaries.token),
+        ),
+    ];
     let mut statuses = Vec::new();
     // Successful replies carry the data asked for (a value that is a canary, here); error
     // replies must not echo a token, an argument or the Redis URL.
-    let mut exchange = |what: &str, response: String| {
-        statuses.push(format!("{what}: {}", status(&response)));
-        if status(&response) != "200" {
-            outputs.add_text(format!("serve response to {what}"), response);
+    for (what, request) in &requests {
+        let response = request.send(serve.addr);
+        statuses.push(format!("{what}: {}", response.status));
+        if response.status != 200 {
+            outputs.add_text(format!("serve response to {what}"), response.text());
         }
-    };
-    exchange(
-        "SET with the token",
-        post(
-            port,
-            "/",
-            &bearer(&canaries.token),
-            &format!("[\"SET\",\"k\",\"{}\"]", canaries.password),
-        ),
-    );
-    exchange(
-        "GET with ?_token=",
-        post(
-            port,
-            &format!("/?_token={}", canaries.token),
-            "",
-            "[\"GET\",\"missing\"]",
-        ),
-    );
-    exchange(
-        "path style with the token in the query",
-        http(
-            port,
-            &format!(
-                "GET /set/k2/{}?_token={} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
-                canaries.token, canaries.token
-            ),
-        ),
-    );
-    exchange(
-        "read with the read-only token",
-        post(port, "/", &bearer(&canaries.readonly), "[\"GET\",\"k\"]"),
-    );
-    exchange(
-        "write with the read-only token",
-        post(
-            port,
-            "/",
-            &bearer(&canaries.readonly),
-            "[\"SET\",\"k\",\"v\"]",
-        ),
-    );
-    exchange(
-        "wrong token in the header",
-        post(
-            port,
-            "/",
-            &bearer(&format!("{}x", canaries.token)),
-            "[\"PING\"]",
-        ),
-    );
-    exchange(
-        "wrong token in the query",
-        post(
-            port,
-            &format!("/?_token=x{}", canaries.readonly),
-            "",
-            "[\"PING\"]",
-        ),
-    );
-    exchange(
-        "AUTH with the password",
-        post(
-            port,
-            "/",
-            &bearer(&canaries.token),
-            &format!("[\"AUTH\",\"{}\"]", canaries.password),
-        ),
-    );
-    exchange(
-        "a Redis error",
-        post(port, "/", &bearer(&canaries.token), "[\"INCR\",\"k\"]"),
-    );
-    exchange(
-        "pipeline",
-        post(
-            port,
-            "/pipeline",
-            &bearer(&canaries.token),
-            &format!(
-                "[[\"SET\",\"{0}\",\"{0}\"],[\"DEL\",\"{0}\"]]",
-                canaries.password
-            ),
-        ),
-    );
+    }
     // check against serve: a wrong token (401), then the right one.
-    let rest_url = format!("http://127.0.0.1:{port}");
+    let rest_url = serve.url();
     for (what, token, expected) in [
         ("wrong token", format!("{}-rotated", canaries.token), 1),
         ("right token", canaries.token.clone(), 0),
     ] {
         for format in ["text", "json"] {
-            let mut cmd = upwire();
-            cmd.args([
-                "--format",
-                format,
-                "check",
-                "--timeout",
-                "5",
-                "--rest-url",
-                &rest_url,
-                "--rest-token",
-                &token,
-            ]);
-            let output = run_bounded(cmd, Duration::from_secs(60));
+            let output = run_check(format, &["--rest-url", &rest_url, "--rest-token", &token]);
             expect_code(&output, expected, &format!("check REST, {what}"));
             outputs.add(format!("check REST {what} ({format})"), &output);
         }
@@ -550,25 +520,9 @@ fn canaries_never_reach_check_output_or_the_serve_log() {
     let wrong_url = tls.url(None, Some(&canaries.password));
     let ca = tls.ca().display().to_string();
     for format in ["text", "json"] {
-        let mut cmd = upwire();
-        cmd.args([
-            "--format",
-            format,
-            "check",
-            "--timeout",
-            "5",
-            "--redis-url",
-            &wrong_url,
-            "--ca-file",
-            &ca,
-        ]);
-        let output = run_bounded(cmd, Duration::from_secs(60));
+        let output = run_check(format, &["--redis-url", &wrong_url, "--ca-file", &ca]);
         expect_code(&output, 1, "check TCP with a wrong password");
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let all = all_output(&output);
         assert!(
             all.contains("auth"),
             "the failure names the auth stage: {all}"
@@ -603,12 +557,12 @@ fn canaries_never_reach_check_output_or_the_serve_log() {
 
     // Redis gone: the 503 and its log line name the Redis without its password.
     redis.kill();
-    let response = post(port, "/", &bearer(&canaries.token), "[\"PING\"]");
+    let response = command(&canaries.token, "[\"PING\"]").send(serve.addr);
     statuses.push(format!(
         "a command while Redis is down: {}",
-        status(&response)
+        response.status
     ));
-    outputs.add_text("serve response while Redis is down", response);
+    outputs.add_text("serve response while Redis is down", response.text());
 
     let log = serve.stop();
     outputs.add_text("serve log", log.clone());

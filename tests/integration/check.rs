@@ -2,13 +2,15 @@
 //! users, a plain redis-server, `upwire serve` for REST, a listener that never answers, a
 //! closed port and a name that cannot resolve.
 
+use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use super::servers::{
-    BlackHole, CertShape, Certs, RedisOptions, RedisServer, free_port, http_stub,
-};
-use super::support::upwire;
+use crate::support::certs::{CertShape, Certs};
+use crate::support::peers::{BlackHole, Canned};
+use crate::support::redis::{RedisOptions, RedisServer};
+use crate::support::serve::spawn_quiet;
+use crate::support::{all_output, free_port, json, run_tool, upwire};
 
 const PASSWORD: &str = "CANARYpw7Q2x";
 const TOKEN: &str = "AXCANARYtok9Zr";
@@ -67,19 +69,15 @@ fn normalize(out: &Output, ports: &[u16]) -> String {
 }
 
 fn assert_no_secrets(out: &Output) {
+    let all = all_output(out);
     for canary in [PASSWORD, TOKEN, "CANARYro5Kp", "CANARY"] {
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
         assert!(!all.contains(canary), "output shows a secret:\n{all}");
     }
 }
 
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+/// The exit code is `code`; the message shows stdout and stderr.
+fn assert_exit(out: &Output, code: i32) {
+    assert_eq!(out.status.code(), Some(code), "{}", all_output(out));
 }
 
 #[test]
@@ -98,12 +96,7 @@ fn tls_login_with_password_succeeds_and_times_every_stage() {
         "json",
     ]);
     assert_no_secrets(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let doc = json(&out);
     let c = &doc["checks"][0];
     assert_eq!(c["ok"], true);
@@ -138,12 +131,7 @@ fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
         "--ca-file",
         &ca,
     ]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
+    assert_exit(&ok, 0);
     let bad = check(&[
         "--redis-url",
         &server.url(Some("reader"), Some("CANARYnope")),
@@ -151,7 +139,7 @@ fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
         &ca,
     ]);
     assert_no_secrets(&bad);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_exit(&bad, 1);
     crate::snapshots!("tcp_wrongpass", normalize(&bad, &[server.port]));
 }
 
@@ -178,7 +166,7 @@ fn missing_password_is_noauth() {
 fn an_untrusted_certificate_is_a_tls_failure_that_names_ca_file() {
     let server = tls_server();
     let out = check(&["--redis-url", &server.url(None, Some(PASSWORD))]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     assert_no_secrets(&out);
     crate::snapshots!("tls_untrusted", normalize(&out, &[server.port]));
 }
@@ -190,7 +178,7 @@ fn plain_text_to_a_tls_port_says_use_rediss() {
         .url(None, Some(PASSWORD))
         .replace("rediss://", "redis://");
     let out = check(&["--redis-url", &url, "--timeout", "3"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     crate::snapshots!("plain_to_tls_port", normalize(&out, &[server.port]));
 }
 
@@ -205,7 +193,7 @@ fn tls_to_a_plain_port_says_use_redis_within_the_timeout() {
         "took {:?}",
         start.elapsed()
     );
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     crate::snapshots!("tls_to_plain_port", normalize(&out, &[server.port]));
 }
 
@@ -239,7 +227,7 @@ fn a_server_that_never_answers_times_out_within_the_bound() {
 fn a_closed_port_is_refused() {
     let port = free_port();
     let out = check(&["--redis-url", &format!("redis://127.0.0.1:{port}")]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_exit(&out, 1);
     crate::snapshots!("refused", normalize(&out, &[port]));
 }
 
@@ -266,12 +254,7 @@ fn a_name_that_cannot_resolve_is_a_dns_failure_bounded_by_the_timeout() {
 #[test]
 fn rest_login_through_serve_and_a_wrong_token() {
     let redis = RedisServer::plain();
-    let serve = upwire::serve::spawn(
-        upwire::serve::ServeConfig::new(redis.url(None, None))
-            .token(TOKEN)
-            .quiet(true),
-    )
-    .expect("serve starts");
+    let serve = spawn_quiet(redis.url(None, None), TOKEN);
     let url = serve.url();
     let ok = check(&[
         "--rest-url",
@@ -304,7 +287,7 @@ fn rest_login_through_serve_and_a_wrong_token() {
         "json",
     ]);
     assert_no_secrets(&bad);
-    assert_eq!(bad.status.code(), Some(1));
+    assert_exit(&bad, 1);
     let c = &json(&bad)["checks"][0];
     assert_eq!(c["error_kind"], "auth");
     let text = check(&["--rest-url", &url, "--rest-token", "AXCANARYwrong"]);
@@ -313,27 +296,25 @@ fn rest_login_through_serve_and_a_wrong_token() {
 
 #[test]
 fn an_html_page_is_not_a_rest_endpoint_and_other_statuses_are_http_errors() {
-    let (html, stop_html) = http_stub(200, "text/html", "<!doctype html><title>Welcome</title>");
+    let html = Canned::http_typed(200, "text/html", "<!doctype html><title>Welcome</title>");
     let out = check(&[
         "--rest-url",
-        &format!("http://127.0.0.1:{html}"),
+        &format!("http://127.0.0.1:{}", html.port),
         "--rest-token",
         TOKEN,
     ]);
-    assert_eq!(out.status.code(), Some(1));
-    crate::snapshots!("rest_html", normalize(&out, &[html]));
-    let (err, stop_err) = http_stub(503, "application/json", "{\"error\":\"maintenance\"}");
+    assert_exit(&out, 1);
+    crate::snapshots!("rest_html", normalize(&out, &[html.port]));
+    let err = Canned::http(503, "{\"error\":\"maintenance\"}");
     let out = check(&[
         "--rest-url",
-        &format!("http://127.0.0.1:{err}"),
+        &format!("http://127.0.0.1:{}", err.port),
         "--rest-token",
         TOKEN,
         "--format",
         "json",
     ]);
     assert_eq!(json(&out)["checks"][0]["error_kind"], "http");
-    stop_html.store(true, std::sync::atomic::Ordering::Relaxed);
-    stop_err.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 #[test]
@@ -344,12 +325,7 @@ fn descriptor_targets_with_both_transports_and_no_writes() {
         password: Some(PASSWORD.to_owned()),
         ..RedisOptions::default()
     });
-    let serve = upwire::serve::spawn(
-        upwire::serve::ServeConfig::new(plain.url(None, Some(PASSWORD)))
-            .token(TOKEN)
-            .quiet(true),
-    )
-    .expect("serve starts");
+    let serve = spawn_quiet(plain.url(None, Some(PASSWORD)), TOKEN);
     let dir = tempfile::tempdir().unwrap();
     let toml = dir.path().join("upwire.toml");
     std::fs::write(
@@ -377,12 +353,7 @@ fn descriptor_targets_with_both_transports_and_no_writes() {
     };
     let out = run(&["--format", "json"]);
     assert_no_secrets(&out);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_exit(&out, 0);
     let doc = json(&out);
     let checks: Vec<(&str, &str)> = doc["checks"]
         .as_array()
@@ -462,12 +433,7 @@ fn check_tls(server: &RedisServer, ca: &str) -> (Output, serde_json::Value) {
 
 /// A TLS refusal: exit 1, the words in text, the raw rustls error only under `tls_error`.
 fn assert_tls_refusal(text: &Output, json: &serde_json::Value, raw: &str) {
-    assert_eq!(
-        text.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&text.stdout)
-    );
+    assert_exit(text, 1);
     let shown = String::from_utf8_lossy(&text.stdout);
     assert!(
         !shown.contains("invalid peer certificate"),
@@ -481,38 +447,47 @@ fn assert_tls_refusal(text: &Output, json: &serde_json::Value, raw: &str) {
     assert!(tls_error.contains(raw), "{tls_error}");
 }
 
+/// `check` of `server` trusting `ca` is a TLS refusal with `raw` under `tls_error`
+/// ([`assert_tls_refusal`]); its text is snapshot `name`. The text run and the JSON run.
+fn assert_refused(
+    server: &RedisServer,
+    ca: &Path,
+    raw: &str,
+    name: &str,
+) -> (Output, serde_json::Value) {
+    let (text, json) = check_tls(server, &ca.display().to_string());
+    assert_tls_refusal(&text, &json, raw);
+    crate::snapshots!(name, normalize(&text, &[server.port]));
+    (text, json)
+}
+
 #[test]
 fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
     // `openssl req -x509` with subjectAltNames: CA:TRUE, as redis-cli users make them.
     let server = tls_server_with(CertShape::SelfSignedCa);
     let ca = server.ca().display().to_string();
     let (text, json) = check_tls(&server, &ca);
-    assert_eq!(
-        text.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&text.stdout)
-    );
+    assert_exit(&text, 0);
     assert_eq!(json["checks"][0]["ok"], true, "{json}");
     assert!(json["checks"][0].get("tls_error").is_none(), "{json}");
 
     // Any other certificate in --ca-file does not make the server's trusted: webpki refuses
     // a CA:TRUE certificate as the server's own before it looks for an issuer.
     let other = Certs::shaped(CertShape::SelfSignedCa);
-    let (text, json) = check_tls(&server, &other.ca.display().to_string());
-    assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
-    crate::snapshots!(
+    assert_refused(
+        &server,
+        &other.ca,
+        "CaUsedAsEndEntity",
         "tls_self_signed_not_pinned",
-        normalize(&text, &[server.port])
     );
 
     // A leaf from an unknown CA.
     let signed = tls_server_with(CertShape::Signed);
-    let (text, json) = check_tls(&signed, &other.ca.display().to_string());
-    assert_tls_refusal(&text, &json, "UnknownIssuer");
-    crate::snapshots!(
+    assert_refused(
+        &signed,
+        &other.ca,
+        "UnknownIssuer",
         "tls_unknown_issuer_with_ca_file",
-        normalize(&text, &[signed.port])
     );
 }
 
@@ -521,33 +496,24 @@ fn a_pinned_self_signed_certificate_without_names_says_which_names_it_lacks() {
     // The plain `openssl req -x509 -subj /CN=localhost`: no subjectAltName, and the CN is
     // not a name TLS clients check. Pinned, so only the name is wrong.
     let server = tls_server_with(CertShape::SelfSignedCaNoSan);
-    let (text, json) = check_tls(&server, &server.ca().display().to_string());
-    assert_tls_refusal(&text, &json, "not valid for name");
-    crate::snapshots!("tls_self_signed_no_san", normalize(&text, &[server.port]));
+    assert_refused(
+        &server,
+        server.ca(),
+        "not valid for name",
+        "tls_self_signed_no_san",
+    );
 }
 
 #[test]
 fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
     let server = tls_server_with(CertShape::CaAsLeaf);
-    let (text, json) = check_tls(&server, &server.ca().display().to_string());
-    assert_tls_refusal(&text, &json, "CaUsedAsEndEntity");
-    crate::snapshots!("tls_ca_as_leaf", normalize(&text, &[server.port]));
+    let (_, json) = assert_refused(&server, server.ca(), "CaUsedAsEndEntity", "tls_ca_as_leaf");
 
     // The help gives two openssl commands: run them as given, serve what they make.
     let help = json["checks"][0]["help"].as_str().expect("help").to_owned();
     let commands = help.split("signed by it: ").nth(1).expect("the commands");
     let dir = tempfile::tempdir().expect("temp dir");
-    let made = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(commands)
-        .current_dir(dir.path())
-        .output()
-        .expect("sh runs");
-    assert!(
-        made.status.success(),
-        "{commands}: {}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    run_tool("sh", &["-c", commands], dir.path());
     let fixed = RedisServer::start_tls(
         &RedisOptions {
             password: Some(PASSWORD.to_owned()),
@@ -556,22 +522,15 @@ fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
         Certs::from_files(dir, "ca.pem", "server.pem", "server.key"),
     );
     let (text, _) = check_tls(&fixed, &fixed.ca().display().to_string());
-    assert_eq!(
-        text.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&text.stdout)
-    );
+    assert_exit(&text, 0);
 }
 
 #[test]
 fn a_certificate_for_another_name_lists_the_names_it_has() {
     let server = tls_server_with(CertShape::WrongName);
-    let (text, json) = check_tls(&server, &server.ca().display().to_string());
-    assert_tls_refusal(&text, &json, "not valid for name");
+    let (text, _) = assert_refused(&server, server.ca(), "not valid for name", "tls_wrong_name");
     let shown = String::from_utf8_lossy(&text.stdout);
     assert!(shown.contains("`db.example.com`"), "{shown}");
-    crate::snapshots!("tls_wrong_name", normalize(&text, &[server.port]));
 }
 
 #[test]

@@ -30,6 +30,30 @@ fn snapshot(name: &str, output: &Output) {
     crate::snapshots!(name, transcript(output, &root()));
 }
 
+/// The `names` fields of each target in a `resolve --format json` document (`""` when one
+/// is missing).
+fn fields<'a>(doc: &'a serde_json::Value, names: &[&str]) -> Vec<Vec<&'a str>> {
+    doc["targets"]
+        .as_array()
+        .expect("targets array")
+        .iter()
+        .map(|t| {
+            names
+                .iter()
+                .map(|n| t[*n].as_str().unwrap_or_default())
+                .collect()
+        })
+        .collect()
+}
+
+/// Exit 2, nothing on stdout, and `says` on stderr.
+fn assert_usage_error(output: &Output, says: &str) {
+    assert_eq!(code(output), 2);
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(says), "{stderr}");
+}
+
 #[test]
 fn resolve_text_masks_secrets() {
     let output = resolve(&[]);
@@ -48,26 +72,14 @@ fn resolve_json_is_one_document_with_every_target() {
     let doc = json(&output);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["diagnostics"], serde_json::json!([]));
-    let decided: Vec<(&str, &str, &str)> = doc["targets"]
-        .as_array()
-        .expect("targets array")
-        .iter()
-        .map(|t| {
-            (
-                t["name"].as_str().unwrap_or_default(),
-                t["transport"].as_str().unwrap_or_default(),
-                t["access"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
     assert_eq!(
-        decided,
+        fields(&doc, &["name", "transport", "access"]),
         [
-            ("api", "tcp", "read-write"),
-            ("worker", "tcp", "read-write"),
-            ("thumbnails", "rest", "read-write"),
-            ("storefront", "rest", "read-write"),
-            ("app", "rest", "read-only"),
+            ["api", "tcp", "read-write"],
+            ["worker", "tcp", "read-write"],
+            ["thumbnails", "rest", "read-write"],
+            ["storefront", "rest", "read-write"],
+            ["app", "rest", "read-only"],
         ]
     );
     assert_eq!(
@@ -125,10 +137,7 @@ fn resolve_one_target() {
 #[test]
 fn resolve_unknown_target_is_a_usage_error_with_a_suggestion() {
     let output = resolve(&["--target", "workr"]);
-    assert_eq!(code(&output), 2);
-    assert!(output.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("did you mean `worker`?"), "{stderr}");
+    assert_usage_error(&output, "did you mean `worker`?");
     snapshot("resolve_unknown_target", &output);
 }
 
@@ -208,10 +217,7 @@ fn explain_one_rule_and_one_code() {
 #[test]
 fn explain_unknown_id_suggests_the_closest() {
     let output = run(upwire_at_root().args(["explain", "tls-requierd"]));
-    assert_eq!(code(&output), 2);
-    assert!(output.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("did you mean `tls-required`?"), "{stderr}");
+    assert_usage_error(&output, "did you mean `tls-required`?");
     snapshot("explain_unknown", &output);
 }
 
@@ -316,18 +322,10 @@ fn init_with_kinds_writes_a_descriptor_that_lints_and_resolves_clean() {
         with_fake_credentials(&shop).args(["resolve", "--format", "json"])
     ));
     assert_eq!(doc["diagnostics"], serde_json::json!([]));
-    let transports: Vec<(&str, &str)> = doc["targets"]
-        .as_array()
-        .expect("targets")
-        .iter()
-        .map(|t| {
-            (
-                t["kind"].as_str().unwrap_or_default(),
-                t["transport"].as_str().unwrap_or_default(),
-            )
-        })
-        .collect();
-    assert_eq!(transports, [("mobile", "rest"), ("lambda", "rest")]);
+    assert_eq!(
+        fields(&doc, &["kind", "transport"]),
+        [["mobile", "rest"], ["lambda", "rest"]]
+    );
 }
 
 #[test]

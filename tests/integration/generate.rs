@@ -20,7 +20,8 @@ use upwire::internal::model::Transport;
 use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
 use crate::fake_rest::fake_rest_api;
-use crate::servers::{BlackHole, RedisOptions, RedisServer};
+use crate::support::peers::BlackHole;
+use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::{code, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.

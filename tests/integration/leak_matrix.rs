@@ -36,9 +36,11 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 
-use crate::servers::{Canned, RedisServer, free_port};
+use crate::support::http::Request;
+use crate::support::peers::Canned;
+use crate::support::serve::{ServeOptions, ServeProcess};
 use crate::support::{
-    SECRET_FILES, Serve, code, files_below, http, post, proptest_config, try_run_bounded, upwire,
+    SECRET_FILES, code, files_below, free_port, proptest_config, try_run_bounded, upwire,
 };
 
 /// Generated cases, unless `PROPTEST_CASES` says otherwise.
@@ -1014,59 +1016,34 @@ fn run_peer_cases(first_case: usize, report: &mut Report) {
 /// `serve` in front of a redis-server: requests whose command name or token is a canary; its
 /// request log must hold none of them.
 fn run_serve_cases(first_case: usize, report: &mut Report) {
-    let tmp = tempfile::tempdir().unwrap();
-    let redis = RedisServer::plain();
     let token = "AXserveTokenBenign";
-    let serve = Serve::start(&redis.url(None, None), token, None, tmp.path());
-    let port = serve.port;
-    let bearer = format!("Authorization: Bearer {token}\r\n");
-    type Request<'a> = Box<dyn Fn(&str) -> String + 'a>;
-    let requests: Vec<(&str, String, Request)> = vec![
+    let (redis, serve) = ServeProcess::with_redis(&ServeOptions::default().token(token));
+    type MakeRequest<'a> = Box<dyn Fn(&str) -> Request + 'a>;
+    let requests: Vec<(&str, String, MakeRequest)> = vec![
         (
             "GET /C (command name in the path)",
             canary(Secret::Token, first_case),
-            Box::new(|c: &str| {
-                http(
-                    port,
-                    &format!(
-                        "GET /{c} HTTP/1.1\r\nHost: 127.0.0.1\r\n{bearer}Connection: close\r\n\r\n"
-                    ),
-                )
-            }),
+            Box::new(|c: &str| Request::get(&format!("/{c}")).bearer(token)),
         ),
         (
             "POST / [\"C\"] (command name in the body)",
             canary(Secret::Token, first_case + 1),
-            Box::new(|c: &str| post(port, "/", &bearer, &format!("[\"{c}\"]"))),
+            Box::new(|c: &str| Request::post_json("/", &format!("[\"{c}\"]")).bearer(token)),
         ),
         (
             "GET /ping?_token=C (wrong token in the query)",
             canary(Secret::Token, first_case + 2),
-            Box::new(|c: &str| {
-                http(
-                    port,
-                    &format!(
-                        "GET /ping?_token={c} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                    ),
-                )
-            }),
+            Box::new(|c: &str| Request::get(&format!("/ping?_token={c}"))),
         ),
         (
             "POST / with `Authorization: Bearer C` (wrong token)",
             canary(Secret::Token, first_case + 3),
-            Box::new(|c: &str| {
-                post(
-                    port,
-                    "/",
-                    &format!("Authorization: Bearer {c}\r\n"),
-                    "[\"PING\"]",
-                )
-            }),
+            Box::new(|c: &str| Request::post_json("/", "[\"PING\"]").bearer(c)),
         ),
     ];
     let mut cases = Vec::new();
-    for (what, canary, send) in &requests {
-        let response = send(canary);
+    for (what, canary, request) in &requests {
+        let response = request(canary).send(serve.addr).text();
         let case = Case {
             shape: Shape {
                 name: "bare token".to_owned(),

@@ -6,8 +6,10 @@ use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
 
-use crate::servers::{Canned, RedisServer, free_port};
-use crate::support::{Serve, all_output, run_bounded, upwire};
+use crate::support::http::Request;
+use crate::support::peers::Canned;
+use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::{all_output, free_port, run_bounded, upwire};
 
 const PW: &str = "Sekr3tZZ";
 const TOKEN: &str = "AXdummyTok-1234";
@@ -213,23 +215,14 @@ fn check_never_repeats_a_credential_the_server_echoes() {
 /// Group 5: serve's request log never shows request text.
 #[test]
 fn serve_logs_a_command_name_only_from_the_command_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let redis = RedisServer::plain();
-    let serve = Serve::start(&redis.url(None, None), "dev-token", None, dir.path());
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::default().token("dev-token"));
     let canary = "AXLogCanary42xyz";
-    crate::support::http(
-        serve.port,
-        &format!(
-            "GET /{canary} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAuthorization: Bearer dev-token\r\nConnection: close\r\n\r\n",
-            serve.port
-        ),
-    );
-    crate::support::post(
-        serve.port,
-        "/",
-        "Authorization: Bearer dev-token\r\n",
-        &format!("[\"{canary}\"]"),
-    );
+    Request::get(&format!("/{canary}"))
+        .bearer("dev-token")
+        .send(serve.addr);
+    Request::post_json("/", &format!("[\"{canary}\"]"))
+        .bearer("dev-token")
+        .send(serve.addr);
     let log = serve.stop();
     assert!(
         !log.to_ascii_uppercase()

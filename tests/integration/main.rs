@@ -23,4 +23,3 @@ mod readme;
 mod redis_compat;
 mod serve;
 mod serve_security;
-mod servers;

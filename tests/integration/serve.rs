@@ -1,353 +1,23 @@
 //! `upwire serve` over raw HTTP/1.1 against a real `redis-server` that each test starts on a
-//! free loopback port (and kills at the end).
-//!
-//! The helpers at the top ([`RedisServer`], [`Serve`], [`http`]) are public so that other test
-//! modules (`check`, generated REST clients) can stand up a REST peer the same way.
+//! free loopback port (and kills at the end). The peers and the client are in `support/`.
 
 #![cfg(feature = "serve")]
-#![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use upwire::serve::{ServeConfig, ServeError, ServeHandle, Timeouts, spawn};
+use upwire::serve::{ServeConfig, ServeError, Timeouts, spawn};
 
-/// Full-access and read-only tokens for the tests (fake, realistic shape).
-pub const TOKEN: &str = "AXtestFullAccessToken0123456789";
-pub const READONLY_TOKEN: &str = "AoTestReadOnlyToken0123456789";
-
-/// A `redis-server` on a free loopback port, killed on drop.
-pub struct RedisServer {
-    child: Option<Child>,
-    port: u16,
-    dir: tempfile::TempDir,
-    extra: Vec<String>,
-}
-
-impl RedisServer {
-    /// Starts a fresh server (no persistence). Panics with an install hint when
-    /// `redis-server` is not on PATH.
-    pub fn start() -> Self {
-        Self::start_with(&[])
-    }
-
-    /// Starts a server with extra `--option value` arguments.
-    pub fn start_with(extra: &[&str]) -> Self {
-        let dir = tempfile::tempdir().expect("a temp dir for redis-server");
-        let mut server = Self {
-            child: None,
-            port: 0,
-            dir,
-            extra: extra.iter().map(|s| (*s).to_owned()).collect(),
-        };
-        // A free port can be taken between probing and binding: try a few.
-        for _ in 0..5 {
-            server.port = free_port();
-            if server.launch() {
-                return server;
-            }
-        }
-        panic!("redis-server did not start on a free loopback port after 5 tries");
-    }
-
-    fn launch(&mut self) -> bool {
-        let mut cmd = Command::new("redis-server");
-        cmd.args([
-            "--port",
-            &self.port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ])
-        .args([
-            "--daemonize",
-            "no",
-            "--protected-mode",
-            "yes",
-            "--loglevel",
-            "warning",
-        ])
-        .arg("--dir")
-        .arg(self.dir.path())
-        .args(&self.extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-        let child = match cmd.spawn() {
-            Ok(child) => child,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => panic!(
-                "`redis-server` is not on PATH; the serve tests need a real Redis: \
-                 apt-get install redis-server (or brew install redis)"
-            ),
-            Err(e) => panic!("cannot run redis-server: {e}"),
-        };
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if self.pings() {
-                return true;
-            }
-            if let Some(child) = &mut self.child
-                && let Ok(Some(_)) = child.try_wait()
-            {
-                self.child = None;
-                return false;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        self.kill();
-        false
-    }
-
-    fn pings(&self) -> bool {
-        let Ok(mut s) = TcpStream::connect_timeout(&self.addr(), Duration::from_millis(200)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
-        let mut buf = [0u8; 7];
-        s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
-    }
-
-    /// `redis://127.0.0.1:<port>`.
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Kills the server (SIGKILL: no goodbye to clients, like a crash).
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    /// Starts the server again on the same port.
-    pub fn restart(&mut self) {
-        self.kill();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.launch() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not restart on port {}",
-                self.port
-            );
-            thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Sends SIGSTOP / SIGCONT: a Redis that accepts connections but never answers.
-    pub fn pause(&self, paused: bool) {
-        let pid = self
-            .child
-            .as_ref()
-            .expect("redis-server runs")
-            .id()
-            .to_string();
-        let status = Command::new("kill")
-            .arg(if paused { "-STOP" } else { "-CONT" })
-            .arg(pid)
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        // A paused server must be resumed to die promptly.
-        if let Some(child) = &self.child {
-            let _ = Command::new("kill")
-                .arg("-CONT")
-                .arg(child.id().to_string())
-                .status();
-        }
-        self.kill();
-    }
-}
-
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
-}
-
-/// Redis plus `serve` in front of it (library API, on a free port).
-pub struct Serve {
-    pub redis: RedisServer,
-    pub handle: ServeHandle,
-}
-
-impl Serve {
-    /// Serve with [`TOKEN`] and [`READONLY_TOKEN`], quiet.
-    pub fn start() -> Self {
-        Self::start_with(|c| c)
-    }
-
-    /// Serve with the config adjusted by `f`.
-    pub fn start_with(f: impl FnOnce(ServeConfig) -> ServeConfig) -> Self {
-        let redis = RedisServer::start();
-        let config = f(ServeConfig::new(redis.url())
-            .token(TOKEN)
-            .readonly_token(READONLY_TOKEN)
-            .quiet(true));
-        let handle = spawn(config).expect("serve starts");
-        Self { redis, handle }
-    }
-
-    pub fn addr(&self) -> SocketAddr {
-        self.handle.addr()
-    }
-
-    /// `POST /` with the full token.
-    pub fn cmd(&self, command: Value) -> Reply {
-        self.post("/", &command.to_string(), TOKEN)
-    }
-
-    /// `POST path` with a JSON body and a token.
-    pub fn post(&self, path: &str, body: &str, token: &str) -> Reply {
-        http(
-            self.addr(),
-            "POST",
-            path,
-            &[
-                ("Authorization", &format!("Bearer {token}")),
-                ("Content-Type", "application/json"),
-            ],
-            Some(body.as_bytes()),
-        )
-    }
-
-    /// `GET path` with the full token.
-    pub fn get(&self, path: &str) -> Reply {
-        http(
-            self.addr(),
-            "GET",
-            path,
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            None,
-        )
-    }
-}
-
-/// An HTTP response.
-#[derive(Debug)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Reply {
-    /// The body as JSON; panics with the body when it is not.
-    pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "status {}: body is not JSON ({e}): {}",
-                self.status,
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The `error` string of an error body.
-    pub fn error(&self) -> String {
-        match self.json().get("error") {
-            Some(Value::String(e)) => e.clone(),
-            other => panic!("status {}: no error in the body: {other:?}", self.status),
-        }
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection (`Connection: close`), every step with a
-/// timeout. `target` is sent as is, so tests control the exact bytes of the path.
-pub fn http(
-    addr: SocketAddr,
-    method: &str,
-    target: &str,
-    headers: &[(&str, &str)],
-    body: Option<&[u8]>,
-) -> Reply {
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    if let Some(body) = body {
-        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    head.push_str("\r\n");
-    let mut request = head.into_bytes();
-    request.extend_from_slice(body.unwrap_or_default());
-    raw(addr, &request)
-}
-
-/// Sends raw bytes and reads the response until the server closes the connection.
-pub fn raw(addr: SocketAddr, request: &[u8]) -> Reply {
-    let mut stream =
-        TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect to serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("read timeout");
-    stream
-        .set_write_timeout(Some(Duration::from_secs(20)))
-        .expect("write timeout");
-    stream.write_all(request).expect("send the request");
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .expect("read the response");
-    parse_response(&response)
-}
-
-fn parse_response(response: &[u8]) -> Reply {
-    let end = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| {
-            panic!(
-                "no complete response head: {:?}",
-                String::from_utf8_lossy(response)
-            )
-        });
-    let head = String::from_utf8_lossy(&response[..end]);
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().unwrap_or_default();
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: response[end + 4..].to_vec(),
-    }
-}
+use crate::support::http::{Request, raw, raw_tolerant};
+use crate::support::redis::RedisServer;
+use crate::support::serve::{
+    READONLY_TOKEN, Serve, ServeOptions, ServeProcess, TOKEN, spawn_quiet,
+};
+use crate::support::{free_port, root, upwire};
 
 fn b64(s: &[u8]) -> String {
     use base64::Engine as _;
@@ -429,16 +99,10 @@ fn path_style_is_percent_decoded_and_binary_safe() {
     assert_eq!(s.get("/GET/a%2Fb%20c").json(), json!({"result": "héllo"}));
     // Raw non-UTF-8 bytes in a path segment arrive byte for byte.
     assert_eq!(s.get("/set/bin/%FF%00%FE").status, 200);
-    let r = http(
-        s.addr(),
-        "GET",
-        "/get/bin",
-        &[
-            ("Authorization", &format!("Bearer {TOKEN}")),
-            ("Upstash-Encoding", "base64"),
-        ],
-        None,
-    );
+    let r = Request::get("/get/bin")
+        .bearer(TOKEN)
+        .header("Upstash-Encoding", "base64")
+        .send(s.addr());
     assert_eq!(r.json(), json!({"result": b64(b"\xff\x00\xfe")}));
     // A trailing slash is not an extra empty argument.
     assert_eq!(s.get("/get/a%2Fb%20c/").json(), json!({"result": "héllo"}));
@@ -448,34 +112,21 @@ fn path_style_is_percent_decoded_and_binary_safe() {
 fn path_style_post_body_is_the_last_argument_then_query_options() {
     let s = Serve::start();
     let body: &[u8] = b"{\"cart\":[1,2]}\x00\xff binary";
-    let r = http(
-        s.addr(),
-        "POST",
-        "/set/doc?EX=100&_token=ignored-here",
-        &[("Authorization", &format!("Bearer {TOKEN}"))],
-        Some(body),
-    );
+    let r = Request::post("/set/doc?EX=100&_token=ignored-here", body)
+        .bearer(TOKEN)
+        .send(s.addr());
     assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
     assert_eq!(s.get("/ttl/doc").json(), json!({"result": 100}));
-    let r = http(
-        s.addr(),
-        "GET",
-        "/get/doc",
-        &[
-            ("Authorization", &format!("Bearer {TOKEN}")),
-            ("Upstash-Encoding", "base64"),
-        ],
-        None,
-    );
+    let r = Request::get("/get/doc")
+        .bearer(TOKEN)
+        .header("Upstash-Encoding", "base64")
+        .send(s.addr());
     assert_eq!(r.json(), json!({"result": b64(body)}));
     // PUT is not one of serve's methods: 405, and nothing runs.
-    let r = http(
-        s.addr(),
-        "PUT",
-        "/set/put",
-        &[("Authorization", &format!("Bearer {TOKEN}"))],
-        Some(b"v"),
-    );
+    let r = Request::new("PUT", "/set/put")
+        .body(b"v")
+        .bearer(TOKEN)
+        .send(s.addr());
     assert_eq!(r.status, 405);
     assert_eq!(s.get("/get/put").json(), json!({"result": null}));
 }
@@ -484,17 +135,11 @@ fn path_style_post_body_is_the_last_argument_then_query_options() {
 fn base64_encoding_covers_every_string_but_a_top_level_ok() {
     let s = Serve::start();
     let enc = |path: &str, body: Value| {
-        http(
-            s.addr(),
-            "POST",
-            path,
-            &[
-                ("Authorization", &format!("Bearer {TOKEN}")),
-                ("Upstash-Encoding", "base64"),
-            ],
-            Some(body.to_string().as_bytes()),
-        )
-        .json()
+        Request::post(path, body.to_string())
+            .bearer(TOKEN)
+            .header("Upstash-Encoding", "base64")
+            .send(s.addr())
+            .json()
     };
     assert_eq!(
         enc("/", json!(["SET", "k", "bar"])),
@@ -619,13 +264,12 @@ fn multi_exec_is_never_observed_half_done() {
     let addr = s.addr();
     let writer = thread::spawn(move || {
         for _ in 0..200 {
-            let r = http(
-                addr,
-                "POST",
+            let r = Request::post(
                 "/multi-exec",
-                &[("Authorization", &format!("Bearer {TOKEN}"))],
-                Some(json!([["INCR", "a"], ["INCR", "b"]]).to_string().as_bytes()),
-            );
+                json!([["INCR", "a"], ["INCR", "b"]]).to_string(),
+            )
+            .bearer(TOKEN)
+            .send(addr);
             assert_eq!(r.status, 200);
         }
     });
@@ -651,60 +295,37 @@ fn multi_exec_is_never_observed_half_done() {
 #[test]
 fn tokens_come_from_the_bearer_header_or_the_query() {
     let s = Serve::start();
-    let r = http(s.addr(), "GET", "/ping", &[], None);
+    let r = Request::get("/ping").send(s.addr());
     assert_eq!(
         (r.status, r.error().as_str()),
         (401, "WRONGPASS invalid or missing auth token")
     );
     assert_eq!(r.header("www-authenticate"), Some("Bearer"));
     assert_eq!(
-        http(
-            s.addr(),
-            "GET",
-            "/ping",
-            &[("Authorization", "Bearer wrong")],
-            None
-        )
-        .status,
+        Request::get("/ping").bearer("wrong").send(s.addr()).status,
         401
     );
     assert_eq!(
-        http(
-            s.addr(),
-            "GET",
-            "/ping",
-            &[("Authorization", &format!("Basic {TOKEN}"))],
-            None
-        )
-        .status,
+        Request::get("/ping")
+            .header("Authorization", &format!("Basic {TOKEN}"))
+            .send(s.addr())
+            .status,
         401
     );
     assert_eq!(
-        http(
-            s.addr(),
-            "GET",
-            &format!("/ping?_token={TOKEN}x"),
-            &[],
-            None
-        )
-        .status,
+        Request::get(&format!("/ping?_token={TOKEN}x"))
+            .send(s.addr())
+            .status,
         401
     );
-    let r = http(
-        s.addr(),
-        "GET",
-        "/ping",
-        &[("Authorization", &format!("bearer {TOKEN}"))],
-        None,
-    );
+    let r = Request::get("/ping")
+        .header("Authorization", &format!("bearer {TOKEN}"))
+        .send(s.addr());
     assert_eq!((r.status, r.json()), (200, json!({"result": "PONG"})));
-    let r = http(s.addr(), "GET", &format!("/ping?_token={TOKEN}"), &[], None);
+    let r = Request::get(&format!("/ping?_token={TOKEN}")).send(s.addr());
     assert_eq!((r.status, r.json()), (200, json!({"result": "PONG"})));
     // 401 comes before anything about the request itself.
-    assert_eq!(
-        http(s.addr(), "POST", "/", &[], Some(b"not json")).status,
-        401
-    );
+    assert_eq!(Request::post("/", b"not json").send(s.addr()).status, 401);
 }
 
 #[test]
@@ -716,18 +337,14 @@ fn with_no_auth_loopback_serve_is_open() {
         ..c
     });
     assert_eq!(
-        http(s.addr(), "GET", "/ping", &[], None).json(),
+        Request::get("/ping").send(s.addr()).json(),
         json!({"result": "PONG"})
     );
     assert_eq!(
-        http(
-            s.addr(),
-            "GET",
-            "/ping",
-            &[("Authorization", "Bearer anything")],
-            None
-        )
-        .status,
+        Request::get("/ping")
+            .bearer("anything")
+            .send(s.addr())
+            .status,
         200
     );
 }
@@ -736,33 +353,21 @@ fn with_no_auth_loopback_serve_is_open() {
 fn other_methods_are_405_and_preflights_get_cors_headers() {
     let s = Serve::start_with(|c| c.cors_origin("http://localhost:3000"));
     for method in ["DELETE", "PATCH", "PUT", "TRACE", "BREW"] {
-        let r = http(
-            s.addr(),
-            method,
-            "/ping",
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            None,
-        );
+        let r = Request::new(method, "/ping").bearer(TOKEN).send(s.addr());
         assert_eq!(r.status, 405, "{method}");
         assert_eq!(r.header("allow"), Some("GET, POST, OPTIONS"));
         assert!(r.error().contains("not allowed"));
     }
     let r = s.get("/pipeline");
     assert_eq!((r.status, r.header("allow")), (405, Some("POST")));
-    let r = http(
-        s.addr(),
-        "OPTIONS",
-        "/",
-        &[
-            ("Origin", "http://localhost:3000"),
-            ("Access-Control-Request-Method", "POST"),
-            (
-                "Access-Control-Request-Headers",
-                "authorization, content-type, upstash-encoding, x-not-upstash",
-            ),
-        ],
-        None,
-    );
+    let r = Request::new("OPTIONS", "/")
+        .header("Origin", "http://localhost:3000")
+        .header("Access-Control-Request-Method", "POST")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization, content-type, upstash-encoding, x-not-upstash",
+        )
+        .send(s.addr());
     assert_eq!(r.status, 204);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -774,16 +379,10 @@ fn other_methods_are_405_and_preflights_get_cors_headers() {
         "only the headers the Upstash clients send"
     );
     // A request from the allowed origin gets the CORS header on its reply.
-    let r = http(
-        s.addr(),
-        "POST",
-        "/",
-        &[
-            ("Authorization", &format!("Bearer {TOKEN}")),
-            ("Origin", "http://localhost:3000"),
-        ],
-        Some(br#"["PING"]"#),
-    );
+    let r = Request::post("/", br#"["PING"]"#)
+        .bearer(TOKEN)
+        .header("Origin", "http://localhost:3000")
+        .send(s.addr());
     assert_eq!(r.status, 200);
     assert_eq!(
         r.header("access-control-allow-origin"),
@@ -811,13 +410,7 @@ fn malformed_requests_are_400_json_never_a_panic() {
         b"[\"GET\",\"\xff\"]",
     ];
     for body in bodies {
-        let r = http(
-            s.addr(),
-            "POST",
-            "/",
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            Some(body),
-        );
+        let r = Request::post("/", body).bearer(TOKEN).send(s.addr());
         assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(body));
         assert!(r.error().starts_with("ERR "), "{}", r.error());
     }
@@ -871,13 +464,9 @@ fn bodies_over_10_mib_are_413() {
     assert_eq!(r.status, 413);
     // Exactly 10 MiB is fine, and binary-safe.
     let body = vec![0xabu8; limit];
-    let r = http(
-        s.addr(),
-        "POST",
-        "/set/big",
-        &[("Authorization", &format!("Bearer {TOKEN}"))],
-        Some(&body),
-    );
+    let r = Request::post("/set/big", &body)
+        .bearer(TOKEN)
+        .send(s.addr());
     assert_eq!(r.status, 200);
     assert_eq!(
         s.cmd(json!(["STRLEN", "big"])).json(),
@@ -885,30 +474,14 @@ fn bodies_over_10_mib_are_413() {
     );
 }
 
-/// Like [`raw`], but the server may answer (and close) before the whole request is sent.
-pub fn raw_tolerant(addr: SocketAddr, request: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    stream
-        .set_write_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    let _ = stream.write_all(request);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    parse_response(&response)
-}
-
 #[test]
 fn header_size_and_idle_time_are_bounded() {
-    let s = Serve::start_with(|c| ServeConfig {
-        timeouts: Timeouts {
+    let s = Serve::start_with(|c| {
+        c.with_timeouts(Timeouts {
             header_read: Duration::from_millis(500),
             body_read: Duration::from_millis(500),
             ..Timeouts::default()
-        },
-        ..c
+        })
     });
     // A head over 64 KiB.
     let big = "x".repeat(70 * 1024);
@@ -1016,13 +589,7 @@ fn readonly_token_reads_but_cannot_write() {
     assert_eq!(r.status, 400);
     assert!(r.error().starts_with("NOPERM"));
     // Path style too.
-    let r = http(
-        s.addr(),
-        "GET",
-        &format!("/set/k/y?_token={READONLY_TOKEN}"),
-        &[],
-        None,
-    );
+    let r = Request::get(&format!("/set/k/y?_token={READONLY_TOKEN}")).send(s.addr());
     assert_eq!(r.status, 400);
     assert_eq!(s.cmd(json!(["GET", "k"])).json(), json!({"result": "v"}));
 }
@@ -1186,13 +753,12 @@ fn survives_a_redis_restart() {
 
 #[test]
 fn redis_that_never_answers_gets_504_within_the_deadline() {
-    let s = Serve::start_with(|c| ServeConfig {
-        timeouts: Timeouts {
+    let s = Serve::start_with(|c| {
+        c.with_timeouts(Timeouts {
             redis_command: Duration::from_millis(500),
             redis_connect: Duration::from_millis(500),
             ..Timeouts::default()
-        },
-        ..c
+        })
     });
     assert_eq!(s.cmd(json!(["PING"])).status, 200);
     s.redis.pause(true);
@@ -1219,7 +785,7 @@ fn redis_not_up_yet_is_503_not_a_startup_failure() {
     )
     .expect("serve starts without Redis");
     let start = Instant::now();
-    let r = http(handle.addr(), "GET", "/ping", &[], None);
+    let r = Request::get("/ping").send(handle.addr());
     assert_eq!(r.status, 503);
     assert!(start.elapsed() < Duration::from_secs(3));
     handle.shutdown();
@@ -1247,7 +813,7 @@ fn refuses_a_public_address_without_a_token() {
     let e = spawn(config).expect_err("TLS is refused").to_string();
     assert!(e.contains("****") && !e.contains("secret"), "{e}");
 
-    let out = crate::support::upwire()
+    let out = upwire()
         .args([
             "serve",
             "--listen",
@@ -1265,7 +831,7 @@ fn refuses_a_public_address_without_a_token() {
         "{stderr}"
     );
     // --no-auth on a public address: exit 2 and why.
-    let out = crate::support::upwire()
+    let out = upwire()
         .args([
             "serve",
             "--no-auth",
@@ -1286,127 +852,22 @@ fn refuses_a_public_address_without_a_token() {
     );
 }
 
-/// `upwire serve` as a process: reads its tokens from the environment, logs one line per
-/// request without secrets, and exits cleanly on SIGTERM after in-flight requests finish.
-pub struct ServeProcess {
-    pub child: Child,
-    pub addr: SocketAddr,
-    pub lines: mpsc::Receiver<String>,
-}
-
-impl ServeProcess {
-    pub fn start(redis: &RedisServer, extra: &[&str]) -> Self {
-        Self::start_with_tokens(redis, extra, true)
-    }
-
-    /// With `tokens` false, neither token is in the environment: serve makes one.
-    pub fn start_with_tokens(redis: &RedisServer, extra: &[&str], tokens: bool) -> Self {
-        let mut cmd = crate::support::upwire();
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--redis", &redis.url()])
-            .args(extra)
-            .env_remove("UPWIRE_SERVE_TOKEN")
-            .env_remove("UPWIRE_SERVE_READONLY_TOKEN");
-        if tokens {
-            cmd.env("UPWIRE_SERVE_TOKEN", TOKEN)
-                .env("UPWIRE_SERVE_READONLY_TOKEN", READONLY_TOKEN);
-        }
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("upwire serve starts");
-        let stderr = child.stderr.take().expect("stderr piped");
-        let (tx, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let first = lines
-            .recv_timeout(Duration::from_secs(10))
-            .expect("serve prints where it listens");
-        let addr = first
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split(' ').next())
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {first:?}"));
-        Self { child, addr, lines }
-    }
-
-    pub fn next_line(&self) -> String {
-        self.lines
-            .recv_timeout(Duration::from_secs(10))
-            .expect("a log line")
-    }
-
-    pub fn signal(&self, signal: &str) {
-        let status = Command::new("kill")
-            .arg(signal)
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    pub fn wait(&mut self, within: Duration) -> Option<i32> {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "serve did not exit within {within:?}"
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for ServeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn cli_logs_one_line_per_request_without_secrets() {
-    let redis = RedisServer::start();
-    let serve = ServeProcess::start(&redis, &[]);
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
     let _ = serve.next_line(); // the UPSTASH_REDIS_REST_URL hint
     let secret_value = "s3cr3t-value-in-path";
-    let r = http(
-        serve.addr,
-        "GET",
-        &format!("/set/session/{secret_value}?_token={TOKEN}"),
-        &[],
-        None,
-    );
+    let r = Request::get(&format!("/set/session/{secret_value}?_token={TOKEN}")).send(serve.addr);
     assert_eq!(r.status, 200);
     let line = serve.next_line();
     assert!(line.contains("\"GET /set/…\" SET 200"), "{line}");
-    let r = http(
-        serve.addr,
-        "POST",
-        "/",
-        &[("Authorization", &format!("Bearer {TOKEN}"))],
-        Some(json!(["SET", "k", secret_value]).to_string().as_bytes()),
-    );
+    let r = Request::post("/", json!(["SET", "k", secret_value]).to_string())
+        .bearer(TOKEN)
+        .send(serve.addr);
     assert_eq!(r.status, 200);
     let line2 = serve.next_line();
     assert!(line2.contains("\"POST /\" SET 200"), "{line2}");
-    let r = http(
-        serve.addr,
-        "GET",
-        "/ping",
-        &[("Authorization", "Bearer nope")],
-        None,
-    );
+    let r = Request::get("/ping").bearer("nope").send(serve.addr);
     assert_eq!(r.status, 401);
     let line3 = serve.next_line();
     assert!(line3.contains(" 401 "), "{line3}");
@@ -1420,37 +881,29 @@ fn cli_logs_one_line_per_request_without_secrets() {
 
 #[test]
 fn cli_quiet_logs_nothing_per_request_and_sigterm_drains_in_flight_requests() {
-    let redis = RedisServer::start_with(&["--enable-debug-command", "yes"]);
-    let mut serve = ServeProcess::start(&redis, &["--quiet"]);
+    let redis = RedisServer::with_config(&["enable-debug-command yes"]);
+    let mut serve = ServeProcess::start(
+        &redis.url(None, None),
+        &ServeOptions::tokens().arg("--quiet"),
+    );
     let _ = serve.next_line();
     assert_eq!(
-        http(
-            serve.addr,
-            "GET",
-            "/ping",
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            None
-        )
-        .status,
+        Request::get("/ping").bearer(TOKEN).send(serve.addr).status,
         200
     );
     // A request still running when SIGTERM arrives completes.
     let addr = serve.addr;
     let slow = thread::spawn(move || {
-        http(
-            addr,
-            "POST",
-            "/",
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            Some(br#"["DEBUG","SLEEP","0.6"]"#),
-        )
+        Request::post("/", br#"["DEBUG","SLEEP","0.6"]"#)
+            .bearer(TOKEN)
+            .send(addr)
     });
     thread::sleep(Duration::from_millis(200));
     serve.signal("-TERM");
     let r = slow.join().expect("slow request thread");
     assert_eq!((r.status, r.json()), (200, json!({"result": "OK"})));
     assert_eq!(serve.wait(Duration::from_secs(5)), Some(0));
-    let rest: Vec<String> = serve.lines.try_iter().collect();
+    let rest = serve.remaining_lines();
     assert!(
         rest.iter()
             .all(|l| !l.contains("\" PING ") && !l.contains("/ping")),
@@ -1465,43 +918,22 @@ fn cli_quiet_logs_nothing_per_request_and_sigterm_drains_in_flight_requests() {
 
 #[test]
 fn spawn_gives_tests_a_url_and_stops_on_shutdown() {
-    let redis = RedisServer::start();
-    let handle =
-        spawn(ServeConfig::new(redis.url()).token(TOKEN).quiet(true)).expect("serve starts");
+    let redis = RedisServer::plain();
+    let handle = spawn_quiet(redis.url(None, None), TOKEN);
     let url = handle.url();
     assert!(
         url.starts_with("http://127.0.0.1:") && !url.ends_with('/'),
         "{url}"
     );
     let addr = handle.addr();
-    assert_eq!(
-        http(
-            addr,
-            "GET",
-            "/ping",
-            &[("Authorization", &format!("Bearer {TOKEN}"))],
-            None
-        )
-        .status,
-        200
-    );
+    assert_eq!(Request::get("/ping").bearer(TOKEN).send(addr).status, 200);
     handle.shutdown();
     // Nothing answers as this serve any more. (The port may already belong to a server that
     // a test running in parallel started: the OS hands freed ports out again. So a connection
     // alone proves nothing; a PONG for our token would.)
-    if let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
-        let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-        let _ = stream.write_all(
-            format!(
-                "GET /ping HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {TOKEN}\r\nConnection: close\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response);
+    if let Some(r) = Request::get("/ping").bearer(TOKEN).try_send(addr) {
         assert!(
-            !String::from_utf8_lossy(&response).contains("PONG"),
+            !r.text().contains("PONG"),
             "serve still answers after shutdown"
         );
     }
@@ -1511,7 +943,7 @@ fn spawn_gives_tests_a_url_and_stops_on_shutdown() {
 /// runner, its own redis-server and serve). Needs `npm ci` in compat/ first, as `.ci/run` does.
 #[test]
 fn upstash_redis_client_compat_suite() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = root();
     assert!(
         root.join("compat/node_modules/@upstash/redis/package.json")
             .is_file(),

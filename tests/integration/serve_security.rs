@@ -4,21 +4,17 @@
 
 #![cfg(feature = "serve")]
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use upwire::serve::{ServeConfig, Timeouts, spawn};
 
-use crate::serve::{
-    READONLY_TOKEN, RedisServer, Reply, Serve, ServeProcess, TOKEN, http, raw_tolerant,
-};
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
+use crate::support::http::{Reply, Request, raw_tolerant};
+use crate::support::redis::RedisServer;
+use crate::support::serve::{READONLY_TOKEN, Serve, ServeOptions, ServeProcess, TOKEN};
 
 /// The request of the finding, byte for byte what curl sends for
 /// `curl -X POST 127.0.0.1:PORT/ -H 'Origin: https://evil.example' -H 'Content-Type: text/plain'
@@ -32,37 +28,27 @@ fn csrf_text_plain_post_from_another_origin_is_403_and_sets_nothing() {
         no_auth: true,
         ..c
     });
-    let r = http(
-        s.addr(),
-        "POST",
-        "/",
-        &[
-            ("User-Agent", "curl/8.5.0"),
-            ("Accept", "*/*"),
-            ("Origin", "https://evil.example"),
-            ("Content-Type", "text/plain"),
-        ],
-        Some(br#"["SET","csrf","pwned"]"#),
-    );
+    let r = Request::post("/", br#"["SET","csrf","pwned"]"#)
+        .header("User-Agent", "curl/8.5.0")
+        .header("Accept", "*/*")
+        .header("Origin", "https://evil.example")
+        .header("Content-Type", "text/plain")
+        .send(s.addr());
     assert_eq!(r.status, 403, "{}", String::from_utf8_lossy(&r.body));
     assert!(r.error().contains("origin"), "{}", r.error());
     assert_eq!(r.header("access-control-allow-origin"), None);
     assert_eq!(
-        http(s.addr(), "GET", "/get/csrf", &[], None).json(),
+        Request::get("/get/csrf").send(s.addr()).json(),
         json!({"result": null}),
         "the key must not be set"
     );
     // Path style and GET too.
-    let r = http(
-        s.addr(),
-        "GET",
-        "/set/csrf/pwned",
-        &[("Origin", "https://evil.example")],
-        None,
-    );
+    let r = Request::get("/set/csrf/pwned")
+        .header("Origin", "https://evil.example")
+        .send(s.addr());
     assert_eq!(r.status, 403);
     assert_eq!(
-        http(s.addr(), "GET", "/get/csrf", &[], None).json(),
+        Request::get("/get/csrf").send(s.addr()).json(),
         json!({"result": null})
     );
 }
@@ -108,18 +94,12 @@ fn dns_rebinding_host_is_403_unless_allowed() {
 #[test]
 fn private_network_preflight_is_refused_unless_an_origin_is_allowed() {
     let preflight = |s: &Serve, origin: &str| {
-        http(
-            s.addr(),
-            "OPTIONS",
-            "/",
-            &[
-                ("Origin", origin),
-                ("Access-Control-Request-Method", "POST"),
-                ("Access-Control-Request-Headers", "authorization"),
-                ("Access-Control-Request-Private-Network", "true"),
-            ],
-            None,
-        )
+        Request::new("OPTIONS", "/")
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header("Access-Control-Request-Headers", "authorization")
+            .header("Access-Control-Request-Private-Network", "true")
+            .send(s.addr())
     };
     let closed = Serve::start();
     let r = preflight(&closed, "https://evil.example");
@@ -149,13 +129,9 @@ fn private_network_preflight_is_refused_unless_an_origin_is_allowed() {
 #[test]
 fn head_runs_nothing_and_is_405_json() {
     let s = Serve::start();
-    let r = http(
-        s.addr(),
-        "HEAD",
-        "/set/headkey/v",
-        &[("Authorization", &bearer(TOKEN))],
-        None,
-    );
+    let r = Request::new("HEAD", "/set/headkey/v")
+        .bearer(TOKEN)
+        .send(s.addr());
     assert_eq!(r.status, 405);
     assert_eq!(r.header("allow"), Some("GET, POST, OPTIONS"));
     assert_eq!(s.get("/get/headkey").json(), json!({"result": null}));
@@ -295,9 +271,9 @@ fn readonly_token_runs_no_scripts_unless_allowed() {
 
 #[test]
 fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
-    let redis = RedisServer::start_with(&["--busy-reply-threshold", "100"]);
+    let redis = RedisServer::with_config(&["busy-reply-threshold 100"]);
     let handle = spawn(
-        ServeConfig::new(redis.url())
+        ServeConfig::new(redis.url(None, None))
             .token(TOKEN)
             .quiet(true)
             .with_timeouts(Timeouts {
@@ -309,13 +285,9 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
     .expect("serve starts");
     let addr = handle.addr();
     let post = |body: Value| {
-        http(
-            addr,
-            "POST",
-            "/",
-            &[("Authorization", &bearer(TOKEN))],
-            Some(body.to_string().as_bytes()),
-        )
+        Request::post("/", body.to_string())
+            .bearer(TOKEN)
+            .send(addr)
     };
     let start = Instant::now();
     let r = post(json!(["EVAL", "while true do end", 0]));
@@ -345,8 +317,7 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
 
 #[test]
 fn without_a_token_serve_prints_a_random_one_and_requires_it() {
-    let redis = RedisServer::start();
-    let serve = ServeProcess::start_with_tokens(&redis, &[], false);
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::default());
     let mut token = None;
     let mut url = None;
     for _ in 0..6 {
@@ -362,14 +333,8 @@ fn without_a_token_serve_prints_a_random_one_and_requires_it() {
     let token = token.expect("serve prints UPSTASH_REDIS_REST_TOKEN=");
     assert_eq!(url, Some(format!("http://{}", serve.addr)));
     assert!(token.len() >= 22, "at least 128 bits: {token}");
-    assert_eq!(http(serve.addr, "GET", "/ping", &[], None).status, 401);
-    let r = http(
-        serve.addr,
-        "GET",
-        "/ping",
-        &[("Authorization", &bearer(&token))],
-        None,
-    );
+    assert_eq!(Request::get("/ping").send(serve.addr).status, 401);
+    let r = Request::get("/ping").bearer(&token).send(serve.addr);
     assert_eq!(r.json(), json!({"result": "PONG"}));
     // Printed once: the request log never repeats it.
     let mut line = serve.next_line();
@@ -390,13 +355,7 @@ fn connections_past_the_limit_get_503_json() {
         .map(|_| TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect"))
         .collect();
     thread::sleep(Duration::from_millis(200));
-    let r = http(
-        s.addr(),
-        "GET",
-        "/ping",
-        &[("Authorization", &bearer(TOKEN))],
-        None,
-    );
+    let r = Request::get("/ping").bearer(TOKEN).send(s.addr());
     assert_eq!(r.status, 503);
     assert!(r.error().contains("--max-connections"), "{}", r.error());
     drop(hold);
@@ -407,60 +366,19 @@ fn connections_past_the_limit_get_503_json() {
     }
 }
 
-/// One POST of `len` bytes; `None` when the server closed before answering (a refused body
-/// is not read, so the client may see a reset instead of the 503).
-fn post_big(addr: SocketAddr, path: &str, token: &str, body: &[u8]) -> Option<Reply> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    stream
-        .set_write_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(head.as_bytes()).ok()?;
-    let _ = stream.write_all(body);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let end = response.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&response[..end]).into_owned();
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    Some(Reply {
-        status,
-        headers: Vec::new(),
-        body: response[end + 4..].to_vec(),
-    })
-}
-
-/// `VmRSS` and `VmHWM` of a process, in KiB.
-fn memory_kib(pid: u32) -> (u64, u64) {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    };
-    (field("VmRSS:"), field("VmHWM:"))
-}
-
 /// 60 clients at once, each POSTing a 10 MiB body (half with the read-only token): what each
 /// got, how long it took.
-fn sixty_big_posts(
-    addr: SocketAddr,
-    body: &std::sync::Arc<Vec<u8>>,
-) -> (Vec<Option<Reply>>, Duration) {
+fn sixty_big_posts(addr: SocketAddr, body: &Arc<[u8]>) -> (Vec<Option<Reply>>, Duration) {
     let start = Instant::now();
     let clients: Vec<_> = (0..60)
         .map(|i| {
-            let body = std::sync::Arc::clone(body);
             let token = if i % 2 == 0 { TOKEN } else { READONLY_TOKEN };
-            thread::spawn(move || post_big(addr, &format!("/set/big{i}"), token, &body))
+            // `None` when the server closed before answering (a refused body is not read, so
+            // the client may see a reset instead of the 503).
+            let request = Request::new("POST", &format!("/set/big{i}"))
+                .bearer(token)
+                .shared_body(Arc::clone(body));
+            thread::spawn(move || request.try_send(addr))
         })
         .collect();
     let replies = clients
@@ -477,30 +395,18 @@ fn sixty_big_posts(
 /// 10 MiB per worker), however many rounds.
 #[test]
 fn sixty_concurrent_10_mib_bodies_keep_memory_bounded() {
-    let redis = RedisServer::start();
-    let serve = ServeProcess::start(&redis, &["--quiet"]);
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens().arg("--quiet"));
     let addr = serve.addr;
-    let pid = serve.child.id();
-    assert_eq!(
-        http(
-            addr,
-            "GET",
-            "/ping",
-            &[("Authorization", &bearer(TOKEN))],
-            None
-        )
-        .status,
-        200
-    );
-    let (idle, _) = memory_kib(pid);
-    let body = std::sync::Arc::new(vec![b'x'; upwire::serve::MAX_BODY_BYTES]);
+    assert_eq!(Request::get("/ping").bearer(TOKEN).send(addr).status, 200);
+    let idle = serve.memory_kib("VmRSS");
+    let body: Arc<[u8]> = vec![b'x'; upwire::serve::MAX_BODY_BYTES].into();
     let mut after = Vec::new();
     // Three rounds: memory kept per request would add up to far more than the margin.
     for round in 1..=3 {
         let (replies, took) = sixty_big_posts(addr, &body);
-        let (_, peak) = memory_kib(pid);
+        let peak = serve.memory_kib("VmHWM");
         thread::sleep(Duration::from_secs(1));
-        let (rss, _) = memory_kib(pid);
+        let rss = serve.memory_kib("VmRSS");
         after.push(rss);
         let count = |status| {
             replies
@@ -541,26 +447,14 @@ fn sixty_concurrent_10_mib_bodies_keep_memory_bounded() {
     }
     eprintln!("RSS after each round: {after:?} KiB");
     // Still serving.
-    assert_eq!(
-        http(
-            addr,
-            "GET",
-            "/ping",
-            &[("Authorization", &bearer(TOKEN))],
-            None
-        )
-        .status,
-        200
-    );
+    assert_eq!(Request::get("/ping").bearer(TOKEN).send(addr).status, 200);
 }
 
 #[test]
 fn the_log_never_shows_request_text() {
     let canary = "AXLogCanary42xyz";
-    let redis = RedisServer::start();
-    let serve = ServeProcess::start(&redis, &[]);
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
     let _ = serve.next_line(); // the UPSTASH_REDIS_REST_URL hint
-    let auth = bearer(TOKEN);
     let requests: Vec<(&str, String, Option<String>)> = vec![
         ("GET", format!("/{canary}"), None),
         ("GET", format!("/{canary}/arg"), None),
@@ -583,13 +477,11 @@ fn the_log_never_shows_request_text() {
         (canary, "/".to_owned(), None),
     ];
     for (method, path, body) in &requests {
-        let r = http(
-            serve.addr,
-            method,
-            path,
-            &[("Authorization", &auth)],
-            body.as_deref().map(str::as_bytes),
-        );
+        let mut request = Request::new(method, path).bearer(TOKEN);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let r = request.send(serve.addr);
         assert!(r.status >= 200, "{method} {path}");
     }
     let lines: Vec<String> = (0..requests.len()).map(|_| serve.next_line()).collect();

@@ -1,16 +1,24 @@
-//! Helpers shared by the integration tests: run the real binary (bounded in time), filter temp
-//! paths, list what a command wrote, talk HTTP to `upwire serve`.
+//! Helpers shared by the integration tests. This file: run the real binary (bounded in time),
+//! transcripts for snapshots, list what a command wrote, free loopback ports, proptest and insta
+//! settings. The submodules start real peers on loopback, each killed when its handle drops:
+//! [`redis`] (redis-server plain, TLS, password, ACL users; restart and pause), [`certs`]
+//! (certificates made with openssl at test time), [`serve`] (`upwire serve` as a process or in
+//! process), [`peers`] (listeners that never answer or answer one canned reply) and [`http`]
+//! (the one HTTP/1.1 client, every step with a timeout).
 
 #![allow(dead_code)]
 
+pub mod certs;
+pub mod http;
+pub mod peers;
+pub mod redis;
+pub mod serve;
+
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::servers::{free_port, wait_for_port};
+use std::time::Duration;
 
 /// The built `upwire` binary.
 pub fn upwire() -> Command {
@@ -100,7 +108,7 @@ pub fn try_run_bounded(mut cmd: Command, limit: Duration) -> Result<Output, Stri
     match rx.recv_timeout(limit) {
         Ok(output) => Ok(output.expect("upwire runs")),
         Err(_) => {
-            let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+            signal(pid, "-9");
             Err(format!("upwire did not finish within {limit:?}: {cmd:?}"))
         }
     }
@@ -142,96 +150,50 @@ pub fn files_below(root: &Path) -> BTreeMap<String, String> {
     out
 }
 
-/// One HTTP/1.1 request over a fresh connection (`Connection: close`), every step bounded.
-pub fn http(port: u16, request: &str) -> String {
-    let mut stream =
-        TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(5))
-            .expect("connect to serve");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream
-        .set_write_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    String::from_utf8_lossy(&response).into_owned()
+/// A free TCP port on 127.0.0.1 (bound, then released): nobody listens on it right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
 }
 
-/// `POST target` with a JSON body and extra header lines (each ending in `\r\n`).
-pub fn post(port: u16, target: &str, headers: &str, body: &str) -> String {
-    http(
-        port,
-        &format!(
-            "POST {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
+/// Panics with an install hint when `tool` (a test peer such as `redis-server`) is not on PATH.
+pub fn require(tool: &str) {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "`{tool}` is not installed: run `bash .ci/run` (it installs the test peers) or `apt-get install redis-server openssl`"
+    );
 }
 
-/// The status code of an HTTP response, or `none`.
-pub fn status(response: &str) -> &str {
-    response.split(' ').nth(1).unwrap_or("none")
+/// Runs `program` (a tool, not upwire) with `args` in `dir`; panics with its stderr unless it
+/// succeeds.
+pub fn run_tool(program: &str, args: &[&str], dir: &Path) -> Output {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} runs: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }
 
-/// `upwire serve` (the binary, logging on) in front of `redis_url` with `token` and optionally
-/// a read-only token; stderr goes to a file.
-pub struct Serve {
-    child: std::process::Child,
-    /// The port it listens on (127.0.0.1).
-    pub port: u16,
-    log: PathBuf,
-}
-
-impl Serve {
-    /// Starts it with its log in `dir/serve.log` and waits until it listens.
-    pub fn start(redis_url: &str, token: &str, readonly: Option<&str>, dir: &Path) -> Serve {
-        let port = free_port();
-        let log = dir.join("serve.log");
-        let mut cmd = upwire();
-        cmd.args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--redis",
-            redis_url,
-        ])
-        .env("UPWIRE_SERVE_TOKEN", token);
-        if let Some(readonly) = readonly {
-            cmd.env("UPWIRE_SERVE_READONLY_TOKEN", readonly);
-        }
-        let child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("upwire serve starts");
-        wait_for_port(port);
-        Serve { child, port, log }
-    }
-
-    /// Stops it with SIGTERM (so it logs its shutdown too) and returns its stderr.
-    pub fn stop(mut self) -> String {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Sends `signal` (`-TERM`, `-STOP`, ...) to process `pid` with `kill`: whether it was sent.
+pub fn signal(pid: u32, signal: &str) -> bool {
+    Command::new("kill")
+        .arg(signal)
+        .arg(pid.to_string())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Proptest settings: `cases` per property unless `PROPTEST_CASES` says otherwise, and no
