@@ -12,10 +12,11 @@ const EXAMPLE_PASSWORD: &str = "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
 /// The fake read-only token in `examples/example.env`.
 const EXAMPLE_READONLY_TOKEN: &str = "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
 
-fn resolve(extra: &[&str]) -> Output {
+/// `upwire COMMAND` on the bundled example and its env file, without colour, then `extra`.
+fn on_example(command: &str, extra: &[&str]) -> Output {
     run(upwire_at_root()
         .args([
-            "resolve",
+            command,
             "-c",
             EXAMPLE,
             "--env-file",
@@ -24,6 +25,10 @@ fn resolve(extra: &[&str]) -> Output {
             "never",
         ])
         .args(extra))
+}
+
+fn resolve(extra: &[&str]) -> Output {
+    on_example("resolve", extra)
 }
 
 fn snapshot(name: &str, output: &Output) {
@@ -437,15 +442,7 @@ fn exit_codes_follow_the_contract() {
 
 #[test]
 fn lint_without_paths_checks_the_descriptor_and_every_env_file() {
-    let output = run(upwire_at_root().args([
-        "lint",
-        "-c",
-        EXAMPLE,
-        "--env-file",
-        EXAMPLE_ENV,
-        "--color",
-        "never",
-    ]));
+    let output = on_example("lint", &[]);
     assert_eq!(code(&output), 0);
     snapshot("lint_example", &output);
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
-use crate::support::{code, transcript, upwire};
+use crate::support::{code, file_bytes_below, file_names_below, transcript, upwire};
 
 /// One server target with docker files, one Cloudflare edge target, each in its directory.
 const DESCRIPTOR: &str = r#"[database.main]
@@ -110,31 +110,14 @@ impl Project {
 
     /// Every file below the root with its bytes.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
-        files_below(&self.root)
+        file_bytes_below(&self.root)
     }
-}
-
-fn files_below(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let name = path.strip_prefix(root).unwrap().display().to_string();
-                out.insert(name, fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 /// upwire's temp files (`.<name>.upwire-<pid>.tmp`) below `root`.
 fn temp_files(root: &Path) -> Vec<String> {
-    files_below(root)
-        .into_keys()
+    file_names_below(root)
+        .into_iter()
         .filter(|f| f.contains(".upwire-") && f.ends_with(".tmp"))
         .collect()
 }

@@ -22,7 +22,7 @@ use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 use crate::fake_rest::fake_rest_api;
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
-use crate::support::{code, root, run, transcript, upwire};
+use crate::support::{code, file_names_below, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
 const EXAMPLE_SECRETS: [&str; 3] = [
@@ -845,24 +845,6 @@ const DATABASE: &str = "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\
                         rest_url = \"${UPSTASH_REDIS_REST_URL}\"\n\
                         rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\n";
 
-/// Every file below `dir`, relative, sorted.
-fn files_below(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(dir).unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// A directory that cannot be created (its parent is a regular file, which stops root too).
 #[test]
 fn an_unwritable_directory_fails_clearly_and_leaves_nothing_half_written() {
@@ -893,7 +875,7 @@ fn an_unwritable_directory_fails_clearly_and_leaves_nothing_half_written() {
         "a regular file\n"
     );
     assert_eq!(
-        files_below(dir.path()),
+        file_names_below(dir.path()),
         ["blocker", "example.env", "upwire.toml"]
     );
 
@@ -911,7 +893,7 @@ fn an_unwritable_directory_fails_clearly_and_leaves_nothing_half_written() {
             .args(["--env-file", "example.env", "generate"]));
     assert_eq!(code(&output), 2, "{}", transcript(&output, dir.path()));
     assert!(String::from_utf8_lossy(&output.stderr).contains("api/.env"));
-    let files = files_below(dir.path());
+    let files = file_names_below(dir.path());
     assert!(files.iter().all(|f| !f.contains(".tmp")), "{files:?}");
     assert!(files.contains(&"api/.env/keep".to_owned()), "{files:?}");
 }
@@ -923,7 +905,7 @@ fn a_missing_target_dir_is_created() {
     ));
     assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
     assert_eq!(
-        files_below(&dir.path().join("deep")),
+        file_names_below(&dir.path().join("deep")),
         [
             "new/api/.env",
             "new/api/.env.example",
@@ -960,7 +942,7 @@ fn unresolved_variables_skip_dotenv_but_write_the_example() {
     let output = run(upwire().current_dir(dir.path()).env_clear().arg("generate"));
     let text = transcript(&output, dir.path());
     assert_eq!(
-        files_below(&dir.path().join("api")),
+        file_names_below(&dir.path().join("api")),
         [".env.example", "src/redis_client.rs"],
         "{text}"
     );

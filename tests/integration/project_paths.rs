@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{all_output, code, run, upwire};
+use crate::support::{all_output, code, file_names_below, run, upwire};
 
 const DATABASE: &str = "[database.main]\nredis_url = \"rediss://default:${PW}@eu1-tidy-cat-12345.upstash.io:6379\"\n\n";
 
@@ -18,24 +18,6 @@ fn generate(project: &Path, descriptor: &str) -> std::process::Output {
         .current_dir(project)
         .env("PW", "AXpathCanary7788")
         .args(["generate"]))
-}
-
-/// Every file below `dir`, relative to it.
-fn files(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p.strip_prefix(dir).unwrap().display().to_string());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -64,19 +46,27 @@ fn a_dir_that_leaves_the_project_writes_nothing_there() {
         assert!(text.contains(word), "{dir}: {text}");
         assert!(!text.contains("AXpathCanary7788"), "{text}");
         // Nothing of the target anywhere: not outside, not in .git, not in the project.
-        assert_eq!(files(&outer.path().join("a/outside")), ["up/.env"], "{dir}");
+        assert_eq!(
+            file_names_below(&outer.path().join("a/outside")),
+            ["up/.env"],
+            "{dir}"
+        );
         assert_eq!(
             std::fs::read_to_string(outer.path().join("a/outside/up/.env")).unwrap(),
             "KEEP=1\n"
         );
         assert!(!absolute.exists(), "{dir}");
-        assert_eq!(files(&project.join(".git")), Vec::<String>::new(), "{dir}");
+        assert_eq!(
+            file_names_below(&project.join(".git")),
+            Vec::<String>::new(),
+            "{dir}"
+        );
         assert!(
-            files(&project)
+            file_names_below(&project)
                 .iter()
                 .all(|f| f == "upwire.toml" || f == "REDIS.md"),
             "{dir}: {:?}",
-            files(&project)
+            file_names_below(&project)
         );
     }
     // `lint` finds it too, without writing.

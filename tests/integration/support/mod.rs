@@ -129,25 +129,36 @@ pub const SECRET_FILES: &[&str] = &[
     "fly-secrets.env",
 ];
 
-/// Every file below `root`, relative path (`/` separators) → contents, lossily decoded.
-pub fn files_below(root: &Path) -> BTreeMap<String, String> {
+/// Every file below `root`, relative path → its bytes (a directory that cannot be read is
+/// passed over).
+pub fn file_bytes_below(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
             } else {
                 let rel = path.strip_prefix(root).unwrap().display().to_string();
-                out.insert(
-                    rel,
-                    String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned(),
-                );
+                out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
     }
     out
+}
+
+/// Every file below `root`, relative path → contents, lossily decoded.
+pub fn files_below(root: &Path) -> BTreeMap<String, String> {
+    file_bytes_below(root)
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect()
+}
+
+/// The relative paths of every file below `root`, sorted.
+pub fn file_names_below(root: &Path) -> Vec<String> {
+    file_bytes_below(root).into_keys().collect()
 }
 
 /// A free TCP port on 127.0.0.1 (bound, then released): nobody listens on it right now.
