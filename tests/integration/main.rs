@@ -19,4 +19,5 @@ mod readme;
 mod redis_compat;
 mod serve;
 mod serve_security;
+mod serve_upstash;
 mod servers;
