@@ -230,3 +230,74 @@ test("keys, scan and type", async () => {
   assert.equal(await redis.type("other"), "string");
   assert.equal(await redis.dbsize(), 3);
 });
+
+test("scripts with Upstash's shebang flag run by the hash the client computed", async () => {
+  const { createHash } = await import("node:crypto");
+  const text = "#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])";
+  const sha = createHash("sha1").update(text).digest("hex");
+  // createScript: EVALSHA first, EVAL on NOSCRIPT, then EVALSHA by the client's hash.
+  const script = redis.createScript(text);
+  assert.equal(await script.exec(["n"], ["2"]), 2);
+  assert.deepEqual(await redis.scriptExists(sha), [1]);
+  assert.equal(await redis.evalsha(sha, ["n"], ["3"]), 5);
+  // SCRIPT LOAD answers the client's hash too; in a pipeline and a transaction alike.
+  assert.equal(await redis.scriptLoad(text), sha);
+  assert.deepEqual(await redis.pipeline().evalsha(sha, ["n"], ["1"]).scriptExists(sha).exec(), [6, [1]]);
+  assert.deepEqual(await redis.multi().scriptLoad(text).evalsha(sha, ["n"], ["1"]).exec(), [sha, 7]);
+  // Redis's own flags stay: a no-writes script cannot write.
+  const ro = "#!lua flags=allow-key-locking,no-writes\nreturn redis.call('GET', KEYS[1])";
+  assert.equal(await redis.eval(ro, ["n"], []), 7);
+  await assert.rejects(
+    redis.eval("#!lua flags=no-writes,allow-key-locking\nreturn redis.call('SET', KEYS[1], 'x')", ["n"], []),
+    /Write commands are not allowed from read-only scripts/,
+  );
+  // Unknown flags get Redis's own error.
+  await assert.rejects(redis.eval("#!lua flags=allow-key-locking,bogus\nreturn 1", [], []), /ERR Unexpected flag in script shebang: bogus/);
+  // SCRIPT FLUSH forgets the scripts and their hashes: NOSCRIPT, as on Upstash.
+  assert.equal(await redis.scriptFlush(), "OK");
+  assert.deepEqual(await redis.scriptExists(sha), [0]);
+  await assert.rejects(redis.evalsha(sha, ["n"], ["1"]), /NOSCRIPT/);
+  assert.equal(await script.exec(["n"], ["1"]), 8);
+});
+
+test("scan with type and withType", async () => {
+  await redis.mset({ "k:s": "a" });
+  await redis.hset("k:h", { f: 1 });
+  await redis.rpush("k:l", "x");
+  const [cursor, typed] = await redis.scan(0, { match: "k:*", count: 1000, withType: true });
+  assert.equal(String(cursor), "0");
+  assert.deepEqual(
+    typed.sort((a, b) => a.key.localeCompare(b.key)),
+    [{ key: "k:h", type: "hash" }, { key: "k:l", type: "list" }, { key: "k:s", type: "string" }],
+  );
+  const [, hashes] = await redis.scan(0, { match: "k:*", count: 1000, type: "hash" });
+  assert.deepEqual(hashes, ["k:h"]);
+});
+
+test("the read-only token cannot walk the keys with SCAN or KEYS, as on Upstash", async () => {
+  await redis.set("k", "v");
+  await assert.rejects(readonly.scan(0), /NOPERM this user has no permissions to run the 'scan' command/);
+  await assert.rejects(readonly.keys("*"), /NOPERM this user has no permissions to run the 'keys' command/);
+  assert.equal(await readonly.exists("k"), 1);
+});
+
+test("read-your-writes: every reply carries a sync token that only grows", async () => {
+  // The client sends the token of its last reply (readYourWrites is on by default).
+  const client = new Redis(options);
+  assert.equal(client.readYourWritesSyncToken, "");
+  await client.set("ryw", "1");
+  const afterWrite = client.readYourWritesSyncToken;
+  assert.match(afterWrite, /^[0-9]+$/);
+  assert.equal(await client.get("ryw"), 1);
+  assert.ok(Number(client.readYourWritesSyncToken) > Number(afterWrite));
+  // A token from a newer session (another serve over the same Redis, say) moves ours on.
+  const ahead = Number(client.readYourWritesSyncToken) + 1000;
+  client.readYourWritesSyncToken = String(ahead);
+  assert.equal(await client.incr("n"), 1);
+  assert.ok(Number(client.readYourWritesSyncToken) > ahead);
+  // Pipelines and transactions carry it too.
+  const before = Number(client.readYourWritesSyncToken);
+  await client.pipeline().get("ryw").exec();
+  await client.multi().incr("n").exec();
+  assert.ok(Number(client.readYourWritesSyncToken) > before);
+});

@@ -5,7 +5,9 @@
 //! Redis error reply; 401 missing or wrong token; 405 other methods. Then what a gateway
 //! needs on top: 403 a foreign `Host` or `Origin` (see `guard.rs`), 408 body too slow, 413
 //! body over 10 MiB, 431 request head over 64 KiB, 503 Redis unreachable or the memory or
-//! connection limit reached, 504 Redis or a script too slow. Every error body is JSON.
+//! connection limit reached, 504 Redis or a script too slow. Every error body is JSON, but
+//! for the one a client asks for: with `Upstash-Response-Format: resp2`, Redis's own error
+//! replies are RESP errors (`-ERR ...`).
 
 use std::borrow::Cow;
 use std::convert::Infallible;
@@ -29,20 +31,46 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::auth::{self, Auth, Role};
 use super::backend::{Backend, Failure, Transaction};
+use super::dialect::{self, Fix};
 use super::guard::{Forbidden, Guard};
 use super::limits::{Budget, Reservation};
 use super::policy::{CommandTable, check_supported};
-use super::reply::{self, Encoding, error_body, write_reply};
+use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
+use super::script::Scripts;
+use super::sync_token::SyncClock;
 use super::wire::JsonErrors;
 use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
 
 /// The largest request head (request line and headers) accepted; a longer one gets 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
+/// The header of read-your-writes tokens, in requests and replies (`sync_token.rs`).
+const SYNC_TOKEN: &str = "upstash-sync-token";
+
+/// How replies are written (`Upstash-Response-Format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    /// `{"result": ...}`, the default.
+    Json,
+    /// The RESP2 bytes Redis would send over TCP, as `application/octet-stream`.
+    Resp2,
+}
+
 /// The methods serve answers. HEAD is not one: it would run the command of a path-style
 /// request (`HEAD /set/k/v`) and throw the reply away.
 const ALLOWED: &str = "GET, POST, OPTIONS";
+
+/// What all workers share.
+#[derive(Clone)]
+pub(crate) struct Shared {
+    /// The body budget, for the whole process.
+    budget: Arc<Budget>,
+    /// Client script hashes → Redis's (`script.rs`).
+    scripts: Arc<Scripts>,
+    /// `Upstash-Sync-Token`s (`sync_token.rs`).
+    clock: Arc<SyncClock>,
+}
 
 /// Everything a request handler needs, shared by all connections.
 pub(crate) struct State {
@@ -50,6 +78,8 @@ pub(crate) struct State {
     auth: Auth,
     guard: Guard,
     budget: Arc<Budget>,
+    scripts: Arc<Scripts>,
+    clock: Arc<SyncClock>,
     readonly_scripts: bool,
     quiet: bool,
     timeouts: Timeouts,
@@ -57,7 +87,7 @@ pub(crate) struct State {
 
 impl State {
     /// Must run inside a tokio runtime (the Redis connection manager spawns a task).
-    pub(crate) fn new(config: &ServeConfig, budget: Arc<Budget>) -> Result<Self, ServeError> {
+    pub(crate) fn new(config: &ServeConfig, shared: Shared) -> Result<Self, ServeError> {
         Ok(Self {
             backend: Backend::new(&config.redis_url, config.timeouts)?,
             auth: Auth::new(
@@ -71,7 +101,9 @@ impl State {
                     .map(crate::secret::Secret::expose_secret),
             ),
             guard: Guard::new(config),
-            budget,
+            budget: shared.budget,
+            scripts: shared.scripts,
+            clock: shared.clock,
             readonly_scripts: config.readonly_scripts,
             quiet: config.quiet,
             timeouts: config.timeouts,
@@ -115,10 +147,14 @@ impl Workers {
             connections: Arc::new(Semaphore::new(config.max_connections)),
             max_connections: config.max_connections,
         };
-        // One budget for the whole process, not per worker.
-        let budget = Budget::new(config.max_body_budget);
+        // One budget, one script map and one sync clock for the whole process, not per worker.
+        let shared = Shared {
+            budget: Budget::new(config.max_body_budget),
+            scripts: Arc::new(Scripts::default()),
+            clock: Arc::new(SyncClock::default()),
+        };
         for i in 0..count {
-            match workers.start_one(i, config, Arc::clone(&budget)) {
+            match workers.start_one(i, config, shared.clone()) {
                 Ok(()) => {}
                 Err(e) => {
                     workers.stop();
@@ -133,7 +169,7 @@ impl Workers {
         &mut self,
         index: usize,
         config: &ServeConfig,
-        budget: Arc<Budget>,
+        shared: Shared,
     ) -> Result<(), ServeError> {
         let (queue, connections) = mpsc::unbounded_channel();
         let (ready, is_ready) = std::sync::mpsc::channel();
@@ -153,7 +189,7 @@ impl Workers {
                 };
                 runtime.block_on(async move {
                     // Inside the runtime: the Redis connection manager spawns a task.
-                    match State::new(&config, budget) {
+                    match State::new(&config, shared) {
                         Ok(state) => {
                             let _ = ready.send(Ok(()));
                             work(connections, Arc::new(state)).await;
@@ -316,6 +352,8 @@ async fn work(
 struct Reply {
     status: StatusCode,
     body: Vec<u8>,
+    /// `application/json`, or `application/octet-stream` for RESP2 bytes.
+    content_type: &'static str,
     headers: Vec<(header::HeaderName, HeaderValue)>,
     /// `Access-Control-Allow-Origin`, for a request from an allowed origin.
     cors: Option<HeaderValue>,
@@ -332,6 +370,7 @@ impl Reply {
         Self {
             status,
             body,
+            content_type: "application/json",
             headers: Vec::new(),
             cors: None,
             note: None,
@@ -364,7 +403,7 @@ impl Reply {
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
+            HeaderValue::from_static(self.content_type),
         );
         // Browser code may call only from the origins --cors-origin allows (guard.rs).
         if let Some(origin) = self.cors {
@@ -372,6 +411,11 @@ impl Reply {
                 headers.insert(header::VARY, HeaderValue::from_static("origin"));
             }
             headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            // So that a browser client can read-its-writes too.
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static(SYNC_TOKEN),
+            );
         }
         for (name, value) in self.headers {
             headers.insert(name, value);
@@ -511,20 +555,58 @@ async fn respond_checked(
         .header(header::WWW_AUTHENTICATE, "Bearer");
     };
 
-    if let Some(format) = parts.headers.get("upstash-response-format")
-        && !format.as_bytes().eq_ignore_ascii_case(b"json")
-    {
-        return Reply::error(
-            StatusCode::BAD_REQUEST,
-            "ERR Upstash-Response-Format: upwire serve answers in json only",
-        );
-    }
+    // Every authenticated reply carries a sync token larger than any before and than the one
+    // the request carried (sync_token.rs).
+    let seen = parts.headers.get(SYNC_TOKEN).map(HeaderValue::as_bytes);
+    let mut reply = run(state, role, parts, &query, has_body, body, log).await;
+    reply.headers.push((
+        header::HeaderName::from_static(SYNC_TOKEN),
+        HeaderValue::from(state.clock.reply_token(seen)),
+    ));
+    reply
+}
+
+/// The request of an authenticated client.
+async fn run(
+    state: &State,
+    role: Role,
+    parts: &hyper::http::request::Parts,
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
+    has_body: bool,
+    body: Incoming,
+    log: &mut LogLine,
+) -> Reply {
     let encoding = match parts.headers.get("upstash-encoding") {
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"base64") => Encoding::Base64,
         _ => Encoding::Utf8,
     };
-
     let path = parts.uri.path();
+    // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
+    let format = match parts.headers.get("upstash-response-format") {
+        None => Format::Json,
+        Some(v) if v.as_bytes().eq_ignore_ascii_case(b"json") => Format::Json,
+        Some(v) if v.as_bytes().eq_ignore_ascii_case(b"resp2") => {
+            if encoding == Encoding::Base64 {
+                return Reply::error(
+                    StatusCode::BAD_REQUEST,
+                    "ERR Upstash-Encoding: base64 cannot be combined with \
+                     Upstash-Response-Format: resp2 (RESP2 is binary-safe already)",
+                );
+            }
+            if path == "/multi-exec" {
+                Format::Json
+            } else {
+                Format::Resp2
+            }
+        }
+        Some(_) => {
+            return Reply::error(
+                StatusCode::BAD_REQUEST,
+                "ERR Upstash-Response-Format must be json or resp2",
+            );
+        }
+    };
+
     let is_batch = path == "/pipeline" || path == "/multi-exec";
     if is_batch && !has_body {
         return Reply::error(
@@ -565,13 +647,14 @@ async fn respond_checked(
     };
     // The commands hold their own copy of every argument now.
     drop(body);
-    let work = match parsed {
+    let mut work = match parsed {
         Ok(work) => work,
         Err(e) => return Reply::error(StatusCode::BAD_REQUEST, &e.0),
     };
-    let reply = match &work {
-        Work::Single(command) => single(state, role, encoding, command).await,
-        Work::Pipeline(commands) => pipeline(state, role, encoding, commands).await,
+    let out = Output { encoding, format };
+    let reply = match &mut work {
+        Work::Single(command) => single(state, role, out, command).await,
+        Work::Pipeline(commands) => pipeline(state, role, out, commands).await,
         Work::Transaction(commands) => transaction(state, role, encoding, commands).await,
     };
     drop(reservation);
@@ -658,43 +741,84 @@ fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Res
     Ok(())
 }
 
-async fn single(state: &State, role: Role, encoding: Encoding, command: &Command) -> Reply {
+/// How a reply is written.
+#[derive(Debug, Clone, Copy)]
+struct Output {
+    encoding: Encoding,
+    format: Format,
+}
+
+impl Output {
+    /// Writes one reply; returns whether it was an error reply.
+    fn write(self, out: &mut Vec<u8>, value: &redis::Value) -> bool {
+        match self.format {
+            Format::Json => write_reply(out, value, self.encoding),
+            Format::Resp2 => write_resp(out, value),
+        }
+    }
+
+    /// Writes the refusal of one command of a pipeline.
+    fn write_error(self, out: &mut Vec<u8>, message: &str) {
+        match self.format {
+            Format::Json => reply::write_error(out, message),
+            Format::Resp2 => reply::write_resp_error(out, message),
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self.format {
+            Format::Json => "application/json",
+            Format::Resp2 => "application/octet-stream",
+        }
+    }
+}
+
+/// Checks a command, then translates it for Redis (`dialect.rs`).
+async fn single(state: &State, role: Role, out: Output, command: &mut Command) -> Reply {
     let checked = match table_for(state, role).await {
         Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
         Err(f) => Err(Denied::Failed(f)),
     };
     match checked {
+        // serve's own refusals are JSON in either format, like every error serve makes.
         Err(Denied::Refused(message)) => return Reply::error(StatusCode::BAD_REQUEST, &message),
         Err(Denied::Failed(f)) => return Reply::failure(&state.backend, &f),
         Ok(()) => {}
     }
+    let fix = dialect::translate(command, &state.scripts);
     match state.backend.command(command.cmd()).await {
         Ok(value) => {
+            let value = fix.apply(value);
             let mut body = Vec::with_capacity(64);
-            let is_error = write_reply(&mut body, &value, encoding);
-            Reply::with(
+            let is_error = out.write(&mut body, &value);
+            let mut reply = Reply::with(
                 if is_error {
                     StatusCode::BAD_REQUEST
                 } else {
                     StatusCode::OK
                 },
                 body,
-            )
+            );
+            reply.content_type = out.content_type();
+            reply
         }
         Err(f) => Reply::failure(&state.backend, &f),
     }
 }
 
-/// Not atomic: a refused command gets its own `{"error"}` entry and the others still run,
-/// as each would if sent alone.
-async fn pipeline(state: &State, role: Role, encoding: Encoding, commands: &[Command]) -> Reply {
+/// Not atomic: a refused command gets its own `{"error"}` entry (a RESP error in RESP2) and
+/// the others still run, as each would if sent alone.
+async fn pipeline(state: &State, role: Role, out: Output, commands: &mut [Command]) -> Reply {
     let table = match table_for(state, role).await {
         Ok(table) => table,
         Err(f) => return Reply::failure(&state.backend, &f),
     };
-    let verdicts: Vec<Result<(), String>> = commands
-        .iter()
-        .map(|c| permit(state, table.as_deref(), c))
+    let verdicts: Vec<Result<Fix, String>> = commands
+        .iter_mut()
+        .map(|c| {
+            permit(state, table.as_deref(), c)?;
+            Ok(dialect::translate(c, &state.scripts))
+        })
         .collect();
     let allowed = commands
         .iter()
@@ -710,27 +834,40 @@ async fn pipeline(state: &State, role: Role, encoding: Encoding, commands: &[Com
         Vec::new().into_iter()
     };
     let mut body = Vec::with_capacity(32 * commands.len());
-    body.push(b'[');
+    let json = out.format == Format::Json;
+    if json {
+        body.push(b'[');
+    }
     for (i, verdict) in verdicts.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && json {
             body.push(b',');
         }
         match verdict {
-            Err(message) => reply::write_error(&mut body, message),
-            Ok(()) => match values.next() {
+            Err(message) => out.write_error(&mut body, message),
+            Ok(fix) => match values.next() {
                 Some(value) => {
-                    write_reply(&mut body, &value, encoding);
+                    out.write(&mut body, &fix.apply(value));
                 }
-                None => reply::write_error(&mut body, "ERR no reply from Redis for this command"),
+                None => out.write_error(&mut body, "ERR no reply from Redis for this command"),
             },
         }
     }
-    body.push(b']');
-    Reply::ok(body)
+    if json {
+        body.push(b']');
+    }
+    let mut reply = Reply::ok(body);
+    reply.content_type = out.content_type();
+    reply
 }
 
-/// Atomic: a refused command refuses the whole transaction, with one `{"error"}`.
-async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[Command]) -> Reply {
+/// Atomic: a refused command refuses the whole transaction, with one `{"error"}`. Always
+/// JSON, as on Upstash.
+async fn transaction(
+    state: &State,
+    role: Role,
+    encoding: Encoding,
+    commands: &mut [Command],
+) -> Reply {
     let table = match table_for(state, role).await {
         Ok(table) => table,
         Err(f) => return Reply::failure(&state.backend, &f),
@@ -746,6 +883,10 @@ async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[
             );
         }
     }
+    let fixes: Vec<Fix> = commands
+        .iter_mut()
+        .map(|c| dialect::translate(c, &state.scripts))
+        .collect();
     match state
         .backend
         .transaction(commands.iter().map(Command::cmd))
@@ -754,11 +895,11 @@ async fn transaction(state: &State, role: Role, encoding: Encoding, commands: &[
         Ok(Transaction::Committed(values)) => {
             let mut body = Vec::with_capacity(32 * values.len());
             body.push(b'[');
-            for (i, value) in values.iter().enumerate() {
+            for (i, (value, fix)) in values.into_iter().zip(&fixes).enumerate() {
                 if i > 0 {
                     body.push(b',');
                 }
-                write_reply(&mut body, value, encoding);
+                write_reply(&mut body, &fix.apply(value), encoding);
             }
             body.push(b']');
             Reply::ok(body)

@@ -2,7 +2,8 @@
 //!
 //! It speaks the REST protocol of SPEC §1 — a JSON command array POSTed to `/`, path style
 //! `/set/k/v`, `/pipeline`, `/multi-exec`, Bearer or `?_token=` auth, `Upstash-Encoding:
-//! base64` — so that edge, Lambda and mobile code using `@upstash/redis` (or any REST client)
+//! base64`, `Upstash-Response-Format: resp2`, `Upstash-Sync-Token`, scripts with Upstash's
+//! shebang flag — so that edge, Lambda and mobile code using `@upstash/redis` (or any REST client)
 //! can run locally and in CI without a cloud account.
 //!
 //! Tests start it on a free loopback port with [`spawn`]:
@@ -19,20 +20,26 @@
 //! ```
 //!
 //! Code map: `request.rs` turns HTTP requests into Redis commands, `policy.rs` decides which
-//! commands a token may run, `backend.rs` talks to Redis, `reply.rs` writes Redis replies as
-//! Upstash JSON, `http.rs` is the HTTP/1 server around them (one acceptor, one worker thread
+//! commands a token may run, `dialect.rs` translates what Upstash accepts and Redis does not
+//! (`script.rs`: Upstash-only shebang flags and the client's script hashes; `SCAN ...
+//! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
+//! RESP2 bytes, `sync_token.rs` makes the `Upstash-Sync-Token`s, `http.rs` is the HTTP/1
+//! server around them (one acceptor, one worker thread
 //! per core, each with its own single-threaded runtime and Redis connections), `auth.rs`
 //! checks tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
 //! `wire.rs` gives hyper's own error responses a JSON body.
 
 mod auth;
 mod backend;
+mod dialect;
 mod guard;
 mod http;
 mod limits;
 mod policy;
 mod reply;
 mod request;
+mod script;
+mod sync_token;
 mod wire;
 
 use crate::secret::Secret;

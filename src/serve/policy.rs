@@ -59,9 +59,9 @@ enum Access {
 }
 
 /// Commands the read-only token never runs, with all their subcommands, whatever Redis's
-/// flags say: `MEMORY PURGE` and `MEMORY DOCTOR` are not flagged as writes, `INFO` and `KEYS`
-/// show or walk everything.
-const READONLY_DENIED: &[&str] = &["memory", "info", "keys"];
+/// flags say: `MEMORY PURGE` and `MEMORY DOCTOR` are not flagged as writes, `INFO` shows
+/// everything, and `KEYS` and `SCAN` walk every key, which Upstash's read-only token refuses.
+const READONLY_DENIED: &[&str] = &["memory", "info", "keys", "scan"];
 
 /// Redis's command table, reduced to what the read-only token needs.
 #[derive(Debug, Default)]
@@ -339,11 +339,14 @@ mod tests {
             "{}",
             e.0
         );
-        assert!(
-            table
-                .check_readonly(&cmd(r#"["KEYS","*"]"#), false)
-                .is_err()
-        );
+        for walk in [
+            r#"["KEYS","*"]"#,
+            r#"["SCAN",0]"#,
+            r#"["scan",0,"MATCH","*"]"#,
+        ] {
+            let e = table.check_readonly(&cmd(walk), false).unwrap_err();
+            assert!(e.0.starts_with("NOPERM"), "{walk}: {}", e.0);
+        }
         assert!(
             table
                 .check_readonly(&cmd(r#"["CONFIG","SET","x","y"]"#), false)

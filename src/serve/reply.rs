@@ -61,6 +61,68 @@ pub(crate) fn error_body(message: &str) -> Vec<u8> {
     out
 }
 
+/// Writes a reply as RESP2 bytes, as Redis would send it over TCP to a RESP2 client
+/// (`Upstash-Response-Format: resp2`). Returns whether it was an error reply. RESP3-only
+/// types map as in the JSON form; a nil reply is `$-1` (redis reads RESP2's null array `*-1`
+/// into the same nil, so the two cannot be told apart here).
+pub(crate) fn write_resp(out: &mut Vec<u8>, v: &Value) -> bool {
+    match v {
+        Value::Nil => out.extend_from_slice(b"$-1\r\n"),
+        Value::Int(i) => {
+            let _ = write!(out, ":{i}\r\n");
+        }
+        Value::Boolean(b) => out.extend_from_slice(if *b { b":1\r\n" } else { b":0\r\n" }),
+        Value::Okay => out.extend_from_slice(b"+OK\r\n"),
+        Value::SimpleString(s) => write_resp_line(out, b'+', s),
+        Value::BulkString(b) => write_resp_bulk(out, b),
+        Value::VerbatimString { text, .. } => write_resp_bulk(out, text.as_bytes()),
+        Value::Double(d) => write_resp_bulk(out, d.to_string().as_bytes()),
+        Value::Array(items) | Value::Set(items) | Value::Push { data: items, .. } => {
+            let _ = write!(out, "*{}\r\n", items.len());
+            for item in items {
+                write_resp(out, item);
+            }
+        }
+        Value::Map(pairs) => {
+            let _ = write!(out, "*{}\r\n", pairs.len() * 2);
+            for (k, v) in pairs {
+                write_resp(out, k);
+                write_resp(out, v);
+            }
+        }
+        Value::Attribute { data, .. } => return write_resp(out, data),
+        Value::ServerError(e) => {
+            write_resp_error(out, &server_error_text(e));
+            return true;
+        }
+        other => match redis::from_redis_value_ref::<Vec<u8>>(other) {
+            Ok(bytes) => write_resp_bulk(out, &bytes),
+            Err(_) => out.extend_from_slice(b"$-1\r\n"),
+        },
+    }
+    false
+}
+
+/// Writes `-message\r\n` (a line break in the message becomes a space).
+pub(crate) fn write_resp_error(out: &mut Vec<u8>, message: &str) {
+    write_resp_line(out, b'-', message);
+}
+
+fn write_resp_line(out: &mut Vec<u8>, kind: u8, text: &str) {
+    out.push(kind);
+    out.extend(
+        text.bytes()
+            .map(|b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+    );
+    out.extend_from_slice(b"\r\n");
+}
+
+fn write_resp_bulk(out: &mut Vec<u8>, bytes: &[u8]) {
+    let _ = write!(out, "${}\r\n", bytes.len());
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
+}
+
 fn write_value(out: &mut Vec<u8>, v: &Value, enc: Encoding, top: bool) {
     match v {
         Value::Nil => out.extend_from_slice(b"null"),
@@ -195,6 +257,43 @@ mod tests {
             reply(&Value::SimpleString("PONG".into()), Encoding::Base64),
             r#"{"result":"UE9ORw=="}"#
         );
+    }
+
+    fn resp(v: &Value) -> (String, bool) {
+        let mut out = Vec::new();
+        let error = write_resp(&mut out, v);
+        (String::from_utf8(out).unwrap(), error)
+    }
+
+    #[test]
+    fn resp2_bytes() {
+        assert_eq!(resp(&Value::Okay), ("+OK\r\n".into(), false));
+        assert_eq!(resp(&Value::Nil), ("$-1\r\n".into(), false));
+        assert_eq!(resp(&Value::Int(-3)).0, ":-3\r\n");
+        let v = Value::Array(vec![
+            Value::BulkString(b"a\r\nb".to_vec()),
+            Value::SimpleString("PONG".into()),
+            Value::Array(vec![]),
+            Value::Map(vec![(Value::BulkString(b"f".to_vec()), Value::Double(1.5))]),
+        ]);
+        assert_eq!(
+            resp(&v).0,
+            "*4\r\n$4\r\na\r\nb\r\n+PONG\r\n*0\r\n*2\r\n$1\r\nf\r\n$3\r\n1.5\r\n"
+        );
+        // Redis's own bytes read and written back are the same bytes.
+        for bytes in [
+            &b"-ERR unknown command 'x'\r\n"[..],
+            b"-NOSCRIPT No matching script. Please use EVAL.\r\n",
+            b"*3\r\n:1\r\n$-1\r\n*1\r\n$0\r\n\r\n",
+        ] {
+            let v = redis::parse_redis_value(bytes).unwrap();
+            let (text, error) = resp(&v);
+            assert_eq!(text.as_bytes(), bytes);
+            assert_eq!(error, bytes[0] == b'-');
+        }
+        let mut out = Vec::new();
+        write_resp_error(&mut out, "ERR a\r\nb");
+        assert_eq!(out, b"-ERR a  b\r\n");
     }
 
     #[test]

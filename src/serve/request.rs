@@ -16,12 +16,20 @@ pub(crate) const MAX_COMMANDS: usize = 100_000;
 /// would allow millions of one-byte arguments, each costing far more memory than its bytes.
 pub(crate) const MAX_ARGS: usize = 1 << 20;
 
-/// One Redis command as the client sent it.
+/// One Redis command as the client sent it (and, once `dialect.rs` has translated it, as
+/// Redis runs it).
 pub(crate) struct Command {
     cmd: Cmd,
+    /// The name the client sent, when the translation runs another command (`SCAN ...
+    /// WITHTYPE` runs as `EVAL`): what the log shows.
+    sent_as: Option<Vec<u8>>,
 }
 
 impl Command {
+    fn new(cmd: Cmd) -> Self {
+        Self { cmd, sent_as: None }
+    }
+
     /// The packed command, ready to send.
     pub(crate) fn cmd(&self) -> &Cmd {
         &self.cmd
@@ -35,9 +43,30 @@ impl Command {
         })
     }
 
-    /// The command name as sent.
+    /// The command name as the client sent it.
     pub(crate) fn name(&self) -> &[u8] {
-        self.args().next().unwrap_or_default()
+        match &self.sent_as {
+            Some(name) => name,
+            None => self.args().next().unwrap_or_default(),
+        }
+    }
+
+    /// Runs `cmd` instead; the name the client sent stays [`Command::name`].
+    pub(crate) fn replace(&mut self, cmd: Cmd) {
+        if self.sent_as.is_none() {
+            self.sent_as = Some(self.name().to_vec());
+        }
+        self.cmd = cmd;
+    }
+}
+
+#[cfg(test)]
+impl Command {
+    /// The arguments as text (invalid UTF-8 replaced), for tests.
+    pub(crate) fn text_args(&self) -> Vec<String> {
+        self.args()
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect()
     }
 }
 
@@ -125,7 +154,7 @@ pub(crate) fn parse_path(
             "ERR too many arguments: at most {MAX_ARGS} per request"
         )));
     }
-    let command = Command { cmd };
+    let command = Command::new(cmd);
     if command.name().is_empty() {
         return Err(ParseError("ERR empty command".to_owned()));
     }
@@ -195,7 +224,7 @@ impl<'de> Visitor<'de> for CommandSeed<'_> {
         if count == 0 {
             return Err(de::Error::custom("empty command"));
         }
-        Ok(Command { cmd })
+        Ok(Command::new(cmd))
     }
 }
 
@@ -265,9 +294,7 @@ mod tests {
     use super::*;
 
     fn args(c: &Command) -> Vec<String> {
-        c.args()
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect()
+        c.text_args()
     }
 
     #[test]

@@ -23,3 +23,4 @@ mod readme;
 mod redis_compat;
 mod serve;
 mod serve_security;
+mod serve_upstash;
