@@ -4,6 +4,8 @@
 //! these tables, so "an edge function cannot open TCP sockets" or "REST has no blocking
 //! commands" is written once.
 
+use std::borrow::Cow;
+
 use crate::model::{Kind, Need, Platform, Transport};
 
 /// Whether a kind of target, on its platform, can use a transport.
@@ -56,8 +58,9 @@ pub(crate) struct RestGap {
     /// The need in `needs = [...]` that asks for it, when there is one.
     pub need: Option<Need>,
     /// What it is, as prose.
-    #[allow(dead_code)] // TEMP: the rule texts will read it
     pub what: &'static str,
+    /// What it is, in a list ("blocking commands and WATCH").
+    pub short: &'static str,
     /// Its commands, lower case.
     pub commands: &'static [&'static str],
 }
@@ -69,6 +72,7 @@ pub(crate) const REST_LACKS: &[RestGap] = &[
     RestGap {
         need: Some(Need::Blocking),
         what: "blocking commands (BLPOP, BRPOP, BLMOVE, ...)",
+        short: "blocking commands",
         commands: &[
             "blpop",
             "brpop",
@@ -85,12 +89,14 @@ pub(crate) const REST_LACKS: &[RestGap] = &[
     RestGap {
         need: Some(Need::Watch),
         what: "WATCH (optimistic transactions)",
+        short: "WATCH",
         // Transactions go through /multi-exec; WATCH needs a connection of one's own.
         commands: &["multi", "exec", "discard", "watch", "unwatch"],
     },
     RestGap {
         need: None,
         what: "connection commands other than PING and ECHO",
+        short: "connection commands",
         commands: &[
             "auth",
             "select",
@@ -107,6 +113,7 @@ pub(crate) const REST_LACKS: &[RestGap] = &[
         // `needs = ["pubsub"]` is met over REST: Upstash streams subscriptions as SSE.
         need: None,
         what: "subscriptions, except as server-sent events (PUBLISH works)",
+        short: "subscriptions",
         commands: &[
             "subscribe",
             "psubscribe",
@@ -119,6 +126,7 @@ pub(crate) const REST_LACKS: &[RestGap] = &[
     RestGap {
         need: None,
         what: "replies that never end",
+        short: "endless replies",
         commands: &["monitor", "sync", "psync", "replconf"],
     },
 ];
@@ -140,16 +148,57 @@ impl Need {
     }
 }
 
-/// The TCP-only needs among `needs`, as prose ("blocking commands and WATCH").
+/// The rows of [`REST_LACKS`] that a `needs = [...]` entry asks for: what only TCP meets.
+fn tcp_only_gaps() -> impl Iterator<Item = &'static RestGap> {
+    REST_LACKS.iter().filter(|g| g.need.is_some())
+}
+
+/// The TCP-only needs among `needs`, as prose: one as what it is ("WATCH (optimistic
+/// transactions)"), several in a list ("blocking commands and WATCH").
 #[must_use]
-pub(crate) fn tcp_only_needs(needs: &[Need]) -> &'static str {
-    match (
-        needs.contains(&Need::Blocking),
-        needs.contains(&Need::Watch),
-    ) {
-        (true, true) => "blocking commands and WATCH",
-        (true, false) => "blocking commands (BLPOP, BRPOP, BLMOVE, ...)",
-        _ => "WATCH (optimistic transactions)",
+pub(crate) fn tcp_only_needs(needs: &[Need]) -> Cow<'static, str> {
+    let gaps: Vec<&RestGap> = tcp_only_gaps()
+        .filter(|g| g.need.is_some_and(|n| needs.contains(&n)))
+        .collect();
+    match gaps[..] {
+        [one] => Cow::Borrowed(one.what),
+        _ => Cow::Owned(list(gaps.iter().map(|g| g.short), "and")),
+    }
+}
+
+/// Every need only TCP meets, by what it is, joined by `conj`: "blocking commands or WATCH".
+#[must_use]
+pub(crate) fn describe_tcp_only_needs(conj: &str) -> String {
+    list(tcp_only_gaps().map(|g| g.short), conj)
+}
+
+/// Every need only TCP meets, as spelled in `needs = [...]`: "blocking or watch".
+#[must_use]
+pub(crate) fn tcp_only_need_names(conj: &str) -> String {
+    list(
+        tcp_only_gaps().filter_map(|g| g.need).map(Need::as_str),
+        conj,
+    )
+}
+
+/// The kinds that cannot hold a connection open, joined by `conj`: "edge or mobile".
+#[must_use]
+pub(crate) fn kinds_without_connections(conj: &str) -> String {
+    list(
+        Kind::ALL
+            .iter()
+            .filter(|k| !k.holds_connections())
+            .map(|k| k.as_str()),
+        conj,
+    )
+}
+
+/// "a", "a or b", "a, b or c".
+fn list<'a>(words: impl Iterator<Item = &'a str>, conj: &str) -> String {
+    let words: Vec<&str> = words.collect();
+    match words.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} {conj} {last}", rest.join(", ")),
+        _ => words.concat(),
     }
 }
 
@@ -181,5 +230,21 @@ mod tests {
         assert!(!Need::Pubsub.needs_tcp());
         assert!(rest_lacks_command(b"BLPOP") && rest_lacks_command(b"watch"));
         assert!(!rest_lacks_command(b"publish") && !rest_lacks_command(b"ping"));
+    }
+
+    #[test]
+    fn tcp_only_needs_in_prose() {
+        assert_eq!(
+            tcp_only_needs(&[Need::Watch, Need::Blocking]),
+            "blocking commands and WATCH"
+        );
+        assert_eq!(
+            tcp_only_needs(&[Need::Watch, Need::Pubsub]),
+            "WATCH (optimistic transactions)"
+        );
+        assert_eq!(describe_tcp_only_needs("or"), "blocking commands or WATCH");
+        assert_eq!(tcp_only_need_names("or"), "blocking or watch");
+        assert_eq!(kinds_without_connections("or"), "edge or mobile");
+        assert_eq!(list(["a", "b", "c"].into_iter(), "or"), "a, b or c");
     }
 }

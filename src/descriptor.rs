@@ -73,7 +73,7 @@ pub struct Field<T> {
 }
 
 /// `[database.NAME]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Database {
     /// The name.
     pub name: String,
@@ -90,7 +90,7 @@ pub struct Database {
 }
 
 /// `[target.NAME]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Target {
     /// The name.
     pub name: String,
@@ -191,23 +191,9 @@ impl Descriptor {
                     }
                 }
                 "database" => {
-                    if let Some(table) = walker.table(key, value) {
-                        for (name, body) in table {
-                            if let Some(db) = walker.database(name, body) {
-                                databases.push(db);
-                            }
-                        }
-                    }
+                    databases.extend(walker.sections(key, value, "database", Walker::database));
                 }
-                "target" => {
-                    if let Some(table) = walker.table(key, value) {
-                        for (name, body) in table {
-                            if let Some(t) = walker.target(name, body) {
-                                targets.push(t);
-                            }
-                        }
-                    }
-                }
+                "target" => targets.extend(walker.sections(key, value, "target", Walker::target)),
                 _ => walker.unknown_field(key, ROOT_FIELDS, "the descriptor"),
             }
         }
@@ -506,20 +492,33 @@ impl Walker<'_, '_> {
         None
     }
 
+    /// The `[what.NAME]` tables under `key`, each name checked and each read by `read`.
+    fn sections<T>(
+        &mut self,
+        key: &Spanned<std::borrow::Cow<'_, str>>,
+        value: &Spanned<DeValue<'_>>,
+        what: &str,
+        read: fn(&mut Self, &Spanned<std::borrow::Cow<'_, str>>, &DeTable<'_>) -> T,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for (name, body) in self.table(key, value).into_iter().flatten() {
+            self.name(name, what);
+            if let Some(table) = self.table(name, body) {
+                out.push(read(self, name, table));
+            }
+        }
+        out
+    }
+
     fn database(
         &mut self,
         name: &Spanned<std::borrow::Cow<'_, str>>,
-        body: &Spanned<DeValue<'_>>,
-    ) -> Option<Database> {
-        self.name(name, "database");
-        let table = self.table(name, body)?;
+        table: &DeTable<'_>,
+    ) -> Database {
         let mut db = Database {
             name: name.get_ref().to_string(),
             span: name.span(),
-            redis_url: None,
-            rest_url: None,
-            rest_token: None,
-            rest_readonly_token: None,
+            ..Database::default()
         };
         for (k, v) in table {
             let slot = match k.get_ref().as_ref() {
@@ -535,7 +534,7 @@ impl Walker<'_, '_> {
             *slot = self.text(k, v);
         }
         self.literal_secrets(&db);
-        Some(db)
+        db
     }
 
     /// Registers literal secrets for masking and warns about them.
@@ -588,24 +587,11 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn target(
-        &mut self,
-        name: &Spanned<std::borrow::Cow<'_, str>>,
-        body: &Spanned<DeValue<'_>>,
-    ) -> Option<Target> {
-        self.name(name, "target");
-        let table = self.table(name, body)?;
+    fn target(&mut self, name: &Spanned<std::borrow::Cow<'_, str>>, table: &DeTable<'_>) -> Target {
         let mut t = Target {
             name: name.get_ref().to_string(),
             span: name.span(),
-            kind: None,
-            platform: None,
-            database: None,
-            needs: Vec::new(),
-            transport: None,
-            access: None,
-            env_prefix: None,
-            dir: None,
+            ..Target::default()
         };
         let mut saw_kind = false;
         for (k, v) in table {
@@ -638,7 +624,7 @@ impl Walker<'_, '_> {
             ));
             self.push(d);
         }
-        Some(t)
+        t
     }
 
     fn needs(

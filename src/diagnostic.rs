@@ -399,12 +399,18 @@ mod tests {
         assert_eq!(file.line_col(x), (2, 6));
     }
 
+    /// A file named `name` holding `text`, with `secret` (which it contains) recorded.
+    fn with_secret(name: &str, text: &str, secret: &str) -> SourceFile {
+        let mut file = SourceFile::new(name, text);
+        let start = text.find(secret).unwrap();
+        file.add_secret(start..start + secret.len());
+        file
+    }
+
     #[test]
     fn rendering_masks_secrets_on_the_line_and_keeps_the_caret_on_target() {
         let text = "REDIS_URL=https://default:s3cretpass@host:6379\n";
-        let mut file = SourceFile::new(".env", text);
-        let secret = text.find("s3cret").unwrap();
-        file.add_secret(secret..secret + "s3cretpass".len());
+        let file = with_secret(".env", text, "s3cretpass");
         let span = text.find("https").unwrap()..text.find("https").unwrap() + 8;
         let d = Diagnostic::new(Code::RestUrlInRedisUrl, "REST URL in REDIS_URL")
             .at(&file, span)
@@ -420,9 +426,7 @@ mod tests {
     #[test]
     fn the_location_header_names_the_real_column_when_a_secret_precedes_the_span() {
         let text = "REDIS_URL=rediss://default:s3cretpassword@h.upstash.io:6379/2\n";
-        let mut file = SourceFile::new(".env", text);
-        let secret = text.find("s3cret").unwrap();
-        file.add_secret(secret..secret + "s3cretpassword".len());
+        let file = with_secret(".env", text, "s3cretpassword");
         let slash = text.rfind('/').unwrap();
         let d = Diagnostic::new(Code::NonzeroDatabase, "m").at(&file, slash..slash + 2);
         assert_eq!(d.location.as_ref().unwrap().column, slash + 1);
@@ -434,9 +438,8 @@ mod tests {
     #[test]
     fn a_caret_inside_a_secret_points_at_the_mask() {
         let text = "tok = \"Bearer AXsecret\"\n";
-        let mut file = SourceFile::new("u.toml", text);
+        let file = with_secret("u.toml", text, "Bearer AXsecret");
         let s = text.find("Bearer").unwrap();
-        file.add_secret(s..s + "Bearer AXsecret".len());
         let d = Diagnostic::new(Code::TokenHasBearerPrefix, "m").at(&file, s..s + 7);
         let out = TextRenderer::new(false).render(&d, &[file]);
         assert!(!out.contains("AXsecret"), "{out}");

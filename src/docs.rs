@@ -153,13 +153,7 @@ pub fn guide(plan: &Plan) -> String {
         targets: plan.targets.iter().map(view).collect(),
         graph: graph(plan),
     };
-    let mut out = template
-        .render()
-        .unwrap_or_else(|e| format!("<!-- upwire template error: {e} -->\n"));
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
+    crate::generate::render(&template)
 }
 
 #[cfg(test)]

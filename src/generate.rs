@@ -7,8 +7,9 @@ use askama::Template;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Access, Platform, Transport};
+use crate::model::{Access, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
+use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
 /// Kept here for existing callers; [`crate::build::cargo_dependencies`] is the documented path.
 pub use crate::starter_client::cargo_dependencies;
@@ -39,56 +40,69 @@ pub struct Artifact {
     pub target: Option<String>,
 }
 
-/// One `NAME=value` line for a template, the value already formatted for the file type.
-#[derive(Clone)]
+/// One `NAME=value` line for a template, the value already quoted for the file.
 struct Var {
     name: String,
     value: String,
+    /// Whether the variable is secret as a whole in platform files.
     secret: bool,
 }
 
-macro_rules! var_template {
-    ($name:ident, $path:literal) => {
-        #[derive(Template)]
-        #[template(path = $path, escape = "none")]
-        #[allow(
-            dead_code,
-            reason = "one shape for every env-like file; not all show every field"
-        )]
-        struct $name<'a> {
-            target: &'a str,
-            transport: &'a str,
-            file: &'a str,
-            vars: &'a [Var],
-        }
-    };
-}
-
-var_template!(EnvTemplate, "env.txt");
-var_template!(EnvExampleTemplate, "env_example.txt");
-var_template!(DockerTemplate, "docker_env.txt");
-var_template!(DevVarsTemplate, "dev_vars.txt");
-var_template!(LambdaTemplate, "lambda_env.json");
-var_template!(FlyTemplate, "fly_secrets.txt");
-var_template!(VercelTemplate, "vercel_env.sh");
-var_template!(NetlifyTemplate, "netlify_env.sh");
-
-#[derive(Template)]
-#[template(path = "kubernetes_secret.yaml", escape = "none")]
-struct KubernetesTemplate<'a> {
+/// What the template of an env file or a platform file sees: every such file has this one
+/// shape, so that the platform table can name any of them.
+pub(crate) struct FileView<'a> {
     target: &'a str,
+    transport: &'a str,
+    /// The file's name, for the usage line.
     file: &'a str,
-    secret_name: String,
     vars: &'a [Var],
 }
 
-#[derive(Template)]
-#[template(path = "wrangler.toml.txt", escape = "none")]
-struct WranglerTemplate<'a> {
-    target: &'a str,
-    compat: bool,
-    public_vars: Vec<Var>,
-    secret_vars: Vec<Var>,
+impl FileView<'_> {
+    /// The variables that are secret as a whole.
+    fn secrets(&self) -> Vec<&Var> {
+        self.vars.iter().filter(|v| v.secret).collect()
+    }
+
+    /// The variables that are not.
+    fn public(&self) -> Vec<&Var> {
+        self.vars.iter().filter(|v| !v.secret).collect()
+    }
+}
+
+/// One render function per file template in `templates/`: the template reads the
+/// [`FileView`]'s fields and methods as its own.
+macro_rules! file_templates {
+    ($( $name:ident = $path:literal, )*) => {$(
+        #[doc = concat!("Renders `templates/", $path, "`.")]
+        pub(crate) fn $name(view: &FileView<'_>) -> String {
+            #[derive(Template)]
+            #[template(path = $path, escape = "none")]
+            struct File<'a>(&'a FileView<'a>);
+
+            impl<'a> std::ops::Deref for File<'a> {
+                type Target = FileView<'a>;
+                fn deref(&self) -> &FileView<'a> {
+                    self.0
+                }
+            }
+
+            render(&File(view))
+        }
+    )*};
+}
+
+file_templates! {
+    env = "env.txt",
+    env_example = "env_example.txt",
+    docker_env = "docker_env.txt",
+    kubernetes_secret = "kubernetes_secret.yaml",
+    dev_vars = "dev_vars.txt",
+    wrangler = "wrangler.toml.txt",
+    lambda_env = "lambda_env.json",
+    fly_secrets = "fly_secrets.txt",
+    vercel_env = "vercel_env.sh",
+    netlify_env = "netlify_env.sh",
 }
 
 /// The starter client over TCP (`templates/redis_client_tcp.rs`).
@@ -154,7 +168,8 @@ fn ca_var(url_var: &str) -> String {
     )
 }
 
-fn render(t: &impl Template) -> String {
+/// A template rendered, ending with a newline as every generated file does.
+pub(crate) fn render(t: &impl Template) -> String {
     // Templates are compiled in; rendering fails only on a formatting error of a value,
     // which our plain strings never produce.
     let mut out = t
@@ -261,14 +276,27 @@ fn is_secret(var: &EnvVar) -> bool {
     }
 }
 
-fn vars(target: &TargetPlan, format: fn(&str) -> String) -> Vec<Var> {
+impl Var {
+    fn new(var: &EnvVar, value: String) -> Self {
+        Self {
+            name: var.name.clone(),
+            value,
+            secret: is_secret(var),
+        }
+    }
+}
+
+/// The target's variables, each value quoted as `quoting` says; `Err` with the first one that
+/// cannot be written that way.
+fn vars(target: &TargetPlan, quoting: Quoting) -> Result<Vec<Var>, &EnvVar> {
     target
         .env
         .iter()
-        .map(|v| Var {
-            name: v.name.clone(),
-            value: format(v.expose_secret().unwrap_or("")),
-            secret: is_secret(v),
+        .map(|v| {
+            quoting
+                .quote(v.expose_secret().unwrap_or(""))
+                .map(|value| Var::new(v, value))
+                .ok_or(v)
         })
         .collect()
 }
@@ -319,10 +347,10 @@ fn skipped(target: &TargetPlan, why: &str) -> Diagnostic {
 
 /// The files of one target.
 fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
-    let Some(transport) = t.transport else {
+    if t.transport.is_none() {
         diags.push(skipped(t, "its transport could not be decided"));
         return Vec::new();
-    };
+    }
     if t.env.is_empty() {
         diags.push(skipped(t, "its database is missing"));
         return Vec::new();
@@ -338,230 +366,92 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         return Vec::new();
     }
     let mut out = Vec::new();
-    let name = t.name.as_str();
-    let tr = transport.as_str();
-    let file = |f: &str| join(&t.dir, f);
-    let art = |path: PathBuf, contents: String, secret: bool, policy: WritePolicy| Artifact {
-        path,
-        contents,
-        secret,
-        policy,
-        target: Some(t.name.clone()),
-    };
-    let example = vars(t, str::to_owned)
-        .into_iter()
-        .zip(&t.env)
-        .map(|(mut v, e)| {
-            v.value = dotenv_value(&placeholder(e, t.access));
-            v
-        })
-        .collect::<Vec<_>>();
-    out.push(art(
-        file(".env.example"),
-        render(&EnvExampleTemplate {
-            target: name,
-            transport: tr,
-            file: ".env.example",
-            vars: &example,
-        }),
-        false,
-        WritePolicy::Replace,
-    ));
+    let example: Vec<Var> = t
+        .env
+        .iter()
+        .map(|e| Var::new(e, dotenv_value(&placeholder(e, t.access))))
+        .collect();
+    out.push(file(t, ".env.example", &example, env_example, false));
     // Always `Some` here: the transport is decided and the variables are there.
     if let Some(client) = client(t, false) {
-        out.push(art(
-            file("src/redis_client.rs"),
-            client,
-            false,
-            WritePolicy::CreateOnly,
-        ));
+        out.push(Artifact {
+            path: join(&t.dir, "src/redis_client.rs"),
+            contents: client,
+            secret: false,
+            policy: WritePolicy::CreateOnly,
+            target: Some(t.name.clone()),
+        });
     }
-    out.extend(platform_scripts(t, &file));
+    out.extend(platform_files(t, false, diags));
     if !resolved {
         diags.push(
             Diagnostic::new(
                 Code::TargetSkipped,
-                format!("skipped the files with secrets for target `{name}`: some variables are unresolved"),
+                format!("skipped the files with secrets for target `{}`: some variables are unresolved", t.name),
             )
             .severity(Severity::Note)
             .help("set the variables reported above (or pass --env-file) and run `upwire generate` again"),
         );
         return out;
     }
-    let dotenv = vars(t, dotenv_value);
+    // Dotenv quoting writes any value.
+    let dotenv = vars(t, Quoting::Dotenv).unwrap_or_default();
     let merge = dotenv
         .iter()
         .map(|v| (v.name.clone(), v.value.clone()))
         .collect();
-    out.push(art(
-        file(".env"),
-        render(&EnvTemplate {
-            target: name,
-            transport: tr,
-            file: ".env",
-            vars: &dotenv,
-        }),
-        true,
-        WritePolicy::MergeEnv(merge),
-    ));
-    out.extend(platform_secrets(t, &file, diags));
+    let mut env_file = file(t, ".env", &dotenv, env, true);
+    env_file.policy = WritePolicy::MergeEnv(merge);
+    out.push(env_file);
+    out.extend(platform_files(t, true, diags));
     out
 }
 
-/// Platform files without secrets (safe to commit).
-fn platform_scripts(t: &TargetPlan, file: &dyn Fn(&str) -> PathBuf) -> Vec<Artifact> {
-    let name = t.name.as_str();
-    let tr = t.transport.map_or("", Transport::as_str);
-    let plain = vars(t, str::to_owned);
-    let (path, contents) = match t.platform {
-        Some(Platform::Vercel) => (
-            "vercel-env.sh",
-            render(&VercelTemplate {
-                target: name,
-                transport: tr,
-                file: "vercel-env.sh",
-                vars: &plain,
-            }),
-        ),
-        Some(Platform::Netlify) => (
-            "netlify-env.sh",
-            render(&NetlifyTemplate {
-                target: name,
-                transport: tr,
-                file: "netlify-env.sh",
-                vars: &plain,
-            }),
-        ),
-        Some(Platform::Cloudflare) => {
-            let all = vars(t, json_string);
-            let (secret_vars, public_vars) = all.into_iter().partition(|v| v.secret);
-            (
-                "wrangler.redis.toml",
-                render(&WranglerTemplate {
-                    target: name,
-                    compat: t.transport == Some(Transport::Tcp),
-                    public_vars,
-                    secret_vars,
-                }),
-            )
-        }
-        _ => return Vec::new(),
+/// The platform table's files of the target that hold secrets (`secret`) or not, each
+/// rendered by its row with the row's quoting; a file that cannot hold a value is skipped
+/// and reported.
+fn platform_files(t: &TargetPlan, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let Some(platform) = t.platform else {
+        return Vec::new();
     };
-    vec![platform_artifact(t, file, path, contents)]
+    let mut out = Vec::new();
+    for f in platform.files().iter().filter(|f| f.secret == secret) {
+        match vars(t, f.quoting) {
+            Ok(vars) => out.push(file(t, f.path, &vars, f.render, f.secret)),
+            // Only a file that takes values as they are refuses one (a line break).
+            Err(v) => diags.push(skipped(
+                t,
+                &format!(
+                    "{platform} env-files cannot hold the line break in {}",
+                    v.name
+                ),
+            )),
+        }
+    }
+    out
 }
 
-/// An artifact for a file of the platform table, with the table's secrecy.
-fn platform_artifact(
+/// One file of a target, in its `dir`, rendered from `vars`; replaced whole when written.
+fn file(
     t: &TargetPlan,
-    file: &dyn Fn(&str) -> PathBuf,
-    path: &'static str,
-    contents: String,
+    name: &str,
+    vars: &[Var],
+    render: fn(&FileView<'_>) -> String,
+    secret: bool,
 ) -> Artifact {
-    let secret = t
-        .platform
-        .and_then(|p| p.files().iter().find(|f| f.path == path))
-        .is_none_or(|f| f.secret);
+    let view = FileView {
+        target: &t.name,
+        transport: t.transport.map_or("", Transport::as_str),
+        file: name,
+        vars,
+    };
     Artifact {
-        path: file(path),
-        contents,
+        path: join(&t.dir, name),
+        contents: render(&view),
         secret,
         policy: WritePolicy::Replace,
         target: Some(t.name.clone()),
     }
-}
-
-/// Platform files that carry the secret values (mode 0600, never committed).
-fn platform_secrets(
-    t: &TargetPlan,
-    file: &dyn Fn(&str) -> PathBuf,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<Artifact> {
-    let name = t.name.as_str();
-    let tr = t.transport.map_or("", Transport::as_str);
-    let (path, contents) = match t.platform {
-        Some(Platform::Docker) => {
-            if let Some(v) = t
-                .env
-                .iter()
-                .find(|v| v.expose_secret().is_some_and(|x| x.contains(['\n', '\r'])))
-            {
-                diags.push(skipped(
-                    t,
-                    &format!("docker env-files cannot hold the line break in {}", v.name),
-                ));
-                return Vec::new();
-            }
-            let raw = vars(t, str::to_owned);
-            (
-                "docker.env",
-                render(&DockerTemplate {
-                    target: name,
-                    transport: tr,
-                    file: "docker.env",
-                    vars: &raw,
-                }),
-            )
-        }
-        Some(Platform::Kubernetes) => {
-            let quoted = vars(t, json_string);
-            (
-                "redis-secret.yaml",
-                render(&KubernetesTemplate {
-                    target: name,
-                    file: "redis-secret.yaml",
-                    secret_name: format!("{name}-redis"),
-                    vars: &quoted,
-                }),
-            )
-        }
-        Some(Platform::Cloudflare) => {
-            let secrets: Vec<Var> = vars(t, dotenv_value)
-                .into_iter()
-                .filter(|v| v.secret)
-                .collect();
-            (
-                ".dev.vars",
-                render(&DevVarsTemplate {
-                    target: name,
-                    transport: tr,
-                    file: ".dev.vars",
-                    vars: &secrets,
-                }),
-            )
-        }
-        Some(Platform::AwsLambda) => {
-            let quoted: Vec<Var> = vars(t, json_string)
-                .into_iter()
-                .map(|mut v| {
-                    v.name = json_string(&v.name);
-                    v
-                })
-                .collect();
-            (
-                "lambda-env.json",
-                render(&LambdaTemplate {
-                    target: name,
-                    transport: tr,
-                    file: "lambda-env.json",
-                    vars: &quoted,
-                }),
-            )
-        }
-        Some(Platform::Fly) => {
-            let raw = vars(t, dotenv_value);
-            (
-                "fly-secrets.env",
-                render(&FlyTemplate {
-                    target: name,
-                    transport: tr,
-                    file: "fly-secrets.env",
-                    vars: &raw,
-                }),
-            )
-        }
-        _ => return Vec::new(),
-    };
-    vec![platform_artifact(t, file, path, contents)]
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

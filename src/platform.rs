@@ -1,7 +1,10 @@
 //! The platform table: per platform, the files `generate` writes for a target, whether each
-//! holds secrets, and how values are quoted in it. `generate` writes exactly these (a test
-//! holds it to that), the guide lists them, and the README's table follows them.
+//! holds secrets, how values are quoted in it and the template that renders it. `generate`
+//! renders every platform file from its row alone (a test holds it to the table), the guide
+//! lists them, and the README's table follows them. A new platform is one `Platform`
+//! variant, one row here, one template and one fixture.
 
+use crate::generate::{self, FileView, dotenv_value, json_string};
 use crate::model::Platform;
 
 /// How values are written into a file.
@@ -17,8 +20,21 @@ pub enum Quoting {
     NamesOnly,
 }
 
+impl Quoting {
+    /// `value` as written in such a file; `None` when it cannot be (a line break where
+    /// values are taken as they are).
+    pub(crate) fn quote(self, value: &str) -> Option<String> {
+        match self {
+            Quoting::Dotenv => Some(dotenv_value(value)),
+            Quoting::Json => Some(json_string(value)),
+            Quoting::Raw => (!value.contains(['\n', '\r'])).then(|| value.to_owned()),
+            Quoting::NamesOnly => Some(String::new()),
+        }
+    }
+}
+
 /// One file a platform gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct PlatformFile {
     /// Its path, relative to the target's `dir`.
     pub path: &'static str,
@@ -28,12 +44,15 @@ pub struct PlatformFile {
     pub quoting: Quoting,
     /// What it is for, for the guide and the README.
     pub note: &'static str,
+    /// Its template (`templates/`), which sees the values quoted as `quoting` says.
+    pub(crate) render: fn(&FileView<'_>) -> String,
 }
 
 const fn file(
     path: &'static str,
     secret: bool,
     quoting: Quoting,
+    render: fn(&FileView<'_>) -> String,
     note: &'static str,
 ) -> PlatformFile {
     PlatformFile {
@@ -41,6 +60,7 @@ const fn file(
         secret,
         quoting,
         note,
+        render,
     }
 }
 
@@ -48,6 +68,7 @@ const DOCKER_FILES: &[PlatformFile] = &[file(
     "docker.env",
     true,
     Quoting::Raw,
+    generate::docker_env,
     "`docker run --env-file docker.env`",
 )];
 
@@ -55,6 +76,7 @@ const KUBERNETES_FILES: &[PlatformFile] = &[file(
     "redis-secret.yaml",
     true,
     Quoting::Json,
+    generate::kubernetes_secret,
     "a `Secret` with `stringData`: `kubectl apply -f redis-secret.yaml`",
 )];
 
@@ -63,12 +85,14 @@ const CLOUDFLARE_FILES: &[PlatformFile] = &[
         ".dev.vars",
         true,
         Quoting::Dotenv,
+        generate::dev_vars,
         "secrets for `wrangler dev`",
     ),
     file(
         "wrangler.redis.toml",
         false,
         Quoting::Json,
+        generate::wrangler,
         "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
     ),
 ];
@@ -77,6 +101,7 @@ const AWS_LAMBDA_FILES: &[PlatformFile] = &[file(
     "lambda-env.json",
     true,
     Quoting::Json,
+    generate::lambda_env,
     "`aws lambda update-function-configuration --environment file://lambda-env.json`",
 )];
 
@@ -84,6 +109,7 @@ const FLY_FILES: &[PlatformFile] = &[file(
     "fly-secrets.env",
     true,
     Quoting::Dotenv,
+    generate::fly_secrets,
     "`fly secrets import < fly-secrets.env`",
 )];
 
@@ -91,6 +117,7 @@ const VERCEL_FILES: &[PlatformFile] = &[file(
     "vercel-env.sh",
     false,
     Quoting::NamesOnly,
+    generate::vercel_env,
     "sets the variables with `vercel env add`, reading the values from `.env`",
 )];
 
@@ -98,6 +125,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     "netlify-env.sh",
     false,
     Quoting::NamesOnly,
+    generate::netlify_env,
     "sets the variables with `netlify env:set`, reading the values from `.env`",
 )];
 

@@ -8,10 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde_json::json;
-
-use crate::cli::{Cli, Format, Output, exit_for, load_descriptor, select_targets};
-use crate::diagnostic::DiagnosticJson;
+use crate::cli::{Cli, Findings, Output, Report, exit_for, load_descriptor, select_targets};
 use crate::error::Error;
 use crate::login::net::tls_config;
 use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
@@ -140,38 +137,40 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     // would wait for it and make `--timeout 1` exit seconds later. The results are in.
     runtime.shutdown_background();
     let failed = results.iter().any(|c| !c.result.ok);
-    match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "targets": plan_targets.iter().map(|t| t.to_json(false)).collect::<Vec<_>>(),
-            "checks": results.iter().map(check_json).collect::<Vec<_>>(),
-        })),
-        Format::Text => {
-            let mut stdout = crate::cli::stdout();
-            for c in &results {
-                let _ = write!(stdout, "{}", render(c));
-            }
-            if args.both {
-                for line in comparisons(&results) {
-                    let _ = writeln!(stdout, "{line}");
-                }
-            }
-            drop(stdout);
-            if let Some(source) = &source
-                && !diagnostics.is_empty()
-            {
-                out.diagnostics(&diagnostics, std::slice::from_ref(source));
-            }
-            let n = results.len();
-            let bad = results.iter().filter(|c| !c.result.ok).count();
-            if bad == 0 {
-                crate::cli::say!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
-            } else {
-                crate::cli::say!("error: {bad} of {n} checks failed");
+    #[derive(serde::Serialize)]
+    struct Checks<'a> {
+        #[serde(flatten)]
+        findings: Findings<'a>,
+        checks: Vec<CheckJson<'a>>,
+    }
+    Report::new(Checks {
+        findings: Findings::new(&diagnostics, &plan_targets),
+        checks: results.iter().map(CheckJson::from).collect(),
+    })
+    .print(out.format, || {
+        let mut stdout = crate::cli::stdout();
+        for c in &results {
+            let _ = write!(stdout, "{}", render(c));
+        }
+        if args.both {
+            for line in comparisons(&results) {
+                let _ = writeln!(stdout, "{line}");
             }
         }
-    }
+        drop(stdout);
+        if let Some(source) = &source
+            && !diagnostics.is_empty()
+        {
+            out.diagnostics(&diagnostics, std::slice::from_ref(source));
+        }
+        let n = results.len();
+        let bad = results.iter().filter(|c| !c.result.ok).count();
+        if bad == 0 {
+            crate::cli::say!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
+        } else {
+            crate::cli::say!("error: {bad} of {n} checks failed");
+        }
+    });
     Ok(if failed { 1 } else { exit_for(&diagnostics) })
 }
 
@@ -224,25 +223,65 @@ async fn run(
     }
 }
 
-fn check_json(c: &Checked) -> serde_json::Value {
-    let r = &c.result;
-    let mut v = json!({
-        "target": c.target,
-        "transport": r.transport,
-        "ok": r.ok,
-        "stage": r.stage,
-        "error_kind": r.error_kind,
-        "message": r.message,
-        "help": r.help,
-        "endpoint": r.endpoint,
-        "stages": r.stages.iter().map(|s| json!({"stage": s.stage, "ms": round(s.ms)})).collect::<Vec<_>>(),
-        "latency_ms": r.latency.map(|l| json!({"min": round(l.min), "median": round(l.median), "p95": round(l.p95)})),
-    });
-    // Only on a TLS failure: the TLS library's own words, which `message` puts in plain ones.
-    if let (Some(raw), Some(obj)) = (&r.tls_error, v.as_object_mut()) {
-        obj.insert("tls_error".to_owned(), json!(raw));
+/// A check in JSON (SPEC §5).
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    target: &'a str,
+    transport: Transport,
+    ok: bool,
+    stage: crate::login::Stage,
+    error_kind: Option<crate::login::ErrorKind>,
+    message: &'a str,
+    help: Option<&'a str>,
+    endpoint: &'a str,
+    stages: Vec<StageJson>,
+    latency_ms: Option<LatencyJson>,
+    /// Only on a TLS failure: the TLS library's own words, which `message` puts in plain ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls_error: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct StageJson {
+    stage: crate::login::Stage,
+    ms: f64,
+}
+
+#[derive(serde::Serialize)]
+struct LatencyJson {
+    min: f64,
+    median: f64,
+    p95: f64,
+}
+
+impl<'a> From<&'a Checked> for CheckJson<'a> {
+    fn from(c: &'a Checked) -> Self {
+        let r = &c.result;
+        Self {
+            target: &c.target,
+            transport: r.transport,
+            ok: r.ok,
+            stage: r.stage,
+            error_kind: r.error_kind,
+            message: &r.message,
+            help: r.help.as_deref(),
+            endpoint: &r.endpoint,
+            stages: r
+                .stages
+                .iter()
+                .map(|s| StageJson {
+                    stage: s.stage,
+                    ms: round(s.ms),
+                })
+                .collect(),
+            latency_ms: r.latency.map(|l| LatencyJson {
+                min: round(l.min),
+                median: round(l.median),
+                p95: round(l.p95),
+            }),
+            tls_error: r.tls_error.as_deref(),
+        }
     }
-    v
 }
 
 fn round(ms: f64) -> f64 {

@@ -30,11 +30,14 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
             "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
         )));
     };
-    if cli.format == Format::Json {
-        Output::json(&json!({"version": 1, "id": id, "text": text}));
-    } else {
-        let _ = write!(stdout(), "{text}");
+    #[derive(serde::Serialize)]
+    struct Explained<'a> {
+        id: &'a str,
+        text: &'a str,
     }
+    Report::new(Explained { id, text: &text }).print(cli.format, || {
+        let _ = write!(stdout(), "{text}");
+    });
     Ok(0)
 }
 

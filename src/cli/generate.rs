@@ -4,11 +4,11 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use crate::cli::{Cli, Format, Output, exit_for, load_descriptor, select_targets};
+use crate::cli::{
+    Cli, Findings, Format, Output, Report, exit_for, load_descriptor, select_targets,
+};
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, DiagnosticJson};
+use crate::diagnostic::Diagnostic;
 use crate::envfile::entries;
 use crate::error::Error;
 use crate::generate::artifacts;
@@ -90,27 +90,44 @@ pub(crate) fn generate(
     if let Some(note) = unchecked_note(&checked, &statuses) {
         r.diagnostics.push(note);
     }
-    match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "targets": r.plan.targets.iter().filter(|t| only.is_none_or(|n| n == t.name)).map(|t| t.to_json(false)).collect::<Vec<_>>(),
-            "files": changes.iter().map(|c| json!({
-                "path": c.path.display().to_string(),
-                "action": action_name(c.action),
-                "secret": c.secret,
-            })).collect::<Vec<_>>(),
-            "dry_run": dry_run,
-        })),
-        Format::Text => {
-            let mut stdout = crate::cli::stdout();
-            for c in &changes {
-                let _ = write!(stdout, "{}", describe(c, dry_run));
-            }
-            drop(stdout);
-            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
-        }
+    #[derive(serde::Serialize)]
+    struct Generated<'a> {
+        #[serde(flatten)]
+        findings: Findings<'a>,
+        files: Vec<FileJson<'a>>,
+        dry_run: bool,
     }
+    #[derive(serde::Serialize)]
+    struct FileJson<'a> {
+        path: String,
+        action: &'a str,
+        secret: bool,
+    }
+    let targets = r
+        .plan
+        .targets
+        .iter()
+        .filter(|t| only.is_none_or(|n| n == t.name));
+    Report::new(Generated {
+        findings: Findings::new(&r.diagnostics, targets),
+        files: changes
+            .iter()
+            .map(|c| FileJson {
+                path: c.path.display().to_string(),
+                action: action_name(c.action),
+                secret: c.secret,
+            })
+            .collect(),
+        dry_run,
+    })
+    .print(out.format, || {
+        let mut stdout = crate::cli::stdout();
+        for c in &changes {
+            let _ = write!(stdout, "{}", describe(c, dry_run));
+        }
+        drop(stdout);
+        out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+    });
     Ok(exit_for(&r.diagnostics))
 }
 
@@ -234,17 +251,20 @@ pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
         }
         None => {}
     }
-    match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "markdown": if out_path.is_none() { Some(&guide) } else { None },
-        })),
-        Format::Text => {
-            if !r.diagnostics.is_empty() {
-                out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
-            }
-        }
+    #[derive(serde::Serialize)]
+    struct Docs<'a> {
+        #[serde(serialize_with = "crate::cli::report::diagnostics")]
+        diagnostics: &'a [Diagnostic],
+        markdown: Option<&'a str>,
     }
+    Report::new(Docs {
+        diagnostics: &r.diagnostics,
+        markdown: out_path.is_none().then_some(guide.as_str()),
+    })
+    .print(out.format, || {
+        if !r.diagnostics.is_empty() {
+            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+        }
+    });
     Ok(exit_for(&r.diagnostics))
 }

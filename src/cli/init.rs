@@ -25,13 +25,18 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
         .unwrap_or_else(|| "app".to_owned());
     let text = crate::init::render_init(&project, kinds);
     crate::write::write_atomic(path, text.as_bytes(), None)?;
-    if cli.format == Format::Json {
-        Output::json(&json!({"version": 1, "written": [path.display().to_string()]}));
-    } else {
+    #[derive(serde::Serialize)]
+    struct Written {
+        written: Vec<String>,
+    }
+    Report::new(Written {
+        written: vec![path.display().to_string()],
+    })
+    .print(cli.format, || {
         say!(
             "wrote {}: fill in the variables, then run `upwire lint`",
             path.display()
         );
-    }
+    });
     Ok(0)
 }

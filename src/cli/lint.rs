@@ -36,13 +36,7 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
             sources.push(source);
         }
     }
-    match out.format {
-        Format::Json => Output::json(&json!({
-            "version": 1,
-            "diagnostics": diags.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-            "targets": plans.iter().map(|t| t.to_json(false)).collect::<Vec<_>>(),
-        })),
-        Format::Text => out.diagnostics(&diags, &sources),
-    }
+    Report::new(Findings::new(&diags, &plans))
+        .print(out.format, || out.diagnostics(&diags, &sources));
     Ok(exit_for(&diags))
 }

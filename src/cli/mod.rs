@@ -7,22 +7,22 @@ mod generate;
 mod init;
 mod lint;
 mod output;
+pub(crate) mod report;
 mod resolve;
 
 pub(crate) use output::{Output, Scrubbed, exit_for, say, stderr, stdout};
+pub(crate) use report::{Findings, Report};
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use serde_json::json;
-
-use crate::diagnostic::{Diagnostic, DiagnosticJson, SourceFile, TextRenderer, summary};
+use crate::diagnostic::{Diagnostic, SourceFile, TextRenderer, summary};
 use crate::error::{Error, load_source};
 use crate::interpolate::Env;
 use crate::model::{Kind, did_you_mean};
 use crate::plan::{Resolved, TargetPlan, resolve};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 /// Decide TCP `REDIS_URL` or the Upstash REST API for every deployment target, validate
 /// URLs and tokens, and write the config.

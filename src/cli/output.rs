@@ -47,17 +47,6 @@ impl Output {
         };
         let _ = writeln!(err, "{line}");
     }
-
-    pub(crate) fn json(value: &serde_json::Value) {
-        Self::json_revealing(value, false);
-    }
-
-    /// JSON on stdout; secrets shown only when `reveal` (`--show-secrets`).
-    pub(crate) fn json_revealing(value: &serde_json::Value, reveal: bool) {
-        let mut out = Scrubbed::revealing(std::io::stdout().lock(), reveal);
-        let _ = serde_json::to_writer_pretty(&mut out, value);
-        let _ = writeln!(out);
-    }
 }
 
 /// Standard output through the secret scrubber: every remembered secret prints as `****`.

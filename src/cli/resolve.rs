@@ -6,24 +6,18 @@ pub(super) fn resolve(cli: &Cli, only: Option<&str>, show_secrets: bool) -> Resu
     let out = Output::new(cli);
     let r = load_descriptor(cli)?;
     let targets = select_targets(&r, only)?;
-    match out.format {
-        Format::Json => Output::json_revealing(
-            &json!({
-                "version": 1,
-                "diagnostics": r.diagnostics.iter().map(DiagnosticJson::from).collect::<Vec<_>>(),
-                "targets": targets.iter().map(|t| t.to_json(show_secrets)).collect::<Vec<_>>(),
-            }),
-            show_secrets,
-        ),
-        Format::Text => {
-            let mut stdout = Scrubbed::revealing(std::io::stdout().lock(), show_secrets);
-            for t in &targets {
-                let _ = write!(stdout, "{}", render_target(t, show_secrets));
-            }
-            drop(stdout);
-            out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+    Report::new(
+        Findings::new(&r.diagnostics, targets.iter().copied()).showing_secrets(show_secrets),
+    )
+    .revealing(show_secrets)
+    .print(out.format, || {
+        let mut stdout = Scrubbed::revealing(std::io::stdout().lock(), show_secrets);
+        for t in &targets {
+            let _ = write!(stdout, "{}", render_target(t, show_secrets));
         }
-    }
+        drop(stdout);
+        out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
+    });
     Ok(exit_for(&r.diagnostics))
 }
 

@@ -197,6 +197,11 @@ fn tls_words(tls: &rustls::Error, host: &str) -> (String, Option<String>) {
     use rustls::{CertificateError as C, Error as E};
     let cert = "the server's certificate";
     let s = |m: &str| m.to_owned();
+    // With or without the dates rustls knew, an expired or early certificate has one fix.
+    let renew =
+        "renew the server's certificate; if it should still be valid, check this machine's clock";
+    let not_yet =
+        "check this machine's clock, or reissue the certificate with a start date in the past";
     let never = "upwire never skips verification";
     match tls {
         E::InvalidCertificate(c) => match c {
@@ -245,32 +250,18 @@ fn tls_words(tls: &rustls::Error, host: &str) -> (String, Option<String>) {
                     format_utc(not_after.as_secs()),
                     format_utc(time.as_secs())
                 ),
-                Some(s(
-                    "renew the server's certificate; if it should still be valid, check this machine's clock",
-                )),
+                Some(s(renew)),
             ),
-            C::Expired => (
-                format!("{cert} has expired"),
-                Some(s(
-                    "renew the server's certificate; if it should still be valid, check this machine's clock",
-                )),
-            ),
+            C::Expired => (format!("{cert} has expired"), Some(s(renew))),
             C::NotValidYetContext { time, not_before } => (
                 format!(
                     "{cert} is not valid before {} (it is now {})",
                     format_utc(not_before.as_secs()),
                     format_utc(time.as_secs())
                 ),
-                Some(s(
-                    "check this machine's clock, or reissue the certificate with a start date in the past",
-                )),
+                Some(s(not_yet)),
             ),
-            C::NotValidYet => (
-                format!("{cert} is not valid yet"),
-                Some(s(
-                    "check this machine's clock, or reissue the certificate with a start date in the past",
-                )),
-            ),
+            C::NotValidYet => (format!("{cert} is not valid yet"), Some(s(not_yet))),
             C::Revoked => (
                 format!("{cert} has been revoked by its CA"),
                 Some(s("the server needs a new certificate: tell its operator")),

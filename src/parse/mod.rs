@@ -118,6 +118,26 @@ fn validate_url<T>(value: &str, parse: fn(&str) -> ParseResult<T>) -> (Option<T>
     (parsed, redact(value, Hint::Url, findings))
 }
 
+/// A URL's scheme and what follows it. An empty value, or one without a scheme, is an
+/// `invalid-url` whose help `empty` writes, or `no_scheme` given the host the value seems to
+/// name.
+fn split_url(
+    v: &str,
+    empty: impl FnOnce() -> String,
+    no_scheme: impl FnOnce(&str) -> String,
+) -> Result<(&str, &str), Finding> {
+    if v.is_empty() {
+        return Err(Finding::new(Code::InvalidUrl, "the URL is empty").help(empty()));
+    }
+    value::split_scheme(v).ok_or_else(|| {
+        Finding::new(
+            Code::InvalidUrl,
+            format!("`{}` has no scheme", crate::secret::mask_url(v)),
+        )
+        .help(no_scheme(&host::rough_host(v)))
+    })
+}
+
 /// The codes of `findings`, for the tests of each parser.
 #[cfg(test)]
 fn codes(findings: &[Finding]) -> Vec<&'static str> {
@@ -209,13 +229,7 @@ mod tests {
             "https://user:Sekr3tZZ@host:99999",
             "rediss://default:Sekr3tZZ@host:6379",
         ] {
-            let (_, f) = validate_redis_url(value);
-            let (_, g) = validate_rest_url(value);
-            let t = validate_token(value);
-            for x in f.iter().chain(&g).chain(&t) {
-                let all = format!("{} {:?}", x.message, x.help);
-                assert!(!all.contains("Sekr3t"), "{value}: {all}");
-            }
+            assert_never_quoted(value, "Sekr3t");
         }
     }
 
@@ -228,12 +242,18 @@ mod tests {
             "rediss://default:hunter2secret@host:99999",
             "ftp://default:hunter2secret@host",
         ] {
-            let (_, f) = validate_redis_url(value);
-            let (_, g) = validate_rest_url(value);
-            for x in f.iter().chain(&g) {
-                let all = format!("{} {:?}", x.message, x.help);
-                assert!(!all.contains("hunter2"), "{value}: {all}");
-            }
+            assert_never_quoted(value, "hunter2");
+        }
+    }
+
+    /// No finding about `value`, as a TCP URL, a REST URL or a token, quotes `secret`.
+    fn assert_never_quoted(value: &str, secret: &str) {
+        let (_, f) = validate_redis_url(value);
+        let (_, g) = validate_rest_url(value);
+        let t = validate_token(value);
+        for x in f.iter().chain(&g).chain(&t) {
+            let all = format!("{} {:?}", x.message, x.help);
+            assert!(!all.contains(secret), "{value}: {all}");
         }
     }
 }

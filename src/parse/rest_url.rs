@@ -2,7 +2,6 @@
 
 use super::Finding;
 use super::host::{is_loopback, rough_host};
-use super::value::split_scheme;
 use crate::code::Code;
 use crate::secret::mask_url;
 
@@ -22,17 +21,11 @@ pub fn validate_rest_url(value: &str) -> (Option<RestUrl>, Vec<Finding>) {
 }
 
 fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
-    if v.is_empty() {
-        return Err(Finding::new(Code::InvalidUrl, "the URL is empty")
-            .help("use the REST endpoint from the console, https://<host>"));
-    }
-    let Some((scheme, rest)) = split_scheme(v) else {
-        let host = rough_host(v);
-        return Err(
-            Finding::new(Code::InvalidUrl, format!("`{}` has no scheme", mask_url(v)))
-                .help(format!("a REST URL starts with `https://`: https://{host}")),
-        );
-    };
+    let (scheme, rest) = super::split_url(
+        v,
+        || "use the REST endpoint from the console, https://<host>".to_owned(),
+        |host| format!("a REST URL starts with `https://`: https://{host}"),
+    )?;
     let scheme_range = 0..scheme.len();
     let lower = scheme.to_ascii_lowercase();
     match lower.as_str() {

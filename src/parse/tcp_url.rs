@@ -2,7 +2,7 @@
 
 use super::Finding;
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
-use super::value::{encode_char, percent_decode, percent_decode_bytes, split_scheme};
+use super::value::{encode_char, percent_decode, percent_decode_bytes};
 use crate::code::Code;
 use crate::secret::{MASK, mask_url};
 
@@ -38,21 +38,16 @@ pub fn validate_redis_url(value: &str) -> (Option<RedisUrl>, Vec<Finding>) {
 }
 
 fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
-    if v.is_empty() {
-        return Err(Finding::new(Code::InvalidUrl, "the URL is empty")
-            .help(format!("use the TCP endpoint, {}", tcp_form("", 6379))));
-    }
-    let Some((scheme, rest)) = split_scheme(v) else {
-        let host = rough_host(v);
-        return Err(
-            Finding::new(Code::InvalidUrl, format!("`{}` has no scheme", mask_url(v))).help(
-                format!(
-                    "a TCP URL starts with `rediss://`: {}",
-                    tcp_form(&host, 6379)
-                ),
-            ),
-        );
-    };
+    let (scheme, rest) = super::split_url(
+        v,
+        || format!("use the TCP endpoint, {}", tcp_form("", 6379)),
+        |host| {
+            format!(
+                "a TCP URL starts with `rediss://`: {}",
+                tcp_form(host, 6379)
+            )
+        },
+    )?;
     let scheme_range = 0..scheme.len();
     match scheme.to_ascii_lowercase().as_str() {
         "redis" | "rediss" => {}

@@ -1,5 +1,8 @@
 //! `transport = "..."` in the target overrides the kind, unless the kind cannot use it.
 
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
 use super::{Decision, Rule, RuleInput};
 use crate::capability::Use;
 use crate::code::Code;
@@ -20,12 +23,18 @@ impl Rule for ExplicitTransport {
     }
 
     fn explanation(&self) -> &'static str {
-        "`transport = \"tcp\"` or `transport = \"rest\"` in a target overrides every other rule. \
+        static TEXT: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "`transport = \"tcp\"` or `transport = \"rest\"` in a target overrides every other rule. \
 Use it when you know better than the kind: a container platform that scales to zero may prefer \
 REST; a Lambda with provisioned concurrency may prefer TCP. An override that cannot work is \
 rejected with `transport-unavailable`: TCP on a mobile app, TCP on an edge runtime (only a \
 warning on Cloudflare, whose Workers can open TCP sockets with `connect()`), and REST for a \
-target that needs blocking commands or WATCH."
+target that needs {}.",
+                crate::capability::describe_tcp_only_needs("or")
+            )
+        });
+        &TEXT
     }
 
     fn decide(&self, input: &RuleInput<'_>, out: &mut Vec<Diagnostic>) -> Option<Decision> {
@@ -97,7 +106,7 @@ pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
 }
 
 /// The needs that only TCP can serve, as prose.
-pub(super) fn tcp_needs(input: &RuleInput<'_>) -> &'static str {
+pub(super) fn tcp_needs(input: &RuleInput<'_>) -> Cow<'static, str> {
     let needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
     crate::capability::tcp_only_needs(&needs)
 }

@@ -123,4 +123,33 @@ mod tests {
             assert!(find(rule.id()).is_some());
         }
     }
+
+    /// The parts of the rule texts that state capability facts in prose (rather than from
+    /// `capability.rs`) still name every kind and platform the table limits.
+    #[test]
+    fn rule_texts_name_what_the_capability_table_limits() {
+        let text = |id: &str| find(id).unwrap().explanation().to_lowercase();
+        for &kind in Kind::ALL {
+            if !kind.transports(None).contains(&Transport::Tcp) {
+                assert!(text("explicit-transport").contains(kind.as_str()), "{kind}");
+            }
+            if !kind.holds_connections() {
+                assert!(text("needs-tcp").contains(kind.as_str()), "{kind}");
+            }
+            for &platform in Platform::ALL {
+                if let crate::capability::Use::Caveat(_) =
+                    kind.can_use(Transport::Tcp, Some(platform))
+                {
+                    assert!(
+                        text("explicit-transport").contains(platform.as_str()),
+                        "{platform}"
+                    );
+                    assert!(
+                        text(&format!("kind-{kind}")).contains(platform.as_str()),
+                        "{platform}"
+                    );
+                }
+            }
+        }
+    }
 }

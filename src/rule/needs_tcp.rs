@@ -1,5 +1,7 @@
 //! `needs = ["blocking"]` or `["watch"]` → TCP, the only transport that offers them.
 
+use std::sync::LazyLock;
+
 use super::explicit_transport::{needs_tcp, tcp_needs};
 use super::{Decision, Rule, RuleInput};
 use crate::code::Code;
@@ -16,7 +18,14 @@ impl Rule for NeedsTcp {
     }
 
     fn summary(&self) -> &'static str {
-        "needs has blocking or watch → tcp; on edge or mobile: error needs-unsupported"
+        static TEXT: LazyLock<String> = LazyLock::new(|| {
+            format!(
+                "needs has {} → tcp; on {}: error needs-unsupported",
+                crate::capability::tcp_only_need_names("or"),
+                crate::capability::kinds_without_connections("or")
+            )
+        });
+        &TEXT
     }
 
     fn explanation(&self) -> &'static str {

@@ -24,25 +24,47 @@ pub(super) enum Stage {
     Decided,
 }
 
-/// A check on one target.
-pub(super) trait TargetCheck: Sync {
-    /// The code it reports.
-    fn code(&self) -> Code;
-    /// When it runs.
-    fn stage(&self) -> Stage;
-    /// Reports what it finds; may mark the target as lacking its transport or blocked.
-    fn run(&self, facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagnostic>);
+/// A check on one target: the code it reports, when it runs, and its `run`, which reports
+/// what it finds and may mark the target as lacking its transport or blocked.
+struct TargetCheck {
+    code: Code,
+    stage: Stage,
+    run: fn(&Facts<'_>, &mut TargetPlan, &mut Vec<Diagnostic>),
+}
+
+const fn check(
+    code: Code,
+    stage: Stage,
+    run: fn(&Facts<'_>, &mut TargetPlan, &mut Vec<Diagnostic>),
+) -> TargetCheck {
+    TargetCheck { code, stage, run }
 }
 
 /// Every target check, in the order they report.
-static CHECKS: &[&dyn TargetCheck] = &[
-    &invalid_name::InvalidName,
-    &dir_outside_project::DirOutsideProject,
-    &mobile_full_access::MobileFullAccess,
-    &database_lacks_transport::DatabaseLacksTransport,
-    &readonly_tcp::ReadonlyTcp,
-    &token_missing::TokenMissing,
-    &secret_public_prefix::SecretPublicPrefix,
+static CHECKS: &[TargetCheck] = &[
+    check(Code::InvalidName, Stage::Declared, invalid_name::run),
+    check(
+        Code::DirOutsideProject,
+        Stage::Declared,
+        dir_outside_project::run,
+    ),
+    check(
+        Code::MobileFullAccess,
+        Stage::Declared,
+        mobile_full_access::run,
+    ),
+    check(
+        Code::DatabaseLacksTransport,
+        Stage::Decided,
+        database_lacks_transport::run,
+    ),
+    check(Code::ReadonlyTcp, Stage::Decided, readonly_tcp::run),
+    check(Code::TokenMissing, Stage::Decided, token_missing::run),
+    check(
+        Code::SecretPublicPrefix,
+        Stage::Decided,
+        secret_public_prefix::run,
+    ),
 ];
 
 /// Runs the checks of `stage`.
@@ -52,11 +74,11 @@ pub(super) fn run(
     plan: &mut TargetPlan,
     out: &mut Vec<Diagnostic>,
 ) {
-    for check in CHECKS.iter().filter(|c| c.stage() == stage) {
+    for check in CHECKS.iter().filter(|c| c.stage == stage) {
         let before = out.len();
-        check.run(facts, plan, out);
+        (check.run)(facts, plan, out);
         // A check reports its own code only: the file name, the code and `explain` agree.
-        debug_assert!(out[before..].iter().all(|d| d.code == check.code()));
+        debug_assert!(out[before..].iter().all(|d| d.code == check.code));
     }
 }
 
@@ -77,8 +99,8 @@ mod tests {
     fn one_check_per_code_each_with_an_explanation() {
         let mut seen = std::collections::HashSet::new();
         for c in CHECKS {
-            assert!(seen.insert(c.code()), "{:?} twice", c.code());
-            assert!(!c.code().explanation().is_empty());
+            assert!(seen.insert(c.code), "{:?} twice", c.code);
+            assert!(!c.code.explanation().is_empty());
         }
     }
 }

@@ -1,0 +1,91 @@
+//! What a command prints: with `--format json` one document, the envelope (SPEC §5:
+//! `version`) written here once around the command's own payload; otherwise its text.
+
+use serde::{Serialize, Serializer};
+
+use super::{Format, Scrubbed};
+use crate::diagnostic::{Diagnostic, DiagnosticJson};
+use crate::plan::TargetPlan;
+
+/// The JSON document of a command: `{"version": 1, ...payload}`, in the payload's field order.
+#[derive(Serialize)]
+pub(crate) struct Report<T> {
+    version: u32,
+    #[serde(flatten)]
+    payload: T,
+    /// `resolve --show-secrets` only: the one document that shows the secrets.
+    #[serde(skip)]
+    reveal: bool,
+}
+
+impl<T: Serialize> Report<T> {
+    pub(crate) fn new(payload: T) -> Self {
+        Self {
+            version: 1,
+            payload,
+            reveal: false,
+        }
+    }
+
+    /// Shows secrets instead of `****` when `reveal` (`--show-secrets`).
+    pub(crate) fn revealing(self, reveal: bool) -> Self {
+        Self { reveal, ..self }
+    }
+
+    /// The JSON document on stdout with `--format json`; otherwise what `text` prints.
+    pub(crate) fn print(&self, format: Format, text: impl FnOnce()) {
+        match format {
+            Format::Json => {
+                let mut out = Scrubbed::revealing(std::io::stdout().lock(), self.reveal);
+                let _ = serde_json::to_writer_pretty(&mut out, self);
+                let _ = std::io::Write::write_all(&mut out, b"\n");
+            }
+            Format::Text => text(),
+        }
+    }
+}
+
+/// The payload most commands share: the findings and the targets they concern.
+#[derive(Serialize)]
+pub(crate) struct Findings<'a> {
+    #[serde(serialize_with = "diagnostics")]
+    diagnostics: &'a [Diagnostic],
+    #[serde(serialize_with = "targets")]
+    targets: Targets<'a>,
+}
+
+/// Targets in their JSON view (SPEC §5), secrets masked unless `show_secrets`.
+pub(crate) struct Targets<'a> {
+    list: Vec<&'a TargetPlan>,
+    show_secrets: bool,
+}
+
+impl<'a> Findings<'a> {
+    pub(crate) fn new(
+        diagnostics: &'a [Diagnostic],
+        targets: impl IntoIterator<Item = &'a TargetPlan>,
+    ) -> Self {
+        Self {
+            diagnostics,
+            targets: Targets {
+                list: targets.into_iter().collect(),
+                show_secrets: false,
+            },
+        }
+    }
+
+    /// With the targets' secrets shown (`--show-secrets`).
+    pub(crate) fn showing_secrets(mut self, show: bool) -> Self {
+        self.targets.show_secrets = show;
+        self
+    }
+}
+
+/// Diagnostics in their JSON view (SPEC §5).
+pub(crate) fn diagnostics<S: Serializer>(list: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(list.iter().map(DiagnosticJson::from))
+}
+
+fn targets<S: Serializer>(t: &Targets<'_>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(t.list.iter().map(|p| p.to_json(t.show_secrets)))
+}
