@@ -153,7 +153,7 @@ pub fn guide(plan: &Plan) -> String {
         targets: plan.targets.iter().map(view).collect(),
         graph: graph(plan),
     };
-    crate::generate::render(&template)
+    crate::template::render(&template)
 }
 
 #[cfg(test)]

@@ -355,9 +355,57 @@ impl std::fmt::Debug for EnvEntry {
             .finish_non_exhaustive()
     }
 }
+
+/// Formats a value for a dotenv file so that dotenv parsers read back exactly `value`.
+#[must_use]
+pub fn dotenv_value(value: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.:/@%+=?&,~[]<>".contains(c);
+    if !value.is_empty() && value.chars().all(plain) {
+        value.to_owned()
+    } else if !value.contains(['\'', '\\', '\n', '\r']) {
+        // No backslash in single quotes: dotenvy reads `\'` there as an escaped quote.
+        format!("'{value}'")
+    } else {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '$' => out.push_str("\\$"),
+                '\n' => out.push_str("\\n"),
+                // Raw: dotenvy knows no `\r` escape and rejects the whole file.
+                '\r' => out.push('\r'),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dotenv_values_read_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        for value in [
+            "rediss://default:AXpw@eu1-cat.upstash.io:6379",
+            "pa ss#word",
+            "it's $HOME \"quoted\"",
+            "multi\nline",
+            "",
+        ] {
+            let path = dir.path().join(".env");
+            std::fs::write(&path, format!("K={}\n", dotenv_value(value))).unwrap();
+            let got: Vec<(String, String)> = dotenvy::from_path_iter(&path)
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(got, [("K".to_owned(), value.to_owned())], "{value:?}");
+        }
+    }
 
     #[test]
     fn lines_tile_the_text_and_values_are_parsed_like_dotenv() {

@@ -7,12 +7,14 @@ use askama::Template;
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::envfile::dotenv_value;
 use crate::model::{Access, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
 /// Kept here for existing callers; [`crate::build::cargo_dependencies`] is the documented path.
 pub use crate::starter_client::cargo_dependencies;
+use crate::template::{self, FileView, Var, render};
 
 /// How a file may be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,71 +40,6 @@ pub struct Artifact {
     pub policy: WritePolicy,
     /// The target it belongs to (`None` for the guide).
     pub target: Option<String>,
-}
-
-/// One `NAME=value` line for a template, the value already quoted for the file.
-struct Var {
-    name: String,
-    value: String,
-    /// Whether the variable is secret as a whole in platform files.
-    secret: bool,
-}
-
-/// What the template of an env file or a platform file sees: every such file has this one
-/// shape, so that the platform table can name any of them.
-pub(crate) struct FileView<'a> {
-    target: &'a str,
-    transport: &'a str,
-    /// The file's name, for the usage line.
-    file: &'a str,
-    vars: &'a [Var],
-}
-
-impl FileView<'_> {
-    /// The variables that are secret as a whole.
-    fn secrets(&self) -> Vec<&Var> {
-        self.vars.iter().filter(|v| v.secret).collect()
-    }
-
-    /// The variables that are not.
-    fn public(&self) -> Vec<&Var> {
-        self.vars.iter().filter(|v| !v.secret).collect()
-    }
-}
-
-/// One render function per file template in `templates/`: the template reads the
-/// [`FileView`]'s fields and methods as its own.
-macro_rules! file_templates {
-    ($( $name:ident = $path:literal, )*) => {$(
-        #[doc = concat!("Renders `templates/", $path, "`.")]
-        pub(crate) fn $name(view: &FileView<'_>) -> String {
-            #[derive(Template)]
-            #[template(path = $path, escape = "none")]
-            struct File<'a>(&'a FileView<'a>);
-
-            impl<'a> std::ops::Deref for File<'a> {
-                type Target = FileView<'a>;
-                fn deref(&self) -> &FileView<'a> {
-                    self.0
-                }
-            }
-
-            render(&File(view))
-        }
-    )*};
-}
-
-file_templates! {
-    env = "env.txt",
-    env_example = "env_example.txt",
-    docker_env = "docker_env.txt",
-    kubernetes_secret = "kubernetes_secret.yaml",
-    dev_vars = "dev_vars.txt",
-    wrangler = "wrangler.toml.txt",
-    lambda_env = "lambda_env.json",
-    fly_secrets = "fly_secrets.txt",
-    vercel_env = "vercel_env.sh",
-    netlify_env = "netlify_env.sh",
 }
 
 /// The starter client over TCP (`templates/redis_client_tcp.rs`).
@@ -166,69 +103,6 @@ fn ca_var(url_var: &str) -> String {
         "{}_CA_FILE",
         url_var.strip_suffix("_URL").unwrap_or(url_var)
     )
-}
-
-/// A template rendered, ending with a newline as every generated file does.
-pub(crate) fn render(t: &impl Template) -> String {
-    // Templates are compiled in; rendering fails only on a formatting error of a value,
-    // which our plain strings never produce.
-    let mut out = t
-        .render()
-        .unwrap_or_else(|e| format!("# upwire template error: {e}\n"));
-    // askama drops the template's final newline; every generated file ends with one.
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out
-}
-
-/// Formats a value for a dotenv file so that dotenv parsers read back exactly `value`.
-#[must_use]
-pub fn dotenv_value(value: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "_-.:/@%+=?&,~[]<>".contains(c);
-    if !value.is_empty() && value.chars().all(plain) {
-        value.to_owned()
-    } else if !value.contains(['\'', '\\', '\n', '\r']) {
-        // No backslash in single quotes: dotenvy reads `\'` there as an escaped quote.
-        format!("'{value}'")
-    } else {
-        let mut out = String::from("\"");
-        for c in value.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '$' => out.push_str("\\$"),
-                '\n' => out.push_str("\\n"),
-                // Raw: dotenvy knows no `\r` escape and rejects the whole file.
-                '\r' => out.push('\r'),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        out
-    }
-}
-
-/// A JSON (and YAML, and TOML basic) string literal.
-#[must_use]
-pub(crate) fn json_string(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The `.env.example` value: the real shape with every secret part replaced by a
@@ -371,7 +245,13 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         .iter()
         .map(|e| Var::new(e, dotenv_value(&placeholder(e, t.access))))
         .collect();
-    out.push(file(t, ".env.example", &example, env_example, false));
+    out.push(file(
+        t,
+        ".env.example",
+        &example,
+        template::env_example,
+        false,
+    ));
     // Always `Some` here: the transport is decided and the variables are there.
     if let Some(client) = client(t, false) {
         out.push(Artifact {
@@ -400,7 +280,7 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         .iter()
         .map(|v| (v.name.clone(), v.value.clone()))
         .collect();
-    let mut env_file = file(t, ".env", &dotenv, env, true);
+    let mut env_file = file(t, ".env", &dotenv, template::env, true);
     env_file.policy = WritePolicy::MergeEnv(merge);
     out.push(env_file);
     out.extend(platform_files(t, true, diags));
@@ -475,43 +355,5 @@ impl std::fmt::Debug for Artifact {
             .field("secret", &self.secret)
             .field("policy", &self.policy)
             .finish_non_exhaustive()
-    }
-}
-
-impl std::fmt::Debug for Var {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Var")
-            .field("name", &self.name)
-            .field("secret", &self.secret)
-            .finish_non_exhaustive()
-    }
-}
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dotenv_values_read_back_exactly() {
-        let dir = tempfile::tempdir().unwrap();
-        for value in [
-            "rediss://default:AXpw@eu1-cat.upstash.io:6379",
-            "pa ss#word",
-            "it's $HOME \"quoted\"",
-            "multi\nline",
-            "",
-        ] {
-            let path = dir.path().join(".env");
-            std::fs::write(&path, format!("K={}\n", dotenv_value(value))).unwrap();
-            let got: Vec<(String, String)> = dotenvy::from_path_iter(&path)
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            assert_eq!(got, [("K".to_owned(), value.to_owned())], "{value:?}");
-        }
-    }
-
-    #[test]
-    fn json_strings_escape_controls() {
-        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
     }
 }

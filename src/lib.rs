@@ -113,6 +113,7 @@ mod project_path;
 mod rule;
 mod secret;
 mod starter_client;
+mod template;
 mod write;
 
 #[cfg(feature = "cli")]
@@ -148,11 +149,11 @@ pub mod internal {
         pub use crate::docs::guide;
     }
     pub mod envfile {
-        pub use crate::envfile::{LineKind, merge, scan, unclosed_quote};
+        pub use crate::envfile::{LineKind, dotenv_value, merge, scan, unclosed_quote};
     }
     pub mod generate {
         pub use crate::generate::{
-            Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include, dotenv_value,
+            Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include,
         };
     }
     pub mod lint {

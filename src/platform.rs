@@ -4,8 +4,9 @@
 //! lists them, and the README's table follows them. A new platform is one `Platform`
 //! variant, one row here, one template and one fixture.
 
-use crate::generate::{self, FileView, dotenv_value, json_string};
+use crate::envfile::dotenv_value;
 use crate::model::Platform;
+use crate::template::{self, FileView, json_string};
 
 /// How values are written into a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,7 @@ const DOCKER_FILES: &[PlatformFile] = &[file(
     "docker.env",
     true,
     Quoting::Raw,
-    generate::docker_env,
+    template::docker_env,
     "`docker run --env-file docker.env`",
 )];
 
@@ -76,7 +77,7 @@ const KUBERNETES_FILES: &[PlatformFile] = &[file(
     "redis-secret.yaml",
     true,
     Quoting::Json,
-    generate::kubernetes_secret,
+    template::kubernetes_secret,
     "a `Secret` with `stringData`: `kubectl apply -f redis-secret.yaml`",
 )];
 
@@ -85,14 +86,14 @@ const CLOUDFLARE_FILES: &[PlatformFile] = &[
         ".dev.vars",
         true,
         Quoting::Dotenv,
-        generate::dev_vars,
+        template::dev_vars,
         "secrets for `wrangler dev`",
     ),
     file(
         "wrangler.redis.toml",
         false,
         Quoting::Json,
-        generate::wrangler,
+        template::wrangler,
         "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
     ),
 ];
@@ -101,7 +102,7 @@ const AWS_LAMBDA_FILES: &[PlatformFile] = &[file(
     "lambda-env.json",
     true,
     Quoting::Json,
-    generate::lambda_env,
+    template::lambda_env,
     "`aws lambda update-function-configuration --environment file://lambda-env.json`",
 )];
 
@@ -109,7 +110,7 @@ const FLY_FILES: &[PlatformFile] = &[file(
     "fly-secrets.env",
     true,
     Quoting::Dotenv,
-    generate::fly_secrets,
+    template::fly_secrets,
     "`fly secrets import < fly-secrets.env`",
 )];
 
@@ -117,7 +118,7 @@ const VERCEL_FILES: &[PlatformFile] = &[file(
     "vercel-env.sh",
     false,
     Quoting::NamesOnly,
-    generate::vercel_env,
+    template::vercel_env,
     "sets the variables with `vercel env add`, reading the values from `.env`",
 )];
 
@@ -125,7 +126,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     "netlify-env.sh",
     false,
     Quoting::NamesOnly,
-    generate::netlify_env,
+    template::netlify_env,
     "sets the variables with `netlify env:set`, reading the values from `.env`",
 )];
 

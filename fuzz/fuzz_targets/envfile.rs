@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
-use upwire::internal::generate::dotenv_value;
+use upwire::internal::envfile::dotenv_value;
 use upwire::internal::lint::lint_env;
 use upwire::internal::{SourceFile, TextRenderer};
 

@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
+use upwire::internal::envfile::dotenv_value;
 use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
-use upwire::internal::generate::dotenv_value;
 use upwire::internal::lint::lint_env;
 use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use upwire::internal::secret::mask_url;

@@ -1,0 +1,124 @@
+//! The askama templates of the env files and platform files, all over one shape
+//! ([`FileView`]), and [`render`], which every generated file goes through.
+
+use askama::Template;
+
+/// One `NAME=value` line for a template, the value already quoted for the file.
+pub(crate) struct Var {
+    pub(crate) name: String,
+    pub(crate) value: String,
+    /// Whether the variable is secret as a whole in platform files.
+    pub(crate) secret: bool,
+}
+
+impl std::fmt::Debug for Var {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Var")
+            .field("name", &self.name)
+            .field("secret", &self.secret)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the template of an env file or a platform file sees: every such file has this one
+/// shape, so that the platform table can name any of them.
+pub(crate) struct FileView<'a> {
+    pub(crate) target: &'a str,
+    pub(crate) transport: &'a str,
+    /// The file's name, for the usage line.
+    pub(crate) file: &'a str,
+    pub(crate) vars: &'a [Var],
+}
+
+impl FileView<'_> {
+    /// The variables that are secret as a whole.
+    fn secrets(&self) -> Vec<&Var> {
+        self.vars.iter().filter(|v| v.secret).collect()
+    }
+
+    /// The variables that are not.
+    fn public(&self) -> Vec<&Var> {
+        self.vars.iter().filter(|v| !v.secret).collect()
+    }
+}
+
+/// One render function per file template in `templates/`: the template reads the
+/// [`FileView`]'s fields and methods as its own.
+macro_rules! file_templates {
+    ($( $name:ident = $path:literal, )*) => {$(
+        #[doc = concat!("Renders `templates/", $path, "`.")]
+        pub(crate) fn $name(view: &FileView<'_>) -> String {
+            #[derive(Template)]
+            #[template(path = $path, escape = "none")]
+            struct File<'a>(&'a FileView<'a>);
+
+            impl<'a> std::ops::Deref for File<'a> {
+                type Target = FileView<'a>;
+                fn deref(&self) -> &FileView<'a> {
+                    self.0
+                }
+            }
+
+            render(&File(view))
+        }
+    )*};
+}
+
+file_templates! {
+    env = "env.txt",
+    env_example = "env_example.txt",
+    docker_env = "docker_env.txt",
+    kubernetes_secret = "kubernetes_secret.yaml",
+    dev_vars = "dev_vars.txt",
+    wrangler = "wrangler.toml.txt",
+    lambda_env = "lambda_env.json",
+    fly_secrets = "fly_secrets.txt",
+    vercel_env = "vercel_env.sh",
+    netlify_env = "netlify_env.sh",
+}
+
+/// A template rendered, ending with a newline as every generated file does.
+pub(crate) fn render(t: &impl Template) -> String {
+    // Templates are compiled in; rendering fails only on a formatting error of a value,
+    // which our plain strings never produce.
+    let mut out = t
+        .render()
+        .unwrap_or_else(|e| format!("# upwire template error: {e}\n"));
+    // askama drops the template's final newline; every generated file ends with one.
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// A JSON (and YAML, and TOML basic) string literal.
+#[must_use]
+pub(crate) fn json_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_escape_controls() {
+        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+    }
+}
