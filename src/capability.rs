@@ -45,6 +45,49 @@ impl Kind {
             .collect()
     }
 
+    /// The example target `upwire init` writes for this kind: its name, platform and the
+    /// comment that says which transport it gets.
+    #[must_use]
+    pub(crate) fn init_example(self) -> (&'static str, Option<Platform>, &'static str) {
+        use Platform::{AwsLambda, Docker, Expo, Vercel};
+        match self {
+            Kind::Server => ("api", None, "servers use TCP (REDIS_URL)."),
+            Kind::Container => ("worker", Some(Docker), "containers use TCP (REDIS_URL)."),
+            Kind::Lambda => (
+                "jobs",
+                Some(AwsLambda),
+                "lambdas use REST (UPSTASH_REDIS_REST_*).",
+            ),
+            Kind::Edge => (
+                "edge",
+                Some(Vercel),
+                "edge functions use REST (UPSTASH_REDIS_REST_*).",
+            ),
+            Kind::Mobile => (
+                "app",
+                Some(Expo),
+                "mobile apps use REST with the read-only token.",
+            ),
+        }
+    }
+
+    /// What `check`'s TCP and REST latencies mean for this kind; `setup_ms` is the TCP setup
+    /// (connect, TLS, AUTH) it measured.
+    #[must_use]
+    pub(crate) fn latency_meaning(self, setup_ms: f64) -> String {
+        match self {
+            Kind::Server | Kind::Container => {
+                "a long-lived process pays the TCP setup once, then every command is a TCP round trip: tcp fits".to_owned()
+            }
+            Kind::Lambda => format!(
+                "a lambda would pay the TCP setup ({setup_ms:.1} ms here) on every cold start and hold a connection while frozen: rest fits unless it needs blocking commands"
+            ),
+            Kind::Edge | Kind::Mobile => {
+                "edge runtimes and apps cannot hold TCP connections: rest".to_owned()
+            }
+        }
+    }
+
     /// Whether this kind can hold a connection open (what blocking commands and WATCH need).
     #[must_use]
     pub fn holds_connections(self) -> bool {

@@ -82,7 +82,7 @@ field.";
     UnknownValue = "unknown-value", Error,
         "a value outside the allowed set, e.g. `kind = \"lamda\"`",
         "Fields such as `kind`, `platform`, `needs`, `transport` and `access` take one of a fixed \
-set of values. The help line lists them and suggests the closest one.\n\n  kind       server | container | lambda | edge | mobile\n  platform   generic | docker | kubernetes | fly | aws-lambda | vercel | netlify | cloudflare | expo\n  needs      blocking | watch | pubsub\n  transport  tcp | rest\n  access     read-write | read-only";
+set of values. The help line lists them and suggests the closest one.";
     UnknownDatabase = "unknown-database", Error,
         "a target names a database that does not exist",
         "`database = \"NAME\"` in a target must name a `[database.NAME]` table of the same \

@@ -18,13 +18,16 @@ pub fn explain(id: &str) -> Option<String> {
         ));
     }
     let code = Code::from_name(id)?;
+    let mut text = code.explanation().to_owned();
+    if code == Code::UnknownValue {
+        text = format!("{text}\n\n{}", crate::model::value_table());
+    }
     Some(wrap(
         &format!(
-            "{} `{}`: {}\n\n{}\n",
+            "{} `{}`: {}\n\n{text}\n",
             code.default_severity(),
             code.name(),
             code.summary(),
-            code.explanation()
         ),
         90,
     ))

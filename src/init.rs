@@ -23,29 +23,7 @@ struct InitTemplate<'a> {
 }
 
 fn target_for(kind: Kind) -> InitTarget {
-    let (name, platform, note) = match kind {
-        Kind::Server => ("api", None, "servers use TCP (REDIS_URL)."),
-        Kind::Container => (
-            "worker",
-            Some(Platform::Docker),
-            "containers use TCP (REDIS_URL).",
-        ),
-        Kind::Lambda => (
-            "jobs",
-            Some(Platform::AwsLambda),
-            "lambdas use REST (UPSTASH_REDIS_REST_*).",
-        ),
-        Kind::Edge => (
-            "edge",
-            Some(Platform::Vercel),
-            "edge functions use REST (UPSTASH_REDIS_REST_*).",
-        ),
-        Kind::Mobile => (
-            "app",
-            Some(Platform::Expo),
-            "mobile apps use REST with the read-only token.",
-        ),
-    };
+    let (name, platform, note) = kind.init_example();
     InitTarget {
         name,
         kind: kind.as_str(),

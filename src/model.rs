@@ -68,6 +68,22 @@ value_enum! {
     Access { ReadWrite = "read-write", ReadOnly = "read-only" }
 }
 
+/// Every field with a closed value set and its values, as `explain unknown-value` lists them.
+pub(crate) fn value_table() -> String {
+    let fields: [(&str, &[&str]); 5] = [
+        ("kind", Kind::NAMES),
+        ("platform", Platform::NAMES),
+        ("needs", Need::NAMES),
+        ("transport", Transport::NAMES),
+        ("access", Access::NAMES),
+    ];
+    fields
+        .iter()
+        .map(|(field, values)| format!("  {field:<11}{}", values.join(" | ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Prefixes that compile a variable into a client bundle (SPEC §1).
 pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
     "NEXT_PUBLIC_",

@@ -356,16 +356,9 @@ fn comparisons(results: &[Checked]) -> Vec<String> {
             .filter(|s| s.stage != crate::login::Stage::Command)
             .map(|s| s.ms)
             .sum();
-        let meaning = match c.kind {
-            Some(Kind::Server | Kind::Container) => {
-                "a long-lived process pays the TCP setup once, then every command is a TCP round trip: tcp fits".to_owned()
-            }
-            Some(Kind::Lambda) => format!(
-                "a lambda would pay the TCP setup ({setup:.1} ms here) on every cold start and hold a connection while frozen: rest fits unless it needs blocking commands"
-            ),
-            Some(Kind::Edge | Kind::Mobile) => "edge runtimes and apps cannot hold TCP connections: rest".to_owned(),
-            None => String::new(),
-        };
+        let meaning = c
+            .kind
+            .map_or_else(String::new, |k| k.latency_meaning(setup));
         let ratio = if tl.median > 0.0 {
             rl.median / tl.median
         } else {
