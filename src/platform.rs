@@ -145,6 +145,17 @@ impl Platform {
             Platform::Generic | Platform::Expo => &[],
         }
     }
+
+    /// The prefix the platform's bundler needs on a variable's name to hand it to the app
+    /// (Expo inlines only `EXPO_PUBLIC_*`; anything else is undefined at run time); the
+    /// target's `env_prefix` by default.
+    #[must_use]
+    pub(crate) fn default_env_prefix(self) -> &'static str {
+        match self {
+            Platform::Expo => "EXPO_PUBLIC_",
+            _ => "",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -152,18 +163,18 @@ mod tests {
     use super::*;
     use crate::diagnostic::SourceFile;
     use crate::interpolate::Env;
+    use crate::model::Kind;
 
     /// `generate` writes exactly the table's files for every platform, with its secrecy.
     #[test]
     fn generate_writes_what_the_table_says() {
         for &platform in Platform::ALL {
-            let kind = match platform {
-                Platform::Docker | Platform::Kubernetes => "container",
-                Platform::Cloudflare | Platform::Vercel | Platform::Netlify => "edge",
-                Platform::AwsLambda => "lambda",
-                Platform::Expo => "mobile",
-                Platform::Generic | Platform::Fly => "server",
-            };
+            // The kind `init` pairs with the platform, else a server: a new platform needs no
+            // line here.
+            let kind = Kind::ALL
+                .iter()
+                .find(|k| k.init_example().1 == Some(platform))
+                .map_or("server", |k| k.as_str());
             let text = format!(
                 "[database.main]\nredis_url = \"${{U}}\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${{T}}\"\nrest_readonly_token = \"${{R}}\"\n\n[target.t]\nkind = \"{kind}\"\nplatform = \"{platform}\"\n"
             );

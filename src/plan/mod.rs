@@ -356,9 +356,10 @@ fn plan_target(
         dir: ".".to_owned(),
         env_prefix: match (&t.env_prefix, &t.platform) {
             (Some(p), _) => p.value.clone(),
-            // Expo inlines only EXPO_PUBLIC_* into the app; anything else would be undefined.
-            (None, Some(p)) if p.value == Platform::Expo => "EXPO_PUBLIC_".to_owned(),
-            (None, _) => String::new(),
+            (None, p) => p
+                .as_ref()
+                .map_or("", |p| p.value.default_env_prefix())
+                .to_owned(),
         },
         has_errors: false,
         lacks_transport: false,
