@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::{Kind, Need, Platform, Transport};
+use crate::model::{Access, Kind, Need, Platform, Transport};
 
 /// Whether a kind of target, on its platform, can use a transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +85,16 @@ impl Kind {
             Kind::Edge | Kind::Mobile => {
                 "edge runtimes and apps cannot hold TCP connections: rest".to_owned()
             }
+        }
+    }
+
+    /// The access a target of this kind gets when it does not set `access`: an app ships
+    /// whatever it holds to every user's device, so mobile gets the read-only token.
+    #[must_use]
+    pub(crate) fn default_access(self) -> Access {
+        match self {
+            Kind::Mobile => Access::ReadOnly,
+            _ => Access::ReadWrite,
         }
     }
 

@@ -334,8 +334,7 @@ fn plan_target(
     let kind = t.kind.as_ref().map(|k| k.value);
     let access = match (&t.access, kind) {
         (Some(a), _) => a.value,
-        (None, Some(Kind::Mobile)) => Access::ReadOnly,
-        (None, _) => Access::ReadWrite,
+        (None, kind) => kind.map_or(Access::ReadWrite, Kind::default_access),
     };
     let database = d.database_of(t);
     if database.is_none() {
