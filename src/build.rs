@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity, TextRenderer};
-use crate::error::{Error, load_source};
+use crate::error::Error;
+use crate::input::load_source;
 use crate::interpolate::Env;
 use crate::plan::{Resolved, resolve};
 use crate::write::Durability;

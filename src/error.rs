@@ -1,12 +1,8 @@
-//! Failures that stop a run (exit 2). Findings about the input are diagnostics, not errors.
+//! Failures that stop a run (exit 2). Findings about the input are diagnostics, not errors;
+//! reading the input is `input.rs`.
 
 use std::io;
-use std::path::{Path, PathBuf};
-
-use crate::diagnostic::SourceFile;
-
-/// The largest descriptor or env file upwire reads.
-pub(crate) const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+use std::path::PathBuf;
 
 /// Why a run could not go on: a file that could not be read or written, or (on the command
 /// line only) a usage mistake or a runtime failure.
@@ -77,88 +73,4 @@ pub enum Error {
     /// Something failed while running: the async runtime, the TLS setup, `serve`.
     #[error("{0}")]
     Runtime(String),
-}
-
-/// Reads a text file for diagnostics, refusing binary, non-UTF-8 and oversized input. A
-/// UTF-8 byte-order mark is dropped (descriptors, `--env-file`s).
-///
-/// # Errors
-/// Any [`Error`] of the reading kinds, naming the path.
-pub(crate) fn load_source(path: &Path) -> Result<SourceFile, Error> {
-    let source = load_source_keeping_bom(path)?;
-    if crate::envfile::bom_len(&source.text) == 0 {
-        return Ok(source);
-    }
-    let text = source.text[crate::envfile::bom_len(&source.text)..].to_owned();
-    Ok(SourceFile::new(source.name, text))
-}
-
-/// [`load_source`] with a byte-order mark kept in the text, so that spans are byte offsets
-/// in the file and `lint` can report the mark (`bom`); columns do not count it.
-///
-/// # Errors
-/// Any [`Error`] of the reading kinds, naming the path.
-pub(crate) fn load_source_keeping_bom(path: &Path) -> Result<SourceFile, Error> {
-    let bytes = read_bounded(path)?;
-    if bytes.contains(&0) {
-        return Err(Error::Binary {
-            path: path.to_path_buf(),
-        });
-    }
-    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
-    })?;
-    Ok(SourceFile::new(path.display().to_string(), text))
-}
-
-/// Reads at most [`MAX_INPUT_BYTES`] from `path`, whatever it is: a regular file, a pipe, a
-/// FIFO, a device (`/dev/zero`) or `/dev/stdin`. The one way upwire reads an input file.
-///
-/// A file's reported size cannot be trusted (pipes and devices report 0, a file may grow
-/// while it is read), so the read itself is bounded: limit + 1 bytes at most, and one byte
-/// past the limit is the refusal.
-///
-/// # Errors
-/// [`Error::NotFound`], [`Error::Read`] (also for a directory) or [`Error::TooLarge`].
-pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| read_error(path, e))?;
-    let meta = file.metadata().map_err(|e| read_error(path, e))?;
-    if meta.is_dir() {
-        return Err(Error::Read {
-            path: path.to_path_buf(),
-            source: io::Error::other("it is a directory"),
-        });
-    }
-    let too_large = || Error::TooLarge {
-        path: path.to_path_buf(),
-        limit: MAX_INPUT_BYTES,
-    };
-    // A regular file that is already too large is refused without reading it.
-    if meta.is_file() && meta.len() > MAX_INPUT_BYTES {
-        return Err(too_large());
-    }
-    let capacity = if meta.is_file() { meta.len() } else { 0 };
-    let mut bytes = Vec::with_capacity(usize::try_from(capacity.min(MAX_INPUT_BYTES)).unwrap_or(0));
-    file.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| read_error(path, e))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(too_large());
-    }
-    Ok(bytes)
-}
-
-fn read_error(path: &Path, e: io::Error) -> Error {
-    if e.kind() == io::ErrorKind::NotFound {
-        Error::NotFound {
-            path: path.to_path_buf(),
-        }
-    } else {
-        Error::Read {
-            path: path.to_path_buf(),
-            source: e,
-        }
-    }
 }

@@ -57,7 +57,7 @@ impl Env {
     /// When the file cannot be read or parsed; the error names the path and line, never a value.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         // The limits every input has: no binary, non-UTF-8 or oversized file.
-        let source = crate::error::load_source(path)?;
+        let source = crate::input::load_source(path)?;
         let mut vars = HashMap::new();
         for item in dotenvy::from_read_iter(source.text.as_bytes()) {
             let (k, v) = item.map_err(|e| env_file_error(path, &source, &e))?;

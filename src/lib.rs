@@ -100,7 +100,9 @@ mod envfile;
 mod error;
 mod explain;
 mod generate;
+mod git;
 mod init;
+mod input;
 mod interpolate;
 mod lint;
 #[cfg(feature = "check")]

@@ -12,10 +12,9 @@ use crate::diagnostic::Diagnostic;
 use crate::envfile::entries;
 use crate::error::Error;
 use crate::generate::artifacts;
+use crate::git::{GitIgnore, git_check_ignore};
 use crate::secret::MASK;
-use crate::write::{
-    Action, ApplyOptions, Change, GitIgnore, apply, git_check_ignore, write_atomic,
-};
+use crate::write::{Action, ApplyOptions, Change, apply, write_atomic};
 
 fn base_dir(config: &Path) -> PathBuf {
     match config.parent() {

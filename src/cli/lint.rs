@@ -25,12 +25,12 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     let mut plans: Vec<TargetPlan> = Vec::new();
     for path in &targets {
         if is_descriptor(path) {
-            let r = resolve(load_source(path)?, &env);
+            let r = resolve(crate::input::load_source(path)?, &env);
             diags.extend(r.diagnostics);
             plans.extend(r.plan.targets);
             sources.push(r.source);
         } else {
-            let source = crate::error::load_source_keeping_bom(path)?;
+            let source = crate::input::load_source_keeping_bom(path)?;
             let (source, found) = crate::lint::lint_env(source);
             diags.extend(found);
             sources.push(source);

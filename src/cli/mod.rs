@@ -18,7 +18,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::diagnostic::{Diagnostic, SourceFile, TextRenderer, summary};
-use crate::error::{Error, load_source};
+use crate::error::Error;
+use crate::input::load_source;
 use crate::interpolate::Env;
 use crate::model::{Kind, did_you_mean};
 use crate::plan::{Resolved, TargetPlan, resolve};

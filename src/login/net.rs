@@ -32,7 +32,7 @@ pub(crate) fn tls_config(
     let mut pinned = Vec::new();
     if let Some(path) = ca_file {
         // Bounded like every input: `--ca-file /dev/zero` is refused at 8 MiB.
-        let pem = crate::error::read_bounded(path)?;
+        let pem = crate::input::read_bounded(path)?;
         let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&pem)
             .collect::<Result<_, _>>()
             .map_err(|e| Error::Usage(format!("--ca-file `{}`: {e}", path.display())))?;
