@@ -12,8 +12,7 @@ use crate::model::{Access, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
-/// Kept here for existing callers; [`crate::build::cargo_dependencies`] is the documented path.
-pub use crate::starter_client::cargo_dependencies;
+use crate::starter_client::cargo_dependencies;
 use crate::template::{self, FileView, Var, render};
 
 /// How a file may be written.

@@ -154,9 +154,7 @@ pub mod internal {
         pub use crate::envfile::{LineKind, dotenv_value, merge, scan, unclosed_quote};
     }
     pub mod generate {
-        pub use crate::generate::{
-            Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include,
-        };
+        pub use crate::generate::{Artifact, WritePolicy, artifacts, client_for_include};
     }
     pub mod lint {
         pub use crate::lint::lint_env;

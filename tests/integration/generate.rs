@@ -13,9 +13,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use upwire::internal::generate::{
-    Artifact, WritePolicy, artifacts, cargo_dependencies, client_for_include,
-};
+use upwire::cargo_dependencies;
+use upwire::internal::generate::{Artifact, WritePolicy, artifacts, client_for_include};
 use upwire::internal::model::Transport;
 use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
