@@ -25,8 +25,9 @@
 //! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
 //! RESP2 bytes, `sync_token.rs` makes the `Upstash-Sync-Token`s, `http.rs` is the HTTP/1
 //! server around them (one acceptor, one worker thread
-//! per core, each with its own single-threaded runtime and Redis connections), `auth.rs`
-//! checks tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
+//! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
+//! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
 //! `wire.rs` gives hyper's own error responses a JSON body.
 
 mod auth;
@@ -550,7 +551,7 @@ impl ServeHandle {
     }
 
     /// The full-access token clients must send: the configured one, or the random one made
-    /// at start-up; `None` with `no_auth`.
+    /// at start-up; `None` with `no_auth` or a tokens file.
     #[must_use]
     pub fn token(&self) -> Option<&str> {
         self.token.as_ref().map(Secret::expose_secret)
