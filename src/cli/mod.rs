@@ -120,9 +120,17 @@ enum Command {
     /// Run a local Upstash-compatible REST endpoint over a Redis server, for development and CI.
     #[cfg(feature = "serve")]
     Serve {
-        /// The Redis to serve (plain redis://, e.g. a local redis-server).
+        /// The Redis to serve (redis://, rediss:// or redis+unix://, e.g. a local redis-server).
         #[arg(long, value_name = "URL", default_value = crate::serve::DEFAULT_REDIS)]
         redis: String,
+        /// A tokens file mapping each token to a backend (upwire's TOML, or SRH's
+        /// tokens.json); replaces --redis, --token and --readonly-token. SRH_MODE=env|file
+        /// is read too.
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["token", "readonly_token", "no_auth"])]
+        tokens: Option<PathBuf>,
+        /// Trust the CA certificates in this PEM file for rediss:// backends (a private CA).
+        #[arg(long, value_name = "FILE")]
+        ca_file: Option<PathBuf>,
         /// Where to listen. A non-loopback address needs --token.
         #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_LISTEN,
               value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
@@ -286,6 +294,8 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
         #[cfg(feature = "serve")]
         Command::Serve {
             redis,
+            tokens,
+            ca_file,
             listen,
             token,
             readonly_token,
@@ -308,6 +318,12 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             config.readonly_scripts = *readonly_scripts;
             config.max_body_budget = *max_body_budget;
             config.max_connections = *max_connections;
+            config.tokens_file.clone_from(tokens);
+            config.ca_file.clone_from(ca_file);
+            let config = config
+                .srh_env(|name| std::env::var(name).ok())
+                .map_err(|e| Error::Usage(e.to_string()))?;
+            config.validate().map_err(|e| Error::Usage(e.to_string()))?;
             crate::serve::run(&config)
                 .map(|()| 0)
                 .map_err(|e| Error::Runtime(e.to_string()))

@@ -1,6 +1,8 @@
 //! Tokens: where a request carries one, and what it grants.
 
-use subtle::ConstantTimeEq;
+use subtle::{ConditionallySelectable as _, ConstantTimeEq};
+
+use super::tokens::TokenSpec;
 
 /// What a request may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,41 +13,46 @@ pub(crate) enum Role {
     ReadOnly,
 }
 
-/// The configured tokens.
+/// The configured tokens, each with its role and backend.
 pub(crate) struct Auth {
-    token: Option<Vec<u8>>,
-    readonly: Option<Vec<u8>>,
+    /// Empty: `--no-auth`.
+    tokens: Vec<(Vec<u8>, Role, usize)>,
 }
 
 impl Auth {
-    pub(crate) fn new(token: Option<&str>, readonly: Option<&str>) -> Self {
+    pub(crate) fn new(tokens: &[TokenSpec]) -> Self {
         Self {
-            token: token.map(|t| t.as_bytes().to_vec()),
-            readonly: readonly.map(|t| t.as_bytes().to_vec()),
+            tokens: tokens
+                .iter()
+                .map(|t| {
+                    (
+                        t.token.expose_secret().as_bytes().to_vec(),
+                        t.role,
+                        t.backend,
+                    )
+                })
+                .collect(),
         }
     }
 
-    /// The role the presented token grants, or `None` for 401. Without a configured token
-    /// (loopback only) every request has full access.
-    pub(crate) fn check(&self, presented: Option<&[u8]>) -> Option<Role> {
-        let Some(full) = &self.token else {
-            return Some(Role::Full);
-        };
-        let presented = presented?;
-        // Both comparisons always run, each in constant time for equal lengths, so the
-        // timing tells nothing about which token (or how much of one) matched.
-        let is_full = constant_time_eq(presented, full);
-        let is_readonly = self
-            .readonly
-            .as_deref()
-            .is_some_and(|r| constant_time_eq(presented, r));
-        if is_full {
-            Some(Role::Full)
-        } else if is_readonly {
-            Some(Role::ReadOnly)
-        } else {
-            None
+    /// The role the presented token grants and the backend it is for, or `None` for 401.
+    /// Without a configured token (loopback only) every request has full access to the first
+    /// backend.
+    pub(crate) fn check(&self, presented: Option<&[u8]>) -> Option<(Role, usize)> {
+        if self.tokens.is_empty() {
+            return Some((Role::Full, 0));
         }
+        let presented = presented?;
+        // Every comparison always runs, each in constant time for equal lengths, and the
+        // match is picked without a branch, so the timing tells nothing about which token
+        // (or how much of one) matched.
+        let mut found = u32::MAX;
+        for (i, (token, _, _)) in self.tokens.iter().enumerate() {
+            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            found.conditional_assign(&index, presented.ct_eq(token));
+        }
+        let (_, role, backend) = self.tokens.get(usize::try_from(found).ok()?)?;
+        Some((*role, *backend))
     }
 }
 
@@ -61,10 +68,6 @@ pub(crate) fn random_token() -> std::io::Result<String> {
         "AX{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     ))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
 }
 
 /// The token of a request: `Authorization: Bearer <token>` first, then `?_token=`.
@@ -100,13 +103,24 @@ mod tests {
     }
 
     #[test]
-    fn roles() {
-        let auth = Auth::new(Some("AXfull"), Some("AXread"));
-        assert_eq!(auth.check(Some(b"AXfull")), Some(Role::Full));
-        assert_eq!(auth.check(Some(b"AXread")), Some(Role::ReadOnly));
+    fn roles_and_backends() {
+        use crate::secret::Secret;
+        let spec = |t: &str, role, backend| TokenSpec {
+            token: Secret::new(t),
+            role,
+            backend,
+        };
+        let auth = Auth::new(&[
+            spec("AXfull", Role::Full, 0),
+            spec("AXread", Role::ReadOnly, 0),
+            spec("AXother", Role::Full, 1),
+        ]);
+        assert_eq!(auth.check(Some(b"AXfull")), Some((Role::Full, 0)));
+        assert_eq!(auth.check(Some(b"AXread")), Some((Role::ReadOnly, 0)));
+        assert_eq!(auth.check(Some(b"AXother")), Some((Role::Full, 1)));
         assert_eq!(auth.check(Some(b"AXful")), None);
         assert_eq!(auth.check(None), None);
-        assert_eq!(Auth::new(None, None).check(None), Some(Role::Full));
+        assert_eq!(Auth::new(&[]).check(None), Some((Role::Full, 0)));
     }
 
     #[test]

@@ -30,6 +30,7 @@ use tokio::sync::OnceCell;
 
 use super::policy::CommandTable;
 use super::reply::server_error_text;
+use super::tokens::BackendSpec;
 use super::{ServeError, Timeouts};
 
 /// Idle dedicated connections kept for `/multi-exec`.
@@ -88,25 +89,34 @@ pub(crate) fn connection_info(url: &str) -> Result<ConnectionInfo, ServeError> {
         url: crate::secret::mask_url(url),
         reason: reason.to_owned(),
     };
-    if url
-        .get(..9)
-        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"))
-    {
-        return Err(invalid(
-            "serve talks plain redis:// to a local Redis; TLS (rediss://) is not supported",
-        ));
-    }
     let info = url
         .into_connection_info()
         .map_err(|e| invalid(&e.detail().map_or_else(|| e.to_string(), str::to_owned)))?;
-    if matches!(info.addr(), ConnectionAddr::TcpTls { .. }) {
-        return Err(invalid("TLS is not supported"));
+    if let ConnectionAddr::TcpTls { insecure: true, .. } = info.addr() {
+        return Err(invalid(
+            "`#insecure` turns certificate checks off; trust a private CA with --ca-file instead",
+        ));
     }
     let redis = info
         .redis_settings()
         .clone()
         .set_protocol(ProtocolVersion::RESP2);
     Ok(info.set_redis_settings(redis))
+}
+
+/// Checks that a `--ca-file` holds at least one PEM certificate.
+pub(crate) fn check_ca(pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let mut count = 0;
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        cert.map_err(|e| format!("not a PEM certificate file: {e}"))?;
+        count += 1;
+    }
+    if count == 0 {
+        return Err("no PEM certificate (-----BEGIN CERTIFICATE-----) in it".to_owned());
+    }
+    Ok(())
 }
 
 /// A handle on Redis, shared by every request.
@@ -118,6 +128,12 @@ struct Inner {
     client: Client,
     dedicated_config: AsyncConnectionConfig,
     idle_dedicated: Mutex<Vec<MultiplexedConnection>>,
+    /// One permit per dedicated connection in use, for the whole process (the pool size).
+    pool: Arc<tokio::sync::Semaphore>,
+    /// Idle dedicated connections kept by this worker.
+    max_idle: usize,
+    /// `rediss://`: a certificate failure gets a hint.
+    tls: bool,
     table: OnceCell<Arc<CommandTable>>,
     /// `127.0.0.1:6379`: no credentials, safe to show.
     addr: String,
@@ -127,10 +143,27 @@ struct Inner {
 impl Backend {
     /// Prepares the connections without connecting (Redis may come up later). Must run
     /// inside a tokio runtime.
-    pub(crate) fn new(url: &str, timeouts: Timeouts) -> Result<Self, ServeError> {
+    pub(crate) fn new(
+        spec: &BackendSpec,
+        timeouts: Timeouts,
+        ca: Option<&[u8]>,
+        pool: Arc<tokio::sync::Semaphore>,
+    ) -> Result<Self, ServeError> {
+        let url = spec.url.as_str();
         let info = connection_info(url)?;
         let addr = info.addr().to_string();
-        let client = Client::open(info).map_err(|e| ServeError::InvalidRedisUrl {
+        let tls = matches!(info.addr(), ConnectionAddr::TcpTls { .. });
+        let opened = match ca {
+            Some(pem) if tls => Client::build_with_tls(
+                info,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.to_vec()),
+                },
+            ),
+            _ => Client::open(info),
+        };
+        let client = opened.map_err(|e| ServeError::InvalidRedisUrl {
             url: crate::secret::mask_url(url),
             reason: e.to_string(),
         })?;
@@ -157,6 +190,9 @@ impl Backend {
             client,
             dedicated_config,
             idle_dedicated: Mutex::new(Vec::new()),
+            max_idle: spec.pool.min(MAX_IDLE_DEDICATED),
+            pool,
+            tls,
             table: OnceCell::new(),
             addr,
             timeouts,
@@ -172,8 +208,13 @@ impl Backend {
     pub(crate) fn failure_message(&self, failure: &Failure) -> String {
         match failure {
             Failure::Unavailable(reason) => format!(
-                "ERR upwire serve: {} is unavailable: {reason}",
-                self.describe()
+                "ERR upwire serve: {} is unavailable: {reason}{}",
+                self.describe(),
+                if self.0.tls && reason.contains("certificate") {
+                    "; if its certificate is signed by a private CA, pass that CA with --ca-file"
+                } else {
+                    ""
+                }
             ),
             Failure::Timeout => format!(
                 "ERR upwire serve: {} did not answer within {} ms",
@@ -257,6 +298,13 @@ impl Backend {
         let count = pipe.len();
         let kills = kills_for(pipe.cmd_iter());
         let call = async {
+            // Waits within the deadline for one of the pool's connections.
+            let _permit = Arc::clone(&self.0.pool)
+                .acquire_owned()
+                .await
+                .map_err(|_| {
+                    RedisError::from(std::io::Error::other("the connection pool was closed"))
+                })?;
             let mut conn = self.dedicated().await?;
             let replies = match unsent(conn.send_packed_commands(&pipe, 0, count)).await {
                 Ok(replies) => replies,
@@ -393,7 +441,7 @@ impl Backend {
 
     fn give_back(&self, conn: MultiplexedConnection) {
         if let Ok(mut idle) = self.0.idle_dedicated.lock()
-            && idle.len() < MAX_IDLE_DEDICATED
+            && idle.len() < self.0.max_idle
         {
             idle.push(conn);
         }

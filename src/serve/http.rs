@@ -39,6 +39,7 @@ use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
 use super::script::Scripts;
 use super::sync_token::SyncClock;
+use super::tokens::Routes;
 use super::wire::JsonErrors;
 use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
 
@@ -70,11 +71,18 @@ pub(crate) struct Shared {
     scripts: Arc<Scripts>,
     /// `Upstash-Sync-Token`s (`sync_token.rs`).
     clock: Arc<SyncClock>,
+    /// Every backend and token (`tokens.rs`).
+    routes: Arc<Routes>,
+    /// Per backend, its pool of `/multi-exec` connections, for the whole process.
+    pools: Vec<Arc<Semaphore>>,
+    /// The `--ca-file` certificates.
+    ca: Option<Arc<[u8]>>,
 }
 
 /// Everything a request handler needs, shared by all connections.
 pub(crate) struct State {
-    backend: Backend,
+    /// One per backend, in the order of `Routes::backends`; a token picks one.
+    backends: Vec<Backend>,
     auth: Auth,
     guard: Guard,
     budget: Arc<Budget>,
@@ -88,18 +96,23 @@ pub(crate) struct State {
 impl State {
     /// Must run inside a tokio runtime (the Redis connection manager spawns a task).
     pub(crate) fn new(config: &ServeConfig, shared: Shared) -> Result<Self, ServeError> {
+        let backends = shared
+            .routes
+            .backends
+            .iter()
+            .zip(&shared.pools)
+            .map(|(spec, pool)| {
+                Backend::new(
+                    spec,
+                    config.timeouts,
+                    shared.ca.as_deref(),
+                    Arc::clone(pool),
+                )
+            })
+            .collect::<Result<_, _>>()?;
         Ok(Self {
-            backend: Backend::new(&config.redis_url, config.timeouts)?,
-            auth: Auth::new(
-                config
-                    .token
-                    .as_ref()
-                    .map(crate::secret::Secret::expose_secret),
-                config
-                    .readonly_token
-                    .as_ref()
-                    .map(crate::secret::Secret::expose_secret),
-            ),
+            backends,
+            auth: Auth::new(&shared.routes.tokens),
             guard: Guard::new(config),
             budget: shared.budget,
             scripts: shared.scripts,
@@ -136,7 +149,11 @@ pub(crate) struct Workers {
 
 impl Workers {
     /// Starts one worker per core, each ready to serve when this returns.
-    pub(crate) fn start(config: &ServeConfig) -> Result<Self, ServeError> {
+    pub(crate) fn start(
+        config: &ServeConfig,
+        routes: Routes,
+        ca: Option<Arc<[u8]>>,
+    ) -> Result<Self, ServeError> {
         let count = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .min(MAX_WORKERS);
@@ -152,6 +169,13 @@ impl Workers {
             budget: Budget::new(config.max_body_budget),
             scripts: Arc::new(Scripts::default()),
             clock: Arc::new(SyncClock::default()),
+            pools: routes
+                .backends
+                .iter()
+                .map(|b| Arc::new(Semaphore::new(b.pool)))
+                .collect(),
+            routes: Arc::new(routes),
+            ca,
         };
         for i in 0..count {
             match workers.start_one(i, config, shared.clone()) {
@@ -544,7 +568,7 @@ async fn respond_checked(
         .headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
-    let Some(role) = state
+    let Some((role, backend)) = state
         .auth
         .check(auth::presented(authorization, query_token))
     else {
@@ -558,7 +582,10 @@ async fn respond_checked(
     // Every authenticated reply carries a sync token larger than any before and than the one
     // the request carried (sync_token.rs).
     let seen = parts.headers.get(SYNC_TOKEN).map(HeaderValue::as_bytes);
-    let mut reply = run(state, role, parts, &query, has_body, body, log).await;
+    let Some(backend) = state.backends.get(backend) else {
+        return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "ERR no backend");
+    };
+    let mut reply = run(state, backend, role, parts, &query, has_body, body, log).await;
     reply.headers.push((
         header::HeaderName::from_static(SYNC_TOKEN),
         HeaderValue::from(state.clock.reply_token(seen)),
@@ -567,8 +594,10 @@ async fn respond_checked(
 }
 
 /// The request of an authenticated client.
+#[allow(clippy::too_many_arguments)]
 async fn run(
     state: &State,
+    backend: &Backend,
     role: Role,
     parts: &hyper::http::request::Parts,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
@@ -653,26 +682,26 @@ async fn run(
     };
     let out = Output { encoding, format };
     let reply = match &mut work {
-        Work::Single(command) => single(state, role, out, command).await,
-        Work::Pipeline(commands) => pipeline(state, role, out, commands).await,
-        Work::Transaction(commands) => transaction(state, role, encoding, commands).await,
+        Work::Single(command) => single(state, backend, role, out, command).await,
+        Work::Pipeline(commands) => pipeline(state, backend, role, out, commands).await,
+        Work::Transaction(commands) => transaction(state, backend, role, encoding, commands).await,
     };
     drop(reservation);
     if !state.quiet {
         // With Redis unreachable (5xx) the table is not fetched: that would only double the
         // wait for the 503.
-        name(state, &work, log, !reply.status.is_server_error()).await;
+        name(backend, &work, log, !reply.status.is_server_error()).await;
     }
     reply
 }
 
 /// Fills in the log line's command name, once it is known to be a name from Redis's own
 /// command table: anything else a client sends as a "command" may be a secret.
-async fn name(state: &State, work: &Work, log: &mut LogLine, fetch: bool) {
+async fn name(backend: &Backend, work: &Work, log: &mut LogLine, fetch: bool) {
     let table = if fetch {
-        state.backend.command_table().await.ok()
+        backend.command_table().await.ok()
     } else {
-        state.backend.cached_command_table()
+        backend.cached_command_table()
     };
     let known = |c: &Command| {
         table
@@ -724,10 +753,10 @@ enum Denied {
 }
 
 /// The command table, when the role needs one.
-async fn table_for(state: &State, role: Role) -> Result<Option<Arc<CommandTable>>, Failure> {
+async fn table_for(backend: &Backend, role: Role) -> Result<Option<Arc<CommandTable>>, Failure> {
     match role {
         Role::Full => Ok(None),
-        Role::ReadOnly => state.backend.command_table().await.map(Some),
+        Role::ReadOnly => backend.command_table().await.map(Some),
     }
 }
 
@@ -774,19 +803,25 @@ impl Output {
 }
 
 /// Checks a command, then translates it for Redis (`dialect.rs`).
-async fn single(state: &State, role: Role, out: Output, command: &mut Command) -> Reply {
-    let checked = match table_for(state, role).await {
+async fn single(
+    state: &State,
+    backend: &Backend,
+    role: Role,
+    out: Output,
+    command: &mut Command,
+) -> Reply {
+    let checked = match table_for(backend, role).await {
         Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
         Err(f) => Err(Denied::Failed(f)),
     };
     match checked {
         // serve's own refusals are JSON in either format, like every error serve makes.
         Err(Denied::Refused(message)) => return Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(Denied::Failed(f)) => return Reply::failure(&state.backend, &f),
+        Err(Denied::Failed(f)) => return Reply::failure(backend, &f),
         Ok(()) => {}
     }
     let fix = dialect::translate(command, &state.scripts);
-    match state.backend.command(command.cmd()).await {
+    match backend.command(command.cmd()).await {
         Ok(value) => {
             let value = fix.apply(value);
             let mut body = Vec::with_capacity(64);
@@ -802,16 +837,22 @@ async fn single(state: &State, role: Role, out: Output, command: &mut Command) -
             reply.content_type = out.content_type();
             reply
         }
-        Err(f) => Reply::failure(&state.backend, &f),
+        Err(f) => Reply::failure(backend, &f),
     }
 }
 
 /// Not atomic: a refused command gets its own `{"error"}` entry (a RESP error in RESP2) and
 /// the others still run, as each would if sent alone.
-async fn pipeline(state: &State, role: Role, out: Output, commands: &mut [Command]) -> Reply {
-    let table = match table_for(state, role).await {
+async fn pipeline(
+    state: &State,
+    backend: &Backend,
+    role: Role,
+    out: Output,
+    commands: &mut [Command],
+) -> Reply {
+    let table = match table_for(backend, role).await {
         Ok(table) => table,
-        Err(f) => return Reply::failure(&state.backend, &f),
+        Err(f) => return Reply::failure(backend, &f),
     };
     let verdicts: Vec<Result<Fix, String>> = commands
         .iter_mut()
@@ -826,9 +867,9 @@ async fn pipeline(state: &State, role: Role, out: Output, commands: &mut [Comman
         .filter(|(_, v)| v.is_ok())
         .map(|(c, _)| c.cmd());
     let mut values = if verdicts.iter().any(Result::is_ok) {
-        match state.backend.pipeline(allowed).await {
+        match backend.pipeline(allowed).await {
             Ok(values) => values.into_iter(),
-            Err(f) => return Reply::failure(&state.backend, &f),
+            Err(f) => return Reply::failure(backend, &f),
         }
     } else {
         Vec::new().into_iter()
@@ -864,13 +905,14 @@ async fn pipeline(state: &State, role: Role, out: Output, commands: &mut [Comman
 /// JSON, as on Upstash.
 async fn transaction(
     state: &State,
+    backend: &Backend,
     role: Role,
     encoding: Encoding,
     commands: &mut [Command],
 ) -> Reply {
-    let table = match table_for(state, role).await {
+    let table = match table_for(backend, role).await {
         Ok(table) => table,
-        Err(f) => return Reply::failure(&state.backend, &f),
+        Err(f) => return Reply::failure(backend, &f),
     };
     for (i, command) in commands.iter().enumerate() {
         if let Err(message) = permit(state, table.as_deref(), command) {
@@ -887,11 +929,7 @@ async fn transaction(
         .iter_mut()
         .map(|c| dialect::translate(c, &state.scripts))
         .collect();
-    match state
-        .backend
-        .transaction(commands.iter().map(Command::cmd))
-        .await
-    {
+    match backend.transaction(commands.iter().map(Command::cmd)).await {
         Ok(Transaction::Committed(values)) => {
             let mut body = Vec::with_capacity(32 * values.len());
             body.push(b'[');
@@ -905,7 +943,7 @@ async fn transaction(
             Reply::ok(body)
         }
         Ok(Transaction::Aborted(message)) => Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(f) => Reply::failure(&state.backend, &f),
+        Err(f) => Reply::failure(backend, &f),
     }
 }
 

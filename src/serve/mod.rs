@@ -25,8 +25,9 @@
 //! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
 //! RESP2 bytes, `sync_token.rs` makes the `Upstash-Sync-Token`s, `http.rs` is the HTTP/1
 //! server around them (one acceptor, one worker thread
-//! per core, each with its own single-threaded runtime and Redis connections), `auth.rs`
-//! checks tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
+//! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
+//! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
 //! `wire.rs` gives hyper's own error responses a JSON body.
 
 mod auth;
@@ -40,11 +41,13 @@ mod reply;
 mod request;
 mod script;
 mod sync_token;
+mod tokens;
 mod wire;
 
 use crate::secret::Secret;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -68,8 +71,17 @@ pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// What to serve and how.
 #[derive(Clone)]
 pub struct ServeConfig {
-    /// The Redis to forward commands to (`redis://` or `redis+unix://`).
+    /// The Redis to forward commands to (`redis://`, `rediss://` or `redis+unix://`).
     pub redis_url: String,
+    /// `/multi-exec` connections to `redis_url` at once (each worker also keeps one shared,
+    /// pipelined connection).
+    pub pool: usize,
+    /// A tokens file (`--tokens`): upwire's TOML or SRH's `tokens.json`, mapping each token
+    /// to a backend. Replaces `redis_url`, `token` and `readonly_token`.
+    pub tokens_file: Option<PathBuf>,
+    /// The CA certificates (PEM) `rediss://` backends must be signed by (`--ca-file`);
+    /// `None`: the system's trust store.
+    pub ca_file: Option<PathBuf>,
     /// The address to listen on. Port 0 picks a free port.
     pub listen: SocketAddr,
     /// The full-access token; `None` makes a random one at start-up (see
@@ -105,6 +117,9 @@ impl ServeConfig {
     pub fn new(redis_url: impl Into<String>) -> Self {
         Self {
             redis_url: redis_url.into(),
+            pool: tokens::DEFAULT_POOL,
+            tokens_file: None,
+            ca_file: None,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             token: None,
             readonly_token: None,
@@ -161,6 +176,50 @@ impl ServeConfig {
         self
     }
 
+    /// Route tokens to backends as this tokens file says (upwire's TOML or SRH's JSON).
+    #[must_use]
+    pub fn tokens_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.tokens_file = Some(path.into());
+        self
+    }
+
+    /// Trust the CA certificates in this PEM file for `rediss://` backends.
+    #[must_use]
+    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_file = Some(path.into());
+        self
+    }
+
+    /// Applies SRH's (serverless-redis-http's) variables, read through `get`: with
+    /// `SRH_MODE=env`, `SRH_TOKEN`, `SRH_CONNECTION_STRING` and `SRH_MAX_CONNECTIONS` (default
+    /// 3) set the token, the Redis and its pool; with `SRH_MODE=file`, the tokens file is
+    /// `SRH_CONFIG` (default `srh-config/tokens.json`, where SRH's image reads it). Without
+    /// `SRH_MODE`, nothing changes.
+    ///
+    /// # Errors
+    /// [`ServeError::SrhEnv`] for a missing or invalid variable, or SRH variables together
+    /// with a token or tokens file already set.
+    pub fn srh_env(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, ServeError> {
+        let Some(srh) = tokens::srh_from_env(&get)? else {
+            return Ok(self);
+        };
+        if self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some() {
+            return Err(ServeError::SrhEnv {
+                message: "SRH_MODE cannot be combined with --token, --readonly-token or --tokens"
+                    .to_owned(),
+            });
+        }
+        match srh {
+            tokens::Srh::Env { token, url, pool } => {
+                self.token = Some(token);
+                self.redis_url = url;
+                self.pool = pool;
+            }
+            tokens::Srh::File(path) => self.tokens_file = Some(path),
+        }
+        Ok(self)
+    }
+
     /// Listen on this address instead of a free loopback port.
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
@@ -195,8 +254,16 @@ impl ServeConfig {
                 return Err(ServeError::BearerPrefix);
             }
         }
-        if self.no_auth && (self.token.is_some() || self.readonly_token.is_some()) {
+        if self.no_auth
+            && (self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some())
+        {
             return Err(ServeError::NoAuthWithToken);
+        }
+        if self.tokens_file.is_some() && (self.token.is_some() || self.readonly_token.is_some()) {
+            return Err(ServeError::TokensWithToken);
+        }
+        if self.pool == 0 {
+            return Err(ServeError::NoConnections);
         }
         if self.token.is_some() && self.token == self.readonly_token {
             return Err(ServeError::SameTokens);
@@ -205,7 +272,7 @@ impl ServeConfig {
             if self.no_auth {
                 return Err(ServeError::NoAuthPublic { addr: self.listen });
             }
-            if self.token.is_none() {
+            if self.token.is_none() && self.tokens_file.is_none() {
                 return Err(ServeError::PublicWithoutToken { addr: self.listen });
             }
         }
@@ -221,14 +288,45 @@ impl ServeConfig {
         for host in &self.allow_hosts {
             guard::check_host_setting(host)?;
         }
-        backend::connection_info(&self.redis_url)?;
+        if self.tokens_file.is_none() {
+            backend::connection_info(&self.redis_url)?;
+        }
+        self.read_ca()?;
+        self.routes()?;
         Ok(())
+    }
+
+    /// Every backend and token, from the tokens file or from `redis_url` and the tokens.
+    fn routes(&self) -> Result<tokens::Routes, ServeError> {
+        match &self.tokens_file {
+            Some(path) => tokens::Routes::from_file(path),
+            None => Ok(tokens::Routes::single(
+                &self.redis_url,
+                self.pool,
+                self.token.as_ref(),
+                self.readonly_token.as_ref(),
+            )),
+        }
+    }
+
+    /// The `--ca-file` PEM, checked to hold at least one certificate.
+    fn read_ca(&self) -> Result<Option<std::sync::Arc<[u8]>>, ServeError> {
+        let Some(path) = &self.ca_file else {
+            return Ok(None);
+        };
+        let invalid = |reason: String| ServeError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        let pem = crate::input::read_bounded(path).map_err(|e| invalid(e.to_string()))?;
+        backend::check_ca(&pem).map_err(invalid)?;
+        Ok(Some(pem.into()))
     }
 
     /// The config as it is served: without a token and without `no_auth`, a random token
     /// (returned too, so that it can be shown once).
     fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
-        if self.token.is_some() || self.no_auth {
+        if self.token.is_some() || self.no_auth || self.tokens_file.is_some() {
             return Ok((self, None));
         }
         let token = Secret::new(auth::random_token().map_err(ServeError::Runtime)?);
@@ -242,6 +340,9 @@ impl fmt::Debug for ServeConfig {
         let mask = |t: &Option<Secret>| t.as_ref().map(|_| crate::secret::MASK);
         f.debug_struct("ServeConfig")
             .field("redis_url", &crate::secret::mask_url(&self.redis_url))
+            .field("pool", &self.pool)
+            .field("tokens_file", &self.tokens_file)
+            .field("ca_file", &self.ca_file)
             .field("listen", &self.listen)
             .field("token", &mask(&self.token))
             .field("readonly_token", &mask(&self.readonly_token))
@@ -316,8 +417,38 @@ pub enum ServeError {
         addr: SocketAddr,
     },
     /// `--no-auth` together with a token.
-    #[error("--no-auth cannot be combined with --token or --readonly-token")]
+    #[error("--no-auth cannot be combined with --token, --readonly-token or --tokens")]
     NoAuthWithToken,
+    /// `--tokens` together with `--token` or `--readonly-token`.
+    #[error(
+        "--tokens cannot be combined with --token or --readonly-token: put every token in the \
+         tokens file"
+    )]
+    TokensWithToken,
+    /// A tokens file that cannot be read or used; `line` 0 is the whole file.
+    #[error("{}", tokens_file_message(path, *line, message))]
+    TokensFile {
+        /// The file as given.
+        path: String,
+        /// The line (1-based), or 0 for the whole file.
+        line: usize,
+        /// What is wrong and how to fix it (never a token).
+        message: String,
+    },
+    /// SRH's variables (`SRH_MODE`, ...) ask for something that cannot be done.
+    #[error("{message}")]
+    SrhEnv {
+        /// What is wrong.
+        message: String,
+    },
+    /// The `--ca-file` cannot be read or holds no certificate.
+    #[error("--ca-file {path}: {reason}")]
+    CaFile {
+        /// The file as given.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// The body budget is smaller than one largest body.
     #[error(
         "--max-body-budget must be at least {} bytes: room for one 10 MiB body, which counts \
@@ -374,6 +505,14 @@ pub enum ServeError {
     Runtime(std::io::Error),
 }
 
+fn tokens_file_message(path: &str, line: usize, message: &str) -> String {
+    if line == 0 {
+        format!("{path}: {message}")
+    } else {
+        format!("{path}:{line}: {message}")
+    }
+}
+
 /// Parses a `--listen` value: `IP:PORT`, `[IPv6]:PORT` or `localhost:PORT`.
 ///
 /// # Errors
@@ -412,7 +551,7 @@ impl ServeHandle {
     }
 
     /// The full-access token clients must send: the configured one, or the random one made
-    /// at start-up; `None` with `no_auth`.
+    /// at start-up; `None` with `no_auth` or a tokens file.
     #[must_use]
     pub fn token(&self) -> Option<&str> {
         self.token.as_ref().map(Secret::expose_secret)
@@ -471,7 +610,7 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
     })?;
     // The Host check needs the real port.
     config.listen = addr;
-    let mut workers = http::Workers::start(&config)?;
+    let mut workers = http::Workers::start(&config, config.routes()?, config.read_ca()?)?;
     let (ready, is_ready) = std::sync::mpsc::channel::<Result<(), ServeError>>();
     let (stop, stopped) = oneshot::channel::<()>();
     // The accepting runtime is built, used and dropped on its own thread: dropping a runtime
@@ -536,7 +675,9 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
         config.listen = addr;
     }
     let config = &config;
-    let mut workers = http::Workers::start(config)?;
+    let routes = config.routes()?;
+    let ca = config.read_ca()?;
+    let mut workers = http::Workers::start(config, routes.clone(), ca.clone())?;
     let runtime = acceptor_runtime()?;
     let served = runtime.block_on(async {
         let listener =
@@ -545,15 +686,49 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                 source,
             })?;
         let addr = listener.local_addr().unwrap_or(config.listen);
-        let probe = backend::Backend::new(&config.redis_url, config.timeouts)?;
+        let probes = routes
+            .backends
+            .iter()
+            .map(|spec| {
+                let pool = std::sync::Arc::new(tokio::sync::Semaphore::new(spec.pool));
+                backend::Backend::new(spec, config.timeouts, ca.as_deref(), pool)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let described = match &probes[..] {
+            [one] => one.describe(),
+            many => format!(
+                "{} backends: {}",
+                many.len(),
+                routes
+                    .backends
+                    .iter()
+                    .zip(many)
+                    .map(|(spec, b)| format!("{} = {}", spec.name, b.describe()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let readonly = routes.tokens.iter().any(|t| t.role == auth::Role::ReadOnly);
+        let tokens_label;
         http::log(&format!(
-            "listening on http://{addr} for {} ({}); Ctrl-C stops",
-            probe.describe(),
-            match (&config.token, &config.readonly_token, &generated) {
-                (None, _, _) => "--no-auth: any local process has full access",
-                (Some(_), _, Some(_)) => "token required: a random one, made at start-up",
-                (Some(_), None, None) => "token required",
-                (Some(_), Some(_), None) => "token required; read-only token accepted",
+            "listening on http://{addr} for {described} ({}); Ctrl-C stops",
+            match (routes.tokens.len(), readonly, &generated) {
+                (0, _, _) => "--no-auth: any local process has full access",
+                (_, _, Some(_)) => "token required: a random one, made at start-up",
+                (1, _, None) => "token required",
+                (2, true, None) if config.tokens_file.is_none() => {
+                    "token required; read-only token accepted"
+                }
+                (n, _, None) => {
+                    tokens_label = format!(
+                        "{n} tokens from {}",
+                        config
+                            .tokens_file
+                            .as_deref()
+                            .map_or_else(String::new, |p| p.display().to_string())
+                    );
+                    &tokens_label
+                }
             }
         ));
         match &generated {
@@ -567,11 +742,13 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                 "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
             )),
         }
-        tokio::spawn(async move {
-            if let Err(e) = probe.ping().await {
-                http::log(&format!("warning: {e}; requests get 503 until it is up"));
-            }
-        });
+        for probe in probes {
+            tokio::spawn(async move {
+                if let Err(e) = probe.ping().await {
+                    http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                }
+            });
+        }
         http::accept(listener, &mut workers, shutdown_signal()).await;
         Ok(())
     });
@@ -684,7 +861,7 @@ mod tests {
         assert!(base().no_auth(true).validate().is_ok());
         assert!(base().readonly_token("AXread").validate().is_ok());
         assert!(base().listen(public).token("AXtok").validate().is_ok());
-        let e = ServeConfig::new("rediss://default:hunter2@host:6379")
+        let e = ServeConfig::new("rediss://default:hunter2@host:6379/#insecure")
             .validate()
             .unwrap_err()
             .to_string();

@@ -23,5 +23,6 @@ mod proptests;
 mod readme;
 mod redis_compat;
 mod serve;
+mod serve_backends;
 mod serve_security;
 mod serve_upstash;

@@ -808,8 +808,9 @@ fn refuses_a_public_address_without_a_token() {
         spawn(config),
         Err(ServeError::NoAuthPublic { .. })
     ));
-    let config = ServeConfig::new("rediss://default:secret@127.0.0.1:6379");
-    let e = spawn(config).expect_err("TLS is refused").to_string();
+    // TLS without certificate checks is refused (--ca-file trusts a private CA instead).
+    let config = ServeConfig::new("rediss://default:secret@127.0.0.1:6379/#insecure");
+    let e = spawn(config).expect_err("#insecure is refused").to_string();
     assert!(e.contains("****") && !e.contains("secret"), "{e}");
 
     let out = upwire()

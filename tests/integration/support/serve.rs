@@ -72,12 +72,14 @@ impl Serve {
 }
 
 /// How to run the binary: its tokens (in `UPWIRE_SERVE_TOKEN` and
-/// `UPWIRE_SERVE_READONLY_TOKEN`; without a token serve makes one) and more arguments.
+/// `UPWIRE_SERVE_READONLY_TOKEN`; without a token serve makes one), more arguments and more
+/// environment variables (`SRH_MODE`, ...).
 #[derive(Debug, Default, Clone)]
 pub struct ServeOptions {
     pub token: Option<String>,
     pub readonly_token: Option<String>,
     pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
 }
 
 impl ServeOptions {
@@ -95,6 +97,12 @@ impl ServeOptions {
 
     pub fn readonly_token(mut self, token: &str) -> ServeOptions {
         self.readonly_token = Some(token.to_owned());
+        self
+    }
+
+    /// One more environment variable.
+    pub fn env(mut self, name: &str, value: &str) -> ServeOptions {
+        self.env.push((name.to_owned(), value.to_owned()));
         self
     }
 
@@ -123,7 +131,8 @@ impl ServeProcess {
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--redis", redis_url])
             .args(&options.args)
             .env_remove("UPWIRE_SERVE_TOKEN")
-            .env_remove("UPWIRE_SERVE_READONLY_TOKEN");
+            .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
+            .envs(options.env.iter().map(|(k, v)| (k, v)));
         if let Some(token) = &options.token {
             cmd.env("UPWIRE_SERVE_TOKEN", token);
         }

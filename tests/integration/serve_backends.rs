@@ -1,0 +1,320 @@
+//! `upwire serve` with several backends and tokens (issue 14 part 4): upwire's tokens file,
+//! SRH's variables and `tokens.json`, `rediss://` backends with `--ca-file`, and the start-up
+//! errors of a bad tokens file. Every test checks that no token reaches the output.
+
+#![cfg(feature = "serve")]
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::certs::{CertShape, Certs};
+use crate::support::http::{Reply, Request};
+use crate::support::redis::{RedisOptions, RedisServer};
+use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::{run_bounded, upwire};
+
+/// Canary tokens: none of them may appear in any output.
+const TOKEN_A: &str = "AXcanaryBackendTokenAAAA1111";
+const TOKEN_B: &str = "AXcanaryBackendTokenBBBB2222";
+const TOKEN_RO: &str = "AocanaryReadOnlyTokenCCCC3333";
+const ALL: [&str; 3] = [TOKEN_A, TOKEN_B, TOKEN_RO];
+
+fn send(serve: &ServeProcess, token: &str, command: &str) -> Reply {
+    Request::post("/", command).bearer(token).send(serve.addr)
+}
+
+fn result(reply: &Reply) -> Value {
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    reply.json()["result"].clone()
+}
+
+fn assert_no_token(output: &str) {
+    for token in ALL {
+        assert!(!output.contains(token), "a token leaked:\n{output}");
+    }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write the tokens file");
+    path.display().to_string()
+}
+
+/// `upwire serve` that must refuse to start: its exit code and stderr.
+fn refused(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut cmd = upwire();
+    cmd.args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env_remove("UPWIRE_SERVE_TOKEN")
+        .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
+        .envs(env.iter().copied());
+    let out = run_bounded(cmd, Duration::from_secs(20));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_no_token(&all);
+    (out.status.code(), all)
+}
+
+/// Two plain redis-servers and a tokens file `name` in a temporary directory, its text made
+/// from their URLs.
+struct TwoBackends {
+    _redis: [RedisServer; 2],
+    _dir: tempfile::TempDir,
+    file: String,
+}
+
+fn two_backends(name: &str, text: impl Fn(&str, &str) -> String) -> TwoBackends {
+    let redis = [RedisServer::plain(), RedisServer::plain()];
+    let dir = tempfile::tempdir().unwrap();
+    let text = text(&redis[0].url(None, None), &redis[1].url(None, None));
+    let file = write(dir.path(), name, &text);
+    TwoBackends {
+        _redis: redis,
+        _dir: dir,
+        file,
+    }
+}
+
+#[test]
+fn tokens_file_routes_each_token_to_its_backend() {
+    let backends = two_backends("tokens.toml", |one, two| {
+        format!(
+            "[backend.one]\nurl = \"{one}\"\npool = 2\n\n[backend.two]\nurl = \"{two}\"\n\n\
+             [[token]]\ntoken = \"{TOKEN_A}\"\nbackend = \"one\"\n\n\
+             [[token]]\ntoken = \"${{UPWIRE_TEST_TOKEN_B}}\"\nbackend = \"two\"\n\n\
+             [[token]]\ntoken = \"{TOKEN_RO}\"\nbackend = \"one\"\naccess = \"read-only\"\n"
+        )
+    });
+    let file = &backends.file;
+    let serve = ServeProcess::start(
+        "redis://127.0.0.1:1",
+        &ServeOptions::default()
+            .arg("--tokens")
+            .arg(file)
+            .env("UPWIRE_TEST_TOKEN_B", TOKEN_B),
+    );
+    assert_eq!(
+        result(&send(&serve, TOKEN_A, r#"["SET","k","from-a"]"#)),
+        "OK"
+    );
+    // Not visible through the other backend's token.
+    assert_eq!(
+        result(&send(&serve, TOKEN_B, r#"["GET","k"]"#)),
+        Value::Null
+    );
+    assert_eq!(
+        result(&send(&serve, TOKEN_B, r#"["SET","k","from-b"]"#)),
+        "OK"
+    );
+    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","k"]"#)), "from-a");
+    // The read-only token reads backend one and may not write.
+    assert_eq!(result(&send(&serve, TOKEN_RO, r#"["GET","k"]"#)), "from-a");
+    let write = send(&serve, TOKEN_RO, r#"["SET","k","x"]"#);
+    assert_eq!(write.status, 400, "{}", write.text());
+    // Transactions go through each backend's pool.
+    let tx = Request::post("/multi-exec", r#"[["INCR","n"],["INCR","n"]]"#)
+        .bearer(TOKEN_B)
+        .send(serve.addr);
+    assert_eq!(tx.status, 200, "{}", tx.text());
+    assert_eq!(
+        result(&send(&serve, TOKEN_A, r#"["GET","n"]"#)),
+        Value::Null
+    );
+    let wrong = send(&serve, "AXnotAToken", r#"["GET","k"]"#);
+    assert_eq!(wrong.status, 401);
+    let log = serve.stop();
+    assert!(log.contains("3 tokens from"), "{log}");
+    assert_no_token(&log);
+}
+
+#[test]
+fn srh_env_mode() {
+    let password = "CANARYsrhRedisPassword55";
+    let redis = RedisServer::start(RedisOptions {
+        password: Some(password.to_owned()),
+        ..RedisOptions::default()
+    });
+    let url = redis.url(None, Some(password));
+    let serve = ServeProcess::start(
+        "redis://127.0.0.1:1",
+        &ServeOptions::default()
+            .env("SRH_MODE", "env")
+            .env("SRH_TOKEN", TOKEN_A)
+            .env("SRH_CONNECTION_STRING", &url)
+            .env("SRH_MAX_CONNECTIONS", "4"),
+    );
+    assert_eq!(
+        result(&send(&serve, TOKEN_A, r#"["SET","srh","env"]"#)),
+        "OK"
+    );
+    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","srh"]"#)), "env");
+    assert_eq!(send(&serve, TOKEN_B, r#"["GET","srh"]"#).status, 401);
+    let log = serve.stop();
+    assert_no_token(&log);
+    assert!(!log.contains(password), "{log}");
+
+    let (code, err) = refused(&[], &[("SRH_MODE", "env"), ("SRH_TOKEN", TOKEN_A)]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("SRH_MODE=env needs SRH_CONNECTION_STRING"),
+        "{err}"
+    );
+}
+
+#[test]
+fn srh_file_mode() {
+    let backends = two_backends("tokens.json", |one, two| {
+        format!(
+            "{{\n  \"{TOKEN_A}\": {{\"srh_id\": \"one\", \"connection_string\": \"{one}\", \"max_connections\": 3}},\n  \
+             \"{TOKEN_B}\": {{\"srh_id\": \"two\", \"connection_string\": \"{two}\", \"max_connections\": 2}}\n}}\n"
+        )
+    });
+    let file = &backends.file;
+    let dir = tempfile::tempdir().unwrap();
+    let serve = ServeProcess::start(
+        "redis://127.0.0.1:1",
+        &ServeOptions::default()
+            .env("SRH_MODE", "file")
+            .env("SRH_CONFIG", file),
+    );
+    assert_eq!(result(&send(&serve, TOKEN_A, r#"["SET","k","one"]"#)), "OK");
+    assert_eq!(
+        result(&send(&serve, TOKEN_B, r#"["GET","k"]"#)),
+        Value::Null
+    );
+    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","k"]"#)), "one");
+    assert_no_token(&serve.stop());
+
+    // The same file through --tokens works as well, and a duplicate token is refused.
+    let dup = write(
+        dir.path(),
+        "dup.json",
+        &format!(
+            "{{\n\"{TOKEN_A}\": {{\"srh_id\": \"one\", \"connection_string\": \"redis://127.0.0.1:1\"}},\n\
+             \"{TOKEN_A}\": {{\"srh_id\": \"two\", \"connection_string\": \"redis://127.0.0.1:2\"}}\n}}\n"
+        ),
+    );
+    let (code, err) = refused(&["--tokens", &dup], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains(&format!("{dup}:3: duplicate token")), "{err}");
+}
+
+#[test]
+fn bad_tokens_files_stop_start_up_naming_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "[backend.main]\nurl = \"redis://127.0.0.1:6379\"\n\n";
+    let token = |value: &str, extra: &str| {
+        format!("[[token]]\ntoken = \"{value}\"\nbackend = \"main\"\n{extra}")
+    };
+    let cases = [
+        (
+            "dup.toml",
+            format!(
+                "{head}{}\n{}",
+                token(TOKEN_A, ""),
+                token(TOKEN_A, "access = \"read-only\"\n")
+            ),
+            ":9: duplicate token: the same token is on line 5",
+        ),
+        (
+            "unknown.toml",
+            format!(
+                "{head}{}",
+                token(TOKEN_B, "").replace("\"main\"", "\"mian\"")
+            ),
+            ":6: unknown backend `mian`: the file defines main",
+        ),
+        (
+            "url.toml",
+            format!(
+                "[backend.main]\nurl = \"http://127.0.0.1\"\n{}",
+                token(TOKEN_B, "")
+            ),
+            ":2: invalid --redis URL",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let path = write(dir.path(), name, &text);
+        let (code, err) = refused(&["--tokens", &path], &[]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(&format!("{path}{expected}")), "{err}");
+    }
+
+    let missing = dir.path().join("missing.toml").display().to_string();
+    let (code, err) = refused(&["--tokens", &missing], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("{missing}: cannot read the tokens file")),
+        "{err}"
+    );
+
+    // --tokens replaces --token.
+    let dup = dir.path().join("dup.toml").display().to_string();
+    let (code, err) = refused(&["--tokens", &dup, "--token", TOKEN_RO], &[]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn rediss_backend_with_a_private_ca() {
+    let password = "CANARYtlsRedisPassword77";
+    let redis = RedisServer::start(RedisOptions {
+        tls: true,
+        password: Some(password.to_owned()),
+        ..RedisOptions::default()
+    });
+    let url = redis.url(None, Some(password));
+    assert!(url.starts_with("rediss://"));
+    let ca = redis.ca().display().to_string();
+    let serve = ServeProcess::start(
+        &url,
+        &ServeOptions::default()
+            .token(TOKEN_A)
+            .arg("--ca-file")
+            .arg(&ca),
+    );
+    assert_eq!(
+        result(&send(&serve, TOKEN_A, r#"["SET","tls","yes"]"#)),
+        "OK"
+    );
+    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","tls"]"#)), "yes");
+    let log = serve.stop();
+    assert_no_token(&log);
+    assert!(!log.contains(password), "{log}");
+
+    // Another CA: the first request fails with 503 and says what to do.
+    let other = Certs::shaped(CertShape::Signed);
+    let serve = ServeProcess::start(
+        &url,
+        &ServeOptions::default()
+            .token(TOKEN_A)
+            .arg("--ca-file")
+            .arg(&other.ca.display().to_string()),
+    );
+    let reply = send(&serve, TOKEN_A, r#"["GET","tls"]"#);
+    assert_eq!(reply.status, 503, "{}", reply.text());
+    assert!(
+        reply.error().contains("certificate") && reply.error().contains("--ca-file"),
+        "{}",
+        reply.error()
+    );
+    let log = serve.stop();
+    assert_no_token(&log);
+    assert!(!log.contains(password), "{log}");
+
+    // A --ca-file that is not one stops start-up.
+    let dir = tempfile::tempdir().unwrap();
+    let junk = write(dir.path(), "ca.pem", "not a certificate\n");
+    let (code, err) = refused(&["--redis", &url, "--ca-file", &junk], &[]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(&format!("--ca-file {junk}: no PEM certificate")),
+        "{err}"
+    );
+    assert!(!err.contains(password), "{err}");
+}
