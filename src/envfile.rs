@@ -366,20 +366,12 @@ pub fn dotenv_value(value: &str) -> String {
         // No backslash in single quotes: dotenvy reads `\'` there as an escaped quote.
         format!("'{value}'")
     } else {
-        let mut out = String::from("\"");
-        for c in value.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '$' => out.push_str("\\$"),
-                '\n' => out.push_str("\\n"),
-                // Raw: dotenvy knows no `\r` escape and rejects the whole file.
-                '\r' => out.push('\r'),
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        out
+        crate::template::double_quoted(value, |c| match c {
+            '"' | '\\' | '$' => Some(format!("\\{c}")),
+            '\n' => Some("\\n".to_owned()),
+            // Raw (`None`): dotenvy knows no `\r` escape and rejects the whole file.
+            _ => None,
+        })
     }
 }
 

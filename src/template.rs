@@ -94,19 +94,26 @@ pub(crate) fn render(t: &impl Template) -> String {
 /// A JSON (and YAML, and TOML basic) string literal.
 #[must_use]
 pub(crate) fn json_string(value: &str) -> String {
+    double_quoted(value, |c| match c {
+        '"' => Some("\\\"".to_owned()),
+        '\\' => Some("\\\\".to_owned()),
+        '\n' => Some("\\n".to_owned()),
+        '\r' => Some("\\r".to_owned()),
+        '\t' => Some("\\t".to_owned()),
+        c if u32::from(c) < 0x20 || c == '\u{7f}' => Some(format!("\\u{:04x}", u32::from(c))),
+        _ => None,
+    })
+}
+
+/// `value` in double quotes, each character as `escape` writes it (`None`: as it is). JSON
+/// strings and dotenv's double-quoted values.
+pub(crate) fn double_quoted(value: &str, escape: impl Fn(char) -> Option<String>) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
-            }
-            c => out.push(c),
+        match escape(c) {
+            Some(escaped) => out.push_str(&escaped),
+            None => out.push(c),
         }
     }
     out.push('"');
