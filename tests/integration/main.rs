@@ -23,4 +23,5 @@ mod readme;
 mod redis_compat;
 mod serve;
 mod serve_security;
+mod serve_sse;
 mod serve_upstash;
