@@ -220,10 +220,6 @@ pub(crate) async fn open(
             Source::PubSub(Box::pin(pubsub.into_on_message()))
         }
     };
-    for e in first {
-        // The channel is new and has room for these.
-        let _ = tx.try_send(e);
-    }
     let label = route.label().0;
     let forward = Forward {
         tx,
@@ -234,7 +230,7 @@ pub(crate) async fn open(
         label,
         _permit: permit,
     };
-    tokio::spawn(forward.run(source));
+    tokio::spawn(forward.run(first, source));
     Ok(EventBody(rx))
 }
 
@@ -283,7 +279,13 @@ struct Forward {
 }
 
 impl Forward {
-    async fn run(mut self, mut source: Source) {
+    /// Sends the `first` events (the subscriptions), then what `source` brings.
+    async fn run(mut self, first: Vec<Bytes>, mut source: Source) {
+        for e in first {
+            if !self.send(e).await {
+                return;
+            }
+        }
         // A zero period would make `interval` panic.
         let period = self.heartbeat.max(std::time::Duration::from_millis(10));
         let mut beat = tokio::time::interval(period);

@@ -106,6 +106,10 @@ fn psubscribe_and_several_channels() {
     assert_eq!(s.cmd(json!(["PUBLISH", "b c", "x"])).json()["result"], 1);
     patterns.wait_for("data: pmessage,news.*,news.tech,{\"t\":1}\n\n", WAIT);
     channels.wait_for("data: message,b c,x\n\n", WAIT);
+    // More channels than a stream buffers events: every subscription is confirmed.
+    let many: Vec<String> = (1..=100).map(|i| format!("c{i}")).collect();
+    let mut wide = open(&s, &format!("/subscribe/{}", many.join("/")));
+    wide.wait_for("data: subscribe,c100,100\n\n", WAIT);
     // The read-only token may subscribe too.
     let mut readonly = EventStream::open(s.addr(), &stream_request("/subscribe/a", READONLY_TOKEN));
     assert_eq!(readonly.head.status, 200);
