@@ -47,10 +47,20 @@ function collect(subscriber, type, count) {
   });
 }
 
+// Runs `body` with `subscriber` once its one subscription is confirmed (`confirm` is
+// "subscribe" or "psubscribe"), and unsubscribes afterwards whatever happens.
+async function subscribed(subscriber, confirm, body) {
+  try {
+    assert.deepEqual(await collect(subscriber, confirm, 1), [1]);
+    await body();
+  } finally {
+    await subscriber.unsubscribe();
+  }
+}
+
 test("subscribe() receives messages published over REST and over TCP", async () => {
   const subscriber = redis.subscribe("compat-chat");
-  try {
-    assert.deepEqual(await collect(subscriber, "subscribe", 1), [1]);
+  await subscribed(subscriber, "subscribe", async () => {
     const messages = collect(subscriber, "message", 3);
     assert.equal(await redis.publish("compat-chat", "hello, world"), 1);
     assert.equal(await redis.publish("compat-chat", { user: "ada", n: 1 }), 1);
@@ -60,15 +70,12 @@ test("subscribe() receives messages published over REST and over TCP", async () 
       { channel: "compat-chat", message: { user: "ada", n: 1 } },
       { channel: "compat-chat", message: "over tcp" },
     ]);
-  } finally {
-    await subscriber.unsubscribe();
-  }
+  });
 });
 
 test("psubscribe() receives pmessage events for matching channels only", async () => {
   const subscriber = redis.psubscribe("compat-news.*");
-  try {
-    assert.deepEqual(await collect(subscriber, "psubscribe", 1), [1]);
+  await subscribed(subscriber, "psubscribe", async () => {
     const messages = collect(subscriber, "pmessage", 2);
     assert.equal(await redis.publish("compat-other", "not this"), 0);
     assert.equal(await redis.publish("compat-news.tech", { title: "rust" }), 1);
@@ -79,9 +86,7 @@ test("psubscribe() receives pmessage events for matching channels only", async (
       { pattern: "compat-news.*", channel: "compat-news.tech", message: { title: "rust" } },
       { pattern: "compat-news.*", channel: "compat-news.sport", message: { score: 1 } },
     ]);
-  } finally {
-    await subscriber.unsubscribe();
-  }
+  });
 });
 
 test("unsubscribe() closes the stream and its Redis connection", async () => {
@@ -102,12 +107,9 @@ test("unsubscribe() closes the stream and its Redis connection", async () => {
 
 test("the read-only token may subscribe", async () => {
   const subscriber = new Redis({ ...options, token: readonlyToken }).subscribe("compat-ro");
-  try {
-    assert.deepEqual(await collect(subscriber, "subscribe", 1), [1]);
+  await subscribed(subscriber, "subscribe", async () => {
     const messages = collect(subscriber, "message", 1);
     assert.equal(await redis.publish("compat-ro", "read me"), 1);
     assert.deepEqual(await messages, [{ channel: "compat-ro", message: "read me" }]);
-  } finally {
-    await subscriber.unsubscribe();
-  }
+  });
 });
