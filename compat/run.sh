@@ -94,7 +94,7 @@ echo "compat: @upstash/redis $(node -p 'require("./node_modules/@upstash/redis/p
 
 status=0
 UPSTASH_REDIS_REST_URL=$first_url UPSTASH_REDIS_REST_TOKEN=$first_token UPWIRE_READONLY_TOKEN=$readonly_token \
-  UPWIRE_SECOND_REST_URL=$url UPWIRE_SECOND_REST_TOKEN=$token \
+  UPWIRE_FIRST_REDIS_PORT=$first_redis_port UPWIRE_SECOND_REST_URL=$url UPWIRE_SECOND_REST_TOKEN=$token \
   timeout 300 node --test --test-concurrency=1 --test-timeout=30000 ./*.test.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "compat: FAILED (exit $status); serve logs:" >&2

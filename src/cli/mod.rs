@@ -172,6 +172,10 @@ enum Command {
         /// Open client connections at most; past it, 503.
         #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS)]
         max_connections: usize,
+        /// Open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`) at most, each holding a
+        /// Redis connection of its own; past it, 503. 0 refuses every stream.
+        #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_STREAMS)]
+        max_streams: usize,
         /// Do not log one line per request.
         #[arg(long)]
         quiet: bool,
@@ -305,6 +309,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             readonly_scripts,
             max_body_budget,
             max_connections,
+            max_streams,
             quiet,
         } => {
             let mut config = crate::serve::ServeConfig::new(redis.clone())
@@ -318,6 +323,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             config.readonly_scripts = *readonly_scripts;
             config.max_body_budget = *max_body_budget;
             config.max_connections = *max_connections;
+            config.max_streams = *max_streams;
             config.tokens_file.clone_from(tokens);
             config.ca_file.clone_from(ca_file);
             let config = config

@@ -416,6 +416,17 @@ impl Backend {
             .cloned()
     }
 
+    /// A Redis connection of its own for one SSE stream (`stream.rs`), in pub/sub mode once
+    /// it subscribes; closed when the stream drops it.
+    pub(crate) async fn pubsub(&self) -> Result<redis::aio::PubSub, Failure> {
+        self.bounded(self.0.client.get_async_pubsub()).await
+    }
+
+    /// A Redis connection of its own for one `/monitor` stream, after `MONITOR`.
+    pub(crate) async fn monitor(&self) -> Result<redis::aio::Monitor, Failure> {
+        self.bounded(self.0.client.get_async_monitor()).await
+    }
+
     /// The command table if it was fetched already.
     pub(crate) fn cached_command_table(&self) -> Option<Arc<CommandTable>> {
         self.0.table.get().cloned()

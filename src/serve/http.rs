@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http_body_util::{BodyExt as _, Full};
+use http_body_util::{BodyExt as _, Either, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::server::conn::http1;
@@ -27,7 +27,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use super::auth::{self, Auth, Role};
 use super::backend::{Backend, Failure, Transaction};
@@ -38,6 +38,7 @@ use super::policy::{CommandTable, check_supported};
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
 use super::script::Scripts;
+use super::stream::{self, EventBody, Streams};
 use super::sync_token::SyncClock;
 use super::tokens::Routes;
 use super::wire::JsonErrors;
@@ -77,6 +78,8 @@ pub(crate) struct Shared {
     pools: Vec<Arc<Semaphore>>,
     /// The `--ca-file` certificates.
     ca: Option<Arc<[u8]>>,
+    /// The cap on open SSE streams (`stream.rs`).
+    streams: Arc<Streams>,
 }
 
 /// Everything a request handler needs, shared by all connections.
@@ -88,6 +91,9 @@ pub(crate) struct State {
     budget: Arc<Budget>,
     scripts: Arc<Scripts>,
     clock: Arc<SyncClock>,
+    streams: Arc<Streams>,
+    /// Set when the worker stops: open streams end.
+    closing: watch::Sender<bool>,
     readonly_scripts: bool,
     quiet: bool,
     timeouts: Timeouts,
@@ -117,6 +123,8 @@ impl State {
             budget: shared.budget,
             scripts: shared.scripts,
             clock: shared.clock,
+            streams: shared.streams,
+            closing: watch::Sender::new(false),
             readonly_scripts: config.readonly_scripts,
             quiet: config.quiet,
             timeouts: config.timeouts,
@@ -176,6 +184,7 @@ impl Workers {
                 .collect(),
             routes: Arc::new(routes),
             ca,
+            streams: Streams::new(config.max_streams),
         };
         for i in 0..count {
             match workers.start_one(i, config, shared.clone()) {
@@ -363,6 +372,8 @@ async fn work(
             drop(permit);
         });
     }
+    // Streams never finish on their own.
+    state.closing.send_replace(true);
     let open = graceful.count();
     tokio::select! {
         () = graceful.shutdown() => {}
@@ -383,6 +394,8 @@ struct Reply {
     cors: Option<HeaderValue>,
     /// For the log line: why a 5xx happened.
     note: Option<String>,
+    /// The events of an SSE stream (`stream.rs`), instead of `body`.
+    stream: Option<EventBody>,
 }
 
 impl Reply {
@@ -398,6 +411,7 @@ impl Reply {
             headers: Vec::new(),
             cors: None,
             note: None,
+            stream: None,
         }
     }
 
@@ -421,8 +435,12 @@ impl Reply {
         self
     }
 
-    fn into_response(self) -> Response<Full<Bytes>> {
-        let mut response = Response::new(Full::new(Bytes::from(self.body)));
+    fn into_response(self) -> Response<Either<Full<Bytes>, EventBody>> {
+        let body = match self.stream {
+            Some(events) => Either::Right(events),
+            None => Either::Left(Full::new(Bytes::from(self.body))),
+        };
+        let mut response = Response::new(body);
         *response.status_mut() = self.status;
         let headers = response.headers_mut();
         headers.insert(
@@ -452,7 +470,7 @@ async fn handle(
     state: Arc<State>,
     peer: SocketAddr,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Either<Full<Bytes>, EventBody>>, Infallible> {
     let start = Instant::now();
     let method = method_label(req.method());
     let mut log = LogLine::new(req.uri().path());
@@ -610,6 +628,9 @@ async fn run(
         _ => Encoding::Utf8,
     };
     let path = parts.uri.path();
+    if let Some(route) = stream::route(path) {
+        return open_stream(state, backend, role, route, log).await;
+    }
     // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
     let format = match parts.headers.get("upstash-response-format") {
         None => Format::Json,
@@ -693,6 +714,51 @@ async fn run(
         name(backend, &work, log, !reply.status.is_server_error()).await;
     }
     reply
+}
+
+/// `/subscribe/...`, `/psubscribe/...` or `/monitor`: a `text/event-stream` reply whose
+/// events come while the client stays (`stream.rs`).
+async fn open_stream(
+    state: &State,
+    backend: &Backend,
+    role: Role,
+    route: Result<stream::Route, String>,
+    log: &mut LogLine,
+) -> Reply {
+    let route = match route {
+        Ok(route) => route,
+        Err(message) => return Reply::error(StatusCode::BAD_REQUEST, &message),
+    };
+    let (path, label) = route.label();
+    log.route = Cow::Borrowed(path);
+    label.clone_into(&mut log.label);
+    let opening = stream::Opening {
+        backend,
+        streams: &state.streams,
+        closing: state.closing.subscribe(),
+        heartbeat: state.timeouts.heartbeat,
+        command_timeout: state.timeouts.redis_command,
+        quiet: state.quiet,
+    };
+    match stream::open(opening, role, route).await {
+        Ok(events) => {
+            let mut reply = Reply::ok(Vec::new()).header(header::CACHE_CONTROL, "no-cache");
+            reply.content_type = "text/event-stream";
+            reply.stream = Some(events);
+            reply
+        }
+        Err(refused) => {
+            let (status, message) = stream::refusal(&refused, backend);
+            let mut reply = Reply::error(status, &message);
+            if status == StatusCode::SERVICE_UNAVAILABLE {
+                reply = reply.header(header::RETRY_AFTER, "1");
+            }
+            if status.is_server_error() {
+                reply.note = Some(message);
+            }
+            reply
+        }
+    }
 }
 
 /// Fills in the log line's command name, once it is known to be a name from Redis's own

@@ -28,7 +28,8 @@
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
 //! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
-//! `wire.rs` gives hyper's own error responses a JSON body.
+//! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
+//! MONITOR as server-sent events.
 
 mod auth;
 mod backend;
@@ -40,6 +41,7 @@ mod policy;
 mod reply;
 mod request;
 mod script;
+mod stream;
 mod sync_token;
 mod tokens;
 mod wire;
@@ -67,6 +69,9 @@ pub(crate) const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
 
 /// The default limit on open client connections (`--max-connections`).
 pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
+
+/// The default limit on open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`).
+pub(crate) const DEFAULT_MAX_STREAMS: usize = 64;
 
 /// What to serve and how.
 #[derive(Clone)]
@@ -104,6 +109,9 @@ pub struct ServeConfig {
     pub max_body_budget: usize,
     /// Open client connections at most (`--max-connections`); past it, 503.
     pub max_connections: usize,
+    /// Open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`) at most, 64 by default;
+    /// past it, 503. Each holds a Redis connection of its own.
+    pub max_streams: usize,
     /// Do not log one line per request.
     pub quiet: bool,
     /// Network time limits.
@@ -129,6 +137,7 @@ impl ServeConfig {
             readonly_scripts: false,
             max_body_budget: DEFAULT_MAX_BODY_BUDGET,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_streams: DEFAULT_MAX_STREAMS,
             quiet: false,
             timeouts: Timeouts::default(),
         }
@@ -224,6 +233,13 @@ impl ServeConfig {
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;
+        self
+    }
+
+    /// Allow this many open SSE streams at most.
+    #[must_use]
+    pub fn max_streams(mut self, max: usize) -> Self {
+        self.max_streams = max;
         self
     }
 
@@ -352,6 +368,7 @@ impl fmt::Debug for ServeConfig {
             .field("readonly_scripts", &self.readonly_scripts)
             .field("max_body_budget", &self.max_body_budget)
             .field("max_connections", &self.max_connections)
+            .field("max_streams", &self.max_streams)
             .field("quiet", &self.quiet)
             .field("timeouts", &self.timeouts)
             .finish()
@@ -378,6 +395,9 @@ pub struct Timeouts {
     pub script: Duration,
     /// On shutdown, in-flight requests get this long to finish.
     pub shutdown_grace: Duration,
+    /// An SSE stream sends a `: ping` comment this often, so that proxies keep it open and a
+    /// client that vanished is noticed.
+    pub heartbeat: Duration,
 }
 
 impl Default for Timeouts {
@@ -389,6 +409,7 @@ impl Default for Timeouts {
             redis_command: Duration::from_secs(10),
             script: Duration::from_secs(5),
             shutdown_grace: Duration::from_secs(10),
+            heartbeat: Duration::from_secs(15),
         }
     }
 }

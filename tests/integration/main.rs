@@ -25,4 +25,5 @@ mod redis_compat;
 mod serve;
 mod serve_backends;
 mod serve_security;
+mod serve_sse;
 mod serve_upstash;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::support::certs::{CertShape, Certs};
-use crate::support::http::{Reply, Request};
+use crate::support::http::{EventStream, Reply, Request};
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::serve::{ServeOptions, ServeProcess};
 use crate::support::{run_bounded, upwire};
@@ -317,4 +317,38 @@ fn rediss_backend_with_a_private_ca() {
         "{err}"
     );
     assert!(!err.contains(password), "{err}");
+}
+
+#[test]
+fn a_stream_subscribes_on_its_tokens_backend() {
+    let backends = two_backends("tokens.toml", |one, two| {
+        format!(
+            "[backend.one]\nurl = \"{one}\"\n\n[backend.two]\nurl = \"{two}\"\n\n\
+             [[token]]\ntoken = \"{TOKEN_A}\"\nbackend = \"one\"\n\n\
+             [[token]]\ntoken = \"{TOKEN_B}\"\nbackend = \"two\"\n"
+        )
+    });
+    let serve = ServeProcess::start(
+        "redis://127.0.0.1:1",
+        &ServeOptions::default().arg("--tokens").arg(&backends.file),
+    );
+    let subscribe = Request::post("/subscribe/news", "[]")
+        .bearer(TOKEN_B)
+        .header("Accept", "text/event-stream");
+    let mut events = EventStream::open(serve.addr, &subscribe);
+    assert_eq!(events.head.status, 200, "{}", events.head.text());
+    events.wait_for("subscribe,news,1", Duration::from_secs(10));
+    // A PUBLISH through backend one reaches nobody; through backend two, the stream.
+    assert_eq!(
+        result(&send(&serve, TOKEN_A, r#"["PUBLISH","news","on-one"]"#)),
+        0
+    );
+    assert_eq!(
+        result(&send(&serve, TOKEN_B, r#"["PUBLISH","news","on-two"]"#)),
+        1
+    );
+    let body = events.wait_for("message,news,on-two", Duration::from_secs(10));
+    assert!(!body.contains("on-one"), "{body}");
+    assert_no_token(&body);
+    assert_no_token(&serve.stop());
 }

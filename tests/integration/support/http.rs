@@ -334,3 +334,113 @@ impl Client {
             .ok_or_else(|| std::io::Error::other("a response without a status line"))
     }
 }
+
+/// A `text/event-stream` response read as it arrives (serve's `/subscribe/...`): the head
+/// once it is in, then the body, de-chunked, event by event. Every wait is bounded.
+pub struct EventStream {
+    stream: TcpStream,
+    pub head: Reply,
+    /// Raw bytes after the head, chunk framing included.
+    raw: Vec<u8>,
+    closed: bool,
+}
+
+impl EventStream {
+    /// Sends `request` (keep-alive) on a fresh connection and reads the response head.
+    pub fn open(addr: SocketAddr, request: &Request) -> EventStream {
+        let mut stream = connect(addr).expect("connect to serve");
+        stream
+            .write_all(&request.bytes(addr, false))
+            .expect("send the request");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("set a read timeout");
+        let mut events = EventStream {
+            stream,
+            head: Reply::parse(b"HTTP/1.1 000 -\r\n\r\n").expect("a placeholder"),
+            raw: Vec::new(),
+            closed: false,
+        };
+        let deadline = Instant::now() + IO_TIMEOUT;
+        while head_end(&events.raw).is_none() {
+            assert!(
+                Instant::now() < deadline && !events.closed,
+                "no response head"
+            );
+            events.read_some();
+        }
+        let end = head_end(&events.raw).expect("a head") + 4;
+        events.head = Reply::parse(&events.raw).expect("a response head");
+        events.raw.drain(..end);
+        events
+    }
+
+    fn read_some(&mut self) {
+        let mut buf = [0u8; 16 * 1024];
+        match self.stream.read(&mut buf) {
+            Ok(0) => self.closed = true,
+            Ok(n) => self.raw.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => self.closed = true,
+        }
+    }
+
+    /// The body so far, de-chunked; and whether its last chunk came.
+    pub fn body(&self) -> (String, bool) {
+        let mut body = Vec::new();
+        let mut rest = &self.raw[..];
+        while let Some(eol) = rest.windows(2).position(|w| w == b"\r\n") {
+            let size = std::str::from_utf8(&rest[..eol])
+                .ok()
+                .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
+                .expect("a chunk size");
+            if size == 0 {
+                return (String::from_utf8_lossy(&body).into_owned(), true);
+            }
+            let start = eol + 2;
+            if rest.len() < start + size + 2 {
+                break;
+            }
+            body.extend_from_slice(&rest[start..start + size]);
+            rest = &rest[start + size + 2..];
+        }
+        (String::from_utf8_lossy(&body).into_owned(), false)
+    }
+
+    /// Reads until the body contains `needle`; the body so far. Panics after `within`.
+    pub fn wait_for(&mut self, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let (body, _) = self.body();
+            if body.contains(needle) {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline && !self.closed,
+                "no {needle:?} within {within:?}; got {body:?}"
+            );
+            self.read_some();
+        }
+    }
+
+    /// Reads until the response ends (last chunk or closed); the whole body. Panics after
+    /// `within`.
+    pub fn wait_for_end(&mut self, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let (body, ended) = self.body();
+            if ended || self.closed {
+                return body;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the stream did not end within {within:?}; got {body:?}"
+            );
+            self.read_some();
+        }
+    }
+}
