@@ -32,10 +32,10 @@ start_redis() { # sets redis_port; no persistence, logs in $work
   wait_port "$redis_port"
 }
 
-start_serve() { # bin token: `upwire serve` in front of $redis_port; sets serve_port
+start_serve() { # bin token [serve flags]: `upwire serve` in front of $redis_port; sets serve_port
   serve_port=$(free_port)
   UPWIRE_SERVE_TOKEN=$2 "$1" serve --redis "redis://127.0.0.1:$redis_port" \
-    --listen "127.0.0.1:$serve_port" --quiet 2>"$work/serve.log" &
+    --listen "127.0.0.1:$serve_port" --quiet "${@:3}" 2>"$work/serve.log" &
   pids+=($!)
   wait_port "$serve_port"
 }

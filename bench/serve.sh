@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark for `upwire serve` (issue 4): throughput and p50/p99 latency with wrk against
 # upwire serve (release build) and webdis (Debian's C HTTP gateway to Redis), both in front of
-# the same redis-server, at 1, 16 and 64 connections; plus redis-benchmark on that Redis for
-# the raw floor. Not run in CI.
+# the same redis-server, at 1, 16 and 64 connections; a pipeline of 100 commands per request; pub/sub fan-out to
+# 100 SSE subscribers against 100 plain SUBSCRIBE clients (bench/fanout.py); plus
+# redis-benchmark on that Redis for the raw floor. Not run in CI.
 #
 # Usage: bash bench/serve.sh            (installs wrk, webdis, redis-server with apt-get if missing)
 #        DURATION=10s bash bench/serve.sh
@@ -33,7 +34,7 @@ start_redis
 redis-cli -p "$redis_port" SET bench:key "value-of-bench-key-1234567890" >/dev/null
 
 token=AXbenchToken0123456789
-start_serve "$bin" "$token"
+start_serve "$bin" "$token" --max-streams 200
 
 webdis_port=$(free_port)
 cat >"$work/webdis.json" <<JSON
@@ -61,6 +62,16 @@ wrk.body = '["GET","bench:key"]'
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
+# A pipeline of 100 commands in one request (POST /pipeline), as @upstash/redis's pipeline()
+# and auto-pipelining send them.
+python3 - "$work/pipeline.lua" <<'PY'
+import sys
+body = "[" + ",".join(['["GET","bench:key"]'] * 100) + "]"
+open(sys.argv[1], "w").write(
+    'wrk.method = "POST"\nwrk.body = \'' + body + '\'\nwrk.headers["Content-Type"] = "application/json"\n'
+)
+PY
+
 # wrk output → "rps p50_ms p99_ms"
 parse_wrk() {
   awk '
@@ -87,6 +98,21 @@ for c in "${connections[@]}"; do
   run "upwire serve GET /get/k" "$c" -H "Authorization: Bearer $token" "http://127.0.0.1:$serve_port/get/bench:key"
   run "webdis GET /GET/k" "$c" "http://127.0.0.1:$webdis_port/GET/bench:key"
   run "upwire serve POST / (json)" "$c" -s "$work/post.lua" -H "Authorization: Bearer $token" "http://127.0.0.1:$serve_port/"
+done
+
+echo
+echo "pipeline of 100 GETs per request (commands/s = req/s x 100):" | tee -a "$results"
+for c in 16 64; do
+  run "upwire serve POST /pipeline x100" "$c" -s "$work/pipeline.lua" -H "Authorization: Bearer $token" "http://127.0.0.1:$serve_port/pipeline"
+done
+
+echo
+echo "pub/sub fan-out, 100 subscribers, 2000 messages of 64 bytes (deliveries/s):" | tee -a "$results"
+for run_ in 1 2 3; do
+  read -r sse _ _ sse_s < <(python3 bench/fanout.py sse "$serve_port" "$token" "$redis_port" 100 2000)
+  read -r resp _ _ resp_s < <(python3 bench/fanout.py resp "$redis_port" 100 2000)
+  printf '%-28s %4s %10s %9s\n' "upwire serve SSE" "$run_" "$sse" "${sse_s}s" | tee -a "$results"
+  printf '%-28s %4s %10s %9s\n' "redis SUBSCRIBE (RESP)" "$run_" "$resp" "${resp_s}s" | tee -a "$results"
 done
 
 echo
