@@ -3,20 +3,12 @@
 use subtle::{ConditionallySelectable as _, ConstantTimeEq};
 
 use super::tokens::TokenSpec;
+use crate::model::Access;
 
-/// What a request may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Role {
-    /// Any command `serve` offers.
-    Full,
-    /// Only commands Redis does not flag as writes or administration.
-    ReadOnly,
-}
-
-/// The configured tokens, each with its role and backend.
+/// The configured tokens, each with its access and backend.
 pub(crate) struct Auth {
     /// Empty: `--no-auth`.
-    tokens: Vec<(Vec<u8>, Role, usize)>,
+    tokens: Vec<(Vec<u8>, Access, usize)>,
 }
 
 impl Auth {
@@ -27,7 +19,7 @@ impl Auth {
                 .map(|t| {
                     (
                         t.token.expose_secret().as_bytes().to_vec(),
-                        t.role,
+                        t.access,
                         t.backend,
                     )
                 })
@@ -35,12 +27,12 @@ impl Auth {
         }
     }
 
-    /// The role the presented token grants and the backend it is for, or `None` for 401.
+    /// The access the presented token grants and the backend it is for, or `None` for 401.
     /// Without a configured token (loopback only) every request has full access to the first
     /// backend.
-    pub(crate) fn check(&self, presented: Option<&[u8]>) -> Option<(Role, usize)> {
+    pub(crate) fn check(&self, presented: Option<&[u8]>) -> Option<(Access, usize)> {
         if self.tokens.is_empty() {
-            return Some((Role::Full, 0));
+            return Some((Access::ReadWrite, 0));
         }
         let presented = presented?;
         // Every comparison always runs, each in constant time for equal lengths, and the
@@ -51,8 +43,8 @@ impl Auth {
             let index = u32::try_from(i).unwrap_or(u32::MAX);
             found.conditional_assign(&index, presented.ct_eq(token));
         }
-        let (_, role, backend) = self.tokens.get(usize::try_from(found).ok()?)?;
-        Some((*role, *backend))
+        let (_, access, backend) = self.tokens.get(usize::try_from(found).ok()?)?;
+        Some((*access, *backend))
     }
 }
 
@@ -105,22 +97,22 @@ mod tests {
     #[test]
     fn roles_and_backends() {
         use crate::secret::Secret;
-        let spec = |t: &str, role, backend| TokenSpec {
+        let spec = |t: &str, access, backend| TokenSpec {
             token: Secret::new(t),
-            role,
+            access,
             backend,
         };
         let auth = Auth::new(&[
-            spec("AXfull", Role::Full, 0),
-            spec("AXread", Role::ReadOnly, 0),
-            spec("AXother", Role::Full, 1),
+            spec("AXfull", Access::ReadWrite, 0),
+            spec("AXread", Access::ReadOnly, 0),
+            spec("AXother", Access::ReadWrite, 1),
         ]);
-        assert_eq!(auth.check(Some(b"AXfull")), Some((Role::Full, 0)));
-        assert_eq!(auth.check(Some(b"AXread")), Some((Role::ReadOnly, 0)));
-        assert_eq!(auth.check(Some(b"AXother")), Some((Role::Full, 1)));
+        assert_eq!(auth.check(Some(b"AXfull")), Some((Access::ReadWrite, 0)));
+        assert_eq!(auth.check(Some(b"AXread")), Some((Access::ReadOnly, 0)));
+        assert_eq!(auth.check(Some(b"AXother")), Some((Access::ReadWrite, 1)));
         assert_eq!(auth.check(Some(b"AXful")), None);
         assert_eq!(auth.check(None), None);
-        assert_eq!(Auth::new(&[]).check(None), Some((Role::Full, 0)));
+        assert_eq!(Auth::new(&[]).check(None), Some((Access::ReadWrite, 0)));
     }
 
     #[test]

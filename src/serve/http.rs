@@ -29,7 +29,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
-use super::auth::{self, Auth, Role};
+use super::auth::{self, Auth};
 use super::backend::{Backend, Failure, Transaction};
 use super::dialect::{self, Fix};
 use super::guard::{Forbidden, Guard};
@@ -43,6 +43,7 @@ use super::sync_token::SyncClock;
 use super::tokens::Routes;
 use super::wire::JsonErrors;
 use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
+use crate::model::Access;
 
 /// The largest request head (request line and headers) accepted; a longer one gets 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -586,7 +587,7 @@ async fn respond_checked(
         .headers
         .get(header::AUTHORIZATION)
         .map(HeaderValue::as_bytes);
-    let Some((role, backend)) = state
+    let Some((access, backend)) = state
         .auth
         .check(auth::presented(authorization, query_token))
     else {
@@ -603,7 +604,7 @@ async fn respond_checked(
     let Some(backend) = state.backends.get(backend) else {
         return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "ERR no backend");
     };
-    let mut reply = run(state, backend, role, parts, &query, has_body, body, log).await;
+    let mut reply = run(state, backend, access, parts, &query, has_body, body, log).await;
     reply.headers.push((
         header::HeaderName::from_static(SYNC_TOKEN),
         HeaderValue::from(state.clock.reply_token(seen)),
@@ -616,7 +617,7 @@ async fn respond_checked(
 async fn run(
     state: &State,
     backend: &Backend,
-    role: Role,
+    access: Access,
     parts: &hyper::http::request::Parts,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     has_body: bool,
@@ -629,7 +630,7 @@ async fn run(
     };
     let path = parts.uri.path();
     if let Some(route) = stream::route(path) {
-        return open_stream(state, backend, role, route, log).await;
+        return open_stream(state, backend, access, route, log).await;
     }
     // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
     let format = match parts.headers.get("upstash-response-format") {
@@ -703,9 +704,11 @@ async fn run(
     };
     let out = Output { encoding, format };
     let reply = match &mut work {
-        Work::Single(command) => single(state, backend, role, out, command).await,
-        Work::Pipeline(commands) => pipeline(state, backend, role, out, commands).await,
-        Work::Transaction(commands) => transaction(state, backend, role, encoding, commands).await,
+        Work::Single(command) => single(state, backend, access, out, command).await,
+        Work::Pipeline(commands) => pipeline(state, backend, access, out, commands).await,
+        Work::Transaction(commands) => {
+            transaction(state, backend, access, encoding, commands).await
+        }
     };
     drop(reservation);
     if !state.quiet {
@@ -721,7 +724,7 @@ async fn run(
 async fn open_stream(
     state: &State,
     backend: &Backend,
-    role: Role,
+    access: Access,
     route: Result<stream::Route, String>,
     log: &mut LogLine,
 ) -> Reply {
@@ -740,7 +743,7 @@ async fn open_stream(
         command_timeout: state.timeouts.redis_command,
         quiet: state.quiet,
     };
-    match stream::open(opening, role, route).await {
+    match stream::open(opening, access, route).await {
         Ok(events) => {
             let mut reply = Reply::ok(Vec::new()).header(header::CACHE_CONTROL, "no-cache");
             reply.content_type = "text/event-stream";
@@ -818,11 +821,14 @@ enum Denied {
     Failed(Failure),
 }
 
-/// The command table, when the role needs one.
-async fn table_for(backend: &Backend, role: Role) -> Result<Option<Arc<CommandTable>>, Failure> {
-    match role {
-        Role::Full => Ok(None),
-        Role::ReadOnly => backend.command_table().await.map(Some),
+/// The command table, when the access needs one.
+async fn table_for(
+    backend: &Backend,
+    access: Access,
+) -> Result<Option<Arc<CommandTable>>, Failure> {
+    match access {
+        Access::ReadWrite => Ok(None),
+        Access::ReadOnly => backend.command_table().await.map(Some),
     }
 }
 
@@ -872,11 +878,11 @@ impl Output {
 async fn single(
     state: &State,
     backend: &Backend,
-    role: Role,
+    access: Access,
     out: Output,
     command: &mut Command,
 ) -> Reply {
-    let checked = match table_for(backend, role).await {
+    let checked = match table_for(backend, access).await {
         Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
         Err(f) => Err(Denied::Failed(f)),
     };
@@ -912,11 +918,11 @@ async fn single(
 async fn pipeline(
     state: &State,
     backend: &Backend,
-    role: Role,
+    access: Access,
     out: Output,
     commands: &mut [Command],
 ) -> Reply {
-    let table = match table_for(backend, role).await {
+    let table = match table_for(backend, access).await {
         Ok(table) => table,
         Err(f) => return Reply::failure(backend, &f),
     };
@@ -972,11 +978,11 @@ async fn pipeline(
 async fn transaction(
     state: &State,
     backend: &Backend,
-    role: Role,
+    access: Access,
     encoding: Encoding,
     commands: &mut [Command],
 ) -> Reply {
-    let table = match table_for(backend, role).await {
+    let table = match table_for(backend, access).await {
         Ok(table) => table,
         Err(f) => return Reply::failure(backend, &f),
     };

@@ -729,7 +729,10 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                     .join(", ")
             ),
         };
-        let readonly = routes.tokens.iter().any(|t| t.role == auth::Role::ReadOnly);
+        let readonly = routes
+            .tokens
+            .iter()
+            .any(|t| t.access == crate::model::Access::ReadOnly);
         let tokens_label;
         http::log(&format!(
             "listening on http://{addr} for {described} ({}); Ctrl-C stops",

@@ -51,9 +51,9 @@ fn has_block_option(command: &Command) -> bool {
         .any(|a| a.eq_ignore_ascii_case(b"block"))
 }
 
-/// Whether the read-only token may run a command.
+/// What a command does to the data: whether the read-only token may run it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Access {
+enum Effect {
     Read,
     Write,
 }
@@ -67,7 +67,7 @@ const READONLY_DENIED: &[&str] = &["memory", "info", "keys", "scan"];
 #[derive(Debug, Default)]
 pub(crate) struct CommandTable {
     /// `get`, `config|set`, ... (lowercase).
-    commands: HashMap<Vec<u8>, Access>,
+    commands: HashMap<Vec<u8>, Effect>,
     /// Commands whose access is decided per subcommand (`config`, `object`, ...).
     containers: HashSet<Vec<u8>>,
     /// Commands and subcommands in `@scripting` (`eval_ro`, `script|load`, `fcall_ro`, ...).
@@ -115,20 +115,20 @@ impl CommandTable {
         {
             // Writes by Redis's own flags, plus administration and "dangerous" commands
             // (CONFIG SET, SHUTDOWN, KEYS, ...), as Upstash's read-only token refuses them.
-            Access::Write
+            Effect::Write
         } else if has(&flags, "readonly") {
             // Redis's own mark for "does not modify data": GET, SCAN, EVAL_RO, ...
-            Access::Read
+            Effect::Read
         } else if has_any(
             &categories,
             &["@read", "@keyspace", "@scripting", "@pubsub"],
         ) {
             // Touches data or has effects without either flag: EVAL (the script decides),
             // PUBLISH, SCRIPT FLUSH, ... Refused.
-            Access::Write
+            Effect::Write
         } else {
             // Touches no data at all: PING, ECHO, TIME, COMMAND.
-            Access::Read
+            Effect::Read
         };
         if let Some(Value::Array(subcommands)) = fields.get(9)
             && !subcommands.is_empty()
@@ -185,10 +185,10 @@ impl CommandTable {
             )));
         }
         match self.commands.get(&key) {
-            Some(Access::Read) => Ok(()),
+            Some(Effect::Read) => Ok(()),
             // Unknown names are refused too: a module loaded after the table was read could
             // add writes.
-            Some(Access::Write) | None => Err(Refusal(format!(
+            Some(Effect::Write) | None => Err(Refusal(format!(
                 "NOPERM this user has no permissions to run the '{}' command (read-only token)",
                 String::from_utf8_lossy(&key)
             ))),

@@ -33,8 +33,8 @@ use hyper::StatusCode;
 use hyper::body::{Bytes, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
-use super::auth::Role;
 use super::backend::{Backend, Failure};
+use crate::model::Access;
 
 /// Events buffered for a client that reads slowly; past this, the stream waits for it.
 const BUFFERED_EVENTS: usize = 64;
@@ -176,10 +176,10 @@ pub(crate) struct Opening<'a> {
 /// messages until the client, Redis or serve goes.
 pub(crate) async fn open(
     opening: Opening<'_>,
-    role: Role,
+    access: Access,
     route: Route,
 ) -> Result<EventBody, Refused> {
-    if route == Route::Monitor && role != Role::Full {
+    if route == Route::Monitor && access != Access::ReadWrite {
         return Err(Refused::Client(
             "ERR upwire serve: /monitor needs the full-access token: it shows every command \
              with its arguments",

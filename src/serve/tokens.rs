@@ -30,8 +30,8 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use super::ServeError;
-use super::auth::Role;
 use super::backend;
+use crate::model::Access;
 use crate::secret::Secret;
 
 /// `/multi-exec` connections per backend at once when nothing says otherwise.
@@ -57,7 +57,7 @@ pub(crate) struct BackendSpec {
 #[derive(Clone)]
 pub(crate) struct TokenSpec {
     pub(crate) token: Secret,
-    pub(crate) role: Role,
+    pub(crate) access: Access,
     /// Index into [`Routes::backends`].
     pub(crate) backend: usize,
 }
@@ -88,12 +88,12 @@ impl Routes {
         token: Option<&Secret>,
         readonly: Option<&Secret>,
     ) -> Self {
-        let tokens = [(token, Role::Full), (readonly, Role::ReadOnly)]
+        let tokens = [(token, Access::ReadWrite), (readonly, Access::ReadOnly)]
             .into_iter()
-            .filter_map(|(t, role)| {
+            .filter_map(|(t, access)| {
                 t.map(|t| TokenSpec {
                     token: t.clone(),
-                    role,
+                    access,
                     backend: 0,
                 })
             })
@@ -247,24 +247,26 @@ fn from_toml(
                 ),
             )
         })?;
-        let role = match def.access.as_ref().map(|a| a.get_ref().as_str()) {
-            None | Some("read-write") => Role::Full,
-            Some("read-only") => Role::ReadOnly,
-            Some(other) => {
-                let offset = def.access.as_ref().map_or(start, |a| a.span().start);
-                return Err(at(
+        let access = match def.access.as_ref() {
+            None => Access::ReadWrite,
+            Some(given) => Access::parse(given.get_ref()).ok_or_else(|| {
+                at(
                     path,
                     text,
-                    offset,
-                    format!("unknown access `{other}`: use read-write or read-only"),
-                ));
-            }
+                    given.span().start,
+                    format!(
+                        "unknown access `{}`: use {}",
+                        given.get_ref(),
+                        Access::NAMES.join(" or ")
+                    ),
+                )
+            })?,
         };
         let line = line_of(text, start);
         tokens.push((
             TokenSpec {
                 token,
-                role,
+                access,
                 backend,
             },
             line,
@@ -361,7 +363,7 @@ fn from_srh_json(path: &str, text: &str) -> Result<Routes, ServeError> {
         tokens.push((
             TokenSpec {
                 token,
-                role: Role::Full,
+                access: Access::ReadWrite,
                 backend,
             },
             line_of(text, offset),
@@ -514,7 +516,7 @@ mod tests {
         assert_eq!(r.backends[0].pool, DEFAULT_POOL);
         assert_eq!(r.tokens[0].backend, 0);
         assert_eq!(r.tokens[1].backend, 1);
-        assert_eq!(r.tokens[1].role, Role::ReadOnly);
+        assert_eq!(r.tokens[1].access, Access::ReadOnly);
         assert_eq!(r.tokens[1].token.expose_secret(), "AXfromEnvToken123");
     }
 
@@ -536,6 +538,14 @@ mod tests {
         assert!(
             unknown.starts_with("t.toml:8: unknown backend `c`"),
             "{unknown}"
+        );
+        let access = toml(&format!(
+            "{TWO}[[token]]\ntoken = \"AXx1\"\nbackend = \"a\"\naccess = \"readonly\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            access.starts_with("t.toml:9: unknown access `readonly`: use read-write or read-only"),
+            "{access}"
         );
         let url = toml("[backend.a]\nurl = \"http://x\"\n").unwrap_err();
         assert!(url.starts_with("t.toml:2: invalid --redis URL"), "{url}");
