@@ -134,6 +134,13 @@ pasted with its quotes into a dashboard, or when a shell heredoc keeps the newli
 connection and clients report `ECONNRESET` or `Connection reset by peer`. Use `rediss://`. The \
 one exception are Fly.io private databases (`fly-*.upstash.io`), which are plain `redis://` \
 inside Fly's private network.";
+    TlsUnavailable = "tls-unavailable", Error,
+        "`rediss://` to a Fly.io private Upstash database, which has no TLS",
+        "Upstash databases made with `fly redis create` (`fly-*.upstash.io`) are reached over \
+Fly's private network (WireGuard), and they speak plain `redis://` there: no TLS is offered on \
+that port. A `rediss://` URL makes the client start a TLS handshake that the server never \
+answers as TLS, and clients report a timeout or `wrong version number`. Use `redis://`, as \
+`fly redis status` prints it. The traffic is encrypted by Fly's private network.";
     MissingPassword = "missing-password", Error,
         "a TCP URL to an Upstash host without a password",
         "Upstash TCP endpoints always require a password: \
@@ -144,7 +151,11 @@ the `default` user).";
         "`redis://:pw@host`: write the user name `default`",
         "An empty user name with a password makes clients send the old one-argument `AUTH \
 <password>`. It works for the default user, but breaks as soon as ACL users are involved and \
-confuses readers. Write `default` (read-write) or `default_ro` (read-only) explicitly.";
+confuses readers. Write `default` (read-write) or `default_ro` (read-only) explicitly.\n\n\
+Fly.io prints its private Upstash URLs as `redis://<password>@fly-<name>.upstash.io`, with the \
+password where the user name goes. upwire reads that part as the password (and masks it), but \
+most clients (redis-rs, ioredis, node-redis) read it as a user name and send no password, so \
+the first command fails with `NOAUTH`. Write `redis://default:<password>@fly-<name>.upstash.io:6379`.";
     NonzeroDatabase = "nonzero-database", Error,
         "a database index other than 0 on an Upstash host",
         "Upstash databases have exactly one logical database, index 0. A path such as `/1` makes \
@@ -179,11 +190,15 @@ as `Authorization: Bearer Bearer <token>` and rejected with HTTP 401. Keep only 
 mean that the URL of one database was combined with the token of another; the login then fails \
 on one of the two transports.";
     SecretPublicPrefix = "secret-public-prefix", Error,
-        "a full token, password or TCP URL under a public prefix",
+        "a token not known to be read-only, a password or a TCP URL under a public prefix",
         "Variables named `NEXT_PUBLIC_*`, `VITE_*`, `EXPO_PUBLIC_*`, `PUBLIC_*`, `REACT_APP_*`, \
 `NUXT_PUBLIC_*` or `GATSBY_*` are compiled into the client bundle, where anyone can read them. \
-Only the read-only REST token may ship there. Serve full access from a backend instead, or use \
-`access = \"read-only\"` with the read-only token.";
+Only the read-only REST token may ship there. A token under a public prefix is taken as read-only \
+when its name says so (`UPSTASH_REDIS_REST_READONLY_TOKEN`, `KV_REST_API_READ_ONLY_TOKEN`) or \
+when its value is that of the read-only token in the same file; any other one is an error, \
+because a full token under a name like `NEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN` is how tokens leak \
+in real projects. Serve full access from a backend instead, or ship the console's read-only \
+token under the read-only name (with `access = \"read-only\"` in the descriptor).";
     MobileFullAccess = "mobile-full-access", Warning,
         "a mobile target with `access = \"read-write\"`",
         "Whatever ships in an app bundle can be extracted. With `access = \"read-write\"` the full \
@@ -228,10 +243,27 @@ name and appear in the connection guide.";
 that connects as `default` gets full access. Use the `default_ro` user and its password, or the \
 REST transport with the read-only token.";
     PublicToken = "public-token", Note,
-        "a REST token under a public prefix: it must be the read-only token",
+        "a read-only-named REST token under a public prefix: make sure it is the read-only one",
         "A REST token under a public prefix (`NEXT_PUBLIC_`, `EXPO_PUBLIC_`, ...) ships in the \
-client bundle. That is acceptable only for the read-only token. upwire cannot tell the two \
-tokens apart from the value alone, so it asks you to make sure.";
+client bundle. That is acceptable only for the read-only token. Here the name says read-only \
+(`..._READONLY_TOKEN`, `..._READ_ONLY_TOKEN`), but upwire cannot tell the two tokens apart \
+from the value alone, so it asks you to make sure. The note goes away when the file also holds \
+the unprefixed read-only token with the same value. A public token whose name does not say \
+read-only is the error `secret-public-prefix`.";
+    DuplicateKey = "duplicate-key", Warning,
+        "a key set twice in one env file",
+        "When an env file sets a key twice, the tools that read it disagree on the value: upwire \
+and Rust's dotenvy (`dotenv()`) keep the first, Node's dotenv, Docker's `--env-file` and \
+python-dotenv keep the last. The same file then means one thing to your server and another to \
+your tests. Keep one line.";
+    EnvExampleDrift = "env-example-drift", Warning,
+        "keys in `.env` and not in `.env.example`, or the reverse",
+        "`.env.example` is the list of variables a project needs, committed for whoever sets it \
+up; `.env` holds the real values and stays out of git. A key in `.env` that `.env.example` \
+lacks is a variable the next person will not know to set; a key in `.env.example` that `.env` \
+lacks is one your own setup misses (or one nothing reads any more). `lint` compares the two \
+when both are given, or when it finds `<file>.example` (or `.env.example` for `.env.*`) beside \
+an env file it was given. Only key names are compared and shown, never values.";
     InvalidEnvLine = "invalid-env-line", Warning,
         "a line in an env file that is not KEY=VALUE",
         "Env files hold one `KEY=VALUE` per line, optionally prefixed by `export `, with `#` \

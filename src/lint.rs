@@ -1,6 +1,9 @@
 //! `lint` for env files: the descriptor's URL and token checks applied to the conventional
 //! variables (SPEC §4), with line and column in the env file.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
+
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
@@ -17,9 +20,18 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
         diags.push(bom_note(&source, &lines, bom));
     }
     let mut entries: Vec<&EnvEntry> = Vec::new();
+    // Each key's first entry, for `duplicate-key` (a set: a file may hold 8 MiB of entries).
+    let mut first: HashMap<&str, &EnvEntry> = HashMap::new();
+    let mut duplicates: Vec<(&EnvEntry, &EnvEntry)> = Vec::new();
     for line in &lines {
         match &line.kind {
             LineKind::Entry(e) => {
+                match first.entry(e.key.as_str()) {
+                    Entry::Vacant(v) => {
+                        v.insert(e);
+                    }
+                    Entry::Occupied(o) => duplicates.push((o.get(), e)),
+                }
                 let known = role_of_variable(&e.key);
                 register_secret(&mut source, e, known.map(|(_, r)| r));
                 if known.is_some() {
@@ -36,10 +48,83 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
             LineKind::Blank | LineKind::Comment => {}
         }
     }
+    for (earlier, later) in duplicates {
+        diags.push(duplicate_key(&source, earlier, later));
+    }
     let endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
     check::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
+}
+
+/// `duplicate-key`: a key set again. Loaders disagree on which value wins, so the warning
+/// says both (upwire reads the first, as dotenvy's `dotenv()` does).
+fn duplicate_key(source: &SourceFile, earlier: &EnvEntry, later: &EnvEntry) -> Diagnostic {
+    let (line, _) = source.line_col(earlier.key_span.start);
+    Diagnostic::new(
+        Code::DuplicateKey,
+        format!("`{}` is set again here; it was first set on line {line}", later.key),
+    )
+    .at(source, later.key_span.clone())
+    .help(
+        "remove one of the two lines: upwire and Rust's dotenvy read the first, Node's dotenv, Docker's --env-file and python-dotenv the last",
+    )
+}
+
+/// `env-example-drift`: the keys that one of an env file and its `.env.example` has and the
+/// other lacks, each reported where it is set. Values are never looked at.
+#[must_use]
+pub(crate) fn example_drift(env: &SourceFile, example: &SourceFile) -> Vec<Diagnostic> {
+    let entries = |source: &SourceFile| -> Vec<EnvEntry> {
+        scan(&source.text)
+            .into_iter()
+            .filter_map(|l| match l.kind {
+                LineKind::Entry(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    };
+    let (in_env, in_example) = (entries(env), entries(example));
+    // Each key of `from` that `to` lacks, once, where `from` first sets it.
+    let lacking = |from: &'_ [EnvEntry], to: &[EnvEntry]| -> Vec<EnvEntry> {
+        let names: HashSet<&str> = to.iter().map(|e| e.key.as_str()).collect();
+        let mut seen = HashSet::new();
+        from.iter()
+            .filter(|e| !names.contains(e.key.as_str()) && seen.insert(e.key.as_str()))
+            .cloned()
+            .collect()
+    };
+    let mut out = Vec::new();
+    for e in lacking(&in_env, &in_example) {
+        out.push(
+            Diagnostic::new(
+                Code::EnvExampleDrift,
+                format!("`{}` is set in {} but not in {}", e.key, env.name, example.name),
+            )
+            .at(env, e.key_span.clone())
+            .help(format!(
+                "add `{}=` with a placeholder to {}, so that whoever sets the project up knows it is needed",
+                e.key, example.name
+            )),
+        );
+    }
+    for e in lacking(&in_example, &in_env) {
+        out.push(
+            Diagnostic::new(
+                Code::EnvExampleDrift,
+                format!(
+                    "`{}` is in {} but not set in {}",
+                    e.key, example.name, env.name
+                ),
+            )
+            .at(example, e.key_span.clone())
+            .help(format!(
+                "set `{}` in {}, or remove it from {} if nothing reads it any more",
+                e.key, env.name, example.name
+            )),
+        );
+    }
+    out
 }
 
 /// The note for a byte-order mark, pointing at it: upwire reads the first key without it,
@@ -155,7 +240,7 @@ mod tests {
     #[test]
     fn public_prefixes() {
         let found = lint(
-            "UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_REDIS_URL=rediss://default:pw@h.upstash.io:6379\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXother\n",
+            "UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_REDIS_URL=rediss://default:pw@h.upstash.io:6379\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXother\nEXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN=AoNamedSo\n",
         );
         let codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
@@ -163,10 +248,23 @@ mod tests {
             [
                 "secret-public-prefix",
                 "secret-public-prefix",
+                "secret-public-prefix",
                 "public-token"
             ]
         );
+        // Proven read-only by the value of the unprefixed read-only token beside it.
         assert!(lint("KV_REST_API_READ_ONLY_TOKEN=ro\nVITE_KV_REST_API_TOKEN=ro\n").is_empty());
+        assert!(
+            lint("KV_REST_API_READ_ONLY_TOKEN=ro\nVITE_KV_REST_API_READ_ONLY_TOKEN=ro\n")
+                .is_empty()
+        );
+        let (_, d) = lint_env(SourceFile::new(".env", "VITE_KV_REST_API_TOKEN=AXx\n"));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some(
+                "put the console's read-only token here, under the name `VITE_KV_REST_API_READ_ONLY_TOKEN`; the standard token must stay on the server"
+            )
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut plans: Vec<TargetPlan> = Vec::new();
+    // The env files read, by path, for `env-example-drift`.
+    let mut env_files: Vec<(PathBuf, usize)> = Vec::new();
     for path in &targets {
         if is_descriptor(path) {
             let r = resolve(crate::input::load_source(path)?, &env);
@@ -33,10 +35,73 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
             let source = crate::input::load_source_keeping_bom(path)?;
             let (source, found) = crate::lint::lint_env(source);
             diags.extend(found);
+            env_files.push((path.clone(), sources.len()));
             sources.push(source);
         }
     }
+    example_drift(&env_files, &mut sources, &mut diags);
     Report::new(Findings::new(&diags, &plans))
         .print(out.format, || out.diagnostics(&diags, &sources));
     Ok(exit_for(&diags))
+}
+
+/// The example file of an env file: `<file>.example`, or `.env.example` beside a `.env.*`
+/// that has none of its own; for an example file, the env file it describes.
+fn partner(path: &Path) -> Option<(PathBuf, bool)> {
+    let name = path.file_name()?.to_str()?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+    if let Some(env) = name.strip_suffix(".example") {
+        return (!env.is_empty()).then(|| (dir.join(env), false));
+    }
+    let own = dir.join(format!("{name}.example"));
+    if own.is_file() || !name.starts_with(".env.") {
+        return Some((own, true));
+    }
+    Some((dir.join(".env.example"), true))
+}
+
+/// `env-example-drift` for each env file and its example, when both were given or the
+/// other one is found beside it. A file only found is read as every input is (bounded), its
+/// values classified so that a snippet of it is masked, and its own findings left out.
+fn example_drift(
+    given: &[(PathBuf, usize)],
+    sources: &mut Vec<crate::diagnostic::SourceFile>,
+    diags: &mut Vec<crate::diagnostic::Diagnostic>,
+) {
+    let same = |a: &Path, b: &Path| {
+        a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
+    for (path, index) in given {
+        let Some((other, other_is_example)) = partner(path) else {
+            continue;
+        };
+        let (env, example) = if other_is_example {
+            (path.clone(), other.clone())
+        } else {
+            (other.clone(), path.clone())
+        };
+        if done.iter().any(|(e, x)| same(e, &env) && same(x, &example)) {
+            continue;
+        }
+        let other_index = match given.iter().find(|(p, _)| same(p, &other)) {
+            Some((_, i)) => *i,
+            None if other.is_file() => {
+                let Ok(source) = crate::input::load_source_keeping_bom(&other) else {
+                    continue;
+                };
+                let (source, _) = crate::lint::lint_env(source);
+                sources.push(source);
+                sources.len() - 1
+            }
+            None => continue,
+        };
+        done.push((env, example));
+        let (e, x) = if other_is_example {
+            (*index, other_index)
+        } else {
+            (other_index, *index)
+        };
+        diags.extend(crate::lint::example_drift(&sources[e], &sources[x]));
+    }
 }

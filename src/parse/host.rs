@@ -3,15 +3,18 @@
 
 use crate::secret::MASK;
 
-/// Whether `host` is an Upstash database host.
+/// Whether `host` is an Upstash database host: `*.upstash.io`, and the hosts of Vercel KV
+/// (`*.kv.vercel-storage.com`), which were Upstash databases under Vercel's name.
 #[must_use]
 pub(crate) fn is_upstash_host(host: &str) -> bool {
-    host.to_ascii_lowercase().ends_with(".upstash.io")
+    let host = host.to_ascii_lowercase();
+    host.ends_with(".upstash.io") || host.ends_with(".kv.vercel-storage.com")
 }
 
 /// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
 pub(super) fn is_fly_private(host: &str) -> bool {
-    is_upstash_host(host) && host.to_ascii_lowercase().starts_with("fly-")
+    let host = host.to_ascii_lowercase();
+    host.starts_with("fly-") && host.ends_with(".upstash.io")
 }
 
 pub(super) fn is_loopback(host: &str) -> bool {
@@ -35,7 +38,13 @@ pub(super) fn rough_host(rest: &str) -> String {
     hostport.split(':').next().unwrap_or("").to_owned()
 }
 
+/// The TCP URL to write for `host`: `rediss://`, except for Fly's private databases.
 pub(super) fn tcp_form(host: &str, port: u16) -> String {
+    let scheme = if is_fly_private(host) {
+        "redis"
+    } else {
+        "rediss"
+    };
     let host = if host.is_empty() { "<host>" } else { host };
-    format!("rediss://default:{MASK}@{host}:{port}")
+    format!("{scheme}://default:{MASK}@{host}:{port}")
 }

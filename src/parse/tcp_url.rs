@@ -4,7 +4,7 @@ use super::Finding;
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
 use super::value::{encode_char, percent_decode, percent_decode_bytes};
 use crate::code::Code;
-use crate::secret::{MASK, mask_url};
+use crate::secret::{MASK, is_known_user, mask_url};
 
 /// A TCP endpoint that passed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,7 +199,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     let has_password = url.password().is_some_and(|p| !p.is_empty());
     let mut extra = Vec::new();
     let upstash = is_upstash_host(&host);
-    if upstash && !tls && !is_fly_private(&host) {
+    let fly = is_fly_private(&host);
+    if upstash && !tls && !fly {
         extra.push(
             Finding::new(
                 Code::TlsRequired,
@@ -212,7 +213,24 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
             .range(scheme_range.clone()),
         );
     }
-    if upstash && !has_password {
+    if fly && tls {
+        extra.push(
+            Finding::new(
+                Code::TlsUnavailable,
+                "Fly.io private databases offer no TLS, but this URL uses `rediss://`",
+            )
+            .help(format!(
+                "use `redis://` inside Fly's private network: {}",
+                mask_url(&format!("redis{}", &v[scheme.len()..]))
+            ))
+            .range(scheme_range.clone()),
+        );
+    }
+    // Fly prints `redis://<password>@fly-<name>.upstash.io`: the lone user part is the
+    // password (the secret classifier masks a lone user part that is not a known user).
+    let fly_password_as_user =
+        fly && url.password().is_none() && !url.username().is_empty() && !is_known_user(&username);
+    if upstash && !has_password && !fly_password_as_user {
         extra.push(
             Finding::new(
                 Code::MissingPassword,
@@ -225,7 +243,19 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
             .range(base..hp_base + hostport.len()),
         );
     }
-    if url.username().is_empty() && has_password {
+    if fly_password_as_user {
+        extra.push(
+            Finding::new(
+                Code::EmptyUsername,
+                "Fly's form puts the password where the user name goes; most clients then send no password",
+            )
+            .help(format!(
+                "write the user explicitly: {}",
+                tcp_form(&host, port)
+            ))
+            .range(base..base + userinfo.map_or(0, str::len)),
+        );
+    } else if url.username().is_empty() && has_password {
         let colon = base;
         extra.push(
             Finding::new(Code::EmptyUsername, "the user name is empty")
@@ -250,12 +280,12 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     Ok((
         RedisUrl {
             tls,
-            username: if username.is_empty() {
+            username: if username.is_empty() || fly_password_as_user {
                 "default".to_owned()
             } else {
                 username
             },
-            has_password,
+            has_password: has_password || fly_password_as_user,
             host,
             port,
             db,
@@ -437,5 +467,56 @@ mod tests {
         let (url, f) = validate_redis_url("redis://default:pw@fly-shop-db.upstash.io:6379");
         assert!(f.is_empty(), "{f:?}");
         assert!(!url.unwrap().tls);
+    }
+
+    #[test]
+    fn fly_forms_get_fly_help() {
+        // As `fly redis status` prints it: the password where the user name goes.
+        let (url, f) = validate_redis_url("redis://FlyPw123secret@fly-shop-db.upstash.io:6379");
+        let url = url.unwrap();
+        assert_eq!((url.username.as_str(), url.has_password), ("default", true));
+        assert_eq!(codes(&f), ["empty-username"]);
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("write the user explicitly: redis://default:****@fly-shop-db.upstash.io:6379")
+        );
+        assert_eq!(f[0].range, Some(8..22));
+        // No password at all: the help keeps `redis://`, which is right on Fly.
+        let (_, f) = validate_redis_url("redis://fly-shop-db.upstash.io:6379");
+        assert_eq!(codes(&f), ["missing-password"]);
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .ends_with("redis://default:****@fly-shop-db.upstash.io:6379")
+        );
+        assert!(!f[0].help.as_deref().unwrap().contains("rediss"));
+        let (_, f) = validate_redis_url("redis://default@fly-shop-db.upstash.io:6379");
+        assert_eq!(codes(&f), ["missing-password"]);
+        // TLS to a Fly private database is refused by the server's plain port.
+        let (_, f) = validate_redis_url("rediss://default:pw@fly-shop-db.upstash.io:6379");
+        assert_eq!(codes(&f), ["tls-unavailable"]);
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some(
+                "use `redis://` inside Fly's private network: redis://default:****@fly-shop-db.upstash.io:6379"
+            )
+        );
+        // Only `fly-*.upstash.io` is Fly's: a public Upstash host keeps its TLS rules.
+        let (_, f) = validate_redis_url("rediss://default:pw@fly-ish.example.com:6379");
+        assert!(f.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn vercel_kv_hosts_are_upstash() {
+        let (_, f) =
+            validate_redis_url("redis://default:pw@fancy-cat-12345.kv.vercel-storage.com:6379");
+        assert_eq!(codes(&f), ["tls-required"]);
+        let (url, f) =
+            validate_redis_url("rediss://default:pw@fancy-cat-12345.kv.vercel-storage.com:6379");
+        assert!(f.is_empty() && url.unwrap().is_upstash(), "{f:?}");
+        let (_, f) =
+            validate_redis_url("rediss://default:pw@fancy-cat-12345.kv.vercel-storage.com:6379/1");
+        assert_eq!(codes(&f), ["nonzero-database"]);
     }
 }

@@ -253,7 +253,8 @@ fn userinfo(v: &str) -> Option<Range<usize>> {
     Some(start..start + at)
 }
 
-fn is_known_user(user: &str) -> bool {
+/// Upstash's user names, which are not secret; any other lone user part may be a password.
+pub(crate) fn is_known_user(user: &str) -> bool {
     matches!(user, "default" | "default_ro")
 }
 

@@ -15,7 +15,8 @@ pub(crate) mod value;
 
 pub use classify::url_password_range;
 pub(crate) use classify::{
-    Hint, hint_for_name, mask_ranges, merge_ranges, sensitive_ranges, url_token_range,
+    Hint, hint_for_name, is_known_user, mask_ranges, merge_ranges, sensitive_ranges,
+    url_token_range,
 };
 pub use placeholder::find_placeholder;
 pub use registry::scrub;

@@ -192,11 +192,14 @@ fn the_library_reports_the_same_as_the_binary() {
         .iter()
         .map(|d| d.code.name().to_owned())
         .collect();
+        // `env-example-drift` compares two files: the CLI finds the second one, the
+        // one-file library call cannot.
         let binary: Vec<String> = json(&lint(&rel, "json"))["diagnostics"]
             .as_array()
             .expect("diagnostics array")
             .iter()
             .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .filter(|c| c != "env-example-drift")
             .collect();
         assert_eq!(ours, binary, "{rel}");
     }

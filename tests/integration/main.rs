@@ -10,6 +10,7 @@ mod bad_input;
 mod canary;
 mod check;
 mod cli;
+mod env_files;
 mod fake_rest;
 mod file_safety;
 mod gateway_load;

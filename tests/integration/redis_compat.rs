@@ -148,13 +148,27 @@ fn crate_view(url: &str) -> Result<(bool, String, u16, i64, Option<String>), Str
     ))
 }
 
+fn settings_password_is_none(url: &str) -> bool {
+    url.into_connection_info()
+        .is_ok_and(|i| i.redis_settings().password().is_none())
+}
+
 fn check(url: &str) -> Result<bool, String> {
     let (ours, findings) = validate_redis_url(url);
     let Some(ours) = ours else { return Ok(false) };
     let theirs = crate_view(url).map_err(|e| {
         format!("upwire accepts `{url}` ({findings:?}), the redis crate refuses it: {e}")
     })?;
-    let (tls, host, port, db, user) = theirs;
+    let (tls, host, port, db, mut user) = theirs;
+    // Fly's printed form `redis://<password>@fly-*`: upwire reads the lone user part as the
+    // password (user `default`), the crate as a user name without a password, and
+    // `empty-username` warns about exactly that difference.
+    if findings.iter().any(|f| f.code.name() == "empty-username")
+        && settings_password_is_none(url)
+        && host.starts_with("fly-")
+    {
+        user = None;
+    }
     let mine = (
         ours.tls,
         ours.host.as_str(),

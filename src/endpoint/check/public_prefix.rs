@@ -24,10 +24,20 @@ impl Check for PublicPrefix {
             .filter(|e| e.role == Role::ReadonlyToken)
             .map(|e| e.value.as_str())
             .collect();
+        // A read-only-named public token whose value is that of an unprefixed read-only token
+        // in the same file: the value, not only the name, says read-only.
+        let proven: HashSet<&str> = endpoints
+            .iter()
+            .filter(|e| e.public_prefix.is_none() && e.role == Role::ReadonlyToken)
+            .map(|e| e.value.as_str())
+            .collect();
         for e in endpoints {
             let (Some(prefix), Some(span)) = (e.public_prefix, e.prefix_span.clone()) else {
                 continue;
             };
+            if e.role == Role::ReadonlyToken && proven.contains(e.value.as_str()) {
+                continue;
+            }
             if e.value.is_empty() {
                 continue;
             }
@@ -53,16 +63,41 @@ impl Check for PublicPrefix {
                     .at(source, span)
                     .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
                 ),
+                // Neither proven read-only by its value nor named so: an error, as a
+                // full token is where tokens leak in real projects.
                 Role::Token => out.push(
                     Diagnostic::new(
-                        Code::PublicToken,
-                        format!("`{key}` ships in the client bundle: it must be the read-only token"),
+                        Code::SecretPublicPrefix,
+                        format!(
+                            "`{key}` ships in the client bundle, and nothing says it is the read-only token"
+                        ),
                     )
                     .at(source, span)
-                    .help("check that this is the read-only token from the console, never the standard one"),
+                    .help(format!(
+                        "put the console's read-only token here, under the name `{prefix}{}`; the standard token must stay on the server",
+                        readonly_name(base)
+                    )),
                 ),
-                Role::RestUrl | Role::ReadonlyToken => {}
+                Role::ReadonlyToken => out.push(
+                    Diagnostic::new(
+                        Code::PublicToken,
+                        format!("`{key}` ships in the client bundle: its name says read-only"),
+                    )
+                    .at(source, span)
+                    .help("make sure the value is the read-only token from the console, never the standard one"),
+                ),
+                Role::RestUrl => {}
             }
         }
+    }
+}
+
+/// The read-only token's conventional name in the family of `base` (Vercel's `KV_*` or
+/// Upstash's).
+fn readonly_name(base: &str) -> &'static str {
+    if base.starts_with("KV_") {
+        "KV_REST_API_READ_ONLY_TOKEN"
+    } else {
+        "UPSTASH_REDIS_REST_READONLY_TOKEN"
     }
 }

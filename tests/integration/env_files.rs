@@ -1,0 +1,129 @@
+//! `lint` on real env files: keys set twice (`duplicate-key`) and an env file compared with
+//! its `.env.example` (`env-example-drift`), given together or found beside each other. Values
+//! never appear in the output, not even of a file that was only found.
+
+use std::path::Path;
+
+use crate::support::{all_output, code, json, run, upwire};
+
+const CANARY: &str = "CanaryDriftSecret0123456789";
+
+fn lint(dir: &Path, args: &[&str]) -> std::process::Output {
+    run(upwire()
+        .current_dir(dir)
+        .args(["lint", "--color", "never"])
+        .args(args))
+}
+
+/// The (code, file, line) of each diagnostic in a JSON lint run.
+fn found(dir: &Path, args: &[&str]) -> Vec<(String, String, u64)> {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let out = lint(dir, &all);
+    assert!(!all_output(&out).contains(CANARY), "{}", all_output(&out));
+    json(&out)["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_owned(),
+                d["file"].as_str().unwrap_or_default().to_owned(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).expect("write");
+}
+
+fn drift(file: &str, line: u64) -> (String, String, u64) {
+    ("env-example-drift".to_owned(), file.to_owned(), line)
+}
+
+#[test]
+fn an_env_file_is_compared_with_the_example_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".env",
+        &format!("# local\nAPP=shop\nSESSION_SECRET={CANARY}\r\nexport ONLY_HERE={CANARY}\n"),
+    );
+    write(d, ".env.example", "APP=\nSESSION_SECRET=\nNEW_FLAG=\n");
+    let expected = [drift(".env", 4), drift(".env.example", 3)];
+    // Found beside the given file, whichever of the two is given.
+    assert_eq!(found(d, &[".env"]), expected);
+    assert_eq!(found(d, &[".env.example"]), expected);
+    // Both given: compared once.
+    assert_eq!(found(d, &[".env", ".env.example"]), expected);
+    let text = lint(d, &[".env"]);
+    assert_eq!(code(&text), 0, "warnings only");
+    let text = all_output(&text);
+    assert!(
+        text.contains("`ONLY_HERE` is set in .env but not in .env.example"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`NEW_FLAG` is in .env.example but not set in .env"),
+        "{text}"
+    );
+    assert!(!text.contains(CANARY), "{text}");
+}
+
+#[test]
+fn env_dot_files_fall_back_to_the_shared_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".env.local", "APP=shop\nEXTRA=1\n");
+    write(d, ".env.example", "APP=\n");
+    assert_eq!(found(d, &[".env.local"]), [drift(".env.local", 2)]);
+    // Its own example, when it has one, wins.
+    write(d, ".env.local.example", "APP=\nEXTRA=\n");
+    assert_eq!(found(d, &[".env.local"]), []);
+    // No example at all: nothing to compare.
+    let other = tempfile::tempdir().unwrap();
+    write(other.path(), ".env", "APP=shop\n");
+    assert_eq!(found(other.path(), &[".env"]), []);
+}
+
+#[test]
+fn a_found_example_is_masked_and_an_unreadable_one_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".env", "APP=shop\n");
+    // Someone put a real token into the example: it is shown masked, if at all.
+    write(
+        d,
+        ".env.example",
+        &format!("APP=\nUPSTASH_REDIS_REST_TOKEN={CANARY}\n"),
+    );
+    assert_eq!(found(d, &[".env"]), [drift(".env.example", 2)]);
+    let text = all_output(&lint(d, &[".env"]));
+    assert!(text.contains("UPSTASH_REDIS_REST_TOKEN=****"), "{text}");
+    // A binary example file is not an input the user gave: lint still reads .env.
+    std::fs::write(d.join(".env.example"), b"APP=\0\n").unwrap();
+    assert_eq!(found(d, &[".env"]), []);
+}
+
+#[test]
+fn a_key_set_twice_is_reported_at_the_later_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".env",
+        &format!(
+            "REDIS_URL=rediss://default:{CANARY}@eu1-cat.upstash.io:6379\nA=1\nexport REDIS_URL='rediss://default:{CANARY}x@eu1-cat.upstash.io:6379'\nA=2\nA=3\n"
+        ),
+    );
+    let dup = |line| ("duplicate-key".to_owned(), ".env".to_owned(), line);
+    assert_eq!(found(d, &[".env"]), [dup(3), dup(4), dup(5)]);
+    let text = all_output(&lint(d, &[".env"]));
+    assert!(
+        text.contains("`A` is set again here; it was first set on line 2"),
+        "{text}"
+    );
+}
