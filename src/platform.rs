@@ -103,7 +103,7 @@ const AWS_LAMBDA_FILES: &[PlatformFile] = &[file(
     true,
     Quoting::Json,
     template::lambda_env,
-    "`aws lambda update-function-configuration --environment file://lambda-env.json`",
+    "`aws lambda update-function-configuration --environment file://lambda-env.json` replaces the function's whole environment: merge first (REDIS.md shows how)",
 )];
 
 const FLY_FILES: &[PlatformFile] = &[file(
@@ -127,7 +127,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::netlify_env,
-    "sets the variables with `netlify env:set`, reading the values from `.env`",
+    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from `.env`",
 )];
 
 impl Platform {

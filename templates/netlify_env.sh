@@ -1,13 +1,26 @@
 #!/usr/bin/env sh
-# Sets the Redis variables of target `{{ target }}` in Netlify, reading the values from the
-# .env beside this script (written by `upwire generate`). Safe to commit: no secrets here.
-# Usage: sh {{ file }} [production|deploy-preview|branch-deploy|dev]
+# Sets the Redis variables of target `{{ target }}` in Netlify, in every deploy context, from
+# the .env beside this script (written by `upwire generate`). Safe to commit: no secrets here.
+# Usage: sh {{ file }}
+#
+# No value goes on a command line (where `ps` shows it): the variables reach
+# `netlify env:import` through a temporary file only this user can read, removed on exit;
+# `env:import` merges them into the site's variables and keeps every other one. Then the
+# secret ones are marked secret (`netlify env:set NAME --secret`, no value): Netlify then
+# hides them and leaves them empty in the `dev` context, so `netlify dev` reads them from
+# the local .env. For one context only, set each variable in the Netlify UI instead.
 set -eu
 cd "$(dirname "$0")"
-set -a
-. ./.env
-set +a
-context="${1:-production}"
-{% for v in vars -%}
-netlify env:set {{ v.name }} "${{ v.name }}" --context "$context"{% if v.secret %} --secret{% endif %}
+if [ "$#" -gt 0 ]; then
+  echo "usage: sh {{ file }}   (sets every deploy context; takes no arguments)" >&2
+  exit 2
+fi
+umask 077
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' .env \
+  | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
+netlify env:import "$tmp"
+{% for v in secrets() -%}
+netlify env:set {{ v.name }} --secret
 {% endfor -%}

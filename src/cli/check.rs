@@ -22,7 +22,7 @@ use crate::secret::{Hint, Secret, Sensitive};
 #[derive(Debug, clap::Args)]
 pub(crate) struct CheckArgs {
     /// Only this target.
-    #[arg(long)]
+    #[arg(long, value_hint = clap::ValueHint::Other)]
     target: Option<String>,
     /// How many PINGs to time (min / median / p95).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -59,6 +59,8 @@ struct Checked {
     target: String,
     kind: Option<Kind>,
     result: CheckResult,
+    /// Which probe this is: targets on one database share probes, run once and shown once.
+    probe: usize,
 }
 
 pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
@@ -116,21 +118,23 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-    let mut cache: HashMap<Job, CheckResult> = HashMap::new();
+    let mut cache: HashMap<Job, (usize, CheckResult)> = HashMap::new();
     let mut results = Vec::new();
     for (target, kind, job) in jobs {
-        let result = match cache.get(&job) {
+        let (probe, result) = match cache.get(&job) {
             Some(r) => r.clone(),
             None => {
                 let r = runtime.block_on(run(&job, &options, &tcp_tls, &rest_tls));
-                cache.insert(job, r.clone());
-                r
+                let probe = cache.len();
+                cache.insert(job, (probe, r.clone()));
+                (probe, r)
             }
         };
         results.push(Checked {
             target,
             kind,
             result,
+            probe,
         });
     }
     // A DNS lookup that timed out still runs on a blocking thread; dropping the runtime
@@ -149,8 +153,20 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     })
     .print(out.format, || {
         let mut stdout = crate::cli::stdout();
+        // Each probe once, headed by every target it stands for.
+        let mut probes: Vec<&Checked> = Vec::new();
         for c in &results {
-            let _ = write!(stdout, "{}", render(c));
+            if probes.iter().all(|p| p.probe != c.probe) {
+                probes.push(c);
+            }
+        }
+        for p in &probes {
+            let targets: Vec<&str> = results
+                .iter()
+                .filter(|c| c.probe == p.probe)
+                .map(|c| c.target.as_str())
+                .collect();
+            let _ = write!(stdout, "{}", render(&targets.join(", "), &p.result));
         }
         if args.both {
             for line in comparisons(&results) {
@@ -163,12 +179,21 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         {
             out.diagnostics(&diagnostics, std::slice::from_ref(source));
         }
-        let n = results.len();
-        let bad = results.iter().filter(|c| !c.result.ok).count();
+        let n = probes.len();
+        let bad = probes.iter().filter(|c| !c.result.ok).count();
+        let mut targets: Vec<&str> = results.iter().map(|c| c.target.as_str()).collect();
+        targets.dedup();
+        let of_targets = match targets.len() {
+            0 | 1 => String::new(),
+            t => format!(" for {t} targets"),
+        };
         if bad == 0 {
-            crate::cli::say!("ok: {n} check{} passed", if n == 1 { "" } else { "s" });
+            crate::cli::say!(
+                "ok: {n} check{} passed{of_targets}",
+                if n == 1 { "" } else { "s" }
+            );
         } else {
-            crate::cli::say!("error: {bad} of {n} checks failed");
+            crate::cli::say!("error: {bad} of {n} checks failed{of_targets}");
         }
     });
     Ok(if failed { 1 } else { exit_for(&diagnostics) })
@@ -288,10 +313,9 @@ fn round(ms: f64) -> f64 {
     (ms * 1000.0).round() / 1000.0
 }
 
-fn render(c: &Checked) -> String {
-    let r = &c.result;
+fn render(targets: &str, r: &CheckResult) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{}: {} {}", c.target, r.transport, r.endpoint);
+    let _ = writeln!(s, "{targets}: {} {}", r.transport, r.endpoint);
     for st in &r.stages {
         let extra = match (st.stage, r.latency) {
             (crate::login::Stage::Command, Some(l)) => format!(

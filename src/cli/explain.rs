@@ -21,9 +21,12 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
         }
         return Ok(0);
     };
-    let Some(text) = crate::explain(id) else {
-        let ids = crate::explain_ids();
-        let hint = did_you_mean(id, &ids)
+    // Ids are lower-case with hyphens; `TLS-REQUIRED` and `tls_required` name the same code.
+    let ids = crate::explain_ids();
+    let normal = id.trim().to_ascii_lowercase().replace('_', "-");
+    let found = ids.iter().copied().find(|known| *known == normal);
+    let Some((id, text)) = found.and_then(|id| Some((id, crate::explain(id)?))) else {
+        let hint = did_you_mean(&normal, &ids)
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         return Err(Error::Usage(format!(

@@ -28,7 +28,14 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 /// Decide TCP `REDIS_URL` or the Upstash REST API for every deployment target, validate
 /// URLs and tokens, and write the config.
 #[derive(Debug, Parser)]
-#[command(name = "upwire", version, about, max_term_width = 100)]
+// The global flags under their own heading: each subcommand's help lists its own first.
+#[command(
+    name = "upwire",
+    version,
+    about,
+    max_term_width = 100,
+    next_help_heading = "Global options"
+)]
 pub(crate) struct Cli {
     /// The descriptor.
     #[arg(
@@ -73,7 +80,7 @@ enum Command {
     /// Write a commented upwire.toml.
     Init {
         /// Add a target of this kind (repeatable): server, container, lambda, edge, mobile.
-        #[arg(long = "kind", value_parser = parse_kind)]
+        #[arg(long = "kind", value_parser = KindParser)]
         kinds: Vec<Kind>,
         /// Overwrite an existing file.
         #[arg(long)]
@@ -88,7 +95,7 @@ enum Command {
     /// Show every target's transport, the rules that decided it, and its variables.
     Resolve {
         /// Only this target.
-        #[arg(long)]
+        #[arg(long, value_hint = clap::ValueHint::Other)]
         target: Option<String>,
         /// Print secrets instead of `****`.
         #[arg(long)]
@@ -102,7 +109,7 @@ enum Command {
     /// Write env files, platform files, starter client code and REDIS.md for every target.
     Generate {
         /// Only this target (REDIS.md is still written).
-        #[arg(long)]
+        #[arg(long, value_hint = clap::ValueHint::Other)]
         target: Option<String>,
         /// Show what would change, as a diff; write nothing.
         #[arg(long)]
@@ -188,6 +195,33 @@ enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
+}
+
+/// `--kind`: [`parse_kind`]'s messages, and the kinds as possible values for completions.
+#[derive(Clone)]
+struct KindParser;
+
+impl clap::builder::TypedValueParser for KindParser {
+    type Value = Kind;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Kind, clap::Error> {
+        clap::builder::TypedValueParser::parse_ref(&parse_kind, cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            Kind::NAMES
+                .iter()
+                .map(|k| clap::builder::PossibleValue::new(*k)),
+        ))
+    }
 }
 
 fn parse_kind(s: &str) -> Result<Kind, String> {

@@ -143,9 +143,24 @@ impl Endpoint {
         let span = self.at(f.range.as_ref());
         let mut d = f.clone().into_diagnostic(source, span);
         if let Some(raw) = &self.interpolated {
-            d.message = format!("{} (value of `{}`)", d.message, mask_raw(raw, self.role));
+            d.message = format!("{} ({})", d.message, substituted(raw, self.role));
         }
         d
+    }
+}
+
+/// Where an interpolated value came from, for the end of its message: `value of `${NAME}``
+/// when the field is that one reference, else the field as written (secrets masked) "after
+/// substitution", so the message never reads as the value being the value of itself.
+fn substituted(raw: &str, role: Role) -> String {
+    let whole = match crate::interpolate::references(raw).as_slice() {
+        [crate::interpolate::Reference::Var { range, .. }] => *range == (0..raw.len()),
+        _ => false,
+    };
+    if whole {
+        format!("value of `{raw}`")
+    } else {
+        format!("`{}` after substitution", mask_raw(raw, role))
     }
 }
 

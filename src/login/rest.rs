@@ -159,6 +159,16 @@ pub(crate) async fn check_rest(
                 .to_bytes();
             interpret(status, &content_type, &body)
         };
+        // Redis closes a connection that sends it `POST` without a reply: when a plain
+        // http:// port does that, ask it once in RESP whether it is a Redis server.
+        let exchange = async {
+            match exchange.await {
+                Err(f) if !https && f.message == CLOSED && speaks_resp(&addrs).await => {
+                    Err(redis_port(&parsed.host, port))
+                }
+                other => other,
+            }
+        };
         if rec.stage(Stage::Command, t, exchange).await.is_err() {
             conn.abort();
             return rec.failed();
@@ -185,12 +195,44 @@ where
     Ok((sender, task))
 }
 
+/// The message of [`closed`].
+const CLOSED: &str = "the server closed the connection without an HTTP reply";
+
 fn closed() -> Failure {
+    Failure::new(ErrorKind::Protocol, CLOSED).help("if the server expects TLS, use https://")
+}
+
+/// Whether the server at `addrs` answers an inline `PING` in RESP (`+PONG`, `-NOAUTH ...`,
+/// `-DENIED ...`): the sign of a Redis port given as a REST URL. Bounded to one second; the
+/// reply is only classified, never shown.
+async fn speaks_resp(addrs: &[std::net::SocketAddr]) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let probe = async {
+        let mut stream = connect(addrs).await.ok()?;
+        stream.write_all(b"PING\r\n").await.ok()?;
+        let mut reply = [0u8; 64];
+        let n = stream.read(&mut reply).await.ok()?;
+        let reply = &reply[..n];
+        Some(matches!(reply.first(), Some(b'+' | b'-')) && reply.windows(2).any(|w| w == b"\r\n"))
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(1), probe)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(false)
+}
+
+/// The failure for a REST URL that leads to a Redis server's own port.
+fn redis_port(host: &str, port: u16) -> Failure {
     Failure::new(
         ErrorKind::Protocol,
-        "the server closed the connection without an HTTP reply",
+        format!("{host}:{port} is a Redis server (it answers in RESP), not a REST endpoint"),
     )
-    .help("if the server expects TLS, use https://")
+    .help(
+        "the REST URL is the HTTP endpoint: https://<host> from the console's REST API section, \
+         or the address `upwire serve` prints; check a Redis port as TCP with --redis-url \
+         redis://...",
+    )
 }
 
 #[cfg(test)]

@@ -100,8 +100,9 @@ fn validate_url<T>(value: &str, parse: fn(&str) -> ParseResult<T>) -> (Option<T>
     let inner = value::check_whitespace(value, &mut findings);
     let v = &value[inner.clone()];
     let off = inner.start;
-    if let Some(f) = value::placeholder(v, off) {
-        findings.push(f);
+    let placeholders = value::placeholders(v, off);
+    if !placeholders.is_empty() {
+        findings.extend(placeholders);
         return (None, redact(value, Hint::Url, findings));
     }
     let parsed = match parse(v) {

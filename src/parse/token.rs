@@ -1,6 +1,6 @@
 //! `UPSTASH_REDIS_REST_TOKEN`: a REST token.
 
-use super::value::{check_whitespace, placeholder};
+use super::value::{check_whitespace, placeholders};
 use super::{Finding, redact};
 use crate::code::Code;
 use crate::secret::Hint;
@@ -16,8 +16,9 @@ fn validate(value: &str) -> Vec<Finding> {
     let inner = check_whitespace(value, &mut findings);
     let v = &value[inner.clone()];
     let off = inner.start;
-    if let Some(f) = placeholder(v, off) {
-        findings.push(f);
+    let placeholders = placeholders(v, off);
+    if !placeholders.is_empty() {
+        findings.extend(placeholders);
         return findings;
     }
     if v.is_empty() {

@@ -47,17 +47,47 @@ pub(super) fn check_whitespace(value: &str, findings: &mut Vec<Finding>) -> Rang
     inner
 }
 
-pub(super) fn placeholder(value: &str, offset: usize) -> Option<Finding> {
-    let r = find_placeholder(value)?;
-    let text = &value[r.clone()];
-    Some(
-        Finding::new(
-            Code::PlaceholderValue,
-            format!("the placeholder `{text}` was left in the value"),
-        )
-        .help("replace it with the real value from the Upstash console, ideally via an env file")
-        .range(r.start + offset..r.end + offset),
-    )
+/// At most this many placeholders are reported in one value; each costs a pass over a part
+/// of it.
+const MAX_PLACEHOLDERS: usize = 10;
+
+/// Every placeholder left in the value (`<PASSWORD>`, `<ENDPOINT>` and `<PORT>` of one URL
+/// are three findings in one run), in order, at most [`MAX_PLACEHOLDERS`].
+pub(super) fn placeholders(value: &str, offset: usize) -> Vec<Finding> {
+    // Parts of the value still to search; a placeholder found splits its part in two, so
+    // placeholders of different shapes on either side of it are found too.
+    let mut parts: Vec<std::ops::Range<usize>> = Vec::new();
+    parts.push(0..value.len());
+    let mut found = Vec::new();
+    while let Some(part) = parts.pop() {
+        if found.len() == MAX_PLACEHOLDERS {
+            break;
+        }
+        let Some(r) = find_placeholder(&value[part.clone()]) else {
+            continue;
+        };
+        let r = part.start + r.start..part.start + r.end;
+        parts.push(part.start..r.start);
+        parts.push(r.end..part.end);
+        found.push(r);
+    }
+    found.sort_by_key(|r| r.start);
+    found
+        .into_iter()
+        .map(|r| {
+            Finding::new(
+                Code::PlaceholderValue,
+                format!(
+                    "the placeholder `{}` was left in the value",
+                    &value[r.clone()]
+                ),
+            )
+            .help(
+                "replace it with the real value from the Upstash console, ideally via an env file",
+            )
+            .range(r.start + offset..r.end + offset)
+        })
+        .collect()
 }
 
 /// Splits `scheme://rest`.

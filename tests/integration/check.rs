@@ -294,6 +294,46 @@ fn rest_login_through_serve_and_a_wrong_token() {
     crate::snapshots!("rest_401", normalize(&text, &[serve.addr().port()]));
 }
 
+/// A Redis port given as the REST URL: Redis drops the HTTP request without a reply, and
+/// the message says it is a Redis server rather than suggesting https://. With and without
+/// a password (the RESP reply is then `-NOAUTH`).
+#[test]
+fn a_redis_port_as_the_rest_url_is_named_as_one() {
+    for server in [RedisServer::plain(), tls_free_with_password()] {
+        let out = check(&[
+            "--rest-url",
+            &format!("http://127.0.0.1:{}", server.port),
+            "--rest-token",
+            TOKEN,
+            "--timeout",
+            "2",
+        ]);
+        assert_exit(&out, 1);
+        let text = normalize(&out, &[server.port]);
+        assert!(
+            text.contains("is a Redis server (it answers in RESP)"),
+            "{text}"
+        );
+        assert!(!text.contains("use https://"), "{text}");
+    }
+    let server = RedisServer::plain();
+    let out = check(&[
+        "--rest-url",
+        &format!("http://127.0.0.1:{}", server.port),
+        "--rest-token",
+        TOKEN,
+    ]);
+    crate::snapshots!("rest_url_is_a_redis_port", normalize(&out, &[server.port]));
+}
+
+/// A plain-text redis-server that requires a password.
+fn tls_free_with_password() -> RedisServer {
+    RedisServer::start(RedisOptions {
+        password: Some("PwCheckPlain0123".to_owned()),
+        ..RedisOptions::default()
+    })
+}
+
 #[test]
 fn an_html_page_is_not_a_rest_endpoint_and_other_statuses_are_http_errors() {
     let html = Canned::http_typed(200, "text/html", "<!doctype html><title>Welcome</title>");
@@ -375,6 +415,14 @@ fn descriptor_targets_with_both_transports_and_no_writes() {
     assert!(
         text.contains("jobs: tcp median") && text.contains("a lambda would pay the TCP setup"),
         "{text}"
+    );
+    // Both targets share one database: each probe runs once and is shown once, for both.
+    assert_eq!(text.matches("api, jobs: tcp ").count(), 1, "{text}");
+    assert_eq!(text.matches("api, jobs: rest ").count(), 1, "{text}");
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(
+        stderr.contains("ok: 2 checks passed for 2 targets"),
+        "{stderr}"
     );
     // check never writes: the databases hold no key afterwards.
     for url in [

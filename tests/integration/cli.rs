@@ -219,6 +219,28 @@ fn explain_one_rule_and_one_code() {
     );
 }
 
+/// Ids are matched ignoring case and `_` for `-`: what users copy from a log or type in
+/// capitals names the same code, and JSON gives the canonical id.
+#[test]
+fn explain_ignores_case_and_underscores() {
+    let canonical = run(upwire_at_root().args(["explain", "tls-required"]));
+    for spelling in ["TLS-REQUIRED", "Tls_Required", " tls-required "] {
+        let output = run(upwire_at_root().args(["explain", spelling]));
+        assert_eq!(code(&output), 0, "explain {spelling:?}");
+        assert_eq!(output.stdout, canonical.stdout, "explain {spelling:?}");
+    }
+    let doc = json(&run(upwire_at_root().args([
+        "explain",
+        "KIND_LAMBDA",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(doc["id"], "kind-lambda");
+    // A misspelling in capitals still gets its suggestion.
+    let output = run(upwire_at_root().args(["explain", "TLS-REQUIERD"]));
+    assert_usage_error(&output, "did you mean `tls-required`?");
+}
+
 #[test]
 fn explain_unknown_id_suggests_the_closest() {
     let output = run(upwire_at_root().args(["explain", "tls-requierd"]));

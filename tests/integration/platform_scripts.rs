@@ -1,0 +1,191 @@
+//! The generated `vercel-env.sh` and `netlify-env.sh` run for real, against stand-in `vercel`
+//! and `netlify` commands on `PATH` that record what they were given: every context a script
+//! advertises works, each value arrives exactly, and no secret is ever on a command line
+//! (where `ps` shows it to every user of the machine).
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{code, run, upwire};
+
+/// Canary secrets.
+const PASSWORD: &str = "PwScriptCanaryUrl0123";
+const TOKEN: &str = "AXscriptCanaryToken0123456789abcdef";
+const READONLY: &str = "AqscriptCanaryReadonly0123456789abcd";
+
+const DESCRIPTOR: &str = r#"
+[database.main]
+redis_url = "${UPSTASH_REDIS_URL}"
+rest_url = "${UPSTASH_REDIS_REST_URL}"
+rest_token = "${UPSTASH_REDIS_REST_TOKEN}"
+rest_readonly_token = "${UPSTASH_REDIS_REST_READONLY_TOKEN}"
+
+[target.shop]
+kind = "lambda"
+platform = "vercel"
+dir = "shop"
+
+[target.blog]
+kind = "lambda"
+platform = "netlify"
+dir = "blog"
+"#;
+
+/// A stand-in CLI: appends its arguments (one per line, after a `--- argv` line) to `$LOG`,
+/// and, for the commands that read a value, what it read (stdin, or the file `env:import`
+/// names, with that file's mode).
+const STAND_IN: &str = r#"#!/bin/sh
+{
+  echo "--- argv"
+  for a in "$@"; do printf '%s\n' "$a"; done
+  case "$1 $2" in
+    "env add"*) echo "--- stdin"; cat; echo ;;
+    "env:import "*) echo "--- file $(stat -c %a "$2") $2"; cat "$2" ;;
+  esac
+} >>"$LOG"
+"#;
+
+struct Project {
+    dir: tempfile::TempDir,
+    bin: std::path::PathBuf,
+    log: std::path::PathBuf,
+}
+
+impl Project {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("upwire.toml"), DESCRIPTOR).unwrap();
+        let env = format!(
+            "UPSTASH_REDIS_URL=rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379\n\
+             UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+             UPSTASH_REDIS_REST_TOKEN={TOKEN}\n\
+             UPSTASH_REDIS_REST_READONLY_TOKEN={READONLY}\n"
+        );
+        std::fs::write(dir.path().join("secrets.env"), env).unwrap();
+        let output =
+            run(upwire()
+                .current_dir(dir.path())
+                .args(["--env-file", "secrets.env", "generate"]));
+        assert_eq!(code(&output), 0, "{output:?}");
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        for name in ["vercel", "netlify"] {
+            let path = bin.join(name);
+            std::fs::write(&path, STAND_IN).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let log = dir.path().join("calls.log");
+        Self { dir, bin, log }
+    }
+
+    /// Runs `sh <script> <args>` with the stand-ins first on `PATH`; returns its exit code
+    /// and what the stand-ins recorded (then clears the record).
+    fn run_script(&self, script: &str, args: &[&str]) -> (i32, String, String) {
+        let path = format!(
+            "{}:{}",
+            self.bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = run(Command::new("sh")
+            .arg(self.dir.path().join(script))
+            .args(args)
+            .env("PATH", path)
+            .env("LOG", &self.log)
+            .env("TMPDIR", self.dir.path()));
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let _ = std::fs::remove_file(&self.log);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (code(&output), log, stderr)
+    }
+}
+
+/// The argument lists recorded in `log`, without what was read from stdin or files.
+fn argv_lines(log: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut in_argv = false;
+    for line in log.lines() {
+        if line.starts_with("--- ") {
+            in_argv = line == "--- argv";
+            continue;
+        }
+        if in_argv {
+            out.push(line);
+        }
+    }
+    out
+}
+
+fn assert_no_secret_on_a_command_line(log: &str) {
+    for arg in argv_lines(log) {
+        for secret in [TOKEN, READONLY, PASSWORD] {
+            assert!(!arg.contains(secret), "a secret on a command line: {arg}");
+        }
+    }
+}
+
+#[test]
+fn vercel_env_sh_pipes_every_value_for_every_environment_it_advertises() {
+    let project = Project::new();
+    let script = project.dir.path().join("shop/vercel-env.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("[production|preview|development]"), "{text}");
+    for environment in ["production", "preview", "development"] {
+        let (status, log, stderr) = project.run_script("shop/vercel-env.sh", &[environment]);
+        assert_eq!(status, 0, "{environment}: {stderr}");
+        assert_no_secret_on_a_command_line(&log);
+        assert!(
+            log.contains(&format!(
+                "--- argv\nenv\nadd\nUPSTASH_REDIS_REST_TOKEN\n{environment}\n--- stdin\n{TOKEN}\n"
+            )),
+            "{environment}: {log}"
+        );
+        assert!(log.contains("UPSTASH_REDIS_REST_URL\n"), "{log}");
+    }
+}
+
+#[test]
+fn netlify_env_sh_imports_through_a_private_file_and_marks_the_secrets() {
+    let project = Project::new();
+    let (status, log, stderr) = project.run_script("blog/netlify-env.sh", &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_no_secret_on_a_command_line(&log);
+    // The import file: mode 0600, this target's variables as the .env has them.
+    let import = log
+        .lines()
+        .find(|l| l.starts_with("--- file "))
+        .unwrap_or_else(|| panic!("no env:import: {log}"));
+    let mut parts = import.split(' ').skip(2);
+    assert_eq!(parts.next(), Some("600"), "{import}");
+    let tmp = parts.next().unwrap();
+    assert!(
+        !Path::new(tmp).exists(),
+        "the temporary file {tmp} is left behind"
+    );
+    assert!(
+        log.contains(&format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}\n")),
+        "{log}"
+    );
+    assert!(
+        log.contains("UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n"),
+        "{log}"
+    );
+    // The token is marked secret, without a value; the URL is not.
+    let argv = argv_lines(&log).join(" ");
+    assert!(
+        argv.contains("env:set UPSTASH_REDIS_REST_TOKEN --secret"),
+        "{argv}"
+    );
+    assert!(!argv.contains("env:set UPSTASH_REDIS_REST_URL"), "{argv}");
+    // No context flag anywhere: `--secret` with `--context dev` is what Netlify refuses.
+    assert!(!argv.contains("--context"), "{argv}");
+}
+
+#[test]
+fn netlify_env_sh_refuses_arguments_it_does_not_take() {
+    let project = Project::new();
+    let (status, log, stderr) = project.run_script("blog/netlify-env.sh", &["dev"]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stderr.contains("usage: sh"), "{stderr}");
+    assert!(log.is_empty(), "it ran netlify: {log}");
+}
