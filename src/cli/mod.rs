@@ -2,6 +2,7 @@
 
 #[cfg(feature = "check")]
 mod check;
+mod completions;
 mod explain;
 mod generate;
 mod init;
@@ -193,7 +194,12 @@ enum Command {
     /// Print a shell completion script.
     Completions {
         /// The shell.
-        shell: clap_complete::Shell,
+        #[arg(required_unless_present = "targets")]
+        shell: Option<clap_complete::Shell>,
+        /// Print the descriptor's target names, one per line (what the scripts ask for
+        /// `--target`).
+        #[arg(long, hide = true, conflicts_with = "shell")]
+        targets: bool,
     },
 }
 
@@ -368,10 +374,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
                 .map(|()| 0)
                 .map_err(|e| Error::Runtime(e.to_string()))
         }
-        Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "upwire", &mut stdout());
-            Ok(0)
-        }
+        Command::Completions { shell, .. } => completions::completions(cli, *shell),
     }
 }
 

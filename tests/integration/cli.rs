@@ -385,6 +385,96 @@ fn completions() {
     );
 }
 
+/// What bash offers after `words` (the last one is being completed), with the completion
+/// script sourced for real and `upwire` on `PATH`, in `dir`.
+fn bash_completes(dir: &std::path::Path, words: &[&str]) -> Vec<String> {
+    let script = run(upwire().args(["completions", "bash"])).stdout;
+    std::fs::write(dir.join("upwire.bash"), script).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"))
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source ./upwire.bash\nCOMP_WORDS=({})\nCOMP_CWORD={}\n_upwire upwire \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let output = run(std::process::Command::new("bash")
+        .arg("-c")
+        .arg(program)
+        .current_dir(dir)
+        .env(
+            "PATH",
+            format!("{bin}:{}", std::env::var("PATH").unwrap_or_default()),
+        ));
+    assert_eq!(code(&output), 0, "{output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Completion offers what the flag takes: kinds after `--kind`, the descriptor's target
+/// names after `--target` (asked of `upwire completions --targets`), never file names.
+#[test]
+fn completions_offer_kinds_and_target_names() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\ndir = \"api\"\n\n[target.web]\nkind = \"lambda\"\ndir = \"web\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a-file-not-a-target"), "").unwrap();
+    assert_eq!(
+        bash_completes(dir.path(), &["upwire", "init", "--kind", ""]),
+        ["server", "container", "lambda", "edge", "mobile"]
+    );
+    assert_eq!(
+        bash_completes(dir.path(), &["upwire", "init", "--kind", "l"]),
+        ["lambda"]
+    );
+    for sub in ["resolve", "generate", "check"] {
+        assert_eq!(
+            bash_completes(dir.path(), &["upwire", sub, "--target", ""]),
+            ["api", "web"],
+            "{sub}"
+        );
+    }
+    assert_eq!(
+        bash_completes(dir.path(), &["upwire", "resolve", "--target", "w"]),
+        ["web"]
+    );
+    // The hidden lister and the other shells' hooks.
+    let listed = run(upwire()
+        .current_dir(dir.path())
+        .args(["completions", "--targets"]));
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "api\nweb\n");
+    let nowhere = tempfile::tempdir().unwrap();
+    let listed = run(upwire()
+        .current_dir(nowhere.path())
+        .args(["completions", "--targets"]));
+    assert_eq!((code(&listed), listed.stdout.len()), (0, 0));
+    let zsh =
+        String::from_utf8_lossy(&run(upwire().args(["completions", "zsh"])).stdout).into_owned();
+    assert!(zsh.contains("_upwire_targets() {"), "{zsh}");
+    assert!(zsh.contains(":TARGET:_upwire_targets'"), "{zsh}");
+    assert!(
+        !zsh.contains(":TARGET:'") && !zsh.contains(":TARGET:_default'"),
+        "{zsh}"
+    );
+    let fish =
+        String::from_utf8_lossy(&run(upwire().args(["completions", "fish"])).stdout).into_owned();
+    assert_eq!(
+        fish.matches("-l target -d").count(),
+        fish.matches("-a \"(upwire completions --targets 2>/dev/null)\"")
+            .count(),
+        "{fish}"
+    );
+}
+
 #[test]
 fn exit_codes_follow_the_contract() {
     let fixture = |name: &str| format!("tests/fixtures/codes/{name}");
