@@ -23,13 +23,35 @@ fn base_dir(config: &Path) -> PathBuf {
     }
 }
 
+/// What a run shows instead of writing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Preview {
+    /// Write the files.
+    Off,
+    /// `--dry-run`: a summary, a line per file and every warning.
+    Summary,
+    /// `--diff` (with or without `--dry-run`): the summary plus each file's diff.
+    Diff,
+}
+
+impl Preview {
+    pub(crate) fn of(dry_run: bool, diff: bool) -> Self {
+        match (dry_run, diff) {
+            (_, true) => Self::Diff,
+            (true, false) => Self::Summary,
+            (false, false) => Self::Off,
+        }
+    }
+}
+
 /// `upwire generate`.
 pub(crate) fn generate(
     cli: &Cli,
     only: Option<&str>,
-    dry_run: bool,
+    preview: Preview,
     force: bool,
 ) -> Result<u8, Error> {
+    let dry_run = preview != Preview::Off;
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
     select_targets(&r, only)?;
@@ -40,11 +62,9 @@ pub(crate) fn generate(
         &files,
         ApplyOptions { force, dry_run },
     )?;
-    // Files with secrets that git would commit (existing ones only for a dry run).
-    let checked: Vec<&Change> = changes
-        .iter()
-        .filter(|c| c.secret && (!dry_run || c.old.is_some()))
-        .collect();
+    // Files with secrets that git would commit, also those a dry run would only create: the
+    // warning is the point of looking before writing.
+    let checked: Vec<&Change> = changes.iter().filter(|c| c.secret).collect();
     // Through a symlink the secrets are in the file it leads to: that one must be ignored.
     let paths: Vec<&Path> = checked.iter().map(|c| c.target.as_path()).collect();
     let statuses = git_check_ignore(&paths);
@@ -121,8 +141,15 @@ pub(crate) fn generate(
     })
     .print(out.format, || {
         let mut stdout = crate::cli::stdout();
+        if dry_run {
+            let _ = writeln!(stdout, "{}", summary(&changes));
+        }
         for c in &changes {
-            let _ = write!(stdout, "{}", describe(c, dry_run));
+            let _ = write!(stdout, "{}", describe(c, preview));
+        }
+        let changing = |c: &&Change| matches!(c.action, Action::Create | Action::Update);
+        if preview == Preview::Summary && changes.iter().any(|c| changing(&c)) {
+            let _ = writeln!(stdout, "(`--diff` shows each change)");
         }
         drop(stdout);
         out.diagnostics(&r.diagnostics, std::slice::from_ref(&r.source));
@@ -171,9 +198,31 @@ fn action_name(a: Action) -> &'static str {
     }
 }
 
-/// One line per file; with `dry_run`, a unified diff for files without secrets and the list
-/// of changed keys (values hidden) for files with secrets.
-fn describe(c: &Change, dry_run: bool) -> String {
+/// The first line of a dry run: how many files each action would touch.
+fn summary(changes: &[Change]) -> String {
+    let count = |a: Action| changes.iter().filter(|c| c.action == a).count();
+    let secrets = changes
+        .iter()
+        .filter(|c| c.secret && matches!(c.action, Action::Create | Action::Update))
+        .count();
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let (create, update) = (count(Action::Create), count(Action::Update));
+    let mut line = format!(
+        "dry run, nothing written: {create} {} to create, {update} to change, {} unchanged, {} kept",
+        files(create),
+        count(Action::Unchanged),
+        count(Action::Kept),
+    );
+    if secrets > 0 {
+        let _ = write!(line, " ({secrets} of them with secrets)");
+    }
+    line
+}
+
+/// One line per file; with [`Preview::Diff`], a unified diff for files without secrets and
+/// the list of changed keys (values hidden) for files with secrets.
+fn describe(c: &Change, preview: Preview) -> String {
+    let dry_run = preview != Preview::Off;
     let mut s = String::new();
     let path = c.path.display();
     let verb = match (c.action, dry_run) {
@@ -196,7 +245,7 @@ fn describe(c: &Change, dry_run: bool) -> String {
         .map(|l| format!(" -> {}", l.display()))
         .collect();
     let _ = writeln!(s, "{verb:>12} {path}{links}{note}");
-    if !dry_run || !matches!(c.action, Action::Create | Action::Update) {
+    if preview != Preview::Diff || !matches!(c.action, Action::Create | Action::Update) {
         return s;
     }
     if c.secret {

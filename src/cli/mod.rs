@@ -112,9 +112,13 @@ enum Command {
         /// Only this target (REDIS.md is still written).
         #[arg(long, value_hint = clap::ValueHint::Other)]
         target: Option<String>,
-        /// Show what would change, as a diff; write nothing.
+        /// Show what would change (a summary, each file, every warning); write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// With --dry-run (implied): also the full diff of every file without secrets, and
+        /// the changed key names of files with secrets.
+        #[arg(long)]
+        diff: bool,
         /// Also replace existing starter code (src/redis_client.rs).
         #[arg(long)]
         force: bool,
@@ -330,8 +334,14 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
         Command::Generate {
             target,
             dry_run,
+            diff,
             force,
-        } => generate::generate(cli, target.as_deref(), *dry_run, *force),
+        } => generate::generate(
+            cli,
+            target.as_deref(),
+            generate::Preview::of(*dry_run, *diff),
+            *force,
+        ),
         Command::Docs { out } => generate::docs(cli, out.as_deref()),
         #[cfg(feature = "check")]
         Command::Check(args) => check::check(cli, args),

@@ -365,9 +365,7 @@ fn url_ranges_of(v: &str) -> Vec<Range<usize>> {
         .rfind(':')
         .filter(|_| !hostport.ends_with(']'))
         .unwrap_or(hostport.len());
-    if token_shaped(&hostport[..host_len]) {
-        out.push(host_start..host_start + host_len);
-    }
+    out.extend(shaped_words(&hostport[..host_len], host_start));
     let (query, fragment) = query_and_fragment(v);
     let path_end = query
         .as_ref()
@@ -377,20 +375,18 @@ fn url_ranges_of(v: &str) -> Vec<Range<usize>> {
         .max(host_end);
     let mut at = host_end;
     for segment in v[host_end..path_end].split('/') {
-        if token_shaped(segment) {
-            out.push(at..at + segment.len());
-        }
+        out.extend(shaped_words(segment, at));
         at += segment.len() + 1;
     }
     if let Some(q) = query {
         for (k, val) in pairs(v, q) {
             let key = &v[k.clone()];
             if val.is_empty() {
-                if token_shaped(key) {
-                    out.push(k);
-                }
-            } else if is_credential_name(key) || token_shaped(&v[val.clone()]) {
+                out.extend(shaped_words(key, k.start));
+            } else if is_credential_name(key) {
                 out.push(val);
+            } else {
+                out.extend(shaped_words(&v[val.clone()], val.start));
             }
         }
     }
@@ -475,6 +471,15 @@ fn token_words(text: &str) -> Vec<Range<usize>> {
 
 /// Whether a single word looks like a credential.
 #[must_use]
+/// The token-shaped words of a part of a URL that starts at byte `at`: shape is judged per
+/// word, so a character outside the token alphabet next to a secret (`%`, `~`, `.`) never
+/// hides it (`AXsecret%` as a host is `****%`).
+fn shaped_words(part: &str, at: usize) -> impl Iterator<Item = Range<usize>> {
+    token_words(part)
+        .into_iter()
+        .map(move |r| r.start + at..r.end + at)
+}
+
 pub(crate) fn token_shaped(w: &str) -> bool {
     if w.len() < 12
         || !w
@@ -575,6 +580,29 @@ mod tests {
         assert_eq!(masked(" AXtoken ", Hint::Credential), " **** ");
         assert_eq!(masked("<TOKEN>", Hint::Credential), "<TOKEN>");
         assert_eq!(masked("", Hint::Credential), "");
+    }
+
+    /// Shape is judged per word: a `%`, `~` or `.` beside a token (an unclosed quote around
+    /// `%TOKEN%`, say) never hides it, in a host, a path segment or a query value.
+    #[test]
+    fn a_character_outside_the_token_alphabet_never_hides_a_token() {
+        for (value, hint) in [
+            ("AXleakCanary00ab12%", Hint::Url),
+            ("%AXleakCanary00ab12", Hint::Url),
+            ("%AXleakCanary00ab12%", Hint::Url),
+            ("~AXleakCanary00ab12.", Hint::Url),
+            ("https://host/AXleakCanary00ab12%25", Hint::Url),
+            ("https://host/?x=%AXleakCanary00ab12", Hint::Url),
+            ("https://host/?AXleakCanary00ab12%", Hint::Url),
+            ("%AXleakCanary00ab12%", Hint::Plain),
+        ] {
+            let out = masked(value, hint);
+            assert!(!out.contains("AXleakCanary00ab12"), "{value:?} -> {out:?}");
+        }
+        assert_eq!(
+            masked("eu1-tidy-cat-12345.upstash.io", Hint::Url),
+            "eu1-tidy-cat-12345.upstash.io"
+        );
     }
 
     #[test]

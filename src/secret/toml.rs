@@ -54,6 +54,10 @@ pub(crate) fn line_secrets(text: &str) -> Vec<Range<usize>> {
     let mut open: Option<(Hint, &str)> = None;
     for line in text.split_inclusive('\n') {
         let content = line.trim_end_matches(['\n', '\r']);
+        // Whatever the syntax, every word shaped like a token is secret wherever it stands
+        // on the line (a key, a header, a line without `=`): the key-aware scan below adds
+        // what a field's name makes secret.
+        out.extend(shift(sensitive_ranges(content, Hint::Plain), start));
         if let Some((hint, close)) = open {
             let end = content
                 .find(close)
@@ -90,6 +94,8 @@ fn scan_line(
     let bytes = line.as_bytes();
     let mut i = from;
     let mut key_hint = Hint::Plain;
+    // Brackets open on this line: a `,` after a string separates items only inside them.
+    let mut depth = 0usize;
     while i < bytes.len() {
         match bytes[i] {
             b'#' => break,
@@ -149,9 +155,16 @@ fn scan_line(
                 }
                 i = close.map_or(line.len(), |_| end + delim.len());
                 // Text after a closed string that is no separator or comment (`"" pw "`, a
-                // quote closed too early) is part of what the user meant as the value.
+                // quote closed too early) is part of what the user meant as the value. Outside
+                // brackets nothing separates values, so there a `,` starts such text too
+                // (`redis_url = "'",Bearer TOKEN`).
                 let after = line[i..].trim_start();
-                if !after.is_empty() && !after.starts_with([',', ']', '}', '#']) {
+                let separator = if depth == 0 {
+                    after.starts_with('#')
+                } else {
+                    after.starts_with([',', ']', '}', '#'])
+                };
+                if !after.is_empty() && !separator {
                     let at = line.len() - after.len();
                     // By shape even after a credential key: `rest_token = "..." x` keeps `x`.
                     let hint = if key_hint == Hint::Credential {
@@ -164,7 +177,8 @@ fn scan_line(
                 }
                 continue;
             }
-            b',' | b'[' | b'{' | b'}' | b']' => {}
+            b'[' | b'{' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
         i += 1;
@@ -339,6 +353,21 @@ mod tests {
                 "[target.AXtokenShaped10Canary]\nkind = \"server\"\n",
                 "AXtokenShaped10Canary",
             ),
+            // A string closed too early, then a `,` outside brackets: still the value.
+            (
+                "[database.main]\nredis_url = \"'\",Bearer AXleakCanary00ab12 '\n",
+                "AXleakCanary00ab12",
+            ),
+            (
+                "[database.main]\nredis_url = \"x\", Pw66xSecret\n",
+                "Pw66xSecret",
+            ),
+            // Token-shaped text anywhere: a key, a line without `=`.
+            (
+                "[database.main]\nAXtokenShaped11Canary\n",
+                "AXtokenShaped11Canary",
+            ),
+            ("AXtokenShaped12Canary = 1\n", "AXtokenShaped12Canary"),
         ] {
             let out = masked(text);
             assert!(!out.contains(secret), "{text:?} -> {out:?}");

@@ -231,8 +231,8 @@ fn canaries_stay_in_the_secret_files_through_every_command() {
         &["explain"],
         &["docs"],
         &["--format", "json", "docs"],
-        &["generate", "--dry-run"],
-        &["--format", "json", "generate", "--dry-run"],
+        &["generate", "--dry-run", "--diff"],
+        &["--format", "json", "generate", "--dry-run", "--diff"],
     ] {
         let output = project.upwire(args);
         expect_code(&output, 0, &args.join(" "));
@@ -258,8 +258,8 @@ fn canaries_stay_in_the_secret_files_through_every_command() {
     }
     std::fs::write(&project.secrets, new).unwrap();
     for args in [
-        &["generate", "--dry-run"][..],
-        &["--format", "json", "generate", "--dry-run"],
+        &["generate", "--dry-run", "--diff"][..],
+        &["--format", "json", "generate", "--dry-run", "--diff"],
     ] {
         let output = project.upwire(args);
         expect_code(&output, 0, &args.join(" "));
@@ -365,7 +365,7 @@ fn canaries_in_broken_input_are_masked() {
             &["lint"][..],
             &["--format", "json", "lint"],
             &["resolve"],
-            &["generate", "--dry-run"],
+            &["generate", "--dry-run", "--diff"],
         ] {
             let mut cmd = upwire();
             cmd.current_dir(&project.root)

@@ -667,7 +667,13 @@ fn snapshot_of_dry_run_output() {
     let dry = |dir: &Path, extra: &[&str]| {
         run(upwire()
             .current_dir(dir)
-            .args(["--env-file", "example.env", "generate", "--dry-run"])
+            .args([
+                "--env-file",
+                "example.env",
+                "generate",
+                "--dry-run",
+                "--diff",
+            ])
             .args(extra))
     };
     // One target, so that the snapshot shows each kind of file once.
@@ -710,6 +716,64 @@ fn snapshot_of_dry_run_output() {
         "{all}"
     );
     crate::snapshots!("dry_run@changed", transcript(&changed, dir.path()));
+}
+
+/// `--dry-run` alone: the summary line first (counts per action), one line per file, no
+/// diff, and every warning a real run gives, here `env-not-ignored` for the secret files it
+/// would create in a git repository that does not ignore them. `--diff` alone implies the dry
+/// run.
+#[test]
+fn dry_run_summarizes_first_and_warns_like_a_real_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["upwire.toml", "example.env"] {
+        std::fs::copy(root().join("examples").join(file), dir.path().join(file)).unwrap();
+    }
+    let git = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(dir.path())
+        .status()
+        .expect("git runs");
+    assert!(git.success());
+    let output = run(upwire().current_dir(dir.path()).args([
+        "--env-file",
+        "example.env",
+        "generate",
+        "--dry-run",
+    ]));
+    assert_eq!(code(&output), 0, "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("dry run, nothing written: ")
+            && first.contains(" to create, 0 to change"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("@@"), "a diff without --diff: {stdout}");
+    assert!(stdout.contains("`--diff` shows each change"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning[env-not-ignored]") && stderr.contains("services/api/.env"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        3,
+        "a dry run writes nothing"
+    );
+    crate::snapshots!("dry_run@summary", transcript(&output, dir.path()));
+    let diff = run(upwire().current_dir(dir.path()).args([
+        "--env-file",
+        "example.env",
+        "generate",
+        "--diff",
+    ]));
+    assert_eq!(code(&diff), 0);
+    let diff_out = String::from_utf8_lossy(&diff.stdout);
+    assert!(
+        diff_out.starts_with("dry run, nothing written: ") && diff_out.contains("@@"),
+        "{diff_out}"
+    );
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 3);
 }
 
 // ---------------------------------------------------------------------------------------------

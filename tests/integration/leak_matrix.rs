@@ -524,7 +524,7 @@ impl Cmd {
             Cmd::Lint => "lint",
             Cmd::Resolve => "resolve",
             Cmd::Docs => "docs",
-            Cmd::DryRun => "generate --dry-run",
+            Cmd::DryRun => "generate --dry-run --diff",
             Cmd::Generate => "generate",
             Cmd::Check => "check",
         }
@@ -736,7 +736,7 @@ fn run_descriptor_case(case: &Case, report: &mut Report) {
                 Cmd::Lint => cmd.args(["lint", "upwire.toml"]).arg(&env_path),
                 Cmd::Resolve => cmd.arg("resolve"),
                 Cmd::Docs => cmd.arg("docs"),
-                Cmd::DryRun => cmd.args(["generate", "--dry-run"]),
+                Cmd::DryRun => cmd.args(["generate", "--dry-run", "--diff"]),
                 Cmd::Generate => cmd.arg("generate"),
                 Cmd::Check => cmd.args(["check", "--timeout", "1"]),
             };

@@ -118,7 +118,7 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
                 vec!["lint", "app.env"],
                 vec!["--env-file", "app.env", "resolve"],
                 vec!["--env-file", "app.env", "docs"],
-                vec!["--env-file", "app.env", "generate", "--dry-run"],
+                vec!["--env-file", "app.env", "generate", "--dry-run", "--diff"],
                 vec!["--env-file", "app.env", "check", "--timeout", "1"],
                 vec!["check", "--redis-url", &url, "--timeout", "1"],
             ] {
