@@ -469,8 +469,6 @@ fn token_words(text: &str) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether a single word looks like a credential.
-#[must_use]
 /// The token-shaped words of a part of a URL that starts at byte `at`: shape is judged per
 /// word, so a character outside the token alphabet next to a secret (`%`, `~`, `.`) never
 /// hides it (`AXsecret%` as a host is `****%`).
@@ -480,6 +478,8 @@ fn shaped_words(part: &str, at: usize) -> impl Iterator<Item = Range<usize>> {
         .map(move |r| r.start + at..r.end + at)
 }
 
+/// Whether a single word looks like a credential.
+#[must_use]
 pub(crate) fn token_shaped(w: &str) -> bool {
     if w.len() < 12
         || !w
