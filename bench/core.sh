@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks for the core (issue 2): `upwire lint` on a small env file against dotenv-linter
-# and a hello-world Rust binary, and `upwire resolve` on 100 / 1,000 / 10,000 targets.
+# and a hello-world Rust binary, `upwire fix` beside it (issue 15: nothing to fix, and a dry
+# run that fixes five problems), and `upwire resolve` on 100 / 1,000 / 10,000 targets.
 # Usage: bash bench/core.sh     (installs hyperfine, time and dotenv-linter if missing)
 # Writes bench/out/lint.json, resolve.json (hyperfine) and resolve-rss.txt (peak RSS in KiB).
 set -euo pipefail
@@ -33,11 +34,21 @@ LOG_LEVEL=info
 SESSION_SECRET=abcdef0123456789
 ENV
 
+# The same file with five problems `fix` can fix (two rounds); `--dry-run` never writes it, so
+# every run does the same work.
+sed -e 's|rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZA@|redis://default:AXJkYXRhYmFzZS1wYXNzd29yZA#@|' \
+    -e 's|^UPSTASH_REDIS_REST_TOKEN=|UPSTASH_REDIS_REST_TOKEN=Bearer |' \
+    -e 's|^PORT=3000|PORT=3000\nPORT=3000|' \
+    -e 's|^UPSTASH_REDIS_REST_URL=https://\(.*\)|UPSTASH_REDIS_REST_URL=" https://\1"|' \
+    "$out/bench.env" > "$out/bench-fix.env"
+
 # `-n NAME COMMAND` pairs → NAME<TAB>COMMAND lines: the exact commands, for bench/report.py.
 record() { local file=$1; shift; while [ $# -gt 0 ]; do
   if [ "$1" = -n ]; then printf '%s\t%s\n' "$2" "$3" >> "$file"; shift 3; else shift; fi; done; }
 lint=(-n hello-world "$hello" -n "upwire lint" "$bin lint $out/bench.env"
-  -n dotenv-linter "dotenv-linter check $out/bench.env")
+  -n dotenv-linter "dotenv-linter check $out/bench.env"
+  -n "upwire fix" "$bin fix $out/bench.env"
+  -n "upwire fix --dry-run" "$bin fix --dry-run $out/bench-fix.env")
 : > "$out/commands-core.tsv"
 record "$out/commands-core.tsv" "${lint[@]}"
 hyperfine -N -i --warmup 20 --runs 300 --export-json "$out/lint.json" "${lint[@]}"

@@ -123,6 +123,10 @@ targets = [
      f"{upwire_lint['median'] / hello['median']:.2f}x ({ms(upwire_lint['median'])} vs "
      f"{ms(hello['median'])})",
      upwire_lint["median"] <= 2 * hello["median"]),
+    *[("`fix` about what `lint` costs (within 1.25x)",
+       f"{lint[n]['median'] / upwire_lint['median']:.2f}x ({ms(lint[n]['median'])}, `{n}`)",
+       lint[n]["median"] <= 1.25 * upwire_lint["median"])
+      for n in ("upwire fix", "upwire fix --dry-run") if n in lint],
     ("`serve` at least 1.5x webdis at 16 connections",
      f"{serve16 / webdis16:.2f}x ({num(serve16)} vs {num(webdis16)} req/s)",
      serve16 >= 1.5 * webdis16),
@@ -211,7 +215,9 @@ p("`hyperfine -N -i --warmup 20 --runs 300`:")
 p()
 p("| command | median | mean ± σ | min | vs floor |")
 p("|---|---:|---:|---:|---:|")
-for name in ("hello-world", "upwire lint", "dotenv-linter"):
+for name in ("hello-world", "upwire lint", "dotenv-linter", "upwire fix", "upwire fix --dry-run"):
+    if name not in lint:
+        continue
     r = lint[name]
     p(f"| `{COMMANDS[name]}` | {ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'])} "
       f"| {ms(r['min'])} | {r['median'] / hello['median']:.2f}x |")

@@ -72,6 +72,35 @@ impl SourceFile {
         }
     }
 
+    /// The text's lines, terminators kept, with every secret on them replaced by `****`
+    /// (a secret that spans lines is masked on each): what a diff of the file may show.
+    #[must_use]
+    pub(crate) fn masked_lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for line in self.text.split_inclusive('\n') {
+            let end = start + line.trim_end_matches(['\n', '\r']).len();
+            let first = self
+                .secrets
+                .partition_point(|s| s.start + self.longest_secret <= start);
+            let mut masked = String::with_capacity(line.len());
+            let mut pos = start;
+            for s in self.secrets[first..].iter().take_while(|s| s.start < end) {
+                let (a, b) = (s.start.max(pos), s.end.min(end));
+                if a >= b {
+                    continue;
+                }
+                masked.push_str(&self.text[pos..a]);
+                masked.push_str(crate::secret::MASK);
+                pos = b;
+            }
+            masked.push_str(&self.text[pos..start + line.len()]);
+            out.push(masked);
+            start += line.len();
+        }
+        out
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     #[must_use]
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
@@ -214,6 +243,48 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// The concrete fix, with secrets masked.
     pub help: Option<String>,
+    /// The help as edits of the file, when a machine can apply it (`upwire fix`); empty
+    /// otherwise.
+    pub fix: Vec<Edit>,
+}
+
+/// One replacement: `range` (of a value, or of a file) becomes `text`. `text` may hold a
+/// secret (a percent-encoded password), so `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// The bytes replaced.
+    pub range: Range<usize>,
+    /// What replaces them.
+    pub text: String,
+}
+
+impl Edit {
+    /// Replaces `range` with `text`.
+    #[must_use]
+    pub fn new(range: Range<usize>, text: impl Into<String>) -> Self {
+        Self {
+            range,
+            text: text.into(),
+        }
+    }
+
+    /// Deletes `range`.
+    #[must_use]
+    pub fn delete(range: Range<usize>) -> Self {
+        Self::new(range, "")
+    }
+
+    /// The edit moved by `by` bytes.
+    #[must_use]
+    pub fn shift(self, by: usize) -> Self {
+        Self::new(self.range.start + by..self.range.end + by, self.text)
+    }
+}
+
+impl std::fmt::Debug for Edit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Edit({:?} -> {} bytes)", self.range, self.text.len())
+    }
 }
 
 impl Diagnostic {
@@ -226,6 +297,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             help: None,
+            fix: Vec::new(),
         }
     }
 

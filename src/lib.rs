@@ -99,6 +99,7 @@ mod endpoint;
 mod envfile;
 mod error;
 mod explain;
+mod fix;
 mod generate;
 mod git;
 mod init;
@@ -145,13 +146,16 @@ pub mod internal {
         pub use crate::descriptor::Descriptor;
     }
     pub mod diagnostic {
-        pub use crate::diagnostic::DiagnosticJson;
+        pub use crate::diagnostic::{DiagnosticJson, Edit};
     }
     pub mod docs {
         pub use crate::docs::guide;
     }
     pub mod envfile {
         pub use crate::envfile::{LineKind, dotenv_value, merge, scan, unclosed_quote};
+    }
+    pub mod fix {
+        pub use crate::fix::apply;
     }
     pub mod generate {
         pub use crate::generate::{Artifact, WritePolicy, artifacts, client_for_include};
@@ -163,7 +167,9 @@ pub mod internal {
         pub use crate::model::{Platform, Transport};
     }
     pub mod parse {
-        pub use crate::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
+        pub use crate::parse::{
+            Finding, Fix, validate_redis_url, validate_rest_url, validate_token,
+        };
     }
     pub mod rule {
         pub use crate::rule::RULES;

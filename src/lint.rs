@@ -22,7 +22,7 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     let mut entries: Vec<&EnvEntry> = Vec::new();
     // Each key's first entry, for `duplicate-key` (a set: a file may hold 8 MiB of entries).
     let mut first: HashMap<&str, &EnvEntry> = HashMap::new();
-    let mut duplicates: Vec<(&EnvEntry, &EnvEntry)> = Vec::new();
+    let mut duplicates: Vec<(&EnvEntry, &EnvEntry, std::ops::Range<usize>)> = Vec::new();
     for line in &lines {
         match &line.kind {
             LineKind::Entry(e) => {
@@ -30,7 +30,7 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
                     Entry::Vacant(v) => {
                         v.insert(e);
                     }
-                    Entry::Occupied(o) => duplicates.push((o.get(), e)),
+                    Entry::Occupied(o) => duplicates.push((o.get(), e, line.range.clone())),
                 }
                 let known = role_of_variable(&e.key);
                 register_secret(&mut source, e, known.map(|(_, r)| r));
@@ -48,27 +48,50 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
             LineKind::Blank | LineKind::Comment => {}
         }
     }
-    for (earlier, later) in duplicates {
-        diags.push(duplicate_key(&source, earlier, later));
+    let duplicated: HashSet<&str> = duplicates.iter().map(|(e, _, _)| e.key.as_str()).collect();
+    for (earlier, later, line) in duplicates {
+        diags.push(duplicate_key(&source, earlier, later, line));
     }
-    let endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
+    let mut endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
+    // A REST URL moves to its own variable only while that one is free, and only from a
+    // variable set once (two moved lines would set it twice).
+    for ep in &mut endpoints {
+        let taken = ep.rest_rename.as_ref().is_some_and(|(key, name)| {
+            first.contains_key(name.as_str()) || duplicated.contains(&source.text[key.clone()])
+        });
+        if taken {
+            ep.rest_rename = None;
+        }
+    }
     check::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
 }
 
 /// `duplicate-key`: a key set again. Loaders disagree on which value wins, so the warning
-/// says both (upwire reads the first, as dotenvy's `dotenv()` does).
-fn duplicate_key(source: &SourceFile, earlier: &EnvEntry, later: &EnvEntry) -> Diagnostic {
+/// says both (upwire reads the first, as dotenvy's `dotenv()` does). When both set the same
+/// value (and no `${NAME}` that could expand differently), every loader reads the same
+/// whichever wins, and the fix removes the later line (`line`); a different value is never
+/// dropped.
+fn duplicate_key(
+    source: &SourceFile,
+    earlier: &EnvEntry,
+    later: &EnvEntry,
+    line_range: std::ops::Range<usize>,
+) -> Diagnostic {
     let (line, _) = source.line_col(earlier.key_span.start);
-    Diagnostic::new(
+    let mut d = Diagnostic::new(
         Code::DuplicateKey,
         format!("`{}` is set again here; it was first set on line {line}", later.key),
     )
     .at(source, later.key_span.clone())
     .help(
         "remove one of the two lines: upwire and Rust's dotenvy read the first, Node's dotenv, Docker's --env-file and python-dotenv the last",
-    )
+    );
+    if earlier.value == later.value && !later.value.contains('$') {
+        d.fix = vec![crate::diagnostic::Edit::delete(line_range)];
+    }
+    d
 }
 
 /// `env-example-drift`: the keys that one of an env file and its `.env.example` has and the

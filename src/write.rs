@@ -67,6 +67,12 @@ pub(crate) fn write_atomic_with(
         #[cfg(not(unix))]
         let _ = mode;
         let mut file = options.open(&tmp)?;
+        // The mode asked for exactly, whatever the umask (`fix` keeps a file's own mode).
+        #[cfg(unix)]
+        if let Some(mode) = mode {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(fs::Permissions::from_mode(mode))?;
+        }
         #[cfg(debug_assertions)]
         fault::during_write(path, &mut file, contents)?;
         file.write_all(contents)?;
@@ -280,6 +286,35 @@ pub(crate) fn resolve_links(path: &Path) -> Result<(PathBuf, Vec<PathBuf>), Erro
         };
         links.push(link);
     }
+}
+
+/// Whether the existing file at `path` (the file a symlink leads to) may be replaced by
+/// `fix`: its mode, to keep. A read-only file is refused, although a rename over it would
+/// succeed: that its owner made it read-only is a decision `fix` must not undo.
+///
+/// # Errors
+/// [`Error::Write`] for a read-only file or one that cannot be resolved; nothing is written.
+pub(crate) fn rewritable(path: &Path) -> Result<Option<u32>, Error> {
+    let (target, _) = resolve_links(path)?;
+    let meta = fs::metadata(&target).map_err(|source| Error::Read {
+        path: target.clone(),
+        source,
+    })?;
+    if meta.permissions().readonly() {
+        return Err(Error::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(
+                "it is read-only; make it writable (`chmod u+w`) to let upwire fix it; nothing was written",
+            ),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Ok(Some(meta.permissions().mode() & 0o777))
+    }
+    #[cfg(not(unix))]
+    Ok(None)
 }
 
 /// Writes `artifacts` below `base`: atomically, secrets with mode 0600, env files merged,

@@ -2,12 +2,13 @@
 
 use super::*;
 
-fn is_descriptor(path: &Path) -> bool {
+pub(super) fn is_descriptor(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
 
-pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
-    let out = Output::new(cli);
+/// The files `lint` (and `fix`) read: `paths`, or without any the descriptor and every
+/// `--env-file`; and the environment descriptors interpolate from.
+pub(super) fn inputs(cli: &Cli, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Env), Error> {
     let mut targets: Vec<PathBuf> = paths.to_vec();
     if targets.is_empty() {
         targets.push(cli.config.clone());
@@ -20,24 +21,47 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     } else {
         with_env_files(cli, Env::default())?
     };
+    Ok((targets, env))
+}
+
+/// One file's findings: `source` is a descriptor when `descriptor` (its byte-order mark
+/// already dropped), an env file otherwise (the mark kept: `bom`).
+pub(super) fn lint_one(
+    source: SourceFile,
+    descriptor: bool,
+    env: &Env,
+) -> (SourceFile, Vec<Diagnostic>, Vec<TargetPlan>) {
+    if descriptor {
+        let r = resolve(source, env);
+        (r.source, r.diagnostics, r.plan.targets)
+    } else {
+        let (source, found) = crate::lint::lint_env(source);
+        (source, found, Vec::new())
+    }
+}
+
+pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
+    let out = Output::new(cli);
+    let (targets, env) = inputs(cli, paths)?;
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut plans: Vec<TargetPlan> = Vec::new();
     // The env files read, by path, for `env-example-drift`.
     let mut env_files: Vec<(PathBuf, usize)> = Vec::new();
     for path in &targets {
-        if is_descriptor(path) {
-            let r = resolve(crate::input::load_source(path)?, &env);
-            diags.extend(r.diagnostics);
-            plans.extend(r.plan.targets);
-            sources.push(r.source);
+        let descriptor = is_descriptor(path);
+        let source = if descriptor {
+            crate::input::load_source(path)?
         } else {
-            let source = crate::input::load_source_keeping_bom(path)?;
-            let (source, found) = crate::lint::lint_env(source);
-            diags.extend(found);
+            crate::input::load_source_keeping_bom(path)?
+        };
+        let (source, found, targets) = lint_one(source, descriptor, &env);
+        diags.extend(found);
+        plans.extend(targets);
+        if !descriptor {
             env_files.push((path.clone(), sources.len()));
-            sources.push(source);
         }
+        sources.push(source);
     }
     example_drift(&env_files, &mut sources, &mut diags);
     Report::new(Findings::new(&diags, &plans))
@@ -63,7 +87,7 @@ fn partner(path: &Path) -> Option<(PathBuf, bool)> {
 /// `env-example-drift` for each env file and its example, when both were given or the
 /// other one is found beside it. A file only found is read as every input is (bounded), its
 /// values classified so that a snippet of it is masked, and its own findings left out.
-fn example_drift(
+pub(super) fn example_drift(
     given: &[(PathBuf, usize)],
     sources: &mut Vec<crate::diagnostic::SourceFile>,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,

@@ -4,6 +4,7 @@
 mod check;
 mod completions;
 mod explain;
+mod fix;
 mod generate;
 mod init;
 mod lint;
@@ -92,6 +93,16 @@ enum Command {
         /// Files to check; `*.toml` are descriptors, anything else an env file. Default: the
         /// descriptor and every --env-file.
         paths: Vec<PathBuf>,
+    },
+    /// Apply the fixes lint can make without asking (rediss://, quotes, `Bearer `, ...);
+    /// report the rest.
+    #[command(long_about = FIX_ABOUT)]
+    Fix {
+        /// Files to fix, as for lint. Default: the descriptor and every --env-file.
+        paths: Vec<PathBuf>,
+        /// Print the changes as a diff (secrets masked); write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Show every target's transport, the rules that decided it, and its variables.
     Resolve {
@@ -233,6 +244,22 @@ impl clap::builder::TypedValueParser for KindParser {
         ))
     }
 }
+/// `upwire fix --help`: what it changes and what it never does.
+const FIX_ABOUT: &str = "\
+Apply the fixes lint can make without asking, and report the rest as lint does.
+
+Fixed: `redis://` to `rediss://` for an Upstash host (not Fly's `fly-*` hosts, which have \
+no TLS: there `rediss://` becomes `redis://`); a REST URL in REDIS_URL moved to \
+UPSTASH_REDIS_REST_URL when that is not set; whitespace and quotes around a value; a \
+`Bearer ` prefix on a token; reserved characters in a password percent-encoded; an empty \
+user name written as `default`; a database index or path removed from an Upstash URL; \
+`http://` to `https://` for an Upstash REST URL; a key set twice to the same value (the \
+later line removed).
+
+Never: a secret invented or a placeholder written, a differing duplicate dropped, any other \
+byte changed (comments, order, CRLF, `export `, other keys stay as they are). Files are \
+written atomically, their mode kept; a symlink's target is written. Exit codes as lint's: \
+0 nothing with errors is left, 1 errors remain, 2 usage or I/O.";
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| {
@@ -326,6 +353,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
     match &cli.command {
         Command::Init { kinds, force } => init::init(cli, kinds, *force),
         Command::Lint { paths } => lint::lint(cli, paths),
+        Command::Fix { paths, dry_run } => fix::fix(cli, paths, *dry_run),
         Command::Resolve {
             target,
             show_secrets,

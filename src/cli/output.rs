@@ -127,7 +127,7 @@ impl<W: Write> Drop for Scrubbed<W> {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {

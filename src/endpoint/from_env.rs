@@ -49,5 +49,24 @@ pub(crate) fn from_env_entry(e: &EnvEntry) -> Option<Endpoint> {
     ep.prefix_span = prefix.map(|p| e.key_span.start..e.key_span.start + p.len());
     ep.span = e.value_span.clone();
     ep.verbatim = e.verbatim;
+    ep.rest_rename = rest_url_variable(&e.key).map(|name| (e.key_span.clone(), name));
     Some(ep)
+}
+
+/// The REST URL variable of a TCP URL variable's family, public prefix kept:
+/// `REDIS_URL` and `UPSTASH_REDIS_URL` → `UPSTASH_REDIS_REST_URL`, `KV_URL` →
+/// `KV_REST_API_URL`.
+#[must_use]
+fn rest_url_variable(key: &str) -> Option<String> {
+    let (prefix, role) = role_of_variable(key)?;
+    if role != Role::TcpUrl {
+        return None;
+    }
+    let prefix = prefix.unwrap_or("");
+    let rest = if key[prefix.len()..].starts_with("KV_") {
+        "KV_REST_API_URL"
+    } else {
+        "UPSTASH_REDIS_REST_URL"
+    };
+    Some(format!("{prefix}{rest}"))
 }

@@ -8,10 +8,10 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Edit, SourceFile};
 use crate::model::Access;
 use crate::parse::{
-    Finding, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
+    Finding, Fix, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
 
 pub(crate) mod check;
@@ -84,6 +84,9 @@ pub(crate) struct Endpoint {
     pub findings: Vec<Finding>,
     /// The value (resolved), kept for the checks that compare values.
     pub value: String,
+    /// For an env file's TCP URL variable: its key's span and the REST URL variable of its
+    /// family, which a REST URL found in it moves to (`upwire fix`) while that one is free.
+    pub rest_rename: Option<(Range<usize>, String)>,
 }
 
 impl Endpoint {
@@ -114,6 +117,7 @@ impl Endpoint {
             parsed,
             findings,
             value: value.to_owned(),
+            rest_rename: None,
         }
     }
 
@@ -142,6 +146,16 @@ impl Endpoint {
     pub(crate) fn diagnostic(&self, f: &Finding, source: &SourceFile) -> Diagnostic {
         let span = self.at(f.range.as_ref());
         let mut d = f.clone().into_diagnostic(source, span);
+        d.fix = match (&f.fix, self.verbatim, &self.rest_rename) {
+            // Edits of the value need it byte for byte in the file (no escapes, no `${NAME}`).
+            (Some(Fix::Value(edits)), Some(start), _) => {
+                edits.iter().map(|e| e.clone().shift(start)).collect()
+            }
+            (Some(Fix::MoveToRestUrl), _, Some((key, name))) => {
+                vec![Edit::new(key.clone(), name.clone())]
+            }
+            _ => Vec::new(),
+        };
         if let Some(raw) = &self.interpolated {
             d.message = format!("{} ({})", d.message, substituted(raw, self.role));
         }

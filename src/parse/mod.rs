@@ -16,7 +16,7 @@
 use std::ops::Range;
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity, SourceFile};
+use crate::diagnostic::{Diagnostic, Edit, Severity, SourceFile};
 use crate::secret::{Hint, MASK, mask_ranges, sensitive_ranges};
 
 mod host;
@@ -44,6 +44,18 @@ pub struct Finding {
     pub help: Option<String>,
     /// Where in the value; `None` means the whole value.
     pub range: Option<Range<usize>>,
+    /// The machine-applicable fix, when the help is a concrete value (`upwire fix`).
+    pub fix: Option<Fix>,
+}
+
+/// A fix `upwire fix` can apply without asking: the help's concrete value, as edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fix {
+    /// Replace these ranges of the value (relative to the value, not overlapping).
+    Value(Vec<Edit>),
+    /// Move the value to the REST URL's variable (an env file's `REDIS_URL` holding an
+    /// `https://` URL), when that variable is free.
+    MoveToRestUrl,
 }
 
 impl Finding {
@@ -54,6 +66,7 @@ impl Finding {
             message: message.into(),
             help: None,
             range: None,
+            fix: None,
         }
     }
 
@@ -67,8 +80,30 @@ impl Finding {
         self
     }
 
+    /// The fix: these edits of the value.
+    pub(crate) fn edits(mut self, edits: Vec<Edit>) -> Self {
+        self.fix = Some(Fix::Value(edits));
+        self
+    }
+
+    /// The fix: move the value to the REST URL's variable.
+    pub(crate) fn move_to_rest_url(mut self) -> Self {
+        self.fix = Some(Fix::MoveToRestUrl);
+        self
+    }
+
+    /// The fix: replace this finding's range with `text`.
+    pub(crate) fn replace_with(self, text: impl Into<String>) -> Self {
+        let range = self.range.clone().unwrap_or(0..0);
+        self.edits(vec![Edit::new(range, text)])
+    }
+
     pub(crate) fn shift(mut self, by: usize) -> Self {
         self.range = self.range.map(|r| r.start + by..r.end + by);
+        self.fix = self.fix.map(|fix| match fix {
+            Fix::Value(edits) => Fix::Value(edits.into_iter().map(|e| e.shift(by)).collect()),
+            other => other,
+        });
         self
     }
 

@@ -1,8 +1,9 @@
 //! `UPSTASH_REDIS_REST_URL`: a REST endpoint, `https://host`.
 
 use super::Finding;
-use super::host::{is_loopback, rough_host};
+use super::host::{is_fly_private, is_loopback, is_upstash_host, rough_host};
 use crate::code::Code;
+use crate::diagnostic::Edit;
 use crate::secret::mask_url;
 
 /// A REST endpoint that passed validation: the bare origin.
@@ -66,15 +67,17 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
     let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
     let mut extra = Vec::new();
     let loopback = is_loopback(&host);
+    // Upstash's own hosts serve REST on https:// at the origin, so its help is a concrete
+    // value there; another host (a self-hosted proxy) may not.
+    let upstash = is_upstash_host(&host) && !is_fly_private(&host);
     if lower == "http" && !loopback {
-        extra.push(
-            Finding::new(
-                Code::RestUrlInsecure,
-                "the REST URL uses `http://`; the token would travel in plain text",
-            )
-            .help(format!("use https://{host}{port}"))
-            .range(scheme_range),
-        );
+        let f = Finding::new(
+            Code::RestUrlInsecure,
+            "the REST URL uses `http://`; the token would travel in plain text",
+        )
+        .help(format!("use https://{host}{port}"))
+        .range(scheme_range);
+        extra.push(if upstash { f.replace_with("https") } else { f });
     }
     let has_extra = url.path() != "/"
         || url.query().is_some()
@@ -91,14 +94,20 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             "a path"
         };
         let start = scheme.len() + 3;
-        extra.push(
-            Finding::new(
-                Code::RestUrlHasPath,
-                format!("the REST URL has {what}; clients append command paths themselves"),
-            )
-            .help(format!("use the bare origin: {origin}"))
-            .range(start..v.len()),
-        );
+        let f = Finding::new(
+            Code::RestUrlHasPath,
+            format!("the REST URL has {what}; clients append command paths themselves"),
+        )
+        .help(format!("use the bare origin: {origin}"))
+        .range(start..v.len());
+        // Only a path is removed: a query or credentials may hold the token.
+        let path_only = what == "a path" && url.fragment().is_none();
+        extra.push(match v[start..].find('/') {
+            Some(slash) if upstash && path_only => {
+                f.edits(vec![Edit::delete(start + slash..v.len())])
+            }
+            _ => f,
+        });
     }
     Ok((RestUrl { origin, host }, extra))
 }

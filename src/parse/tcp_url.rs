@@ -4,6 +4,7 @@ use super::Finding;
 use super::host::{is_fly_private, is_upstash_host, rough_host, tcp_form};
 use super::value::{encode_char, percent_decode, percent_decode_bytes};
 use crate::code::Code;
+use crate::diagnostic::Edit;
 use crate::secret::{MASK, is_known_user, mask_url};
 
 /// A TCP endpoint that passed validation.
@@ -64,7 +65,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 "use the TCP endpoint, {}, or read this value as UPSTASH_REDIS_REST_URL with the REST API",
                 tcp_form(&host, 6379)
             ))
-            .range(scheme_range));
+            .range(scheme_range)
+            .move_to_rest_url());
         }
         "unix" | "redis+unix" => {
             return Err(Finding::new(
@@ -210,7 +212,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 "use `rediss://`: {}",
                 mask_url(&format!("rediss{}", &v[scheme.len()..]))
             ))
-            .range(scheme_range.clone()),
+            .range(scheme_range.clone())
+            .replace_with("rediss"),
         );
     }
     if fly && tls {
@@ -223,7 +226,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 "use `redis://` inside Fly's private network: {}",
                 mask_url(&format!("redis{}", &v[scheme.len()..]))
             ))
-            .range(scheme_range.clone()),
+            .range(scheme_range.clone())
+            .replace_with("redis"),
         );
     }
     // Fly prints `redis://<password>@fly-<name>.upstash.io`: the lone user part is the
@@ -253,7 +257,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 "write the user explicitly: {}",
                 tcp_form(&host, port)
             ))
-            .range(base..base + userinfo.map_or(0, str::len)),
+            .range(base..base + userinfo.map_or(0, str::len))
+            .edits(vec![Edit::new(base..base, "default:")]),
         );
     } else if url.username().is_empty() && has_password {
         let colon = base;
@@ -263,18 +268,24 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                     "write the user explicitly: {}",
                     mask_url(&format!("{scheme}://default{rest}"))
                 ))
-                .range(colon..colon + 1),
+                .range(colon..colon + 1)
+                .edits(vec![Edit::new(colon..colon, "default")]),
         );
     }
     if upstash && db != 0 {
         let at = base + after + host_end;
+        // The path as written, up to a query (`url` normalises it).
+        let raw = tail[host_end..]
+            .find(['?', '#'])
+            .unwrap_or(tail.len() - host_end);
         extra.push(
             Finding::new(
                 Code::NonzeroDatabase,
                 format!("Upstash has only database 0, this URL selects database {db}"),
             )
             .help(format!("remove the path: {}", tcp_form(&host, port)))
-            .range(at..at + 1 + path.len()),
+            .range(at..at + 1 + path.len())
+            .edits(vec![Edit::delete(at..at + raw)]),
         );
     }
     Ok((
@@ -346,7 +357,36 @@ fn check_userinfo(userinfo: &str, rest: &str, base: usize, tls: bool) -> Result<
         "percent-encode {} in the {part}: {scheme}://{user}:{MASK}@{host}:6379 with the encoded {part}",
         list.join(", ")
     ))
-    .range(part_range))
+    .range(part_range)
+    .edits(vec![Edit::new(
+        base..base + userinfo.len(),
+        encode_userinfo(userinfo),
+    )]))
+}
+
+/// `user:password` with each character that must be percent-encoded encoded (a `%` that
+/// does not start an escape as `%25`), the first `:` kept as the separator: the value of the
+/// `invalid-url` help for a password with reserved characters.
+fn encode_userinfo(userinfo: &str) -> String {
+    let encode = |part: &str| -> String {
+        let mut out = String::with_capacity(part.len());
+        for (i, c) in part.char_indices() {
+            let escape = c == '%'
+                && part
+                    .get(i + 1..i + 3)
+                    .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()));
+            if matches!(c, '@' | '#' | '/' | '?' | ' ') || (c == '%' && !escape) {
+                out.push_str(&encode_char(c));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    match userinfo.split_once(':') {
+        Some((user, password)) => format!("{}:{}", encode(user), encode(password)),
+        None => encode(userinfo),
+    }
 }
 
 type HostPort<'a> = (String, Option<(&'a str, usize)>);

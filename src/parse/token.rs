@@ -37,7 +37,8 @@ fn validate(value: &str) -> Vec<Finding> {
                 "the token starts with `Bearer `; clients add that prefix themselves",
             )
             .help("keep only the token: remove `Bearer ` from the value")
-            .range(off..off + 7),
+            .range(off..off + 7)
+            .replace_with(""),
         );
         return findings;
     }

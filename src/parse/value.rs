@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use super::Finding;
 use crate::code::Code;
+use crate::diagnostic::Edit;
 use crate::secret::find_placeholder;
 
 /// Strips whitespace and wrapping quotes, reporting them. Returns the inner range.
@@ -19,7 +20,17 @@ pub(super) fn check_whitespace(value: &str, findings: &mut Vec<Finding>) -> Rang
                 "the value has leading or trailing whitespace",
             )
             .help("remove the spaces, tabs or newlines around the value")
-            .range(0..value.len()),
+            .range(0..value.len())
+            .edits(
+                [
+                    0..trimmed_start,
+                    trimmed_end.max(trimmed_start)..value.len(),
+                ]
+                .into_iter()
+                .filter(|r| !r.is_empty())
+                .map(Edit::delete)
+                .collect(),
+            ),
         );
     }
     let text = &value[inner.clone()];
@@ -33,7 +44,11 @@ pub(super) fn check_whitespace(value: &str, findings: &mut Vec<Finding>) -> Rang
                 "the value is wrapped in quotes that are part of the value",
             )
             .help("remove the quotes: they would be sent as part of the URL or token")
-            .range(inner.clone()),
+            .range(inner.clone())
+            .edits(vec![
+                Edit::delete(inner.start..inner.start + 1),
+                Edit::delete(inner.end - 1..inner.end),
+            ]),
         );
         inner = inner.start + 1..inner.end - 1;
     }

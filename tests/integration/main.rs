@@ -13,6 +13,7 @@ mod cli;
 mod env_files;
 mod fake_rest;
 mod file_safety;
+mod fix;
 mod gateway_load;
 mod generate;
 mod generated_files;

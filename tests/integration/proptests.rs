@@ -970,3 +970,68 @@ fn large_files_lint_and_render_in_linear_time() {
         assert!(diags.len() >= 20_000);
     });
 }
+
+/// Lines for `fix_keeps_other_lines_and_reaches_a_fixed_point`: each kind of fixable value,
+/// some that cannot be fixed, and (`None`) a line that must be kept as it is.
+fn fix_line() -> impl Strategy<Value = Option<&'static str>> {
+    prop_oneof![
+        Just(None),
+        Just(Some("REDIS_URL=redis://default:pw@eu1-cat.upstash.io:6379")),
+        Just(Some("export REDIS_URL=https://eu1-cat.upstash.io # c")),
+        Just(Some("UPSTASH_REDIS_REST_TOKEN=\"Bearer AXtok\"")),
+        Just(Some("KV_URL=redis://:p@ss#1@eu1-cat.upstash.io:6379/1")),
+        Just(Some(
+            "UPSTASH_REDIS_REST_URL=' \"http://eu1-cat.upstash.io/x\" '"
+        )),
+        Just(Some("REDIS_URL=rediss://pw@fly-cat.upstash.io")),
+        Just(Some("KV_REST_API_URL=https://eu1-cat.upstash.io")),
+        Just(Some("REDIS_URL=rediss://eu1-cat.upstash.io:6379")),
+        Just(Some("PORT=1")),
+        Just(Some("PORT=2")),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    /// `fix` (lint's edits applied, round after round) reaches a text where lint has nothing
+    /// left to fix within a few rounds, and every line that is not a variable upwire fixes
+    /// (comments, blank lines, other keys) is kept byte for byte, line end included, in order.
+    #[test]
+    fn fix_keeps_other_lines_and_reaches_a_fixed_point(
+        lines in proptest::collection::vec((fix_line(), any::<bool>()), 0..12)
+    ) {
+        let mut text = String::new();
+        let mut kept = Vec::new();
+        for (i, (line, crlf)) in lines.iter().enumerate() {
+            let end = if *crlf { "\r\n" } else { "\n" };
+            let line = match line {
+                Some(l) => (*l).to_owned(),
+                None => {
+                    let other = [format!("# note {i}"), String::new(), format!("OTHER_{i}='a b' # c")][i % 3].clone();
+                    kept.push(format!("{other}{end}"));
+                    other
+                }
+            };
+            text.push_str(&line);
+            text.push_str(end);
+        }
+        let fixed = within("fix", move || {
+            for _ in 0..6 {
+                let (_, diags) = lint_env(SourceFile::new(".env", text.clone()));
+                let (next, applied) = upwire::internal::fix::apply(&text, ".env", &diags);
+                if applied.is_empty() {
+                    return Some(text);
+                }
+                text = next;
+            }
+            None
+        });
+        let fixed = fixed.expect("a fixed point within 6 rounds");
+        let left: Vec<&str> = fixed
+            .split_inclusive('\n')
+            .filter(|l| kept.iter().any(|k| k == l))
+            .collect();
+        prop_assert_eq!(left, kept.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+}
