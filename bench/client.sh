@@ -2,8 +2,9 @@
 # The generated Rust REST client against the official @upstash/redis Node client, through the
 # same `upwire serve` (release build) in front of the same redis-server: ops per second,
 # sequential (one request per command, awaited) and pipelined (BATCH commands per request).
-# The Rust client is `upwire generate`'s src/redis_client.rs, verbatim, in a scratch crate
-# whose main.rs is bench/client/main.rs; the Node side is bench/client/node.mjs with
+# The Rust client is `upwire generate`'s src/redis_client.rs, verbatim (so with what it always
+# does: `Upstash-Encoding: base64` replies decoded, the sync token carried, retries armed), in
+# a scratch crate whose main.rs is bench/client/main.rs; the Node side is bench/client/node.mjs with
 # compat/'s pinned @upstash/redis. Runs alternate between the clients; medians of RUNS runs.
 #
 # Usage: bash bench/client.sh      (needs redis-server, node and `npm ci` in compat/;
@@ -74,5 +75,13 @@ for key in sorted({(r["mode"], r["client"], r["config"]) for r in rows}):
     summary["results"].append({"mode": key[0], "client": key[1], "config": key[2],
                                "median_ops_per_sec": statistics.median(rates), "runs": rates})
     print(f"{key[0]:<11} {key[1]:<5} {key[2]:<10} median {statistics.median(rates):9.0f} ops/s")
+median = {(r["mode"], r["client"], r["config"]): r["median_ops_per_sec"] for r in summary["results"]}
+summary["ratios"] = {}
+for mode in ("sequential", "pipelined"):
+    # Against the faster of @upstash/redis's two configurations; the target is 2x.
+    config = max(("default", "tuned"), key=lambda c: median[(mode, "node", c)])
+    ratio = median[(mode, "rust", "generated")] / median[(mode, "node", config)]
+    summary["ratios"][mode] = {"node_config": config, "ratio": ratio}
+    print(f"{mode:<11} rust / node {config}: {ratio:.2f}x ({'met' if ratio >= 2 else 'NOT met'}: 2x)")
 json.dump(summary, open(sys.argv[2], "w"), indent=1)
 PY

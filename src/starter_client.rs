@@ -18,10 +18,13 @@ pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
             r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
             r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
         ],
+        // base64 decodes the `Upstash-Encoding: base64` replies (the crate serve encodes them
+        // with); tokio's `time` is the wait between retries.
         Transport::Rest => &[
-            r#"reqwest = { version = "0.12", default-features = false, features = ["json", "rustls-tls"] }"#,
+            r#"base64 = "0.22""#,
+            r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }"#,
             r#"serde_json = "1""#,
-            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
+            r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "time"] }"#,
         ],
     }
 }

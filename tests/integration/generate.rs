@@ -172,8 +172,9 @@ fn rest_starter_client_passes_check_clippy_and_fmt() {
 
 /// The generated code verbatim, against `redis-server --tls-port` with a password: the
 /// sequence of `TCP_MAIN` (strings, counters, expiry, a pipeline, a MULTI/EXEC transaction, a
-/// Redis error, a wrong password, a listener that never answers, a reply slower than the
-/// response timeout). The test CA is not in the webpki roots the client trusts by default, so
+/// Redis error, the bytes 0x00..=0xff in and out, the server closing the connection and the
+/// manager reconnecting, a wrong password, a listener that never answers, a reply slower than
+/// the response timeout). The test CA is not in the webpki roots the client trusts by default, so
 /// the test sets the client's documented `REDIS_CA_FILE` (trust this CA instead); a run
 /// without it must fail on the certificate, which proves the default really verifies.
 #[test]
@@ -212,7 +213,7 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let stdout = String::from_utf8_lossy(&ok.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
-        lines[..11],
+        lines[..14],
         [
             "GET upwire:greeting = Some(\"hello over TLS\")",
             "get missing: None",
@@ -225,15 +226,18 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
             "multi-exec: 12 \"12\"",
             "redis error: Some(\"WRONGTYPE\")",
             "del: 1",
+            "binary value: true",
+            "reconnected: true",
+            "after reconnecting: Some(\"hello over TLS\")",
         ],
         "{stdout}"
     );
     assert!(
-        lines[11].starts_with("wrong password: AuthenticationFailed: "),
+        lines[14].starts_with("wrong password: AuthenticationFailed: "),
         "{stdout}"
     );
     assert_eq!(
-        lines[12..],
+        lines[15..],
         [
             "black hole: timeout true, within 3 s true",
             "slow reply: timeout true, within 1.5 s true",
@@ -271,12 +275,20 @@ expire: true
 ttl within 60 s: true
 ttl of a key without expiry: -1
 del: 1
-pipeline: [Ok(String("OK")), Ok(Number(2)), Err(Redis("WRONGTYPE Operation against a key holding the wrong kind of value"))]
-multi-exec: [Ok(Number(3)), Ok(String("3"))]
+pipeline: [Ok(Bytes("OK")), Ok(Integer(2)), Err(Redis("WRONGTYPE Operation against a key holding the wrong kind of value"))]
+multi-exec: [Ok(Integer(3)), Ok(Bytes("3"))]
 redis error: WRONGTYPE Operation against a key holding the wrong kind of value
+text value: true
+binary argument: argument 2 is not UTF-8: the Redis REST API takes JSON strings
+binary value: true
+binary value as a String: unexpected reply
+flaky: Ok(Bytes("recovered"))
+dropped: Ok(Bytes("delivered"))
 http error: 503 {"error":"service unavailable"}
+without retries: 503
 auth error: Unauthorized
 transport error: true
+bad URL: the endpoint is not an https:// URL
 timeout: true, within 3 s true
 debug hides the token: true
 "#
@@ -287,6 +299,58 @@ debug hides the token: true
     assert_eq!(first.authorization, format!("Bearer {token}"));
     assert_eq!(first.content_type, "application/json");
     assert_eq!(first.body, serde_json::json!(["SET", "greeting", "hello"]));
+    assert!(
+        seen.iter().all(|s| s.encoding.as_deref() == Some("base64")),
+        "every request asks for base64: {seen:?}"
+    );
+    // Read-your-writes: each request carries the token of the last reply before it (the
+    // clones' included); the first has none, nor has the wrong token's client.
+    let authorized = format!("Bearer {token}");
+    let mut latest: Option<String> = None;
+    for (index, request) in seen.iter().enumerate() {
+        if request.authorization != authorized {
+            assert_eq!(request.sync_token, None, "{request:?}");
+            continue;
+        }
+        assert_eq!(request.sync_token, latest, "request {index} of {seen:#?}");
+        if !request.dropped {
+            latest = Some(format!("sync-{index}"));
+        }
+    }
+    // Tries: a 503 again and again (1 + 5 retries), twice then a result (3), a dropped
+    // connection twice then a result (3); without retries, once. A 400 and a 401 once; the
+    // binary argument was never sent.
+    let tries = |body: serde_json::Value| seen.iter().filter(|s| s.body == body).count();
+    assert_eq!(tries(serde_json::json!(["OUTAGE"])), 6);
+    assert_eq!(tries(serde_json::json!(["FLAKY"])), 3);
+    assert_eq!(tries(serde_json::json!(["DROPPED"])), 3);
+    assert_eq!(tries(serde_json::json!(["OUTAGE", "once"])), 1);
+    assert_eq!(
+        tries(serde_json::json!(["HGET", "a", "f"])),
+        1,
+        "a 400 is not retried"
+    );
+    let unauthorized = seen.iter().filter(|s| s.authorization != authorized);
+    assert_eq!(unauthorized.count(), 1, "a 401 is not retried");
+    assert!(
+        !seen
+            .iter()
+            .any(|s| s.body[0] == "SET" && s.body[1] == "binary"),
+        "{seen:?}"
+    );
+    // The backoff of @upstash/redis: e^n * 50 ms before retry n + 1, at least.
+    let outage: Vec<_> = seen
+        .iter()
+        .filter(|s| s.body == serde_json::json!(["OUTAGE"]))
+        .collect();
+    for (n, pair) in outage.windows(2).enumerate() {
+        let waited = pair[1].at.duration_since(pair[0].at);
+        let backoff = std::time::Duration::from_secs_f64((n as f64).exp() * 0.05);
+        assert!(
+            waited + std::time::Duration::from_millis(1) >= backoff,
+            "retry {n}: {waited:?} after the try before, less than {backoff:?}"
+        );
+    }
     let paths: Vec<&str> = seen.iter().map(|s| s.path.as_str()).collect();
     assert!(
         paths.contains(&"/pipeline") && paths.contains(&"/multi-exec"),
@@ -317,7 +381,7 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
     let lines: Vec<&str> = stdout.lines().collect();
     let wrongtype = "WRONGTYPE Operation against a key holding the wrong kind of value";
     assert_eq!(
-        lines[..10],
+        lines[..14],
         [
             "get: Some(\"hello\")",
             "get missing: None",
@@ -326,22 +390,31 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
             "ttl within 60 s: true",
             "ttl of a key without expiry: -1",
             "del: 1",
-            &format!("pipeline: [Ok(String(\"OK\")), Ok(Number(2)), Err(Redis(\"{wrongtype}\"))]"),
-            "multi-exec: [Ok(Number(3)), Ok(String(\"3\"))]",
+            &format!("pipeline: [Ok(Bytes(\"OK\")), Ok(Integer(2)), Err(Redis(\"{wrongtype}\"))]"),
+            "multi-exec: [Ok(Integer(3)), Ok(Bytes(\"3\"))]",
             &format!("redis error: {wrongtype}"),
+            "text value: true",
+            "binary argument: argument 2 is not UTF-8: the Redis REST API takes JSON strings",
+            "binary value: true",
+            "binary value as a String: unexpected reply",
         ],
         "{stdout}"
     );
-    // A real Redis knows no OUTAGE command: that is a Redis error, not an HTTP one.
-    assert!(
-        lines[10].starts_with("expected an HTTP error: Err(Redis(\"ERR unknown command"),
-        "{stdout}"
-    );
-    assert!(lines[11].starts_with("auth error: "), "{stdout}");
+    // A real Redis knows no FLAKY, DROPPED or OUTAGE command: a Redis error (HTTP 400).
+    for (line, start) in lines[14..18].iter().zip([
+        "flaky: Err(Redis(\"ERR unknown command",
+        "dropped: Err(Redis(\"ERR unknown command",
+        "expected an HTTP error: Err(Redis(\"ERR unknown command",
+        "expected an HTTP error: Err(Redis(\"ERR unknown command",
+    ]) {
+        assert!(line.starts_with(start), "{stdout}");
+    }
+    assert!(lines[18].starts_with("auth error: "), "{stdout}");
     assert_eq!(
-        lines[12..],
+        lines[19..],
         [
             "transport error: true",
+            "bad URL: the endpoint is not an https:// URL",
             "timeout: true, within 3 s true",
             "debug hides the token: true"
         ],
@@ -358,6 +431,18 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
     assert_eq!(get(&mut resp, "a").as_deref(), Some("3"));
     assert_eq!(get(&mut resp, "visits").as_deref(), Some("1"));
     assert_eq!(get(&mut resp, "greeting"), None, "deleted");
+    let text = "nul \0 quote \" line\n é ✓";
+    assert_eq!(
+        get(&mut resp, "text").as_deref(),
+        Some(text),
+        "text byte for byte"
+    );
+    let binary: Vec<u8> = redis::cmd("GET").arg("binary").query(&mut resp).unwrap();
+    assert_eq!(
+        binary,
+        (0..=255).collect::<Vec<u8>>(),
+        "BITFIELD wrote every byte"
+    );
     let ttl: i64 = redis::cmd("TTL").arg("session").query(&mut resp).unwrap();
     assert!((1..=60).contains(&ttl), "SET EX 60 expires: {ttl}");
 }
