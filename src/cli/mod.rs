@@ -107,7 +107,7 @@ enum Command {
         /// Show what would change, as a diff; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Also replace existing starter code (src/redis_client.rs).
+        /// Also replace existing starter code (src/redis_client.rs, lib/redis.ts).
         #[arg(long)]
         force: bool,
     },
