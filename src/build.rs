@@ -25,6 +25,7 @@ use crate::error::Error;
 use crate::input::load_source;
 use crate::interpolate::Env;
 use crate::plan::{Resolved, resolve};
+use crate::starter_client::Starter;
 use crate::write::Durability;
 
 pub use crate::starter_client::cargo_dependencies;
@@ -202,6 +203,25 @@ impl Builder {
             let _ = writeln!(cargo, "cargo:warning={}", one_line(d));
         }
         let target = self.pick_target(&resolved)?;
+        if let Some(transport) = target.transport {
+            match Starter::of(target.kind, target.platform, transport) {
+                Ok(starter) if !starter.is_rust() => {
+                    return Err(BuildError::Target(format!(
+                        "target `{}` runs JavaScript, so it has no Rust client to build: \
+                         `upwire generate` writes its starter module, `{}`",
+                        target.name,
+                        crate::generate::join(&target.dir, starter.path()).display()
+                    )));
+                }
+                Err(why) => {
+                    return Err(BuildError::Target(format!(
+                        "no starter client for target `{}`: {why}",
+                        target.name
+                    )));
+                }
+                Ok(_) => {}
+            }
+        }
         let code = crate::generate::client_for_include(target).ok_or_else(|| {
             BuildError::Target(format!(
                 "target `{}` has no transport or no database, so there is no client to generate",
@@ -320,12 +340,18 @@ mod tests {
             )
         );
 
-        // Without it the variable is unresolved, which does not fail the build.
+        // Without it the variable is unresolved, which does not fail the build; the warning
+        // comes out, and then the reason why a Worker forced onto TCP has no client.
         let mut out = Vec::new();
-        let wrote = Builder::new(&descriptor)
+        let err = Builder::new(&descriptor)
             .generate_into(dir.path(), &mut out)
-            .unwrap();
-        assert!(wrote);
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no starter client for target `worker`: the Workers starter client speaks REST; \
+             over TCP use `connect()` with a Redis client of your choice, or remove \
+             `transport` to get the REST client"
+        );
         let text = String::from_utf8(out).unwrap();
         let warnings: Vec<&str> = text
             .lines()
@@ -337,8 +363,40 @@ mod tests {
              Workers, which needs `connect()` and the `nodejs_compat` flag (help: remove \
              `transport` to use REST, which works in every Worker without flags)"
         ));
+        assert!(!dir.path().join(OUTPUT_FILE).exists());
+    }
+
+    /// A Worker gets the workers-rs client; a JavaScript target none, and the error names
+    /// the module `upwire generate` writes for it instead.
+    #[test]
+    fn workers_get_the_worker_client_and_javascript_targets_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let descriptor = dir.path().join("upwire.toml");
+        std::fs::write(
+            &descriptor,
+            "[database.main]\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${T}\"\n\n\
+             [target.edge]\nkind = \"edge\"\nplatform = \"cloudflare\"\ndir = \"edge\"\n\n\
+             [target.web]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"web\"\n",
+        )
+        .unwrap();
+        Builder::new(&descriptor)
+            .target("edge")
+            .generate_into(dir.path(), &mut Vec::new())
+            .unwrap();
         let code = std::fs::read_to_string(dir.path().join(OUTPUT_FILE)).unwrap();
-        assert!(code.contains("pub const URL_VAR: &str = \"REDIS_URL\";"));
+        assert!(code.contains("use worker::{Env, Fetch, Headers, Method, Request, RequestInit};"));
+        assert!(code.starts_with("// Starter Upstash REST client for the Cloudflare Worker"));
+        let err = Builder::new(&descriptor)
+            .target("web")
+            .file_name("web.rs")
+            .generate_into(dir.path(), &mut Vec::new())
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "target `web` runs JavaScript, so it has no Rust client to build: `upwire generate` \
+             writes its starter module, `web/lib/redis.ts`"
+        );
+        assert!(!dir.path().join("web.rs").exists());
     }
 
     #[test]

@@ -105,6 +105,32 @@ impl Kind {
     }
 }
 
+/// What a target's code runs on, which decides the starter file `generate` writes for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Runtime {
+    /// A native process with threads and sockets (servers, containers, AWS Lambda): tokio.
+    Native,
+    /// Cloudflare Workers, in Rust through workers-rs (`wasm32-unknown-unknown`, `fetch`).
+    Workers,
+    /// JavaScript: Vercel and Netlify functions and edge functions (Next.js), edge runtimes
+    /// elsewhere, Expo and other mobile apps.
+    JavaScript,
+}
+
+/// The runtime of a target of `kind` on `platform`: a mobile app is JavaScript (Expo, React
+/// Native), a Cloudflare target is a Worker, an edge function elsewhere and whatever Vercel,
+/// Netlify or Expo run is JavaScript, and the rest are native processes.
+#[must_use]
+pub(crate) fn runtime(kind: Option<Kind>, platform: Option<Platform>) -> Runtime {
+    match (kind, platform) {
+        (Some(Kind::Mobile), _) => Runtime::JavaScript,
+        (_, Some(Platform::Cloudflare)) => Runtime::Workers,
+        (Some(Kind::Edge), _)
+        | (_, Some(Platform::Vercel | Platform::Netlify | Platform::Expo)) => Runtime::JavaScript,
+        _ => Runtime::Native,
+    }
+}
+
 /// Something the REST API does not offer, and the commands it takes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RestGap {

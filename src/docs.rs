@@ -6,7 +6,7 @@ use askama::Template;
 
 use crate::model::Platform;
 use crate::plan::{Plan, TargetPlan};
-use crate::starter_client::cargo_dependencies;
+use crate::starter_client::Starter;
 
 #[derive(Debug)]
 struct TargetView<'a> {
@@ -21,6 +21,10 @@ struct TargetView<'a> {
     secret_vars: Vec<&'a str>,
     platform_files: Vec<&'static str>,
     rules: Vec<(&'static str, &'a str)>,
+    /// The starter file (`src/redis_client.rs`, `lib/redis.ts`), when the target gets one.
+    starter: Option<&'static str>,
+    /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
+    rust: bool,
     dependencies: &'static [&'static str],
 }
 
@@ -63,6 +67,9 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
 }
 
 fn view(t: &TargetPlan) -> TargetView<'_> {
+    let starter = t
+        .transport
+        .and_then(|tr| Starter::of(t.kind, t.platform, tr).ok());
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
     TargetView {
         name: &t.name,
@@ -92,7 +99,9 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
             .copied()
             .zip(t.reasons.iter().map(String::as_str))
             .collect(),
-        dependencies: t.transport.map_or(&[], cargo_dependencies),
+        starter: starter.map(Starter::path),
+        rust: starter.is_some_and(Starter::is_rust),
+        dependencies: starter.map_or(&[], Starter::dependencies),
     }
 }
 

@@ -8,11 +8,11 @@ use askama::Template;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::envfile::dotenv_value;
-use crate::model::{Access, Transport};
+use crate::model::{Access, Kind, Platform, Transport, public_prefix};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
-use crate::starter_client::cargo_dependencies;
+use crate::starter_client::Starter;
 use crate::template::{self, FileView, Var, render};
 
 /// How a file may be written.
@@ -68,15 +68,57 @@ struct RestClientTemplate<'a> {
     dependencies: &'static [&'static str],
 }
 
-/// Renders the starter client of a target; `None` when its transport is undecided or its
-/// variables are missing. Secrets never reach it: it names the variables, not their values.
+/// The starter client for Cloudflare Workers in Rust (`templates/redis_client_worker.rs`).
+#[derive(Template)]
+#[template(path = "redis_client_worker.rs", escape = "none")]
+struct WorkerClientTemplate<'a> {
+    target: &'a str,
+    doc: &'static str,
+    for_include: bool,
+    read_only: bool,
+    url_var: &'a str,
+    token_var: &'a str,
+    dependencies: &'static [&'static str],
+}
+
+/// The starter module for JavaScript runtimes (`templates/redis.ts`).
+#[derive(Template)]
+#[template(path = "redis.ts", escape = "none")]
+struct TypeScriptTemplate<'a> {
+    target: &'a str,
+    /// `edge on vercel`, for the header.
+    runtime: String,
+    read_only: bool,
+    /// An app (its bundle ships to every device).
+    mobile: bool,
+    /// The variables carry a public prefix (the bundler inlines them).
+    public: bool,
+    /// The standard names, which `Redis.fromEnv()` reads.
+    from_env: bool,
+    /// Where the variables are read: `import.meta.env` under Vite's `VITE_` prefix (Vite
+    /// defines no `process.env`), else `process.env`.
+    env_object: &'static str,
+    url_var: &'a str,
+    token_var: &'a str,
+}
+
+/// The starter file a target gets, or why it gets none; `None` when its transport is
+/// undecided.
+fn starter(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
+    Some(Starter::of(t.kind, t.platform, t.transport?))
+}
+
+/// Renders the starter client of a target (`Starter::of` says which); `None` when its
+/// transport is undecided, it gets none, or its variables are missing. Secrets never reach
+/// it: it names the variables, not their values.
 fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
-    let transport = t.transport?;
+    let starter = starter(t)?.ok()?;
     let url_var = t.env.first()?.name.as_str();
     let doc = if for_include { "//" } else { "//!" };
-    let dependencies = cargo_dependencies(transport);
-    Some(match transport {
-        Transport::Tcp => render(&TcpClientTemplate {
+    let dependencies = starter.dependencies();
+    let read_only = t.access == Access::ReadOnly;
+    Some(match starter {
+        Starter::Native(Transport::Tcp) => render(&TcpClientTemplate {
             target: &t.name,
             doc,
             for_include,
@@ -84,16 +126,56 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
             ca_var: ca_var(url_var),
             dependencies,
         }),
-        Transport::Rest => render(&RestClientTemplate {
+        Starter::Native(Transport::Rest) => render(&RestClientTemplate {
             target: &t.name,
             doc,
             for_include,
-            read_only: t.access == Access::ReadOnly,
+            read_only,
             url_var,
             token_var: &t.env.get(1)?.name,
             dependencies,
         }),
+        Starter::Worker => render(&WorkerClientTemplate {
+            target: &t.name,
+            doc,
+            for_include,
+            read_only,
+            url_var,
+            token_var: &t.env.get(1)?.name,
+            dependencies,
+        }),
+        // Not for `include!`: `build.rs` refuses a JavaScript target before asking.
+        Starter::TypeScript if for_include => return None,
+        Starter::TypeScript => {
+            let token_var = &t.env.get(1)?.name;
+            render(&TypeScriptTemplate {
+                target: &t.name,
+                runtime: runtime_label(t.kind, t.platform),
+                read_only,
+                mobile: t.kind == Some(Kind::Mobile) || t.platform == Some(Platform::Expo),
+                public: public_prefix(url_var).is_some(),
+                from_env: url_var == "UPSTASH_REDIS_REST_URL"
+                    && token_var == "UPSTASH_REDIS_REST_TOKEN",
+                env_object: if public_prefix(url_var) == Some("VITE_") {
+                    "import.meta.env"
+                } else {
+                    "process.env"
+                },
+                url_var,
+                token_var,
+            })
+        }
     })
+}
+
+/// `edge on vercel`, `mobile`, `vercel`: what a target runs on, in words.
+fn runtime_label(kind: Option<Kind>, platform: Option<Platform>) -> String {
+    match (kind, platform) {
+        (Some(k), Some(p)) => format!("{k} on {p}"),
+        (Some(k), None) => k.to_string(),
+        (None, Some(p)) => p.to_string(),
+        (None, None) => "JavaScript".to_owned(),
+    }
 }
 
 /// `REDIS_URL` → `REDIS_CA_FILE`, keeping any prefix (`APP_REDIS_URL` → `APP_REDIS_CA_FILE`).
@@ -174,7 +256,8 @@ fn vars(target: &TargetPlan, quoting: Quoting) -> Result<Vec<Var>, &EnvVar> {
         .collect()
 }
 
-fn join(dir: &str, file: &str) -> PathBuf {
+/// `file` in the target directory `dir`.
+pub(crate) fn join(dir: &str, file: &str) -> PathBuf {
     if dir.is_empty() || dir == "." {
         PathBuf::from(file)
     } else {
@@ -251,15 +334,27 @@ fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact
         template::env_example,
         false,
     ));
-    // Always `Some` here: the transport is decided and the variables are there.
-    if let Some(client) = client(t, false) {
-        out.push(Artifact {
-            path: join(&t.dir, "src/redis_client.rs"),
-            contents: client,
-            secret: false,
-            policy: WritePolicy::CreateOnly,
-            target: Some(t.name.clone()),
-        });
+    match starter(t) {
+        // The transport is decided and the variables are there: `client` renders it.
+        Some(Ok(starter)) => {
+            if let Some(client) = client(t, false) {
+                out.push(Artifact {
+                    path: join(&t.dir, starter.path()),
+                    contents: client,
+                    secret: false,
+                    policy: WritePolicy::CreateOnly,
+                    target: Some(t.name.clone()),
+                });
+            }
+        }
+        Some(Err(why)) => diags.push(
+            Diagnostic::new(
+                Code::TargetSkipped,
+                format!("no starter client for target `{}`: {why}", t.name),
+            )
+            .severity(Severity::Note),
+        ),
+        None => {}
     }
     out.extend(platform_files(t, false, diags));
     if !resolved {
@@ -334,7 +429,8 @@ fn file(
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of
-/// `//!` inner docs so that it can be `include!`d inside a module.
+/// `//!` inner docs so that it can be `include!`d inside a module; `None` for a target whose
+/// starter is not Rust.
 #[must_use]
 pub fn client_for_include(t: &TargetPlan) -> Option<String> {
     client(t, true)

@@ -1,8 +1,71 @@
-//! What the generated starter clients need: the `[dependencies]` lines for each transport.
-//! `generate` writes them into the client's header, the guide lists them, and `build.rs`
-//! users read them through [`crate::build::cargo_dependencies`].
+//! What the generated starter clients are and need: which starter file each target gets (from
+//! the runtime its code runs on), where it goes, and the dependency lines it names. `generate`
+//! writes them into the client's header, the guide lists them, and `build.rs` users read the
+//! Rust ones through [`crate::build::cargo_dependencies`].
 
-use crate::model::Transport;
+use crate::capability::{Runtime, runtime};
+use crate::model::{Kind, Platform, Transport};
+
+/// The starter file of a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Starter {
+    /// `src/redis_client.rs` on tokio: the redis crate over TCP, reqwest over REST.
+    Native(Transport),
+    /// `src/redis_client.rs` for workers-rs: REST through the Worker's `fetch`.
+    Worker,
+    /// `lib/redis.ts` over `@upstash/redis`.
+    TypeScript,
+}
+
+impl Starter {
+    /// The starter a target of `kind` on `platform` gets over `transport`; `Err` with why it
+    /// gets none (the Workers and JavaScript starters speak REST, so a forced TCP has none).
+    pub(crate) fn of(
+        kind: Option<Kind>,
+        platform: Option<Platform>,
+        transport: Transport,
+    ) -> Result<Self, &'static str> {
+        match (runtime(kind, platform), transport) {
+            (Runtime::Native, t) => Ok(Starter::Native(t)),
+            (Runtime::Workers, Transport::Rest) => Ok(Starter::Worker),
+            (Runtime::JavaScript, Transport::Rest) => Ok(Starter::TypeScript),
+            (Runtime::Workers, Transport::Tcp) => Err(
+                "the Workers starter client speaks REST; over TCP use `connect()` with a Redis client of your choice, or remove `transport` to get the REST client",
+            ),
+            (Runtime::JavaScript, Transport::Tcp) => Err(
+                "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; remove `transport` to get it",
+            ),
+        }
+    }
+
+    /// Its path, relative to the target's `dir`. `lib/` is where Next.js and Expo projects
+    /// keep shared modules: outside `app/` and `pages/`, whose files become routes.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Starter::Native(_) | Starter::Worker => "src/redis_client.rs",
+            Starter::TypeScript => "lib/redis.ts",
+        }
+    }
+
+    /// Whether it is Rust (`build.rs` can write it).
+    pub(crate) fn is_rust(self) -> bool {
+        !matches!(self, Starter::TypeScript)
+    }
+
+    /// Its dependencies: `[dependencies]` lines for Rust, `npm install` arguments for
+    /// TypeScript (the tests type-check and run it against 1.39.0).
+    pub(crate) fn dependencies(self) -> &'static [&'static str] {
+        match self {
+            Starter::Native(transport) => cargo_dependencies(transport),
+            Starter::Worker => WORKER_DEPENDENCIES,
+            Starter::TypeScript => &["@upstash/redis@^1.39.0"],
+        }
+    }
+}
+
+/// The Workers client's `[dependencies]`: the `worker` crate (its `fetch`, `Env`, and its
+/// re-exported `wasm_bindgen`) and `serde_json` for the REST API's JSON.
+const WORKER_DEPENDENCIES: &[&str] = &[r#"worker = "0.8""#, r#"serde_json = "1""#];
 
 /// The `[dependencies]` lines the generated client needs, one `name = ...` line each.
 ///
@@ -26,5 +89,46 @@ pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
             r#"serde_json = "1""#,
             r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "time"] }"#,
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table the README's "Starter clients" section prints.
+    #[test]
+    fn each_runtime_gets_the_starter_that_runs_there() {
+        use Kind::{Container, Edge, Lambda, Mobile, Server};
+        use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
+        let rest = |k, p| Starter::of(Some(k), p, Transport::Rest);
+        assert_eq!(
+            Starter::of(Some(Server), Some(Fly), Transport::Tcp),
+            Ok(Starter::Native(Transport::Tcp))
+        );
+        assert_eq!(
+            rest(Container, Some(Docker)),
+            Ok(Starter::Native(Transport::Rest))
+        );
+        assert_eq!(
+            rest(Lambda, Some(AwsLambda)),
+            Ok(Starter::Native(Transport::Rest))
+        );
+        assert_eq!(rest(Lambda, None), Ok(Starter::Native(Transport::Rest)));
+        assert_eq!(rest(Edge, Some(Cloudflare)), Ok(Starter::Worker));
+        for js in [
+            rest(Edge, Some(Vercel)),
+            rest(Edge, Some(Netlify)),
+            rest(Edge, None),
+            rest(Lambda, Some(Vercel)),
+            rest(Server, Some(Netlify)),
+            rest(Mobile, Some(Expo)),
+            rest(Mobile, None),
+        ] {
+            assert_eq!(js, Ok(Starter::TypeScript));
+        }
+        assert!(Starter::of(Some(Edge), Some(Cloudflare), Transport::Tcp).is_err());
+        assert!(Starter::of(Some(Server), Some(Vercel), Transport::Tcp).is_err());
+        assert_eq!(Starter::TypeScript.path(), "lib/redis.ts");
     }
 }

@@ -211,7 +211,7 @@ pub(crate) struct Change {
 /// Options for [`apply`].
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ApplyOptions {
-    /// Replace user code (`src/redis_client.rs`) too.
+    /// Replace user code (`src/redis_client.rs`, `lib/redis.ts`) too.
     pub force: bool,
     /// Compute the changes, write nothing.
     pub dry_run: bool,

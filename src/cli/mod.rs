@@ -130,7 +130,7 @@ enum Command {
         /// the changed key names of files with secrets.
         #[arg(long)]
         diff: bool,
-        /// Also replace existing starter code (src/redis_client.rs).
+        /// Also replace existing starter code (src/redis_client.rs, lib/redis.ts).
         #[arg(long)]
         force: bool,
     },

@@ -39,7 +39,7 @@ fn shared_target_dir() -> PathBuf {
 }
 
 /// Runs cargo in `dir` with the shared target dir; panics with cargo's output on failure.
-fn cargo(dir: &Path, args: &[&str]) -> Output {
+pub fn cargo(dir: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(dir)
@@ -59,7 +59,7 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// Copies the bundled example into `dir` and runs `upwire generate` there.
-fn generate_example(dir: &Path) -> Output {
+pub fn generate_example(dir: &Path) -> Output {
     for file in ["upwire.toml", "example.env"] {
         std::fs::copy(root().join("examples").join(file), dir.join(file))
             .expect("copy the example");
@@ -72,7 +72,7 @@ fn generate_example(dir: &Path) -> Output {
 }
 
 /// The `Cargo.toml` lines a generated client lists in its header comment.
-fn header_dependencies(client: &str) -> Vec<String> {
+pub fn header_dependencies(client: &str) -> Vec<String> {
     client
         .lines()
         .map(|l| l.trim_start_matches("//!").trim_start_matches("//").trim())
@@ -122,7 +122,7 @@ fn run_rest_main(name: &str, url: &str, token: &str) -> std::process::Output {
     let black_hole = BlackHole::start();
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
-    let krate = dir.path().join("web");
+    let krate = dir.path().join("functions/thumbnails");
     make_crate(&krate, name, Transport::Rest, REST_MAIN);
     cargo(&krate, &["build", "--quiet"]);
     let output = Command::new(shared_target_dir().join(format!("debug/{name}")))
@@ -167,7 +167,12 @@ fn tcp_starter_client_passes_check_clippy_and_fmt() {
 
 #[test]
 fn rest_starter_client_passes_check_clippy_and_fmt() {
-    assert_starter_is_clean("web", "upwire-rest-starter", Transport::Rest, REST_MAIN);
+    assert_starter_is_clean(
+        "functions/thumbnails",
+        "upwire-rest-starter",
+        Transport::Rest,
+        REST_MAIN,
+    );
 }
 
 /// The generated code verbatim, against `redis-server --tls-port` with a password: the
@@ -602,10 +607,14 @@ fn example_descriptor() -> PathBuf {
     root().join("examples/upwire.toml")
 }
 
-/// The starter client among `files` that goes into `dir`.
+/// The starter client among `files` that goes into `dir` (`src/redis_client.rs`, or
+/// `lib/redis.ts` for a JavaScript target).
 fn client_in(files: &[Artifact], dir: &str) -> String {
-    let path = Path::new(dir).join("src/redis_client.rs");
-    let file = files.iter().find(|a| a.path == path);
+    let file = files.iter().find(|a| {
+        ["src/redis_client.rs", "lib/redis.ts"]
+            .iter()
+            .any(|starter| a.path == Path::new(dir).join(starter))
+    });
     file.expect("a starter client").contents.clone()
 }
 
@@ -635,7 +644,8 @@ fn render_artifacts(descriptor: &Path) -> String {
         };
         let secret = if a.secret { ", secret: mode 0600" } else { "" };
         out.push_str(&format!("=== {} ({policy}{secret})\n", a.path.display()));
-        if a.path.ends_with("src/redis_client.rs") {
+        // Starter files are the only ones written only when absent.
+        if a.policy == WritePolicy::CreateOnly {
             out.push_str(&client_summary(&a.contents));
         } else {
             out.push_str(&a.contents);
@@ -688,10 +698,11 @@ fn snapshot_of_every_file_for_the_fixture_descriptors() {
     }
 }
 
-/// The starter clients, each template in full once: TCP and REST. Their variants (REST with
-/// the read-only token, and both as build.rs writes them for `include!`) as a diff against the
-/// client they vary, so that a snapshot shows what the variant changes and the shared code
-/// stays in one place.
+/// The starter clients, each template in full once: TCP, REST, workers-rs and TypeScript. Their
+/// variants (REST with the read-only token, the Rust ones as build.rs writes them for
+/// `include!`, the TypeScript module with prefixed variables for Expo and for a Next.js client
+/// bundle) as a diff against the client they vary, so that a snapshot shows what the variant
+/// changes and the shared code stays in one place.
 #[test]
 fn snapshot_of_the_starter_clients() {
     let (resolved, files) = files_of(&example_descriptor());
@@ -705,21 +716,38 @@ fn snapshot_of_the_starter_clients() {
     };
     let include = |name: &str| client_for_include(target(name)).unwrap();
     let tcp = client_in(&files, "services/api");
-    let rest = client_in(&files, "web");
+    let rest = client_in(&files, "functions/thumbnails");
+    let typescript = client_in(&files, "web");
+    let fixtures = root().join("tests/fixtures/generate");
+    let (_, runtimes) = files_of(&fixtures.join("runtimes.toml"));
+    let (cloudflare, workers) = files_of(&fixtures.join("cloudflare.toml"));
+    let worker = client_in(&workers, "worker");
     let variant = |base: &str, variant: &str| {
         let diff = similar::TextDiff::from_lines(base, variant);
         diff.unified_diff().context_radius(1).to_string()
     };
+    assert!(client_for_include(target("storefront")).is_none());
     crate::snapshots!({
         insta::assert_snapshot!("client@tcp", tcp);
         insta::assert_snapshot!("client@rest", rest);
-        let readonly = client_in(&files, "mobile");
+        let readonly = client_in(&runtimes, "reports");
         insta::assert_snapshot!("client@rest-readonly", variant(&rest, &readonly));
         insta::assert_snapshot!("client@tcp-include", variant(&tcp, &include("api")));
         insta::assert_snapshot!(
             "client@rest-include",
-            variant(&rest, &include("storefront"))
+            variant(&rest, &include("thumbnails"))
         );
+        insta::assert_snapshot!("client@worker", worker);
+        let worker_plan = cloudflare.plan.targets.iter().find(|t| t.name == "worker");
+        insta::assert_snapshot!(
+            "client@worker-include",
+            variant(&worker, &client_for_include(worker_plan.unwrap()).unwrap())
+        );
+        insta::assert_snapshot!("client@typescript", typescript);
+        let expo = client_in(&files, "mobile");
+        insta::assert_snapshot!("client@typescript-expo", variant(&typescript, &expo));
+        let nextjs = client_in(&runtimes, "site");
+        insta::assert_snapshot!("client@typescript-nextjs", variant(&typescript, &nextjs));
     });
 }
 

@@ -30,3 +30,4 @@ mod serve_backends;
 mod serve_security;
 mod serve_sse;
 mod serve_upstash;
+mod starters;

@@ -1,0 +1,305 @@
+//! The starters for runtimes that are not native processes, generated verbatim from the
+//! bundled example and the fixtures: the TypeScript module of JavaScript targets is
+//! type-checked with `tsc` (strict, against the pinned `@upstash/redis` in compat/) and run
+//! with node through `upwire serve` over a real `redis-server`; the workers-rs client of a
+//! Cloudflare target passes `cargo check`, clippy and fmt in a Worker crate, for
+//! `wasm32-unknown-unknown` too where that target is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::generate::{cargo, generate_example, header_dependencies};
+use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
+use crate::support::{code, root, run, transcript, upwire};
+
+/// The pinned `compat/node_modules` (`npm ci` in compat/, as `.ci/run` does).
+fn node_modules() -> PathBuf {
+    let dir = root().join("compat/node_modules");
+    assert!(
+        dir.join("typescript/package.json").is_file()
+            && dir.join("@upstash/redis/package.json").is_file(),
+        "the TypeScript checks need compat's npm packages: run `npm ci --prefix compat` (as .ci/run does)"
+    );
+    dir
+}
+
+/// What a Next.js or Expo project declares for `process.env` (`@types/node`, `expo/types`),
+/// and a Vite project for `import.meta.env` (`vite/client`): the module reads nothing else
+/// from its runtime.
+const ENV_TYPES: &str = "declare const process: { env: Record<string, string | undefined> };\n\
+                         interface ImportMeta { readonly env: Record<string, string | undefined> }\n";
+
+/// A scratch TypeScript project holding `module` as `lib/redis.ts`, `usage` as `usage.ts`,
+/// and `node_modules` linked to compat's.
+fn ts_project(module: &str, usage: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("lib")).unwrap();
+    std::fs::write(dir.path().join("lib/redis.ts"), module).unwrap();
+    std::fs::write(dir.path().join("usage.ts"), usage).unwrap();
+    std::fs::write(dir.path().join("env.d.ts"), ENV_TYPES).unwrap();
+    std::fs::write(
+        dir.path().join("package.json"),
+        "{ \"type\": \"module\" }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
+    dir
+}
+
+/// `tsc -p tsconfig.json` in `dir` with `options` (JSON members) under the strict base.
+fn tsc(dir: &Path, options: &str) -> Output {
+    let tsconfig = format!(
+        "{{\n  \"compilerOptions\": {{\n    \"strict\": true,\n    \"target\": \"ES2022\",\n    \
+         \"lib\": [\"ES2022\", \"DOM\"],\n    \"types\": [],\n    \"skipLibCheck\": true,\n    \
+         \"forceConsistentCasingInFileNames\": true,\n    {options}\n  }},\n  \
+         \"include\": [\"lib/redis.ts\", \"usage.ts\", \"env.d.ts\"]\n}}\n"
+    );
+    std::fs::write(dir.join("tsconfig.json"), tsconfig).unwrap();
+    Command::new(node_modules().join(".bin/tsc"))
+        .args(["-p", "tsconfig.json"])
+        .current_dir(dir)
+        .output()
+        .expect("tsc runs")
+}
+
+/// The example generated into a scratch directory, and the module of the target in `dir`.
+fn example_module(dir: &str) -> (tempfile::TempDir, String) {
+    let project = tempfile::tempdir().unwrap();
+    generate_example(project.path());
+    module_in(project, dir)
+}
+
+/// `tests/fixtures/generate/<fixture>` generated with the example's fake secrets into a
+/// scratch directory, and the module of the target in `dir`.
+fn fixture_module(fixture: &str, dir: &str) -> (tempfile::TempDir, String) {
+    let project = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/generate").join(fixture),
+        project.path().join("upwire.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("examples/example.env"),
+        project.path().join("example.env"),
+    )
+    .unwrap();
+    let out =
+        run(upwire()
+            .current_dir(project.path())
+            .args(["--env-file", "example.env", "generate"]));
+    assert_eq!(code(&out), 0, "{}", transcript(&out, project.path()));
+    module_in(project, dir)
+}
+
+fn module_in(project: tempfile::TempDir, dir: &str) -> (tempfile::TempDir, String) {
+    let module = std::fs::read_to_string(project.path().join(dir).join("lib/redis.ts"))
+        .expect("a TypeScript module");
+    assert!(
+        !project
+            .path()
+            .join(dir)
+            .join("src/redis_client.rs")
+            .exists(),
+        "a JavaScript target gets no Rust client"
+    );
+    (project, module)
+}
+
+/// How an app uses the module: a read, and (for read-write targets) writes.
+const USAGE: &str = r#"import { redis } from "./lib/redis";
+
+export async function visit(): Promise<string | null> {
+  await redis.set("greeting", "hello", { ex: 60 });
+  const visits: number = await redis.incr("visits");
+  const [greeting] = await redis.pipeline().get<string>("greeting").ttl("greeting").exec();
+  return `${greeting} ${visits}`;
+}
+"#;
+
+#[test]
+fn typescript_modules_type_check_with_tsc_strict() {
+    let modules = [
+        example_module("web"),
+        example_module("mobile"),
+        fixture_module("runtimes.toml", "site"),
+        fixture_module("runtimes.toml", "app"),
+        fixture_module("netlify.toml", "netlify/edge-functions"),
+    ];
+    assert!(
+        modules[3]
+            .1
+            .contains("url: import.meta.env.VITE_UPSTASH_REDIS_REST_URL,")
+    );
+    for (dir, module) in &modules {
+        let dir = dir.path().display();
+        for resolution in [
+            "\"noEmit\": true, \"module\": \"ESNext\", \"moduleResolution\": \"bundler\"",
+            "\"noEmit\": true, \"module\": \"Node16\", \"moduleResolution\": \"node16\"",
+        ] {
+            let usage = if resolution.contains("node16") {
+                USAGE.replace("./lib/redis\"", "./lib/redis.js\"")
+            } else {
+                USAGE.to_owned()
+            };
+            let project = ts_project(module, &usage);
+            let out = tsc(project.path(), resolution);
+            assert!(
+                out.status.success(),
+                "{dir} ({resolution}):\n{}\n{module}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+        }
+    }
+    // The check has teeth: a call `@upstash/redis` does not have fails it.
+    let (_project, module) = example_module("web");
+    let project = ts_project(
+        &module,
+        "import { redis } from \"./lib/redis\";\nexport const x = redis.gett(\"k\");\n",
+    );
+    let out = tsc(
+        project.path(),
+        "\"noEmit\": true, \"module\": \"ESNext\", \"moduleResolution\": \"bundler\"",
+    );
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Property 'gett' does not exist"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The modules compiled by tsc and run by node through `upwire serve`: the storefront's
+/// (`Redis.fromEnv()`) writes and reads; the app's (`EXPO_PUBLIC_*`, the read-only token)
+/// reads what the storefront wrote and is refused a write.
+#[test]
+fn typescript_modules_run_through_upwire_serve() {
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
+    let script = |module: &str, steps: &str| {
+        let project = ts_project(module, "export {};\n");
+        let out = tsc(
+            project.path(),
+            "\"outDir\": \"out\", \"module\": \"NodeNext\", \"moduleResolution\": \"nodenext\"",
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let main = format!("import {{ redis }} from \"./out/lib/redis.js\";\n{steps}\n");
+        std::fs::write(project.path().join("main.mjs"), main).unwrap();
+        project
+    };
+    let node = |project: &Path, vars: &[(&str, &str)]| {
+        let mut cmd = Command::new("node");
+        cmd.arg("main.mjs")
+            .current_dir(project)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(vars.iter().copied());
+        let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(60));
+        assert!(
+            out.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let url = serve.url();
+
+    let (_p, web) = example_module("web");
+    assert!(web.contains("Redis.fromEnv()"), "{web}");
+    let web = script(
+        &web,
+        "await redis.set(\"greeting\", \"hello\");\n\
+         const n = await redis.incr(\"visits\");\n\
+         console.log(JSON.stringify([await redis.get(\"greeting\"), n]));",
+    );
+    let out = node(
+        web.path(),
+        &[
+            ("UPSTASH_REDIS_REST_URL", &url),
+            ("UPSTASH_REDIS_REST_TOKEN", TOKEN),
+        ],
+    );
+    assert_eq!(out, "[\"hello\",1]\n");
+
+    let (_p, app) = example_module("mobile");
+    assert!(
+        app.contains("url: process.env.EXPO_PUBLIC_UPSTASH_REDIS_REST_URL,"),
+        "{app}"
+    );
+    let app = script(
+        &app,
+        "console.log(JSON.stringify(await redis.get(\"greeting\")));\n\
+         try { await redis.set(\"greeting\", \"bye\"); console.log(\"wrote\"); }\n\
+         catch (e) { console.log(String(e.message).includes(\"NOPERM\") ? \"NOPERM\" : e.message); }",
+    );
+    let out = node(
+        app.path(),
+        &[
+            ("EXPO_PUBLIC_UPSTASH_REDIS_REST_URL", &url),
+            ("EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN", READONLY_TOKEN),
+        ],
+    );
+    assert_eq!(out, "\"hello\"\nNOPERM\n");
+}
+
+/// The Worker crate around the generated client (tests/fixtures/starter/worker_lib.rs):
+/// `cargo check` (for wasm32 too when installed), clippy with `-D warnings` and fmt.
+#[test]
+fn worker_starter_client_passes_check_clippy_and_fmt() {
+    let project = tempfile::tempdir().unwrap();
+    for file in ["cloudflare.toml", "../../../examples/example.env"] {
+        let from = root().join("tests/fixtures/generate").join(file);
+        let name = Path::new(file).file_name().unwrap();
+        std::fs::copy(&from, project.path().join(name)).unwrap();
+    }
+    let out = run(upwire().current_dir(project.path()).args([
+        "--config",
+        "cloudflare.toml",
+        "--env-file",
+        "example.env",
+        "generate",
+    ]));
+    assert_eq!(code(&out), 0, "{}", transcript(&out, project.path()));
+    let krate = project.path().join("worker");
+    let client = std::fs::read_to_string(krate.join("src/redis_client.rs")).unwrap();
+    let dependencies = header_dependencies(&client);
+    assert_eq!(dependencies, ["worker = \"0.8\"", "serde_json = \"1\""]);
+    let manifest = format!(
+        "[package]\nname = \"upwire-worker-starter\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[lib]\ncrate-type = [\"cdylib\"]\n\n[workspace]\n\n[dependencies]\n{}\n",
+        dependencies.join("\n")
+    );
+    std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        include_str!("../fixtures/starter/worker_lib.rs"),
+    )
+    .unwrap();
+    // The socket Worker (TCP forced) gets no Rust file that could not run there.
+    assert!(
+        !project
+            .path()
+            .join("socket-worker/src/redis_client.rs")
+            .exists()
+    );
+    cargo(&krate, &["check", "--quiet"]);
+    cargo(&krate, &["clippy", "--quiet", "--", "-D", "warnings"]);
+    cargo(&krate, &["fmt", "--check"]);
+    if wasm32_installed() {
+        cargo(
+            &krate,
+            &["check", "--quiet", "--target", "wasm32-unknown-unknown"],
+        );
+    }
+}
+
+/// Whether rustup has `wasm32-unknown-unknown` (the tests never download a toolchain).
+fn wasm32_installed() -> bool {
+    Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+}
