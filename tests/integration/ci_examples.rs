@@ -38,27 +38,35 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> String {
     value
 }
 
+/// A request to serve with this `Host` and token, on a connection of its own.
+fn send(serve: &ServeProcess, host: &str, token: &str, head: &str, body: &str) -> Reply {
+    raw(
+        serve.addr,
+        format!(
+            "{head} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+}
+
 /// The REST calls a test suite makes first, with this `Host` (the listen address when
 /// `None`): `PING` (the wait step's `/ping`), then a `SET` and a `GET` of it.
 fn rest_round_trip(serve: &ServeProcess, token: &str, host: Option<&str>) {
     let host = host.map_or_else(|| serve.addr.to_string(), str::to_owned);
-    let send = |head: &str, body: &str| -> Reply {
-        raw(
-            serve.addr,
-            format!(
-                "{head} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
-                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            )
-            .as_bytes(),
-        )
-    };
-    let ping = send("GET /ping", "");
+    let ping = send(serve, &host, token, "GET /ping", "");
     assert_eq!(ping.status, 200, "Host {host}: {}", ping.text());
     assert_eq!(ping.json(), json!({"result": "PONG"}));
-    let set = send("POST /", r#"["SET","ci:key","from the example"]"#);
+    let set = send(
+        serve,
+        &host,
+        token,
+        "POST /",
+        r#"["SET","ci:key","from the example"]"#,
+    );
     assert_eq!(set.json(), json!({"result": "OK"}), "{}", set.text());
-    let get = send("GET /get/ci:key", "");
+    let get = send(serve, &host, token, "GET /get/ci:key", "");
     assert_eq!(get.json(), json!({"result": "from the example"}));
 }
 
@@ -312,4 +320,55 @@ fn dockerignore_keeps_build_output_and_dependencies_out_of_the_context() {
     for copied in ["Cargo.toml", "Cargo.lock", "src", "templates"] {
         assert!(!lines.contains(&copied), "{copied} is needed by the build");
     }
+}
+
+/// The job `upwire generate` writes for the bundled example (REST targets, one read-only)
+/// starts serve as the Actions example does, plus the read-only token, and those flags work:
+/// the full token writes, the read-only token reads and may not write.
+#[test]
+fn generated_ci_job_serve_command_serves_both_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["upwire.toml", "example.env"] {
+        std::fs::copy(root().join("examples").join(file), dir.path().join(file)).unwrap();
+    }
+    let mut cmd = upwire();
+    cmd.current_dir(dir.path())
+        .args(["--env-file", "example.env", "generate"])
+        .stdin(Stdio::null());
+    let output = run_bounded(cmd, Duration::from_secs(60));
+    assert_eq!(code(&output), 0, "{}", all_output(&output));
+    let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
+    let example = read("examples/ci/github-actions.yml");
+    assert_eq!(
+        actions_serve_args(&job),
+        actions_serve_args(&example),
+        "the generated job starts serve as the example does"
+    );
+    let line = line_with(&job, "upwire serve ");
+    assert!(
+        line.contains("UPWIRE_SERVE_READONLY_TOKEN=\"$readonly_token\""),
+        "{line}"
+    );
+
+    let mut args = actions_serve_args(&job);
+    take_flag(&mut args, "--listen");
+    take_flag(&mut args, "--redis");
+    let redis = RedisServer::plain();
+    let (token, readonly) = (
+        "0123456789abcdef0123456789abcdef0123456789abcdef",
+        "fedcba9876543210fedcba9876543210fedcba9876543210",
+    );
+    let mut options = ServeOptions::default()
+        .token(token)
+        .readonly_token(readonly);
+    options.args = args;
+    let serve = ServeProcess::start(&redis.url(None, None), &options);
+    rest_round_trip(&serve, token, None);
+    let host = serve.addr.to_string();
+    let get = send(&serve, &host, readonly, "GET /get/ci:key", "");
+    assert_eq!(get.json(), json!({"result": "from the example"}));
+    let set = send(&serve, &host, readonly, "POST /", r#"["SET","ci:key","x"]"#);
+    assert_eq!(set.status, 400, "{}", set.text());
+    assert!(set.error().starts_with("NOPERM"), "{}", set.text());
+    serve.stop();
 }
