@@ -64,3 +64,48 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         tokens,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::snippet;
+    use crate::diagnostic::SourceFile;
+    use crate::interpolate::Env;
+    use crate::plan::resolve;
+
+    fn job(targets: &str) -> Option<String> {
+        let text = format!(
+            "[database.main]\nredis_url = \"rediss://default:pw@h.upstash.io:6379\"\n\
+             rest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\
+             rest_readonly_token = \"AoReadonly\"\n\n{targets}"
+        );
+        snippet(&resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan)
+    }
+
+    /// No REST target, no job; two targets that read one token variable with different
+    /// access both get the full token (the read-write one's tests must pass), each variable
+    /// exported once; no value of the descriptor in it.
+    #[test]
+    fn one_line_per_variable_and_the_full_token_when_accesses_differ() {
+        assert_eq!(
+            job("[target.api]\nkind = \"server\"\ndir = \"api\"\n"),
+            None
+        );
+        let job = job("[target.a]\nkind = \"lambda\"\ndir = \"a\"\n\n\
+                       [target.b]\nkind = \"lambda\"\naccess = \"read-only\"\ndir = \"b\"\n")
+        .expect("a job");
+        let line = |l: &str| job.lines().filter(|x| x.trim() == l).count();
+        assert_eq!(
+            line("echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\""),
+            1,
+            "{job}"
+        );
+        assert_eq!(
+            line("echo \"UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\""),
+            1
+        );
+        assert!(!job.contains("readonly_token"), "{job}");
+        for value in ["AXtoken", "AoReadonly", "h.upstash.io", "pw@"] {
+            assert!(!job.contains(value), "{value} in {job}");
+        }
+    }
+}

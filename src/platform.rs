@@ -189,8 +189,14 @@ mod tests {
                 .into_iter()
                 .map(|a| (a.path.display().to_string(), a.secret))
                 .filter(|(p, _)| {
-                    ![".env", ".env.example", "src/redis_client.rs", "REDIS.md"]
-                        .contains(&p.as_str())
+                    ![
+                        ".env",
+                        ".env.example",
+                        "src/redis_client.rs",
+                        "REDIS.md",
+                        crate::ci_serve::PATH,
+                    ]
+                    .contains(&p.as_str())
                 })
                 .collect();
             files.sort();
