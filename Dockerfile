@@ -1,5 +1,5 @@
 # `upwire serve` as a container image: a static musl binary on an empty base image (no shell,
-# no libc, no package manager; about 10 MB), running as a non-root user.
+# no shared libraries, no package manager), running as a non-root user.
 #
 #   docker build -t upwire .
 #   docker run --rm -p 8079:8079 -e UPWIRE_SERVE_TOKEN=dev-token upwire --redis redis://HOST:6379
