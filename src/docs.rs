@@ -49,6 +49,8 @@ struct GuideTemplate<'a> {
     descriptor: &'a str,
     targets: Vec<TargetView<'a>>,
     graph: Graph,
+    /// The CI job `generate` writes when a target uses REST.
+    ci_job: Option<&'static str>,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -161,6 +163,7 @@ pub fn guide(plan: &Plan) -> String {
         descriptor,
         targets: plan.targets.iter().map(view).collect(),
         graph: graph(plan),
+        ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
     };
     crate::template::render(&template)
 }

@@ -281,6 +281,16 @@ pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
         }
         out.extend(target_artifacts(t, diags));
     }
+    // The CI job for the REST targets, beside the workflows (never among them).
+    if let Some(job) = crate::ci_serve::snippet(plan) {
+        out.push(Artifact {
+            path: PathBuf::from(crate::ci_serve::PATH),
+            contents: job,
+            secret: false,
+            policy: WritePolicy::Replace,
+            target: None,
+        });
+    }
     out.push(Artifact {
         path: PathBuf::from("REDIS.md"),
         contents: crate::docs::guide(plan),

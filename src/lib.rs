@@ -91,6 +91,7 @@ pub use error::Error;
 pub use model::Transport;
 
 mod capability;
+mod ci_serve;
 mod code;
 mod descriptor;
 mod diagnostic;

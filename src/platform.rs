@@ -195,6 +195,7 @@ mod tests {
                         "src/redis_client.rs",
                         "lib/redis.ts",
                         "REDIS.md",
+                        crate::ci_serve::PATH,
                     ]
                     .contains(&p.as_str())
                 })

@@ -77,6 +77,38 @@ file_templates! {
     netlify_env = "netlify_env.sh",
 }
 
+/// A token variable of the CI job (`.github/upwire-serve.yml`) and which of serve's tokens it
+/// gets.
+pub(crate) struct CiToken<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) readonly: bool,
+}
+
+/// What `templates/upwire_serve.yml` sees: variable names and the repository, never a value.
+pub(crate) struct CiServeView<'a> {
+    /// The REST targets' names, for the header.
+    pub(crate) targets: String,
+    /// Where upwire is installed from.
+    pub(crate) repository: &'a str,
+    /// Whether `repository` is the `OWNER` placeholder.
+    pub(crate) placeholder: bool,
+    /// Whether any variable gets the read-only token.
+    pub(crate) readonly: bool,
+    pub(crate) url_vars: Vec<&'a str>,
+    pub(crate) tokens: Vec<CiToken<'a>>,
+}
+
+/// Renders `templates/upwire_serve.yml`, the CI job for REST targets.
+pub(crate) fn ci_serve(view: &CiServeView<'_>) -> String {
+    #[derive(Template)]
+    #[template(path = "upwire_serve.yml", escape = "none")]
+    struct File<'a> {
+        v: &'a CiServeView<'a>,
+    }
+
+    render(&File { v: view })
+}
+
 /// A template rendered, ending with a newline as every generated file does.
 pub(crate) fn render(t: &impl Template) -> String {
     // Templates are compiled in; rendering fails only on a formatting error of a value,

@@ -156,6 +156,7 @@ enum Command {
         ca_file: Option<PathBuf>,
         /// Where to listen. A non-loopback address needs --token.
         #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_LISTEN,
+              env = "UPWIRE_SERVE_LISTEN",
               value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
         listen: std::net::SocketAddr,
         /// The full-access token clients send as `Authorization: Bearer TOKEN` or `?_token=`.

@@ -1124,3 +1124,90 @@ fn unresolved_variables_skip_dotenv_but_write_the_example() {
     );
     crate::snapshots!("bad_input@unresolved", text);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The CI job for REST targets
+
+/// `.github/upwire-serve.yml` is written for a project with a REST target, beside the
+/// workflows and never among them, names the target's variables and no value, and the guide
+/// says how to use it; a TCP-only project gets no CI job and no such section.
+#[test]
+fn the_ci_job_is_written_only_when_a_target_uses_rest() {
+    let (tcp, output) = generate_with(&format!(
+        "{DATABASE}[target.api]\nkind = \"server\"\ndir = \"api\"\n"
+    ));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, tcp.path()));
+    assert!(
+        !tcp.path().join(".github").exists(),
+        "no CI job for TCP only"
+    );
+    let guide = std::fs::read_to_string(tcp.path().join("REDIS.md")).unwrap();
+    assert!(!guide.contains("upwire-serve.yml"), "{guide}");
+
+    let (rest, output) = generate_with(&format!(
+        "{}\nrest_readonly_token = \"${{UPSTASH_REDIS_REST_READONLY_TOKEN}}\"\n\n\
+         [target.api]\nkind = \"server\"\ndir = \"api\"\n\n\
+         [target.edge]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"edge\"\n\n\
+         [target.app]\nkind = \"mobile\"\nplatform = \"expo\"\ndir = \"app\"\n",
+        DATABASE.trim_end()
+    ));
+    let text = transcript(&output, rest.path());
+    assert_eq!(code(&output), 0, "{text}");
+    assert!(text.contains("created .github/upwire-serve.yml"), "{text}");
+    assert!(
+        !rest.path().join(".github/workflows").exists(),
+        "never a workflow the user did not ask for"
+    );
+    let job = std::fs::read_to_string(rest.path().join(".github/upwire-serve.yml")).unwrap();
+    for line in [
+        "jobs:",
+        "  test:",
+        "    services:",
+        "        image: redis:7",
+        "          - 6379:6379",
+        "      - uses: actions/checkout@v4",
+        "          echo \"UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\"",
+        "          echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\"",
+        // The mobile target reads the read-only token under its public names.
+        "          echo \"EXPO_PUBLIC_UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\"",
+        "          echo \"EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=$readonly_token\" >> \"$GITHUB_ENV\"",
+        "          token=\"$(openssl rand -hex 24)\"",
+        "          echo \"::add-mask::$token\"",
+        "        run: cargo test",
+    ] {
+        assert!(job.lines().any(|l| l == line), "{line:?} in\n{job}");
+    }
+    assert!(
+        job.contains("(edge, app)"),
+        "the REST targets are named: {job}"
+    );
+    for secret in EXAMPLE_SECRETS
+        .iter()
+        .chain(&["https://eu1-tidy-cat-12345.upstash.io"])
+    {
+        assert!(!job.contains(secret), "no value in the job: {secret}");
+    }
+    // The TCP target's variable is not pointed at serve.
+    assert!(!job.contains("REDIS_URL="), "{job}");
+    let guide = std::fs::read_to_string(rest.path().join("REDIS.md")).unwrap();
+    assert!(
+        guide.contains("`upwire generate` writes `.github/upwire-serve.yml`: a GitHub Actions job"),
+        "{guide}"
+    );
+
+    // A dry run shows it as a diff and writes nothing.
+    std::fs::remove_file(rest.path().join(".github/upwire-serve.yml")).unwrap();
+    let dry = run(upwire().current_dir(rest.path()).args([
+        "--env-file",
+        "example.env",
+        "generate",
+        "--dry-run",
+    ]));
+    let text = transcript(&dry, rest.path());
+    assert!(
+        text.contains("would create .github/upwire-serve.yml"),
+        "{text}"
+    );
+    assert!(text.contains("+name: tests against upwire serve"), "{text}");
+    assert!(!rest.path().join(".github/upwire-serve.yml").exists());
+}

@@ -9,6 +9,7 @@ mod architecture;
 mod bad_input;
 mod canary;
 mod check;
+mod ci_examples;
 mod cli;
 mod env_files;
 mod fake_rest;

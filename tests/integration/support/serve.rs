@@ -128,10 +128,17 @@ impl ServeProcess {
     /// Starts it in front of `redis_url` and waits until it says where it listens.
     pub fn start(redis_url: &str, options: &ServeOptions) -> Self {
         let mut cmd = upwire();
-        cmd.args(["serve", "--listen", "127.0.0.1:0", "--redis", redis_url])
-            .args(&options.args)
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--redis", redis_url]);
+        Self::spawn(cmd, options)
+    }
+
+    /// Runs `cmd` (`upwire serve ...`) with `options`' arguments and environment (none of
+    /// the caller's serve variables) and waits until it says where it listens.
+    pub fn spawn(mut cmd: std::process::Command, options: &ServeOptions) -> Self {
+        cmd.args(&options.args)
             .env_remove("UPWIRE_SERVE_TOKEN")
             .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
+            .env_remove("UPWIRE_SERVE_LISTEN")
             .envs(options.env.iter().map(|(k, v)| (k, v)));
         if let Some(token) = &options.token {
             cmd.env("UPWIRE_SERVE_TOKEN", token);

@@ -1,0 +1,111 @@
+//! The CI job `generate` writes for projects whose targets use REST
+//! (`.github/upwire-serve.yml`): redis-server and `upwire serve` in GitHub Actions, each REST
+//! target's variables pointed at it. Never in `.github/workflows/`: the user moves it there (or
+//! copies its steps) when they want it to run. It names variables only; the token is made per
+//! run.
+
+use crate::model::{Access, Transport};
+use crate::plan::{Plan, TargetPlan};
+use crate::template::{CiServeView, CiToken, ci_serve};
+
+/// Where it is written, relative to the descriptor's directory.
+pub(crate) const PATH: &str = ".github/upwire-serve.yml";
+
+/// The repository `cargo install --git` and the release download use: Cargo.toml's
+/// `repository`, else a placeholder the file explains.
+fn repository() -> (&'static str, bool) {
+    match env!("CARGO_PKG_REPOSITORY") {
+        "" => ("https://github.com/OWNER/upwire", true),
+        url => (url.trim_end_matches('/'), false),
+    }
+}
+
+/// The targets the job serves: those whose transport is REST and that `generate` may write
+/// for, with their URL and token variables.
+pub(crate) fn rest_targets(plan: &Plan) -> Vec<&TargetPlan> {
+    plan.targets
+        .iter()
+        .filter(|t| t.transport == Some(Transport::Rest) && t.blocked.is_none() && t.env.len() >= 2)
+        .collect()
+}
+
+/// The job, or `None` when no target uses REST.
+pub(crate) fn snippet(plan: &Plan) -> Option<String> {
+    let targets = rest_targets(plan);
+    if targets.is_empty() {
+        return None;
+    }
+    let mut url_vars: Vec<&str> = Vec::new();
+    let mut tokens: Vec<CiToken<'_>> = Vec::new();
+    for t in &targets {
+        let (url, token) = (t.env[0].name.as_str(), t.env[1].name.as_str());
+        if !url_vars.contains(&url) {
+            url_vars.push(url);
+        }
+        let readonly = t.access == Access::ReadOnly;
+        match tokens.iter_mut().find(|c| c.name == token) {
+            // A variable two targets read with different access gets the full token: the
+            // read-write target's tests must pass.
+            Some(seen) => seen.readonly &= readonly,
+            None => tokens.push(CiToken {
+                name: token,
+                readonly,
+            }),
+        }
+    }
+    let (repository, placeholder) = repository();
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    Some(ci_serve(&CiServeView {
+        targets: names.join(", "),
+        repository,
+        placeholder,
+        readonly: tokens.iter().any(|t| t.readonly),
+        url_vars,
+        tokens,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snippet;
+    use crate::diagnostic::SourceFile;
+    use crate::interpolate::Env;
+    use crate::plan::resolve;
+
+    fn job(targets: &str) -> Option<String> {
+        let text = format!(
+            "[database.main]\nredis_url = \"rediss://default:pw@h.upstash.io:6379\"\n\
+             rest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\
+             rest_readonly_token = \"AoReadonly\"\n\n{targets}"
+        );
+        snippet(&resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan)
+    }
+
+    /// No REST target, no job; two targets that read one token variable with different
+    /// access both get the full token (the read-write one's tests must pass), each variable
+    /// exported once; no value of the descriptor in it.
+    #[test]
+    fn one_line_per_variable_and_the_full_token_when_accesses_differ() {
+        assert_eq!(
+            job("[target.api]\nkind = \"server\"\ndir = \"api\"\n"),
+            None
+        );
+        let job = job("[target.a]\nkind = \"lambda\"\ndir = \"a\"\n\n\
+                       [target.b]\nkind = \"lambda\"\naccess = \"read-only\"\ndir = \"b\"\n")
+        .expect("a job");
+        let line = |l: &str| job.lines().filter(|x| x.trim() == l).count();
+        assert_eq!(
+            line("echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\""),
+            1,
+            "{job}"
+        );
+        assert_eq!(
+            line("echo \"UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\""),
+            1
+        );
+        assert!(!job.contains("readonly_token"), "{job}");
+        for value in ["AXtoken", "AoReadonly", "h.upstash.io", "pw@"] {
+            assert!(!job.contains(value), "{value} in {job}");
+        }
+    }
+}
