@@ -12,7 +12,7 @@ use crate::cli::{Cli, Findings, Output, Report, exit_for, load_descriptor, selec
 use crate::error::Error;
 use crate::login::net::tls_config;
 use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
-use crate::model::{Kind, Transport};
+use crate::model::{Access, Kind, Transport};
 use crate::plan::{Plan, TargetPlan};
 use crate::secret::{Hint, Secret, Sensitive};
 
@@ -45,6 +45,10 @@ pub(crate) struct CheckArgs {
     /// Extra CA certificates (PEM) to trust, for private CAs. Verification is never skipped.
     #[arg(long, value_name = "PEM")]
     ca_file: Option<PathBuf>,
+    /// Also tell whether each credential is read-only or read-write, without writing; fail
+    /// when a target's `access` says otherwise.
+    #[arg(long)]
+    access: bool,
 }
 
 /// What to check: one endpoint, for one target (or a command-line flag).
@@ -61,6 +65,8 @@ struct Checked {
     result: CheckResult,
     /// Which probe this is: targets on one database share probes, run once and shown once.
     probe: usize,
+    /// The target's `access` in the descriptor (none for a URL given on the command line).
+    expected: Option<Access>,
 }
 
 pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
@@ -72,17 +78,19 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     let options = CheckOptions {
         timeout: Duration::from_secs_f64(args.timeout),
         samples: args.samples as usize,
+        access: args.access,
     };
     let tcp_tls = tls_config(args.ca_file.as_deref(), &[])?;
     let rest_tls = tls_config(args.ca_file.as_deref(), &[b"http/1.1"])?;
     let out = Output::new(cli);
     let direct = args.redis_url.is_some() || args.rest_url.is_some();
     let (mut plan_targets, mut diagnostics, mut source) = (Vec::new(), Vec::new(), None);
-    let mut jobs: Vec<(String, Option<Kind>, Job)> = Vec::new();
+    let mut jobs: Vec<(String, Option<Kind>, Option<Access>, Job)> = Vec::new();
     if direct {
         if let Some(url) = &args.redis_url {
             jobs.push((
                 "--redis-url".into(),
+                None,
                 None,
                 Job {
                     transport: Transport::Tcp,
@@ -94,6 +102,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         if let (Some(url), Some(token)) = (&args.rest_url, &args.rest_token) {
             jobs.push((
                 "--rest-url".into(),
+                None,
                 None,
                 Job {
                     transport: Transport::Rest,
@@ -107,7 +116,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         let targets = select_targets(&r, args.target.as_deref())?;
         for t in &targets {
             for job in jobs_for(&r.plan, t, args.both) {
-                jobs.push((t.name.clone(), t.kind, job));
+                jobs.push((t.name.clone(), t.kind, Some(t.access), job));
             }
         }
         plan_targets = targets.into_iter().cloned().collect();
@@ -120,7 +129,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
     let mut cache: HashMap<Job, (usize, CheckResult)> = HashMap::new();
     let mut results = Vec::new();
-    for (target, kind, job) in jobs {
+    for (target, kind, expected, job) in jobs {
         let (probe, result) = match cache.get(&job) {
             Some(r) => r.clone(),
             None => {
@@ -130,12 +139,15 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 (probe, r)
             }
         };
-        results.push(Checked {
+        let mut checked = Checked {
             target,
             kind,
             result,
             probe,
-        });
+            expected,
+        };
+        access_mismatch(&mut checked);
+        results.push(checked);
     }
     // A DNS lookup that timed out still runs on a blocking thread; dropping the runtime
     // would wait for it and make `--timeout 1` exit seconds later. The results are in.
@@ -153,17 +165,21 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     })
     .print(out.format, || {
         let mut stdout = crate::cli::stdout();
-        // Each probe once, headed by every target it stands for.
+        // Each probe once, headed by every target it stands for (targets whose verdict on
+        // it differs, an access mismatch for one of them, are shown apart).
+        let same = |a: &Checked, b: &Checked| {
+            a.probe == b.probe && a.result.ok == b.result.ok && a.result.message == b.result.message
+        };
         let mut probes: Vec<&Checked> = Vec::new();
         for c in &results {
-            if probes.iter().all(|p| p.probe != c.probe) {
+            if probes.iter().all(|p| !same(p, c)) {
                 probes.push(c);
             }
         }
         for p in &probes {
             let targets: Vec<&str> = results
                 .iter()
-                .filter(|c| c.probe == p.probe)
+                .filter(|c| same(p, c))
                 .map(|c| c.target.as_str())
                 .collect();
             let _ = write!(stdout, "{}", render(&targets.join(", "), &p.result));
@@ -197,6 +213,36 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         }
     });
     Ok(if failed { 1 } else { exit_for(&diagnostics) })
+}
+
+/// Fails a check whose credential's access, as the `--access` probe found it, is not the
+/// target's `access`, with what to change.
+fn access_mismatch(c: &mut Checked) {
+    let (Some(expected), Some(found)) = (c.expected, c.result.access.clone()) else {
+        return;
+    };
+    let Some(actual) = found.access.filter(|&a| a != expected) else {
+        return;
+    };
+    let r = &mut c.result;
+    let what = match r.transport {
+        Transport::Tcp => "its TCP login",
+        Transport::Rest => "its REST token",
+    };
+    r.ok = false;
+    r.message = format!(
+        "target `{}` has access = \"{expected}\", but {what} is {actual} ({})",
+        c.target, found.detail
+    );
+    r.help = Some(match (expected, r.transport) {
+        (Access::ReadOnly, Transport::Rest) => format!(
+            "`{}` sends the database's `rest_readonly_token` (`rest_token` when there is none): make that the console's read-only token; or set access = \"read-write\" if it must write",
+            c.target
+        ),
+        (Access::ReadOnly, Transport::Tcp) => "log in as the read-only user: rediss://default_ro:<password>@host:6379 on Upstash (an ACL user without +@write elsewhere); or set access = \"read-write\" if it must write".to_owned(),
+        (Access::ReadWrite, Transport::Rest) => "use the full token (`rest_token`, UPSTASH_REDIS_REST_TOKEN), not the read-only one; or set access = \"read-only\" if it only reads".to_owned(),
+        (Access::ReadWrite, Transport::Tcp) => "log in as a user that may write (`default` on Upstash, not `default_ro`); or set access = \"read-only\" if it only reads".to_owned(),
+    });
 }
 
 /// The endpoints to check for a target: its transport, or both with `--both`.
@@ -264,6 +310,12 @@ struct CheckJson<'a> {
     /// Only on a TLS failure: the TLS library's own words, which `message` puts in plain ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     tls_error: Option<&'a str>,
+    /// With `--access`: `read-only`, `read-write`, or null when it could not be told.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access: Option<Option<Access>>,
+    /// With `--access`: how the access was told, or why it could not be.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_detail: Option<&'a str>,
 }
 
 #[derive(serde::Serialize)]
@@ -305,6 +357,8 @@ impl<'a> From<&'a Checked> for CheckJson<'a> {
                 p95: round(l.p95),
             }),
             tls_error: r.tls_error.as_deref(),
+            access: r.access.as_ref().map(|a| a.access),
+            access_detail: r.access.as_ref().map(|a| a.detail.as_str()),
         }
     }
 }
@@ -326,8 +380,18 @@ fn render(targets: &str, r: &CheckResult) -> String {
         };
         let _ = writeln!(s, "  {:<8} {:>8.2} ms{extra}", st.stage.as_str(), st.ms);
     }
+    if let Some(found) = &r.access {
+        let access = found.access.map_or("unknown", Access::as_str);
+        let _ = writeln!(s, "  access   {access} ({})", found.detail);
+    }
     if r.ok {
         let _ = writeln!(s, "  ok: {}", r.message);
+    } else if r.error_kind.is_none() {
+        // The login worked; its access is not the target's.
+        let _ = writeln!(s, "  FAILED [access]: {}", r.message);
+        if let Some(help) = &r.help {
+            let _ = writeln!(s, "  help: {help}");
+        }
     } else {
         let kind = r.error_kind.map_or("error", |k| match k {
             crate::login::ErrorKind::Dns => "dns",

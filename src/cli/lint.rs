@@ -64,6 +64,10 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
         sources.push(source);
     }
     example_drift(&env_files, &mut sources, &mut diags);
+    if out.format == Format::Sarif {
+        super::sarif::print(&diags, &sources);
+        return Ok(exit_for(&diags));
+    }
     Report::new(Findings::new(&diags, &plans))
         .print(out.format, || out.diagnostics(&diags, &sources));
     Ok(exit_for(&diags))

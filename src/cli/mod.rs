@@ -11,6 +11,7 @@ mod lint;
 mod output;
 pub(crate) mod report;
 mod resolve;
+mod sarif;
 
 pub(crate) use output::{Output, Scrubbed, exit_for, say, stderr, stdout};
 pub(crate) use report::{Findings, Report};
@@ -65,6 +66,8 @@ pub(crate) struct Cli {
 pub(crate) enum Format {
     Text,
     Json,
+    /// SARIF 2.1.0, for code scanning: `lint` only.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -351,6 +354,12 @@ fn is_credential_flag(flag: &str) -> bool {
 }
 
 fn dispatch(cli: &Cli) -> Result<u8, Error> {
+    if cli.format == Format::Sarif && !matches!(cli.command, Command::Lint { .. }) {
+        return Err(Error::Usage(
+            "`--format sarif` is for `upwire lint` only; use `--format json` or `text` here"
+                .to_owned(),
+        ));
+    }
     match &cli.command {
         Command::Init { kinds, force } => init::init(cli, kinds, *force),
         Command::Lint { paths } => lint::lint(cli, paths),

@@ -40,7 +40,9 @@ impl<T: Serialize> Report<T> {
                 let _ = serde_json::to_writer_pretty(&mut out, self);
                 let _ = std::io::Write::write_all(&mut out, b"\n");
             }
-            Format::Text => text(),
+            // `--format sarif` is refused before any command but `lint` runs, and `lint`
+            // prints its SARIF log itself.
+            Format::Text | Format::Sarif => text(),
         }
     }
 }

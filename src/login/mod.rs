@@ -3,7 +3,9 @@
 //! Each stage (DNS, connect, TLS, AUTH, command) runs under the same per-step timeout, so a
 //! check never hangs. Failures are classified (`ErrorKind`) and carry the fix in words.
 //! Only `PING` (and `AUTH`/`SELECT`) is ever sent: `check` never writes to the database.
+//! `--access` adds a probe that tells read-only from read-write without writing (`access.rs`).
 
+mod access;
 pub(crate) mod net;
 mod rest;
 mod tcp;
@@ -13,6 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub(crate) use access::AccessFound;
 pub(crate) use rest::check_rest;
 pub(crate) use tcp::check_tcp;
 
@@ -75,6 +78,8 @@ pub(crate) struct CheckOptions {
     pub timeout: Duration,
     /// How many PINGs to time.
     pub samples: usize,
+    /// Also find out whether the credential may write (`--access`), without writing.
+    pub access: bool,
 }
 
 impl Default for CheckOptions {
@@ -82,6 +87,7 @@ impl Default for CheckOptions {
         Self {
             timeout: Duration::from_secs(5),
             samples: 1,
+            access: false,
         }
     }
 }
@@ -156,6 +162,8 @@ pub(crate) struct CheckResult {
     pub stages: Vec<StageTime>,
     /// Command round trips.
     pub latency: Option<Latency>,
+    /// With `--access`, after a login that worked: what the credential may do.
+    pub access: Option<AccessFound>,
 }
 
 /// A failure inside a stage.
@@ -228,6 +236,7 @@ impl Recorder {
                 tls_error: None,
                 stages: Vec::new(),
                 latency: None,
+                access: None,
             },
         }
     }
@@ -286,6 +295,11 @@ impl Recorder {
         self.result.tls_error = f.tls_error;
     }
 
+    /// Records what the `--access` probe found.
+    pub(crate) fn access(&mut self, found: AccessFound) {
+        self.result.access = Some(found);
+    }
+
     pub(crate) fn finish(mut self, samples: &[f64], message: String) -> CheckResult {
         self.result.ok = true;
         self.result.latency = Latency::of(samples);
@@ -298,7 +312,7 @@ impl Recorder {
     }
 }
 
-fn fmt_duration(d: Duration) -> String {
+pub(crate) fn fmt_duration(d: Duration) -> String {
     if d.subsec_millis() == 0 {
         format!("{} s", d.as_secs())
     } else {

@@ -9,7 +9,7 @@ use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
 use super::net::{connect, handshake, resolve};
-use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
+use super::{AccessFound, CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::{validate_rest_url, validate_token};
 
@@ -121,42 +121,9 @@ pub(crate) async fn check_rest(
     let mut samples = Vec::new();
     for _ in 0..options.samples.max(1) {
         let start = Instant::now();
-        let request = hyper::Request::post("/")
-            .header(hyper::header::HOST, &host_header)
-            .header(
-                hyper::header::AUTHORIZATION,
-                format!("Bearer {}", token.trim()),
-            )
-            .header(hyper::header::CONTENT_TYPE, "application/json")
-            .body(Full::new(Bytes::from_static(b"[\"PING\"]")));
-        let Ok(request) = request else {
-            rec.fail(Failure::new(
-                ErrorKind::Protocol,
-                "the token contains characters not allowed in an HTTP header",
-            ));
-            return rec.failed();
-        };
         let exchange = async {
-            sender.ready().await.map_err(|_| closed())?;
-            let response = sender.send_request(request).await.map_err(|e| {
-                if e.is_incomplete_message() || e.is_canceled() {
-                    closed()
-                } else {
-                    protocol(format!("HTTP request failed: {e}"))
-                }
-            })?;
-            let status = response.status().as_u16();
-            let content_type = response
-                .headers()
-                .get(hyper::header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_owned();
-            let body = Limited::new(response.into_body(), MAX_BODY)
-                .collect()
-                .await
-                .map_err(|_| protocol("the reply body is too large or broken"))?
-                .to_bytes();
+            let (status, content_type, body) =
+                post(&mut sender, &host_header, token, br#"["PING"]"#.to_vec()).await?;
             interpret(status, &content_type, &body)
         };
         // Redis closes a connection that sends it `POST` without a reply: when a plain
@@ -175,8 +142,92 @@ pub(crate) async fn check_rest(
         }
         samples.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    if options.access {
+        let found = tokio::time::timeout(t, probe_access(&mut sender, &host_header, token))
+            .await
+            .unwrap_or_else(|_| {
+                AccessFound::unknown(format!(
+                    "no answer to the access probe within {}",
+                    super::fmt_duration(t)
+                ))
+            });
+        rec.access(found);
+    }
     conn.abort();
     rec.finish(&samples, format!("PONG from {}", parsed.origin))
+}
+
+/// One `POST /` with `body` and the Bearer token: the status, content type and body.
+async fn post(
+    sender: &mut http1::SendRequest<Full<Bytes>>,
+    host_header: &str,
+    token: &str,
+    body: Vec<u8>,
+) -> Result<(u16, String, Bytes), Failure> {
+    let request = hyper::Request::post("/")
+        .header(hyper::header::HOST, host_header)
+        .header(
+            hyper::header::AUTHORIZATION,
+            format!("Bearer {}", token.trim()),
+        )
+        .header(hyper::header::CONTENT_TYPE, "application/json")
+        .body(Full::new(Bytes::from(body)))
+        .map_err(|_| {
+            Failure::new(
+                ErrorKind::Protocol,
+                "the token contains characters not allowed in an HTTP header",
+            )
+        })?;
+    sender.ready().await.map_err(|_| closed())?;
+    let response = sender.send_request(request).await.map_err(|e| {
+        if e.is_incomplete_message() || e.is_canceled() {
+            closed()
+        } else {
+            protocol(format!("HTTP request failed: {e}"))
+        }
+    })?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let body = Limited::new(response.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .map_err(|_| protocol("the reply body is too large or broken"))?
+        .to_bytes();
+    Ok((status, content_type, body))
+}
+
+/// `check --access` over REST (see `access.rs`): the write probe that stores nothing, which
+/// a read-only token is refused (`NOPERM`, as Upstash and `upwire serve` answer).
+async fn probe_access(
+    sender: &mut http1::SendRequest<Full<Bytes>>,
+    host_header: &str,
+    token: &str,
+) -> AccessFound {
+    let key = super::access::probe_key();
+    let body = serde_json::json!(["SET", key, "1", "XX"])
+        .to_string()
+        .into_bytes();
+    let (status, _, body) = match post(sender, host_header, token, body).await {
+        Ok(reply) => reply,
+        Err(f) => return AccessFound::unknown(f.message),
+    };
+    let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+    let error = json
+        .as_ref()
+        .and_then(|j| j.get("error"))
+        .and_then(|e| e.as_str());
+    match (status, error, json.as_ref().and_then(|j| j.get("result"))) {
+        (_, Some(e), _) => super::access::from_write_probe(Err(e)),
+        (200, None, Some(_)) => super::access::from_write_probe(Ok("")),
+        _ => AccessFound::unknown(format!(
+            "HTTP {status} without a result or an error to the write probe"
+        )),
+    }
 }
 
 /// Starts an HTTP/1.1 client connection over `io`, driving it on its own task.

@@ -54,6 +54,8 @@ async fn command(conn: &mut BufReader<Box<dyn Io>>, args: &[&str]) -> Result<Rep
         Some(b'+') => Ok(Reply::Simple(text[1..].to_owned())),
         Some(b'-') => Ok(Reply::Error(text[1..].to_owned())),
         Some(b':') => Ok(Reply::Simple(text[1..].to_owned())),
+        // A nil reply (`SET ... XX` of a key that does not exist, for `--access`).
+        Some(b'$' | b'*') if text == "$-1" || text == "*-1" => Ok(Reply::Simple(String::new())),
         Some(b'$') => {
             let len: usize = text[1..].parse().map_err(|_| protocol("a malformed bulk reply"))?;
             let mut body = vec![0; len.min(MAX_LINE) + 2];
@@ -183,6 +185,17 @@ pub(crate) async fn check_tcp(
         }
         samples.push(start.elapsed().as_secs_f64() * 1000.0);
     }
+    if options.access {
+        let found = tokio::time::timeout(t, probe_access(&mut conn, &user))
+            .await
+            .unwrap_or_else(|_| {
+                super::AccessFound::unknown(format!(
+                    "no answer to the access probe within {}",
+                    super::fmt_duration(t)
+                ))
+            });
+        rec.access(found);
+    }
     let secure = if parsed.tls { "TLS, " } else { "" };
     rec.finish(
         &samples,
@@ -191,6 +204,40 @@ pub(crate) async fn check_tcp(
             parsed.host, parsed.port
         ),
     )
+}
+
+/// `check --access` over TCP (see `access.rs`): `ACL DRYRUN` where the user may run it, else
+/// the write probe that stores nothing. Never writes.
+async fn probe_access(conn: &mut BufReader<Box<dyn Io>>, url_user: &str) -> super::AccessFound {
+    use super::access::{from_dryrun, from_write_probe, probe_key};
+    let as_result = |r: &Reply| match r {
+        Reply::Simple(s) => Ok(s.clone()),
+        Reply::Error(e) => Err(e.clone()),
+    };
+    let key = probe_key();
+    // The user the connection is logged in as (`default` without AUTH).
+    let user = match command(conn, &["ACL", "WHOAMI"]).await {
+        Ok(Reply::Simple(u)) if !u.is_empty() => u,
+        Ok(_) => url_user.to_owned(),
+        Err(f) => return super::AccessFound::unknown(f.message),
+    };
+    match command(conn, &["ACL", "DRYRUN", &user, "SET", &key, "1"]).await {
+        Ok(reply) => {
+            let reply = as_result(&reply);
+            let reply = reply.as_ref().map(String::as_str).map_err(String::as_str);
+            if let Some(found) = from_dryrun(&user, reply) {
+                return found;
+            }
+        }
+        Err(f) => return super::AccessFound::unknown(f.message),
+    }
+    match command(conn, &["SET", &key, "1", "XX"]).await {
+        Ok(reply) => {
+            let reply = as_result(&reply);
+            from_write_probe(reply.as_ref().map(String::as_str).map_err(String::as_str))
+        }
+        Err(f) => super::AccessFound::unknown(f.message),
+    }
 }
 
 fn percent_decode(s: &str) -> String {

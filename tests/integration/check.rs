@@ -601,3 +601,211 @@ fn an_expired_certificate_gives_its_dates() {
         .collect();
     crate::snapshots!("tls_expired", stable);
 }
+
+// ---------------------------------------------------------------------------------------------
+// `--access` (issue 15 part 4): read-only or read-write, told without writing.
+
+const READER_PW: &str = "CANARYreader3Vb";
+const KEYS_PW: &str = "CANARYkeys8Wd";
+
+/// A plain redis-server with a password for `default`, an ACL user that may only read, and one
+/// that may write only keys under `app:`. One key is stored up front.
+fn acl_server() -> RedisServer {
+    let server = RedisServer::start(RedisOptions {
+        password: Some(PASSWORD.to_owned()),
+        users: vec![
+            (
+                "readonly".to_owned(),
+                READER_PW.to_owned(),
+                "~* &* +@read +@connection -@write".to_owned(),
+            ),
+            (
+                "app".to_owned(),
+                KEYS_PW.to_owned(),
+                "~app:* &* +@all -@admin -@dangerous".to_owned(),
+            ),
+        ],
+        ..RedisOptions::default()
+    });
+    redis_cli(&server.url(None, Some(PASSWORD)), &["SET", "kept", "1"]);
+    server
+}
+
+fn redis_cli(url: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new("redis-cli")
+        .args(["-u", url, "--no-auth-warning"])
+        .args(args)
+        .output()
+        .expect("redis-cli runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Nothing was written: the one key stored up front is all there is, and Redis counts no
+/// change since it was stored (`rdb_changes_since_last_save` counts every write, even one that
+/// left the same value).
+fn assert_nothing_written(url: &str, changes_before: &str) {
+    assert_eq!(redis_cli(url, &["DBSIZE"]), "1");
+    assert_eq!(redis_cli(url, &["EXISTS", "kept"]), "1");
+    assert_eq!(changes(url), changes_before, "a write happened");
+    assert_eq!(redis_cli(url, &["KEYS", "upwire:*"]), "");
+}
+
+fn changes(url: &str) -> String {
+    redis_cli(url, &["INFO", "persistence"])
+        .lines()
+        .find_map(|l| l.strip_prefix("rdb_changes_since_last_save:"))
+        .expect("INFO persistence has the counter")
+        .trim()
+        .to_owned()
+}
+
+fn access_of(out: &Output) -> (Option<bool>, serde_json::Value, String) {
+    let c = &json(out)["checks"][0];
+    (
+        c["ok"].as_bool(),
+        c["access"].clone(),
+        c["access_detail"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[test]
+fn access_over_tcp_tells_an_acl_read_only_user_from_a_full_one_without_writing() {
+    let server = acl_server();
+    let admin = server.url(None, Some(PASSWORD));
+    let before = changes(&admin);
+    let full = check(&["--access", "--redis-url", &admin, "--format", "json"]);
+    assert_no_secrets(&full);
+    assert_exit(&full, 0);
+    let (ok, access, detail) = access_of(&full);
+    assert_eq!(
+        (ok, access.as_str()),
+        (Some(true), Some("read-write")),
+        "{detail}"
+    );
+    assert!(detail.contains("ACL DRYRUN"), "{detail}");
+    let reader = server.url(Some("readonly"), Some(READER_PW));
+    let ro = check(&["--access", "--redis-url", &reader, "--format", "json"]);
+    assert_no_secrets(&ro);
+    // A URL given on the command line has no `access` to disagree with: the check passes.
+    assert_exit(&ro, 0);
+    let (_, access, detail) = access_of(&ro);
+    assert_eq!(access.as_str(), Some("read-only"), "{detail}");
+    assert!(detail.contains("NOPERM"), "{detail}");
+    // Key patterns keep the probe key out of reach: unknown, and why.
+    let keys = server.url(Some("app"), Some(KEYS_PW));
+    let limited = check(&["--access", "--redis-url", &keys, "--format", "json"]);
+    assert_no_secrets(&limited);
+    let (_, access, detail) = access_of(&limited);
+    assert!(access.is_null(), "{access}");
+    assert!(detail.contains("key patterns"), "{detail}");
+    let text = check(&["--access", "--redis-url", &reader]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        stdout.contains("  access   read-only (a write was refused: NOPERM"),
+        "{stdout}"
+    );
+    // Without --access, no key and no probe.
+    let plain = check(&["--redis-url", &admin, "--format", "json"]);
+    assert!(json(&plain)["checks"][0].get("access").is_none());
+    assert_nothing_written(&admin, &before);
+}
+
+#[test]
+fn access_over_rest_tells_serves_read_only_token_from_the_full_one_without_writing() {
+    use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN as FULL};
+    let redis = acl_server();
+    let admin = redis.url(None, Some(PASSWORD));
+    let serve = ServeProcess::start(&admin, &ServeOptions::tokens().arg("--quiet"));
+    let before = changes(&admin);
+    for (token, expected, evidence) in [
+        (FULL, "read-write", "a write was accepted"),
+        (READONLY_TOKEN, "read-only", "NOPERM"),
+    ] {
+        let out = check(&[
+            "--access",
+            "--rest-url",
+            &serve.url(),
+            "--rest-token",
+            token,
+            "--format",
+            "json",
+        ]);
+        assert_exit(&out, 0);
+        assert!(!all_output(&out).contains(token), "the token leaked");
+        let (ok, access, detail) = access_of(&out);
+        assert_eq!(
+            (ok, access.as_str()),
+            (Some(true), Some(expected)),
+            "{detail}"
+        );
+        assert!(detail.contains(evidence), "{detail}");
+    }
+    assert_nothing_written(&admin, &before);
+}
+
+#[test]
+fn access_that_disagrees_with_the_descriptor_fails_and_says_what_to_change() {
+    use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN as FULL};
+    let redis = acl_server();
+    let admin = redis.url(None, Some(PASSWORD));
+    let serve = ServeProcess::start(&admin, &ServeOptions::tokens().arg("--quiet"));
+    let before = changes(&admin);
+    let dir = tempfile::tempdir().unwrap();
+    // A writer over TCP and a mobile app over REST; which credentials they get is up to the
+    // environment.
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\nrest_url = \"${REST_URL}\"\nrest_token = \"${TOKEN}\"\nrest_readonly_token = \"${RO_TOKEN}\"\n\n[target.api]\nkind = \"server\"\ndir = \"api\"\n\n[target.app]\nkind = \"mobile\"\ndir = \"app\"\n",
+    )
+    .unwrap();
+    let run = |redis_url: &str, ro_token: &str, format: &str| {
+        upwire()
+            .current_dir(dir.path())
+            .args(["--format", format, "check", "--access"])
+            .env("REDIS_URL", redis_url)
+            .env("REST_URL", serve.url())
+            .env("TOKEN", FULL)
+            .env("RO_TOKEN", ro_token)
+            .output()
+            .unwrap()
+    };
+    // Right: the writer logs in as `default`, the app gets the read-only token.
+    let right = run(&admin, READONLY_TOKEN, "json");
+    assert_exit(&right, 0);
+    let doc = json(&right);
+    let accesses: Vec<(&str, &str)> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["target"].as_str().unwrap(), c["access"].as_str().unwrap()))
+        .collect();
+    assert_eq!(accesses, [("api", "read-write"), ("app", "read-only")]);
+    // Wrong both ways: the writer logs in as the read-only user, and the app's
+    // "read-only" token is the full one.
+    let reader = redis.url(Some("readonly"), Some(READER_PW));
+    let wrong = run(&reader, FULL, "json");
+    assert_exit(&wrong, 1);
+    assert_no_secrets(&wrong);
+    let checks = json(&wrong)["checks"].as_array().unwrap().clone();
+    for c in &checks {
+        assert_eq!(c["ok"], false, "{c}");
+        assert!(c["error_kind"].is_null(), "the login itself worked: {c}");
+    }
+    let text = run(&reader, FULL, "text");
+    assert_exit(&text, 1);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    for needed in [
+        "FAILED [access]: target `api` has access = \"read-write\", but its TCP login is read-only",
+        "help: log in as a user that may write",
+        "FAILED [access]: target `app` has access = \"read-only\", but its REST token is read-write",
+        "help: `app` sends the database's `rest_readonly_token`",
+    ] {
+        assert!(stdout.contains(needed), "lacks {needed}:\n{stdout}");
+    }
+    assert!(!all_output(&text).contains(FULL) && !all_output(&text).contains(READONLY_TOKEN));
+    crate::snapshots!(
+        "access_mismatch",
+        normalize(&text, &[redis.port, serve.addr.port()])
+    );
+    assert_nothing_written(&admin, &before);
+}

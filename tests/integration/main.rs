@@ -26,6 +26,7 @@ mod project_paths;
 mod proptests;
 mod readme;
 mod redis_compat;
+mod sarif;
 mod serve;
 mod serve_backends;
 mod serve_security;
