@@ -6,7 +6,7 @@ fn is_descriptor(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
 
-pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
+pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut targets: Vec<PathBuf> = paths.to_vec();
     if targets.is_empty() {
@@ -15,7 +15,10 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     }
     // Only descriptors interpolate `${NAME}`: env files alone need no copy of the process
     // environment (5% of a short `lint` run). `--env-file`s are still read and checked.
-    let env = if targets.iter().any(|p| is_descriptor(p)) {
+    // `--no-env`: no variable at all, so no secret is needed (nor read).
+    let env = if no_env {
+        Env::default()
+    } else if targets.iter().any(|p| is_descriptor(p)) {
         env(cli)?
     } else {
         with_env_files(cli, Env::default())?
@@ -27,7 +30,10 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     let mut env_files: Vec<(PathBuf, usize)> = Vec::new();
     for path in &targets {
         if is_descriptor(path) {
-            let r = resolve(crate::input::load_source(path)?, &env);
+            let mut r = resolve(load_config(cli, path)?, &env);
+            if no_env {
+                r.ignore_unresolved();
+            }
             diags.extend(r.diagnostics);
             plans.extend(r.plan.targets);
             sources.push(r.source);

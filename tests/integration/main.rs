@@ -19,6 +19,7 @@ mod generated_files;
 mod leak_matrix;
 mod leaks;
 mod lint_fixtures;
+mod newcomer;
 mod project_paths;
 mod proptests;
 mod readme;
