@@ -45,27 +45,29 @@ impl Kind {
             .collect()
     }
 
-    /// The example target `upwire init` writes for this kind: its name, platform and the
-    /// comment that says which transport it gets.
+    /// The example target `upwire init` writes for this kind (named after the kind): its
+    /// platform, the transport the rules give it there (so that `init` writes only the
+    /// database fields it uses) and the comment that says so.
     #[must_use]
-    pub(crate) fn init_example(self) -> (&'static str, Option<Platform>, &'static str) {
+    pub(crate) fn init_example(self) -> (Option<Platform>, Transport, &'static str) {
         use Platform::{AwsLambda, Docker, Expo, Vercel};
+        use Transport::{Rest, Tcp};
         match self {
-            Kind::Server => ("api", None, "servers use TCP (REDIS_URL)."),
-            Kind::Container => ("worker", Some(Docker), "containers use TCP (REDIS_URL)."),
+            Kind::Server => (None, Tcp, "servers use TCP (REDIS_URL)."),
+            Kind::Container => (Some(Docker), Tcp, "containers use TCP (REDIS_URL)."),
             Kind::Lambda => (
-                "jobs",
                 Some(AwsLambda),
+                Rest,
                 "lambdas use REST (UPSTASH_REDIS_REST_*).",
             ),
             Kind::Edge => (
-                "edge",
                 Some(Vercel),
+                Rest,
                 "edge functions use REST (UPSTASH_REDIS_REST_*).",
             ),
             Kind::Mobile => (
-                "app",
                 Some(Expo),
+                Rest,
                 "mobile apps use REST with the read-only token.",
             ),
         }

@@ -429,7 +429,7 @@ impl Walker<'_, '_> {
             )
             .at(&self.source, text.raw_span(range))
             .help(format!(
-                "{suggestion}export {name}=..., or pass the env file that defines it with --env-file"
+                "{suggestion}export {name}=..., or set it in the .env next to the descriptor (or a file given with --env-file)"
             ));
             self.push(d);
         }

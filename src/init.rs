@@ -2,10 +2,11 @@
 
 use askama::Template;
 
-use crate::model::{Kind, Platform};
+use crate::model::{Access, Kind, Platform, Transport};
 
 #[derive(Debug)]
 struct InitTarget {
+    /// The kind's own name (`server`, `lambda`, ...): the name says what the target is.
     name: &'static str,
     kind: &'static str,
     platform: Option<&'static str>,
@@ -20,40 +21,65 @@ struct InitTarget {
 struct InitTemplate<'a> {
     project: &'a str,
     targets: Vec<InitTarget>,
+    /// The database fields the targets use; the others are written commented out, so that
+    /// `lint` asks for no variable the project does not use.
+    redis_url: bool,
+    rest_url: bool,
+    rest_token: bool,
+    rest_readonly_token: bool,
 }
 
-fn target_for(kind: Kind) -> InitTarget {
-    let (name, platform, note) = kind.init_example();
-    InitTarget {
-        name,
-        kind: kind.as_str(),
-        platform: platform.map(Platform::as_str),
-        note,
-        dir: None,
-    }
-}
-
-/// Renders the commented descriptor with one target per kind (a server when `kinds` is empty).
+/// The first kind given twice, if any: each kind makes one target, named after it, so
+/// `init` refuses a repeat rather than drop it.
 #[must_use]
-pub(crate) fn render_init(project: &str, kinds: &[Kind]) -> String {
-    let mut kinds = kinds.to_vec();
+pub(crate) fn repeated_kind(kinds: &[Kind]) -> Option<Kind> {
+    kinds
+        .iter()
+        .enumerate()
+        .find(|(i, k)| kinds[..*i].contains(k))
+        .map(|(_, k)| *k)
+}
+
+/// Renders the commented descriptor with one target per kind (a server when `kinds` is
+/// empty; a kind given twice makes one target).
+#[must_use]
+pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
+    let mut kinds: Vec<Kind> = Vec::new();
+    for &k in kinds_given {
+        if !kinds.contains(&k) {
+            kinds.push(k);
+        }
+    }
     if kinds.is_empty() {
         kinds.push(Kind::Server);
     }
-    kinds.dedup();
     let several = kinds.len() > 1;
+    let (mut redis_url, mut rest_token, mut rest_readonly_token) = (false, false, false);
+    let targets = kinds
+        .iter()
+        .map(|&kind| {
+            let (platform, transport, note) = kind.init_example();
+            match (transport, kind.default_access()) {
+                (Transport::Tcp, _) => redis_url = true,
+                (Transport::Rest, Access::ReadWrite) => rest_token = true,
+                (Transport::Rest, Access::ReadOnly) => rest_readonly_token = true,
+            }
+            InitTarget {
+                name: kind.as_str(),
+                kind: kind.as_str(),
+                platform: platform.map(Platform::as_str),
+                note,
+                dir: several.then(|| kind.as_str()),
+            }
+        })
+        .collect();
     let template = InitTemplate {
         project,
-        targets: kinds
-            .into_iter()
-            .map(target_for)
-            .map(|mut t| {
-                if several {
-                    t.dir = Some(t.name);
-                }
-                t
-            })
-            .collect(),
+        targets,
+        redis_url,
+        rest_url: rest_token || rest_readonly_token,
+        rest_token,
+        rest_readonly_token,
     };
     template
         .render()
@@ -81,5 +107,32 @@ mod tests {
         let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
         assert_eq!(r.plan.targets.len(), 5);
+    }
+
+    #[test]
+    fn each_kind_gets_the_transport_init_example_says() {
+        for &kind in Kind::ALL {
+            let text = render_init("shop", &[kind]);
+            let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &Env::default());
+            assert_eq!(r.plan.targets.len(), 1);
+            assert_eq!(r.plan.targets[0].name, kind.as_str());
+            assert_eq!(
+                r.plan.targets[0].transport,
+                Some(kind.init_example().1),
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_kind_is_found() {
+        assert_eq!(repeated_kind(&[Kind::Edge, Kind::Lambda]), None);
+        assert_eq!(
+            repeated_kind(&[Kind::Edge, Kind::Lambda, Kind::Edge]),
+            Some(Kind::Edge)
+        );
+        // Rendering keeps one target per kind whatever it is given.
+        let text = render_init("shop", &[Kind::Edge, Kind::Edge]);
+        assert_eq!(text.matches("[target.edge]").count(), 1);
     }
 }

@@ -173,7 +173,7 @@ mod tests {
             // line here.
             let kind = Kind::ALL
                 .iter()
-                .find(|k| k.init_example().1 == Some(platform))
+                .find(|k| k.init_example().0 == Some(platform))
                 .map_or("server", |k| k.as_str());
             let text = format!(
                 "[database.main]\nredis_url = \"${{U}}\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${{T}}\"\nrest_readonly_token = \"${{R}}\"\n\n[target.t]\nkind = \"{kind}\"\nplatform = \"{platform}\"\n"

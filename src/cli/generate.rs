@@ -16,7 +16,7 @@ use crate::git::{GitIgnore, git_check_ignore};
 use crate::secret::MASK;
 use crate::write::{Action, ApplyOptions, Change, apply, write_atomic};
 
-fn base_dir(config: &Path) -> PathBuf {
+pub(crate) fn base_dir(config: &Path) -> PathBuf {
     match config.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::new(),
@@ -285,7 +285,7 @@ fn changed_keys(old: &str, new: &str) -> Vec<String> {
 pub(crate) fn docs(cli: &Cli, out_path: Option<&Path>) -> Result<u8, Error> {
     let out = Output::new(cli);
     let mut r = load_descriptor(cli)?;
-    r.diagnostics.retain(|d| d.code != Code::UnresolvedVariable);
+    r.ignore_unresolved();
     let guide = crate::docs::guide(&r.plan);
     match out_path {
         Some(path) => {

@@ -4,6 +4,12 @@ use super::*;
 
 pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> {
     let path = &cli.config;
+    if let Some(kind) = crate::init::repeated_kind(kinds) {
+        return Err(Error::Usage(format!(
+            "`--kind {}` is given twice: each kind makes one target; give it once",
+            kind.as_str()
+        )));
+    }
     if path.exists() && !force {
         return Err(Error::Exists { path: path.clone() });
     }
@@ -20,6 +26,8 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
                     }
                 })
                 .collect::<String>()
+                .trim_matches('-')
+                .to_owned()
         })
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "app".to_owned());

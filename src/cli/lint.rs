@@ -7,8 +7,12 @@ pub(super) fn is_descriptor(path: &Path) -> bool {
 }
 
 /// The files `lint` (and `fix`) read: `paths`, or without any the descriptor and every
-/// `--env-file`; and the environment descriptors interpolate from.
-pub(super) fn inputs(cli: &Cli, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Env), Error> {
+/// `--env-file`; and the environment descriptors interpolate from (none with `no_env`).
+pub(super) fn inputs(
+    cli: &Cli,
+    paths: &[PathBuf],
+    no_env: bool,
+) -> Result<(Vec<PathBuf>, Env), Error> {
     let mut targets: Vec<PathBuf> = paths.to_vec();
     if targets.is_empty() {
         targets.push(cli.config.clone());
@@ -16,7 +20,10 @@ pub(super) fn inputs(cli: &Cli, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Env)
     }
     // Only descriptors interpolate `${NAME}`: env files alone need no copy of the process
     // environment (5% of a short `lint` run). `--env-file`s are still read and checked.
-    let env = if targets.iter().any(|p| is_descriptor(p)) {
+    // `--no-env`: no variable at all, so no secret is needed (nor read).
+    let env = if no_env {
+        Env::default()
+    } else if targets.iter().any(|p| is_descriptor(p)) {
         env(cli)?
     } else {
         with_env_files(cli, Env::default())?
@@ -40,9 +47,9 @@ pub(super) fn lint_one(
     }
 }
 
-pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
+pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env) = inputs(cli, paths)?;
+    let (targets, env) = inputs(cli, paths, no_env)?;
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut plans: Vec<TargetPlan> = Vec::new();
@@ -51,11 +58,15 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf]) -> Result<u8, Error> {
     for path in &targets {
         let descriptor = is_descriptor(path);
         let source = if descriptor {
-            crate::input::load_source(path)?
+            load_config(cli, path)?
         } else {
             crate::input::load_source_keeping_bom(path)?
         };
-        let (source, found, targets) = lint_one(source, descriptor, &env);
+        let (source, mut found, targets) = lint_one(source, descriptor, &env);
+        if no_env {
+            // `--no-env`: the descriptor without its secrets; nothing else is excused.
+            found.retain(|d| d.code != crate::code::Code::UnresolvedVariable);
+        }
         diags.extend(found);
         plans.extend(targets);
         if !descriptor {

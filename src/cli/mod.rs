@@ -40,7 +40,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
     next_help_heading = "Global options"
 )]
 pub(crate) struct Cli {
-    /// The descriptor.
+    /// The descriptor. Without it, `upwire.toml` in the current directory or the nearest
+    /// parent that has one.
     #[arg(
         short = 'c',
         long = "config",
@@ -52,6 +53,12 @@ pub(crate) struct Cli {
     /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
     #[arg(long = "env-file", global = true, value_name = "PATH")]
     env_files: Vec<PathBuf>,
+    /// Do not read the `.env` next to the descriptor.
+    #[arg(long, global = true)]
+    no_dotenv: bool,
+    /// Whether `-c` / `UPWIRE_CONFIG` named the descriptor (set after parsing).
+    #[arg(skip)]
+    config_given: bool,
     /// Output format.
     #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -96,6 +103,10 @@ enum Command {
         /// Files to check; `*.toml` are descriptors, anything else an env file. Default: the
         /// descriptor and every --env-file.
         paths: Vec<PathBuf>,
+        /// Check descriptors without their secrets (in CI): `${NAME}` is not resolved and
+        /// not reported as unresolved; everything else is checked.
+        #[arg(long)]
+        no_env: bool,
     },
     /// Apply the fixes lint can make without asking (rediss://, quotes, `Bearer `, ...);
     /// report the rest.
@@ -286,8 +297,15 @@ pub fn run() -> ExitCode {
     let mut command = std::mem::ManuallyDrop::new(Cli::command());
     let parsed = command
         .try_get_matches_from_mut(std::env::args_os())
-        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches));
-    let cli = match parsed {
+        .and_then(|mut matches| {
+            let given =
+                matches.value_source("config") != Some(clap::parser::ValueSource::DefaultValue);
+            Cli::from_arg_matches_mut(&mut matches).map(|cli| Cli {
+                config_given: given,
+                ..cli
+            })
+        });
+    let mut cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let e = e.format(&mut command);
@@ -311,6 +329,9 @@ pub fn run() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if !cli.config_given && !matches!(cli.command, Command::Init { .. }) {
+        cli.config = discover(&cli.config);
+    }
     match dispatch(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -362,7 +383,7 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
     }
     match &cli.command {
         Command::Init { kinds, force } => init::init(cli, kinds, *force),
-        Command::Lint { paths } => lint::lint(cli, paths),
+        Command::Lint { paths, no_env } => lint::lint(cli, paths, *no_env),
         Command::Fix { paths, dry_run } => fix::fix(cli, paths, *dry_run),
         Command::Resolve {
             target,
@@ -426,8 +447,85 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
+/// The descriptor upward from the current directory, as cargo finds `Cargo.toml`: `name` in
+/// the current directory or the nearest parent that has one (as `../name`, `../../name`,
+/// ...), up to the filesystem root; `name` itself when none has it (loading it then says so).
+fn discover(name: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return name.to_path_buf();
+    };
+    let mut relative = PathBuf::new();
+    for dir in cwd.ancestors() {
+        if dir.join(name).is_file() {
+            return relative.join(name);
+        }
+        relative.push("..");
+    }
+    name.to_path_buf()
+}
+
+/// The one message for a descriptor that is not there: where it was looked for and what to
+/// do. A path the user gave is not found as given (no `-c PATH` hint to someone who passed
+/// it); the default was looked for upward.
+pub(crate) fn missing_descriptor(cli: &Cli, path: &Path) -> Error {
+    let shown = path.display();
+    Error::Usage(if cli.config_given {
+        format!(
+            "`{shown}` does not exist; check the path, or run `upwire init -c {shown}` to write it"
+        )
+    } else {
+        format!(
+            "no `{shown}` in this directory or any parent; run `upwire init` to write one, or pass -c PATH"
+        )
+    })
+}
+
+/// The descriptor's source; a missing file is [`missing_descriptor`].
+pub(crate) fn load_config(cli: &Cli, path: &Path) -> Result<SourceFile, Error> {
+    load_source(path).map_err(|e| match e {
+        Error::NotFound { path: p } if p == cli.config => missing_descriptor(cli, &p),
+        other => other,
+    })
+}
+
+/// The variables `${NAME}` resolves from, first found wins: the process environment, each
+/// `--env-file` in order, then the `.env` next to the descriptor (unless `--no-dotenv`).
 fn env(cli: &Cli) -> Result<Env, Error> {
-    with_env_files(cli, Env::from_process())
+    let mut env = with_env_files(cli, Env::from_process())?;
+    let Some(dotenv) = dotenv_path(cli) else {
+        return Ok(env);
+    };
+    // A file nobody named does not stop the run: its variables are left out, and `lint`
+    // on it says what is wrong.
+    if let Err(e) = env.add_file(&dotenv) {
+        say!(
+            "warning: {e}: its variables are not used; run `upwire lint {}` to see why (--no-dotenv skips it)",
+            dotenv.display()
+        );
+        return Ok(env);
+    }
+    report::set_dotenv(&dotenv);
+    if cli.format == Format::Text {
+        say!(
+            "note: reading {} next to {} (--no-dotenv to skip)",
+            dotenv.display(),
+            cli.config.display()
+        );
+    }
+    Ok(env)
+}
+
+/// The `.env` next to the descriptor, when it is read: it exists, `--no-dotenv` is not given,
+/// and no `--env-file` names it already.
+fn dotenv_path(cli: &Cli) -> Option<PathBuf> {
+    if cli.no_dotenv || !cli.config.is_file() {
+        return None;
+    }
+    let path = generate::base_dir(&cli.config).join(".env");
+    let same = |p: &PathBuf| {
+        p == &path || matches!((p.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b)
+    };
+    (path.is_file() && !cli.env_files.iter().any(same)).then_some(path)
 }
 
 /// `env` plus every `--env-file`, each of which must exist and parse.
@@ -442,13 +540,7 @@ fn with_env_files(cli: &Cli, mut env: Env) -> Result<Env, Error> {
 }
 
 pub(crate) fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
-    let source = load_source(&cli.config).map_err(|e| match e {
-        Error::NotFound { path } => Error::Usage(format!(
-            "`{}` does not exist; run `upwire init` to write one, or pass -c PATH",
-            path.display()
-        )),
-        other => other,
-    })?;
+    let source = load_config(cli, &cli.config)?;
     Ok(resolve(source, &env(cli)?))
 }
 

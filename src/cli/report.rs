@@ -11,6 +11,9 @@ use crate::plan::TargetPlan;
 #[derive(Serialize)]
 pub(crate) struct Report<T> {
     version: u32,
+    /// The `.env` next to the descriptor when it was read (`--no-dotenv` skips it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dotenv: Option<String>,
     #[serde(flatten)]
     payload: T,
     /// `resolve --show-secrets` only: the one document that shows the secrets.
@@ -22,6 +25,7 @@ impl<T: Serialize> Report<T> {
     pub(crate) fn new(payload: T) -> Self {
         Self {
             version: 1,
+            dotenv: DOTENV.get().cloned(),
             payload,
             reveal: false,
         }
@@ -45,6 +49,14 @@ impl<T: Serialize> Report<T> {
             Format::Text | Format::Sarif => text(),
         }
     }
+}
+
+/// The `.env` read by default in this run, for the envelope.
+static DOTENV: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Records that the `.env` at `path` was read, so that the JSON document says so.
+pub(crate) fn set_dotenv(path: &std::path::Path) {
+    let _ = DOTENV.set(path.display().to_string());
 }
 
 /// The payload most commands share: the findings and the targets they concern.

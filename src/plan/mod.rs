@@ -228,6 +228,14 @@ pub struct Resolved {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Resolved {
+    /// Drops `unresolved-variable`: for what needs no values (`docs`, `lint --no-env`).
+    pub(crate) fn ignore_unresolved(&mut self) {
+        self.diagnostics
+            .retain(|d| d.code != Code::UnresolvedVariable);
+    }
+}
+
 /// Parses, validates and resolves a descriptor.
 #[must_use]
 pub fn resolve(source: SourceFile, env: &Env) -> Resolved {

@@ -164,7 +164,10 @@ fn resolve_without_a_descriptor_says_how_to_make_one() {
     let output = run(upwire().current_dir(dir.path()).arg("resolve"));
     assert_eq!(code(&output), 2);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("`upwire.toml` does not exist"), "{stderr}");
+    assert!(
+        stderr.contains("no `upwire.toml` in this directory or any parent"),
+        "{stderr}"
+    );
     assert!(stderr.contains("upwire init"), "{stderr}");
 }
 
@@ -280,21 +283,9 @@ fn init(dir: &Path, args: &[&str]) -> Output {
 /// `upwire` in `dir` with the variables the written descriptor refers to.
 fn with_fake_credentials(dir: &Path) -> std::process::Command {
     let mut cmd = upwire();
-    cmd.env_clear().current_dir(dir).envs([
-        (
-            "UPSTASH_REDIS_URL",
-            "rediss://default:AXJkaW5pdC1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379",
-        ),
-        (
-            "UPSTASH_REDIS_REST_URL",
-            "https://eu1-tidy-cat-12345.upstash.io",
-        ),
-        ("UPSTASH_REDIS_REST_TOKEN", "AXJkaW5pdC10b2tlbi0xMjM0NQ"),
-        (
-            "UPSTASH_REDIS_REST_READONLY_TOKEN",
-            "AoJkaW5pdC1yZWFkb25seS0xMjM",
-        ),
-    ]);
+    cmd.env_clear()
+        .current_dir(dir)
+        .envs(crate::support::INIT_VARIABLES);
     cmd
 }
 
@@ -306,7 +297,7 @@ fn init_writes_a_descriptor_and_refuses_to_overwrite_it() {
     let path = shop.join("upwire.toml");
     let written = std::fs::read_to_string(&path).expect("init wrote upwire.toml");
     assert!(written.contains("name = \"shop\""), "{written}");
-    assert!(written.contains("[target.api]\n"), "{written}");
+    assert!(written.contains("[target.server]\n"), "{written}");
     crate::snapshots!("init_default_file", written);
     snapshot("init_default", &output);
 

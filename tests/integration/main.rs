@@ -21,6 +21,7 @@ mod generated_files;
 mod leak_matrix;
 mod leaks;
 mod lint_fixtures;
+mod newcomer;
 mod platform_scripts;
 mod project_paths;
 mod proptests;

@@ -1,0 +1,466 @@
+//! The newcomer's path: `init` for every combination of kinds, then `lint` and `generate`;
+//! `lint` and `generate` agree on errors; `lint --no-env`; finding `upwire.toml` upward and
+//! the `.env` beside it; what a missing descriptor says.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use crate::support::{INIT_VARIABLES as VALUES, all_output, code, json, run, upwire};
+
+const KINDS: [&str; 5] = ["server", "container", "lambda", "edge", "mobile"];
+
+/// `upwire` in `dir` with an empty environment.
+fn upwire_in(dir: &Path) -> Command {
+    let mut cmd = upwire();
+    cmd.env_clear().env("NO_COLOR", "1").current_dir(dir);
+    cmd
+}
+
+/// `upwire init --kind K...` in `dir`.
+fn init(dir: &Path, kinds: &[&str]) -> Output {
+    let mut cmd = upwire_in(dir);
+    cmd.arg("init");
+    for k in kinds {
+        cmd.args(["--kind", k]);
+    }
+    run(&mut cmd)
+}
+
+/// The `${NAME}`s the descriptor's uncommented lines refer to.
+fn referenced(descriptor: &str) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for line in descriptor
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+    {
+        let mut rest = line;
+        while let Some(start) = rest.find("${") {
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else { break };
+            names.insert(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    }
+    names
+}
+
+/// Writes a `.env` in `dir` with a valid value for every variable `descriptor` refers to;
+/// panics on a variable this test has no value for.
+fn write_valid_env(dir: &Path, descriptor: &str) {
+    let mut text = String::new();
+    for name in referenced(descriptor) {
+        let value = VALUES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .unwrap_or_else(|| panic!("no test value for ${{{name}}}"));
+        text.push_str(&format!("{name}={value}\n"));
+    }
+    std::fs::write(dir.join(".env"), text).expect("write .env");
+}
+
+fn error_codes(doc: &serde_json::Value) -> BTreeSet<String> {
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn all_codes(doc: &serde_json::Value) -> Vec<String> {
+    doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// Every non-empty subset of the kinds, as `--kind` lists, and plain `init` (no kind).
+fn every_combination() -> Vec<Vec<&'static str>> {
+    let mut all = vec![Vec::new()];
+    for mask in 1..(1u32 << KINDS.len()) {
+        all.push(
+            KINDS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, k)| *k)
+                .collect(),
+        );
+    }
+    all
+}
+
+#[test]
+fn init_for_every_combination_of_kinds_passes_lint_and_generate() {
+    let combinations = every_combination();
+    assert_eq!(combinations.len(), 32);
+    for (n, kinds) in combinations.iter().enumerate() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        let out = init(dir, kinds);
+        assert_eq!(code(&out), 0, "init {kinds:?}: {}", all_output(&out));
+        let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("written");
+
+        // Target names say their kind; several targets get one `dir` each.
+        let effective: Vec<&str> = if kinds.is_empty() {
+            vec!["server"]
+        } else {
+            kinds.clone()
+        };
+        for k in &effective {
+            for line in [format!("[target.{k}]\n"), format!("\nkind = \"{k}\"\n")] {
+                assert!(descriptor.contains(&line), "{kinds:?}: {descriptor}");
+            }
+            assert_eq!(
+                descriptor.contains(&format!("\ndir = \"{k}\"")),
+                effective.len() > 1,
+                "{kinds:?}: {descriptor}"
+            );
+        }
+        // Only the variables the kinds use.
+        let vars = referenced(&descriptor);
+        let tcp = effective
+            .iter()
+            .any(|k| ["server", "container"].contains(k));
+        let full_rest = effective.iter().any(|k| ["lambda", "edge"].contains(k));
+        let mobile = effective.contains(&"mobile");
+        let want: BTreeSet<String> = [
+            (tcp, "UPSTASH_REDIS_URL"),
+            (full_rest || mobile, "UPSTASH_REDIS_REST_URL"),
+            (full_rest, "UPSTASH_REDIS_REST_TOKEN"),
+            (mobile, "UPSTASH_REDIS_REST_READONLY_TOKEN"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| name.to_owned())
+        .collect();
+        assert_eq!(vars, want, "{kinds:?}");
+
+        write_valid_env(dir, &descriptor);
+        let lint = run(upwire_in(dir).args(["lint", "--format", "json"]));
+        assert_eq!(code(&lint), 0, "lint {kinds:?}: {}", all_output(&lint));
+        assert_eq!(all_codes(&json(&lint)), Vec::<String>::new(), "{kinds:?}");
+        assert_eq!(json(&lint)["dotenv"], ".env", "{kinds:?}");
+
+        let dry = run(upwire_in(dir).args(["generate", "--dry-run", "--format", "json"]));
+        assert_eq!(code(&dry), 0, "dry run {kinds:?}: {}", all_output(&dry));
+        let doc = json(&dry);
+        assert_eq!(error_codes(&doc), BTreeSet::new(), "{kinds:?}");
+        assert!(
+            !all_codes(&doc).contains(&"target-skipped".to_owned()),
+            "{kinds:?}: {doc}"
+        );
+
+        // A real run for a few: every target gets its own .env.
+        if n % 8 == 0 || effective.len() == KINDS.len() {
+            let generated = run(upwire_in(dir).arg("generate"));
+            assert_eq!(
+                code(&generated),
+                0,
+                "generate {kinds:?}: {}",
+                all_output(&generated)
+            );
+            for k in &effective {
+                let sub = if effective.len() > 1 {
+                    dir.join(k)
+                } else {
+                    dir.to_path_buf()
+                };
+                assert!(sub.join(".env").is_file(), "{kinds:?}: no {k}/.env");
+                assert!(sub.join(".env.example").is_file(), "{kinds:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn init_refuses_a_repeated_kind_and_names_it() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = run(upwire_in(tmp.path()).args([
+        "init", "--kind", "lambda", "--kind", "edge", "--kind", "lambda",
+    ]));
+    assert_eq!(code(&out), 2, "{}", all_output(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`--kind lambda` is given twice"),
+        "{stderr}"
+    );
+    assert!(!tmp.path().join("upwire.toml").exists());
+}
+
+#[test]
+fn a_server_only_project_asks_only_for_redis_url() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    assert_eq!(code(&init(dir, &[])), 0);
+    let lint = run(upwire_in(dir).args(["lint", "--format", "json"]));
+    assert_eq!(code(&lint), 1);
+    let doc = json(&lint);
+    let messages: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| d["message"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(all_codes(&doc), ["unresolved-variable"], "{doc}");
+    assert!(messages[0].contains("UPSTASH_REDIS_URL"), "{messages:?}");
+}
+
+/// Descriptors `generate` refuses: `lint` reports the same errors, from the same plan.
+const BAD: &[(&str, &str)] = &[
+    (
+        "dir-conflict",
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
+         [target.lambda]\nkind = \"lambda\"\n[target.edge]\nkind = \"edge\"\ndir = \"./\"\n",
+    ),
+    (
+        "dir-outside-project",
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[target.server]\nkind = \"server\"\ndir = \"../elsewhere\"\n",
+    ),
+    (
+        "token-missing",
+        "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\n[target.edge]\nkind = \"edge\"\n",
+    ),
+    (
+        "unresolved",
+        "[database.main]\nredis_url = \"${NOT_SET_ANYWHERE}\"\n[target.server]\nkind = \"server\"\n",
+    ),
+    (
+        "rest-url-in-redis-url",
+        "[database.main]\nredis_url = \"https://eu1-tidy-cat-12345.upstash.io\"\n[target.server]\nkind = \"server\"\n",
+    ),
+    (
+        "unknown-kind",
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[target.server]\nkind = \"sever\"\n",
+    ),
+    (
+        "database-lacks-transport",
+        "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
+         [target.server]\nkind = \"server\"\n",
+    ),
+    (
+        "blocking-on-edge",
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
+         [target.edge]\nkind = \"edge\"\nneeds = [\"blocking\"]\n",
+    ),
+];
+
+#[test]
+fn lint_reports_every_error_generate_does() {
+    for (name, descriptor) in BAD {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let project = tmp.path().join("project");
+        std::fs::create_dir(&project).expect("mkdir");
+        std::fs::write(project.join("upwire.toml"), descriptor).expect("write");
+        let with_values = |cmd: &mut Command| {
+            cmd.envs(VALUES);
+        };
+        let mut lint = upwire_in(&project);
+        with_values(lint.args(["lint", "--format", "json"]));
+        let lint = run(&mut lint);
+        let mut generated = upwire_in(&project);
+        with_values(generated.args(["generate", "--dry-run", "--format", "json"]));
+        let generated = run(&mut generated);
+        let (l, g) = (error_codes(&json(&lint)), error_codes(&json(&generated)));
+        assert!(
+            !l.is_empty(),
+            "{name}: no error at all: {}",
+            all_output(&lint)
+        );
+        assert_eq!(l, g, "{name}");
+        assert_eq!(code(&lint), 1, "{name}");
+        assert_eq!(code(&generated), 1, "{name}");
+    }
+}
+
+#[test]
+fn lint_no_env_checks_everything_but_the_values() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    assert_eq!(code(&init(dir, &KINDS)), 0);
+    // No variable anywhere, and a .env with a wrong value that must not be read.
+    std::fs::write(
+        dir.join(".env"),
+        "UPSTASH_REDIS_URL=https://not-tcp.example\n",
+    )
+    .expect("write");
+    let out = run(upwire_in(dir).args(["lint", "--no-env"]));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "ok: no problems found in upwire.toml\n"
+    );
+    // Without --no-env the same descriptor asks for its variables.
+    let out = run(upwire_in(dir).args(["--no-dotenv", "lint", "--format", "json"]));
+    assert_eq!(code(&out), 1);
+    assert!(
+        all_codes(&json(&out))
+            .iter()
+            .all(|c| c == "unresolved-variable")
+    );
+
+    // Everything else is still checked: a literal value, a kind, a dir.
+    let bad = "[database.main]\nredis_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\n\
+               [target.server]\nkind = \"sever\"\n[target.two]\nkind = \"server\"\ndir = \"/abs\"\n";
+    std::fs::write(dir.join("upwire.toml"), bad).expect("write");
+    let out = run(upwire_in(dir).args(["lint", "--no-env", "--format", "json"]));
+    assert_eq!(code(&out), 1, "{}", all_output(&out));
+    let codes = all_codes(&json(&out));
+    assert!(
+        !codes.contains(&"unresolved-variable".to_owned()),
+        "{codes:?}"
+    );
+    for want in ["rest-url-in-redis-url", "dir-outside-project"] {
+        assert!(codes.contains(&want.to_owned()), "{want}: {codes:?}");
+    }
+    assert!(codes.iter().any(|c| c.starts_with("unknown")), "{codes:?}");
+}
+
+/// A project with its descriptor and .env, and `sub/deep` below it.
+fn project_with_subdir() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let project = tmp.path().join("project");
+    let deep = project.join("sub/deep");
+    std::fs::create_dir_all(&deep).expect("mkdir");
+    assert_eq!(code(&init(&project, &[])), 0);
+    let descriptor = std::fs::read_to_string(project.join("upwire.toml")).expect("read");
+    write_valid_env(&project, &descriptor);
+    (tmp, project, deep)
+}
+
+#[test]
+fn the_descriptor_is_found_upward_and_generate_writes_beside_it() {
+    let (_tmp, project, deep) = project_with_subdir();
+    let lint = run(upwire_in(&deep).arg("lint"));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    let stderr = String::from_utf8_lossy(&lint.stderr);
+    assert_eq!(
+        stderr,
+        "note: reading ../../.env next to ../../upwire.toml (--no-dotenv to skip)\n\
+         ok: no problems found in ../../upwire.toml\n"
+    );
+
+    let generated = run(upwire_in(&deep).arg("generate"));
+    assert_eq!(code(&generated), 0, "{}", all_output(&generated));
+    assert!(project.join(".env.example").is_file());
+    assert!(project.join("REDIS.md").is_file());
+    assert!(project.join("src/redis_client.rs").is_file());
+    let written_below: Vec<_> = std::fs::read_dir(&deep).expect("read").collect();
+    assert!(
+        written_below.is_empty(),
+        "wrote into the cwd: {written_below:?}"
+    );
+
+    // JSON says which .env was read.
+    let doc = json(&run(upwire_in(&deep).args(["resolve", "--format", "json"])));
+    assert_eq!(doc["dotenv"], "../../.env");
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn no_dotenv_skips_the_env_file_beside_the_descriptor() {
+    let (_tmp, _project, deep) = project_with_subdir();
+    let out = run(upwire_in(&deep).args(["--no-dotenv", "lint", "--format", "json"]));
+    assert_eq!(code(&out), 1, "{}", all_output(&out));
+    let doc = json(&out);
+    assert_eq!(doc.get("dotenv"), None);
+    assert_eq!(all_codes(&doc), ["unresolved-variable"]);
+    assert!(!all_output(&out).contains("reading"));
+}
+
+#[test]
+fn the_process_environment_and_env_files_come_before_the_default_env() {
+    let (_tmp, project, _deep) = project_with_subdir();
+    // The default .env holds a wrong value: whatever comes first must win.
+    std::fs::write(
+        project.join(".env"),
+        "UPSTASH_REDIS_URL=https://not-tcp.example\n",
+    )
+    .expect("write");
+    let fails = run(upwire_in(&project).arg("lint"));
+    assert_eq!(code(&fails), 1, "{}", all_output(&fails));
+
+    let from_process = run(upwire_in(&project).envs(VALUES).arg("lint"));
+    assert_eq!(code(&from_process), 0, "{}", all_output(&from_process));
+
+    let file = project.join("good.env");
+    std::fs::write(&file, format!("UPSTASH_REDIS_URL={}\n", VALUES[0].1)).expect("write");
+    let from_file =
+        run(upwire_in(&project).args(["--env-file", "good.env", "lint", "upwire.toml"]));
+    assert_eq!(code(&from_file), 0, "{}", all_output(&from_file));
+}
+
+#[test]
+fn an_explicit_config_is_not_searched_for() {
+    let (_tmp, _project, deep) = project_with_subdir();
+    for mut cmd in [
+        {
+            let mut c = upwire_in(&deep);
+            c.args(["-c", "upwire.toml", "lint"]);
+            c
+        },
+        {
+            let mut c = upwire_in(&deep);
+            c.env("UPWIRE_CONFIG", "upwire.toml").arg("lint");
+            c
+        },
+    ] {
+        let out = run(&mut cmd);
+        assert_eq!(code(&out), 2, "{}", all_output(&out));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr,
+            "error: `upwire.toml` does not exist; check the path, or run `upwire init -c upwire.toml` to write it\n"
+        );
+    }
+}
+
+#[test]
+fn a_missing_descriptor_says_what_to_do_in_every_command() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for command in [&["lint"][..], &["resolve"], &["generate"], &["docs"]] {
+        let out = run(upwire_in(tmp.path()).args(command));
+        assert_eq!(code(&out), 2, "{command:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "error: no `upwire.toml` in this directory or any parent; run `upwire init` to write one, or pass -c PATH\n",
+            "{command:?}"
+        );
+        let out = run(upwire_in(tmp.path())
+            .args(["-c", "nope.toml"])
+            .args(command));
+        assert_eq!(code(&out), 2, "{command:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr,
+            "error: `nope.toml` does not exist; check the path, or run `upwire init -c nope.toml` to write it\n",
+            "{command:?}"
+        );
+        assert!(!stderr.contains("-c PATH"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_unreadable_default_env_is_a_warning_not_a_stop() {
+    let (_tmp, project, _deep) = project_with_subdir();
+    std::fs::write(project.join(".env"), "A=\"unclosed\n").expect("write");
+    let out = run(upwire_in(&project).envs(VALUES).arg("lint"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("warning: env file `.env`: cannot parse line "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("run `upwire lint .env` to see why"),
+        "{stderr}"
+    );
+    // Given with --env-file, the same file stops the run.
+    let out = run(upwire_in(&project).args(["--env-file", ".env", "lint"]));
+    assert_eq!(code(&out), 2, "{}", all_output(&out));
+}
