@@ -1195,13 +1195,14 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
         "{guide}"
     );
 
-    // A dry run shows it as a diff and writes nothing.
+    // A dry run with --diff shows it as a diff and writes nothing.
     std::fs::remove_file(rest.path().join(".github/upwire-serve.yml")).unwrap();
     let dry = run(upwire().current_dir(rest.path()).args([
         "--env-file",
         "example.env",
         "generate",
         "--dry-run",
+        "--diff",
     ]));
     let text = transcript(&dry, rest.path());
     assert!(
