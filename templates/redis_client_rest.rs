@@ -43,23 +43,7 @@
 {%- endif %}
 {{ doc }}
 {{ doc }} Cargo.toml:
-{{ doc }}
-{{ doc }} ```toml
-{%- for d in dependencies %}
-{{ doc }} {{ d }}
-{%- endfor %}
-{{ doc }} ```
-{{ doc }}
-{{ doc }} Usage:
-{{ doc }}
-{{ doc }} ```ignore
-{%- if for_include %}
-{{ doc }} mod redis_client {
-{{ doc }}     include!(concat!(env!("OUT_DIR"), "/upwire_redis.rs"));
-{{ doc }} }
-{%- else %}
-{{ doc }} mod redis_client;
-{%- endif %}
+{% include "starter_usage.txt" %}
 {{ doc }}
 {{ doc }} let redis = redis_client::RestClient::from_env()?;
 {%- if read_only %}

@@ -14,23 +14,7 @@
 {{ doc }} the CA's PEM file: that CA is then trusted *instead of* the webpki roots.
 {{ doc }}
 {{ doc }} Cargo.toml:
-{{ doc }}
-{{ doc }} ```toml
-{%- for d in dependencies %}
-{{ doc }} {{ d }}
-{%- endfor %}
-{{ doc }} ```
-{{ doc }}
-{{ doc }} Usage:
-{{ doc }}
-{{ doc }} ```ignore
-{%- if for_include %}
-{{ doc }} mod redis_client {
-{{ doc }}     include!(concat!(env!("OUT_DIR"), "/upwire_redis.rs"));
-{{ doc }} }
-{%- else %}
-{{ doc }} mod redis_client;
-{%- endif %}
+{% include "starter_usage.txt" %}
 {{ doc }} use redis::AsyncTypedCommands as _;
 {{ doc }}
 {{ doc }} let mut redis = redis_client::connect().await?;

@@ -25,23 +25,7 @@
 {%- endif %}
 {{ doc }}
 {{ doc }} Cargo.toml (with `crate-type = ["cdylib"]` under `[lib]`, as `worker-build` wants):
-{{ doc }}
-{{ doc }} ```toml
-{%- for d in dependencies %}
-{{ doc }} {{ d }}
-{%- endfor %}
-{{ doc }} ```
-{{ doc }}
-{{ doc }} Usage:
-{{ doc }}
-{{ doc }} ```ignore
-{%- if for_include %}
-{{ doc }} mod redis_client {
-{{ doc }}     include!(concat!(env!("OUT_DIR"), "/upwire_redis.rs"));
-{{ doc }} }
-{%- else %}
-{{ doc }} mod redis_client;
-{%- endif %}
+{% include "starter_usage.txt" %}
 {{ doc }}
 {{ doc }} #[worker::event(fetch)]
 {{ doc }} async fn fetch(
