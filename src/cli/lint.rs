@@ -107,9 +107,7 @@ pub(super) fn example_drift(
     sources: &mut Vec<crate::diagnostic::SourceFile>,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
-    let same = |a: &Path, b: &Path| {
-        a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-    };
+    let same = super::same_file;
     let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
     for (path, index) in given {
         let Some((other, other_is_example)) = partner(path) else {

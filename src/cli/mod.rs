@@ -522,10 +522,13 @@ fn dotenv_path(cli: &Cli) -> Option<PathBuf> {
         return None;
     }
     let path = generate::base_dir(&cli.config).join(".env");
-    let same = |p: &PathBuf| {
-        p == &path || matches!((p.canonicalize(), path.canonicalize()), (Ok(a), Ok(b)) if a == b)
-    };
-    (path.is_file() && !cli.env_files.iter().any(same)).then_some(path)
+    (path.is_file() && !cli.env_files.iter().any(|p| same_file(p, &path))).then_some(path)
+}
+
+/// Whether two paths name one file: the same text, or the same file once links and `..`
+/// are resolved.
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
 }
 
 /// `env` plus every `--env-file`, each of which must exist and parse.
