@@ -12,9 +12,10 @@
 ARG RUST_VERSION=1.95
 
 FROM rust:${RUST_VERSION}-alpine AS build
-# musl-dev: ring's C parts; ca-certificates: the trust store for rediss:// backends.
+# gcc and musl-dev: aws-lc-sys's C parts (built with the cc crate, no cmake);
+# ca-certificates: the trust store for rediss:// backends.
 # hadolint ignore=DL3018
-RUN apk add --no-cache musl-dev ca-certificates
+RUN apk add --no-cache gcc musl-dev ca-certificates
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src

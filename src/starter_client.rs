@@ -69,23 +69,27 @@ const WORKER_DEPENDENCIES: &[&str] = &[r#"worker = "0.8""#, r#"serde_json = "1""
 
 /// The `[dependencies]` lines the generated client needs, one `name = ...` line each.
 ///
-/// Both clients use rustls with the webpki roots and the `ring` provider: no OpenSSL, no
-/// `aws-lc-rs` C build. redis enables rustls without a provider, so the TCP client names
-/// `rustls` to install `ring`; reqwest 0.12's `rustls-tls` brings `ring` itself (0.13 would
-/// bring `aws-lc-rs` and the platform verifier).
+/// Both clients use rustls with its default crypto provider, aws-lc-rs, as rustls and the
+/// `redis` crate's README now recommend: ring's provider is deprecated since rustls 0.23.48
+/// (no post-quantum key exchange), and aws-lc-sys builds with the C compiler alone (the `cc`
+/// crate; no cmake, prebuilt NASM objects on Windows), as ring does. redis enables rustls
+/// without a provider, so the TCP client names `rustls` to install aws-lc-rs and trusts the
+/// webpki roots (Mozilla's list, compiled in: it works in an image without CA files);
+/// reqwest 0.13's `rustls` feature brings aws-lc-rs and the platform verifier (the system's
+/// trust store).
 #[must_use]
 pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
     match transport {
         Transport::Tcp => &[
             r#"redis = { version = "1", default-features = false, features = ["tokio-rustls-comp", "tls-rustls-webpki-roots", "connection-manager"] }"#,
-            r#"rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }"#,
+            r#"rustls = { version = "0.23", default-features = false, features = ["aws_lc_rs", "prefer-post-quantum", "std", "tls12"] }"#,
             r#"tokio = { version = "1", features = ["macros", "rt-multi-thread"] }"#,
         ],
         // base64 decodes the `Upstash-Encoding: base64` replies (the crate serve encodes them
         // with); tokio's `time` is the wait between retries.
         Transport::Rest => &[
             r#"base64 = "0.22""#,
-            r#"reqwest = { version = "0.12", default-features = false, features = ["rustls-tls"] }"#,
+            r#"reqwest = { version = "0.13", default-features = false, features = ["rustls"] }"#,
             r#"serde_json = "1""#,
             r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "time"] }"#,
         ],

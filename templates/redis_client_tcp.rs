@@ -109,9 +109,9 @@ pub async fn connect_with(
     ca_file: Option<&Path>,
     config: ConnectionManagerConfig,
 ) -> RedisResult<ConnectionManager> {
-    // redis uses rustls without choosing a crypto provider; install ring's once per process
-    // (an error only means a provider is installed already).
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // redis uses rustls without choosing a crypto provider; install aws-lc-rs, rustls's
+    // default, once per process (an error only means a provider is installed already).
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let info = url.into_connection_info()?;
     let keepalive = TcpKeepalive::new()
         .with_time(KEEPALIVE_IDLE)

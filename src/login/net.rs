@@ -49,7 +49,9 @@ pub(crate) fn tls_config(
             pinned.push(cert);
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // aws-lc-rs: rustls's default provider, with post-quantum key exchange (X25519MLKEM768)
+    // preferred; ring's provider is deprecated since rustls 0.23.48.
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let webpki = rustls::client::WebPkiServerVerifier::builder_with_provider(
         Arc::new(roots),
         provider.clone(),
