@@ -7,8 +7,9 @@
 //! with a build.rs includes the client and runs; every template's output is snapshotted; and
 //! bad input fails clearly.
 //!
-//! The generated crates share one target dir, `target/generated-crates`, so their
-//! dependencies build once per machine rather than once per test.
+//! The generated crates build against the lockfiles kept in the repository and share one
+//! target dir (support/crates.rs), so that a crates.io release cannot turn these tests red and
+//! their dependencies build once per machine rather than once per test.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -19,6 +20,7 @@ use upwire::internal::model::Transport;
 use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
 use crate::fake_rest::fake_rest_api;
+use crate::support::crates::{self, Crate};
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::{code, file_names_below, root, run, transcript, upwire};
@@ -32,31 +34,6 @@ const EXAMPLE_SECRETS: [&str; 3] = [
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// Where every generated crate builds.
-fn shared_target_dir() -> PathBuf {
-    root().join("target").join("generated-crates")
-}
-
-/// Runs cargo in `dir` with the shared target dir; panics with cargo's output on failure.
-pub fn cargo(dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO"))
-        .args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", shared_target_dir())
-        .env("CARGO_TERM_COLOR", "never")
-        .output()
-        .expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed in {}:\n{}{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
 
 /// Copies the bundled example into `dir` and runs `upwire generate` there.
 pub fn generate_example(dir: &Path) -> Output {
@@ -83,10 +60,19 @@ pub fn header_dependencies(client: &str) -> Vec<String> {
         .collect()
 }
 
+/// The kept lockfile of the starter crates for `transport`.
+fn starter_lock(transport: Transport) -> &'static str {
+    match transport {
+        Transport::Tcp => "tests/fixtures/starter/Cargo.tcp.lock",
+        Transport::Rest => "tests/fixtures/starter/Cargo.rest.lock",
+    }
+}
+
 /// Makes the generated target directory `dir` a crate: `Cargo.toml` with exactly the
-/// dependencies the client's header names, and `main_rs`. Tests that run the binary give it a
-/// name of their own: they build in parallel into one target dir.
-fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
+/// dependencies the client's header names, and `main_rs`. The package is named after the
+/// transport (its kept lockfile names it); tests that run the binary give it a name of their
+/// own, as they build in parallel into one target dir.
+fn make_crate(dir: &Path, bin: &str, transport: Transport, main_rs: &str) -> Crate {
     let client =
         std::fs::read_to_string(dir.join("src/redis_client.rs")).expect("a starter client");
     let dependencies = header_dependencies(&client);
@@ -95,13 +81,18 @@ fn make_crate(dir: &Path, name: &str, transport: Transport, main_rs: &str) {
         cargo_dependencies(transport),
         "the header lists the one list"
     );
+    let package = match transport {
+        Transport::Tcp => "upwire-starter-tcp",
+        Transport::Rest => "upwire-starter-rest",
+    };
     let manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [workspace]\n\n[dependencies]\n{}\n",
+        "[package]\nname = \"{package}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [[bin]]\nname = \"{bin}\"\npath = \"src/main.rs\"\n\n[workspace]\n\n[dependencies]\n{}\n",
         dependencies.join("\n")
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).expect("write Cargo.toml");
     std::fs::write(dir.join("src/main.rs"), main_rs).expect("write main.rs");
+    Crate::new(dir, starter_lock(transport))
 }
 
 /// The TCP sequence: what a server does with the generated client, then the failures it must
@@ -123,9 +114,8 @@ fn run_rest_main(name: &str, url: &str, token: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("functions/thumbnails");
-    make_crate(&krate, name, Transport::Rest, REST_MAIN);
-    cargo(&krate, &["build", "--quiet"]);
-    let output = Command::new(shared_target_dir().join(format!("debug/{name}")))
+    make_crate(&krate, name, Transport::Rest, REST_MAIN).cargo(&["build", "--quiet"]);
+    let output = Command::new(crates::target_dir().join(format!("debug/{name}")))
         .env_clear()
         .env("UPSTASH_REDIS_REST_URL", url)
         .env("UPSTASH_REDIS_REST_TOKEN", token)
@@ -149,10 +139,10 @@ fn assert_starter_is_clean(target_dir: &str, name: &str, transport: Transport, m
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join(target_dir);
-    make_crate(&krate, name, transport, main_rs);
-    cargo(&krate, &["check", "--quiet"]);
-    cargo(&krate, &["clippy", "--quiet", "--", "-D", "warnings"]);
-    cargo(&krate, &["fmt", "--check"]);
+    let krate = make_crate(&krate, name, transport, main_rs);
+    krate.cargo(&["check", "--quiet"]);
+    krate.cargo(&["clippy", "--quiet", "--", "-D", "warnings"]);
+    krate.cargo(&["fmt", "--check"]);
 }
 
 #[test]
@@ -195,9 +185,8 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
     let dir = tempfile::tempdir().unwrap();
     generate_example(dir.path());
     let krate = dir.path().join("services/api");
-    make_crate(&krate, "upwire-tcp-tls", Transport::Tcp, TCP_MAIN);
-    cargo(&krate, &["build", "--quiet"]);
-    let binary = shared_target_dir().join("debug/upwire-tcp-tls");
+    make_crate(&krate, "upwire-tcp-tls", Transport::Tcp, TCP_MAIN).cargo(&["build", "--quiet"]);
+    let binary = crates::target_dir().join("debug/upwire-tcp-tls");
     let client = |url: &str, ca: Option<&Path>| {
         let mut cmd = Command::new(&binary);
         cmd.env_clear()
@@ -465,16 +454,31 @@ fn buildrs_fixture_builds_warns_and_runs() {
     for line in cargo_dependencies(Transport::Tcp) {
         assert!(manifest.contains(line), "the fixture lists `{line}`");
     }
-    cargo(&fixture, &["build", "--quiet"]);
+    // Built in a copy, with upwire's path made absolute, so that the kept lockfile is only
+    // ever written on purpose (`bash .ci/refresh-locks`).
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::create_dir(copy.path().join("src")).unwrap();
+    for file in ["build.rs", "upwire.toml", "src/main.rs"] {
+        std::fs::copy(fixture.join(file), copy.path().join(file)).unwrap();
+    }
+    let upwire_path = format!("path = {:?}", root().display().to_string());
+    assert!(manifest.contains(r#"path = "../../..""#));
+    std::fs::write(
+        copy.path().join("Cargo.toml"),
+        manifest.replace(r#"path = "../../..""#, &upwire_path),
+    )
+    .unwrap();
+    let krate = Crate::new(copy.path(), "tests/fixtures/buildrs/Cargo.lock");
+    krate.cargo(&["build", "--quiet"]);
     // The included client is lint-clean too (no inner attributes, no unused-code warnings).
-    cargo(&fixture, &["clippy", "--quiet", "--", "-D", "warnings"]);
-    let run = cargo(&fixture, &["run", "--quiet"]);
+    krate.cargo(&["clippy", "--quiet", "--", "-D", "warnings"]);
+    let run = krate.cargo(&["run", "--quiet"]);
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
         "reads REDIS_URL\nerror: bad Redis settings - InvalidClientConfig: REDIS_URL is not set\n"
     );
     // What the build script told cargo, and wrote, in its newest run directory.
-    let run_dir = std::fs::read_dir(shared_target_dir().join("debug/build"))
+    let run_dir = std::fs::read_dir(crates::target_dir().join("debug/build"))
         .unwrap()
         .flatten()
         .map(|e| e.path())
@@ -622,7 +626,7 @@ fn client_in(files: &[Artifact], dir: &str) -> String {
 /// it for the written file, cut short), not its text, which `snapshot_of_the_starter_clients`
 /// holds once per template. A change to the text changes the hash.
 fn client_summary(contents: &str) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, contents.as_bytes());
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, contents.as_bytes());
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     let lines = contents.lines().count();
     format!(

@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::generate::{cargo, generate_example, header_dependencies};
+use crate::generate::{generate_example, header_dependencies};
+use crate::support::crates::Crate;
 use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
 use crate::support::{code, root, run, transcript, upwire};
 
@@ -285,14 +286,12 @@ fn worker_starter_client_passes_check_clippy_and_fmt() {
             .join("socket-worker/src/redis_client.rs")
             .exists()
     );
-    cargo(&krate, &["check", "--quiet"]);
-    cargo(&krate, &["clippy", "--quiet", "--", "-D", "warnings"]);
-    cargo(&krate, &["fmt", "--check"]);
+    let krate = Crate::new(&krate, "tests/fixtures/starter/Cargo.worker.lock");
+    krate.cargo(&["check", "--quiet"]);
+    krate.cargo(&["clippy", "--quiet", "--", "-D", "warnings"]);
+    krate.cargo(&["fmt", "--check"]);
     if wasm32_installed() {
-        cargo(
-            &krate,
-            &["check", "--quiet", "--target", "wasm32-unknown-unknown"],
-        );
+        krate.cargo(&["check", "--quiet", "--target", "wasm32-unknown-unknown"]);
     }
 }
 

@@ -4,11 +4,13 @@
 //! [`redis`] (redis-server plain, TLS, password, ACL users; restart and pause), [`certs`]
 //! (certificates made with openssl at test time), [`serve`] (`upwire serve` as a process or in
 //! process), [`peers`] (listeners that never answer or answer one canned reply) and [`http`]
-//! (the one HTTP/1.1 client, every step with a timeout).
+//! (the one HTTP/1.1 client, every step with a timeout); [`crates`] builds the Rust crates the
+//! tests generate, against the lockfiles kept in the repository.
 
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod crates;
 pub mod http;
 pub mod peers;
 pub mod redis;
