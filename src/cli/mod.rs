@@ -343,7 +343,9 @@ pub fn run() -> ExitCode {
     match dispatch(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            say!("error: {e}");
+            // An error may quote a value read from the environment or a parser's text: a
+            // short password in it is masked too.
+            say!("error: {}", crate::secret::scrub_message(&e.to_string()));
             ExitCode::from(2)
         }
     }
