@@ -42,7 +42,9 @@ fn project(toml: &str, env: &str) -> tempfile::TempDir {
 fn assert_masked(out: &Output, secret: &str, shown: &str, what: &str) {
     let text = all_output(out);
     assert!(
-        !text.to_ascii_lowercase().contains(&secret.to_ascii_lowercase()),
+        !text
+            .to_ascii_lowercase()
+            .contains(&secret.to_ascii_lowercase()),
         "{what}: `{secret}` printed:\n{text}"
     );
     assert!(text.contains(shown), "{what}: `{shown}` missing:\n{text}");
@@ -89,7 +91,12 @@ fn a_token_outside_a_value_in_an_env_file_is_masked() {
         let dir = project(DESCRIPTOR, &format!("{REDIS_URL}{line}"));
         for format in ["text", "json", "sarif"] {
             let out = run_in(dir.path(), &[], &["--format", format, "lint", ".env"]);
-            assert_masked(&out, TOKEN, "invalid-env-line", &format!("{what} ({format})"));
+            assert_masked(
+                &out,
+                TOKEN,
+                "invalid-env-line",
+                &format!("{what} ({format})"),
+            );
         }
     }
     // A variable name before the token stays readable.
@@ -98,7 +105,12 @@ fn a_token_outside_a_value_in_an_env_file_is_masked() {
         &format!("{REDIS_URL}UPSTASH_REDIS_REST_TOKEN{TOKEN}\n"),
     );
     let out = run_in(dir.path(), &[], &["lint", ".env"]);
-    assert_masked(&out, TOKEN, "UPSTASH_REDIS_REST_TOKEN****", "known name kept");
+    assert_masked(
+        &out,
+        TOKEN,
+        "UPSTASH_REDIS_REST_TOKEN****",
+        "known name kept",
+    );
 }
 
 /// A token used as a key twice: the `duplicate-key` message, and the diff `fix --dry-run`
@@ -106,7 +118,11 @@ fn a_token_outside_a_value_in_an_env_file_is_masked() {
 #[test]
 fn a_token_as_a_duplicated_key_is_masked_in_the_message_and_the_diff() {
     let dir = project(DESCRIPTOR, &format!("{REDIS_URL}{TOKEN}=1\n{TOKEN}=1\n"));
-    std::fs::write(dir.path().join(".env.example"), format!("REDIS_URL=\n{TOKEN}=\n")).unwrap();
+    std::fs::write(
+        dir.path().join(".env.example"),
+        format!("REDIS_URL=\n{TOKEN}=\n"),
+    )
+    .unwrap();
     lint_all_formats(dir.path(), &[".env"], TOKEN, "duplicate-key");
     for format in ["text", "json"] {
         let out = run_in(
@@ -114,7 +130,12 @@ fn a_token_as_a_duplicated_key_is_masked_in_the_message_and_the_diff() {
             &[],
             &["--format", format, "fix", "--dry-run", ".env"],
         );
-        assert_masked(&out, TOKEN, "duplicate-key", &format!("fix --dry-run ({format})"));
+        assert_masked(
+            &out,
+            TOKEN,
+            "duplicate-key",
+            &format!("fix --dry-run ({format})"),
+        );
     }
     let out = run_in(dir.path(), &[], &["fix", "--dry-run", ".env"]);
     assert_masked(&out, TOKEN, "-****", "the diff's removed line");
@@ -139,7 +160,12 @@ fn a_token_between_braces_is_masked() {
     lint_all_formats(dir.path(), &["upwire.toml"], TOKEN, "unresolved-variable");
     for format in ["text", "json"] {
         let out = run_in(dir.path(), &[], &["--format", format, "resolve"]);
-        assert_masked(&out, TOKEN, "unresolved-variable", &format!("resolve ({format})"));
+        assert_masked(
+            &out,
+            TOKEN,
+            "unresolved-variable",
+            &format!("resolve ({format})"),
+        );
     }
 }
 
@@ -233,7 +259,12 @@ fn tokens_file_parser_errors_are_masked() {
     )
     .unwrap();
     let out = run_in(dir.path(), &[], &["serve", "--tokens", "tokens.toml"]);
-    assert_masked(&out, "123456789012345", "invalid type: integer `****`", "tokens.toml");
+    assert_masked(
+        &out,
+        "123456789012345",
+        "invalid type: integer `****`",
+        "tokens.toml",
+    );
 }
 
 /// Values clap reads from the environment, quoted in its "invalid value" error, and
