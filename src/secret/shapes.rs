@@ -48,7 +48,12 @@ pub(crate) fn input_secrets(text: &str) -> Vec<Range<usize>> {
 /// after it and the `=` forgotten (`UPSTASH_REDIS_REST_TOKENAXYM...`): the name stays
 /// readable, the rest is the secret. 0 when the word starts with no such name.
 fn known_name_len(word: &str) -> usize {
-    (1..word.len())
+    // Names are upper-case snake case and at most a few dozen bytes: most words (a token
+    // alone) are passed over at once.
+    if !word.starts_with(|c: char| c.is_ascii_uppercase()) || !word.contains('_') {
+        return 0;
+    }
+    (1..word.len().min(64))
         .rev()
         .filter(|&end| word.is_char_boundary(end))
         .find(|&end| {
