@@ -64,6 +64,14 @@ fn lint_all_formats(dir: &Path, args: &[&str], secret: &str, code: &str) {
     }
 }
 
+/// `COMMAND` in text and JSON: no `secret`, and `shown` in the output.
+fn command_all_formats(dir: &Path, command: &str, secret: &str, shown: &str) {
+    for format in ["text", "json"] {
+        let out = run_in(dir, &[], &["--format", format, command]);
+        assert_masked(&out, secret, shown, &format!("{command} ({format})"));
+    }
+}
+
 /// An env file with the token where no value is.
 #[test]
 fn a_token_outside_a_value_in_an_env_file_is_masked() {
@@ -158,15 +166,7 @@ fn a_token_between_braces_is_masked() {
     );
     let dir = project(&toml, "");
     lint_all_formats(dir.path(), &["upwire.toml"], TOKEN, "unresolved-variable");
-    for format in ["text", "json"] {
-        let out = run_in(dir.path(), &[], &["--format", format, "resolve"]);
-        assert_masked(
-            &out,
-            TOKEN,
-            "unresolved-variable",
-            &format!("resolve ({format})"),
-        );
-    }
+    command_all_formats(dir.path(), "resolve", TOKEN, "unresolved-variable");
 }
 
 /// A token in a descriptor's comment, on a line a finding quotes.
@@ -188,10 +188,7 @@ fn a_credential_that_is_not_a_string_is_masked() {
     );
     let dir = project(&toml, "");
     lint_all_formats(dir.path(), &["upwire.toml"], number, "rest_token");
-    for format in ["text", "json"] {
-        let out = run_in(dir.path(), &[], &["--format", format, "resolve"]);
-        assert_masked(&out, number, "rest_token", &format!("resolve ({format})"));
-    }
+    command_all_formats(dir.path(), "resolve", number, "rest_token");
 }
 
 /// `rediss://default:83749201`: the host forgotten, so the URL parser reads the password
@@ -228,11 +225,8 @@ fn short_passwords_stay_masked() {
     let dir = project(&toml, "");
     for secret in [password, token] {
         lint_all_formats(dir.path(), &["upwire.toml"], secret, "invalid-port");
-        for format in ["text", "json"] {
-            for command in ["resolve", "docs"] {
-                let out = run_in(dir.path(), &[], &["--format", format, command]);
-                assert_masked(&out, secret, "****", &format!("{command} ({format})"));
-            }
+        for command in ["resolve", "docs"] {
+            command_all_formats(dir.path(), command, secret, "****");
         }
     }
 }
