@@ -239,6 +239,14 @@ fn mask_quoted_parts(text: &str) -> String {
             break;
         };
         let inner = open + 1..open + 1 + len;
+        // A file path is not classified by shape, as on the command line: a temporary
+        // directory (`/tmp/.tmpAb12Cd/p/api/.env`) would otherwise read as a token.
+        let part = &text[inner.clone()];
+        let path = part.contains(['/', '\\']) && !part.contains("://") && !part.contains('@');
+        if path {
+            from = inner.end + 1;
+            continue;
+        }
         ranges.extend(
             super::classify::sensitive_ranges(&text[inner.clone()], super::classify::Hint::Plain)
                 .into_iter()
@@ -386,6 +394,11 @@ mod tests {
         );
         assert_eq!(scrub_message("`pw12`, pw123"), "`****`, pw123");
         assert_eq!(scrub_message("user `default`"), "user `default`");
+        // A path is no token, whatever its directory names look like.
+        assert_eq!(
+            scrub_message("cannot write `/tmp/.tmpAb12Cd/p/api/.env`"),
+            "cannot write `/tmp/.tmpAb12Cd/p/api/.env`"
+        );
         // Weak secrets are not searched for in all output, only in parsers' messages.
         assert_eq!(scrub("port 83749201"), "port 83749201");
     }

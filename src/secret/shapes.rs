@@ -44,22 +44,27 @@ pub(crate) fn input_secrets(text: &str) -> Vec<Range<usize>> {
     merge_ranges(out)
 }
 
-/// How much of a token-shaped word is a variable name upwire knows, written with the token
-/// after it and the `=` forgotten (`UPSTASH_REDIS_REST_TOKENAXYM...`): the name stays
-/// readable, the rest is the secret. 0 when the word starts with no such name.
+/// The last words of the variable names a token is pasted after (`..._TOKEN`, `..._URL`).
+const NAME_ENDS: &[&str] = &["_TOKEN", "_URL", "_KEY", "_PASSWORD", "_SECRET"];
+
+/// How much of a token-shaped word is a variable name, written with the token after it and
+/// the `=` forgotten (`UPSTASH_REDIS_REST_TOKENAXYM...`): the name stays readable, the rest is
+/// the secret. 0 when the word starts with no such name.
 fn known_name_len(word: &str) -> usize {
-    // Names are upper-case snake case and at most a few dozen bytes: most words (a token
-    // alone) are passed over at once.
+    // Names are upper-case snake case: most words (a token alone) are passed over at once.
     if !word.starts_with(|c: char| c.is_ascii_uppercase()) || !word.contains('_') {
         return 0;
     }
-    (1..word.len().min(64))
-        .rev()
-        .filter(|&end| word.is_char_boundary(end))
-        .find(|&end| {
-            crate::endpoint::role_of_variable(&word[..end]).is_some()
+    NAME_ENDS
+        .iter()
+        .flat_map(|end| word.match_indices(end).map(|(i, m)| i + m.len()))
+        .filter(|&end| {
+            word[..end]
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
                 && super::classify::token_shaped(&word[end..])
         })
+        .max()
         .unwrap_or(0)
 }
 
