@@ -173,7 +173,14 @@ fn remember_weak(reg: &mut Registry, secret: &str) {
         let part = part.trim();
         let common = NOT_WEAK.iter().any(|w| w.eq_ignore_ascii_case(part));
         let placeholder = super::find_placeholder(part) == Some(0..part.len());
-        if !part.is_empty()
+        // One or two characters (`1`, `pw`), or up to three digits (a line number, `443`),
+        // would mask ordinary text in every message: masked where they stand only.
+        let min = if part.bytes().all(|b| b.is_ascii_digit()) {
+            4
+        } else {
+            3
+        };
+        if part.chars().count() >= min
             && part.chars().any(char::is_alphanumeric)
             && !common
             && !placeholder
@@ -394,6 +401,9 @@ mod tests {
         );
         assert_eq!(scrub_message("`pw12`, pw123"), "`****`, pw123");
         assert_eq!(scrub_message("user `default`"), "user `default`");
+        remember("1");
+        remember("pw");
+        assert_eq!(scrub_message("line 1: pw"), "line 1: pw");
         // A path is no token, whatever its directory names look like.
         assert_eq!(
             scrub_message("cannot write `/tmp/.tmpAb12Cd/p/api/.env`"),
