@@ -20,6 +20,8 @@ fixtures=../tests/fixtures/codes
 case $target in
   descriptor)
     cp "$fixtures"/*.toml ../examples/upwire.toml "$seeds"/
+    # A line indented with a no-break space, as pasted from a web page.
+    printf '[database.main]\n\xc2\xa0redis_url = "rediss://default:AXpw@h:6379"\n' >"$seeds/nbsp.toml"
     ;;
   envfile)
     cp "$fixtures"/*.env ../examples/example.env "$seeds"/

@@ -162,6 +162,8 @@ impl Descriptor {
             for e in errors {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().lines().next().unwrap_or("invalid TOML").trim();
+                // The parser's text may quote the input: masked by shape and by what is known.
+                let message = crate::secret::scrub_message(message);
                 diags.push(
                     Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
                         .at(&source, span)

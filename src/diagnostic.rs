@@ -33,7 +33,10 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    /// A file with no known secrets yet.
+    /// A file with the secrets its text shows by shape, wherever they stand (a token-shaped
+    /// word, a URL's password: see [`crate::secret::input_secrets`]) recorded and remembered
+    /// for the scrubber, before any message can quote them. What a field's name makes
+    /// secret is added by the reader that knows the syntax ([`Self::add_secret`]).
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
@@ -49,14 +52,18 @@ impl SourceFile {
                 .map(|(i, _)| i)
                 .collect()
         };
-        Self {
+        let mut file = Self {
             name: name.into(),
             text,
             secrets: Vec::new(),
             longest_secret: 0,
             line_starts,
             non_ascii_lines,
+        };
+        for range in crate::secret::input_secrets(&file.text) {
+            file.add_secret(range);
         }
+        file
     }
 
     /// Records that `range` holds a secret; rendering replaces it with `****`.
@@ -65,10 +72,23 @@ impl SourceFile {
             if let Some(secret) = self.text.get(range.clone()) {
                 crate::secret::remember(secret);
             }
-            // Secrets are registered in file order, so this inserts at the end.
+            // A secret overlapping one already known (the value of a token-shaped word found
+            // by shape, found again by its key) widens it: the list stays sorted by start, and
+            // a file of 100,000 tokens does not shift it 100,000 times.
             let at = self.secrets.partition_point(|s| s.start <= range.start);
-            self.longest_secret = self.longest_secret.max(range.len());
-            self.secrets.insert(at, range);
+            let merged = if at > 0 && self.secrets[at - 1].end > range.start {
+                let before = &mut self.secrets[at - 1];
+                before.end = before.end.max(range.end);
+                before.clone()
+            } else if at < self.secrets.len() && self.secrets[at].start < range.end {
+                let after = &mut self.secrets[at];
+                *after = range.start..after.end.max(range.end);
+                after.clone()
+            } else {
+                self.secrets.insert(at, range.clone());
+                range
+            };
+            self.longest_secret = self.longest_secret.max(merged.len());
         }
     }
 

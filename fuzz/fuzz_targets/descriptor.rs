@@ -1,15 +1,26 @@
 //! The descriptor pipeline over arbitrary text: TOML → descriptor → plan → diagnostics →
 //! rendered text, generated files and the guide. Nothing may panic; every diagnostic must
 //! point inside the file; a literal secret registered for masking never reaches a rendered line.
+//! Each input runs again with non-ASCII whitespace in every position (`whitespace.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
 
+#[path = "whitespace.rs"]
+mod whitespace;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    check(text);
+    for variant in whitespace::variants(text) {
+        check(&variant);
+    }
+});
+
+fn check(text: &str) {
     // Values the fuzzer can reach with `${NAME}`, including ones that break the validators.
     let env = Env::from_pairs([
         (
@@ -46,4 +57,4 @@ fuzz_target!(|data: &[u8]| {
     let mut diags = resolved.diagnostics.clone();
     let _ = upwire::internal::generate::artifacts(&resolved.plan, &mut diags);
     let _ = upwire::internal::docs::guide(&resolved.plan);
-});
+}

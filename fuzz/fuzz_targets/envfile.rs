@@ -1,6 +1,7 @@
 //! The env-file scanner, the env-file lint and the `.env` merge over arbitrary text. Nothing
 //! may panic; lines tile the text; spans are valid slices; the merge keeps every unmanaged
-//! byte, writes the managed values, and merging twice changes nothing.
+//! byte, writes the managed values, and merging twice changes nothing. Each input runs again
+//! with non-ASCII whitespace in every position (`whitespace.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,10 +10,20 @@ use upwire::internal::envfile::dotenv_value;
 use upwire::internal::lint::lint_env;
 use upwire::internal::{SourceFile, TextRenderer};
 
+#[path = "whitespace.rs"]
+mod whitespace;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
+    check(text);
+    for variant in whitespace::variants(text) {
+        check(&variant);
+    }
+});
+
+fn check(text: &str) {
     let lines = scan(text);
     let mut at = 0;
     for line in &lines {
@@ -101,4 +112,4 @@ fuzz_target!(|data: &[u8]| {
             "{text:?}: {key} reads back as {read:?} after merge: {merged:?}"
         );
     }
-});
+}

@@ -1,6 +1,7 @@
 //! The URL and token validators and the masking helpers over arbitrary text. Nothing may
 //! panic; every range must be a valid slice of the value; no message or help may contain the
-//! password the masking code itself finds in the value.
+//! password the masking code itself finds in the value. Each input runs again with non-ASCII
+//! whitespace in every position (`whitespace.rs`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,10 +20,20 @@ fn check_ranges(value: &str, findings: &[Finding]) {
     }
 }
 
+#[path = "whitespace.rs"]
+mod whitespace;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(value) = std::str::from_utf8(data) else {
         return;
     };
+    check(value);
+    for variant in whitespace::variants(value) {
+        check(&variant);
+    }
+});
+
+fn check(value: &str) {
     let (_, tcp) = validate_redis_url(value);
     let (_, rest) = validate_rest_url(value);
     let token = validate_token(value);
@@ -72,4 +83,4 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-});
+}

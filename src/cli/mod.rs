@@ -294,6 +294,7 @@ pub fn run() -> ExitCode {
     // `Cli::try_parse()`, except that the clap `Command` tree is not freed: freeing its many
     // small allocations cost 5% of a `lint` run (callgrind), and the process exits soon anyway.
     remember_argv_secrets();
+    let from_env = remember_env_secrets();
     let mut command = std::mem::ManuallyDrop::new(Cli::command());
     let parsed = command
         .try_get_matches_from_mut(std::env::args_os())
@@ -321,6 +322,13 @@ pub fn run() -> ExitCode {
             } else {
                 styled.to_string()
             };
+            // An error, not `--help` or `--version` (whose `[env: ...]` lines clap masks
+            // itself where the flag says so).
+            let text = if e.use_stderr() {
+                scrub_clap_error(&text, &from_env)
+            } else {
+                text
+            };
             let _ = if e.use_stderr() {
                 write!(stderr(), "{text}")
             } else {
@@ -335,7 +343,9 @@ pub fn run() -> ExitCode {
     match dispatch(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            say!("error: {e}");
+            // An error may quote a value read from the environment or a parser's text: a
+            // short password in it is masked too.
+            say!("error: {}", crate::secret::scrub_message(&e.to_string()));
             ExitCode::from(2)
         }
     }
@@ -366,6 +376,42 @@ fn remember_argv_secrets() {
         }
         credential_flag = value.is_empty() && flag.is_some_and(is_credential_flag);
     }
+}
+
+/// Classifies the values clap reads from the environment (`UPWIRE_CONFIG`,
+/// `UPWIRE_SERVE_LISTEN`, `UPWIRE_SERVE_TOKEN`, ...: every `UPWIRE_*` variable) as
+/// [`remember_argv_secrets`] does the arguments, and returns them for [`scrub_clap_error`].
+fn remember_env_secrets() -> Vec<String> {
+    let mut values = Vec::new();
+    for (name, value) in std::env::vars_os() {
+        let (Some(name), value) = (name.to_str(), value.to_string_lossy()) else {
+            continue;
+        };
+        if !name.starts_with("UPWIRE_") || value.trim().is_empty() {
+            continue;
+        }
+        let hint = crate::secret::hint_for_name(name);
+        let path = value.contains('/') && !value.contains("://") && !value.contains('@');
+        if !(path && hint == crate::secret::Hint::Plain) {
+            let _ = crate::secret::Sensitive::classify(value.as_ref(), hint);
+        }
+        values.push(value.into_owned());
+    }
+    values
+}
+
+/// clap's error text with every value it read from the environment masked as a whole (an
+/// "invalid value" error quotes it, and a variable set in a CI job or a shell profile may
+/// hold anything, a token pasted into the wrong one too), then scrubbed like any parser's
+/// text. The message still names the flag and its variable.
+fn scrub_clap_error(text: &str, from_env: &[String]) -> String {
+    let mut text = text.to_owned();
+    for value in from_env {
+        if value.len() >= 2 && text.contains(value.as_str()) {
+            text = text.replace(value.as_str(), crate::secret::MASK);
+        }
+    }
+    crate::secret::scrub_message(&text)
 }
 
 fn is_credential_flag(flag: &str) -> bool {

@@ -89,9 +89,14 @@ pub(crate) fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
         let text = value[r.clone()].trim();
         find_placeholder(text) != Some(0..text.len())
     });
-    // `${NAME}` is the name of a secret, never one: `redis_url = "${REDIS_URL}"` stays
-    // readable, and the value it stands for is classified when it is resolved.
-    without(merge_ranges(ranges), &references(value))
+    // `${NAME}` is the name of a secret, not one: `redis_url = "${REDIS_URL}"` stays
+    // readable, and the value it stands for is classified when it is resolved. A name shaped
+    // like a token (`${AXYM...}`, a token pasted between the braces) is a secret all the same.
+    let names: Vec<Range<usize>> = references(value)
+        .into_iter()
+        .filter(|r| !token_shaped(&value[r.start + 2..r.end - 1]))
+        .collect();
+    without(merge_ranges(ranges), &names)
 }
 
 /// The `${NAME}` references in a value.
@@ -353,7 +358,9 @@ fn url_ranges_of(v: &str) -> Vec<Range<usize>> {
     let tail = &v[host_start..];
     let host_end = host_start + tail.find(['/', '?', '#']).unwrap_or(tail.len());
     let hostport = &v[host_start..host_end];
-    if ui.is_none() && !hostport_parses(hostport) && !mistyped_port(hostport) {
+    if ui.is_none()
+        && ((!hostport_parses(hostport) && !mistyped_port(hostport)) || forgotten_host(hostport))
+    {
         // Nothing can be told apart: all after the scheme may be the secret
         // (`rediss://default:PASSWORD` with the host forgotten).
         if auth < v.len() {
@@ -396,6 +403,21 @@ fn url_ranges_of(v: &str) -> Vec<Range<usize>> {
         out.push(f);
     }
     out
+}
+
+/// Whether `host:port` is `user:password` with the host forgotten although it parses as a
+/// host and a number: the "host" is an Upstash user name (`rediss://default:83749201`), or
+/// the "port" has more digits than any port (a mistyped `:99999` stays a port) after a name
+/// that is no real host (`rediss://alice:83749201`).
+fn forgotten_host(hp: &str) -> bool {
+    let Some((host, port)) = hp.split_once(':') else {
+        return false;
+    };
+    if port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let real_host = host.contains('.') || host.eq_ignore_ascii_case("localhost");
+    is_known_user(host) || (!real_host && port.len() > 5)
 }
 
 /// Whether `host:port` is a real host with a mistyped port (`host.io:6379x`), not a
@@ -442,7 +464,7 @@ fn hostport_parses(hp: &str) -> bool {
 
 /// Words of free text that are shaped like a token or password: long runs of base64 /
 /// base64url characters mixing upper case, lower case and digits, or long hex strings.
-fn token_words(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn token_words(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = None;
     // `=` only as trailing padding: in `pass=AXsecret` it separates a key from the value.
@@ -573,6 +595,43 @@ mod tests {
             assert_eq!(masked(v, Hint::Url), want, "{v}");
             assert_eq!(masked(v, Hint::Plain), want, "{v} (plain)");
         }
+    }
+
+    #[test]
+    fn a_numeric_password_with_the_host_forgotten_is_secret() {
+        for v in [
+            "rediss://default:83749201",
+            "rediss://default:8374",
+            "rediss://alice:83749201",
+        ] {
+            assert_eq!(masked(v, Hint::Url), "rediss://****", "{v}");
+            assert_eq!(masked(v, Hint::Plain), "rediss://****", "{v} (plain)");
+        }
+        // A port mistyped after a real host, or one digit too many in range, stays shown.
+        for keep in [
+            "rediss://redis:6379",
+            "rediss://host:99999",
+            "redis://h.io:637900",
+        ] {
+            assert_eq!(masked(keep, Hint::Url), keep);
+        }
+    }
+
+    /// A token pasted between `${` and `}` is a secret; a variable's name is not.
+    #[test]
+    fn a_token_shaped_reference_name_is_secret() {
+        assert_eq!(
+            masked("${AXYMcanaryToken7f3a9QzLm}", Hint::Credential),
+            "****"
+        );
+        assert_eq!(
+            masked("x ${AXYMcanaryToken7f3a9QzLm} y", Hint::Plain),
+            "x ${****} y"
+        );
+        assert_eq!(
+            masked("${UPSTASH_REDIS_REST_TOKEN}", Hint::Credential),
+            "${UPSTASH_REDIS_REST_TOKEN}"
+        );
     }
 
     #[test]

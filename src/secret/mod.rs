@@ -5,11 +5,14 @@
 //!   text comes out only through `expose_secret()`.
 //! - [`registry`] remembers every secret found, and [`scrub`] masks them in everything
 //!   printed or committed: a message that quotes one by mistake still prints `****`.
+//! - [`shapes`] finds, in every input file as it is read, the words shaped like a token and
+//!   the URL passwords wherever they stand (a key, a comment, a line of their own).
 //! - [`placeholder`] finds `<PASSWORD>` and friends, which are shown, never masked.
 
 pub(crate) mod classify;
 pub(crate) mod placeholder;
 pub(crate) mod registry;
+pub(crate) mod shapes;
 pub(crate) mod toml;
 pub(crate) mod value;
 
@@ -20,7 +23,8 @@ pub(crate) use classify::{
 };
 pub use placeholder::find_placeholder;
 pub use registry::scrub;
-pub(crate) use registry::{remember, scrub_bytes};
+pub(crate) use registry::{remember, scrub_bytes, scrub_message};
+pub(crate) use shapes::input_secrets;
 pub(crate) use value::{Secret, Sensitive};
 
 /// What a secret is replaced with in every output.

@@ -33,8 +33,36 @@ fn distinctive(s: &str) -> bool {
 /// compared where such a prefix stands.
 const PREFIX_LEN: usize = 64;
 
+/// Words never remembered as weak secrets: Upstash's user names and words upwire's own
+/// messages are made of. A password that is one of them is still masked where it stands.
+const NOT_WEAK: &[&str] = &[
+    "default",
+    "default_ro",
+    "redis",
+    "rediss",
+    "http",
+    "https",
+    "localhost",
+    "password",
+    "pass",
+    "token",
+    "secret",
+    "upstash",
+];
+
+/// How long a weak secret may be: a longer one is distinctive unless it is a number or a
+/// lower-case word, and such a secret that long is no password anyone types.
+const MAX_WEAK_LEN: usize = 256;
+
 #[derive(Default)]
 struct Registry {
+    /// Secrets too short or too common to search for in all output (`pw12`, `83749201`): a
+    /// password slot or credential field of any length. [`scrub_message`] masks them where
+    /// they stand as a whole word in a parser's or clap's error text, which quotes input
+    /// without knowing where the secrets are.
+    weak: HashSet<String>,
+    /// The automaton over `weak`, and how many weak secrets it was built from.
+    weak_matcher: Option<(AhoCorasick, usize)>,
     secrets: Vec<String>,
     /// The same, for a constant-time "already known?" (an env file may hold 100,000 tokens).
     known: HashSet<String>,
@@ -106,20 +134,134 @@ fn lock() -> MutexGuard<'static, Option<Registry>> {
 /// instead) so that [`scrub`] masks it in all output from now on.
 pub(crate) fn remember(secret: &str) {
     let secret = secret.trim();
-    if !distinctive(secret) {
+    if secret.is_empty() {
         return;
     }
     let mut guard = lock();
     let reg = guard.get_or_insert_with(Registry::default);
+    if !distinctive(secret) {
+        remember_weak(reg, secret);
+        return;
+    }
     if reg.known.contains(secret) {
         return;
     }
     let decoded = percent_decoded(secret);
-    for s in std::iter::once(secret.to_owned()).chain(decoded) {
+    // Without base64 padding too: a word found by shape keeps its `=`, a key quoted in a
+    // message (`AXYM...` of `AXYM...=1`) does not.
+    let unpadded = Some(secret.trim_end_matches('='))
+        .filter(|u| u.len() < secret.len())
+        .map(str::to_owned);
+    for s in std::iter::once(secret.to_owned())
+        .chain(decoded)
+        .chain(unpadded)
+    {
         if distinctive(&s) && reg.known.insert(s.clone()) {
             reg.secrets.push(s);
         }
     }
+}
+
+/// Remembers a secret that is not distinctive, and its parts between `:`, `@` and `/` (all
+/// after the scheme of `rediss://default:83749201` is one secret; a message quotes the
+/// "port" alone).
+fn remember_weak(reg: &mut Registry, secret: &str) {
+    if secret.len() > MAX_WEAK_LEN {
+        return;
+    }
+    for part in std::iter::once(secret).chain(secret.split([':', '@', '/'])) {
+        let part = part.trim();
+        let common = NOT_WEAK.iter().any(|w| w.eq_ignore_ascii_case(part));
+        let placeholder = super::find_placeholder(part) == Some(0..part.len());
+        // One or two characters (`1`, `pw`), or up to three digits (a line number, `443`),
+        // would mask ordinary text in every message: masked where they stand only.
+        let min = if part.bytes().all(|b| b.is_ascii_digit()) {
+            4
+        } else {
+            3
+        };
+        if part.chars().count() >= min
+            && part.chars().any(char::is_alphanumeric)
+            && !common
+            && !placeholder
+            && !reg.weak.contains(part)
+        {
+            reg.weak.insert(part.to_owned());
+        }
+    }
+}
+
+/// A parser's or clap's error text (serde, toml, serde_json, clap), which quotes input
+/// without knowing which part of it is secret: [`scrub`], then every quoted part
+/// (`` `...` ``, `"..."`, `'...'`) classified by shape (a URL's password of any length, a
+/// token-shaped word), then every weak secret (a short password, a numeric token) where it
+/// stands as a whole word.
+#[must_use]
+pub(crate) fn scrub_message(text: &str) -> String {
+    let text = scrub(text).into_owned();
+    let quoted = mask_quoted_parts(&text);
+    let mut guard = lock();
+    let Some(reg) = guard.as_mut() else {
+        return quoted;
+    };
+    if reg.weak.is_empty() {
+        return quoted;
+    }
+    if reg
+        .weak_matcher
+        .as_ref()
+        .is_none_or(|(_, n)| *n != reg.weak.len())
+    {
+        let mut patterns: Vec<&String> = reg.weak.iter().collect();
+        patterns.sort();
+        reg.weak_matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(patterns)
+            .ok()
+            .map(|a| (a, reg.weak.len()));
+    }
+    let Some((automaton, _)) = &reg.weak_matcher else {
+        return quoted;
+    };
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let ranges: Vec<std::ops::Range<usize>> = automaton
+        .find_overlapping_iter(&quoted)
+        .filter(|m| {
+            !word(quoted[..m.start()].chars().next_back())
+                && !word(quoted[m.end()..].chars().next())
+        })
+        .map(|m| m.range())
+        .collect();
+    super::classify::mask_ranges(&quoted, &super::classify::merge_ranges(ranges))
+}
+
+/// Every part of `text` between two equal quotes (`` ` ``, `"`, `'`) with what may be secret
+/// in it masked: parsers quote the offending input (`invalid type: string "redis://..."`).
+fn mask_quoted_parts(text: &str) -> String {
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(open) = text[from..].find(['`', '"', '\'']).map(|i| from + i) {
+        let q = &text[open..=open];
+        let Some(len) = text[open + 1..].find(q) else {
+            break;
+        };
+        let inner = open + 1..open + 1 + len;
+        // A file path is not classified by shape, as on the command line: a temporary
+        // directory (`/tmp/.tmpAb12Cd/p/api/.env`) would otherwise read as a token.
+        let part = &text[inner.clone()];
+        let path = part.contains(['/', '\\']) && !part.contains("://") && !part.contains('@');
+        if path {
+            from = inner.end + 1;
+            continue;
+        }
+        ranges.extend(
+            super::classify::sensitive_ranges(&text[inner.clone()], super::classify::Hint::Plain)
+                .into_iter()
+                .map(|r| r.start + inner.start..r.end + inner.start),
+        );
+        from = inner.end + 1;
+    }
+    super::classify::mask_ranges(text, &ranges)
 }
 
 /// `text` with every remembered secret replaced by `****`.
@@ -240,6 +382,41 @@ mod tests {
         assert_eq!(scrub("echo p@ss-Scrub-99"), "echo ****");
         assert_eq!(scrub("abc stays"), "abc stays");
         assert!(matches!(scrub("nothing here"), Cow::Borrowed(_)));
+    }
+
+    /// A parser's text quotes input it cannot know is secret: a URL's password of any length
+    /// in a quoted string, and any weak secret (short, numeric) standing as a whole word.
+    #[test]
+    fn parser_messages_are_masked_by_shape_and_by_weak_secrets() {
+        remember("83749201");
+        remember("pw12");
+        remember("default");
+        assert_eq!(
+            scrub_message(r#"invalid type: string "redis://default:xy@h:6379", expected struct"#),
+            r#"invalid type: string "redis://default:****@h:6379", expected struct"#
+        );
+        assert_eq!(
+            scrub_message("the port `83749201` is out of range, 837492011 is not"),
+            "the port `****` is out of range, 837492011 is not"
+        );
+        assert_eq!(scrub_message("`pw12`, pw123"), "`****`, pw123");
+        assert_eq!(scrub_message("user `default`"), "user `default`");
+        remember("1");
+        remember("pw");
+        assert_eq!(scrub_message("line 1: pw"), "line 1: pw");
+        // A path is no token, whatever its directory names look like.
+        assert_eq!(
+            scrub_message("cannot write `/tmp/.tmpAb12Cd/p/api/.env`"),
+            "cannot write `/tmp/.tmpAb12Cd/p/api/.env`"
+        );
+        // Weak secrets are not searched for in all output, only in parsers' messages.
+        assert_eq!(scrub("port 83749201"), "port 83749201");
+    }
+
+    #[test]
+    fn padding_does_not_hide_a_token() {
+        remember("AXpaddedCanary77Zz==");
+        assert_eq!(scrub("`AXpaddedCanary77Zz` is set"), "`****` is set");
     }
 
     #[test]

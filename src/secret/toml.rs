@@ -188,9 +188,13 @@ fn scan_line(
 /// The key just before the `=` at `eq`: a bare or quoted key, the last part of a dotted one.
 fn key_before(line: &str, eq: usize) -> &str {
     let before = line[..eq].trim_end();
+    // Past the separator, whatever its length: a non-breaking space (U+00A0, two bytes) is
+    // whitespace too, and the key starts after its last byte.
     let start = before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '{' | ',' | '.'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '[' | ']' | '{' | ',' | '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     before[start..].trim_matches(['"', '\''])
 }
 
@@ -282,6 +286,9 @@ fn walk(source: &str, hint: Hint, value: &Spanned<DeValue<'_>>, out: &mut Vec<Ra
             }
         }
         DeValue::Table(t) => walk_table(source, t, out),
+        // A number, a date or a boolean under a credential key (`rest_token = 123456789012345`)
+        // is the credential too, written without quotes.
+        _ if hint == Hint::Credential => out.push(span),
         _ => {}
     }
 }
@@ -368,6 +375,48 @@ mod tests {
                 "AXtokenShaped11Canary",
             ),
             ("AXtokenShaped12Canary = 1\n", "AXtokenShaped12Canary"),
+        ] {
+            let out = masked(text);
+            assert!(!out.contains(secret), "{text:?} -> {out:?}");
+        }
+    }
+
+    /// Every non-ASCII whitespace character, in every position of a line: no slice may
+    /// fall inside one (a non-breaking space before a key panicked).
+    #[test]
+    fn non_ascii_whitespace_anywhere_never_panics() {
+        for ws in [
+            "\u{a0}", "\u{2000}", "\u{2003}", "\u{2009}", "\u{200a}", "\u{200b}", "\u{3000}",
+            "\u{feff}",
+        ] {
+            let line = format!(
+                "{ws}[{ws}database{ws}.{ws}main{ws}]{ws}\n{ws}rest_token{ws}={ws}\"{ws}AXcanary{ws}\"{ws},{ws}#{ws}\n{ws}redis_url{ws}={ws}[{ws}\"rediss://default:Pw9x@h\"{ws}]{ws}\n{ws}x{ws}={ws}{{{ws}a{ws}={ws}1{ws}}}\n"
+            );
+            for cut in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+                let _ = masked(&line[..cut]);
+                let _ = masked(&line[cut..]);
+            }
+            let out = masked(&line);
+            assert!(
+                !out.contains("AXcanary") && !out.contains("Pw9x"),
+                "{out:?}"
+            );
+        }
+    }
+
+    /// A number, a boolean or a date under a credential key is the credential.
+    #[test]
+    fn non_string_credentials_are_secret() {
+        for (text, secret) in [
+            (
+                "[database.main]\nrest_token = 123456789012345\n",
+                "123456789012345",
+            ),
+            (
+                "[database.main]\nrest_readonly_token = 1.5e300\n",
+                "1.5e300",
+            ),
+            ("[database.main]\npassword = 1979-05-27\n", "1979-05-27"),
         ] {
             let out = masked(text);
             assert!(!out.contains(secret), "{text:?} -> {out:?}");

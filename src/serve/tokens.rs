@@ -121,6 +121,7 @@ impl Routes {
         let text = String::from_utf8(bytes)
             .map_err(|_| unreadable("the tokens file is not UTF-8 text".to_owned()))?;
         let env = |name: &str| std::env::var(name).ok();
+        remember_file_secrets(&text);
         if text.trim_start().starts_with('{') {
             from_srh_json(&shown, &text)
         } else {
@@ -175,13 +176,10 @@ fn from_toml(
 ) -> Result<Routes, ServeError> {
     let file: TomlFile = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        // toml's message quotes the source line, which may hold a token: only its first line.
-        let message = e
-            .message()
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .to_owned();
+        // toml's message quotes the source line, which may hold a token: only its first line,
+        // and that masked (`invalid type: integer `123456789012345``).
+        let message =
+            crate::secret::scrub_message(e.message().lines().next().unwrap_or("invalid TOML"));
         at(path, text, offset, message)
     })?;
     let expand = |value: &toml::Spanned<String>, what: &str| -> Result<String, ServeError> {
@@ -312,8 +310,9 @@ fn from_srh_json(path: &str, text: &str) -> Result<Routes, ServeError> {
     let entries: SrhEntries = serde_json::from_str(text).map_err(|e| ServeError::TokensFile {
         path: path.to_owned(),
         line: e.line(),
-        // serde_json's messages name types and positions, never the input.
-        message: strip_position(&e.to_string()),
+        // serde_json's messages quote a string of the wrong type (`invalid type: string
+        // "redis://default:pw@host"`): masked like any parser's text.
+        message: crate::secret::scrub_message(&strip_position(&e.to_string())),
     })?;
     // The line of each key, found in order in the text (a key is a token: never shown).
     let mut from = 0;
@@ -414,6 +413,44 @@ fn finish(
         backends,
         tokens: tokens.into_iter().map(|(t, _)| t).collect(),
     })
+}
+
+/// Makes the scrubber know everything secret in a tokens file before it is parsed, so that
+/// no parser's message can quote it: every word shaped like a token and every URL password
+/// wherever it stands; in SRH's JSON every key (a token, of any length) and every string
+/// (a URL, even where an object belongs); in upwire's TOML the value of every
+/// credential-like key, of any type (`token = 123456789012345`).
+fn remember_file_secrets(text: &str) {
+    let remember_ranges = |ranges: Vec<std::ops::Range<usize>>, text: &str| {
+        for r in ranges {
+            if let Some(secret) = text.get(r) {
+                crate::secret::remember(secret);
+            }
+        }
+    };
+    remember_ranges(crate::secret::input_secrets(text), text);
+    if text.trim_start().starts_with('{') {
+        fn walk(value: &serde_json::Value, top: bool) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, v) in map {
+                        if top {
+                            crate::secret::remember(key);
+                        }
+                        walk(v, false);
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, false)),
+                serde_json::Value::String(s) => remember_url(s),
+                _ => {}
+            }
+        }
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+            walk(&value, true);
+        }
+    } else {
+        remember_ranges(crate::secret::toml::line_secrets(text), text);
+    }
 }
 
 /// Makes the scrubber know the password in a backend URL read from a file or the environment.

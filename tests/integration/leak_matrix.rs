@@ -11,10 +11,16 @@
 //!   the descriptor also reads through `${KEY}`, so they double as "field via `--env-file`"),
 //!   a public-prefixed key, an unknown key and a line without `=`; every descriptor field as a
 //!   literal and through `${VAR}` from the process environment; mistyped fields, wrong types,
-//!   TOML syntax errors; target fields and the target name. [`CHECK_POSITIONS`]: the flags
-//!   of `check`. Plus the error replies of two loopback peers and the request log of `serve`.
-//! - Commands ([`COMMANDS`] × text/json): `lint`, `resolve`, `docs`, `generate --dry-run`, a
-//!   real `generate` into a fresh directory (every file it writes is checked), `check`.
+//!   TOML syntax errors; target fields and the target name. Outside any value: in an env file
+//!   the value alone on a line, as a key (a known name then the value, the `=` forgotten),
+//!   after a line continuation, as `VALUE: 1` and `VALUE  # comment`, in a comment, as a key
+//!   set twice (`duplicate-key`, the `fix --dry-run` diff) and as a key `.env.example` lacks
+//!   (`env-example-drift`); in the descriptor in comments, between `${` and `}`, unquoted, and
+//!   on a line indented with a no-break space. [`CHECK_POSITIONS`]: the flags of `check`.
+//!   Plus the error replies of two loopback peers and the request log of `serve`.
+//! - Commands ([`COMMANDS`] × text/json, `lint` also SARIF): `lint`, `resolve`, `docs`,
+//!   `generate --dry-run`, a real `generate` into a fresh directory (every file it writes is
+//!   checked), `check`, `fix --dry-run`.
 //!
 //! Every leak is collected and reported at the end, one line per shape × position with the
 //! commands, formats and places that leaked. Positive controls (`resolve --show-secrets`, the
@@ -237,6 +243,14 @@ enum Position {
     TargetField(&'static str),
     /// `[target."value"]`
     TargetName,
+    /// An env-file line outside any value, `{V}` standing for the value.
+    EnvOutside(&'static str),
+    /// `VALUE=1` twice in the env file: `duplicate-key`, and the line `fix` removes.
+    EnvDuplicateKey,
+    /// `VALUE=1` in the env file, and a `.env.example` beside it without that key.
+    EnvExampleDrift,
+    /// A descriptor line outside any value, `{V}` standing for the value.
+    DescriptorOutside(&'static str),
     /// A flag of `check`, without a descriptor.
     CheckFlag(&'static str),
     /// A loopback peer's reply or a request to `serve`, described.
@@ -260,6 +274,14 @@ impl Position {
             Position::UnclosedQuote => "redis_url with an unclosed quote".to_owned(),
             Position::TargetField(field) => format!("target field {field}"),
             Position::TargetName => "target name".to_owned(),
+            Position::EnvOutside(line) => format!("env line `{}`", line.escape_debug()),
+            Position::EnvDuplicateKey => "env key set twice (`duplicate-key`)".to_owned(),
+            Position::EnvExampleDrift => {
+                "env key missing from .env.example (`env-example-drift`)".to_owned()
+            }
+            Position::DescriptorOutside(line) => {
+                format!("descriptor line `{}`", line.escape_debug())
+            }
             Position::CheckFlag(flag) => format!("check {flag}"),
             Position::Peer(what) => what.to_owned(),
         }
@@ -355,6 +377,21 @@ const DESCRIPTOR_POSITIONS: &[Position] = &[
     Position::TargetField("dir"),
     Position::TargetField("env_prefix"),
     Position::TargetName,
+    Position::EnvOutside("{V}"),
+    Position::EnvOutside("UPSTASH_REDIS_REST_TOKEN{V}"),
+    Position::EnvOutside("LEAK_CONTINUED=a \\\n{V}"),
+    Position::EnvOutside("{V}: 1"),
+    Position::EnvOutside("{V}  # comment"),
+    Position::EnvOutside("# {V}"),
+    Position::EnvOutside("\u{a0}{V}\u{3000}"),
+    Position::EnvDuplicateKey,
+    Position::EnvExampleDrift,
+    Position::DescriptorOutside("# {V}"),
+    Position::DescriptorOutside("needs = [] # {V}"),
+    Position::DescriptorOutside("rest_token = \"${{V}}\""),
+    Position::DescriptorOutside("rest_token = {V}"),
+    Position::DescriptorOutside("\u{a0}redis_url = \"{V}\""),
+    Position::DescriptorOutside("\u{3000}{V}\u{200b}"),
 ];
 
 /// The flags of `check` (`--rest-token` is sent to a loopback peer that answers 401).
@@ -445,8 +482,19 @@ fn descriptor(position: Position, value: &str) -> String {
             }
         }
         Position::TargetName => api_name = toml_string(value),
+        Position::DescriptorOutside(line) => {
+            let line = line.replace("{V}", &toml_escape(value));
+            if line.contains("rest_token") {
+                set(&mut fields, "rest_token", line);
+            } else {
+                fields.push(line);
+            }
+        }
         Position::EnvKey(_)
         | Position::EnvLineWithoutEquals
+        | Position::EnvOutside(_)
+        | Position::EnvDuplicateKey
+        | Position::EnvExampleDrift
         | Position::CheckFlag(_)
         | Position::Peer(_) => {}
     }
@@ -489,6 +537,12 @@ fn env_file(position: Position, value: &str, command: Cmd) -> String {
             }
         }
         Position::EnvLineWithoutEquals => lines.push(format!("REDIS_URL {value}")),
+        Position::EnvOutside(line) => lines.push(line.replace("{V}", value)),
+        Position::EnvDuplicateKey => {
+            lines.push(format!("{value}=1"));
+            lines.push(format!("{value}=1"));
+        }
+        Position::EnvExampleDrift => lines.push(format!("{value}=1")),
         _ => {}
     }
     lines.join("\n") + "\n"
@@ -505,15 +559,17 @@ enum Cmd {
     DryRun,
     Generate,
     Check,
+    FixDryRun,
 }
 
-const COMMANDS: [Cmd; 6] = [
+const COMMANDS: [Cmd; 7] = [
     Cmd::Lint,
     Cmd::Resolve,
     Cmd::Docs,
     Cmd::DryRun,
     Cmd::Generate,
     Cmd::Check,
+    Cmd::FixDryRun,
 ];
 
 const FORMATS: [&str; 2] = ["text", "json"];
@@ -536,6 +592,7 @@ impl Cmd {
             Cmd::DryRun => "generate --dry-run --diff",
             Cmd::Generate => "generate",
             Cmd::Check => "check",
+            Cmd::FixDryRun => "fix --dry-run",
         }
     }
 }
@@ -708,6 +765,13 @@ fn run_descriptor_case(case: &Case, report: &mut Report) {
         std::fs::create_dir_all(&repo).unwrap();
         let toml = descriptor(case.position, value);
         std::fs::write(repo.join("upwire.toml"), &toml).unwrap();
+        if case.position == Position::EnvExampleDrift {
+            let keys: String = env_defaults(command)
+                .iter()
+                .map(|(key, _)| format!("{key}=\n"))
+                .collect();
+            std::fs::write(tmp.path().join(format!("{name}.env.example")), keys).unwrap();
+        }
         (repo, env_path, toml)
     };
     let (repo, env_path, toml) = write_project("repo", Cmd::Lint);
@@ -748,6 +812,7 @@ fn run_descriptor_case(case: &Case, report: &mut Report) {
                 Cmd::DryRun => cmd.args(["generate", "--dry-run", "--diff"]),
                 Cmd::Generate => cmd.arg("generate"),
                 Cmd::Check => cmd.args(["check", "--timeout", "1"]),
+                Cmd::FixDryRun => cmd.args(["fix", "--dry-run", "upwire.toml"]).arg(&env_path),
             };
             let t0 = Instant::now();
             let result = try_run_bounded(cmd, RUN_LIMIT);
@@ -1187,7 +1252,7 @@ fn no_canary_leaks_from_any_shape_position_command_or_format() {
                 })
                 .sum::<usize>()
             && SHAPES.len() >= 28
-            && DESCRIPTOR_POSITIONS.len() >= 30
+            && DESCRIPTOR_POSITIONS.len() >= 45
             && expected_runs > 5_000,
         "the matrix shrank: {deterministic} cases, {expected_runs} runs"
     );

@@ -19,6 +19,7 @@ mod gateway_load;
 mod generate;
 mod generated_files;
 mod leak_matrix;
+mod leak_positions;
 mod leaks;
 mod lint_fixtures;
 mod newcomer;
