@@ -18,6 +18,7 @@ mod fix;
 mod gateway_load;
 mod generate;
 mod generated_files;
+mod github_action;
 mod leak_matrix;
 mod leaks;
 mod lint_fixtures;

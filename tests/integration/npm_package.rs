@@ -136,7 +136,10 @@ fn npm_packages_install_offline_and_run_the_binary() {
     assert_eq!(optional.len(), entries.len(), "{optional:?}");
     for entry in &entries {
         let name = format!("@upwire/cli-{}", field(entry, "name"));
-        assert_eq!(optional[&name], VERSION, "{name} pinned to the crate's version");
+        assert_eq!(
+            optional[&name], VERSION,
+            "{name} pinned to the crate's version"
+        );
     }
     // The platform package: the same version, and npm's os/cpu/libc fields from the table.
     let host = manifest(&platform);
