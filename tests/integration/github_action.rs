@@ -331,3 +331,81 @@ fn install_script_installs_the_release_archive_only_when_its_checksum_matches() 
     );
     assert!(path.is_empty());
 }
+
+/// lint.sh as the runner runs it in a checkout: the committed env files are found (`*.example`
+/// only as lint pairs them), the exit code is an output, and with SARIF the log is a file for
+/// the upload step, secrets masked.
+#[test]
+fn lint_script_lints_the_committed_env_files_and_reports_the_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(
+        repo.join(".env"),
+        "UPSTASH_REDIS_REST_URL=redis://default:AXsecretpart@eu1-fun-cat-1234.upstash.io:6379\n",
+    )
+    .unwrap();
+    std::fs::write(repo.join("not-committed.env"), "REDIS_URL=http://x\n").unwrap();
+    crate::support::run_tool("git", &["init", "-q"], &repo);
+    crate::support::run_tool("git", &["add", ".env"], &repo);
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_upwire")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let lint = |sarif: &str, files: &str| {
+        let outputs = dir.path().join("github-output");
+        std::fs::write(&outputs, "").unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.arg(root().join(".github/action/lint.sh"))
+            .current_dir(&repo)
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("RUNNER_TEMP", dir.path())
+            .env("GITHUB_OUTPUT", &outputs)
+            .env("UPWIRE_SARIF", sarif)
+            .env("UPWIRE_LINT_FILES", files)
+            .env("UPWIRE_LINT_ARGS", "");
+        let output = run_bounded(cmd, Duration::from_secs(60));
+        assert_eq!(
+            code(&output),
+            0,
+            "the step itself succeeds: {}",
+            all_output(&output)
+        );
+        (
+            all_output(&output),
+            std::fs::read_to_string(outputs).unwrap(),
+        )
+    };
+
+    let (text, outputs) = lint("false", "");
+    assert!(text.contains("error[redis-url-in-rest-url]"), "{text}");
+    assert!(text.contains(" --> .env:1:24"), "{text}");
+    assert!(
+        !text.contains("not-committed.env") && !text.contains("AXsecretpart"),
+        "{text}"
+    );
+    assert_eq!(outputs, "exit-code=1\n");
+
+    let (text, outputs) = lint("true", "");
+    let sarif = dir.path().join("upwire.sarif");
+    assert_eq!(
+        outputs,
+        format!("sarif={}\nexit-code=1\n", sarif.display()),
+        "{text}"
+    );
+    let log = std::fs::read_to_string(&sarif).unwrap();
+    assert!(!log.contains("AXsecretpart"));
+    let log: serde_json::Value = serde_json::from_str(&log).expect("one JSON document");
+    assert_eq!(
+        log["runs"][0]["results"][0]["ruleId"],
+        "redis-url-in-rest-url"
+    );
+
+    // A file that is not there: exit 2, and no SARIF for the upload.
+    let (text, outputs) = lint("true", "missing.env");
+    assert!(text.contains("`missing.env` does not exist"), "{text}");
+    assert_eq!(outputs, "exit-code=2\n");
+}
