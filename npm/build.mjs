@@ -88,8 +88,7 @@ function buildHere() {
   } catch {
     installed = [run("rustc", ["-vV"]).match(/^host: (\S+)/m)[1]];
   }
-  const built = new Map();
-  for (const entry of PLATFORMS) {
+  const buildable = PLATFORMS.filter((entry) => {
     const why =
       entry.os !== process.platform || entry.cpu !== process.arch
         ? "another os or cpu"
@@ -98,17 +97,23 @@ function buildHere() {
           : entry.target.includes("musl") && !onPath("musl-gcc")
             ? "musl-gcc is not on PATH (apt-get install musl-tools)"
             : null;
-    if (why) {
-      console.error(`skipped ${packageName(entry)}: ${why}`);
-      continue;
-    }
+    if (why) console.error(`skipped ${packageName(entry)}: ${why}`);
+    return !why;
+  });
+  const built = new Map();
+  for (const entry of buildable) {
     console.error(`building ${entry.target} (cargo build --release)`);
-    run("cargo", ["build", "--release", "--locked", "--bin", "upwire", "--target", entry.target], {
-      cwd: root,
-      stdio: "inherit",
-    });
+    try {
+      run("cargo", ["build", "--release", "--locked", "--bin", "upwire", "--target", entry.target], {
+        cwd: root,
+        stdio: "inherit",
+      });
+    } catch {
+      die(`cargo build for ${entry.target} failed (its output is above)`);
+    }
     built.set(entry.name, path.join(root, "target", entry.target, "release", entry.binary));
   }
+  if (built.size === 0) die("this machine can build none of the platforms; pass --binary NAME=PATH");
   return built;
 }
 
