@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::support::http::raw;
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
 use crate::support::{all_output, code, root, run_bounded};
@@ -210,6 +211,27 @@ fn npm_packages_install_offline_and_run_the_binary() {
     // A signal to the launcher reaches the binary: serve finishes and both exit 0.
     launcher_forwards_sigterm(&app);
 
+    // On a platform no package covers (Node told it is FreeBSD): the words, and cargo.
+    let preload = tmp.path().join("freebsd.cjs");
+    std::fs::write(
+        &preload,
+        "Object.defineProperty(process, 'platform', { value: 'freebsd' });\n",
+    )
+    .unwrap();
+    let mut cmd = npm_cmd("node", &["--require"], &app, &cache);
+    cmd.arg(&preload)
+        .arg("node_modules/.bin/upwire")
+        .arg("--version");
+    let other = run_bounded(cmd, Duration::from_secs(60));
+    let text = all_output(&other);
+    assert_eq!(code(&other), 1, "{text}");
+    assert!(
+        text.contains("there is no prebuilt binary for freebsd ")
+            && text.contains("linux-x64-gnu, linux-x64-musl")
+            && text.contains("cargo install upwire"),
+        "{text}"
+    );
+
     // Without the platform package: which one, how to install it, or cargo.
     std::fs::remove_dir_all(app.join("node_modules").join(name)).unwrap();
     let missing = npx(&["--version"]);
@@ -234,8 +256,21 @@ fn launcher_forwards_sigterm(app: &Path) {
     cmd.arg(app.join("node_modules/.bin/upwire"))
         .args(["serve", "--listen", "127.0.0.1:0", "--redis"])
         .arg(redis.url(None, None));
-    let options = ServeOptions::default().token("0123456789abcdef0123456789abcdef");
+    let token = "0123456789abcdef0123456789abcdef";
+    let options = ServeOptions::default().token(token);
     let mut serve = ServeProcess::spawn(cmd, &options);
+    // Once it answers, its accept loop (and with it its signal handling) runs: serve prints
+    // where it listens a moment before, and a SIGTERM in that moment ends it unhandled.
+    let ping = raw(
+        serve.addr,
+        format!(
+            "GET /ping HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\
+             Connection: close\r\n\r\n",
+            serve.addr
+        )
+        .as_bytes(),
+    );
+    assert_eq!(ping.status, 200, "{}", ping.text());
     serve.signal("-TERM");
     // Not `stop()`: if the signal were not forwarded, serve would live on holding stderr.
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -253,6 +288,37 @@ fn launcher_forwards_sigterm(app: &Path) {
         "{}",
         serve.log()
     );
+}
+
+/// The launcher's choice (npm/upwire/lib/platform.js) on the platforms this machine is not:
+/// os and cpu as Node names them, the libc's own package first, a static one after.
+#[test]
+fn launcher_picks_the_package_by_os_cpu_and_libc() {
+    if !node_and_npm() {
+        return;
+    }
+    let cases = [
+        ("linux", "x64", "glibc", "linux-x64-gnu linux-x64-musl"),
+        ("linux", "x64", "musl", "linux-x64-musl"),
+        ("linux", "arm64", "glibc", "linux-arm64"),
+        ("linux", "arm64", "musl", "linux-arm64"),
+        ("darwin", "x64", "", "darwin-x64"),
+        ("darwin", "arm64", "", "darwin-arm64"),
+        ("win32", "x64", "", "win32-x64"),
+        ("win32", "arm64", "", ""),
+        ("freebsd", "x64", "", ""),
+    ];
+    let script = format!(
+        "const {{ candidates }} = require({:?});\n\
+         for (const [os, cpu, libc] of {}) \
+         console.log(candidates(os, cpu, libc || null).map((p) => p.name).join(' '));",
+        root().join("npm/upwire/lib/platform.js"),
+        serde_json::json!(cases.map(|(os, cpu, libc, _)| [os, cpu, libc]))
+    );
+    let output = Command::new("node").args(["-e", &script]).output().unwrap();
+    let picked = succeeds(&output, "node -e");
+    let expected: Vec<&str> = cases.iter().map(|c| c.3).collect();
+    assert_eq!(picked.lines().collect::<Vec<_>>(), expected);
 }
 
 /// Every platform package has a release build, and its binary is where the package expects it.
