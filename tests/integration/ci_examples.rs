@@ -1,19 +1,22 @@
-//! The CI examples are real: `examples/ci/github-actions.yml`'s `upwire serve` command line
-//! and `examples/ci/docker-compose.yml`'s service (SRH variables, command, health check) are
-//! read out of the files and run against a `redis-server`, so their flags cannot rot; the
-//! Dockerfile's entry point, listen address and user are the ones the examples rely on; and
-//! the release asset the Actions example downloads is the one the release workflow uploads.
-//! Ports are the test's own (free, loopback); everything else is taken from the files.
+//! The CI examples are real: `examples/ci/github-actions.yml`'s use of the GitHub Action
+//! (its serve step, run with the example's inputs) and `examples/ci/docker-compose.yml`'s
+//! service (SRH variables, command, health check) are read out of the files and run against a
+//! `redis-server`, so their flags cannot rot; and the Dockerfile's entry point, listen address
+//! and user are the ones the examples rely on. Ports are the test's own (free, loopback);
+//! everything else is taken from the files.
 
-use std::process::Stdio;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use serde_json::json;
 
+use crate::github_action::action_step;
 use crate::support::http::{Reply, raw};
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
-use crate::support::{all_output, code, root, run_bounded, upwire};
+use crate::support::{all_output, code, free_port, root, run_bounded, signal, upwire};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -38,10 +41,10 @@ fn take_flag(args: &mut Vec<String>, flag: &str) -> String {
     value
 }
 
-/// A request to serve with this `Host` and token, on a connection of its own.
-fn send(serve: &ServeProcess, host: &str, token: &str, head: &str, body: &str) -> Reply {
+/// A request to serve at `addr` with this `Host` and token, on a connection of its own.
+fn send(addr: SocketAddr, host: &str, token: &str, head: &str, body: &str) -> Reply {
     raw(
-        serve.addr,
+        addr,
         format!(
             "{head} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -53,20 +56,20 @@ fn send(serve: &ServeProcess, host: &str, token: &str, head: &str, body: &str) -
 
 /// The REST calls a test suite makes first, with this `Host` (the listen address when
 /// `None`): `PING` (the wait step's `/ping`), then a `SET` and a `GET` of it.
-fn rest_round_trip(serve: &ServeProcess, token: &str, host: Option<&str>) {
-    let host = host.map_or_else(|| serve.addr.to_string(), str::to_owned);
-    let ping = send(serve, &host, token, "GET /ping", "");
+fn rest_round_trip(addr: SocketAddr, token: &str, host: Option<&str>) {
+    let host = host.map_or_else(|| addr.to_string(), str::to_owned);
+    let ping = send(addr, &host, token, "GET /ping", "");
     assert_eq!(ping.status, 200, "Host {host}: {}", ping.text());
     assert_eq!(ping.json(), json!({"result": "PONG"}));
     let set = send(
-        serve,
+        addr,
         &host,
         token,
         "POST /",
         r#"["SET","ci:key","from the example"]"#,
     );
     assert_eq!(set.json(), json!({"result": "OK"}), "{}", set.text());
-    let get = send(serve, &host, token, "GET /get/ci:key", "");
+    let get = send(addr, &host, token, "GET /get/ci:key", "");
     assert_eq!(get.json(), json!({"result": "from the example"}));
 }
 
@@ -89,71 +92,107 @@ fn actions_serve_args(workflow: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn github_actions_example_serve_command_serves_rest() {
-    let workflow = read("examples/ci/github-actions.yml");
-    let mut args = actions_serve_args(&workflow);
-    let listen = take_flag(&mut args, "--listen");
-    let redis_url = take_flag(&mut args, "--redis");
-    // What the test step is told is where serve listens, and serve's Redis is the service
-    // container's published port.
-    assert_eq!(listen, "127.0.0.1:8079");
-    line_with(
-        &workflow,
-        &format!("echo \"UPSTASH_REDIS_REST_URL=http://{listen}\" >> \"$GITHUB_ENV\""),
-    );
-    line_with(
-        &workflow,
-        "echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\"",
-    );
-    assert_eq!(redis_url, "redis://127.0.0.1:6379");
-    line_with(&workflow, "- 6379:6379");
-    // The wait is bounded and asks the same address with the token.
-    let wait = line_with(&workflow, "curl -fsS --retry");
-    assert!(
-        wait.contains("--retry 30") && wait.contains("--max-time"),
-        "{wait}"
-    );
-    line_with(
-        &workflow,
-        &format!("-H \"Authorization: Bearer $token\" http://{listen}/ping"),
-    );
-
-    // The rest of its flags exactly as written, on a free port over a real Redis.
-    let redis = RedisServer::plain();
-    let token = "0123456789abcdef0123456789abcdef0123456789abcdef"; // `openssl rand -hex 24`
-    let mut options = ServeOptions::default().token(token);
-    options.args = args;
-    let serve = ServeProcess::start(&redis.url(None, None), &options);
-    rest_round_trip(&serve, token, None);
-    let log = serve.stop();
-    assert!(!log.contains(token), "the token is never logged:\n{log}");
+/// The value of `name:` in the action's serve step environment, and the input's default.
+fn action_input_default(action: &str, input: &str) -> String {
+    let lines: Vec<&str> = action.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == format!("  {input}:"))
+        .unwrap_or_else(|| panic!("input {input}"));
+    lines[at + 1..]
+        .iter()
+        .take_while(|l| l.starts_with("    "))
+        .find_map(|l| l.trim().strip_prefix("default: "))
+        .unwrap_or_else(|| panic!("a default for {input}"))
+        .trim_matches('"')
+        .to_owned()
 }
 
+/// The action's serve step as the runner runs it, with the example's inputs (`serve-redis`
+/// pointed at the test's Redis, `serve-listen` at a free port): it exports the REST variables
+/// for the next steps, and serve answers with them.
 #[test]
-fn github_actions_example_downloads_what_the_release_workflow_uploads() {
+fn github_actions_example_starts_serve_through_the_action() {
+    crate::support::require("openssl");
+    crate::support::require("curl");
     let workflow = read("examples/ci/github-actions.yml");
-    let release = read(".github/workflows/release.yml");
-    let asset = "upwire-x86_64-unknown-linux-musl.tar.gz";
-    line_with(
-        &workflow,
-        &format!("asset=\"$UPWIRE_REPO/releases/latest/download/{asset}\""),
+    let action = read("action.yml");
+    let (_, with) = action_step(&workflow);
+    assert_eq!(
+        with.get("serve").map(String::as_str),
+        Some("true"),
+        "{with:?}"
     );
-    line_with(&release, "- target: x86_64-unknown-linux-musl");
-    line_with(&release, "asset=\"upwire-${{ matrix.target }}.tar.gz\"");
-    // The archive holds `upwire` at its root, which the example extracts.
-    line_with(&release, "tar -czf \"$asset\" -C \"$dir\" upwire");
-    line_with(&workflow, "tar -xz -C \"$HOME/.local/bin\" upwire");
-    // Cargo.toml's `repository`, or the placeholder the comment explains.
-    let repository = match env!("CARGO_PKG_REPOSITORY") {
-        "" => "https://github.com/OWNER/upwire",
-        url => url,
+    // serve's Redis is the service container's published port; it listens on the default.
+    assert_eq!(with["serve-redis"], "redis://127.0.0.1:6379");
+    line_with(&workflow, "- 6379:6379");
+    assert!(!with.contains_key("serve-listen"));
+    assert_eq!(
+        action_input_default(&action, "serve-listen"),
+        "127.0.0.1:8079"
+    );
+
+    let redis = RedisServer::plain();
+    let dir = tempfile::tempdir().unwrap();
+    let (env_file, output_file) = (
+        dir.path().join("github-env"),
+        dir.path().join("github-output"),
+    );
+    std::fs::write(&env_file, "").unwrap();
+    std::fs::write(&output_file, "").unwrap();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_upwire")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg(root().join(".github/action/serve.sh"))
+        .env("PATH", path)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_TEMP", dir.path())
+        .env("GITHUB_ENV", &env_file)
+        .env("GITHUB_OUTPUT", &output_file)
+        .env("UPWIRE_SERVE_REDIS", redis.url(None, None))
+        .env("UPWIRE_SERVE_LISTEN", &listen)
+        .env("UPWIRE_SERVE_ARGS", "")
+        .env_remove("UPWIRE_SERVE_TOKEN");
+    let output = run_bounded(cmd, Duration::from_secs(60));
+    let pid: u32 = std::fs::read_to_string(dir.path().join("upwire-serve.pid"))
+        .ok()
+        .and_then(|p| p.trim().parse().ok())
+        .expect("serve's process id");
+    // serve runs on after the step, until the job ends; here, until the test is done.
+    let stop = || signal(pid, "-TERM");
+    if code(&output) != 0 {
+        stop();
+        panic!("{}", all_output(&output));
+    }
+    let exported = std::fs::read_to_string(&env_file).unwrap();
+    let var = |name: &str| {
+        exported
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap_or_else(|| panic!("{name} in GITHUB_ENV:\n{exported}"))
+            .to_owned()
     };
-    line_with(&workflow, &format!("UPWIRE_REPO: {repository}"));
-    line_with(
-        &workflow,
-        "cargo install --locked --git \"$UPWIRE_REPO\" upwire",
+    assert_eq!(var("UPSTASH_REDIS_REST_URL"), format!("http://{listen}"));
+    let token = var("UPSTASH_REDIS_REST_TOKEN");
+    assert_eq!(token.len(), 48, "`openssl rand -hex 24`");
+    assert!(
+        all_output(&output).contains(&format!("::add-mask::{token}")),
+        "the token is masked in the job's log"
     );
+    let outputs = std::fs::read_to_string(&output_file).unwrap();
+    assert!(
+        outputs.contains(&format!("url=http://{listen}\n")),
+        "{outputs}"
+    );
+    rest_round_trip(listen.parse().unwrap(), &token, None);
+    stop();
+    let log = std::fs::read_to_string(dir.path().join("upwire-serve.log")).unwrap();
+    assert!(!log.contains(&token), "the token is never logged:\n{log}");
 }
 
 /// The lines of the service `name` in a compose file (indented below `  name:`).
@@ -246,11 +285,11 @@ fn docker_compose_example_serves_rest_with_srh_variables() {
     let serve = ServeProcess::spawn(cmd, &options);
     // Another container of the file, by service name; and the host, through the port.
     rest_round_trip(
-        &serve,
+        serve.addr,
         &token,
         Some(&format!("upwire:{}", serve.addr.port())),
     );
-    rest_round_trip(&serve, &token, None);
+    rest_round_trip(serve.addr, &token, None);
 
     // The health check, inside the container: `upwire check` against serve, same token.
     assert_eq!(health[..2], ["CMD", "/usr/local/bin/upwire"]);
@@ -338,21 +377,29 @@ fn generated_ci_job_serve_command_serves_both_tokens() {
     let output = run_bounded(cmd, Duration::from_secs(60));
     assert_eq!(code(&output), 0, "{}", all_output(&output));
     let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
-    let example = read("examples/ci/github-actions.yml");
+    // Where the example's action step starts serve, and in front of which Redis.
+    let (_, with) = action_step(&read("examples/ci/github-actions.yml"));
+    let mut args = actions_serve_args(&job);
     assert_eq!(
-        actions_serve_args(&job),
-        actions_serve_args(&example),
-        "the generated job starts serve as the example does"
+        take_flag(&mut args, "--listen"),
+        action_input_default(&read("action.yml"), "serve-listen"),
+        "the generated job listens where the example's action step does"
     );
+    assert_eq!(take_flag(&mut args, "--redis"), with["serve-redis"]);
+    // The job downloads the static Linux archive release.yml attaches (`upwire` at its root).
+    line_with(
+        &job,
+        "releases/latest/download/upwire-x86_64-unknown-linux-musl.tar.gz\"",
+    );
+    let release = read(".github/workflows/release.yml");
+    line_with(&release, "- target: x86_64-unknown-linux-musl");
+    line_with(&release, "tar -czf \"dist/$asset\" -C \"$dir\" upwire");
     let line = line_with(&job, "upwire serve ");
     assert!(
         line.contains("UPWIRE_SERVE_READONLY_TOKEN=\"$readonly_token\""),
         "{line}"
     );
 
-    let mut args = actions_serve_args(&job);
-    take_flag(&mut args, "--listen");
-    take_flag(&mut args, "--redis");
     let redis = RedisServer::plain();
     let (token, readonly) = (
         "0123456789abcdef0123456789abcdef0123456789abcdef",
@@ -363,11 +410,17 @@ fn generated_ci_job_serve_command_serves_both_tokens() {
         .readonly_token(readonly);
     options.args = args;
     let serve = ServeProcess::start(&redis.url(None, None), &options);
-    rest_round_trip(&serve, token, None);
+    rest_round_trip(serve.addr, token, None);
     let host = serve.addr.to_string();
-    let get = send(&serve, &host, readonly, "GET /get/ci:key", "");
+    let get = send(serve.addr, &host, readonly, "GET /get/ci:key", "");
     assert_eq!(get.json(), json!({"result": "from the example"}));
-    let set = send(&serve, &host, readonly, "POST /", r#"["SET","ci:key","x"]"#);
+    let set = send(
+        serve.addr,
+        &host,
+        readonly,
+        "POST /",
+        r#"["SET","ci:key","x"]"#,
+    );
     assert_eq!(set.status, 400, "{}", set.text());
     assert!(set.error().starts_with("NOPERM"), "{}", set.text());
     serve.stop();

@@ -341,14 +341,20 @@ fn the_github_workflow_and_the_pre_commit_hook_are_valid() {
         &root(),
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok"));
-    let workflow = std::fs::read_to_string(root().join("examples/github/upwire-lint.yml")).unwrap();
+    // The workflow asks upwire's action for SARIF; the action lints with --format sarif and
+    // uploads with codeql-action's upload-sarif.
+    let read = |path: &str| std::fs::read_to_string(root().join(path)).unwrap();
+    let workflow = read("examples/github/upwire-lint.yml");
     for needed in [
-        "github/codeql-action/upload-sarif@v3",
         "security-events: write",
-        "upwire lint --format sarif",
+        "uses: upwire/upwire@v",
+        "lint: true",
+        "sarif: true",
     ] {
         assert!(workflow.contains(needed), "the workflow lacks {needed}");
     }
+    assert!(read("action.yml").contains("uses: github/codeql-action/upload-sarif@v3"));
+    assert!(read(".github/action/lint.sh").contains("--format sarif $files > \"$sarif\""));
     crate::support::run_tool(
         "pre-commit",
         &["validate-manifest", ".pre-commit-hooks.yaml"],
