@@ -22,6 +22,7 @@ mod leak_matrix;
 mod leaks;
 mod lint_fixtures;
 mod newcomer;
+mod own_output;
 mod platform_scripts;
 mod project_paths;
 mod proptests;
