@@ -204,13 +204,13 @@ impl Builder {
         }
         let target = self.pick_target(&resolved)?;
         if let Some(transport) = target.transport {
-            match Starter::of(target.kind, target.platform, transport) {
+            match Starter::of(target.kind, target.platform, target.framework, transport) {
                 Ok(starter) if !starter.is_rust() => {
                     return Err(BuildError::Target(format!(
                         "target `{}` runs JavaScript, so it has no Rust client to build: \
                          `upwire generate` writes its starter module, `{}`",
                         target.name,
-                        crate::generate::join(&target.dir, starter.path()).display()
+                        crate::generate::join(&target.dir, starter.path(target.framework)).display()
                     )));
                 }
                 Err(why) => {
@@ -349,8 +349,8 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "no starter client for target `worker`: the Workers starter client speaks REST; \
-             over TCP use `connect()` with a Redis client of your choice, or remove \
-             `transport` to get the REST client"
+             over TCP use `connect()` with a Redis client of your choice, or drop \
+             `transport = \"tcp\"` to get the REST client"
         );
         let text = String::from_utf8(out).unwrap();
         let warnings: Vec<&str> = text

@@ -6,7 +6,8 @@
 
 use std::borrow::Cow;
 
-use crate::model::{Access, Kind, Need, Platform, Transport};
+use crate::framework::Language;
+use crate::model::{Access, Framework, Kind, Need, Platform, Transport};
 
 /// Whether a kind of target, on its platform, can use a transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,22 +115,96 @@ pub(crate) enum Runtime {
     Native,
     /// Cloudflare Workers, in Rust through workers-rs (`wasm32-unknown-unknown`, `fetch`).
     Workers,
-    /// JavaScript: Vercel and Netlify functions and edge functions (Next.js), edge runtimes
-    /// elsewhere, Expo and other mobile apps.
-    JavaScript,
+    /// JavaScript or TypeScript, and where its variables come from.
+    JavaScript(JsHost),
+    /// Python or Ruby: the framework reads `REDIS_URL` itself (REDIS.md shows its settings).
+    Framework(Language),
 }
 
-/// The runtime of a target of `kind` on `platform`: a mobile app is JavaScript (Expo, React
-/// Native), a Cloudflare target is a Worker, an edge function elsewhere and whatever Vercel,
-/// Netlify or Expo run is JavaScript, and the rest are native processes.
+/// Where a JavaScript target's variables come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JsHost {
+    /// `process.env` (Node.js, Vercel and Netlify functions, Next.js, Expo's inlining).
+    Node,
+    /// SvelteKit's `$env/dynamic/private`.
+    SvelteKit,
+    /// Netlify Edge Functions (Deno): `Netlify.env.get`.
+    NetlifyEdge,
+    /// A Cloudflare Worker in TypeScript: the Worker's `env`.
+    Cloudflare,
+}
+
+/// The runtime of a target of `kind` on `platform` that is `framework`: a framework says its
+/// language; without one, a mobile app is JavaScript (Expo, React Native), a Cloudflare
+/// target a Worker in Rust (a container there is a native process), an edge function elsewhere
+/// and whatever Vercel, Netlify or Expo run JavaScript, and the rest native processes.
 #[must_use]
-pub(crate) fn runtime(kind: Option<Kind>, platform: Option<Platform>) -> Runtime {
+pub(crate) fn runtime(
+    kind: Option<Kind>,
+    platform: Option<Platform>,
+    framework: Option<Framework>,
+) -> Runtime {
+    let js = || {
+        Runtime::JavaScript(match (framework, kind, platform) {
+            (Some(Framework::SvelteKit), _, _) => JsHost::SvelteKit,
+            (_, Some(Kind::Edge), Some(Platform::Netlify)) => JsHost::NetlifyEdge,
+            (_, Some(Kind::Edge), Some(Platform::Cloudflare)) => JsHost::Cloudflare,
+            _ => JsHost::Node,
+        })
+    };
+    if let Some(f) = framework {
+        return match f.facts().language {
+            Language::JavaScript => js(),
+            Language::Rust if f == Framework::WorkersRs => Runtime::Workers,
+            Language::Rust => Runtime::Native,
+            other @ (Language::Python | Language::Ruby) => Runtime::Framework(other),
+        };
+    }
     match (kind, platform) {
-        (Some(Kind::Mobile), _) => Runtime::JavaScript,
+        (Some(Kind::Mobile), _) => js(),
+        (Some(Kind::Container), Some(Platform::Cloudflare)) => Runtime::Native,
         (_, Some(Platform::Cloudflare)) => Runtime::Workers,
         (Some(Kind::Edge), _)
-        | (_, Some(Platform::Vercel | Platform::Netlify | Platform::Expo)) => Runtime::JavaScript,
+        | (_, Some(Platform::Vercel | Platform::Netlify | Platform::Expo)) => js(),
         _ => Runtime::Native,
+    }
+}
+
+impl Platform {
+    /// The kinds of code this platform runs, and what it runs, in words (for
+    /// `kind-platform-mismatch`). From each platform's documentation: Vercel Functions and the
+    /// Edge runtime; Netlify Functions and Edge Functions; AWS Lambda functions; Workers and
+    /// Cloudflare Containers; Fly Machines; Expo apps.
+    #[must_use]
+    pub(crate) fn runs(self) -> (&'static [Kind], &'static str) {
+        use Kind::{Container, Edge, Lambda, Mobile, Server};
+        match self {
+            Platform::Generic => (Kind::ALL, "any kind of code"),
+            Platform::Docker | Platform::Kubernetes => {
+                (&[Server, Container], "containers, which run long-lived processes")
+            }
+            Platform::Fly => (
+                &[Server, Container],
+                "Fly Machines: containers that run long-lived processes",
+            ),
+            Platform::AwsLambda => (
+                &[Lambda],
+                "functions (`kind = \"lambda\"`); a server on AWS runs on ECS, EC2 or App Runner",
+            ),
+            Platform::Vercel => (
+                &[Lambda, Edge],
+                "Vercel Functions on Node.js (`kind = \"lambda\"`: route handlers, server components, API routes) and the edge runtime (`kind = \"edge\"`: middleware, `runtime = \"edge\"` routes); no long-lived server",
+            ),
+            Platform::Netlify => (
+                &[Lambda, Edge],
+                "Netlify Functions (`kind = \"lambda\"`) and Edge Functions on Deno (`kind = \"edge\"`); no long-lived server",
+            ),
+            Platform::Cloudflare => (
+                &[Edge, Container],
+                "Workers (`kind = \"edge\"`) and Cloudflare Containers (`kind = \"container\"`)",
+            ),
+            Platform::Expo => (&[Mobile], "apps (`kind = \"mobile\"`)"),
+        }
     }
 }
 

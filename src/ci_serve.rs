@@ -4,6 +4,8 @@
 //! copies its steps) when they want it to run. It names variables only; the token is made per
 //! run.
 
+use crate::capability::{Runtime, runtime};
+use crate::framework::Language;
 use crate::model::{Access, Transport};
 use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
@@ -55,6 +57,13 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     }
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let mut test_commands: Vec<&'static str> = Vec::new();
+    for t in &targets {
+        let command = language(t).test_command();
+        if !test_commands.contains(&command) {
+            test_commands.push(command);
+        }
+    }
     Some(ci_serve(&CiServeView {
         targets: names.join(", "),
         repository,
@@ -62,7 +71,22 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         readonly: tokens.iter().any(|t| t.readonly),
         url_vars,
         tokens,
+        node: test_commands.contains(&Language::JavaScript.test_command()),
+        test_commands,
     }))
+}
+
+/// The language of a target's code: its framework's, else its runtime's (JavaScript for
+/// JavaScript runtimes, Rust for the native and workers-rs starters).
+fn language(t: &TargetPlan) -> Language {
+    if let Some(f) = t.framework {
+        return f.facts().language;
+    }
+    match runtime(t.kind, t.platform, None) {
+        Runtime::JavaScript(_) => Language::JavaScript,
+        Runtime::Framework(language) => language,
+        Runtime::Native | Runtime::Workers => Language::Rust,
+    }
 }
 
 #[cfg(test)]

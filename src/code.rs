@@ -269,10 +269,30 @@ an env file it was given. Only key names are compared and shown, never values.";
         "Env files hold one `KEY=VALUE` per line, optionally prefixed by `export `, with `#` \
 comments. Tools differ in how they read anything else, so the line may be ignored or misread.";
     DirConflict = "dir-conflict", Error,
-        "two targets generate into the same directory",
-        "Each target's `.env`, `.env.example` and `src/redis_client.rs` go into its `dir`. Two \
-targets with the same `dir` (both default to the descriptor's directory) would overwrite each \
-other's files. Give every target its own `dir`.";
+        "two targets in one directory need different values under one variable name",
+        "Targets may share a `dir`: a Next.js app's route handlers and its middleware are two \
+targets in one folder, and they get one env file with the union of their variables, one \
+starter per language and transport, and one set of platform files. A folder has one env \
+file, though, so two targets in it cannot need different values under the same name: the \
+read-only and the full token both as `EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN`, or two \
+databases both as `REDIS_URL`. Give one of them an `env_prefix` (its variables get their \
+own names), its own `dir`, or the same `access`.";
+    KindPlatformMismatch = "kind-platform-mismatch", Error,
+        "a target's kind is not what its platform runs",
+        "Each platform runs some kinds of code and not others: Vercel and Netlify run functions \
+(`kind = \"lambda\"`) and edge functions (`kind = \"edge\"`), never a long-lived server; AWS \
+Lambda runs functions; Cloudflare runs Workers (`edge`) and Cloudflare Containers \
+(`container`); Docker, Kubernetes and Fly run servers and containers; Expo runs apps. A \
+`kind = \"server\"` on Vercel would be told it keeps one TCP connection open, which a \
+function cannot: the transport, the reason and the starter would all be wrong. Set the kind \
+the platform runs (the message says which), or the platform the code really runs on.";
+    KindFrameworkMismatch = "kind-framework-mismatch", Error,
+        "a target's kind is not a kind of code its framework runs as",
+        "A framework runs as some kinds of code: Next.js, SvelteKit, Nuxt, Remix and Astro as \
+functions, edge functions or a Node.js server; Django, Rails, Sidekiq, axum and actix-web as \
+servers and containers; Expo as an app; workers-rs as a Worker. `upwire explain framework` \
+lists them. A kind the framework never runs as is a mistake in the descriptor: fix the kind \
+or the framework.";
     DirOutsideProject = "dir-outside-project", Error,
         "a target's `dir` leaves the project: absolute, `..` past its directory, or into `.git`",
         "`generate` writes a target's files (`.env` with its secrets among them) into the \
@@ -309,6 +329,16 @@ impl fmt::Display for Code {
 }
 
 impl Code {
+    /// Whether an example env file (`.env.example`) is expected to carry this finding: it
+    /// holds placeholders, or nothing, where the secrets go.
+    #[must_use]
+    pub(crate) fn expected_in_examples(self) -> bool {
+        matches!(
+            self,
+            Code::PlaceholderValue | Code::TokenMissing | Code::UnresolvedVariable
+        )
+    }
+
     /// Looks a code up by its kebab-case name.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Code> {

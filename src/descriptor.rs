@@ -13,7 +13,9 @@ use toml::de::{DeTable, DeValue};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::interpolate::{Env, Reference, interpolate};
-use crate::model::{Access, Kind, Need, Platform, Transport, did_you_mean, is_valid_name};
+use crate::model::{
+    Access, Framework, Kind, Need, Platform, Transport, did_you_mean, is_valid_name,
+};
 use crate::secret::{find_placeholder, url_password_range, url_token_range};
 
 /// A string value from the descriptor, before and after `${NAME}` resolution.
@@ -100,6 +102,8 @@ pub struct Target {
     pub kind: Option<Field<Kind>>,
     /// Deployment platform.
     pub platform: Option<Field<Platform>>,
+    /// The code it is (`framework = "nextjs"`).
+    pub framework: Option<Field<Framework>>,
     /// Named database.
     pub database: Option<Field<String>>,
     /// Capabilities the code relies on.
@@ -133,6 +137,7 @@ const DATABASE_FIELDS: &[&str] = &["redis_url", "rest_url", "rest_token", "rest_
 const TARGET_FIELDS: &[&str] = &[
     "kind",
     "platform",
+    "framework",
     "database",
     "needs",
     "transport",
@@ -603,6 +608,9 @@ impl Walker<'_, '_> {
                     t.kind = self.enum_value(k, v, Kind::parse, Kind::NAMES);
                 }
                 "platform" => t.platform = self.enum_value(k, v, Platform::parse, Platform::NAMES),
+                "framework" => {
+                    t.framework = self.enum_value(k, v, Framework::parse, Framework::NAMES);
+                }
                 "database" => t.database = self.plain_string(k, v),
                 "needs" => t.needs = self.needs(k, v),
                 "transport" => {

@@ -71,7 +71,7 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
 fn view(t: &TargetPlan) -> TargetView<'_> {
     let starter = t
         .transport
-        .and_then(|tr| Starter::of(t.kind, t.platform, tr).ok());
+        .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
     TargetView {
         name: &t.name,
@@ -101,7 +101,7 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
             .copied()
             .zip(t.reasons.iter().map(String::as_str))
             .collect(),
-        starter: starter.map(Starter::path),
+        starter: starter.map(|s| s.path(t.framework)),
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
     }

@@ -6,6 +6,9 @@ use crate::rule;
 /// The long text for a rule id or diagnostic code, as `upwire explain` prints it.
 #[must_use]
 pub fn explain(id: &str) -> Option<String> {
+    if id == "framework" {
+        return Some(wrap(&crate::framework::explain(), 90));
+    }
     if let Some(rule) = rule::find(id) {
         return Some(wrap(
             &format!(
@@ -66,5 +69,6 @@ pub fn explain_ids() -> Vec<&'static str> {
         .iter()
         .map(|r| r.id())
         .chain(Code::ALL.iter().map(|c| c.name()))
+        .chain(["framework"])
         .collect()
 }

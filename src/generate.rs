@@ -12,6 +12,7 @@ use crate::model::{Access, Kind, Platform, Transport, public_prefix};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
+use crate::capability::JsHost;
 use crate::starter_client::Starter;
 use crate::template::{self, FileView, Var, render};
 
@@ -98,6 +99,9 @@ struct TypeScriptTemplate<'a> {
     /// Where the variables are read: `import.meta.env` under Vite's `VITE_` prefix (Vite
     /// defines no `process.env`), else `process.env`.
     env_object: &'static str,
+    /// Where its host keeps variables: `node` (`process.env`), `sveltekit`
+    /// (`$env/dynamic/private`), `netlify-edge` (`Netlify.env`), `cloudflare` (the Worker's `env`).
+    host: &'static str,
     url_var: &'a str,
     token_var: &'a str,
 }
@@ -105,13 +109,18 @@ struct TypeScriptTemplate<'a> {
 /// The starter file a target gets, or why it gets none; `None` when its transport is
 /// undecided.
 fn starter(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
-    Some(Starter::of(t.kind, t.platform, t.transport?))
+    Some(Starter::of(t.kind, t.platform, t.framework, t.transport?))
 }
 
 /// Renders the starter client of a target (`Starter::of` says which); `None` when its
 /// transport is undecided, it gets none, or its variables are missing. Secrets never reach
 /// it: it names the variables, not their values.
 fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
+    client_named(t, &t.name, for_include)
+}
+
+/// [`client`], its header naming `name` (the targets that share it).
+fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String> {
     let starter = starter(t)?.ok()?;
     let url_var = t.env.first()?.name.as_str();
     let doc = if for_include { "//" } else { "//!" };
@@ -119,7 +128,7 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
     let read_only = t.access == Access::ReadOnly;
     Some(match starter {
         Starter::Native(Transport::Tcp) => render(&TcpClientTemplate {
-            target: &t.name,
+            target: name,
             doc,
             for_include,
             url_var,
@@ -127,7 +136,7 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
             dependencies,
         }),
         Starter::Native(Transport::Rest) => render(&RestClientTemplate {
-            target: &t.name,
+            target: name,
             doc,
             for_include,
             read_only,
@@ -136,7 +145,7 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
             dependencies,
         }),
         Starter::Worker => render(&WorkerClientTemplate {
-            target: &t.name,
+            target: name,
             doc,
             for_include,
             read_only,
@@ -145,11 +154,11 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
             dependencies,
         }),
         // Not for `include!`: `build.rs` refuses a JavaScript target before asking.
-        Starter::TypeScript if for_include => return None,
-        Starter::TypeScript => {
+        Starter::TypeScript(_) if for_include => return None,
+        Starter::TypeScript(host) => {
             let token_var = &t.env.get(1)?.name;
             render(&TypeScriptTemplate {
-                target: &t.name,
+                target: name,
                 runtime: runtime_label(t.kind, t.platform),
                 read_only,
                 mobile: t.kind == Some(Kind::Mobile) || t.platform == Some(Platform::Expo),
@@ -160,6 +169,12 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
                     "import.meta.env"
                 } else {
                     "process.env"
+                },
+                host: match host {
+                    JsHost::Node => "node",
+                    JsHost::SvelteKit => "sveltekit",
+                    JsHost::NetlifyEdge => "netlify-edge",
+                    JsHost::Cloudflare => "cloudflare",
                 },
                 url_var,
                 token_var,
@@ -241,21 +256,6 @@ impl Var {
     }
 }
 
-/// The target's variables, each value quoted as `quoting` says; `Err` with the first one that
-/// cannot be written that way.
-fn vars(target: &TargetPlan, quoting: Quoting) -> Result<Vec<Var>, &EnvVar> {
-    target
-        .env
-        .iter()
-        .map(|v| {
-            quoting
-                .quote(v.expose_secret().unwrap_or(""))
-                .map(|value| Var::new(v, value))
-                .ok_or(v)
-        })
-        .collect()
-}
-
 /// `file` in the target directory `dir`.
 pub(crate) fn join(dir: &str, file: &str) -> PathBuf {
     if dir.is_empty() || dir == "." {
@@ -265,21 +265,29 @@ pub(crate) fn join(dir: &str, file: &str) -> PathBuf {
     }
 }
 
-/// Renders every file for every target, plus the guide. Targets that cannot be generated
-/// are reported in `diags` (notes and errors) and get no files.
+/// Renders every file for every target, plus the guide. Targets that share a `dir` share its
+/// files: one env file with the union of their variables, one starter per language and
+/// transport, one set of platform files (the plan has refused a folder whose targets need
+/// different values under one name: `dir-conflict`). Targets that cannot be generated are
+/// reported in `diags` (notes and errors) and get no files.
 #[must_use]
 pub fn artifacts(plan: &Plan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let mut out = Vec::new();
-    // In the order of their directories, as the files are listed.
-    let mut targets: Vec<&TargetPlan> = plan.targets.iter().collect();
-    targets.sort_by(|a, b| a.dir.cmp(&b.dir));
-    for t in targets {
+    // In the order of their directories, as the files are listed; within a folder, in the
+    // descriptor's order.
+    let mut folders: std::collections::BTreeMap<&str, Vec<&TargetPlan>> = Default::default();
+    for t in &plan.targets {
         // The plan has reported why (`dir-outside-project`, `dir-conflict`, `invalid-name`).
         if let Some(why) = t.blocked {
             diags.push(skipped(t, why));
             continue;
         }
-        out.extend(target_artifacts(t, diags));
+        if generated(t, diags) {
+            folders.entry(t.dir.as_str()).or_default().push(t);
+        }
+    }
+    for (dir, targets) in &folders {
+        out.extend(folder_artifacts(dir, targets, diags));
     }
     // The CI job for the REST targets, beside the workflows (never among them).
     if let Some(job) = crate::ci_serve::snippet(plan) {
@@ -311,131 +319,279 @@ fn skipped(target: &TargetPlan, why: &str) -> Diagnostic {
     )
 }
 
-/// The files of one target.
-fn target_artifacts(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+/// Whether files are generated for `t`; when not, why is reported (or was, by the core).
+fn generated(t: &TargetPlan, diags: &mut Vec<Diagnostic>) -> bool {
     if t.transport.is_none() {
         diags.push(skipped(t, "its transport could not be decided"));
-        return Vec::new();
+        return false;
     }
     if t.env.is_empty() {
         diags.push(skipped(t, "its database is missing"));
-        return Vec::new();
+        return false;
     }
     // The core has said which field is missing; files with a placeholder where the URL
     // should be would only hide that.
     if t.lacks_transport {
-        return Vec::new();
+        return false;
     }
-    let resolved = t.env.iter().all(|v| v.value.is_some());
-    if t.has_errors && resolved {
+    if t.has_errors && resolved(t) {
         diags.push(skipped(t, "fix the errors above first"));
-        return Vec::new();
+        return false;
     }
-    let mut out = Vec::new();
-    let example: Vec<Var> = t
-        .env
-        .iter()
-        .map(|e| Var::new(e, dotenv_value(&placeholder(e, t.access))))
-        .collect();
-    out.push(file(
-        t,
-        ".env.example",
-        &example,
-        template::env_example,
-        false,
-    ));
-    match starter(t) {
-        // The transport is decided and the variables are there: `client` renders it.
-        Some(Ok(starter)) => {
-            if let Some(client) = client(t, false) {
-                out.push(Artifact {
-                    path: join(&t.dir, starter.path()),
-                    contents: client,
-                    secret: false,
-                    policy: WritePolicy::CreateOnly,
-                    target: Some(t.name.clone()),
-                });
+    true
+}
+
+/// Whether every variable of `t` has its value.
+fn resolved(t: &TargetPlan) -> bool {
+    t.env.iter().all(|v| v.value.is_some())
+}
+
+/// The targets of one folder, as the files they share see them.
+struct Folder<'a> {
+    dir: &'a str,
+    targets: &'a [&'a TargetPlan],
+    /// Their names, `api, middleware`.
+    names: String,
+}
+
+impl Folder<'_> {
+    /// The variables of `targets`, each name once, in the order they first appear (the plan
+    /// has made sure a name has one value in a folder).
+    fn vars_of<'t>(targets: impl IntoIterator<Item = &'t &'t TargetPlan>) -> Vec<&'t EnvVar> {
+        let mut vars: Vec<&EnvVar> = Vec::new();
+        for t in targets {
+            for v in &t.env {
+                if !vars.iter().any(|w| w.name == v.name) {
+                    vars.push(v);
+                }
             }
         }
-        Some(Err(why)) => diags.push(
-            Diagnostic::new(
-                Code::TargetSkipped,
-                format!("no starter client for target `{}`: {why}", t.name),
-            )
-            .severity(Severity::Note),
-        ),
-        None => {}
+        vars
     }
-    out.extend(platform_files(t, false, diags));
-    if !resolved {
-        diags.push(
-            Diagnostic::new(
-                Code::TargetSkipped,
-                format!("skipped the files with secrets for target `{}`: some variables are unresolved", t.name),
-            )
-            .severity(Severity::Note)
-            .help("set the variables reported above (or pass --env-file) and run `upwire generate` again"),
-        );
+
+    /// The env file the folder's framework reads for local secrets (`.env.local` for
+    /// Next.js), `.env` without one, or when its targets' frameworks disagree.
+    fn env_file(&self) -> &'static str {
+        let mut files = self
+            .targets
+            .iter()
+            .map(|t| t.framework.map_or(".env", |f| f.facts().env_file));
+        let first = files.next().unwrap_or(".env");
+        if files.all(|f| f == first) {
+            first
+        } else {
+            ".env"
+        }
+    }
+
+    /// One file of the folder, rendered from `vars`; replaced whole when written.
+    fn file(
+        &self,
+        name: &str,
+        vars: &[Var],
+        render: fn(&FileView<'_>) -> String,
+        secret: bool,
+    ) -> Artifact {
+        let transports: Vec<&str> = {
+            let mut list: Vec<&str> = self
+                .targets
+                .iter()
+                .filter_map(|t| t.transport.map(Transport::as_str))
+                .collect();
+            list.dedup();
+            list
+        };
+        let view = FileView {
+            target: &self.names,
+            transport: &transports.join(", "),
+            file: name,
+            vars,
+        };
+        Artifact {
+            path: join(self.dir, name),
+            contents: render(&view),
+            secret,
+            policy: WritePolicy::Replace,
+            target: Some(self.names.clone()),
+        }
+    }
+}
+
+/// The files of the targets in one folder.
+fn folder_artifacts(dir: &str, targets: &[&TargetPlan], diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let folder = Folder {
+        dir,
+        targets,
+        names: targets
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let vars = Folder::vars_of(targets);
+    let access = |v: &EnvVar| {
+        targets
+            .iter()
+            .find(|t| t.env.iter().any(|w| w.name == v.name))
+            .map_or(Access::ReadWrite, |t| t.access)
+    };
+    let mut out = Vec::new();
+    let example: Vec<Var> = vars
+        .iter()
+        .map(|e| Var::new(e, dotenv_value(&placeholder(e, access(e)))))
+        .collect();
+    out.push(folder.file(".env.example", &example, template::env_example, false));
+    out.extend(starters(&folder, diags));
+    out.extend(platform_files(&folder, false, diags));
+    let unresolved: Vec<&&TargetPlan> = targets.iter().filter(|t| !resolved(t)).collect();
+    if !unresolved.is_empty() {
+        for t in unresolved {
+            diags.push(
+                Diagnostic::new(
+                    Code::TargetSkipped,
+                    format!("skipped the files with secrets for target `{}`: some variables are unresolved", t.name),
+                )
+                .severity(Severity::Note)
+                .help("set the variables reported above (or pass --env-file) and run `upwire generate` again"),
+            );
+        }
         return out;
     }
     // Dotenv quoting writes any value.
-    let dotenv = vars(t, Quoting::Dotenv).unwrap_or_default();
+    let dotenv = quoted(&vars, Quoting::Dotenv).unwrap_or_default();
     let merge = dotenv
         .iter()
         .map(|v| (v.name.clone(), v.value.clone()))
         .collect();
-    let mut env_file = file(t, ".env", &dotenv, template::env, true);
+    let secret_files = platform_files(&folder, true, diags);
+    let mut env_file = folder.file(folder.env_file(), &dotenv, template::env, true);
     env_file.policy = WritePolicy::MergeEnv(merge);
-    out.push(env_file);
-    out.extend(platform_files(t, true, diags));
+    // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
+    // values already.
+    if !secret_files.iter().any(|f| f.path == env_file.path) {
+        out.push(env_file);
+    }
+    out.extend(secret_files);
     out
 }
 
-/// The platform table's files of the target that hold secrets (`secret`) or not, each
+/// The starters of a folder: one per starter file, shared by the targets that get the same
+/// one (a Next.js app's route handlers and middleware share `lib/redis.ts`). Two different
+/// starters that would go to one path (the TCP and the REST Rust client) each get the path
+/// with their own suffix (`src/redis_client_tcp.rs`, `src/redis_client_rest.rs`).
+fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    // Each starter once, with the targets that share it (same file, same variable names).
+    let mut chosen: Vec<(Starter, &TargetPlan, Vec<&str>)> = Vec::new();
+    for t in folder.targets {
+        match starter(t) {
+            Some(Ok(s)) => {
+                let names = |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+                match chosen
+                    .iter_mut()
+                    .find(|(c, first, _)| *c == s && names(first) == names(t))
+                {
+                    Some((_, _, sharing)) => sharing.push(&t.name),
+                    None => chosen.push((s, t, vec![&t.name])),
+                }
+            }
+            Some(Err(why)) => diags.push(
+                Diagnostic::new(
+                    Code::TargetSkipped,
+                    format!("no starter client for target `{}`: {why}", t.name),
+                )
+                .severity(Severity::Note),
+            ),
+            None => {}
+        }
+    }
+    // Rendered with the names of the targets that share it; `None` when its variables are
+    // missing.
+    let chosen: Vec<(Starter, &TargetPlan, String)> = chosen
+        .into_iter()
+        .filter_map(|(s, t, sharing)| Some((s, t, client_named(t, &sharing.join(", "), false)?)))
+        .collect();
+    let paths: Vec<&str> = chosen.iter().map(|(s, t, _)| s.path(t.framework)).collect();
+    chosen
+        .iter()
+        .zip(&paths)
+        .map(|((s, t, code), path)| {
+            let shared = paths.iter().filter(|p| *p == path).count() > 1;
+            let path = if shared {
+                suffixed(path, s.label())
+            } else {
+                (*path).to_owned()
+            };
+            Artifact {
+                path: join(folder.dir, &path),
+                contents: code.clone(),
+                secret: false,
+                policy: WritePolicy::CreateOnly,
+                target: Some(t.name.clone()),
+            }
+        })
+        .collect()
+}
+
+/// `src/redis_client.rs` with `tcp` → `src/redis_client_tcp.rs` (still a module name).
+fn suffixed(path: &str, label: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}_{label}.{ext}"),
+        None => format!("{path}_{label}"),
+    }
+}
+
+/// The variables `vars`, each value quoted as `quoting` says; `Err` with the first one that
+/// cannot be written that way.
+fn quoted<'v>(vars: &[&'v EnvVar], quoting: Quoting) -> Result<Vec<Var>, &'v EnvVar> {
+    vars.iter()
+        .map(|v| {
+            quoting
+                .quote(v.expose_secret().unwrap_or(""))
+                .map(|value| Var::new(v, value))
+                .ok_or(*v)
+        })
+        .collect()
+}
+
+/// The platform table's files of the folder's targets that hold secrets (`secret`) or not,
+/// one per file of each platform, with the variables of the targets on that platform, each
 /// rendered by its row with the row's quoting; a file that cannot hold a value is skipped
 /// and reported.
-fn platform_files(t: &TargetPlan, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
-    let Some(platform) = t.platform else {
-        return Vec::new();
-    };
+fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let mut platforms: Vec<Platform> = folder.targets.iter().filter_map(|t| t.platform).collect();
+    platforms.dedup();
+    let mut seen = Vec::new();
     let mut out = Vec::new();
-    for f in platform.files().iter().filter(|f| f.secret == secret) {
-        match vars(t, f.quoting) {
-            Ok(vars) => out.push(file(t, f.path, &vars, f.render, f.secret)),
-            // Only a file that takes values as they are refuses one (a line break).
-            Err(v) => diags.push(skipped(
-                t,
-                &format!(
-                    "{platform} env-files cannot hold the line break in {}",
-                    v.name
-                ),
-            )),
+    for platform in platforms {
+        if seen.contains(&platform) {
+            continue;
+        }
+        seen.push(platform);
+        let on: Vec<&&TargetPlan> = folder
+            .targets
+            .iter()
+            .filter(|t| t.platform == Some(platform))
+            .collect();
+        let vars = Folder::vars_of(on.iter().copied());
+        for f in platform.files().iter().filter(|f| f.secret == secret) {
+            match quoted(&vars, f.quoting) {
+                Ok(vars) => out.push(folder.file(f.path, &vars, f.render, f.secret)),
+                // Only a file that takes values as they are refuses one (a line break).
+                Err(v) => {
+                    for t in &on {
+                        diags.push(skipped(
+                            t,
+                            &format!(
+                                "{platform} env-files cannot hold the line break in {}",
+                                v.name
+                            ),
+                        ));
+                    }
+                }
+            }
         }
     }
     out
-}
-
-/// One file of a target, in its `dir`, rendered from `vars`; replaced whole when written.
-fn file(
-    t: &TargetPlan,
-    name: &str,
-    vars: &[Var],
-    render: fn(&FileView<'_>) -> String,
-    secret: bool,
-) -> Artifact {
-    let view = FileView {
-        target: &t.name,
-        transport: t.transport.map_or("", Transport::as_str),
-        file: name,
-        vars,
-    };
-    Artifact {
-        path: join(&t.dir, name),
-        contents: render(&view),
-        secret,
-        policy: WritePolicy::Replace,
-        target: Some(t.name.clone()),
-    }
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

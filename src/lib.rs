@@ -100,6 +100,7 @@ mod endpoint;
 mod envfile;
 mod error;
 mod explain;
+mod framework;
 mod fix;
 mod generate;
 mod git;
@@ -165,7 +166,19 @@ pub mod internal {
         pub use crate::lint::lint_env;
     }
     pub mod model {
-        pub use crate::model::{Platform, Transport};
+        pub use crate::model::{Framework, Kind, Platform, Transport};
+
+        /// The kinds of code `platform` runs (`kind-platform-mismatch` reports the others).
+        #[must_use]
+        pub fn platform_runs(platform: Platform) -> &'static [Kind] {
+            platform.runs().0
+        }
+
+        /// The kinds of code `framework` runs as (`kind-framework-mismatch`).
+        #[must_use]
+        pub fn framework_runs(framework: Framework) -> &'static [Kind] {
+            framework.facts().kinds
+        }
     }
     pub mod parse {
         pub use crate::parse::{

@@ -54,6 +54,18 @@ value_enum! {
 }
 
 value_enum! {
+    /// The code a target is: its framework or library, which says which env files are read,
+    /// where a starter belongs and how it reads its variables (`src/framework.rs`).
+    Framework {
+        NextJs = "nextjs", SvelteKit = "sveltekit", Nuxt = "nuxt", Remix = "remix",
+        Astro = "astro", Hono = "hono", Expo = "expo", Express = "express",
+        Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
+        Axum = "axum", ActixWeb = "actix-web", LambdaRuntime = "lambda-runtime",
+        WorkersRs = "workers-rs",
+    }
+}
+
+value_enum! {
     /// A Redis capability the target's code relies on.
     Need { Blocking = "blocking", Watch = "watch", Pubsub = "pubsub" }
 }
@@ -70,9 +82,10 @@ value_enum! {
 
 /// Every field with a closed value set and its values, as `explain unknown-value` lists them.
 pub(crate) fn value_table() -> String {
-    let fields: [(&str, &[&str]); 5] = [
+    let fields: [(&str, &[&str]); 6] = [
         ("kind", Kind::NAMES),
         ("platform", Platform::NAMES),
+        ("framework", Framework::NAMES),
         ("needs", Need::NAMES),
         ("transport", Transport::NAMES),
         ("access", Access::NAMES),

@@ -169,12 +169,13 @@ mod tests {
     #[test]
     fn generate_writes_what_the_table_says() {
         for &platform in Platform::ALL {
-            // The kind `init` pairs with the platform, else a server: a new platform needs no
-            // line here.
+            // The kind `init` pairs with the platform, else the first kind it runs: a new
+            // platform needs no line here.
             let kind = Kind::ALL
                 .iter()
                 .find(|k| k.init_example().0 == Some(platform))
-                .map_or("server", |k| k.as_str());
+                .unwrap_or(&platform.runs().0[0])
+                .as_str();
             let text = format!(
                 "[database.main]\nredis_url = \"${{U}}\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"${{T}}\"\nrest_readonly_token = \"${{R}}\"\n\n[target.t]\nkind = \"{kind}\"\nplatform = \"{platform}\"\n"
             );
@@ -191,6 +192,7 @@ mod tests {
                 .filter(|(p, _)| {
                     ![
                         ".env",
+                        ".env.local",
                         ".env.example",
                         "src/redis_client.rs",
                         "lib/redis.ts",

@@ -3,8 +3,9 @@
 //! writes them into the client's header, the guide lists them, and `build.rs` users read the
 //! Rust ones through [`crate::build::cargo_dependencies`].
 
-use crate::capability::{Runtime, runtime};
-use crate::model::{Kind, Platform, Transport};
+use crate::capability::{JsHost, Runtime, runtime};
+use crate::framework::Language;
+use crate::model::{Framework, Kind, Platform, Transport};
 
 /// The starter file of a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,43 +14,70 @@ pub(crate) enum Starter {
     Native(Transport),
     /// `src/redis_client.rs` for workers-rs: REST through the Worker's `fetch`.
     Worker,
-    /// `lib/redis.ts` over `@upstash/redis`.
-    TypeScript,
+    /// A TypeScript module over `@upstash/redis`, reading its variables where its host keeps
+    /// them.
+    TypeScript(JsHost),
 }
 
 impl Starter {
-    /// The starter a target of `kind` on `platform` gets over `transport`; `Err` with why it
-    /// gets none (the Workers and JavaScript starters speak REST, so a forced TCP has none).
+    /// The starter a target of `kind` on `platform`, written with `framework`, gets over
+    /// `transport`; `Err` with why it gets none (the Workers and JavaScript starters speak
+    /// REST, so a forced TCP has none; Python and Ruby frameworks read `REDIS_URL` themselves).
     pub(crate) fn of(
         kind: Option<Kind>,
         platform: Option<Platform>,
+        framework: Option<Framework>,
         transport: Transport,
     ) -> Result<Self, &'static str> {
-        match (runtime(kind, platform), transport) {
+        match (runtime(kind, platform, framework), transport) {
             (Runtime::Native, t) => Ok(Starter::Native(t)),
             (Runtime::Workers, Transport::Rest) => Ok(Starter::Worker),
-            (Runtime::JavaScript, Transport::Rest) => Ok(Starter::TypeScript),
+            (Runtime::JavaScript(host), Transport::Rest) => Ok(Starter::TypeScript(host)),
             (Runtime::Workers, Transport::Tcp) => Err(
-                "the Workers starter client speaks REST; over TCP use `connect()` with a Redis client of your choice, or remove `transport` to get the REST client",
+                "the Workers starter client speaks REST; over TCP use `connect()` with a Redis client of your choice, or drop `transport = \"tcp\"` to get the REST client",
             ),
-            (Runtime::JavaScript, Transport::Tcp) => Err(
-                "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; remove `transport` to get it",
+            (Runtime::JavaScript(_), Transport::Tcp) => Err(
+                "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; over TCP use ioredis or node-redis with the URL (REDIS.md shows how), or drop `transport = \"tcp\"` to get the REST module",
+            ),
+            (Runtime::Framework(Language::Python), _) => Err(
+                "the framework reads the URL itself: REDIS.md shows its settings (django-redis, Celery)",
+            ),
+            (Runtime::Framework(_), _) => Err(
+                "the framework reads the URL itself: REDIS.md shows its settings (Rails, Sidekiq)",
             ),
         }
     }
 
-    /// Its path, relative to the target's `dir`. `lib/` is where Next.js and Expo projects
-    /// keep shared modules: outside `app/` and `pages/`, whose files become routes.
-    pub(crate) fn path(self) -> &'static str {
+    /// Its path, relative to the target's `dir`: the framework's place for a TypeScript
+    /// module (SvelteKit's `src/lib/server/`, Nuxt's `server/utils/`, ...), else `lib/`, where
+    /// Next.js and Expo projects keep shared modules (outside `app/` and `pages/`, whose files
+    /// become routes), or `src/` for a Worker.
+    pub(crate) fn path(self, framework: Option<Framework>) -> &'static str {
         match self {
             Starter::Native(_) | Starter::Worker => "src/redis_client.rs",
-            Starter::TypeScript => "lib/redis.ts",
+            Starter::TypeScript(host) => match framework.and_then(|f| f.facts().starter) {
+                Some((path, _)) => path,
+                None if host == JsHost::Cloudflare => "src/redis.ts",
+                None => "lib/redis.ts",
+            },
+        }
+    }
+
+    /// A word that tells it from another starter in the same folder, for its file name.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Starter::Native(t) => t.as_str(),
+            Starter::Worker => "worker",
+            Starter::TypeScript(JsHost::Node) => "node",
+            Starter::TypeScript(JsHost::SvelteKit) => "sveltekit",
+            Starter::TypeScript(JsHost::NetlifyEdge) => "edge",
+            Starter::TypeScript(JsHost::Cloudflare) => "worker",
         }
     }
 
     /// Whether it is Rust (`build.rs` can write it).
     pub(crate) fn is_rust(self) -> bool {
-        !matches!(self, Starter::TypeScript)
+        !matches!(self, Starter::TypeScript(_))
     }
 
     /// Its dependencies: `[dependencies]` lines for Rust, `npm install` arguments for
@@ -58,7 +86,7 @@ impl Starter {
         match self {
             Starter::Native(transport) => cargo_dependencies(transport),
             Starter::Worker => WORKER_DEPENDENCIES,
-            Starter::TypeScript => &["@upstash/redis@^1.39.0"],
+            Starter::TypeScript(_) => &["@upstash/redis@^1.39.0"],
         }
     }
 }
@@ -105,9 +133,12 @@ mod tests {
     fn each_runtime_gets_the_starter_that_runs_there() {
         use Kind::{Container, Edge, Lambda, Mobile, Server};
         use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
-        let rest = |k, p| Starter::of(Some(k), p, Transport::Rest);
+        use crate::capability::JsHost::{Cloudflare as CfJs, NetlifyEdge, Node, SvelteKit};
+        use Framework::{Django, Hono, NextJs, Rails, WorkersRs};
+        let rest = |k, p| Starter::of(Some(k), p, None, Transport::Rest);
+        let with = |k, p, f| Starter::of(Some(k), p, Some(f), Transport::Rest);
         assert_eq!(
-            Starter::of(Some(Server), Some(Fly), Transport::Tcp),
+            Starter::of(Some(Server), Some(Fly), None, Transport::Tcp),
             Ok(Starter::Native(Transport::Tcp))
         );
         assert_eq!(
@@ -120,19 +151,46 @@ mod tests {
         );
         assert_eq!(rest(Lambda, None), Ok(Starter::Native(Transport::Rest)));
         assert_eq!(rest(Edge, Some(Cloudflare)), Ok(Starter::Worker));
+        assert_eq!(
+            with(Edge, Some(Cloudflare), WorkersRs),
+            Ok(Starter::Worker)
+        );
+        assert_eq!(
+            rest(Container, Some(Cloudflare)),
+            Ok(Starter::Native(Transport::Rest))
+        );
         for js in [
             rest(Edge, Some(Vercel)),
-            rest(Edge, Some(Netlify)),
             rest(Edge, None),
             rest(Lambda, Some(Vercel)),
             rest(Server, Some(Netlify)),
             rest(Mobile, Some(Expo)),
             rest(Mobile, None),
+            with(Lambda, Some(Vercel), NextJs),
+            with(Edge, Some(Vercel), NextJs),
         ] {
-            assert_eq!(js, Ok(Starter::TypeScript));
+            assert_eq!(js, Ok(Starter::TypeScript(Node)));
         }
-        assert!(Starter::of(Some(Edge), Some(Cloudflare), Transport::Tcp).is_err());
-        assert!(Starter::of(Some(Server), Some(Vercel), Transport::Tcp).is_err());
-        assert_eq!(Starter::TypeScript.path(), "lib/redis.ts");
+        assert_eq!(
+            rest(Edge, Some(Netlify)),
+            Ok(Starter::TypeScript(NetlifyEdge))
+        );
+        assert_eq!(
+            with(Edge, Some(Cloudflare), Hono),
+            Ok(Starter::TypeScript(CfJs))
+        );
+        assert_eq!(
+            with(Lambda, Some(Vercel), Framework::SvelteKit),
+            Ok(Starter::TypeScript(SvelteKit))
+        );
+        assert!(with(Server, None, Django).is_err() && with(Server, None, Rails).is_err());
+        assert!(Starter::of(Some(Edge), Some(Cloudflare), None, Transport::Tcp).is_err());
+        assert!(Starter::of(Some(Server), Some(Vercel), None, Transport::Tcp).is_err());
+        assert_eq!(Starter::TypeScript(Node).path(None), "lib/redis.ts");
+        assert_eq!(Starter::TypeScript(CfJs).path(Some(Hono)), "src/redis.ts");
+        assert_eq!(
+            Starter::TypeScript(SvelteKit).path(Some(Framework::SvelteKit)),
+            "src/lib/server/redis.ts"
+        );
     }
 }

@@ -96,6 +96,11 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) readonly: bool,
     pub(crate) url_vars: Vec<&'a str>,
     pub(crate) tokens: Vec<CiToken<'a>>,
+    /// The commands that run the targets' tests, one per language (`npm test`, `cargo test`),
+    /// from the framework table.
+    pub(crate) test_commands: Vec<&'static str>,
+    /// Whether a target is JavaScript (the job sets up Node.js and runs `npm ci` first).
+    pub(crate) node: bool,
 }
 
 /// Renders `templates/upwire_serve.yml`, the CI job for REST targets.

@@ -17,16 +17,74 @@
 {%- endif %}
 //
 // Needs `@upstash/redis` (`npm install @upstash/redis`), which retries failed requests and
+{%- if host == "cloudflare" %}
+// keeps read-your-writes on global databases.
+// A Worker's variables arrive in its `env`, not in `process.env`: make the client inside
+// `fetch(request, env)` (it opens no connection, so one per request costs nothing):
+//
+//   import { redis } from "./redis";
+//   export default {
+//     async fetch(request: Request, env: RedisEnv): Promise<Response> {
+//       const greeting = await redis(env).get<string>("greeting");
+//       return new Response(greeting ?? "none");
+//     },
+//   };
+
+import { Redis } from "@upstash/redis/cloudflare";
+
+/** The variables the client reads from the Worker's `env` (`.dev.vars` locally, `wrangler
+ * secret put` in production). */
+export interface RedisEnv {
+  {{ url_var }}: string;
+  {{ token_var }}: string;
+}
+
+/** The client over the Worker's `env`. */
+export function redis(env: RedisEnv): Redis {
+{%- if from_env %}
+  return Redis.fromEnv(env);
+{%- else %}
+  return new Redis({ url: env.{{ url_var }}, token: env.{{ token_var }} });
+{%- endif %}
+}
+{%- else %}
 // keeps read-your-writes on global databases. Usage:
 //
+{%- if host == "sveltekit" %}
+//   import { redis } from "$lib/server/redis"; // server code only: +page.server.ts, +server.ts
+{%- else %}
 //   import { redis } from "@/lib/redis"; // or a relative path
+{%- endif %}
 {%- if !read_only %}
 //   await redis.set("greeting", "hello");
 {%- endif %}
 //   const greeting = await redis.get<string>("greeting");
+{%- if host == "sveltekit" %}
+
+// `$env/dynamic/private`: SvelteKit's server-only variables, read at run time on every
+// adapter (Node, Vercel, Netlify, Cloudflare); a browser import of this module fails the build.
+import { env } from "$env/dynamic/private";
+{%- endif %}
+{%- if host == "netlify-edge" %}
+
+// Netlify Edge Functions run on Deno: variables come from `Netlify.env`, not `process.env`.
+declare const Netlify: { env: { get(name: string): string | undefined } };
+{%- endif %}
 
 import { Redis } from "@upstash/redis";
-{% if from_env %}
+{% if host == "sveltekit" %}
+/** One client for the whole project: every command is one HTTPS request, nothing to close. */
+export const redis = new Redis({
+  url: env.{{ url_var }},
+  token: env.{{ token_var }},
+});
+{%- else if host == "netlify-edge" %}
+/** One client for the whole project: every command is one HTTPS request, nothing to close. */
+export const redis = new Redis({
+  url: Netlify.env.get("{{ url_var }}") ?? "",
+  token: Netlify.env.get("{{ token_var }}") ?? "",
+});
+{%- else if from_env %}
 /** One client for the whole {% if mobile %}app{% else %}project{% endif %}: every command is one HTTPS request, nothing to close. */
 export const redis = Redis.fromEnv();
 {%- else %}
@@ -35,4 +93,5 @@ export const redis = new Redis({
   url: {{ env_object }}.{{ url_var }},
   token: {{ env_object }}.{{ token_var }},
 });
+{%- endif %}
 {%- endif %}

@@ -19,6 +19,12 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
                 code.summary()
             );
         }
+        let _ = writeln!(out, "\ntopics:");
+        let _ = writeln!(
+            out,
+            "  {:<26}what each framework runs as, reads and gets (`framework = \"...\"`)",
+            "framework"
+        );
         return Ok(0);
     };
     // Ids are lower-case with hyphens; `TLS-REQUIRED` and `tls_required` name the same code.

@@ -6,6 +6,67 @@ pub(super) fn is_descriptor(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "toml")
 }
 
+/// What a file given to `lint` is, from its name (and, for TOML, its tables): `lint` checks
+/// descriptors and env files as what they are, and says it skips the rest, so that it can be
+/// pointed at everything `generate` wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FileKind {
+    /// An upwire descriptor.
+    Descriptor,
+    /// An env file with real values.
+    Env,
+    /// An example env file (`.env.example`, `*.sample`, `*.template`): placeholders are
+    /// what it should hold.
+    Example,
+    /// Something else, in words (`JSON`, `a TOML file that is not an upwire descriptor`).
+    Other(&'static str),
+}
+
+pub(super) fn file_kind(path: &Path) -> FileKind {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "toml" if name == "upwire.toml" || toml_is_descriptor(path) => FileKind::Descriptor,
+        "toml" => FileKind::Other("a TOML file that is not an upwire descriptor"),
+        "json" => FileKind::Other("JSON"),
+        "yaml" | "yml" => FileKind::Other("YAML"),
+        "sh" | "bash" => FileKind::Other("a shell script"),
+        "md" => FileKind::Other("Markdown"),
+        "rs" | "ts" | "tsx" | "js" | "mjs" | "cjs" | "py" | "rb" => FileKind::Other("source code"),
+        _ if [".example", ".sample", ".template", ".dist"]
+            .iter()
+            .any(|s| name.ends_with(s)) =>
+        {
+            FileKind::Example
+        }
+        _ => FileKind::Env,
+    }
+}
+
+/// Whether a TOML file is a descriptor: anything but a TOML file that parses and has none of
+/// a descriptor's tables (`wrangler.redis.toml`'s `[vars]`, a `Cargo.toml`). A file that
+/// does not parse, or cannot be read, is taken as one, so that reading it reports why.
+fn toml_is_descriptor(path: &Path) -> bool {
+    let Ok(bytes) = crate::input::read_bounded(path) else {
+        return true;
+    };
+    let Ok(table) = String::from_utf8_lossy(&bytes).parse::<toml::Table>() else {
+        return true;
+    };
+    // A mistyped descriptor (`[targets.api]`, `[databse.main]`) is still one: lint says so.
+    let tables = ["project", "database", "target"];
+    table.is_empty()
+        || table
+            .keys()
+            .any(|k| tables.contains(&k.as_str()) || did_you_mean(k, &tables).is_some())
+}
+
 /// The files `lint` (and `fix`) read: `paths`, or without any the descriptor and every
 /// `--env-file`; and the environment descriptors interpolate from (none with `no_env`).
 pub(super) fn inputs(
@@ -17,6 +78,11 @@ pub(super) fn inputs(
     if targets.is_empty() {
         targets.push(cli.config.clone());
         targets.extend(cli.env_files.iter().cloned());
+        // The env files read beside the descriptor are linted as what they are, too (not
+        // with `--no-env`, which reads no value at all).
+        if !no_env {
+            targets.extend(super::dotenv_paths(cli));
+        }
     }
     // Only descriptors interpolate `${NAME}`: env files alone need no copy of the process
     // environment (5% of a short `lint` run). `--env-file`s are still read and checked.
@@ -56,13 +122,26 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
     // The env files read, by path, for `env-example-drift`.
     let mut env_files: Vec<(PathBuf, usize)> = Vec::new();
     for path in &targets {
-        let descriptor = is_descriptor(path);
+        let kind = file_kind(path);
+        if let FileKind::Other(what) = kind {
+            // Not a failure: `lint` may be given everything a directory holds.
+            crate::cli::say!(
+                "note: skipped `{}`: {what}, neither an env file nor an upwire descriptor",
+                path.display()
+            );
+            continue;
+        }
+        let descriptor = kind == FileKind::Descriptor;
         let source = if descriptor {
             load_config(cli, path)?
         } else {
             crate::input::load_source_keeping_bom(path)?
         };
         let (source, mut found, targets) = lint_one(source, descriptor, &env);
+        if kind == FileKind::Example {
+            // An example holds placeholders where the secrets go, as `generate` writes it.
+            found.retain(|d| !d.code.expected_in_examples());
+        }
         if no_env {
             // `--no-env`: the descriptor without its secrets; nothing else is excused.
             found.retain(|d| d.code != crate::code::Code::UnresolvedVariable);

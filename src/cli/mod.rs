@@ -535,40 +535,51 @@ pub(crate) fn load_config(cli: &Cli, path: &Path) -> Result<SourceFile, Error> {
 }
 
 /// The variables `${NAME}` resolves from, first found wins: the process environment, each
-/// `--env-file` in order, then the `.env` next to the descriptor (unless `--no-dotenv`).
+/// `--env-file` in order, then the env files next to the descriptor that its targets'
+/// frameworks read (`.env.local` before `.env` for Next.js), or `.env` alone (unless
+/// `--no-dotenv`).
 fn env(cli: &Cli) -> Result<Env, Error> {
     let mut env = with_env_files(cli, Env::from_process())?;
-    let Some(dotenv) = dotenv_path(cli) else {
-        return Ok(env);
-    };
-    // A file nobody named does not stop the run: its variables are left out, and `lint`
-    // on it says what is wrong.
-    if let Err(e) = env.add_file(&dotenv) {
-        say!(
-            "warning: {e}: its variables are not used; run `upwire lint {}` to see why (--no-dotenv skips it)",
-            dotenv.display()
-        );
-        return Ok(env);
+    let mut read = Vec::new();
+    for dotenv in dotenv_paths(cli) {
+        // A file nobody named does not stop the run: its variables are left out, and `lint`
+        // on it says what is wrong.
+        if let Err(e) = env.add_file(&dotenv) {
+            say!(
+                "warning: {e}: its variables are not used; run `upwire lint {}` to see why (--no-dotenv skips it)",
+                dotenv.display()
+            );
+            continue;
+        }
+        if read.is_empty() {
+            report::set_dotenv(&dotenv);
+        }
+        read.push(dotenv.display().to_string());
     }
-    report::set_dotenv(&dotenv);
-    if cli.format == Format::Text {
+    if !read.is_empty() && cli.format == Format::Text {
         say!(
             "note: reading {} next to {} (--no-dotenv to skip)",
-            dotenv.display(),
+            read.join(", "),
             cli.config.display()
         );
     }
     Ok(env)
 }
 
-/// The `.env` next to the descriptor, when it is read: it exists, `--no-dotenv` is not given,
-/// and no `--env-file` names it already.
-fn dotenv_path(cli: &Cli) -> Option<PathBuf> {
+/// The env files next to the descriptor that are read, first found wins: those its targets'
+/// frameworks read, in the first framework's order (the framework table), `.env.local` for a
+/// Vercel target (`vercel env pull` writes it), and `.env`; each when it exists,
+/// `--no-dotenv` is not given, and no `--env-file` names it already.
+pub(super) fn dotenv_paths(cli: &Cli) -> Vec<PathBuf> {
     if cli.no_dotenv || !cli.config.is_file() {
-        return None;
+        return Vec::new();
     }
-    let path = generate::base_dir(&cli.config).join(".env");
-    (path.is_file() && !cli.env_files.iter().any(|p| same_file(p, &path))).then_some(path)
+    let base = generate::base_dir(&cli.config);
+    crate::framework::convention_env_files(&cli.config)
+        .into_iter()
+        .map(|name| base.join(name))
+        .filter(|path| path.is_file() && !cli.env_files.iter().any(|p| same_file(p, path)))
+        .collect()
 }
 
 /// Whether two paths name one file: the same text, or the same file once links and `..`

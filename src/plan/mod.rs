@@ -10,7 +10,7 @@ use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Parsed, Role, check, from_database};
 use crate::interpolate::Env;
-use crate::model::{Access, Kind, Platform, Transport, did_you_mean};
+use crate::model::{Access, Framework, Kind, Platform, Transport, did_you_mean};
 use crate::parse::{RedisUrl, RestUrl};
 use crate::project_path::escape_controls;
 use crate::rule::{self, RuleInput};
@@ -92,6 +92,8 @@ pub struct TargetPlan {
     pub kind: Option<Kind>,
     /// Its platform, when set.
     pub platform: Option<Platform>,
+    /// The code it is, when set.
+    pub framework: Option<Framework>,
     /// The database it uses, when it resolves.
     pub database: Option<String>,
     /// The chosen transport; `None` when no rule could decide.
@@ -167,6 +169,8 @@ pub struct TargetJson<'a> {
     name: &'a str,
     kind: Option<Kind>,
     platform: Option<Platform>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    framework: Option<Framework>,
     database: Option<&'a str>,
     transport: Option<Transport>,
     access: Access,
@@ -202,6 +206,7 @@ impl TargetPlan {
             name: &self.name,
             kind: self.kind,
             platform: self.platform,
+            framework: self.framework,
             database: self.database.as_deref(),
             transport: self.transport,
             access: self.access,
@@ -354,6 +359,7 @@ fn plan_target(
         name: escape_controls(&t.name),
         kind,
         platform: t.platform.as_ref().map(|p| p.value),
+        framework: t.framework.as_ref().map(|f| f.value),
         database: database.map(|db| db.name.clone()),
         transport: None,
         access,
@@ -432,24 +438,40 @@ fn plan_target(
     tp
 }
 
-/// `dir-conflict`: two targets that write into one directory, however it is spelled. Both
-/// are blocked: each would overwrite the other's `.env` and `.env.example`.
+/// `dir-conflict`: two targets in one directory (however it is spelled) that need different
+/// values under one variable name, such as the read-only and the full token under one
+/// public name. Targets that agree share the folder's files; these two are blocked, as
+/// either's values would overwrite the other's.
 fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut Vec<Diagnostic>) {
-    let mut first_in: HashMap<String, usize> = HashMap::new();
-    let mut conflicts = Vec::new();
-    for (i, t) in targets.iter().enumerate() {
+    let mut conflicts: Vec<(usize, usize, String, &'static str)> = Vec::new();
+    for (second, t) in targets.iter().enumerate() {
         // A target that writes nothing cannot overwrite anything.
         if t.blocked.is_some() {
             continue;
         }
-        match first_in.get(&t.dir) {
-            Some(&first) => conflicts.push((first, i)),
-            None => {
-                first_in.insert(t.dir.clone(), i);
+        let earlier = targets[..second]
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.blocked.is_none() && e.dir == t.dir);
+        'pairs: for (first, e) in earlier {
+            for v in &t.env {
+                let Some(w) = e.env.iter().find(|w| w.name == v.name) else {
+                    continue;
+                };
+                let (a, b) = (w.expose_secret(), v.expose_secret());
+                if a.is_some() && b.is_some() && a != b {
+                    let how = if v.secret == SecretKind::Token && e.access != t.access {
+                        "one the read-only token, the other the full one"
+                    } else {
+                        "different values"
+                    };
+                    conflicts.push((first, second, v.name.clone(), how));
+                    break 'pairs;
+                }
             }
         }
     }
-    for (first, second) in conflicts {
+    for (first, second, name, how) in conflicts {
         let dir = targets[second].dir.clone();
         let at = d.targets.get(second).map(|t| {
             t.dir
@@ -459,11 +481,19 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
         let mut diag = Diagnostic::new(
             Code::DirConflict,
             format!(
-                "targets `{}` and `{}` both write into `{dir}`: their .env and src/redis_client.rs would overwrite each other",
+                "targets `{}` and `{}` share `{dir}` but need {how} under `{name}`, and a folder has one env file",
                 targets[first].name, targets[second].name
             ),
         )
-        .help("give each target its own `dir = \"...\"`");
+        .help(if how == "different values" {
+            format!(
+                "give one of them an `env_prefix` (its variables get their own names) or its own `dir`, so that `{name}` has one value"
+            )
+        } else {
+            format!(
+                "give one of them an `env_prefix` (its variables get their own names), its own `dir`, or the same `access`, so that `{name}` has one value"
+            )
+        });
         if let Some(at) = at {
             diag = diag.at(&d.source, at);
         }
@@ -471,7 +501,7 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
         for i in [first, second] {
             targets[i]
                 .blocked
-                .get_or_insert("another target writes into the same directory");
+                .get_or_insert("another target in the same directory needs other values under the same names");
         }
     }
 }

@@ -1177,7 +1177,9 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
         "          echo \"EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=$readonly_token\" >> \"$GITHUB_ENV\"",
         "          token=\"$(openssl rand -hex 24)\"",
         "          echo \"::add-mask::$token\"",
-        "        run: cargo test",
+        // Both targets are JavaScript: Node.js, `npm ci`, then `npm test`.
+        "      - run: npm ci",
+        "        run: npm test",
     ] {
         assert!(job.lines().any(|l| l == line), "{line:?} in\n{job}");
     }

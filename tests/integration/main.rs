@@ -25,6 +25,7 @@ mod leaks;
 mod lint_fixtures;
 mod newcomer;
 mod npm_package;
+mod own_output;
 mod platform_scripts;
 mod project_paths;
 mod proptests;

@@ -215,8 +215,8 @@ fn a_server_only_project_asks_only_for_redis_url() {
 const BAD: &[(&str, &str)] = &[
     (
         "dir-conflict",
-        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
-         [target.lambda]\nkind = \"lambda\"\n[target.edge]\nkind = \"edge\"\ndir = \"./\"\n",
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[database.cache]\nredis_url = \"redis://127.0.0.1:6380\"\n\
+         [target.api]\nkind = \"server\"\ndatabase = \"main\"\n[target.worker]\nkind = \"container\"\ndatabase = \"cache\"\ndir = \"./\"\n",
     ),
     (
         "dir-outside-project",
@@ -342,7 +342,7 @@ fn the_descriptor_is_found_upward_and_generate_writes_beside_it() {
     assert_eq!(
         stderr,
         "note: reading ../../.env next to ../../upwire.toml (--no-dotenv to skip)\n\
-         ok: no problems found in ../../upwire.toml\n"
+         ok: no problems found in ../../upwire.toml, ../../.env\n"
     );
 
     let generated = run(upwire_in(&deep).arg("generate"));
@@ -385,7 +385,8 @@ fn the_process_environment_and_env_files_come_before_the_default_env() {
     let fails = run(upwire_in(&project).arg("lint"));
     assert_eq!(code(&fails), 1, "{}", all_output(&fails));
 
-    let from_process = run(upwire_in(&project).envs(VALUES).arg("lint"));
+    // `lint upwire.toml`: the descriptor alone (plain `lint` also lints the .env it reads).
+    let from_process = run(upwire_in(&project).envs(VALUES).args(["lint", "upwire.toml"]));
     assert_eq!(code(&from_process), 0, "{}", all_output(&from_process));
 
     let file = project.join("good.env");

@@ -74,21 +74,38 @@ fn a_dir_that_leaves_the_project_writes_nothing_there() {
     assert!(all_output(&out).contains("dir-outside-project"));
 }
 
+/// Two spellings of one folder are one folder: two targets that agree on their values share
+/// its files; two that need different values under one name conflict, however it is spelled.
 #[test]
-fn two_spellings_of_one_directory_conflict() {
+fn two_spellings_of_one_directory_share_it_or_conflict() {
     let project = tempfile::tempdir().unwrap();
     let out = generate(
         project.path(),
         "[target.api]\nkind = \"server\"\ndir = \"svc\"\n\n[target.worker]\nkind = \"container\"\ndir = \"./svc/\"\n",
     );
     let text = all_output(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert_eq!(
+        file_names_below(&project.path().join("svc")),
+        [".env", ".env.example", "src/redis_client.rs"],
+        "{text}"
+    );
+
+    let project = tempfile::tempdir().unwrap();
+    let out = generate(
+        project.path(),
+        "[database.cache]\nredis_url = \"redis://127.0.0.1:6380\"\n\n\
+         [target.api]\nkind = \"server\"\ndatabase = \"main\"\ndir = \"svc\"\n\n\
+         [target.worker]\nkind = \"container\"\ndatabase = \"cache\"\ndir = \"./svc/\"\n",
+    );
+    let text = all_output(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert!(
-        text.contains("targets `api` and `worker` both write into `svc`"),
+        text.contains("targets `api` and `worker` share `svc` but need different values under `REDIS_URL`"),
         "{text}"
     );
     assert!(!project.path().join("svc").exists(), "{text}");
-    // `lint` reports it as well (it used to pass).
+    // `lint` reports it as well.
     let out = run(upwire()
         .current_dir(project.path())
         .env("PW", "x")

@@ -38,7 +38,8 @@ impl Check for PublicPrefix {
             if e.role == Role::ReadonlyToken && proven.contains(e.value.as_str()) {
                 continue;
             }
-            if e.value.is_empty() {
+            // Nothing real to ship: an empty value, or a placeholder (`.env.example`).
+            if e.value.is_empty() || crate::secret::find_placeholder(&e.value).is_some() {
                 continue;
             }
             let key = e.label.trim_matches('`');
@@ -55,6 +56,10 @@ impl Check for PublicPrefix {
                     )),
                 ),
                 Role::Token if readonly.contains(e.value.as_str()) => {}
+                // The value appears to be the read-only token (its first byte): what
+                // `generate` writes for a mobile target under the standard name.
+                Role::Token
+                    if crate::parse::token_facts(&e.value).is_some_and(|f| f.read_only) => {}
                 Role::Token if full.contains(e.value.as_str()) => out.push(
                     Diagnostic::new(
                         Code::SecretPublicPrefix,
@@ -78,6 +83,19 @@ impl Check for PublicPrefix {
                         readonly_name(base)
                     )),
                 ),
+                // Named read-only, but its first byte says standard.
+                Role::ReadonlyToken
+                    if crate::parse::token_facts(&e.value).is_some_and(|f| !f.read_only) =>
+                {
+                    out.push(
+                        Diagnostic::new(
+                            Code::SecretPublicPrefix,
+                            format!("`{key}` is named read-only but appears to hold the standard, full-access token, which ships in the client bundle"),
+                        )
+                        .at(source, span)
+                        .help("copy the read-only token from the console's REST API section (a token's first byte appears to say which it is: 1 standard, 2 read-only; Upstash does not document it)"),
+                    );
+                }
                 Role::ReadonlyToken => out.push(
                     Diagnostic::new(
                         Code::PublicToken,

@@ -10,6 +10,8 @@ use crate::diagnostic::Diagnostic;
 mod database_lacks_transport;
 mod dir_outside_project;
 mod invalid_name;
+mod kind_framework_mismatch;
+mod kind_platform_mismatch;
 mod mobile_full_access;
 mod readonly_tcp;
 mod secret_public_prefix;
@@ -47,6 +49,16 @@ static CHECKS: &[TargetCheck] = &[
         Code::DirOutsideProject,
         Stage::Declared,
         dir_outside_project::run,
+    ),
+    check(
+        Code::KindPlatformMismatch,
+        Stage::Declared,
+        kind_platform_mismatch::run,
+    ),
+    check(
+        Code::KindFrameworkMismatch,
+        Stage::Declared,
+        kind_framework_mismatch::run,
     ),
     check(
         Code::MobileFullAccess,

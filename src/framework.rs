@@ -1,0 +1,371 @@
+//! The framework table: per framework (the code a target is), its language, the kinds of code
+//! it runs as, the env files it reads, the one `generate` writes, where a starter belongs and
+//! how it reads its variables, and the command CI runs its tests with. Every fact names where
+//! it comes from (`source`). `generate`, the plan's checks, the default env files, the CI job
+//! and `explain framework` read it; nothing else spells these facts.
+
+use crate::model::{Framework, Kind};
+
+/// The language of a framework's code, which decides its starter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Language {
+    /// Rust: the tokio starter (`src/redis_client.rs`) or workers-rs on Cloudflare.
+    Rust,
+    /// JavaScript or TypeScript: `@upstash/redis` over REST, ioredis or node-redis over TCP.
+    JavaScript,
+    /// Python: redis-py, read by the framework from `REDIS_URL`.
+    Python,
+    /// Ruby: redis-rb, read by the framework from `REDIS_URL`.
+    Ruby,
+}
+
+impl Language {
+    /// The command a CI job runs the project's tests with.
+    pub(crate) fn test_command(self) -> &'static str {
+        match self {
+            Language::Rust => "cargo test",
+            Language::JavaScript => "npm test",
+            Language::Python => "python -m pytest",
+            Language::Ruby => "bundle exec rake test",
+        }
+    }
+}
+
+/// How a TypeScript starter reads its variables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnvAccess {
+    /// `process.env.NAME` (Node.js, Next.js, Vercel and Netlify functions, Expo's inlining).
+    ProcessEnv,
+    /// `import { env } from "$env/dynamic/private"` (SvelteKit, read at run time, server only).
+    SvelteKitPrivate,
+}
+
+/// One framework's facts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts {
+    /// The framework.
+    pub framework: Framework,
+    /// Its language.
+    pub language: Language,
+    /// The kinds of code it runs as.
+    pub kinds: &'static [Kind],
+    /// The env files it reads from its folder, the one that wins first (as upwire reads them:
+    /// the first value found wins).
+    pub env_files: &'static [&'static str],
+    /// The env file `generate` writes the values into: one the framework reads and that is
+    /// meant for local secrets.
+    pub env_file: &'static str,
+    /// Where a TypeScript starter goes in its folder, and how it reads its variables; `None`
+    /// for frameworks whose starter is not TypeScript.
+    pub starter: Option<(&'static str, EnvAccess)>,
+    /// Where these facts come from.
+    pub source: &'static str,
+}
+
+/// Next.js's order, also Expo's: `.env.$(mode).local`, `.env.local`, `.env.$(mode)`, `.env`,
+/// the first value found wins (development mode shown).
+const NEXT_ENV_FILES: &[&str] = &[
+    ".env.development.local",
+    ".env.local",
+    ".env.development",
+    ".env",
+];
+
+/// Vite's `loadEnv` (SvelteKit, Remix, Astro): `.env`, `.env.local`, `.env.[mode]`,
+/// `.env.[mode].local`, each later file overriding: here the first that wins.
+const VITE_ENV_FILES: &[&str] = &[
+    ".env.development.local",
+    ".env.development",
+    ".env.local",
+    ".env",
+];
+
+/// dotenv in the project folder (dotenv for Node, dotenvy for Rust, django-environ and
+/// python-dotenv, dotenv-rails).
+const DOTENV: &[&str] = &[".env"];
+
+const SERVERS: &[Kind] = &[Kind::Server, Kind::Container];
+/// What a web framework with deployment adapters runs as: functions, edge functions, or a
+/// Node.js server in a container.
+const WEB: &[Kind] = &[Kind::Lambda, Kind::Edge, Kind::Server, Kind::Container];
+
+const fn row(
+    framework: Framework,
+    language: Language,
+    kinds: &'static [Kind],
+    env_files: &'static [&'static str],
+    env_file: &'static str,
+    starter: Option<(&'static str, EnvAccess)>,
+    source: &'static str,
+) -> Facts {
+    Facts {
+        framework,
+        language,
+        kinds,
+        env_files,
+        env_file,
+        starter,
+        source,
+    }
+}
+
+/// The table, one row per framework, in `Framework::ALL`'s order (a test holds it).
+pub(crate) const TABLE: &[Facts] = &[
+    row(
+        Framework::NextJs,
+        Language::JavaScript,
+        WEB,
+        NEXT_ENV_FILES,
+        ".env.local",
+        Some(("lib/redis.ts", EnvAccess::ProcessEnv)),
+        "Next.js loadEnvConfig (packages/next-env/index.ts: .env.$(mode).local, .env.local, .env.$(mode), .env, first wins); route handlers run as Vercel Functions, middleware on the edge runtime; `vercel env pull` writes .env.local",
+    ),
+    row(
+        Framework::SvelteKit,
+        Language::JavaScript,
+        WEB,
+        VITE_ENV_FILES,
+        ".env",
+        Some(("src/lib/server/redis.ts", EnvAccess::SvelteKitPrivate)),
+        "SvelteKit docs, $env/dynamic/private (server-only, read at run time; src/lib/server is never bundled for the browser); Vite loadEnv",
+    ),
+    row(
+        Framework::Nuxt,
+        Language::JavaScript,
+        WEB,
+        DOTENV,
+        ".env",
+        Some(("server/utils/redis.ts", EnvAccess::ProcessEnv)),
+        "Nuxt docs, .env (read by nuxi in development; in production the platform's variables); server/utils is auto-imported by Nitro",
+    ),
+    row(
+        Framework::Remix,
+        Language::JavaScript,
+        WEB,
+        VITE_ENV_FILES,
+        ".env",
+        Some(("app/redis.server.ts", EnvAccess::ProcessEnv)),
+        "Remix docs, environment variables (process.env on the server; .server modules stay out of the browser bundle); Vite loadEnv",
+    ),
+    row(
+        Framework::Astro,
+        Language::JavaScript,
+        WEB,
+        VITE_ENV_FILES,
+        ".env",
+        Some(("src/lib/redis.ts", EnvAccess::ProcessEnv)),
+        "Astro docs, environment variables (Vite loadEnv; process.env at run time with the Node, Vercel and Netlify adapters)",
+    ),
+    row(
+        Framework::Hono,
+        Language::JavaScript,
+        &[Kind::Edge, Kind::Lambda, Kind::Server, Kind::Container],
+        DOTENV,
+        ".env",
+        Some(("src/redis.ts", EnvAccess::ProcessEnv)),
+        "Hono docs, getting started per runtime (Workers: c.env; Node.js: process.env)",
+    ),
+    row(
+        Framework::Expo,
+        Language::JavaScript,
+        &[Kind::Mobile],
+        NEXT_ENV_FILES,
+        ".env",
+        Some(("lib/redis.ts", EnvAccess::ProcessEnv)),
+        "Expo docs, environment variables (@expo/env: .env.$(mode).local, .env.local, .env.$(mode), .env; EXPO_PUBLIC_ variables are inlined into the bundle)",
+    ),
+    row(
+        Framework::Express,
+        Language::JavaScript,
+        &[Kind::Server, Kind::Container, Kind::Lambda],
+        DOTENV,
+        ".env",
+        None,
+        "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take REDIS_URL",
+    ),
+    row(
+        Framework::Django,
+        Language::Python,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "django-redis docs (CACHES LOCATION a redis:// or rediss:// URL); django-environ reads .env",
+    ),
+    row(
+        Framework::Celery,
+        Language::Python,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "Celery docs, Redis broker: a rediss:// broker_url needs ssl_cert_reqs (CERT_REQUIRED, CERT_OPTIONAL or CERT_NONE) or Celery refuses it",
+    ),
+    row(
+        Framework::Rails,
+        Language::Ruby,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "Rails guides, caching (:redis_cache_store reads REDIS_URL) and Action Cable (config/cable.yml url); dotenv-rails reads .env",
+    ),
+    row(
+        Framework::Sidekiq,
+        Language::Ruby,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "Sidekiq wiki, Using Redis (REDIS_URL by default)",
+    ),
+    row(
+        Framework::Axum,
+        Language::Rust,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "dotenvy (dotenvy::dotenv() reads .env)",
+    ),
+    row(
+        Framework::ActixWeb,
+        Language::Rust,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "dotenvy (dotenvy::dotenv() reads .env)",
+    ),
+    row(
+        Framework::LambdaRuntime,
+        Language::Rust,
+        &[Kind::Lambda],
+        DOTENV,
+        ".env",
+        None,
+        "lambda_runtime crate (AWS Lambda functions in Rust); the function's environment in production",
+    ),
+    row(
+        Framework::WorkersRs,
+        Language::Rust,
+        &[Kind::Edge],
+        &[".dev.vars"],
+        ".dev.vars",
+        None,
+        "workers-rs (the worker crate); wrangler dev reads .dev.vars",
+    ),
+];
+
+/// The env files read beside the descriptor at `descriptor`, first found wins: the files its
+/// targets' frameworks read (the first framework's order, then any others'), `.env.local` for
+/// a Vercel target (`vercel env pull` writes it), and `.env` in any case. Read from the
+/// descriptor's `framework` and `platform` fields alone (a descriptor that does not parse
+/// gets `.env`), before `${NAME}` can be resolved.
+#[must_use]
+pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static str> {
+    let mut files: Vec<&'static str> = Vec::new();
+    let text = crate::input::read_bounded(descriptor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    // Only a descriptor that names a framework or Vercel needs more than `.env`: the
+    // common case is not parsed twice.
+    if text.contains("framework") || text.contains("vercel") {
+        let targets = text
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
+            .unwrap_or_default();
+        for target in targets.values().filter_map(|t| t.as_table()) {
+            let field = |name: &str| target.get(name).and_then(|v| v.as_str()).map(str::to_owned);
+            if let Some(f) = field("framework").as_deref().and_then(Framework::parse) {
+                files.extend(f.facts().env_files.iter().copied());
+            }
+            if field("platform").as_deref() == Some("vercel") {
+                files.push(".env.local");
+            }
+        }
+    }
+    files.push(".env");
+    let mut seen = Vec::new();
+    files.retain(|f| {
+        let new = !seen.contains(f);
+        seen.push(f);
+        new
+    });
+    files
+}
+
+impl Framework {
+    /// Its row of the table.
+    #[must_use]
+    pub(crate) fn facts(self) -> &'static Facts {
+        // The table is in `ALL`'s order (a test holds it): the index is the variant's.
+        &TABLE[self as usize]
+    }
+}
+
+/// `upwire explain framework`: the table in words.
+#[must_use]
+pub(crate) fn explain() -> String {
+    let mut out = String::from(
+        "topic `framework`\n\n`framework = \"...\"` says what code a target is. It decides which env file `generate` \
+writes and which ones upwire reads by default, where a starter goes and how it reads its \
+variables, which kinds of code the framework runs as (a kind it does not run as is \
+`kind-framework-mismatch`), and the test command of the CI job. Several targets may share a \
+folder: a Next.js app's route handlers (`kind = \"lambda\"`) and middleware (`kind = \"edge\"`) \
+are two targets with one `dir`.\n\n",
+    );
+    for f in TABLE {
+        let kinds: Vec<&str> = f.kinds.iter().map(|k| k.as_str()).collect();
+        let starter = match f.starter {
+            Some((path, _)) => path.to_owned(),
+            None if f.language == Language::Rust => "src/redis_client.rs".to_owned(),
+            None => "none (REDIS.md shows the settings)".to_owned(),
+        };
+        out.push_str(&format!(
+            "  {}\n    runs as: {}; writes {}; reads {}\n    starter: {}; tests: {}\n    source: {}\n",
+            f.framework,
+            kinds.join(", "),
+            f.env_file,
+            f.env_files.join(", "),
+            starter,
+            f.language.test_command(),
+            f.source,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_row_per_framework_in_order() {
+        assert_eq!(TABLE.len(), Framework::ALL.len());
+        for (row, f) in TABLE.iter().zip(Framework::ALL) {
+            assert_eq!(row.framework, *f);
+            assert_eq!(f.facts().framework, *f);
+            assert!(
+                row.env_files.contains(&row.env_file),
+                "{f} writes a file it reads"
+            );
+            assert!(!row.kinds.is_empty() && !row.source.is_empty());
+            assert_eq!(
+                row.starter.is_some(),
+                row.language == Language::JavaScript && *f != Framework::Express,
+                "{f}: TypeScript starters for JavaScript frameworks that use REST clients"
+            );
+        }
+    }
+
+    #[test]
+    fn explain_names_every_framework() {
+        let text = explain();
+        for f in Framework::ALL {
+            assert!(text.contains(&format!("  {f}\n")), "{f}");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! upwire accepts its own output: `generate` over every kind × platform × framework that can
+//! be (and over folders several targets share), then `lint` on every file it wrote, reports no
+//! error; and a second `generate` changes nothing.
+
+use std::path::Path;
+
+use upwire::internal::model::{Framework, Kind, Platform, framework_runs, platform_runs};
+
+use crate::support::{code, file_names_below, root, run, transcript, upwire};
+
+/// The bundled example's database, its secrets from `example.env`.
+const DATABASE: &str = "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\
+    rest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
+    rest_readonly_token = \"${UPSTASH_REDIS_REST_READONLY_TOKEN}\"\n";
+
+/// Generates `descriptor` in a fresh project, lints every file written and generates again:
+/// no error from lint, nothing to change the second time. Returns the files written.
+fn generate_then_lint(descriptor: &str) -> Vec<String> {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    std::fs::write(dir.join("upwire.toml"), descriptor).unwrap();
+    std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+    let gen_ = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "generate"]));
+    assert_eq!(code(&gen_), 0, "{}", transcript(&gen_, dir));
+    let files: Vec<String> = file_names_below(dir)
+        .into_iter()
+        .filter(|f| f != "example.env")
+        .collect();
+    let lint = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "lint"])
+        .args(&files));
+    assert_eq!(
+        code(&lint),
+        0,
+        "lint finds errors in what generate wrote:\n{}",
+        transcript(&lint, dir)
+    );
+    let again = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "generate", "--dry-run"]));
+    let out = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        out.contains(" 0 to create, 0 to change,") || out.contains(": 0 files to create, 0 to change,"),
+        "a second generate would change files:\n{}",
+        transcript(&again, dir)
+    );
+    files
+}
+
+/// One target per possible kind × platform × framework (none or any), each in its own
+/// folder.
+#[test]
+fn every_kind_platform_and_framework_lints_clean() {
+    let mut descriptor = String::from(DATABASE);
+    let mut n = 0;
+    for kind in Kind::ALL {
+        for platform in Platform::ALL {
+            if !platform_runs(*platform).contains(kind) {
+                continue;
+            }
+            for framework in std::iter::once(None).chain(Framework::ALL.iter().map(Some)) {
+                if framework.is_some_and(|f| !framework_runs(*f).contains(kind)) {
+                    continue;
+                }
+                n += 1;
+                descriptor.push_str(&format!(
+                    "\n[target.t{n}]\nkind = \"{kind}\"\nplatform = \"{platform}\"\ndir = \"t{n}\"\n"
+                ));
+                if let Some(f) = framework {
+                    descriptor.push_str(&format!("framework = \"{f}\"\n"));
+                }
+            }
+        }
+    }
+    assert!(n > 100, "{n} combinations");
+    let files = generate_then_lint(&descriptor);
+    // Every kind of file generate writes was linted (or said to be skipped).
+    for name in [".env", ".env.local", ".env.example", "docker.env", "lambda-env.json", "wrangler.redis.toml", ".dev.vars", "redis-secret.yaml", "fly-secrets.env", "vercel-env.sh", "netlify-env.sh", "lib/redis.ts", "src/redis_client.rs", "src/lib/server/redis.ts"] {
+        assert!(
+            files.iter().any(|f| f.ends_with(&format!("/{name}"))),
+            "no `{name}` among the files written"
+        );
+    }
+}
+
+/// Targets that share a folder: a Next.js app's route handlers and middleware; a Rust crate
+/// whose server (TCP) and Lambda job (REST) live together; an Expo app beside its API
+/// routes; SvelteKit on Netlify with an edge function.
+#[test]
+fn folders_that_several_targets_share_lint_clean() {
+    let descriptor = format!(
+        "{DATABASE}\n\
+         [target.api]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n\n\
+         [target.middleware]\nkind = \"edge\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n\n\
+         [target.server]\nkind = \"server\"\nplatform = \"fly\"\nframework = \"axum\"\ndir = \"svc\"\n\n\
+         [target.job]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"lambda-runtime\"\ndir = \"svc\"\n\n\
+         [target.app]\nkind = \"mobile\"\nplatform = \"expo\"\nframework = \"expo\"\ndir = \"app\"\n\n\
+         [target.routes]\nkind = \"lambda\"\nplatform = \"netlify\"\nframework = \"sveltekit\"\ndir = \"web\"\n\n\
+         [target.edge]\nkind = \"edge\"\nplatform = \"netlify\"\nframework = \"sveltekit\"\ndir = \"web\"\n"
+    );
+    let files = generate_then_lint(&descriptor);
+    for expected in [
+        // One env file for the Next.js app, the one Next.js reads, and one module.
+        "./.env.local",
+        "./lib/redis.ts",
+        // Both Rust clients in one crate, each under its own module name.
+        "svc/src/redis_client_tcp.rs",
+        "svc/src/redis_client_rest.rs",
+        "svc/.env",
+        "web/src/lib/server/redis.ts",
+        "app/.env",
+    ] {
+        assert!(
+            files.iter().any(|f| f.trim_start_matches("./") == expected.trim_start_matches("./")),
+            "no `{expected}` in {files:?}"
+        );
+    }
+    assert!(!files.iter().any(|f| f == ".env"), "Next.js reads .env.local: {files:?}");
+}
+
+/// Two targets that need different values under one name in one folder: `dir-conflict`,
+/// naming the variable and the ways out, and nothing written for either.
+#[test]
+fn one_name_two_values_in_one_folder_is_a_conflict() {
+    let project = tempfile::tempdir().unwrap();
+    let dir: &Path = project.path();
+    std::fs::write(
+        dir.join("upwire.toml"),
+        format!(
+            "{DATABASE}\n[target.app]\nkind = \"mobile\"\nplatform = \"expo\"\n\n\
+             [target.admin]\nkind = \"mobile\"\nplatform = \"expo\"\naccess = \"read-write\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+    let out = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "generate"]));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(code(&out), 1, "{}", transcript(&out, dir));
+    assert!(
+        text.contains("error[dir-conflict]: targets `app` and `admin` share `.` but need one the read-only token, the other the full one under `EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN`"),
+        "{text}"
+    );
+    assert!(text.contains("`env_prefix`"), "{text}");
+    assert!(!dir.join(".env").exists(), "nothing with secrets was written");
+}
