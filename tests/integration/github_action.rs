@@ -261,7 +261,7 @@ fn install_script_installs_the_release_archive_only_when_its_checksum_matches() 
         .unwrap();
     assert!(tar.status.success(), "{}", all_output(&tar));
     let archive = std::fs::read(dir.path().join(asset)).unwrap();
-    let digest = ring::digest::digest(&ring::digest::SHA256, &archive);
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &archive);
     let hex: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
     let base = format!("/upwire/upwire/releases/download/v{VERSION}");
     let files = |checksum: &str| {
