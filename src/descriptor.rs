@@ -156,7 +156,7 @@ impl Descriptor {
         if text.len() > WHOLE_PARSE {
             match syntax_errors_in_blocks(source, &text) {
                 Ok(found) => return (None, found),
-                Err(whole) => source = whole,
+                Err(whole) => source = *whole,
             }
         }
         let (root, errors) = DeTable::parse_recoverable(&text);
@@ -716,7 +716,10 @@ fn syntax_error(source: &SourceFile, span: std::ops::Range<usize>, message: &str
 /// block's values are classified as secrets as in a whole parse. `Err(source)` when there
 /// is no error, or so few that they may come from a cut through a multi-line string or
 /// array and the whole file parses: then it is read whole, as any other.
-fn syntax_errors_in_blocks(source: SourceFile, text: &str) -> Result<Vec<Diagnostic>, SourceFile> {
+fn syntax_errors_in_blocks(
+    source: SourceFile,
+    text: &str,
+) -> Result<Vec<Diagnostic>, Box<SourceFile>> {
     let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut secrets = Vec::new();
     let mut total = 0;
@@ -742,7 +745,7 @@ fn syntax_errors_in_blocks(source: SourceFile, text: &str) -> Result<Vec<Diagnos
         start = end;
     }
     if total == 0 || (total <= 8 && DeTable::parse(text).is_ok()) {
-        return Err(source);
+        return Err(Box::new(source));
     }
     let mut source = with_line_secrets(source);
     for range in secrets {
@@ -762,7 +765,7 @@ fn syntax_errors_in_blocks(source: SourceFile, text: &str) -> Result<Vec<Diagnos
 
 /// Where the block of [`syntax_errors_in_blocks`] that starts at `start` ends: before the
 /// last table header (`[` at a line start) in its second half, else after its last line end,
-/// else at a character boundary (one line longer than a block).
+/// else at the end of the line that is longer than a block.
 fn block_end(text: &str, start: usize) -> usize {
     let mut end = (start + BLOCK).min(text.len());
     if end == text.len() {
@@ -781,7 +784,8 @@ fn block_end(text: &str, start: usize) -> usize {
     }
     match window.rfind('\n') {
         Some(i) => start + i + 1,
-        None => end,
+        // A line longer than a block is one block: a cut inside it is an error of its own.
+        None => text[end..].find('\n').map_or(text.len(), |i| end + i + 1),
     }
 }
 

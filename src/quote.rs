@@ -58,15 +58,28 @@ pub(crate) fn shell_path(dir: &str, file: &str) -> String {
 /// `\r`, `\t` or `\u00XX`.
 #[must_use]
 pub(crate) fn json(text: &str) -> String {
-    double_quoted(text, |c| match c {
-        '"' => Some("\\\"".to_owned()),
-        '\\' => Some("\\\\".to_owned()),
-        '\n' => Some("\\n".to_owned()),
-        '\r' => Some("\\r".to_owned()),
-        '\t' => Some("\\t".to_owned()),
-        c if u32::from(c) < 0x20 || c == '\u{7f}' => Some(format!("\\u{:04x}", u32::from(c))),
-        _ => None,
+    double_quoted(text, |c| {
+        short_escape(c)
+            .or_else(|| (u32::from(c) < 0x20 || c == '\u{7f}').then(|| unicode_escape(c)))
     })
+}
+
+/// The escapes JSON, TOML and YAML double-quoted strings all have.
+fn short_escape(c: char) -> Option<String> {
+    let escaped = match c {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        _ => return None,
+    };
+    Some(escaped.to_owned())
+}
+
+/// `\uXXXX`, for a character below U+10000.
+fn unicode_escape(c: char) -> String {
+    format!("\\u{:04x}", u32::from(c))
 }
 
 /// `text` as a TOML basic string (TOML 1.0): `"` and `\` escaped, every control character
@@ -83,15 +96,9 @@ pub(crate) fn toml(text: &str) -> String {
 /// U+2028, U+2029) or a byte-order mark (U+FEFF).
 #[must_use]
 pub(crate) fn yaml(text: &str) -> String {
-    double_quoted(text, |c| match c {
-        '"' => Some("\\\"".to_owned()),
-        '\\' => Some("\\\\".to_owned()),
-        '\n' => Some("\\n".to_owned()),
-        '\r' => Some("\\r".to_owned()),
-        '\t' => Some("\\t".to_owned()),
-        c if yaml_printable(c) => None,
-        // Every character outside the printable set is below U+10000.
-        c => Some(format!("\\u{:04x}", u32::from(c))),
+    // Every character outside the printable set is below U+10000.
+    double_quoted(text, |c| {
+        short_escape(c).or_else(|| (!yaml_printable(c)).then(|| unicode_escape(c)))
     })
 }
 

@@ -16,7 +16,7 @@ pub(super) fn first_over(text: &str, limit: u64) -> Option<(String, usize)> {
     let mut total: u64 = 0;
     let mut line_no = 1;
     for (line, lines) in QuotedLines::new(text) {
-        let Some(line) = line else { return None };
+        let line = line?;
         match parse_line(&line, &mut lengths) {
             Err(()) => return None,
             Ok(None) => {}

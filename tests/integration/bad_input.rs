@@ -512,7 +512,7 @@ fn an_expansion_bomb_in_an_env_file_is_refused_naming_the_variable() {
     assert_no_panic("beside", &beside);
     let text = all_output(&beside);
     assert!(
-        text.contains(&format!("warning: env file `")) && text.contains(named),
+        text.contains("warning: env file `") && text.contains(named),
         "{text}"
     );
     assert!(!text.contains("memory allocation"), "{text}");

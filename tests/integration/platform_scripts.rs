@@ -54,8 +54,14 @@ struct Project {
 
 impl Project {
     fn new() -> Self {
+        Self::generated(DESCRIPTOR)
+    }
+
+    /// `descriptor` generated with the canary secrets, and stand-ins on `bin/` for every
+    /// command the scripts and REDIS.md's `sh` blocks run.
+    fn generated(descriptor: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("upwire.toml"), DESCRIPTOR).unwrap();
+        std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
         let env = format!(
             "UPSTASH_REDIS_URL=rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379\n\
              UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
@@ -70,7 +76,9 @@ impl Project {
         assert_eq!(code(&output), 0, "{output:?}");
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
-        for name in ["vercel", "netlify"] {
+        for name in [
+            "vercel", "netlify", "fly", "docker", "kubectl", "aws", "jq", "npx", "npm",
+        ] {
             let path = bin.join(name);
             std::fs::write(&path, STAND_IN).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -224,7 +232,6 @@ fn injected(dir: &Path) -> Vec<std::path::PathBuf> {
 /// the values.
 #[test]
 fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
-    let dir = tempfile::tempdir().unwrap();
     let mut descriptor = DESCRIPTOR[..DESCRIPTOR.find("[target.shop]").unwrap()].to_owned();
     for (i, (platform, kind, target_dir)) in HOSTILE_DIRS.iter().enumerate() {
         let key = serde_json::to_string(target_dir).unwrap();
@@ -232,37 +239,14 @@ fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
             "[target.t{i}]\nkind = \"{kind}\"\nplatform = \"{platform}\"\ndir = {key}\n\n"
         ));
     }
-    std::fs::write(dir.path().join("upwire.toml"), &descriptor).unwrap();
-    let env = format!(
-        "UPSTASH_REDIS_URL=rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379\n\
-         UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
-         UPSTASH_REDIS_REST_TOKEN={TOKEN}\n\
-         UPSTASH_REDIS_REST_READONLY_TOKEN={READONLY}\n"
-    );
-    std::fs::write(dir.path().join("secrets.env"), env).unwrap();
-    let output =
-        run(upwire()
-            .current_dir(dir.path())
-            .args(["--env-file", "secrets.env", "generate"]));
-    assert_eq!(code(&output), 0, "{output:?}");
+    let project = Project::generated(&descriptor);
+    let (dir, bin, log) = (&project.dir, &project.bin, &project.log);
     for (_, _, target_dir) in HOSTILE_DIRS {
         assert!(
             dir.path().join(target_dir).join(".env").is_file(),
             "{target_dir}"
         );
     }
-
-    // Stand-ins for every command the guide names.
-    let bin = dir.path().join("bin");
-    std::fs::create_dir(&bin).unwrap();
-    for name in [
-        "vercel", "netlify", "fly", "docker", "kubectl", "aws", "jq", "npx",
-    ] {
-        let path = bin.join(name);
-        std::fs::write(&path, STAND_IN).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let log = dir.path().join("calls.log");
     let guide = std::fs::read_to_string(dir.path().join("REDIS.md")).unwrap();
     let blocks: Vec<&str> = guide
         .split("```sh\n")
@@ -287,12 +271,12 @@ fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
                     std::env::var("PATH").unwrap_or_default()
                 ),
             )
-            .env("LOG", &log)
+            .env("LOG", log)
             .env("TMPDIR", dir.path()));
         assert_eq!(code(&output), 0, "{block}\n{output:?}");
     }
     assert_eq!(injected(dir.path()), Vec::<std::path::PathBuf>::new());
-    let log = std::fs::read_to_string(&log).unwrap();
+    let log = std::fs::read_to_string(log).unwrap();
     let argv = argv_lines(&log);
     for want in [
         "a b;touch INJ-docker/docker.env",
