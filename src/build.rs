@@ -239,7 +239,13 @@ impl Builder {
         if std::fs::read(&path).is_ok_and(|old| old == code.as_bytes()) {
             return Ok(false);
         }
-        crate::write::write_atomic_with(&path, code.as_bytes(), None, Durability::Regenerable)?;
+        crate::write::write_atomic_with(
+            &path,
+            code.as_bytes(),
+            None,
+            Durability::Regenerable,
+            None,
+        )?;
         Ok(true)
     }
 

@@ -156,6 +156,14 @@ impl Descriptor {
         // can quote it.
         let mut source = source;
         let text = source.text.clone();
+        // A large file is checked in blocks first: one parse of 8 MiB of broken lines holds
+        // millions of errors and a table of millions of keys (gigabytes) to show 200 of them.
+        if text.len() > WHOLE_PARSE {
+            match syntax_errors_in_blocks(source, &text) {
+                Ok(found) => return (None, found),
+                Err(whole) => source = *whole,
+            }
+        }
         let (root, errors) = DeTable::parse_recoverable(&text);
         if !errors.is_empty() {
             source = with_line_secrets(source);
@@ -164,17 +172,15 @@ impl Descriptor {
             source.add_secret(range);
         }
         if !errors.is_empty() {
-            for e in errors {
-                let span = e.span().unwrap_or(0..0);
-                let message = e.message().lines().next().unwrap_or("invalid TOML").trim();
-                // The parser's text may quote the input: masked by shape and by what is known.
-                let message = crate::secret::scrub_message(message);
-                diags.push(
-                    Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
-                        .at(&source, span)
-                        .help("fix the syntax here; `upwire init` writes a commented example"),
-                );
+            let total = errors.len();
+            for e in errors.into_iter().take(crate::diagnostic::MAX_FINDINGS) {
+                diags.push(syntax_error(&source, e.span().unwrap_or(0..0), e.message()));
             }
+            diags.extend(crate::diagnostic::more_findings(
+                Code::TomlSyntax,
+                &source,
+                total,
+            ));
             return (None, diags);
         }
         let mut walker = Walker {
@@ -695,6 +701,101 @@ impl Walker<'_, '_> {
         .help(format!("use A-Z, 0-9 and _ only, e.g. `{fixed}`"));
         self.push(d);
         None
+    }
+}
+
+/// Descriptors up to this size with syntax errors are parsed whole, every error in context.
+const WHOLE_PARSE: usize = 256 * 1024;
+
+/// The block size of [`syntax_errors_in_blocks`].
+const BLOCK: usize = 64 * 1024;
+
+/// A `toml-syntax` finding at `span`, with the first line of the parser's message.
+fn syntax_error(source: &SourceFile, span: std::ops::Range<usize>, message: &str) -> Diagnostic {
+    let message = message.lines().next().unwrap_or("invalid TOML").trim();
+    // The parser's text may quote the input: masked by shape and by what is known.
+    let message = crate::secret::scrub_message(message);
+    Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
+        .at(source, span)
+        .help("fix the syntax here; `upwire init` writes a commented example")
+}
+
+/// The syntax errors of a large descriptor, parsed in blocks of about 64 KiB, one block at a
+/// time: memory stays that of one block. A block ends before a table header where one is
+/// near, else at a line end. The first 200 errors are findings and the rest a count; each
+/// block's values are classified as secrets as in a whole parse. `Err(source)` when there
+/// is no error, or so few that they may come from a cut through a multi-line string or
+/// array and the whole file parses: then it is read whole, as any other.
+fn syntax_errors_in_blocks(
+    source: SourceFile,
+    text: &str,
+) -> Result<Vec<Diagnostic>, Box<SourceFile>> {
+    let mut found: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut secrets = Vec::new();
+    let mut total = 0;
+    let mut start = 0;
+    while start < text.len() {
+        let end = block_end(text, start);
+        let block = &text[start..end];
+        let (root, errors) = DeTable::parse_recoverable(block);
+        if !errors.is_empty() {
+            secrets.extend(
+                crate::secret::toml::value_secrets(block, root.get_ref())
+                    .into_iter()
+                    .map(|r| r.start + start..r.end + start),
+            );
+        }
+        total += errors.len();
+        for e in errors {
+            if found.len() < crate::diagnostic::MAX_FINDINGS {
+                let span = e.span().unwrap_or(0..0);
+                found.push((span.start + start..span.end + start, e.message().to_owned()));
+            }
+        }
+        start = end;
+    }
+    if total == 0 || (total <= 8 && DeTable::parse(text).is_ok()) {
+        return Err(Box::new(source));
+    }
+    let mut source = with_line_secrets(source);
+    for range in secrets {
+        source.add_secret(range);
+    }
+    let mut diags: Vec<Diagnostic> = found
+        .into_iter()
+        .map(|(span, message)| syntax_error(&source, span, &message))
+        .collect();
+    diags.extend(crate::diagnostic::more_findings(
+        Code::TomlSyntax,
+        &source,
+        total,
+    ));
+    Ok(diags)
+}
+
+/// Where the block of [`syntax_errors_in_blocks`] that starts at `start` ends: before the
+/// last table header (`[` at a line start) in its second half, else after its last line end,
+/// else at the end of the line that is longer than a block.
+fn block_end(text: &str, start: usize) -> usize {
+    let mut end = (start + BLOCK).min(text.len());
+    if end == text.len() {
+        return end;
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &text[start..end];
+    let mut half = BLOCK / 2;
+    while !window.is_char_boundary(half) {
+        half -= 1;
+    }
+    if let Some(i) = window[half..].rfind("\n[") {
+        return start + half + i + 1;
+    }
+    match window.rfind('\n') {
+        Some(i) => start + i + 1,
+        // A line longer than a block is one block: a cut inside it is an error of its own.
+        None => text[end..].find('\n').map_or(text.len(), |i| end + i + 1),
     }
 }
 

@@ -223,6 +223,34 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// The most findings of one kind shown for one file; past it, one note says how many more
+/// there are ([`more_findings`]). 8 MiB of broken lines would otherwise be millions of
+/// findings, gigabytes of memory and of output.
+pub(crate) const MAX_FINDINGS: usize = 200;
+
+/// The note that stands for the findings of `code` in `source` past the first
+/// [`MAX_FINDINGS`] of `total`; `None` when there are none.
+#[must_use]
+pub(crate) fn more_findings(
+    code: crate::code::Code,
+    source: &SourceFile,
+    total: usize,
+) -> Option<Diagnostic> {
+    let more = total.checked_sub(MAX_FINDINGS).filter(|&n| n > 0)?;
+    Some(
+        Diagnostic::new(
+            code,
+            format!(
+                "{more} more `{}` findings in this file are not shown (the first {MAX_FINDINGS} are)",
+                code.name()
+            ),
+        )
+        .at(source, source.text.len()..source.text.len())
+        .severity(crate::code::Severity::Note)
+        .help("fix the ones shown and run again"),
+    )
+}
+
 /// Where a finding points: a file, a byte range in it, and the derived 1-based position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {

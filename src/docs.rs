@@ -28,6 +28,28 @@ struct TargetView<'a> {
     dependencies: &'static [&'static str],
 }
 
+impl TargetView<'_> {
+    /// `file` in the target's directory, as one shell word for the guide's `sh` blocks.
+    fn sh(&self, file: &str) -> String {
+        crate::quote::shell_path(self.dir, file)
+    }
+
+    /// `file://` and `file` in the target's directory, as one shell word.
+    fn sh_url(&self, file: &str) -> String {
+        let path = if self.dir == "." {
+            file.to_owned()
+        } else {
+            format!("{}/{file}", self.dir)
+        };
+        crate::quote::shell(&format!("file://{path}"))
+    }
+}
+
+/// A Mermaid node label (between `"`): a name as text, whatever it holds.
+fn label(text: &str) -> String {
+    crate::project_path::escape_controls(text).replace('"', "#quot;")
+}
+
 #[derive(Debug)]
 struct Node {
     id: String,
@@ -117,7 +139,11 @@ fn graph(plan: &Plan) -> Graph {
         let tid = node_id("t", &t.name);
         g.targets.push(Node {
             id: tid.clone(),
-            label: format!("{} ({})", t.name, t.kind.map_or("?", |k| k.as_str())),
+            label: label(&format!(
+                "{} ({})",
+                t.name,
+                t.kind.map_or("?", |k| k.as_str())
+            )),
         });
         let (Some(transport), Some(db)) = (t.transport, t.database.as_deref()) else {
             continue;
@@ -137,7 +163,7 @@ fn graph(plan: &Plan) -> Graph {
         if !g.databases.iter().any(|n| n.id == did) {
             g.databases.push(Node {
                 id: did.clone(),
-                label: db.to_owned(),
+                label: label(db),
             });
         }
         for edge in [(tid.clone(), xid.clone()), (xid, did)] {

@@ -74,17 +74,24 @@ pub(crate) fn bom_len(text: &str) -> usize {
 /// Splits `text` into lines and parses each.
 #[must_use]
 pub fn scan(text: &str) -> Vec<EnvLine> {
-    let mut lines = Vec::new();
+    scan_lines(text).collect()
+}
+
+/// [`scan`], one line at a time: a reader that keeps only some lines holds only those.
+pub(crate) fn scan_lines(text: &str) -> impl Iterator<Item = EnvLine> + '_ {
     let mut pos = 0;
-    while pos < text.len() {
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
         let (kind, end) = scan_line(text, pos);
-        lines.push(EnvLine {
+        let line = EnvLine {
             kind,
             range: pos..end,
-        });
+        };
         pos = end;
-    }
-    lines
+        Some(line)
+    })
 }
 
 fn line_end(text: &str, from: usize) -> usize {
@@ -366,7 +373,7 @@ pub fn dotenv_value(value: &str) -> String {
         // No backslash in single quotes: dotenvy reads `\'` there as an escaped quote.
         format!("'{value}'")
     } else {
-        crate::template::double_quoted(value, |c| match c {
+        crate::quote::double_quoted(value, |c| match c {
             '"' | '\\' | '$' => Some(format!("\\{c}")),
             '\n' => Some("\\n".to_owned()),
             // Raw (`None`): dotenvy knows no `\r` escape and rejects the whole file.

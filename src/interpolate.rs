@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::SourceFile;
 use crate::error::Error;
 
+mod expansion;
+
 /// Where variables come from.
 #[derive(Clone, Default)]
 pub struct Env {
@@ -58,6 +60,17 @@ impl Env {
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
         // The limits every input has: no binary, non-UTF-8 or oversized file.
         let source = crate::input::load_source(path)?;
+        // dotenvy expands `${NAME}` without a bound: the file may not grow past the input
+        // bound through it.
+        let limit = crate::input::MAX_INPUT_BYTES;
+        if let Some((name, line)) = expansion::first_over(&source.text, limit) {
+            return Err(Error::EnvFile {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "`{name}` (line {line}) expands to more than {limit} bytes (8 MiB, the most upwire reads from one input) through `${{...}}` references to other variables; make the values refer to each other less, or write them out"
+                ),
+            });
+        }
         let mut vars = HashMap::new();
         for item in dotenvy::from_read_iter(source.text.as_bytes()) {
             let (k, v) = item.map_err(|e| env_file_error(path, &source, &e))?;

@@ -115,6 +115,7 @@ mod parse;
 mod plan;
 mod platform;
 mod project_path;
+mod quote;
 mod rule;
 mod secret;
 mod starter_client;

@@ -5,17 +5,43 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, MAX_FINDINGS, SourceFile, more_findings};
 use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
-use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan};
+use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan, scan_lines};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 
 /// Lints one env file. Returns the file with its secrets registered, and the findings.
 #[must_use]
 pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
-    let lines = scan(&source.text);
     let mut diags = Vec::new();
     let bom = bom_len(&source.text);
+    // One pass in file order (secrets are registered in order): the entries are kept, every
+    // other line is done with where it stands (8 MiB of broken lines are 4 million lines).
+    let text = source.text.clone();
+    let mut lines: Vec<EnvLine> = Vec::new();
+    // Findings of one kind stop at the cap, the rest counted.
+    let mut invalid = 0;
+    for line in scan_lines(&text) {
+        match &line.kind {
+            LineKind::Entry(e) => {
+                let known = role_of_variable(&e.key);
+                register_secret(&mut source, e, known.map(|(_, r)| r));
+                lines.push(line);
+            }
+            LineKind::Invalid => {
+                // The first line is read after a byte-order mark, as the scanner reads it.
+                let start = line.range.start.max(bom);
+                let (finding, secret) = invalid_line(&source.text[start..line.range.end], start);
+                // Masked whether shown or not: a diff of the file shows every line.
+                source.add_secret(secret);
+                invalid += 1;
+                if invalid <= MAX_FINDINGS {
+                    diags.push(finding.at(&source, finding_span(&source.text, start)));
+                }
+            }
+            LineKind::Blank | LineKind::Comment => {}
+        }
+    }
     if bom > 0 {
         diags.push(bom_note(&source, &lines, bom));
     }
@@ -24,34 +50,25 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     let mut first: HashMap<&str, &EnvEntry> = HashMap::new();
     let mut duplicates: Vec<(&EnvEntry, &EnvEntry, std::ops::Range<usize>)> = Vec::new();
     for line in &lines {
-        match &line.kind {
-            LineKind::Entry(e) => {
-                match first.entry(e.key.as_str()) {
-                    Entry::Vacant(v) => {
-                        v.insert(e);
-                    }
-                    Entry::Occupied(o) => duplicates.push((o.get(), e, line.range.clone())),
+        if let LineKind::Entry(e) = &line.kind {
+            match first.entry(e.key.as_str()) {
+                Entry::Vacant(v) => {
+                    v.insert(e);
                 }
-                let known = role_of_variable(&e.key);
-                register_secret(&mut source, e, known.map(|(_, r)| r));
-                if known.is_some() {
-                    entries.push(e);
-                }
+                Entry::Occupied(o) => duplicates.push((o.get(), e, line.range.clone())),
             }
-            LineKind::Invalid => {
-                // The first line is read after a byte-order mark, as the scanner reads it.
-                let start = line.range.start.max(bom);
-                let (finding, secret) = invalid_line(&source.text[start..line.range.end], start);
-                source.add_secret(secret);
-                diags.push(finding.at(&source, finding_span(&source.text, start)));
+            if role_of_variable(&e.key).is_some() {
+                entries.push(e);
             }
-            LineKind::Blank | LineKind::Comment => {}
         }
     }
+    diags.extend(more_findings(Code::InvalidEnvLine, &source, invalid));
     let duplicated: HashSet<&str> = duplicates.iter().map(|(e, _, _)| e.key.as_str()).collect();
-    for (earlier, later, line) in duplicates {
+    let repeated = duplicates.len();
+    for (earlier, later, line) in duplicates.into_iter().take(MAX_FINDINGS) {
         diags.push(duplicate_key(&source, earlier, later, line));
     }
+    diags.extend(more_findings(Code::DuplicateKey, &source, repeated));
     let mut endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
     // A REST URL moves to its own variable only while that one is free, and only from a
     // variable set once (two moved lines would set it twice).

@@ -6,15 +6,19 @@
 
 use crate::envfile::dotenv_value;
 use crate::model::Platform;
-use crate::template::{self, FileView, json_string};
+use crate::template::{self, FileView};
 
 /// How values are written into a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
     /// As dotenv reads them (`KEY="..."` when needed).
     Dotenv,
-    /// JSON strings.
+    /// JSON strings ([`crate::quote::json`]).
     Json,
+    /// YAML double-quoted scalars ([`crate::quote::yaml`]).
+    Yaml,
+    /// TOML basic strings ([`crate::quote::toml`]).
+    Toml,
     /// As they are (Docker env files take no quotes).
     Raw,
     /// Names only, no values (scripts that read `.env` at run time).
@@ -27,7 +31,9 @@ impl Quoting {
     pub(crate) fn quote(self, value: &str) -> Option<String> {
         match self {
             Quoting::Dotenv => Some(dotenv_value(value)),
-            Quoting::Json => Some(json_string(value)),
+            Quoting::Json => Some(crate::quote::json(value)),
+            Quoting::Yaml => Some(crate::quote::yaml(value)),
+            Quoting::Toml => Some(crate::quote::toml(value)),
             Quoting::Raw => (!value.contains(['\n', '\r'])).then(|| value.to_owned()),
             Quoting::NamesOnly => Some(String::new()),
         }
@@ -76,7 +82,7 @@ const DOCKER_FILES: &[PlatformFile] = &[file(
 const KUBERNETES_FILES: &[PlatformFile] = &[file(
     "redis-secret.yaml",
     true,
-    Quoting::Json,
+    Quoting::Yaml,
     template::kubernetes_secret,
     "a `Secret` with `stringData`: `kubectl apply -f redis-secret.yaml`",
 )];
@@ -92,7 +98,7 @@ const CLOUDFLARE_FILES: &[PlatformFile] = &[
     file(
         "wrangler.redis.toml",
         false,
-        Quoting::Json,
+        Quoting::Toml,
         template::wrangler,
         "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
     ),

@@ -16,6 +16,9 @@ pub(crate) enum DirProblem {
     IntoGit,
     /// A newline, tab or other control character.
     ControlCharacter,
+    /// A name that Windows or macOS read as another: a trailing dot or space (`svc.`), or an
+    /// invisible character (U+200B, U+FEFF, ...).
+    AmbiguousName,
 }
 
 impl DirProblem {
@@ -27,6 +30,9 @@ impl DirProblem {
             DirProblem::Escapes => "leads out of the project with `..`",
             DirProblem::IntoGit => "points into `.git`",
             DirProblem::ControlCharacter => "contains a control character",
+            DirProblem::AmbiguousName => {
+                "has a name that ends with a dot or a space or holds an invisible character, which Windows or macOS read as another name"
+            }
         }
     }
 }
@@ -55,7 +61,10 @@ pub(crate) fn normalize(dir: &str) -> Result<String, DirProblem> {
                     return Err(DirProblem::Escapes);
                 }
             }
-            p if p.eq_ignore_ascii_case(".git") => return Err(DirProblem::IntoGit),
+            p if is_git_name(p) => return Err(DirProblem::IntoGit),
+            p if p.ends_with(['.', ' ']) || p.chars().any(is_ignorable) => {
+                return Err(DirProblem::AmbiguousName);
+            }
             p => parts.push(p),
         }
     }
@@ -64,6 +73,32 @@ pub(crate) fn normalize(dir: &str) -> Result<String, DirProblem> {
     } else {
         parts.join("/")
     })
+}
+
+/// Characters a file system drops from names or that show as nothing: HFS+ ignores the
+/// zero-width and direction marks (the list git's `is_hfs_dotgit` uses), and none of them
+/// belongs in a directory name.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{206a}'..='\u{206f}'
+            | '\u{feff}'
+    )
+}
+
+/// Whether a file system may take the name `name` for `.git`: in any case (Windows, macOS),
+/// with trailing dots and spaces (Windows drops them), invisible characters (HFS+ drops
+/// them), an NTFS stream (`.git::$INDEX_ALLOCATION`), or as Windows' short name `GIT~1`.
+#[must_use]
+pub(crate) fn is_git_name(name: &str) -> bool {
+    let name: String = name.chars().filter(|c| !is_ignorable(*c)).collect();
+    let name = name.split(':').next().unwrap_or("");
+    let name = name.trim_end_matches(['.', ' ']);
+    name.eq_ignore_ascii_case(".git") || name.eq_ignore_ascii_case("git~1")
 }
 
 /// `text` with control characters written as escapes, for messages that quote a name.
@@ -114,6 +149,15 @@ mod tests {
             (".git/hooks", DirProblem::IntoGit),
             ("svc/.GIT", DirProblem::IntoGit),
             ("svc\napi", DirProblem::ControlCharacter),
+            (".git.", DirProblem::IntoGit),
+            (".git ", DirProblem::IntoGit),
+            (".git\u{200b}", DirProblem::IntoGit),
+            ("a/.g\u{200c}it/hooks", DirProblem::IntoGit),
+            ("GIT~1", DirProblem::IntoGit),
+            (".git::$INDEX_ALLOCATION", DirProblem::IntoGit),
+            ("svc.", DirProblem::AmbiguousName),
+            ("svc /api", DirProblem::AmbiguousName),
+            ("s\u{feff}vc", DirProblem::AmbiguousName),
         ] {
             assert_eq!(normalize(dir), Err(problem), "{dir}");
         }

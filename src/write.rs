@@ -27,10 +27,11 @@ pub(crate) enum Durability {
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
 pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), Error> {
-    write_atomic_with(path, contents, mode, Durability::Synced)
+    write_atomic_with(path, contents, mode, Durability::Synced, None)
 }
 
-/// [`write_atomic`] with the durability chosen.
+/// [`write_atomic`] with the durability chosen, and the project the file must stay in
+/// ([`confine`]: checked again once its directory exists, right before the write).
 ///
 /// # Errors
 /// [`Error::Write`] naming the path; the original file, if any, is left untouched.
@@ -39,8 +40,10 @@ pub(crate) fn write_atomic_with(
     contents: &[u8],
     mode: Option<u32>,
     durability: Durability,
+    project: Option<&Path>,
 ) -> Result<(), Error> {
     let (target, _) = resolve_links(path)?;
+    confine(project, path, &target)?;
     let path = target.as_path();
     let wrap = |source| Error::Write {
         path: path.to_path_buf(),
@@ -51,11 +54,16 @@ pub(crate) fn write_atomic_with(
         _ => Path::new("."),
     };
     fs::create_dir_all(dir).map_err(wrap)?;
+    // The directory exists now: where the file system leads is what it will be written to.
+    confine(project, path, &target)?;
     let name = path
         .file_name()
         .map_or_else(|| "file".into(), |n| n.to_string_lossy().into_owned());
     remove_stale_temps(dir);
-    let tmp = dir.join(format!(".{name}.upwire-{}.tmp", std::process::id()));
+    // Unique per process and write: two runs (or two writes of one run) never share one.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.upwire-{}-{n}.tmp", std::process::id()));
     let result = (|| {
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);
@@ -89,12 +97,13 @@ pub(crate) fn write_atomic_with(
     result.map_err(wrap)
 }
 
-/// Removes the temp files (`.<name>.upwire-<pid>.tmp`) that an earlier run left in `dir` when
-/// it was killed between creating one and renaming it, once per directory and process. They
-/// hold new contents, secrets included, under names no `.gitignore` rule for `.env` covers;
-/// and a run that gets the same process id (pid 1 in a container) could not create its own. A
-/// concurrent run writing into the same directory loses its temp file and fails cleanly; no
-/// file is ever left half-written.
+/// Removes the temp files (`.<name>.upwire-<pid>-<n>.tmp`, and the older
+/// `.<name>.upwire-<pid>.tmp`) that an earlier run left in `dir` when it was killed between
+/// creating one and renaming it, once per directory and process. They hold new contents,
+/// secrets included, under names no `.gitignore` rule for `.env` covers. Only those of a
+/// process that no longer runs are removed (or of this process's id, which an earlier run in
+/// another container had: this run has none there yet): a run writing at the same time keeps
+/// its own.
 fn remove_stale_temps(dir: &Path) {
     static CLEANED: std::sync::LazyLock<
         std::sync::Mutex<std::collections::HashSet<std::path::PathBuf>>,
@@ -120,8 +129,122 @@ fn remove_stale_temps(dir: &Path) {
         else {
             continue;
         };
-        if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) {
+        let pid = pid.split_once('-').map_or(pid, |(pid, n)| {
+            if n.bytes().all(|b| b.is_ascii_digit()) {
+                pid
+            } else {
+                ""
+            }
+        });
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == std::process::id() || !process_runs(pid) {
             let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process with this id runs (signal 0 checks without sending; `EPERM` means it
+/// runs as another user). Elsewhere than on Unix: assumed to run, so its files stay.
+fn process_runs(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: kill with signal 0 only checks that the process exists.
+        let sent = unsafe { libc::kill(pid, 0) };
+        sent == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+/// Refuses a write to `path` (whose symlinks lead to `target`) that the file system would put
+/// outside `project` or into a `.git` directory: the physical place is the deepest existing
+/// directory with every link resolved, plus the names still to create. A `.git` in any
+/// spelling a file system takes for it counts ([`crate::project_path::is_git_name`]); below
+/// `project` when there is one, anywhere on the path otherwise (`fix` and `init` write the
+/// files the user named, wherever they are, but never into a repository's internals).
+///
+/// # Errors
+/// [`Error::Write`] naming `path` and where it leads; nothing is written.
+pub(crate) fn confine(project: Option<&Path>, path: &Path, target: &Path) -> Result<(), Error> {
+    let refuse = |why: String| Error::Write {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(format!("{why}; nothing was written")),
+    };
+    let real = physical(target).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let below = match project {
+        Some(project) => {
+            let root = fs::canonicalize(project).map_err(|source| Error::Read {
+                path: project.to_path_buf(),
+                source,
+            })?;
+            match real.strip_prefix(&root) {
+                Ok(below) => below.to_path_buf(),
+                Err(_) => {
+                    return Err(refuse(format!(
+                        "the file system leads it outside the project, to `{}` (a symlink on the way): remove the link or point it inside the project",
+                        real.display()
+                    )));
+                }
+            }
+        }
+        None => real.clone(),
+    };
+    if below
+        .components()
+        .any(|c| crate::project_path::is_git_name(&c.as_os_str().to_string_lossy()))
+    {
+        return Err(refuse(format!(
+            "the file system leads it into a `.git` directory, to `{}` (a symlink on the way): upwire never writes there",
+            real.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Where the file system puts `path`: its deepest existing ancestor with every symlink
+/// resolved, and the names below it that do not exist yet.
+///
+/// # Errors
+/// A link on the way that leads nowhere (creating the directory would follow it), or the
+/// error of resolving one.
+fn physical(path: &Path) -> std::io::Result<PathBuf> {
+    let mut missing = Vec::new();
+    let mut current = path.to_path_buf();
+    loop {
+        match fs::canonicalize(&current) {
+            Ok(mut real) => {
+                real.extend(missing.iter().rev());
+                return Ok(real);
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+                if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return Err(std::io::Error::other(format!(
+                        "`{}` is a symlink that leads nowhere: create what it points to or remove it",
+                        current.display()
+                    )));
+                }
+                let (Some(name), Some(parent)) = (current.file_name(), current.parent()) else {
+                    return Err(e);
+                };
+                missing.push(name.to_os_string());
+                current = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            Err(e) => return Err(e),
         }
     }
 }
@@ -173,6 +296,53 @@ mod fault {
             std::process::abort();
         }
     }
+}
+
+/// `generate`'s hold on a project: an advisory lock (`flock`) on its descriptor, released
+/// when dropped (or when the process ends, however it ends).
+#[derive(Debug)]
+pub(crate) struct ProjectLock {
+    _file: Option<fs::File>,
+}
+
+/// How long a `generate` waits for another one in the same project before it gives up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Takes [`ProjectLock`] on `descriptor`, waiting up to 30 s for a run that holds it: two
+/// `generate` runs in one project write one after the other, each merging into what the
+/// other wrote. No lock where there is no descriptor file (stdin) or no `flock` (not Unix).
+///
+/// # Errors
+/// [`Error::Usage`] when another run still holds it after 30 s; nothing was written.
+pub(crate) fn lock_project(descriptor: &Path) -> Result<ProjectLock, Error> {
+    let Ok(file) = fs::File::open(descriptor) else {
+        return Ok(ProjectLock { _file: None });
+    };
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let started = std::time::Instant::now();
+        loop {
+            // SAFETY: flock on a descriptor this function owns; no memory is involved.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                break;
+            }
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::EWOULDBLOCK) || started.elapsed() >= LOCK_WAIT {
+                // A file system without locks (some network mounts) does not stop the run.
+                if e.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                    return Ok(ProjectLock { _file: None });
+                }
+                return Err(Error::Usage(format!(
+                    "another upwire generate is running in this project (it holds `{}`) and did not finish within {} s; run generate again when it has (nothing was written)",
+                    descriptor.display(),
+                    LOCK_WAIT.as_secs()
+                )));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+    Ok(ProjectLock { _file: Some(file) })
 }
 
 /// What `apply` did, or would do, to one file.
@@ -339,9 +509,15 @@ pub(crate) fn apply(
     // targets' `.env`) merge one after the other rather than the second undoing the first.
     let mut planned: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
     let mut synced = Vec::with_capacity(artifacts.len());
+    let project = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
     for a in artifacts {
         let path = base.join(&a.path);
         let (target, links) = resolve_links(&path)?;
+        confine(Some(project), &path, &target)?;
         let key = fs::canonicalize(&target).unwrap_or_else(|_| target.clone());
         let old = match planned.get(&key) {
             Some(&earlier) => Some(changes[earlier].new.clone()),
@@ -403,6 +579,7 @@ pub(crate) fn apply(
                 c.new.as_bytes(),
                 Some(if c.secret { 0o600 } else { 0o644 }),
                 durability,
+                Some(project),
             )?;
         }
         // An unchanged secret file is not rewritten, but it still gets the mode that files

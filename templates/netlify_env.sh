@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # Sets the Redis variables of target `{{ target }}` in Netlify, in every deploy context, from
 # the .env beside this script (written by `upwire generate`). Safe to commit: no secrets here.
-# Usage: sh {{ file }}
+# Usage: sh {{ crate::quote::shell(file) }}
 #
 # No value goes on a command line (where `ps` shows it): the variables reach
 # `netlify env:import` through a temporary file only this user can read, removed on exit;
@@ -22,5 +22,5 @@ grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if
   | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
 netlify env:import "$tmp"
 {% for v in secrets() -%}
-netlify env:set {{ v.name }} --secret
+netlify env:set {{ crate::quote::shell(v.name) }} --secret
 {% endfor -%}

@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # Sets the Redis variables of target `{{ target }}` in Vercel, reading the values from the
 # .env beside this script (written by `upwire generate`). Safe to commit: no secrets here.
-# Usage: sh {{ file }} [production|preview|development]
+# Usage: sh {{ crate::quote::shell(file) }} [production|preview|development]
 set -eu
 cd "$(dirname "$0")"
 set -a
@@ -9,5 +9,5 @@ set -a
 set +a
 environment="${1:-production}"
 {% for v in vars -%}
-printf '%s' "${{ v.name }}" | vercel env add {{ v.name }} "$environment"
+printf '%s' "${{ v.name }}" | vercel env add {{ crate::quote::shell(v.name) }} "$environment"
 {% endfor -%}

@@ -1,11 +1,16 @@
 //! `upwire completions`: clap's scripts, with `--target` completing the descriptor's target
 //! names. clap's static scripts cannot know them, so each script asks
 //! `upwire completions --targets` when the user presses TAB after `--target`.
+//!
+//! A descriptor comes from whoever wrote the repository, so nothing read from it may become
+//! code in the user's shell: `--targets` prints only valid target names
+//! ([`crate::model::is_valid_name`], `[a-z0-9][a-z0-9-]*`: no character any shell treats
+//! specially), and each script takes the lines it reads as data (bash reads them into an
+//! array and keeps those that start with the typed word, compared as a literal string; zsh
+//! adds an array with `compadd -a`; fish adds command-substitution output, which it never
+//! expands again), never through `compgen -W`, which expands `$(...)` in its word list.
 
 use super::*;
-
-/// The command each script runs for target names; it prints nothing on any error.
-const ASK: &str = "upwire completions --targets 2>/dev/null";
 
 pub(super) fn completions(cli: &Cli, shell: Option<clap_complete::Shell>) -> Result<u8, Error> {
     let Some(shell) = shell else {
@@ -14,7 +19,13 @@ pub(super) fn completions(cli: &Cli, shell: Option<clap_complete::Shell>) -> Res
         if let Ok(source) = load_source(&cli.config) {
             let resolved = resolve(source, &Env::default());
             let mut out = stdout();
-            for t in &resolved.plan.targets {
+            // An invalid name is reported by `lint`; here it is never printed, whatever it holds.
+            for t in resolved
+                .plan
+                .targets
+                .iter()
+                .filter(|t| crate::model::is_valid_name(&t.name))
+            {
                 let _ = writeln!(out, "{}", t.name);
             }
         }
@@ -27,7 +38,7 @@ pub(super) fn completions(cli: &Cli, shell: Option<clap_complete::Shell>) -> Res
     Ok(0)
 }
 
-/// `script` with every `--target` value completed from [`ASK`].
+/// `script` with every `--target` value completed from `upwire completions --targets` (run with `2>/dev/null`: nothing on any error).
 fn with_target_names(shell: clap_complete::Shell, script: &str) -> String {
     use clap_complete::Shell;
     match shell {
@@ -36,33 +47,64 @@ fn with_target_names(shell: clap_complete::Shell, script: &str) -> String {
             let script = script
                 .replace("]:TARGET:_default'", "]:TARGET:_upwire_targets'")
                 .replace("]:TARGET:'", "]:TARGET:_upwire_targets'");
-            let function = format!(
-                "_upwire_targets() {{\n    local -a targets\n    targets=(${{(f)\"$({ASK})\"}})\n    compadd -a targets\n}}\n"
-            );
             match script.split_once('\n') {
-                Some((compdef, rest)) => format!("{compdef}\n{function}{rest}"),
+                Some((compdef, rest)) => format!("{compdef}\n{ZSH_TARGETS}{rest}"),
                 None => script,
             }
         }
-        Shell::Fish => script
-            .lines()
-            .map(|line| {
+        Shell::Fish => {
+            let mut out = String::from(FISH_TARGETS);
+            for line in script.lines() {
+                out.push_str(line);
                 if line.contains(" -l target ") && line.ends_with(" -r -f") {
-                    format!("{line} -a \"({ASK})\"\n")
-                } else {
-                    format!("{line}\n")
+                    out.push_str(" -a \"(__upwire_targets)\"");
                 }
-            })
-            .collect(),
+                out.push('\n');
+            }
+            out
+        }
         _ => script.to_owned(),
     }
 }
+
+/// bash's reply for `--target`: the lines of `upwire completions --targets` that are valid names and start with the
+/// word typed (`[[ $name == "$cur"* ]]`: the quoted part is matched literally), each word
+/// data from the read to `COMPREPLY`. Valid names are checked again here, so an older
+/// `upwire` on `PATH` that printed any name cannot put one on the command line.
+const BASH_TARGETS: &str = r#"_upwire_targets() {
+    local name
+    COMPREPLY=()
+    while IFS= read -r name; do
+        if [[ "$name" =~ ^[a-z0-9][a-z0-9-]*$ && "$name" == "$1"* ]]; then
+            COMPREPLY+=("$name")
+        fi
+    done < <(upwire completions --targets 2>/dev/null)
+}
+"#;
+
+/// zsh's completer for `--target`: the valid names among `upwire completions --targets`'s lines, added as an array.
+const ZSH_TARGETS: &str = r#"_upwire_targets() {
+    local -a targets
+    local name
+    for name in ${(f)"$(upwire completions --targets 2>/dev/null)"}; do
+        [[ $name =~ '^[a-z0-9][a-z0-9-]*$' ]] && targets+=("$name")
+    done
+    compadd -a targets
+}
+"#;
+
+/// fish's completer for `--target`: the valid names among `upwire completions --targets`'s lines.
+const FISH_TARGETS: &str = r#"function __upwire_targets
+    upwire completions --targets 2>/dev/null | string match -r '^[a-z0-9][a-z0-9-]*$'
+end
+"#;
 
 /// bash: after a `--target)` case, the reply becomes the target names (and the `nospace`
 /// clap adds for free text goes).
 fn bash(script: &str) -> String {
     let lines: Vec<&str> = script.lines().collect();
-    let mut out = String::with_capacity(script.len() + 256);
+    let mut out = String::with_capacity(script.len() + 512);
+    out.push_str(BASH_TARGETS);
     let mut i = 0;
     while i < lines.len() {
         let line = lines[i];
@@ -74,9 +116,7 @@ fn bash(script: &str) -> String {
         }
         let Some(reply) = lines.get(i) else { break };
         let indent = &reply[..reply.len() - reply.trim_start().len()];
-        out.push_str(&format!(
-            "{indent}COMPREPLY=($(compgen -W \"$({ASK})\" -- \"${{cur}}\"))\n"
-        ));
+        out.push_str(&format!("{indent}_upwire_targets \"${{cur}}\"\n"));
         i += 1;
         let nospace = lines.get(i..i + 3).is_some_and(|l| {
             l[0].trim().starts_with("if [[ \"${BASH_VERSINFO[0]}\"")

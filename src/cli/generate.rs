@@ -53,6 +53,12 @@ pub(crate) fn generate(
 ) -> Result<u8, Error> {
     let dry_run = preview != Preview::Off;
     let out = Output::new(cli);
+    // Held until the run ends: a second `generate` in the project waits for this one.
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(crate::write::lock_project(&cli.config)?)
+    };
     let mut r = load_descriptor(cli)?;
     select_targets(&r, only)?;
     let mut files = artifacts(&r.plan, &mut r.diagnostics);

@@ -481,3 +481,111 @@ fn every_input_is_read_with_the_8_mib_bound() {
         eprintln!("{what}: peak {} KiB, {:?}", m.peak_kib, started.elapsed());
     }
 }
+
+/// An env file of 30 lines that each double the one before (`A{i}=${A{i-1}}${A{i-1}}`) would
+/// expand to gigabytes: it is refused naming the variable that passes the 8 MiB input bound,
+/// as the `.env` beside the descriptor (a warning, its variables unused) and as an
+/// `--env-file` (an error).
+#[test]
+fn an_expansion_bomb_in_an_env_file_is_refused_naming_the_variable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut bomb = String::from("A0=xy\n");
+    for i in 1..30 {
+        bomb.push_str(&format!("A{i}=${{A{}}}${{A{}}}\n", i - 1, i - 1));
+    }
+    std::fs::write(dir.path().join(".env"), &bomb).unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${A29}\"\n\n[target.api]\nkind = \"server\"\n",
+    )
+    .unwrap();
+    // A{i} holds 2^(i+1) bytes: the values so far pass 8 MiB at A22 (line 23).
+    let named = "`A22` (line 23) expands to more than 8388608 bytes";
+    let beside = crate::support::run_bounded(
+        {
+            let mut cmd = upwire();
+            cmd.env_clear().current_dir(dir.path()).arg("resolve");
+            cmd
+        },
+        Duration::from_secs(60),
+    );
+    assert_no_panic("beside", &beside);
+    let text = all_output(&beside);
+    assert!(
+        text.contains("warning: env file `") && text.contains(named),
+        "{text}"
+    );
+    assert!(!text.contains("memory allocation"), "{text}");
+    let given = crate::support::run_bounded(
+        {
+            let mut cmd = upwire();
+            cmd.env_clear().current_dir(dir.path()).args([
+                "--no-dotenv",
+                "--env-file",
+                ".env",
+                "resolve",
+            ]);
+            cmd
+        },
+        Duration::from_secs(60),
+    );
+    assert_input_error("--env-file", &given, &[named]);
+}
+
+/// A descriptor of 8 MiB of `x` lines (4 million syntax errors) gives the first 200 findings
+/// and one note counting the rest, in text, JSON and SARIF; its peak memory stays under
+/// 200 MiB.
+#[test]
+fn findings_per_file_are_capped_with_a_count_of_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let p = dir.path();
+    // Above the size parsed whole, below 8 MiB: the block reading, quick in a debug build.
+    std::fs::write(p.join("broken.toml"), "x\n".repeat(300_000)).unwrap();
+    std::fs::write(p.join("broken.env"), "x\n".repeat(300_000)).unwrap();
+    for (file, code_name) in [
+        ("broken.toml", "toml-syntax"),
+        ("broken.env", "invalid-env-line"),
+    ] {
+        let more = format!(
+            "299800 more `{code_name}` findings in this file are not shown (the first 200 are)"
+        );
+        let text = upwire_in(p, &["lint", "--color", "never", file]);
+        assert_no_panic(file, &text);
+        let shown = String::from_utf8_lossy(&text.stderr)
+            .matches(&format!("[{code_name}]"))
+            .count()
+            + String::from_utf8_lossy(&text.stdout)
+                .matches(&format!("[{code_name}]"))
+                .count();
+        assert_eq!(shown, 201, "{file}");
+        assert!(all_output(&text).contains(&more), "{file}");
+        let doc = json(&upwire_in(p, &["lint", "--format", "json", file]));
+        let diags = doc["diagnostics"].as_array().unwrap();
+        assert_eq!(diags.len(), 201, "{file}");
+        assert_eq!(diags[200]["severity"], "note");
+        assert_eq!(diags[200]["message"], more.as_str());
+        let sarif = json(&upwire_in(p, &["lint", "--format", "sarif", file]));
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results.len(), 201, "{file}");
+        assert_eq!(
+            results[200]["message"]["text"]
+                .as_str()
+                .map(|m| m.contains(&more)),
+            Some(true),
+            "{file}"
+        );
+    }
+    // The full 8 MiB, in memory.
+    std::fs::write(p.join("upwire.toml"), "x\n".repeat(4 * 1024 * 1024 - 1)).unwrap();
+    let mut cmd = upwire();
+    cmd.env_clear()
+        .current_dir(p)
+        .args(["lint", "--format", "json", "upwire.toml"]);
+    let measured = run_measured(cmd, Stdio::null(), Duration::from_secs(600));
+    assert_eq!(measured.code, 1, "{}", measured.stderr);
+    assert!(
+        measured.peak_kib < 200 * 1024,
+        "8 MiB of broken lines peaked at {} KiB",
+        measured.peak_kib
+    );
+}

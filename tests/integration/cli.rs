@@ -458,12 +458,155 @@ fn completions_offer_kinds_and_target_names() {
     );
     let fish =
         String::from_utf8_lossy(&run(upwire().args(["completions", "fish"])).stdout).into_owned();
+    assert!(fish.contains("function __upwire_targets"), "{fish}");
     assert_eq!(
         fish.matches("-l target -d").count(),
-        fish.matches("-a \"(upwire completions --targets 2>/dev/null)\"")
-            .count(),
+        fish.matches("-a \"(__upwire_targets)\"").count(),
         "{fish}"
     );
+}
+
+/// Whether `shell` runs here. Under `CI=true` a missing one fails the test (the CI image
+/// installs bash, zsh and fish); elsewhere the test says it skipped it.
+fn shell_present(shell: &str) -> bool {
+    let present = std::process::Command::new(shell)
+        .args(["-c", "exit 0"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{shell} is not installed: CI must test completion in it (apt-get install {shell})"
+        );
+        eprintln!("SKIPPED: {shell} is not installed, its completion script was not run");
+    }
+    present
+}
+
+/// What `shell` offers after `upwire check --target ` with upwire's completion script loaded
+/// for real and `bin` first on `PATH`, run in `dir`: bash through its completion function,
+/// zsh through a pseudo-terminal and TAB (recording what reaches `compadd`), fish through
+/// `complete -C`.
+fn completes_target(shell: &str, dir: &Path, bin: &Path) -> Vec<String> {
+    let script = run(upwire().args(["completions", shell])).stdout;
+    let program = match shell {
+        "bash" => {
+            std::fs::write(dir.join("upwire.bash"), script).unwrap();
+            "source ./upwire.bash\nCOMP_WORDS=(upwire check --target '')\nCOMP_CWORD=3\n\
+             _upwire upwire '' --target\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n"
+        }
+        "zsh" => {
+            std::fs::write(dir.join("_upwire"), script).unwrap();
+            r#"zmodload zsh/zpty
+rm -f ./hits.txt ./ready.txt
+zpty z zsh -f -i
+zpty -w z "PS1=''; autoload -U compinit; compinit -u -D; source ./_upwire; compdef _upwire upwire"
+zpty -w z 'compadd() { local -a h; builtin compadd -O h "$@"; print -rl -- $h >> ./hits.txt; builtin compadd "$@"; }'
+zpty -w z ": > ./ready.txt"
+for i in {1..200}; do [[ -e ./ready.txt ]] && break; sleep 0.05; done
+zpty -w -n z $'upwire check --target \t'
+for i in {1..200}; do [[ -s ./hits.txt ]] && break; sleep 0.05; done
+sleep 0.2
+zpty -d z
+cat ./hits.txt
+"#
+        }
+        "fish" => {
+            std::fs::write(dir.join("upwire.fish"), script).unwrap();
+            "source ./upwire.fish; complete -C 'upwire check --target '"
+        }
+        _ => unreachable!("{shell}"),
+    };
+    let mut cmd = std::process::Command::new(shell);
+    if shell == "zsh" {
+        cmd.arg("-f");
+    }
+    cmd.arg("-c").arg(program).current_dir(dir).env(
+        "PATH",
+        format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    );
+    let output = crate::support::run_bounded(cmd, std::time::Duration::from_secs(60));
+    assert_eq!(code(&output), 0, "{shell}: {output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        // fish prints each candidate with its description after a tab.
+        .map(|l| l.split('\t').next().unwrap_or(l).to_owned())
+        .collect()
+}
+
+/// Target names a hostile descriptor chooses: each runs `touch <marker>` if a shell ever
+/// evaluates it, or matches every file as a glob.
+const HOSTILE_TARGETS: &[(&str, &str)] = &[
+    ("$(touch${IFS}pwned-dollar)", "pwned-dollar"),
+    ("`touch${IFS}pwned-backtick`", "pwned-backtick"),
+    ("a;touch pwned-semicolon;", "pwned-semicolon"),
+    ("$A\ntouch pwned-newline", "pwned-newline"),
+    ("$(touch${IFS}pwned-glob)*", "pwned-glob"),
+    ("*", "-"),
+    ("?", "-"),
+];
+
+/// Completing `--target` in a repository whose descriptor names hostile targets runs
+/// nothing and offers only the valid names, in bash, zsh and fish; so does a lister that
+/// prints hostile lines itself (an older `upwire` on `PATH`): each script takes its lines
+/// as data.
+#[test]
+fn completing_a_hostile_descriptor_runs_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut descriptor =
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\n"
+            .to_owned();
+    for (name, _) in HOSTILE_TARGETS {
+        let key = serde_json::to_string(name).unwrap();
+        descriptor.push_str(&format!("\n[target.{key}]\nkind = \"server\"\n"));
+    }
+    descriptor.push_str("\n[target.web]\nkind = \"lambda\"\n");
+    std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
+    let listed = run(upwire()
+        .current_dir(dir.path())
+        .args(["completions", "--targets"]));
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "api\nweb\n");
+
+    // A stand-in lister that prints the hostile names as they are.
+    let fake = tempfile::tempdir().unwrap();
+    let mut lister = "#!/bin/sh\ncat <<'EOF'\napi\n".to_owned();
+    for (name, _) in HOSTILE_TARGETS {
+        lister.push_str(&format!("{name}\n"));
+    }
+    lister.push_str("web\nEOF\n");
+    let fake_bin = fake.path().join("upwire");
+    std::fs::write(&fake_bin, lister).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake_bin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let real_bin = Path::new(env!("CARGO_BIN_EXE_upwire")).parent().unwrap();
+
+    let mut ran = 0;
+    for shell in ["bash", "zsh", "fish"] {
+        if !shell_present(shell) {
+            continue;
+        }
+        for bin in [real_bin, fake.path()] {
+            // The script comes from the real upwire; `bin` answers `--targets`.
+            let offered = completes_target(shell, dir.path(), bin);
+            assert_eq!(offered, ["api", "web"], "{shell} with {}", bin.display());
+            for (_, marker) in HOSTILE_TARGETS {
+                assert!(
+                    !dir.path().join(marker).exists(),
+                    "{shell} ran code from a target name ({marker} exists)"
+                );
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2, "bash at least must have run");
 }
 
 #[test]

@@ -54,8 +54,14 @@ struct Project {
 
 impl Project {
     fn new() -> Self {
+        Self::generated(DESCRIPTOR)
+    }
+
+    /// `descriptor` generated with the canary secrets, and stand-ins on `bin/` for every
+    /// command the scripts and REDIS.md's `sh` blocks run.
+    fn generated(descriptor: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("upwire.toml"), DESCRIPTOR).unwrap();
+        std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
         let env = format!(
             "UPSTASH_REDIS_URL=rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379\n\
              UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
@@ -70,7 +76,9 @@ impl Project {
         assert_eq!(code(&output), 0, "{output:?}");
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
-        for name in ["vercel", "netlify"] {
+        for name in [
+            "vercel", "netlify", "fly", "docker", "kubectl", "aws", "jq", "npx", "npm",
+        ] {
             let path = bin.join(name);
             std::fs::write(&path, STAND_IN).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -188,4 +196,133 @@ fn netlify_env_sh_refuses_arguments_it_does_not_take() {
     assert_eq!(status, 2, "{stderr}");
     assert!(stderr.contains("usage: sh"), "{stderr}");
     assert!(log.is_empty(), "it ran netlify: {log}");
+}
+
+/// One target per platform, each in a `dir` whose name is shell code; `(platform, kind, dir)`.
+const HOSTILE_DIRS: &[(&str, &str, &str)] = &[
+    ("vercel", "lambda", "x';touch INJ-vercel;'"),
+    ("netlify", "lambda", "$(touch INJ-netlify)"),
+    ("fly", "server", "`touch INJ-fly`"),
+    ("docker", "container", "a b;touch INJ-docker"),
+    ("kubernetes", "container", "\"$(touch INJ-k8s)\""),
+    ("aws-lambda", "lambda", "-x $(touch INJ-lambda)"),
+    ("cloudflare", "edge", "c&touch INJ-cf&"),
+    ("generic", "server", "g|touch INJ-generic"),
+    ("expo", "mobile", "e>INJ-expo"),
+];
+
+/// Every file below `dir` whose name starts with `INJ`: what a hostile name made a shell do.
+fn injected(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if entry.file_name().to_string_lossy().starts_with("INJ") {
+            found.push(path.clone());
+        }
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(injected(&path));
+        }
+    }
+    found
+}
+
+/// REDIS.md's `sh` blocks and the generated scripts, for targets whose `dir` is shell code,
+/// run for real under bash (stand-ins for the platform CLIs): nothing runs that the dir
+/// spells, each command gets the path exactly; the YAML, TOML and JSON files parse back to
+/// the values.
+#[test]
+fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
+    let mut descriptor = DESCRIPTOR[..DESCRIPTOR.find("[target.shop]").unwrap()].to_owned();
+    for (i, (platform, kind, target_dir)) in HOSTILE_DIRS.iter().enumerate() {
+        let key = serde_json::to_string(target_dir).unwrap();
+        descriptor.push_str(&format!(
+            "[target.t{i}]\nkind = \"{kind}\"\nplatform = \"{platform}\"\ndir = {key}\n\n"
+        ));
+    }
+    let project = Project::generated(&descriptor);
+    let (dir, bin, log) = (&project.dir, &project.bin, &project.log);
+    for (_, _, target_dir) in HOSTILE_DIRS {
+        assert!(
+            dir.path().join(target_dir).join(".env").is_file(),
+            "{target_dir}"
+        );
+    }
+    let guide = std::fs::read_to_string(dir.path().join("REDIS.md")).unwrap();
+    let blocks: Vec<&str> = guide
+        .split("```sh\n")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("```").unwrap()])
+        .collect();
+    // One setup block per target, and the starters' `npm install` blocks.
+    assert!(blocks.len() >= HOSTILE_DIRS.len(), "{guide}");
+    for block in blocks {
+        // The placeholders the reader fills in.
+        let block = block
+            .replace("<IMAGE>", "IMAGE")
+            .replace("<FUNCTION>", "FUNCTION");
+        let output = run(Command::new("bash")
+            .args(["-eu", "-c", &block])
+            .current_dir(dir.path())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("LOG", log)
+            .env("TMPDIR", dir.path()));
+        assert_eq!(code(&output), 0, "{block}\n{output:?}");
+    }
+    assert_eq!(injected(dir.path()), Vec::<std::path::PathBuf>::new());
+    let log = std::fs::read_to_string(log).unwrap();
+    let argv = argv_lines(&log);
+    for want in [
+        "a b;touch INJ-docker/docker.env",
+        "\"$(touch INJ-k8s)\"/redis-secret.yaml",
+        "./-x $(touch INJ-lambda)/lambda-env.json",
+    ] {
+        assert!(argv.contains(&want), "{want} not an argument: {log}");
+    }
+    // Both scripts ran through the guide and read their values.
+    assert!(log.contains(&format!("--- stdin\n{TOKEN}\n")), "{log}");
+    assert!(
+        log.contains(&format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}\n")),
+        "{log}"
+    );
+
+    // The structured files parse back to the values.
+    let k8s = dir.path().join("\"$(touch INJ-k8s)\"/redis-secret.yaml");
+    let python = "import sys, json, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))\n";
+    match Command::new("python3")
+        .args(["-c", python])
+        .arg(&k8s)
+        .output()
+    {
+        Ok(out) if out.status.success() => {
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(
+                doc["stringData"]["REDIS_URL"],
+                format!("rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379")
+            );
+        }
+        other => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "python3 with PyYAML is needed under CI: {other:?}"
+            );
+            eprintln!("SKIPPED: the YAML check needs python3 with PyYAML: {other:?}");
+        }
+    }
+    let lambda = dir.path().join("-x $(touch INJ-lambda)/lambda-env.json");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(lambda).unwrap()).unwrap();
+    assert_eq!(doc["Variables"]["UPSTASH_REDIS_REST_TOKEN"], TOKEN);
+    let wrangler = dir.path().join("c&touch INJ-cf&/wrangler.redis.toml");
+    let doc: toml::Table = std::fs::read_to_string(wrangler).unwrap().parse().unwrap();
+    assert_eq!(
+        doc["vars"]["UPSTASH_REDIS_REST_URL"].as_str(),
+        Some("https://eu1-tidy-cat-12345.upstash.io")
+    );
 }

@@ -169,3 +169,191 @@ fn control_characters_in_values_are_shown_escaped() {
     assert!(!text.contains("\nX=1"), "{text}");
     assert!(!text.contains('\u{7}') && !text.contains('\t'), "{text:?}");
 }
+
+/// Spellings that Windows or macOS take for `.git` (or that show as another name) are refused
+/// as a `dir`, and nothing is written into them.
+#[test]
+fn spellings_of_git_and_invisible_names_are_refused() {
+    for dir in [
+        ".git.",
+        ".git ",
+        ".git\u{200b}",
+        ".GIT",
+        "a/.g\u{200c}it",
+        "GIT~1",
+        "svc.",
+        "s\u{feff}vc",
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let key = serde_json::to_string(dir).unwrap();
+        let out = generate(
+            project.path(),
+            &format!("[target.api]\nkind = \"server\"\ndir = {key}\n"),
+        );
+        let text = all_output(&out);
+        assert_eq!(code(&out), 1, "{dir:?}: {text}");
+        assert!(
+            text.contains("error[dir-outside-project]"),
+            "{dir:?}: {text}"
+        );
+        assert!(
+            file_names_below(project.path())
+                .iter()
+                .all(|f| f == "upwire.toml" || f == "REDIS.md"),
+            "{dir:?}: {:?}",
+            file_names_below(project.path())
+        );
+    }
+}
+
+/// Writes are confined by where the file system leads, not by the path's text: a directory
+/// or a file on the way that is a symlink out of the project or into `.git` stops the run
+/// before anything is written, with an error that says where it leads.
+#[cfg(unix)]
+mod links {
+    use std::os::unix::fs::symlink;
+    use std::path::Path;
+
+    use crate::support::{all_output, code, file_bytes_below};
+
+    /// A project below `outer` with a `.git` (a config and a hook) and a directory `elsewhere`
+    /// beside it; returns the project's path.
+    fn setup(outer: &Path) -> std::path::PathBuf {
+        let project = outer.join("project");
+        std::fs::create_dir_all(project.join(".git/hooks")).unwrap();
+        std::fs::write(project.join(".git/config"), "[core]\n\tbare = false\n").unwrap();
+        std::fs::write(project.join(".git/hooks/pre-commit"), "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::create_dir_all(outer.join("elsewhere")).unwrap();
+        std::fs::write(outer.join("elsewhere/keep"), "x").unwrap();
+        project
+    }
+
+    fn refused(outer: &Path, project: &Path, descriptor: &str, why: &str) {
+        let before = file_bytes_below(outer);
+        let out = super::generate(project, descriptor);
+        let text = all_output(&out);
+        assert_eq!(code(&out), 2, "{text}");
+        assert!(text.contains("error: cannot write `"), "{text}");
+        assert!(text.contains(why), "{why}: {text}");
+        assert!(text.contains("nothing was written"), "{text}");
+        assert!(!text.contains("AXpathCanary7788"), "{text}");
+        // The descriptor is the only change: generate wrote it in `generate` above.
+        let mut after = file_bytes_below(outer);
+        let mut before = before;
+        after.remove("project/upwire.toml");
+        before.remove("project/upwire.toml");
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            before.keys().collect::<Vec<_>>(),
+            "{text}"
+        );
+        assert_eq!(after, before, "{text}");
+    }
+
+    const SERVER: &str = "[target.api]\nkind = \"server\"\ndir = \"svc\"\n";
+    const VERCEL: &str = "[target.web]\nkind = \"server\"\nplatform = \"vercel\"\ndir = \"web\"\n";
+
+    #[test]
+    fn a_dir_that_is_a_link_out_of_the_project_is_refused() {
+        let outer = tempfile::tempdir().unwrap();
+        let project = setup(outer.path());
+        symlink(outer.path().join("elsewhere"), project.join("svc")).unwrap();
+        refused(outer.path(), &project, SERVER, "outside the project");
+        // A relative link out is the same.
+        std::fs::remove_file(project.join("svc")).unwrap();
+        symlink("../elsewhere", project.join("svc")).unwrap();
+        refused(outer.path(), &project, SERVER, "outside the project");
+    }
+
+    #[test]
+    fn a_dir_that_is_a_link_into_git_is_refused() {
+        let outer = tempfile::tempdir().unwrap();
+        let project = setup(outer.path());
+        symlink(".git", project.join("svc")).unwrap();
+        refused(outer.path(), &project, SERVER, "into a `.git` directory");
+    }
+
+    #[test]
+    fn a_committed_file_that_links_into_git_is_refused() {
+        let outer = tempfile::tempdir().unwrap();
+        let project = setup(outer.path());
+        std::fs::create_dir(project.join("svc")).unwrap();
+        symlink("../.git/config", project.join("svc/.env.example")).unwrap();
+        refused(outer.path(), &project, SERVER, "into a `.git` directory");
+
+        std::fs::create_dir(project.join("web")).unwrap();
+        symlink(
+            "../.git/hooks/pre-commit",
+            project.join("web/vercel-env.sh"),
+        )
+        .unwrap();
+        std::fs::remove_file(project.join("svc/.env.example")).unwrap();
+        refused(outer.path(), &project, VERCEL, "into a `.git` directory");
+    }
+
+    /// A link that stays inside the project is still written through (a shared `.env`).
+    #[test]
+    fn a_dir_linked_inside_the_project_is_written() {
+        let outer = tempfile::tempdir().unwrap();
+        let project = setup(outer.path());
+        std::fs::create_dir(project.join("shared")).unwrap();
+        symlink("shared", project.join("svc")).unwrap();
+        let out = super::generate(&project, SERVER);
+        assert_eq!(code(&out), 0, "{}", all_output(&out));
+        assert!(project.join("shared/.env").is_file());
+    }
+}
+
+/// Two `generate` runs at once in one project, many times over: the second waits for the
+/// first (a lock on the descriptor), both succeed, every file is whole, and no temp file is
+/// left; never "No such file" from one removing the other's temp file.
+#[test]
+fn concurrent_generate_runs_serialise() {
+    let project = tempfile::tempdir().unwrap();
+    let mut descriptor = String::from(DATABASE);
+    for i in 0..40 {
+        descriptor.push_str(&format!(
+            "[target.t{i}]\nkind = \"server\"\ndir = \"svc{i}\"\n\n"
+        ));
+    }
+    std::fs::write(project.path().join("upwire.toml"), &descriptor).unwrap();
+    let spawn = || {
+        upwire()
+            .current_dir(project.path())
+            .env("PW", "AXpathCanary7788")
+            .arg("generate")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let want = "REDIS_URL=rediss://default:AXpathCanary7788@eu1-tidy-cat-12345.upstash.io:6379\n";
+    for round in 0..10 {
+        if round % 2 == 1 {
+            // Every other round from scratch: both runs create the files.
+            for i in 0..40 {
+                let _ = std::fs::remove_dir_all(project.path().join(format!("svc{i}")));
+            }
+        }
+        let (a, b) = (spawn(), spawn());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            let text = all_output(&out);
+            assert!(
+                code(&out) == 0
+                    || (code(&out) == 2 && text.contains("another upwire generate is running")),
+                "round {round}: {text}"
+            );
+            assert!(!text.contains("No such file"), "round {round}: {text}");
+        }
+        for i in 0..40 {
+            let env = std::fs::read_to_string(project.path().join(format!("svc{i}/.env"))).unwrap();
+            assert!(env.ends_with(want), "round {round}, svc{i}: {env}");
+        }
+        let temps: Vec<String> = file_names_below(project.path())
+            .into_iter()
+            .filter(|f| f.ends_with(".tmp"))
+            .collect();
+        assert!(temps.is_empty(), "round {round}: {temps:?}");
+    }
+}
