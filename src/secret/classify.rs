@@ -43,28 +43,39 @@ pub(crate) fn hint_for_name(name: &str) -> Hint {
 /// key or auth (`rest_token`, `rest_tokn`, `PASSWORD`, `pass`, `_token`, `api-key`, ...).
 #[must_use]
 pub(crate) fn is_credential_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "token", "tokn", "tok", "pass", "pwd", "secret", "key", "auth", "cred", "sig",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    mentions(
+        name,
+        &[
+            "token", "tokn", "tok", "pass", "pwd", "secret", "key", "auth", "cred", "sig",
+        ],
+    )
 }
 
 fn is_url_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    [
-        "url",
-        "uri",
-        "ur",
-        "dsn",
-        "endpoint",
-        "connection",
-        "redis",
-        "rest",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
+    mentions(
+        name,
+        &[
+            "url",
+            "uri",
+            "ur",
+            "dsn",
+            "endpoint",
+            "connection",
+            "redis",
+            "rest",
+        ],
+    )
+}
+
+/// Whether `name` contains one of the lower-case ASCII `words`, in any case: what
+/// `name.to_ascii_lowercase().contains(word)` says, without a copy of the name and a
+/// substring searcher set up for each word (a descriptor of 10,000 targets asks 70,000 times).
+fn mentions(name: &str, words: &[&str]) -> bool {
+    let name = name.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        name.windows(w.len()).any(|part| part.eq_ignore_ascii_case(w))
+    })
 }
 
 /// The byte ranges of `value` that may hold a secret, sorted and disjoint.
