@@ -30,23 +30,39 @@ impl Output {
             let _ = write!(err, "{}", self.renderer.render(d, sources));
         }
         let (errors, warnings) = summary(diags);
-        let names: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        let names = file_names(sources);
         let line = match (errors, warnings) {
             // Notes (things to double-check) are shown above; "no problems" would contradict them.
-            (0, 0) if !diags.is_empty() => {
-                format!("ok: no errors or warnings in {}", names.join(", "))
-            }
-            (0, 0) => format!("ok: no problems found in {}", names.join(", ")),
-            (0, w) => format!("warning: {} in {}", plural(w, "warning"), names.join(", ")),
+            (0, 0) if !diags.is_empty() => format!("ok: no errors or warnings in {names}"),
+            (0, 0) => format!("ok: no problems found in {names}"),
+            (0, w) => format!("warning: {} in {names}", plural(w, "warning")),
             (e, w) => format!(
-                "error: {}, {} in {}",
+                "error: {}, {} in {names}",
                 plural(e, "error"),
-                plural(w, "warning"),
-                names.join(", ")
+                plural(w, "warning")
             ),
         };
         let _ = writeln!(err, "{line}");
     }
+}
+
+/// Files named in a closing line before the rest are counted.
+const NAMED_FILES: usize = 3;
+
+/// The files of a closing line: every name when there are a few, otherwise the first
+/// [`NAMED_FILES`] and how many more (`a.env, b.env, c.env and 997 more files`): a pre-commit
+/// hook passing a thousand files gets one readable line, not a thousand names.
+fn file_names(sources: &[SourceFile]) -> String {
+    let names = sources.iter().map(|s| s.name.as_str());
+    if sources.len() <= NAMED_FILES + 1 {
+        return names.collect::<Vec<_>>().join(", ");
+    }
+    let first: Vec<&str> = names.take(NAMED_FILES).collect();
+    format!(
+        "{} and {} more files",
+        first.join(", "),
+        sources.len() - NAMED_FILES
+    )
 }
 
 /// Standard output through the secret scrubber: every remembered secret prints as `****`.
@@ -70,6 +86,13 @@ pub(crate) use say;
 
 /// A writer that passes whole lines through [`crate::secret::scrub`]: the one way out of
 /// the command line for text, so a message that quotes a secret by mistake prints `****`.
+///
+/// It is also the output's buffer: lines are held until [`BATCH`] bytes of them are pending
+/// (or the writer is flushed or dropped), then scrubbed and written as one chunk, so a
+/// document of 100,000 lines is a few dozen `write` calls and scrubs instead of one per line.
+/// A line is never split between two chunks, so a secret cannot straddle one. Whoever keeps a
+/// writer on stdout and one on stderr at once flushes the first before writing to the second,
+/// so that the two still appear in order on a terminal.
 pub(crate) struct Scrubbed<W: Write> {
     inner: W,
     pending: Vec<u8>,
@@ -77,13 +100,12 @@ pub(crate) struct Scrubbed<W: Write> {
     reveal: bool,
 }
 
+/// Bytes of whole lines a [`Scrubbed`] holds before it scrubs and writes them.
+const BATCH: usize = 64 * 1024;
+
 impl<W: Write> Scrubbed<W> {
     pub(crate) fn new(inner: W) -> Self {
-        Self {
-            inner,
-            pending: Vec::new(),
-            reveal: false,
-        }
+        Self::revealing(inner, false)
     }
 
     /// A writer that shows secrets: for `--show-secrets`, the one output where the user asked
@@ -96,19 +118,25 @@ impl<W: Write> Scrubbed<W> {
         }
     }
 
+    /// Scrubs and writes `pending[..upto]`, in one `write_all`.
     fn emit(&mut self, upto: usize) -> std::io::Result<()> {
-        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
-        if self.reveal {
-            return self.inner.write_all(&chunk);
-        }
-        self.inner.write_all(&crate::secret::scrub_bytes(&chunk))
+        let chunk = &self.pending[..upto];
+        let result = if self.reveal {
+            self.inner.write_all(chunk)
+        } else {
+            self.inner.write_all(&crate::secret::scrub_bytes(chunk))
+        };
+        self.pending.drain(..upto);
+        result
     }
 }
 
 impl<W: Write> Write for Scrubbed<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        if let Some(last) = self.pending.iter().rposition(|&b| b == b'\n') {
+        if self.pending.len() >= BATCH
+            && let Some(last) = self.pending.iter().rposition(|&b| b == b'\n')
+        {
             self.emit(last + 1)?;
         }
         Ok(buf.len())
