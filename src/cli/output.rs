@@ -26,8 +26,20 @@ impl Output {
     /// Text: diagnostics to stderr, rustc-style, with a closing count.
     pub(crate) fn diagnostics(&self, diags: &[Diagnostic], sources: &[SourceFile]) {
         let mut err = stderr();
+        // Each diagnostic's file by name, the first of a name as the renderer would find it:
+        // a thousand files are not searched once per finding.
+        let mut by_name: std::collections::HashMap<&str, usize> =
+            std::collections::HashMap::with_capacity(sources.len());
+        for (i, s) in sources.iter().enumerate() {
+            by_name.entry(s.name.as_str()).or_insert(i);
+        }
         for d in diags {
-            let _ = write!(err, "{}", self.renderer.render(d, sources));
+            let file = d
+                .location
+                .as_ref()
+                .and_then(|l| by_name.get(l.file.as_str()))
+                .map_or(&[][..], |&i| std::slice::from_ref(&sources[i]));
+            let _ = write!(err, "{}", self.renderer.render(d, file));
         }
         let (errors, warnings) = summary(diags);
         let names = file_names(sources);

@@ -340,10 +340,32 @@ mod tests {
         // Every key the bound rules out scores at most 0.8 against that field; typos of the
         // fields are not ruled out.
         let keys = [
-            "rest_tokn", "resttoken", "rest_url", "redis_ur", "rdis_url", "rest_readonly_tokn",
-            "rest_readonlytoken", "restu_rl", "kind", "dir", "platform", "database", "t1",
-            "t9999", "env_prefix", "transport", "url_rest", "nekot_tser", "rest", "r",
-            "_token", "token_rest", "readonly", "rest_read_only_token", "redis", "url",
+            "rest_tokn",
+            "resttoken",
+            "rest_url",
+            "redis_ur",
+            "rdis_url",
+            "rest_readonly_tokn",
+            "rest_readonlytoken",
+            "restu_rl",
+            "kind",
+            "dir",
+            "platform",
+            "database",
+            "t1",
+            "t9999",
+            "env_prefix",
+            "transport",
+            "url_rest",
+            "nekot_tser",
+            "rest",
+            "r",
+            "_token",
+            "token_rest",
+            "readonly",
+            "rest_read_only_token",
+            "redis",
+            "url",
         ];
         let mut ruled_out = 0;
         for key in keys {
