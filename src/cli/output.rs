@@ -178,3 +178,39 @@ pub(super) fn plural(n: usize, word: &str) -> String {
 pub(crate) fn exit_for(diags: &[Diagnostic]) -> u8 {
     u8::from(diags.iter().any(Diagnostic::is_error))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secret_written_in_pieces_across_a_chunk_is_masked() {
+        let secret = crate::secret::Secret::new("AXchunkSecret0123456789");
+        let raw = secret.expose_secret();
+        // Lines up to just under one chunk, then a line whose secret is written a few bytes
+        // at a time across the chunk's end, then more lines.
+        let filler = "x".repeat(99) + "\n";
+        let mut out = Scrubbed::new(Vec::new());
+        let mut expected = String::new();
+        while expected.len() + filler.len() < BATCH - 10 {
+            out.write_all(filler.as_bytes()).unwrap();
+            expected.push_str(&filler);
+        }
+        let line = format!("token={raw} end\n");
+        for piece in line.as_bytes().chunks(3) {
+            out.write_all(piece).unwrap();
+        }
+        expected.push_str("token=**** end\n");
+        for _ in 0..1000 {
+            out.write_all(filler.as_bytes()).unwrap();
+            expected.push_str(&filler);
+        }
+        out.write_all(b"last line without a newline ").unwrap();
+        out.write_all(raw.as_bytes()).unwrap();
+        expected.push_str("last line without a newline ****");
+        out.flush().unwrap();
+        let written = String::from_utf8(std::mem::take(&mut out.inner)).unwrap();
+        assert!(!written.contains(raw));
+        assert_eq!(written, expected);
+    }
+}
