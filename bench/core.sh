@@ -3,13 +3,15 @@
 # and a hello-world Rust binary, `upwire fix` beside it (issue 15: nothing to fix, and a dry
 # run that fixes five problems), and `upwire resolve` on 100 / 1,000 / 10,000 targets.
 # Usage: bash bench/core.sh     (installs hyperfine, time and dotenv-linter if missing)
-# Writes bench/out/lint.json, resolve.json (hyperfine) and resolve-rss.txt (peak RSS in KiB).
+# Writes bench/out/lint.json, resolve.json (hyperfine), resolve-rss.txt (peak RSS in KiB) and
+# resolve-strace.txt (the system calls of one 10,000-target run: output is written in chunks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out; mkdir -p "$out"
 need=()
 command -v hyperfine >/dev/null || need+=(hyperfine)
 [ -x /usr/bin/time ] || need+=(time)
+command -v strace >/dev/null || need+=(strace)
 if [ ${#need[@]} -gt 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null; fi
 command -v dotenv-linter >/dev/null || cargo install --locked dotenv-linter >/dev/null
 cargo build --release --quiet
@@ -69,3 +71,5 @@ for n in 100 1000 10000; do
   /usr/bin/time -f "$n %M" -a -o "$out/resolve-rss.txt" "$bin" -c "$out/targets-$n.toml" resolve --format json >/dev/null
 done
 awk '{ printf "resolve %5s targets: peak RSS %.1f MiB\n", $1, $2 / 1024 }' "$out/resolve-rss.txt"
+strace -c -f -o "$out/resolve-strace.txt" "$bin" -c "$out/targets-10000.toml" resolve --format json >/dev/null
+awk '$NF == "write" { print "resolve 10000 targets:", $4, "write calls" }' "$out/resolve-strace.txt"

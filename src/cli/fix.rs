@@ -138,6 +138,8 @@ pub(super) fn fix(cli: &Cli, paths: &[PathBuf], dry_run: bool) -> Result<u8, Err
             );
         }
         if dry_run {
+            // The fixes above the diff on a terminal: both writers buffer.
+            let _ = err.flush();
             let mut stdout = stdout();
             for ((f, after), changed) in files.iter().zip(&after).zip(&changed) {
                 if let (true, Some(before)) = (*changed, &f.before) {

@@ -181,27 +181,38 @@ fn partner(path: &Path) -> Option<(PathBuf, bool)> {
 /// `env-example-drift` for each env file and its example, when both were given or the
 /// other one is found beside it. A file only found is read as every input is (bounded), its
 /// values classified so that a snippet of it is masked, and its own findings left out.
+///
+/// Two paths name the same file when they are the same once resolved ([`file_key`]), as for
+/// [`super::same_file`]; each path is resolved once and looked up in a map, so a thousand
+/// files cost a thousand look-ups, not a million comparisons.
 pub(super) fn example_drift(
     given: &[(PathBuf, usize)],
     sources: &mut Vec<crate::diagnostic::SourceFile>,
     diags: &mut Vec<crate::diagnostic::Diagnostic>,
 ) {
-    let same = super::same_file;
-    let mut done: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for (path, index) in given {
+    use std::collections::{HashMap, HashSet};
+    let keys: Vec<PathBuf> = given.iter().map(|(p, _)| file_key(p)).collect();
+    // The first given path of each file wins, as when the list was searched in order.
+    let mut index_of: HashMap<&Path, usize> = HashMap::with_capacity(given.len());
+    for (key, (_, index)) in keys.iter().zip(given) {
+        index_of.entry(key.as_path()).or_insert(*index);
+    }
+    let mut done: HashSet<(PathBuf, PathBuf)> = HashSet::new();
+    for ((path, index), key) in given.iter().zip(&keys) {
         let Some((other, other_is_example)) = partner(path) else {
             continue;
         };
-        let (env, example) = if other_is_example {
-            (path.clone(), other.clone())
+        let other_key = file_key(&other);
+        let pair = if other_is_example {
+            (key.clone(), other_key.clone())
         } else {
-            (other.clone(), path.clone())
+            (other_key.clone(), key.clone())
         };
-        if done.iter().any(|(e, x)| same(e, &env) && same(x, &example)) {
+        if done.contains(&pair) {
             continue;
         }
-        let other_index = match given.iter().find(|(p, _)| same(p, &other)) {
-            Some((_, i)) => *i,
+        let other_index = match index_of.get(other_key.as_path()) {
+            Some(i) => *i,
             None if other.is_file() => {
                 let Ok(source) = crate::input::load_source_keeping_bom(&other) else {
                     continue;
@@ -212,7 +223,7 @@ pub(super) fn example_drift(
             }
             None => continue,
         };
-        done.push((env, example));
+        done.insert(pair);
         let (e, x) = if other_is_example {
             (*index, other_index)
         } else {
@@ -220,4 +231,10 @@ pub(super) fn example_drift(
         };
         diags.extend(crate::lint::example_drift(&sources[e], &sources[x]));
     }
+}
+
+/// What identifies a file for [`example_drift`]: its path with links and `..` resolved, or
+/// the path as written when it cannot be (it does not exist).
+fn file_key(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }

@@ -33,6 +33,7 @@ pub(crate) fn hint_for_key(key: &str) -> Hint {
     let best = TOKEN_FIELDS
         .iter()
         .chain(URL_FIELDS)
+        .filter(|f| jaro_may_exceed(&lower, f, 0.7))
         .map(|f| (strsim::jaro_winkler(&lower, f), *f))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
@@ -42,6 +43,34 @@ pub(crate) fn hint_for_key(key: &str) -> Hint {
         None if by_name == Hint::Url => Hint::Url,
         None => Hint::Plain,
     }
+}
+
+/// Whether the Jaro similarity of `a` and `b` may be above `floor`, from the characters they
+/// share: Jaro is `(m/|a| + m/|b| + (m-t)/m) / 3` with `m` matching characters, at most the
+/// characters the two have in common, and `(m-t)/m` at most 1. Jaro-Winkler only adds to a
+/// Jaro above 0.7, so a key whose bound is at most 0.7 cannot score above 0.8: most keys of a
+/// descriptor (`kind`, `dir`, a target's name) are ruled out in a pass over their bytes
+/// instead of a quadratic comparison with each field. `true` when unsure (non-ASCII).
+fn jaro_may_exceed(a: &str, b: &str, floor: f64) -> bool {
+    if a.is_empty() || b.is_empty() || !a.is_ascii() || !b.is_ascii() {
+        return true;
+    }
+    let mut counts = [0u32; 128];
+    for c in b.bytes() {
+        counts[usize::from(c)] += 1;
+    }
+    let mut common = 0usize;
+    for c in a.bytes() {
+        let n = &mut counts[usize::from(c)];
+        if *n > 0 {
+            *n -= 1;
+            common += 1;
+        }
+    }
+    #[allow(clippy::cast_precision_loss)] // lengths far below 2^52
+    let bound = (common as f64 / a.len() as f64 + common as f64 / b.len() as f64 + 1.0) / 3.0;
+    // A margin for rounding: the bound decides only where it is clearly below.
+    bound > floor - 1e-9
 }
 
 /// Secret byte ranges of a TOML text, found line by line without parsing it.
@@ -311,6 +340,55 @@ mod tests {
         r.extend(value_secrets(text, root.get_ref()));
         let merged = crate::secret::merge_ranges(r);
         mask_ranges(text, &merged)
+    }
+
+    #[test]
+    fn the_jaro_bound_never_rules_out_a_close_key() {
+        // Every key the bound rules out scores at most 0.8 against that field; typos of the
+        // fields are not ruled out.
+        let keys = [
+            "rest_tokn",
+            "resttoken",
+            "rest_url",
+            "redis_ur",
+            "rdis_url",
+            "rest_readonly_tokn",
+            "rest_readonlytoken",
+            "restu_rl",
+            "kind",
+            "dir",
+            "platform",
+            "database",
+            "t1",
+            "t9999",
+            "env_prefix",
+            "transport",
+            "url_rest",
+            "nekot_tser",
+            "rest",
+            "r",
+            "_token",
+            "token_rest",
+            "readonly",
+            "rest_read_only_token",
+            "redis",
+            "url",
+        ];
+        let mut ruled_out = 0;
+        for key in keys {
+            for field in TOKEN_FIELDS.iter().chain(URL_FIELDS) {
+                if !jaro_may_exceed(key, field, 0.7) {
+                    ruled_out += 1;
+                    let score = strsim::jaro_winkler(key, field);
+                    assert!(score <= 0.8, "{key} vs {field}: {score}");
+                }
+            }
+        }
+        assert!(ruled_out > 20, "the bound rules out the unrelated keys");
+        for typo in ["rest_tokn", "redis_ur", "rest_readonly_tokn", "rdis_url"] {
+            assert_ne!(hint_for_key(typo), Hint::Plain, "{typo}");
+        }
+        assert_eq!(hint_for_key("t9999"), Hint::Plain);
     }
 
     #[test]

@@ -60,6 +60,56 @@ impl Serialize for Secret {
     }
 }
 
+/// The last short values classified, and their ranges: a descriptor repeats the same few
+/// values in every target (`kind = "server"`, each target's copy of its database's URL and
+/// token), and 10,000 targets would classify them 60,000 times. Classifying is a pure
+/// function of the text and the hint, and the secrets it finds are remembered on the first
+/// call, so a repeat is answered from here.
+mod recent {
+    use std::cell::RefCell;
+    use std::ops::Range;
+
+    use super::Hint;
+
+    /// Values longer than this are classified each time (comparing them costs as much).
+    const MAX_LEN: usize = 256;
+    /// How many values are kept, the oldest replaced first.
+    const SLOTS: usize = 32;
+
+    type Entry = (Hint, String, Vec<Range<usize>>);
+
+    thread_local! {
+        static RECENT: RefCell<(Vec<Entry>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+    }
+
+    pub(super) fn get(text: &str, hint: Hint) -> Option<Vec<Range<usize>>> {
+        if text.len() > MAX_LEN {
+            return None;
+        }
+        RECENT.with_borrow(|(entries, _)| {
+            entries
+                .iter()
+                .find(|(h, t, _)| *h == hint && t == text)
+                .map(|(_, _, ranges)| ranges.clone())
+        })
+    }
+
+    pub(super) fn put(text: &str, hint: Hint, ranges: &[Range<usize>]) {
+        if text.len() > MAX_LEN {
+            return;
+        }
+        RECENT.with_borrow_mut(|(entries, next)| {
+            let entry = (hint, text.to_owned(), ranges.to_vec());
+            if entries.len() < SLOTS {
+                entries.push(entry);
+            } else {
+                entries[*next] = entry;
+                *next = (*next + 1) % SLOTS;
+            }
+        });
+    }
+}
+
 /// A value whose possibly secret byte ranges were decided when it was read.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Sensitive {
@@ -72,7 +122,12 @@ impl Sensitive {
     #[must_use]
     pub fn classify(text: impl Into<String>, hint: Hint) -> Self {
         let text = text.into();
+        if let Some(secrets) = recent::get(&text, hint) {
+            // Classified before, so its secrets are remembered already.
+            return Sensitive { text, secrets };
+        }
         let secrets = sensitive_ranges(&text, hint);
+        recent::put(&text, hint, &secrets);
         for r in &secrets {
             let secret = &text[r.clone()];
             registry::remember(secret);

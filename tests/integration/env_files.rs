@@ -127,3 +127,56 @@ fn a_key_set_twice_is_reported_at_the_later_line() {
         "{text}"
     );
 }
+
+#[test]
+fn many_files_in_one_folder_are_each_compared_with_their_own_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut args: Vec<String> = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..60 {
+        let name = format!("svc{i:02}.env");
+        write(
+            d,
+            &name,
+            &format!("APP=shop\nSESSION_SECRET={CANARY}\nONLY_{i}=1\n"),
+        );
+        args.push(name.clone());
+        if i % 3 == 0 {
+            let example = format!("{name}.example");
+            write(d, &example, "APP=\nSESSION_SECRET=\n");
+            // Half the examples are given too; the others are found beside their file.
+            if i % 2 == 0 {
+                args.push(example);
+            }
+            expected.push(drift(&name, 3));
+        }
+    }
+    // A file given again under another spelling is compared once.
+    args.push("./svc00.env".to_owned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_eq!(found(d, &args), expected);
+    let out = lint(d, &args);
+    assert_eq!(code(&out), 0, "warnings only");
+    let text = all_output(&out);
+    assert!(!text.contains(CANARY), "{text}");
+    assert!(
+        text.contains("`ONLY_57` is set in svc57.env but not in svc57.env.example"),
+        "{text}"
+    );
+    // 71 files given and 10 examples found: three named, the rest counted.
+    let last = text.lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        "warning: 20 warnings in svc00.env, svc00.env.example, svc01.env and 78 more files"
+    );
+    // Four files are still all named.
+    let out = all_output(&lint(
+        d,
+        &["svc01.env", "svc02.env", "svc04.env", "svc05.env"],
+    ));
+    assert_eq!(
+        out.lines().last().unwrap_or_default(),
+        "ok: no problems found in svc01.env, svc02.env, svc04.env, svc05.env"
+    );
+}
