@@ -251,7 +251,7 @@ mod links {
     }
 
     const SERVER: &str = "[target.api]\nkind = \"server\"\ndir = \"svc\"\n";
-    const VERCEL: &str = "[target.web]\nkind = \"server\"\nplatform = \"vercel\"\ndir = \"web\"\n";
+    const VERCEL: &str = "[target.web]\nkind = \"lambda\"\ntransport = \"tcp\"\nplatform = \"vercel\"\ndir = \"web\"\n";
 
     #[test]
     fn a_dir_that_is_a_link_out_of_the_project_is_refused() {
