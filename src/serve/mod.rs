@@ -41,6 +41,7 @@ mod policy;
 mod reply;
 mod request;
 mod script;
+mod slots;
 mod stream;
 mod sync_token;
 mod tokens;

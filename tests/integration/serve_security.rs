@@ -346,19 +346,57 @@ fn without_a_token_serve_prints_a_random_one_and_requires_it() {
 }
 
 #[test]
-fn connections_past_the_limit_get_503_json() {
+fn idle_connections_give_their_slot_up_and_busy_ones_keep_it() {
     let s = Serve::start_with(|c| ServeConfig {
         max_connections: 2,
+        timeouts: Timeouts {
+            // Also how long a connection waits for a slot.
+            header_read: Duration::from_secs(1),
+            ..c.timeouts
+        },
         ..c
     });
-    let hold: Vec<TcpStream> = (0..2)
-        .map(|_| TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect"))
-        .collect();
+    let connect = || {
+        let stream =
+            TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        stream
+    };
+    // Two idle connections hold both slots; a third client is served all the same, and the
+    // one idle longest is the one closed for it.
+    let mut oldest = connect();
+    thread::sleep(Duration::from_millis(100));
+    let newer = connect();
     thread::sleep(Duration::from_millis(200));
+    let r = Request::get("/ping").bearer(TOKEN).send(s.addr());
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let mut byte = [0u8; 1];
+    assert_eq!(
+        std::io::Read::read(&mut oldest, &mut byte).expect("closed, not timed out"),
+        0,
+        "the connection idle longest was closed"
+    );
+    drop(newer);
+    // Two requests in progress (their bodies still coming) hold both slots: a third waits
+    // for one, here up to 1 s, then gets 503.
+    let busy: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = connect();
+            let head = format!(
+                "POST / HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 20\r\n\r\n[\"PI",
+                s.addr()
+            );
+            std::io::Write::write_all(&mut stream, head.as_bytes()).expect("write");
+            stream
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(300));
     let r = Request::get("/ping").bearer(TOKEN).send(s.addr());
     assert_eq!(r.status, 503);
     assert!(r.error().contains("--max-connections"), "{}", r.error());
-    drop(hold);
+    drop(busy);
     let deadline = Instant::now() + Duration::from_secs(5);
     while s.get("/ping").status != 200 {
         assert!(Instant::now() < deadline, "the limit was not given back");

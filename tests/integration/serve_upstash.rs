@@ -345,14 +345,18 @@ fn scan_withtype_answers_each_key_with_its_type() {
 }
 
 #[test]
-fn readonly_token_refuses_scan_and_keys_as_upstash_does() {
+fn readonly_token_refuses_scan_keys_and_randomkey_as_upstash_does() {
     let s = Serve::start();
     s.cmd(json!(["HSET", "h", "f", "v"]));
     let ro = |path: &str, body: Value| post(&s, path, &body, READONLY_TOKEN, &[]);
+    // RANDOMKEY names a key the client never knew: called often enough, most of them.
+    assert_eq!(result(&s.cmd(json!(["RANDOMKEY"]))), json!("h"));
     for walk in [
         json!(["SCAN", 0]),
         json!(["scan", 0, "WITHTYPE"]),
         json!(["KEYS", "*"]),
+        json!(["RANDOMKEY"]),
+        json!(["randomkey"]),
     ] {
         let r = ro("/", walk.clone());
         assert_eq!(r.status, 400, "{walk}");
@@ -370,9 +374,16 @@ fn readonly_token_refuses_scan_and_keys_as_upstash_does() {
         assert_eq!(r.status, 400);
         assert!(r.error().starts_with("NOPERM"));
     }
-    let path = format!("/scan/0?_token={READONLY_TOKEN}");
-    let r = http(s.addr(), "GET", &path, &[], None);
-    assert_eq!(r.status, 400);
+    for path in ["/scan/0", "/randomkey"] {
+        let r = http(
+            s.addr(),
+            "GET",
+            &format!("{path}?_token={READONLY_TOKEN}"),
+            &[],
+            None,
+        );
+        assert_eq!(r.status, 400, "{path}");
+    }
     // Walking one key is reading it.
     assert_eq!(
         result(&ro("/", json!(["HSCAN", "h", 0]))),
