@@ -472,6 +472,8 @@ impl Reply {
         let status = match failure {
             Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Timeout | Failure::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            // That request's own doing; the connection it used is dropped, no other is.
+            Failure::Unreadable => StatusCode::BAD_REQUEST,
         };
         let message = backend.failure_message(failure);
         let mut reply = Self::error(status, &message);

@@ -316,6 +316,107 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
 }
 
 #[test]
+fn an_unkillable_script_gets_a_504_that_says_redis_stays_busy() {
+    let redis = RedisServer::with_config(&["busy-reply-threshold 100"]);
+    let handle = spawn(
+        ServeConfig::new(redis.url(None, None))
+            .token(TOKEN)
+            .quiet(true)
+            .with_timeouts(Timeouts {
+                script: Duration::from_millis(500),
+                redis_command: Duration::from_secs(5),
+                ..Timeouts::default()
+            }),
+    )
+    .expect("serve starts");
+    // It writes first: Redis refuses to kill it (UNKILLABLE).
+    let r = Request::post(
+        "/",
+        json!(["EVAL", "redis.call('SET', 'k', 'v') while true do end", 0]).to_string(),
+    )
+    .bearer(TOKEN)
+    .send(handle.addr());
+    assert_eq!(r.status, 504, "{}", String::from_utf8_lossy(&r.body));
+    let e = r.error();
+    assert!(e.contains("cannot be stopped"), "{e}");
+    assert!(e.contains("UNKILLABLE"), "{e}");
+    assert!(e.contains("answers BUSY to every command until"), "{e}");
+    assert!(e.contains("SHUTDOWN NOSAVE"), "{e}");
+    assert!(!e.contains("was stopped"), "{e}");
+    // As it says: Redis is still busy.
+    let r = Request::post("/", json!(["PING"]).to_string())
+        .bearer(TOKEN)
+        .send(handle.addr());
+    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.error().starts_with("BUSY"), "{}", r.error());
+    drop(handle);
+    drop(redis);
+}
+
+/// A request whose reply the redis crate cannot parse (Redis echoes `%FF` of the path in its
+/// error, which is then not UTF-8) fails alone with 400; it never resets the connection other
+/// requests share, so clients running meanwhile see no 503.
+#[test]
+fn an_unreadable_reply_fails_its_request_alone() {
+    let s = Serve::start();
+    let addr = s.addr();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let others: Vec<_> = (0..3)
+        .map(|i| {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let mut statuses = Vec::new();
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Acquire) {
+                    let r = Request::get(&format!("/incr/c{i}"))
+                        .bearer(TOKEN)
+                        .send(addr);
+                    statuses.push(r.status);
+                    n += 1;
+                }
+                (n, statuses)
+            })
+        })
+        .collect();
+    // Redis echoes the bytes in `unknown command` and `unknown subcommand`, not in a wrong
+    // number of arguments.
+    for (path, echoed) in [
+        ("/x%ff", true),
+        ("/object/x%ff", true),
+        ("/get/k/%ff%fe", false),
+    ] {
+        for _ in 0..20 {
+            let r = Request::get(path).bearer(TOKEN).send(addr);
+            assert_eq!(
+                r.status,
+                400,
+                "{path}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
+            let e = r.error();
+            assert_eq!(
+                e.contains("reply that cannot be read"),
+                echoed,
+                "{path}: {e}"
+            );
+            if echoed {
+                assert!(e.contains("Other requests are not affected"), "{e}");
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Release);
+    for (i, other) in others.into_iter().enumerate() {
+        let (n, statuses) = other.join().expect("a client thread");
+        assert!(
+            statuses.iter().all(|&status| status == 200),
+            "client {i}: {statuses:?}"
+        );
+        let count = s.cmd(json!(["GET", format!("c{i}")])).json()["result"].clone();
+        assert_eq!(count, json!(n.to_string()), "client {i}");
+    }
+}
+
+#[test]
 fn without_a_token_serve_prints_a_random_one_and_requires_it() {
     let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::default());
     let mut token = None;
