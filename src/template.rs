@@ -94,8 +94,9 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) placeholder: bool,
     /// Whether any variable gets the read-only token.
     pub(crate) readonly: bool,
-    pub(crate) url_vars: Vec<&'a str>,
-    pub(crate) tokens: Vec<CiToken<'a>>,
+    /// Variables the tests read under other names than the ones `upwire serve -- CMD` sets:
+    /// `(name, the serve variable it copies)`.
+    pub(crate) exports: Vec<(&'a str, &'static str)>,
 }
 
 /// Renders `templates/upwire_serve.yml`, the CI job for REST targets.

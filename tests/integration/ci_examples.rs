@@ -1,5 +1,6 @@
-//! The CI examples are real: `examples/ci/github-actions.yml`'s `upwire serve` command line
-//! and `examples/ci/docker-compose.yml`'s service (SRH variables, command, health check) are
+//! The CI examples are real: `examples/ci/github-actions.yml`'s test step (`upwire serve
+//! --ephemeral -- npm test`, and the one `generate` writes) is run as written with a REST round
+//! trip in place of the tests, `examples/ci/docker-compose.yml`'s service (SRH variables, command, health check) are
 //! read out of the files and run against a `redis-server`, so their flags cannot rot; the
 //! Dockerfile's entry point, listen address and user are the ones the examples rely on; and
 //! the release asset the Actions example downloads is the one the release workflow uploads.
@@ -24,18 +25,6 @@ fn line_with<'a>(text: &'a str, needle: &str) -> &'a str {
     let lines: Vec<&str> = text.lines().filter(|l| l.contains(needle)).collect();
     assert_eq!(lines.len(), 1, "one line with {needle:?}, found {lines:?}");
     lines[0].trim()
-}
-
-/// The value after `flag` in `args`, removed with it.
-fn take_flag(args: &mut Vec<String>, flag: &str) -> String {
-    let i = args
-        .iter()
-        .position(|a| a == flag)
-        .unwrap_or_else(|| panic!("{flag} in {args:?}"));
-    assert!(i + 1 < args.len(), "a value after {flag} in {args:?}");
-    let value = args.remove(i + 1);
-    args.remove(i);
-    value
 }
 
 /// A request to serve with this `Host` and token, on a connection of its own.
@@ -70,64 +59,75 @@ fn rest_round_trip(serve: &ServeProcess, token: &str, host: Option<&str>) {
     assert_eq!(get.json(), json!({"result": "from the example"}));
 }
 
-/// `upwire serve`'s arguments on the Actions example's command line, up to the redirection.
-fn actions_serve_args(workflow: &str) -> Vec<String> {
-    let line = line_with(workflow, "upwire serve ");
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let start = words
-        .windows(2)
-        .position(|w| w == ["upwire", "serve"])
-        .expect("`upwire serve` on the line");
-    assert!(
-        words[..start].contains(&"UPWIRE_SERVE_TOKEN=\"$token\""),
-        "serve gets the run's token from UPWIRE_SERVE_TOKEN: {line}"
-    );
-    words[start + 2..]
-        .iter()
-        .take_while(|w| !w.starts_with('>') && **w != "&" && **w != "2>&1")
-        .map(|w| (*w).to_owned())
+/// The `run:` script of a workflow's step named `Test`: one line, or a `run: |` block.
+fn test_step(workflow: &str) -> String {
+    let mut lines = workflow
+        .lines()
+        .skip_while(|l| l.trim() != "- name: Test")
+        .skip(1)
+        .skip_while(|l| !l.trim_start().starts_with("run:"));
+    let run = lines.next().expect("a `run:` in the Test step");
+    let inline = run.trim_start().trim_start_matches("run:").trim();
+    if inline != "|" {
+        return inline.to_owned();
+    }
+    let indent = run.len() - run.trim_start().len();
+    lines
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+        .map(|l| l.get(indent + 2..).unwrap_or("").to_owned() + "\n")
         .collect()
 }
 
-#[test]
-fn github_actions_example_serve_command_serves_rest() {
-    let workflow = read("examples/ci/github-actions.yml");
-    let mut args = actions_serve_args(&workflow);
-    let listen = take_flag(&mut args, "--listen");
-    let redis_url = take_flag(&mut args, "--redis");
-    // What the test step is told is where serve listens, and serve's Redis is the service
-    // container's published port.
-    assert_eq!(listen, "127.0.0.1:8079");
-    line_with(
-        &workflow,
-        &format!("echo \"UPSTASH_REDIS_REST_URL=http://{listen}\" >> \"$GITHUB_ENV\""),
+/// Runs a Test step's script with bash, `npm test` replaced by `check` (a shell script), the
+/// binary under test first on PATH, in `dir`; its output.
+fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::process::Output {
+    assert!(script.contains("npm test"), "{script}");
+    std::fs::write(dir.join("check.sh"), check).unwrap();
+    let script = script.replace("npm test", "sh ./check.sh");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
     );
-    line_with(
-        &workflow,
-        "echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\"",
-    );
-    assert_eq!(redis_url, "redis://127.0.0.1:6379");
-    line_with(&workflow, "- 6379:6379");
-    // The wait is bounded and asks the same address with the token.
-    let wait = line_with(&workflow, "curl -fsS --retry");
-    assert!(
-        wait.contains("--retry 30") && wait.contains("--max-time"),
-        "{wait}"
-    );
-    line_with(
-        &workflow,
-        &format!("-H \"Authorization: Bearer $token\" http://{listen}/ping"),
-    );
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-c", &script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("UPWIRE_SERVE_TOKEN")
+        .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
+        .env_remove("UPWIRE_SERVE_LISTEN")
+        .env_remove("SRH_MODE")
+        .stdin(Stdio::null());
+    run_bounded(cmd, Duration::from_secs(60))
+}
 
-    // The rest of its flags exactly as written, on a free port over a real Redis.
-    let redis = RedisServer::plain();
-    let token = "0123456789abcdef0123456789abcdef0123456789abcdef"; // `openssl rand -hex 24`
-    let mut options = ServeOptions::default().token(token);
-    options.args = args;
-    let serve = ServeProcess::start(&redis.url(None, None), &options);
-    rest_round_trip(&serve, token, None);
-    let log = serve.stop();
-    assert!(!log.contains(token), "the token is never logged:\n{log}");
+/// A check in place of the tests: a REST round trip with the variables the job promises, then
+/// exit 3 (the step must end with it).
+const ROUND_TRIP: &str = r#"set -e
+auth="Authorization: Bearer $UPSTASH_REDIS_REST_TOKEN"
+curl -fsS -m 5 -H "$auth" "$UPSTASH_REDIS_REST_URL/set/ci:key/from-the-step" | grep -qx '{"result":"OK"}'
+curl -fsS -m 5 -H "$auth" "$UPSTASH_REDIS_REST_URL/get/ci:key" | grep -qx '{"result":"from-the-step"}'
+exit 3
+"#;
+
+/// The example's whole test step, `upwire serve --ephemeral -- npm test`, run as written with
+/// a REST round trip in place of the tests: the variables work and the step ends with the
+/// tests' status.
+#[test]
+fn github_actions_example_test_step_serves_rest_and_ends_with_the_tests_status() {
+    crate::support::require("redis-server");
+    crate::support::require("curl");
+    let workflow = read("examples/ci/github-actions.yml");
+    let step = test_step(&workflow);
+    assert_eq!(step, "upwire serve --ephemeral -- npm test");
+    line_with(
+        &workflow,
+        "apt-get install -y -qq --no-install-recommends redis-server",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_test_step(&step, ROUND_TRIP, dir.path());
+    assert_eq!(code(&output), 3, "{}", all_output(&output));
 }
 
 #[test]
@@ -323,10 +323,13 @@ fn dockerignore_keeps_build_output_and_dependencies_out_of_the_context() {
 }
 
 /// The job `upwire generate` writes for the bundled example (REST targets, one read-only)
-/// starts serve as the Actions example does, plus the read-only token, and those flags work:
-/// the full token writes, the read-only token reads and may not write.
+/// has the example's one-line test step, wrapped to give each target its variables: run as
+/// written, the full token writes, the mobile target's read-only token reads and may not
+/// write, and the step ends with the tests' status.
 #[test]
-fn generated_ci_job_serve_command_serves_both_tokens() {
+fn generated_ci_job_test_step_serves_every_target_its_variables() {
+    crate::support::require("redis-server");
+    crate::support::require("curl");
     let dir = tempfile::tempdir().unwrap();
     for file in ["upwire.toml", "example.env"] {
         std::fs::copy(root().join("examples").join(file), dir.path().join(file)).unwrap();
@@ -338,37 +341,26 @@ fn generated_ci_job_serve_command_serves_both_tokens() {
     let output = run_bounded(cmd, Duration::from_secs(60));
     assert_eq!(code(&output), 0, "{}", all_output(&output));
     let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
-    let example = read("examples/ci/github-actions.yml");
-    assert_eq!(
-        actions_serve_args(&job),
-        actions_serve_args(&example),
-        "the generated job starts serve as the example does"
-    );
-    let line = line_with(&job, "upwire serve ");
+    let step = test_step(&job);
     assert!(
-        line.contains("UPWIRE_SERVE_READONLY_TOKEN=\"$readonly_token\""),
-        "{line}"
+        step.contains("upwire serve --ephemeral -- sh -c '"),
+        "{step}"
     );
-
-    let mut args = actions_serve_args(&job);
-    take_flag(&mut args, "--listen");
-    take_flag(&mut args, "--redis");
-    let redis = RedisServer::plain();
-    let (token, readonly) = (
-        "0123456789abcdef0123456789abcdef0123456789abcdef",
-        "fedcba9876543210fedcba9876543210fedcba9876543210",
+    line_with(
+        &job,
+        "apt-get install -y -qq --no-install-recommends redis-server",
     );
-    let mut options = ServeOptions::default()
-        .token(token)
-        .readonly_token(readonly);
-    options.args = args;
-    let serve = ServeProcess::start(&redis.url(None, None), &options);
-    rest_round_trip(&serve, token, None);
-    let host = serve.addr.to_string();
-    let get = send(&serve, &host, readonly, "GET /get/ci:key", "");
-    assert_eq!(get.json(), json!({"result": "from the example"}));
-    let set = send(&serve, &host, readonly, "POST /", r#"["SET","ci:key","x"]"#);
-    assert_eq!(set.status, 400, "{}", set.text());
-    assert!(set.error().starts_with("NOPERM"), "{}", set.text());
-    serve.stop();
+    let check = format!(
+        r#"{ROUND_TRIP_PREFIX}
+ro="Authorization: Bearer $EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN"
+curl -fsS -m 5 -H "$ro" "$EXPO_PUBLIC_UPSTASH_REDIS_REST_URL/get/ci:key" | grep -qx '{{"result":"from-the-step"}}'
+status=$(curl -s -o /dev/null -w '%{{http_code}}' -m 5 -H "$ro" "$EXPO_PUBLIC_UPSTASH_REDIS_REST_URL/set/ci:key/x")
+test "$status" = 400
+test "$EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN" != "$UPSTASH_REDIS_REST_TOKEN"
+exit 3
+"#,
+        ROUND_TRIP_PREFIX = ROUND_TRIP.trim_end().trim_end_matches("exit 3")
+    );
+    let output = run_test_step(&step, &check, dir.path());
+    assert_eq!(code(&output), 3, "{}", all_output(&output));
 }

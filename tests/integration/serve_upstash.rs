@@ -283,6 +283,39 @@ fn a_huge_script_is_bounded_by_the_body_limit() {
 // ---------------------------------------------------------------------------------------
 // SCAN and KEYS
 
+/// Redis refuses `COPY k k`; Upstash answers 0 (nothing copied), in every route.
+#[test]
+fn copy_of_a_key_to_itself_answers_zero_as_upstash_does() {
+    let s = Serve::start();
+    s.cmd(json!(["SET", "k", "v"]));
+    assert_eq!(result(&s.cmd(json!(["COPY", "k", "k"]))), json!(0));
+    assert_eq!(
+        result(&s.cmd(json!(["copy", "k", "k", "REPLACE"]))),
+        json!(0)
+    );
+    let v = post(
+        &s,
+        "/pipeline",
+        &json!([["COPY", "k", "k"], ["COPY", "k", "k2"]]),
+        TOKEN,
+        &[],
+    )
+    .json();
+    assert_eq!(v, json!([{"result": 0}, {"result": 1}]));
+    let v = post(
+        &s,
+        "/multi-exec",
+        &json!([["COPY", "k", "k"], ["GET", "k2"]]),
+        TOKEN,
+        &[],
+    )
+    .json();
+    assert_eq!(v, json!([{"result": 0}, {"result": "v"}]));
+    // Other COPY errors are Redis's.
+    let r = s.cmd(json!(["COPY", "k", "k", "BOGUS"]));
+    assert_eq!((r.status, r.error()), (400, "ERR syntax error".to_owned()));
+}
+
 #[test]
 fn scan_withtype_answers_each_key_with_its_type() {
     let s = Serve::start();
