@@ -62,7 +62,13 @@ impl Fix {
 
 /// Translates `command` in place into what Redis runs, and says what to change in the reply.
 pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
-    let name = command.name().to_ascii_lowercase();
+    // Most commands are none of these: no lowercase copy of their name for them.
+    let name = command.name();
+    let first = name.first().map(u8::to_ascii_lowercase);
+    if !matches!(first, Some(b'e' | b's' | b'c')) || name.len() > 10 {
+        return Fix::None;
+    }
+    let name = name.to_ascii_lowercase();
     match name.as_slice() {
         b"eval" | b"eval_ro" => {
             let stripped = nth(command, 1).and_then(|script| {
