@@ -275,12 +275,12 @@ impl Backend {
                     }
                 }
             }
-            Failure::Unreadable => format!(
-                "ERR upwire serve: Redis answered this request with a reply that cannot be \
-                 read: most likely an error or status line that is not UTF-8 text, \
-                 echoing bytes of the request (such as %FF in a path); send commands and \
-                 arguments Redis may echo as UTF-8 text. Other requests are not affected"
-            ),
+            Failure::Unreadable => "ERR upwire serve: Redis answered this request with a \
+                 reply that cannot be read: most likely an error or status line that is not \
+                 UTF-8 text, echoing bytes of the request (such as %FF in a path); send \
+                 commands and arguments Redis may echo as UTF-8 text. Other requests are not \
+                 affected"
+                .to_owned(),
         }
     }
 
