@@ -28,6 +28,8 @@
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
 //! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
+//! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
 //! MONITOR as server-sent events.
 
