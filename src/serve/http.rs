@@ -396,11 +396,12 @@ async fn work(
         let open = open.clone();
         tokio::spawn(async move {
             let mut conn = std::pin::pin!(conn);
+            let mut evicted = std::pin::pin!(admission.evicted());
             let mut told = false;
             loop {
                 tokio::select! {
                     _ = conn.as_mut() => break,
-                    () = admission.evicted(), if !told => {
+                    () = evicted.as_mut(), if !told => {
                         told = true;
                         conn.as_mut().graceful_shutdown();
                     }

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// Connections that may wait for a slot, per slot; past that a new one gets 503 at once.
 pub(crate) const MAX_WAITING_PER_SLOT: usize = 4;
@@ -42,7 +42,9 @@ pub(crate) struct Slot {
     idle_since: AtomicU64,
     /// Chosen to give its slot up (picked once).
     evicting: AtomicBool,
-    evict: Notify,
+    /// Tells the connection to close. A oneshot, not a `Notify`: the connection's task polls
+    /// it at every wake-up, and a oneshot's poll is one atomic load.
+    evict: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 /// A connection's hold on a slot, given back on drop.
@@ -50,6 +52,7 @@ pub(crate) struct Admission {
     slots: Arc<Slots>,
     id: u64,
     slot: Arc<Slot>,
+    evicted: Mutex<Option<oneshot::Receiver<()>>>,
     _permit: OwnedSemaphorePermit,
 }
 
@@ -118,11 +121,12 @@ impl Slots {
 
     fn admitted(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Admission {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (evict, evicted) = oneshot::channel();
         let slot = Arc::new(Slot {
             active: AtomicUsize::new(0),
             idle_since: AtomicU64::new(self.now()),
             evicting: AtomicBool::new(false),
-            evict: Notify::new(),
+            evict: Mutex::new(Some(evict)),
         });
         if let Ok(mut open) = self.open.lock() {
             open.insert(id, Arc::clone(&slot));
@@ -131,6 +135,7 @@ impl Slots {
             slots: Arc::clone(self),
             id,
             slot,
+            evicted: Mutex::new(Some(evicted)),
             _permit: permit,
         }
     }
@@ -155,7 +160,9 @@ impl Slots {
             return false;
         }
         self.evictions.fetch_add(1, Ordering::AcqRel);
-        slot.evict.notify_one();
+        if let Some(evict) = slot.evict.lock().ok().and_then(|mut e| e.take()) {
+            let _ = evict.send(());
+        }
         true
     }
 }
@@ -171,9 +178,19 @@ impl Admission {
         }
     }
 
-    /// Resolves when the connection must give its slot up.
-    pub(crate) async fn evicted(&self) {
-        self.slot.evict.notified().await;
+    /// Resolves when the connection must give its slot up (once: the signal is taken by the
+    /// first caller; later calls never resolve).
+    pub(crate) fn evicted(&self) -> impl std::future::Future<Output = ()> + use<> {
+        let evicted = self.evicted.lock().ok().and_then(|mut e| e.take());
+        async move {
+            let told = match evicted {
+                Some(evicted) => evicted.await.is_ok(),
+                None => false,
+            };
+            if !told {
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 
