@@ -63,17 +63,6 @@ serve_with() { # label binary
 serve_with "upwire serve ($(basename "$(dirname "$(dirname "$bin")")")/$(basename "$bin"))" "$bin"
 [ -n "$base" ] && serve_with "upwire serve (base: $base)" "$base"
 
-webdis_port=$(free_port)
-cat >"$work/webdis.json" <<JSON
-{
-  "redis_host": "127.0.0.1", "redis_port": $redis_port, "redis_auth": null,
-  "http_host": "127.0.0.1", "http_port": $webdis_port,
-  "threads": 2, "pool_size": 20, "daemonize": false, "websockets": false,
-  "database": 0, "verbosity": 1, "logfile": "$work/webdis.log"
-}
-JSON
-webdis "$work/webdis.json" &
-pids+=($!)
-wait_port "$webdis_port"
+start_webdis
 measure "webdis" "${pids[-1]}" "http://127.0.0.1:$webdis_port/GET/bench:key"
 echo "load average after the run: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -269,8 +269,9 @@ fn readonly_token_runs_no_scripts_unless_allowed() {
     assert_eq!(r.status, 400);
 }
 
-#[test]
-fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
+/// Redis answering BUSY (and taking SCRIPT KILL) after 100 ms, serve killing scripts after
+/// 500 ms.
+fn serve_with_a_script_limit() -> (RedisServer, upwire::serve::ServeHandle) {
     let redis = RedisServer::with_config(&["busy-reply-threshold 100"]);
     let handle = spawn(
         ServeConfig::new(redis.url(None, None))
@@ -283,6 +284,12 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
             }),
     )
     .expect("serve starts");
+    (redis, handle)
+}
+
+#[test]
+fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
+    let (_redis, handle) = serve_with_a_script_limit();
     let addr = handle.addr();
     let post = |body: Value| {
         Request::post("/", body.to_string())
@@ -317,18 +324,7 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
 
 #[test]
 fn an_unkillable_script_gets_a_504_that_says_redis_stays_busy() {
-    let redis = RedisServer::with_config(&["busy-reply-threshold 100"]);
-    let handle = spawn(
-        ServeConfig::new(redis.url(None, None))
-            .token(TOKEN)
-            .quiet(true)
-            .with_timeouts(Timeouts {
-                script: Duration::from_millis(500),
-                redis_command: Duration::from_secs(5),
-                ..Timeouts::default()
-            }),
-    )
-    .expect("serve starts");
+    let (redis, handle) = serve_with_a_script_limit();
     // It writes first: Redis refuses to kill it (UNKILLABLE).
     let r = Request::post(
         "/",
