@@ -39,3 +39,18 @@ start_serve() { # bin token [serve flags]: `upwire serve` in front of $redis_por
   pids+=($!)
   wait_port "$serve_port"
 }
+
+start_webdis() { # sets webdis_port; webdis in front of $redis_port, 2 threads, logs in $work
+  webdis_port=$(free_port)
+  cat >"$work/webdis.json" <<JSON
+{
+  "redis_host": "127.0.0.1", "redis_port": $redis_port, "redis_auth": null,
+  "http_host": "127.0.0.1", "http_port": $webdis_port,
+  "threads": 2, "pool_size": 20, "daemonize": false, "websockets": false,
+  "database": 0, "verbosity": 1, "logfile": "$work/webdis.log"
+}
+JSON
+  webdis "$work/webdis.json" &
+  pids+=($!)
+  wait_port "$webdis_port"
+}

@@ -36,18 +36,7 @@ redis-cli -p "$redis_port" SET bench:key "value-of-bench-key-1234567890" >/dev/n
 token=AXbenchToken0123456789
 start_serve "$bin" "$token" --max-streams 200
 
-webdis_port=$(free_port)
-cat >"$work/webdis.json" <<JSON
-{
-  "redis_host": "127.0.0.1", "redis_port": $redis_port, "redis_auth": null,
-  "http_host": "127.0.0.1", "http_port": $webdis_port,
-  "threads": 2, "pool_size": 20, "daemonize": false, "websockets": false,
-  "database": 0, "verbosity": 1, "logfile": "$work/webdis.log"
-}
-JSON
-webdis "$work/webdis.json" &
-pids+=($!)
-wait_port "$webdis_port"
+start_webdis
 
 # Both answer the same command, path style: GET of a 29-byte value.
 curl -fsS -m 5 -H "Authorization: Bearer $token" "http://127.0.0.1:$serve_port/get/bench:key" >"$work/serve.out"

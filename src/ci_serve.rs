@@ -10,6 +10,11 @@ use crate::model::{Access, Transport};
 use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
 
+/// What `upwire serve -- CMD` sets in the command's environment.
+const SERVE_URL: &str = "UPSTASH_REDIS_REST_URL";
+const SERVE_TOKEN: &str = "UPSTASH_REDIS_REST_TOKEN";
+const SERVE_READONLY_TOKEN: &str = "UPSTASH_REDIS_REST_READONLY_TOKEN";
+
 /// Where it is written, relative to the descriptor's directory.
 pub(crate) const PATH: &str = ".github/upwire-serve.yml";
 
@@ -55,6 +60,23 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
             }),
         }
     }
+    // URLs first: a read-only target that reads the standard token name gets the read-only
+    // token after it.
+    let mut exports: Vec<(&str, &'static str)> = url_vars
+        .iter()
+        .filter(|name| **name != SERVE_URL)
+        .map(|name| (*name, SERVE_URL))
+        .collect();
+    for t in &tokens {
+        let from = if t.readonly {
+            SERVE_READONLY_TOKEN
+        } else {
+            SERVE_TOKEN
+        };
+        if t.name != from {
+            exports.push((t.name, from));
+        }
+    }
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let mut test_commands: Vec<&'static str> = Vec::new();
@@ -69,10 +91,16 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         repository,
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
-        url_vars,
-        tokens,
+        exports,
         node: test_commands.contains(&Language::JavaScript.test_command()),
-        test_commands,
+        test_command: match test_commands[..] {
+            [one] => one.to_owned(),
+            _ => format!("sh -c '{}'", test_commands.join(" && ")),
+        },
+        test_in_shell: match test_commands[..] {
+            [one] => format!("exec {one}"),
+            _ => test_commands.join(" && "),
+        },
     }))
 }
 
@@ -106,10 +134,10 @@ mod tests {
     }
 
     /// No REST target, no job; two targets that read one token variable with different
-    /// access both get the full token (the read-write one's tests must pass), each variable
-    /// exported once; no value of the descriptor in it.
+    /// access both get the full token (the read-write one's tests must pass): the standard
+    /// names need no copying, so the step is the one line; no value of the descriptor in it.
     #[test]
-    fn one_line_per_variable_and_the_full_token_when_accesses_differ() {
+    fn one_line_when_the_variables_are_serves_and_the_full_token_when_accesses_differ() {
         assert_eq!(
             job("[target.api]\nkind = \"server\"\ndir = \"api\"\n"),
             None
@@ -119,15 +147,12 @@ mod tests {
         .expect("a job");
         let line = |l: &str| job.lines().filter(|x| x.trim() == l).count();
         assert_eq!(
-            line("echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\""),
+            line("run: upwire serve --ephemeral -- npm test"),
             1,
             "{job}"
         );
-        assert_eq!(
-            line("echo \"UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\""),
-            1
-        );
         assert!(!job.contains("readonly_token"), "{job}");
+        assert!(!job.contains("export "), "{job}");
         for value in ["AXtoken", "AoReadonly", "h.upstash.io", "pw@"] {
             assert!(!job.contains(value), "{value} in {job}");
         }

@@ -94,11 +94,14 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) placeholder: bool,
     /// Whether any variable gets the read-only token.
     pub(crate) readonly: bool,
-    pub(crate) url_vars: Vec<&'a str>,
-    pub(crate) tokens: Vec<CiToken<'a>>,
-    /// The commands that run the targets' tests, one per language (`npm test`, `cargo test`),
-    /// from the framework table.
-    pub(crate) test_commands: Vec<&'static str>,
+    /// Variables the tests read under other names than the ones `upwire serve -- CMD` sets:
+    /// `(name, the serve variable it copies)`.
+    pub(crate) exports: Vec<(&'a str, &'static str)>,
+    /// The command that runs the targets' tests after `upwire serve --ephemeral --`: one per
+    /// language from the framework table (`npm test`, `cargo test`), several through `sh -c`.
+    pub(crate) test_command: String,
+    /// The same inside the `sh -c '...'` that copies variables (`exec` for one command).
+    pub(crate) test_in_shell: String,
     /// Whether a target is JavaScript (the job sets up Node.js and runs `npm ci` first).
     pub(crate) node: bool,
 }

@@ -157,9 +157,14 @@ enum Command {
     /// Run a local Upstash-compatible REST endpoint over a Redis server, for development and CI.
     #[cfg(feature = "serve")]
     Serve {
-        /// The Redis to serve (redis://, rediss:// or redis+unix://, e.g. a local redis-server).
-        #[arg(long, value_name = "URL", default_value = crate::serve::DEFAULT_REDIS)]
-        redis: String,
+        /// The Redis to serve (redis://, rediss:// or redis+unix://, e.g. a local redis-server)
+        /// [default: redis://127.0.0.1:6379].
+        #[arg(long, value_name = "URL")]
+        redis: Option<String>,
+        /// Start a throwaway redis-server from PATH (a free loopback port, no persistence, a
+        /// temporary directory) and serve it; it is stopped when serve stops.
+        #[arg(long, conflicts_with_all = ["redis", "tokens"])]
+        ephemeral: bool,
         /// A tokens file mapping each token to a backend (upwire's TOML, or SRH's
         /// tokens.json); replaces --redis, --token and --readonly-token. SRH_MODE=env|file
         /// is read too.
@@ -168,11 +173,12 @@ enum Command {
         /// Trust the CA certificates in this PEM file for rediss:// backends (a private CA).
         #[arg(long, value_name = "FILE")]
         ca_file: Option<PathBuf>,
-        /// Where to listen. A non-loopback address needs --token.
-        #[arg(long, value_name = "ADDR", default_value = crate::serve::DEFAULT_LISTEN,
+        /// Where to listen. A non-loopback address needs --token [default: 127.0.0.1:8079;
+        /// with -- CMD, a free loopback port].
+        #[arg(long, value_name = "ADDR",
               env = "UPWIRE_SERVE_LISTEN",
               value_parser = |s: &str| crate::serve::parse_listen(s).map_err(|e| e.to_string()))]
-        listen: std::net::SocketAddr,
+        listen: Option<std::net::SocketAddr>,
         /// The full-access token clients send as `Authorization: Bearer TOKEN` or `?_token=`.
         /// Without it, serve makes a random one and prints it once.
         #[arg(
@@ -207,7 +213,8 @@ enum Command {
         /// Bytes of request bodies all requests together may hold at once; past it, 503.
         #[arg(long, value_name = "BYTES", default_value_t = crate::serve::DEFAULT_MAX_BODY_BUDGET)]
         max_body_budget: usize,
-        /// Open client connections at most; past it, 503.
+        /// Connections doing work (a request in progress) at most: idle keep-alive connections
+        /// give their slot up to new ones, which wait up to 10 s for a busy slot; then 503.
         #[arg(long, value_name = "N", default_value_t = crate::serve::DEFAULT_MAX_CONNECTIONS)]
         max_connections: usize,
         /// Open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`) at most, each holding a
@@ -217,6 +224,11 @@ enum Command {
         /// Do not log one line per request.
         #[arg(long)]
         quiet: bool,
+        /// Run this command once serve answers, with UPSTASH_REDIS_REST_URL and
+        /// UPSTASH_REDIS_REST_TOKEN (and UPSTASH_REDIS_REST_READONLY_TOKEN with a read-only
+        /// token) set; stop when it exits, with its exit status. SIGINT and SIGTERM reach it.
+        #[arg(last = true, value_name = "CMD")]
+        command: Vec<std::ffi::OsString>,
     },
     /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
     #[cfg(feature = "check")]
@@ -466,9 +478,22 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
             max_connections,
             max_streams,
             quiet,
+            ephemeral,
+            command,
         } => {
-            let mut config = crate::serve::ServeConfig::new(redis.clone())
-                .listen(*listen)
+            // With a command, a free port: runs in parallel do not collide, and the command
+            // gets the address in its environment.
+            let listen = listen.unwrap_or_else(|| {
+                let port = if command.is_empty() {
+                    crate::serve::DEFAULT_PORT
+                } else {
+                    0
+                };
+                std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port))
+            });
+            let redis = redis.as_deref().unwrap_or(crate::serve::DEFAULT_REDIS);
+            let mut config = crate::serve::ServeConfig::new(redis)
+                .listen(listen)
                 .no_auth(*no_auth)
                 .quiet(*quiet);
             config.token = token.as_deref().map(crate::secret::Secret::new);
@@ -485,8 +510,12 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
                 .srh_env(|name| std::env::var(name).ok())
                 .map_err(|e| Error::Usage(e.to_string()))?;
             config.validate().map_err(|e| Error::Usage(e.to_string()))?;
-            crate::serve::run(&config)
-                .map(|()| 0)
+            let extras = crate::serve::Extras {
+                ephemeral: *ephemeral,
+                command: command.clone(),
+            };
+            crate::serve::run(&config, &extras)
+                .map(|code| u8::try_from(code).unwrap_or(1))
                 .map_err(|e| Error::Runtime(e.to_string()))
         }
         Command::Completions { shell, .. } => completions::completions(cli, *shell),

@@ -43,26 +43,58 @@ pub(crate) enum Failure {
     Unavailable(String),
     /// Redis did not answer in time (504).
     Timeout,
-    /// A script or function ran past the script time limit and was stopped (504).
+    /// A script or function ran past the script time limit (504).
     ScriptTimeout {
         /// `SCRIPT KILL` or `FUNCTION KILL`.
         kill: &'static str,
-        /// What Redis answered to the kill, when it was not `OK`.
-        outcome: Option<String>,
+        /// What the kill did.
+        outcome: Kill,
     },
+    /// Redis answered with a reply the redis crate cannot read (an error or status line that
+    /// is not UTF-8, where Redis echoed bytes of the request): that request fails (400), on a
+    /// connection of its own that is then dropped. The parser's message is not kept: it may
+    /// quote the reply, and so the request.
+    Unreadable,
+}
+
+/// What `SCRIPT KILL` / `FUNCTION KILL` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kill {
+    /// The script stopped (or had ended by itself).
+    Stopped,
+    /// `UNKILLABLE`: the script has written, so Redis cannot stop it; Redis answers `BUSY`
+    /// to everything until it ends or Redis is restarted.
+    Unkillable,
+    /// The kill itself failed: why.
+    Failed(String),
 }
 
 /// The kill command for a script or function, when `cmd` runs one.
 fn kill_for(cmd: &Cmd) -> Option<&'static str> {
-    let name = match cmd.args_iter().next() {
-        Some(redis::Arg::Simple(name)) => name.to_ascii_lowercase(),
-        _ => return None,
+    let Some(redis::Arg::Simple(name)) = cmd.args_iter().next() else {
+        return None;
     };
-    match name.as_slice() {
-        b"eval" | b"evalsha" | b"eval_ro" | b"evalsha_ro" => Some("SCRIPT KILL"),
-        b"fcall" | b"fcall_ro" => Some("FUNCTION KILL"),
-        _ => None,
+    let is = |word: &[u8]| name.eq_ignore_ascii_case(word);
+    if is(b"eval") || is(b"evalsha") || is(b"eval_ro") || is(b"evalsha_ro") {
+        Some("SCRIPT KILL")
+    } else if is(b"fcall") || is(b"fcall_ro") {
+        Some("FUNCTION KILL")
+    } else {
+        None
     }
+}
+
+/// Whether Redis may answer `cmd` with an error or status line that is not UTF-8, which the
+/// redis crate cannot parse and answers by dropping the connection, for every request on it:
+/// Redis echoes arguments in some errors (`unknown command 'x\xff'`, unknown subcommands, Lua
+/// compile errors), and a script can return any bytes as an error or status. Such commands go
+/// over a connection of their own.
+fn may_answer_unreadable(cmd: &Cmd) -> bool {
+    kill_for(cmd).is_some()
+        || cmd.args_iter().any(|arg| match arg {
+            redis::Arg::Simple(bytes) => std::str::from_utf8(bytes).is_err(),
+            _ => false,
+        })
 }
 
 /// The kills for a batch: `SCRIPT KILL` and/or `FUNCTION KILL`.
@@ -221,16 +253,34 @@ impl Backend {
                 self.describe(),
                 self.0.timeouts.redis_command.as_millis()
             ),
-            Failure::ScriptTimeout { kill, outcome } => match outcome {
-                None => format!(
-                    "ERR upwire serve: the script ran longer than {} ms and was stopped with {kill}",
-                    self.script_limit().as_millis()
-                ),
-                Some(why) => format!(
-                    "ERR upwire serve: the script ran longer than {} ms; {kill} failed: {why}",
-                    self.script_limit().as_millis()
-                ),
-            },
+            Failure::ScriptTimeout { kill, outcome } => {
+                let limit = self.script_limit().as_millis();
+                match outcome {
+                    Kill::Stopped => format!(
+                        "ERR upwire serve: the script ran longer than {limit} ms and was stopped \
+                         with {kill}"
+                    ),
+                    Kill::Unkillable => format!(
+                        "ERR upwire serve: the script ran longer than {limit} ms and cannot be \
+                         stopped: it has written, so {kill} answered UNKILLABLE; Redis at {} \
+                         answers BUSY to every command until the script ends or Redis is \
+                         restarted (SHUTDOWN NOSAVE stops it, losing writes not saved)",
+                        self.0.addr
+                    ),
+                    Kill::Failed(why) => {
+                        format!(
+                            "ERR upwire serve: the script ran longer than {limit} ms; {kill} \
+                             failed: {why}"
+                        )
+                    }
+                }
+            }
+            Failure::Unreadable => "ERR upwire serve: Redis answered this request with a \
+                 reply that cannot be read: most likely an error or status line that is not \
+                 UTF-8 text, echoing bytes of the request (such as %FF in a path); send \
+                 commands and arguments Redis may echo as UTF-8 text. Other requests are not \
+                 affected"
+                .to_owned(),
         }
     }
 
@@ -244,6 +294,22 @@ impl Backend {
 
     /// One command on the shared connection. Error replies come back as `Value::ServerError`.
     pub(crate) async fn command(&self, cmd: &Cmd) -> Result<Value, Failure> {
+        if may_answer_unreadable(cmd) {
+            let mut pipe = Pipeline::new();
+            pipe.add_command(cmd.clone());
+            let call = async {
+                let mut replies = self.isolated(&pipe).await?;
+                replies
+                    .pop()
+                    .ok_or_else(|| RedisError::from(std::io::Error::other("no reply")))
+            };
+            return self
+                .limited(kill_for(cmd).into_iter().collect(), call)
+                .await;
+        }
+        // No script gets here (scripts went above): the command deadline alone, the call
+        // written straight into the timeout. Every wrapper future around it costs a copy of
+        // it per request (callgrind: a third more `memcpy` with two more layers).
         let call = async {
             let mut conn = self.0.shared.clone();
             match unsent(conn.send_packed_command(cmd)).await {
@@ -255,8 +321,7 @@ impl Backend {
             }
             .or_else(error_reply)
         };
-        self.limited(kill_for(cmd).into_iter().collect(), call)
-            .await
+        classify(tokio::time::timeout(self.deadline(), call).await)
     }
 
     /// Commands pipelined on the shared connection, one reply each.
@@ -270,6 +335,9 @@ impl Backend {
         }
         let count = pipe.len();
         let kills = kills_for(pipe.cmd_iter());
+        if pipe.cmd_iter().any(may_answer_unreadable) {
+            return self.limited(kills, self.isolated(&pipe)).await;
+        }
         let call = async {
             let mut conn = self.0.shared.clone();
             match unsent(conn.send_packed_commands(&pipe, 0, count)).await {
@@ -295,34 +363,59 @@ impl Backend {
             pipe.add_command(cmd.clone());
         }
         pipe.add_command(redis::cmd("EXEC"));
-        let count = pipe.len();
         let kills = kills_for(pipe.cmd_iter());
-        let call = async {
-            // Waits within the deadline for one of the pool's connections.
-            let _permit = Arc::clone(&self.0.pool)
-                .acquire_owned()
-                .await
-                .map_err(|_| {
-                    RedisError::from(std::io::Error::other("the connection pool was closed"))
-                })?;
-            let mut conn = self.dedicated().await?;
-            let replies = match unsent(conn.send_packed_commands(&pipe, 0, count)).await {
-                Ok(replies) => replies,
-                Err((e, was_unsent)) => {
-                    // Idle connections opened before a Redis restart are dead too.
-                    self.drop_idle_dedicated();
-                    if !worth_retry(&e, was_unsent) {
-                        return Err(e);
-                    }
-                    // Nothing was sent on the dead connection: once more on a new one.
-                    conn = self.dedicated().await?;
-                    conn.send_packed_commands(&pipe, 0, count).await?
-                }
-            };
-            self.give_back(conn);
-            Ok(read_transaction(replies))
-        };
+        let call = async { Ok(read_transaction(self.isolated(&pipe).await?)) };
         self.limited(kills, call).await
+    }
+
+    /// Sends `pipe` on a connection of its own ([`Self::on_dedicated`]). When that connection
+    /// breaks while Redis still answers on another, the reply was one the redis crate could not
+    /// parse (it then drops the connection and reports a broken pipe): a parse error.
+    async fn isolated(&self, pipe: &Pipeline) -> Result<Vec<Value>, RedisError> {
+        match self.on_dedicated(pipe).await {
+            Err(e) if e.is_connection_dropped() && !e.is_connection_refusal() => {
+                let mut conn = self.0.shared.clone();
+                let ping = redis::cmd("PING");
+                let ping = conn.send_packed_command(&ping);
+                match tokio::time::timeout(self.0.timeouts.redis_connect, ping).await {
+                    Ok(Ok(_)) => Err(RedisError::from(redis::ParsingError::from(
+                        "unreadable reply".to_owned(),
+                    ))),
+                    _ => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Sends `pipe` on a connection no other request uses meanwhile, one of the pool's, and
+    /// gives that connection back afterwards unless it failed (a reply it could not read, a
+    /// broken connection): then it is dropped.
+    async fn on_dedicated(&self, pipe: &Pipeline) -> Result<Vec<Value>, RedisError> {
+        let count = pipe.len();
+        // Waits within the deadline for one of the pool's connections.
+        let _permit = Arc::clone(&self.0.pool)
+            .acquire_owned()
+            .await
+            .map_err(|_| {
+                RedisError::from(std::io::Error::other("the connection pool was closed"))
+            })?;
+        let mut conn = self.dedicated().await?;
+        let replies = match unsent(conn.send_packed_commands(pipe, 0, count)).await {
+            Ok(replies) => replies,
+            Err((e, was_unsent)) => {
+                // Idle connections opened before a Redis restart are dead too.
+                self.drop_idle_dedicated();
+                if !worth_retry(&e, was_unsent) {
+                    return Err(e);
+                }
+                // Nothing was sent on the dead connection: once more on a new one.
+                conn = self.dedicated().await?;
+                conn.send_packed_commands(pipe, 0, count).await?
+            }
+        };
+        self.give_back(conn);
+        Ok(replies)
     }
 
     /// Runs a call under the command deadline, and under the script time limit when it runs
@@ -341,19 +434,22 @@ impl Backend {
         match tokio::time::timeout(self.script_limit(), bounded.as_mut()).await {
             Ok(result) => result,
             Err(_) => {
-                let mut failure = None;
+                let mut worst = (
+                    kills.first().copied().unwrap_or("SCRIPT KILL"),
+                    Kill::Stopped,
+                );
                 for kill in &kills {
-                    if let Some(e) = self.kill(kill).await {
-                        failure = Some((*kill, e));
+                    let outcome = self.kill(kill).await;
+                    if outcome != Kill::Stopped {
+                        worst = (*kill, outcome);
                     }
                 }
-                // The killed script's error reply shows Redis is free again; answering only
-                // then means the client's next command does not meet a BUSY.
-                let _ = tokio::time::timeout(self.0.timeouts.redis_connect, bounded).await;
-                let (kill, outcome) = match failure {
-                    Some((kill, e)) => (kill, Some(e)),
-                    None => (kills.first().copied().unwrap_or("SCRIPT KILL"), None),
-                };
+                if worst.1 == Kill::Stopped {
+                    // The killed script's error reply shows Redis is free again; answering
+                    // only then means the client's next command does not meet a BUSY.
+                    let _ = tokio::time::timeout(self.0.timeouts.redis_connect, bounded).await;
+                }
+                let (kill, outcome) = worst;
                 Err(Failure::ScriptTimeout { kill, outcome })
             }
         }
@@ -371,8 +467,8 @@ impl Backend {
     }
 
     /// Sends `SCRIPT KILL` or `FUNCTION KILL` on a connection of its own (the shared one waits
-    /// behind the script). `None` when it worked or nothing was running any more.
-    async fn kill(&self, kill: &str) -> Option<String> {
+    /// behind the script).
+    async fn kill(&self, kill: &str) -> Kill {
         let mut cmd = Cmd::new();
         for word in kill.split(' ') {
             cmd.arg(word);
@@ -386,12 +482,19 @@ impl Backend {
             conn.send_packed_command(&cmd).await
         };
         let deadline = self.0.timeouts.redis_command + self.0.timeouts.redis_connect;
-        match tokio::time::timeout(deadline, attempt).await {
-            Err(_) => Some("no answer".to_owned()),
-            Ok(Ok(_)) => None,
+        // An error reply may come as `Err` or as a `ServerError` value.
+        let answer = match tokio::time::timeout(deadline, attempt).await {
+            Err(_) => return Kill::Failed("no answer".to_owned()),
+            Ok(Ok(Value::ServerError(e))) => Err((e.code().to_owned(), server_error_text(&e))),
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err((e.code().unwrap_or_default().to_owned(), e.to_string())),
+        };
+        match answer {
+            Ok(()) => Kill::Stopped,
             // The script ended by itself meanwhile.
-            Ok(Err(e)) if e.code() == Some("NOTBUSY") => None,
-            Ok(Err(e)) => Some(e.to_string()),
+            Err((code, _)) if code == "NOTBUSY" => Kill::Stopped,
+            Err((code, _)) if code == "UNKILLABLE" => Kill::Unkillable,
+            Err((_, text)) => Kill::Failed(text),
         }
     }
 
@@ -469,15 +572,26 @@ impl Backend {
         &self,
         call: impl Future<Output = Result<T, RedisError>>,
     ) -> Result<T, Failure> {
-        // The crate's own response timeout fires first; this also bounds waiting for a
-        // (re)connect.
-        let deadline = self.0.timeouts.redis_command + self.0.timeouts.redis_connect;
-        match tokio::time::timeout(deadline, call).await {
-            Err(_) => Err(Failure::Timeout),
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout),
-            Ok(Err(e)) => Err(Failure::Unavailable(e.to_string())),
-        }
+        classify(tokio::time::timeout(self.deadline(), call).await)
+    }
+
+    /// The command deadline. The crate's own response timeout fires first; this also bounds
+    /// waiting for a (re)connect.
+    fn deadline(&self) -> Duration {
+        self.0.timeouts.redis_command + self.0.timeouts.redis_connect
+    }
+}
+
+/// A Redis call's outcome under the deadline, its failure classified.
+fn classify<T>(
+    outcome: Result<Result<T, RedisError>, tokio::time::error::Elapsed>,
+) -> Result<T, Failure> {
+    match outcome {
+        Err(_) => Err(Failure::Timeout),
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout),
+        Ok(Err(e)) if e.kind() == redis::ErrorKind::Parse => Err(Failure::Unreadable),
+        Ok(Err(e)) => Err(Failure::Unavailable(e.to_string())),
     }
 }
 

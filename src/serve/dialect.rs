@@ -6,7 +6,9 @@
 //!   forgets the hashes too (see `script.rs`);
 //! - `SCAN ... WITHTYPE`, Upstash's option that answers each key with its type
 //!   (`[cursor, [key, type, key, type, ...]]`): run as one read-only script that scans and asks
-//!   `TYPE` of each key, atomically, so no key is reported with a type it no longer has.
+//!   `TYPE` of each key, atomically, so no key is reported with a type it no longer has;
+//! - `COPY k k`: Redis refuses (`ERR source and destination objects are the same`), Upstash
+//!   answers 0 (nothing copied), and so does serve.
 //!
 //! Everything else goes to Redis as it is.
 
@@ -35,6 +37,8 @@ pub(crate) enum Fix {
     None,
     /// `SCRIPT LOAD` of a changed script: answer the client's hash, not Redis's.
     ClientHash(String),
+    /// `COPY k k`: Redis's refusal becomes Upstash's 0.
+    CopyToItself,
 }
 
 impl Fix {
@@ -45,6 +49,12 @@ impl Fix {
                 Self::ClientHash(hash),
                 redis::Value::BulkString(_) | redis::Value::SimpleString(_),
             ) => redis::Value::BulkString(hash.clone().into_bytes()),
+            (Self::CopyToItself, redis::Value::ServerError(e))
+                if e.details()
+                    .is_some_and(|d| d.contains("source and destination objects are the same")) =>
+            {
+                redis::Value::Int(0)
+            }
             (_, value) => value,
         }
     }
@@ -52,7 +62,13 @@ impl Fix {
 
 /// Translates `command` in place into what Redis runs, and says what to change in the reply.
 pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
-    let name = command.name().to_ascii_lowercase();
+    // Most commands are none of these: no lowercase copy of their name for them.
+    let name = command.name();
+    let first = name.first().map(u8::to_ascii_lowercase);
+    if !matches!(first, Some(b'e' | b's' | b'c')) || name.len() > 10 {
+        return Fix::None;
+    }
+    let name = name.to_ascii_lowercase();
     match name.as_slice() {
         b"eval" | b"eval_ro" => {
             let stripped = nth(command, 1).and_then(|script| {
@@ -110,6 +126,9 @@ pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
                 }
                 _ => Fix::None,
             }
+        }
+        b"copy" if nth(command, 1).is_some() && nth(command, 1) == nth(command, 2) => {
+            Fix::CopyToItself
         }
         b"scan" => {
             if let Some(args) = scan_without_withtype(command) {

@@ -41,6 +41,8 @@ enum Origins {
 #[derive(Debug)]
 pub(crate) struct Guard {
     listen: SocketAddr,
+    /// The listen address's IP as a `Host` names it: `127.0.0.1`, `[::1]`.
+    listen_name: String,
     /// `--allow-host` values, lowercase: `name` (any port) or `name:port`.
     hosts: Vec<String>,
     origins: Origins,
@@ -64,6 +66,10 @@ impl Guard {
         };
         Self {
             listen: config.listen,
+            listen_name: match config.listen.ip() {
+                std::net::IpAddr::V4(v4) => v4.to_string(),
+                std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+            },
             hosts: config
                 .allow_hosts
                 .iter()
@@ -79,27 +85,22 @@ impl Guard {
         let Ok(host) = std::str::from_utf8(host) else {
             return false;
         };
-        let host = host.trim().to_ascii_lowercase();
-        let Some((name, port)) = split_host(&host) else {
+        // Names compare without case, and without a lowercase copy per request.
+        let Some((name, port)) = split_host(host.trim()) else {
             return false;
         };
+        let is = |other: &str| name.eq_ignore_ascii_case(other);
         let port_ok = port.is_none_or(|p| p == self.listen.port());
         let ip = self.listen.ip();
-        let listen_name = match ip {
-            std::net::IpAddr::V4(v4) => v4.to_string(),
-            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
-        };
-        let loopback_name = name == "127.0.0.1" || name == "[::1]";
+        let loopback_name = is("127.0.0.1") || is("[::1]");
         if port_ok
-            && (name == listen_name
-                || name == "localhost"
-                || (ip.is_unspecified() && loopback_name))
+            && (is(&self.listen_name) || is("localhost") || (ip.is_unspecified() && loopback_name))
         {
             return true;
         }
         self.hosts.iter().any(|allowed| match split_host(allowed) {
-            Some((n, Some(p))) => n == name && port == Some(p),
-            Some((n, None)) => n == name,
+            Some((n, Some(p))) => is(n) && port == Some(p),
+            Some((n, None)) => is(n),
             None => false,
         })
     }

@@ -25,9 +25,8 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::auth::{self, Auth};
 use super::backend::{Backend, Failure, Transaction};
@@ -38,6 +37,7 @@ use super::policy::{CommandTable, check_supported};
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
 use super::script::Scripts;
+use super::slots::{Admission, Slots};
 use super::stream::{self, EventBody, Streams};
 use super::sync_token::SyncClock;
 use super::tokens::Routes;
@@ -148,12 +148,13 @@ const MAX_WORKERS: usize = 16;
 /// machine: with one multi-threaded tokio runtime instead, bench/serve.sh measured roughly
 /// half to three quarters of this throughput at 64 connections.
 pub(crate) struct Workers {
-    queues: Vec<mpsc::UnboundedSender<(std::net::TcpStream, OwnedSemaphorePermit)>>,
+    queues: Vec<mpsc::UnboundedSender<(std::net::TcpStream, Admission)>>,
     threads: Vec<std::thread::JoinHandle<()>>,
     next: usize,
-    /// One permit per open client connection (`--max-connections`).
-    connections: Arc<Semaphore>,
-    max_connections: usize,
+    /// One slot per connection doing work (`--max-connections`, `slots.rs`).
+    slots: Arc<Slots>,
+    /// How long a new connection may wait for a slot.
+    slot_wait: Duration,
 }
 
 impl Workers {
@@ -170,8 +171,8 @@ impl Workers {
             queues: Vec::with_capacity(count),
             threads: Vec::with_capacity(count),
             next: 0,
-            connections: Arc::new(Semaphore::new(config.max_connections)),
-            max_connections: config.max_connections,
+            slots: Slots::new(config.max_connections),
+            slot_wait: config.timeouts.header_read,
         };
         // One budget, one script map and one sync clock for the whole process, not per worker.
         let shared = Shared {
@@ -245,21 +246,38 @@ impl Workers {
         }
     }
 
-    /// Hands a new connection to the next worker, round robin; past the connection limit,
-    /// answers 503 at once and closes it.
+    /// Hands a new connection to the next worker, round robin, once it has a slot: a free
+    /// one, or one an idle connection gives up (`slots.rs`); it waits for one while every slot
+    /// is busy with a request. Past the wait, or with too many waiting, it is answered 503
+    /// and closed.
     fn dispatch(&mut self, stream: TcpStream) {
-        let Ok(permit) = Arc::clone(&self.connections).try_acquire_owned() else {
-            refuse_connection(stream, self.max_connections);
+        let Some(queue) = self.queues.get(self.next).cloned() else {
             return;
         };
-        // Leaves this runtime's reactor; the worker registers it with its own.
-        let Ok(stream) = stream.into_std() else {
-            return;
-        };
-        if let Some(queue) = self.queues.get(self.next) {
-            let _ = queue.send((stream, permit));
-        }
         self.next = (self.next + 1) % self.queues.len().max(1);
+        let hand_over = move |stream: TcpStream, admission| {
+            // Leaves this runtime's reactor; the worker registers it with its own.
+            if let Ok(stream) = stream.into_std() {
+                let _ = queue.send((stream, admission));
+            }
+        };
+        if let Some(admission) = self.slots.try_admit() {
+            hand_over(stream, admission);
+            return;
+        }
+        let limit = self.slots.limit();
+        if !self.slots.may_wait() {
+            refuse_connection(stream, limit);
+            return;
+        }
+        let slots = Arc::clone(&self.slots);
+        let wait = self.slot_wait;
+        tokio::spawn(async move {
+            match slots.admit(wait).await {
+                Some(admission) => hand_over(stream, admission),
+                None => refuse_connection(stream, limit),
+            }
+        });
     }
 
     /// Closes the queues and waits until every worker has finished its connections (each
@@ -286,7 +304,8 @@ static REFUSING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize
 fn refuse_connection(stream: TcpStream, limit: usize) {
     use std::sync::atomic::Ordering;
     let body = error_body(&format!(
-        "ERR upwire serve: too many connections ({limit} open, --max-connections); try again"
+        "ERR upwire serve: too many connections ({limit} busy with requests, \
+         --max-connections); try again"
     ));
     let mut response = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n",
@@ -343,19 +362,21 @@ pub(crate) async fn accept(
 }
 
 /// One worker: serves the connections it is handed until its queue closes, then gives
-/// in-flight requests the shutdown grace to finish. Idle keep-alive connections close at once.
+/// in-flight requests the shutdown grace to finish. Idle keep-alive connections close at once,
+/// and so does one told to give its slot up (`slots.rs`).
 async fn work(
-    mut connections: mpsc::UnboundedReceiver<(std::net::TcpStream, OwnedSemaphorePermit)>,
+    mut connections: mpsc::UnboundedReceiver<(std::net::TcpStream, Admission)>,
     state: Arc<State>,
 ) {
-    let graceful = GracefulShutdown::new();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         // Counted from when the server starts waiting for a request head: this bounds a slow
         // sender and an idle keep-alive connection alike.
         .header_read_timeout(state.timeouts.header_read)
         .max_header_size(MAX_HEAD_BYTES);
-    while let Some((stream, permit)) = connections.recv().await {
+    // Every connection task holds a clone; `recv` ends once all have finished.
+    let (open, mut all_closed) = mpsc::channel::<()>(1);
+    while let Some((stream, admission)) = connections.recv().await {
         let Ok(stream) = TcpStream::from_std(stream) else {
             continue;
         };
@@ -363,25 +384,53 @@ async fn work(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let state = Arc::clone(&state);
-        let service = service_fn(move |req| handle(Arc::clone(&state), peer, req));
+        let admission = Arc::new(admission);
+        let service = service_fn({
+            let state = Arc::clone(&state);
+            let admission = Arc::clone(&admission);
+            move |req| handle(Arc::clone(&state), peer, Arc::clone(&admission), req)
+        });
         let io = TokioIo::new(JsonErrors::new(stream));
-        let conn = graceful.watch(http.serve_connection(io, service));
+        let conn = http.serve_connection(io, service);
+        let mut closing = state.closing.subscribe();
+        let open = open.clone();
         tokio::spawn(async move {
-            let _ = conn.await;
-            // The connection counts against --max-connections until it is closed.
-            drop(permit);
+            let mut conn = std::pin::pin!(conn);
+            let mut evicted = std::pin::pin!(admission.evicted());
+            let mut told = false;
+            loop {
+                tokio::select! {
+                    _ = conn.as_mut() => break,
+                    () = evicted.as_mut(), if !told => {
+                        told = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                    _ = closing.wait_for(|closing| *closing), if !told => {
+                        told = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                }
+            }
+            // The slot is held until the connection is closed.
+            drop(admission);
+            drop(open);
         });
     }
     // Streams never finish on their own.
     state.closing.send_replace(true);
-    let open = graceful.count();
+    drop(open);
+    let open = open_count(&all_closed);
     tokio::select! {
-        () = graceful.shutdown() => {}
+        _ = all_closed.recv() => {}
         () = tokio::time::sleep(state.timeouts.shutdown_grace) => {
             log(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
         }
     }
+}
+
+/// Connections still open, from the channel their tasks hold senders of.
+fn open_count(all_closed: &mpsc::Receiver<()>) -> usize {
+    all_closed.sender_strong_count()
 }
 
 /// A response before it becomes an HTTP response.
@@ -424,6 +473,8 @@ impl Reply {
         let status = match failure {
             Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Timeout | Failure::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            // That request's own doing; the connection it used is dropped, no other is.
+            Failure::Unreadable => StatusCode::BAD_REQUEST,
         };
         let message = backend.failure_message(failure);
         let mut reply = Self::error(status, &message);
@@ -470,8 +521,12 @@ impl Reply {
 async fn handle(
     state: Arc<State>,
     peer: SocketAddr,
+    admission: Arc<Admission>,
     req: Request<Incoming>,
 ) -> Result<Response<Either<Full<Bytes>, EventBody>>, Infallible> {
+    // The connection keeps its slot while a request runs; an SSE stream keeps it busy for
+    // as long as it is open.
+    let busy = admission.busy();
     let start = Instant::now();
     let method = method_label(req.method());
     let mut log = LogLine::new(req.uri().path());
@@ -490,6 +545,9 @@ async fn handle(
             let _ = write!(line, " ({note})");
         }
         self::log(&line);
+    }
+    if reply.stream.is_some() {
+        busy.hold();
     }
     Ok(reply.into_response())
 }

@@ -28,12 +28,15 @@
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
 //! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
+//! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
 //! MONITOR as server-sent events.
 
 mod auth;
 mod backend;
 mod dialect;
+mod ephemeral;
 mod guard;
 mod http;
 mod limits;
@@ -41,6 +44,7 @@ mod policy;
 mod reply;
 mod request;
 mod script;
+mod slots;
 mod stream;
 mod sync_token;
 mod tokens;
@@ -57,6 +61,9 @@ use tokio::sync::oneshot;
 
 /// Where `upwire serve` listens when `--listen` is not given.
 pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8079";
+
+/// The port of [`DEFAULT_LISTEN`].
+pub(crate) const DEFAULT_PORT: u16 = 8079;
 
 /// The Redis `upwire serve` talks to when `--redis` is not given.
 pub(crate) const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
@@ -524,6 +531,36 @@ pub enum ServeError {
     /// The async runtime could not start.
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+    /// `--ephemeral` without `redis-server` on `PATH`.
+    #[error(
+        "--ephemeral needs redis-server on PATH, and there is none: install it (Debian/Ubuntu: \
+         `apt-get install redis-server`; Homebrew: `brew install redis`), or drop --ephemeral \
+         and pass --redis URL"
+    )]
+    NoRedisServer,
+    /// `--ephemeral`: redis-server did not start.
+    #[error("--ephemeral: redis-server did not start: {reason}")]
+    Ephemeral {
+        /// Why.
+        reason: String,
+    },
+    /// `-- CMD`: the command could not be started.
+    #[error("cannot run `{program}`: {source}")]
+    Command {
+        /// The program as given.
+        program: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// What `upwire serve` runs besides the server.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Extras {
+    /// `--ephemeral`: a throwaway redis-server from `PATH` instead of `--redis`.
+    pub(crate) ephemeral: bool,
+    /// `-- CMD ARGS...`: run it against serve, then stop, with its exit status.
+    pub(crate) command: Vec<std::ffi::OsString>,
 }
 
 fn tokens_file_message(path: &str, line: usize, message: &str) -> String {
@@ -682,14 +719,26 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
 }
 
 /// Runs `serve` in the foreground until SIGINT or SIGTERM, then shuts down gracefully. This is
-/// `upwire serve`; it logs to stderr.
+/// `upwire serve`; it logs to stderr. With `extras.ephemeral` it serves a throwaway
+/// redis-server it starts and stops; with `extras.command` it runs that command once serve
+/// answers, passes SIGINT and SIGTERM on to it, stops when it exits and returns its exit code.
 ///
 /// # Errors
 /// [`ServeError`] when it cannot start.
-pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
+pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeError> {
+    // Started first, stopped last (dropped after the workers have stopped).
+    let redis = if extras.ephemeral {
+        Some(ephemeral::Ephemeral::start()?)
+    } else {
+        None
+    };
+    let mut config = config.clone();
+    if let Some(redis) = &redis {
+        config.redis_url = redis.url();
+    }
     config.validate()?;
     return_freed_memory();
-    let (mut config, generated) = config.clone().with_token()?;
+    let (mut config, generated) = config.with_token()?;
     let listener = bind(config.listen)?;
     if let Ok(addr) = listener.local_addr() {
         // The Host check needs the real port.
@@ -715,9 +764,10 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                 backend::Backend::new(spec, config.timeouts, ca.as_deref(), pool)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let described = match &probes[..] {
-            [one] => one.describe(),
-            many => format!(
+        let described = match (&probes[..], &redis) {
+            (_, Some(redis)) => redis.describe(),
+            ([one], None) => one.describe(),
+            (many, None) => format!(
                 "{} backends: {}",
                 many.len(),
                 routes
@@ -735,7 +785,7 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
             .any(|t| t.access == crate::model::Access::ReadOnly);
         let tokens_label;
         http::log(&format!(
-            "listening on http://{addr} for {described} ({}); Ctrl-C stops",
+            "listening on http://{addr} for {described} ({}); {}",
             match (routes.tokens.len(), readonly, &generated) {
                 (0, _, _) => "--no-auth: any local process has full access",
                 (_, _, Some(_)) => "token required: a random one, made at start-up",
@@ -753,33 +803,82 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                     );
                     &tokens_label
                 }
+            },
+            if extras.command.is_empty() {
+                "Ctrl-C stops"
+            } else {
+                "stops when the command exits"
             }
         ));
         match &generated {
+            // With a command, the token goes into its environment and nowhere else.
+            Some(_) if !extras.command.is_empty() => {}
             // Shown once, like Jupyter's login URL: the one place a token is printed.
             Some(token) => http::log(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
                  UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={}\n",
                 token.expose_secret()
             )),
-            None => http::log(&format!(
+            None if extras.command.is_empty() => http::log(&format!(
                 "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
             )),
+            None => {}
         }
+        if extras.command.is_empty() {
+            for probe in probes {
+                tokio::spawn(async move {
+                    if let Err(e) = probe.ping().await {
+                        http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                    }
+                });
+            }
+            http::accept(listener, &mut workers, shutdown_signal()).await;
+            return Ok(0);
+        }
+        // The command starts once Redis answered (or could not be reached: it is told, and
+        // runs all the same, as the tests may expect that).
         for probe in probes {
-            tokio::spawn(async move {
-                if let Err(e) = probe.ping().await {
-                    http::log(&format!("warning: {e}; requests get 503 until it is up"));
-                }
-            });
+            if let Err(e) = probe.ping().await {
+                http::log(&format!("warning: {e}; requests get 503 until it is up"));
+            }
         }
-        http::accept(listener, &mut workers, shutdown_signal()).await;
-        Ok(())
+        let env = child_env(addr, config);
+        let env: Vec<(&str, String)> = env.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let unset = [URL_VAR, TOKEN_VAR, READONLY_TOKEN_VAR];
+        let mut code = Ok(0);
+        // The listener was bound before the command starts: its connections queue until
+        // accepted, so the command never sees a refused connection.
+        http::accept(listener, &mut workers, async {
+            code = ephemeral::run_command(&extras.command, &env, &unset).await;
+        })
+        .await;
+        code
     });
     drop(runtime);
     workers.stop();
+    drop(redis);
     http::log("stopped");
     served
+}
+
+/// The variables a command run with `-- CMD` gets, as `@upstash/redis`'s `Redis.fromEnv()`
+/// reads them.
+const URL_VAR: &str = "UPSTASH_REDIS_REST_URL";
+const TOKEN_VAR: &str = "UPSTASH_REDIS_REST_TOKEN";
+const READONLY_TOKEN_VAR: &str = "UPSTASH_REDIS_REST_READONLY_TOKEN";
+
+/// The URL, and the tokens serve has: the full token (configured or made at start-up) and the
+/// read-only one when there is one. Inherited values of the three variables are removed
+/// first, so a real Upstash token never reaches a command pointed at serve.
+fn child_env(addr: SocketAddr, config: &ServeConfig) -> Vec<(&'static str, String)> {
+    let mut env = vec![(URL_VAR, format!("http://{addr}"))];
+    if let Some(token) = &config.token {
+        env.push((TOKEN_VAR, token.expose_secret().to_owned()));
+    }
+    if let Some(token) = &config.readonly_token {
+        env.push((READONLY_TOKEN_VAR, token.expose_secret().to_owned()));
+    }
+    env
 }
 
 /// Makes glibc's allocator give large freed blocks (request bodies, commands) back to the OS.

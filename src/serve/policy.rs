@@ -60,8 +60,9 @@ enum Effect {
 
 /// Commands the read-only token never runs, with all their subcommands, whatever Redis's
 /// flags say: `MEMORY PURGE` and `MEMORY DOCTOR` are not flagged as writes, `INFO` shows
-/// everything, and `KEYS` and `SCAN` walk every key, which Upstash's read-only token refuses.
-const READONLY_DENIED: &[&str] = &["memory", "info", "keys", "scan"];
+/// everything, and `KEYS` and `SCAN` walk every key, which Upstash's read-only token refuses;
+/// `RANDOMKEY` names keys the client never knew as well (called often enough, most of them).
+const READONLY_DENIED: &[&str] = &["memory", "info", "keys", "scan", "randomkey"];
 
 /// Redis's command table, reduced to what the read-only token needs.
 #[derive(Debug, Default)]
@@ -343,6 +344,7 @@ mod tests {
             r#"["KEYS","*"]"#,
             r#"["SCAN",0]"#,
             r#"["scan",0,"MATCH","*"]"#,
+            r#"["RANDOMKEY"]"#,
         ] {
             let e = table.check_readonly(&cmd(walk), false).unwrap_err();
             assert!(e.0.starts_with("NOPERM"), "{walk}: {}", e.0);

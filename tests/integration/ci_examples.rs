@@ -1,22 +1,21 @@
-//! The CI examples are real: `examples/ci/github-actions.yml`'s use of the GitHub Action
-//! (its serve step, run with the example's inputs) and `examples/ci/docker-compose.yml`'s
-//! service (SRH variables, command, health check) are read out of the files and run against a
-//! `redis-server`, so their flags cannot rot; and the Dockerfile's entry point, listen address
-//! and user are the ones the examples rely on. Ports are the test's own (free, loopback);
-//! everything else is taken from the files.
+//! The CI examples are real: `examples/ci/github-actions.yml`'s test step (`upwire serve
+//! --ephemeral -- npm test`, and the one `generate` writes) is run as written with a REST round
+//! trip in place of the tests, `examples/ci/docker-compose.yml`'s service (SRH variables, command, health check) are
+//! read out of the files and run against a `redis-server`, so their flags cannot rot; the
+//! Dockerfile's entry point, listen address and user are the ones the examples rely on; and
+//! the release asset the generated job downloads is the one the release workflow uploads;
+//! and the GitHub Action's serve step exports working REST variables.
+//! Ports are the test's own (free, loopback); everything else is taken from the files.
 
-use std::net::SocketAddr;
-use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::json;
 
-use crate::github_action::action_step;
 use crate::support::http::{Reply, raw};
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
-use crate::support::{all_output, code, free_port, root, run_bounded, signal, upwire};
+use crate::support::{all_output, code, root, run_bounded, upwire};
 
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -29,22 +28,10 @@ fn line_with<'a>(text: &'a str, needle: &str) -> &'a str {
     lines[0].trim()
 }
 
-/// The value after `flag` in `args`, removed with it.
-fn take_flag(args: &mut Vec<String>, flag: &str) -> String {
-    let i = args
-        .iter()
-        .position(|a| a == flag)
-        .unwrap_or_else(|| panic!("{flag} in {args:?}"));
-    assert!(i + 1 < args.len(), "a value after {flag} in {args:?}");
-    let value = args.remove(i + 1);
-    args.remove(i);
-    value
-}
-
-/// A request to serve at `addr` with this `Host` and token, on a connection of its own.
-fn send(addr: SocketAddr, host: &str, token: &str, head: &str, body: &str) -> Reply {
+/// A request to serve with this `Host` and token, on a connection of its own.
+fn send(serve: &ServeProcess, host: &str, token: &str, head: &str, body: &str) -> Reply {
     raw(
-        addr,
+        serve.addr,
         format!(
             "{head} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
              Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -56,82 +43,121 @@ fn send(addr: SocketAddr, host: &str, token: &str, head: &str, body: &str) -> Re
 
 /// The REST calls a test suite makes first, with this `Host` (the listen address when
 /// `None`): `PING` (the wait step's `/ping`), then a `SET` and a `GET` of it.
-fn rest_round_trip(addr: SocketAddr, token: &str, host: Option<&str>) {
-    let host = host.map_or_else(|| addr.to_string(), str::to_owned);
-    let ping = send(addr, &host, token, "GET /ping", "");
+fn rest_round_trip(serve: &ServeProcess, token: &str, host: Option<&str>) {
+    let host = host.map_or_else(|| serve.addr.to_string(), str::to_owned);
+    let ping = send(serve, &host, token, "GET /ping", "");
     assert_eq!(ping.status, 200, "Host {host}: {}", ping.text());
     assert_eq!(ping.json(), json!({"result": "PONG"}));
     let set = send(
-        addr,
+        serve,
         &host,
         token,
         "POST /",
         r#"["SET","ci:key","from the example"]"#,
     );
     assert_eq!(set.json(), json!({"result": "OK"}), "{}", set.text());
-    let get = send(addr, &host, token, "GET /get/ci:key", "");
+    let get = send(serve, &host, token, "GET /get/ci:key", "");
     assert_eq!(get.json(), json!({"result": "from the example"}));
 }
 
-/// `upwire serve`'s arguments on the Actions example's command line, up to the redirection.
-fn actions_serve_args(workflow: &str) -> Vec<String> {
-    let line = line_with(workflow, "upwire serve ");
-    let words: Vec<&str> = line.split_whitespace().collect();
-    let start = words
-        .windows(2)
-        .position(|w| w == ["upwire", "serve"])
-        .expect("`upwire serve` on the line");
-    assert!(
-        words[..start].contains(&"UPWIRE_SERVE_TOKEN=\"$token\""),
-        "serve gets the run's token from UPWIRE_SERVE_TOKEN: {line}"
-    );
-    words[start + 2..]
-        .iter()
-        .take_while(|w| !w.starts_with('>') && **w != "&" && **w != "2>&1")
-        .map(|w| (*w).to_owned())
+/// The `run:` script of a workflow's step named `Test`: one line, or a `run: |` block.
+fn test_step(workflow: &str) -> String {
+    let mut lines = workflow
+        .lines()
+        .skip_while(|l| l.trim() != "- name: Test")
+        .skip(1)
+        .skip_while(|l| !l.trim_start().starts_with("run:"));
+    let run = lines.next().expect("a `run:` in the Test step");
+    let inline = run.trim_start().trim_start_matches("run:").trim();
+    if inline != "|" {
+        return inline.to_owned();
+    }
+    let indent = run.len() - run.trim_start().len();
+    lines
+        .take_while(|l| l.trim().is_empty() || l.len() - l.trim_start().len() > indent)
+        .map(|l| l.get(indent + 2..).unwrap_or("").to_owned() + "\n")
         .collect()
 }
 
-/// The value of `name:` in the action's serve step environment, and the input's default.
-fn action_input_default(action: &str, input: &str) -> String {
-    let lines: Vec<&str> = action.lines().collect();
-    let at = lines
-        .iter()
-        .position(|l| *l == format!("  {input}:"))
-        .unwrap_or_else(|| panic!("input {input}"));
-    lines[at + 1..]
-        .iter()
-        .take_while(|l| l.starts_with("    "))
-        .find_map(|l| l.trim().strip_prefix("default: "))
-        .unwrap_or_else(|| panic!("a default for {input}"))
-        .trim_matches('"')
-        .to_owned()
+/// Runs a Test step's script with bash, `npm test` replaced by `check` (a shell script), the
+/// binary under test first on PATH, in `dir`; its output.
+fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::process::Output {
+    assert!(script.contains("npm test"), "{script}");
+    std::fs::write(dir.join("check.sh"), check).unwrap();
+    // A project with Rust and JavaScript targets runs both test commands: here, the check.
+    let script = script
+        .replace("cargo test && npm test", "npm test")
+        .replace("npm test", "sh ./check.sh");
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"));
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = std::process::Command::new("bash");
+    cmd.args(["-c", &script])
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("UPWIRE_SERVE_TOKEN")
+        .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
+        .env_remove("UPWIRE_SERVE_LISTEN")
+        .env_remove("SRH_MODE")
+        .stdin(Stdio::null());
+    run_bounded(cmd, Duration::from_secs(60))
 }
 
-/// The action's serve step as the runner runs it, with the example's inputs (`serve-redis`
-/// pointed at the test's Redis, `serve-listen` at a free port): it exports the REST variables
-/// for the next steps, and serve answers with them.
+/// A check in place of the tests: a REST round trip with the variables the job promises, then
+/// exit 3 (the step must end with it).
+const ROUND_TRIP: &str = r#"set -e
+auth="Authorization: Bearer $UPSTASH_REDIS_REST_TOKEN"
+curl -fsS -m 5 -H "$auth" "$UPSTASH_REDIS_REST_URL/set/ci:key/from-the-step" | grep -qx '{"result":"OK"}'
+curl -fsS -m 5 -H "$auth" "$UPSTASH_REDIS_REST_URL/get/ci:key" | grep -qx '{"result":"from-the-step"}'
+exit 3
+"#;
+
+/// The example's whole test step, `upwire serve --ephemeral -- npm test`, run as written with
+/// a REST round trip in place of the tests: the variables work and the step ends with the
+/// tests' status.
 #[test]
-fn github_actions_example_starts_serve_through_the_action() {
-    crate::support::require("openssl");
+fn github_actions_example_test_step_serves_rest_and_ends_with_the_tests_status() {
+    crate::support::require("redis-server");
     crate::support::require("curl");
     let workflow = read("examples/ci/github-actions.yml");
-    let action = read("action.yml");
-    let (_, with) = action_step(&workflow);
-    assert_eq!(
-        with.get("serve").map(String::as_str),
-        Some("true"),
-        "{with:?}"
+    let step = test_step(&workflow);
+    assert_eq!(step, "upwire serve --ephemeral -- npm test");
+    line_with(
+        &workflow,
+        "apt-get install -y -qq --no-install-recommends redis-server",
     );
-    // serve's Redis is the service container's published port; it listens on the default.
-    assert_eq!(with["serve-redis"], "redis://127.0.0.1:6379");
-    line_with(&workflow, "- 6379:6379");
-    assert!(!with.contains_key("serve-listen"));
-    assert_eq!(
-        action_input_default(&action, "serve-listen"),
-        "127.0.0.1:8079"
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_test_step(&step, ROUND_TRIP, dir.path());
+    assert_eq!(code(&output), 3, "{}", all_output(&output));
+}
 
+/// The job `generate` writes downloads the archive the release workflow uploads, with
+/// `upwire` at its root (the example installs through the action instead).
+#[test]
+fn generated_job_downloads_what_the_release_workflow_uploads() {
+    let job = read("templates/upwire_serve.yml");
+    let release = read(".github/workflows/release.yml");
+    let asset = "upwire-x86_64-unknown-linux-musl.tar.gz";
+    line_with(
+        &job,
+        &format!("asset=\"$UPWIRE_REPO/releases/latest/download/{asset}\""),
+    );
+    line_with(&release, "- target: x86_64-unknown-linux-musl");
+    line_with(&release, "tar -czf \"dist/$asset\" -C \"$dir\" upwire");
+    line_with(&job, "tar -xz -C \"$HOME/.local/bin\" upwire");
+    line_with(&job, "cargo install --locked --git \"$UPWIRE_REPO\" upwire");
+}
+
+/// The action's serve step (`serve: true`) as the runner runs it, `serve-redis` pointed at the
+/// test's Redis and `serve-listen` at a free port: it exports the REST variables for the next
+/// steps, masks the token, and serve answers with them.
+#[test]
+fn the_actions_serve_step_exports_working_rest_variables() {
+    crate::support::require("openssl");
+    crate::support::require("curl");
     let redis = RedisServer::plain();
     let dir = tempfile::tempdir().unwrap();
     let (env_file, output_file) = (
@@ -140,15 +166,17 @@ fn github_actions_example_starts_serve_through_the_action() {
     );
     std::fs::write(&env_file, "").unwrap();
     std::fs::write(&output_file, "").unwrap();
-    let listen = format!("127.0.0.1:{}", free_port());
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_upwire")).parent().unwrap();
+    let listen = format!("127.0.0.1:{}", crate::support::free_port());
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"))
+        .parent()
+        .unwrap();
     let path = format!(
         "{}:{}",
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut cmd = Command::new("bash");
-    cmd.arg(root().join(".github/action/serve.sh"))
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(crate::support::root().join(".github/action/serve.sh"))
         .env("PATH", path)
         .env("RUNNER_OS", "Linux")
         .env("RUNNER_TEMP", dir.path())
@@ -157,14 +185,15 @@ fn github_actions_example_starts_serve_through_the_action() {
         .env("UPWIRE_SERVE_REDIS", redis.url(None, None))
         .env("UPWIRE_SERVE_LISTEN", &listen)
         .env("UPWIRE_SERVE_ARGS", "")
-        .env_remove("UPWIRE_SERVE_TOKEN");
+        .env_remove("UPWIRE_SERVE_TOKEN")
+        .stdin(Stdio::null());
     let output = run_bounded(cmd, Duration::from_secs(60));
     let pid: u32 = std::fs::read_to_string(dir.path().join("upwire-serve.pid"))
         .ok()
         .and_then(|p| p.trim().parse().ok())
         .expect("serve's process id");
     // serve runs on after the step, until the job ends; here, until the test is done.
-    let stop = || signal(pid, "-TERM");
+    let stop = || crate::support::signal(pid, "-TERM");
     if code(&output) != 0 {
         stop();
         panic!("{}", all_output(&output));
@@ -177,20 +206,22 @@ fn github_actions_example_starts_serve_through_the_action() {
             .unwrap_or_else(|| panic!("{name} in GITHUB_ENV:\n{exported}"))
             .to_owned()
     };
-    assert_eq!(var("UPSTASH_REDIS_REST_URL"), format!("http://{listen}"));
+    let url = var("UPSTASH_REDIS_REST_URL");
+    assert_eq!(url, format!("http://{listen}"));
     let token = var("UPSTASH_REDIS_REST_TOKEN");
     assert_eq!(token.len(), 48, "`openssl rand -hex 24`");
     assert!(
         all_output(&output).contains(&format!("::add-mask::{token}")),
         "the token is masked in the job's log"
     );
-    let outputs = std::fs::read_to_string(&output_file).unwrap();
-    assert!(
-        outputs.contains(&format!("url=http://{listen}\n")),
-        "{outputs}"
-    );
-    rest_round_trip(listen.parse().unwrap(), &token, None);
+    let check = std::process::Command::new("sh")
+        .args(["-c", ROUND_TRIP])
+        .env("UPSTASH_REDIS_REST_URL", &url)
+        .env("UPSTASH_REDIS_REST_TOKEN", &token)
+        .output()
+        .unwrap();
     stop();
+    assert_eq!(code(&check), 3, "{}", all_output(&check));
     let log = std::fs::read_to_string(dir.path().join("upwire-serve.log")).unwrap();
     assert!(!log.contains(&token), "the token is never logged:\n{log}");
 }
@@ -285,11 +316,11 @@ fn docker_compose_example_serves_rest_with_srh_variables() {
     let serve = ServeProcess::spawn(cmd, &options);
     // Another container of the file, by service name; and the host, through the port.
     rest_round_trip(
-        serve.addr,
+        &serve,
         &token,
         Some(&format!("upwire:{}", serve.addr.port())),
     );
-    rest_round_trip(serve.addr, &token, None);
+    rest_round_trip(&serve, &token, None);
 
     // The health check, inside the container: `upwire check` against serve, same token.
     assert_eq!(health[..2], ["CMD", "/usr/local/bin/upwire"]);
@@ -362,10 +393,13 @@ fn dockerignore_keeps_build_output_and_dependencies_out_of_the_context() {
 }
 
 /// The job `upwire generate` writes for the bundled example (REST targets, one read-only)
-/// starts serve as the Actions example does, plus the read-only token, and those flags work:
-/// the full token writes, the read-only token reads and may not write.
+/// has the example's one-line test step, wrapped to give each target its variables: run as
+/// written, the full token writes, the mobile target's read-only token reads and may not
+/// write, and the step ends with the tests' status.
 #[test]
-fn generated_ci_job_serve_command_serves_both_tokens() {
+fn generated_ci_job_test_step_serves_every_target_its_variables() {
+    crate::support::require("redis-server");
+    crate::support::require("curl");
     let dir = tempfile::tempdir().unwrap();
     for file in ["upwire.toml", "example.env"] {
         std::fs::copy(root().join("examples").join(file), dir.path().join(file)).unwrap();
@@ -377,51 +411,26 @@ fn generated_ci_job_serve_command_serves_both_tokens() {
     let output = run_bounded(cmd, Duration::from_secs(60));
     assert_eq!(code(&output), 0, "{}", all_output(&output));
     let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
-    // Where the example's action step starts serve, and in front of which Redis.
-    let (_, with) = action_step(&read("examples/ci/github-actions.yml"));
-    let mut args = actions_serve_args(&job);
-    assert_eq!(
-        take_flag(&mut args, "--listen"),
-        action_input_default(&read("action.yml"), "serve-listen"),
-        "the generated job listens where the example's action step does"
+    let step = test_step(&job);
+    assert!(
+        step.contains("upwire serve --ephemeral -- sh -c '"),
+        "{step}"
     );
-    assert_eq!(take_flag(&mut args, "--redis"), with["serve-redis"]);
-    // The job downloads the static Linux archive release.yml attaches (`upwire` at its root).
     line_with(
         &job,
-        "releases/latest/download/upwire-x86_64-unknown-linux-musl.tar.gz\"",
+        "apt-get install -y -qq --no-install-recommends redis-server",
     );
-    let release = read(".github/workflows/release.yml");
-    line_with(&release, "- target: x86_64-unknown-linux-musl");
-    line_with(&release, "tar -czf \"dist/$asset\" -C \"$dir\" upwire");
-    let line = line_with(&job, "upwire serve ");
-    assert!(
-        line.contains("UPWIRE_SERVE_READONLY_TOKEN=\"$readonly_token\""),
-        "{line}"
+    let check = format!(
+        r#"{ROUND_TRIP_PREFIX}
+ro="Authorization: Bearer $EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN"
+curl -fsS -m 5 -H "$ro" "$EXPO_PUBLIC_UPSTASH_REDIS_REST_URL/get/ci:key" | grep -qx '{{"result":"from-the-step"}}'
+status=$(curl -s -o /dev/null -w '%{{http_code}}' -m 5 -H "$ro" "$EXPO_PUBLIC_UPSTASH_REDIS_REST_URL/set/ci:key/x")
+test "$status" = 400
+test "$EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN" != "$UPSTASH_REDIS_REST_TOKEN"
+exit 3
+"#,
+        ROUND_TRIP_PREFIX = ROUND_TRIP.trim_end().trim_end_matches("exit 3")
     );
-
-    let redis = RedisServer::plain();
-    let (token, readonly) = (
-        "0123456789abcdef0123456789abcdef0123456789abcdef",
-        "fedcba9876543210fedcba9876543210fedcba9876543210",
-    );
-    let mut options = ServeOptions::default()
-        .token(token)
-        .readonly_token(readonly);
-    options.args = args;
-    let serve = ServeProcess::start(&redis.url(None, None), &options);
-    rest_round_trip(serve.addr, token, None);
-    let host = serve.addr.to_string();
-    let get = send(serve.addr, &host, readonly, "GET /get/ci:key", "");
-    assert_eq!(get.json(), json!({"result": "from the example"}));
-    let set = send(
-        serve.addr,
-        &host,
-        readonly,
-        "POST /",
-        r#"["SET","ci:key","x"]"#,
-    );
-    assert_eq!(set.status, 400, "{}", set.text());
-    assert!(set.error().starts_with("NOPERM"), "{}", set.text());
-    serve.stop();
+    let output = run_test_step(&step, &check, dir.path());
+    assert_eq!(code(&output), 3, "{}", all_output(&output));
 }

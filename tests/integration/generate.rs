@@ -1166,20 +1166,17 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
     for line in [
         "jobs:",
         "  test:",
-        "    services:",
-        "        image: redis:7",
-        "          - 6379:6379",
         "      - uses: actions/checkout@v4",
-        "          echo \"UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\"",
-        "          echo \"UPSTASH_REDIS_REST_TOKEN=$token\" >> \"$GITHUB_ENV\"",
+        "          upwire serve --ephemeral -- sh -c '",
         // The mobile target reads the read-only token under its public names.
-        "          echo \"EXPO_PUBLIC_UPSTASH_REDIS_REST_URL=http://127.0.0.1:8079\" >> \"$GITHUB_ENV\"",
-        "          echo \"EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=$readonly_token\" >> \"$GITHUB_ENV\"",
-        "          token=\"$(openssl rand -hex 24)\"",
-        "          echo \"::add-mask::$token\"",
-        // Both targets are JavaScript: Node.js, `npm ci`, then `npm test`.
+        "            export EXPO_PUBLIC_UPSTASH_REDIS_REST_URL=\"$UPSTASH_REDIS_REST_URL\"",
+        "            export EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=\"$UPSTASH_REDIS_REST_READONLY_TOKEN\"",
+        "            exec npm test'",
+        "          readonly_token=\"$(openssl rand -hex 24)\"",
+        "          echo \"::add-mask::$readonly_token\"",
+        "          export UPWIRE_SERVE_READONLY_TOKEN=\"$readonly_token\"",
+        // Both targets are JavaScript: Node.js and `npm ci` first.
         "      - run: npm ci",
-        "        run: npm test",
     ] {
         assert!(job.lines().any(|l| l == line), "{line:?} in\n{job}");
     }
@@ -1195,6 +1192,10 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
     }
     // The TCP target's variable is not pointed at serve.
     assert!(!job.contains("REDIS_URL="), "{job}");
+    assert!(
+        !job.contains("services:"),
+        "redis-server comes from --ephemeral: {job}"
+    );
     let guide = std::fs::read_to_string(rest.path().join("REDIS.md")).unwrap();
     assert!(
         guide.contains("`upwire generate` writes `.github/upwire-serve.yml`: a GitHub Actions job"),

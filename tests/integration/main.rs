@@ -34,6 +34,7 @@ mod redis_compat;
 mod sarif;
 mod serve;
 mod serve_backends;
+mod serve_ephemeral;
 mod serve_security;
 mod serve_sse;
 mod serve_upstash;

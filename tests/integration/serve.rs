@@ -939,10 +939,8 @@ fn spawn_gives_tests_a_url_and_stops_on_shutdown() {
     }
 }
 
-/// The official `@upstash/redis` client against `upwire serve` (compat/run.sh: node's test
-/// runner, its own redis-server and serve). Needs `npm ci` in compat/ first, as `.ci/run` does.
-#[test]
-fn upstash_redis_client_compat_suite() {
+/// Runs a compat/ script with the binary under test; its output, asserting it succeeded.
+fn compat_script(script: &str) -> String {
     let root = root();
     assert!(
         root.join("compat/node_modules/@upstash/redis/package.json")
@@ -950,16 +948,42 @@ fn upstash_redis_client_compat_suite() {
         "the compatibility suite needs its npm packages: run `npm ci --prefix compat` (as .ci/run does)"
     );
     let out = Command::new("bash")
-        .arg(root.join("compat/run.sh"))
+        .arg(root.join("compat").join(script))
         .env("UPWIRE_BIN", env!("CARGO_BIN_EXE_upwire"))
         .stdin(Stdio::null())
         .output()
-        .expect("bash runs compat/run.sh");
+        .unwrap_or_else(|e| panic!("bash runs compat/{script}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "compat/run.sh failed ({:?}):\n{}{}",
+        "compat/{script} failed ({:?}):\n{stdout}{}",
         out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    stdout
+}
+
+/// The official `@upstash/redis` client against `upwire serve` (compat/run.sh: node's test
+/// runner, its own redis-server and serve). Needs `npm ci` in compat/ first, as `.ci/run` does.
+#[test]
+fn upstash_redis_client_compat_suite() {
+    compat_script("run.sh");
+}
+
+/// 20 rounds of 1000 concurrent commands from `@upstash/redis` under node and under bun,
+/// against serve with its default settings (compat/burst.sh): none rejected, though node's
+/// fetch opens a socket per command in flight and keeps them all (idle connections give their
+/// slot up).
+#[test]
+fn upstash_redis_bursts_from_node_and_bun_are_all_served() {
+    let out = compat_script("burst.sh");
+    let rounds: Vec<&str> = out.lines().filter(|l| l.starts_with("burst (")).collect();
+    // Two modes under node, two under bun (where npm's bun package runs).
+    assert!(rounds.len() >= 2, "{out}");
+    for line in rounds {
+        assert!(
+            line.contains(": 0 rejected, counter 20000 of 20000"),
+            "{line}"
+        );
+    }
 }

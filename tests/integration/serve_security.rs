@@ -269,8 +269,9 @@ fn readonly_token_runs_no_scripts_unless_allowed() {
     assert_eq!(r.status, 400);
 }
 
-#[test]
-fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
+/// Redis answering BUSY (and taking SCRIPT KILL) after 100 ms, serve killing scripts after
+/// 500 ms.
+fn serve_with_a_script_limit() -> (RedisServer, upwire::serve::ServeHandle) {
     let redis = RedisServer::with_config(&["busy-reply-threshold 100"]);
     let handle = spawn(
         ServeConfig::new(redis.url(None, None))
@@ -283,6 +284,12 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
             }),
     )
     .expect("serve starts");
+    (redis, handle)
+}
+
+#[test]
+fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
+    let (_redis, handle) = serve_with_a_script_limit();
     let addr = handle.addr();
     let post = |body: Value| {
         Request::post("/", body.to_string())
@@ -316,6 +323,96 @@ fn a_script_past_its_time_limit_is_killed_with_504_and_redis_answers_again() {
 }
 
 #[test]
+fn an_unkillable_script_gets_a_504_that_says_redis_stays_busy() {
+    let (redis, handle) = serve_with_a_script_limit();
+    // It writes first: Redis refuses to kill it (UNKILLABLE).
+    let r = Request::post(
+        "/",
+        json!(["EVAL", "redis.call('SET', 'k', 'v') while true do end", 0]).to_string(),
+    )
+    .bearer(TOKEN)
+    .send(handle.addr());
+    assert_eq!(r.status, 504, "{}", String::from_utf8_lossy(&r.body));
+    let e = r.error();
+    assert!(e.contains("cannot be stopped"), "{e}");
+    assert!(e.contains("UNKILLABLE"), "{e}");
+    assert!(e.contains("answers BUSY to every command until"), "{e}");
+    assert!(e.contains("SHUTDOWN NOSAVE"), "{e}");
+    assert!(!e.contains("was stopped"), "{e}");
+    // As it says: Redis is still busy.
+    let r = Request::post("/", json!(["PING"]).to_string())
+        .bearer(TOKEN)
+        .send(handle.addr());
+    assert_eq!(r.status, 400, "{}", String::from_utf8_lossy(&r.body));
+    assert!(r.error().starts_with("BUSY"), "{}", r.error());
+    drop(handle);
+    drop(redis);
+}
+
+/// A request whose reply the redis crate cannot parse (Redis echoes `%FF` of the path in its
+/// error, which is then not UTF-8) fails alone with 400; it never resets the connection other
+/// requests share, so clients running meanwhile see no 503.
+#[test]
+fn an_unreadable_reply_fails_its_request_alone() {
+    let s = Serve::start();
+    let addr = s.addr();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let others: Vec<_> = (0..3)
+        .map(|i| {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                let mut statuses = Vec::new();
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Acquire) {
+                    let r = Request::get(&format!("/incr/c{i}"))
+                        .bearer(TOKEN)
+                        .send(addr);
+                    statuses.push(r.status);
+                    n += 1;
+                }
+                (n, statuses)
+            })
+        })
+        .collect();
+    // Redis echoes the bytes in `unknown command` and `unknown subcommand`, not in a wrong
+    // number of arguments.
+    for (path, echoed) in [
+        ("/x%ff", true),
+        ("/object/x%ff", true),
+        ("/get/k/%ff%fe", false),
+    ] {
+        for _ in 0..20 {
+            let r = Request::get(path).bearer(TOKEN).send(addr);
+            assert_eq!(
+                r.status,
+                400,
+                "{path}: {}",
+                String::from_utf8_lossy(&r.body)
+            );
+            let e = r.error();
+            assert_eq!(
+                e.contains("reply that cannot be read"),
+                echoed,
+                "{path}: {e}"
+            );
+            if echoed {
+                assert!(e.contains("Other requests are not affected"), "{e}");
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Release);
+    for (i, other) in others.into_iter().enumerate() {
+        let (n, statuses) = other.join().expect("a client thread");
+        assert!(
+            statuses.iter().all(|&status| status == 200),
+            "client {i}: {statuses:?}"
+        );
+        let count = s.cmd(json!(["GET", format!("c{i}")])).json()["result"].clone();
+        assert_eq!(count, json!(n.to_string()), "client {i}");
+    }
+}
+
+#[test]
 fn without_a_token_serve_prints_a_random_one_and_requires_it() {
     let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::default());
     let mut token = None;
@@ -346,19 +443,57 @@ fn without_a_token_serve_prints_a_random_one_and_requires_it() {
 }
 
 #[test]
-fn connections_past_the_limit_get_503_json() {
+fn idle_connections_give_their_slot_up_and_busy_ones_keep_it() {
     let s = Serve::start_with(|c| ServeConfig {
         max_connections: 2,
+        timeouts: Timeouts {
+            // Also how long a connection waits for a slot.
+            header_read: Duration::from_secs(1),
+            ..c.timeouts
+        },
         ..c
     });
-    let hold: Vec<TcpStream> = (0..2)
-        .map(|_| TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect"))
-        .collect();
+    let connect = || {
+        let stream =
+            TcpStream::connect_timeout(&s.addr(), Duration::from_secs(5)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        stream
+    };
+    // Two idle connections hold both slots; a third client is served all the same, and the
+    // one idle longest is the one closed for it.
+    let mut oldest = connect();
+    thread::sleep(Duration::from_millis(100));
+    let newer = connect();
     thread::sleep(Duration::from_millis(200));
+    let r = Request::get("/ping").bearer(TOKEN).send(s.addr());
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    let mut byte = [0u8; 1];
+    assert_eq!(
+        std::io::Read::read(&mut oldest, &mut byte).expect("closed, not timed out"),
+        0,
+        "the connection idle longest was closed"
+    );
+    drop(newer);
+    // Two requests in progress (their bodies still coming) hold both slots: a third waits
+    // for one, here up to 1 s, then gets 503.
+    let busy: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut stream = connect();
+            let head = format!(
+                "POST / HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: 20\r\n\r\n[\"PI",
+                s.addr()
+            );
+            std::io::Write::write_all(&mut stream, head.as_bytes()).expect("write");
+            stream
+        })
+        .collect();
+    thread::sleep(Duration::from_millis(300));
     let r = Request::get("/ping").bearer(TOKEN).send(s.addr());
     assert_eq!(r.status, 503);
     assert!(r.error().contains("--max-connections"), "{}", r.error());
-    drop(hold);
+    drop(busy);
     let deadline = Instant::now() + Duration::from_secs(5);
     while s.get("/ping").status != 200 {
         assert!(Instant::now() < deadline, "the limit was not given back");

@@ -283,6 +283,39 @@ fn a_huge_script_is_bounded_by_the_body_limit() {
 // ---------------------------------------------------------------------------------------
 // SCAN and KEYS
 
+/// Redis refuses `COPY k k`; Upstash answers 0 (nothing copied), in every route.
+#[test]
+fn copy_of_a_key_to_itself_answers_zero_as_upstash_does() {
+    let s = Serve::start();
+    s.cmd(json!(["SET", "k", "v"]));
+    assert_eq!(result(&s.cmd(json!(["COPY", "k", "k"]))), json!(0));
+    assert_eq!(
+        result(&s.cmd(json!(["copy", "k", "k", "REPLACE"]))),
+        json!(0)
+    );
+    let v = post(
+        &s,
+        "/pipeline",
+        &json!([["COPY", "k", "k"], ["COPY", "k", "k2"]]),
+        TOKEN,
+        &[],
+    )
+    .json();
+    assert_eq!(v, json!([{"result": 0}, {"result": 1}]));
+    let v = post(
+        &s,
+        "/multi-exec",
+        &json!([["COPY", "k", "k"], ["GET", "k2"]]),
+        TOKEN,
+        &[],
+    )
+    .json();
+    assert_eq!(v, json!([{"result": 0}, {"result": "v"}]));
+    // Other COPY errors are Redis's.
+    let r = s.cmd(json!(["COPY", "k", "k", "BOGUS"]));
+    assert_eq!((r.status, r.error()), (400, "ERR syntax error".to_owned()));
+}
+
 #[test]
 fn scan_withtype_answers_each_key_with_its_type() {
     let s = Serve::start();
@@ -345,14 +378,18 @@ fn scan_withtype_answers_each_key_with_its_type() {
 }
 
 #[test]
-fn readonly_token_refuses_scan_and_keys_as_upstash_does() {
+fn readonly_token_refuses_scan_keys_and_randomkey_as_upstash_does() {
     let s = Serve::start();
     s.cmd(json!(["HSET", "h", "f", "v"]));
     let ro = |path: &str, body: Value| post(&s, path, &body, READONLY_TOKEN, &[]);
+    // RANDOMKEY names a key the client never knew: called often enough, most of them.
+    assert_eq!(result(&s.cmd(json!(["RANDOMKEY"]))), json!("h"));
     for walk in [
         json!(["SCAN", 0]),
         json!(["scan", 0, "WITHTYPE"]),
         json!(["KEYS", "*"]),
+        json!(["RANDOMKEY"]),
+        json!(["randomkey"]),
     ] {
         let r = ro("/", walk.clone());
         assert_eq!(r.status, 400, "{walk}");
@@ -370,9 +407,16 @@ fn readonly_token_refuses_scan_and_keys_as_upstash_does() {
         assert_eq!(r.status, 400);
         assert!(r.error().starts_with("NOPERM"));
     }
-    let path = format!("/scan/0?_token={READONLY_TOKEN}");
-    let r = http(s.addr(), "GET", &path, &[], None);
-    assert_eq!(r.status, 400);
+    for path in ["/scan/0", "/randomkey"] {
+        let r = http(
+            s.addr(),
+            "GET",
+            &format!("{path}?_token={READONLY_TOKEN}"),
+            &[],
+            None,
+        );
+        assert_eq!(r.status, 400, "{path}");
+    }
     // Walking one key is reading it.
     assert_eq!(
         result(&ro("/", json!(["HSCAN", "h", 0]))),
