@@ -255,6 +255,15 @@ pub(crate) const TABLE: &[Facts] = &[
         None,
         "workers-rs (the worker crate); wrangler dev reads .dev.vars",
     ),
+    row(
+        Framework::Workers,
+        Language::JavaScript,
+        &[Kind::Edge],
+        &[".dev.vars"],
+        ".dev.vars",
+        Some(("src/redis.ts", EnvAccess::ProcessEnv)),
+        "Cloudflare Workers docs, environment variables (a Worker in TypeScript without a framework: variables arrive in `env`; wrangler dev reads .dev.vars); @upstash/redis/cloudflare",
+    ),
 ];
 
 /// The env files read beside the descriptor at `descriptor`, first found wins: the files its

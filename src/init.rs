@@ -6,14 +6,21 @@ use crate::model::{Access, Kind, Platform, Transport};
 
 #[derive(Debug)]
 struct InitTarget {
-    /// The kind's own name (`server`, `lambda`, ...): the name says what the target is.
-    name: &'static str,
+    /// The kind's own name (`server`, `lambda`, ...), or the folder's for a detected target:
+    /// the name says what the target is.
+    name: String,
     kind: &'static str,
     platform: Option<&'static str>,
     note: &'static str,
-    /// Its own directory when there are several targets: two targets in one directory would
-    /// overwrite each other's files (`dir-conflict`).
-    dir: Option<&'static str>,
+    /// Its own directory when there are several targets of `--kind`s, or the folder a
+    /// detected target was found in (none for the project folder).
+    dir: Option<String>,
+    /// The framework a detected target was written with.
+    framework: Option<&'static str>,
+    /// `needs = ["blocking"]` (BullMQ, Sidekiq).
+    blocking: bool,
+    /// What a detected target was guessed from.
+    why: Option<String>,
 }
 
 #[derive(Template)]
@@ -21,6 +28,10 @@ struct InitTarget {
 struct InitTemplate<'a> {
     project: &'a str,
     targets: Vec<InitTarget>,
+    /// The variable name each database field reads (those already in the project's env files).
+    names: [&'a str; 4],
+    /// The env files whose names were read, when any.
+    env_files: String,
     /// The database fields the targets use; the others are written commented out, so that
     /// `lint` asks for no variable the project does not use.
     redis_url: bool,
@@ -65,17 +76,72 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 (Transport::Rest, Access::ReadOnly) => rest_readonly_token = true,
             }
             InitTarget {
-                name: kind.as_str(),
+                name: kind.as_str().to_owned(),
                 kind: kind.as_str(),
                 platform: platform.map(Platform::as_str),
                 note,
-                dir: several.then(|| kind.as_str()),
+                dir: several.then(|| kind.as_str().to_owned()),
+                framework: None,
+                blocking: false,
+                why: None,
             }
         })
         .collect();
     let template = InitTemplate {
         project,
         targets,
+        names: [
+            "UPSTASH_REDIS_URL",
+            "UPSTASH_REDIS_REST_URL",
+            "UPSTASH_REDIS_REST_TOKEN",
+            "UPSTASH_REDIS_REST_READONLY_TOKEN",
+        ],
+        env_files: String::new(),
+        redis_url,
+        rest_url: rest_token || rest_readonly_token,
+        rest_token,
+        rest_readonly_token,
+    };
+    template
+        .render()
+        .unwrap_or_else(|e| format!("# template error: {e}\n"))
+}
+
+/// Renders the descriptor for the targets `detect` found in the project (at least one), with
+/// the variable names its env files already use; each target's comment says what it was
+/// guessed from.
+#[must_use]
+pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> String {
+    let (mut redis_url, mut rest_token, mut rest_readonly_token) = (false, false, false);
+    let targets = d
+        .targets
+        .iter()
+        .map(|t| {
+            let (_, _, note) = t.kind.init_example();
+            // The transport the rules will give it, for the fields the database needs.
+            let tcp = t.blocking || matches!(t.kind, Kind::Server | Kind::Container);
+            match (tcp, t.kind.default_access()) {
+                (true, _) => redis_url = true,
+                (false, Access::ReadWrite) => rest_token = true,
+                (false, Access::ReadOnly) => rest_readonly_token = true,
+            }
+            InitTarget {
+                name: t.name.clone(),
+                kind: t.kind.as_str(),
+                platform: t.platform.map(Platform::as_str),
+                note,
+                dir: (t.dir != ".").then(|| t.dir.clone()),
+                framework: t.framework.map(|f| f.as_str()),
+                blocking: t.blocking,
+                why: Some(t.why.clone()),
+            }
+        })
+        .collect();
+    let template = InitTemplate {
+        project,
+        targets,
+        names: [d.redis_url, d.rest_url, d.rest_token, d.rest_readonly_token],
+        env_files: d.env_files.join(", "),
         redis_url,
         rest_url: rest_token || rest_readonly_token,
         rest_token,

@@ -94,6 +94,7 @@ mod capability;
 mod ci_serve;
 mod code;
 mod descriptor;
+mod detect;
 mod diagnostic;
 mod docs;
 mod endpoint;

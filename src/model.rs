@@ -61,7 +61,7 @@ value_enum! {
         Astro = "astro", Hono = "hono", Expo = "expo", Express = "express",
         Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
         Axum = "axum", ActixWeb = "actix-web", LambdaRuntime = "lambda-runtime",
-        WorkersRs = "workers-rs",
+        WorkersRs = "workers-rs", Workers = "workers",
     }
 }
 

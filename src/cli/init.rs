@@ -31,7 +31,42 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
         })
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "app".to_owned());
-    let text = crate::init::render_init(&project, kinds);
+    // Without `--kind`, the project says what it is: its manifests, platform files and the
+    // variable names in its env files (`src/detect.rs`).
+    let root = super::generate::base_dir(path);
+    let detected = if kinds.is_empty() {
+        crate::detect::detect(&root)
+    } else {
+        crate::detect::Detection::default()
+    };
+    let text = if detected.targets.is_empty() {
+        crate::init::render_init(&project, kinds)
+    } else {
+        if cli.format == Format::Text {
+            for t in &detected.targets {
+                say!(
+                    "found: target `{}` ({} on {}{}) in {}, from {}",
+                    t.name,
+                    t.kind,
+                    t.platform.map_or("any platform", |p| p.as_str()),
+                    t.framework
+                        .map(|f| format!(", framework {f}"))
+                        .unwrap_or_default(),
+                    t.dir,
+                    t.why
+                );
+            }
+            if !detected.env_files.is_empty() {
+                say!(
+                    "found: variable names in {}; the database reads `{}`, `{}`",
+                    detected.env_files.join(", "),
+                    detected.rest_url,
+                    detected.redis_url
+                );
+            }
+        }
+        crate::init::render_detected(&project, &detected)
+    };
     crate::write::write_atomic(path, text.as_bytes(), None)?;
     #[derive(serde::Serialize)]
     struct Written {

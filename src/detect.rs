@@ -1,0 +1,601 @@
+//! What `upwire init` reads of the project it runs in: the manifests (`package.json`,
+//! `Cargo.toml`, `requirements.txt`, `pyproject.toml`, `Gemfile`), the platform files
+//! (`vercel.json`, `netlify.toml`, `fly.toml`, `wrangler.toml`/`.jsonc`, `app.json`,
+//! `serverless.yml`, `template.yaml`, `Dockerfile`) and the variable names already in its env
+//! files, in the project folder and each folder one level below it. It proposes targets (kind,
+//! platform, framework, folder) with the reason for each guess; it reads names, never values.
+
+use std::path::Path;
+
+use crate::model::{Framework, Kind, Platform};
+
+/// A target `init` proposes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Proposed {
+    /// Its name (`web`, `web-middleware`, `api`).
+    pub name: String,
+    pub kind: Kind,
+    pub platform: Option<Platform>,
+    pub framework: Option<Framework>,
+    /// Its folder relative to the project (`.` for the project folder).
+    pub dir: String,
+    /// `needs = ["blocking"]` (BullMQ, Sidekiq).
+    pub blocking: bool,
+    /// What it was guessed from, for the descriptor's comment and the screen.
+    pub why: String,
+}
+
+/// What `init` found.
+#[derive(Debug, Default)]
+pub(crate) struct Detection {
+    pub targets: Vec<Proposed>,
+    /// The variable names the database fields use: those already in the project's env files
+    /// (`KV_REST_API_URL` where the Vercel integration wrote it), else upwire's.
+    pub redis_url: &'static str,
+    pub rest_url: &'static str,
+    pub rest_token: &'static str,
+    pub rest_readonly_token: &'static str,
+    /// The env files whose names were read.
+    pub env_files: Vec<String>,
+}
+
+/// The names each database field may already have in a project's env files, the one
+/// `generate`'s default family uses first. The Vercel Marketplace integration writes the
+/// `KV_*` names (and `REDIS_URL`).
+const REDIS_URL_NAMES: &[&str] = &["UPSTASH_REDIS_URL", "REDIS_URL", "KV_URL"];
+const REST_URL_NAMES: &[&str] = &["UPSTASH_REDIS_REST_URL", "KV_REST_API_URL"];
+const REST_TOKEN_NAMES: &[&str] = &["UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_TOKEN"];
+const READONLY_NAMES: &[&str] = &[
+    "UPSTASH_REDIS_REST_READONLY_TOKEN",
+    "KV_REST_API_READ_ONLY_TOKEN",
+];
+
+/// The env files whose variable names are read.
+const ENV_FILES: &[&str] = &[
+    ".env",
+    ".env.local",
+    ".env.development.local",
+    ".env.development",
+    ".dev.vars",
+];
+
+/// Reads the project at `root`.
+#[must_use]
+pub(crate) fn detect(root: &Path) -> Detection {
+    let mut folders = vec![(root.to_path_buf(), ".".to_owned())];
+    if let Ok(entries) = std::fs::read_dir(root) {
+        let mut subs: Vec<(std::path::PathBuf, String)> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let skip = name.starts_with('.')
+                    || ["node_modules", "target", "dist", "build", "vendor"]
+                        .contains(&name.as_str());
+                (!skip && crate::model::is_valid_name(&name)).then(|| (e.path(), name))
+            })
+            .collect();
+        subs.sort();
+        folders.extend(subs);
+    }
+    let mut d = Detection::default();
+    let mut names: Vec<String> = Vec::new();
+    for (path, dir) in &folders {
+        d.targets.extend(folder_targets(path, dir));
+        for file in ENV_FILES {
+            let Ok(text) = std::fs::read_to_string(path.join(file)) else {
+                continue;
+            };
+            d.env_files.push(if dir == "." {
+                (*file).to_owned()
+            } else {
+                format!("{dir}/{file}")
+            });
+            for line in text.lines() {
+                let line = line.trim_start().trim_start_matches("export ").trim_start();
+                if let Some((key, _)) = line.split_once('=') {
+                    names.push(key.trim().to_owned());
+                }
+            }
+        }
+    }
+    // Names that target names share are made unique (`web`, `web-2`).
+    let mut seen: Vec<String> = Vec::new();
+    for t in &mut d.targets {
+        let mut name = t.name.clone();
+        let mut n = 2;
+        while seen.contains(&name) {
+            name = format!("{}-{n}", t.name);
+            n += 1;
+        }
+        seen.push(name.clone());
+        t.name = name;
+    }
+    let pick = |candidates: &'static [&'static str]| {
+        candidates
+            .iter()
+            .copied()
+            .find(|c| names.iter().any(|n| n == c))
+            .unwrap_or(candidates[0])
+    };
+    d.redis_url = pick(REDIS_URL_NAMES);
+    d.rest_url = pick(REST_URL_NAMES);
+    d.rest_token = pick(REST_TOKEN_NAMES);
+    d.rest_readonly_token = pick(READONLY_NAMES);
+    d
+}
+
+/// The dependency names of a folder's manifests, lower case.
+fn dependencies(folder: &Path) -> Vec<String> {
+    let mut deps = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(folder.join("package.json"))
+        && let Ok(json) = serde_json_lite(&text)
+    {
+        deps.extend(json);
+    }
+    if let Ok(text) = std::fs::read_to_string(folder.join("Cargo.toml"))
+        && let Ok(table) = text.parse::<toml::Table>()
+    {
+        for section in ["dependencies", "dev-dependencies"] {
+            if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
+                deps.extend(t.keys().map(|k| k.to_ascii_lowercase()));
+            }
+        }
+    }
+    for file in ["requirements.txt", "pyproject.toml", "Gemfile"] {
+        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+            // A name at the start of a line, or quoted: `django>=5`, `"celery[redis]"`,
+            // `gem 'sidekiq'`.
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
+                if !word.is_empty() {
+                    deps.push(word.to_ascii_lowercase());
+                }
+            }
+        }
+    }
+    deps
+}
+
+/// The dependency names of `package.json` (`dependencies`, `devDependencies`), read without
+/// a JSON crate (the library has none): every `"name": "version"` pair inside those objects.
+fn serde_json_lite(text: &str) -> Result<Vec<String>, ()> {
+    let mut out = Vec::new();
+    for section in ["\"dependencies\"", "\"devDependencies\""] {
+        let Some(start) = text.find(section) else {
+            continue;
+        };
+        let Some(open) = text[start..].find('{') else {
+            continue;
+        };
+        let body = &text[start + open + 1..];
+        let end = body.find('}').ok_or(())?;
+        for pair in body[..end].split(',') {
+            if let Some((key, _)) = pair.split_once(':') {
+                out.push(key.trim().trim_matches('"').to_ascii_lowercase());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The platform a folder's files name, and which file said so.
+fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
+    let has = |f: &str| folder.join(f).exists();
+    [
+        ("vercel.json", Platform::Vercel),
+        (".vercel", Platform::Vercel),
+        ("netlify.toml", Platform::Netlify),
+        ("fly.toml", Platform::Fly),
+        ("wrangler.toml", Platform::Cloudflare),
+        ("wrangler.jsonc", Platform::Cloudflare),
+        ("wrangler.json", Platform::Cloudflare),
+        ("serverless.yml", Platform::AwsLambda),
+        ("template.yaml", Platform::AwsLambda),
+        ("Dockerfile", Platform::Docker),
+    ]
+    .into_iter()
+    .find(|(f, _)| has(f))
+    .map(|(f, p)| (p, f))
+}
+
+/// The targets one folder holds, from its manifests and platform files.
+fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
+    let deps = dependencies(folder);
+    let has = |d: &str| deps.iter().any(|x| x == d);
+    let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
+    let platform = platform_of(folder);
+    let base = if dir == "." {
+        "app".to_owned()
+    } else {
+        dir.to_owned()
+    };
+    let mut out = Vec::new();
+    let mut push =
+        |name: String, kind, platform: Option<Platform>, framework, blocking, why: String| {
+            // Keep only what the platform runs: the guess must pass `lint`.
+            let platform = platform.filter(|p: &Platform| p.runs().0.contains(&kind));
+            out.push(Proposed {
+                name,
+                kind,
+                platform,
+                framework,
+                dir: dir.to_owned(),
+                blocking,
+                why,
+            });
+        };
+    let said = |what: &str| match platform {
+        Some((_, file)) => format!("{what}; platform from {file}"),
+        None => what.to_owned(),
+    };
+    let web_platform = platform.map(|(p, _)| p);
+    if has("next") {
+        // Next.js route handlers run as functions; middleware on the edge runtime.
+        let p = web_platform.or(Some(Platform::Vercel));
+        push(
+            base.clone(),
+            Kind::Lambda,
+            p,
+            Some(Framework::NextJs),
+            false,
+            said("package.json: next (route handlers and server components run as functions)"),
+        );
+        if [
+            "middleware.ts",
+            "middleware.js",
+            "src/middleware.ts",
+            "src/middleware.js",
+        ]
+        .iter()
+        .any(|f| folder.join(f).exists())
+        {
+            push(
+                format!("{base}-middleware"),
+                Kind::Edge,
+                p,
+                Some(Framework::NextJs),
+                false,
+                "middleware.ts: Next.js middleware runs on the edge runtime".to_owned(),
+            );
+        }
+    } else if has("@sveltejs/kit") {
+        let (kind, p) = if has("@sveltejs/adapter-cloudflare") {
+            (Kind::Edge, Some(Platform::Cloudflare))
+        } else if has("@sveltejs/adapter-node") {
+            (Kind::Server, web_platform)
+        } else if has("@sveltejs/adapter-netlify") {
+            (Kind::Lambda, Some(Platform::Netlify))
+        } else {
+            (Kind::Lambda, web_platform.or(Some(Platform::Vercel)))
+        };
+        push(
+            base.clone(),
+            kind,
+            p,
+            Some(Framework::SvelteKit),
+            false,
+            said("package.json: @sveltejs/kit (its adapter decides where it runs)"),
+        );
+    } else if has("nuxt") {
+        push(
+            base.clone(),
+            Kind::Lambda,
+            web_platform,
+            Some(Framework::Nuxt),
+            false,
+            said("package.json: nuxt"),
+        );
+    } else if has_prefix("@remix-run/") {
+        push(
+            base.clone(),
+            Kind::Lambda,
+            web_platform,
+            Some(Framework::Remix),
+            false,
+            said("package.json: @remix-run"),
+        );
+    } else if has("astro") {
+        push(
+            base.clone(),
+            Kind::Lambda,
+            web_platform,
+            Some(Framework::Astro),
+            false,
+            said("package.json: astro"),
+        );
+    } else if has("expo")
+        || folder.join("app.json").exists()
+            && std::fs::read_to_string(folder.join("app.json"))
+                .is_ok_and(|t| t.contains("\"expo\""))
+    {
+        push(
+            base.clone(),
+            Kind::Mobile,
+            Some(Platform::Expo),
+            Some(Framework::Expo),
+            false,
+            "package.json or app.json: expo (an app: the read-only token)".to_owned(),
+        );
+    } else if has("hono") {
+        let (kind, p) = match web_platform {
+            Some(Platform::Cloudflare) => (Kind::Edge, Some(Platform::Cloudflare)),
+            other => (Kind::Server, other),
+        };
+        push(
+            base.clone(),
+            kind,
+            p,
+            Some(Framework::Hono),
+            false,
+            said("package.json: hono"),
+        );
+    } else if has("wrangler")
+        || web_platform == Some(Platform::Cloudflare) && folder.join("package.json").exists()
+    {
+        push(
+            base.clone(),
+            Kind::Edge,
+            Some(Platform::Cloudflare),
+            Some(Framework::Workers),
+            false,
+            "wrangler: a Cloudflare Worker in TypeScript".to_owned(),
+        );
+    } else if has("bullmq")
+        || has("express")
+        || has("fastify")
+        || has("ioredis")
+        || has("redis") && folder.join("package.json").exists()
+    {
+        let blocking = has("bullmq");
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Express),
+            blocking,
+            said(if blocking {
+                "package.json: bullmq (a Node.js server; BullMQ needs TCP and blocking commands)"
+            } else {
+                "package.json: a Node.js server (express, fastify or ioredis)"
+            }),
+        );
+    }
+    // Rust.
+    if has("worker") {
+        push(
+            base.clone(),
+            Kind::Edge,
+            Some(Platform::Cloudflare),
+            Some(Framework::WorkersRs),
+            false,
+            "Cargo.toml: worker (workers-rs)".to_owned(),
+        );
+    } else if has("lambda_runtime") || has("lambda_http") {
+        push(
+            base.clone(),
+            Kind::Lambda,
+            Some(Platform::AwsLambda),
+            Some(Framework::LambdaRuntime),
+            false,
+            "Cargo.toml: lambda_runtime".to_owned(),
+        );
+    } else if has("axum") {
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Axum),
+            false,
+            said("Cargo.toml: axum"),
+        );
+    } else if has("actix-web") {
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::ActixWeb),
+            false,
+            said("Cargo.toml: actix-web"),
+        );
+    }
+    // Python and Ruby.
+    if has("django") {
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Django),
+            false,
+            said("requirements: django (django-redis reads the URL)"),
+        );
+    }
+    if has("celery") {
+        push(
+            format!("{base}-worker"),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Celery),
+            false,
+            said("requirements: celery (a worker with a Redis broker)"),
+        );
+    }
+    if has("rails") {
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Rails),
+            false,
+            said("Gemfile: rails"),
+        );
+    }
+    if has("sidekiq") {
+        push(
+            format!("{base}-jobs"),
+            Kind::Server,
+            web_platform,
+            Some(Framework::Sidekiq),
+            true,
+            said("Gemfile: sidekiq (blocking commands, TCP)"),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile_lite::Dir {
+        let dir = tempfile_lite::Dir::new();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// A scratch folder without the tempfile crate (a dev-dependency of the integration tests
+    /// only).
+    mod tempfile_lite {
+        pub(super) struct Dir(std::path::PathBuf);
+        impl Dir {
+            pub(super) fn new() -> Self {
+                use std::sync::atomic::{AtomicU32, Ordering};
+                static N: AtomicU32 = AtomicU32::new(0);
+                let path = std::env::temp_dir().join(format!(
+                    "upwire-detect-{}-{}",
+                    std::process::id(),
+                    N.fetch_add(1, Ordering::Relaxed)
+                ));
+                std::fs::create_dir_all(&path).unwrap();
+                Self(path)
+            }
+            pub(super) fn path(&self) -> &std::path::Path {
+                &self.0
+            }
+        }
+        impl Drop for Dir {
+            fn drop(&mut self) {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
+        }
+    }
+
+    #[test]
+    fn a_nextjs_app_with_middleware_and_marketplace_names() {
+        let p = project(&[
+            (
+                "package.json",
+                r#"{"name":"shop","dependencies":{"next":"15.1.0","react":"19"}}"#,
+            ),
+            ("middleware.ts", "export function middleware() {}"),
+            (
+                ".env.local",
+                "KV_REST_API_URL=https://x.upstash.io\nKV_REST_API_TOKEN=t\nKV_REST_API_READ_ONLY_TOKEN=r\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        let kinds: Vec<(&str, Kind, Option<Platform>)> = d
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.kind, t.platform))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("app", Kind::Lambda, Some(Platform::Vercel)),
+                ("app-middleware", Kind::Edge, Some(Platform::Vercel))
+            ]
+        );
+        assert!(
+            d.targets
+                .iter()
+                .all(|t| t.dir == "." && t.framework == Some(Framework::NextJs))
+        );
+        assert_eq!(d.rest_url, "KV_REST_API_URL");
+        assert_eq!(d.rest_readonly_token, "KV_REST_API_READ_ONLY_TOKEN");
+        assert_eq!(d.redis_url, "UPSTASH_REDIS_URL");
+        assert_eq!(d.env_files, [".env.local"]);
+    }
+
+    #[test]
+    fn a_monorepo_of_a_rust_service_on_fly_a_lambda_and_an_expo_app() {
+        let p = project(&[
+            (
+                "api/Cargo.toml",
+                "[package]\nname = \"api\"\n[dependencies]\naxum = \"0.8\"\n",
+            ),
+            ("api/fly.toml", "app = \"api\"\n"),
+            (
+                "jobs/Cargo.toml",
+                "[package]\nname = \"jobs\"\n[dependencies]\nlambda_runtime = \"0.13\"\n",
+            ),
+            (
+                "mobile/package.json",
+                r#"{"dependencies":{"expo":"~52.0.0"}}"#,
+            ),
+            (
+                "site/Gemfile",
+                "source 'https://rubygems.org'\ngem 'rails', '~> 8.0'\ngem 'sidekiq'\n",
+            ),
+            (
+                "worker/package.json",
+                r#"{"devDependencies":{"wrangler":"4"}}"#,
+            ),
+            ("worker/wrangler.toml", "name = \"w\"\n"),
+        ]);
+        let d = detect(p.path());
+        type Row<'a> = (&'a str, Kind, Option<Platform>, Option<Framework>, bool);
+        let got: Vec<Row<'_>> = d
+            .targets
+            .iter()
+            .map(|t| (t.dir.as_str(), t.kind, t.platform, t.framework, t.blocking))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "api",
+                    Kind::Server,
+                    Some(Platform::Fly),
+                    Some(Framework::Axum),
+                    false
+                ),
+                (
+                    "jobs",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    Some(Framework::LambdaRuntime),
+                    false
+                ),
+                (
+                    "mobile",
+                    Kind::Mobile,
+                    Some(Platform::Expo),
+                    Some(Framework::Expo),
+                    false
+                ),
+                ("site", Kind::Server, None, Some(Framework::Rails), false),
+                ("site", Kind::Server, None, Some(Framework::Sidekiq), true),
+                (
+                    "worker",
+                    Kind::Edge,
+                    Some(Platform::Cloudflare),
+                    Some(Framework::Workers),
+                    false
+                ),
+            ]
+        );
+        assert_eq!(d.targets[4].name, "site-jobs");
+    }
+
+    #[test]
+    fn an_empty_folder_proposes_nothing() {
+        let p = project(&[("README.md", "# hi\n")]);
+        let d = detect(p.path());
+        assert!(d.targets.is_empty());
+        assert_eq!(d.rest_url, "UPSTASH_REDIS_REST_URL");
+    }
+}
