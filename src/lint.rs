@@ -278,6 +278,47 @@ mod tests {
     }
 
     #[test]
+    fn every_family_name_is_checked_after_any_prefix() {
+        // The Vercel Marketplace's custom prefix, and a target's `env_prefix`.
+        assert_eq!(
+            lint(
+                "STORAGE_KV_REST_API_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nSTORAGE_KV_REST_API_TOKEN=\"Bearer AXtok\"\ncache_REDIS_URL=https://eu1-cat-1.upstash.io\n"
+            ),
+            [
+                ("redis-url-in-rest-url".to_owned(), 1, 25),
+                ("token-has-bearer-prefix".to_owned(), 2, 28),
+                ("rest-url-in-redis-url".to_owned(), 3, 17),
+            ]
+        );
+        // A prefixed family's TCP and REST URL are one database; `REDIS_URL` pairs with
+        // either family's REST URL.
+        let pair = "APP_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nAPP_KV_REST_API_URL=https://us1-dog-2.upstash.io\n";
+        assert_eq!(lint(pair), [("host-mismatch".to_owned(), 2, 21)]);
+        // Two prefixes are two databases.
+        assert!(
+            lint("A_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nB_KV_REST_API_URL=https://us1-dog-2.upstash.io\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn two_families_on_two_databases_name_the_one_the_client_reads() {
+        let text = "KV_REST_API_URL=https://us1-dog-2.upstash.io\nUPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\n";
+        let (_, diags) = lint_env(SourceFile::new(".env", text));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::FamilyMismatch);
+        assert_eq!(diags[0].location.as_ref().unwrap().line, 1);
+        assert!(
+            diags[0]
+                .message
+                .contains("the app uses `eu1-cat-1.upstash.io`")
+        );
+        // Same database under both names, or a prefix (not what `fromEnv` reads): nothing.
+        assert!(lint("KV_REST_API_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_URL=https://EU1-cat-1.upstash.io\n").is_empty());
+        assert!(lint("X_KV_REST_API_URL=https://us1-dog-2.upstash.io\nUPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\n").is_empty());
+    }
+
+    #[test]
     fn public_prefixes() {
         let found = lint(
             "UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXfull\nNEXT_PUBLIC_REDIS_URL=rediss://default:pw@h.upstash.io:6379\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=AXother\nEXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN=AoNamedSo\n",

@@ -19,7 +19,7 @@ mod from_descriptor;
 mod from_env;
 
 pub(crate) use from_descriptor::{from_database, token_field};
-pub(crate) use from_env::{from_env_entry, role_of_variable};
+pub(crate) use from_env::{from_env_entry, group, role_of_variable};
 
 /// What an endpoint value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -68,6 +68,8 @@ pub(crate) struct Endpoint {
     pub group: String,
     /// How messages name the group ("database `main`: "), empty for an env file.
     pub group_label: String,
+    /// The variable family of its name, for env-file variables.
+    pub family: Option<crate::family::Family>,
     /// The public prefix of its name (`NEXT_PUBLIC_`), for env-file variables.
     pub public_prefix: Option<&'static str>,
     /// The span of the name's public prefix.
@@ -109,6 +111,7 @@ impl Endpoint {
             label: String::new(),
             group: String::new(),
             group_label: String::new(),
+            family: None,
             public_prefix: None,
             prefix_span: None,
             span: 0..0,
