@@ -163,8 +163,10 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 read_only,
                 mobile: t.kind == Some(Kind::Mobile) || t.platform == Some(Platform::Expo),
                 public: public_prefix(url_var).is_some(),
-                from_env: url_var == "UPSTASH_REDIS_REST_URL"
-                    && token_var == "UPSTASH_REDIS_REST_TOKEN",
+                // `Redis.fromEnv()` reads the Upstash names before the Marketplace's
+                // (`crate::family::READERS`): a Marketplace target names its own.
+                from_env: url_var == crate::family::UPSTASH_REST_URL
+                    && token_var == crate::family::UPSTASH_REST_TOKEN,
                 env_object: if public_prefix(url_var) == Some("VITE_") {
                     "import.meta.env"
                 } else {

@@ -97,7 +97,7 @@ pub(crate) fn value_table() -> String {
         .join("\n")
 }
 
-pub(crate) use crate::family::{PUBLIC_PREFIXES, public_prefix};
+pub(crate) use crate::family::public_prefix;
 
 /// Whether `name` is a valid target or database name: `[a-z0-9][a-z0-9-]*`.
 #[must_use]

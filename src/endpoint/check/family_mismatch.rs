@@ -54,11 +54,12 @@ impl Check for FamilyMismatch {
             )
             .at(source, ignored.span.clone())
             .help(format!(
-                "keep one database: remove the {} variables or set both to the same database ({} on {} reads only {})",
+                "keep one database: remove the {} variables or set both to the same database ({} on {} reads only {} and {})",
                 ignored.family.map_or("", Family::label),
                 workers.client,
                 workers.runtime,
-                workers.url.join(", ")
+                workers.url.join(", "),
+                workers.token.join(", ")
             )),
         );
     }
