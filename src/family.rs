@@ -11,7 +11,31 @@
 //! Upstash and Marketplace names are recognised after any prefix ending in `_` (a target's
 //! `env_prefix`, the Marketplace's custom prefix, a public prefix such as `NEXT_PUBLIC_`).
 
-use crate::endpoint::Role;
+use crate::model::Access;
+
+/// What an endpoint value is (a variable holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Role {
+    /// `REDIS_URL`, `redis_url`.
+    TcpUrl,
+    /// `UPSTASH_REDIS_REST_URL`, `rest_url`.
+    RestUrl,
+    /// `UPSTASH_REDIS_REST_TOKEN`, `rest_token`: full access.
+    Token,
+    /// `UPSTASH_REDIS_REST_READONLY_TOKEN`, `rest_readonly_token`.
+    ReadonlyToken,
+}
+
+impl Role {
+    /// The token role for an access level.
+    #[must_use]
+    pub(crate) fn token_for(access: Access) -> Role {
+        match access {
+            Access::ReadOnly => Role::ReadonlyToken,
+            Access::ReadWrite => Role::Token,
+        }
+    }
+}
 
 /// Who defines a name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -202,9 +226,9 @@ impl EnvNames {
     /// token under `UPSTASH_REDIS_REST_TOKEN` (what `Redis.fromEnv()` reads); the
     /// Marketplace's has its own name for the read-only one, which the integration sets.
     #[must_use]
-    pub(crate) fn token_name(self, access: crate::model::Access) -> &'static str {
+    pub(crate) fn token_name(self, access: Access) -> &'static str {
         match (self, access) {
-            (EnvNames::VercelMarketplace, crate::model::Access::ReadOnly) => {
+            (EnvNames::VercelMarketplace, Access::ReadOnly) => {
                 name_of(Family::Marketplace, Role::ReadonlyToken)
             }
             _ => name_of(self.family(), Role::Token),
@@ -292,7 +316,6 @@ mod tests {
 
     #[test]
     fn env_names_write_their_family() {
-        use crate::model::Access;
         assert_eq!(
             EnvNames::parse("vercel-marketplace"),
             Some(EnvNames::VercelMarketplace)

@@ -97,8 +97,6 @@ pub(crate) fn value_table() -> String {
         .join("\n")
 }
 
-pub(crate) use crate::family::public_prefix;
-
 /// Whether `name` is a valid target or database name: `[a-z0-9][a-z0-9-]*`.
 #[must_use]
 pub(crate) fn is_valid_name(name: &str) -> bool {

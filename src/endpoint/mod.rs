@@ -9,7 +9,6 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, SourceFile};
-use crate::model::Access;
 use crate::parse::{
     Finding, Fix, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
@@ -21,29 +20,7 @@ mod from_env;
 pub(crate) use from_descriptor::{from_database, token_field};
 pub(crate) use from_env::{from_env_entry, group, role_of_variable};
 
-/// What an endpoint value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Role {
-    /// `REDIS_URL`, `redis_url`.
-    TcpUrl,
-    /// `UPSTASH_REDIS_REST_URL`, `rest_url`.
-    RestUrl,
-    /// `UPSTASH_REDIS_REST_TOKEN`, `rest_token`: full access.
-    Token,
-    /// `UPSTASH_REDIS_REST_READONLY_TOKEN`, `rest_readonly_token`.
-    ReadonlyToken,
-}
-
-impl Role {
-    /// The token role for an access level.
-    #[must_use]
-    pub(crate) fn token_for(access: Access) -> Role {
-        match access {
-            Access::ReadOnly => Role::ReadonlyToken,
-            Access::ReadWrite => Role::Token,
-        }
-    }
-}
+pub(crate) use crate::family::Role;
 
 /// The value parsed by its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
