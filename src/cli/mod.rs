@@ -588,7 +588,8 @@ pub(super) fn dotenv_paths(cli: &Cli) -> Vec<PathBuf> {
 /// `None` when there is a descriptor, or no env file at all (today's message then says
 /// what to do). `doing` says on stderr what is done with them ("linting").
 pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
-    if cli.config_given || cli.config.is_file() {
+    // A missing `--env-file` is reported as it is with a descriptor.
+    if cli.config_given || cli.config.is_file() || cli.env_files.iter().any(|p| !p.exists()) {
         return None;
     }
     let mut files = cli.env_files.clone();
