@@ -822,19 +822,16 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     });
     let serve = spawn_quiet(redis.url(None, Some(PASSWORD)), TOKEN);
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join(".env"),
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        ".env",
         format!("REDIS_URL={}\n", redis.url(None, Some(PASSWORD))),
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join(".env.local"),
-        format!(
-            "STORAGE_KV_REST_API_URL={}\nSTORAGE_KV_REST_API_TOKEN={TOKEN}\n",
-            serve.url()
-        ),
-    )
-    .unwrap();
+    );
+    let url = serve.url();
+    write(
+        ".env.local",
+        format!("STORAGE_KV_REST_API_URL={url}\nSTORAGE_KV_REST_API_TOKEN={TOKEN}\n"),
+    );
     let run_check = |args: &[&str]| {
         upwire()
             .current_dir(dir.path())
@@ -873,14 +870,10 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     );
 
     // Upstash's names beside them, with a token of another database: that check fails.
-    std::fs::write(
-        dir.path().join(".env.development.local"),
-        format!(
-            "UPSTASH_REDIS_REST_URL={}\nUPSTASH_REDIS_REST_TOKEN=AXCANARYwrong\n",
-            serve.url()
-        ),
-    )
-    .unwrap();
+    write(
+        ".env.development.local",
+        format!("UPSTASH_REDIS_REST_URL={url}\nUPSTASH_REDIS_REST_TOKEN=AXCANARYwrong\n"),
+    );
     let out = run_check(&["--format", "json"]);
     assert_no_secrets(&out);
     assert_exit(&out, 1);
