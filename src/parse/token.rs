@@ -171,33 +171,16 @@ mod facts_tests {
                 database: 22028
             })
         );
-        assert_eq!(
-            token_facts(&token(2, 1, b"x-y-z-w-v-u-t-s-r-q-p"))
-                .unwrap()
-                .database,
-            1
-        );
+        assert_eq!(token_facts(&token(2, 1, b"x-y-z-w-v-u-t-s-r-q-p")).unwrap().database, 1);
         // The README's example tokens.
-        assert!(
-            !token_facts("AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
-                .unwrap()
-                .read_only
-        );
-        assert!(
-            token_facts("AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU")
-                .unwrap()
-                .read_only
-        );
+        assert!(!token_facts("AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl").unwrap().read_only);
+        assert!(token_facts("AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU").unwrap().read_only);
     }
 
     #[test]
     fn other_shapes_say_nothing() {
         assert_eq!(token_facts(&token(3, 1, b"password-of-the-database")), None);
-        assert_eq!(
-            token_facts("0123456789abcdef0123456789abcdef"),
-            None,
-            "a 32-hex password"
-        );
+        assert_eq!(token_facts("0123456789abcdef0123456789abcdef"), None, "a 32-hex password");
         assert_eq!(token_facts("AX"), None);
         assert_eq!(token_facts("AXJk YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl"), None);
     }
