@@ -245,7 +245,7 @@ fn access_mismatch(c: &mut Checked) {
             c.target
         ),
         (Access::ReadOnly, Transport::Tcp) => "log in as the read-only user: rediss://default_ro:<password>@host:6379 on Upstash (an ACL user without +@write elsewhere); or set access = \"read-write\" if it must write".to_owned(),
-        (Access::ReadWrite, Transport::Rest) => "use the full token (`rest_token`, UPSTASH_REDIS_REST_TOKEN), not the read-only one; or set access = \"read-only\" if it only reads".to_owned(),
+        (Access::ReadWrite, Transport::Rest) => format!("use the full token (`rest_token`, {}), not the read-only one; or set access = \"read-only\" if it only reads", crate::family::UPSTASH_REST_TOKEN),
         (Access::ReadWrite, Transport::Tcp) => "log in as a user that may write (`default` on Upstash, not `default_ro`); or set access = \"read-only\" if it only reads".to_owned(),
     });
 }

@@ -755,15 +755,16 @@ pub(crate) fn run(config: &ServeConfig) -> Result<(), ServeError> {
                 }
             }
         ));
+        use crate::family::{UPSTASH_REST_TOKEN, UPSTASH_REST_URL};
         match &generated {
             // Shown once, like Jupyter's login URL: the one place a token is printed.
             Some(token) => http::log(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
-                 UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={}\n",
+                 {UPSTASH_REST_URL}=http://{addr}\n    {UPSTASH_REST_TOKEN}={}\n",
                 token.expose_secret()
             )),
             None => http::log(&format!(
-                "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
+                "set {UPSTASH_REST_URL}=http://{addr} in the code under test"
             )),
         }
         for probe in probes {

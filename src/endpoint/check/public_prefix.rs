@@ -67,7 +67,7 @@ impl Check for PublicPrefix {
                         format!("`{key}` puts the full-access token into the client bundle"),
                     )
                     .at(source, span)
-                    .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
+                    .help(format!("use the console's read-only token here, under the name `{}`", readonly_name(key))),
                 ),
                 // Neither proven read-only by its value nor named so: an error, as a
                 // full token is where tokens leak in real projects.
