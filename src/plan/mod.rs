@@ -42,6 +42,8 @@ pub struct Plan {
     pub databases: Vec<DatabasePlan>,
     /// Targets in descriptor order.
     pub targets: Vec<TargetPlan>,
+    /// `[project] env_names`: the variable family the targets' names come from.
+    pub env_names: crate::family::EnvNames,
 }
 
 /// What is known of a database after validation.
@@ -298,6 +300,7 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
             ),
         databases,
         targets,
+        env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
     }
 }
 
