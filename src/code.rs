@@ -189,6 +189,16 @@ as `Authorization: Bearer Bearer <token>` and rejected with HTTP 401. Keep only 
         "An Upstash database serves TCP and REST on the same host name. Different hosts usually \
 mean that the URL of one database was combined with the token of another; the login then fails \
 on one of the two transports.";
+    FamilyMismatch = "family-mismatch", Warning,
+        "Upstash's and the Vercel Marketplace's REST URL point at different databases",
+        "An env file sets both `UPSTASH_REDIS_REST_URL` and `KV_REST_API_URL` (the names the \
+Vercel Marketplace integration writes), to different hosts. `Redis.fromEnv()` in @upstash/redis \
+reads `UPSTASH_REDIS_REST_URL` first and falls back to `KV_REST_API_URL` only when it is unset; \
+its Cloudflare `Redis.fromEnv(env)` reads only `UPSTASH_REDIS_REST_URL` (source: \
+@upstash/redis `nodejs.mjs` and `cloudflare.mjs`). So the app silently uses the Upstash-named \
+database while the Marketplace dashboard shows the other. Keep one database: remove one family's \
+variables, or set `env_names = \"vercel-marketplace\"` in `[project]` so that `upwire generate` \
+writes the Marketplace's names instead of adding Upstash's.";
     SecretPublicPrefix = "secret-public-prefix", Error,
         "a token not known to be read-only, a password or a TCP URL under a public prefix",
         "Variables named `NEXT_PUBLIC_*`, `VITE_*`, `EXPO_PUBLIC_*`, `PUBLIC_*`, `REACT_APP_*`, \

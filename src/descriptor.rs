@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::family::EnvNames;
 use crate::interpolate::{Env, Reference, interpolate};
 use crate::model::{
     Access, Framework, Kind, Need, Platform, Transport, did_you_mean, is_valid_name,
@@ -125,6 +126,8 @@ pub struct Descriptor {
     pub source: SourceFile,
     /// `[project] name`.
     pub project_name: Option<Field<String>>,
+    /// `[project] env_names`: the variable family `generate` writes.
+    pub env_names: Option<Field<EnvNames>>,
     /// Databases in file order.
     pub databases: Vec<Database>,
     /// Targets in file order.
@@ -132,7 +135,7 @@ pub struct Descriptor {
 }
 
 const ROOT_FIELDS: &[&str] = &["project", "database", "target"];
-const PROJECT_FIELDS: &[&str] = &["name"];
+const PROJECT_FIELDS: &[&str] = &["name", "env_names"];
 const DATABASE_FIELDS: &[&str] = &["redis_url", "rest_url", "rest_token", "rest_readonly_token"];
 const TARGET_FIELDS: &[&str] = &[
     "kind",
@@ -189,6 +192,7 @@ impl Descriptor {
             diags: &mut diags,
         };
         let mut project_name = None;
+        let mut env_names = None;
         let mut databases = Vec::new();
         let mut targets = Vec::new();
         for (key, value) in root.get_ref() {
@@ -198,6 +202,10 @@ impl Descriptor {
                         for (k, v) in table {
                             match k.get_ref().as_ref() {
                                 "name" => project_name = walker.plain_string(k, v),
+                                "env_names" => {
+                                    env_names =
+                                        walker.enum_value(k, v, EnvNames::parse, EnvNames::NAMES);
+                                }
                                 _ => walker.unknown_field(k, PROJECT_FIELDS, "[project]"),
                             }
                         }
@@ -222,6 +230,7 @@ impl Descriptor {
             Some(Descriptor {
                 source,
                 project_name,
+                env_names,
                 databases,
                 targets,
             }),
@@ -972,5 +981,27 @@ mod tests {
                 "invalid-name"
             ]
         );
+    }
+
+    #[test]
+    fn env_names_is_one_of_its_values() {
+        let db = "[database.main]\nrest_url = \"https://eu1-cat-1.upstash.io\"\n";
+        let (d, diags) = parse(&format!(
+            "[project]\nenv_names = \"vercel-marketplace\"\n{db}"
+        ));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            d.unwrap().env_names.map(|f| f.value),
+            Some(EnvNames::VercelMarketplace)
+        );
+        let (d, diags) = parse(&format!(
+            "[project]\nenv_names = \"vercel-marketplac\"\n{db}"
+        ));
+        assert_eq!(codes(&diags), ["unknown-value"]);
+        assert_eq!(
+            diags[0].help.as_deref(),
+            Some("did you mean `vercel-marketplace`? (one of: upstash, vercel-marketplace)")
+        );
+        assert_eq!(d.unwrap().env_names, None);
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use askama::Template;
 
+use crate::family::{Role, name_of};
 use crate::model::Platform;
 use crate::plan::{Plan, TargetPlan};
 use crate::starter_client::Starter;
@@ -73,6 +74,10 @@ struct GuideTemplate<'a> {
     graph: Graph,
     /// The CI job `generate` writes when a target uses REST.
     ci_job: Option<&'static str>,
+    /// The variable names of the project's family (`[project] env_names`), unprefixed.
+    tcp_url_var: &'static str,
+    rest_url_var: &'static str,
+    rest_token_var: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -150,13 +155,17 @@ fn graph(plan: &Plan) -> Graph {
         };
         let xid = node_id(&format!("{transport}"), db);
         if !g.transports.iter().any(|n| n.id == xid) {
+            let family = plan.env_names.family();
             let label = match transport {
-                crate::model::Transport::Tcp => "TCP · REDIS_URL",
-                crate::model::Transport::Rest => "REST · UPSTASH_REDIS_REST_*",
+                crate::model::Transport::Tcp => format!("TCP · {}", name_of(family, Role::TcpUrl)),
+                crate::model::Transport::Rest => format!(
+                    "REST · {}*",
+                    name_of(family, Role::RestUrl).trim_end_matches("URL")
+                ),
             };
             g.transports.push(Node {
                 id: xid.clone(),
-                label: label.to_owned(),
+                label,
             });
         }
         let did = node_id("db", db);
@@ -190,6 +199,9 @@ pub fn guide(plan: &Plan) -> String {
         targets: plan.targets.iter().map(view).collect(),
         graph: graph(plan),
         ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
+        tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),
+        rest_url_var: name_of(plan.env_names.family(), Role::RestUrl),
+        rest_token_var: name_of(plan.env_names.family(), Role::Token),
     };
     crate::template::render(&template)
 }

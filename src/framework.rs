@@ -266,6 +266,26 @@ pub(crate) const TABLE: &[Facts] = &[
     ),
 ];
 
+/// The env files any framework in the table reads, for a folder without a descriptor:
+/// each row's files in the table's order (Next.js's first: `.env.development.local`,
+/// `.env.local`, `.env.development`, `.env`, then the others', `.dev.vars`), first found
+/// wins.
+#[must_use]
+pub(crate) fn every_env_file() -> Vec<&'static str> {
+    let mut files: Vec<&'static str> = Vec::new();
+    for row in TABLE {
+        for f in row.env_files {
+            if !files.contains(f) {
+                files.push(f);
+            }
+        }
+    }
+    if !files.contains(&".env") {
+        files.push(".env");
+    }
+    files
+}
+
 /// The env files read beside the descriptor at `descriptor`, first found wins: the files its
 /// targets' frameworks read (the first framework's order, then any others'), `.env.local` for
 /// a Vercel target (`vercel env pull` writes it), and `.env` in any case. Read from the

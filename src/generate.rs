@@ -9,7 +9,8 @@ use crate::capability::JsHost;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::envfile::dotenv_value;
-use crate::model::{Access, Kind, Platform, Transport, public_prefix};
+use crate::family::public_prefix;
+use crate::model::{Access, Kind, Platform, Transport};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
@@ -163,8 +164,10 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 read_only,
                 mobile: t.kind == Some(Kind::Mobile) || t.platform == Some(Platform::Expo),
                 public: public_prefix(url_var).is_some(),
-                from_env: url_var == "UPSTASH_REDIS_REST_URL"
-                    && token_var == "UPSTASH_REDIS_REST_TOKEN",
+                // `Redis.fromEnv()` reads the Upstash names before the Marketplace's
+                // (`crate::family::READERS`): a Marketplace target names its own.
+                from_env: url_var == crate::family::UPSTASH_REST_URL
+                    && token_var == crate::family::UPSTASH_REST_TOKEN,
                 env_object: if public_prefix(url_var) == Some("VITE_") {
                     "import.meta.env"
                 } else {

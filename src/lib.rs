@@ -101,6 +101,7 @@ mod endpoint;
 mod envfile;
 mod error;
 mod explain;
+mod family;
 mod fix;
 mod framework;
 mod generate;

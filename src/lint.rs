@@ -8,6 +8,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, MAX_FINDINGS, SourceFile, more_findings};
 use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
 use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan, scan_lines};
+use crate::family::{Family, lookup, name_of};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 
 /// Lints one env file. Returns the file with its secrets registered, and the findings.
@@ -70,6 +71,7 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     }
     diags.extend(more_findings(Code::DuplicateKey, &source, repeated));
     let mut endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
+    marketplace_rest_names(&mut endpoints, &entries);
     // A REST URL moves to its own variable only while that one is free, and only from a
     // variable set once (two moved lines would set it twice).
     for ep in &mut endpoints {
@@ -83,6 +85,36 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     check::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
+}
+
+/// `REDIS_URL` belongs to both families: a REST URL found in it moves to the Marketplace's
+/// REST URL variable (`cache_REDIS_URL` → `cache_KV_REST_API_URL`) when the file uses only
+/// the Marketplace's names with that prefix, to Upstash's otherwise.
+fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
+    let mut families: HashMap<&str, HashSet<Family>> = HashMap::new();
+    for e in entries {
+        if let Some(k) = lookup(&e.key) {
+            families
+                .entry(k.prefix)
+                .or_default()
+                .insert(k.variable.family);
+        }
+    }
+    for ep in endpoints {
+        if ep.family != Some(Family::Shared) {
+            continue;
+        }
+        let Some((_, name)) = &mut ep.rest_rename else {
+            continue;
+        };
+        let Some(prefix) = name.strip_suffix(name_of(Family::Upstash, Role::RestUrl)) else {
+            continue;
+        };
+        let used = families.get(prefix);
+        if used.is_some_and(|f| f.contains(&Family::Marketplace) && !f.contains(&Family::Upstash)) {
+            *name = format!("{prefix}{}", name_of(Family::Marketplace, Role::RestUrl));
+        }
+    }
 }
 
 /// `duplicate-key`: a key set again. Loaders disagree on which value wins, so the warning
@@ -275,6 +307,65 @@ mod tests {
             lint("# app\nREDIS_URL=https://eu1-cat.upstash.io\n"),
             [("rest-url-in-redis-url".to_owned(), 2, 11)]
         );
+    }
+
+    #[test]
+    fn every_family_name_is_checked_after_any_prefix() {
+        // The Vercel Marketplace's custom prefix, and a target's `env_prefix`.
+        assert_eq!(
+            lint(
+                "STORAGE_KV_REST_API_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nSTORAGE_KV_REST_API_TOKEN=\"Bearer AXtok\"\ncache_REDIS_URL=https://eu1-cat-1.upstash.io\n"
+            ),
+            [
+                ("redis-url-in-rest-url".to_owned(), 1, 25),
+                ("token-has-bearer-prefix".to_owned(), 2, 28),
+                ("rest-url-in-redis-url".to_owned(), 3, 17),
+            ]
+        );
+        // A prefixed family's TCP and REST URL are one database; `REDIS_URL` pairs with
+        // either family's REST URL.
+        let pair = "APP_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nAPP_KV_REST_API_URL=https://us1-dog-2.upstash.io\n";
+        assert_eq!(lint(pair), [("host-mismatch".to_owned(), 2, 21)]);
+        // Two prefixes are two databases.
+        assert!(
+            lint("A_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nB_KV_REST_API_URL=https://us1-dog-2.upstash.io\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_rest_url_in_redis_url_moves_to_its_familys_rest_url() {
+        let fixed = |text: &str| {
+            let (_, diags) = lint_env(SourceFile::new(".env", text));
+            crate::fix::apply(text, ".env", &diags).0
+        };
+        // Marketplace names with this prefix only: the Marketplace's REST URL.
+        assert_eq!(
+            fixed("cache_REDIS_URL=https://eu1-cat-1.upstash.io\ncache_KV_REST_API_TOKEN=AXtok\n"),
+            "cache_KV_REST_API_URL=https://eu1-cat-1.upstash.io\ncache_KV_REST_API_TOKEN=AXtok\n"
+        );
+        // Otherwise Upstash's, as before.
+        assert_eq!(
+            fixed("REDIS_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"),
+            "UPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"
+        );
+    }
+
+    #[test]
+    fn two_families_on_two_databases_name_the_one_the_client_reads() {
+        let text = "KV_REST_API_URL=https://us1-dog-2.upstash.io\nUPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\n";
+        let (_, diags) = lint_env(SourceFile::new(".env", text));
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::FamilyMismatch);
+        assert_eq!(diags[0].location.as_ref().unwrap().line, 1);
+        assert!(
+            diags[0]
+                .message
+                .contains("the app uses `eu1-cat-1.upstash.io`")
+        );
+        // Same database under both names, or a prefix (not what `fromEnv` reads): nothing.
+        assert!(lint("KV_REST_API_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_URL=https://EU1-cat-1.upstash.io\n").is_empty());
+        assert!(lint("X_KV_REST_API_URL=https://us1-dog-2.upstash.io\nUPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\n").is_empty());
     }
 
     #[test]

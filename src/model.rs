@@ -97,26 +97,6 @@ pub(crate) fn value_table() -> String {
         .join("\n")
 }
 
-/// Prefixes that compile a variable into a client bundle (SPEC §1).
-pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
-    "NEXT_PUBLIC_",
-    "VITE_",
-    "EXPO_PUBLIC_",
-    "PUBLIC_",
-    "REACT_APP_",
-    "NUXT_PUBLIC_",
-    "GATSBY_",
-];
-
-/// The public prefix `name` starts with, if any.
-#[must_use]
-pub(crate) fn public_prefix(name: &str) -> Option<&'static str> {
-    PUBLIC_PREFIXES
-        .iter()
-        .copied()
-        .find(|p| name.starts_with(p))
-}
-
 /// Whether `name` is a valid target or database name: `[a-z0-9][a-z0-9-]*`.
 #[must_use]
 pub(crate) fn is_valid_name(name: &str) -> bool {

@@ -111,6 +111,11 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 },
             ));
         }
+    } else if let Some(files) = crate::cli::folder_env_files(cli, "checking the credentials in") {
+        jobs = folder_jobs(&files)?
+            .into_iter()
+            .map(|(name, job)| (name, None, None, job))
+            .collect();
     } else {
         let r = load_descriptor(cli)?;
         let targets = select_targets(&r, args.target.as_deref())?;
@@ -240,9 +245,95 @@ fn access_mismatch(c: &mut Checked) {
             c.target
         ),
         (Access::ReadOnly, Transport::Tcp) => "log in as the read-only user: rediss://default_ro:<password>@host:6379 on Upstash (an ACL user without +@write elsewhere); or set access = \"read-write\" if it must write".to_owned(),
-        (Access::ReadWrite, Transport::Rest) => "use the full token (`rest_token`, UPSTASH_REDIS_REST_TOKEN), not the read-only one; or set access = \"read-only\" if it only reads".to_owned(),
+        (Access::ReadWrite, Transport::Rest) => format!("use the full token (`rest_token`, {}), not the read-only one; or set access = \"read-only\" if it only reads", crate::family::UPSTASH_REST_TOKEN),
         (Access::ReadWrite, Transport::Tcp) => "log in as a user that may write (`default` on Upstash, not `default_ro`); or set access = \"read-only\" if it only reads".to_owned(),
     });
+}
+
+/// Without a descriptor, what the env files in the folder hold, by variable family
+/// (`crate::family`), first value found wins: each TCP URL, and the REST URL of each family
+/// and prefix with its token (the full one, else the read-only one), named by the URL's
+/// variable. SRH's variables configure `upwire serve`, not an app, and are left out.
+fn folder_jobs(files: &[PathBuf]) -> Result<Vec<(String, Job)>, Error> {
+    use crate::endpoint::Role;
+    use crate::family::{Family, lookup};
+    let mut env = crate::interpolate::Env::default();
+    for f in files {
+        env.add_file(f)?;
+    }
+    let mut names: Vec<&str> = env.names().collect();
+    names.sort_unstable();
+    names.dedup();
+    // Unprefixed names first, and Upstash's before the Marketplace's: `Redis.fromEnv()`'s
+    // order (`crate::family::READERS`).
+    let mut known: Vec<_> = names
+        .iter()
+        .filter_map(|n| lookup(n))
+        .filter(|k| k.variable.family != Family::Srh)
+        .collect();
+    known.sort_by_key(|k| {
+        (
+            !k.prefix.is_empty(),
+            k.prefix,
+            k.variable.family,
+            k.variable.role,
+        )
+    });
+    let name = |k: &crate::family::Known<'_>| format!("{}{}", k.prefix, k.variable.name);
+    let value = |k: &crate::family::Known<'_>| env.get(&name(k)).filter(|v| !v.is_empty());
+    let mut jobs = Vec::new();
+    for k in &known {
+        let Some(url) = value(k) else { continue };
+        match k.variable.role {
+            Role::TcpUrl => jobs.push((
+                name(k),
+                Job {
+                    transport: Transport::Tcp,
+                    url: Sensitive::classify(url, Hint::Url),
+                    token: None,
+                },
+            )),
+            Role::RestUrl => {
+                let token = [Role::Token, Role::ReadonlyToken].iter().find_map(|role| {
+                    known
+                        .iter()
+                        .find(|t| {
+                            t.prefix == k.prefix
+                                && t.variable.family == k.variable.family
+                                && t.variable.role == *role
+                        })
+                        .and_then(value)
+                });
+                if let Some(token) = token {
+                    jobs.push((
+                        name(k),
+                        Job {
+                            transport: Transport::Rest,
+                            url: Sensitive::classify(url, Hint::Url),
+                            token: Some(Secret::new(token)),
+                        },
+                    ));
+                }
+            }
+            Role::Token | Role::ReadonlyToken => {}
+        }
+    }
+    if jobs.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} set no Redis URL, nor a REST URL with its token ({}, {} and {}, or the Vercel Marketplace's {} and {}); add them, run `upwire init` to write a descriptor, or pass --redis-url / --rest-url",
+            files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            crate::family::REDIS_URL,
+            crate::family::UPSTASH_REST_URL,
+            crate::family::UPSTASH_REST_TOKEN,
+            crate::family::KV_REST_URL,
+            crate::family::KV_REST_TOKEN,
+        )));
+    }
+    Ok(jobs)
 }
 
 /// The endpoints to check for a target: its transport, or both with `--both`.

@@ -73,9 +73,14 @@ pub(super) fn inputs(
     cli: &Cli,
     paths: &[PathBuf],
     no_env: bool,
+    doing: &str,
 ) -> Result<(Vec<PathBuf>, Env), Error> {
     let mut targets: Vec<PathBuf> = paths.to_vec();
-    if targets.is_empty() {
+    if targets.is_empty()
+        && let Some(files) = super::folder_env_files(cli, doing)
+    {
+        targets = files;
+    } else if targets.is_empty() {
         targets.push(cli.config.clone());
         targets.extend(cli.env_files.iter().cloned());
         // The env files read beside the descriptor are linted as what they are, too (not
@@ -115,7 +120,7 @@ pub(super) fn lint_one(
 
 pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env) = inputs(cli, paths, no_env)?;
+    let (targets, env) = inputs(cli, paths, no_env, "linting")?;
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut plans: Vec<TargetPlan> = Vec::new();

@@ -611,6 +611,37 @@ pub(super) fn dotenv_paths(cli: &Cli) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Without a descriptor (the default one not found, none named with `-c`): the env files
+/// in the current folder that any framework reads (`crate::framework::every_env_file`),
+/// each unless an `--env-file` names it or `--no-dotenv` is given, after every `--env-file`.
+/// `None` when there is a descriptor, or no env file at all (today's message then says
+/// what to do). `doing` says on stderr what is done with them ("linting").
+pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
+    // A missing `--env-file` is reported as it is with a descriptor.
+    if cli.config_given || cli.config.is_file() || cli.env_files.iter().any(|p| !p.exists()) {
+        return None;
+    }
+    let mut files = cli.env_files.clone();
+    if !cli.no_dotenv {
+        files.extend(
+            crate::framework::every_env_file()
+                .into_iter()
+                .map(PathBuf::from)
+                .filter(|path| path.is_file() && !cli.env_files.iter().any(|p| same_file(p, path))),
+        );
+    }
+    if files.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    say!(
+        "note: no {}; {doing} {} (the env files in this folder)",
+        cli.config.display(),
+        names.join(", ")
+    );
+    Some(files)
+}
+
 /// Whether two paths name one file: the same text, or the same file once links and `..`
 /// are resolved.
 pub(crate) fn same_file(a: &Path, b: &Path) -> bool {

@@ -9,7 +9,6 @@
 use std::ops::Range;
 
 use crate::diagnostic::{Diagnostic, Edit, SourceFile};
-use crate::model::Access;
 use crate::parse::{
     Finding, Fix, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
@@ -19,31 +18,9 @@ mod from_descriptor;
 mod from_env;
 
 pub(crate) use from_descriptor::{from_database, token_field};
-pub(crate) use from_env::{from_env_entry, role_of_variable};
+pub(crate) use from_env::{from_env_entry, group, role_of_variable};
 
-/// What an endpoint value is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) enum Role {
-    /// `REDIS_URL`, `redis_url`.
-    TcpUrl,
-    /// `UPSTASH_REDIS_REST_URL`, `rest_url`.
-    RestUrl,
-    /// `UPSTASH_REDIS_REST_TOKEN`, `rest_token`: full access.
-    Token,
-    /// `UPSTASH_REDIS_REST_READONLY_TOKEN`, `rest_readonly_token`.
-    ReadonlyToken,
-}
-
-impl Role {
-    /// The token role for an access level.
-    #[must_use]
-    pub(crate) fn token_for(access: Access) -> Role {
-        match access {
-            Access::ReadOnly => Role::ReadonlyToken,
-            Access::ReadWrite => Role::Token,
-        }
-    }
-}
+pub(crate) use crate::family::Role;
 
 /// The value parsed by its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +45,8 @@ pub(crate) struct Endpoint {
     pub group: String,
     /// How messages name the group ("database `main`: "), empty for an env file.
     pub group_label: String,
+    /// The variable family of its name, for env-file variables.
+    pub family: Option<crate::family::Family>,
     /// The public prefix of its name (`NEXT_PUBLIC_`), for env-file variables.
     pub public_prefix: Option<&'static str>,
     /// The span of the name's public prefix.
@@ -109,6 +88,7 @@ impl Endpoint {
             label: String::new(),
             group: String::new(),
             group_label: String::new(),
+            family: None,
             public_prefix: None,
             prefix_span: None,
             span: 0..0,

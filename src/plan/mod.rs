@@ -9,6 +9,7 @@ use crate::code::Code;
 use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Parsed, Role, check, from_database};
+use crate::family::name_of;
 use crate::interpolate::Env;
 use crate::model::{Access, Framework, Kind, Platform, Transport, did_you_mean};
 use crate::parse::{RedisUrl, RestUrl};
@@ -41,6 +42,8 @@ pub struct Plan {
     pub databases: Vec<DatabasePlan>,
     /// Targets in descriptor order.
     pub targets: Vec<TargetPlan>,
+    /// `[project] env_names`: the variable family the targets' names come from.
+    pub env_names: crate::family::EnvNames,
 }
 
 /// What is known of a database after validation.
@@ -297,6 +300,7 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
             ),
         databases,
         targets,
+        env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
     }
 }
 
@@ -404,13 +408,14 @@ fn plan_target(
     };
     let db_plan = dbs.iter().find(|p| p.name == db.name);
     let prefix = tp.env_prefix.clone();
+    let names = d.env_names.as_ref().map(|f| f.value).unwrap_or_default();
     fn value(text: &Option<Text>) -> Option<&String> {
         text.as_ref().and_then(|x| x.value.as_ref())
     }
     match transport {
         Transport::Tcp => {
             tp.env.push(EnvVar::new(
-                format!("{prefix}REDIS_URL"),
+                format!("{prefix}{}", name_of(names.family(), Role::TcpUrl)),
                 value(&db.redis_url),
                 SecretKind::Url,
             ));
@@ -418,12 +423,12 @@ fn plan_target(
         Transport::Rest => {
             let (token, _) = crate::endpoint::token_field(db, access);
             tp.env.push(EnvVar::new(
-                format!("{prefix}UPSTASH_REDIS_REST_URL"),
+                format!("{prefix}{}", name_of(names.family(), Role::RestUrl)),
                 value(&db.rest_url),
                 SecretKind::Url,
             ));
             tp.env.push(EnvVar::new(
-                format!("{prefix}UPSTASH_REDIS_REST_TOKEN"),
+                format!("{prefix}{}", names.token_name(access)),
                 value(token),
                 SecretKind::Token,
             ));

@@ -810,17 +810,18 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
                 "stops when the command exits"
             }
         ));
+        use crate::family::{UPSTASH_REST_TOKEN, UPSTASH_REST_URL};
         match &generated {
             // With a command, the token goes into its environment and nowhere else.
             Some(_) if !extras.command.is_empty() => {}
             // Shown once, like Jupyter's login URL: the one place a token is printed.
             Some(token) => http::log(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
-                 UPSTASH_REDIS_REST_URL=http://{addr}\n    UPSTASH_REDIS_REST_TOKEN={}\n",
+                 {UPSTASH_REST_URL}=http://{addr}\n    {UPSTASH_REST_TOKEN}={}\n",
                 token.expose_secret()
             )),
             None if extras.command.is_empty() => http::log(&format!(
-                "set UPSTASH_REDIS_REST_URL=http://{addr} in the code under test"
+                "set {UPSTASH_REST_URL}=http://{addr} in the code under test"
             )),
             None => {}
         }

@@ -31,6 +31,7 @@ use serde::de::{MapAccess, Visitor};
 
 use super::ServeError;
 use super::backend;
+use crate::family::{SRH_CONNECTION_STRING, SRH_TOKEN};
 use crate::model::Access;
 use crate::secret::Secret;
 
@@ -500,12 +501,11 @@ pub(crate) fn srh_from_env(
     };
     match mode.trim() {
         "env" => {
-            let token = Secret::new(get("SRH_TOKEN").ok_or_else(|| missing("SRH_TOKEN"))?);
+            let token = Secret::new(get(SRH_TOKEN).ok_or_else(|| missing(SRH_TOKEN))?);
             check_token(&token).map_err(|m| ServeError::SrhEnv {
-                message: format!("SRH_TOKEN: {m}"),
+                message: format!("{SRH_TOKEN}: {m}"),
             })?;
-            let url =
-                get("SRH_CONNECTION_STRING").ok_or_else(|| missing("SRH_CONNECTION_STRING"))?;
+            let url = get(SRH_CONNECTION_STRING).ok_or_else(|| missing(SRH_CONNECTION_STRING))?;
             remember_url(&url);
             let pool = match get("SRH_MAX_CONNECTIONS") {
                 None => SRH_DEFAULT_POOL,

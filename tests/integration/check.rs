@@ -809,3 +809,94 @@ fn access_that_disagrees_with_the_descriptor_fails_and_says_what_to_change() {
     );
     assert_nothing_written(&admin, &before);
 }
+
+/// Without a descriptor, `check` takes the TCP URL and each family's REST URL and token from
+/// the env files in the folder (a Vercel Marketplace name with its custom prefix among
+/// them), says so on stderr, and needs no secret on its command line; a wrong token in the
+/// file fails that check only. With neither a descriptor nor an env file, today's message.
+#[test]
+fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
+    let redis = RedisServer::start(RedisOptions {
+        password: Some(PASSWORD.to_owned()),
+        ..RedisOptions::default()
+    });
+    let serve = spawn_quiet(redis.url(None, Some(PASSWORD)), TOKEN);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    write(
+        ".env",
+        format!("REDIS_URL={}\n", redis.url(None, Some(PASSWORD))),
+    );
+    let url = serve.url();
+    write(
+        ".env.local",
+        format!("STORAGE_KV_REST_API_URL={url}\nSTORAGE_KV_REST_API_TOKEN={TOKEN}\n"),
+    );
+    let run_check = |args: &[&str]| {
+        upwire()
+            .current_dir(dir.path())
+            .arg("check")
+            .args(args)
+            .output()
+            .expect("upwire runs")
+    };
+    let out = run_check(&["--format", "json"]);
+    assert_no_secrets(&out);
+    assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "note: no upwire.toml; checking the credentials in .env.local, .env (the env files in this folder)"
+        ),
+        "{stderr}"
+    );
+    let checks = json(&out)["checks"].as_array().unwrap().clone();
+    let seen: Vec<(&str, &str, bool)> = checks
+        .iter()
+        .map(|c| {
+            (
+                c["target"].as_str().unwrap(),
+                c["transport"].as_str().unwrap(),
+                c["ok"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("REDIS_URL", "tcp", true),
+            ("STORAGE_KV_REST_API_URL", "rest", true)
+        ]
+    );
+
+    // Upstash's names beside them, with a token of another database: that check fails.
+    write(
+        ".env.development.local",
+        format!("UPSTASH_REDIS_REST_URL={url}\nUPSTASH_REDIS_REST_TOKEN=AXCANARYwrong\n"),
+    );
+    let out = run_check(&["--format", "json"]);
+    assert_no_secrets(&out);
+    assert_exit(&out, 1);
+    let checks = json(&out)["checks"].as_array().unwrap().clone();
+    let upstash = checks
+        .iter()
+        .find(|c| c["target"] == "UPSTASH_REDIS_REST_URL")
+        .expect("Upstash's REST URL is checked");
+    assert_eq!(upstash["error_kind"], "auth", "{upstash}");
+    assert_eq!(checks.len(), 3);
+
+    // Neither a descriptor nor an env file.
+    let empty = tempfile::tempdir().unwrap();
+    let out = upwire()
+        .current_dir(empty.path())
+        .arg("check")
+        .output()
+        .expect("upwire runs");
+    assert_exit(&out, 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no `upwire.toml` in this directory or any parent"),
+        "{}",
+        all_output(&out)
+    );
+}

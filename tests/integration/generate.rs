@@ -1219,3 +1219,69 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
     assert!(text.contains("+name: tests against upwire serve"), "{text}");
     assert!(!rest.path().join(".github/upwire-serve.yml").exists());
 }
+
+/// `env_names = "vercel-marketplace"` writes the names the Vercel Marketplace integration
+/// manages (the read-only token under its own name, `env_prefix` still prepended), the
+/// TypeScript starters read exactly those names (not `Redis.fromEnv()`, which reads
+/// `UPSTASH_REDIS_REST_*` first), and `lint` reads the written files clean.
+#[test]
+fn vercel_marketplace_names_are_written_and_read() {
+    let (dir, output) = generate_with(&format!(
+        "[project]\nenv_names = \"vercel-marketplace\"\n\n{}\nrest_readonly_token = \"${{UPSTASH_REDIS_REST_READONLY_TOKEN}}\"\n\n\
+         [target.edge]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"edge\"\n\n\
+         [target.app]\nkind = \"mobile\"\nplatform = \"expo\"\ndir = \"app\"\n\n\
+         [target.api]\nkind = \"server\"\ndir = \"api\"\nenv_prefix = \"CACHE_\"\n",
+        DATABASE.trim_end()
+    ));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let read = |path: &str| std::fs::read_to_string(dir.path().join(path)).unwrap();
+    let keys = |path: &str| -> Vec<String> {
+        read(path)
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| l.split('=').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(keys("edge/.env"), ["KV_REST_API_URL", "KV_REST_API_TOKEN"]);
+    assert_eq!(
+        keys("app/.env"),
+        [
+            "EXPO_PUBLIC_KV_REST_API_URL",
+            "EXPO_PUBLIC_KV_REST_API_READ_ONLY_TOKEN"
+        ]
+    );
+    assert_eq!(keys("api/.env"), ["CACHE_REDIS_URL"]);
+    // The read-only target gets the read-only token, the edge target the full one.
+    assert!(read("app/.env").contains(EXAMPLE_SECRETS[1]));
+    assert!(read("edge/.env").contains(EXAMPLE_SECRETS[0]));
+    let edge = read("edge/lib/redis.ts");
+    assert!(
+        edge.contains("url: process.env.KV_REST_API_URL,")
+            && edge.contains("token: process.env.KV_REST_API_TOKEN,"),
+        "{edge}"
+    );
+    assert!(!edge.contains("fromEnv"), "{edge}");
+    let app = read("app/lib/redis.ts");
+    assert!(
+        app.contains("token: process.env.EXPO_PUBLIC_KV_REST_API_READ_ONLY_TOKEN,"),
+        "{app}"
+    );
+    let lint =
+        run(upwire()
+            .current_dir(dir.path())
+            .args(["lint", "edge/.env", "app/.env", "api/.env"]));
+    assert_eq!(code(&lint), 0, "{}", transcript(&lint, dir.path()));
+
+    // Without `env_names`, Upstash's names, which `Redis.fromEnv()` reads.
+    let (dir, output) = generate_with(&format!(
+        "{DATABASE}[target.edge]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"edge\"\n"
+    ));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let env = std::fs::read_to_string(dir.path().join("edge/.env")).unwrap();
+    assert!(
+        env.contains("\nUPSTASH_REDIS_REST_URL=") && env.contains("\nUPSTASH_REDIS_REST_TOKEN="),
+        "{env}"
+    );
+    let edge = std::fs::read_to_string(dir.path().join("edge/lib/redis.ts")).unwrap();
+    assert!(edge.contains("Redis.fromEnv()"), "{edge}");
+}

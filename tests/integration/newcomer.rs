@@ -448,6 +448,62 @@ fn a_missing_descriptor_says_what_to_do_in_every_command() {
     }
 }
 
+/// Only the values copied from the console (a Marketplace custom prefix among them), no
+/// descriptor: `lint` and `fix` read the env files in the folder and say so; `fix` repairs
+/// what is certain and the rest stays reported.
+#[test]
+fn without_a_descriptor_lint_and_fix_read_the_env_files_in_the_folder() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        tmp.path().join(".env.local"),
+        "STORAGE_KV_REST_API_URL=rediss://default:AXJkcGFzcw@eu1-tidy-cat-12345.upstash.io:6379\nSTORAGE_KV_REST_API_TOKEN=\"Bearer AXJkdG9rZW4\"\n",
+    )
+    .expect("write");
+    std::fs::write(
+        tmp.path().join(".dev.vars"),
+        "REDIS_URL=redis://default:AXJkcGFzcw@eu1-tidy-cat-12345.upstash.io:6379\n",
+    )
+    .expect("write");
+    let out = run(upwire_in(tmp.path()).args(["lint", "--format", "json"]));
+    assert_eq!(code(&out), 1, "{}", all_output(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr,
+        "note: no upwire.toml; linting .env.local, .dev.vars (the env files in this folder)\n"
+    );
+    let codes: Vec<String> = crate::support::json(&out)["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "redis-url-in-rest-url",
+            "token-has-bearer-prefix",
+            "tls-required"
+        ]
+    );
+    assert!(!all_output(&out).contains("AXJk"), "no secret shown");
+
+    let out = run(upwire_in(tmp.path()).arg("fix"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "note: no upwire.toml; fixing .env.local, .dev.vars (the env files in this folder)\n"
+        ),
+        "{stderr}"
+    );
+    let fixed = std::fs::read_to_string(tmp.path().join(".env.local")).expect("read");
+    assert!(
+        fixed.contains("STORAGE_KV_REST_API_TOKEN=\"AXJkdG9rZW4\""),
+        "{fixed}"
+    );
+    let fixed = std::fs::read_to_string(tmp.path().join(".dev.vars")).expect("read");
+    assert!(fixed.starts_with("REDIS_URL=rediss://"), "{fixed}");
+}
+
 #[test]
 fn an_unreadable_default_env_is_a_warning_not_a_stop() {
     let (_tmp, project, _deep) = project_with_subdir();

@@ -125,6 +125,7 @@ fn typescript_modules_type_check_with_tsc_strict() {
         fixture_module("runtimes.toml", "site"),
         fixture_module("runtimes.toml", "app"),
         fixture_module("netlify.toml", "netlify/edge-functions"),
+        fixture_module("marketplace.toml", "web"),
     ];
     assert!(
         modules[3]
@@ -244,6 +245,25 @@ fn typescript_modules_run_through_upwire_serve() {
         ],
     );
     assert_eq!(out, "\"hello\"\nNOPERM\n");
+
+    // `env_names = "vercel-marketplace"`: the module reads the Marketplace's names, even
+    // with Upstash's set beside them to another database (which `Redis.fromEnv()` would use).
+    let (_p, web) = fixture_module("marketplace.toml", "web");
+    assert!(!web.contains("fromEnv"), "{web}");
+    let web = script(
+        &web,
+        "console.log(JSON.stringify(await redis.get(\"greeting\")));",
+    );
+    let out = node(
+        web.path(),
+        &[
+            ("KV_REST_API_URL", &url),
+            ("KV_REST_API_TOKEN", TOKEN),
+            ("UPSTASH_REDIS_REST_URL", "http://127.0.0.1:9"),
+            ("UPSTASH_REDIS_REST_TOKEN", "another-database"),
+        ],
+    );
+    assert_eq!(out, "\"hello\"\n");
 }
 
 /// The Worker crate around the generated client (tests/fixtures/starter/worker_lib.rs):

@@ -7,6 +7,7 @@ use super::Check;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
+use crate::family::Family;
 
 /// Compares the hosts of each group's TCP and REST URL.
 pub(super) struct HostMismatch;
@@ -24,7 +25,16 @@ impl Check for HostMismatch {
             if *role != Role::RestUrl {
                 continue;
             }
-            let Some(tcp) = groups.get(&(*group, Role::TcpUrl)) else {
+            // An env file's `REDIS_URL` belongs to both families of its prefix.
+            let shared = rest.family.and_then(|_| {
+                let (prefix, _) = group.split_once('\u{0}')?;
+                Some(crate::endpoint::group(prefix, Family::Shared))
+            });
+            let Some(tcp) = groups.get(&(*group, Role::TcpUrl)).or_else(|| {
+                shared
+                    .as_deref()
+                    .and_then(|g| groups.get(&(g, Role::TcpUrl)))
+            }) else {
                 continue;
             };
             let (Some(rest_host), Some(tcp_host)) = (rest.host(), tcp.host()) else {

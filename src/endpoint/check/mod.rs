@@ -5,6 +5,7 @@
 use super::Endpoint;
 use crate::diagnostic::{Diagnostic, SourceFile};
 
+mod family_mismatch;
 mod host_mismatch;
 mod public_prefix;
 mod validate;
@@ -20,6 +21,7 @@ pub(crate) const ALL: &[&dyn Check] = &[
     &validate::Validate,
     &public_prefix::PublicPrefix,
     &host_mismatch::HostMismatch,
+    &family_mismatch::FamilyMismatch,
 ];
 
 /// Runs every check.

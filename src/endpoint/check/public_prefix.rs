@@ -7,6 +7,7 @@ use super::Check;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
+use crate::family::Family;
 
 /// Looks at every endpoint whose name has a public prefix.
 pub(super) struct PublicPrefix;
@@ -66,7 +67,7 @@ impl Check for PublicPrefix {
                         format!("`{key}` puts the full-access token into the client bundle"),
                     )
                     .at(source, span)
-                    .help("use the read-only token here (KV_REST_API_READ_ONLY_TOKEN or the console's read-only token)"),
+                    .help(format!("use the console's read-only token here, under the name `{}`", readonly_name(key))),
                 ),
                 // Neither proven read-only by its value nor named so: an error, as a
                 // full token is where tokens leak in real projects.
@@ -79,8 +80,8 @@ impl Check for PublicPrefix {
                     )
                     .at(source, span)
                     .help(format!(
-                        "put the console's read-only token here, under the name `{prefix}{}`; the standard token must stay on the server",
-                        readonly_name(base)
+                        "put the console's read-only token here, under the name `{}`; the standard token must stay on the server",
+                        readonly_name(key)
                     )),
                 ),
                 // Named read-only, but its first byte says standard.
@@ -110,12 +111,13 @@ impl Check for PublicPrefix {
     }
 }
 
-/// The read-only token's conventional name in the family of `base` (Vercel's `KV_*` or
-/// Upstash's).
-fn readonly_name(base: &str) -> &'static str {
-    if base.starts_with("KV_") {
-        "KV_REST_API_READ_ONLY_TOKEN"
-    } else {
-        "UPSTASH_REDIS_REST_READONLY_TOKEN"
-    }
+/// The read-only token's name in the family and with the prefix of `key`
+/// (`NEXT_PUBLIC_KV_REST_API_TOKEN` → `NEXT_PUBLIC_KV_REST_API_READ_ONLY_TOKEN`).
+fn readonly_name(key: &str) -> String {
+    let (prefix, family) =
+        crate::family::lookup(key).map_or(("", Family::Upstash), |k| (k.prefix, k.variable.family));
+    format!(
+        "{prefix}{}",
+        crate::family::name_of(family, Role::ReadonlyToken)
+    )
 }

@@ -4,7 +4,8 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Access, Transport, public_prefix};
+use crate::family::public_prefix;
+use crate::model::{Access, Transport};
 use crate::plan::{Facts, TargetPlan};
 
 pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagnostic>) {

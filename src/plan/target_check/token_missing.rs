@@ -15,11 +15,12 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
         return;
     }
     plan.lacks_transport = true;
-    let var = if field == "rest_token" {
-        "UPSTASH_REDIS_REST_TOKEN"
+    let role = if field == "rest_token" {
+        crate::endpoint::Role::Token
     } else {
-        "UPSTASH_REDIS_REST_READONLY_TOKEN"
+        crate::endpoint::Role::ReadonlyToken
     };
+    let var = crate::family::name_of(crate::family::Family::Upstash, role);
     out.push(
         Diagnostic::new(
             Code::TokenMissing,
