@@ -31,6 +31,20 @@ pub(super) fn file_kind(path: &Path) -> FileKind {
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
+    // Files of other tools that are not `KEY=VALUE` lists.
+    if [
+        ".gitignore",
+        ".dockerignore",
+        ".gitattributes",
+        ".editorconfig",
+        "dockerfile",
+        "makefile",
+        "procfile",
+    ]
+    .contains(&name.as_str())
+    {
+        return FileKind::Other("another tool's file");
+    }
     match ext.as_str() {
         "toml" if name == "upwire.toml" || toml_is_descriptor(path) => FileKind::Descriptor,
         "toml" => FileKind::Other("a TOML file that is not an upwire descriptor"),

@@ -19,6 +19,8 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
     let project = tempfile::tempdir().unwrap();
     let dir = project.path();
     std::fs::write(dir.join("upwire.toml"), descriptor).unwrap();
+    // What a project has beside them; lint is given it too, and says it skips it.
+    std::fs::write(dir.join(".gitignore"), ".env\n.env*.local\n").unwrap();
     std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
     let gen_ = run(upwire()
         .current_dir(dir)
@@ -36,6 +38,12 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
         code(&lint),
         0,
         "lint finds errors in what generate wrote:\n{}",
+        transcript(&lint, dir)
+    );
+    assert!(
+        String::from_utf8_lossy(&lint.stderr)
+            .contains("note: skipped `.gitignore`: another tool's file"),
+        "{}",
         transcript(&lint, dir)
     );
     let again =
