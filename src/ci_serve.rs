@@ -133,6 +133,30 @@ mod tests {
         snippet(&resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan)
     }
 
+    /// A JavaScript target's job sets up Node.js and runs `npm test`; one with Rust and
+    /// JavaScript targets runs both commands.
+    #[test]
+    fn the_test_command_follows_the_targets_languages() {
+        let js =
+            job("[target.web]\nkind = \"edge\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n")
+                .expect("a job");
+        assert!(js.contains("      - uses: actions/setup-node@v4\n"), "{js}");
+        assert!(js.contains("      - run: npm ci\n"), "{js}");
+        assert!(
+            js.contains("run: upwire serve --ephemeral -- npm test\n"),
+            "{js}"
+        );
+        let both = job(
+            "[target.web]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"web\"\n\n\
+             [target.job]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"job\"\n",
+        )
+        .expect("a job");
+        assert!(
+            both.contains("upwire serve --ephemeral -- sh -c 'npm test && cargo test'"),
+            "{both}"
+        );
+    }
+
     /// No REST target, no job; two targets that read one token variable with different
     /// access both get the full token (the read-write one's tests must pass): the standard
     /// names need no copying, so the step is the one line; no value of the descriptor in it.
@@ -146,11 +170,13 @@ mod tests {
                        [target.b]\nkind = \"lambda\"\naccess = \"read-only\"\ndir = \"b\"\n")
         .expect("a job");
         let line = |l: &str| job.lines().filter(|x| x.trim() == l).count();
+        // Lambdas without a framework get the Rust starter: their tests are `cargo test`.
         assert_eq!(
-            line("run: upwire serve --ephemeral -- npm test"),
+            line("run: upwire serve --ephemeral -- cargo test"),
             1,
             "{job}"
         );
+        assert!(!job.contains("setup-node"), "{job}");
         assert!(!job.contains("readonly_token"), "{job}");
         assert!(!job.contains("export "), "{job}");
         for value in ["AXtoken", "AoReadonly", "h.upstash.io", "pw@"] {
