@@ -210,7 +210,8 @@ impl Builder {
                         "target `{}` runs JavaScript, so it has no Rust client to build: \
                          `upwire generate` writes its starter module, `{}`",
                         target.name,
-                        crate::generate::join(&target.dir, starter.path(target.framework)).display()
+                        crate::generate::join(&target.dir, starter.path(target.framework))
+                            .display()
                     )));
                 }
                 Err(why) => {

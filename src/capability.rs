@@ -180,9 +180,10 @@ impl Platform {
         use Kind::{Container, Edge, Lambda, Mobile, Server};
         match self {
             Platform::Generic => (Kind::ALL, "any kind of code"),
-            Platform::Docker | Platform::Kubernetes => {
-                (&[Server, Container], "containers, which run long-lived processes")
-            }
+            Platform::Docker | Platform::Kubernetes => (
+                &[Server, Container],
+                "containers, which run long-lived processes",
+            ),
             Platform::Fly => (
                 &[Server, Container],
                 "Fly Machines: containers that run long-lived processes",

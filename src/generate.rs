@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use askama::Template;
 
+use crate::capability::JsHost;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::envfile::dotenv_value;
@@ -12,7 +13,6 @@ use crate::model::{Access, Kind, Platform, Transport, public_prefix};
 use crate::plan::{EnvVar, Plan, TargetPlan};
 use crate::platform::Quoting;
 use crate::secret::{SecretKind, Sensitive, url_password_range};
-use crate::capability::JsHost;
 use crate::starter_client::Starter;
 use crate::template::{self, FileView, Var, render};
 
@@ -418,7 +418,11 @@ impl Folder<'_> {
 }
 
 /// The files of the targets in one folder.
-fn folder_artifacts(dir: &str, targets: &[&TargetPlan], diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+fn folder_artifacts(
+    dir: &str,
+    targets: &[&TargetPlan],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Artifact> {
     let folder = Folder {
         dir,
         targets,
@@ -485,7 +489,8 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     for t in folder.targets {
         match starter(t) {
             Some(Ok(s)) => {
-                let names = |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+                let names =
+                    |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
                 match chosen
                     .iter_mut()
                     .find(|(c, first, _)| *c == s && names(first) == names(t))

@@ -131,10 +131,10 @@ mod tests {
     /// The table the README's "Starter clients" section prints.
     #[test]
     fn each_runtime_gets_the_starter_that_runs_there() {
-        use Kind::{Container, Edge, Lambda, Mobile, Server};
-        use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
         use crate::capability::JsHost::{Cloudflare as CfJs, NetlifyEdge, Node, SvelteKit};
         use Framework::{Django, Hono, NextJs, Rails, WorkersRs};
+        use Kind::{Container, Edge, Lambda, Mobile, Server};
+        use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
         let rest = |k, p| Starter::of(Some(k), p, None, Transport::Rest);
         let with = |k, p, f| Starter::of(Some(k), p, Some(f), Transport::Rest);
         assert_eq!(
@@ -151,10 +151,7 @@ mod tests {
         );
         assert_eq!(rest(Lambda, None), Ok(Starter::Native(Transport::Rest)));
         assert_eq!(rest(Edge, Some(Cloudflare)), Ok(Starter::Worker));
-        assert_eq!(
-            with(Edge, Some(Cloudflare), WorkersRs),
-            Ok(Starter::Worker)
-        );
+        assert_eq!(with(Edge, Some(Cloudflare), WorkersRs), Ok(Starter::Worker));
         assert_eq!(
             rest(Container, Some(Cloudflare)),
             Ok(Starter::Native(Transport::Rest))

@@ -25,12 +25,13 @@ mod tcp_url;
 mod token;
 mod value;
 
+pub(crate) use host::is_upstash_host;
 pub(crate) use rest_url::RestUrl;
 pub use rest_url::validate_rest_url;
 pub(crate) use tcp_url::RedisUrl;
 pub use tcp_url::validate_redis_url;
-pub use token::validate_token;
 pub(crate) use token::token_facts;
+pub use token::validate_token;
 
 /// One problem with a value, positioned relative to the start of the value.
 #[derive(Debug, Clone, PartialEq, Eq)]

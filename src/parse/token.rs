@@ -49,6 +49,18 @@ fn validate(value: &str) -> Vec<Finding> {
         );
         return findings;
     }
+    // The TCP password is 32 hex digits; the REST token is longer base64 (Upstash docs,
+    // https://upstash.com/docs/redis/troubleshooting/http_unauthorized).
+    if v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        findings.push(
+            Finding::new(
+                Code::PasswordAsToken,
+                "the token appears to be the TCP password (32 hex digits), which the REST API rejects with `WRONGPASS invalid or missing auth token`",
+            )
+            .help("copy the REST token (UPSTASH_REDIS_REST_TOKEN) from the REST API section of the database page; the password belongs in the TCP URL"),
+        );
+        return findings;
+    }
     if let Some((i, c)) = v.char_indices().find(|(_, c)| c.is_whitespace()) {
         findings.push(
             Finding::new(Code::WhitespaceInValue, "the token contains whitespace")
@@ -75,6 +87,7 @@ mod tests {
             ("AXb3 c2", "whitespace-in-value"),
             ("AXb3c2\n", "whitespace-in-value"),
             ("<TOKEN>", "placeholder-value"),
+            ("0123456789abcdef0123456789ABCDEF", "password-as-token"),
         ] {
             assert!(codes(&validate_token(value)).contains(&code), "{value:?}");
         }
@@ -171,16 +184,33 @@ mod facts_tests {
                 database: 22028
             })
         );
-        assert_eq!(token_facts(&token(2, 1, b"x-y-z-w-v-u-t-s-r-q-p")).unwrap().database, 1);
+        assert_eq!(
+            token_facts(&token(2, 1, b"x-y-z-w-v-u-t-s-r-q-p"))
+                .unwrap()
+                .database,
+            1
+        );
         // The README's example tokens.
-        assert!(!token_facts("AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl").unwrap().read_only);
-        assert!(token_facts("AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU").unwrap().read_only);
+        assert!(
+            !token_facts("AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
+                .unwrap()
+                .read_only
+        );
+        assert!(
+            token_facts("AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU")
+                .unwrap()
+                .read_only
+        );
     }
 
     #[test]
     fn other_shapes_say_nothing() {
         assert_eq!(token_facts(&token(3, 1, b"password-of-the-database")), None);
-        assert_eq!(token_facts("0123456789abcdef0123456789abcdef"), None, "a 32-hex password");
+        assert_eq!(
+            token_facts("0123456789abcdef0123456789abcdef"),
+            None,
+            "a 32-hex password"
+        );
         assert_eq!(token_facts("AX"), None);
         assert_eq!(token_facts("AXJk YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl"), None);
     }

@@ -499,9 +499,9 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
         }
         diags.push(diag);
         for i in [first, second] {
-            targets[i]
-                .blocked
-                .get_or_insert("another target in the same directory needs other values under the same names");
+            targets[i].blocked.get_or_insert(
+                "another target in the same directory needs other values under the same names",
+            );
         }
     }
 }

@@ -386,7 +386,9 @@ fn the_process_environment_and_env_files_come_before_the_default_env() {
     assert_eq!(code(&fails), 1, "{}", all_output(&fails));
 
     // `lint upwire.toml`: the descriptor alone (plain `lint` also lints the .env it reads).
-    let from_process = run(upwire_in(&project).envs(VALUES).args(["lint", "upwire.toml"]));
+    let from_process = run(upwire_in(&project)
+        .envs(VALUES)
+        .args(["lint", "upwire.toml"]));
     assert_eq!(code(&from_process), 0, "{}", all_output(&from_process));
 
     let file = project.join("good.env");

@@ -38,12 +38,14 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
         "lint finds errors in what generate wrote:\n{}",
         transcript(&lint, dir)
     );
-    let again = run(upwire()
-        .current_dir(dir)
-        .args(["--env-file", "example.env", "generate", "--dry-run"]));
+    let again =
+        run(upwire()
+            .current_dir(dir)
+            .args(["--env-file", "example.env", "generate", "--dry-run"]));
     let out = String::from_utf8_lossy(&again.stdout);
     assert!(
-        out.contains(" 0 to create, 0 to change,") || out.contains(": 0 files to create, 0 to change,"),
+        out.contains(" 0 to create, 0 to change,")
+            || out.contains(": 0 files to create, 0 to change,"),
         "a second generate would change files:\n{}",
         transcript(&again, dir)
     );
@@ -78,7 +80,22 @@ fn every_kind_platform_and_framework_lints_clean() {
     assert!(n > 100, "{n} combinations");
     let files = generate_then_lint(&descriptor);
     // Every kind of file generate writes was linted (or said to be skipped).
-    for name in [".env", ".env.local", ".env.example", "docker.env", "lambda-env.json", "wrangler.redis.toml", ".dev.vars", "redis-secret.yaml", "fly-secrets.env", "vercel-env.sh", "netlify-env.sh", "lib/redis.ts", "src/redis_client.rs", "src/lib/server/redis.ts"] {
+    for name in [
+        ".env",
+        ".env.local",
+        ".env.example",
+        "docker.env",
+        "lambda-env.json",
+        "wrangler.redis.toml",
+        ".dev.vars",
+        "redis-secret.yaml",
+        "fly-secrets.env",
+        "vercel-env.sh",
+        "netlify-env.sh",
+        "lib/redis.ts",
+        "src/redis_client.rs",
+        "src/lib/server/redis.ts",
+    ] {
         assert!(
             files.iter().any(|f| f.ends_with(&format!("/{name}"))),
             "no `{name}` among the files written"
@@ -114,11 +131,16 @@ fn folders_that_several_targets_share_lint_clean() {
         "app/.env",
     ] {
         assert!(
-            files.iter().any(|f| f.trim_start_matches("./") == expected.trim_start_matches("./")),
+            files
+                .iter()
+                .any(|f| f.trim_start_matches("./") == expected.trim_start_matches("./")),
             "no `{expected}` in {files:?}"
         );
     }
-    assert!(!files.iter().any(|f| f == ".env"), "Next.js reads .env.local: {files:?}");
+    assert!(
+        !files.iter().any(|f| f == ".env"),
+        "Next.js reads .env.local: {files:?}"
+    );
 }
 
 /// Two targets that need different values under one name in one folder: `dir-conflict`,
@@ -146,5 +168,8 @@ fn one_name_two_values_in_one_folder_is_a_conflict() {
         "{text}"
     );
     assert!(text.contains("`env_prefix`"), "{text}");
-    assert!(!dir.join(".env").exists(), "nothing with secrets was written");
+    assert!(
+        !dir.join(".env").exists(),
+        "nothing with secrets was written"
+    );
 }

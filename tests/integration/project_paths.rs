@@ -101,7 +101,9 @@ fn two_spellings_of_one_directory_share_it_or_conflict() {
     let text = all_output(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert!(
-        text.contains("targets `api` and `worker` share `svc` but need different values under `REDIS_URL`"),
+        text.contains(
+            "targets `api` and `worker` share `svc` but need different values under `REDIS_URL`"
+        ),
         "{text}"
     );
     assert!(!project.path().join("svc").exists(), "{text}");

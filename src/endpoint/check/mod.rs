@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 
 mod host_mismatch;
 mod public_prefix;
+mod token_facts;
 mod validate;
 
 /// A check over the endpoints of one file.
@@ -20,6 +21,7 @@ pub(crate) const ALL: &[&dyn Check] = &[
     &validate::Validate,
     &public_prefix::PublicPrefix,
     &host_mismatch::HostMismatch,
+    &token_facts::TokenFacts,
 ];
 
 /// Runs every check.

@@ -101,7 +101,9 @@ impl Crate {
             let resolved = self.dir.join("Cargo.lock");
             if resolved.exists() {
                 // Through a temporary file: tests of one kind of crate run in parallel.
-                let temp = self.lock.with_extension(format!("lock.{}", std::process::id()));
+                let temp = self
+                    .lock
+                    .with_extension(format!("lock.{}", std::process::id()));
                 std::fs::copy(&resolved, &temp).expect("copy the lockfile");
                 std::fs::rename(&temp, &self.lock).expect("keep the lockfile");
             }
