@@ -8,9 +8,9 @@ use crate::support::{all_output, code, json, root, run, transcript, upwire, upwi
 const EXAMPLE: &str = "examples/upwire.toml";
 const EXAMPLE_ENV: &str = "examples/example.env";
 /// The fake database password in `examples/example.env`.
-const EXAMPLE_PASSWORD: &str = "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+const EXAMPLE_PASSWORD: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
 /// The fake read-only token in `examples/example.env`.
-const EXAMPLE_READONLY_TOKEN: &str = "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
+const EXAMPLE_READONLY_TOKEN: &str = "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
 
 /// `upwire COMMAND` on the bundled example and its env file, without colour, then `extra`.
 fn on_example(command: &str, extra: &[&str]) -> Output {

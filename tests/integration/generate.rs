@@ -27,9 +27,9 @@ use crate::support::{code, file_names_below, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
 const EXAMPLE_SECRETS: [&str; 3] = [
-    "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl",
-    "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
-    "rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@",
+    "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl",
+    "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
+    "rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -816,7 +816,7 @@ fn snapshot_of_dry_run_output() {
     generate_example(dir.path());
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
     let rotated = env.replace(
-        "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
+        "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
         "AoJrotatedReadOnlyTokenExample0123",
     );
     std::fs::write(dir.path().join("example.env"), rotated).unwrap();
@@ -913,7 +913,7 @@ fn dotenv_merge_keeps_unmanaged_lines_byte_for_byte() {
     let after = std::fs::read_to_string(api.join(".env")).unwrap();
     let expected = before.replace(
         "\"redis://old:old@localhost:6379\"",
-        "rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379",
+        "rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379",
     );
     assert_eq!(after, expected);
     #[cfg(unix)]
