@@ -28,8 +28,8 @@ mod value;
 pub(crate) use host::is_upstash_host;
 pub(crate) use rest_url::RestUrl;
 pub use rest_url::validate_rest_url;
-pub(crate) use tcp_url::RedisUrl;
 pub use tcp_url::validate_redis_url;
+pub(crate) use tcp_url::{RedisUrl, fly_user_slot_fixed};
 pub(crate) use token::token_facts;
 pub use token::validate_token;
 

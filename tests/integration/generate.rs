@@ -23,7 +23,7 @@ use crate::fake_rest::fake_rest_api;
 use crate::support::crates::{self, Crate};
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
-use crate::support::{code, file_names_below, root, run, transcript, upwire};
+use crate::support::{all_output, code, file_names_below, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
 const EXAMPLE_SECRETS: [&str; 3] = [
@@ -1217,4 +1217,34 @@ fn the_ci_job_is_written_only_when_a_target_uses_rest() {
     );
     assert!(text.contains("+name: tests against upwire serve"), "{text}");
     assert!(!rest.path().join(".github/upwire-serve.yml").exists());
+}
+
+/// Fly prints `redis://<password>@fly-<name>.upstash.io` (the password in the user slot),
+/// which redis-rs, ioredis and node-redis send as a user name with no password (`NOAUTH`):
+/// `generate` writes `redis://default:<password>@fly-<name>.upstash.io:6379` instead.
+#[test]
+fn generate_writes_flys_user_slot_form_with_the_default_user() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${FLY_REDIS}\"\n\n[target.api]\nkind = \"server\"\nplatform = \"fly\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("secrets.env"),
+        "FLY_REDIS=redis://FlyCanaryPw0123@fly-late-waterfall-1133.upstash.io\n",
+    )
+    .unwrap();
+    let out = run(upwire()
+        .current_dir(dir.path())
+        .args(["--env-file", "secrets.env", "generate"]));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    assert!(!all_output(&out).contains("FlyCanaryPw0123"));
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(
+        env.contains(
+            "REDIS_URL=redis://default:FlyCanaryPw0123@fly-late-waterfall-1133.upstash.io:6379\n"
+        ),
+        "{env}"
+    );
 }
