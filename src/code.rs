@@ -321,6 +321,17 @@ have no REST API, so `https://fly-<name>.upstash.io` never answers and @upstash/
 with `fetch failed`. Code on Fly uses the TCP URL (`REDIS_URL`); code that needs REST (edge \
 functions, mobile apps) needs a regular Upstash database from console.upstash.com. Source: Fly \
 docs, https://fly.io/docs/reference/redis/.";
+    FlyOffPlatform = "fly-off-platform", Error,
+        "a `fly-*.upstash.io` URL for a target whose platform is not Fly",
+        "A Fly.io private Upstash database (`fly-*.upstash.io`, made with `fly redis create`) is \
+reachable only from inside the Fly organization's private IPv6 network: its name does not \
+resolve elsewhere, and clients on Vercel, Lambda, Kubernetes or a laptop fail with \
+`ENOTFOUND fly-...`. Set `platform = \"fly\"` on the target if it runs on Fly, or use a \
+regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. From a \
+laptop, `fly redis proxy` tunnels the database to a local port. On Fly, ioredis before 5.8.2 \
+looks up IPv4 addresses only: pass `family: 6` (or `0`) in its options; 5.8.2 made `0` (both) \
+the default (ioredis issue redis/ioredis#2026). Sources: Fly docs, \
+https://fly.io/docs/reference/redis/ and https://fly.io/docs/networking/private-networking/.";
     RestUrlNotEndpoint = "rest-url-not-endpoint", Error,
         "the console page or the Upstash API host where the REST URL belongs",
         "The REST URL is the database's own origin, `https://<name>.upstash.io`, shown in the \

@@ -36,9 +36,9 @@ Vercel, Lambda or any other platform the DNS lookup fails.",
         fix: "Run the code on Fly, or open a tunnel from your machine with `fly redis proxy` and \
 connect to the local port it prints (`redis://default:<password>@localhost:<port>`). For code \
 off Fly, create a regular Upstash database (console.upstash.com), which has a public TLS \
-endpoint and a REST API. On Fly, ioredis before 5.8.2 needs `family: 6` (or `?family=6` in the \
-URL) to look up the IPv6 address.",
-        codes: &["fly-rest-url"],
+endpoint and a REST API. On Fly, ioredis before 5.8.2 needs `family: 6` in its options to look up \
+the IPv6 address (5.8.2 made `family: 0`, both, the default: redis/ioredis#2026).",
+        codes: &["fly-off-platform", "fly-rest-url"],
         source: "Fly docs, https://fly.io/docs/reference/redis/ (private URL, `fly redis connect`/`proxy`)",
     },
     Pasted {

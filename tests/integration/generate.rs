@@ -1248,3 +1248,54 @@ fn generate_writes_flys_user_slot_form_with_the_default_user() {
         "{env}"
     );
 }
+
+/// A mobile target's `rest_readonly_token` whose first byte says standard (1): `generate`
+/// refuses to put it under `EXPO_PUBLIC_` and writes nothing for the target. The same
+/// descriptor with a token whose first byte says read-only (2) is written.
+#[test]
+fn generate_refuses_a_standard_token_under_a_public_prefix() {
+    for (token, refused) in [
+        (
+            "ATA5AAIncDE3ZmI0YmNlZTQ1ZjU0MzQ0OTVhMmE0NzZiN2Q1YjM2MnAx",
+            true,
+        ),
+        (
+            "AjA5AAIncDE3ZmI0YmNlZTQ1ZjU0MzQ0OTVhMmE0NzZiN2Q1YjM2MnAx",
+            false,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("upwire.toml"),
+            "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\n\
+             rest_readonly_token = \"${RO_TOKEN}\"\n\n\
+             [target.app]\nkind = \"mobile\"\nplatform = \"expo\"\naccess = \"read-only\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("secrets.env"),
+            format!("RO_TOKEN={token}\n"),
+        )
+        .unwrap();
+        let out =
+            run(upwire()
+                .current_dir(dir.path())
+                .args(["--env-file", "secrets.env", "generate"]));
+        let all = all_output(&out);
+        assert!(!all.contains(token), "{all}");
+        let env = dir.path().join(".env");
+        if refused {
+            assert_eq!(code(&out), 1, "{all}");
+            assert!(all.contains("error[secret-public-prefix]"), "{all}");
+            assert!(all.contains("appears to be the standard"), "{all}");
+            assert!(!env.exists(), "nothing is written for the target");
+        } else {
+            assert_eq!(code(&out), 0, "{all}");
+            let text = std::fs::read_to_string(&env).unwrap();
+            assert!(
+                text.contains(&format!("EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN={token}\n")),
+                "{text}"
+            );
+        }
+    }
+}
