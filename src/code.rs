@@ -371,6 +371,13 @@ into client bundles and mobile apps, so the full-access token would ship there. 
 read-only token from the REST API section of the database page (the \"Read-Only Token\" \
 switch); its first byte appears to be 2 where the standard token's is 1 (not documented by \
 Upstash).";
+    UnquotedTrailingSpace = "unquoted-trailing-space", Warning,
+        "an unquoted value in an env file ends with spaces or tabs",
+        "Env file readers differ on spaces after an unquoted value: Node's dotenv, dotenvy and \
+upwire drop them, but Docker's `--env-file` keeps them as part of the value (docker/cli's env \
+file parser: \"trailing whitespace is part of the value, and is kept unmodified\"), so a \
+password or token that works locally fails only in the container. Remove the spaces, or quote \
+the value. `upwire fix` removes them.";
     Bom = "bom", Note,
         "an env file starts with a UTF-8 byte-order mark",
         "Some editors (Notepad, some Windows tools) save files with a UTF-8 byte-order mark, the \

@@ -116,6 +116,11 @@ const KINDS: &[(&str, &str, &str)] = &[
         "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
     ),
     ("duplicate-key", "PORT=3000\nPORT=3000", "PORT=3000"),
+    (
+        "unquoted-trailing-space",
+        "UPSTASH_REDIS_REST_TOKEN=AXCanaryFixToken \t ",
+        "UPSTASH_REDIS_REST_TOKEN=AXCanaryFixToken",
+    ),
 ];
 
 #[test]
