@@ -692,3 +692,48 @@ fn lint_without_paths_checks_the_descriptor_and_every_env_file() {
     assert_eq!(code(&output), 0);
     snapshot("lint_example", &output);
 }
+
+/// `explain` takes the error message a client printed, pasted whole: each known one gets its
+/// cause, fix and the codes that catch it; the text itself (which may hold a password) is
+/// never printed back, and unknown text exits 2 with the closest known messages.
+#[test]
+fn explain_recognises_pasted_client_errors() {
+    for (pasted, expect) in [
+        (
+            "[ioredis] Unhandled error event: Error: read ECONNRESET (rediss://default:PastedCanary99@x)",
+            "`tls-required`",
+        ),
+        (
+            "UpstashError: WRONGPASS invalid or missing auth token",
+            "`password-as-token`",
+        ),
+        (
+            "Error: getaddrinfo ENOTFOUND fly-late-waterfall-1133.upstash.io",
+            "fly redis proxy",
+        ),
+        (
+            "ReplyError: ERR max daily request limit exceeded. Limit: 10000, Usage: 10000.",
+            "upstash.com/docs/redis/troubleshooting/max_daily_request_limit",
+        ),
+    ] {
+        let output = run(upwire_at_root().args(["explain", pasted]));
+        assert_eq!(code(&output), 0, "{pasted}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(expect), "{pasted}: {stdout}");
+        assert!(stdout.contains("fix: "), "{stdout}");
+        assert!(!stdout.contains("PastedCanary99"), "{stdout}");
+    }
+    let doc = json(&run(upwire_at_root().args([
+        "explain",
+        "NOAUTH Authentication required.",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(doc["id"], "NOAUTH Authentication required");
+    let unknown =
+        run(upwire_at_root().args(["explain", "segfault near PastedCanary77 max request"]));
+    assert_eq!(code(&unknown), 2);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("Closest known error messages"), "{stderr}");
+    assert!(!stderr.contains("PastedCanary77"), "{stderr}");
+}
