@@ -38,8 +38,7 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     let (id, text) = match found {
         Ok(found) => found,
         Err(closest) => {
-            // A word shaped like an id gets the closest id; anything else the closest
-            // messages. The pasted text is not repeated: it may hold a password.
+            // A word close to an id gets that id; anything else the closest messages.
             let one_word = !id.trim().contains(char::is_whitespace);
             let hint = did_you_mean(&normal, &ids)
                 .filter(|_| one_word)
@@ -50,7 +49,8 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
                 .filter(|_| hint.is_empty())
                 .map(|m| format!("\n  {m}"))
                 .collect::<String>();
-            let what = if one_word {
+            // Only a near-miss of an id is quoted back: anything else may be a secret.
+            let what = if !hint.is_empty() {
                 format!("no rule or diagnostic code named `{}`{hint}", id.trim())
             } else {
                 "no rule, diagnostic code or known error message matches the text".to_owned()
