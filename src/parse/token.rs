@@ -144,11 +144,11 @@ pub(crate) fn token_facts(token: &str) -> Option<TokenFacts> {
 }
 
 #[cfg(test)]
-mod facts_tests {
+pub(crate) mod facts_tests {
     use super::*;
 
     /// Tokens built byte by byte: kind, then the database number, then anything.
-    fn token(kind: u8, database: u16, rest: &[u8]) -> String {
+    pub(crate) fn token(kind: u8, database: u16, rest: &[u8]) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut bytes = vec![kind];

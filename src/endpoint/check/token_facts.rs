@@ -108,6 +108,53 @@ fn database_number(host: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::token_of_bytes as token;
+
+    /// The codes `lint` reports for an env file (the checks run on its endpoints).
+    fn codes(text: &str) -> Vec<&'static str> {
+        let (_, diags) = crate::lint::lint_env(SourceFile::new(".env", text.to_owned()));
+        diags.iter().map(|d| d.code.name()).collect()
+    }
+
+    #[test]
+    fn tokens_are_compared_with_the_host_and_the_other_token() {
+        let url = "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n";
+        let full = token(1, 12345, b"password-of-the-database-0123");
+        let read_only = token(2, 12345, b"password-of-the-database-0123");
+        let other = token(1, 22028, b"password-of-the-database-0123");
+        let line = |name: &str, value: &str| format!("{name}={value}\n");
+        // The pair of one database: nothing to say.
+        let good = format!(
+            "{url}{}{}",
+            line("UPSTASH_REDIS_REST_TOKEN", &full),
+            line("UPSTASH_REDIS_REST_READONLY_TOKEN", &read_only)
+        );
+        assert!(codes(&good).is_empty(), "{:?}", codes(&good));
+        // Another database's token.
+        let text = format!("{url}{}", line("UPSTASH_REDIS_REST_TOKEN", &other));
+        assert_eq!(codes(&text), ["token-database-mismatch"]);
+        // The same number behind the TCP URL only: compared with that host.
+        let tcp = "REDIS_URL=rediss://default:pw0123456789@eu1-tidy-cat-22028.upstash.io:6379\n";
+        let text = format!("{tcp}{}", line("UPSTASH_REDIS_REST_TOKEN", &other));
+        assert!(codes(&text).is_empty(), "{:?}", codes(&text));
+        // The read-only token equal to the full one, and a standard one named read-only.
+        let text = format!(
+            "{url}{}{}",
+            line("UPSTASH_REDIS_REST_TOKEN", &full),
+            line("UPSTASH_REDIS_REST_READONLY_TOKEN", &full)
+        );
+        assert_eq!(codes(&text), ["readonly-token-is-full"]);
+        let text = format!("{url}{}", line("UPSTASH_REDIS_REST_READONLY_TOKEN", &full));
+        assert_eq!(codes(&text), ["readonly-token-is-full"]);
+        // No host with a number, or a token of another shape: nothing is claimed.
+        let text = line("UPSTASH_REDIS_REST_TOKEN", &other);
+        assert!(codes(&text).is_empty(), "{:?}", codes(&text));
+        let text = format!(
+            "{url}{}",
+            line("UPSTASH_REDIS_REST_TOKEN", "local-serve-token-0123456789")
+        );
+        assert!(codes(&text).is_empty(), "{:?}", codes(&text));
+    }
 
     #[test]
     fn the_number_is_read_from_the_first_label() {
