@@ -28,17 +28,17 @@ cat > "$out/bench.env" <<'ENV'
 # app settings
 NODE_ENV=production
 PORT=3000
-REDIS_URL=rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379
+REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379
 UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io
-UPSTASH_REDIS_REST_TOKEN=AXJkYXRhYmFzZS1wYXNzd29yZA
-KV_REST_API_READ_ONLY_TOKEN=AoJkcmVhZC1vbmx5
+UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZA
+KV_REST_API_READ_ONLY_TOKEN=AjA5cmVhZC1vbmx5
 LOG_LEVEL=info
 SESSION_SECRET=abcdef0123456789
 ENV
 
 # The same file with five problems `fix` can fix (two rounds); `--dry-run` never writes it, so
 # every run does the same work.
-sed -e 's|rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZA@|redis://default:AXJkYXRhYmFzZS1wYXNzd29yZA#@|' \
+sed -e 's|rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZA@|redis://default:ATA5YXRhYmFzZS1wYXNzd29yZA#@|' \
     -e 's|^UPSTASH_REDIS_REST_TOKEN=|UPSTASH_REDIS_REST_TOKEN=Bearer |' \
     -e 's|^PORT=3000|PORT=3000\nPORT=3000|' \
     -e 's|^UPSTASH_REDIS_REST_URL=https://\(.*\)|UPSTASH_REDIS_REST_URL=" https://\1"|' \
@@ -55,10 +55,10 @@ lint=(-n hello-world "$hello" -n "upwire lint" "$bin lint $out/bench.env"
 record "$out/commands-core.tsv" "${lint[@]}"
 hyperfine -N -i --warmup 20 --runs 300 --export-json "$out/lint.json" "${lint[@]}"
 
-export UPSTASH_REDIS_URL=rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379
+export UPSTASH_REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379
 export UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io
-export UPSTASH_REDIS_REST_TOKEN=AXJkYXRhYmFzZS1wYXNzd29yZA
-export UPSTASH_REDIS_REST_READONLY_TOKEN=AoJkcmVhZC1vbmx5
+export UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZA
+export UPSTASH_REDIS_REST_READONLY_TOKEN=AjA5cmVhZC1vbmx5
 args=()
 for n in 100 1000 10000; do
   python3 bench/gen_descriptor.py "$n" > "$out/targets-$n.toml"

@@ -323,6 +323,71 @@ still written and `.env` and the platform secret files are skipped.";
         "`generate` writes real credentials into `.env` and the platform secret files (mode 0600). \
 If git does not ignore them, the next `git add .` commits the credentials. Add them to \
 `.gitignore`.";
+    FlyRestUrl = "fly-rest-url", Error,
+        "a REST URL to a Fly.io private database (`fly-*.upstash.io`), which has no REST API",
+        "Upstash databases made with `fly redis create` (`fly-*.upstash.io`) live in Fly's \
+private IPv6 network and speak only the Redis protocol (plain `redis://` on port 6379): they \
+have no REST API, so `https://fly-<name>.upstash.io` never answers and @upstash/redis fails \
+with `fetch failed`. Code on Fly uses the TCP URL (`REDIS_URL`); code that needs REST (edge \
+functions, mobile apps) needs a regular Upstash database from console.upstash.com. Source: Fly \
+docs, https://fly.io/docs/reference/redis/.";
+    FlyOffPlatform = "fly-off-platform", Error,
+        "a `fly-*.upstash.io` URL for a target whose platform is not Fly",
+        "A Fly.io private Upstash database (`fly-*.upstash.io`, made with `fly redis create`) is \
+reachable only from inside the Fly organization's private IPv6 network: its name does not \
+resolve elsewhere, and clients on Vercel, Lambda, Kubernetes or a laptop fail with \
+`ENOTFOUND fly-...`. Set `platform = \"fly\"` on the target if it runs on Fly, or use a \
+regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. From a \
+laptop, `fly redis proxy` tunnels the database to a local port. On Fly, ioredis before 5.8.2 \
+looks up IPv4 addresses only: pass `family: 6` (or `0`) in its options; 5.8.2 made `0` (both) \
+the default (ioredis issue redis/ioredis#2026). Sources: Fly docs, \
+https://fly.io/docs/reference/redis/ and https://fly.io/docs/networking/private-networking/.";
+    RestUrlNotEndpoint = "rest-url-not-endpoint", Error,
+        "the console page or the Upstash API host where the REST URL belongs",
+        "The REST URL is the database's own origin, `https://<name>.upstash.io`, shown in the \
+REST API section of the database page in the Upstash console (`UPSTASH_REDIS_REST_URL`). The \
+address of the console page itself (`https://console.upstash.com/redis/<id>?teamid=0`) and the \
+management API host (`https://api.upstash.com`) are not Redis endpoints: requests to them \
+fail or return HTML. Source: Upstash docs, https://upstash.com/docs/redis/features/restapi.";
+    RestUrlHasPort = "rest-url-has-port", Error,
+        "a port on an Upstash REST URL",
+        "Upstash serves the REST API on the default HTTPS port of the database's host: the REST \
+URL is `https://<name>.upstash.io`, with no port. `:6379` is the TCP (Redis protocol) port \
+and does not speak HTTP, so requests fail (`fetch failed`); an explicit `:443` works but \
+differs from the console's value, so comparisons and the host check fail. `upwire fix` \
+removes the port. Source: Upstash docs, https://upstash.com/docs/redis/features/restapi.";
+    TokenDatabaseMismatch = "token-database-mismatch", Warning,
+        "the REST token appears to belong to another database than the URL",
+        "An Upstash REST token appears to carry the number at the end of its database's host \
+name (`equipped-owl-22028` → 22028) in its second and third bytes (base64-decoded, \
+big-endian). When that number differs from the one of the REST or TCP host in the same file \
+or database, the token appears to be another database's, and requests fail with `WRONGPASS \
+invalid or missing auth token`. Upstash does not document the token format (upwire read it \
+from public examples), so this is a warning: copy the URL and the token from the same \
+database page.";
+    PasswordAsToken = "password-as-token", Warning,
+        "the REST token appears to be the TCP password (32 hex digits)",
+        "The database password of the TCP URL (32 hexadecimal digits) is not the REST token: \
+the REST API rejects it with `WRONGPASS invalid or missing auth token`. The REST token is the \
+longer base64 value in the REST API section of the database page \
+(`UPSTASH_REDIS_REST_TOKEN`). Source: Upstash docs, \
+https://upstash.com/docs/redis/troubleshooting/http_unauthorized (\"The connection password \
+can only be used in traditional Redis clients\").";
+    ReadonlyTokenIsFull = "readonly-token-is-full", Warning,
+        "the read-only token has the same value as the full token",
+        "The read-only token (`UPSTASH_REDIS_REST_READONLY_TOKEN`, `KV_REST_API_READ_ONLY_TOKEN`, \
+`rest_readonly_token`) holds the same value as the standard token. It is what `generate` puts \
+into client bundles and mobile apps, so the full-access token would ship there. Copy the \
+read-only token from the REST API section of the database page (the \"Read-Only Token\" \
+switch); its first byte appears to be 2 where the standard token's is 1 (not documented by \
+Upstash).";
+    UnquotedTrailingSpace = "unquoted-trailing-space", Warning,
+        "an unquoted value in an env file ends with spaces or tabs",
+        "Env file readers differ on spaces after an unquoted value: Node's dotenv, dotenvy and \
+upwire drop them, but Docker's `--env-file` keeps them as part of the value (docker/cli's env \
+file parser: \"trailing whitespace is part of the value, and is kept unmodified\"), so a \
+password or token that works locally fails only in the container. Remove the spaces, or quote \
+the value. `upwire fix` removes them.";
     Bom = "bom", Note,
         "an env file starts with a UTF-8 byte-order mark",
         "Some editors (Notepad, some Windows tools) save files with a UTF-8 byte-order mark, the \

@@ -36,6 +36,21 @@ pub fn explain(id: &str) -> Option<String> {
     ))
 }
 
+/// The long text for the error message(s) a client printed, found in pasted `text`, with
+/// the known message it matched; or the closest known messages when none matches.
+pub(crate) fn explain_pasted(text: &str) -> Result<(&'static str, String), Vec<&'static str>> {
+    let found = crate::pasted::recognise(text);
+    let Some(first) = found.first() else {
+        return Err(crate::pasted::closest(text));
+    };
+    let text = found
+        .iter()
+        .map(|p| p.explanation())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok((first.message, wrap(&text, 90)))
+}
+
 /// Wraps prose paragraphs at `width` columns; indented lines are kept as they are.
 fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();

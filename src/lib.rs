@@ -114,6 +114,7 @@ mod lint;
 mod login;
 mod model;
 mod parse;
+mod pasted;
 mod plan;
 mod platform;
 mod project_path;

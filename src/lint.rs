@@ -64,6 +64,25 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
         }
     }
     diags.extend(more_findings(Code::InvalidEnvLine, &source, invalid));
+    let spaced: Vec<std::ops::Range<usize>> = lines
+        .iter()
+        .filter_map(|line| trailing_space(&text, line))
+        .collect();
+    for range in spaced.iter().take(MAX_FINDINGS) {
+        let mut d = Diagnostic::new(
+            Code::UnquotedTrailingSpace,
+            "the value ends with spaces or tabs, which Docker's --env-file keeps as part of it",
+        )
+        .at(&source, range.clone())
+        .help("remove them (or quote the value): dotenv loaders drop them, Docker does not");
+        d.fix = vec![crate::diagnostic::Edit::delete(range.clone())];
+        diags.push(d);
+    }
+    diags.extend(more_findings(
+        Code::UnquotedTrailingSpace,
+        &source,
+        spaced.len(),
+    ));
     let duplicated: HashSet<&str> = duplicates.iter().map(|(e, _, _)| e.key.as_str()).collect();
     let repeated = duplicates.len();
     for (earlier, later, line) in duplicates.into_iter().take(MAX_FINDINGS) {
@@ -115,6 +134,21 @@ fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
             *name = format!("{prefix}{}", name_of(Family::Marketplace, Role::RestUrl));
         }
     }
+}
+
+/// The spaces and tabs that end an unquoted value's line (with no comment after them):
+/// dotenv loaders drop them, Docker's `--env-file` keeps them.
+fn trailing_space(text: &str, line: &EnvLine) -> Option<std::ops::Range<usize>> {
+    let LineKind::Entry(e) = &line.kind else {
+        return None;
+    };
+    if e.quote.is_some() || e.value.is_empty() {
+        return None;
+    }
+    let rest = text.get(e.value_span.end..line.range.end)?;
+    let rest = rest.trim_end_matches(['\n', '\r']);
+    (!rest.is_empty() && rest.bytes().all(|b| b == b' ' || b == b'\t'))
+        .then(|| e.value_span.end..e.value_span.end + rest.len())
 }
 
 /// `duplicate-key`: a key set again. Loaders disagree on which value wins, so the warning

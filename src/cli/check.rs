@@ -492,6 +492,7 @@ fn render(targets: &str, r: &CheckResult) -> String {
             crate::login::ErrorKind::Auth => "auth",
             crate::login::ErrorKind::Protocol => "protocol",
             crate::login::ErrorKind::Http => "http",
+            crate::login::ErrorKind::Limit => "limit",
         });
         let _ = writeln!(
             s,

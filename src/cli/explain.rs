@@ -31,13 +31,39 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     let ids = crate::explain_ids();
     let normal = id.trim().to_ascii_lowercase().replace('_', "-");
     let found = ids.iter().copied().find(|known| *known == normal);
-    let Some((id, text)) = found.and_then(|id| Some((id, crate::explain(id)?))) else {
-        let hint = did_you_mean(&normal, &ids)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "no rule or diagnostic code named `{id}`{hint}; `upwire explain` lists them all"
-        )));
+    // Not an id: the text of an error message a client printed.
+    let found = found
+        .and_then(|id| Some((id, crate::explain(id)?)))
+        .map_or_else(|| crate::explain::explain_pasted(id), Ok);
+    let (id, text) = match found {
+        Ok(found) => found,
+        Err(closest) => {
+            // A word close to an id gets that id; anything else the closest messages.
+            let one_word = !id.trim().contains(char::is_whitespace);
+            let hint = did_you_mean(&normal, &ids)
+                .filter(|_| one_word)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            let closest = closest
+                .iter()
+                .filter(|_| hint.is_empty())
+                .map(|m| format!("\n  {m}"))
+                .collect::<String>();
+            // Only a near-miss of an id is quoted back: anything else may be a secret.
+            let what = if !hint.is_empty() {
+                format!("no rule or diagnostic code named `{}`{hint}", id.trim())
+            } else {
+                "no rule, diagnostic code or known error message matches the text".to_owned()
+            };
+            return Err(Error::Usage(format!(
+                "{what}; `upwire explain` lists them all{}{closest}",
+                if closest.is_empty() {
+                    ""
+                } else {
+                    ". Closest known error messages:"
+                }
+            )));
+        }
     };
     #[derive(serde::Serialize)]
     struct Explained<'a> {

@@ -127,9 +127,10 @@ enum Command {
         #[arg(long)]
         show_secrets: bool,
     },
-    /// Print the long explanation of a rule id or diagnostic code (all ids without one).
+    /// Print the long explanation of a rule id, a diagnostic code or a pasted error message (all ids without one).
     Explain {
-        /// A rule id (`kind-lambda`) or diagnostic code (`tls-required`).
+        /// A rule id (`kind-lambda`), a diagnostic code (`tls-required`), or the text of an
+        /// error message a client printed (`"read ECONNRESET"`).
         id: Option<String>,
     },
     /// Write env files, platform files, starter client code and REDIS.md for every target.

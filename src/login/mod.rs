@@ -69,6 +69,37 @@ pub(crate) enum ErrorKind {
     Protocol,
     /// An HTTP status other than 200 and 401.
     Http,
+    /// One of Upstash's plan limits is used up (requests per month or day, connections).
+    Limit,
+}
+
+/// Upstash's plan limits, in the words of its errors (Upstash docs, troubleshooting pages
+/// `max_requests_limit`, `max_daily_request_limit`, `max_concurrent_connections`): the
+/// failure that names the limit, or `None` for any other error.
+pub(crate) fn limit_failure(error: &str) -> Option<Failure> {
+    let lower = error.to_ascii_lowercase();
+    let (words, what, help) = if lower.contains("max daily request limit exceeded") {
+        (
+            "ERR max daily request limit exceeded",
+            "the database used up its daily request limit",
+            "nothing in the setup is wrong: send fewer commands, or upgrade the database (pay-as-you-go or a fixed plan) in the Upstash console",
+        )
+    } else if lower.contains("max requests limit exceeded") {
+        (
+            "ERR max requests limit exceeded",
+            "the database used up its monthly request limit",
+            "nothing in the setup is wrong: send fewer commands, or upgrade the database (pay-as-you-go or a fixed plan) in the Upstash console",
+        )
+    } else if lower.contains("max concurrent connections exceeded") {
+        (
+            "ERR max concurrent connections exceeded",
+            "the database has as many open connections as its plan allows",
+            "reuse one client per process; functions (lambda, edge) should use the REST API, which holds no connection",
+        )
+    } else {
+        return None;
+    };
+    Some(Failure::new(ErrorKind::Limit, format!("{what} ({words})")).help(help))
 }
 
 /// Settings for one check.

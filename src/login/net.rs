@@ -74,16 +74,27 @@ pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Fa
         .await
         .map_err(|e| {
             Failure::new(ErrorKind::Dns, format!("cannot resolve `{host}`: {e}"))
-                .help("check the host name: copy the endpoint again from the console")
+                .help(dns_help(host))
         })?
         .collect();
     if addrs.is_empty() {
         return Err(
-            Failure::new(ErrorKind::Dns, format!("`{host}` has no address"))
-                .help("check the host name: copy the endpoint again from the console"),
+            Failure::new(ErrorKind::Dns, format!("`{host}` has no address")).help(dns_help(host)),
         );
     }
     Ok(addrs)
+}
+
+/// What to do when `host` does not resolve. A Fly.io private database's name resolves only
+/// inside Fly's private network (Fly docs, https://fly.io/docs/reference/redis/).
+fn dns_help(host: &str) -> String {
+    if crate::parse::is_fly_private(host) {
+        format!(
+            "`{host}` is a Fly.io private database: its name resolves only inside Fly's private network. Run the check on a Fly machine, or tunnel it to this one with `fly redis proxy` and check redis://default:<password>@localhost:<port> (the port it prints)"
+        )
+    } else {
+        "check the host name: copy the endpoint again from the console".to_owned()
+    }
 }
 
 /// Connects to the first address that accepts.
@@ -370,6 +381,12 @@ fn tls_words(tls: &rustls::Error, host: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fly_host_that_does_not_resolve_gets_fly_redis_proxy() {
+        assert!(dns_help("fly-late-waterfall-1133.upstash.io").contains("fly redis proxy"));
+        assert!(!dns_help("eu1-tidy-cat-12345.upstash.io").contains("fly"));
+    }
 
     #[test]
     fn names_as_webpki_reports_them_are_shown_plain() {

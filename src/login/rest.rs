@@ -36,6 +36,9 @@ fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure
         return Err(protocol(format!("HTTP {status} with {what}")));
     };
     if let Some(err) = json.get("error").and_then(|e| e.as_str()) {
+        if let Some(limit) = super::limit_failure(err) {
+            return Err(limit);
+        }
         let kind = if status == 200 || status == 400 {
             ErrorKind::Protocol
         } else {
@@ -314,5 +317,25 @@ mod tests {
             interpret(404, "application/json", b"{}").unwrap_err().kind,
             ErrorKind::Http
         );
+        // Upstash's limits, with their words.
+        for (body, words) in [
+            (
+                &br#"{"error":"ERR max requests limit exceeded. Limit: 500000, Usage: 500000."}"#[..],
+                "ERR max requests limit exceeded",
+            ),
+            (
+                br#"{"error":"ERR max daily request limit exceeded. Limit: 10000, Usage: 10000."}"#,
+                "ERR max daily request limit exceeded",
+            ),
+            (
+                br#"{"error":"ERR max concurrent connections exceeded"}"#,
+                "ERR max concurrent connections exceeded",
+            ),
+        ] {
+            let failure = interpret(400, "application/json", body).unwrap_err();
+            assert_eq!(failure.kind, ErrorKind::Limit);
+            assert!(failure.message.contains(words), "{}", failure.message);
+            assert!(failure.help.is_some());
+        }
     }
 }

@@ -75,7 +75,9 @@ fn protocol(what: &str) -> Failure {
 }
 
 fn auth_failure(user: &str, error: &str) -> Failure {
-    if error.starts_with("WRONGPASS") {
+    if let Some(limit) = super::limit_failure(error) {
+        limit
+    } else if error.starts_with("WRONGPASS") {
         Failure::new(
             ErrorKind::Auth,
             format!("the password for user `{user}` was rejected (WRONGPASS)"),
@@ -177,7 +179,8 @@ pub(crate) async fn check_tcp(
                 Reply::Error(e) if e.starts_with("NOAUTH") || e.starts_with("WRONGPASS") => {
                     Err(auth_failure(&user, &e))
                 }
-                Reply::Error(e) => Err(protocol(&format!("PING failed: {e}"))),
+                Reply::Error(e) => Err(super::limit_failure(&e)
+                    .unwrap_or_else(|| protocol(&format!("PING failed: {e}")))),
             }
         };
         if rec.stage(Stage::Command, t, ping).await.is_err() {

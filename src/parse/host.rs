@@ -12,7 +12,7 @@ pub(crate) fn is_upstash_host(host: &str) -> bool {
 }
 
 /// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
-pub(super) fn is_fly_private(host: &str) -> bool {
+pub(crate) fn is_fly_private(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
     host.starts_with("fly-") && host.ends_with(".upstash.io")
 }

@@ -25,10 +25,13 @@ mod tcp_url;
 mod token;
 mod value;
 
+pub(crate) use host::{is_fly_private, is_upstash_host};
 pub(crate) use rest_url::RestUrl;
 pub use rest_url::validate_rest_url;
-pub(crate) use tcp_url::RedisUrl;
 pub use tcp_url::validate_redis_url;
+pub(crate) use tcp_url::{RedisUrl, fly_user_slot_fixed};
+#[cfg(test)]
+pub(crate) use token::facts_tests::token as token_of_bytes;
 pub(crate) use token::token_facts;
 pub use token::validate_token;
 

@@ -64,12 +64,64 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             .help("use the REST endpoint from the console, https://<host>"));
     };
     let host = host.to_owned();
-    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    // Where the host is written in `v` (`url` lower-cases it); `None` when the text differs
+    // (an international name that `url` turned into punycode).
+    let authority_start = scheme.len() + 3;
+    let authority = &v[authority_start..];
+    let authority = &authority[..authority.find(['/', '?', '#']).unwrap_or(authority.len())];
+    let host_start = authority_start + authority.rfind('@').map_or(0, |i| i + 1);
+    let host_span = v
+        .get(host_start..host_start + host.len())
+        .filter(|written| written.eq_ignore_ascii_case(&host))
+        .map(|_| host_start..host_start + host.len());
+    if is_console_host(&host) {
+        return Err(Finding::new(
+            Code::RestUrlNotEndpoint,
+            format!("`{host}` is Upstash's console or management API, not a database's REST endpoint"),
+        )
+        .help("copy UPSTASH_REDIS_REST_URL from the REST API section of the database page in the console: https://<name>.upstash.io")
+        .range(host_span.unwrap_or(0..v.len())));
+    }
+    if is_fly_private(&host) {
+        // Fly docs (https://fly.io/docs/reference/redis/): private databases, reached over
+        // Fly's IPv6 network with the Redis protocol only.
+        return Err(Finding::new(
+            Code::FlyRestUrl,
+            format!("`{host}` is a Fly.io private database: it has no REST API"),
+        )
+        .help(format!("on Fly use the TCP URL, redis://default:<password>@{host}:6379, in REDIS_URL; for REST create a regular Upstash database"))
+        .range(host_span.unwrap_or(0..v.len())));
+    }
     let mut extra = Vec::new();
     let loopback = is_loopback(&host);
     // Upstash's own hosts serve REST on https:// at the origin, so its help is a concrete
     // value there; another host (a self-hosted proxy) may not.
-    let upstash = is_upstash_host(&host) && !is_fly_private(&host);
+    let upstash = is_upstash_host(&host);
+    // `url` drops a default port (`:443` for https), so the written one is read from the text.
+    let after_host = host_span.map_or(v.len(), |span| span.end);
+    let written_port = v[after_host..]
+        .strip_prefix(':')
+        .map(|rest| rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let port = if upstash {
+        String::new()
+    } else {
+        url.port().map(|p| format!(":{p}")).unwrap_or_default()
+    };
+    if let (true, Some(len)) = (upstash, written_port) {
+        let range = after_host..after_host + 1 + len;
+        extra.push(
+            Finding::new(
+                Code::RestUrlHasPort,
+                format!(
+                    "the REST URL has the port `{}`; Upstash serves REST on the default HTTPS port",
+                    &v[range.start + 1..range.end]
+                ),
+            )
+            .help(format!("remove the port: https://{host}"))
+            .range(range.clone())
+            .edits(vec![Edit::delete(range)]),
+        );
+    }
     if lower == "http" && !loopback {
         let f = Finding::new(
             Code::RestUrlInsecure,
@@ -112,6 +164,12 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
     Ok((RestUrl { origin, host }, extra))
 }
 
+/// Upstash's console and management API: where users copy from, never an endpoint.
+fn is_console_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "upstash.com" || host.ends_with(".upstash.com")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,6 +184,14 @@ mod tests {
         let (url, f) = validate_rest_url("http://127.0.0.1:8079");
         assert!(f.is_empty(), "{f:?}");
         assert_eq!(url.unwrap().origin, "http://127.0.0.1:8079");
+        // The port is reported, and its fix removes exactly `:6379`.
+        let (_, f) = validate_rest_url("https://eu1-cat.upstash.io:6379");
+        assert_eq!(f[0].range, Some(26..31), "{f:?}");
+        assert!(f[0].fix.is_some(), "{f:?}");
+        // A self-hosted proxy keeps its port.
+        let (url, f) = validate_rest_url("https://redis.example.com:8443");
+        assert!(f.is_empty(), "{f:?}");
+        assert_eq!(url.unwrap().origin, "https://redis.example.com:8443");
         for (value, code) in [
             (
                 "rediss://default:pw@eu1-cat.upstash.io:6379",
@@ -136,6 +202,18 @@ mod tests {
             ("https://eu1-cat.upstash.io?_token=x", "rest-url-has-path"),
             ("eu1-cat.upstash.io", "invalid-url"),
             ("https://<ENDPOINT>", "placeholder-value"),
+            (
+                "https://console.upstash.com/redis/0a1b2c3d?teamid=0",
+                "rest-url-not-endpoint",
+            ),
+            ("https://api.upstash.com", "rest-url-not-endpoint"),
+            ("https://fly-late-waterfall-1133.upstash.io", "fly-rest-url"),
+            ("https://eu1-cat.upstash.io:6379", "rest-url-has-port"),
+            ("https://eu1-cat.upstash.io:443", "rest-url-has-port"),
+            (
+                "https://default:pw@eu1-cat.upstash.io:6379/",
+                "rest-url-has-port",
+            ),
         ] {
             let (_, f) = validate_rest_url(value);
             assert!(codes(&f).contains(&code), "{value}: {f:?}");

@@ -258,7 +258,16 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 tcp_form(&host, port)
             ))
             .range(base..base + userinfo.map_or(0, str::len))
-            .edits(vec![Edit::new(base..base, "default:")]),
+            .edits({
+                // Fly's form has no port either: clients default to 6379, but the written
+                // URL says it (as `fly redis status` does in its other lines).
+                let mut edits = vec![Edit::new(base..base, "default:")];
+                if port_text.is_none() {
+                    let end = hp_base + hostport.len();
+                    edits.push(Edit::new(end..end, ":6379"));
+                }
+                edits
+            }),
         );
     } else if url.username().is_empty() && has_password {
         let colon = base;
@@ -453,6 +462,26 @@ fn url_error(e: &url::ParseError, v: &str, host: &str) -> Finding {
     }
 }
 
+/// The URL to write for Fly's user-slot form, `redis://<password>@fly-<name>.upstash.io`:
+/// `redis://default:<password>@fly-<name>.upstash.io:6379`, which every client reads with
+/// the password as the password. `None` for any other value (written as it is).
+#[must_use]
+pub(crate) fn fly_user_slot_fixed(value: &str) -> Option<String> {
+    let (_, findings) = validate_redis_url(value);
+    let finding = findings
+        .iter()
+        .find(|f| f.code == Code::EmptyUsername && f.message.starts_with("Fly's form"))?;
+    let Some(super::Fix::Value(edits)) = &finding.fix else {
+        return None;
+    };
+    let mut out = value.to_owned();
+    // Edits are in order and do not overlap: apply from the last.
+    for edit in edits.iter().rev() {
+        out.replace_range(edit.range.clone(), &edit.text);
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,6 +550,23 @@ mod tests {
             Some("write the user explicitly: redis://default:****@fly-shop-db.upstash.io:6379")
         );
         assert_eq!(f[0].range, Some(8..22));
+        // `fix` and `generate` write the form every client reads, port included.
+        assert_eq!(
+            fly_user_slot_fixed("redis://FlyPw123secret@fly-shop-db.upstash.io").as_deref(),
+            Some("redis://default:FlyPw123secret@fly-shop-db.upstash.io:6379")
+        );
+        assert_eq!(
+            fly_user_slot_fixed("redis://FlyPw123secret@fly-shop-db.upstash.io:6379").as_deref(),
+            Some("redis://default:FlyPw123secret@fly-shop-db.upstash.io:6379")
+        );
+        assert_eq!(
+            fly_user_slot_fixed("redis://default:pw@fly-shop-db.upstash.io:6379"),
+            None
+        );
+        assert_eq!(
+            fly_user_slot_fixed("rediss://default:pw@eu1-cat.upstash.io:6379"),
+            None
+        );
         // No password at all: the help keeps `redis://`, which is right on Fly.
         let (_, f) = validate_redis_url("redis://fly-shop-db.upstash.io:6379");
         assert_eq!(codes(&f), ["missing-password"]);

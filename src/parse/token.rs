@@ -49,6 +49,18 @@ fn validate(value: &str) -> Vec<Finding> {
         );
         return findings;
     }
+    // The TCP password is 32 hex digits; the REST token is longer base64 (Upstash docs,
+    // https://upstash.com/docs/redis/troubleshooting/http_unauthorized).
+    if v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        findings.push(
+            Finding::new(
+                Code::PasswordAsToken,
+                "the token appears to be the TCP password (32 hex digits), which the REST API rejects with `WRONGPASS invalid or missing auth token`",
+            )
+            .help("copy the REST token (UPSTASH_REDIS_REST_TOKEN) from the REST API section of the database page; the password belongs in the TCP URL"),
+        );
+        return findings;
+    }
     if let Some((i, c)) = v.char_indices().find(|(_, c)| c.is_whitespace()) {
         findings.push(
             Finding::new(Code::WhitespaceInValue, "the token contains whitespace")
@@ -75,6 +87,7 @@ mod tests {
             ("AXb3 c2", "whitespace-in-value"),
             ("AXb3c2\n", "whitespace-in-value"),
             ("<TOKEN>", "placeholder-value"),
+            ("0123456789abcdef0123456789ABCDEF", "password-as-token"),
         ] {
             assert!(codes(&validate_token(value)).contains(&code), "{value:?}");
         }
@@ -131,11 +144,11 @@ pub(crate) fn token_facts(token: &str) -> Option<TokenFacts> {
 }
 
 #[cfg(test)]
-mod facts_tests {
+pub(crate) mod facts_tests {
     use super::*;
 
     /// Tokens built byte by byte: kind, then the database number, then anything.
-    fn token(kind: u8, database: u16, rest: &[u8]) -> String {
+    pub(crate) fn token(kind: u8, database: u16, rest: &[u8]) -> String {
         const ALPHABET: &[u8; 64] =
             b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let mut bytes = vec![kind];

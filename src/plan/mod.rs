@@ -414,9 +414,13 @@ fn plan_target(
     }
     match transport {
         Transport::Tcp => {
+            // Fly's user-slot form (`redis://<password>@fly-...`) is written as
+            // `redis://default:<password>@fly-...:6379`: clients read the first as a user name.
+            let url = value(&db.redis_url);
+            let fly_fixed = url.and_then(|u| crate::parse::fly_user_slot_fixed(u));
             tp.env.push(EnvVar::new(
                 format!("{prefix}{}", name_of(names.family(), Role::TcpUrl)),
-                value(&db.redis_url),
+                fly_fixed.as_ref().or(url),
                 SecretKind::Url,
             ));
         }

@@ -169,7 +169,26 @@ fn named_placeholder(value: &str) -> Option<Range<usize>> {
         PLACEHOLDER_WORDS
             .iter()
             .any(|placeholder| placeholder.eq_ignore_ascii_case(word))
+            || fill_in_here(word)
     })
+}
+
+/// `your_token_here`, `YOUR-REST-URL-HERE`, `paste_password_here`, `insert_key_here`: a word
+/// that asks to be filled in (a real token or host name does not end in `_here`).
+fn fill_in_here(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let Some(body) = lower
+        .strip_suffix("_here")
+        .or_else(|| lower.strip_suffix("-here"))
+    else {
+        return false;
+    };
+    ["your", "insert", "paste", "put", "enter", "add"]
+        .iter()
+        .any(|lead| {
+            body.strip_prefix(lead)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['_', '-']))
+        })
 }
 #[cfg(test)]
 mod tests {
@@ -186,6 +205,9 @@ mod tests {
             ("xxxxxxxx", "xxxxxxxx"),
             ("https://{{HOST}}", "{{HOST}}"),
             ("changeme", "changeme"),
+            ("your_token_here", "your_token_here"),
+            ("https://YOUR-REST-URL-HERE", "YOUR-REST-URL-HERE"),
+            ("paste_password_here", "paste_password_here"),
         ] {
             let r = find_placeholder(v).unwrap_or_else(|| panic!("{v}"));
             assert_eq!(&v[r], p);
@@ -201,6 +223,8 @@ mod tests {
             "redis://[::1]:6379",
             "https://your-mongoose-12345.upstash.io",
             "AXxxyz",
+            "https://where-here-12345.upstash.io",
+            "your_here_token",
         ] {
             assert_eq!(find_placeholder(v), None, "{v}");
         }

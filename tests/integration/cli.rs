@@ -8,9 +8,9 @@ use crate::support::{all_output, code, json, root, run, transcript, upwire, upwi
 const EXAMPLE: &str = "examples/upwire.toml";
 const EXAMPLE_ENV: &str = "examples/example.env";
 /// The fake database password in `examples/example.env`.
-const EXAMPLE_PASSWORD: &str = "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+const EXAMPLE_PASSWORD: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
 /// The fake read-only token in `examples/example.env`.
-const EXAMPLE_READONLY_TOKEN: &str = "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
+const EXAMPLE_READONLY_TOKEN: &str = "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
 
 /// `upwire COMMAND` on the bundled example and its env file, without colour, then `extra`.
 fn on_example(command: &str, extra: &[&str]) -> Output {
@@ -691,4 +691,49 @@ fn lint_without_paths_checks_the_descriptor_and_every_env_file() {
     let output = on_example("lint", &[]);
     assert_eq!(code(&output), 0);
     snapshot("lint_example", &output);
+}
+
+/// `explain` takes the error message a client printed, pasted whole: each known one gets its
+/// cause, fix and the codes that catch it; the text itself (which may hold a password) is
+/// never printed back, and unknown text exits 2 with the closest known messages.
+#[test]
+fn explain_recognises_pasted_client_errors() {
+    for (pasted, expect) in [
+        (
+            "[ioredis] Unhandled error event: Error: read ECONNRESET (rediss://default:PastedCanary99@x)",
+            "`tls-required`",
+        ),
+        (
+            "UpstashError: WRONGPASS invalid or missing auth token",
+            "`password-as-token`",
+        ),
+        (
+            "Error: getaddrinfo ENOTFOUND fly-late-waterfall-1133.upstash.io",
+            "fly redis proxy",
+        ),
+        (
+            "ReplyError: ERR max daily request limit exceeded. Limit: 10000, Usage: 10000.",
+            "upstash.com/docs/redis/troubleshooting/max_daily_request_limit",
+        ),
+    ] {
+        let output = run(upwire_at_root().args(["explain", pasted]));
+        assert_eq!(code(&output), 0, "{pasted}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.contains(expect), "{pasted}: {stdout}");
+        assert!(stdout.contains("fix: "), "{stdout}");
+        assert!(!stdout.contains("PastedCanary99"), "{stdout}");
+    }
+    let doc = json(&run(upwire_at_root().args([
+        "explain",
+        "NOAUTH Authentication required.",
+        "--format",
+        "json",
+    ])));
+    assert_eq!(doc["id"], "NOAUTH Authentication required");
+    let unknown =
+        run(upwire_at_root().args(["explain", "segfault near PastedCanary77 max request"]));
+    assert_eq!(code(&unknown), 2);
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("Closest known error messages"), "{stderr}");
+    assert!(!stderr.contains("PastedCanary77"), "{stderr}");
 }

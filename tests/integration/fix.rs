@@ -86,6 +86,21 @@ const KINDS: &[(&str, &str, &str)] = &[
         "REDIS_URL=redis://default:CanaryFixFly@fly-cat.upstash.io:6379",
     ),
     (
+        "empty-username",
+        "REDIS_URL=redis://CanaryFixFly@fly-cat.upstash.io",
+        "REDIS_URL=redis://default:CanaryFixFly@fly-cat.upstash.io:6379",
+    ),
+    (
+        "rest-url-has-port",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io:6379",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
+    ),
+    (
+        "rest-url-has-port",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io:443/",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io/",
+    ),
+    (
         "nonzero-database",
         "REDIS_URL=rediss://default:CanaryFixPass@eu1-cat.upstash.io:6379/2",
         "REDIS_URL=rediss://default:CanaryFixPass@eu1-cat.upstash.io:6379",
@@ -101,6 +116,11 @@ const KINDS: &[(&str, &str, &str)] = &[
         "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
     ),
     ("duplicate-key", "PORT=3000\nPORT=3000", "PORT=3000"),
+    (
+        "unquoted-trailing-space",
+        "UPSTASH_REDIS_REST_TOKEN=AXCanaryFixToken \t ",
+        "UPSTASH_REDIS_REST_TOKEN=AXCanaryFixToken",
+    ),
 ];
 
 #[test]

@@ -23,13 +23,13 @@ use crate::fake_rest::fake_rest_api;
 use crate::support::crates::{self, Crate};
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
-use crate::support::{code, file_names_below, root, run, transcript, upwire};
+use crate::support::{all_output, code, file_names_below, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
 const EXAMPLE_SECRETS: [&str; 3] = [
-    "AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl",
-    "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
-    "rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@",
+    "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl",
+    "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
+    "rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -816,7 +816,7 @@ fn snapshot_of_dry_run_output() {
     generate_example(dir.path());
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
     let rotated = env.replace(
-        "AoJkcmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
+        "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
         "AoJrotatedReadOnlyTokenExample0123",
     );
     std::fs::write(dir.path().join("example.env"), rotated).unwrap();
@@ -913,7 +913,7 @@ fn dotenv_merge_keeps_unmanaged_lines_byte_for_byte() {
     let after = std::fs::read_to_string(api.join(".env")).unwrap();
     let expected = before.replace(
         "\"redis://old:old@localhost:6379\"",
-        "rediss://default:AXJkYXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379",
+        "rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379",
     );
     assert_eq!(after, expected);
     #[cfg(unix)]
@@ -1284,4 +1284,85 @@ fn vercel_marketplace_names_are_written_and_read() {
     );
     let edge = std::fs::read_to_string(dir.path().join("edge/lib/redis.ts")).unwrap();
     assert!(edge.contains("Redis.fromEnv()"), "{edge}");
+}
+
+/// Fly prints `redis://<password>@fly-<name>.upstash.io` (the password in the user slot),
+/// which redis-rs, ioredis and node-redis send as a user name with no password (`NOAUTH`):
+/// `generate` writes `redis://default:<password>@fly-<name>.upstash.io:6379` instead.
+#[test]
+fn generate_writes_flys_user_slot_form_with_the_default_user() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${FLY_REDIS}\"\n\n[target.api]\nkind = \"server\"\nplatform = \"fly\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("secrets.env"),
+        "FLY_REDIS=redis://FlyCanaryPw0123@fly-late-waterfall-1133.upstash.io\n",
+    )
+    .unwrap();
+    let out = run(upwire()
+        .current_dir(dir.path())
+        .args(["--env-file", "secrets.env", "generate"]));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    assert!(!all_output(&out).contains("FlyCanaryPw0123"));
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    assert!(
+        env.contains(
+            "REDIS_URL=redis://default:FlyCanaryPw0123@fly-late-waterfall-1133.upstash.io:6379\n"
+        ),
+        "{env}"
+    );
+}
+
+/// A mobile target's `rest_readonly_token` whose first byte says standard (1): `generate`
+/// refuses to put it under `EXPO_PUBLIC_` and writes nothing for the target. The same
+/// descriptor with a token whose first byte says read-only (2) is written.
+#[test]
+fn generate_refuses_a_standard_token_under_a_public_prefix() {
+    for (token, refused) in [
+        (
+            "ATA5AAIncDE3ZmI0YmNlZTQ1ZjU0MzQ0OTVhMmE0NzZiN2Q1YjM2MnAx",
+            true,
+        ),
+        (
+            "AjA5AAIncDE3ZmI0YmNlZTQ1ZjU0MzQ0OTVhMmE0NzZiN2Q1YjM2MnAx",
+            false,
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("upwire.toml"),
+            "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\n\
+             rest_readonly_token = \"${RO_TOKEN}\"\n\n\
+             [target.app]\nkind = \"mobile\"\nplatform = \"expo\"\naccess = \"read-only\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("secrets.env"),
+            format!("RO_TOKEN={token}\n"),
+        )
+        .unwrap();
+        let out =
+            run(upwire()
+                .current_dir(dir.path())
+                .args(["--env-file", "secrets.env", "generate"]));
+        let all = all_output(&out);
+        assert!(!all.contains(token), "{all}");
+        let env = dir.path().join(".env");
+        if refused {
+            assert_eq!(code(&out), 1, "{all}");
+            assert!(all.contains("error[secret-public-prefix]"), "{all}");
+            assert!(all.contains("appears to be the standard"), "{all}");
+            assert!(!env.exists(), "nothing is written for the target");
+        } else {
+            assert_eq!(code(&out), 0, "{all}");
+            let text = std::fs::read_to_string(&env).unwrap();
+            assert!(
+                text.contains(&format!("EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN={token}\n")),
+                "{text}"
+            );
+        }
+    }
 }

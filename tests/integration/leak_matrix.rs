@@ -66,7 +66,9 @@ const UPSTASH_HOST: &str = "eu1-tidy-cat-12345.upstash.io";
 enum Secret {
     /// `Pw<hex>Zq9`
     Password,
-    /// `AXleakCanary<hex>`
+    /// `AAleakCanary<hex>`: its first byte (0) says neither standard nor read-only, so the
+    /// same canary may stand in every token position (a token's first byte decides whether
+    /// `generate` writes it under a public prefix).
     Token,
 }
 
@@ -162,7 +164,7 @@ fn canary(secret: Secret, case: usize) -> String {
     });
     match secret {
         Secret::Password => format!("Pw{seed}{case:04x}Zq9"),
-        Secret::Token => format!("AXleakCanary{seed}{case:04x}"),
+        Secret::Token => format!("AAleakCanary{seed}{case:04x}"),
     }
 }
 

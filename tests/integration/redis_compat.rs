@@ -23,22 +23,22 @@ const EDGE_CASES: &[(&str, bool)] = &[
     ("rediss://[2001:db8::7]:6380/2", true),
     ("redis://[0:0:0:0:0:0:0:1]:6379", true),
     (
-        "rediss://default:AXJk%40b%23c%2Fd@eu1-tidy-cat-12345.upstash.io:6379",
+        "rediss://default:ATA5%40b%23c%2Fd@eu1-tidy-cat-12345.upstash.io:6379",
         true,
     ),
     (
-        "rediss://default:AXJk%25%20x@eu1-tidy-cat-12345.upstash.io",
+        "rediss://default:ATA5%25%20x@eu1-tidy-cat-12345.upstash.io",
         true,
     ),
     (
-        "rediss://default_ro:AoJkcmVhZC1vbmx5@eu1-tidy-cat-12345.upstash.io:6379",
+        "rediss://default_ro:AjA5cmVhZC1vbmx5@eu1-tidy-cat-12345.upstash.io:6379",
         true,
     ),
     ("redis://:devpassword@localhost:6379", true),
     ("redis://app%40corp:pw@localhost:6379", true),
     ("redis://only-user@localhost:6379", true),
     (
-        "rediss://default:AXJk@eu1-tidy-cat-12345.upstash.io:6379?protocol=resp3",
+        "rediss://default:ATA5@eu1-tidy-cat-12345.upstash.io:6379?protocol=resp3",
         true,
     ),
     ("redis://localhost:6379/?protocol=resp2", true),
@@ -46,7 +46,7 @@ const EDGE_CASES: &[(&str, bool)] = &[
     ("redis://localhost:6379?protocol=2&db=4", true),
     ("redis://default:pw@fly-shop-db.upstash.io:6379", true),
     (
-        "REDISS://default:AXJk@EU1-Tidy-Cat-12345.upstash.io:6379",
+        "REDISS://default:ATA5@EU1-Tidy-Cat-12345.upstash.io:6379",
         true,
     ),
     // upwire rejects these; the crate may or may not.
@@ -60,11 +60,11 @@ const EDGE_CASES: &[(&str, bool)] = &[
         false,
     ),
     (
-        "rediss://default:AXJk@eu1-tidy-cat-12345.upstash.io:6379/3",
+        "rediss://default:ATA5@eu1-tidy-cat-12345.upstash.io:6379/3",
         false,
     ),
     (
-        "redis://default:AXJk@eu1-tidy-cat-12345.upstash.io:6379",
+        "redis://default:ATA5@eu1-tidy-cat-12345.upstash.io:6379",
         false,
     ),
     ("https://eu1-tidy-cat-12345.upstash.io", false),

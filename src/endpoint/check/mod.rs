@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 mod family_mismatch;
 mod host_mismatch;
 mod public_prefix;
+mod token_facts;
 mod validate;
 
 /// A check over the endpoints of one file.
@@ -22,6 +23,7 @@ pub(crate) const ALL: &[&dyn Check] = &[
     &public_prefix::PublicPrefix,
     &host_mismatch::HostMismatch,
     &family_mismatch::FamilyMismatch,
+    &token_facts::TokenFacts,
 ];
 
 /// Runs every check.

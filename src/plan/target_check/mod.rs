@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 
 mod database_lacks_transport;
 mod dir_outside_project;
+mod fly_off_platform;
 mod invalid_name;
 mod kind_framework_mismatch;
 mod kind_platform_mismatch;
@@ -71,6 +72,7 @@ static CHECKS: &[TargetCheck] = &[
         database_lacks_transport::run,
     ),
     check(Code::ReadonlyTcp, Stage::Decided, readonly_tcp::run),
+    check(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
     check(Code::TokenMissing, Stage::Decided, token_missing::run),
     check(
         Code::SecretPublicPrefix,

@@ -247,15 +247,15 @@ macro_rules! snapshots {
 pub const INIT_VARIABLES: [(&str, &str); 4] = [
     (
         "UPSTASH_REDIS_URL",
-        "rediss://default:AXJkaW5pdC1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379",
+        "rediss://default:ATA5aW5pdC1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379",
     ),
     (
         "UPSTASH_REDIS_REST_URL",
         "https://eu1-tidy-cat-12345.upstash.io",
     ),
-    ("UPSTASH_REDIS_REST_TOKEN", "AXJkaW5pdC10b2tlbi0xMjM0NQ"),
+    ("UPSTASH_REDIS_REST_TOKEN", "ATA5aW5pdC10b2tlbi0xMjM0NQ"),
     (
         "UPSTASH_REDIS_REST_READONLY_TOKEN",
-        "AoJkaW5pdC1yZWFkb25seS0xMjM",
+        "AjA5aW5pdC1yZWFkb25seS0xMjM",
     ),
 ];

@@ -1,0 +1,370 @@
+//! Error messages users paste: `upwire explain "read ECONNRESET"`. One table of the messages
+//! clients print against Upstash, each with its cause in the terms of an upwire setup, the fix,
+//! the `lint`/`check` codes that catch it before it happens, and where the fact comes from.
+//!
+//! Matching is by case-insensitive substring, so a whole pasted line (`[ioredis] Unhandled
+//! error event: Error: read ECONNRESET at TCP.onStreamRead ...`) is recognised. The pasted
+//! text itself is never printed back: it may hold a URL with a password (`UrlError` quotes the
+//! URL it was given).
+
+/// One known message.
+#[derive(Debug)]
+pub(crate) struct Pasted {
+    /// The message as clients print it (the part that identifies it).
+    pub message: &'static str,
+    /// Lower-case substrings; any one of them identifies the message.
+    patterns: &'static [&'static str],
+    /// Why it happens, in the terms of an upwire setup.
+    cause: &'static str,
+    /// What to do.
+    fix: &'static str,
+    /// The diagnostic codes of `lint`/`check` that report the cause before it happens.
+    codes: &'static [&'static str],
+    /// Where the fact comes from.
+    source: &'static str,
+}
+
+/// Every known message. More specific patterns come first where two could match one text
+/// (`ENOTFOUND fly-` before `fetch failed`, which Node prints around it).
+pub(crate) static PASTED: &[Pasted] = &[
+    Pasted {
+        message: "ENOTFOUND fly-<name>.upstash.io",
+        patterns: &["enotfound fly-", "fly-"],
+        cause: "The host is a Fly.io private Upstash database (`fly-*.upstash.io`, made with `fly \
+redis create`). Its name resolves only inside Fly's private IPv6 network, so from a laptop, CI, \
+Vercel, Lambda or any other platform the DNS lookup fails.",
+        fix: "Run the code on Fly, or open a tunnel from your machine with `fly redis proxy` and \
+connect to the local port it prints (`redis://default:<password>@localhost:<port>`). For code \
+off Fly, create a regular Upstash database (console.upstash.com), which has a public TLS \
+endpoint and a REST API. On Fly, ioredis before 5.8.2 needs `family: 6` in its options to look up \
+the IPv6 address (5.8.2 made `family: 0`, both, the default: redis/ioredis#2026).",
+        codes: &["fly-off-platform", "fly-rest-url"],
+        source: "Fly docs, https://fly.io/docs/reference/redis/ (private URL, `fly redis connect`/`proxy`)",
+    },
+    Pasted {
+        message: "read ECONNRESET",
+        patterns: &["econnreset", "connection reset by peer"],
+        cause: "The client spoke plain text to Upstash's TLS port: the URL starts with `redis://` \
+where Upstash requires `rediss://` (TLS cannot be switched off), so the server closes the \
+connection.",
+        fix: "Use `rediss://default:<password>@<host>:6379`. `upwire lint` reports the URL as \
+`tls-required` and `upwire fix` rewrites it.",
+        codes: &["tls-required"],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/econn_reset",
+    },
+    Pasted {
+        message: "NOAUTH Authentication required",
+        patterns: &["noauth"],
+        cause: "The client connected without sending a password: the TCP URL has none, or it is \
+Fly's `redis://<password>@fly-...` form, where the password sits in the user-name slot and \
+redis-rs, ioredis and node-redis send it as a user name with no password.",
+        fix: "Write the URL as `rediss://default:<password>@<host>:6379` (`redis://default:...` \
+for `fly-*` hosts). `upwire lint` reports `missing-password` or `empty-username`; `upwire fix` \
+rewrites the user-slot form.",
+        codes: &["missing-password", "empty-username"],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/no_auth",
+    },
+    Pasted {
+        message: "WRONGPASS invalid or missing auth token",
+        patterns: &["invalid or missing auth token"],
+        cause: "The REST API rejected the token: `UPSTASH_REDIS_REST_TOKEN` is not set at runtime, \
+or it holds something else than this database's REST token: the TCP password (32 hex digits, \
+which only Redis clients accept), another database's token, or a value with `Bearer ` or \
+quotes in it.",
+        fix: "Copy the token from the REST API section of the database page in the Upstash \
+console into `UPSTASH_REDIS_REST_TOKEN`. `upwire lint` reports `password-as-token`, \
+`token-database-mismatch`, `token-has-bearer-prefix` and `token-missing`; `upwire check` tries \
+the login.",
+        codes: &[
+            "password-as-token",
+            "token-database-mismatch",
+            "token-has-bearer-prefix",
+            "token-missing",
+        ],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/http_unauthorized",
+    },
+    Pasted {
+        message: "WRONGPASS invalid username-password pair",
+        patterns: &["invalid username-password pair"],
+        cause: "The TCP login was refused: the password in `REDIS_URL` is not this database's (a \
+reset password, another database's, or one with a space or newline at the end), or the user is \
+`default_ro` with the full password.",
+        fix: "Copy the TCP URL again from the database page in the Upstash console. `upwire \
+lint` reports `whitespace-in-value` and `host-mismatch`; `upwire check` tries the login.",
+        codes: &["whitespace-in-value", "host-mismatch", "readonly-tcp"],
+        source: "Redis docs, https://redis.io/docs/latest/develop/reference/errors/common/wrongpass/",
+    },
+    Pasted {
+        message: "UrlError: Upstash Redis client was passed an invalid URL",
+        patterns: &["urlerror", "passed an invalid url"],
+        cause: "@upstash/redis accepts only a URL starting with `https://` (or `http://`) as its \
+REST URL. `UPSTASH_REDIS_REST_URL` holds the TCP URL (`rediss://...`), a host without \
+`https://`, or a value with quotes or spaces around it.",
+        fix: "Set `UPSTASH_REDIS_REST_URL=https://<name>.upstash.io`, from the REST API section of \
+the database page. `upwire lint` reports `redis-url-in-rest-url`, `invalid-url` and \
+`whitespace-in-value`.",
+        codes: &[
+            "redis-url-in-rest-url",
+            "invalid-url",
+            "whitespace-in-value",
+        ],
+        source: "@upstash/redis source (`UrlError`, thrown by its HTTP client for a URL not matching `^https?://`)",
+    },
+    Pasted {
+        message: "Unable to find environment variable: UPSTASH_REDIS_REST_URL",
+        patterns: &["unable to find environment variable"],
+        cause: "`Redis.fromEnv()` of @upstash/redis found neither `UPSTASH_REDIS_REST_URL` nor \
+`KV_REST_API_URL` in the runtime's environment: the env file was not loaded (Node does not \
+read `.env` by itself), the variable is set for another environment on the platform (Vercel \
+Preview vs Production), or on Cloudflare Workers `fromEnv(env)` was not given the Worker's \
+`env`.",
+        fix: "Set the variables where the code runs (`upwire generate` writes the env file and \
+the platform's secret commands), load the file (`node --env-file=.env`), or pass `env` on \
+Cloudflare. `upwire lint .env` shows which names the file holds.",
+        codes: &["token-missing", "database-lacks-transport"],
+        source: "@upstash/redis source (`Redis.fromEnv`)",
+    },
+    Pasted {
+        message: "TypeError: fetch failed",
+        patterns: &["fetch failed"],
+        cause: "Node's fetch could not reach the REST URL at all (no HTTP answer): the host does \
+not resolve (a typo, a `fly-*` private host, the console or API host), the URL has a port \
+such as `:6379` where REST listens on 443, or a proxy or firewall blocks it. The `cause` line \
+under the error names which.",
+        fix: "Use `https://<name>.upstash.io` with no port, from the REST API section of the \
+database page. `upwire lint` reports the URL; `upwire check` tries it and names the failing \
+step.",
+        codes: &[
+            "rest-url-has-port",
+            "rest-url-not-endpoint",
+            "fly-rest-url",
+            "redis-url-in-rest-url",
+        ],
+        source: "Node.js fetch (undici) wraps every network error as `fetch failed`",
+    },
+    Pasted {
+        message: "ERR max requests limit exceeded",
+        patterns: &["max requests limit exceeded"],
+        cause: "The database used up its plan's monthly request limit; every further command \
+fails until the month ends. Nothing in the setup is wrong.",
+        fix: "Send fewer commands (pipelines, caching, no polling loops) or move the database to \
+pay-as-you-go or a fixed plan in the Upstash console.",
+        codes: &[],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/max_requests_limit",
+    },
+    Pasted {
+        message: "ERR max daily request limit exceeded",
+        patterns: &["max daily request limit exceeded"],
+        cause: "The database used up its plan's daily request limit; commands fail until the \
+next day. Nothing in the setup is wrong.",
+        fix: "Send fewer commands or upgrade the database (pay-as-you-go or a fixed plan) in the \
+Upstash console.",
+        codes: &[],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/max_daily_request_limit",
+    },
+    Pasted {
+        message: "ERR max concurrent connections exceeded",
+        patterns: &["max concurrent connections exceeded"],
+        cause: "More TCP connections are open than the plan allows. The usual cause is code that \
+opens a connection per request or per function invocation (serverless functions each holding \
+one), or connections never closed.",
+        fix: "Reuse one client per process; on functions (`kind = \"lambda\"`/`\"edge\"`) use the \
+REST API, which holds no connection. `upwire resolve` shows the transport chosen per target.",
+        codes: &[],
+        source: "Upstash docs, https://upstash.com/docs/redis/troubleshooting/max_concurrent_connections",
+    },
+    Pasted {
+        message: "NOPERM this user has no permissions to run the 'eval' command",
+        patterns: &["noperm"],
+        cause: "The command ran with the read-only token (or the `default_ro` user), which may \
+not write or run scripts: `EVAL`/`EVALSHA` count as writes. @upstash/ratelimit and other \
+libraries run scripts, so they fail with the read-only token.",
+        fix: "Use the standard token where the code writes or runs scripts, on a server; keep \
+the read-only token for client bundles only. `upwire lint` reports which token sits under \
+which name.",
+        codes: &["readonly-token-is-full", "public-token"],
+        source: "Redis ACL (`NOPERM`), Upstash docs on read-only tokens, https://upstash.com/docs/redis/features/restapi",
+    },
+    Pasted {
+        message: "can't connect with TLS, the feature is not enabled",
+        patterns: &["the feature is not enabled"],
+        cause: "The Rust `redis` crate was built without TLS support, and the URL is \
+`rediss://` (Upstash requires TLS).",
+        fix: "Enable a TLS feature of the `redis` crate, e.g. `redis = { version = \"1\", \
+features = [\"tokio-rustls-comp\", \"tls-rustls-webpki-roots\"] }`; `upwire generate` writes \
+the Rust starter's dependencies with them.",
+        codes: &["tls-required"],
+        source: "redis-rs source (src/connection.rs, without the `tls-native-tls` or `tls-rustls` feature)",
+    },
+    Pasted {
+        message: "SSL routines: wrong version number",
+        patterns: &["wrong version number"],
+        cause: "The client started TLS and the server answered in plain text: a `rediss://` URL \
+to a Fly.io private database (`fly-*`, plain `redis://` inside Fly's network), or `https://` \
+to a local `upwire serve` that listens on `http://`.",
+        fix: "Use `redis://` for `fly-*` hosts and `http://` for a local serve. `upwire lint` \
+reports `tls-unavailable`.",
+        codes: &["tls-unavailable"],
+        source: "OpenSSL's error for a non-TLS reply; Fly docs, https://fly.io/docs/reference/redis/",
+    },
+];
+
+/// The known messages found in `text`, most specific first.
+pub(crate) fn recognise(text: &str) -> Vec<&'static Pasted> {
+    let lower = text.to_lowercase();
+    let mut found: Vec<&Pasted> = PASTED
+        .iter()
+        .filter(|p| p.patterns.iter().any(|pat| lower.contains(pat)))
+        .collect();
+    // `fly-` alone names the Fly entry only next to a lookup failure: `NOAUTH` from a `fly-`
+    // host is the NOAUTH entry.
+    if found.len() > 1 {
+        found.retain(|p| {
+            p.message != PASTED[0].message || lower.contains("enotfound") || lower.contains("eai_")
+        });
+    }
+    found
+}
+
+/// The three known messages closest to `text`, for an unknown one.
+pub(crate) fn closest(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    let mut scored: Vec<(f64, &str)> = PASTED
+        .iter()
+        .map(|p| {
+            (
+                strsim::sorensen_dice(&lower, &p.message.to_lowercase()),
+                p.message,
+            )
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, m)| m).collect()
+}
+
+impl Pasted {
+    /// The text `upwire explain` prints for it.
+    pub(crate) fn explanation(&self) -> String {
+        let mut out = format!(
+            "pasted error `{}`\n\ncause: {}\n\nfix: {}\n",
+            self.message, self.cause, self.fix
+        );
+        if !self.codes.is_empty() {
+            let codes: Vec<String> = self.codes.iter().map(|c| format!("`{c}`")).collect();
+            out.push_str(&format!(
+                "\nreported before it happens by: {} (`upwire explain CODE`)\n",
+                codes.join(", ")
+            ));
+        }
+        out.push_str(&format!("\nsource: {}\n", self.source));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each message as a client prints it, in a line as users paste it.
+    #[test]
+    fn every_reported_message_is_recognised() {
+        for (text, message) in [
+            (
+                "[ioredis] Unhandled error event: Error: read ECONNRESET at TCP.onStreamRead",
+                "read ECONNRESET",
+            ),
+            (
+                "ReplyError: NOAUTH Authentication required.",
+                "NOAUTH Authentication required",
+            ),
+            (
+                "UpstashError: WRONGPASS invalid or missing auth token",
+                "WRONGPASS invalid or missing auth token",
+            ),
+            (
+                "WRONGPASS invalid username-password pair or user is disabled.",
+                "WRONGPASS invalid username-password pair",
+            ),
+            (
+                "UrlError: Upstash Redis client was passed an invalid URL. You should pass a URL starting with https. Received: \"rediss://x\".",
+                "UrlError: Upstash Redis client was passed an invalid URL",
+            ),
+            (
+                "[Upstash Redis] Unable to find environment variable: `UPSTASH_REDIS_REST_URL`",
+                "Unable to find environment variable: UPSTASH_REDIS_REST_URL",
+            ),
+            ("TypeError: fetch failed", "TypeError: fetch failed"),
+            (
+                "Error: getaddrinfo ENOTFOUND fly-late-waterfall-1133.upstash.io",
+                "ENOTFOUND fly-<name>.upstash.io",
+            ),
+            (
+                "TypeError: fetch failed [cause]: Error: getaddrinfo ENOTFOUND fly-x.upstash.io",
+                "ENOTFOUND fly-<name>.upstash.io",
+            ),
+            (
+                "ReplyError: ERR max requests limit exceeded. Limit: 500000, Usage: 500000.",
+                "ERR max requests limit exceeded",
+            ),
+            (
+                "RedisClient::CommandError (ERR max daily request limit exceeded. Limit: 10000, Usage: 10000.",
+                "ERR max daily request limit exceeded",
+            ),
+            (
+                "ERR max concurrent connections exceeded",
+                "ERR max concurrent connections exceeded",
+            ),
+            (
+                "NOPERM this user has no permissions to run the 'eval' command",
+                "NOPERM this user has no permissions to run the 'eval' command",
+            ),
+            (
+                "Error: can't connect with TLS, the feature is not enabled",
+                "can't connect with TLS, the feature is not enabled",
+            ),
+            (
+                "error:0A00010B:SSL routines::wrong version number",
+                "SSL routines: wrong version number",
+            ),
+        ] {
+            let found = recognise(text);
+            assert_eq!(
+                found.first().map(|p| p.message),
+                Some(message),
+                "{text}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_fly_host_in_another_error_is_that_error() {
+        let found = recognise("NOAUTH Authentication required (fly-x.upstash.io)");
+        assert_eq!(
+            found.iter().map(|p| p.message).collect::<Vec<_>>(),
+            ["NOAUTH Authentication required"]
+        );
+    }
+
+    #[test]
+    fn unknown_text_is_not_recognised_and_gets_the_closest() {
+        assert!(recognise("segmentation fault").is_empty());
+        assert!(recognise("").is_empty());
+        let near = closest("max request exceeded");
+        assert_eq!(near.len(), 3);
+        assert!(near[0].contains("max"), "{near:?}");
+    }
+
+    #[test]
+    fn every_code_named_exists() {
+        for p in PASTED {
+            for code in p.codes {
+                assert!(
+                    crate::code::Code::from_name(code).is_some(),
+                    "{}: {code}",
+                    p.message
+                );
+            }
+            assert!(p.explanation().contains(p.source));
+        }
+    }
+}
