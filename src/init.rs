@@ -87,16 +87,37 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
             }
         })
         .collect();
+    let names = [
+        "UPSTASH_REDIS_URL",
+        "UPSTASH_REDIS_REST_URL",
+        "UPSTASH_REDIS_REST_TOKEN",
+        "UPSTASH_REDIS_REST_READONLY_TOKEN",
+    ];
+    render(
+        project,
+        targets,
+        names,
+        String::new(),
+        [redis_url, rest_token, rest_readonly_token],
+    )
+}
+
+/// The descriptor from its parts; `used` says which of `redis_url`, `rest_token` and
+/// `rest_readonly_token` a target uses (`rest_url` when either token is), the others are
+/// written as comments.
+fn render(
+    project: &str,
+    targets: Vec<InitTarget>,
+    names: [&str; 4],
+    env_files: String,
+    used: [bool; 3],
+) -> String {
+    let [redis_url, rest_token, rest_readonly_token] = used;
     let template = InitTemplate {
         project,
         targets,
-        names: [
-            "UPSTASH_REDIS_URL",
-            "UPSTASH_REDIS_REST_URL",
-            "UPSTASH_REDIS_REST_TOKEN",
-            "UPSTASH_REDIS_REST_READONLY_TOKEN",
-        ],
-        env_files: String::new(),
+        names,
+        env_files,
         redis_url,
         rest_url: rest_token || rest_readonly_token,
         rest_token,
@@ -137,19 +158,13 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
             }
         })
         .collect();
-    let template = InitTemplate {
+    render(
         project,
         targets,
-        names: [d.redis_url, d.rest_url, d.rest_token, d.rest_readonly_token],
-        env_files: d.env_files.join(", "),
-        redis_url,
-        rest_url: rest_token || rest_readonly_token,
-        rest_token,
-        rest_readonly_token,
-    };
-    template
-        .render()
-        .unwrap_or_else(|e| format!("# template error: {e}\n"))
+        [d.redis_url, d.rest_url, d.rest_token, d.rest_readonly_token],
+        d.env_files.join(", "),
+        [redis_url, rest_token, rest_readonly_token],
+    )
 }
 
 #[cfg(test)]
