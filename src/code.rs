@@ -296,6 +296,16 @@ Lambda runs functions; Cloudflare runs Workers (`edge`) and Cloudflare Container
 `kind = \"server\"` on Vercel would be told it keeps one TCP connection open, which a \
 function cannot: the transport, the reason and the starter would all be wrong. Set the kind \
 the platform runs (the message says which), or the platform the code really runs on.";
+    CelerySslCertReqs = "celery-ssl-cert-reqs", Error,
+        "a Celery target's `rediss://` URL has no `ssl_cert_reqs`",
+        "Celery refuses a `rediss://` broker or result-backend URL without the `ssl_cert_reqs` \
+parameter: \"A rediss:// URL must have parameter ssl_cert_reqs and this must be set to \
+CERT_REQUIRED, CERT_OPTIONAL, or CERT_NONE\" (celery/backends/redis.py). The same URL works for \
+django-redis and redis-py, so a Django project whose cache works can still have a worker that \
+will not start. Upstash's certificates come from a public CA: end the URL with \
+`?ssl_cert_reqs=CERT_REQUIRED` (redis-py and django-redis accept it too), or set \
+`broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. Avoid \
+CERT_NONE, which skips the certificate check.";
     KindFrameworkMismatch = "kind-framework-mismatch", Error,
         "a target's kind is not a kind of code its framework runs as",
         "A framework runs as some kinds of code: Next.js, SvelteKit, Nuxt, Remix and Astro as \

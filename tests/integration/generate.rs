@@ -817,7 +817,7 @@ fn snapshot_of_dry_run_output() {
     let env = std::fs::read_to_string(dir.path().join("example.env")).unwrap();
     let rotated = env.replace(
         "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU",
-        "AoJrotatedReadOnlyTokenExample0123",
+        "AjA5rotatedReadOnlyTokenExample0123",
     );
     std::fs::write(dir.path().join("example.env"), rotated).unwrap();
     let toml = std::fs::read_to_string(dir.path().join("upwire.toml")).unwrap();
@@ -829,7 +829,7 @@ fn snapshot_of_dry_run_output() {
     let changed = dry(dir.path(), &[]);
     let all = crate::support::all_output(&changed);
     assert!(
-        !all.contains("AoJrotated") && !all.contains(EXAMPLE_SECRETS[0]),
+        !all.contains("AjA5rotated") && !all.contains(EXAMPLE_SECRETS[0]),
         "{all}"
     );
     crate::snapshots!("dry_run@changed", transcript(&changed, dir.path()));

@@ -7,6 +7,7 @@ use super::{Facts, TargetPlan};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 
+mod celery_ssl_cert_reqs;
 mod database_lacks_transport;
 mod dir_outside_project;
 mod fly_off_platform;
@@ -72,6 +73,11 @@ static CHECKS: &[TargetCheck] = &[
         database_lacks_transport::run,
     ),
     check(Code::ReadonlyTcp, Stage::Decided, readonly_tcp::run),
+    check(
+        Code::CelerySslCertReqs,
+        Stage::Decided,
+        celery_ssl_cert_reqs::run,
+    ),
     check(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
     check(Code::TokenMissing, Stage::Decided, token_missing::run),
     check(

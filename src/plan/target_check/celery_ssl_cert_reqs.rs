@@ -1,0 +1,41 @@
+//! `celery-ssl-cert-reqs`: a Celery target over TLS (`rediss://`) whose URL has no
+//! `ssl_cert_reqs`. Celery refuses it at start-up ("A rediss:// URL must have parameter
+//! ssl_cert_reqs and this must be set to CERT_REQUIRED, CERT_OPTIONAL, or CERT_NONE", the
+//! message `E_REDIS_SSL_CERT_REQS_MISSING_INVALID` in celery/backends/redis.py), while
+//! django-redis and redis-py take the same URL as it is; both accept the parameter.
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Framework, Transport};
+use crate::plan::{Facts, TargetPlan};
+
+pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnostic>) {
+    let t = facts.target;
+    if t.framework.as_ref().map(|f| f.value) != Some(Framework::Celery)
+        || facts.transport != Some(Transport::Tcp)
+    {
+        return;
+    }
+    let Some(field) = facts.database.and_then(|db| db.redis_url.as_ref()) else {
+        return;
+    };
+    let Some(url) = field.value.as_deref() else {
+        return;
+    };
+    let tls = url
+        .get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"));
+    if tls && !url.contains("ssl_cert_reqs=") {
+        out.push(
+            Diagnostic::new(
+                Code::CelerySslCertReqs,
+                format!(
+                    "Celery target `{}` gets a `rediss://` URL without `ssl_cert_reqs`, which Celery refuses at start-up",
+                    t.name
+                ),
+            )
+            .at(facts.source, field.span.clone())
+            .help("end the URL with `?ssl_cert_reqs=CERT_REQUIRED` (Upstash's certificates are from a public CA, so verification works; django-redis and redis-py accept the parameter too), or set `broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings"),
+        );
+    }
+}
