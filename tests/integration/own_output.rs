@@ -64,7 +64,9 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
 /// folder.
 #[test]
 fn every_kind_platform_and_framework_lints_clean() {
-    let mut descriptor = String::from(DATABASE);
+    let mut descriptor = format!(
+        "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=CERT_REQUIRED\"\n"
+    );
     let mut n = 0;
     for kind in Kind::ALL {
         for platform in Platform::ALL {
@@ -76,8 +78,14 @@ fn every_kind_platform_and_framework_lints_clean() {
                     continue;
                 }
                 n += 1;
+                // Celery needs `ssl_cert_reqs` on a `rediss://` URL (`celery-ssl-cert-reqs`).
+                let database = if framework == Some(&Framework::Celery) {
+                    "celery"
+                } else {
+                    "main"
+                };
                 descriptor.push_str(&format!(
-                    "\n[target.t{n}]\nkind = \"{kind}\"\nplatform = \"{platform}\"\ndir = \"t{n}\"\n"
+                    "\n[target.t{n}]\nkind = \"{kind}\"\nplatform = \"{platform}\"\ndir = \"t{n}\"\ndatabase = \"{database}\"\n"
                 ));
                 if let Some(f) = framework {
                     descriptor.push_str(&format!("framework = \"{f}\"\n"));
