@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use crate::family::{Family, Role, VARIABLES};
 use crate::model::{Framework, Kind, Platform};
 
 /// A target `init` proposes.
@@ -38,17 +39,6 @@ pub(crate) struct Detection {
     /// The env files whose names were read.
     pub env_files: Vec<String>,
 }
-
-/// The names each database field may already have in a project's env files, the one
-/// `generate`'s default family uses first. The Vercel Marketplace integration writes the
-/// `KV_*` names (and `REDIS_URL`).
-const REDIS_URL_NAMES: &[&str] = &["UPSTASH_REDIS_URL", "REDIS_URL", "KV_URL"];
-const REST_URL_NAMES: &[&str] = &["UPSTASH_REDIS_REST_URL", "KV_REST_API_URL"];
-const REST_TOKEN_NAMES: &[&str] = &["UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_TOKEN"];
-const READONLY_NAMES: &[&str] = &[
-    "UPSTASH_REDIS_REST_READONLY_TOKEN",
-    "KV_REST_API_READ_ONLY_TOKEN",
-];
 
 /// The env files whose variable names are read.
 const ENV_FILES: &[&str] = &[
@@ -111,18 +101,30 @@ pub(crate) fn detect(root: &Path) -> Detection {
         seen.push(name.clone());
         t.name = name;
     }
-    let pick = |candidates: &'static [&'static str]| {
-        candidates
+    // The names of the family table (Upstash's, the Vercel Marketplace's, the shared
+    // `REDIS_URL`) already in the env files, else Upstash's.
+    let pick = |role: Role| {
+        VARIABLES
             .iter()
-            .copied()
-            .find(|c| names.iter().any(|n| n == c))
-            .unwrap_or(candidates[0])
+            .filter(|v| v.role == role && v.family != Family::Srh)
+            .find(|v| names.iter().any(|n| n == v.name))
+            .map_or_else(|| default_name(role), |v| v.name)
     };
-    d.redis_url = pick(REDIS_URL_NAMES);
-    d.rest_url = pick(REST_URL_NAMES);
-    d.rest_token = pick(REST_TOKEN_NAMES);
-    d.rest_readonly_token = pick(READONLY_NAMES);
+    d.redis_url = pick(Role::TcpUrl);
+    d.rest_url = pick(Role::RestUrl);
+    d.rest_token = pick(Role::Token);
+    d.rest_readonly_token = pick(Role::ReadonlyToken);
     d
+}
+
+/// The name `init` writes for a database field when the project has none yet: Upstash's
+/// (`UPSTASH_REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...), from the family table.
+#[must_use]
+pub(crate) fn default_name(role: Role) -> &'static str {
+    VARIABLES
+        .iter()
+        .find(|v| v.role == role && v.family == Family::Upstash)
+        .map_or("REDIS_URL", |v| v.name)
 }
 
 /// The dependency names of a folder's manifests, lower case.

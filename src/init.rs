@@ -87,11 +87,13 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
             }
         })
         .collect();
+    use crate::detect::default_name;
+    use crate::family::Role;
     let names = [
-        "UPSTASH_REDIS_URL",
-        "UPSTASH_REDIS_REST_URL",
-        "UPSTASH_REDIS_REST_TOKEN",
-        "UPSTASH_REDIS_REST_READONLY_TOKEN",
+        default_name(Role::TcpUrl),
+        default_name(Role::RestUrl),
+        default_name(Role::Token),
+        default_name(Role::ReadonlyToken),
     ];
     render(
         project,
