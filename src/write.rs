@@ -365,7 +365,7 @@ pub(crate) struct Change {
     pub path: PathBuf,
     /// Where the contents go: `path`, or the file its symlinks lead to.
     pub target: PathBuf,
-    /// The links from `path` to `target` as they are written (`../shared/.env`), when
+    /// The links from `path` to `target` as they are written (`../common/.env`), when
     /// `path` is a symlink.
     pub links: Vec<PathBuf>,
     /// What happened (or would happen with `dry_run`).

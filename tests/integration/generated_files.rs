@@ -292,16 +292,16 @@ mod symlinks {
             .is_symlink()
     }
 
-    /// A project with target `svc` and `shared/.env` (mode 0644) next to it.
+    /// A project with target `svc` and `common/.env` (mode 0644) next to it.
     fn with_shared_env() -> (tempfile::TempDir, PathBuf) {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("project");
         project(&root, &["svc"]);
         std::fs::create_dir_all(root.join("svc")).unwrap();
-        std::fs::create_dir_all(root.join("shared")).unwrap();
-        std::fs::write(root.join("shared/.env"), OLD).unwrap();
+        std::fs::create_dir_all(root.join("common")).unwrap();
+        std::fs::write(root.join("common/.env"), OLD).unwrap();
         std::fs::set_permissions(
-            root.join("shared/.env"),
+            root.join("common/.env"),
             std::fs::Permissions::from_mode(0o644),
         )
         .unwrap();
@@ -328,24 +328,24 @@ mod symlinks {
     #[test]
     fn a_relative_link_stays_a_link_and_its_target_is_merged() {
         let (_tmp, root) = with_shared_env();
-        symlink("../shared/.env", root.join("svc/.env")).unwrap();
+        symlink("../common/.env", root.join("svc/.env")).unwrap();
         let output = generate(&root);
         let text = transcript(&output, &root);
         assert_eq!(code(&output), 0, "{text}");
         assert!(
-            text.contains("     updated svc/.env -> ../shared/.env (secrets, mode 0600)\n"),
+            text.contains("     updated svc/.env -> ../common/.env (secrets, mode 0600)\n"),
             "{text}"
         );
         assert!(is_link(&root.join("svc/.env")));
         assert_eq!(
             std::fs::read_link(root.join("svc/.env")).unwrap(),
-            Path::new("../shared/.env")
+            Path::new("../common/.env")
         );
         assert_eq!(
-            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            std::fs::read_to_string(root.join("common/.env")).unwrap(),
             merged()
         );
-        assert_eq!(mode(&root.join("shared/.env")), 0o600);
+        assert_eq!(mode(&root.join("common/.env")), 0o600);
         // No temp file left beside the link or the target.
         assert!(
             entries(&root).iter().all(|e| !e.ends_with(".tmp")),
@@ -357,7 +357,7 @@ mod symlinks {
         let again = generate(&root);
         assert!(
             String::from_utf8_lossy(&again.stdout)
-                .contains("   unchanged svc/.env -> ../shared/.env (secrets, mode 0600)\n"),
+                .contains("   unchanged svc/.env -> ../common/.env (secrets, mode 0600)\n"),
             "{}",
             transcript(&again, &root)
         );
@@ -367,7 +367,7 @@ mod symlinks {
     #[test]
     fn an_absolute_link_and_a_chain_of_two_stay_links() {
         let (_tmp, root) = with_shared_env();
-        let absolute = root.join("shared/.env");
+        let absolute = root.join("common/.env");
         symlink(&absolute, root.join("svc/.env")).unwrap();
         let output = generate(&root);
         let text = transcript(&output, &root);
@@ -376,25 +376,25 @@ mod symlinks {
         assert_eq!(std::fs::read_to_string(&absolute).unwrap(), merged());
         assert_eq!(mode(&absolute), 0o600);
 
-        // svc/.env -> ../shared/current.env -> .env
+        // svc/.env -> ../common/current.env -> .env
         let (_tmp, root) = with_shared_env();
-        symlink(".env", root.join("shared/current.env")).unwrap();
-        symlink("../shared/current.env", root.join("svc/.env")).unwrap();
+        symlink(".env", root.join("common/current.env")).unwrap();
+        symlink("../common/current.env", root.join("svc/.env")).unwrap();
         let output = generate(&root);
         let text = transcript(&output, &root);
         assert_eq!(code(&output), 0, "{text}");
         assert!(
-            text.contains("updated svc/.env -> ../shared/current.env -> .env (secrets"),
+            text.contains("updated svc/.env -> ../common/current.env -> .env (secrets"),
             "{text}"
         );
         assert!(is_link(&root.join("svc/.env")));
-        assert!(is_link(&root.join("shared/current.env")));
-        assert!(!is_link(&root.join("shared/.env")));
+        assert!(is_link(&root.join("common/current.env")));
+        assert!(!is_link(&root.join("common/.env")));
         assert_eq!(
-            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            std::fs::read_to_string(root.join("common/.env")).unwrap(),
             merged()
         );
-        assert_eq!(mode(&root.join("shared/.env")), 0o600);
+        assert_eq!(mode(&root.join("common/.env")), 0o600);
     }
 
     #[test]
@@ -405,15 +405,15 @@ mod symlinks {
         for dir in ["a", "b", "shared"] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
-        std::fs::write(root.join("shared/.env"), OLD).unwrap();
-        symlink("../shared/.env", root.join("a/.env")).unwrap();
-        symlink("../shared/.env", root.join("b/.env")).unwrap();
+        std::fs::write(root.join("common/.env"), OLD).unwrap();
+        symlink("../common/.env", root.join("a/.env")).unwrap();
+        symlink("../common/.env", root.join("b/.env")).unwrap();
         let output = generate(&root);
         let text = transcript(&output, &root);
         assert_eq!(code(&output), 0, "{text}");
         assert!(is_link(&root.join("a/.env")) && is_link(&root.join("b/.env")));
         assert_eq!(
-            std::fs::read_to_string(root.join("shared/.env")).unwrap(),
+            std::fs::read_to_string(root.join("common/.env")).unwrap(),
             merged()
         );
     }
@@ -421,17 +421,17 @@ mod symlinks {
     #[test]
     fn a_linked_file_without_secrets_stays_a_link_too() {
         let (_tmp, root) = with_shared_env();
-        std::fs::write(root.join("shared/example.env"), "# old\n").unwrap();
-        symlink("../shared/example.env", root.join("svc/.env.example")).unwrap();
+        std::fs::write(root.join("common/example.env"), "# old\n").unwrap();
+        symlink("../common/example.env", root.join("svc/.env.example")).unwrap();
         let output = generate(&root);
         let text = transcript(&output, &root);
         assert_eq!(code(&output), 0, "{text}");
         assert!(
-            text.contains("updated svc/.env.example -> ../shared/example.env\n"),
+            text.contains("updated svc/.env.example -> ../common/example.env\n"),
             "{text}"
         );
         assert!(is_link(&root.join("svc/.env.example")));
-        let example = std::fs::read_to_string(root.join("shared/example.env")).unwrap();
+        let example = std::fs::read_to_string(root.join("common/example.env")).unwrap();
         assert!(example.contains("REDIS_URL="), "{example}");
         assert!(!example.contains("ATA5"), "{example}");
     }
@@ -442,13 +442,13 @@ mod symlinks {
     fn a_dangling_link_or_a_link_to_a_directory_writes_nothing() {
         for (link, why) in [
             ("../missing/.env", "which does not exist"),
-            ("../shared", "a directory"),
+            ("../common", "a directory"),
         ] {
             let tmp = tempfile::tempdir().unwrap();
             let root = tmp.path().join("project");
             project(&root, &["first", "svc"]);
             std::fs::create_dir_all(root.join("svc")).unwrap();
-            std::fs::create_dir_all(root.join("shared")).unwrap();
+            std::fs::create_dir_all(root.join("common")).unwrap();
             symlink(link, root.join("svc/.env")).unwrap();
             let before = entries(&root);
             let output = generate(&root);
