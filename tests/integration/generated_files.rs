@@ -402,7 +402,7 @@ mod symlinks {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("project");
         project(&root, &["a", "b"]);
-        for dir in ["a", "b", "shared"] {
+        for dir in ["a", "b", "common"] {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
         std::fs::write(root.join("common/.env"), OLD).unwrap();
