@@ -395,15 +395,11 @@ impl Folder<'_> {
         render: fn(&FileView<'_>) -> String,
         secret: bool,
     ) -> Artifact {
-        let transports: Vec<&str> = {
-            let mut list: Vec<&str> = self
-                .targets
+        let transports = distinct(
+            self.targets
                 .iter()
-                .filter_map(|t| t.transport.map(Transport::as_str))
-                .collect();
-            list.dedup();
-            list
-        };
+                .filter_map(|t| t.transport.map(Transport::as_str)),
+        );
         let view = FileView {
             target: &self.names,
             transport: &transports.join(", "),
@@ -540,6 +536,17 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
         .collect()
 }
 
+/// Each item once, in the order it first comes (a folder's targets are few).
+fn distinct<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut out = Vec::new();
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
 /// `src/redis_client.rs` with `tcp` → `src/redis_client_tcp.rs` (still a module name).
 fn suffixed(path: &str, label: &str) -> String {
     match path.rsplit_once('.') {
@@ -566,15 +573,8 @@ fn quoted<'v>(vars: &[&'v EnvVar], quoting: Quoting) -> Result<Vec<Var>, &'v Env
 /// rendered by its row with the row's quoting; a file that cannot hold a value is skipped
 /// and reported.
 fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
-    let mut platforms: Vec<Platform> = folder.targets.iter().filter_map(|t| t.platform).collect();
-    platforms.dedup();
-    let mut seen = Vec::new();
     let mut out = Vec::new();
-    for platform in platforms {
-        if seen.contains(&platform) {
-            continue;
-        }
-        seen.push(platform);
+    for platform in distinct(folder.targets.iter().filter_map(|t| t.platform)) {
         let on: Vec<&&TargetPlan> = folder
             .targets
             .iter()
