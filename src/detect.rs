@@ -131,7 +131,7 @@ pub(crate) fn default_name(role: Role) -> &'static str {
 fn dependencies(folder: &Path) -> Vec<String> {
     let mut deps = Vec::new();
     if let Ok(text) = std::fs::read_to_string(folder.join("package.json"))
-        && let Ok(json) = serde_json_lite(&text)
+        && let Ok(json) = package_json_dependencies(&text)
     {
         deps.extend(json);
     }
@@ -160,7 +160,7 @@ fn dependencies(folder: &Path) -> Vec<String> {
 
 /// The dependency names of `package.json` (`dependencies`, `devDependencies`), read without
 /// a JSON crate (the library has none): every `"name": "version"` pair inside those objects.
-fn serde_json_lite(text: &str) -> Result<Vec<String>, ()> {
+fn package_json_dependencies(text: &str) -> Result<Vec<String>, ()> {
     let mut out = Vec::new();
     for section in ["\"dependencies\"", "\"devDependencies\""] {
         let Some(start) = text.find(section) else {
