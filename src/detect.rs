@@ -52,6 +52,12 @@ const ENV_FILES: &[&str] = &[
 /// Reads the project at `root`.
 #[must_use]
 pub(crate) fn detect(root: &Path) -> Detection {
+    // The folder of a bare `upwire.toml` is the empty path, which `read_dir` refuses.
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
     let mut folders = vec![(root.to_path_buf(), ".".to_owned())];
     if let Ok(entries) = std::fs::read_dir(root) {
         let mut subs: Vec<(std::path::PathBuf, String)> = entries

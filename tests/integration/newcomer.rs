@@ -523,3 +523,64 @@ fn an_unreadable_default_env_is_a_warning_not_a_stop() {
     let out = run(upwire_in(&project).args(["--env-file", ".env", "lint"]));
     assert_eq!(code(&out), 2, "{}", all_output(&out));
 }
+
+/// `init` in a project it recognises, run in the project's folder as a user would: a Rust
+/// service on Fly in `api/` and a Next.js app with middleware in `web/`, reading the names
+/// the Vercel integration wrote. It proposes the targets and says so; `lint`, `generate` and
+/// `lint` over everything written then pass.
+#[test]
+fn init_reads_the_project_it_runs_in() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    for (path, text) in [
+        (
+            "api/Cargo.toml",
+            "[package]\nname = \"api\"\n\n[dependencies]\naxum = \"0.8\"\n",
+        ),
+        ("api/fly.toml", "app = \"api\"\nprimary_region = \"ams\"\n"),
+        ("web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+        ("web/middleware.ts", "export function middleware() {}\n"),
+        (".gitignore", ".env\n.env*.local\n"),
+        (
+            ".env",
+            "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+             KV_REST_API_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+             KV_REST_API_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+        ),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let out = run(upwire_in(dir).arg("init"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "found: target `api` (server on fly, framework axum) in api",
+        "found: target `web` (lambda on vercel, framework nextjs) in web",
+        "found: target `web-middleware` (edge on vercel, framework nextjs) in web",
+    ] {
+        assert!(said.contains(line), "{line}\n{said}");
+    }
+    let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    assert!(
+        descriptor.contains("rest_url = \"${KV_REST_API_URL}\""),
+        "{descriptor}"
+    );
+    assert!(
+        descriptor.contains("redis_url = \"${REDIS_URL}\""),
+        "{descriptor}"
+    );
+    let lint = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    let generate = run(upwire_in(dir).arg("generate"));
+    assert_eq!(code(&generate), 0, "{}", all_output(&generate));
+    assert!(dir.join("web/.env.local").exists() && dir.join("web/lib/redis.ts").exists());
+    assert!(dir.join("api/src/redis_client.rs").exists());
+    let written: Vec<String> = crate::support::file_names_below(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with(".git/"))
+        .collect();
+    let lint = run(upwire_in(dir).arg("lint").args(&written));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+}
