@@ -119,6 +119,9 @@ mod plan;
 mod platform;
 mod project_path;
 mod quote;
+// Only its test renders the tables of docs/ (`UPWIRE_UPDATE_DOCS=1 cargo test --lib reference`).
+#[cfg(test)]
+mod reference;
 mod rule;
 mod secret;
 mod starter_client;

@@ -246,6 +246,12 @@ enum Command {
     },
 }
 
+/// The command line's definition, for the tables of `docs/commands.md` (`crate::reference`).
+#[cfg(test)]
+pub(crate) fn command() -> clap::Command {
+    Cli::command()
+}
+
 /// `--kind`: [`parse_kind`]'s messages, and the kinds as possible values for completions.
 #[derive(Clone)]
 struct KindParser;
