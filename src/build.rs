@@ -62,12 +62,13 @@ pub struct Builder {
 /// Why [`Builder::generate`] failed.
 ///
 /// `Debug` prints the same text as `Display`, so that `.generate().unwrap()` in a build script
-/// shows the rendered diagnostics rather than an escaped string.
+/// shows the rendered diagnostics rather than an escaped string. More variants may come.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// The descriptor or an env file could not be read, or the output could not be written.
     #[error(transparent)]
-    Io(#[from] Error),
+    Io(FileError),
     /// The descriptor has errors; `rendered` holds them as rustc-style text.
     #[error(
         "{rendered}upwire: the build stops here: `{descriptor}` has {count} {}",
@@ -87,6 +88,37 @@ pub enum BuildError {
     /// Neither [`Builder::out_dir`] nor the `OUT_DIR` variable says where to write.
     #[error("OUT_DIR is not set: call generate() from a build script, or set Builder::out_dir")]
     OutDir,
+}
+
+/// A file the build could not read or write: the descriptor, an env file, or the generated
+/// client. Its text names the file and says why; [`FileError::path`] returns the file, and
+/// [`std::error::Error::source`] the operating system's error when there is one.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct FileError(Error);
+
+impl FileError {
+    /// The file that could not be read or written.
+    #[must_use]
+    pub fn path(&self) -> Option<&Path> {
+        match &self.0 {
+            Error::NotFound { path }
+            | Error::Read { path, .. }
+            | Error::NotUtf8 { path, .. }
+            | Error::Binary { path }
+            | Error::TooLarge { path, .. }
+            | Error::EnvFile { path, .. }
+            | Error::Write { path, .. }
+            | Error::Exists { path } => Some(path),
+            Error::Usage(_) | Error::Runtime(_) => None,
+        }
+    }
+}
+
+/// A read or write failure as the build reports it (the command line's usage and runtime
+/// failures never arise here).
+fn file_error(e: Error) -> BuildError {
+    BuildError::Io(FileError(e))
 }
 
 impl fmt::Debug for BuildError {
@@ -246,18 +278,19 @@ impl Builder {
             None,
             Durability::Regenerable,
             None,
-        )?;
+        )
+        .map_err(file_error)?;
         Ok(true)
     }
 
     fn resolve(&self) -> Result<Resolved, BuildError> {
-        let source = load_source(&self.descriptor)?;
+        let source = load_source(&self.descriptor).map_err(file_error)?;
         let mut env = Env::default();
         for path in &self.env_files {
             if !path.exists() {
-                return Err(Error::NotFound { path: path.clone() }.into());
+                return Err(file_error(Error::NotFound { path: path.clone() }));
             }
-            env.add_file(path)?;
+            env.add_file(path).map_err(file_error)?;
         }
         Ok(resolve(source, &env))
     }
@@ -443,5 +476,37 @@ mod tests {
             let err = Builder::new("upwire.toml").generate().unwrap_err();
             assert!(err.to_string().starts_with("OUT_DIR is not set"), "{err}");
         }
+    }
+
+    /// What could not be read is a `FileError` naming the file, with the OS error as its
+    /// source, and nothing of the command line's usage errors.
+    #[test]
+    fn unreadable_inputs_are_file_errors_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("upwire.toml");
+        let err = Builder::new(&missing)
+            .out_dir(dir.path())
+            .generate()
+            .unwrap_err();
+        let BuildError::Io(file) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(file.path(), Some(missing.as_path()));
+        assert!(err.to_string().ends_with("does not exist"), "{err}");
+
+        let descriptor = dir.path().join("dir-as-descriptor");
+        std::fs::create_dir(&descriptor).unwrap();
+        let err = Builder::new(&descriptor)
+            .out_dir(dir.path())
+            .generate()
+            .unwrap_err();
+        let BuildError::Io(file) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(file.path(), Some(descriptor.as_path()));
+        assert!(
+            std::error::Error::source(file).is_some(),
+            "the OS error is the source: {err}"
+        );
     }
 }

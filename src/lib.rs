@@ -71,12 +71,27 @@
 //! # What is public
 //!
 //! The build-script API above is the library's public, documented surface: [`Builder`],
-//! [`BuildError`] (with [`Error`] for what could not be read or written), [`OUTPUT_FILE`],
+//! [`BuildError`] (with [`FileError`] for what could not be read or written), [`OUTPUT_FILE`],
 //! [`cargo_dependencies`] and [`Transport`]; and, with the feature `serve` (on by default),
 //! [`serve`]: a local Upstash-compatible REST endpoint to start from Rust tests. The
 //! command-line tool is built from the same crate; what its binary, the integration tests and
 //! the fuzz targets reach into is in `internal`, hidden from the docs and not covered by semver.
+//!
+//! # Feature flags
+//!
+//! | Feature | Default | What it adds | What it pulls in |
+//! |---|---|---|---|
+//! | `cli` | yes | the `upwire` binary (`required-features`) | clap, clap_complete, serde_json, similar |
+//! | `serve` | yes | [`serve`]: the local Upstash-compatible REST endpoint, and `upwire serve` | tokio, hyper, redis (with rustls for `rediss://`), base64 and a few small crates |
+//! | `check` | yes | `upwire check`: staged TCP/TLS and REST logins | tokio, hyper's client, rustls with aws-lc-rs, webpki and its roots |
+//!
+//! Without any of them (`default-features = false`) the crate is the build-script API alone,
+//! with no async runtime, network or command-line dependency: serde, toml, url, askama,
+//! thiserror, annotate-snippets, dotenvy, strsim and aho-corasick. Items that need a feature
+//! say so on docs.rs.
 
+// docs.rs (nightly, `--cfg docsrs`) shows which feature each gated item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // Without the command-line features, the code that only `cli`, `serve` and `check` call (and
 // the re-exports for them) is unused: that is expected of a lean `build.rs` build, not dead code.
 #![cfg_attr(
@@ -86,8 +101,7 @@
 
 pub mod build;
 
-pub use build::{BuildError, Builder, OUTPUT_FILE, cargo_dependencies};
-pub use error::Error;
+pub use build::{BuildError, Builder, FileError, OUTPUT_FILE, cargo_dependencies};
 pub use model::Transport;
 
 mod capability;
@@ -131,6 +145,7 @@ mod write;
 #[cfg(feature = "cli")]
 mod cli;
 #[cfg(feature = "serve")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serve")))]
 pub mod serve;
 
 pub(crate) use explain::{explain, explain_ids};

@@ -80,8 +80,10 @@ pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
 /// The default limit on open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`).
 pub(crate) const DEFAULT_MAX_STREAMS: usize = 64;
 
-/// What to serve and how.
+/// What to serve and how: [`ServeConfig::new`], then the chained setters (or assign the
+/// public fields). More fields may come, so it cannot be built with a struct literal.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct ServeConfig {
     /// The Redis to forward commands to (`redis://`, `rediss://` or `redis+unix://`).
     pub redis_url: String,
@@ -250,6 +252,27 @@ impl ServeConfig {
         self
     }
 
+    /// Allow this many connections doing work at once.
+    #[must_use]
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = max;
+        self
+    }
+
+    /// Let request bodies in flight hold this many bytes together.
+    #[must_use]
+    pub fn max_body_budget(mut self, bytes: usize) -> Self {
+        self.max_body_budget = bytes;
+        self
+    }
+
+    /// Let the read-only token run read-only scripts and functions (`EVAL_RO`, `FCALL_RO`).
+    #[must_use]
+    pub fn readonly_scripts(mut self, allow: bool) -> Self {
+        self.readonly_scripts = allow;
+        self
+    }
+
     /// Do not log requests.
     #[must_use]
     pub fn quiet(mut self, quiet: bool) -> Self {
@@ -382,8 +405,11 @@ impl fmt::Debug for ServeConfig {
     }
 }
 
-/// Network time limits. Every wait in `serve` is bounded by one of these.
+/// Network time limits. Every wait in `serve` is bounded by one of these. Start from
+/// [`Timeouts::default`] and assign the fields to change: more may come, so it cannot be
+/// built with a struct literal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// A connection must deliver a complete request head within this time, counted from
     /// when the server starts waiting for it; this also closes idle keep-alive connections.

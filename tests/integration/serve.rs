@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use upwire::serve::{ServeConfig, ServeError, Timeouts, spawn};
+use upwire::serve::{ServeConfig, ServeError, spawn};
 
 use crate::support::http::{Request, raw, raw_tolerant};
 use crate::support::redis::RedisServer;
@@ -330,11 +330,10 @@ fn tokens_come_from_the_bearer_header_or_the_query() {
 
 #[test]
 fn with_no_auth_loopback_serve_is_open() {
-    let s = Serve::start_with(|c| ServeConfig {
-        token: None,
-        readonly_token: None,
-        no_auth: true,
-        ..c
+    let s = Serve::start_with(|mut c| {
+        c.token = None;
+        c.readonly_token = None;
+        c.no_auth(true)
     });
     assert_eq!(
         Request::get("/ping").send(s.addr()).json(),
@@ -476,12 +475,10 @@ fn bodies_over_10_mib_are_413() {
 
 #[test]
 fn header_size_and_idle_time_are_bounded() {
-    let s = Serve::start_with(|c| {
-        c.with_timeouts(Timeouts {
-            header_read: Duration::from_millis(500),
-            body_read: Duration::from_millis(500),
-            ..Timeouts::default()
-        })
+    let s = Serve::start_with(|mut c| {
+        c.timeouts.header_read = Duration::from_millis(500);
+        c.timeouts.body_read = Duration::from_millis(500);
+        c
     });
     // A head over 64 KiB.
     let big = "x".repeat(70 * 1024);
@@ -752,12 +749,10 @@ fn survives_a_redis_restart() {
 
 #[test]
 fn redis_that_never_answers_gets_504_within_the_deadline() {
-    let s = Serve::start_with(|c| {
-        c.with_timeouts(Timeouts {
-            redis_command: Duration::from_millis(500),
-            redis_connect: Duration::from_millis(500),
-            ..Timeouts::default()
-        })
+    let s = Serve::start_with(|mut c| {
+        c.timeouts.redis_command = Duration::from_millis(500);
+        c.timeouts.redis_connect = Duration::from_millis(500);
+        c
     });
     assert_eq!(s.cmd(json!(["PING"])).status, 200);
     s.redis.pause(true);

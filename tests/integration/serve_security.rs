@@ -22,11 +22,10 @@ use crate::support::serve::{READONLY_TOKEN, Serve, ServeOptions, ServeProcess, T
 #[test]
 fn csrf_text_plain_post_from_another_origin_is_403_and_sets_nothing() {
     // Even the most open serve (--no-auth) refuses it.
-    let s = Serve::start_with(|c| ServeConfig {
-        token: None,
-        readonly_token: None,
-        no_auth: true,
-        ..c
+    let s = Serve::start_with(|mut c| {
+        c.token = None;
+        c.readonly_token = None;
+        c.no_auth(true)
     });
     let r = Request::post("/", br#"["SET","csrf","pwned"]"#)
         .header("User-Agent", "curl/8.5.0")
@@ -250,10 +249,7 @@ fn readonly_token_runs_no_scripts_unless_allowed() {
     assert_eq!(r.status, 400);
 
     // --readonly-scripts lets read-only scripts through, and still no writing one.
-    let s2 = Serve::start_with(|c| ServeConfig {
-        readonly_scripts: true,
-        ..c
-    });
+    let s2 = Serve::start_with(|c| c.readonly_scripts(true));
     s2.cmd(json!(["SET", "k", "v"]));
     let r = s2.post(
         "/",
@@ -277,10 +273,11 @@ fn serve_with_a_script_limit() -> (RedisServer, upwire::serve::ServeHandle) {
         ServeConfig::new(redis.url(None, None))
             .token(TOKEN)
             .quiet(true)
-            .with_timeouts(Timeouts {
-                script: Duration::from_millis(500),
-                redis_command: Duration::from_secs(5),
-                ..Timeouts::default()
+            .with_timeouts({
+                let mut t = Timeouts::default();
+                t.script = Duration::from_millis(500);
+                t.redis_command = Duration::from_secs(5);
+                t
             }),
     )
     .expect("serve starts");
@@ -444,14 +441,10 @@ fn without_a_token_serve_prints_a_random_one_and_requires_it() {
 
 #[test]
 fn idle_connections_give_their_slot_up_and_busy_ones_keep_it() {
-    let s = Serve::start_with(|c| ServeConfig {
-        max_connections: 2,
-        timeouts: Timeouts {
-            // Also how long a connection waits for a slot.
-            header_read: Duration::from_secs(1),
-            ..c.timeouts
-        },
-        ..c
+    let s = Serve::start_with(|mut c| {
+        // Also how long a connection waits for a slot.
+        c.timeouts.header_read = Duration::from_secs(1);
+        c.max_connections(2)
     });
     let connect = || {
         let stream =

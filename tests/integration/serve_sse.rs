@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use upwire::serve::Timeouts;
 
 use crate::support::http::{EventStream, Reply, Request, raw};
 use crate::support::redis::RedisServer;
@@ -118,11 +117,9 @@ fn psubscribe_and_several_channels() {
 
 #[test]
 fn heartbeats_keep_an_idle_stream_open() {
-    let s = Serve::start_with(|c| {
-        c.with_timeouts(Timeouts {
-            heartbeat: Duration::from_millis(200),
-            ..Timeouts::default()
-        })
+    let s = Serve::start_with(|mut c| {
+        c.timeouts.heartbeat = Duration::from_millis(200);
+        c
     });
     let mut events = open(&s, "/subscribe/idle");
     let body = events.wait_for(": ping\n\n: ping\n\n", WAIT);

@@ -7,7 +7,6 @@
 #![cfg(feature = "serve")]
 
 use serde_json::{Value, json};
-use upwire::serve::ServeConfig;
 
 use crate::support::http::{Reply, Request, raw_tolerant};
 use crate::support::serve::{READONLY_TOKEN, Serve, TOKEN};
@@ -233,10 +232,7 @@ fn script_load_answers_the_client_hash_and_script_flush_forgets() {
 
 #[test]
 fn readonly_scripts_with_the_flag_run_by_the_client_hash() {
-    let s = Serve::start_with(|c| ServeConfig {
-        readonly_scripts: true,
-        ..c
-    });
+    let s = Serve::start_with(|c| c.readonly_scripts(true));
     s.cmd(json!(["SET", "k", "v"]));
     let text = "#!lua flags=allow-key-locking,no-writes\nreturn redis.call('GET', KEYS[1])";
     let ro = |body: Value| post(&s, "/", &body, READONLY_TOKEN, &[]);
