@@ -22,9 +22,8 @@ use std::path::{Path, PathBuf};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity, TextRenderer};
 use crate::error::Error;
-use crate::input::load_source;
-use crate::interpolate::Env;
-use crate::plan::{Resolved, resolve};
+use crate::plan::Resolved;
+use crate::project::Project;
 use crate::starter_client::Starter;
 use crate::write::Durability;
 
@@ -284,15 +283,15 @@ impl Builder {
     }
 
     fn resolve(&self) -> Result<Resolved, BuildError> {
-        let source = load_source(&self.descriptor).map_err(file_error)?;
-        let mut env = Env::default();
-        for path in &self.env_files {
-            if !path.exists() {
-                return Err(file_error(Error::NotFound { path: path.clone() }));
-            }
-            env.add_file(path).map_err(file_error)?;
-        }
-        Ok(resolve(source, &env))
+        // No process environment and no env file by convention: the build needs no secret.
+        let options = crate::project::Options {
+            env_files: &self.env_files,
+            process_env: false,
+            convention: false,
+        };
+        Project::open(&self.descriptor, options)
+            .map(Project::resolve)
+            .map_err(file_error)
     }
 
     fn pick_target<'r>(

@@ -286,18 +286,14 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
     files
 }
 
-/// The env files read beside the descriptor at `descriptor`, first found wins: the files its
-/// targets' frameworks read (the first framework's order, then any others'), `.env.local` for
-/// a Vercel target (`vercel env pull` writes it), and `.env` in any case. Read from the
+/// The env files read beside a descriptor whose text is `text`, first found wins: the files
+/// its targets' frameworks read (the first framework's order, then any others'), `.env.local`
+/// for a Vercel target (`vercel env pull` writes it), and `.env` in any case. Read from the
 /// descriptor's `framework` and `platform` fields alone (a descriptor that does not parse
-/// gets `.env`), before `${NAME}` can be resolved.
+/// gets `.env`), before `${NAME}` can be resolved; `crate::project` reads the descriptor.
 #[must_use]
-pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static str> {
+pub(crate) fn convention_env_files(text: &str) -> Vec<&'static str> {
     let mut files: Vec<&'static str> = Vec::new();
-    let text = crate::input::read_bounded(descriptor)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .unwrap_or_default();
     // Only a descriptor that names a framework or Vercel needs more than `.env`: the
     // common case is not parsed twice.
     if text.contains("framework") || text.contains("vercel") {

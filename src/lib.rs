@@ -131,6 +131,7 @@ mod parse;
 mod pasted;
 mod plan;
 mod platform;
+mod project;
 mod project_path;
 mod quote;
 // Only its test renders the tables of docs/ (`UPWIRE_UPDATE_DOCS=1 cargo test --lib reference`).

@@ -54,7 +54,7 @@ struct FixReport<'a> {
 
 pub(super) fn fix(cli: &Cli, paths: &[PathBuf], dry_run: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env) = inputs(cli, paths, false, "fixing")?;
+    let (targets, env, _) = inputs(cli, paths, false, "fixing")?;
     let mut files = read_all(&targets)?;
     let mut applied: Vec<Applied> = Vec::new();
     let mut round = 0;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{
     Cli, Findings, Format, Output, Report, exit_for, load_descriptor, select_targets,
@@ -16,12 +16,7 @@ use crate::git::{GitIgnore, git_check_ignore};
 use crate::secret::MASK;
 use crate::write::{Action, ApplyOptions, Change, apply, write_atomic};
 
-pub(crate) fn base_dir(config: &Path) -> PathBuf {
-    match config.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::new(),
-    }
-}
+pub(crate) use crate::project::base_dir;
 
 /// What a run shows instead of writing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -82,38 +82,62 @@ fn toml_is_descriptor(path: &Path) -> bool {
 }
 
 /// The files `lint` (and `fix`) read: `paths`, or without any the descriptor and every
-/// `--env-file`; and the environment descriptors interpolate from (none with `no_env`).
+/// `--env-file`; the environment descriptors interpolate from (none with `no_env`); and the
+/// descriptor `-c` names (or discovery found) when it was read to open the project, so that
+/// it is not read twice.
 pub(super) fn inputs(
     cli: &Cli,
     paths: &[PathBuf],
     no_env: bool,
     doing: &str,
-) -> Result<(Vec<PathBuf>, Env), Error> {
+) -> Result<(Vec<PathBuf>, Env, Option<SourceFile>), Error> {
     let mut targets: Vec<PathBuf> = paths.to_vec();
-    if targets.is_empty()
-        && let Some(files) = super::folder_env_files(cli, doing)
-    {
+    let folder = if targets.is_empty() {
+        super::folder_env_files(cli, doing)
+    } else {
+        None
+    };
+    let defaults = targets.is_empty() && folder.is_none();
+    if let Some(files) = folder {
         targets = files;
-    } else if targets.is_empty() {
+    } else if defaults {
         targets.push(cli.config.clone());
         targets.extend(cli.env_files.iter().cloned());
-        // The env files read beside the descriptor are linted as what they are, too (not
-        // with `--no-env`, which reads no value at all).
-        if !no_env {
-            targets.extend(super::dotenv_paths(cli));
-        }
     }
     // Only descriptors interpolate `${NAME}`: env files alone need no copy of the process
     // environment (5% of a short `lint` run). `--env-file`s are still read and checked.
     // `--no-env`: no variable at all, so no secret is needed (nor read).
-    let env = if no_env {
-        Env::default()
-    } else if targets.iter().any(|p| is_descriptor(p)) {
-        env(cli)?
-    } else {
-        with_env_files(cli, Env::default())?
+    if no_env {
+        return Ok((targets, Env::default(), None));
+    }
+    if !targets.iter().any(|p| is_descriptor(p)) {
+        let env = crate::project::env_files(Env::default(), &cli.env_files)?;
+        return Ok((targets, env, None));
+    }
+    if !cli.config.is_file() {
+        let env = crate::project::env_files(Env::from_process(), &cli.env_files)?;
+        return Ok((targets, env, None));
+    }
+    // Another descriptor linted beside one that cannot be read: that one's own error is
+    // not this run's (its process environment and `--env-file`s still resolve).
+    let project = match super::open_project(cli) {
+        Err(
+            Error::NotUtf8 { .. }
+            | Error::Binary { .. }
+            | Error::TooLarge { .. }
+            | Error::Read { .. },
+        ) if !targets.contains(&cli.config) => {
+            let env = crate::project::env_files(Env::from_process(), &cli.env_files)?;
+            return Ok((targets, env, None));
+        }
+        other => other?,
     };
-    Ok((targets, env))
+    if defaults {
+        // The env files read beside the descriptor are linted as what they are, too (not
+        // with `--no-env`, which reads no value at all).
+        targets.extend(project.convention_files.iter().cloned());
+    }
+    Ok((targets, project.env, Some(project.source)))
 }
 
 /// One file's findings: `source` is a descriptor when `descriptor` (its byte-order mark
@@ -134,7 +158,7 @@ pub(super) fn lint_one(
 
 pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env) = inputs(cli, paths, no_env, "linting")?;
+    let (targets, env, mut opened) = inputs(cli, paths, no_env, "linting")?;
     let mut sources = Vec::new();
     let mut diags = Vec::new();
     let mut plans: Vec<TargetPlan> = Vec::new();
@@ -152,7 +176,11 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
         }
         let descriptor = kind == FileKind::Descriptor;
         let source = if descriptor {
-            load_config(cli, path)?
+            // The descriptor the project was opened from is not read again.
+            match opened.take_if(|_| *path == cli.config) {
+                Some(source) => source,
+                None => load_config(cli, path)?,
+            }
         } else {
             crate::input::load_source_keeping_bom(path)?
         };

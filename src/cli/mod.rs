@@ -13,6 +13,7 @@ pub(crate) mod report;
 mod resolve;
 mod sarif;
 
+pub(crate) use crate::project::select_targets;
 pub(crate) use output::{Output, Scrubbed, exit_for, say, stderr, stdout};
 pub(crate) use report::{Findings, Report};
 
@@ -357,7 +358,7 @@ pub fn run() -> ExitCode {
         }
     };
     if !cli.config_given && !matches!(cli.command, Command::Init { .. }) {
-        cli.config = discover(&cli.config);
+        cli.config = crate::project::discover(&cli.config);
     }
     match dispatch(&cli) {
         Ok(code) => ExitCode::from(code),
@@ -529,93 +530,62 @@ fn dispatch(cli: &Cli) -> Result<u8, Error> {
     }
 }
 
-/// The descriptor upward from the current directory, as cargo finds `Cargo.toml`: `name` in
-/// the current directory or the nearest parent that has one (as `../name`, `../../name`,
-/// ...), up to the filesystem root; `name` itself when none has it (loading it then says so).
-fn discover(name: &Path) -> PathBuf {
-    let Ok(cwd) = std::env::current_dir() else {
-        return name.to_path_buf();
-    };
-    let mut relative = PathBuf::new();
-    for dir in cwd.ancestors() {
-        if dir.join(name).is_file() {
-            return relative.join(name);
-        }
-        relative.push("..");
+/// How the command line opens the project: the descriptor named or found, every
+/// `--env-file`, and the env files beside the descriptor unless `--no-dotenv`.
+fn project_options(cli: &Cli) -> crate::project::Options<'_> {
+    crate::project::Options {
+        env_files: &cli.env_files,
+        process_env: true,
+        convention: !cli.no_dotenv,
     }
-    name.to_path_buf()
 }
 
-/// The one message for a descriptor that is not there: where it was looked for and what to
-/// do. A path the user gave is not found as given (no `-c PATH` hint to someone who passed
-/// it); the default was looked for upward.
-pub(crate) fn missing_descriptor(cli: &Cli, path: &Path) -> Error {
-    let shown = path.display();
-    Error::Usage(if cli.config_given {
-        format!(
-            "`{shown}` does not exist; check the path, or run `upwire init -c {shown}` to write it"
-        )
-    } else {
-        format!(
-            "no `{shown}` in this directory or any parent; run `upwire init` to write one, or pass -c PATH"
-        )
-    })
-}
-
-/// The descriptor's source; a missing file is [`missing_descriptor`].
+/// The descriptor's source; a missing file is `project::missing_descriptor`.
 pub(crate) fn load_config(cli: &Cli, path: &Path) -> Result<SourceFile, Error> {
     load_source(path).map_err(|e| match e {
-        Error::NotFound { path: p } if p == cli.config => missing_descriptor(cli, &p),
+        Error::NotFound { path: p } if p == cli.config => {
+            crate::project::missing_descriptor(&p, cli.config_given)
+        }
         other => other,
     })
 }
 
-/// The variables `${NAME}` resolves from, first found wins: the process environment, each
+/// The project `-c` names (or discovery found), opened once: its descriptor, and the
+/// variables `${NAME}` resolves from, first found wins: the process environment, each
 /// `--env-file` in order, then the env files next to the descriptor that its targets'
 /// frameworks read (`.env.local` before `.env` for Next.js), or `.env` alone (unless
-/// `--no-dotenv`).
-fn env(cli: &Cli) -> Result<Env, Error> {
-    let mut env = with_env_files(cli, Env::from_process())?;
-    let mut read = Vec::new();
-    for dotenv in dotenv_paths(cli) {
+/// `--no-dotenv`). Says on stderr which of those were read, and which were skipped.
+pub(crate) fn open_project(cli: &Cli) -> Result<crate::project::Project, Error> {
+    let project =
+        crate::project::Project::open(&cli.config, project_options(cli)).map_err(|e| match e {
+            Error::NotFound { path } if path == cli.config => {
+                crate::project::missing_descriptor(&path, cli.config_given)
+            }
+            other => other,
+        })?;
+    for (dotenv, e) in &project.convention_skipped {
         // A file nobody named does not stop the run: its variables are left out, and `lint`
         // on it says what is wrong.
-        if let Err(e) = env.add_file(&dotenv) {
-            say!(
-                "warning: {e}: its variables are not used; run `upwire lint {}` to see why (--no-dotenv skips it)",
-                dotenv.display()
-            );
-            continue;
-        }
-        if read.is_empty() {
-            report::set_dotenv(&dotenv);
-        }
-        read.push(dotenv.display().to_string());
-    }
-    if !read.is_empty() && cli.format == Format::Text {
         say!(
-            "note: reading {} next to {} (--no-dotenv to skip)",
-            read.join(", "),
-            cli.config.display()
+            "warning: {e}: its variables are not used; run `upwire lint {}` to see why (--no-dotenv skips it)",
+            dotenv.display()
         );
     }
-    Ok(env)
-}
-
-/// The env files next to the descriptor that are read, first found wins: those its targets'
-/// frameworks read, in the first framework's order (the framework table), `.env.local` for a
-/// Vercel target (`vercel env pull` writes it), and `.env`; each when it exists,
-/// `--no-dotenv` is not given, and no `--env-file` names it already.
-pub(super) fn dotenv_paths(cli: &Cli) -> Vec<PathBuf> {
-    if cli.no_dotenv || !cli.config.is_file() {
-        return Vec::new();
+    if let Some(first) = project.convention_read().next() {
+        report::set_dotenv(first);
+        if cli.format == Format::Text {
+            let read: Vec<String> = project
+                .convention_read()
+                .map(|p| p.display().to_string())
+                .collect();
+            say!(
+                "note: reading {} next to {} (--no-dotenv to skip)",
+                read.join(", "),
+                cli.config.display()
+            );
+        }
     }
-    let base = generate::base_dir(&cli.config);
-    crate::framework::convention_env_files(&cli.config)
-        .into_iter()
-        .map(|name| base.join(name))
-        .filter(|path| path.is_file() && !cli.env_files.iter().any(|p| same_file(p, path)))
-        .collect()
+    Ok(project)
 }
 
 /// Without a descriptor (the default one not found, none named with `-c`): the env files
@@ -634,7 +604,13 @@ pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
             crate::framework::every_env_file()
                 .into_iter()
                 .map(PathBuf::from)
-                .filter(|path| path.is_file() && !cli.env_files.iter().any(|p| same_file(p, path))),
+                .filter(|path| {
+                    path.is_file()
+                        && !cli
+                            .env_files
+                            .iter()
+                            .any(|p| crate::project::same_file(p, path))
+                }),
         );
     }
     if files.is_empty() {
@@ -649,54 +625,7 @@ pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
     Some(files)
 }
 
-/// Whether two paths name one file: the same text, or the same file once links and `..`
-/// are resolved.
-pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
-    a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
-
-/// `env` plus every `--env-file`, each of which must exist and parse.
-fn with_env_files(cli: &Cli, mut env: Env) -> Result<Env, Error> {
-    for path in &cli.env_files {
-        if !path.exists() {
-            return Err(Error::NotFound { path: path.clone() });
-        }
-        env.add_file(path)?;
-    }
-    Ok(env)
-}
-
+/// The project opened ([`open_project`]) and resolved.
 pub(crate) fn load_descriptor(cli: &Cli) -> Result<Resolved, Error> {
-    let source = load_config(cli, &cli.config)?;
-    Ok(resolve(source, &env(cli)?))
-}
-
-/// The targets `--target NAME` selects (all without it). An unknown name is a usage error
-/// with a did-you-mean, unless the descriptor yielded no targets at all (its diagnostics then
-/// say why).
-pub(crate) fn select_targets<'a>(
-    r: &'a Resolved,
-    only: Option<&str>,
-) -> Result<Vec<&'a TargetPlan>, Error> {
-    let targets: Vec<&TargetPlan> = r
-        .plan
-        .targets
-        .iter()
-        .filter(|t| only.is_none_or(|n| n == t.name))
-        .collect();
-    if let Some(name) = only
-        && targets.is_empty()
-        && !r.plan.targets.is_empty()
-    {
-        let names: Vec<&str> = r.plan.targets.iter().map(|t| t.name.as_str()).collect();
-        let hint = did_you_mean(name, &names)
-            .map(|n| format!(" (did you mean `{n}`?)"))
-            .unwrap_or_default();
-        return Err(Error::Usage(format!(
-            "no target `{name}` in {}{hint}; targets: {}",
-            r.source.name,
-            names.join(", ")
-        )));
-    }
-    Ok(targets)
+    open_project(cli).map(crate::project::Project::resolve)
 }
