@@ -80,17 +80,19 @@ value_enum! {
     Access { ReadWrite = "read-write", ReadOnly = "read-only" }
 }
 
+/// Every target field with a closed value set, and its values.
+pub(crate) const TARGET_VALUES: [(&str, &[&str]); 6] = [
+    ("kind", Kind::NAMES),
+    ("platform", Platform::NAMES),
+    ("framework", Framework::NAMES),
+    ("needs", Need::NAMES),
+    ("transport", Transport::NAMES),
+    ("access", Access::NAMES),
+];
+
 /// Every field with a closed value set and its values, as `explain unknown-value` lists them.
 pub(crate) fn value_table() -> String {
-    let fields: [(&str, &[&str]); 6] = [
-        ("kind", Kind::NAMES),
-        ("platform", Platform::NAMES),
-        ("framework", Framework::NAMES),
-        ("needs", Need::NAMES),
-        ("transport", Transport::NAMES),
-        ("access", Access::NAMES),
-    ];
-    fields
+    TARGET_VALUES
         .iter()
         .map(|(field, values)| format!("  {field:<11}{}", values.join(" | ")))
         .collect::<Vec<_>>()

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use crate::code::Code;
 use crate::family::{PUBLIC_PREFIXES, Role, VARIABLES};
 use crate::framework::TABLE as FRAMEWORKS;
-use crate::model::{Access, Framework, Kind, Need, Platform, Transport};
+use crate::model::{Kind, Platform, Transport};
 use crate::rule::RULES;
 
 /// One generated table: its marker name and its Markdown.
@@ -112,17 +112,15 @@ fn rules() -> String {
 }
 
 fn values() -> String {
-    let fields: [(&str, &[&str]); 7] = [
-        ("[target] kind", Kind::NAMES),
-        ("[target] platform", Platform::NAMES),
-        ("[target] framework", Framework::NAMES),
-        ("[target] needs", Need::NAMES),
-        ("[target] transport", Transport::NAMES),
-        ("[target] access", Access::NAMES),
-        ("[project] env_names", crate::family::EnvNames::NAMES),
-    ];
     let mut out = String::from("| Field | Values |\n|---|---|\n");
-    for (field, names) in fields {
+    let target = crate::model::TARGET_VALUES
+        .iter()
+        .map(|(field, names)| (format!("[target] {field}"), *names));
+    let project = [(
+        "[project] env_names".to_owned(),
+        crate::family::EnvNames::NAMES,
+    )];
+    for (field, names) in target.chain(project) {
         let _ = writeln!(out, "| `{field}` | {} |", code_list(names, ", "));
     }
     out
