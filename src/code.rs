@@ -342,12 +342,14 @@ with `fetch failed`. Code on Fly uses the TCP URL (`REDIS_URL`); code that needs
 functions, mobile apps) needs a regular Upstash database from console.upstash.com. Source: Fly \
 docs, https://fly.io/docs/reference/redis/.";
     FlyOffPlatform = "fly-off-platform", Error,
-        "a `fly-*.upstash.io` URL for a target whose platform is not Fly",
+        "a `fly-*.upstash.io` URL for a target whose platform is not Fly (a warning when it names none)",
         "A Fly.io private Upstash database (`fly-*.upstash.io`, made with `fly redis create`) is \
 reachable only from inside the Fly organization's private IPv6 network: its name does not \
 resolve elsewhere, and clients on Vercel, Lambda, Kubernetes or a laptop fail with \
 `ENOTFOUND fly-...`. Set `platform = \"fly\"` on the target if it runs on Fly, or use a \
-regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. From a \
+regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. A target with \
+another platform is an error; one without `platform` (or with `generic`) may run on Fly or \
+anywhere, so it gets a warning until `platform` says where. From a \
 laptop, `fly redis proxy` tunnels the database to a local port. On Fly, ioredis before 5.8.2 \
 looks up IPv4 addresses only: pass `family: 6` (or `0`) in its options; 5.8.2 made `0` (both) \
 the default (ioredis issue redis/ioredis#2026). Sources: Fly docs, \

@@ -318,6 +318,27 @@ impl Recorder {
         }
     }
 
+    /// The DNS stage: resolves `host:port` under `timeout`. A Fly.io private name that times
+    /// out gets the help of one that does not resolve (`fly redis proxy`): from outside Fly
+    /// both mean the same.
+    pub(crate) async fn resolve(
+        &mut self,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Vec<std::net::SocketAddr>, ()> {
+        let addrs = self
+            .stage(Stage::Dns, timeout, net::resolve(host, port))
+            .await;
+        if addrs.is_err()
+            && self.result.error_kind == Some(ErrorKind::Timeout)
+            && crate::parse::is_fly_private(host)
+        {
+            self.result.help = Some(net::dns_help(host));
+        }
+        addrs
+    }
+
     pub(crate) fn fail(&mut self, f: Failure) {
         self.result.ok = false;
         self.result.error_kind = Some(f.kind);

@@ -8,7 +8,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
-use super::net::{connect, handshake, resolve};
+use super::net::{connect, handshake};
 use super::{AccessFound, CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::{validate_rest_url, validate_token};
@@ -92,7 +92,7 @@ pub(crate) async fn check_rest(
         .unwrap_or(&parsed.host)
         .to_owned();
     let t = options.timeout;
-    let Ok(addrs) = rec.stage(Stage::Dns, t, resolve(&parsed.host, port)).await else {
+    let Ok(addrs) = rec.resolve(&parsed.host, port, t).await else {
         return rec.failed();
     };
     let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {

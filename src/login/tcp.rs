@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::net::{connect, handshake, resolve};
+use super::net::{connect, handshake};
 use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::validate_redis_url;
@@ -128,10 +128,7 @@ pub(crate) async fn check_tcp(
         user
     };
     let t = options.timeout;
-    let Ok(addrs) = rec
-        .stage(Stage::Dns, t, resolve(&parsed.host, parsed.port))
-        .await
-    else {
+    let Ok(addrs) = rec.resolve(&parsed.host, parsed.port, t).await else {
         return rec.failed();
     };
     let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {
