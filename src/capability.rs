@@ -48,23 +48,24 @@ impl Kind {
 
     /// The example target `upwire init` writes for this kind (named after the kind): its
     /// platform, the transport the rules give it there (so that `init` writes only the
-    /// database fields it uses) and the comment that says so.
+    /// database fields it uses) and the comment that says so (with [`crate::family::fill`]'s
+    /// placeholders for the variable names).
     #[must_use]
     pub(crate) fn init_example(self) -> (Option<Platform>, Transport, &'static str) {
         use Platform::{AwsLambda, Docker, Expo, Vercel};
         use Transport::{Rest, Tcp};
         match self {
-            Kind::Server => (None, Tcp, "servers use TCP (REDIS_URL)."),
-            Kind::Container => (Some(Docker), Tcp, "containers use TCP (REDIS_URL)."),
+            Kind::Server => (None, Tcp, "servers use TCP ({var.tcp_url})."),
+            Kind::Container => (Some(Docker), Tcp, "containers use TCP ({var.tcp_url})."),
             Kind::Lambda => (
                 Some(AwsLambda),
                 Rest,
-                "lambdas use REST (UPSTASH_REDIS_REST_*).",
+                "lambdas use REST ({var.rest_url}, {var.rest_token}).",
             ),
             Kind::Edge => (
                 Some(Vercel),
                 Rest,
-                "edge functions use REST (UPSTASH_REDIS_REST_*).",
+                "edge functions use REST ({var.rest_url}, {var.rest_token}).",
             ),
             Kind::Mobile => (
                 Some(Expo),

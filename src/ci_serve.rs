@@ -11,9 +11,9 @@ use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
 
 /// What `upwire serve -- CMD` sets in the command's environment.
-const SERVE_URL: &str = "UPSTASH_REDIS_REST_URL";
-const SERVE_TOKEN: &str = "UPSTASH_REDIS_REST_TOKEN";
-const SERVE_READONLY_TOKEN: &str = "UPSTASH_REDIS_REST_READONLY_TOKEN";
+const SERVE_URL: &str = crate::family::UPSTASH_REST_URL;
+const SERVE_TOKEN: &str = crate::family::UPSTASH_REST_TOKEN;
+const SERVE_READONLY_TOKEN: &str = crate::family::UPSTASH_REST_READONLY_TOKEN;
 
 /// Where it is written, relative to the descriptor's directory.
 pub(crate) const PATH: &str = ".github/upwire-serve.yml";

@@ -130,7 +130,7 @@ pub(crate) fn default_name(role: Role) -> &'static str {
     VARIABLES
         .iter()
         .find(|v| v.role == role && v.family == Family::Upstash)
-        .map_or("REDIS_URL", |v| v.name)
+        .map_or(crate::family::REDIS_URL, |v| v.name)
 }
 
 /// The dependency names of a folder's manifests, lower case.

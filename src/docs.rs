@@ -78,6 +78,8 @@ struct GuideTemplate<'a> {
     tcp_url_var: &'static str,
     rest_url_var: &'static str,
     rest_token_var: &'static str,
+    /// Expo's public prefix (`crate::family`).
+    expo_prefix: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -117,7 +119,9 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
             .env
             .iter()
             .filter(|v| {
-                v.secret == crate::secret::SecretKind::Token || v.name.ends_with("REDIS_URL")
+                v.secret == crate::secret::SecretKind::Token
+                    || crate::family::lookup(&v.name)
+                        .is_some_and(|k| k.variable.role == crate::family::Role::TcpUrl)
             })
             .map(|v| v.name.as_str())
             .collect(),
@@ -202,6 +206,7 @@ pub fn guide(plan: &Plan) -> String {
         tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),
         rest_url_var: name_of(plan.env_names.family(), Role::RestUrl),
         rest_token_var: name_of(plan.env_names.family(), Role::Token),
+        expo_prefix: crate::family::EXPO_PUBLIC,
     };
     crate::template::render(&template)
 }

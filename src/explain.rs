@@ -7,7 +7,7 @@ use crate::rule;
 #[must_use]
 pub fn explain(id: &str) -> Option<String> {
     if id == "framework" {
-        return Some(wrap(&crate::framework::explain(), 90));
+        return Some(wrap(&crate::family::fill(&crate::framework::explain()), 90));
     }
     if let Some(rule) = rule::find(id) {
         return Some(wrap(
@@ -15,13 +15,13 @@ pub fn explain(id: &str) -> Option<String> {
                 "rule `{}`\n\n{}\n\n{}\n",
                 rule.id(),
                 rule.summary(),
-                rule.explanation()
+                crate::family::fill(rule.explanation())
             ),
             90,
         ));
     }
     let code = Code::from_name(id)?;
-    let mut text = code.explanation().to_owned();
+    let mut text = code.explanation();
     if code == Code::UnknownValue {
         text = format!("{text}\n\n{}", crate::model::value_table());
     }

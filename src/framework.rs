@@ -172,7 +172,7 @@ pub(crate) const TABLE: &[Facts] = &[
         NEXT_ENV_FILES,
         ".env",
         Some(("lib/redis.ts", EnvAccess::ProcessEnv)),
-        "Expo docs, environment variables (@expo/env: .env.$(mode).local, .env.local, .env.$(mode), .env; EXPO_PUBLIC_ variables are inlined into the bundle)",
+        "Expo docs, environment variables (@expo/env: .env.$(mode).local, .env.local, .env.$(mode), .env; {prefix.expo} variables are inlined into the bundle)",
     ),
     row(
         Framework::Express,
@@ -181,7 +181,7 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take REDIS_URL",
+        "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take {var.tcp_url}",
     ),
     row(
         Framework::Django,
@@ -208,7 +208,7 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "Rails guides, caching (:redis_cache_store reads REDIS_URL) and Action Cable (config/cable.yml url); dotenv-rails reads .env",
+        "Rails guides, caching (:redis_cache_store reads {var.tcp_url}) and Action Cable (config/cable.yml url); dotenv-rails reads .env",
     ),
     row(
         Framework::Sidekiq,
@@ -217,7 +217,7 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "Sidekiq wiki, Using Redis (REDIS_URL by default)",
+        "Sidekiq wiki, Using Redis ({var.tcp_url} by default)",
     ),
     row(
         Framework::Axum,

@@ -168,7 +168,7 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 // (`crate::family::READERS`): a Marketplace target names its own.
                 from_env: url_var == crate::family::UPSTASH_REST_URL
                     && token_var == crate::family::UPSTASH_REST_TOKEN,
-                env_object: if public_prefix(url_var) == Some("VITE_") {
+                env_object: if public_prefix(url_var) == Some(crate::family::VITE_PUBLIC) {
                     "import.meta.env"
                 } else {
                     "process.env"

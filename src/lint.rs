@@ -277,7 +277,7 @@ fn bom_note(source: &SourceFile, lines: &[EnvLine], bom: usize) -> Diagnostic {
     Diagnostic::new(Code::Bom, "this env file starts with a UTF-8 byte-order mark (BOM)")
         .help(format!(
             "the BOM is kept; some tools read the first key as `\\u{{feff}}{}`: save the file as UTF-8 without BOM",
-            first_key.unwrap_or("REDIS_URL")
+            first_key.unwrap_or(crate::family::REDIS_URL)
         ))
         .at(source, 0..bom)
 }

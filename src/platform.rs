@@ -158,7 +158,7 @@ impl Platform {
     #[must_use]
     pub(crate) fn default_env_prefix(self) -> &'static str {
         match self {
-            Platform::Expo => "EXPO_PUBLIC_",
+            Platform::Expo => crate::family::EXPO_PUBLIC,
             _ => "",
         }
     }

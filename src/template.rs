@@ -112,9 +112,18 @@ pub(crate) fn ci_serve(view: &CiServeView<'_>) -> String {
     #[template(path = "upwire_serve.yml", escape = "none")]
     struct File<'a> {
         v: &'a CiServeView<'a>,
+        /// The variables `upwire serve -- CMD` sets, from the family table.
+        url_var: &'static str,
+        token_var: &'static str,
+        readonly_token_var: &'static str,
     }
 
-    render(&File { v: view })
+    render(&File {
+        v: view,
+        url_var: crate::family::UPSTASH_REST_URL,
+        token_var: crate::family::UPSTASH_REST_TOKEN,
+        readonly_token_var: crate::family::UPSTASH_REST_READONLY_TOKEN,
+    })
 }
 
 /// A template rendered, ending with a newline as every generated file does.

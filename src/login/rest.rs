@@ -24,7 +24,7 @@ fn protocol(message: impl Into<String>) -> Failure {
 fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure> {
     if status == 401 {
         return Err(Failure::new(ErrorKind::Auth, "the REST token was rejected (HTTP 401)")
-            .help("copy UPSTASH_REDIS_REST_TOKEN again from the console (without `Bearer `); the read-only token works for PING too"));
+            .help(format!("copy {} again from the console (without `Bearer `); the read-only token works for PING too", crate::family::UPSTASH_REST_TOKEN)));
     }
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let Some(json) = json else {
