@@ -901,6 +901,21 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     );
 }
 
+/// A check stopped before the network by the error `code`: exit 1, the finding and the
+/// words that say so, no probe result, no secret. Returns the output.
+fn assert_stopped_by(out: &Output, code: &str) -> String {
+    assert_exit(out, 1);
+    assert_no_secrets(out);
+    let text = all_output(out);
+    assert!(text.contains(&format!("error[{code}]")), "{text}");
+    assert!(
+        text.contains("error: not connecting: the credentials have the errors above"),
+        "{text}"
+    );
+    assert!(!text.contains("FAILED"), "{text}");
+    text
+}
+
 /// `check` runs the checks `lint` runs on the values it is given before it connects. An error
 /// among them stops it before any network call: a RESP peer that records what it receives
 /// gets nothing, and a port nothing listens on gives no connection error; the output is the
@@ -932,19 +947,8 @@ fn an_error_in_the_values_stops_check_before_it_connects() {
             "--rest-token",
             token,
         ];
-        let out = check(&args);
-        assert_exit(&out, 1);
-        assert_no_secrets(&out);
-        let text = all_output(&out);
-        assert!(text.contains(&format!("error[{code}]")), "{text}");
-        assert!(
-            text.contains("error: not connecting: the credentials have the errors above"),
-            "{text}"
-        );
-        assert!(
-            !text.contains("refused") && !text.contains("FAILED"),
-            "{text}"
-        );
+        let text = assert_stopped_by(&check(&args), code);
+        assert!(!text.contains("refused"), "{text}");
         let doc = json(&check(&[&args[..], &["--format", "json"]].concat()));
         assert_eq!(doc["checks"], serde_json::json!([]), "{doc}");
         assert_eq!(doc["diagnostics"][0]["code"], code, "{doc}");
@@ -988,13 +992,8 @@ fn an_error_in_the_env_files_or_the_descriptor_stops_check_before_it_connects() 
         format!("REDIS_URL={tcp}\nUPSTASH_REDIS_REST_URL=https://eu1-cat-12345.upstash.io:6379\nUPSTASH_REDIS_REST_TOKEN={TOKEN}\n"),
     )
     .unwrap();
-    let out = run_in(folder.path());
-    assert_exit(&out, 1);
-    assert_no_secrets(&out);
-    let text = all_output(&out);
-    assert!(text.contains("error[rest-url-has-port]"), "{text}");
+    let text = assert_stopped_by(&run_in(folder.path()), "rest-url-has-port");
     assert!(text.contains("--> .env:2:"), "{text}");
-    assert!(text.contains("error: not connecting"), "{text}");
 
     let project = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -1007,13 +1006,7 @@ fn an_error_in_the_env_files_or_the_descriptor_stops_check_before_it_connects() 
         format!("REDIS_URL=redis://default:{PASSWORD}@fly-late-waterfall-1133.upstash.io:6379\n"),
     )
     .unwrap();
-    let out = run_in(project.path());
-    assert_exit(&out, 1);
-    assert_no_secrets(&out);
-    let text = all_output(&out);
-    assert!(text.contains("error[fly-off-platform]"), "{text}");
-    assert!(text.contains("error: not connecting"), "{text}");
-    assert!(!text.contains("FAILED at dns"), "{text}");
+    assert_stopped_by(&run_in(project.path()), "fly-off-platform");
     assert_eq!(peer.received(), "", "check connected despite the error");
 }
 
