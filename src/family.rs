@@ -367,7 +367,8 @@ mod tests {
             } else if c == '\'' {
                 // A char literal ('"', '\\') or a lifetime.
                 if b.get(i + 1) == Some(&'\\') {
-                    i += 2;
+                    // Past the escaped character (`'\''`), to the closing quote.
+                    i += 3;
                     while i < b.len() && b[i] != '\'' {
                         i += 1;
                     }
@@ -519,7 +520,7 @@ mod tests {
     /// after a prefix, clap's help comments; and not identifiers, comments or tests.
     #[test]
     fn the_scanner_finds_spellings_and_only_them() {
-        let rust = "// REDIS_URL\nlet a = \"x KV_URL y\"; let c = '\"'; let b = family::REDIS_URL;\nlet r = r#\"cache_REDIS_URL\"#;\nlet l = \"a \\\n    NEXT_PUBLIC_x\";\n#[cfg(test)]\nmod tests { \"SRH_TOKEN\" }\n";
+        let rust = "// REDIS_URL\nlet a = \"x KV_URL y\"; let c = '\"'; let q = '\\''; let b = family::REDIS_URL;\nlet r = r#\"cache_REDIS_URL\"#;\nlet l = \"a \\\n    NEXT_PUBLIC_x\";\n#[cfg(test)]\nmod tests { \"SRH_TOKEN\" }\n";
         let found: Vec<&str> = printable("src/x.rs", rust)
             .iter()
             .flat_map(|p| spellings(p))
