@@ -7,7 +7,8 @@ use super::{Decision, Rule, RuleInput};
 use crate::capability::Use;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Kind, Need, Transport};
+use crate::descriptor::Field;
+use crate::model::{Framework, Kind, Need, Transport};
 
 /// The explicit override.
 #[derive(Debug)]
@@ -87,9 +88,13 @@ target that needs {}.",
                         tcp_needs(input)
                     ),
                 )
-                .help(
-                    "remove `transport = \"rest\"`, or remove the need from `needs`",
-                )));
+                .help(match framework_needing_tcp(input) {
+                    Some(f) => format!(
+                        "remove `transport = \"rest\"`: {} connects over TCP and has no REST client",
+                        f.value
+                    ),
+                    None => "remove `transport = \"rest\"`, or remove the need from `needs`".to_owned(),
+                })));
                 None
             }
             t => Some(Decision {
@@ -100,13 +105,39 @@ target that needs {}.",
     }
 }
 
-/// Whether the target needs something only TCP offers.
-pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
-    input.target.needs.iter().any(|n| n.value.needs_tcp())
+/// The needs of the target: its `needs = [...]` and those its framework implies (a job
+/// queue's workers wait in blocking commands, `src/framework.rs`).
+fn all_needs(input: &RuleInput<'_>) -> Vec<Need> {
+    let mut needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
+    if let Some(f) = &input.target.framework {
+        needs.extend(f.value.facts().needs.iter().copied());
+    }
+    needs
 }
 
-/// The needs that only TCP can serve, as prose.
+/// Whether the target needs something only TCP offers.
+pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
+    all_needs(input).iter().any(|n| n.needs_tcp())
+}
+
+/// The framework whose client needs TCP, when the need comes from it and not from `needs`.
+pub(super) fn framework_needing_tcp<'a>(input: &RuleInput<'a>) -> Option<&'a Field<Framework>> {
+    if input.target.needs.iter().any(|n| n.value.needs_tcp()) {
+        return None;
+    }
+    input
+        .target
+        .framework
+        .as_ref()
+        .filter(|f| f.value.facts().needs.iter().any(|n| n.needs_tcp()))
+}
+
+/// The needs that only TCP can serve, as prose, with the framework they come from when they
+/// are not in `needs` ("blocking commands (BLPOP, ...) for its bullmq workers").
 pub(super) fn tcp_needs(input: &RuleInput<'_>) -> Cow<'static, str> {
-    let needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
-    crate::capability::tcp_only_needs(&needs)
+    let what = crate::capability::tcp_only_needs(&all_needs(input));
+    match framework_needing_tcp(input) {
+        Some(f) => Cow::Owned(format!("{what} for its {} workers", f.value)),
+        None => what,
+    }
 }

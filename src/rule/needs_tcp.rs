@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use super::explicit_transport::{needs_tcp, tcp_needs};
+use super::explicit_transport::{framework_needing_tcp, needs_tcp, tcp_needs};
 use super::{Decision, Rule, RuleInput};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -33,7 +33,8 @@ impl Rule for NeedsTcp {
 and XREADGROUP) hold a connection open until data arrives, and WATCH ties an optimistic \
 transaction to one connection. The REST API is one HTTP request per command and offers neither. \
 A target that lists them in `needs` gets TCP whatever its kind, so even a Lambda connects over \
-TCP. Edge functions and mobile apps cannot hold a TCP connection, so there the need cannot be \
+TCP; so does a job queue's target (`framework = \"bullmq\"`, `\"celery\"` or `\"sidekiq\"`), whose \
+workers wait for jobs in blocking commands (`upwire explain framework`). Edge functions and mobile apps cannot hold a TCP connection, so there the need cannot be \
 met: `needs-unsupported`. (`pubsub` is available over REST as server-sent events and does not \
 force TCP.)"
     }
@@ -43,12 +44,20 @@ force TCP.)"
             return None;
         }
         if !input.kind.holds_connections() {
+            // A need from the framework alone (a job queue) on a kind that cannot hold a
+            // connection is a kind the framework never runs as: `kind-framework-mismatch`
+            // says so, once.
+            if framework_needing_tcp(input).is_some() {
+                return None;
+            }
             let span = input
                 .target
                 .needs
                 .iter()
                 .find(|n| n.value.needs_tcp())
-                .map_or_else(|| input.target.span.clone(), |n| n.span.clone());
+                .map(|n| n.span.clone())
+                .or_else(|| framework_needing_tcp(input).map(|f| f.span.clone()))
+                .unwrap_or_else(|| input.target.span.clone());
             out.push(
                 Diagnostic::new(
                     Code::NeedsUnsupported,
