@@ -27,6 +27,10 @@ struct TargetView<'a> {
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
     dependencies: &'static [&'static str],
+    /// The framework, for its connection settings in the guide (`-` when none is set).
+    framework: &'static str,
+    /// The name of the variable holding the TCP URL, as the target gets it.
+    tcp_var: String,
 }
 
 impl TargetView<'_> {
@@ -95,7 +99,7 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
         .collect()
 }
 
-fn view(t: &TargetPlan) -> TargetView<'_> {
+fn view(t: &TargetPlan, family: crate::family::Family) -> TargetView<'_> {
     let starter = t
         .transport
         .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
@@ -131,6 +135,8 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
         starter: starter.map(|s| s.path(t.framework)),
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
+        framework: t.framework.map_or("-", |f| f.as_str()),
+        tcp_var: format!("{}{}", t.env_prefix, name_of(family, Role::TcpUrl)),
     }
 }
 
@@ -196,7 +202,11 @@ pub fn guide(plan: &Plan) -> String {
     let template = GuideTemplate {
         project: plan.project.as_deref(),
         descriptor,
-        targets: plan.targets.iter().map(view).collect(),
+        targets: plan
+            .targets
+            .iter()
+            .map(|t| view(t, plan.env_names.family()))
+            .collect(),
         graph: graph(plan),
         ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
         tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),

@@ -2,7 +2,10 @@
 //! `ssl_cert_reqs`. Celery refuses it at start-up ("A rediss:// URL must have parameter
 //! ssl_cert_reqs and this must be set to CERT_REQUIRED, CERT_OPTIONAL, or CERT_NONE", the
 //! message `E_REDIS_SSL_CERT_REQS_MISSING_INVALID` in celery/backends/redis.py), while
-//! django-redis and redis-py take the same URL as it is; both accept the parameter.
+//! django-redis and redis-py take the same URL as it is. The fix names the spelling both read:
+//! Celery maps `required` and `CERT_REQUIRED` alike (the same file), redis-py's SSLConnection
+//! only `none`, `optional` and `required` ("Invalid SSL Certificate Requirements Flag:
+//! CERT_REQUIRED", redis/connection.py).
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -35,7 +38,7 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
                 ),
             )
             .at(facts.source, field.span.clone())
-            .help("end the URL with `?ssl_cert_reqs=CERT_REQUIRED` (Upstash's certificates are from a public CA, so verification works; django-redis and redis-py accept the parameter too), or set `broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings"),
+            .help("end the URL with `?ssl_cert_reqs=required` (Upstash's certificates are from a public CA, so verification works; Celery reads `required` and `CERT_REQUIRED` alike, redis-py under django-redis only `required`), or set `broker_use_ssl` and `redis_backend_use_ssl` to `{\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings"),
         );
     }
 }
