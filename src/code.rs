@@ -308,6 +308,14 @@ alike; redis-py, under django-redis, refuses `CERT_REQUIRED` with \"Invalid SSL 
 Requirements Flag\", redis/connection.py), or set `broker_use_ssl` and \
 `redis_backend_use_ssl` to `{\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. \
 Avoid `none`, which skips the certificate check.";
+    RedisPySslCertReqs = "redis-py-ssl-cert-reqs", Error,
+        "a Django target's `rediss://` URL spells `ssl_cert_reqs` as redis-py does not read it",
+        "redis-py, which django-redis uses, reads `ssl_cert_reqs` from a URL as a string and \
+knows `none`, `optional` and `required` only: `?ssl_cert_reqs=CERT_REQUIRED`, the spelling of \
+Celery's error message, fails at the first cache access with \"Invalid SSL Certificate \
+Requirements Flag: CERT_REQUIRED\" (SSLConnection in redis/connection.py). Celery maps \
+`required` and `CERT_REQUIRED` alike (celery/backends/redis.py), so a Django project and its \
+Celery worker can share one URL ending in `?ssl_cert_reqs=required`.";
     KindFrameworkMismatch = "kind-framework-mismatch", Error,
         "a target's kind is not a kind of code its framework runs as",
         "A framework runs as some kinds of code: Next.js, SvelteKit, Nuxt, Remix and Astro as \

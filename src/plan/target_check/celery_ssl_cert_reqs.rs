@@ -9,26 +9,15 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Framework, Transport};
+use crate::model::Framework;
 use crate::plan::{Facts, TargetPlan};
 
 pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnostic>) {
     let t = facts.target;
-    if t.framework.as_ref().map(|f| f.value) != Some(Framework::Celery)
-        || facts.transport != Some(Transport::Tcp)
-    {
-        return;
-    }
-    let Some(field) = facts.database.and_then(|db| db.redis_url.as_ref()) else {
+    let Some((url, field)) = super::tls_url_of(facts, Framework::Celery) else {
         return;
     };
-    let Some(url) = field.value.as_deref() else {
-        return;
-    };
-    let tls = url
-        .get(..9)
-        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"));
-    if tls && !url.contains("ssl_cert_reqs=") {
+    if !url.contains("ssl_cert_reqs=") {
         out.push(
             Diagnostic::new(
                 Code::CelerySslCertReqs,
