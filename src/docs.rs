@@ -31,6 +31,9 @@ struct TargetView<'a> {
     framework: &'static str,
     /// The name of the variable holding the TCP URL, as the target gets it.
     tcp_var: String,
+    /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
+    /// to IPv6 only: ioredis gets `family: 6` in the guide.
+    fly_private: bool,
 }
 
 impl TargetView<'_> {
@@ -99,7 +102,14 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
         .collect()
 }
 
-fn view(t: &TargetPlan, family: crate::family::Family) -> TargetView<'_> {
+fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
+    let family = plan.env_names.family();
+    let fly_private = plan
+        .databases
+        .iter()
+        .find(|d| Some(&d.name) == t.database.as_ref())
+        .and_then(|d| d.redis_url.as_ref())
+        .is_some_and(|u| crate::parse::is_fly_private(&u.host));
     let starter = t
         .transport
         .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
@@ -137,6 +147,7 @@ fn view(t: &TargetPlan, family: crate::family::Family) -> TargetView<'_> {
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
         tcp_var: format!("{}{}", t.env_prefix, name_of(family, Role::TcpUrl)),
+        fly_private,
     }
 }
 
@@ -202,11 +213,7 @@ pub fn guide(plan: &Plan) -> String {
     let template = GuideTemplate {
         project: plan.project.as_deref(),
         descriptor,
-        targets: plan
-            .targets
-            .iter()
-            .map(|t| view(t, plan.env_names.family()))
-            .collect(),
+        targets: plan.targets.iter().map(|t| view(t, plan)).collect(),
         graph: graph(plan),
         ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
         tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),

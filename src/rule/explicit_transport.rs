@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use super::{Decision, Rule, RuleInput};
 use crate::capability::Use;
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Severity};
 use crate::descriptor::Field;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Framework, Kind, Need, Transport};
 
 /// The explicit override.

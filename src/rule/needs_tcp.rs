@@ -141,7 +141,8 @@ mod tests {
     /// function it is one `kind-framework-mismatch` that says the workers need TCP.
     #[test]
     fn bullmq_without_tcp_is_one_clear_error() {
-        let (found, transport) = lint("kind = \"server\"\nframework = \"bullmq\"\ntransport = \"rest\"\n");
+        let (found, transport) =
+            lint("kind = \"server\"\nframework = \"bullmq\"\ntransport = \"rest\"\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, Code::TransportUnavailable);
         assert_eq!(found[0].2, "\"rest\"");
