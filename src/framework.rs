@@ -348,6 +348,16 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
     files
 }
 
+impl Facts {
+    /// Whether the framework's own Redis client can use the REST API. The Python and Ruby
+    /// ones cannot: django-redis (redis-py), Celery (kombu), `Rails.cache` and Action Cable
+    /// (redis-rb) and Sidekiq (redis-client) speak the Redis protocol and read `REDIS_URL`.
+    #[must_use]
+    pub(crate) fn speaks_rest(&self) -> bool {
+        !matches!(self.language, Language::Python | Language::Ruby)
+    }
+}
+
 impl Framework {
     /// Its row of the table.
     #[must_use]

@@ -30,8 +30,10 @@ impl Rule for ExplicitTransport {
 Use it when you know better than the kind: a container platform that scales to zero may prefer \
 REST; a Lambda with provisioned concurrency may prefer TCP. An override that cannot work is \
 rejected with `transport-unavailable`: TCP on a mobile app, TCP on an edge runtime (only a \
-warning on Cloudflare, whose Workers can open TCP sockets with `connect()`), and REST for a \
-target that needs {}.",
+warning on Cloudflare, whose Workers can open TCP sockets with `connect()`), REST for a \
+target that needs {} (a BullMQ, Celery or Sidekiq worker does), and REST for a Python or \
+Ruby framework, whose client (redis-py under django-redis, kombu, redis-rb) speaks the Redis \
+protocol only.",
                 crate::capability::describe_tcp_only_needs("or")
             )
         });
@@ -95,6 +97,25 @@ target that needs {}.",
                     ),
                     None => "remove `transport = \"rest\"`, or remove the need from `needs`".to_owned(),
                 })));
+                None
+            }
+            Transport::Rest
+                if input
+                    .target
+                    .framework
+                    .as_ref()
+                    .is_some_and(|f| !f.value.facts().speaks_rest()) =>
+            {
+                let framework = input.target.framework.as_ref().map(|f| f.value);
+                out.push(at(Diagnostic::new(
+                    Code::TransportUnavailable,
+                    format!(
+                        "target `{}` is {} code, whose Redis client speaks the Redis protocol over TCP only",
+                        input.target.name,
+                        framework.map_or("", |f| f.as_str())
+                    ),
+                )
+                .help("remove `transport = \"rest\"`: the framework reads the TCP URL (`REDIS_URL`)")));
                 None
             }
             t => Some(Decision {

@@ -161,6 +161,21 @@ mod tests {
                 found[0].1
             );
         }
+        // Django and Rails need no blocking commands, but their clients speak TCP only.
+        for framework in ["django", "rails"] {
+            let (found, transport) = lint(&format!(
+                "kind = \"server\"\nframework = \"{framework}\"\ntransport = \"rest\"\n"
+            ));
+            assert_eq!(found.len(), 1, "{framework}: {found:?}");
+            assert_eq!(found[0].0, Code::TransportUnavailable, "{framework}");
+            assert!(found[0].1.contains("over TCP only"), "{}", found[0].1);
+            assert_eq!(transport, Some(Transport::Tcp), "{framework}");
+        }
+        // A Node.js server may use `@upstash/redis`.
+        let (found, transport) =
+            lint("kind = \"server\"\nframework = \"express\"\ntransport = \"rest\"\n");
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(transport, Some(Transport::Rest));
         // `needs` written out says what it always said.
         let (found, _) = lint("kind = \"edge\"\nneeds = [\"blocking\"]\n");
         assert_eq!(found.len(), 1, "{found:?}");
