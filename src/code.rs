@@ -303,14 +303,25 @@ parameter: \"A rediss:// URL must have parameter ssl_cert_reqs and this must be 
 CERT_REQUIRED, CERT_OPTIONAL, or CERT_NONE\" (celery/backends/redis.py). The same URL works for \
 django-redis and redis-py, so a Django project whose cache works can still have a worker that \
 will not start. Upstash's certificates come from a public CA: end the URL with \
-`?ssl_cert_reqs=CERT_REQUIRED` (redis-py and django-redis accept it too), or set \
-`broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. Avoid \
-CERT_NONE, which skips the certificate check.";
+`?ssl_cert_reqs=required`, the spelling both read (Celery maps `required` and `CERT_REQUIRED` \
+alike; redis-py, under django-redis, refuses `CERT_REQUIRED` with \"Invalid SSL Certificate \
+Requirements Flag\", redis/connection.py), or set `broker_use_ssl` and \
+`redis_backend_use_ssl` to `{\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. \
+Avoid `none`, which skips the certificate check.";
+    RedisPySslCertReqs = "redis-py-ssl-cert-reqs", Error,
+        "a Django target's `rediss://` URL spells `ssl_cert_reqs` as redis-py does not read it",
+        "redis-py, which django-redis uses, reads `ssl_cert_reqs` from a URL as a string and \
+knows `none`, `optional` and `required` only: `?ssl_cert_reqs=CERT_REQUIRED`, the spelling of \
+Celery's error message, fails at the first cache access with \"Invalid SSL Certificate \
+Requirements Flag: CERT_REQUIRED\" (SSLConnection in redis/connection.py). Celery maps \
+`required` and `CERT_REQUIRED` alike (celery/backends/redis.py), so a Django project and its \
+Celery worker can share one URL ending in `?ssl_cert_reqs=required`.";
     KindFrameworkMismatch = "kind-framework-mismatch", Error,
         "a target's kind is not a kind of code its framework runs as",
         "A framework runs as some kinds of code: Next.js, SvelteKit, Nuxt, Remix and Astro as \
-functions, edge functions or a Node.js server; Django, Rails, Sidekiq, axum and actix-web as \
-servers and containers; Expo as an app; workers-rs as a Worker. `upwire explain framework` \
+functions, edge functions or a Node.js server; Django, Rails, axum and actix-web as servers \
+and containers, and so do the job queues BullMQ, Celery and Sidekiq, whose workers are \
+long-lived and wait for jobs in blocking commands over TCP; Expo as an app; workers-rs as a Worker. `upwire explain framework` \
 lists them. A kind the framework never runs as is a mistake in the descriptor: fix the kind \
 or the framework.";
     DirOutsideProject = "dir-outside-project", Error,

@@ -348,24 +348,28 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             false,
             "wrangler: a Cloudflare Worker in TypeScript".to_owned(),
         );
-    } else if has("bullmq")
-        || has("express")
+    } else if has("bullmq") {
+        // BullMQ workers wait for jobs in blocking commands: a long-lived process over TCP.
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::BullMq),
+            true,
+            said("package.json: bullmq (a Node.js worker; BullMQ needs TCP and blocking commands)"),
+        );
+    } else if has("express")
         || has("fastify")
         || has("ioredis")
         || has("redis") && folder.join("package.json").exists()
     {
-        let blocking = has("bullmq");
         push(
             base.clone(),
             Kind::Server,
             web_platform,
             Some(Framework::Express),
-            blocking,
-            said(if blocking {
-                "package.json: bullmq (a Node.js server; BullMQ needs TCP and blocking commands)"
-            } else {
-                "package.json: a Node.js server (express, fastify or ioredis)"
-            }),
+            false,
+            said("package.json: a Node.js server (express, fastify, ioredis or redis)"),
         );
     }
     // Rust.
@@ -407,7 +411,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         );
     }
     // Python and Ruby.
-    if has("django") {
+    if has("django") || has("django-redis") {
         push(
             base.clone(),
             Kind::Server,
@@ -553,6 +557,14 @@ mod tests {
                 r#"{"devDependencies":{"wrangler":"4"}}"#,
             ),
             ("worker/wrangler.toml", "name = \"w\"\n"),
+            (
+                "queue/package.json",
+                r#"{"dependencies":{"bullmq":"5","ioredis":"5"}}"#,
+            ),
+            (
+                "py/requirements.txt",
+                "Django>=5.1\ndjango-redis==5.4\ncelery[redis]>=5.4\n",
+            ),
         ]);
         let d = detect(p.path());
         type Row<'a> = (&'a str, Kind, Option<Platform>, Option<Framework>, bool);
@@ -585,6 +597,9 @@ mod tests {
                     Some(Framework::Expo),
                     false
                 ),
+                ("py", Kind::Server, None, Some(Framework::Django), false),
+                ("py", Kind::Server, None, Some(Framework::Celery), false),
+                ("queue", Kind::Server, None, Some(Framework::BullMq), true),
                 ("site", Kind::Server, None, Some(Framework::Rails), false),
                 ("site", Kind::Server, None, Some(Framework::Sidekiq), true),
                 (
@@ -596,7 +611,8 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(d.targets[4].name, "site-jobs");
+        assert_eq!(d.targets[4].name, "py-worker");
+        assert_eq!(d.targets[7].name, "site-jobs");
     }
 
     #[test]

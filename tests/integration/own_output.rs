@@ -65,7 +65,7 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
 #[test]
 fn every_kind_platform_and_framework_lints_clean() {
     let mut descriptor = format!(
-        "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=CERT_REQUIRED\"\n"
+        "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=required\"\n"
     );
     let mut n = 0;
     for kind in Kind::ALL {
