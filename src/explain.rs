@@ -87,3 +87,33 @@ pub fn explain_ids() -> Vec<&'static str> {
         .chain(["framework"])
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text `explain` prints has the family table's names filled in: no placeholder
+    /// of `family::fill` is left, and the names it stands for are there.
+    #[test]
+    fn every_text_has_its_names_filled_in() {
+        let texts: Vec<String> = explain_ids()
+            .into_iter()
+            .map(|id| explain(id).expect("a listed id has a text"))
+            .chain(crate::pasted::PASTED.iter().map(|p| p.explanation()))
+            .collect();
+        for text in &texts {
+            assert!(
+                !text.contains("{var.") && !text.contains("{prefix."),
+                "{text}"
+            );
+        }
+        let all = texts.concat();
+        for name in [
+            crate::family::REDIS_URL,
+            crate::family::KV_REST_URL,
+            crate::family::EXPO_PUBLIC,
+        ] {
+            assert!(all.contains(name), "{name}");
+        }
+    }
+}
