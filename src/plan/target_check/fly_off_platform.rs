@@ -23,7 +23,6 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
         return;
     }
     let (host, target) = (&url.host, &facts.target.name);
-    let elsewhere = "elsewhere use a regular Upstash database (its public TLS endpoint or REST API); from a laptop, `fly redis proxy` tunnels the Fly one to a local port";
     // A platform other than Fly cannot reach the database: an error. Without one (or with
     // `generic`) the code may run on Fly, or anywhere: a warning, silenced by saying where.
     let d = match platform {
@@ -47,7 +46,5 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
         )
         .severity(Severity::Warning),
     };
-    out.push(d.help(format!(
-        "set `platform = \"fly\"` if the code runs on Fly; {elsewhere}"
-    )));
+    out.push(d.help("set `platform = \"fly\"` if the code runs on Fly; elsewhere use a regular Upstash database (its public TLS endpoint or REST API); from a laptop, `fly redis proxy` tunnels the Fly one to a local port"));
 }
