@@ -1009,27 +1009,3 @@ fn an_error_in_the_env_files_or_the_descriptor_stops_check_before_it_connects() 
     assert_stopped_by(&run_in(project.path()), "fly-off-platform");
     assert_eq!(peer.received(), "", "check connected despite the error");
 }
-
-/// A `fly-*.upstash.io` name resolves only inside Fly's private network: from here the check
-/// fails at DNS and says to run it on Fly or through `fly redis proxy`. (The name is looked up
-/// with the system's resolver, as `a_name_that_cannot_resolve_...` does; it never resolves.)
-#[test]
-fn a_fly_database_that_does_not_resolve_explains_fly_redis_proxy() {
-    let out = check(&[
-        "--redis-url",
-        &format!("redis://default:{PASSWORD}@fly-upwire-check-test-0.upstash.io:6379"),
-        "--timeout",
-        "2",
-        "--format",
-        "json",
-    ]);
-    assert_exit(&out, 1);
-    assert_no_secrets(&out);
-    let c = &json(&out)["checks"][0];
-    assert_eq!(c["stage"], "dns", "{c}");
-    let help = c["help"].as_str().unwrap_or_default();
-    assert!(
-        help.contains("Fly.io private database") && help.contains("`fly redis proxy`"),
-        "{c}"
-    );
-}
