@@ -3,7 +3,7 @@
 //! writes them into the client's header, the guide lists them, and `build.rs` users read the
 //! Rust ones through [`crate::build::cargo_dependencies`].
 
-use crate::capability::{JsHost, Runtime, runtime};
+use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Framework, Kind, Platform, Transport};
 
@@ -48,16 +48,23 @@ impl Starter {
         }
     }
 
-    /// Its path, relative to the target's `dir`: the framework's place for a TypeScript
-    /// module (SvelteKit's `src/lib/server/`, Nuxt's `server/utils/`, ...), else `lib/`, where
-    /// Next.js and Expo projects keep shared modules (outside `app/` and `pages/`, whose files
-    /// become routes), or `src/` for a Worker.
+    /// Its path, relative to the target's `dir`: Supabase's shared folder for its functions
+    /// (`supabase/functions/_shared/`: Supabase docs, "Organizing your Edge Functions": shared code
+    /// goes in a folder prefixed with an underscore, `_shared` in their layout), else the framework's place
+    /// for a TypeScript module (SvelteKit's `src/lib/server/`, Nuxt's `server/utils/`, ...),
+    /// else `lib/`, where Next.js and Expo projects keep shared modules (outside `app/` and
+    /// `pages/`, whose files become routes), `src/` for a Worker, or the project folder on Deno
+    /// Deploy, beside the `main.ts` that `deno init` writes and Deno Deploy runs by default.
     pub(crate) fn path(self, framework: Option<Framework>) -> &'static str {
         match self {
             Starter::Native(_) | Starter::Worker => "src/redis_client.rs",
+            Starter::TypeScript(JsHost::Deno(DenoHost::Supabase)) => {
+                "supabase/functions/_shared/redis.ts"
+            }
             Starter::TypeScript(host) => match framework.and_then(|f| f.facts().starter) {
                 Some((path, _)) => path,
                 None if host == JsHost::Cloudflare => "src/redis.ts",
+                None if host == JsHost::Deno(DenoHost::DenoDeploy) => "redis.ts",
                 None => "lib/redis.ts",
             },
         }
@@ -70,7 +77,9 @@ impl Starter {
             Starter::Worker => "worker",
             Starter::TypeScript(JsHost::Node) => "node",
             Starter::TypeScript(JsHost::SvelteKit) => "sveltekit",
-            Starter::TypeScript(JsHost::NetlifyEdge) => "edge",
+            Starter::TypeScript(JsHost::Deno(DenoHost::NetlifyEdge)) => "edge",
+            Starter::TypeScript(JsHost::Deno(DenoHost::DenoDeploy)) => "deno",
+            Starter::TypeScript(JsHost::Deno(DenoHost::Supabase)) => "supabase",
             Starter::TypeScript(JsHost::Cloudflare) => "worker",
         }
     }
@@ -131,7 +140,8 @@ mod tests {
     /// The table the README's "Starter clients" section prints.
     #[test]
     fn each_runtime_gets_the_starter_that_runs_there() {
-        use crate::capability::JsHost::{Cloudflare as CfJs, NetlifyEdge, Node, SvelteKit};
+        use crate::capability::JsHost::{Cloudflare as CfJs, Deno, Node, SvelteKit};
+        use DenoHost::NetlifyEdge;
         use Framework::{Django, Hono, NextJs, Rails, WorkersRs};
         use Kind::{Container, Edge, Lambda, Mobile, Server};
         use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
@@ -170,7 +180,7 @@ mod tests {
         }
         assert_eq!(
             rest(Edge, Some(Netlify)),
-            Ok(Starter::TypeScript(NetlifyEdge))
+            Ok(Starter::TypeScript(Deno(NetlifyEdge)))
         );
         assert_eq!(
             with(Edge, Some(Cloudflare), Hono),

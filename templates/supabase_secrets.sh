@@ -1,0 +1,17 @@
+#!/usr/bin/env sh
+# Sets the Redis variables of target `{{ target }}` as Supabase Edge Function secrets, reading
+# the values from {{ env_file }} beside this script (written by `upwire generate`; `supabase
+# start` and `supabase functions serve` read it locally). Safe to commit: no secrets here.
+# Usage: sh {{ crate::quote::shell(file) }} [--project-ref REF]
+#
+# No value goes on a command line (where `ps` shows it): the variables reach
+# `supabase secrets set --env-file` through a temporary file only this user can read, removed
+# on exit; every other secret of the project is kept. Its arguments go to `supabase secrets set`.
+set -eu
+cd "$(dirname "$0")"
+umask 077
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
+grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' {{ crate::quote::shell(env_file) }} \
+  | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
+supabase secrets set --env-file "$tmp" "$@"
