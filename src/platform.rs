@@ -229,6 +229,33 @@ mod tests {
     use crate::interpolate::Env;
     use crate::model::Kind;
 
+    /// The platforms that run long-lived processes get TCP by default, the Deno isolates REST;
+    /// Supabase's env file is its own.
+    #[test]
+    fn the_new_platforms_run_what_their_docs_say() {
+        use crate::model::Transport;
+        for (platform, kinds) in [
+            (Platform::Railway, &[Kind::Server, Kind::Container][..]),
+            (Platform::Render, &[Kind::Server, Kind::Container][..]),
+            (Platform::DenoDeploy, &[Kind::Edge][..]),
+            (Platform::Supabase, &[Kind::Edge][..]),
+        ] {
+            assert_eq!(platform.runs().0, kinds, "{platform}");
+            for kind in kinds {
+                let tcp = kind.transports(Some(platform)).contains(&Transport::Tcp);
+                assert_eq!(tcp, *kind != Kind::Edge, "{kind} on {platform}");
+            }
+            assert_eq!(platform.files().len(), 1, "{platform}");
+            assert!(!platform.files()[0].secret, "{platform}: no secret file");
+        }
+        assert_eq!(
+            Platform::Supabase.env_file(),
+            Some("supabase/functions/.env")
+        );
+        assert_eq!(Platform::DenoDeploy.env_file(), None);
+        assert_eq!(Platform::parse("deno-deploy"), Some(Platform::DenoDeploy));
+    }
+
     /// `generate` writes exactly the table's files for every platform, with its secrecy.
     #[test]
     fn generate_writes_what_the_table_says() {
@@ -254,16 +281,19 @@ mod tests {
                 .into_iter()
                 .map(|a| (a.path.display().to_string(), a.secret))
                 .filter(|(p, _)| {
-                    ![
-                        ".env",
-                        ".env.local",
-                        ".env.example",
-                        "src/redis_client.rs",
-                        "lib/redis.ts",
-                        "REDIS.md",
-                        crate::ci_serve::PATH,
-                    ]
-                    .contains(&p.as_str())
+                    platform.env_file() != Some(p.as_str())
+                        && ![
+                            ".env",
+                            ".env.local",
+                            ".env.example",
+                            "src/redis_client.rs",
+                            "lib/redis.ts",
+                            "redis.ts",
+                            "supabase/functions/_shared/redis.ts",
+                            "REDIS.md",
+                            crate::ci_serve::PATH,
+                        ]
+                        .contains(&p.as_str())
                 })
                 .collect();
             files.sort();

@@ -193,6 +193,43 @@ mod tests {
         assert!(with(Server, None, Django).is_err() && with(Server, None, Rails).is_err());
         assert!(Starter::of(Some(Edge), Some(Cloudflare), None, Transport::Tcp).is_err());
         assert!(Starter::of(Some(Server), Some(Vercel), None, Transport::Tcp).is_err());
+        // Deno isolates: Deno Deploy and Supabase, whatever the framework says of its folder.
+        use DenoHost::{DenoDeploy, Supabase};
+        use Platform::{DenoDeploy as Deploy, Supabase as Supa};
+        assert_eq!(
+            rest(Edge, Some(Deploy)),
+            Ok(Starter::TypeScript(Deno(DenoDeploy)))
+        );
+        assert_eq!(
+            with(Edge, Some(Deploy), Hono),
+            Ok(Starter::TypeScript(Deno(DenoDeploy)))
+        );
+        assert_eq!(
+            rest(Edge, Some(Supa)),
+            Ok(Starter::TypeScript(Deno(Supabase)))
+        );
+        assert_eq!(
+            with(Edge, Some(Supa), Hono),
+            Ok(Starter::TypeScript(Deno(Supabase)))
+        );
+        assert_eq!(Starter::TypeScript(Deno(DenoDeploy)).path(None), "redis.ts");
+        assert_eq!(
+            Starter::TypeScript(Deno(DenoDeploy)).path(Some(Hono)),
+            "src/redis.ts"
+        );
+        assert_eq!(
+            Starter::TypeScript(Deno(Supabase)).path(Some(Hono)),
+            "supabase/functions/_shared/redis.ts"
+        );
+        // Railway and Render run processes: the native starter, TCP or REST.
+        assert_eq!(
+            Starter::of(Some(Server), Some(Platform::Railway), None, Transport::Tcp),
+            Ok(Starter::Native(Transport::Tcp))
+        );
+        assert_eq!(
+            rest(Container, Some(Platform::Render)),
+            Ok(Starter::Native(Transport::Rest))
+        );
         assert_eq!(Starter::TypeScript(Node).path(None), "lib/redis.ts");
         assert_eq!(Starter::TypeScript(CfJs).path(Some(Hono)), "src/redis.ts");
         assert_eq!(
