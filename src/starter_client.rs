@@ -90,11 +90,14 @@ impl Starter {
     }
 
     /// Its dependencies: `[dependencies]` lines for Rust, `npm install` arguments for
-    /// TypeScript (the tests type-check and run it against 1.39.0).
+    /// TypeScript (the tests type-check and run it against 1.39.0), none in Deno, whose
+    /// module imports `npm:@upstash/redis@^1.39.0` (`DenoHost::import`).
     pub(crate) fn dependencies(self) -> &'static [&'static str] {
         match self {
             Starter::Native(transport) => cargo_dependencies(transport),
             Starter::Worker => WORKER_DEPENDENCIES,
+            // Deno resolves the module's `npm:` specifier itself: nothing to install.
+            Starter::TypeScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => &[],
             Starter::TypeScript(_) => &["@upstash/redis@^1.39.0"],
         }
     }

@@ -17,8 +17,8 @@
 {%- endif %}
 //
 {%- if import.starts_with("npm:") %}
-// Needs `@upstash/redis`, imported as `{{ import }}` (Deno fetches it: no `npm install`),
-// which retries failed requests and
+// Needs `@upstash/redis` (Deno fetches `{{ import }}`: no `npm install`), which
+// retries failed requests and
 {%- else %}
 // Needs `@upstash/redis` (`npm install @upstash/redis`), which retries failed requests and
 {%- endif %}

@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # Sets the Redis variables of target `{{ target }}` as Supabase Edge Function secrets, reading
-# the values from {{ env_file }} beside this script (written by `upwire generate`; `supabase
-# start` and `supabase functions serve` read it locally). Safe to commit: no secrets here.
+# the values from {{ env_file }} (written by `upwire generate`; `supabase start` and
+# `supabase functions serve` read it locally). Safe to commit: no secrets here.
 # Usage: sh {{ crate::quote::shell(file) }} [--project-ref REF]
 #
 # No value goes on a command line (where `ps` shows it): the variables reach
