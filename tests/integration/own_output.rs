@@ -111,6 +111,12 @@ fn every_kind_platform_and_framework_lints_clean() {
         "lib/redis.ts",
         "src/redis_client.rs",
         "src/lib/server/redis.ts",
+        "railway-env.sh",
+        "render.redis.yaml",
+        "deno-deploy-env.sh",
+        "supabase-secrets.sh",
+        "supabase/functions/.env",
+        "supabase/functions/_shared/redis.ts",
     ] {
         assert!(
             files.iter().any(|f| f.ends_with(&format!("/{name}"))),
