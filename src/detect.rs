@@ -214,7 +214,7 @@ fn deno_specifiers(text: &str) -> Vec<String> {
                         || c == '"'
                         || c == '\''
                         || c.is_whitespace()
-                        || c == '/' && !(scoped && !rest[..i].contains('/'))
+                        || c == '/' && (!scoped || rest[..i].contains('/'))
                 })
                 .map_or(rest.len(), |(i, _)| i);
             let name = rest[..end].to_ascii_lowercase();
