@@ -9,9 +9,5 @@
 # tokens here){% if !self.public().is_empty() %}; `--non-secrets` keeps the REST URL plain text{% endif %}. Its arguments go to `deno deploy env load`.
 set -eu
 cd "$(dirname "$0")"
-umask 077
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' {{ crate::quote::shell(env_file) }} \
-  | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
+{% include "redis_lines_tmp.sh" %}
 deno deploy env load "$tmp" "$@"{% for v in self.public() %}{% if loop.first %} --non-secrets{% endif %} {{ crate::quote::shell(v.name) }}{% endfor %}

@@ -9,9 +9,5 @@
 # on exit; every other secret of the project is kept. Its arguments go to `supabase secrets set`.
 set -eu
 cd "$(dirname "$0")"
-umask 077
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' {{ crate::quote::shell(env_file) }} \
-  | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
+{% include "redis_lines_tmp.sh" %}
 supabase secrets set --env-file "$tmp" "$@"

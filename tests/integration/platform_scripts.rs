@@ -183,24 +183,12 @@ fn netlify_env_sh_imports_through_a_private_file_and_marks_the_secrets() {
     assert_eq!(status, 0, "{stderr}");
     assert_no_secret_on_a_command_line(&log);
     // The import file: mode 0600, this target's variables as the .env has them.
-    let import = log
-        .lines()
-        .find(|l| l.starts_with("--- file "))
-        .unwrap_or_else(|| panic!("no env:import: {log}"));
-    let mut parts = import.split(' ').skip(2);
-    assert_eq!(parts.next(), Some("600"), "{import}");
-    let tmp = parts.next().unwrap();
-    assert!(
-        !Path::new(tmp).exists(),
-        "the temporary file {tmp} is left behind"
-    );
-    assert!(
-        log.contains(&format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}\n")),
-        "{log}"
-    );
-    assert!(
-        log.contains("UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n"),
-        "{log}"
+    assert_private_file_held(
+        &log,
+        &[
+            "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io".to_owned(),
+            format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}"),
+        ],
     );
     // The token is marked secret, without a value; the URL is not.
     let argv = argv_lines(&log).join(" ");
