@@ -111,6 +111,8 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) test_in_shell: String,
     /// Whether a target is JavaScript (the job sets up Node.js and runs `npm ci` first).
     pub(crate) node: bool,
+    /// Whether a target runs on Deno (the job sets up Deno first).
+    pub(crate) deno: bool,
 }
 
 /// Renders `templates/upwire_serve.yml`, the CI job for REST targets.
