@@ -584,3 +584,74 @@ fn init_reads_the_project_it_runs_in() {
     let lint = run(upwire_in(dir).arg("lint").args(&written));
     assert_eq!(code(&lint), 0, "{}", all_output(&lint));
 }
+
+/// `init` in a project on the newer platforms: Hono on Deno Deploy in `edge/` (a `deno.json`
+/// importing `jsr:@hono/hono` with a `deployctl` task), an Express server on Railway in `api/`,
+/// and a Next.js app with Supabase Edge Functions in `web/`. It proposes each; `lint`,
+/// `generate` and `lint` over everything written pass, and each gets its platform's files.
+#[test]
+fn init_reads_deno_deploy_railway_and_supabase_projects() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    for (path, text) in [
+        (
+            "edge/deno.json",
+            r#"{"tasks":{"deploy":"deployctl deploy --prod"},"imports":{"hono":"jsr:@hono/hono@^4"}}"#,
+        ),
+        ("edge/main.ts", "import { Hono } from \"hono\";\n"),
+        ("api/package.json", r#"{"dependencies":{"express":"5"}}"#),
+        (
+            "api/railway.toml",
+            "[deploy]\nstartCommand = \"node index.js\"\n",
+        ),
+        ("web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+        ("web/supabase/config.toml", "project_id = \"web\"\n"),
+        (
+            "web/supabase/functions/hello/index.ts",
+            "Deno.serve(() => new Response(\"hi\"));\n",
+        ),
+        (".gitignore", ".env\n.env*.local\n"),
+        (
+            ".env",
+            "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+             UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+             UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+        ),
+    ] {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let out = run(upwire_in(dir).arg("init"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    for line in [
+        "found: target `api` (server on railway, framework express) in api",
+        "found: target `edge` (edge on deno-deploy, framework hono) in edge",
+        "found: target `web` (lambda on vercel, framework nextjs) in web",
+        "found: target `web-functions` (edge on supabase) in web",
+    ] {
+        assert!(said.contains(line), "{line}\n{said}");
+    }
+    let lint = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    let generate = run(upwire_in(dir).arg("generate"));
+    assert_eq!(code(&generate), 0, "{}", all_output(&generate));
+    for file in [
+        "api/railway-env.sh",
+        "edge/src/redis.ts",
+        "edge/deno-deploy-env.sh",
+        "web/.env.local",
+        "web/supabase/functions/.env",
+        "web/supabase/functions/_shared/redis.ts",
+        "web/supabase-secrets.sh",
+    ] {
+        assert!(dir.join(file).exists(), "{file}\n{}", all_output(&generate));
+    }
+    let written: Vec<String> = crate::support::file_names_below(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with(".git/"))
+        .collect();
+    let lint = run(upwire_in(dir).arg("lint").args(&written));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+}
