@@ -292,7 +292,9 @@ own names), its own `dir`, or the same `access`.";
         "Each platform runs some kinds of code and not others: Vercel and Netlify run functions \
 (`kind = \"lambda\"`) and edge functions (`kind = \"edge\"`), never a long-lived server; AWS \
 Lambda runs functions; Cloudflare runs Workers (`edge`) and Cloudflare Containers \
-(`container`); Docker, Kubernetes and Fly run servers and containers; Expo runs apps. A \
+(`container`); Docker, Kubernetes, Fly, Railway and Render run servers and containers (their \
+cron jobs too); Deno Deploy and Supabase Edge Functions run Deno isolates per request (`edge`); \
+Expo runs apps. A \
 `kind = \"server\"` on Vercel would be told it keeps one TCP connection open, which a \
 function cannot: the transport, the reason and the starter would all be wrong. Set the kind \
 the platform runs (the message says which), or the platform the code really runs on.";

@@ -322,7 +322,7 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
         .unwrap_or_default();
     // Only a descriptor that names a framework or Vercel needs more than `.env`: the
     // common case is not parsed twice.
-    if text.contains("framework") || text.contains("vercel") {
+    if text.contains("framework") || text.contains("vercel") || text.contains("supabase") {
         let targets = text
             .parse::<toml::Table>()
             .ok()
@@ -335,6 +335,14 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
             }
             if field("platform").as_deref() == Some("vercel") {
                 files.push(".env.local");
+            }
+            // `supabase start` and `supabase functions serve` read it (`Platform::env_file`).
+            if let Some(file) = field("platform")
+                .as_deref()
+                .and_then(crate::model::Platform::parse)
+                .and_then(crate::model::Platform::env_file)
+            {
+                files.push(file);
             }
         }
     }

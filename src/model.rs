@@ -49,7 +49,8 @@ value_enum! {
     Platform {
         Generic = "generic", Docker = "docker", Kubernetes = "kubernetes", Fly = "fly",
         AwsLambda = "aws-lambda", Vercel = "vercel", Netlify = "netlify",
-        Cloudflare = "cloudflare", Expo = "expo",
+        Cloudflare = "cloudflare", Expo = "expo", Railway = "railway", Render = "render",
+        DenoDeploy = "deno-deploy", Supabase = "supabase",
     }
 }
 

@@ -752,7 +752,55 @@ fn snapshot_of_the_starter_clients() {
         insta::assert_snapshot!("client@typescript-expo", variant(&typescript, &expo));
         let nextjs = client_in(&runtimes, "site");
         insta::assert_snapshot!("client@typescript-nextjs", variant(&typescript, &nextjs));
+        let (_, deno) = files_of(&fixtures.join("deno.toml"));
+        let supabase = file_in(&deno, "web/supabase/functions/_shared/redis.ts");
+        insta::assert_snapshot!(
+            "client@typescript-supabase",
+            variant(&typescript, &supabase)
+        );
     });
+}
+
+/// The contents of the file `path` among `files`.
+fn file_in(files: &[Artifact], path: &str) -> String {
+    let file = files.iter().find(|a| a.path == Path::new(path));
+    file.unwrap_or_else(|| panic!("no {path}")).contents.clone()
+}
+
+/// The starters that run in Deno isolates (Deno Deploy, Supabase Edge Functions) read their
+/// variables with `Deno.env.get` and import `@upstash/redis` by an `npm:` specifier, where the
+/// platform expects code; none reads `process.env`, which Deno does not have. (Deno is not
+/// installed here: the text is what is checked.)
+#[test]
+fn deno_hosted_starters_read_deno_env() {
+    let (_, files) = files_of(&root().join("tests/fixtures/generate/deno.toml"));
+    for path in [
+        "plain/redis.ts",
+        "edge/src/redis.ts",
+        "web/supabase/functions/_shared/redis.ts",
+    ] {
+        let code = file_in(&files, path);
+        for line in [
+            "import { Redis } from \"npm:@upstash/redis@^1.39.0\";",
+            "  url: Deno.env.get(\"UPSTASH_REDIS_REST_URL\") ?? \"\",",
+            "  token: Deno.env.get(\"UPSTASH_REDIS_REST_TOKEN\") ?? \"\",",
+        ] {
+            assert!(
+                code.lines().any(|l| l == line),
+                "{path} lacks {line}:\n{code}"
+            );
+        }
+        assert!(
+            !code.contains("process.env.") && !code.contains("fromEnv("),
+            "{path}:\n{code}"
+        );
+    }
+    // The Next.js module beside the Supabase functions stays on `process.env`.
+    let next = file_in(&files, "web/lib/redis.ts");
+    assert!(
+        next.contains("from \"@upstash/redis\"") && !next.contains("Deno.env"),
+        "{next}"
+    );
 }
 
 /// `transcript` with the lines of the dry-run diff that creates the starter client `path`
