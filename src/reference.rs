@@ -68,9 +68,12 @@ pub(crate) fn tables() -> Vec<Table> {
     tables
 }
 
-/// A Markdown table cell: `|` escaped, line breaks joined.
+/// A Markdown table cell: variable names filled in (`{var.tcp_url}`, as the tables in the
+/// code write them), `|` escaped, line breaks joined.
 pub(crate) fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    crate::family::fill(text)
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 /// `items` as code spans joined by `sep`, or `—` when there are none.
