@@ -482,30 +482,28 @@ mod tests {
     #[test]
     fn unreadable_inputs_are_file_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("upwire.toml");
-        let err = Builder::new(&missing)
-            .out_dir(dir.path())
-            .generate()
-            .unwrap_err();
-        let BuildError::Io(file) = &err else {
-            panic!("{err}")
+        let fails = |descriptor: &Path| {
+            let err = Builder::new(descriptor)
+                .out_dir(dir.path())
+                .generate()
+                .unwrap_err();
+            match err {
+                BuildError::Io(file) => file,
+                other => panic!("{other}"),
+            }
         };
+        let missing = dir.path().join("upwire.toml");
+        let file = fails(&missing);
         assert_eq!(file.path(), Some(missing.as_path()));
-        assert!(err.to_string().ends_with("does not exist"), "{err}");
+        assert!(file.to_string().ends_with("does not exist"), "{file}");
 
         let descriptor = dir.path().join("dir-as-descriptor");
         std::fs::create_dir(&descriptor).unwrap();
-        let err = Builder::new(&descriptor)
-            .out_dir(dir.path())
-            .generate()
-            .unwrap_err();
-        let BuildError::Io(file) = &err else {
-            panic!("{err}")
-        };
+        let file = fails(&descriptor);
         assert_eq!(file.path(), Some(descriptor.as_path()));
         assert!(
-            std::error::Error::source(file).is_some(),
-            "the OS error is the source: {err}"
+            std::error::Error::source(&file).is_some(),
+            "the OS error is the source: {file}"
         );
     }
 }
