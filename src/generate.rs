@@ -466,13 +466,23 @@ fn folder_artifacts(
         .iter()
         .map(|v| (v.name.clone(), v.value.clone()))
         .collect();
-    let secret_files = platform_files(&folder, true, diags);
+    let mut secret_files = platform_files(&folder, true, diags);
     let mut env_file = folder.file(folder.env_file(), &dotenv, template::env, true);
     env_file.policy = WritePolicy::MergeEnv(merge);
     // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
-    // values already.
-    if !secret_files.iter().any(|f| f.path == env_file.path) {
-        out.push(env_file);
+    // values already; it is merged like the env file it is, so that the lines the user has
+    // (the URL, other secrets) survive.
+    match secret_files.iter_mut().find(|f| f.path == env_file.path) {
+        Some(platform_env) => {
+            platform_env.policy = WritePolicy::MergeEnv(
+                dotenv
+                    .iter()
+                    .filter(|v| v.secret)
+                    .map(|v| (v.name.clone(), v.value.clone()))
+                    .collect(),
+            );
+        }
+        None => out.push(env_file),
     }
     out.extend(secret_files);
     out
