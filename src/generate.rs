@@ -404,6 +404,7 @@ impl Folder<'_> {
             target: &self.names,
             transport: &transports.join(", "),
             file: name,
+            env_file: self.env_file(),
             vars,
         };
         Artifact {

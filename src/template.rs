@@ -27,6 +27,9 @@ pub(crate) struct FileView<'a> {
     pub(crate) transport: &'a str,
     /// The file's name, for the usage line.
     pub(crate) file: &'a str,
+    /// The env file of its folder (`.env`, Next.js's `.env.local`), which the scripts read the
+    /// values from.
+    pub(crate) env_file: &'a str,
     pub(crate) vars: &'a [Var],
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env sh
 # Sets the Redis variables of target `{{ target }}` in Netlify, in every deploy context, from
-# the .env beside this script (written by `upwire generate`). Safe to commit: no secrets here.
+# the {{ env_file }} beside this script (written by `upwire generate`). Safe to commit: no secrets here.
 # Usage: sh {{ crate::quote::shell(file) }}
 #
 # No value goes on a command line (where `ps` shows it): the variables reach
@@ -8,7 +8,7 @@
 # `env:import` merges them into the site's variables and keeps every other one. Then the
 # secret ones are marked secret (`netlify env:set NAME --secret`, no value): Netlify then
 # hides them and leaves them empty in the `dev` context, so `netlify dev` reads them from
-# the local .env. For one context only, set each variable in the Netlify UI instead.
+# the local {{ env_file }}. For one context only, set each variable in the Netlify UI instead.
 set -eu
 cd "$(dirname "$0")"
 if [ "$#" -gt 0 ]; then
@@ -18,7 +18,7 @@ fi
 umask 077
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' .env \
+grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' {{ env_file }} \
   | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
 netlify env:import "$tmp"
 {% for v in secrets() -%}
