@@ -286,6 +286,24 @@ fn round_trip(key: &str, value: &str) -> String {
     )
 }
 
+/// Runs the TypeScript starter `module` of the project in `dir` against a fresh `upwire
+/// serve`, with the variables of `env_file` as `host` gives them: it SETs `key` to `value` and
+/// GETs it back, and the database holds it.
+fn starter_round_trips(
+    dir: &Path,
+    env_file: &str,
+    module: &str,
+    host: Host,
+    key: &str,
+    value: &str,
+) {
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
+    let vars = env_for_serve(&dir.join(env_file), &serve);
+    let out = run_typescript(dir, module, host, &vars, &round_trip(key, value));
+    assert_eq!(out, format!("{value:?}\n"));
+    assert_eq!(stored(&serve, key), value);
+}
+
 /// `GET key` through `serve` with the full token: what the database holds.
 fn stored(serve: &ServeProcess, key: &str) -> serde_json::Value {
     let reply = Request::post_json("/", &serde_json::json!(["GET", key]).to_string())
@@ -352,19 +370,13 @@ fn nextjs_on_vercel_with_marketplace_variables() {
         format!("preview KV_REST_API_URL={REST_URL}\npreview KV_REST_API_TOKEN={FULL_TOKEN}\n")
     );
 
-    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
-    let vars = env_for_serve(&dir.join(".env.local"), &serve);
-    let out = run_typescript(
+    starter_round_trips(
         dir,
+        ".env.local",
         "lib/redis.ts",
         Host::Node,
-        &vars,
-        &round_trip("nextjs:greeting", "hello from a route handler"),
-    );
-    assert_eq!(out, "\"hello from a route handler\"\n");
-    assert_eq!(
-        stored(&serve, "nextjs:greeting"),
-        "hello from a route handler"
+        "nextjs:greeting",
+        "hello from a route handler",
     );
 }
 
@@ -384,17 +396,14 @@ fn sveltekit_on_netlify() {
     let module = std::fs::read_to_string(dir.join("src/lib/server/redis.ts")).unwrap();
     assert!(module.contains("from \"$env/dynamic/private\""), "{module}");
 
-    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
-    let vars = env_for_serve(&dir.join(".env"), &serve);
-    let out = run_typescript(
+    starter_round_trips(
         dir,
+        ".env",
         "src/lib/server/redis.ts",
         Host::Node,
-        &vars,
-        &round_trip("sveltekit:entries", "first entry"),
+        "sveltekit:entries",
+        "first entry",
     );
-    assert_eq!(out, "\"first entry\"\n");
-    assert_eq!(stored(&serve, "sveltekit:entries"), "first entry");
 }
 
 /// A Rust crate with two binaries: the axum service on Fly, whose database is Fly's private
@@ -572,17 +581,14 @@ fn typescript_cloudflare_worker() {
     let module = std::fs::read_to_string(dir.join("src/redis.ts")).unwrap();
     assert!(module.contains("@upstash/redis/cloudflare"), "{module}");
 
-    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
-    let vars = env_for_serve(&dir.join(".dev.vars"), &serve);
-    let out = run_typescript(
+    starter_round_trips(
         dir,
+        ".dev.vars",
         "src/redis.ts",
         Host::Worker,
-        &vars,
-        &round_trip("worker:limit", "10 per minute"),
+        "worker:limit",
+        "10 per minute",
     );
-    assert_eq!(out, "\"10 per minute\"\n");
-    assert_eq!(stored(&serve, "worker:limit"), "10 per minute");
 }
 
 /// Hono on Deno Deploy (`deno.json` imports): Deno's `Deno.env`, given to node as a `Deno`
@@ -602,16 +608,7 @@ fn hono_on_deno_deploy() {
         .find(|f| f.ends_with(".ts"))
         .unwrap_or_else(|| panic!("no TypeScript starter among {:?}", flow.written))
         .clone();
-    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
-    let vars = env_for_serve(&dir.join(".env"), &serve);
-    let out = run_typescript(
-        dir,
-        &module,
-        Host::Deno,
-        &vars,
-        &round_trip("hono:hits", "41"),
-    );
-    assert_eq!(out, "\"41\"\n");
+    starter_round_trips(dir, ".env", &module, Host::Deno, "hono:hits", "41");
 }
 
 /// The folders' env files hold the example database's fake values only (never a real
