@@ -591,8 +591,8 @@ fn typescript_cloudflare_worker() {
     );
 }
 
-/// Hono on Deno Deploy (`deno.json` imports): Deno's `Deno.env`, given to node as a `Deno`
-/// global over the variables.
+/// Hono on Deno Deploy (`deno.json`: the import map, and the `deploy` section `deno deploy`
+/// keeps): Deno's `Deno.env`, given to node as a `Deno` global over the variables.
 // Deno Deploy is a platform upwire is being taught; this runs once it knows it.
 #[test]
 #[ignore = "needs the deno-deploy platform"]
