@@ -487,7 +487,12 @@ fn rust_round_trip(project: &Path, transport: &str, vars: &[(&str, String)]) -> 
     let dependencies = crate::generate::header_dependencies(&client);
     let krate: PathBuf = project.join(format!("starter-{transport}"));
     std::fs::create_dir_all(krate.join("src")).unwrap();
-    std::fs::write(krate.join("src/redis_client.rs"), &client).unwrap();
+    // The file as generate named it, as the user's crate declares it.
+    std::fs::write(
+        krate.join(format!("src/redis_client_{transport}.rs")),
+        &client,
+    )
+    .unwrap();
     let bin = format!("upwire-project-fly-{transport}");
     std::fs::write(
         krate.join("Cargo.toml"),
@@ -500,13 +505,14 @@ fn rust_round_trip(project: &Path, transport: &str, vars: &[(&str, String)]) -> 
     )
     .unwrap();
     let main = if transport == "tcp" {
-        "mod redis_client;\nuse redis::AsyncTypedCommands as _;\n\n#[tokio::main]\n\
+        "mod redis_client_tcp;\nuse redis::AsyncTypedCommands as _;\nuse redis_client_tcp as redis_client;\n\n\
+         #[tokio::main]\n\
          async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
          let mut redis = redis_client::connect().await?;\n    \
          redis.set(\"fly:tcp\", \"hello over tcp\").await?;\n    \
          println!(\"{:?}\", redis.get(\"fly:tcp\").await?);\n    Ok(())\n}\n"
     } else {
-        "mod redis_client;\n\n#[tokio::main]\n\
+        "mod redis_client_rest;\nuse redis_client_rest as redis_client;\n\n#[tokio::main]\n\
          async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
          let redis = redis_client::RestClient::from_env()?;\n    \
          redis.set(\"fly:rest\", \"hello over rest\").await?;\n    \
@@ -534,6 +540,12 @@ fn expo_app_with_the_read_only_token() {
     flow.wrote("rest_readonly_token = \"${EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN}\"");
     flow.wrote("# rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"");
     flow.generated("lib/redis.ts");
+    // The names the app has are the ones generate writes: its `.env` stays as it was.
+    assert!(
+        !flow.written.iter().any(|f| f == ".env"),
+        "{:?}",
+        flow.written
+    );
     let env = std::fs::read_to_string(dir.join(".env")).unwrap();
     assert!(!env.contains(FULL_TOKEN), "{env}");
 
