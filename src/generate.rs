@@ -531,14 +531,22 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
         .zip(&paths)
         .map(|((s, t, code), path)| {
             let shared = paths.iter().filter(|p| *p == path).count() > 1;
-            let path = if shared {
-                suffixed(path, s.label())
+            let (path, code) = if shared {
+                // A Rust module is named after its file: the usage lines say the new name.
+                let module = format!("redis_client_{}", s.label());
+                let code = if s.is_rust() {
+                    code.replace("mod redis_client;", &format!("mod {module};"))
+                        .replace("redis_client::", &format!("{module}::"))
+                } else {
+                    code.clone()
+                };
+                (suffixed(path, s.label()), code)
             } else {
-                (*path).to_owned()
+                ((*path).to_owned(), code.clone())
             };
             Artifact {
                 path: join(folder.dir, &path),
-                contents: code.clone(),
+                contents: code,
                 secret: false,
                 policy: WritePolicy::CreateOnly,
                 target: Some(t.name.clone()),

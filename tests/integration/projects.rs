@@ -485,6 +485,12 @@ fn rust_round_trip(project: &Path, transport: &str, vars: &[(&str, String)]) -> 
     let client =
         std::fs::read_to_string(project.join(format!("src/redis_client_{transport}.rs"))).unwrap();
     let dependencies = crate::generate::header_dependencies(&client);
+    // Its usage lines name the module as the file is named.
+    let module = format!("redis_client_{transport}");
+    assert!(
+        client.contains(&format!("//! mod {module};")) && client.contains(&format!("{module}::")),
+        "{client}"
+    );
     let krate: PathBuf = project.join(format!("starter-{transport}"));
     std::fs::create_dir_all(krate.join("src")).unwrap();
     // The file as generate named it, as the user's crate declares it.
@@ -504,17 +510,17 @@ fn rust_round_trip(project: &Path, transport: &str, vars: &[(&str, String)]) -> 
         ),
     )
     .unwrap();
+    // The usage the header shows: `mod redis_client_tcp;`, `redis_client_tcp::connect()`.
     let main = if transport == "tcp" {
-        "mod redis_client_tcp;\nuse redis::AsyncTypedCommands as _;\nuse redis_client_tcp as redis_client;\n\n\
-         #[tokio::main]\n\
+        "mod redis_client_tcp;\nuse redis::AsyncTypedCommands as _;\n\n#[tokio::main]\n\
          async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
-         let mut redis = redis_client::connect().await?;\n    \
+         let mut redis = redis_client_tcp::connect().await?;\n    \
          redis.set(\"fly:tcp\", \"hello over tcp\").await?;\n    \
          println!(\"{:?}\", redis.get(\"fly:tcp\").await?);\n    Ok(())\n}\n"
     } else {
-        "mod redis_client_rest;\nuse redis_client_rest as redis_client;\n\n#[tokio::main]\n\
+        "mod redis_client_rest;\n\n#[tokio::main]\n\
          async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
-         let redis = redis_client::RestClient::from_env()?;\n    \
+         let redis = redis_client_rest::RestClient::from_env()?;\n    \
          redis.set(\"fly:rest\", \"hello over rest\").await?;\n    \
          println!(\"{:?}\", redis.get(\"fly:rest\").await?);\n    Ok(())\n}\n"
     };
