@@ -101,6 +101,16 @@ fn user_flow(dir: &Path) -> Flow {
         "lint of what generate wrote ({written:?}):\n{}",
         all_output(&lint)
     );
+    // Everything the project holds, as `upwire lint $(git ls-files)` gives it: the files of
+    // other tools (`wrangler.jsonc`, `app.html`, `+page.svelte`, `Cargo.toml`) are skipped
+    // with a note, never read as env files.
+    let every: Vec<String> = file_bytes_below(dir).into_keys().collect();
+    let lint = run(upwire_in(dir).arg("lint").args(&every));
+    assert!(
+        code(&lint) == 0 && !all_output(&lint).contains("invalid-env-line"),
+        "lint of every file:\n{}",
+        all_output(&lint)
+    );
     Flow {
         init: String::from_utf8_lossy(&init.stderr).into_owned(),
         descriptor,
