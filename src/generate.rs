@@ -353,8 +353,6 @@ fn resolved(t: &TargetPlan) -> bool {
 struct Folder<'a> {
     dir: &'a str,
     targets: &'a [&'a TargetPlan],
-    /// Their names, `api, middleware`.
-    names: String,
 }
 
 impl Folder<'_> {
@@ -395,13 +393,30 @@ impl Folder<'_> {
         render: fn(&FileView<'_>) -> String,
         secret: bool,
     ) -> Artifact {
+        self.file_for(self.targets, name, vars, render, secret)
+    }
+
+    /// One file of the folder for some of its `targets` (a platform's), named after them.
+    fn file_for(
+        &self,
+        targets: &[&TargetPlan],
+        name: &str,
+        vars: &[Var],
+        render: fn(&FileView<'_>) -> String,
+        secret: bool,
+    ) -> Artifact {
         let transports = distinct(
-            self.targets
+            targets
                 .iter()
                 .filter_map(|t| t.transport.map(Transport::as_str)),
         );
+        let names = targets
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let view = FileView {
-            target: &self.names,
+            target: &names,
             transport: &transports.join(", "),
             file: name,
             env_file: self.env_file(),
@@ -412,7 +427,7 @@ impl Folder<'_> {
             contents: render(&view),
             secret,
             policy: WritePolicy::Replace,
-            target: Some(self.names.clone()),
+            target: Some(names),
         }
     }
 }
@@ -423,15 +438,7 @@ fn folder_artifacts(
     targets: &[&TargetPlan],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Artifact> {
-    let folder = Folder {
-        dir,
-        targets,
-        names: targets
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
+    let folder = Folder { dir, targets };
     let vars = Folder::vars_of(targets);
     let access = |v: &EnvVar| {
         targets
@@ -594,15 +601,16 @@ fn quoted<'v>(vars: &[&'v EnvVar], quoting: Quoting) -> Result<Vec<Var>, &'v Env
 fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let mut out = Vec::new();
     for platform in distinct(folder.targets.iter().filter_map(|t| t.platform)) {
-        let on: Vec<&&TargetPlan> = folder
+        let on: Vec<&TargetPlan> = folder
             .targets
             .iter()
+            .copied()
             .filter(|t| t.platform == Some(platform))
             .collect();
-        let vars = Folder::vars_of(on.iter().copied());
+        let vars = Folder::vars_of(on.iter());
         for f in platform.files().iter().filter(|f| f.secret == secret) {
             match quoted(&vars, f.quoting) {
-                Ok(vars) => out.push(folder.file(f.path, &vars, f.render, f.secret)),
+                Ok(vars) => out.push(folder.file_for(&on, f.path, &vars, f.render, f.secret)),
                 // Only a file that takes values as they are refuses one (a line break).
                 Err(v) => {
                     for t in &on {

@@ -445,8 +445,10 @@ fn rust_axum_on_fly_with_a_lambda_job() {
         "{decisions}"
     );
     // The Fly secrets hold the Fly URL alone; the Lambda's environment the REST pair alone.
+    // Each names the target it is for.
     let fly = std::fs::read_to_string(dir.join("fly-secrets.env")).unwrap();
     assert!(fly.contains("@fly-tidy-cat-12345.upstash.io") && !fly.contains("REST"));
+    assert!(fly.contains("(target `app`)"), "{fly}");
     let lambda = std::fs::read_to_string(dir.join("lambda-env.json")).unwrap();
     assert!(lambda.contains(REST_URL) && !lambda.contains("REDIS_URL"));
     // Had the job been given the Fly database, upwire would have said why it cannot work.
