@@ -340,6 +340,13 @@ fn nextjs_on_vercel_with_marketplace_variables() {
     flow.generated("vercel-env.sh");
     // One starter and one env file for both targets, in the folder Next.js reads.
     assert!(!dir.join(".env").exists() && !dir.join("app/.env").exists());
+    // `.env.local` holds the names and values wanted already: it stays as the Vercel CLI wrote
+    // it, quotes and all.
+    assert!(
+        !flow.written.iter().any(|f| f == ".env.local"),
+        "{:?}",
+        flow.written
+    );
     let env_local = std::fs::read_to_string(dir.join(".env.local")).unwrap();
     let names: Vec<&str> = env_local
         .lines()
