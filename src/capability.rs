@@ -48,23 +48,24 @@ impl Kind {
 
     /// The example target `upwire init` writes for this kind (named after the kind): its
     /// platform, the transport the rules give it there (so that `init` writes only the
-    /// database fields it uses) and the comment that says so.
+    /// database fields it uses) and the comment that says so (with [`crate::family::fill`]'s
+    /// placeholders for the variable names).
     #[must_use]
     pub(crate) fn init_example(self) -> (Option<Platform>, Transport, &'static str) {
         use Platform::{AwsLambda, Docker, Expo, Vercel};
         use Transport::{Rest, Tcp};
         match self {
-            Kind::Server => (None, Tcp, "servers use TCP (REDIS_URL)."),
-            Kind::Container => (Some(Docker), Tcp, "containers use TCP (REDIS_URL)."),
+            Kind::Server => (None, Tcp, "servers use TCP ({var.tcp_url})."),
+            Kind::Container => (Some(Docker), Tcp, "containers use TCP ({var.tcp_url})."),
             Kind::Lambda => (
                 Some(AwsLambda),
                 Rest,
-                "lambdas use REST (UPSTASH_REDIS_REST_*).",
+                "lambdas use REST ({var.rest_url}, {var.rest_token}).",
             ),
             Kind::Edge => (
                 Some(Vercel),
                 Rest,
-                "edge functions use REST (UPSTASH_REDIS_REST_*).",
+                "edge functions use REST ({var.rest_url}, {var.rest_token}).",
             ),
             Kind::Mobile => (
                 Some(Expo),
@@ -128,16 +129,53 @@ pub(crate) enum JsHost {
     Node,
     /// SvelteKit's `$env/dynamic/private`.
     SvelteKit,
-    /// Netlify Edge Functions (Deno): `Netlify.env.get`.
-    NetlifyEdge,
+    /// A Deno isolate, which has no `process.env` of its own.
+    Deno(DenoHost),
     /// A Cloudflare Worker in TypeScript: the Worker's `env`.
     Cloudflare,
+}
+
+/// The platforms that run JavaScript in Deno isolates, which differ in where the module sits,
+/// how it reads a variable and how it imports `@upstash/redis`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DenoHost {
+    /// Netlify Edge Functions: `Netlify.env.get` (Netlify docs, Edge Functions API), the
+    /// package from the site's `package.json`.
+    NetlifyEdge,
+    /// Deno Deploy: `Deno.env.get`, `npm:` specifiers (docs.deno.com, Deno Deploy environment
+    /// variables and npm packages).
+    DenoDeploy,
+    /// Supabase Edge Functions: `Deno.env.get` and `npm:` specifiers (Supabase docs, Edge
+    /// Functions environment variables and managing dependencies).
+    Supabase,
+}
+
+impl DenoHost {
+    /// The call that reads a variable: `Deno.env.get`, or Netlify's `Netlify.env.get`.
+    pub(crate) fn env_get(self) -> &'static str {
+        match self {
+            DenoHost::NetlifyEdge => "Netlify.env.get",
+            DenoHost::DenoDeploy | DenoHost::Supabase => "Deno.env.get",
+        }
+    }
+
+    /// Where `@upstash/redis` is imported from: Netlify bundles the site's npm packages; Deno
+    /// Deploy and Supabase resolve an `npm:` specifier, pinned to the range the tests run
+    /// (Supabase's own examples import `npm:@supabase/supabase-js@2` the same way).
+    pub(crate) fn import(self) -> &'static str {
+        match self {
+            DenoHost::NetlifyEdge => "@upstash/redis",
+            DenoHost::DenoDeploy | DenoHost::Supabase => "npm:@upstash/redis@^1.39.0",
+        }
+    }
 }
 
 /// The runtime of a target of `kind` on `platform` that is `framework`: a framework says its
 /// language; without one, a mobile app is JavaScript (Expo, React Native), a Cloudflare
 /// target a Worker in Rust (a container there is a native process), an edge function elsewhere
-/// and whatever Vercel, Netlify or Expo run JavaScript, and the rest native processes.
+/// and whatever Vercel, Netlify, Expo, Deno Deploy or Supabase run JavaScript, and the rest
+/// native processes. JavaScript on Deno Deploy and Supabase, and at the edge on Netlify, runs
+/// in Deno (a SvelteKit app keeps `$env/dynamic/private`, which its adapter fills).
 #[must_use]
 pub(crate) fn runtime(
     kind: Option<Kind>,
@@ -146,8 +184,11 @@ pub(crate) fn runtime(
 ) -> Runtime {
     let js = || {
         Runtime::JavaScript(match (framework, kind, platform) {
+            // Supabase runs its functions from `supabase/functions/`, whatever their framework.
+            (_, _, Some(Platform::Supabase)) => JsHost::Deno(DenoHost::Supabase),
             (Some(Framework::SvelteKit), _, _) => JsHost::SvelteKit,
-            (_, Some(Kind::Edge), Some(Platform::Netlify)) => JsHost::NetlifyEdge,
+            (_, _, Some(Platform::DenoDeploy)) => JsHost::Deno(DenoHost::DenoDeploy),
+            (_, Some(Kind::Edge), Some(Platform::Netlify)) => JsHost::Deno(DenoHost::NetlifyEdge),
             (_, Some(Kind::Edge), Some(Platform::Cloudflare)) => JsHost::Cloudflare,
             _ => JsHost::Node,
         })
@@ -165,7 +206,16 @@ pub(crate) fn runtime(
         (Some(Kind::Container), Some(Platform::Cloudflare)) => Runtime::Native,
         (_, Some(Platform::Cloudflare)) => Runtime::Workers,
         (Some(Kind::Edge), _)
-        | (_, Some(Platform::Vercel | Platform::Netlify | Platform::Expo)) => js(),
+        | (
+            _,
+            Some(
+                Platform::Vercel
+                | Platform::Netlify
+                | Platform::Expo
+                | Platform::DenoDeploy
+                | Platform::Supabase,
+            ),
+        ) => js(),
         _ => Runtime::Native,
     }
 }
@@ -174,7 +224,12 @@ impl Platform {
     /// The kinds of code this platform runs, and what it runs, in words (for
     /// `kind-platform-mismatch`). From each platform's documentation: Vercel Functions and the
     /// Edge runtime; Netlify Functions and Edge Functions; AWS Lambda functions; Workers and
-    /// Cloudflare Containers; Fly Machines; Expo apps.
+    /// Cloudflare Containers; Fly Machines; Expo apps; Railway services (docs.railway.com:
+    /// services run a long-lived deployment, cron jobs a service on a schedule); Render web
+    /// services, private services, background workers and cron jobs (render.com/docs, service
+    /// types); Deno Deploy applications (docs.deno.com/deploy: isolates started on demand per
+    /// request); Supabase Edge Functions (supabase.com/docs/guides/functions/architecture: a
+    /// Deno isolate per request).
     #[must_use]
     pub(crate) fn runs(self) -> (&'static [Kind], &'static str) {
         use Kind::{Container, Edge, Lambda, Mobile, Server};
@@ -205,6 +260,22 @@ impl Platform {
                 "Workers (`kind = \"edge\"`) and Cloudflare Containers (`kind = \"container\"`)",
             ),
             Platform::Expo => (&[Mobile], "apps (`kind = \"mobile\"`)"),
+            Platform::Railway => (
+                &[Server, Container],
+                "services: containers that run long-lived processes (and cron jobs, a service on a schedule)",
+            ),
+            Platform::Render => (
+                &[Server, Container],
+                "web services, private services, background workers and cron jobs: long-lived processes in containers",
+            ),
+            Platform::DenoDeploy => (
+                &[Edge],
+                "JavaScript and TypeScript in Deno isolates started per request (`kind = \"edge\"`); no long-lived server",
+            ),
+            Platform::Supabase => (
+                &[Edge],
+                "Edge Functions: TypeScript in Deno isolates started per request (`kind = \"edge\"`); a server beside Supabase runs elsewhere",
+            ),
         }
     }
 }

@@ -4,16 +4,16 @@
 //! copies its steps) when they want it to run. It names variables only; the token is made per
 //! run.
 
-use crate::capability::{Runtime, runtime};
+use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Access, Transport};
 use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
 
 /// What `upwire serve -- CMD` sets in the command's environment.
-const SERVE_URL: &str = "UPSTASH_REDIS_REST_URL";
-const SERVE_TOKEN: &str = "UPSTASH_REDIS_REST_TOKEN";
-const SERVE_READONLY_TOKEN: &str = "UPSTASH_REDIS_REST_READONLY_TOKEN";
+const SERVE_URL: &str = crate::family::UPSTASH_REST_URL;
+const SERVE_TOKEN: &str = crate::family::UPSTASH_REST_TOKEN;
+const SERVE_READONLY_TOKEN: &str = crate::family::UPSTASH_REST_READONLY_TOKEN;
 
 /// Where it is written, relative to the descriptor's directory.
 pub(crate) const PATH: &str = ".github/upwire-serve.yml";
@@ -81,7 +81,7 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let mut test_commands: Vec<&'static str> = Vec::new();
     for t in &targets {
-        let command = language(t).test_command();
+        let command = test_command(t);
         if !test_commands.contains(&command) {
             test_commands.push(command);
         }
@@ -93,6 +93,7 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
         node: test_commands.contains(&Language::JavaScript.test_command()),
+        deno: test_commands.contains(&DENO_TEST),
         test_command: match test_commands[..] {
             [one] => one.to_owned(),
             _ => format!("sh -c '{}'", test_commands.join(" && ")),
@@ -102,6 +103,20 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
             _ => test_commands.join(" && "),
         },
     }))
+}
+
+/// Deno's test runner, with the permissions a test that talks to `upwire serve` needs (its
+/// variables and the network): `deno test` (docs.deno.com, `deno test`).
+const DENO_TEST: &str = "deno test --allow-env --allow-net";
+
+/// The command that runs a target's tests: Deno's for code in Deno Deploy or Supabase's
+/// isolates (which imports `npm:` specifiers and has no `package.json` to `npm ci`), else its
+/// language's.
+fn test_command(t: &TargetPlan) -> &'static str {
+    match runtime(t.kind, t.platform, t.framework) {
+        Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => DENO_TEST,
+        _ => language(t).test_command(),
+    }
 }
 
 /// The language of a target's code: its framework's, else its runtime's (JavaScript for
@@ -154,6 +169,24 @@ mod tests {
         assert!(
             both.contains("upwire serve --ephemeral -- sh -c 'npm test && cargo test'"),
             "{both}"
+        );
+        // Deno Deploy and Supabase code is tested by Deno, without Node.js or `npm ci`.
+        let deno = job(
+            "[target.fns]\nkind = \"edge\"\nplatform = \"supabase\"\ndir = \"fns\"\n\n\
+             [target.app]\nkind = \"edge\"\nplatform = \"deno-deploy\"\nframework = \"hono\"\ndir = \"app\"\n",
+        )
+        .expect("a job");
+        assert!(
+            deno.contains("      - uses: denoland/setup-deno@v2\n"),
+            "{deno}"
+        );
+        assert!(
+            !deno.contains("setup-node") && !deno.contains("npm ci"),
+            "{deno}"
+        );
+        assert!(
+            deno.contains("run: upwire serve --ephemeral -- deno test --allow-env --allow-net\n"),
+            "{deno}"
         );
     }
 

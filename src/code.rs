@@ -58,10 +58,11 @@ macro_rules! codes {
                 match self { $( Code::$variant => $summary, )* }
             }
 
-            /// The long explanation printed by `upwire explain`.
+            /// The long explanation printed by `upwire explain`, with the variable names of
+            /// the family table filled in.
             #[must_use]
-            pub fn explanation(self) -> &'static str {
-                match self { $( Code::$variant => $explain, )* }
+            pub fn explanation(self) -> String {
+                crate::family::fill(match self { $( Code::$variant => $explain, )* })
             }
         }
     };
@@ -106,15 +107,15 @@ URL fragment and `@` ends the user information early, so clients connect to the 
 drop the rest of the password. Encode them as `%40` (@), `%23` (#), `%2F` (/), `%3F` (?).";
     RestUrlInRedisUrl = "rest-url-in-redis-url", Error,
         "an http(s):// URL where a TCP URL belongs",
-        "`REDIS_URL` and `redis_url` take the TCP endpoint, \
+        "`{var.tcp_url}` and `redis_url` take the TCP endpoint, \
 `rediss://default:<password>@<host>:<port>`. An `https://` value is the REST endpoint: Redis \
 clients cannot use it (ioredis, for one, treats `https://host` as a unix socket path named \
 `//host`). Either use the TCP URL from the console, or switch the code to the REST API with \
-`UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN`.";
+`{var.rest_url}` and `{var.rest_token}`.";
     RedisUrlInRestUrl = "redis-url-in-rest-url", Error,
         "a redis(s):// URL where the REST URL belongs",
-        "`UPSTASH_REDIS_REST_URL` and `rest_url` take the REST endpoint, `https://<host>`, with no \
-port, user or password: the token goes into `UPSTASH_REDIS_REST_TOKEN`. HTTP clients reject a \
+        "`{var.rest_url}` and `rest_url` take the REST endpoint, `https://<host>`, with no \
+port, user or password: the token goes into `{var.rest_token}`. HTTP clients reject a \
 `rediss://` URL (\"Only HTTP(S) protocols are supported\").";
     PlaceholderValue = "placeholder-value", Error,
         "a placeholder such as `<PASSWORD>` left in a value",
@@ -191,22 +192,21 @@ mean that the URL of one database was combined with the token of another; the lo
 on one of the two transports.";
     FamilyMismatch = "family-mismatch", Warning,
         "Upstash's and the Vercel Marketplace's REST URL point at different databases",
-        "An env file sets both `UPSTASH_REDIS_REST_URL` and `KV_REST_API_URL` (the names the \
+        "An env file sets both `{var.rest_url}` and `{var.kv_rest_url}` (the names the \
 Vercel Marketplace integration writes), to different hosts. `Redis.fromEnv()` in @upstash/redis \
-reads `UPSTASH_REDIS_REST_URL` first and falls back to `KV_REST_API_URL` only when it is unset; \
-its Cloudflare `Redis.fromEnv(env)` reads only `UPSTASH_REDIS_REST_URL` (source: \
+reads `{var.rest_url}` first and falls back to `{var.kv_rest_url}` only when it is unset; \
+its Cloudflare `Redis.fromEnv(env)` reads only `{var.rest_url}` (source: \
 @upstash/redis `nodejs.mjs` and `cloudflare.mjs`). So the app silently uses the Upstash-named \
 database while the Marketplace dashboard shows the other. Keep one database: remove one family's \
 variables, or set `env_names = \"vercel-marketplace\"` in `[project]` so that `upwire generate` \
 writes the Marketplace's names instead of adding Upstash's.";
     SecretPublicPrefix = "secret-public-prefix", Error,
         "a token not known to be read-only, a password or a TCP URL under a public prefix",
-        "Variables named `NEXT_PUBLIC_*`, `VITE_*`, `EXPO_PUBLIC_*`, `PUBLIC_*`, `REACT_APP_*`, \
-`NUXT_PUBLIC_*` or `GATSBY_*` are compiled into the client bundle, where anyone can read them. \
+        "Variables named {prefix.all} are compiled into the client bundle, where anyone can read them. \
 Only the read-only REST token may ship there. A token under a public prefix is taken as read-only \
-when its name says so (`UPSTASH_REDIS_REST_READONLY_TOKEN`, `KV_REST_API_READ_ONLY_TOKEN`) or \
+when its name says so (`{var.readonly_token}`, `{var.kv_readonly_token}`) or \
 when its value is that of the read-only token in the same file; any other one is an error, \
-because a full token under a name like `NEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN` is how tokens leak \
+because a full token under a name like `{prefix.next}{var.rest_token}` is how tokens leak \
 in real projects. Serve full access from a backend instead, or ship the console's read-only \
 token under the read-only name (with `access = \"read-only\"` in the descriptor).";
     MobileFullAccess = "mobile-full-access", Warning,
@@ -246,7 +246,7 @@ name and appear in the connection guide.";
     TokenIsUrl = "token-is-url", Error,
         "a URL where a token belongs",
         "The REST token is an opaque string, not a URL. The URL goes into \
-`UPSTASH_REDIS_REST_URL` / `rest_url`, the token into `UPSTASH_REDIS_REST_TOKEN` / `rest_token`.";
+`{var.rest_url}` / `rest_url`, the token into `{var.rest_token}` / `rest_token`.";
     ReadonlyTcp = "readonly-tcp", Warning,
         "read-only access over TCP with a user other than `default_ro`",
         "On Upstash the read-only TCP user is `default_ro`. A target with `access = \"read-only\"` \
@@ -254,7 +254,7 @@ that connects as `default` gets full access. Use the `default_ro` user and its p
 REST transport with the read-only token.";
     PublicToken = "public-token", Note,
         "a read-only-named REST token under a public prefix: make sure it is the read-only one",
-        "A REST token under a public prefix (`NEXT_PUBLIC_`, `EXPO_PUBLIC_`, ...) ships in the \
+        "A REST token under a public prefix (`{prefix.next}`, `{prefix.expo}`, ...) ships in the \
 client bundle. That is acceptable only for the read-only token. Here the name says read-only \
 (`..._READONLY_TOKEN`, `..._READ_ONLY_TOKEN`), but upwire cannot tell the two tokens apart \
 from the value alone, so it asks you to make sure. The note goes away when the file also holds \
@@ -284,15 +284,17 @@ comments. Tools differ in how they read anything else, so the line may be ignore
 targets in one folder, and they get one env file with the union of their variables, one \
 starter per language and transport, and one set of platform files. A folder has one env \
 file, though, so two targets in it cannot need different values under the same name: the \
-read-only and the full token both as `EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN`, or two \
-databases both as `REDIS_URL`. Give one of them an `env_prefix` (its variables get their \
+read-only and the full token both as `{prefix.expo}{var.rest_token}`, or two \
+databases both as `{var.tcp_url}`. Give one of them an `env_prefix` (its variables get their \
 own names), its own `dir`, or the same `access`.";
     KindPlatformMismatch = "kind-platform-mismatch", Error,
         "a target's kind is not what its platform runs",
         "Each platform runs some kinds of code and not others: Vercel and Netlify run functions \
 (`kind = \"lambda\"`) and edge functions (`kind = \"edge\"`), never a long-lived server; AWS \
 Lambda runs functions; Cloudflare runs Workers (`edge`) and Cloudflare Containers \
-(`container`); Docker, Kubernetes and Fly run servers and containers; Expo runs apps. A \
+(`container`); Docker, Kubernetes, Fly, Railway and Render run servers and containers (their \
+cron jobs too); Deno Deploy and Supabase Edge Functions run Deno isolates per request (`edge`); \
+Expo runs apps. A \
 `kind = \"server\"` on Vercel would be told it keeps one TCP connection open, which a \
 function cannot: the transport, the reason and the starter would all be wrong. Set the kind \
 the platform runs (the message says which), or the platform the code really runs on.";
@@ -303,14 +305,25 @@ parameter: \"A rediss:// URL must have parameter ssl_cert_reqs and this must be 
 CERT_REQUIRED, CERT_OPTIONAL, or CERT_NONE\" (celery/backends/redis.py). The same URL works for \
 django-redis and redis-py, so a Django project whose cache works can still have a worker that \
 will not start. Upstash's certificates come from a public CA: end the URL with \
-`?ssl_cert_reqs=CERT_REQUIRED` (redis-py and django-redis accept it too), or set \
-`broker_use_ssl = {\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. Avoid \
-CERT_NONE, which skips the certificate check.";
+`?ssl_cert_reqs=required`, the spelling both read (Celery maps `required` and `CERT_REQUIRED` \
+alike; redis-py, under django-redis, refuses `CERT_REQUIRED` with \"Invalid SSL Certificate \
+Requirements Flag\", redis/connection.py), or set `broker_use_ssl` and \
+`redis_backend_use_ssl` to `{\"ssl_cert_reqs\": ssl.CERT_REQUIRED}` in Celery's settings. \
+Avoid `none`, which skips the certificate check.";
+    RedisPySslCertReqs = "redis-py-ssl-cert-reqs", Error,
+        "a Django target's `rediss://` URL spells `ssl_cert_reqs` as redis-py does not read it",
+        "redis-py, which django-redis uses, reads `ssl_cert_reqs` from a URL as a string and \
+knows `none`, `optional` and `required` only: `?ssl_cert_reqs=CERT_REQUIRED`, the spelling of \
+Celery's error message, fails at the first cache access with \"Invalid SSL Certificate \
+Requirements Flag: CERT_REQUIRED\" (SSLConnection in redis/connection.py). Celery maps \
+`required` and `CERT_REQUIRED` alike (celery/backends/redis.py), so a Django project and its \
+Celery worker can share one URL ending in `?ssl_cert_reqs=required`.";
     KindFrameworkMismatch = "kind-framework-mismatch", Error,
         "a target's kind is not a kind of code its framework runs as",
         "A framework runs as some kinds of code: Next.js, SvelteKit, Nuxt, Remix and Astro as \
-functions, edge functions or a Node.js server; Django, Rails, Sidekiq, axum and actix-web as \
-servers and containers; Expo as an app; workers-rs as a Worker. `upwire explain framework` \
+functions, edge functions or a Node.js server; Django, Rails, axum and actix-web as servers \
+and containers, and so do the job queues BullMQ, Celery and Sidekiq, whose workers are \
+long-lived and wait for jobs in blocking commands over TCP; Expo as an app; workers-rs as a Worker. `upwire explain framework` \
 lists them. A kind the framework never runs as is a mistake in the descriptor: fix the kind \
 or the framework.";
     DirOutsideProject = "dir-outside-project", Error,
@@ -338,16 +351,18 @@ If git does not ignore them, the next `git add .` commits the credentials. Add t
         "Upstash databases made with `fly redis create` (`fly-*.upstash.io`) live in Fly's \
 private IPv6 network and speak only the Redis protocol (plain `redis://` on port 6379): they \
 have no REST API, so `https://fly-<name>.upstash.io` never answers and @upstash/redis fails \
-with `fetch failed`. Code on Fly uses the TCP URL (`REDIS_URL`); code that needs REST (edge \
+with `fetch failed`. Code on Fly uses the TCP URL (`{var.tcp_url}`); code that needs REST (edge \
 functions, mobile apps) needs a regular Upstash database from console.upstash.com. Source: Fly \
 docs, https://fly.io/docs/reference/redis/.";
     FlyOffPlatform = "fly-off-platform", Error,
-        "a `fly-*.upstash.io` URL for a target whose platform is not Fly",
+        "a `fly-*.upstash.io` URL for a target whose platform is not Fly (a warning when it names none)",
         "A Fly.io private Upstash database (`fly-*.upstash.io`, made with `fly redis create`) is \
 reachable only from inside the Fly organization's private IPv6 network: its name does not \
 resolve elsewhere, and clients on Vercel, Lambda, Kubernetes or a laptop fail with \
 `ENOTFOUND fly-...`. Set `platform = \"fly\"` on the target if it runs on Fly, or use a \
-regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. From a \
+regular Upstash database (public TLS endpoint, REST API) for targets elsewhere. A target with \
+another platform is an error; one without `platform` (or with `generic`) may run on Fly or \
+anywhere, so it gets a warning until `platform` says where. From a \
 laptop, `fly redis proxy` tunnels the database to a local port. On Fly, ioredis before 5.8.2 \
 looks up IPv4 addresses only: pass `family: 6` (or `0`) in its options; 5.8.2 made `0` (both) \
 the default (ioredis issue redis/ioredis#2026). Sources: Fly docs, \
@@ -355,7 +370,7 @@ https://fly.io/docs/reference/redis/ and https://fly.io/docs/networking/private-
     RestUrlNotEndpoint = "rest-url-not-endpoint", Error,
         "the console page or the Upstash API host where the REST URL belongs",
         "The REST URL is the database's own origin, `https://<name>.upstash.io`, shown in the \
-REST API section of the database page in the Upstash console (`UPSTASH_REDIS_REST_URL`). The \
+REST API section of the database page in the Upstash console (`{var.rest_url}`). The \
 address of the console page itself (`https://console.upstash.com/redis/<id>?teamid=0`) and the \
 management API host (`https://api.upstash.com`) are not Redis endpoints: requests to them \
 fail or return HTML. Source: Upstash docs, https://upstash.com/docs/redis/features/restapi.";
@@ -380,12 +395,12 @@ database page.";
         "The database password of the TCP URL (32 hexadecimal digits) is not the REST token: \
 the REST API rejects it with `WRONGPASS invalid or missing auth token`. The REST token is the \
 longer base64 value in the REST API section of the database page \
-(`UPSTASH_REDIS_REST_TOKEN`). Source: Upstash docs, \
+(`{var.rest_token}`). Source: Upstash docs, \
 https://upstash.com/docs/redis/troubleshooting/http_unauthorized (\"The connection password \
 can only be used in traditional Redis clients\").";
     ReadonlyTokenIsFull = "readonly-token-is-full", Warning,
         "the read-only token has the same value as the full token",
-        "The read-only token (`UPSTASH_REDIS_REST_READONLY_TOKEN`, `KV_REST_API_READ_ONLY_TOKEN`, \
+        "The read-only token (`{var.readonly_token}`, `{var.kv_readonly_token}`, \
 `rest_readonly_token`) holds the same value as the standard token. It is what `generate` puts \
 into client bundles and mobile apps, so the full-access token would ship there. Copy the \
 read-only token from the REST API section of the database page (the \"Read-Only Token\" \
@@ -403,7 +418,7 @@ the value. `upwire fix` removes them.";
         "Some editors (Notepad, some Windows tools) save files with a UTF-8 byte-order mark, the \
 invisible character U+FEFF, at the very start. upwire reads the first key without it and keeps \
 the mark when `generate` merges into the file, but other tools do not all skip it: they read \
-the first key as `\\u{feff}REDIS_URL`, so the variable seems unset. Save the file as UTF-8 \
+the first key as `\\u{feff}{var.tcp_url}`, so the variable seems unset. Save the file as UTF-8 \
 without BOM (\"UTF-8\", not \"UTF-8 with BOM\").";
 }
 

@@ -685,7 +685,7 @@ impl Walker<'_, '_> {
         let sensitive =
             !crate::secret::sensitive_ranges(&field.value, crate::secret::Hint::Plain).is_empty();
         let fixed: String = if sensitive {
-            "EXPO_PUBLIC_".to_owned()
+            crate::family::EXPO_PUBLIC.to_owned()
         } else {
             field
                 .value

@@ -1,7 +1,8 @@
 //! What `upwire init` reads of the project it runs in: the manifests (`package.json`,
 //! `Cargo.toml`, `requirements.txt`, `pyproject.toml`, `Gemfile`), the platform files
-//! (`vercel.json`, `netlify.toml`, `fly.toml`, `wrangler.toml`/`.jsonc`, `app.json`,
-//! `serverless.yml`, `template.yaml`, `Dockerfile`) and the variable names already in its env
+//! (`vercel.json`, `netlify.toml`, `fly.toml`, `wrangler.toml`/`.jsonc`, `railway.json`/`.toml`,
+//! `render.yaml`, `deno.json`/`.jsonc`, `supabase/config.toml`, `app.json`, `serverless.yml`,
+//! `template.yaml`, `Dockerfile`) and the variable names already in its env
 //! files, in the project folder and each folder one level below it. It proposes targets (kind,
 //! platform, framework, folder) with the reason for each guess; it reads names, never values.
 
@@ -155,25 +156,16 @@ pub(crate) fn default_name(role: Role) -> &'static str {
     VARIABLES
         .iter()
         .find(|v| v.role == role && v.family == Family::Upstash)
-        .map_or("REDIS_URL", |v| v.name)
+        .map_or(crate::family::REDIS_URL, |v| v.name)
 }
 
 /// The dependency names of a folder's manifests, lower case.
 fn dependencies(folder: &Path) -> Vec<String> {
     let mut deps = Vec::new();
     if let Ok(text) = std::fs::read_to_string(folder.join("package.json"))
-        && let Ok(json) = package_json_dependencies(&text, PACKAGE_JSON_SECTIONS)
+        && let Ok(json) = package_json_dependencies(&text)
     {
         deps.extend(json);
-    }
-    // Deno: the import map of `deno.json` names what the code imports (`"hono":
-    // "jsr:@hono/hono@^4"`), as `deno init` and the Hono starter for Deno write it.
-    for file in ["deno.json", "deno.jsonc"] {
-        if let Ok(text) = std::fs::read_to_string(folder.join(file))
-            && let Ok(json) = package_json_dependencies(&text, &["\"imports\""])
-        {
-            deps.extend(json);
-        }
     }
     if let Ok(text) = std::fs::read_to_string(folder.join("Cargo.toml"))
         && let Ok(table) = text.parse::<toml::Table>()
@@ -182,6 +174,14 @@ fn dependencies(folder: &Path) -> Vec<String> {
             if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
                 deps.extend(t.keys().map(|k| k.to_ascii_lowercase()));
             }
+        }
+    }
+    // A Deno project names its packages by specifier (`"hono": "jsr:@hono/hono@^4"`,
+    // `npm:hono`), in `imports` or in the code: each specifier's package, and Hono's JSR
+    // package as `hono`.
+    for file in ["deno.json", "deno.jsonc"] {
+        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+            deps.extend(deno_specifiers(&text));
         }
     }
     for file in ["requirements.txt", "pyproject.toml", "Gemfile"] {
@@ -198,15 +198,11 @@ fn dependencies(folder: &Path) -> Vec<String> {
     deps
 }
 
-/// The objects of `package.json` that name dependencies.
-const PACKAGE_JSON_SECTIONS: &[&str] = &["\"dependencies\"", "\"devDependencies\""];
-
-/// The names in the `sections` objects of a JSON manifest (`dependencies` and
-/// `devDependencies` of `package.json`, `imports` of `deno.json`), read without a JSON crate
-/// (the library has none): every `"name": "version"` pair inside those objects.
-fn package_json_dependencies(text: &str, sections: &[&str]) -> Result<Vec<String>, ()> {
+/// The dependency names of `package.json` (`dependencies`, `devDependencies`), read without
+/// a JSON crate (the library has none): every `"name": "version"` pair inside those objects.
+fn package_json_dependencies(text: &str) -> Result<Vec<String>, ()> {
     let mut out = Vec::new();
-    for section in sections {
+    for section in ["\"dependencies\"", "\"devDependencies\""] {
         let Some(start) = text.find(section) else {
             continue;
         };
@@ -224,7 +220,54 @@ fn package_json_dependencies(text: &str, sections: &[&str]) -> Result<Vec<String
     Ok(out)
 }
 
-/// The platform a folder's files name, and which file said so.
+/// The package names of the `npm:` and `jsr:` specifiers in a Deno file, lower case, without
+/// their version (`npm:@upstash/redis@^1` → `@upstash/redis`); Hono's JSR package
+/// (`jsr:@hono/hono`) also as `hono`.
+fn deno_specifiers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for prefix in ["npm:", "jsr:"] {
+        for (at, _) in text.match_indices(prefix) {
+            let rest = &text[at + prefix.len()..];
+            let rest = rest.strip_prefix('/').unwrap_or(rest);
+            // A scoped name keeps its one `/`; a version starts at the `@` after the name.
+            let scoped = rest.starts_with('@');
+            let end = rest
+                .char_indices()
+                .skip(1)
+                .find(|&(i, c)| {
+                    c == '@'
+                        || c == '"'
+                        || c == '\''
+                        || c.is_whitespace()
+                        || c == '/' && (!scoped || rest[..i].contains('/'))
+                })
+                .map_or(rest.len(), |(i, _)| i);
+            let name = rest[..end].to_ascii_lowercase();
+            if name == "@hono/hono" {
+                out.push("hono".to_owned());
+            }
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a folder's `deno.json` or `deno.jsonc` says it deploys to Deno Deploy: a `deploy`
+/// section (the `deno deploy` command's settings: docs.deno.com, `deno deploy`) or a task
+/// that runs `deployctl` or `deno deploy`; the file that says so.
+fn deno_deploy_file(folder: &Path) -> Option<&'static str> {
+    ["deno.json", "deno.jsonc"].into_iter().find(|f| {
+        std::fs::read_to_string(folder.join(f)).is_ok_and(|t| {
+            t.contains("deployctl") || t.contains("deno deploy") || t.contains("\"deploy\"")
+        })
+    })
+}
+
+/// The platform a folder's files name, and which file said so. `supabase/config.toml` is not
+/// among them: Supabase runs the folder's `supabase/functions`, beside whatever else it holds
+/// (`folder_targets` proposes a target of their own).
 fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
     let has = |f: &str| folder.join(f).exists();
     [
@@ -235,13 +278,18 @@ fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
         ("wrangler.toml", Platform::Cloudflare),
         ("wrangler.jsonc", Platform::Cloudflare),
         ("wrangler.json", Platform::Cloudflare),
+        // Railway's config as code (docs.railway.com, config as code) and Render's Blueprint.
+        ("railway.json", Platform::Railway),
+        ("railway.toml", Platform::Railway),
+        ("render.yaml", Platform::Render),
         ("serverless.yml", Platform::AwsLambda),
         ("template.yaml", Platform::AwsLambda),
-        ("Dockerfile", Platform::Docker),
     ]
     .into_iter()
     .find(|(f, _)| has(f))
     .map(|(f, p)| (p, f))
+    .or_else(|| deno_deploy_file(folder).map(|f| (Platform::DenoDeploy, f)))
+    .or_else(|| has("Dockerfile").then_some((Platform::Docker, "Dockerfile")))
 }
 
 /// The targets one folder holds, from its manifests and platform files.
@@ -364,7 +412,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         );
     } else if has("hono") {
         let (kind, p) = match web_platform {
-            Some(Platform::Cloudflare) => (Kind::Edge, Some(Platform::Cloudflare)),
+            Some(p @ (Platform::Cloudflare | Platform::DenoDeploy)) => (Kind::Edge, Some(p)),
             other => (Kind::Server, other),
         };
         push(
@@ -373,7 +421,16 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             p,
             Some(Framework::Hono),
             false,
-            said("package.json: hono"),
+            said("package.json or deno.json: hono"),
+        );
+    } else if web_platform == Some(Platform::DenoDeploy) {
+        push(
+            base.clone(),
+            Kind::Edge,
+            web_platform,
+            None,
+            false,
+            said("a Deno project (Deno Deploy runs it in isolates per request: REST)"),
         );
     } else if has("wrangler")
         || web_platform == Some(Platform::Cloudflare) && folder.join("package.json").exists()
@@ -386,24 +443,28 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             false,
             "wrangler: a Cloudflare Worker in TypeScript".to_owned(),
         );
-    } else if has("bullmq")
-        || has("express")
+    } else if has("bullmq") {
+        // BullMQ workers wait for jobs in blocking commands: a long-lived process over TCP.
+        push(
+            base.clone(),
+            Kind::Server,
+            web_platform,
+            Some(Framework::BullMq),
+            true,
+            said("package.json: bullmq (a Node.js worker; BullMQ needs TCP and blocking commands)"),
+        );
+    } else if has("express")
         || has("fastify")
         || has("ioredis")
         || has("redis") && folder.join("package.json").exists()
     {
-        let blocking = has("bullmq");
         push(
             base.clone(),
             Kind::Server,
             web_platform,
             Some(Framework::Express),
-            blocking,
-            said(if blocking {
-                "package.json: bullmq (a Node.js server; BullMQ needs TCP and blocking commands)"
-            } else {
-                "package.json: a Node.js server (express, fastify or ioredis)"
-            }),
+            false,
+            said("package.json: a Node.js server (express, fastify, ioredis or redis)"),
         );
     }
     // Rust.
@@ -456,8 +517,21 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             );
         }
     }
+    // Supabase Edge Functions (Supabase docs: `supabase init` writes supabase/config.toml,
+    // `supabase functions new` a folder under supabase/functions/), beside the rest.
+    if folder.join("supabase/config.toml").is_file() && folder.join("supabase/functions").is_dir() {
+        push(
+            format!("{base}-functions"),
+            Kind::Edge,
+            Some(Platform::Supabase),
+            None,
+            false,
+            "supabase/config.toml and supabase/functions: Supabase Edge Functions (Deno, REST)"
+                .to_owned(),
+        );
+    }
     // Python and Ruby.
-    if has("django") {
+    if has("django") || has("django-redis") {
         push(
             base.clone(),
             Kind::Server,
@@ -653,17 +727,6 @@ mod tests {
     }
 
     #[test]
-    fn hono_on_deno_is_read_from_the_import_map() {
-        let p = project(&[(
-            "deno.json",
-            r#"{"imports":{"@upstash/redis":"npm:@upstash/redis@^1.39.0","hono":"jsr:@hono/hono@^4.6.16"}}"#,
-        )]);
-        let d = detect(p.path());
-        assert_eq!(d.targets.len(), 1);
-        assert_eq!(d.targets[0].framework, Some(Framework::Hono));
-    }
-
-    #[test]
     fn a_monorepo_of_a_rust_service_on_fly_a_lambda_and_an_expo_app() {
         let p = project(&[
             (
@@ -688,6 +751,14 @@ mod tests {
                 r#"{"devDependencies":{"wrangler":"4"}}"#,
             ),
             ("worker/wrangler.toml", "name = \"w\"\n"),
+            (
+                "queue/package.json",
+                r#"{"dependencies":{"bullmq":"5","ioredis":"5"}}"#,
+            ),
+            (
+                "py/requirements.txt",
+                "Django>=5.1\ndjango-redis==5.4\ncelery[redis]>=5.4\n",
+            ),
         ]);
         let d = detect(p.path());
         type Row<'a> = (&'a str, Kind, Option<Platform>, Option<Framework>, bool);
@@ -720,6 +791,9 @@ mod tests {
                     Some(Framework::Expo),
                     false
                 ),
+                ("py", Kind::Server, None, Some(Framework::Django), false),
+                ("py", Kind::Server, None, Some(Framework::Celery), false),
+                ("queue", Kind::Server, None, Some(Framework::BullMq), true),
                 ("site", Kind::Server, None, Some(Framework::Rails), false),
                 ("site", Kind::Server, None, Some(Framework::Sidekiq), true),
                 (
@@ -731,7 +805,128 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(d.targets[4].name, "site-jobs");
+        assert_eq!(d.targets[4].name, "py-worker");
+        assert_eq!(d.targets[7].name, "site-jobs");
+    }
+
+    #[test]
+    fn deno_deploy_railway_render_and_supabase_projects() {
+        let p = project(&[
+            (
+                "edge/deno.json",
+                r#"{"tasks":{"deploy":"deployctl deploy --prod"},"imports":{"hono":"jsr:@hono/hono@^4.6"}}"#,
+            ),
+            ("edge/main.ts", "import { Hono } from \"hono\";\n"),
+            (
+                "plain/deno.jsonc",
+                "{ \"deploy\": { \"app\": \"plain\" } }\n",
+            ),
+            ("local/deno.json", r#"{"imports":{"hono":"npm:hono@4"}}"#),
+            ("api/package.json", r#"{"dependencies":{"express":"5"}}"#),
+            ("api/railway.json", "{}"),
+            ("api/Dockerfile", "FROM node\n"),
+            (
+                "svc/Cargo.toml",
+                "[package]\nname = \"svc\"\n[dependencies]\naxum = \"0.8\"\n",
+            ),
+            ("svc/render.yaml", "services: []\n"),
+            ("web/package.json", r#"{"dependencies":{"next":"15"}}"#),
+            ("web/supabase/config.toml", "project_id = \"web\"\n"),
+            (
+                "web/supabase/functions/hello/index.ts",
+                "Deno.serve(() => new Response());\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        type Row<'a> = (&'a str, &'a str, Kind, Option<Platform>, Option<Framework>);
+        let got: Vec<Row<'_>> = d
+            .targets
+            .iter()
+            .map(|t| {
+                (
+                    t.name.as_str(),
+                    t.dir.as_str(),
+                    t.kind,
+                    t.platform,
+                    t.framework,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "api",
+                    "api",
+                    Kind::Server,
+                    Some(Platform::Railway),
+                    Some(Framework::Express)
+                ),
+                (
+                    "edge",
+                    "edge",
+                    Kind::Edge,
+                    Some(Platform::DenoDeploy),
+                    Some(Framework::Hono)
+                ),
+                // Hono in Deno without a word of Deno Deploy: a server, platform unknown.
+                ("local", "local", Kind::Server, None, Some(Framework::Hono)),
+                (
+                    "plain",
+                    "plain",
+                    Kind::Edge,
+                    Some(Platform::DenoDeploy),
+                    None
+                ),
+                (
+                    "svc",
+                    "svc",
+                    Kind::Server,
+                    Some(Platform::Render),
+                    Some(Framework::Axum)
+                ),
+                (
+                    "web",
+                    "web",
+                    Kind::Lambda,
+                    Some(Platform::Vercel),
+                    Some(Framework::NextJs)
+                ),
+                (
+                    "web-functions",
+                    "web",
+                    Kind::Edge,
+                    Some(Platform::Supabase),
+                    None
+                ),
+            ]
+        );
+        assert!(
+            d.targets[1].why.contains("platform from deno.json"),
+            "{:?}",
+            d.targets[1]
+        );
+        assert!(
+            d.targets[0].why.contains("railway.json"),
+            "{:?}",
+            d.targets[0]
+        );
+    }
+
+    #[test]
+    fn deno_specifiers_name_their_packages() {
+        assert_eq!(
+            deno_specifiers(
+                r#"{"imports":{"hono":"jsr:@hono/hono@^4","r":"npm:@upstash/redis@^1.39.0","d":"jsr:@std/dotenv/load","x":"npm:/express@5"}}"#
+            ),
+            [
+                "@upstash/redis",
+                "express",
+                "hono",
+                "@hono/hono",
+                "@std/dotenv"
+            ]
+        );
     }
 
     #[test]

@@ -27,6 +27,13 @@ struct TargetView<'a> {
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
     dependencies: &'static [&'static str],
+    /// The framework, for its connection settings in the guide (`-` when none is set).
+    framework: &'static str,
+    /// The name of the variable holding the TCP URL, as the target gets it.
+    tcp_var: String,
+    /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
+    /// to IPv6 only: ioredis gets `family: 6` in the guide.
+    fly_private: bool,
 }
 
 impl TargetView<'_> {
@@ -78,6 +85,10 @@ struct GuideTemplate<'a> {
     tcp_url_var: &'static str,
     rest_url_var: &'static str,
     rest_token_var: &'static str,
+    /// Expo's public prefix (`crate::family`).
+    expo_prefix: &'static str,
+    /// The TCP URL variable both families share, which Rails and Sidekiq read by default.
+    redis_url: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -95,7 +106,14 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
         .collect()
 }
 
-fn view(t: &TargetPlan) -> TargetView<'_> {
+fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
+    let family = plan.env_names.family();
+    let fly_private = plan
+        .databases
+        .iter()
+        .find(|d| Some(&d.name) == t.database.as_ref())
+        .and_then(|d| d.redis_url.as_ref())
+        .is_some_and(|u| crate::parse::is_fly_private(&u.host));
     let starter = t
         .transport
         .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
@@ -117,7 +135,9 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
             .env
             .iter()
             .filter(|v| {
-                v.secret == crate::secret::SecretKind::Token || v.name.ends_with("REDIS_URL")
+                v.secret == crate::secret::SecretKind::Token
+                    || crate::family::lookup(&v.name)
+                        .is_some_and(|k| k.variable.role == crate::family::Role::TcpUrl)
             })
             .map(|v| v.name.as_str())
             .collect(),
@@ -131,6 +151,9 @@ fn view(t: &TargetPlan) -> TargetView<'_> {
         starter: starter.map(|s| s.path(t.framework)),
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
+        framework: t.framework.map_or("-", |f| f.as_str()),
+        tcp_var: format!("{}{}", t.env_prefix, name_of(family, Role::TcpUrl)),
+        fly_private,
     }
 }
 
@@ -196,12 +219,14 @@ pub fn guide(plan: &Plan) -> String {
     let template = GuideTemplate {
         project: plan.project.as_deref(),
         descriptor,
-        targets: plan.targets.iter().map(view).collect(),
+        targets: plan.targets.iter().map(|t| view(t, plan)).collect(),
         graph: graph(plan),
         ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
         tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),
         rest_url_var: name_of(plan.env_names.family(), Role::RestUrl),
         rest_token_var: name_of(plan.env_names.family(), Role::Token),
+        expo_prefix: crate::family::EXPO_PUBLIC,
+        redis_url: crate::family::REDIS_URL,
     };
     crate::template::render(&template)
 }

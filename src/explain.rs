@@ -7,7 +7,7 @@ use crate::rule;
 #[must_use]
 pub fn explain(id: &str) -> Option<String> {
     if id == "framework" {
-        return Some(wrap(&crate::framework::explain(), 90));
+        return Some(wrap(&crate::family::fill(&crate::framework::explain()), 90));
     }
     if let Some(rule) = rule::find(id) {
         return Some(wrap(
@@ -15,13 +15,13 @@ pub fn explain(id: &str) -> Option<String> {
                 "rule `{}`\n\n{}\n\n{}\n",
                 rule.id(),
                 rule.summary(),
-                rule.explanation()
+                crate::family::fill(rule.explanation())
             ),
             90,
         ));
     }
     let code = Code::from_name(id)?;
-    let mut text = code.explanation().to_owned();
+    let mut text = code.explanation();
     if code == Code::UnknownValue {
         text = format!("{text}\n\n{}", crate::model::value_table());
     }
@@ -86,4 +86,34 @@ pub fn explain_ids() -> Vec<&'static str> {
         .chain(Code::ALL.iter().map(|c| c.name()))
         .chain(["framework"])
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every text `explain` prints has the family table's names filled in: no placeholder
+    /// of `family::fill` is left, and the names it stands for are there.
+    #[test]
+    fn every_text_has_its_names_filled_in() {
+        let texts: Vec<String> = explain_ids()
+            .into_iter()
+            .map(|id| explain(id).expect("a listed id has a text"))
+            .chain(crate::pasted::PASTED.iter().map(|p| p.explanation()))
+            .collect();
+        for text in &texts {
+            assert!(
+                !text.contains("{var.") && !text.contains("{prefix."),
+                "{text}"
+            );
+        }
+        let all = texts.concat();
+        for name in [
+            crate::family::REDIS_URL,
+            crate::family::KV_REST_URL,
+            crate::family::EXPO_PUBLIC,
+        ] {
+            assert!(all.contains(name), "{name}");
+        }
+    }
 }

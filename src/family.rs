@@ -121,16 +121,74 @@ pub(crate) const VARIABLES: &[Variable] = &[
     var(SRH_TOKEN, Family::Srh, Role::Token),
 ];
 
-/// Prefixes that compile a variable into a client bundle (SPEC §1).
+/// Next.js's public prefix.
+pub(crate) const NEXT_PUBLIC: &str = "NEXT_PUBLIC_";
+/// Vite's public prefix (`import.meta.env`).
+pub(crate) const VITE_PUBLIC: &str = "VITE_";
+/// Expo's public prefix: the only variables Expo inlines into the app bundle.
+pub(crate) const EXPO_PUBLIC: &str = "EXPO_PUBLIC_";
+
+/// Prefixes that compile a variable into a client bundle (SPEC §1): the one list of them.
 pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
-    "NEXT_PUBLIC_",
-    "VITE_",
-    "EXPO_PUBLIC_",
+    NEXT_PUBLIC,
+    VITE_PUBLIC,
+    EXPO_PUBLIC,
     "PUBLIC_",
     "REACT_APP_",
     "NUXT_PUBLIC_",
     "GATSBY_",
 ];
+
+/// Fills the names of this table into a text that cannot be a `format!` (an explanation in
+/// a static table, a source citation): `{var.ROLE}` is a variable's name, `{prefix.NAME}` a
+/// public prefix, `{prefix.all}` the list of them. Other braces stay as they are.
+#[must_use]
+pub(crate) fn fill(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        match tail
+            .find('}')
+            .and_then(|end| Some((placeholder(&tail[1..end])?, end)))
+        {
+            Some((value, end)) => {
+                out.push_str(&value);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of one placeholder of [`fill`].
+fn placeholder(key: &str) -> Option<String> {
+    let name = match key {
+        "var.tcp_url" => REDIS_URL,
+        "var.rest_url" => UPSTASH_REST_URL,
+        "var.rest_token" => UPSTASH_REST_TOKEN,
+        "var.readonly_token" => UPSTASH_REST_READONLY_TOKEN,
+        "var.kv_rest_url" => KV_REST_URL,
+        "var.kv_rest_token" => KV_REST_TOKEN,
+        "var.kv_readonly_token" => KV_REST_READONLY_TOKEN,
+        "prefix.next" => NEXT_PUBLIC,
+        "prefix.vite" => VITE_PUBLIC,
+        "prefix.expo" => EXPO_PUBLIC,
+        "prefix.all" => {
+            let quoted: Vec<String> = PUBLIC_PREFIXES.iter().map(|p| format!("`{p}*`")).collect();
+            let (last, first) = quoted.split_last()?;
+            return Some(format!("{} or {last}", first.join(", ")));
+        }
+        _ => return None,
+    };
+    Some(name.to_owned())
+}
 
 /// The public prefix `name` starts with, if any.
 #[must_use]
@@ -274,6 +332,212 @@ mod tests {
 
     fn role(key: &str) -> Option<(Role, Family, &str)> {
         lookup(key).map(|k| (k.variable.role, k.variable.family, k.prefix))
+    }
+
+    /// The string literals of Rust source outside `#[cfg(test)] mod tests` (and, in
+    /// `src/cli/`, the `///` comments, which clap shows as help), escapes read: what a
+    /// program can print. Comments and identifiers (`family::REDIS_URL`) are not spellings.
+    fn printable(path: &str, text: &str) -> Vec<String> {
+        let code = text
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
+        let help_comments = path.starts_with("src/cli/");
+        let b: Vec<char> = code.chars().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        let ident = |c: char| c.is_alphanumeric() || c == '_';
+        while i < b.len() {
+            let c = b[i];
+            if c == '/' && b.get(i + 1) == Some(&'/') {
+                let end = b[i..]
+                    .iter()
+                    .position(|&c| c == '\n')
+                    .map_or(b.len(), |n| i + n);
+                if help_comments && b.get(i + 2) == Some(&'/') {
+                    out.push(b[i + 3..end].iter().collect());
+                }
+                i = end;
+            } else if c == '/' && b.get(i + 1) == Some(&'*') {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == '*' && b[i + 1] == '/') {
+                    i += 1;
+                }
+                i += 2;
+            } else if c == '\'' {
+                // A char literal ('"', '\\') or a lifetime.
+                if b.get(i + 1) == Some(&'\\') {
+                    // Past the escaped character (`'\''`), to the closing quote.
+                    i += 3;
+                    while i < b.len() && b[i] != '\'' {
+                        i += 1;
+                    }
+                    i += 1;
+                } else if b.get(i + 2) == Some(&'\'') {
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+            } else if c == 'r'
+                && (i == 0 || !ident(b[i - 1]) || b[i - 1] == 'b')
+                && matches!(b.get(i + 1), Some('"' | '#'))
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&c| c == '#').count();
+                let start = i + 1 + hashes;
+                if b.get(start) != Some(&'"') {
+                    i += 1;
+                    continue;
+                }
+                let close: String = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                let rest: String = b[start + 1..].iter().collect();
+                let len = rest.find(&close).unwrap_or(rest.len());
+                out.push(rest[..len].to_owned());
+                i = start + 1 + rest[..len].chars().count() + close.chars().count();
+            } else if c == '"' {
+                let mut s = String::new();
+                i += 1;
+                while i < b.len() && b[i] != '"' {
+                    if b[i] == '\\' {
+                        i += 1;
+                        if b.get(i) == Some(&'\n') {
+                            while i + 1 < b.len() && b[i + 1].is_whitespace() {
+                                i += 1;
+                            }
+                        } else if let Some(&e) = b.get(i) {
+                            s.push(match e {
+                                'n' => '\n',
+                                't' => '\t',
+                                other => other,
+                            });
+                        }
+                    } else {
+                        s.push(b[i]);
+                    }
+                    i += 1;
+                }
+                out.push(s);
+                i += 1;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// Where `text` spells a name of the table (after any prefix: `cache_REDIS_URL`) or a
+    /// public prefix (at the start of a name).
+    fn spellings(text: &str) -> Vec<&'static str> {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let mut found = Vec::new();
+        for v in VARIABLES {
+            let hit = text.match_indices(v.name).any(|(i, m)| {
+                let after = &text[i + m.len()..];
+                // `{REDIS_URL}` in a format string names the constant.
+                let argument = text[..i].ends_with('{') && after.starts_with(['}', ':']);
+                !argument
+                    && !after.starts_with(word)
+                    && (i == 0 || text[..i].ends_with('_') || !text[..i].ends_with(word))
+            });
+            if hit {
+                found.push(v.name);
+            }
+        }
+        for p in PUBLIC_PREFIXES {
+            let hit = text
+                .match_indices(p)
+                .any(|(i, _)| i == 0 || !text[..i].ends_with(word));
+            if hit {
+                found.push(*p);
+            }
+        }
+        found
+    }
+
+    /// Every file of `dir` below the crate, recursively, as `dir/...` paths.
+    fn files_below(dir: &str) -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_owned()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(root.join(&d)).unwrap().flatten() {
+                let path = format!("{d}/{}", e.file_name().to_string_lossy());
+                if e.file_type().unwrap().is_dir() {
+                    stack.push(path);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Only this table spells the names and the public prefixes: every other file of
+    /// `src/` and `templates/` reads them from here (templates get them passed in), so a
+    /// name changes in one place. Tests may spell them (they check what users see).
+    #[test]
+    fn no_other_file_spells_the_names() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut bad = Vec::new();
+        let mut scanned = 0;
+        for path in files_below("src")
+            .into_iter()
+            .chain(files_below("templates"))
+        {
+            if path == "src/family.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(root.join(&path)).unwrap();
+            let pieces = if path.ends_with(".rs") {
+                printable(&path, &text)
+            } else {
+                vec![text]
+            };
+            scanned += 1;
+            for piece in &pieces {
+                // A placeholder of `fill` that does not exist would be printed as it is.
+                let filled = fill(piece);
+                if filled.contains("{var.") || filled.contains("{prefix.") {
+                    bad.push(format!("{path}: an unknown placeholder in {piece:?}"));
+                }
+                for name in spellings(piece) {
+                    let line = piece.lines().find(|l| l.contains(name)).unwrap_or(piece);
+                    bad.push(format!("{path}: {name} in {line:?}"));
+                }
+            }
+        }
+        assert!(scanned > 50, "read the sources ({scanned} files)");
+        assert!(
+            bad.is_empty(),
+            "names spelled outside src/family.rs:\n{}",
+            bad.join("\n")
+        );
+    }
+
+    /// The scanner sees what it must: strings (escaped, raw, continued over lines), a name
+    /// after a prefix, clap's help comments; and not identifiers, comments or tests.
+    #[test]
+    fn the_scanner_finds_spellings_and_only_them() {
+        let rust = "// REDIS_URL\nlet a = \"x KV_URL y\"; let c = '\"'; let q = '\\''; let b = family::REDIS_URL;\nlet r = r#\"cache_REDIS_URL\"#;\nlet l = \"a \\\n    NEXT_PUBLIC_x\";\n#[cfg(test)]\nmod tests { \"SRH_TOKEN\" }\n";
+        let found: Vec<&str> = printable("src/x.rs", rust)
+            .iter()
+            .flat_map(|p| spellings(p))
+            .collect();
+        assert_eq!(found, ["KV_URL", "REDIS_URL", "NEXT_PUBLIC_"]);
+        let help = printable("src/cli/x.rs", "/// Sets REDIS_URL.\nfn f() {}\n");
+        assert_eq!(spellings(&help.concat()), ["REDIS_URL"]);
+        assert!(spellings("MYREDIS_URL REDIS_URL_OLD SUPERVITE_X").is_empty());
+    }
+
+    #[test]
+    fn fill_puts_the_names_in() {
+        assert_eq!(
+            fill("`{var.rest_url}` or `{var.kv_rest_url}`, {prefix.expo}*, {host}, {"),
+            "`UPSTASH_REDIS_REST_URL` or `KV_REST_API_URL`, EXPO_PUBLIC_*, {host}, {"
+        );
+        assert!(fill("{prefix.all}").ends_with(", `NUXT_PUBLIC_*` or `GATSBY_*`"));
     }
 
     #[test]

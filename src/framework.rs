@@ -4,7 +4,7 @@
 //! it comes from (`source`). `generate`, the plan's checks, the default env files, the CI job
 //! and `explain framework` read it; nothing else spells these facts.
 
-use crate::model::{Framework, Kind};
+use crate::model::{Framework, Kind, Need};
 
 /// The language of a framework's code, which decides its starter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,10 @@ pub(crate) struct Facts {
     /// Where a TypeScript starter goes in its folder, and how it reads its variables; `None`
     /// for frameworks whose starter is not TypeScript.
     pub starter: Option<(&'static str, EnvAccess)>,
+    /// What its Redis client always relies on, whatever the target's `needs` say: a job queue
+    /// whose workers wait in blocking commands needs TCP (the `needs-tcp` rule reads these
+    /// with `needs = [...]`).
+    pub needs: &'static [Need],
     /// Where these facts come from.
     pub source: &'static str,
 }
@@ -105,7 +109,16 @@ const fn row(
         env_files,
         env_file,
         starter,
+        needs: &[],
         source,
+    }
+}
+
+/// A row whose Redis client waits in blocking commands (a job queue's workers): it needs TCP.
+const fn blocking(facts: Facts) -> Facts {
+    Facts {
+        needs: &[Need::Blocking],
+        ..facts
     }
 }
 
@@ -172,7 +185,7 @@ pub(crate) const TABLE: &[Facts] = &[
         NEXT_ENV_FILES,
         ".env",
         Some(("lib/redis.ts", EnvAccess::ProcessEnv)),
-        "Expo docs, environment variables (@expo/env: .env.$(mode).local, .env.local, .env.$(mode), .env; EXPO_PUBLIC_ variables are inlined into the bundle)",
+        "Expo docs, environment variables (@expo/env: .env.$(mode).local, .env.local, .env.$(mode), .env; {prefix.expo} variables are inlined into the bundle)",
     ),
     row(
         Framework::Express,
@@ -181,8 +194,17 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take REDIS_URL",
+        "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take {var.tcp_url}, a rediss:// URL turning TLS on (ioredis README, TLS options)",
     ),
+    blocking(row(
+        Framework::BullMq,
+        Language::JavaScript,
+        SERVERS,
+        DOTENV,
+        ".env",
+        None,
+        "BullMQ docs, connections and going to production (ioredis over TCP; Worker and QueueEvents wait in blocking commands on connections of their own, and a Worker refuses an ioredis connection whose maxRetriesPerRequest is not null: \"BullMQ: Your redis options maxRetriesPerRequest must be null.\", src/classes/redis-connection.ts)",
+    )),
     row(
         Framework::Django,
         Language::Python,
@@ -190,17 +212,17 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "django-redis docs (CACHES LOCATION a redis:// or rediss:// URL); django-environ reads .env",
+        "django-redis README (CACHES LOCATION a redis-py URL; rediss:// creates a TLS connection, verified by default); django-environ reads .env",
     ),
-    row(
+    blocking(row(
         Framework::Celery,
         Language::Python,
         SERVERS,
         DOTENV,
         ".env",
         None,
-        "Celery docs, Redis broker: a rediss:// broker_url needs ssl_cert_reqs (CERT_REQUIRED, CERT_OPTIONAL or CERT_NONE) or Celery refuses it",
-    ),
+        "Celery docs, Redis broker and result backend: a rediss:// result_backend needs ssl_cert_reqs (celery/backends/redis.py, E_REDIS_SSL_CERT_REQS_MISSING_INVALID); the kombu Redis transport fetches tasks with BRPOP (kombu/transport/redis.py)",
+    )),
     row(
         Framework::Rails,
         Language::Ruby,
@@ -208,17 +230,17 @@ pub(crate) const TABLE: &[Facts] = &[
         DOTENV,
         ".env",
         None,
-        "Rails guides, caching (:redis_cache_store reads REDIS_URL) and Action Cable (config/cable.yml url); dotenv-rails reads .env",
+        "Rails guides, caching with Redis (config.cache_store = :redis_cache_store, { url: ENV[\"{var.tcp_url}\"] }) and Action Cable (the generated config/cable.yml reads ENV.fetch(\"{var.tcp_url}\")); dotenv-rails reads .env",
     ),
-    row(
+    blocking(row(
         Framework::Sidekiq,
         Language::Ruby,
         SERVERS,
         DOTENV,
         ".env",
         None,
-        "Sidekiq wiki, Using Redis (REDIS_URL by default)",
-    ),
+        "Sidekiq wiki, Using Redis (the URL from the variable REDIS_PROVIDER names, else {var.tcp_url}: lib/sidekiq/redis_connection.rb); its fetcher waits with BRPOP",
+    )),
     row(
         Framework::Axum,
         Language::Rust,
@@ -300,7 +322,7 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
         .unwrap_or_default();
     // Only a descriptor that names a framework or Vercel needs more than `.env`: the
     // common case is not parsed twice.
-    if text.contains("framework") || text.contains("vercel") {
+    if text.contains("framework") || text.contains("vercel") || text.contains("supabase") {
         let targets = text
             .parse::<toml::Table>()
             .ok()
@@ -314,6 +336,14 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
             if field("platform").as_deref() == Some("vercel") {
                 files.push(".env.local");
             }
+            // `supabase start` and `supabase functions serve` read it (`Platform::env_file`).
+            if let Some(file) = field("platform")
+                .as_deref()
+                .and_then(crate::model::Platform::parse)
+                .and_then(crate::model::Platform::env_file)
+            {
+                files.push(file);
+            }
         }
     }
     files.push(".env");
@@ -324,6 +354,16 @@ pub(crate) fn convention_env_files(descriptor: &std::path::Path) -> Vec<&'static
         new
     });
     files
+}
+
+impl Facts {
+    /// Whether the framework's own Redis client can use the REST API. The Python and Ruby
+    /// ones cannot: django-redis (redis-py), Celery (kombu), `Rails.cache` and Action Cable
+    /// (redis-rb) and Sidekiq (redis-client) speak the Redis protocol and read `REDIS_URL`.
+    #[must_use]
+    pub(crate) fn speaks_rest(&self) -> bool {
+        !matches!(self.language, Language::Python | Language::Ruby)
+    }
 }
 
 impl Framework {
@@ -353,8 +393,14 @@ are two targets with one `dir`.\n\n",
             None if f.language == Language::Rust => "src/redis_client.rs".to_owned(),
             None => "none (REDIS.md shows the settings)".to_owned(),
         };
+        let needs = if f.needs.is_empty() {
+            String::new()
+        } else {
+            let needs: Vec<&str> = f.needs.iter().map(|n| n.as_str()).collect();
+            format!("; needs: {} (TCP)", needs.join(", "))
+        };
         out.push_str(&format!(
-            "  {}\n    runs as: {}; writes {}; reads {}\n    starter: {}; tests: {}\n    source: {}\n",
+            "  {}\n    runs as: {}{needs}; writes {}; reads {}\n    starter: {}; tests: {}\n    source: {}\n",
             f.framework,
             kinds.join(", "),
             f.env_file,
@@ -384,10 +430,35 @@ mod tests {
             assert!(!row.kinds.is_empty() && !row.source.is_empty());
             assert_eq!(
                 row.starter.is_some(),
-                row.language == Language::JavaScript && *f != Framework::Express,
+                row.language == Language::JavaScript
+                    && !matches!(f, Framework::Express | Framework::BullMq),
                 "{f}: TypeScript starters for JavaScript frameworks that use REST clients"
             );
         }
+    }
+
+    /// The job queues wait for jobs in blocking commands, so they need TCP whatever the
+    /// target says; nothing else implies a need.
+    #[test]
+    fn job_queues_imply_blocking() {
+        for f in Framework::ALL {
+            let queue = matches!(
+                f,
+                Framework::BullMq | Framework::Celery | Framework::Sidekiq
+            );
+            assert_eq!(
+                f.facts().needs,
+                if queue { &[Need::Blocking][..] } else { &[] },
+                "{f}"
+            );
+        }
+        let bullmq = Framework::BullMq.facts();
+        assert_eq!(bullmq.language, Language::JavaScript);
+        assert_eq!(bullmq.kinds, &[Kind::Server, Kind::Container]);
+        assert_eq!(bullmq.env_file, ".env");
+        assert_eq!(Framework::parse("bullmq"), Some(Framework::BullMq));
+        assert!(explain().contains("  bullmq\n    runs as: server, container;"));
+        assert!(explain().contains("needs: blocking"));
     }
 
     #[test]

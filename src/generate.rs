@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use askama::Template;
 
-use crate::capability::JsHost;
+use crate::capability::{DenoHost, JsHost};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::envfile::dotenv_value;
@@ -101,8 +101,13 @@ struct TypeScriptTemplate<'a> {
     /// defines no `process.env`), else `process.env`.
     env_object: &'static str,
     /// Where its host keeps variables: `node` (`process.env`), `sveltekit`
-    /// (`$env/dynamic/private`), `netlify-edge` (`Netlify.env`), `cloudflare` (the Worker's `env`).
+    /// (`$env/dynamic/private`), `deno` (`env_get`), `cloudflare` (the Worker's `env`).
     host: &'static str,
+    /// In a Deno isolate: the call that reads a variable (`Deno.env.get`, `Netlify.env.get`),
+    /// where `@upstash/redis` comes from, and how a function imports the module.
+    env_get: &'static str,
+    import: &'static str,
+    usage_import: &'static str,
     url_var: &'a str,
     token_var: &'a str,
 }
@@ -168,7 +173,7 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 // (`crate::family::READERS`): a Marketplace target names its own.
                 from_env: url_var == crate::family::UPSTASH_REST_URL
                     && token_var == crate::family::UPSTASH_REST_TOKEN,
-                env_object: if public_prefix(url_var) == Some("VITE_") {
+                env_object: if public_prefix(url_var) == Some(crate::family::VITE_PUBLIC) {
                     "import.meta.env"
                 } else {
                     "process.env"
@@ -176,8 +181,28 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 host: match host {
                     JsHost::Node => "node",
                     JsHost::SvelteKit => "sveltekit",
-                    JsHost::NetlifyEdge => "netlify-edge",
+                    JsHost::Deno(_) => "deno",
                     JsHost::Cloudflare => "cloudflare",
+                },
+                env_get: match host {
+                    JsHost::Deno(d) => d.env_get(),
+                    _ => "",
+                },
+                import: match host {
+                    JsHost::Deno(d) => d.import(),
+                    _ => "@upstash/redis",
+                },
+                usage_import: match host {
+                    JsHost::Deno(DenoHost::Supabase) => {
+                        "import { redis } from \"../_shared/redis.ts\"; // in supabase/functions/<name>/index.ts"
+                    }
+                    JsHost::Deno(DenoHost::DenoDeploy) => {
+                        "import { redis } from \"./redis.ts\"; // Deno imports name the extension"
+                    }
+                    JsHost::SvelteKit => {
+                        "import { redis } from \"$lib/server/redis\"; // server code only: +page.server.ts, +server.ts"
+                    }
+                    _ => "import { redis } from \"@/lib/redis\"; // or a relative path",
                 },
                 url_var,
                 token_var,
@@ -355,7 +380,7 @@ struct Folder<'a> {
     targets: &'a [&'a TargetPlan],
 }
 
-impl Folder<'_> {
+impl<'a> Folder<'a> {
     /// The variables of `targets`, each name once, in the order they first appear (the plan
     /// has made sure a name has one value in a folder).
     fn vars_of<'t>(targets: impl IntoIterator<Item = &'t &'t TargetPlan>) -> Vec<&'t EnvVar> {
@@ -371,11 +396,13 @@ impl Folder<'_> {
     }
 
     /// The env file the folder's framework reads for local secrets (`.env.local` for
-    /// Next.js), `.env` without one, or when its targets' frameworks disagree.
+    /// Next.js), `.env` without one, or when its targets' frameworks disagree; for the targets
+    /// whose platform has no env file of its own.
     fn env_file(&self) -> &'static str {
         let mut files = self
             .targets
             .iter()
+            .filter(|t| t.platform.and_then(Platform::env_file).is_none())
             .map(|t| t.framework.map_or(".env", |f| f.facts().env_file));
         let first = files.next().unwrap_or(".env");
         if files.all(|f| f == first) {
@@ -385,15 +412,34 @@ impl Folder<'_> {
         }
     }
 
+    /// The folder's env files, each with the targets whose values it holds: a platform's own
+    /// (Supabase's `supabase/functions/.env`) for its targets, the framework's for the others
+    /// (a Next.js app and its Supabase functions share a folder, not an env file).
+    fn env_files(&self) -> Vec<(&'static str, Vec<&'a TargetPlan>)> {
+        let mut out: Vec<(&'static str, Vec<&TargetPlan>)> = Vec::new();
+        for &t in self.targets {
+            let file = t
+                .platform
+                .and_then(Platform::env_file)
+                .unwrap_or_else(|| self.env_file());
+            match out.iter_mut().find(|(f, _)| *f == file) {
+                Some((_, ts)) => ts.push(t),
+                None => out.push((file, vec![t])),
+            }
+        }
+        out
+    }
+
     /// One file of the folder, rendered from `vars`; replaced whole when written.
     fn file(
         &self,
         name: &str,
+        env_file: &str,
         vars: &[Var],
         render: fn(&FileView<'_>) -> String,
         secret: bool,
     ) -> Artifact {
-        self.file_for(self.targets, name, vars, render, secret)
+        self.file_for(self.targets, name, env_file, vars, render, secret)
     }
 
     /// One file of the folder for some of its `targets` (a platform's), named after them.
@@ -401,6 +447,7 @@ impl Folder<'_> {
         &self,
         targets: &[&TargetPlan],
         name: &str,
+        env_file: &str,
         vars: &[Var],
         render: fn(&FileView<'_>) -> String,
         secret: bool,
@@ -419,7 +466,7 @@ impl Folder<'_> {
             target: &names,
             transport: &transports.join(", "),
             file: name,
-            env_file: self.env_file(),
+            env_file,
             vars,
         };
         Artifact {
@@ -451,7 +498,13 @@ fn folder_artifacts(
         .iter()
         .map(|e| Var::new(e, dotenv_value(&placeholder(e, access(e)))))
         .collect();
-    out.push(folder.file(".env.example", &example, template::env_example, false));
+    out.push(folder.file(
+        ".env.example",
+        folder.env_file(),
+        &example,
+        template::env_example,
+        false,
+    ));
     out.extend(starters(&folder, diags));
     out.extend(platform_files(&folder, false, diags));
     let unresolved: Vec<&&TargetPlan> = targets.iter().filter(|t| !resolved(t)).collect();
@@ -468,29 +521,31 @@ fn folder_artifacts(
         }
         return out;
     }
-    // Dotenv quoting writes any value.
-    let dotenv = quoted(&vars, Quoting::Dotenv).unwrap_or_default();
-    let merge = dotenv
-        .iter()
-        .map(|v| (v.name.clone(), v.value.clone()))
-        .collect();
     let mut secret_files = platform_files(&folder, true, diags);
-    let mut env_file = folder.file(folder.env_file(), &dotenv, template::env, true);
-    env_file.policy = WritePolicy::MergeEnv(merge);
-    // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
-    // values already; it is merged like the env file it is, so that the lines the user has
-    // (the URL, other secrets) survive.
-    match secret_files.iter_mut().find(|f| f.path == env_file.path) {
-        Some(platform_env) => {
-            platform_env.policy = WritePolicy::MergeEnv(
-                dotenv
-                    .iter()
-                    .filter(|v| v.secret)
-                    .map(|v| (v.name.clone(), v.value.clone()))
-                    .collect(),
-            );
+    for (name, holders) in folder.env_files() {
+        // Dotenv quoting writes any value.
+        let dotenv = quoted(&Folder::vars_of(&holders), Quoting::Dotenv).unwrap_or_default();
+        let merge = dotenv
+            .iter()
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect();
+        let mut env_file = folder.file(name, name, &dotenv, template::env, true);
+        env_file.policy = WritePolicy::MergeEnv(merge);
+        // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
+        // values already; it is merged like the env file it is, so that the lines the user
+        // has (the URL, other secrets) survive.
+        match secret_files.iter_mut().find(|f| f.path == env_file.path) {
+            Some(platform_env) => {
+                platform_env.policy = WritePolicy::MergeEnv(
+                    dotenv
+                        .iter()
+                        .filter(|v| v.secret)
+                        .map(|v| (v.name.clone(), v.value.clone()))
+                        .collect(),
+                );
+            }
+            None => out.push(env_file),
         }
-        None => out.push(env_file),
     }
     out.extend(secret_files);
     out
@@ -610,7 +665,14 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
         let vars = Folder::vars_of(on.iter());
         for f in platform.files().iter().filter(|f| f.secret == secret) {
             match quoted(&vars, f.quoting) {
-                Ok(vars) => out.push(folder.file_for(&on, f.path, &vars, f.render, f.secret)),
+                Ok(vars) => out.push(folder.file_for(
+                    &on,
+                    f.path,
+                    platform.env_file().unwrap_or_else(|| folder.env_file()),
+                    &vars,
+                    f.render,
+                    f.secret,
+                )),
                 // Only a file that takes values as they are refuses one (a line break).
                 Err(v) => {
                     for t in &on {

@@ -11,7 +11,7 @@ struct InitTarget {
     name: String,
     kind: &'static str,
     platform: Option<&'static str>,
-    note: &'static str,
+    note: String,
     /// Its own directory when there are several targets of `--kind`s, or the folder a
     /// detected target was found in (none for the project folder).
     dir: Option<String>,
@@ -40,6 +40,8 @@ struct InitTemplate<'a> {
     rest_url: bool,
     rest_token: bool,
     rest_readonly_token: bool,
+    /// Expo's public prefix, for the mobile target's `env_prefix`.
+    expo_prefix: &'static str,
 }
 
 /// The first kind given twice, if any: each kind makes one target, named after it, so
@@ -81,7 +83,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 name: kind.as_str().to_owned(),
                 kind: kind.as_str(),
                 platform: platform.map(Platform::as_str),
-                note,
+                note: crate::family::fill(note),
                 dir: several.then(|| kind.as_str().to_owned()),
                 framework: None,
                 blocking: false,
@@ -127,6 +129,7 @@ fn render(
         rest_url: rest_token || rest_readonly_token,
         rest_token,
         rest_readonly_token,
+        expo_prefix: crate::family::EXPO_PUBLIC,
     };
     template
         .render()
@@ -155,7 +158,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 name: t.name.clone(),
                 kind: t.kind.as_str(),
                 platform: t.platform.map(Platform::as_str),
-                note,
+                note: crate::family::fill(note),
                 dir: (t.dir != ".").then(|| t.dir.clone()),
                 framework: t.framework.map(|f| f.as_str()),
                 blocking: t.blocking,

@@ -106,6 +106,40 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     (source, diags)
 }
 
+/// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...
+/// --rest-token ...`) as one database's endpoints: the checks `lint` runs on an env file's
+/// (the same [`check::run_all`]). `values` are `(flag, role, value)`; the source shows each
+/// as `--flag value`, secrets registered (masked wherever it is shown).
+#[must_use]
+pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diagnostic>) {
+    let mut text = String::new();
+    let mut spans = Vec::new();
+    for (flag, _, value) in values {
+        text.push_str(flag);
+        text.push(' ');
+        spans.push(text.len()..text.len() + value.len());
+        text.push_str(value);
+        text.push('\n');
+    }
+    let mut source = SourceFile::new("command line", text);
+    let mut endpoints = Vec::new();
+    for ((flag, role, value), span) in values.iter().zip(spans) {
+        let start = span.start;
+        add_secrets(&mut source, value, hint_of(*role), span.clone(), |r| {
+            start + r.start..start + r.end
+        });
+        let mut ep = Endpoint::new(*role, value);
+        ep.label = format!("`{flag}`");
+        ep.span = span.clone();
+        ep.verbatim = Some(span.start);
+        endpoints.push(ep);
+    }
+    let mut diags = Vec::new();
+    check::run_all(&endpoints, &source, &mut diags);
+    diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
+    (source, diags)
+}
+
 /// `REDIS_URL` belongs to both families: a REST URL found in it moves to the Marketplace's
 /// REST URL variable (`cache_REDIS_URL` → `cache_KV_REST_API_URL`) when the file uses only
 /// the Marketplace's names with that prefix, to Upstash's otherwise.
@@ -243,7 +277,7 @@ fn bom_note(source: &SourceFile, lines: &[EnvLine], bom: usize) -> Diagnostic {
     Diagnostic::new(Code::Bom, "this env file starts with a UTF-8 byte-order mark (BOM)")
         .help(format!(
             "the BOM is kept; some tools read the first key as `\\u{{feff}}{}`: save the file as UTF-8 without BOM",
-            first_key.unwrap_or("REDIS_URL")
+            first_key.unwrap_or(crate::family::REDIS_URL)
         ))
         .at(source, 0..bom)
 }
@@ -304,19 +338,36 @@ fn finding_span(text: &str, start: usize) -> std::ops::Range<usize> {
 /// Classifies an entry's value when it is read: by its role for the variables upwire knows,
 /// by its name and shape for every other one (`DB_PASSWORD`, `SENTRY_DSN`, ...).
 fn register_secret(source: &mut SourceFile, e: &EnvEntry, role: Option<Role>) {
-    let hint = match role {
-        Some(Role::TcpUrl | Role::RestUrl) => Hint::Url,
-        Some(Role::Token | Role::ReadonlyToken) => Hint::Credential,
-        None => hint_for_name(&e.key),
-    };
-    let ranges = sensitive_ranges(&e.value, hint);
+    let hint = role.map_or_else(|| hint_for_name(&e.key), hint_of);
+    add_secrets(source, &e.value, hint, e.value_span.clone(), |r| {
+        e.value_range(Some(r))
+    });
+}
+
+/// How a value of `role` is masked.
+fn hint_of(role: Role) -> Hint {
+    match role {
+        Role::TcpUrl | Role::RestUrl => Hint::Url,
+        Role::Token | Role::ReadonlyToken => Hint::Credential,
+    }
+}
+
+/// Registers the secrets of `value`, which stands at `whole` in `source` (`at` maps a range
+/// of the value there). A token is secret as a whole, quotes and all.
+fn add_secrets(
+    source: &mut SourceFile,
+    value: &str,
+    hint: Hint,
+    whole: std::ops::Range<usize>,
+    at: impl Fn(&std::ops::Range<usize>) -> std::ops::Range<usize>,
+) {
+    let ranges = sensitive_ranges(value, hint);
     if hint == Hint::Credential && !ranges.is_empty() {
-        // A token is secret as a whole, quotes and all.
-        source.add_secret(e.value_span.clone());
+        source.add_secret(whole);
         return;
     }
     for r in ranges {
-        source.add_secret(e.value_range(Some(&r)));
+        source.add_secret(at(&r));
     }
 }
 

@@ -49,7 +49,8 @@ value_enum! {
     Platform {
         Generic = "generic", Docker = "docker", Kubernetes = "kubernetes", Fly = "fly",
         AwsLambda = "aws-lambda", Vercel = "vercel", Netlify = "netlify",
-        Cloudflare = "cloudflare", Expo = "expo",
+        Cloudflare = "cloudflare", Expo = "expo", Railway = "railway", Render = "render",
+        DenoDeploy = "deno-deploy", Supabase = "supabase",
     }
 }
 
@@ -58,7 +59,7 @@ value_enum! {
     /// where a starter belongs and how it reads its variables (`src/framework.rs`).
     Framework {
         NextJs = "nextjs", SvelteKit = "sveltekit", Nuxt = "nuxt", Remix = "remix",
-        Astro = "astro", Hono = "hono", Expo = "expo", Express = "express",
+        Astro = "astro", Hono = "hono", Expo = "expo", Express = "express", BullMq = "bullmq",
         Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
         Axum = "axum", ActixWeb = "actix-web", LambdaRuntime = "lambda-runtime",
         WorkersRs = "workers-rs", Workers = "workers",

@@ -67,12 +67,12 @@ rewrites the user-slot form.",
     Pasted {
         message: "WRONGPASS invalid or missing auth token",
         patterns: &["invalid or missing auth token"],
-        cause: "The REST API rejected the token: `UPSTASH_REDIS_REST_TOKEN` is not set at runtime, \
+        cause: "The REST API rejected the token: `{var.rest_token}` is not set at runtime, \
 or it holds something else than this database's REST token: the TCP password (32 hex digits, \
 which only Redis clients accept), another database's token, or a value with `Bearer ` or \
 quotes in it.",
         fix: "Copy the token from the REST API section of the database page in the Upstash \
-console into `UPSTASH_REDIS_REST_TOKEN`. `upwire lint` reports `password-as-token`, \
+console into `{var.rest_token}`. `upwire lint` reports `password-as-token`, \
 `token-database-mismatch`, `token-has-bearer-prefix` and `token-missing`; `upwire check` tries \
 the login.",
         codes: &[
@@ -86,7 +86,7 @@ the login.",
     Pasted {
         message: "WRONGPASS invalid username-password pair",
         patterns: &["invalid username-password pair"],
-        cause: "The TCP login was refused: the password in `REDIS_URL` is not this database's (a \
+        cause: "The TCP login was refused: the password in `{var.tcp_url}` is not this database's (a \
 reset password, another database's, or one with a space or newline at the end), or the user is \
 `default_ro` with the full password.",
         fix: "Copy the TCP URL again from the database page in the Upstash console. `upwire \
@@ -98,9 +98,9 @@ lint` reports `whitespace-in-value` and `host-mismatch`; `upwire check` tries th
         message: "UrlError: Upstash Redis client was passed an invalid URL",
         patterns: &["urlerror", "passed an invalid url"],
         cause: "@upstash/redis accepts only a URL starting with `https://` (or `http://`) as its \
-REST URL. `UPSTASH_REDIS_REST_URL` holds the TCP URL (`rediss://...`), a host without \
+REST URL. `{var.rest_url}` holds the TCP URL (`rediss://...`), a host without \
 `https://`, or a value with quotes or spaces around it.",
-        fix: "Set `UPSTASH_REDIS_REST_URL=https://<name>.upstash.io`, from the REST API section of \
+        fix: "Set `{var.rest_url}=https://<name>.upstash.io`, from the REST API section of \
 the database page. `upwire lint` reports `redis-url-in-rest-url`, `invalid-url` and \
 `whitespace-in-value`.",
         codes: &[
@@ -111,10 +111,10 @@ the database page. `upwire lint` reports `redis-url-in-rest-url`, `invalid-url` 
         source: "@upstash/redis source (`UrlError`, thrown by its HTTP client for a URL not matching `^https?://`)",
     },
     Pasted {
-        message: "Unable to find environment variable: UPSTASH_REDIS_REST_URL",
+        message: "Unable to find environment variable: <name>",
         patterns: &["unable to find environment variable"],
-        cause: "`Redis.fromEnv()` of @upstash/redis found neither `UPSTASH_REDIS_REST_URL` nor \
-`KV_REST_API_URL` in the runtime's environment: the env file was not loaded (Node does not \
+        cause: "`Redis.fromEnv()` of @upstash/redis found neither `{var.rest_url}` nor \
+`{var.kv_rest_url}` in the runtime's environment: the env file was not loaded (Node does not \
 read `.env` by itself), the variable is set for another environment on the platform (Vercel \
 Preview vs Production), or on Cloudflare Workers `fromEnv(env)` was not given the Worker's \
 `env`.",
@@ -257,7 +257,7 @@ impl Pasted {
             ));
         }
         out.push_str(&format!("\nsource: {}\n", self.source));
-        out
+        crate::family::fill(&out)
     }
 }
 
@@ -291,7 +291,7 @@ mod tests {
             ),
             (
                 "[Upstash Redis] Unable to find environment variable: `UPSTASH_REDIS_REST_URL`",
-                "Unable to find environment variable: UPSTASH_REDIS_REST_URL",
+                "Unable to find environment variable: <name>",
             ),
             ("TypeError: fetch failed", "TypeError: fetch failed"),
             (

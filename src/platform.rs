@@ -136,6 +136,48 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from `.env`",
 )];
 
+/// Railway CLI (railwayapp/cli, src/commands/variable.rs): `railway variable set KEY --stdin`
+/// reads one value from stdin; `--skip-deploys` leaves the redeploy to the last one.
+const RAILWAY_FILES: &[PlatformFile] = &[file(
+    "railway-env.sh",
+    false,
+    Quoting::NamesOnly,
+    template::railway_env,
+    "sets the service's variables with `railway variable set NAME --stdin` (each value on stdin, never on a command line), reading the values from the env file",
+)];
+
+/// Render Blueprint spec (render.com/docs/blueprint-spec): a service's `envVars`, where
+/// `sync: false` makes Render ask for the value in the Dashboard instead of the file holding it.
+const RENDER_FILES: &[PlatformFile] = &[file(
+    "render.redis.yaml",
+    false,
+    Quoting::Yaml,
+    template::render_env,
+    "an `envVars` snippet for render.yaml: secrets as `sync: false` (Render asks for their values in the Dashboard), never their values",
+)];
+
+/// `deno deploy env load FILE` (docs.deno.com, runtime/reference/cli/deploy): loads a `.env`
+/// file into the app; names with TOKEN, KEY, SECRET or PASSWORD become secrets, and
+/// `--non-secrets NAME...` keeps the others plain text.
+const DENO_DEPLOY_FILES: &[PlatformFile] = &[file(
+    "deno-deploy-env.sh",
+    false,
+    Quoting::NamesOnly,
+    template::deno_deploy_env,
+    "sets the app's variables with `deno deploy env load` (through a private temporary file, never on a command line), reading the values from the env file",
+)];
+
+/// Supabase docs, Edge Functions environment variables (supabase.com/docs/guides/functions/
+/// secrets): `supabase secrets set --env-file FILE`; `supabase start` and `supabase functions
+/// serve` read `supabase/functions/.env` locally.
+const SUPABASE_FILES: &[PlatformFile] = &[file(
+    "supabase-secrets.sh",
+    false,
+    Quoting::NamesOnly,
+    template::supabase_secrets,
+    "sets the project's Edge Function secrets with `supabase secrets set --env-file` (through a private temporary file, never on a command line), reading the values from `supabase/functions/.env`",
+)];
+
 impl Platform {
     /// The platform's own files, besides `.env`, `.env.example` and the starter client.
     #[must_use]
@@ -148,7 +190,23 @@ impl Platform {
             Platform::Fly => FLY_FILES,
             Platform::Vercel => VERCEL_FILES,
             Platform::Netlify => NETLIFY_FILES,
+            Platform::Railway => RAILWAY_FILES,
+            Platform::Render => RENDER_FILES,
+            Platform::DenoDeploy => DENO_DEPLOY_FILES,
+            Platform::Supabase => SUPABASE_FILES,
             Platform::Generic | Platform::Expo => &[],
+        }
+    }
+
+    /// The env file the platform's own tooling reads for local runs, where the platform has
+    /// one wherever the code is: Supabase's `supabase start` and `supabase functions serve`
+    /// load `supabase/functions/.env` (Supabase docs, Edge Functions environment variables).
+    /// `None` leaves it to the framework (`.env` without one).
+    #[must_use]
+    pub(crate) fn env_file(self) -> Option<&'static str> {
+        match self {
+            Platform::Supabase => Some("supabase/functions/.env"),
+            _ => None,
         }
     }
 
@@ -158,7 +216,7 @@ impl Platform {
     #[must_use]
     pub(crate) fn default_env_prefix(self) -> &'static str {
         match self {
-            Platform::Expo => "EXPO_PUBLIC_",
+            Platform::Expo => crate::family::EXPO_PUBLIC,
             _ => "",
         }
     }
@@ -170,6 +228,33 @@ mod tests {
     use crate::diagnostic::SourceFile;
     use crate::interpolate::Env;
     use crate::model::Kind;
+
+    /// The platforms that run long-lived processes get TCP by default, the Deno isolates REST;
+    /// Supabase's env file is its own.
+    #[test]
+    fn the_new_platforms_run_what_their_docs_say() {
+        use crate::model::Transport;
+        for (platform, kinds) in [
+            (Platform::Railway, &[Kind::Server, Kind::Container][..]),
+            (Platform::Render, &[Kind::Server, Kind::Container][..]),
+            (Platform::DenoDeploy, &[Kind::Edge][..]),
+            (Platform::Supabase, &[Kind::Edge][..]),
+        ] {
+            assert_eq!(platform.runs().0, kinds, "{platform}");
+            for kind in kinds {
+                let tcp = kind.transports(Some(platform)).contains(&Transport::Tcp);
+                assert_eq!(tcp, *kind != Kind::Edge, "{kind} on {platform}");
+            }
+            assert_eq!(platform.files().len(), 1, "{platform}");
+            assert!(!platform.files()[0].secret, "{platform}: no secret file");
+        }
+        assert_eq!(
+            Platform::Supabase.env_file(),
+            Some("supabase/functions/.env")
+        );
+        assert_eq!(Platform::DenoDeploy.env_file(), None);
+        assert_eq!(Platform::parse("deno-deploy"), Some(Platform::DenoDeploy));
+    }
 
     /// `generate` writes exactly the table's files for every platform, with its secrecy.
     #[test]
@@ -196,16 +281,19 @@ mod tests {
                 .into_iter()
                 .map(|a| (a.path.display().to_string(), a.secret))
                 .filter(|(p, _)| {
-                    ![
-                        ".env",
-                        ".env.local",
-                        ".env.example",
-                        "src/redis_client.rs",
-                        "lib/redis.ts",
-                        "REDIS.md",
-                        crate::ci_serve::PATH,
-                    ]
-                    .contains(&p.as_str())
+                    platform.env_file() != Some(p.as_str())
+                        && ![
+                            ".env",
+                            ".env.local",
+                            ".env.example",
+                            "src/redis_client.rs",
+                            "lib/redis.ts",
+                            "redis.ts",
+                            "supabase/functions/_shared/redis.ts",
+                            "REDIS.md",
+                            crate::ci_serve::PATH,
+                        ]
+                        .contains(&p.as_str())
                 })
                 .collect();
             files.sort();

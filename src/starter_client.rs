@@ -3,7 +3,7 @@
 //! writes them into the client's header, the guide lists them, and `build.rs` users read the
 //! Rust ones through [`crate::build::cargo_dependencies`].
 
-use crate::capability::{JsHost, Runtime, runtime};
+use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Framework, Kind, Platform, Transport};
 
@@ -48,16 +48,23 @@ impl Starter {
         }
     }
 
-    /// Its path, relative to the target's `dir`: the framework's place for a TypeScript
-    /// module (SvelteKit's `src/lib/server/`, Nuxt's `server/utils/`, ...), else `lib/`, where
-    /// Next.js and Expo projects keep shared modules (outside `app/` and `pages/`, whose files
-    /// become routes), or `src/` for a Worker.
+    /// Its path, relative to the target's `dir`: Supabase's shared folder for its functions
+    /// (`supabase/functions/_shared/`: Supabase docs, "Organizing your Edge Functions": shared code
+    /// goes in a folder prefixed with an underscore, `_shared` in their layout), else the framework's place
+    /// for a TypeScript module (SvelteKit's `src/lib/server/`, Nuxt's `server/utils/`, ...),
+    /// else `lib/`, where Next.js and Expo projects keep shared modules (outside `app/` and
+    /// `pages/`, whose files become routes), `src/` for a Worker, or the project folder on Deno
+    /// Deploy, beside the `main.ts` that `deno init` writes and Deno Deploy runs by default.
     pub(crate) fn path(self, framework: Option<Framework>) -> &'static str {
         match self {
             Starter::Native(_) | Starter::Worker => "src/redis_client.rs",
+            Starter::TypeScript(JsHost::Deno(DenoHost::Supabase)) => {
+                "supabase/functions/_shared/redis.ts"
+            }
             Starter::TypeScript(host) => match framework.and_then(|f| f.facts().starter) {
                 Some((path, _)) => path,
                 None if host == JsHost::Cloudflare => "src/redis.ts",
+                None if host == JsHost::Deno(DenoHost::DenoDeploy) => "redis.ts",
                 None => "lib/redis.ts",
             },
         }
@@ -70,7 +77,9 @@ impl Starter {
             Starter::Worker => "worker",
             Starter::TypeScript(JsHost::Node) => "node",
             Starter::TypeScript(JsHost::SvelteKit) => "sveltekit",
-            Starter::TypeScript(JsHost::NetlifyEdge) => "edge",
+            Starter::TypeScript(JsHost::Deno(DenoHost::NetlifyEdge)) => "edge",
+            Starter::TypeScript(JsHost::Deno(DenoHost::DenoDeploy)) => "deno",
+            Starter::TypeScript(JsHost::Deno(DenoHost::Supabase)) => "supabase",
             Starter::TypeScript(JsHost::Cloudflare) => "worker",
         }
     }
@@ -81,11 +90,14 @@ impl Starter {
     }
 
     /// Its dependencies: `[dependencies]` lines for Rust, `npm install` arguments for
-    /// TypeScript (the tests type-check and run it against 1.39.0).
+    /// TypeScript (the tests type-check and run it against 1.39.0), none in Deno, whose
+    /// module imports `npm:@upstash/redis@^1.39.0` (`DenoHost::import`).
     pub(crate) fn dependencies(self) -> &'static [&'static str] {
         match self {
             Starter::Native(transport) => cargo_dependencies(transport),
             Starter::Worker => WORKER_DEPENDENCIES,
+            // Deno resolves the module's `npm:` specifier itself: nothing to install.
+            Starter::TypeScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => &[],
             Starter::TypeScript(_) => &["@upstash/redis@^1.39.0"],
         }
     }
@@ -131,7 +143,8 @@ mod tests {
     /// The table the README's "Starter clients" section prints.
     #[test]
     fn each_runtime_gets_the_starter_that_runs_there() {
-        use crate::capability::JsHost::{Cloudflare as CfJs, NetlifyEdge, Node, SvelteKit};
+        use crate::capability::JsHost::{Cloudflare as CfJs, Deno, Node, SvelteKit};
+        use DenoHost::NetlifyEdge;
         use Framework::{Django, Hono, NextJs, Rails, WorkersRs};
         use Kind::{Container, Edge, Lambda, Mobile, Server};
         use Platform::{AwsLambda, Cloudflare, Docker, Expo, Fly, Netlify, Vercel};
@@ -170,7 +183,7 @@ mod tests {
         }
         assert_eq!(
             rest(Edge, Some(Netlify)),
-            Ok(Starter::TypeScript(NetlifyEdge))
+            Ok(Starter::TypeScript(Deno(NetlifyEdge)))
         );
         assert_eq!(
             with(Edge, Some(Cloudflare), Hono),
@@ -183,6 +196,43 @@ mod tests {
         assert!(with(Server, None, Django).is_err() && with(Server, None, Rails).is_err());
         assert!(Starter::of(Some(Edge), Some(Cloudflare), None, Transport::Tcp).is_err());
         assert!(Starter::of(Some(Server), Some(Vercel), None, Transport::Tcp).is_err());
+        // Deno isolates: Deno Deploy and Supabase, whatever the framework says of its folder.
+        use DenoHost::{DenoDeploy, Supabase};
+        use Platform::{DenoDeploy as Deploy, Supabase as Supa};
+        assert_eq!(
+            rest(Edge, Some(Deploy)),
+            Ok(Starter::TypeScript(Deno(DenoDeploy)))
+        );
+        assert_eq!(
+            with(Edge, Some(Deploy), Hono),
+            Ok(Starter::TypeScript(Deno(DenoDeploy)))
+        );
+        assert_eq!(
+            rest(Edge, Some(Supa)),
+            Ok(Starter::TypeScript(Deno(Supabase)))
+        );
+        assert_eq!(
+            with(Edge, Some(Supa), Hono),
+            Ok(Starter::TypeScript(Deno(Supabase)))
+        );
+        assert_eq!(Starter::TypeScript(Deno(DenoDeploy)).path(None), "redis.ts");
+        assert_eq!(
+            Starter::TypeScript(Deno(DenoDeploy)).path(Some(Hono)),
+            "src/redis.ts"
+        );
+        assert_eq!(
+            Starter::TypeScript(Deno(Supabase)).path(Some(Hono)),
+            "supabase/functions/_shared/redis.ts"
+        );
+        // Railway and Render run processes: the native starter, TCP or REST.
+        assert_eq!(
+            Starter::of(Some(Server), Some(Platform::Railway), None, Transport::Tcp),
+            Ok(Starter::Native(Transport::Tcp))
+        );
+        assert_eq!(
+            rest(Container, Some(Platform::Render)),
+            Ok(Starter::Native(Transport::Rest))
+        );
         assert_eq!(Starter::TypeScript(Node).path(None), "lib/redis.ts");
         assert_eq!(Starter::TypeScript(CfJs).path(Some(Hono)), "src/redis.ts");
         assert_eq!(

@@ -27,8 +27,8 @@ pub(crate) struct FileView<'a> {
     pub(crate) transport: &'a str,
     /// The file's name, for the usage line.
     pub(crate) file: &'a str,
-    /// The env file of its folder (`.env`, Next.js's `.env.local`), which the scripts read the
-    /// values from.
+    /// The env file of its folder (`.env`, `.env.local`, `supabase/functions/.env`), where the
+    /// scripts read the values.
     pub(crate) env_file: &'a str,
     pub(crate) vars: &'a [Var],
 }
@@ -78,6 +78,10 @@ file_templates! {
     fly_secrets = "fly_secrets.txt",
     vercel_env = "vercel_env.sh",
     netlify_env = "netlify_env.sh",
+    railway_env = "railway_env.sh",
+    render_env = "render_env.yaml",
+    deno_deploy_env = "deno_deploy_env.sh",
+    supabase_secrets = "supabase_secrets.sh",
 }
 
 /// A token variable of the CI job (`.github/upwire-serve.yml`) and which of serve's tokens it
@@ -107,6 +111,8 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) test_in_shell: String,
     /// Whether a target is JavaScript (the job sets up Node.js and runs `npm ci` first).
     pub(crate) node: bool,
+    /// Whether a target runs on Deno (the job sets up Deno first).
+    pub(crate) deno: bool,
 }
 
 /// Renders `templates/upwire_serve.yml`, the CI job for REST targets.
@@ -115,9 +121,18 @@ pub(crate) fn ci_serve(view: &CiServeView<'_>) -> String {
     #[template(path = "upwire_serve.yml", escape = "none")]
     struct File<'a> {
         v: &'a CiServeView<'a>,
+        /// The variables `upwire serve -- CMD` sets, from the family table.
+        url_var: &'static str,
+        token_var: &'static str,
+        readonly_token_var: &'static str,
     }
 
-    render(&File { v: view })
+    render(&File {
+        v: view,
+        url_var: crate::family::UPSTASH_REST_URL,
+        token_var: crate::family::UPSTASH_REST_TOKEN,
+        readonly_token_var: crate::family::UPSTASH_REST_READONLY_TOKEN,
+    })
 }
 
 /// A template rendered, ending with a newline as every generated file does.

@@ -15,11 +15,7 @@ if [ "$#" -gt 0 ]; then
   echo "usage: sh {{ file }}   (sets every deploy context; takes no arguments)" >&2
   exit 2
 fi
-umask 077
-tmp=$(mktemp)
-trap 'rm -f "$tmp"' EXIT
-grep -E '^[[:space:]]*(export[[:space:]]+)?({% for v in vars %}{{ v.name }}{% if !loop.last %}|{% endif %}{% endfor %})=' {{ env_file }} \
-  | sed -E 's/^[[:space:]]*(export[[:space:]]+)?//' >"$tmp"
+{% include "redis_lines_tmp.sh" %}
 netlify env:import "$tmp"
 {% for v in secrets() -%}
 netlify env:set {{ crate::quote::shell(v.name) }} --secret

@@ -16,7 +16,12 @@
 // read what the bundle holds{% endif %}. Write commands fail with `NOPERM`.
 {%- endif %}
 //
+{%- if import.starts_with("npm:") %}
+// Needs `@upstash/redis` (Deno fetches `{{ import }}`: no `npm install`), which
+// retries failed requests and
+{%- else %}
 // Needs `@upstash/redis` (`npm install @upstash/redis`), which retries failed requests and
+{%- endif %}
 {%- if host == "cloudflare" %}
 // keeps read-your-writes on global databases.
 // A Worker's variables arrive in its `env`, not in `process.env`: make the client inside
@@ -50,11 +55,7 @@ export function redis(env: RedisEnv): Redis {
 {%- else %}
 // keeps read-your-writes on global databases. Usage:
 //
-{%- if host == "sveltekit" %}
-//   import { redis } from "$lib/server/redis"; // server code only: +page.server.ts, +server.ts
-{%- else %}
-//   import { redis } from "@/lib/redis"; // or a relative path
-{%- endif %}
+//   {{ usage_import }}
 {%- if !read_only %}
 //   await redis.set("greeting", "hello");
 {%- endif %}
@@ -65,24 +66,27 @@ export function redis(env: RedisEnv): Redis {
 // adapter (Node, Vercel, Netlify, Cloudflare); a browser import of this module fails the build.
 import { env } from "$env/dynamic/private";
 {%- endif %}
-{%- if host == "netlify-edge" %}
+{%- if env_get == "Netlify.env.get" %}
 
 // Netlify Edge Functions run on Deno: variables come from `Netlify.env`, not `process.env`.
 declare const Netlify: { env: { get(name: string): string | undefined } };
+{%- else if host == "deno" %}
+
+// Deno reads variables with `Deno.env.get` (there is no `process.env` of its own).
 {%- endif %}
 
-import { Redis } from "@upstash/redis";
+import { Redis } from "{{ import }}";
 {% if host == "sveltekit" %}
 /** One client for the whole project: every command is one HTTPS request, nothing to close. */
 export const redis = new Redis({
   url: env.{{ url_var }},
   token: env.{{ token_var }},
 });
-{%- else if host == "netlify-edge" %}
+{%- else if host == "deno" %}
 /** One client for the whole project: every command is one HTTPS request, nothing to close. */
 export const redis = new Redis({
-  url: Netlify.env.get("{{ url_var }}") ?? "",
-  token: Netlify.env.get("{{ token_var }}") ?? "",
+  url: {{ env_get }}("{{ url_var }}") ?? "",
+  token: {{ env_get }}("{{ token_var }}") ?? "",
 });
 {%- else if from_env %}
 /** One client for the whole {% if mobile %}app{% else %}project{% endif %}: every command is one HTTPS request, nothing to close. */

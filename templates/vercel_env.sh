@@ -5,7 +5,7 @@
 set -eu
 cd "$(dirname "$0")"
 set -a
-. ./{{ env_file }}
+. ./{{ crate::quote::shell(env_file) }}
 set +a
 environment="${1:-production}"
 {% for v in vars -%}

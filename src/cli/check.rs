@@ -84,10 +84,14 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     let rest_tls = tls_config(args.ca_file.as_deref(), &[b"http/1.1"])?;
     let out = Output::new(cli);
     let direct = args.redis_url.is_some() || args.rest_url.is_some();
-    let (mut plan_targets, mut diagnostics, mut source) = (Vec::new(), Vec::new(), None);
+    let (mut plan_targets, mut diagnostics, mut sources) = (Vec::new(), Vec::new(), Vec::new());
     let mut jobs: Vec<(String, Option<Kind>, Option<Access>, Job)> = Vec::new();
     if direct {
+        // The values are linted as `lint` lints an env file's before anything connects.
+        use crate::endpoint::Role;
+        let mut flags = Vec::new();
         if let Some(url) = &args.redis_url {
+            flags.push(("--redis-url", Role::TcpUrl, url.as_str()));
             jobs.push((
                 "--redis-url".into(),
                 None,
@@ -100,6 +104,8 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             ));
         }
         if let (Some(url), Some(token)) = (&args.rest_url, &args.rest_token) {
+            flags.push(("--rest-url", Role::RestUrl, url.as_str()));
+            flags.push(("--rest-token", Role::Token, token.as_str()));
             jobs.push((
                 "--rest-url".into(),
                 None,
@@ -111,11 +117,20 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 },
             ));
         }
+        let (source, found) = crate::lint::lint_flags(&flags);
+        diagnostics = found;
+        sources.push(source);
     } else if let Some(files) = crate::cli::folder_env_files(cli, "checking the credentials in") {
         jobs = folder_jobs(&files)?
             .into_iter()
             .map(|(name, job)| (name, None, None, job))
             .collect();
+        for file in &files {
+            let (source, found) =
+                crate::lint::lint_env(crate::input::load_source_keeping_bom(file)?);
+            diagnostics.extend(found);
+            sources.push(source);
+        }
     } else {
         let r = load_descriptor(cli)?;
         let targets = select_targets(&r, args.target.as_deref())?;
@@ -126,7 +141,15 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         }
         plan_targets = targets.into_iter().cloned().collect();
         diagnostics = r.diagnostics;
-        source = Some(r.source);
+        sources.push(r.source);
+    }
+    // An error among them (a REST URL to a Fly database, a TCP password as the token, a
+    // placeholder) says the login cannot work as given: nothing connects.
+    let blocked = diagnostics
+        .iter()
+        .any(crate::diagnostic::Diagnostic::is_error);
+    if blocked {
+        jobs.clear();
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -195,10 +218,14 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             }
         }
         drop(stdout);
-        if let Some(source) = &source
-            && !diagnostics.is_empty()
-        {
-            out.diagnostics(&diagnostics, std::slice::from_ref(source));
+        if !diagnostics.is_empty() {
+            out.diagnostics(&diagnostics, &sources);
+        }
+        if blocked {
+            crate::cli::say!(
+                "error: not connecting: the credentials have the errors above (`upwire check` runs `upwire lint`'s checks first); fix them and run it again"
+            );
+            return;
         }
         let n = probes.len();
         let bad = probes.iter().filter(|c| !c.result.ok).count();

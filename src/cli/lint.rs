@@ -45,6 +45,16 @@ pub(super) fn file_kind(path: &Path) -> FileKind {
     {
         return FileKind::Other("another tool's file");
     }
+    // Supabase's project config (`supabase init` writes it; its `project_id` reads like a
+    // mistyped `[project]`).
+    if name == "config.toml"
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == "supabase")
+    {
+        return FileKind::Other("Supabase's project config");
+    }
     match ext.as_str() {
         "toml" if name == "upwire.toml" || toml_is_descriptor(path) => FileKind::Descriptor,
         "toml" => FileKind::Other("a TOML file that is not an upwire descriptor"),

@@ -28,8 +28,7 @@ use crate::model::{Kind, did_you_mean};
 use crate::plan::{Resolved, TargetPlan, resolve};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
-/// Decide TCP `REDIS_URL` or the Upstash REST API for every deployment target, validate
-/// URLs and tokens, and write the config.
+/// The command line. `--help` starts with Cargo.toml's `description` (`about`).
 #[derive(Debug, Parser)]
 // The global flags under their own heading: each subcommand's help lists its own first.
 #[command(
@@ -110,7 +109,7 @@ enum Command {
     },
     /// Apply the fixes lint can make without asking (rediss://, quotes, `Bearer `, ...);
     /// report the rest.
-    #[command(long_about = FIX_ABOUT)]
+    #[command(long_about = fix_about())]
     Fix {
         /// Files to fix, as for lint. Default: the descriptor and every --env-file.
         paths: Vec<PathBuf>,
@@ -225,10 +224,8 @@ enum Command {
         /// Do not log one line per request.
         #[arg(long)]
         quiet: bool,
-        /// Run this command once serve answers, with UPSTASH_REDIS_REST_URL and
-        /// UPSTASH_REDIS_REST_TOKEN (and UPSTASH_REDIS_REST_READONLY_TOKEN with a read-only
-        /// token) set; stop when it exits, with its exit status. SIGINT and SIGTERM reach it.
-        #[arg(last = true, value_name = "CMD")]
+        // The help names the variables from the family table.
+        #[arg(last = true, value_name = "CMD", help = serve_command_help())]
         command: Vec<std::ffi::OsString>,
     },
     /// Prove the login over TCP/TLS and REST: every stage timed, failures classified.
@@ -272,13 +269,26 @@ impl clap::builder::TypedValueParser for KindParser {
         ))
     }
 }
+/// `upwire serve -- CMD`'s help: the variables it sets.
+fn serve_command_help() -> String {
+    use crate::family::{UPSTASH_REST_READONLY_TOKEN, UPSTASH_REST_TOKEN, UPSTASH_REST_URL};
+    format!(
+        "Run this command once serve answers, with {UPSTASH_REST_URL} and {UPSTASH_REST_TOKEN} \
+(and {UPSTASH_REST_READONLY_TOKEN} with a read-only token) set; stop when it exits, with its \
+exit status. SIGINT and SIGTERM reach it"
+    )
+}
+
 /// `upwire fix --help`: what it changes and what it never does.
-const FIX_ABOUT: &str = "\
+fn fix_about() -> String {
+    use crate::family::{REDIS_URL, UPSTASH_REST_URL};
+    format!(
+        "\
 Apply the fixes lint can make without asking, and report the rest as lint does.
 
 Fixed: `redis://` to `rediss://` for an Upstash host (not Fly's `fly-*` hosts, which have \
-no TLS: there `rediss://` becomes `redis://`); a REST URL in REDIS_URL moved to \
-UPSTASH_REDIS_REST_URL when that is not set; whitespace and quotes around a value; a \
+no TLS: there `rediss://` becomes `redis://`); a REST URL in {REDIS_URL} moved to \
+{UPSTASH_REST_URL} when that is not set; whitespace and quotes around a value; a \
 `Bearer ` prefix on a token; reserved characters in a password percent-encoded; an empty \
 user name written as `default`; a database index or path removed from an Upstash URL; \
 `http://` to `https://` for an Upstash REST URL; a key set twice to the same value (the \
@@ -287,7 +297,9 @@ later line removed).
 Never: a secret invented or a placeholder written, a differing duplicate dropped, any other \
 byte changed (comments, order, CRLF, `export `, other keys stay as they are). Files are \
 written atomically, their mode kept; a symlink's target is written. Exit codes as lint's: \
-0 nothing with errors is left, 1 errors remain, 2 usage or I/O.";
+0 nothing with errors is left, 1 errors remain, 2 usage or I/O."
+    )
+}
 
 fn parse_kind(s: &str) -> Result<Kind, String> {
     Kind::parse(s).ok_or_else(|| {

@@ -43,7 +43,7 @@ fn rule(code: Code) -> Value {
         "id": code.name(),
         "name": code.name(),
         "shortDescription": {"text": text(code.summary())},
-        "fullDescription": {"text": text(code.explanation())},
+        "fullDescription": {"text": text(&code.explanation())},
         "help": {"text": text(&format!(
             "{}\n\nRun `upwire explain {}` for this text in the terminal.",
             code.explanation(),

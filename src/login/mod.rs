@@ -318,6 +318,35 @@ impl Recorder {
         }
     }
 
+    /// The DNS stage: resolves `host:port` under `timeout`. A Fly.io private name that times
+    /// out gets the help of one that does not resolve (`fly redis proxy`): from outside Fly
+    /// both mean the same.
+    pub(crate) async fn resolve(
+        &mut self,
+        host: &str,
+        port: u16,
+        timeout: Duration,
+    ) -> Result<Vec<std::net::SocketAddr>, ()> {
+        self.lookup(host, net::resolve(host, port), timeout).await
+    }
+
+    /// [`Recorder::resolve`] with the lookup given.
+    async fn lookup<T>(
+        &mut self,
+        host: &str,
+        lookup: impl std::future::Future<Output = Result<T, Failure>>,
+        timeout: Duration,
+    ) -> Result<T, ()> {
+        let addrs = self.stage(Stage::Dns, timeout, lookup).await;
+        if addrs.is_err()
+            && self.result.error_kind == Some(ErrorKind::Timeout)
+            && crate::parse::is_fly_private(host)
+        {
+            self.result.help = Some(net::dns_help(host));
+        }
+        addrs
+    }
+
     pub(crate) fn fail(&mut self, f: Failure) {
         self.result.ok = false;
         self.result.error_kind = Some(f.kind);
@@ -369,6 +398,27 @@ fn timeout_help(stage: Stage) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A lookup that never answers (no network: the future stays pending) times out; for a
+    /// Fly.io private name the help is the one of a name that does not resolve.
+    #[test]
+    fn a_fly_lookup_that_times_out_names_fly_redis_proxy() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let help = |host: &str| {
+            let mut rec = Recorder::new(Transport::Tcp, "redis://h:6379");
+            let never = std::future::pending::<Result<(), Failure>>();
+            let timeout = Duration::from_millis(1);
+            assert!(runtime.block_on(rec.lookup(host, never, timeout)).is_err());
+            let r = rec.failed();
+            assert_eq!(r.error_kind, Some(ErrorKind::Timeout));
+            r.help.unwrap_or_default()
+        };
+        assert!(help("fly-late-waterfall-1133.upstash.io").contains("`fly redis proxy`"));
+        assert!(!help("eu1-tidy-cat-12345.upstash.io").contains("fly"));
+    }
 
     #[test]
     fn latency_summary_uses_nearest_rank() {

@@ -87,7 +87,7 @@ pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Fa
 
 /// What to do when `host` does not resolve. A Fly.io private database's name resolves only
 /// inside Fly's private network (Fly docs, https://fly.io/docs/reference/redis/).
-fn dns_help(host: &str) -> String {
+pub(crate) fn dns_help(host: &str) -> String {
     if crate::parse::is_fly_private(host) {
         format!(
             "`{host}` is a Fly.io private database: its name resolves only inside Fly's private network. Run the check on a Fly machine, or tunnel it to this one with `fly redis proxy` and check redis://default:<password>@localhost:<port> (the port it prints)"

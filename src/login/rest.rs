@@ -8,7 +8,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1;
 use hyper_util::rt::TokioIo;
 
-use super::net::{connect, handshake, resolve};
+use super::net::{connect, handshake};
 use super::{AccessFound, CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::{validate_rest_url, validate_token};
@@ -24,7 +24,7 @@ fn protocol(message: impl Into<String>) -> Failure {
 fn interpret(status: u16, content_type: &str, body: &[u8]) -> Result<(), Failure> {
     if status == 401 {
         return Err(Failure::new(ErrorKind::Auth, "the REST token was rejected (HTTP 401)")
-            .help("copy UPSTASH_REDIS_REST_TOKEN again from the console (without `Bearer `); the read-only token works for PING too"));
+            .help(format!("copy {} again from the console (without `Bearer `); the read-only token works for PING too", crate::family::UPSTASH_REST_TOKEN)));
     }
     let json: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let Some(json) = json else {
@@ -92,7 +92,7 @@ pub(crate) async fn check_rest(
         .unwrap_or(&parsed.host)
         .to_owned();
     let t = options.timeout;
-    let Ok(addrs) = rec.stage(Stage::Dns, t, resolve(&parsed.host, port)).await else {
+    let Ok(addrs) = rec.resolve(&parsed.host, port, t).await else {
         return rec.failed();
     };
     let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::net::{connect, handshake, resolve};
+use super::net::{connect, handshake};
 use super::{CheckOptions, CheckResult, ErrorKind, Failure, Recorder, Stage};
 use crate::model::Transport;
 use crate::parse::validate_redis_url;
@@ -57,15 +57,26 @@ async fn command(conn: &mut BufReader<Box<dyn Io>>, args: &[&str]) -> Result<Rep
         // A nil reply (`SET ... XX` of a key that does not exist, for `--access`).
         Some(b'$' | b'*') if text == "$-1" || text == "*-1" => Ok(Reply::Simple(String::new())),
         Some(b'$') => {
-            let len: usize = text[1..].parse().map_err(|_| protocol("a malformed bulk reply"))?;
+            let len: usize = text[1..]
+                .parse()
+                .map_err(|_| protocol("a malformed bulk reply"))?;
             let mut body = vec![0; len.min(MAX_LINE) + 2];
             conn.read_exact(&mut body).await.map_err(|_| closed())?;
-            Ok(Reply::Simple(String::from_utf8_lossy(&body[..len.min(MAX_LINE)]).into_owned()))
+            Ok(Reply::Simple(
+                String::from_utf8_lossy(&body[..len.min(MAX_LINE)]).into_owned(),
+            ))
         }
-        Some(0x15 | 0x16) => Err(Failure::new(ErrorKind::Tls, "the server answered with a TLS record")
-            .help("the server expects TLS: use rediss://")),
+        Some(0x15 | 0x16) => Err(Failure::new(
+            ErrorKind::Tls,
+            "the server answered with a TLS record",
+        )
+        .help("the server expects TLS: use rediss://")),
         Some(b'H') if text.starts_with("HTTP/") => Err(protocol("the server answered with HTTP")
-            .help("this is an HTTP endpoint: use it as UPSTASH_REDIS_REST_URL (https://host), not as REDIS_URL")),
+            .help(format!(
+                "this is an HTTP endpoint: use it as {} (https://host), not as {}",
+                crate::family::UPSTASH_REST_URL,
+                crate::family::REDIS_URL
+            ))),
         _ => Err(protocol("the server does not speak the Redis protocol")),
     }
 }
@@ -128,10 +139,7 @@ pub(crate) async fn check_tcp(
         user
     };
     let t = options.timeout;
-    let Ok(addrs) = rec
-        .stage(Stage::Dns, t, resolve(&parsed.host, parsed.port))
-        .await
-    else {
+    let Ok(addrs) = rec.resolve(&parsed.host, parsed.port, t).await else {
         return rec.failed();
     };
     let Ok(stream) = rec.stage(Stage::Connect, t, connect(&addrs)).await else {

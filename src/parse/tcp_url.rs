@@ -56,14 +56,12 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
             let host = rough_host(rest);
             return Err(Finding::new(
                 Code::RestUrlInRedisUrl,
-                format!(
-                    "`{}` is the REST endpoint, not a TCP URL",
-                    mask_url(v)
-                ),
+                format!("`{}` is the REST endpoint, not a TCP URL", mask_url(v)),
             )
             .help(format!(
-                "use the TCP endpoint, {}, or read this value as UPSTASH_REDIS_REST_URL with the REST API",
-                tcp_form(&host, 6379)
+                "use the TCP endpoint, {}, or read this value as {} with the REST API",
+                tcp_form(&host, 6379),
+                crate::family::UPSTASH_REST_URL
             ))
             .range(scheme_range)
             .move_to_rest_url());

@@ -44,8 +44,12 @@ fn validate(value: &str) -> Vec<Finding> {
     }
     if v.contains("://") {
         findings.push(
-            Finding::new(Code::TokenIsUrl, "a URL was given where the token belongs")
-                .help("put the URL into UPSTASH_REDIS_REST_URL / rest_url and the token here"),
+            Finding::new(Code::TokenIsUrl, "a URL was given where the token belongs").help(
+                format!(
+                    "put the URL into {} / rest_url and the token here",
+                    crate::family::UPSTASH_REST_URL
+                ),
+            ),
         );
         return findings;
     }
@@ -57,7 +61,7 @@ fn validate(value: &str) -> Vec<Finding> {
                 Code::PasswordAsToken,
                 "the token appears to be the TCP password (32 hex digits), which the REST API rejects with `WRONGPASS invalid or missing auth token`",
             )
-            .help("copy the REST token (UPSTASH_REDIS_REST_TOKEN) from the REST API section of the database page; the password belongs in the TCP URL"),
+            .help(format!("copy the REST token ({}) from the REST API section of the database page; the password belongs in the TCP URL", crate::family::UPSTASH_REST_TOKEN)),
         );
         return findings;
     }

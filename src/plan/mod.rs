@@ -458,10 +458,14 @@ fn report_dir_conflicts(d: &Descriptor, targets: &mut [TargetPlan], diags: &mut 
         if t.blocked.is_some() {
             continue;
         }
-        let earlier = targets[..second]
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.blocked.is_none() && e.dir == t.dir);
+        // Targets of one folder share its files where they write the same env file (a
+        // platform's own, as Supabase's, or the folder's) or the same platform files.
+        let own_env_file = |x: &TargetPlan| x.platform.and_then(Platform::env_file);
+        let earlier = targets[..second].iter().enumerate().filter(|(_, e)| {
+            e.blocked.is_none()
+                && e.dir == t.dir
+                && (e.platform == t.platform || own_env_file(e) == own_env_file(t))
+        });
         'pairs: for (first, e) in earlier {
             for v in &t.env {
                 let Some(w) = e.env.iter().find(|w| w.name == v.name) else {

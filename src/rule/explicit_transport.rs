@@ -6,8 +6,9 @@ use std::sync::LazyLock;
 use super::{Decision, Rule, RuleInput};
 use crate::capability::Use;
 use crate::code::Code;
+use crate::descriptor::Field;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Kind, Need, Transport};
+use crate::model::{Framework, Kind, Need, Transport};
 
 /// The explicit override.
 #[derive(Debug)]
@@ -29,8 +30,10 @@ impl Rule for ExplicitTransport {
 Use it when you know better than the kind: a container platform that scales to zero may prefer \
 REST; a Lambda with provisioned concurrency may prefer TCP. An override that cannot work is \
 rejected with `transport-unavailable`: TCP on a mobile app, TCP on an edge runtime (only a \
-warning on Cloudflare, whose Workers can open TCP sockets with `connect()`), and REST for a \
-target that needs {}.",
+warning on Cloudflare, whose Workers can open TCP sockets with `connect()`), REST for a \
+target that needs {} (a BullMQ, Celery or Sidekiq worker does), and REST for a Python or \
+Ruby framework, whose client (redis-py under django-redis, kombu, redis-rb) speaks the Redis \
+protocol only.",
                 crate::capability::describe_tcp_only_needs("or")
             )
         });
@@ -87,9 +90,32 @@ target that needs {}.",
                         tcp_needs(input)
                     ),
                 )
-                .help(
-                    "remove `transport = \"rest\"`, or remove the need from `needs`",
-                )));
+                .help(match framework_needing_tcp(input) {
+                    Some(f) => format!(
+                        "remove `transport = \"rest\"`: {} connects over TCP and has no REST client",
+                        f.value
+                    ),
+                    None => "remove `transport = \"rest\"`, or remove the need from `needs`".to_owned(),
+                })));
+                None
+            }
+            Transport::Rest
+                if input
+                    .target
+                    .framework
+                    .as_ref()
+                    .is_some_and(|f| !f.value.facts().speaks_rest()) =>
+            {
+                let framework = input.target.framework.as_ref().map(|f| f.value);
+                out.push(at(Diagnostic::new(
+                    Code::TransportUnavailable,
+                    format!(
+                        "target `{}` is {} code, whose Redis client speaks the Redis protocol over TCP only",
+                        input.target.name,
+                        framework.map_or("", |f| f.as_str())
+                    ),
+                )
+                .help(format!("remove `transport = \"rest\"`: the framework reads the TCP URL (`{}`)", crate::family::REDIS_URL))));
                 None
             }
             t => Some(Decision {
@@ -100,13 +126,39 @@ target that needs {}.",
     }
 }
 
-/// Whether the target needs something only TCP offers.
-pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
-    input.target.needs.iter().any(|n| n.value.needs_tcp())
+/// The needs of the target: its `needs = [...]` and those its framework implies (a job
+/// queue's workers wait in blocking commands, `src/framework.rs`).
+fn all_needs(input: &RuleInput<'_>) -> Vec<Need> {
+    let mut needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
+    if let Some(f) = &input.target.framework {
+        needs.extend(f.value.facts().needs.iter().copied());
+    }
+    needs
 }
 
-/// The needs that only TCP can serve, as prose.
+/// Whether the target needs something only TCP offers.
+pub(super) fn needs_tcp(input: &RuleInput<'_>) -> bool {
+    all_needs(input).iter().any(|n| n.needs_tcp())
+}
+
+/// The framework whose client needs TCP, when the need comes from it and not from `needs`.
+pub(super) fn framework_needing_tcp<'a>(input: &RuleInput<'a>) -> Option<&'a Field<Framework>> {
+    if input.target.needs.iter().any(|n| n.value.needs_tcp()) {
+        return None;
+    }
+    input
+        .target
+        .framework
+        .as_ref()
+        .filter(|f| f.value.facts().needs.iter().any(|n| n.needs_tcp()))
+}
+
+/// The needs that only TCP can serve, as prose, with the framework they come from when they
+/// are not in `needs` ("blocking commands (BLPOP, ...) for its bullmq workers").
 pub(super) fn tcp_needs(input: &RuleInput<'_>) -> Cow<'static, str> {
-    let needs: Vec<Need> = input.target.needs.iter().map(|n| n.value).collect();
-    crate::capability::tcp_only_needs(&needs)
+    let what = crate::capability::tcp_only_needs(&all_needs(input));
+    match framework_needing_tcp(input) {
+        Some(f) => Cow::Owned(format!("{what} for its {} workers", f.value)),
+        None => what,
+    }
 }

@@ -12,6 +12,6 @@ pub(super) const RULE: KindRule = KindRule {
     explanation: "A server is a long-lived process. It opens one TCP+TLS connection (or a small \
 pool) at start-up and reuses it for every request, so the connection cost is paid once and each \
 command costs one round trip on the native Redis protocol. The REST API would add HTTP framing, \
-JSON encoding and a request per command (or per pipeline) on top. Use REDIS_URL with the \
+JSON encoding and a request per command (or per pipeline) on top. Use {var.tcp_url} with the \
 `redis` crate's ConnectionManager, which reconnects on its own.",
 };

@@ -864,9 +864,9 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
 
 /// The variables a command run with `-- CMD` gets, as `@upstash/redis`'s `Redis.fromEnv()`
 /// reads them.
-const URL_VAR: &str = "UPSTASH_REDIS_REST_URL";
-const TOKEN_VAR: &str = "UPSTASH_REDIS_REST_TOKEN";
-const READONLY_TOKEN_VAR: &str = "UPSTASH_REDIS_REST_READONLY_TOKEN";
+const URL_VAR: &str = crate::family::UPSTASH_REST_URL;
+const TOKEN_VAR: &str = crate::family::UPSTASH_REST_TOKEN;
+const READONLY_TOKEN_VAR: &str = crate::family::UPSTASH_REST_READONLY_TOKEN;
 
 /// The URL, and the tokens serve has: the full token (configured or made at start-up) and the
 /// read-only one when there is one. Inherited values of the three variables are removed

@@ -900,3 +900,112 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
         all_output(&out)
     );
 }
+
+/// A check stopped before the network by the error `code`: exit 1, the finding and the
+/// words that say so, no probe result, no secret. Returns the output.
+fn assert_stopped_by(out: &Output, code: &str) -> String {
+    assert_exit(out, 1);
+    assert_no_secrets(out);
+    let text = all_output(out);
+    assert!(text.contains(&format!("error[{code}]")), "{text}");
+    assert!(
+        text.contains("error: not connecting: the credentials have the errors above"),
+        "{text}"
+    );
+    assert!(!text.contains("FAILED"), "{text}");
+    text
+}
+
+/// `check` runs the checks `lint` runs on the values it is given before it connects. An error
+/// among them stops it before any network call: a RESP peer that records what it receives
+/// gets nothing, and a port nothing listens on gives no connection error; the output is the
+/// finding, with the secret masked.
+#[test]
+fn an_error_in_the_values_stops_check_before_it_connects() {
+    let peer = Canned::resp("+PONG\r\n".to_owned());
+    let closed = free_port();
+    let tcp = format!("redis://default:{PASSWORD}@127.0.0.1:{}", peer.port);
+    let rest = format!("http://127.0.0.1:{closed}");
+    // A URL as the token (`token-is-url`), a REST URL to a Fly database (`fly-rest-url`).
+    for (url, token, code) in [
+        (
+            rest.as_str(),
+            "https://eu1-cat-12345.upstash.io",
+            "token-is-url",
+        ),
+        (
+            "https://fly-late-waterfall-1133.upstash.io",
+            TOKEN,
+            "fly-rest-url",
+        ),
+    ] {
+        let args = [
+            "--redis-url",
+            &tcp,
+            "--rest-url",
+            url,
+            "--rest-token",
+            token,
+        ];
+        let text = assert_stopped_by(&check(&args), code);
+        assert!(!text.contains("refused"), "{text}");
+        let doc = json(&check(&[&args[..], &["--format", "json"]].concat()));
+        assert_eq!(doc["checks"], serde_json::json!([]), "{doc}");
+        assert_eq!(doc["diagnostics"][0]["code"], code, "{doc}");
+        assert_eq!(doc["diagnostics"][0]["file"], "command line", "{doc}");
+    }
+    assert_eq!(peer.received(), "", "check connected despite the error");
+}
+
+/// A warning among the facts does not stop the check: the TCP password as the REST token
+/// (32 hex digits), which a local serve made with that token accepts, is reported beside
+/// the passing check.
+#[test]
+fn a_warning_in_the_values_is_reported_and_the_check_runs() {
+    let hex = "0123456789abcdef0123456789abcdef";
+    let redis = RedisServer::plain();
+    let serve = spawn_quiet(redis.url(None, None), hex);
+    let out = check(&["--rest-url", &serve.url(), "--rest-token", hex]);
+    assert_exit(&out, 0);
+    let text = all_output(&out);
+    assert!(text.contains("warning[password-as-token]"), "{text}");
+    assert!(!text.contains(hex), "{text}");
+    assert!(text.contains("ok: 1 check passed"), "{text}");
+}
+
+/// Without a descriptor the env files found are linted first, and with a descriptor its
+/// findings: an error in either stops the check before it connects.
+#[test]
+fn an_error_in_the_env_files_or_the_descriptor_stops_check_before_it_connects() {
+    let peer = Canned::resp("+PONG\r\n".to_owned());
+    let tcp = format!("redis://default:{PASSWORD}@127.0.0.1:{}", peer.port);
+    let run_in = |dir: &Path| {
+        upwire()
+            .current_dir(dir)
+            .arg("check")
+            .output()
+            .expect("upwire runs")
+    };
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join(".env"),
+        format!("REDIS_URL={tcp}\nUPSTASH_REDIS_REST_URL=https://eu1-cat-12345.upstash.io:6379\nUPSTASH_REDIS_REST_TOKEN={TOKEN}\n"),
+    )
+    .unwrap();
+    let text = assert_stopped_by(&run_in(folder.path()), "rest-url-has-port");
+    assert!(text.contains("--> .env:2:"), "{text}");
+
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(
+        project.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"container\"\nplatform = \"kubernetes\"\ndatabase = \"main\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        project.path().join(".env"),
+        format!("REDIS_URL=redis://default:{PASSWORD}@fly-late-waterfall-1133.upstash.io:6379\n"),
+    )
+    .unwrap();
+    assert_stopped_by(&run_in(project.path()), "fly-off-platform");
+    assert_eq!(peer.received(), "", "check connected despite the error");
+}

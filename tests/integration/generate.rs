@@ -752,7 +752,55 @@ fn snapshot_of_the_starter_clients() {
         insta::assert_snapshot!("client@typescript-expo", variant(&typescript, &expo));
         let nextjs = client_in(&runtimes, "site");
         insta::assert_snapshot!("client@typescript-nextjs", variant(&typescript, &nextjs));
+        let (_, deno) = files_of(&fixtures.join("deno.toml"));
+        let supabase = file_in(&deno, "web/supabase/functions/_shared/redis.ts");
+        insta::assert_snapshot!(
+            "client@typescript-supabase",
+            variant(&typescript, &supabase)
+        );
     });
+}
+
+/// The contents of the file `path` among `files`.
+fn file_in(files: &[Artifact], path: &str) -> String {
+    let file = files.iter().find(|a| a.path == Path::new(path));
+    file.unwrap_or_else(|| panic!("no {path}")).contents.clone()
+}
+
+/// The starters that run in Deno isolates (Deno Deploy, Supabase Edge Functions) read their
+/// variables with `Deno.env.get` and import `@upstash/redis` by an `npm:` specifier, where the
+/// platform expects code; none reads `process.env`, which Deno does not have. (Deno is not
+/// installed here: the text is what is checked.)
+#[test]
+fn deno_hosted_starters_read_deno_env() {
+    let (_, files) = files_of(&root().join("tests/fixtures/generate/deno.toml"));
+    for path in [
+        "plain/redis.ts",
+        "edge/src/redis.ts",
+        "web/supabase/functions/_shared/redis.ts",
+    ] {
+        let code = file_in(&files, path);
+        for line in [
+            "import { Redis } from \"npm:@upstash/redis@^1.39.0\";",
+            "  url: Deno.env.get(\"UPSTASH_REDIS_REST_URL\") ?? \"\",",
+            "  token: Deno.env.get(\"UPSTASH_REDIS_REST_TOKEN\") ?? \"\",",
+        ] {
+            assert!(
+                code.lines().any(|l| l == line),
+                "{path} lacks {line}:\n{code}"
+            );
+        }
+        assert!(
+            !code.contains("process.env.") && !code.contains("fromEnv("),
+            "{path}:\n{code}"
+        );
+    }
+    // The Next.js module beside the Supabase functions stays on `process.env`.
+    let next = file_in(&files, "web/lib/redis.ts");
+    assert!(
+        next.contains("from \"@upstash/redis\"") && !next.contains("Deno.env"),
+        "{next}"
+    );
 }
 
 /// `transcript` with the lines of the dry-run diff that creates the starter client `path`
@@ -1365,4 +1413,74 @@ fn generate_refuses_a_standard_token_under_a_public_prefix() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Framework settings in REDIS.md
+
+/// The targets' sections of the guide `generate` wrote for `descriptor` (the summary and the
+/// troubleshooting are the same for every project), after checking that it generated cleanly
+/// and that the guide holds no value.
+fn guide_sections(descriptor: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
+    // The example values, and a Fly.io private database's URL.
+    let env = std::fs::read_to_string(root().join("examples/example.env")).unwrap()
+        + &format!(
+            "FLY_REDIS_URL=redis://default:{FLY_PASSWORD}@fly-tidy-cat-12345.upstash.io:6379\n"
+        );
+    std::fs::write(dir.path().join("example.env"), env).unwrap();
+    let output =
+        run(upwire()
+            .current_dir(dir.path())
+            .args(["--env-file", "example.env", "generate"]));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let guide = std::fs::read_to_string(dir.path().join("REDIS.md")).unwrap();
+    for secret in EXAMPLE_SECRETS.iter().chain(&[FLY_PASSWORD]) {
+        assert!(!guide.contains(secret), "no value in REDIS.md: {secret}");
+    }
+    let start = guide.find("\n## `").expect("a target section");
+    let end = guide
+        .find("## Troubleshooting")
+        .expect("the troubleshooting");
+    guide[start + 1..end].to_owned()
+}
+
+/// A fake password for a Fly.io private database.
+const FLY_PASSWORD: &str = "FlyPasswordExample0123456789";
+
+/// REDIS.md shows, per framework, the settings that read the target's URL variable: a Django
+/// site with its Celery worker in one folder (one URL with `ssl_cert_reqs=required`, which
+/// both read), a Rails app with Sidekiq on a database of its own (under a prefixed name, so
+/// Sidekiq gets an initializer), and a BullMQ worker on Fly with Fly's private database
+/// (ioredis gets `family: 6`) beside an Express API in Docker (a public one: no `family`).
+#[test]
+fn snapshot_of_the_framework_settings_in_the_guide() {
+    let django = guide_sections(
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}?ssl_cert_reqs=required\"\n\n\
+         [target.site]\nkind = \"server\"\nframework = \"django\"\n\n\
+         [target.worker]\nkind = \"server\"\nframework = \"celery\"\n",
+    );
+    let rails = guide_sections(
+        "[database.cache]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\n\
+         [database.queue]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\n\
+         [target.web]\nkind = \"server\"\nplatform = \"fly\"\nframework = \"rails\"\ndatabase = \"cache\"\n\n\
+         [target.jobs]\nkind = \"server\"\nplatform = \"fly\"\nframework = \"sidekiq\"\n\
+         database = \"queue\"\nenv_prefix = \"SIDEKIQ_\"\n",
+    );
+    let bullmq = guide_sections(&format!(
+        "{DATABASE}[database.fly]\nredis_url = \"${{FLY_REDIS_URL}}\"\n\n\
+         [target.worker]\nkind = \"server\"\nplatform = \"fly\"\nframework = \"bullmq\"\n\
+         database = \"fly\"\ndir = \"worker\"\n\n\
+         [target.api]\nkind = \"container\"\nplatform = \"docker\"\nframework = \"express\"\n\
+         database = \"main\"\ndir = \"api\"\n"
+    ));
+    assert_eq!(bullmq.matches("family: 6").count(), 2, "{bullmq}");
+    // Sidekiq reads `REDIS_URL` by itself: only another name needs the initializer.
+    assert!(rails.contains("ENV[\"SIDEKIQ_REDIS_URL\"]"), "{rails}");
+    crate::snapshots!({
+        insta::assert_snapshot!("guide@django-celery", django);
+        insta::assert_snapshot!("guide@rails-sidekiq", rails);
+        insta::assert_snapshot!("guide@bullmq-express", bullmq);
+    });
 }

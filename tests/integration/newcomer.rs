@@ -524,30 +524,13 @@ fn an_unreadable_default_env_is_a_warning_not_a_stop() {
     assert_eq!(code(&out), 2, "{}", all_output(&out));
 }
 
-/// `init` in a project it recognises, run in the project's folder as a user would: a Rust
-/// service on Fly in `api/` and a Next.js app with middleware in `web/`, reading the names
-/// the Vercel integration wrote. It proposes the targets and says so; `lint`, `generate` and
-/// `lint` over everything written then pass.
-#[test]
-fn init_reads_the_project_it_runs_in() {
+/// A project of `files`, with `init` run in its folder as a user would: it says it `found`
+/// each of those lines; then `lint`, `generate` and `lint` over everything written pass. The
+/// project is returned for more checks.
+fn init_generate_and_lint(files: &[(&str, &str)], found: &[&str]) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    for (path, text) in [
-        (
-            "api/Cargo.toml",
-            "[package]\nname = \"api\"\n\n[dependencies]\naxum = \"0.8\"\n",
-        ),
-        ("api/fly.toml", "app = \"api\"\nprimary_region = \"ams\"\n"),
-        ("web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
-        ("web/middleware.ts", "export function middleware() {}\n"),
-        (".gitignore", ".env\n.env*.local\n"),
-        (
-            ".env",
-            "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
-             KV_REST_API_URL=https://eu1-tidy-cat-12345.upstash.io\n\
-             KV_REST_API_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
-        ),
-    ] {
+    for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).expect("mkdir");
         std::fs::write(path, text).expect("write");
@@ -555,13 +538,50 @@ fn init_reads_the_project_it_runs_in() {
     let out = run(upwire_in(dir).arg("init"));
     assert_eq!(code(&out), 0, "{}", all_output(&out));
     let said = String::from_utf8_lossy(&out.stderr);
-    for line in [
-        "found: target `api` (server on fly, framework axum) in api",
-        "found: target `web` (lambda on vercel, framework nextjs) in web",
-        "found: target `web-middleware` (edge on vercel, framework nextjs) in web",
-    ] {
+    for line in found {
         assert!(said.contains(line), "{line}\n{said}");
     }
+    let lint = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    let generate = run(upwire_in(dir).arg("generate"));
+    assert_eq!(code(&generate), 0, "{}", all_output(&generate));
+    let written: Vec<String> = crate::support::file_names_below(dir)
+        .into_iter()
+        .filter(|f| !f.starts_with(".git/"))
+        .collect();
+    let lint = run(upwire_in(dir).arg("lint").args(&written));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    tmp
+}
+
+/// `init` in a project it recognises: a Rust service on Fly in `api/` and a Next.js app with
+/// middleware in `web/`, reading the names the Vercel integration wrote.
+#[test]
+fn init_reads_the_project_it_runs_in() {
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "api/Cargo.toml",
+                "[package]\nname = \"api\"\n\n[dependencies]\naxum = \"0.8\"\n",
+            ),
+            ("api/fly.toml", "app = \"api\"\nprimary_region = \"ams\"\n"),
+            ("web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+            ("web/middleware.ts", "export function middleware() {}\n"),
+            (".gitignore", ".env\n.env*.local\n"),
+            (
+                ".env",
+                "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+                 KV_REST_API_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+                 KV_REST_API_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+            ),
+        ],
+        &[
+            "found: target `api` (server on fly, framework axum) in api",
+            "found: target `web` (lambda on vercel, framework nextjs) in web",
+            "found: target `web-middleware` (edge on vercel, framework nextjs) in web",
+        ],
+    );
+    let dir = tmp.path();
     let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
     assert!(
         descriptor.contains("rest_url = \"${KV_REST_API_URL}\""),
@@ -571,16 +591,57 @@ fn init_reads_the_project_it_runs_in() {
         descriptor.contains("redis_url = \"${REDIS_URL}\""),
         "{descriptor}"
     );
-    let lint = run(upwire_in(dir).arg("lint"));
-    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
-    let generate = run(upwire_in(dir).arg("generate"));
-    assert_eq!(code(&generate), 0, "{}", all_output(&generate));
     assert!(dir.join("web/.env.local").exists() && dir.join("web/lib/redis.ts").exists());
     assert!(dir.join("api/src/redis_client.rs").exists());
-    let written: Vec<String> = crate::support::file_names_below(dir)
-        .into_iter()
-        .filter(|f| !f.starts_with(".git/"))
-        .collect();
-    let lint = run(upwire_in(dir).arg("lint").args(&written));
-    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+}
+
+/// `init` in a project on the newer platforms: Hono on Deno Deploy in `edge/` (a `deno.json`
+/// importing `jsr:@hono/hono` with a `deployctl` task), an Express server on Railway in `api/`,
+/// and a Next.js app with Supabase Edge Functions in `web/`: each gets its platform's files.
+#[test]
+fn init_reads_deno_deploy_railway_and_supabase_projects() {
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "edge/deno.json",
+                r#"{"tasks":{"deploy":"deployctl deploy --prod"},"imports":{"hono":"jsr:@hono/hono@^4"}}"#,
+            ),
+            ("edge/main.ts", "import { Hono } from \"hono\";\n"),
+            ("api/package.json", r#"{"dependencies":{"express":"5"}}"#),
+            (
+                "api/railway.toml",
+                "[deploy]\nstartCommand = \"node index.js\"\n",
+            ),
+            ("web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+            ("web/supabase/config.toml", "project_id = \"web\"\n"),
+            (
+                "web/supabase/functions/hello/index.ts",
+                "Deno.serve(() => new Response(\"hi\"));\n",
+            ),
+            (".gitignore", ".env\n.env*.local\n"),
+            (
+                ".env",
+                "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+                 UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+                 UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+            ),
+        ],
+        &[
+            "found: target `api` (server on railway, framework express) in api",
+            "found: target `edge` (edge on deno-deploy, framework hono) in edge",
+            "found: target `web` (lambda on vercel, framework nextjs) in web",
+            "found: target `web-functions` (edge on supabase) in web",
+        ],
+    );
+    for file in [
+        "api/railway-env.sh",
+        "edge/src/redis.ts",
+        "edge/deno-deploy-env.sh",
+        "web/.env.local",
+        "web/supabase/functions/.env",
+        "web/supabase/functions/_shared/redis.ts",
+        "web/supabase-secrets.sh",
+    ] {
+        assert!(tmp.path().join(file).exists(), "{file}");
+    }
 }

@@ -65,7 +65,7 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
 #[test]
 fn every_kind_platform_and_framework_lints_clean() {
     let mut descriptor = format!(
-        "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=CERT_REQUIRED\"\n"
+        "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=required\"\n"
     );
     let mut n = 0;
     for kind in Kind::ALL {
@@ -111,6 +111,12 @@ fn every_kind_platform_and_framework_lints_clean() {
         "lib/redis.ts",
         "src/redis_client.rs",
         "src/lib/server/redis.ts",
+        "railway-env.sh",
+        "render.redis.yaml",
+        "deno-deploy-env.sh",
+        "supabase-secrets.sh",
+        "supabase/functions/.env",
+        "supabase/functions/_shared/redis.ts",
     ] {
         assert!(
             files.iter().any(|f| f.ends_with(&format!("/{name}"))),
@@ -188,4 +194,59 @@ fn one_name_two_values_in_one_folder_is_a_conflict() {
         !dir.join(".env").exists(),
         "nothing with secrets was written"
     );
+}
+
+/// A Next.js app and its Supabase Edge Functions in one folder write different env files
+/// (`.env.local`, `supabase/functions/.env`), so the functions may have the read-only token
+/// under the name the app has the full one: no conflict, each file holds its own value, and
+/// lint accepts both.
+#[test]
+fn supabase_functions_beside_an_app_keep_their_own_env_file() {
+    let project = tempfile::tempdir().unwrap();
+    let dir: &Path = project.path();
+    std::fs::write(
+        dir.join("upwire.toml"),
+        format!(
+            "{DATABASE}\n[target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n\n\
+             [target.functions]\nkind = \"edge\"\nplatform = \"supabase\"\naccess = \"read-only\"\n"
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+    let out = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "generate"]));
+    assert_eq!(code(&out), 0, "{}", transcript(&out, dir));
+    let example = std::fs::read_to_string(root().join("examples/example.env")).unwrap();
+    let value = |name: &str| {
+        example
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .unwrap()
+            .to_owned()
+    };
+    let token_line = |file: &str| {
+        std::fs::read_to_string(dir.join(file))
+            .unwrap()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("UPSTASH_REDIS_REST_TOKEN=")
+                    .map(str::to_owned)
+            })
+            .unwrap_or_else(|| panic!("no token in {file}"))
+    };
+    assert_eq!(token_line(".env.local"), value("UPSTASH_REDIS_REST_TOKEN"));
+    assert_eq!(
+        token_line("supabase/functions/.env"),
+        value("UPSTASH_REDIS_REST_READONLY_TOKEN")
+    );
+    let lint = run(upwire().current_dir(dir).args([
+        "--env-file",
+        "example.env",
+        "lint",
+        ".env.local",
+        "supabase/functions/.env",
+        "supabase-secrets.sh",
+    ]));
+    assert_eq!(code(&lint), 0, "{}", transcript(&lint, dir));
 }

@@ -1,5 +1,6 @@
-//! The generated `vercel-env.sh` and `netlify-env.sh` run for real, against stand-in `vercel`
-//! and `netlify` commands on `PATH` that record what they were given: every context a script
+//! The generated `vercel-env.sh`, `netlify-env.sh`, `railway-env.sh`, `deno-deploy-env.sh` and
+//! `supabase-secrets.sh` run for real, against stand-in `vercel`, `netlify`, `railway`, `deno`
+//! and `supabase` commands on `PATH` that record what they were given: every context a script
 //! advertises works, each value arrives exactly, and no secret is ever on a command line
 //! (where `ps` shows it to every user of the machine).
 
@@ -30,18 +31,40 @@ dir = "shop"
 kind = "lambda"
 platform = "netlify"
 dir = "blog"
+
+[target.api]
+kind = "server"
+platform = "railway"
+dir = "api"
+
+[target.jobs]
+kind = "server"
+platform = "railway"
+transport = "rest"
+dir = "jobs"
+
+[target.edge]
+kind = "edge"
+platform = "deno-deploy"
+dir = "edge"
+
+[target.functions]
+kind = "edge"
+platform = "supabase"
+dir = "site"
 "#;
 
 /// A stand-in CLI: appends its arguments (one per line, after a `--- argv` line) to `$LOG`,
-/// and, for the commands that read a value, what it read (stdin, or the file `env:import`
-/// names, with that file's mode).
+/// and, for the commands that read a value, what it read (stdin, or the file `env:import`,
+/// `deno deploy env load` or `supabase secrets set --env-file` names, with that file's mode).
 const STAND_IN: &str = r#"#!/bin/sh
 {
   echo "--- argv"
   for a in "$@"; do printf '%s\n' "$a"; done
   case "$1 $2" in
-    "env add"*) echo "--- stdin"; cat; echo ;;
+    "env add"*|"variable set") echo "--- stdin"; cat; echo ;;
     "env:import "*) echo "--- file $(stat -c %a "$2") $2"; cat "$2" ;;
+    "deploy env"|"secrets set") echo "--- file $(stat -c %a "$4") $4"; cat "$4" ;;
   esac
 } >>"$LOG"
 "#;
@@ -77,7 +100,8 @@ impl Project {
         let bin = dir.path().join("bin");
         std::fs::create_dir(&bin).unwrap();
         for name in [
-            "vercel", "netlify", "fly", "docker", "kubectl", "aws", "jq", "npx", "npm",
+            "vercel", "netlify", "fly", "docker", "kubectl", "aws", "jq", "npx", "npm", "railway",
+            "deno", "supabase",
         ] {
             let path = bin.join(name);
             std::fs::write(&path, STAND_IN).unwrap();
@@ -159,24 +183,12 @@ fn netlify_env_sh_imports_through_a_private_file_and_marks_the_secrets() {
     assert_eq!(status, 0, "{stderr}");
     assert_no_secret_on_a_command_line(&log);
     // The import file: mode 0600, this target's variables as the .env has them.
-    let import = log
-        .lines()
-        .find(|l| l.starts_with("--- file "))
-        .unwrap_or_else(|| panic!("no env:import: {log}"));
-    let mut parts = import.split(' ').skip(2);
-    assert_eq!(parts.next(), Some("600"), "{import}");
-    let tmp = parts.next().unwrap();
-    assert!(
-        !Path::new(tmp).exists(),
-        "the temporary file {tmp} is left behind"
-    );
-    assert!(
-        log.contains(&format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}\n")),
-        "{log}"
-    );
-    assert!(
-        log.contains("UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n"),
-        "{log}"
+    assert_private_file_held(
+        &log,
+        &[
+            "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io".to_owned(),
+            format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}"),
+        ],
     );
     // The token is marked secret, without a value; the URL is not.
     let argv = argv_lines(&log).join(" ");
@@ -187,6 +199,104 @@ fn netlify_env_sh_imports_through_a_private_file_and_marks_the_secrets() {
     assert!(!argv.contains("env:set UPSTASH_REDIS_REST_URL"), "{argv}");
     // No context flag anywhere: `--secret` with `--context dev` is what Netlify refuses.
     assert!(!argv.contains("--context"), "{argv}");
+}
+
+/// The file a stand-in recorded reading (`--- file MODE PATH`): its mode is 0600, it is gone
+/// after the script, and it held exactly `lines`.
+fn assert_private_file_held(log: &str, lines: &[String]) {
+    let header = log
+        .lines()
+        .find(|l| l.starts_with("--- file "))
+        .unwrap_or_else(|| panic!("no file read: {log}"));
+    let mut parts = header.split(' ').skip(2);
+    assert_eq!(parts.next(), Some("600"), "{header}");
+    let tmp = parts.next().unwrap();
+    assert!(!Path::new(tmp).exists(), "{tmp} is left behind");
+    let body: Vec<&str> = log[log.find(header).unwrap() + header.len() + 1..]
+        .lines()
+        .take_while(|l| !l.starts_with("--- "))
+        .collect();
+    assert_eq!(body, lines, "{log}");
+}
+
+#[test]
+fn railway_env_sh_pipes_each_value_and_redeploys_once() {
+    let project = Project::new();
+    let (status, log, stderr) = project.run_script("jobs/railway-env.sh", &["--service", "jobs"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_no_secret_on_a_command_line(&log);
+    assert_eq!(
+        log,
+        format!(
+            "--- argv\nvariable\nset\nUPSTASH_REDIS_REST_URL\n--stdin\n--skip-deploys\n--service\njobs\n\
+             --- stdin\nhttps://eu1-tidy-cat-12345.upstash.io\n\
+             --- argv\nvariable\nset\nUPSTASH_REDIS_REST_TOKEN\n--stdin\n--service\njobs\n\
+             --- stdin\n{TOKEN}\n"
+        )
+    );
+    let (status, log, stderr) = project.run_script("api/railway-env.sh", &[]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_no_secret_on_a_command_line(&log);
+    assert!(
+        log.contains(&format!(
+            "--- stdin\nrediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379\n"
+        )),
+        "{log}"
+    );
+}
+
+#[test]
+fn deno_deploy_env_sh_loads_a_private_file_and_keeps_the_url_plain() {
+    let project = Project::new();
+    let (status, log, stderr) =
+        project.run_script("edge/deno-deploy-env.sh", &["--org", "o", "--app", "a"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_no_secret_on_a_command_line(&log);
+    let argv = argv_lines(&log);
+    assert_eq!(argv[..3], ["deploy", "env", "load"], "{log}");
+    assert_eq!(
+        argv[4..],
+        [
+            "--org",
+            "o",
+            "--app",
+            "a",
+            "--non-secrets",
+            "UPSTASH_REDIS_REST_URL"
+        ],
+        "{log}"
+    );
+    assert_private_file_held(
+        &log,
+        &[
+            "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io".to_owned(),
+            format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}"),
+        ],
+    );
+}
+
+#[test]
+fn supabase_secrets_sh_reads_supabase_functions_env_through_a_private_file() {
+    let project = Project::new();
+    // Another secret of the functions' env file stays where it is.
+    let env = project.dir.path().join("site/supabase/functions/.env");
+    let mut text = std::fs::read_to_string(&env).unwrap();
+    text.push_str("STRIPE_KEY=sk_other\n");
+    std::fs::write(&env, text).unwrap();
+    let (status, log, stderr) =
+        project.run_script("site/supabase-secrets.sh", &["--project-ref", "abc"]);
+    assert_eq!(status, 0, "{stderr}");
+    assert_no_secret_on_a_command_line(&log);
+    let argv = argv_lines(&log);
+    assert_eq!(argv[..3], ["secrets", "set", "--env-file"], "{log}");
+    assert_eq!(argv[4..], ["--project-ref", "abc"], "{log}");
+    assert_private_file_held(
+        &log,
+        &[
+            "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io".to_owned(),
+            format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}"),
+        ],
+    );
 }
 
 #[test]
@@ -209,6 +319,10 @@ const HOSTILE_DIRS: &[(&str, &str, &str)] = &[
     ("cloudflare", "edge", "c&touch INJ-cf&"),
     ("generic", "server", "g|touch INJ-generic"),
     ("expo", "mobile", "e>INJ-expo"),
+    ("railway", "server", "r;touch INJ-railway"),
+    ("render", "container", "$(touch INJ-render)"),
+    ("deno-deploy", "edge", "d'touch INJ-deno'"),
+    ("supabase", "edge", "s`touch INJ-supabase`"),
 ];
 
 /// Every file below `dir` whose name starts with `INJ`: what a hostile name made a shell do.
@@ -241,9 +355,15 @@ fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
     }
     let project = Project::generated(&descriptor);
     let (dir, bin, log) = (&project.dir, &project.bin, &project.log);
-    for (_, _, target_dir) in HOSTILE_DIRS {
+    for (platform, _, target_dir) in HOSTILE_DIRS {
+        // Supabase's tooling reads `supabase/functions/.env`; the others `.env`.
+        let env = if *platform == "supabase" {
+            "supabase/functions/.env"
+        } else {
+            ".env"
+        };
         assert!(
-            dir.path().join(target_dir).join(".env").is_file(),
+            dir.path().join(target_dir).join(env).is_file(),
             "{target_dir}"
         );
     }

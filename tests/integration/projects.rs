@@ -198,7 +198,16 @@ fn run_typescript(
     let modules = node_modules();
     let runner = tempfile::tempdir().unwrap();
     let dir = runner.path();
-    let source = std::fs::read_to_string(project.join(module)).unwrap();
+    let mut source = std::fs::read_to_string(project.join(module)).unwrap();
+    if host == Host::Deno {
+        // Deno resolves `npm:@upstash/redis@^1.39.0` to the npm package; node is given the
+        // package itself (compat's 1.39.0, which that range admits).
+        let at = source
+            .find("\"npm:@upstash/redis@^1.")
+            .unwrap_or_else(|| panic!("no npm:@upstash/redis@^1 import:\n{source}"));
+        let end = at + 1 + source[at + 1..].find('"').unwrap();
+        source.replace_range(at..=end, "\"@upstash/redis\"");
+    }
     std::fs::create_dir_all(dir.join(module).parent().unwrap()).unwrap();
     std::fs::write(dir.join(module), &source).unwrap();
     std::fs::write(dir.join("package.json"), "{ \"type\": \"module\" }\n").unwrap();
@@ -629,23 +638,32 @@ fn typescript_cloudflare_worker() {
 }
 
 /// Hono on Deno Deploy (`deno.json`: the import map, and the `deploy` section `deno deploy`
-/// keeps): Deno's `Deno.env`, given to node as a `Deno` global over the variables.
-// Deno Deploy is a platform upwire is being taught; this runs once it knows it.
+/// keeps): Deno's `Deno.env`, given to node as a `Deno` global over the variables, and its
+/// `npm:` import as the npm package.
 #[test]
-#[ignore = "needs the deno-deploy platform"]
 fn hono_on_deno_deploy() {
     let project = copy_project("hono-deno");
     let dir = project.path();
     let flow = user_flow(dir);
-    flow.said("framework hono) in .");
-    flow.said("on deno-deploy");
-    let module = flow
-        .written
-        .iter()
-        .find(|f| f.ends_with(".ts"))
-        .unwrap_or_else(|| panic!("no TypeScript starter among {:?}", flow.written))
-        .clone();
-    starter_round_trips(dir, ".env", &module, Host::Deno, "hono:hits", "41");
+    flow.said(
+        "found: target `app` (edge on deno-deploy, framework hono) in ., from package.json or deno.json: hono; platform from deno.json",
+    );
+    flow.wrote("rest_url = \"${UPSTASH_REDIS_REST_URL}\"");
+    flow.generated("src/redis.ts");
+    flow.generated("deno-deploy-env.sh");
+    let module = std::fs::read_to_string(dir.join("src/redis.ts")).unwrap();
+    assert!(
+        module.contains("Deno.env.get(\"UPSTASH_REDIS_REST_URL\")"),
+        "{module}"
+    );
+    starter_round_trips(
+        dir,
+        ".env",
+        "src/redis.ts",
+        Host::Deno,
+        "hono:hits",
+        "41 hits",
+    );
 }
 
 /// The folders' env files hold the example database's fake values only (never a real

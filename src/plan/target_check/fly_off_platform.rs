@@ -1,21 +1,19 @@
-//! `fly-off-platform`: a target on another platform than Fly whose TCP URL is a Fly.io
-//! private database (`fly-*.upstash.io`), which resolves only inside Fly's private IPv6
-//! network (Fly docs, https://fly.io/docs/reference/redis/ and
+//! `fly-off-platform`: a target on another platform than Fly (an error), or on none named (a
+//! warning), whose TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
+//! only inside Fly's private IPv6 network (Fly docs, https://fly.io/docs/reference/redis/ and
 //! https://fly.io/docs/networking/private-networking/).
 
-use crate::code::Code;
+use crate::code::{Code, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Platform, Transport};
 use crate::plan::{Facts, TargetPlan};
 
 pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnostic>) {
-    // Only a platform the descriptor names: `generic` (or none) may well be Fly.
-    let Some(platform) = facts.target.platform.as_ref() else {
+    if facts.transport != Some(Transport::Tcp) {
         return;
-    };
-    if matches!(platform.value, Platform::Fly | Platform::Generic)
-        || facts.transport != Some(Transport::Tcp)
-    {
+    }
+    let platform = facts.target.platform.as_ref();
+    if platform.is_some_and(|p| p.value == Platform::Fly) {
         return;
     }
     let Some(url) = facts.database_plan.and_then(|p| p.redis_url.as_ref()) else {
@@ -24,17 +22,29 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
     if !crate::parse::is_fly_private(&url.host) {
         return;
     }
-    out.push(
-        Diagnostic::new(
+    let (host, target) = (&url.host, &facts.target.name);
+    // A platform other than Fly cannot reach the database: an error. Without one (or with
+    // `generic`) the code may run on Fly, or anywhere: a warning, silenced by saying where.
+    let d = match platform {
+        Some(p) if p.value != Platform::Generic => Diagnostic::new(
             Code::FlyOffPlatform,
             format!(
-                "target `{}` runs on {}, but `{}` is a Fly.io private database, reachable only inside Fly's private network",
-                facts.target.name,
-                platform.value.as_str(),
-                url.host
+                "target `{target}` runs on {}, but `{host}` is a Fly.io private database, reachable only inside Fly's private network",
+                p.value.as_str(),
             ),
         )
-        .at(facts.source, platform.span.clone())
-        .help("set `platform = \"fly\"` if the code runs on Fly; elsewhere use a regular Upstash database (its public TLS endpoint or REST API); from a laptop, `fly redis proxy` tunnels the Fly one to a local port"),
-    );
+        .at(facts.source, p.span.clone()),
+        _ => Diagnostic::new(
+            Code::FlyOffPlatform,
+            format!(
+                "target `{target}` does not say it runs on Fly, but `{host}` is a Fly.io private database, reachable only inside Fly's private network",
+            ),
+        )
+        .at(
+            facts.source,
+            platform.map_or_else(|| facts.target.span.clone(), |p| p.span.clone()),
+        )
+        .severity(Severity::Warning),
+    };
+    out.push(d.help("set `platform = \"fly\"` if the code runs on Fly; elsewhere use a regular Upstash database (its public TLS endpoint or REST API); from a laptop, `fly redis proxy` tunnels the Fly one to a local port"));
 }

@@ -15,11 +15,20 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
         return;
     }
     let kinds: Vec<String> = runs.iter().map(|k| format!("`{k}`")).collect();
+    // A job queue (BullMQ, Celery, Sidekiq) says why: its workers need TCP.
+    let why = if framework.value.facts().needs.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ": its workers are long-lived processes that wait for jobs in {} over TCP",
+            crate::capability::tcp_only_needs(framework.value.facts().needs)
+        )
+    };
     out.push(
         Diagnostic::new(
             Code::KindFrameworkMismatch,
             format!(
-                "target `{}` has `kind = \"{}\"`, but {} code runs as {}",
+                "target `{}` has `kind = \"{}\"`, but {} code runs as {}{why}",
                 t.name,
                 kind.value,
                 framework.value,

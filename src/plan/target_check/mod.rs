@@ -16,8 +16,27 @@ mod kind_framework_mismatch;
 mod kind_platform_mismatch;
 mod mobile_full_access;
 mod readonly_tcp;
+mod redis_py_ssl_cert_reqs;
 mod secret_public_prefix;
 mod token_missing;
+
+/// The resolved `rediss://` URL of a `framework` target over TCP, and its field: what the
+/// Python checks (`celery-ssl-cert-reqs`, `redis-py-ssl-cert-reqs`) read.
+fn tls_url_of<'a>(
+    facts: &Facts<'a>,
+    framework: crate::model::Framework,
+) -> Option<(&'a str, &'a crate::descriptor::Text)> {
+    if facts.target.framework.as_ref().map(|f| f.value) != Some(framework)
+        || facts.transport != Some(crate::model::Transport::Tcp)
+    {
+        return None;
+    }
+    let field = facts.database?.redis_url.as_ref()?;
+    let url = field.value.as_deref()?;
+    url.get(..9)
+        .is_some_and(|s| s.eq_ignore_ascii_case("rediss://"))
+        .then_some((url, field))
+}
 
 /// When a check runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +96,11 @@ static CHECKS: &[TargetCheck] = &[
         Code::CelerySslCertReqs,
         Stage::Decided,
         celery_ssl_cert_reqs::run,
+    ),
+    check(
+        Code::RedisPySslCertReqs,
+        Stage::Decided,
+        redis_py_ssl_cert_reqs::run,
     ),
     check(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
     check(Code::TokenMissing, Stage::Decided, token_missing::run),
