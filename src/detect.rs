@@ -32,11 +32,15 @@ pub(crate) struct Proposed {
 pub(crate) struct Detection {
     pub targets: Vec<Proposed>,
     /// The variable names the database fields use: those already in the project's env files
-    /// (`KV_REST_API_URL` where the Vercel integration wrote it), else upwire's.
-    pub redis_url: &'static str,
-    pub rest_url: &'static str,
-    pub rest_token: &'static str,
-    pub rest_readonly_token: &'static str,
+    /// (`KV_REST_API_URL` where the Vercel integration wrote it, `EXPO_PUBLIC_UPSTASH_REDIS_REST_URL`
+    /// in an Expo app), else upwire's.
+    pub redis_url: String,
+    pub rest_url: String,
+    pub rest_token: String,
+    pub rest_readonly_token: String,
+    /// The REST names found are the Vercel Marketplace's (`KV_REST_API_*`): `generate` is to
+    /// write those (`env_names = "vercel-marketplace"`), not a second copy under Upstash's.
+    pub marketplace: bool,
     /// The env files whose names were read.
     pub env_files: Vec<String>,
 }
@@ -110,17 +114,38 @@ pub(crate) fn detect(root: &Path) -> Detection {
     }
     // The names of the family table (Upstash's, the Vercel Marketplace's, the shared
     // `REDIS_URL`) already in the env files, else Upstash's.
-    let pick = |role: Role| {
+    let found = |role: Role| {
         VARIABLES
             .iter()
             .filter(|v| v.role == role && v.family != Family::Srh)
             .find(|v| names.iter().any(|n| n == v.name))
-            .map_or_else(|| default_name(role), |v| v.name)
+    };
+    // The same names behind a public prefix (`EXPO_PUBLIC_UPSTASH_REDIS_REST_URL`): what an
+    // app that bundles its variables has. A token there is the one the app ships, which can
+    // only be the read-only one (lint says so when its value is not); the full token never is.
+    let public = |role: Role| {
+        names.iter().find(|n| {
+            crate::family::lookup(n).is_some_and(|k| {
+                k.variable.role == role
+                    && k.variable.family != Family::Srh
+                    && k.public.is_some_and(|p| p == k.prefix)
+            })
+        })
+    };
+    let pick = |role: Role| match found(role) {
+        Some(v) => v.name.to_owned(),
+        None => match role {
+            Role::Token => None,
+            Role::ReadonlyToken => public(role).or_else(|| public(Role::Token)),
+            _ => public(role),
+        }
+        .map_or_else(|| default_name(role).to_owned(), Clone::clone),
     };
     d.redis_url = pick(Role::TcpUrl);
     d.rest_url = pick(Role::RestUrl);
     d.rest_token = pick(Role::Token);
     d.rest_readonly_token = pick(Role::ReadonlyToken);
+    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace);
     d
 }
 
@@ -452,33 +477,45 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             false,
             "Cargo.toml: worker (workers-rs)".to_owned(),
         );
-    } else if has("lambda_runtime") || has("lambda_http") {
-        push(
-            base.clone(),
-            Kind::Lambda,
-            Some(Platform::AwsLambda),
-            Some(Framework::LambdaRuntime),
-            false,
-            "Cargo.toml: lambda_runtime".to_owned(),
-        );
-    } else if has("axum") {
-        push(
-            base.clone(),
-            Kind::Server,
-            web_platform,
-            Some(Framework::Axum),
-            false,
-            said("Cargo.toml: axum"),
-        );
-    } else if has("actix-web") {
-        push(
-            base.clone(),
-            Kind::Server,
-            web_platform,
-            Some(Framework::ActixWeb),
-            false,
-            said("Cargo.toml: actix-web"),
-        );
+    } else {
+        // A crate may hold both: the service (`src/main.rs`) and a Lambda job
+        // (`src/bin/job.rs`, built with `cargo lambda build --bin job`).
+        let server = if has("axum") {
+            Some((Framework::Axum, "Cargo.toml: axum"))
+        } else if has("actix-web") {
+            Some((Framework::ActixWeb, "Cargo.toml: actix-web"))
+        } else {
+            None
+        };
+        if let Some((framework, why)) = server {
+            push(
+                base.clone(),
+                Kind::Server,
+                web_platform,
+                Some(framework),
+                false,
+                said(why),
+            );
+        }
+        if has("lambda_runtime") || has("lambda_http") {
+            push(
+                if server.is_some() {
+                    format!("{base}-lambda")
+                } else {
+                    base.clone()
+                },
+                Kind::Lambda,
+                Some(Platform::AwsLambda),
+                Some(Framework::LambdaRuntime),
+                false,
+                if server.is_some() {
+                    "Cargo.toml: lambda_runtime beside the service (a binary built with `cargo lambda`)"
+                        .to_owned()
+                } else {
+                    "Cargo.toml: lambda_runtime".to_owned()
+                },
+            );
+        }
     }
     // Supabase Edge Functions (Supabase docs: `supabase init` writes supabase/config.toml,
     // `supabase functions new` a folder under supabase/functions/), beside the rest.
@@ -613,6 +650,80 @@ mod tests {
         assert_eq!(d.rest_readonly_token, "KV_REST_API_READ_ONLY_TOKEN");
         assert_eq!(d.redis_url, "UPSTASH_REDIS_URL");
         assert_eq!(d.env_files, [".env.local"]);
+        // The integration's names: generate is to write those, not Upstash's beside them.
+        assert!(d.marketplace);
+    }
+
+    #[test]
+    fn a_rust_crate_with_a_service_on_fly_and_a_lambda_job() {
+        let p = project(&[
+            (
+                "Cargo.toml",
+                "[package]\nname = \"links\"\n[dependencies]\naxum = \"0.8\"\nlambda_runtime = \"0.14\"\n",
+            ),
+            ("fly.toml", "app = 'links'\n"),
+            ("Dockerfile", "FROM rust:1.85\n"),
+            (
+                ".env",
+                "REDIS_URL=redis://default:pw@fly-tidy-cat-12345.upstash.io:6379\nUPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        let got: Vec<(&str, Kind, Option<Platform>, Option<Framework>)> = d
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.kind, t.platform, t.framework))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "app",
+                    Kind::Server,
+                    Some(Platform::Fly),
+                    Some(Framework::Axum)
+                ),
+                (
+                    "app-lambda",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    Some(Framework::LambdaRuntime)
+                ),
+            ]
+        );
+        assert_eq!(d.redis_url, "REDIS_URL");
+        assert!(!d.marketplace);
+    }
+
+    #[test]
+    fn an_expo_app_reads_its_public_names_and_ships_the_token_as_the_read_only_one() {
+        let p = project(&[
+            ("package.json", r#"{"dependencies":{"expo":"~52.0.25"}}"#),
+            (
+                ".env",
+                "EXPO_PUBLIC_UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io\nEXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=Ao\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.targets[0].kind, Kind::Mobile);
+        assert_eq!(d.rest_url, "EXPO_PUBLIC_UPSTASH_REDIS_REST_URL");
+        assert_eq!(
+            d.rest_readonly_token,
+            "EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN"
+        );
+        // The full token is never read from a public name.
+        assert_eq!(d.rest_token, "UPSTASH_REDIS_REST_TOKEN");
+        // A name of its own for the read-only token wins, and an unprefixed name first.
+        let p = project(&[(
+            ".env",
+            "EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN=Ao\nEXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN=Ao\nUPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io\nEXPO_PUBLIC_UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io\n",
+        )]);
+        let d = detect(p.path());
+        assert_eq!(
+            d.rest_readonly_token,
+            "EXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN"
+        );
+        assert_eq!(d.rest_url, "UPSTASH_REDIS_REST_URL");
     }
 
     #[test]

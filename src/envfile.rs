@@ -314,6 +314,12 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
                 // quoted one (`"old"# note`). Then separate it with a space, or quote the new
                 // value as the old one was.
                 let wanted = value_of(&format!("K={value}\n"));
+                // A line that already holds the value, however quoted (`vercel env pull`
+                // writes `KEY="value"`), stays as it is.
+                if value_of(text) == wanted {
+                    out.push_str(text);
+                    continue;
+                }
                 let plain = !value.contains(['\'', '"', '\n', '\r']);
                 // A `#` glued to a value is a comment only to upwire: dotenvy rejects it.
                 let glued = after.starts_with('#');
@@ -451,6 +457,26 @@ mod tests {
             merge(&merged, &vars),
             merged,
             "merging twice changes nothing"
+        );
+    }
+
+    #[test]
+    fn merge_keeps_a_line_that_holds_the_value_already() {
+        // As `vercel env pull` writes `.env.local`.
+        let old = "# Created by Vercel CLI\nKV_REST_API_TOKEN=\"tok\"\nKV_REST_API_URL=\"https://a.upstash.io\"\n";
+        let vars = [
+            (
+                "KV_REST_API_URL".to_owned(),
+                "https://a.upstash.io".to_owned(),
+            ),
+            ("KV_REST_API_TOKEN".to_owned(), "tok".to_owned()),
+        ];
+        assert_eq!(merge(old, &vars), old);
+        // A new value still replaces the old one.
+        let vars = [("KV_REST_API_TOKEN".to_owned(), "new".to_owned())];
+        assert_eq!(
+            merge(old, &vars),
+            "# Created by Vercel CLI\nKV_REST_API_TOKEN=new\nKV_REST_API_URL=\"https://a.upstash.io\"\n"
         );
     }
 

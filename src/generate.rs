@@ -378,8 +378,6 @@ fn resolved(t: &TargetPlan) -> bool {
 struct Folder<'a> {
     dir: &'a str,
     targets: &'a [&'a TargetPlan],
-    /// Their names, `api, middleware`.
-    names: String,
 }
 
 impl<'a> Folder<'a> {
@@ -441,13 +439,31 @@ impl<'a> Folder<'a> {
         render: fn(&FileView<'_>) -> String,
         secret: bool,
     ) -> Artifact {
+        self.file_for(self.targets, name, env_file, vars, render, secret)
+    }
+
+    /// One file of the folder for some of its `targets` (a platform's), named after them.
+    fn file_for(
+        &self,
+        targets: &[&TargetPlan],
+        name: &str,
+        env_file: &str,
+        vars: &[Var],
+        render: fn(&FileView<'_>) -> String,
+        secret: bool,
+    ) -> Artifact {
         let transports = distinct(
-            self.targets
+            targets
                 .iter()
                 .filter_map(|t| t.transport.map(Transport::as_str)),
         );
+        let names = targets
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
         let view = FileView {
-            target: &self.names,
+            target: &names,
             transport: &transports.join(", "),
             file: name,
             env_file,
@@ -458,7 +474,7 @@ impl<'a> Folder<'a> {
             contents: render(&view),
             secret,
             policy: WritePolicy::Replace,
-            target: Some(self.names.clone()),
+            target: Some(names),
         }
     }
 }
@@ -469,15 +485,7 @@ fn folder_artifacts(
     targets: &[&TargetPlan],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Artifact> {
-    let folder = Folder {
-        dir,
-        targets,
-        names: targets
-            .iter()
-            .map(|t| t.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
+    let folder = Folder { dir, targets };
     let vars = Folder::vars_of(targets);
     let access = |v: &EnvVar| {
         targets
@@ -513,7 +521,7 @@ fn folder_artifacts(
         }
         return out;
     }
-    let secret_files = platform_files(&folder, true, diags);
+    let mut secret_files = platform_files(&folder, true, diags);
     for (name, holders) in folder.env_files() {
         // Dotenv quoting writes any value.
         let dotenv = quoted(&Folder::vars_of(&holders), Quoting::Dotenv).unwrap_or_default();
@@ -524,9 +532,19 @@ fn folder_artifacts(
         let mut env_file = folder.file(name, name, &dotenv, template::env, true);
         env_file.policy = WritePolicy::MergeEnv(merge);
         // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
-        // values already.
-        if !secret_files.iter().any(|f| f.path == env_file.path) {
-            out.push(env_file);
+        // values already; it is merged like the env file it is, so that the lines the user
+        // has (the URL, other secrets) survive.
+        match secret_files.iter_mut().find(|f| f.path == env_file.path) {
+            Some(platform_env) => {
+                platform_env.policy = WritePolicy::MergeEnv(
+                    dotenv
+                        .iter()
+                        .filter(|v| v.secret)
+                        .map(|v| (v.name.clone(), v.value.clone()))
+                        .collect(),
+                );
+            }
+            None => out.push(env_file),
         }
     }
     out.extend(secret_files);
@@ -575,14 +593,22 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
         .zip(&paths)
         .map(|((s, t, code), path)| {
             let shared = paths.iter().filter(|p| *p == path).count() > 1;
-            let path = if shared {
-                suffixed(path, s.label())
+            let (path, code) = if shared {
+                // A Rust module is named after its file: the usage lines say the new name.
+                let module = format!("redis_client_{}", s.label());
+                let code = if s.is_rust() {
+                    code.replace("mod redis_client;", &format!("mod {module};"))
+                        .replace("redis_client::", &format!("{module}::"))
+                } else {
+                    code.clone()
+                };
+                (suffixed(path, s.label()), code)
             } else {
-                (*path).to_owned()
+                ((*path).to_owned(), code.clone())
             };
             Artifact {
                 path: join(folder.dir, &path),
-                contents: code.clone(),
+                contents: code,
                 secret: false,
                 policy: WritePolicy::CreateOnly,
                 target: Some(t.name.clone()),
@@ -630,15 +656,17 @@ fn quoted<'v>(vars: &[&'v EnvVar], quoting: Quoting) -> Result<Vec<Var>, &'v Env
 fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let mut out = Vec::new();
     for platform in distinct(folder.targets.iter().filter_map(|t| t.platform)) {
-        let on: Vec<&&TargetPlan> = folder
+        let on: Vec<&TargetPlan> = folder
             .targets
             .iter()
+            .copied()
             .filter(|t| t.platform == Some(platform))
             .collect();
-        let vars = Folder::vars_of(on.iter().copied());
+        let vars = Folder::vars_of(on.iter());
         for f in platform.files().iter().filter(|f| f.secret == secret) {
             match quoted(&vars, f.quoting) {
-                Ok(vars) => out.push(folder.file(
+                Ok(vars) => out.push(folder.file_for(
+                    &on,
                     f.path,
                     platform.env_file().unwrap_or_else(|| folder.env_file()),
                     &vars,

@@ -32,6 +32,8 @@ struct InitTemplate<'a> {
     names: [&'a str; 4],
     /// The env files whose names were read, when any.
     env_files: String,
+    /// The Vercel Marketplace's names were found: `env_names = "vercel-marketplace"`.
+    marketplace: bool,
     /// The database fields the targets use; the others are written commented out, so that
     /// `lint` asks for no variable the project does not use.
     redis_url: bool,
@@ -101,7 +103,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
         project,
         targets,
         names,
-        String::new(),
+        (String::new(), false),
         [redis_url, rest_token, rest_readonly_token],
     )
 }
@@ -113,7 +115,7 @@ fn render(
     project: &str,
     targets: Vec<InitTarget>,
     names: [&str; 4],
-    env_files: String,
+    (env_files, marketplace): (String, bool),
     used: [bool; 3],
 ) -> String {
     let [redis_url, rest_token, rest_readonly_token] = used;
@@ -122,6 +124,7 @@ fn render(
         targets,
         names,
         env_files,
+        marketplace,
         redis_url,
         rest_url: rest_token || rest_readonly_token,
         rest_token,
@@ -166,8 +169,13 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
     render(
         project,
         targets,
-        [d.redis_url, d.rest_url, d.rest_token, d.rest_readonly_token],
-        d.env_files.join(", "),
+        [
+            &d.redis_url,
+            &d.rest_url,
+            &d.rest_token,
+            &d.rest_readonly_token,
+        ],
+        (d.env_files.join(", "), d.marketplace),
         [redis_url, rest_token, rest_readonly_token],
     )
 }

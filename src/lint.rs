@@ -520,5 +520,15 @@ mod tests {
             "REDIS_URL=rediss://default:pw@eu1-cat.upstash.io:6379\nUPSTASH_REDIS_REST_URL=https://us1-dog.upstash.io\n",
         );
         assert_eq!(found, [("host-mismatch".to_owned(), 2, 24)]);
+        // A Fly private database has no REST API: the REST URL beside it is another
+        // database (for the code off Fly), not a mismatch.
+        assert!(
+            lint(
+                "REDIS_URL=redis://default:pw@fly-tidy-cat-12345.upstash.io:6379
+UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io
+",
+            )
+            .is_empty()
+        );
     }
 }

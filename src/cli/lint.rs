@@ -58,11 +58,14 @@ pub(super) fn file_kind(path: &Path) -> FileKind {
     match ext.as_str() {
         "toml" if name == "upwire.toml" || toml_is_descriptor(path) => FileKind::Descriptor,
         "toml" => FileKind::Other("a TOML file that is not an upwire descriptor"),
-        "json" => FileKind::Other("JSON"),
+        // `wrangler.jsonc`, `tsconfig.json`, `deno.jsonc`.
+        "json" | "jsonc" | "json5" => FileKind::Other("JSON"),
+        "html" | "htm" => FileKind::Other("HTML"),
         "yaml" | "yml" => FileKind::Other("YAML"),
         "sh" | "bash" => FileKind::Other("a shell script"),
         "md" => FileKind::Other("Markdown"),
-        "rs" | "ts" | "tsx" | "js" | "mjs" | "cjs" | "py" | "rb" => FileKind::Other("source code"),
+        "rs" | "ts" | "tsx" | "js" | "jsx" | "mjs" | "cjs" | "mts" | "cts" | "svelte" | "vue"
+        | "astro" | "py" | "rb" => FileKind::Other("source code"),
         _ if [".example", ".sample", ".template", ".dist"]
             .iter()
             .any(|s| name.ends_with(s)) =>

@@ -28,6 +28,7 @@ mod npm_package;
 mod own_output;
 mod platform_scripts;
 mod project_paths;
+mod projects;
 mod proptests;
 mod readme;
 mod redis_compat;

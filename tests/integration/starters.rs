@@ -14,7 +14,7 @@ use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
 use crate::support::{code, root, run, transcript, upwire};
 
 /// The pinned `compat/node_modules` (`npm ci` in compat/, as `.ci/run` does).
-fn node_modules() -> PathBuf {
+pub fn node_modules() -> PathBuf {
     let dir = root().join("compat/node_modules");
     assert!(
         dir.join("typescript/package.json").is_file()

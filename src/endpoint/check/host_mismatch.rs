@@ -40,7 +40,9 @@ impl Check for HostMismatch {
             let (Some(rest_host), Some(tcp_host)) = (rest.host(), tcp.host()) else {
                 continue;
             };
-            if tcp_host.eq_ignore_ascii_case(rest_host) {
+            // A Fly private database (`fly redis create`) has no REST API: a REST URL beside
+            // it is another database, for the code that runs off Fly (a Lambda job).
+            if tcp_host.eq_ignore_ascii_case(rest_host) || crate::parse::is_fly_private(tcp_host) {
                 continue;
             }
             out.push(

@@ -1,0 +1,5 @@
+import type { PageServerLoad } from "./$types";
+
+export const load: PageServerLoad = async () => {
+  return { entries: [] as string[] };
+};
