@@ -51,6 +51,47 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// The header of read-your-writes tokens, in requests and replies (`sync_token.rs`).
 const SYNC_TOKEN: &str = "upstash-sync-token";
 
+/// [`SYNC_TOKEN`] as a header name, made once (`from_static` checks every byte when it runs).
+static SYNC_TOKEN_NAME: header::HeaderName = header::HeaderName::from_static(SYNC_TOKEN);
+
+/// The request headers serve reads, found in one pass over the request's header map: a
+/// lookup by name hashes the name (and a `&str` name is checked byte by byte first), and a
+/// request carries only a handful of headers. Each is the first value of its name, as
+/// `HeaderMap::get` would give it.
+#[derive(Default)]
+struct Known<'a> {
+    host: Option<&'a HeaderValue>,
+    authorization: Option<&'a HeaderValue>,
+    origin: Option<&'a HeaderValue>,
+    content_length: Option<&'a HeaderValue>,
+    encoding: Option<&'a HeaderValue>,
+    format: Option<&'a HeaderValue>,
+    sync_token: Option<&'a HeaderValue>,
+}
+
+impl<'a> Known<'a> {
+    fn of(headers: &'a HeaderMap) -> Self {
+        let mut known = Self::default();
+        for (name, value) in headers {
+            // Header names are lowercase in a `HeaderMap`.
+            let slot = match name.as_str() {
+                "host" => &mut known.host,
+                "authorization" => &mut known.authorization,
+                "origin" => &mut known.origin,
+                "content-length" => &mut known.content_length,
+                "upstash-encoding" => &mut known.encoding,
+                "upstash-response-format" => &mut known.format,
+                SYNC_TOKEN => &mut known.sync_token,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            }
+        }
+        known
+    }
+}
+
 /// How replies are written (`Upstash-Response-Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -284,6 +325,8 @@ impl Workers {
     /// within the shutdown grace). Blocks: call it outside the async runtime.
     pub(crate) fn stop(&mut self) {
         self.queues.clear();
+        // Idle connections close at once, the others after their request.
+        self.slots.close_all();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -384,35 +427,43 @@ async fn work(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let admission = Arc::new(admission);
+        // One reference count per request, for all a request needs from its connection.
+        let client = Arc::new(Client {
+            state: Arc::clone(&state),
+            admission,
+            peer,
+        });
         let service = service_fn({
-            let state = Arc::clone(&state);
-            let admission = Arc::clone(&admission);
-            move |req| handle(Arc::clone(&state), peer, Arc::clone(&admission), req)
+            let client = Arc::clone(&client);
+            move |req| handle(Arc::clone(&client), req)
         });
         let io = TokioIo::new(JsonErrors::new(stream));
         let conn = http.serve_connection(io, service);
-        let mut closing = state.closing.subscribe();
         let open = open.clone();
         tokio::spawn(async move {
-            let mut conn = std::pin::pin!(conn);
-            let mut evicted = std::pin::pin!(admission.evicted());
-            let mut told = false;
-            loop {
-                tokio::select! {
-                    _ = conn.as_mut() => break,
-                    () = evicted.as_mut(), if !told => {
+            {
+                let mut conn = std::pin::pin!(conn);
+                let mut registered = false;
+                let mut told = false;
+                // Told to give its slot up, or serve stops (`Slots::close_all`): closes at
+                // once when idle, after the request in progress otherwise.
+                std::future::poll_fn(|cx| {
+                    if !told
+                        && client
+                            .admission
+                            .poll_evicted(cx, &mut registered)
+                            .is_ready()
+                    {
                         told = true;
                         conn.as_mut().graceful_shutdown();
                     }
-                    _ = closing.wait_for(|closing| *closing), if !told => {
-                        told = true;
-                        conn.as_mut().graceful_shutdown();
-                    }
-                }
+                    conn.as_mut().poll(cx)
+                })
+                .await
+                .ok();
             }
             // The slot is held until the connection is closed.
-            drop(admission);
+            drop(client);
             drop(open);
         });
     }
@@ -446,6 +497,8 @@ struct Reply {
     note: Option<String>,
     /// The events of an SSE stream (`stream.rs`), instead of `body`.
     stream: Option<EventBody>,
+    /// `Upstash-Sync-Token`, on every authenticated reply.
+    sync_token: Option<u64>,
 }
 
 impl Reply {
@@ -462,6 +515,7 @@ impl Reply {
             cors: None,
             note: None,
             stream: None,
+            sync_token: None,
         }
     }
 
@@ -514,24 +568,42 @@ impl Reply {
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
+        if let Some(token) = self.sync_token {
+            headers.insert(SYNC_TOKEN_NAME.clone(), HeaderValue::from(token));
+        }
         response
     }
 }
 
-async fn handle(
+/// A served connection, as its requests see it.
+struct Client {
     state: Arc<State>,
+    /// Its slot (`slots.rs`).
+    admission: Admission,
     peer: SocketAddr,
-    admission: Arc<Admission>,
+}
+
+async fn handle(
+    client: Arc<Client>,
     req: Request<Incoming>,
 ) -> Result<Response<Either<Full<Bytes>, EventBody>>, Infallible> {
+    let Client {
+        state,
+        admission,
+        peer,
+    } = &*client;
     // The connection keeps its slot while a request runs; an SSE stream keeps it busy for
     // as long as it is open.
     let busy = admission.busy();
-    let start = Instant::now();
+    // With --quiet, nothing of the log line is made (no clock read either).
+    let start = (!state.quiet).then(Instant::now);
     let method = method_label(req.method());
-    let mut log = LogLine::new(req.uri().path());
-    let reply = respond(&state, req, &mut log).await;
-    if !state.quiet {
+    let mut log = match start {
+        Some(_) => LogLine::new(req.uri().path()),
+        None => LogLine::default(),
+    };
+    let reply = respond(state, req, &mut log).await;
+    if let Some(start) = start {
         let elapsed = start.elapsed();
         let mut line = format!(
             "{peer} \"{method} {}\" {} {} {}.{:03} ms",
@@ -558,7 +630,17 @@ struct LogLine {
     route: Cow<'static, str>,
     /// Path style with arguments after the command.
     more: bool,
-    label: String,
+    label: Cow<'static, str>,
+}
+
+impl Default for LogLine {
+    fn default() -> Self {
+        Self {
+            route: Cow::Borrowed("/"),
+            more: false,
+            label: Cow::Borrowed("-"),
+        }
+    }
 }
 
 impl LogLine {
@@ -572,7 +654,7 @@ impl LogLine {
                 _ => "/…",
             }),
             more: path.trim_start_matches('/').contains('/'),
-            label: String::from("-"),
+            label: Cow::Borrowed("-"),
         }
     }
 }
@@ -580,11 +662,11 @@ impl LogLine {
 /// The request, checked and run.
 async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Reply {
     let (parts, body) = req.into_parts();
+    let known = Known::of(&parts.headers);
     // A page on another site can make a browser send requests here; a name it re-points
     // at 127.0.0.1 (DNS rebinding) shows in Host, a cross-site request in Origin.
-    let host_ok = parts
-        .headers
-        .get(header::HOST)
+    let host_ok = known
+        .host
         .is_some_and(|h| state.guard.host_allowed(h.as_bytes()))
         && parts
             .uri
@@ -597,11 +679,11 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
              or localhost); allow another name with --allow-host NAME",
         );
     }
-    let cors = match state.guard.cors(&parts.headers) {
+    let cors = match state.guard.cors(known.origin) {
         Ok(cors) => cors,
         Err(Forbidden(message)) => return Reply::error(StatusCode::FORBIDDEN, message),
     };
-    let mut reply = respond_checked(state, &parts, body, log).await;
+    let mut reply = respond_checked(state, &parts, &known, body, log).await;
     reply.cors = cors;
     reply
 }
@@ -610,6 +692,7 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
 async fn respond_checked(
     state: &State,
     parts: &hyper::http::request::Parts,
+    known: &Known<'_>,
     body: Incoming,
     log: &mut LogLine,
 ) -> Reply {
@@ -641,10 +724,7 @@ async fn respond_checked(
         .iter()
         .find(|(k, _)| k == "_token")
         .map(|(_, v)| v.as_bytes());
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .map(HeaderValue::as_bytes);
+    let authorization = known.authorization.map(HeaderValue::as_bytes);
     let Some((access, backend)) = state
         .auth
         .check(auth::presented(authorization, query_token))
@@ -658,15 +738,15 @@ async fn respond_checked(
 
     // Every authenticated reply carries a sync token larger than any before and than the one
     // the request carried (sync_token.rs).
-    let seen = parts.headers.get(SYNC_TOKEN).map(HeaderValue::as_bytes);
+    let seen = known.sync_token.map(HeaderValue::as_bytes);
     let Some(backend) = state.backends.get(backend) else {
         return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "ERR no backend");
     };
-    let mut reply = run(state, backend, access, parts, &query, has_body, body, log).await;
-    reply.headers.push((
-        header::HeaderName::from_static(SYNC_TOKEN),
-        HeaderValue::from(state.clock.reply_token(seen)),
-    ));
+    let mut reply = run(
+        state, backend, access, parts, known, &query, has_body, body, log,
+    )
+    .await;
+    reply.sync_token = Some(state.clock.reply_token(seen));
     reply
 }
 
@@ -677,12 +757,13 @@ async fn run(
     backend: &Backend,
     access: Access,
     parts: &hyper::http::request::Parts,
+    known: &Known<'_>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     has_body: bool,
     body: Incoming,
     log: &mut LogLine,
 ) -> Reply {
-    let encoding = match parts.headers.get("upstash-encoding") {
+    let encoding = match known.encoding {
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"base64") => Encoding::Base64,
         _ => Encoding::Utf8,
     };
@@ -691,7 +772,7 @@ async fn run(
         return open_stream(state, backend, access, route, log).await;
     }
     // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
-    let format = match parts.headers.get("upstash-response-format") {
+    let format = match known.format {
         None => Format::Json,
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"json") => Format::Json,
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"resp2") => {
@@ -733,7 +814,7 @@ async fn run(
     // Held until the reply is written: the body, then the commands parsed from it.
     let mut reservation = state.budget.reservation();
     let body = if has_body {
-        match read_body(state, &parts.headers, body, &mut reservation).await {
+        match read_body(state, known.content_length, body, &mut reservation).await {
             Ok(body) => body,
             Err(reply) => return reply,
         }
@@ -792,7 +873,7 @@ async fn open_stream(
     };
     let (path, label) = route.label();
     log.route = Cow::Borrowed(path);
-    label.clone_into(&mut log.label);
+    log.label = Cow::Borrowed(label);
     let opening = stream::Opening {
         backend,
         streams: &state.streams,
@@ -839,13 +920,13 @@ async fn name(backend: &Backend, work: &Work, log: &mut LogLine, fetch: bool) {
     match work {
         Work::Single(c) => {
             let name = known(c);
-            log.label = name.to_ascii_uppercase();
+            log.label = Cow::Owned(name.to_ascii_uppercase());
             if log.route == "/…" && name != "unknown" {
                 log.route = Cow::Owned(format!("/{name}{}", if log.more { "/…" } else { "" }));
             }
         }
-        Work::Pipeline(cs) => log.label = format!("pipeline[{}]", cs.len()),
-        Work::Transaction(cs) => log.label = format!("multi-exec[{}]", cs.len()),
+        Work::Pipeline(cs) => log.label = Cow::Owned(format!("pipeline[{}]", cs.len())),
+        Work::Transaction(cs) => log.label = Cow::Owned(format!("multi-exec[{}]", cs.len())),
     }
 }
 
@@ -1081,7 +1162,7 @@ async fn transaction(
 /// a declared length is reserved before anything is read, a chunked body as it arrives.
 async fn read_body(
     state: &State,
-    headers: &HeaderMap,
+    content_length: Option<&HeaderValue>,
     body: Incoming,
     reservation: &mut Reservation,
 ) -> Result<Vec<u8>, Reply> {
@@ -1100,8 +1181,7 @@ async fn read_body(
         // The body is left unread, so the connection cannot carry another request.
         .header(header::CONNECTION, "close")
     };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
+    let declared = content_length
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let declared = match declared.map(usize::try_from) {
