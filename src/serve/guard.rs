@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 
 use hyper::header::HeaderValue;
 
+use super::refusal::Refusal;
 use super::{ServeConfig, ServeError};
 
 /// The request headers the Upstash clients send; a preflight allows these and no others.
@@ -50,9 +51,6 @@ pub(crate) struct Guard {
     hosts: Vec<String>,
     origins: Origins,
 }
-
-/// A request refused by the guard: 403 with this message.
-pub(crate) struct Forbidden(pub(crate) &'static str);
 
 impl Guard {
     pub(crate) fn new(config: &ServeConfig) -> Self {
@@ -123,7 +121,7 @@ impl Guard {
     pub(crate) fn cors(
         &self,
         origin: Option<&HeaderValue>,
-    ) -> Result<Option<HeaderValue>, Forbidden> {
+    ) -> Result<Option<HeaderValue>, Refusal> {
         let Some(origin) = origin else {
             return Ok(None);
         };
@@ -136,7 +134,7 @@ impl Guard {
             {
                 Ok(Some(origin.clone()))
             }
-            Origins::List(_) => Err(Forbidden(
+            Origins::List(_) => Err(Refusal::forbidden(
                 "ERR upwire serve: requests from this browser origin are refused (a web page \
                  must not reach your local Redis); allow it with --cors-origin ORIGIN",
             )),

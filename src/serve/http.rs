@@ -31,9 +31,10 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use super::auth::{self, Auth};
 use super::backend::{Backend, Failure, Transaction};
 use super::dialect::{self, Fix};
-use super::guard::{Forbidden, Guard};
+use super::guard::Guard;
 use super::limits::{Budget, Reservation};
 use super::policy::{CommandTable, check_supported};
+use super::refusal::Refusal;
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
 use super::script::Scripts;
@@ -523,6 +524,10 @@ impl Reply {
         Self::with(status, error_body(message))
     }
 
+    fn refused(refusal: &Refusal) -> Self {
+        Self::error(refusal.status, &refusal.message)
+    }
+
     fn failure(backend: &Backend, failure: &Failure) -> Self {
         let status = match failure {
             Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -681,7 +686,7 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
     }
     let cors = match state.guard.cors(known.origin) {
         Ok(cors) => cors,
-        Err(Forbidden(message)) => return Reply::error(StatusCode::FORBIDDEN, message),
+        Err(refusal) => return Reply::refused(&refusal),
     };
     let mut reply = respond_checked(state, &parts, &known, body, log).await;
     reply.cors = cors;
@@ -889,14 +894,13 @@ async fn open_stream(
             reply.stream = Some(events);
             reply
         }
-        Err(refused) => {
-            let (status, message) = stream::refusal(&refused, backend);
-            let mut reply = Reply::error(status, &message);
-            if status == StatusCode::SERVICE_UNAVAILABLE {
+        Err(refusal) => {
+            let mut reply = Reply::refused(&refusal);
+            if refusal.status == StatusCode::SERVICE_UNAVAILABLE {
                 reply = reply.header(header::RETRY_AFTER, "1");
             }
-            if status.is_server_error() {
-                reply.note = Some(message);
+            if refusal.status.is_server_error() {
+                reply.note = Some(refusal.message.into_owned());
             }
             reply
         }
@@ -954,12 +958,6 @@ enum Work {
     Transaction(Vec<Command>),
 }
 
-/// Why a command does not run: refused (400) or Redis unreachable while checking (5xx).
-enum Denied {
-    Refused(String),
-    Failed(Failure),
-}
-
 /// The command table, when the access needs one.
 async fn table_for(
     backend: &Backend,
@@ -971,12 +969,10 @@ async fn table_for(
     }
 }
 
-fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), String> {
-    check_supported(command).map_err(|r| r.0)?;
+fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), Refusal> {
+    check_supported(command)?;
     if let Some(table) = table {
-        table
-            .check_readonly(command, state.readonly_scripts)
-            .map_err(|r| r.0)?;
+        table.check_readonly(command, state.readonly_scripts)?;
     }
     Ok(())
 }
@@ -1021,15 +1017,13 @@ async fn single(
     out: Output,
     command: &mut Command,
 ) -> Reply {
-    let checked = match table_for(backend, access).await {
-        Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
-        Err(f) => Err(Denied::Failed(f)),
+    let table = match table_for(backend, access).await {
+        Ok(table) => table,
+        Err(f) => return Reply::failure(backend, &f),
     };
-    match checked {
-        // serve's own refusals are JSON in either format, like every error serve makes.
-        Err(Denied::Refused(message)) => return Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(Denied::Failed(f)) => return Reply::failure(backend, &f),
-        Ok(()) => {}
+    // serve's own refusals are JSON in either format, like every error serve makes.
+    if let Err(refusal) = permit(state, table.as_deref(), command) {
+        return Reply::refused(&refusal);
     }
     let fix = dialect::translate(command, &state.scripts);
     match backend.command(command.cmd()).await {
@@ -1065,7 +1059,7 @@ async fn pipeline(
         Ok(table) => table,
         Err(f) => return Reply::failure(backend, &f),
     };
-    let verdicts: Vec<Result<Fix, String>> = commands
+    let verdicts: Vec<Result<Fix, Refusal>> = commands
         .iter_mut()
         .map(|c| {
             permit(state, table.as_deref(), c)?;
@@ -1095,7 +1089,7 @@ async fn pipeline(
             body.push(b',');
         }
         match verdict {
-            Err(message) => out.write_error(&mut body, message),
+            Err(refusal) => out.write_error(&mut body, &refusal.message),
             Ok(fix) => match values.next() {
                 Some(value) => {
                     out.write(&mut body, &fix.apply(value));
@@ -1126,11 +1120,12 @@ async fn transaction(
         Err(f) => return Reply::failure(backend, &f),
     };
     for (i, command) in commands.iter().enumerate() {
-        if let Err(message) = permit(state, table.as_deref(), command) {
+        if let Err(refusal) = permit(state, table.as_deref(), command) {
             return Reply::error(
-                StatusCode::BAD_REQUEST,
+                refusal.status,
                 &format!(
-                    "{message} (command {} of the transaction; nothing ran)",
+                    "{} (command {} of the transaction; nothing ran)",
+                    refusal.message,
                     i + 1
                 ),
             );

@@ -29,7 +29,7 @@
 //! server around them (one acceptor, one worker thread
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
-//! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! tokens, `guard.rs` checks `Host` and `Origin`, `refusal.rs` is the one refusal type, `limits.rs` holds the body budget,
 //! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
 //! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
@@ -44,6 +44,7 @@ mod guard;
 mod http;
 mod limits;
 mod policy;
+mod refusal;
 mod reply;
 mod request;
 mod script;
