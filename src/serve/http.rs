@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::future::Future;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,6 +32,7 @@ use super::backend::{Backend, Failure, Transaction};
 use super::dialect::{self, Fix};
 use super::guard::Guard;
 use super::limits::{Budget, Reservation};
+use super::log;
 use super::policy::{CommandTable, check_supported};
 use super::refusal::Refusal;
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
@@ -173,12 +173,6 @@ impl State {
             timeouts: config.timeouts,
         })
     }
-}
-
-/// Writes one line to stderr, prefixed with `upwire serve: `.
-pub(crate) fn log(message: &str) {
-    let line = format!("upwire serve: {message}\n");
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Most worker threads, whatever the core count.
@@ -397,7 +391,7 @@ pub(crate) async fn accept(
                 Ok((stream, _)) => workers.dispatch(stream),
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
-                    log(&format!("accept failed: {e}"));
+                    log::line(&format!("accept failed: {e}"));
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
@@ -475,7 +469,7 @@ async fn work(
     tokio::select! {
         _ = all_closed.recv() => {}
         () = tokio::time::sleep(state.timeouts.shutdown_grace) => {
-            log(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
+            log::line(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
         }
     }
 }
@@ -621,7 +615,7 @@ async fn handle(
         if let Some(note) = &reply.note {
             let _ = write!(line, " ({note})");
         }
-        self::log(&line);
+        log::line(&line);
     }
     if reply.stream.is_some() {
         busy.hold();

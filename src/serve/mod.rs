@@ -29,7 +29,8 @@
 //! server around them (one acceptor, one worker thread
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
-//! tokens, `guard.rs` checks `Host` and `Origin`, `refusal.rs` is the one refusal type, `limits.rs` holds the body budget,
+//! tokens, `guard.rs` checks `Host` and `Origin`, `refusal.rs` is the one refusal type, `log.rs` writes serve's
+//! lines on stderr, `limits.rs` holds the body budget,
 //! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
 //! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
@@ -43,6 +44,7 @@ mod ephemeral;
 mod guard;
 mod http;
 mod limits;
+mod log;
 mod policy;
 mod refusal;
 mod reply;
@@ -257,7 +259,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             .iter()
             .any(|t| t.access == crate::model::Access::ReadOnly);
         let tokens_label;
-        http::log(&format!(
+        log::line(&format!(
             "listening on http://{addr} for {described} ({}); {}",
             match (routes.tokens.len(), readonly, &generated) {
                 (0, _, _) => "--no-auth: any local process has full access",
@@ -288,12 +290,12 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             // With a command, the token goes into its environment and nowhere else.
             Some(_) if !extras.command.is_empty() => {}
             // Shown once, like Jupyter's login URL: the one place a token is printed.
-            Some(token) => http::log(&format!(
+            Some(token) => log::line(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
                  {UPSTASH_REST_URL}=http://{addr}\n    {UPSTASH_REST_TOKEN}={}\n",
                 token.expose_secret()
             )),
-            None if extras.command.is_empty() => http::log(&format!(
+            None if extras.command.is_empty() => log::line(&format!(
                 "set {UPSTASH_REST_URL}=http://{addr} in the code under test"
             )),
             None => {}
@@ -302,7 +304,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             for probe in probes {
                 tokio::spawn(async move {
                     if let Err(e) = probe.ping().await {
-                        http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                        log::line(&format!("warning: {e}; requests get 503 until it is up"));
                     }
                 });
             }
@@ -313,7 +315,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
         // runs all the same, as the tests may expect that).
         for probe in probes {
             if let Err(e) = probe.ping().await {
-                http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                log::line(&format!("warning: {e}; requests get 503 until it is up"));
             }
         }
         let env = child_env(addr, config);
@@ -331,7 +333,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
     drop(runtime);
     workers.stop();
     drop(redis);
-    http::log("stopped");
+    log::line("stopped");
     served
 }
 
@@ -401,7 +403,7 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    http::log("signal received: finishing in-flight requests");
+    log::line("signal received: finishing in-flight requests");
 }
 
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {

@@ -319,7 +319,7 @@ impl Forward {
                             self.backend.describe()
                         );
                         if !self.quiet {
-                            super::http::log(&format!("{} stream ended: {message}", self.label));
+                            super::log::line(&format!("{} stream ended: {message}", self.label));
                         }
                         let mut error = b"event: error\n".to_vec();
                         error.extend_from_slice(&event(&[message.replace(',', ";").as_bytes()]));

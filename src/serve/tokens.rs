@@ -30,7 +30,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use super::ServeError;
-use super::backend;
+use super::backend::{self, BackendSpec};
 use crate::family::{SRH_CONNECTION_STRING, SRH_TOKEN};
 use crate::model::Access;
 use crate::secret::Secret;
@@ -43,16 +43,6 @@ const SRH_DEFAULT_POOL: usize = 3;
 
 /// Where SRH's image reads its tokens file (relative to its working directory, `/app`).
 const SRH_DEFAULT_FILE: &str = "srh-config/tokens.json";
-
-/// One Redis behind `serve`.
-#[derive(Clone)]
-pub(crate) struct BackendSpec {
-    /// The name in the tokens file (`default` without one), for messages.
-    pub(crate) name: String,
-    pub(crate) url: String,
-    /// `/multi-exec` connections at once, process-wide.
-    pub(crate) pool: usize,
-}
 
 /// One token and what it grants.
 #[derive(Clone)]
