@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{auth, backend, guard, limits, tokens};
+use super::limits;
 use crate::secret::Secret;
 
 /// Where `upwire serve` listens when `--listen` is not given.
@@ -20,6 +20,9 @@ pub(crate) const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 
 /// Request bodies larger than this are refused with 413.
 pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+
+/// `/multi-exec` connections per backend at once when nothing says otherwise.
+pub(crate) const DEFAULT_POOL: usize = 8;
 
 /// The default process-wide budget for request bodies in flight (`--max-body-budget`).
 pub(crate) const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
@@ -82,7 +85,7 @@ impl ServeConfig {
     pub fn new(redis_url: impl Into<String>) -> Self {
         Self {
             redis_url: redis_url.into(),
-            pool: tokens::DEFAULT_POOL,
+            pool: DEFAULT_POOL,
             tokens_file: None,
             ca_file: None,
             listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
@@ -156,36 +159,6 @@ impl ServeConfig {
         self
     }
 
-    /// Applies SRH's (serverless-redis-http's) variables, read through `get`: with
-    /// `SRH_MODE=env`, `SRH_TOKEN`, `SRH_CONNECTION_STRING` and `SRH_MAX_CONNECTIONS` (default
-    /// 3) set the token, the Redis and its pool; with `SRH_MODE=file`, the tokens file is
-    /// `SRH_CONFIG` (default `srh-config/tokens.json`, where SRH's image reads it). Without
-    /// `SRH_MODE`, nothing changes.
-    ///
-    /// # Errors
-    /// [`ServeError::SrhEnv`] for a missing or invalid variable, or SRH variables together
-    /// with a token or tokens file already set.
-    pub fn srh_env(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, ServeError> {
-        let Some(srh) = tokens::srh_from_env(&get)? else {
-            return Ok(self);
-        };
-        if self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some() {
-            return Err(ServeError::SrhEnv {
-                message: "SRH_MODE cannot be combined with --token, --readonly-token or --tokens"
-                    .to_owned(),
-            });
-        }
-        match srh {
-            tokens::Srh::Env { token, url, pool } => {
-                self.token = Some(token);
-                self.redis_url = url;
-                self.pool = pool;
-            }
-            tokens::Srh::File(path) => self.tokens_file = Some(path),
-        }
-        Ok(self)
-    }
-
     /// Listen on this address instead of a free loopback port.
     #[must_use]
     pub fn listen(mut self, addr: SocketAddr) -> Self {
@@ -205,106 +178,6 @@ impl ServeConfig {
     pub fn quiet(mut self, quiet: bool) -> Self {
         self.quiet = quiet;
         self
-    }
-
-    /// Checks the combination of settings before anything is bound or connected.
-    ///
-    /// # Errors
-    /// [`ServeError`] for an empty token, `no_auth` with a token or on a non-loopback
-    /// address, a non-loopback address without a token, a budget below one body, no
-    /// connections, an invalid `--allow-host` or `--cors-origin`, or a Redis URL serve cannot
-    /// use.
-    pub fn validate(&self) -> Result<(), ServeError> {
-        for token in [&self.token, &self.readonly_token].into_iter().flatten() {
-            let token = token.expose_secret();
-            if token.trim().is_empty() {
-                return Err(ServeError::EmptyToken);
-            }
-            if token
-                .get(..7)
-                .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
-            {
-                return Err(ServeError::BearerPrefix);
-            }
-        }
-        if self.no_auth
-            && (self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some())
-        {
-            return Err(ServeError::NoAuthWithToken);
-        }
-        if self.tokens_file.is_some() && (self.token.is_some() || self.readonly_token.is_some()) {
-            return Err(ServeError::TokensWithToken);
-        }
-        if self.pool == 0 {
-            return Err(ServeError::NoConnections);
-        }
-        if self.token.is_some() && self.token == self.readonly_token {
-            return Err(ServeError::SameTokens);
-        }
-        if !self.listen.ip().is_loopback() {
-            if self.no_auth {
-                return Err(ServeError::NoAuthPublic { addr: self.listen });
-            }
-            if self.token.is_none() && self.tokens_file.is_none() {
-                return Err(ServeError::PublicWithoutToken { addr: self.listen });
-            }
-        }
-        if self.max_body_budget < MAX_BODY_BYTES * limits::COPIES {
-            return Err(ServeError::BudgetTooSmall);
-        }
-        if self.max_connections == 0 {
-            return Err(ServeError::NoConnections);
-        }
-        for origin in &self.cors_origins {
-            guard::check_origin_setting(origin)?;
-        }
-        for host in &self.allow_hosts {
-            guard::check_host_setting(host)?;
-        }
-        if self.tokens_file.is_none() {
-            backend::connection_info(&self.redis_url)?;
-        }
-        self.read_ca()?;
-        self.routes()?;
-        Ok(())
-    }
-
-    /// Every backend and token, from the tokens file or from `redis_url` and the tokens.
-    pub(super) fn routes(&self) -> Result<tokens::Routes, ServeError> {
-        match &self.tokens_file {
-            Some(path) => tokens::Routes::from_file(path),
-            None => Ok(tokens::Routes::single(
-                &self.redis_url,
-                self.pool,
-                self.token.as_ref(),
-                self.readonly_token.as_ref(),
-            )),
-        }
-    }
-
-    /// The `--ca-file` PEM, checked to hold at least one certificate.
-    pub(super) fn read_ca(&self) -> Result<Option<std::sync::Arc<[u8]>>, ServeError> {
-        let Some(path) = &self.ca_file else {
-            return Ok(None);
-        };
-        let invalid = |reason: String| ServeError::CaFile {
-            path: path.display().to_string(),
-            reason,
-        };
-        let pem = crate::input::read_bounded(path).map_err(|e| invalid(e.to_string()))?;
-        backend::check_ca(&pem).map_err(invalid)?;
-        Ok(Some(pem.into()))
-    }
-
-    /// The config as it is served: without a token and without `no_auth`, a random token
-    /// (returned too, so that it can be shown once).
-    pub(super) fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
-        if self.token.is_some() || self.no_auth || self.tokens_file.is_some() {
-            return Ok((self, None));
-        }
-        let token = Secret::new(auth::random_token().map_err(ServeError::Runtime)?);
-        self.token = Some(token.clone());
-        Ok((self, Some(token)))
     }
 }
 

@@ -19,8 +19,9 @@
 //! # Ok::<(), upwire::serve::ServeError>(())
 //! ```
 //!
-//! Code map: this file starts serve ([`spawn`], `run`) and holds [`ServeHandle`]; `config.rs`
-//! is what to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `request.rs`
+//! Code map: this file starts serve ([`spawn`], `run`), holds [`ServeHandle`] and the parts of
+//! [`ServeConfig`] that need the other files (validation, SRH's variables); `config.rs` is what
+//! to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `request.rs`
 //! turns HTTP requests into Redis commands, `policy.rs` decides which
 //! commands a token may run, `dialect.rs` translates what Upstash accepts and Redis does not
 //! (`script.rs`: Upstash-only shebang flags and the client's script hashes; `SCAN ...
@@ -67,6 +68,141 @@ use std::net::SocketAddr;
 use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
+
+/// What needs the other modules: SRH's variables (`tokens.rs`), the checks of each setting
+/// (`guard.rs`, `backend.rs`), the routes, the CA file and the start-up token. Here, beside
+/// the start paths, so that `config.rs` depends on no other part of serve.
+impl ServeConfig {
+    /// Applies SRH's (serverless-redis-http's) variables, read through `get`: with
+    /// `SRH_MODE=env`, `SRH_TOKEN`, `SRH_CONNECTION_STRING` and `SRH_MAX_CONNECTIONS` (default
+    /// 3) set the token, the Redis and its pool; with `SRH_MODE=file`, the tokens file is
+    /// `SRH_CONFIG` (default `srh-config/tokens.json`, where SRH's image reads it). Without
+    /// `SRH_MODE`, nothing changes.
+    ///
+    /// # Errors
+    /// [`ServeError::SrhEnv`] for a missing or invalid variable, or SRH variables together
+    /// with a token or tokens file already set.
+    pub fn srh_env(mut self, get: impl Fn(&str) -> Option<String>) -> Result<Self, ServeError> {
+        let Some(srh) = tokens::srh_from_env(&get)? else {
+            return Ok(self);
+        };
+        if self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some() {
+            return Err(ServeError::SrhEnv {
+                message: "SRH_MODE cannot be combined with --token, --readonly-token or --tokens"
+                    .to_owned(),
+            });
+        }
+        match srh {
+            tokens::Srh::Env { token, url, pool } => {
+                self.token = Some(token);
+                self.redis_url = url;
+                self.pool = pool;
+            }
+            tokens::Srh::File(path) => self.tokens_file = Some(path),
+        }
+        Ok(self)
+    }
+
+    /// Checks the combination of settings before anything is bound or connected.
+    ///
+    /// # Errors
+    /// [`ServeError`] for an empty token, `no_auth` with a token or on a non-loopback
+    /// address, a non-loopback address without a token, a budget below one body, no
+    /// connections, an invalid `--allow-host` or `--cors-origin`, or a Redis URL serve cannot
+    /// use.
+    pub fn validate(&self) -> Result<(), ServeError> {
+        for token in [&self.token, &self.readonly_token].into_iter().flatten() {
+            let token = token.expose_secret();
+            if token.trim().is_empty() {
+                return Err(ServeError::EmptyToken);
+            }
+            if token
+                .get(..7)
+                .is_some_and(|s| s.eq_ignore_ascii_case("bearer "))
+            {
+                return Err(ServeError::BearerPrefix);
+            }
+        }
+        if self.no_auth
+            && (self.token.is_some() || self.readonly_token.is_some() || self.tokens_file.is_some())
+        {
+            return Err(ServeError::NoAuthWithToken);
+        }
+        if self.tokens_file.is_some() && (self.token.is_some() || self.readonly_token.is_some()) {
+            return Err(ServeError::TokensWithToken);
+        }
+        if self.pool == 0 {
+            return Err(ServeError::NoConnections);
+        }
+        if self.token.is_some() && self.token == self.readonly_token {
+            return Err(ServeError::SameTokens);
+        }
+        if !self.listen.ip().is_loopback() {
+            if self.no_auth {
+                return Err(ServeError::NoAuthPublic { addr: self.listen });
+            }
+            if self.token.is_none() && self.tokens_file.is_none() {
+                return Err(ServeError::PublicWithoutToken { addr: self.listen });
+            }
+        }
+        if self.max_body_budget < MAX_BODY_BYTES * limits::COPIES {
+            return Err(ServeError::BudgetTooSmall);
+        }
+        if self.max_connections == 0 {
+            return Err(ServeError::NoConnections);
+        }
+        for origin in &self.cors_origins {
+            guard::check_origin_setting(origin)?;
+        }
+        for host in &self.allow_hosts {
+            guard::check_host_setting(host)?;
+        }
+        if self.tokens_file.is_none() {
+            backend::connection_info(&self.redis_url)?;
+        }
+        self.read_ca()?;
+        self.routes()?;
+        Ok(())
+    }
+
+    /// Every backend and token, from the tokens file or from `redis_url` and the tokens.
+    pub(super) fn routes(&self) -> Result<tokens::Routes, ServeError> {
+        match &self.tokens_file {
+            Some(path) => tokens::Routes::from_file(path),
+            None => Ok(tokens::Routes::single(
+                &self.redis_url,
+                self.pool,
+                self.token.as_ref(),
+                self.readonly_token.as_ref(),
+            )),
+        }
+    }
+
+    /// The `--ca-file` PEM, checked to hold at least one certificate.
+    pub(super) fn read_ca(&self) -> Result<Option<std::sync::Arc<[u8]>>, ServeError> {
+        let Some(path) = &self.ca_file else {
+            return Ok(None);
+        };
+        let invalid = |reason: String| ServeError::CaFile {
+            path: path.display().to_string(),
+            reason,
+        };
+        let pem = crate::input::read_bounded(path).map_err(|e| invalid(e.to_string()))?;
+        backend::check_ca(&pem).map_err(invalid)?;
+        Ok(Some(pem.into()))
+    }
+
+    /// The config as it is served: without a token and without `no_auth`, a random token
+    /// (returned too, so that it can be shown once).
+    pub(super) fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
+        if self.token.is_some() || self.no_auth || self.tokens_file.is_some() {
+            return Ok((self, None));
+        }
+        let token = Secret::new(auth::random_token().map_err(ServeError::Runtime)?);
+        self.token = Some(token.clone());
+        Ok((self, Some(token)))
+    }
+}
 
 /// A running server started by [`spawn`]. Dropping it shuts the server down.
 pub struct ServeHandle {

@@ -31,12 +31,10 @@ use serde::de::{MapAccess, Visitor};
 
 use super::ServeError;
 use super::backend::{self, BackendSpec};
+use super::config::DEFAULT_POOL;
 use crate::family::{SRH_CONNECTION_STRING, SRH_TOKEN};
 use crate::model::Access;
 use crate::secret::Secret;
-
-/// `/multi-exec` connections per backend at once when nothing says otherwise.
-pub(crate) const DEFAULT_POOL: usize = 8;
 
 /// SRH's `max_connections` / `SRH_MAX_CONNECTIONS` default.
 const SRH_DEFAULT_POOL: usize = 3;
