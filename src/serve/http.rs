@@ -37,6 +37,7 @@ use super::policy::{CommandTable, check_supported};
 use super::refusal::Refusal;
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
+use super::route::Route;
 use super::script::Scripts;
 use super::slots::{Admission, Slots};
 use super::stream::{self, EventBody, Streams};
@@ -597,10 +598,7 @@ async fn handle(
     // With --quiet, nothing of the log line is made (no clock read either).
     let start = (!state.quiet).then(Instant::now);
     let method = method_label(req.method());
-    let mut log = match start {
-        Some(_) => LogLine::new(req.uri().path()),
-        None => LogLine::default(),
-    };
+    let mut log = LogLine::default();
     let reply = respond(state, req, &mut log).await;
     if let Some(start) = start {
         let elapsed = start.elapsed();
@@ -643,15 +641,10 @@ impl Default for LogLine {
 }
 
 impl LogLine {
-    fn new(path: &str) -> Self {
+    fn new(path: &str, route: &Route) -> Self {
         Self {
-            route: Cow::Borrowed(match path {
-                "/" | "" => "/",
-                "/pipeline" => "/pipeline",
-                "/multi-exec" => "/multi-exec",
-                // Named once the command is known to be one (see `name`).
-                _ => "/…",
-            }),
+            // Named once the command is known to be one (see `name`).
+            route: Cow::Borrowed(route.log_label()),
             more: path.trim_start_matches('/').contains('/'),
             label: Cow::Borrowed("-"),
         }
@@ -662,6 +655,10 @@ impl LogLine {
 async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Reply {
     let (parts, body) = req.into_parts();
     let known = Known::of(&parts.headers);
+    let route = Route::of(parts.uri.path());
+    if !state.quiet {
+        *log = LogLine::new(parts.uri.path(), &route);
+    }
     // A page on another site can make a browser send requests here; a name it re-points
     // at 127.0.0.1 (DNS rebinding) shows in Host, a cross-site request in Origin.
     let host_ok = known
@@ -682,7 +679,7 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
         Ok(cors) => cors,
         Err(refusal) => return Reply::refused(&refusal),
     };
-    let mut reply = respond_checked(state, &parts, &known, body, log).await;
+    let mut reply = respond_checked(state, &parts, &known, route, body, log).await;
     reply.cors = cors;
     reply
 }
@@ -692,6 +689,7 @@ async fn respond_checked(
     state: &State,
     parts: &hyper::http::request::Parts,
     known: &Known<'_>,
+    route: Route,
     body: Incoming,
     log: &mut LogLine,
 ) -> Reply {
@@ -742,7 +740,7 @@ async fn respond_checked(
         return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "ERR no backend");
     };
     let mut reply = run(
-        state, backend, access, parts, known, &query, has_body, body, log,
+        state, backend, access, parts, known, route, &query, has_body, body, log,
     )
     .await;
     reply.sync_token = Some(state.clock.reply_token(seen));
@@ -757,6 +755,7 @@ async fn run(
     access: Access,
     parts: &hyper::http::request::Parts,
     known: &Known<'_>,
+    route: Route,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     has_body: bool,
     body: Incoming,
@@ -767,9 +766,10 @@ async fn run(
         _ => Encoding::Utf8,
     };
     let path = parts.uri.path();
-    if let Some(route) = stream::route(path) {
-        return open_stream(state, backend, access, route, log).await;
-    }
+    let route = match route {
+        Route::Stream(stream) => return open_stream(state, backend, access, stream, log).await,
+        route => route,
+    };
     // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
     let format = match known.format {
         None => Format::Json,
@@ -782,7 +782,7 @@ async fn run(
                      Upstash-Response-Format: resp2 (RESP2 is binary-safe already)",
                 );
             }
-            if path == "/multi-exec" {
+            if matches!(route, Route::MultiExec) {
                 Format::Json
             } else {
                 Format::Resp2
@@ -796,7 +796,7 @@ async fn run(
         }
     };
 
-    let is_batch = path == "/pipeline" || path == "/multi-exec";
+    let is_batch = matches!(route, Route::Pipeline | Route::MultiExec);
     if is_batch && !has_body {
         return Reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -804,7 +804,7 @@ async fn run(
         )
         .header(header::ALLOW, "POST");
     }
-    if (path == "/" || path.is_empty()) && !has_body {
+    if matches!(route, Route::Single) && !has_body {
         return Reply::error(
             StatusCode::BAD_REQUEST,
             r#"ERR empty command: POST a JSON array such as ["PING"], or use path style: /ping"#,
@@ -821,11 +821,12 @@ async fn run(
         Vec::new()
     };
 
-    let parsed = match path {
-        "/" | "" => request::parse_command(&body).map(Work::Single),
-        "/pipeline" => request::parse_commands(&body).map(Work::Pipeline),
-        "/multi-exec" => request::parse_commands(&body).map(Work::Transaction),
-        _ => {
+    let parsed = match route {
+        Route::Single => request::parse_command(&body).map(Work::Single),
+        Route::Pipeline => request::parse_commands(&body).map(Work::Pipeline),
+        Route::MultiExec => request::parse_commands(&body).map(Work::Transaction),
+        // Path style (streams went above).
+        Route::Path | Route::Stream(_) => {
             let args: Vec<_> = query
                 .iter()
                 .filter(|(k, _)| k != "_token")

@@ -21,8 +21,9 @@
 //!
 //! Code map: this file starts serve ([`spawn`], `run`), holds [`ServeHandle`] and the parts of
 //! [`ServeConfig`] that need the other files (validation, SRH's variables); `config.rs` is what
-//! to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `request.rs`
-//! turns HTTP requests into Redis commands, `policy.rs` decides which
+//! to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `route.rs`
+//! reads once what a request's path asks for; `request.rs` turns HTTP requests into Redis
+//! commands, `policy.rs` decides which
 //! commands a token may run, `dialect.rs` translates what Upstash accepts and Redis does not
 //! (`script.rs`: Upstash-only shebang flags and the client's script hashes; `SCAN ...
 //! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
@@ -50,6 +51,7 @@ mod policy;
 mod refusal;
 mod reply;
 mod request;
+mod route;
 mod script;
 mod slots;
 mod stream;
