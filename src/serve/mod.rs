@@ -272,16 +272,13 @@ impl fmt::Debug for ServeHandle {
 /// # Errors
 /// [`ServeError`] for an invalid config or an address that cannot be bound.
 pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
-    config.validate()?;
-    let (mut config, _) = config.with_token()?;
-    let listener = bind(config.listen)?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
-        addr: config.listen,
-        source,
-    })?;
-    // The Host check needs the real port.
-    config.listen = addr;
-    let mut workers = http::Workers::start(&config, config.routes()?, config.read_ca()?)?;
+    let Started {
+        config,
+        listener,
+        mut workers,
+        ..
+    } = start(config)?;
+    let addr = config.listen;
     let (ready, is_ready) = std::sync::mpsc::channel::<Result<(), ServeError>>();
     let (stop, stopped) = oneshot::channel::<()>();
     // The accepting runtime is built, used and dropped on its own thread: dropping a runtime
@@ -331,6 +328,42 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
     }
 }
 
+/// What both start paths ([`spawn`] and `run`) begin with.
+struct Started {
+    /// With the token made at start-up, if any, and the real listen address (the `Host`
+    /// check needs the real port).
+    config: ServeConfig,
+    /// The token made at start-up, when none was given.
+    generated: Option<Secret>,
+    listener: std::net::TcpListener,
+    routes: tokens::Routes,
+    ca: Option<std::sync::Arc<[u8]>>,
+    workers: http::Workers,
+}
+
+/// The settings checked, a token made when none was given, the listener bound and the
+/// workers started: ready to accept.
+fn start(config: ServeConfig) -> Result<Started, ServeError> {
+    config.validate()?;
+    let (mut config, generated) = config.with_token()?;
+    let listener = bind(config.listen)?;
+    config.listen = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let routes = config.routes()?;
+    let ca = config.read_ca()?;
+    let workers = http::Workers::start(&config, routes.clone(), ca.clone())?;
+    Ok(Started {
+        config,
+        generated,
+        listener,
+        routes,
+        ca,
+        workers,
+    })
+}
+
 /// Runs `serve` in the foreground until SIGINT or SIGTERM, then shuts down gracefully. This is
 /// `upwire serve`; it logs to stderr. With `extras.ephemeral` it serves a throwaway
 /// redis-server it starts and stops; with `extras.command` it runs that command once serve
@@ -349,18 +382,16 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
     if let Some(redis) = &redis {
         config.redis_url = redis.url();
     }
-    config.validate()?;
     return_freed_memory();
-    let (mut config, generated) = config.with_token()?;
-    let listener = bind(config.listen)?;
-    if let Ok(addr) = listener.local_addr() {
-        // The Host check needs the real port.
-        config.listen = addr;
-    }
+    let Started {
+        config,
+        generated,
+        listener,
+        routes,
+        ca,
+        mut workers,
+    } = start(config)?;
     let config = &config;
-    let routes = config.routes()?;
-    let ca = config.read_ca()?;
-    let mut workers = http::Workers::start(config, routes.clone(), ca.clone())?;
     let runtime = acceptor_runtime()?;
     let served = runtime.block_on(async {
         let listener =
