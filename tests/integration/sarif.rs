@@ -11,6 +11,7 @@ use std::process::Output;
 
 use upwire::internal::{Code, Severity};
 
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, json, root, run, upwire_at_root};
 
 /// Several codes on several files: env files and descriptors, errors, warnings and notes, a
@@ -329,8 +330,9 @@ fn sarif_is_for_lint_only() {
 /// installs them).
 #[test]
 fn the_github_workflow_and_the_pre_commit_hook_are_valid() {
-    crate::support::require("check-jsonschema");
-    crate::support::require("pre-commit");
+    if !tier::require(Group::Schemas) {
+        return;
+    }
     let out = crate::support::run_tool(
         "check-jsonschema",
         &[

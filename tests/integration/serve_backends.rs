@@ -1,4 +1,4 @@
-//! `upwire serve` with several backends and tokens (issue 14 part 4): upwire's tokens file,
+//! `upwire serve` with several backends and tokens: upwire's tokens file,
 //! SRH's variables and `tokens.json`, `rediss://` backends with `--ca-file`, and the start-up
 //! errors of a bad tokens file. Every test checks that no token reaches the output.
 
@@ -13,6 +13,7 @@ use crate::support::certs::{CertShape, Certs};
 use crate::support::http::{EventStream, Reply, Request};
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::tier::{self, Group};
 use crate::support::{run_bounded, upwire};
 
 /// Canary tokens: none of them may appear in any output.
@@ -262,6 +263,9 @@ fn bad_tokens_files_stop_start_up_naming_the_line() {
 
 #[test]
 fn rediss_backend_with_a_private_ca() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let password = "CANARYtlsRedisPassword77";
     let redis = RedisServer::start(RedisOptions {
         tls: true,

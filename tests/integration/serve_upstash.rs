@@ -1,4 +1,4 @@
-//! `upwire serve` as a drop-in Upstash (issue 14) over raw HTTP against a real
+//! `upwire serve` as a drop-in Upstash over raw HTTP against a real
 //! `redis-server`: scripts with Upstash's shebang flag and the client's hashes of them,
 //! `SCAN ... WITHTYPE`, `Upstash-Response-Format: resp2`, `Upstash-Sync-Token`, and the
 //! read-only token's refusal of `SCAN` and `KEYS`. The official clients are tried in

@@ -6,16 +6,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::{INIT_VARIABLES as VALUES, all_output, code, json, run, upwire};
+use crate::support::{INIT_VARIABLES as VALUES, all_output, code, json, run, upwire_in};
 
 const KINDS: [&str; 5] = ["server", "container", "lambda", "edge", "mobile"];
-
-/// `upwire` in `dir` with an empty environment.
-fn upwire_in(dir: &Path) -> Command {
-    let mut cmd = upwire();
-    cmd.env_clear().env("NO_COLOR", "1").current_dir(dir);
-    cmd
-}
 
 /// `upwire init --kind K...` in `dir`.
 fn init(dir: &Path, kinds: &[&str]) -> Output {
