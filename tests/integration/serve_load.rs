@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::support::http::{Client, IO_TIMEOUT, Reply, Request, raw_tolerant};
 use crate::support::redis::RedisServer;
-use crate::support::serve::{ServeOptions, ServeProcess, TOKEN};
+use crate::support::serve::{ServeOptions, ServeProcess, TOKEN, post};
 use crate::support::tier::{self, Group};
 
 fn env_or(name: &str, default: usize) -> usize {
@@ -41,11 +41,6 @@ fn gateway() -> (RedisServer, ServeProcess) {
     ServeProcess::with_redis(&ServeOptions::default().token(TOKEN).arg("--quiet"))
 }
 
-/// `POST target` with a JSON body and [`TOKEN`].
-fn post(target: &str, body: &str) -> Request {
-    Request::post_json(target, body).bearer(TOKEN)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The workload
 
@@ -57,6 +52,7 @@ fn workload(client: &mut Client, c: usize, i: usize) -> Result<bool, String> {
             client.send(&post(
                 "/",
                 &json!(["SET", format!("k:{c}:{i}"), format!("v{c}-{i}")]).to_string(),
+                TOKEN,
             )),
             json!({"result": "OK"}),
         ),
@@ -64,17 +60,19 @@ fn workload(client: &mut Client, c: usize, i: usize) -> Result<bool, String> {
             client.send(&post(
                 "/",
                 &json!(["GET", format!("k:{c}:{}", i - 1)]).to_string(),
+                TOKEN,
             )),
             json!({"result": format!("v{c}-{}", i - 1)}),
         ),
         2 => (
-            client.send(&post("/", r#"["INCR","load:counter"]"#)),
+            client.send(&post("/", r#"["INCR","load:counter"]"#, TOKEN)),
             Value::Null,
         ),
         3 => (
             client.send(&post(
                 "/pipeline",
                 &json!([["PING"], ["ECHO", format!("e{c}-{i}")]]).to_string(),
+                TOKEN,
             )),
             json!([{"result": "PONG"}, {"result": format!("e{c}-{i}")}]),
         ),
@@ -206,7 +204,7 @@ fn many_concurrent_clients_get_every_reply_right_with_bounded_memory() {
     // Every INCR counted exactly once, under concurrency.
     let mut client = Client::new(addr);
     let counter = client
-        .send(&post("/", r#"["GET","load:counter"]"#))
+        .send(&post("/", r#"["GET","load:counter"]"#, TOKEN))
         .unwrap()
         .try_json();
     let warmup_incrs: usize = (0..clients)
@@ -256,7 +254,7 @@ fn redis_restart_mid_load_gives_json_5xx_then_full_recovery() {
                     }
                     let started = origin.elapsed();
                     let body = json!(["SET", format!("r:{c}"), i]).to_string();
-                    let outcome = match client.send(&post("/", &body)) {
+                    let outcome = match client.send(&post("/", &body, TOKEN)) {
                         Ok(r) if r.status == 200 => Outcome::Ok,
                         Ok(r) => Outcome::Status(r.status, r.is_json_error()),
                         Err(e) => Outcome::Io(e.to_string()),
@@ -515,7 +513,7 @@ fn malformed_requests_get_a_4xx_each_while_others_carry_on() {
         summary.join("\n")
     );
     let mut client = Client::new(addr);
-    let pong = client.send(&post("/", r#"["PING"]"#)).unwrap();
+    let pong = client.send(&post("/", r#"["PING"]"#, TOKEN)).unwrap();
     assert_eq!(
         (pong.status, pong.try_json()),
         (200, Some(json!({"result": "PONG"})))

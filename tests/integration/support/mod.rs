@@ -49,6 +49,14 @@ pub fn run_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .run()
 }
 
+/// `upwire lint --color never ARGS` in `dir` with an empty environment (bounded in time).
+pub fn lint(dir: &Path, args: &[&str]) -> Output {
+    test::Test::in_dir(dir)
+        .args(["lint", "--color", "never"])
+        .args(args)
+        .run()
+}
+
 /// The binary run from the repository root with an empty environment, so that relative paths
 /// in the output and did-you-mean suggestions over variable names do not depend on the machine.
 pub fn upwire_at_root() -> Command {

@@ -89,7 +89,7 @@ impl Group {
         match self {
             Group::Node => needs(
                 "node compatibility",
-                "node and compat/node_modules (`npm ci --prefix compat`)",
+                "node and compat/node_modules from `npm ci --prefix compat`",
                 true,
                 &[&["node", "--version"]],
                 &[
@@ -134,7 +134,7 @@ impl Group {
             ),
             Group::Schemas => needs(
                 "schema checks",
-                "check-jsonschema and pre-commit (`pip install check-jsonschema pre-commit`)",
+                "check-jsonschema and pre-commit from PyPI",
                 false,
                 &[
                     &["check-jsonschema", "--version"],
@@ -144,7 +144,7 @@ impl Group {
             ),
             Group::Yaml => needs(
                 "YAML parse-back",
-                "python3 with PyYAML (`pip install pyyaml`)",
+                "python3 with PyYAML",
                 false,
                 &[&["python3", "-c", "import yaml"]],
                 &[],
