@@ -1,6 +1,6 @@
-//! The newcomer's path: `init` for every combination of kinds, then `lint` and `generate`;
-//! `lint` and `generate` agree on errors; `lint --no-env`; finding `upwire.toml` upward and
-//! the `.env` beside it; what a missing descriptor says.
+//! `init` and opening a project: `init` for every combination of kinds, then `lint` and `generate`;
+//! `lint` and `generate` agree on errors; `lint --no-env`; finding `upwire.toml` upward and the
+//! `.env` beside it; what a missing descriptor says.
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,10 +1,10 @@
-//! The secret canary: a unique password, token and read-only token go into every
-//! command — lint, resolve (text and JSON), explain, docs, init, generate and `--dry-run`,
-//! check with failing and passing logins, and `serve` with its request log — and must never
-//! appear in stdout, stderr, `REDIS.md`, `.env.example`, generated code or any other file meant
-//! to be committed: only in `.env`, `.dev.vars` and the platform secret files. Positive
-//! controls (`resolve --show-secrets`, the secret files) prove the canaries really flow
-//! through, so the test cannot pass by losing them.
+//! Secret masking in every command: a unique (canary) password, token and read-only token go into
+//! every command — lint, resolve (text and JSON), explain, docs, init, generate and `--dry-run`,
+//! check with failing and passing logins, and `serve` with its request log — and must never appear
+//! in stdout, stderr, `REDIS.md`, `.env.example`, generated code or any other file meant to be
+//! committed: only in `.env`, `.dev.vars` and the platform secret files. Positive controls
+//! (`resolve --show-secrets`, the secret files) prove the canaries really flow through, so the test
+//! cannot pass by losing them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
