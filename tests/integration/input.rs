@@ -51,7 +51,7 @@ fn a_missing_file_is_named() {
     crate::snapshots!(
         "missing_file",
         transcript(
-            &run(upwire_in(dir.path()).args(&["lint", "conf/upwire.toml"])),
+            &run(upwire_in(dir.path()).args(["lint", "conf/upwire.toml"])),
             dir.path()
         )
     );
@@ -65,7 +65,7 @@ fn invalid_toml_is_a_finding_with_line_and_column() {
         "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\n[target.api]\nkind = \"server\nplatform = \"fly\"\n",
     )
     .expect("write");
-    let output = run(upwire_in(dir.path()).args(&["--format", "json", "lint", "upwire.toml"]));
+    let output = run(upwire_in(dir.path()).args(["--format", "json", "lint", "upwire.toml"]));
     assert_no_panic("toml", &output);
     assert_eq!(code(&output), 1);
     let doc = json(&output);
@@ -79,7 +79,7 @@ fn invalid_toml_is_a_finding_with_line_and_column() {
     );
     assert!(diags[0]["column"].as_u64().is_some_and(|c| c >= 8), "{doc}");
 
-    let text = run(upwire_in(dir.path()).args(&["--color", "never", "lint", "upwire.toml"]));
+    let text = run(upwire_in(dir.path()).args(["--color", "never", "lint", "upwire.toml"]));
     assert_eq!(code(&text), 1);
     crate::snapshots!("invalid_toml", transcript(&text, dir.path()));
 }
@@ -125,7 +125,7 @@ fn non_utf8_binary_and_huge_files_are_refused_cleanly() {
     }
     crate::snapshots!({
         for name in ["latin1.toml", "binary.env", "huge.toml"] {
-            let output = run(upwire_in(p).args(&["lint", name]));
+            let output = run(upwire_in(p).args(["lint", name]));
             insta::assert_snapshot!(format!("refused@{name}"), transcript(&output, p));
         }
     });
@@ -159,7 +159,7 @@ fn broken_env_files_given_with_env_file_are_refused_cleanly() {
         ("huge.env", &["huge.env", "bytes"]),
         ("unparsable.env", &["unparsable.env", "line 2"]),
     ] {
-        let output = run(upwire_in(p).args(&["resolve", "--env-file", name]));
+        let output = run(upwire_in(p).args(["resolve", "--env-file", name]));
         assert_input_error(name, &output, needles);
         assert!(
             !all_output(&output).contains("CANARY"),
@@ -312,7 +312,7 @@ fn a_syntax_error_on_a_line_with_a_secret_does_not_show_it() {
     ] {
         std::fs::write(p.join(name), text).expect("write");
         for format in ["text", "json"] {
-            let output = run(upwire_in(p).args(&["--format", format, "lint", name]));
+            let output = run(upwire_in(p).args(["--format", format, "lint", name]));
             assert_no_panic(name, &output);
             assert_eq!(code(&output), 1, "{name}: {}", all_output(&output));
             let all = all_output(&output);
@@ -544,7 +544,7 @@ fn findings_per_file_are_capped_with_a_count_of_the_rest() {
         let more = format!(
             "299800 more `{code_name}` findings in this file are not shown (the first 200 are)"
         );
-        let text = run(upwire_in(p).args(&["lint", "--color", "never", file]));
+        let text = run(upwire_in(p).args(["lint", "--color", "never", file]));
         assert_no_panic(file, &text);
         let shown = String::from_utf8_lossy(&text.stderr)
             .matches(&format!("[{code_name}]"))
@@ -554,12 +554,12 @@ fn findings_per_file_are_capped_with_a_count_of_the_rest() {
                 .count();
         assert_eq!(shown, 201, "{file}");
         assert!(all_output(&text).contains(&more), "{file}");
-        let doc = json(&run(upwire_in(p).args(&["lint", "--format", "json", file])));
+        let doc = json(&run(upwire_in(p).args(["lint", "--format", "json", file])));
         let diags = doc["diagnostics"].as_array().unwrap();
         assert_eq!(diags.len(), 201, "{file}");
         assert_eq!(diags[200]["severity"], "note");
         assert_eq!(diags[200]["message"], more.as_str());
-        let sarif = json(&run(upwire_in(p).args(&["lint", "--format", "sarif", file])));
+        let sarif = json(&run(upwire_in(p).args(["lint", "--format", "sarif", file])));
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 201, "{file}");
         assert_eq!(

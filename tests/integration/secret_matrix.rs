@@ -326,7 +326,7 @@ fn env_defaults(command: Cmd) -> [(&'static str, String); 4] {
 /// gets several shapes (the test asserts both), the positive controls always run, and the
 /// generated cases mix all of them.
 fn in_matrix(shape: usize, position: usize) -> bool {
-    (shape + position) % SAMPLE == 0
+    (shape + position).is_multiple_of(SAMPLE)
         || tier::full(
             Group::LeakMatrix,
             "every shape and every position, one shape-position pair in 8",
