@@ -31,7 +31,8 @@ pub struct Test {
     inherit_env: bool,
     status: Option<i32>,
     stdout: Option<String>,
-    stderr: Vec<String>,
+    stderr: Option<String>,
+    stderr_parts: Vec<String>,
 }
 
 impl Test {
@@ -53,7 +54,8 @@ impl Test {
             inherit_env: false,
             status: None,
             stdout: None,
-            stderr: Vec::new(),
+            stderr: None,
+            stderr_parts: Vec::new(),
         }
     }
 
@@ -116,9 +118,15 @@ impl Test {
         self
     }
 
+    /// The run must print exactly `text` to stderr.
+    pub fn stderr(mut self, text: &str) -> Test {
+        self.stderr = Some(text.to_owned());
+        self
+    }
+
     /// The run's stderr must contain `text`.
     pub fn stderr_contains(mut self, text: &str) -> Test {
-        self.stderr.push(text.to_owned());
+        self.stderr_parts.push(text.to_owned());
         self
     }
 
@@ -135,8 +143,9 @@ impl Test {
         cmd
     }
 
-    /// Runs the binary (bounded in time), asserts what was asked, and returns its output.
-    pub fn run(self) -> Output {
+    /// Runs the binary (bounded in time), asserts what was asked, and returns its output. The
+    /// project folder stays until the `Test` is dropped, for a look at what the run wrote.
+    pub fn run(&self) -> Output {
         let output = run_bounded(self.command(), LIMIT);
         let shown = || {
             format!(
@@ -157,7 +166,15 @@ impl Test {
                 shown()
             );
         }
-        for text in &self.stderr {
+        if let Some(stderr) = &self.stderr {
+            assert_eq!(
+                &String::from_utf8_lossy(&output.stderr),
+                stderr,
+                "{}",
+                shown()
+            );
+        }
+        for text in &self.stderr_parts {
             assert!(
                 String::from_utf8_lossy(&output.stderr).contains(text.as_str()),
                 "stderr lacks {text:?}: {}",
