@@ -1,7 +1,7 @@
 //! The platform table: per platform, the files `generate` writes for a target, whether each
 //! holds secrets, how values are quoted in it and the template that renders it. `generate`
 //! renders every platform file from its row alone (a test holds it to the table), the guide
-//! lists them, and the README's table follows them. A new platform is one `Platform`
+//! lists them, and docs/descriptor.md's tables are rendered from it. A new platform is one `Platform`
 //! variant, one row here, one template and one fixture.
 
 use crate::envfile::dotenv_value;
@@ -49,7 +49,7 @@ pub struct PlatformFile {
     pub secret: bool,
     /// How values are quoted in it.
     pub quoting: Quoting,
-    /// What it is for, for the guide and the README.
+    /// What it is for, for the guide and docs/descriptor.md.
     pub note: &'static str,
     /// Its template (`templates/`), which sees the values quoted as `quoting` says.
     pub(crate) render: fn(&FileView<'_>) -> String,
