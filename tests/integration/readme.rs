@@ -63,19 +63,26 @@ fn readme_test_command_is_the_one_ci_runs() {
     );
     let ci = read(&root().join(".ci/run"));
     let start = ci
-        .find("(the README's test command)\"\n")
+        .find("(the README's test command)")
         .expect(".ci/run's test step");
-    let step: Vec<&str> = ci[start..]
+    // The step's commands, after its comments and the tier variable it exports.
+    let lines: Vec<&str> = ci[start..]
         .lines()
         .skip(1)
         .take_while(|l| !l.starts_with("echo ") && !l.trim().is_empty())
+        .filter(|l| !l.starts_with('#'))
         .collect();
+    let (exports, step): (Vec<&str>, Vec<&str>) =
+        lines.iter().partition(|l| l.starts_with("export "));
     assert!(!step.is_empty());
     let command = step.join(" && ");
     assert!(
         readme.contains(&format!("`{command}`")),
         "README.md should give the test command .ci/run runs: `{command}`"
     );
+    // CI runs the full tier, and the README says how.
+    assert_eq!(exports, ["export UPWIRE_TEST_ALL=1"], "{lines:?}");
+    assert!(readme.contains("UPWIRE_TEST_ALL=1"), "README.md names the full tier");
 }
 
 /// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
