@@ -125,7 +125,7 @@ const VERCEL_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::vercel_env,
-    "sets the variables with `vercel env add`, reading the values from `.env`",
+    "sets the variables with `vercel env add`, reading the values from the folder's env file (not written when the Vercel Marketplace integration manages every variable)",
 )];
 
 const NETLIFY_FILES: &[PlatformFile] = &[file(
@@ -133,7 +133,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::netlify_env,
-    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from `.env`",
+    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from the folder's env file",
 )];
 
 /// Railway CLI (railwayapp/cli, src/commands/variable.rs): `railway variable set KEY --stdin`
