@@ -146,9 +146,9 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
         .targets
         .iter()
         .map(|t| {
-            let (_, _, note) = t.kind.init_example();
             // The transport the rules will give it, for the fields the database needs.
-            let tcp = t.blocking || matches!(t.kind, Kind::Server | Kind::Container);
+            let (_, transport, note) = t.kind.init_example();
+            let tcp = t.blocking || transport == Transport::Tcp;
             match (tcp, t.kind.default_access()) {
                 (true, _) => redis_url = true,
                 (false, Access::ReadWrite) => rest_token = true,

@@ -206,7 +206,18 @@ impl Platform {
     pub(crate) fn env_file(self) -> Option<&'static str> {
         match self {
             Platform::Supabase => Some("supabase/functions/.env"),
-            _ => None,
+            Platform::Generic
+            | Platform::Docker
+            | Platform::Kubernetes
+            | Platform::Fly
+            | Platform::AwsLambda
+            | Platform::Vercel
+            | Platform::Netlify
+            | Platform::Cloudflare
+            | Platform::Expo
+            | Platform::Railway
+            | Platform::Render
+            | Platform::DenoDeploy => None,
         }
     }
 
@@ -217,7 +228,18 @@ impl Platform {
     pub(crate) fn default_env_prefix(self) -> &'static str {
         match self {
             Platform::Expo => crate::family::EXPO_PUBLIC,
-            _ => "",
+            Platform::Generic
+            | Platform::Docker
+            | Platform::Kubernetes
+            | Platform::Fly
+            | Platform::AwsLambda
+            | Platform::Vercel
+            | Platform::Netlify
+            | Platform::Cloudflare
+            | Platform::Railway
+            | Platform::Render
+            | Platform::DenoDeploy
+            | Platform::Supabase => "",
         }
     }
 }
