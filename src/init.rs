@@ -200,7 +200,7 @@ mod tests {
         ]);
         let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-        assert_eq!(r.plan.targets.len(), 5);
+        assert_eq!(r.plan.targets.len(), Kind::ALL.len());
     }
 
     #[test]
