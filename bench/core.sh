@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks for the core (issue 2): `upwire lint` on a small env file against dotenv-linter
-# and a hello-world Rust binary, `upwire fix` beside it (issue 15: nothing to fix, and a dry
+# Benchmarks for the core: `upwire lint` on a small env file against dotenv-linter
+# and a hello-world Rust binary, `upwire fix` beside it (nothing to fix, and a dry
 # run that fixes five problems), and `upwire resolve` on 100 / 1,000 / 10,000 targets.
 # Usage: bash bench/core.sh     (installs hyperfine, time and dotenv-linter if missing)
 # Writes bench/out/lint.json, resolve.json (hyperfine), resolve-rss.txt (peak RSS in KiB) and

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The gateway load and fault tests (tests/integration/gateway_load.rs) at full size, in a
+# The gateway load and fault tests (tests/integration/serve_load.rs) at full size, in a
 # release build: 64 concurrent keep-alive clients × 10,000 requests each (640,000 requests,
 # every reply checked, twice), Redis killed and restarted mid-load, malformed requests under
 # load, slow clients. Prints throughput, latency, error counts and the serve process's RSS.
@@ -26,5 +26,5 @@ export UPWIRE_LOAD_CLIENTS=${UPWIRE_LOAD_CLIENTS:-64}
 export UPWIRE_LOAD_REQUESTS=${UPWIRE_LOAD_REQUESTS:-$((UPWIRE_LOAD_CLIENTS * 10000))}
 echo "== $(nproc) cores, $UPWIRE_LOAD_CLIENTS clients, $UPWIRE_LOAD_REQUESTS requests per run (release build)"
 # One test at a time: each measures the machine alone.
-cargo test --release --test integration gateway_load -- --nocapture --test-threads=1 2>&1 |
+cargo test --release --test integration serve_load -- --nocapture --test-threads=1 2>&1 |
   grep -E '^(gateway load|redis restart|slow clients|malformed|[^:]+: [0-9]{3}$|test |test result)'

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `upwire lint` on a descriptor whose `rest_token` is N copies of `${A}` (issue 12: it was
+# `upwire lint` on a descriptor whose `rest_token` is N copies of `${A}` (it was
 # quadratic), N = 4,000 / 16,000 / 100,000, with `A` unset (one unresolved-variable finding)
 # and set (a 1.2 MB resolved token to classify and scrub).
 # Usage: bash bench/interpolate.sh     (installs hyperfine when missing)

@@ -2,7 +2,7 @@
 # The benchmark command: every comparison in one run, written to BENCHMARKS.md at the root.
 #   bench/core.sh      upwire lint vs dotenv-linter vs a hello-world Rust binary;
 #                      upwire resolve at 100 / 1,000 / 10,000 targets (time, peak RSS)
-#   bench/interpolate.sh  upwire lint on N copies of `${A}` in one value (issue 12)
+#   bench/interpolate.sh  upwire lint on N copies of `${A}` in one value
 #   bench/generate.sh  upwire generate at 5 / 100 / 1,000 / 10,000 targets, fresh and rerun,
 #                      on tmpfs (upwire's own work) and 1,000 targets on the disk
 #   bench/check.sh     upwire check vs redis-cli --tls PING on one TLS redis-server

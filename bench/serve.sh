@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark for `upwire serve` (issue 4): throughput and p50/p99 latency with wrk against
+# Benchmark for `upwire serve`: throughput and p50/p99 latency with wrk against
 # upwire serve (release build) and webdis (Debian's C HTTP gateway to Redis), both in front of
 # the same redis-server, at 1, 16 and 64 connections; a pipeline of 100 commands per request; pub/sub fan-out to
 # 100 SSE subscribers against 100 plain SUBSCRIBE clients (bench/fanout.py); plus

@@ -20,6 +20,8 @@ struct TargetView<'a> {
     dir: &'a str,
     vars_inline: String,
     secret_vars: Vec<&'a str>,
+    /// The env file its values are written into (`.env.local` for Next.js).
+    env_file: &'static str,
     platform_files: Vec<&'static str>,
     rules: Vec<(&'static str, &'a str)>,
     /// The starter file (`src/redis_client.rs`, `lib/redis.ts`), when the target gets one.
@@ -141,6 +143,16 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             })
             .map(|v| v.name.as_str())
             .collect(),
+        // As `generate` decides it: the platform's own env file, else the one the frameworks
+        // of the targets in its folder read.
+        env_file: t.platform.and_then(Platform::env_file).unwrap_or_else(|| {
+            crate::framework::folder_env_file(
+                plan.targets
+                    .iter()
+                    .filter(|m| m.dir == t.dir && m.platform.and_then(Platform::env_file).is_none())
+                    .map(|m| m.framework),
+            )
+        }),
         platform_files: platform_files(t.platform),
         rules: t
             .rules

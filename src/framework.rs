@@ -288,6 +288,24 @@ pub(crate) const TABLE: &[Facts] = &[
     ),
 ];
 
+/// The env file `generate` writes a folder's values into, from the frameworks of the folder's
+/// targets (those whose platform has no env file of its own): the one their framework reads
+/// for local secrets (`.env.local` for Next.js), `.env` without one or when they disagree.
+#[must_use]
+pub(crate) fn folder_env_file(
+    frameworks: impl IntoIterator<Item = Option<Framework>>,
+) -> &'static str {
+    let mut files = frameworks
+        .into_iter()
+        .map(|f| f.map_or(".env", |f| f.facts().env_file));
+    let first = files.next().unwrap_or(".env");
+    if files.all(|f| f == first) {
+        first
+    } else {
+        ".env"
+    }
+}
+
 /// The env files any framework in the table reads, for a folder without a descriptor:
 /// each row's files in the table's order (Next.js's first: `.env.development.local`,
 /// `.env.local`, `.env.development`, `.env`, then the others', `.dev.vars`), first found

@@ -399,17 +399,12 @@ impl<'a> Folder<'a> {
     /// Next.js), `.env` without one, or when its targets' frameworks disagree; for the targets
     /// whose platform has no env file of its own.
     fn env_file(&self) -> &'static str {
-        let mut files = self
-            .targets
-            .iter()
-            .filter(|t| t.platform.and_then(Platform::env_file).is_none())
-            .map(|t| t.framework.map_or(".env", |f| f.facts().env_file));
-        let first = files.next().unwrap_or(".env");
-        if files.all(|f| f == first) {
-            first
-        } else {
-            ".env"
-        }
+        crate::framework::folder_env_file(
+            self.targets
+                .iter()
+                .filter(|t| t.platform.and_then(Platform::env_file).is_none())
+                .map(|t| t.framework),
+        )
     }
 
     /// The folder's env files, each with the targets whose values it holds: a platform's own

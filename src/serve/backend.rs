@@ -30,8 +30,17 @@ use tokio::sync::OnceCell;
 
 use super::policy::CommandTable;
 use super::reply::server_error_text;
-use super::tokens::BackendSpec;
 use super::{ServeError, Timeouts};
+
+/// One Redis behind `serve`.
+#[derive(Clone)]
+pub(crate) struct BackendSpec {
+    /// The name in the tokens file (`default` without one), for messages.
+    pub(crate) name: String,
+    pub(crate) url: String,
+    /// `/multi-exec` connections at once, process-wide.
+    pub(crate) pool: usize,
+}
 
 /// Idle dedicated connections kept for `/multi-exec`.
 const MAX_IDLE_DEDICATED: usize = 8;

@@ -247,7 +247,7 @@ pub(crate) async fn run_command(
     let code = match status {
         Ok(status) => exit_code(status),
         Err(e) => {
-            super::http::log(&format!("lost track of `{shown}`: {e}"));
+            super::log::line(&format!("lost track of `{shown}`: {e}"));
             1
         }
     };
@@ -272,7 +272,7 @@ async fn wait_passing_signals(
             _ = term.recv() => SIGTERM,
         };
         if let Some(pid) = child.id().and_then(|pid| i32::try_from(pid).ok()) {
-            super::http::log(&format!(
+            super::log::line(&format!(
                 "signal received: passed on to the command (pid {pid}); waiting for it"
             ));
             send_signal(pid, sent);

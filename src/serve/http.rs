@@ -13,7 +13,6 @@ use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::future::Future;
-use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,11 +30,14 @@ use tokio::sync::{Semaphore, mpsc, watch};
 use super::auth::{self, Auth};
 use super::backend::{Backend, Failure, Transaction};
 use super::dialect::{self, Fix};
-use super::guard::{Forbidden, Guard};
+use super::guard::Guard;
 use super::limits::{Budget, Reservation};
+use super::log;
 use super::policy::{CommandTable, check_supported};
+use super::refusal::Refusal;
 use super::reply::{self, Encoding, error_body, write_reply, write_resp};
 use super::request::{self, Command};
+use super::route::Route;
 use super::script::Scripts;
 use super::slots::{Admission, Slots};
 use super::stream::{self, EventBody, Streams};
@@ -50,6 +52,47 @@ const MAX_HEAD_BYTES: usize = 64 * 1024;
 
 /// The header of read-your-writes tokens, in requests and replies (`sync_token.rs`).
 const SYNC_TOKEN: &str = "upstash-sync-token";
+
+/// [`SYNC_TOKEN`] as a header name, made once (`from_static` checks every byte when it runs).
+static SYNC_TOKEN_NAME: header::HeaderName = header::HeaderName::from_static(SYNC_TOKEN);
+
+/// The request headers serve reads, found in one pass over the request's header map: a
+/// lookup by name hashes the name (and a `&str` name is checked byte by byte first), and a
+/// request carries only a handful of headers. Each is the first value of its name, as
+/// `HeaderMap::get` would give it.
+#[derive(Default)]
+struct Known<'a> {
+    host: Option<&'a HeaderValue>,
+    authorization: Option<&'a HeaderValue>,
+    origin: Option<&'a HeaderValue>,
+    content_length: Option<&'a HeaderValue>,
+    encoding: Option<&'a HeaderValue>,
+    format: Option<&'a HeaderValue>,
+    sync_token: Option<&'a HeaderValue>,
+}
+
+impl<'a> Known<'a> {
+    fn of(headers: &'a HeaderMap) -> Self {
+        let mut known = Self::default();
+        for (name, value) in headers {
+            // Header names are lowercase in a `HeaderMap`.
+            let slot = match name.as_str() {
+                "host" => &mut known.host,
+                "authorization" => &mut known.authorization,
+                "origin" => &mut known.origin,
+                "content-length" => &mut known.content_length,
+                "upstash-encoding" => &mut known.encoding,
+                "upstash-response-format" => &mut known.format,
+                SYNC_TOKEN => &mut known.sync_token,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            }
+        }
+        known
+    }
+}
 
 /// How replies are written (`Upstash-Response-Format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,12 +174,6 @@ impl State {
             timeouts: config.timeouts,
         })
     }
-}
-
-/// Writes one line to stderr, prefixed with `upwire serve: `.
-pub(crate) fn log(message: &str) {
-    let line = format!("upwire serve: {message}\n");
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
 /// Most worker threads, whatever the core count.
@@ -284,6 +321,8 @@ impl Workers {
     /// within the shutdown grace). Blocks: call it outside the async runtime.
     pub(crate) fn stop(&mut self) {
         self.queues.clear();
+        // Idle connections close at once, the others after their request.
+        self.slots.close_all();
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -353,7 +392,7 @@ pub(crate) async fn accept(
                 Ok((stream, _)) => workers.dispatch(stream),
                 Err(e) => {
                     // Out of file descriptors and the like: back off instead of spinning.
-                    log(&format!("accept failed: {e}"));
+                    log::line(&format!("accept failed: {e}"));
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             },
@@ -384,35 +423,43 @@ async fn work(
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let admission = Arc::new(admission);
+        // One reference count per request, for all a request needs from its connection.
+        let client = Arc::new(Client {
+            state: Arc::clone(&state),
+            admission,
+            peer,
+        });
         let service = service_fn({
-            let state = Arc::clone(&state);
-            let admission = Arc::clone(&admission);
-            move |req| handle(Arc::clone(&state), peer, Arc::clone(&admission), req)
+            let client = Arc::clone(&client);
+            move |req| handle(Arc::clone(&client), req)
         });
         let io = TokioIo::new(JsonErrors::new(stream));
         let conn = http.serve_connection(io, service);
-        let mut closing = state.closing.subscribe();
         let open = open.clone();
         tokio::spawn(async move {
-            let mut conn = std::pin::pin!(conn);
-            let mut evicted = std::pin::pin!(admission.evicted());
-            let mut told = false;
-            loop {
-                tokio::select! {
-                    _ = conn.as_mut() => break,
-                    () = evicted.as_mut(), if !told => {
+            {
+                let mut conn = std::pin::pin!(conn);
+                let mut registered = false;
+                let mut told = false;
+                // Told to give its slot up, or serve stops (`Slots::close_all`): closes at
+                // once when idle, after the request in progress otherwise.
+                std::future::poll_fn(|cx| {
+                    if !told
+                        && client
+                            .admission
+                            .poll_evicted(cx, &mut registered)
+                            .is_ready()
+                    {
                         told = true;
                         conn.as_mut().graceful_shutdown();
                     }
-                    _ = closing.wait_for(|closing| *closing), if !told => {
-                        told = true;
-                        conn.as_mut().graceful_shutdown();
-                    }
-                }
+                    conn.as_mut().poll(cx)
+                })
+                .await
+                .ok();
             }
             // The slot is held until the connection is closed.
-            drop(admission);
+            drop(client);
             drop(open);
         });
     }
@@ -423,7 +470,7 @@ async fn work(
     tokio::select! {
         _ = all_closed.recv() => {}
         () = tokio::time::sleep(state.timeouts.shutdown_grace) => {
-            log(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
+            log::line(&format!("shutdown grace over; closing {open} connection(s) with requests still running"));
         }
     }
 }
@@ -446,6 +493,8 @@ struct Reply {
     note: Option<String>,
     /// The events of an SSE stream (`stream.rs`), instead of `body`.
     stream: Option<EventBody>,
+    /// `Upstash-Sync-Token`, on every authenticated reply.
+    sync_token: Option<u64>,
 }
 
 impl Reply {
@@ -462,11 +511,16 @@ impl Reply {
             cors: None,
             note: None,
             stream: None,
+            sync_token: None,
         }
     }
 
     fn error(status: StatusCode, message: &str) -> Self {
         Self::with(status, error_body(message))
+    }
+
+    fn refused(refusal: &Refusal) -> Self {
+        Self::error(refusal.status, &refusal.message)
     }
 
     fn failure(backend: &Backend, failure: &Failure) -> Self {
@@ -514,24 +568,39 @@ impl Reply {
         for (name, value) in self.headers {
             headers.insert(name, value);
         }
+        if let Some(token) = self.sync_token {
+            headers.insert(SYNC_TOKEN_NAME.clone(), HeaderValue::from(token));
+        }
         response
     }
 }
 
-async fn handle(
+/// A served connection, as its requests see it.
+struct Client {
     state: Arc<State>,
+    /// Its slot (`slots.rs`).
+    admission: Admission,
     peer: SocketAddr,
-    admission: Arc<Admission>,
+}
+
+async fn handle(
+    client: Arc<Client>,
     req: Request<Incoming>,
 ) -> Result<Response<Either<Full<Bytes>, EventBody>>, Infallible> {
+    let Client {
+        state,
+        admission,
+        peer,
+    } = &*client;
     // The connection keeps its slot while a request runs; an SSE stream keeps it busy for
     // as long as it is open.
     let busy = admission.busy();
-    let start = Instant::now();
+    // With --quiet, nothing of the log line is made (no clock read either).
+    let start = (!state.quiet).then(Instant::now);
     let method = method_label(req.method());
-    let mut log = LogLine::new(req.uri().path());
-    let reply = respond(&state, req, &mut log).await;
-    if !state.quiet {
+    let mut log = LogLine::default();
+    let reply = respond(state, req, &mut log).await;
+    if let Some(start) = start {
         let elapsed = start.elapsed();
         let mut line = format!(
             "{peer} \"{method} {}\" {} {} {}.{:03} ms",
@@ -544,7 +613,7 @@ async fn handle(
         if let Some(note) = &reply.note {
             let _ = write!(line, " ({note})");
         }
-        self::log(&line);
+        log::line(&line);
     }
     if reply.stream.is_some() {
         busy.hold();
@@ -558,21 +627,26 @@ struct LogLine {
     route: Cow<'static, str>,
     /// Path style with arguments after the command.
     more: bool,
-    label: String,
+    label: Cow<'static, str>,
+}
+
+impl Default for LogLine {
+    fn default() -> Self {
+        Self {
+            route: Cow::Borrowed("/"),
+            more: false,
+            label: Cow::Borrowed("-"),
+        }
+    }
 }
 
 impl LogLine {
-    fn new(path: &str) -> Self {
+    fn new(path: &str, route: &Route) -> Self {
         Self {
-            route: Cow::Borrowed(match path {
-                "/" | "" => "/",
-                "/pipeline" => "/pipeline",
-                "/multi-exec" => "/multi-exec",
-                // Named once the command is known to be one (see `name`).
-                _ => "/…",
-            }),
+            // Named once the command is known to be one (see `name`).
+            route: Cow::Borrowed(route.log_label()),
             more: path.trim_start_matches('/').contains('/'),
-            label: String::from("-"),
+            label: Cow::Borrowed("-"),
         }
     }
 }
@@ -580,11 +654,15 @@ impl LogLine {
 /// The request, checked and run.
 async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Reply {
     let (parts, body) = req.into_parts();
+    let known = Known::of(&parts.headers);
+    let route = Route::of(parts.uri.path());
+    if !state.quiet {
+        *log = LogLine::new(parts.uri.path(), &route);
+    }
     // A page on another site can make a browser send requests here; a name it re-points
     // at 127.0.0.1 (DNS rebinding) shows in Host, a cross-site request in Origin.
-    let host_ok = parts
-        .headers
-        .get(header::HOST)
+    let host_ok = known
+        .host
         .is_some_and(|h| state.guard.host_allowed(h.as_bytes()))
         && parts
             .uri
@@ -597,11 +675,11 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
              or localhost); allow another name with --allow-host NAME",
         );
     }
-    let cors = match state.guard.cors(&parts.headers) {
+    let cors = match state.guard.cors(known.origin) {
         Ok(cors) => cors,
-        Err(Forbidden(message)) => return Reply::error(StatusCode::FORBIDDEN, message),
+        Err(refusal) => return Reply::refused(&refusal),
     };
-    let mut reply = respond_checked(state, &parts, body, log).await;
+    let mut reply = respond_checked(state, &parts, &known, route, body, log).await;
     reply.cors = cors;
     reply
 }
@@ -610,6 +688,8 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
 async fn respond_checked(
     state: &State,
     parts: &hyper::http::request::Parts,
+    known: &Known<'_>,
+    route: Route,
     body: Incoming,
     log: &mut LogLine,
 ) -> Reply {
@@ -641,10 +721,7 @@ async fn respond_checked(
         .iter()
         .find(|(k, _)| k == "_token")
         .map(|(_, v)| v.as_bytes());
-    let authorization = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .map(HeaderValue::as_bytes);
+    let authorization = known.authorization.map(HeaderValue::as_bytes);
     let Some((access, backend)) = state
         .auth
         .check(auth::presented(authorization, query_token))
@@ -658,15 +735,15 @@ async fn respond_checked(
 
     // Every authenticated reply carries a sync token larger than any before and than the one
     // the request carried (sync_token.rs).
-    let seen = parts.headers.get(SYNC_TOKEN).map(HeaderValue::as_bytes);
+    let seen = known.sync_token.map(HeaderValue::as_bytes);
     let Some(backend) = state.backends.get(backend) else {
         return Reply::error(StatusCode::INTERNAL_SERVER_ERROR, "ERR no backend");
     };
-    let mut reply = run(state, backend, access, parts, &query, has_body, body, log).await;
-    reply.headers.push((
-        header::HeaderName::from_static(SYNC_TOKEN),
-        HeaderValue::from(state.clock.reply_token(seen)),
-    ));
+    let mut reply = run(
+        state, backend, access, parts, known, route, &query, has_body, body, log,
+    )
+    .await;
+    reply.sync_token = Some(state.clock.reply_token(seen));
     reply
 }
 
@@ -677,21 +754,24 @@ async fn run(
     backend: &Backend,
     access: Access,
     parts: &hyper::http::request::Parts,
+    known: &Known<'_>,
+    route: Route,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     has_body: bool,
     body: Incoming,
     log: &mut LogLine,
 ) -> Reply {
-    let encoding = match parts.headers.get("upstash-encoding") {
+    let encoding = match known.encoding {
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"base64") => Encoding::Base64,
         _ => Encoding::Utf8,
     };
     let path = parts.uri.path();
-    if let Some(route) = stream::route(path) {
-        return open_stream(state, backend, access, route, log).await;
-    }
+    let route = match route {
+        Route::Stream(stream) => return open_stream(state, backend, access, stream, log).await,
+        route => route,
+    };
     // As Upstash: json or resp2; resp2 never with base64, and /multi-exec answers in JSON.
-    let format = match parts.headers.get("upstash-response-format") {
+    let format = match known.format {
         None => Format::Json,
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"json") => Format::Json,
         Some(v) if v.as_bytes().eq_ignore_ascii_case(b"resp2") => {
@@ -702,7 +782,7 @@ async fn run(
                      Upstash-Response-Format: resp2 (RESP2 is binary-safe already)",
                 );
             }
-            if path == "/multi-exec" {
+            if matches!(route, Route::MultiExec) {
                 Format::Json
             } else {
                 Format::Resp2
@@ -716,7 +796,7 @@ async fn run(
         }
     };
 
-    let is_batch = path == "/pipeline" || path == "/multi-exec";
+    let is_batch = matches!(route, Route::Pipeline | Route::MultiExec);
     if is_batch && !has_body {
         return Reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -724,7 +804,7 @@ async fn run(
         )
         .header(header::ALLOW, "POST");
     }
-    if (path == "/" || path.is_empty()) && !has_body {
+    if matches!(route, Route::Single) && !has_body {
         return Reply::error(
             StatusCode::BAD_REQUEST,
             r#"ERR empty command: POST a JSON array such as ["PING"], or use path style: /ping"#,
@@ -733,7 +813,7 @@ async fn run(
     // Held until the reply is written: the body, then the commands parsed from it.
     let mut reservation = state.budget.reservation();
     let body = if has_body {
-        match read_body(state, &parts.headers, body, &mut reservation).await {
+        match read_body(state, known.content_length, body, &mut reservation).await {
             Ok(body) => body,
             Err(reply) => return reply,
         }
@@ -741,11 +821,12 @@ async fn run(
         Vec::new()
     };
 
-    let parsed = match path {
-        "/" | "" => request::parse_command(&body).map(Work::Single),
-        "/pipeline" => request::parse_commands(&body).map(Work::Pipeline),
-        "/multi-exec" => request::parse_commands(&body).map(Work::Transaction),
-        _ => {
+    let parsed = match route {
+        Route::Single => request::parse_command(&body).map(Work::Single),
+        Route::Pipeline => request::parse_commands(&body).map(Work::Pipeline),
+        Route::MultiExec => request::parse_commands(&body).map(Work::Transaction),
+        // Path style (streams went above).
+        Route::Path | Route::Stream(_) => {
             let args: Vec<_> = query
                 .iter()
                 .filter(|(k, _)| k != "_token")
@@ -792,7 +873,7 @@ async fn open_stream(
     };
     let (path, label) = route.label();
     log.route = Cow::Borrowed(path);
-    label.clone_into(&mut log.label);
+    log.label = Cow::Borrowed(label);
     let opening = stream::Opening {
         backend,
         streams: &state.streams,
@@ -808,14 +889,13 @@ async fn open_stream(
             reply.stream = Some(events);
             reply
         }
-        Err(refused) => {
-            let (status, message) = stream::refusal(&refused, backend);
-            let mut reply = Reply::error(status, &message);
-            if status == StatusCode::SERVICE_UNAVAILABLE {
+        Err(refusal) => {
+            let mut reply = Reply::refused(&refusal);
+            if refusal.status == StatusCode::SERVICE_UNAVAILABLE {
                 reply = reply.header(header::RETRY_AFTER, "1");
             }
-            if status.is_server_error() {
-                reply.note = Some(message);
+            if refusal.status.is_server_error() {
+                reply.note = Some(refusal.message.into_owned());
             }
             reply
         }
@@ -839,13 +919,13 @@ async fn name(backend: &Backend, work: &Work, log: &mut LogLine, fetch: bool) {
     match work {
         Work::Single(c) => {
             let name = known(c);
-            log.label = name.to_ascii_uppercase();
+            log.label = Cow::Owned(name.to_ascii_uppercase());
             if log.route == "/…" && name != "unknown" {
                 log.route = Cow::Owned(format!("/{name}{}", if log.more { "/…" } else { "" }));
             }
         }
-        Work::Pipeline(cs) => log.label = format!("pipeline[{}]", cs.len()),
-        Work::Transaction(cs) => log.label = format!("multi-exec[{}]", cs.len()),
+        Work::Pipeline(cs) => log.label = Cow::Owned(format!("pipeline[{}]", cs.len())),
+        Work::Transaction(cs) => log.label = Cow::Owned(format!("multi-exec[{}]", cs.len())),
     }
 }
 
@@ -873,12 +953,6 @@ enum Work {
     Transaction(Vec<Command>),
 }
 
-/// Why a command does not run: refused (400) or Redis unreachable while checking (5xx).
-enum Denied {
-    Refused(String),
-    Failed(Failure),
-}
-
 /// The command table, when the access needs one.
 async fn table_for(
     backend: &Backend,
@@ -890,12 +964,10 @@ async fn table_for(
     }
 }
 
-fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), String> {
-    check_supported(command).map_err(|r| r.0)?;
+fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), Refusal> {
+    check_supported(command)?;
     if let Some(table) = table {
-        table
-            .check_readonly(command, state.readonly_scripts)
-            .map_err(|r| r.0)?;
+        table.check_readonly(command, state.readonly_scripts)?;
     }
     Ok(())
 }
@@ -940,15 +1012,13 @@ async fn single(
     out: Output,
     command: &mut Command,
 ) -> Reply {
-    let checked = match table_for(backend, access).await {
-        Ok(table) => permit(state, table.as_deref(), command).map_err(Denied::Refused),
-        Err(f) => Err(Denied::Failed(f)),
+    let table = match table_for(backend, access).await {
+        Ok(table) => table,
+        Err(f) => return Reply::failure(backend, &f),
     };
-    match checked {
-        // serve's own refusals are JSON in either format, like every error serve makes.
-        Err(Denied::Refused(message)) => return Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(Denied::Failed(f)) => return Reply::failure(backend, &f),
-        Ok(()) => {}
+    // serve's own refusals are JSON in either format, like every error serve makes.
+    if let Err(refusal) = permit(state, table.as_deref(), command) {
+        return Reply::refused(&refusal);
     }
     let fix = dialect::translate(command, &state.scripts);
     match backend.command(command.cmd()).await {
@@ -984,7 +1054,7 @@ async fn pipeline(
         Ok(table) => table,
         Err(f) => return Reply::failure(backend, &f),
     };
-    let verdicts: Vec<Result<Fix, String>> = commands
+    let verdicts: Vec<Result<Fix, Refusal>> = commands
         .iter_mut()
         .map(|c| {
             permit(state, table.as_deref(), c)?;
@@ -1014,7 +1084,7 @@ async fn pipeline(
             body.push(b',');
         }
         match verdict {
-            Err(message) => out.write_error(&mut body, message),
+            Err(refusal) => out.write_error(&mut body, &refusal.message),
             Ok(fix) => match values.next() {
                 Some(value) => {
                     out.write(&mut body, &fix.apply(value));
@@ -1045,11 +1115,12 @@ async fn transaction(
         Err(f) => return Reply::failure(backend, &f),
     };
     for (i, command) in commands.iter().enumerate() {
-        if let Err(message) = permit(state, table.as_deref(), command) {
+        if let Err(refusal) = permit(state, table.as_deref(), command) {
             return Reply::error(
-                StatusCode::BAD_REQUEST,
+                refusal.status,
                 &format!(
-                    "{message} (command {} of the transaction; nothing ran)",
+                    "{} (command {} of the transaction; nothing ran)",
+                    refusal.message,
                     i + 1
                 ),
             );
@@ -1081,7 +1152,7 @@ async fn transaction(
 /// a declared length is reserved before anything is read, a chunked body as it arrives.
 async fn read_body(
     state: &State,
-    headers: &HeaderMap,
+    content_length: Option<&HeaderValue>,
     body: Incoming,
     reservation: &mut Reservation,
 ) -> Result<Vec<u8>, Reply> {
@@ -1100,8 +1171,7 @@ async fn read_body(
         // The body is left unread, so the connection cannot carry another request.
         .header(header::CONNECTION, "close")
     };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
+    let declared = content_length
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     let declared = match declared.map(usize::try_from) {

@@ -19,7 +19,11 @@
 //! # Ok::<(), upwire::serve::ServeError>(())
 //! ```
 //!
-//! Code map: `request.rs` turns HTTP requests into Redis commands, `policy.rs` decides which
+//! Code map: this file starts serve ([`spawn`], `run`), holds [`ServeHandle`] and the parts of
+//! [`ServeConfig`] that need the other files (validation, SRH's variables); `config.rs` is what
+//! to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `route.rs`
+//! reads once what a request's path asks for; `request.rs` turns HTTP requests into Redis
+//! commands, `policy.rs` decides which
 //! commands a token may run, `dialect.rs` translates what Upstash accepts and Redis does not
 //! (`script.rs`: Upstash-only shebang flags and the client's script hashes; `SCAN ...
 //! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
@@ -27,7 +31,8 @@
 //! server around them (one acceptor, one worker thread
 //! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
 //! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
-//! tokens, `guard.rs` checks `Host` and `Origin`, `limits.rs` holds the body budget,
+//! tokens, `guard.rs` checks `Host` and `Origin`, `refusal.rs` is the one refusal type, `log.rs` writes serve's
+//! lines on stderr, `limits.rs` holds the body budget,
 //! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
 //! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
@@ -35,14 +40,18 @@
 
 mod auth;
 mod backend;
+mod config;
 mod dialect;
 mod ephemeral;
 mod guard;
 mod http;
 mod limits;
+mod log;
 mod policy;
+mod refusal;
 mod reply;
 mod request;
+mod route;
 mod script;
 mod slots;
 mod stream;
@@ -51,163 +60,21 @@ mod tokens;
 mod wire;
 
 use crate::secret::Secret;
+pub(crate) use config::{
+    DEFAULT_MAX_BODY_BUDGET, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_STREAMS, DEFAULT_PORT,
+    DEFAULT_REDIS, Extras, parse_listen,
+};
+pub use config::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
 use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::thread::JoinHandle;
-use std::time::Duration;
 
 use tokio::sync::oneshot;
 
-/// Where `upwire serve` listens when `--listen` is not given.
-pub(crate) const DEFAULT_LISTEN: &str = "127.0.0.1:8079";
-
-/// The port of [`DEFAULT_LISTEN`].
-pub(crate) const DEFAULT_PORT: u16 = 8079;
-
-/// The Redis `upwire serve` talks to when `--redis` is not given.
-pub(crate) const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
-
-/// Request bodies larger than this are refused with 413.
-pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
-
-/// The default process-wide budget for request bodies in flight (`--max-body-budget`).
-pub(crate) const DEFAULT_MAX_BODY_BUDGET: usize = 64 * 1024 * 1024;
-
-/// The default limit on open client connections (`--max-connections`).
-pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 256;
-
-/// The default limit on open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`).
-pub(crate) const DEFAULT_MAX_STREAMS: usize = 64;
-
-/// What to serve and how: [`ServeConfig::new`], then the chained setters (or assign the
-/// public fields). More fields may come, so it cannot be built with a struct literal.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct ServeConfig {
-    /// The Redis to forward commands to (`redis://`, `rediss://` or `redis+unix://`).
-    pub redis_url: String,
-    /// `/multi-exec` connections to `redis_url` at once (each worker also keeps one shared,
-    /// pipelined connection).
-    pub pool: usize,
-    /// A tokens file (`--tokens`): upwire's TOML or SRH's `tokens.json`, mapping each token
-    /// to a backend. Replaces `redis_url`, `token` and `readonly_token`.
-    pub tokens_file: Option<PathBuf>,
-    /// The CA certificates (PEM) `rediss://` backends must be signed by (`--ca-file`);
-    /// `None`: the system's trust store.
-    pub ca_file: Option<PathBuf>,
-    /// The address to listen on. Port 0 picks a free port.
-    pub listen: SocketAddr,
-    /// The full-access token; `None` makes a random one at start-up (see
-    /// [`ServeHandle::token`]) unless `no_auth` is set.
-    pub token: Option<Secret>,
-    /// A token that may only run commands Redis does not flag as writes.
-    pub readonly_token: Option<Secret>,
-    /// Serve without any token (`--no-auth`): loopback only.
-    pub no_auth: bool,
-    /// Extra names accepted in the `Host` header (`--allow-host`), besides the listen
-    /// address and `localhost`.
-    pub allow_hosts: Vec<String>,
-    /// Browser origins allowed to call (`--cors-origin`); `*` allows every origin. Empty:
-    /// a request with an `Origin` header is refused.
-    pub cors_origins: Vec<String>,
-    /// Let the read-only token run read-only scripts and functions (`--readonly-scripts`).
-    pub readonly_scripts: bool,
-    /// Bytes of request bodies all requests together may hold at once
-    /// (`--max-body-budget`); past it, 503.
-    pub max_body_budget: usize,
-    /// Open client connections at most (`--max-connections`); past it, 503.
-    pub max_connections: usize,
-    /// Open SSE streams (`/subscribe`, `/psubscribe`, `/monitor`) at most, 64 by default;
-    /// past it, 503. Each holds a Redis connection of its own.
-    pub max_streams: usize,
-    /// Do not log one line per request.
-    pub quiet: bool,
-    /// Network time limits.
-    pub timeouts: Timeouts,
-}
-
+/// What needs the other modules: SRH's variables (`tokens.rs`), the checks of each setting
+/// (`guard.rs`, `backend.rs`), the routes, the CA file and the start-up token. Here, beside
+/// the start paths, so that `config.rs` depends on no other part of serve.
 impl ServeConfig {
-    /// Serve `redis_url` on a free loopback port with a random token made at start-up,
-    /// logging requests.
-    #[must_use]
-    pub fn new(redis_url: impl Into<String>) -> Self {
-        Self {
-            redis_url: redis_url.into(),
-            pool: tokens::DEFAULT_POOL,
-            tokens_file: None,
-            ca_file: None,
-            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-            token: None,
-            readonly_token: None,
-            no_auth: false,
-            allow_hosts: Vec::new(),
-            cors_origins: Vec::new(),
-            readonly_scripts: false,
-            max_body_budget: DEFAULT_MAX_BODY_BUDGET,
-            max_connections: DEFAULT_MAX_CONNECTIONS,
-            max_streams: DEFAULT_MAX_STREAMS,
-            quiet: false,
-            timeouts: Timeouts::default(),
-        }
-    }
-
-    /// Serve without any token (loopback only).
-    #[must_use]
-    pub fn no_auth(mut self, no_auth: bool) -> Self {
-        self.no_auth = no_auth;
-        self
-    }
-
-    /// Also accept this name in the `Host` header.
-    #[must_use]
-    pub fn allow_host(mut self, name: impl Into<String>) -> Self {
-        self.allow_hosts.push(name.into());
-        self
-    }
-
-    /// Use these time limits.
-    #[must_use]
-    pub fn with_timeouts(mut self, timeouts: Timeouts) -> Self {
-        self.timeouts = timeouts;
-        self
-    }
-
-    /// Allow browser calls from this origin (`*`: from any origin).
-    #[must_use]
-    pub fn cors_origin(mut self, origin: impl Into<String>) -> Self {
-        self.cors_origins.push(origin.into());
-        self
-    }
-
-    /// Require this full-access token.
-    #[must_use]
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret::new(token));
-        self
-    }
-
-    /// Also accept this read-only token.
-    #[must_use]
-    pub fn readonly_token(mut self, token: impl Into<String>) -> Self {
-        self.readonly_token = Some(Secret::new(token));
-        self
-    }
-
-    /// Route tokens to backends as this tokens file says (upwire's TOML or SRH's JSON).
-    #[must_use]
-    pub fn tokens_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.tokens_file = Some(path.into());
-        self
-    }
-
-    /// Trust the CA certificates in this PEM file for `rediss://` backends.
-    #[must_use]
-    pub fn ca_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_file = Some(path.into());
-        self
-    }
-
     /// Applies SRH's (serverless-redis-http's) variables, read through `get`: with
     /// `SRH_MODE=env`, `SRH_TOKEN`, `SRH_CONNECTION_STRING` and `SRH_MAX_CONNECTIONS` (default
     /// 3) set the token, the Redis and its pool; with `SRH_MODE=file`, the tokens file is
@@ -236,48 +103,6 @@ impl ServeConfig {
             tokens::Srh::File(path) => self.tokens_file = Some(path),
         }
         Ok(self)
-    }
-
-    /// Listen on this address instead of a free loopback port.
-    #[must_use]
-    pub fn listen(mut self, addr: SocketAddr) -> Self {
-        self.listen = addr;
-        self
-    }
-
-    /// Allow this many open SSE streams at most.
-    #[must_use]
-    pub fn max_streams(mut self, max: usize) -> Self {
-        self.max_streams = max;
-        self
-    }
-
-    /// Allow this many connections doing work at once.
-    #[must_use]
-    pub fn max_connections(mut self, max: usize) -> Self {
-        self.max_connections = max;
-        self
-    }
-
-    /// Let request bodies in flight hold this many bytes together.
-    #[must_use]
-    pub fn max_body_budget(mut self, bytes: usize) -> Self {
-        self.max_body_budget = bytes;
-        self
-    }
-
-    /// Let the read-only token run read-only scripts and functions (`EVAL_RO`, `FCALL_RO`).
-    #[must_use]
-    pub fn readonly_scripts(mut self, allow: bool) -> Self {
-        self.readonly_scripts = allow;
-        self
-    }
-
-    /// Do not log requests.
-    #[must_use]
-    pub fn quiet(mut self, quiet: bool) -> Self {
-        self.quiet = quiet;
-        self
     }
 
     /// Checks the combination of settings before anything is bound or connected.
@@ -343,7 +168,7 @@ impl ServeConfig {
     }
 
     /// Every backend and token, from the tokens file or from `redis_url` and the tokens.
-    fn routes(&self) -> Result<tokens::Routes, ServeError> {
+    pub(super) fn routes(&self) -> Result<tokens::Routes, ServeError> {
         match &self.tokens_file {
             Some(path) => tokens::Routes::from_file(path),
             None => Ok(tokens::Routes::single(
@@ -356,7 +181,7 @@ impl ServeConfig {
     }
 
     /// The `--ca-file` PEM, checked to hold at least one certificate.
-    fn read_ca(&self) -> Result<Option<std::sync::Arc<[u8]>>, ServeError> {
+    pub(super) fn read_ca(&self) -> Result<Option<std::sync::Arc<[u8]>>, ServeError> {
         let Some(path) = &self.ca_file else {
             return Ok(None);
         };
@@ -371,7 +196,7 @@ impl ServeConfig {
 
     /// The config as it is served: without a token and without `no_auth`, a random token
     /// (returned too, so that it can be shown once).
-    fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
+    pub(super) fn with_token(mut self) -> Result<(Self, Option<Secret>), ServeError> {
         if self.token.is_some() || self.no_auth || self.tokens_file.is_some() {
             return Ok((self, None));
         }
@@ -379,244 +204,6 @@ impl ServeConfig {
         self.token = Some(token.clone());
         Ok((self, Some(token)))
     }
-}
-
-impl fmt::Debug for ServeConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mask = |t: &Option<Secret>| t.as_ref().map(|_| crate::secret::MASK);
-        f.debug_struct("ServeConfig")
-            .field("redis_url", &crate::secret::mask_url(&self.redis_url))
-            .field("pool", &self.pool)
-            .field("tokens_file", &self.tokens_file)
-            .field("ca_file", &self.ca_file)
-            .field("listen", &self.listen)
-            .field("token", &mask(&self.token))
-            .field("readonly_token", &mask(&self.readonly_token))
-            .field("no_auth", &self.no_auth)
-            .field("allow_hosts", &self.allow_hosts)
-            .field("cors_origins", &self.cors_origins)
-            .field("readonly_scripts", &self.readonly_scripts)
-            .field("max_body_budget", &self.max_body_budget)
-            .field("max_connections", &self.max_connections)
-            .field("max_streams", &self.max_streams)
-            .field("quiet", &self.quiet)
-            .field("timeouts", &self.timeouts)
-            .finish()
-    }
-}
-
-/// Network time limits. Every wait in `serve` is bounded by one of these. Start from
-/// [`Timeouts::default`] and assign the fields to change: more may come, so it cannot be
-/// built with a struct literal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// A connection must deliver a complete request head within this time, counted from
-    /// when the server starts waiting for it; this also closes idle keep-alive connections.
-    pub header_read: Duration,
-    /// A request body must arrive completely within this time.
-    pub body_read: Duration,
-    /// Connecting to Redis, including the reconnects after it restarted.
-    pub redis_connect: Duration,
-    /// A Redis command (or pipeline, or transaction) must answer within this time; past it
-    /// the request gets 504.
-    pub redis_command: Duration,
-    /// A script or function (`EVAL`, `FCALL`, their `_RO` forms) that runs longer is stopped
-    /// with `SCRIPT KILL` / `FUNCTION KILL` and the request gets 504. When it is not shorter
-    /// than `redis_command`, half of that is used instead. Redis answers the kill only once the script has run for its
-    /// `busy-reply-threshold` (5 s by default), so the effective limit is the larger of both.
-    pub script: Duration,
-    /// On shutdown, in-flight requests get this long to finish.
-    pub shutdown_grace: Duration,
-    /// An SSE stream sends a `: ping` comment this often, so that proxies keep it open and a
-    /// client that vanished is noticed.
-    pub heartbeat: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            header_read: Duration::from_secs(10),
-            body_read: Duration::from_secs(30),
-            redis_connect: Duration::from_secs(2),
-            redis_command: Duration::from_secs(10),
-            script: Duration::from_secs(5),
-            shutdown_grace: Duration::from_secs(10),
-            heartbeat: Duration::from_secs(15),
-        }
-    }
-}
-
-/// Why `serve` could not start.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ServeError {
-    /// `--listen` is not loopback and no token protects it.
-    #[error(
-        "refusing to listen on {addr} without a token: anyone who can reach it could read and \
-         write the Redis; pass --token (or set UPWIRE_SERVE_TOKEN), or listen on 127.0.0.1"
-    )]
-    PublicWithoutToken {
-        /// The address asked for.
-        addr: SocketAddr,
-    },
-    /// `--no-auth` on an address other machines can reach.
-    #[error(
-        "refusing --no-auth on {addr}: anyone who can reach it could read and write the \
-         Redis; --no-auth works on loopback only (127.0.0.1 or [::1]); drop it to get a \
-         random token, or pass --token"
-    )]
-    NoAuthPublic {
-        /// The address asked for.
-        addr: SocketAddr,
-    },
-    /// `--no-auth` together with a token.
-    #[error("--no-auth cannot be combined with --token, --readonly-token or --tokens")]
-    NoAuthWithToken,
-    /// `--tokens` together with `--token` or `--readonly-token`.
-    #[error(
-        "--tokens cannot be combined with --token or --readonly-token: put every token in the \
-         tokens file"
-    )]
-    TokensWithToken,
-    /// A tokens file that cannot be read or used; `line` 0 is the whole file.
-    #[error("{}", tokens_file_message(path, *line, message))]
-    TokensFile {
-        /// The file as given.
-        path: String,
-        /// The line (1-based), or 0 for the whole file.
-        line: usize,
-        /// What is wrong and how to fix it (never a token).
-        message: String,
-    },
-    /// SRH's variables (`SRH_MODE`, ...) ask for something that cannot be done.
-    #[error("{message}")]
-    SrhEnv {
-        /// What is wrong.
-        message: String,
-    },
-    /// The `--ca-file` cannot be read or holds no certificate.
-    #[error("--ca-file {path}: {reason}")]
-    CaFile {
-        /// The file as given.
-        path: String,
-        /// Why.
-        reason: String,
-    },
-    /// The body budget is smaller than one largest body.
-    #[error(
-        "--max-body-budget must be at least {} bytes: room for one 10 MiB body, which counts \
-         twice (as received and as parsed)",
-        MAX_BODY_BYTES * limits::COPIES
-    )]
-    BudgetTooSmall,
-    /// `--max-connections 0`.
-    #[error("--max-connections must be at least 1")]
-    NoConnections,
-    /// A `--cors-origin` or `--allow-host` value that cannot match anything.
-    #[error("invalid {flag} `{value}`: {reason}")]
-    InvalidSetting {
-        /// The flag.
-        flag: &'static str,
-        /// The value given.
-        value: String,
-        /// Why.
-        reason: &'static str,
-    },
-    /// Both tokens are the same string.
-    #[error("--token and --readonly-token must differ")]
-    SameTokens,
-    /// A token is empty or blank.
-    #[error("a token must not be empty")]
-    EmptyToken,
-    /// A token starts with `Bearer `.
-    #[error("pass the token without the `Bearer ` prefix; clients add it")]
-    BearerPrefix,
-    /// The `--listen` value is not an address.
-    #[error("invalid --listen `{value}`: use IP:PORT, e.g. {DEFAULT_LISTEN} or [::1]:8079")]
-    InvalidListen {
-        /// The value given.
-        value: String,
-    },
-    /// The Redis URL cannot be used.
-    #[error("invalid --redis URL `{url}`: {reason}")]
-    InvalidRedisUrl {
-        /// The URL with its password masked.
-        url: String,
-        /// Why.
-        reason: String,
-    },
-    /// The listening socket could not be opened.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: SocketAddr,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// The async runtime could not start.
-    #[error("cannot start the async runtime: {0}")]
-    Runtime(std::io::Error),
-    /// `--ephemeral` without `redis-server` on `PATH`.
-    #[error(
-        "--ephemeral needs redis-server on PATH, and there is none: install it (Debian/Ubuntu: \
-         `apt-get install redis-server`; Homebrew: `brew install redis`), or drop --ephemeral \
-         and pass --redis URL"
-    )]
-    NoRedisServer,
-    /// `--ephemeral`: redis-server did not start.
-    #[error("--ephemeral: redis-server did not start: {reason}")]
-    Ephemeral {
-        /// Why.
-        reason: String,
-    },
-    /// `-- CMD`: the command could not be started.
-    #[error("cannot run `{program}`: {source}")]
-    Command {
-        /// The program as given.
-        program: String,
-        /// The OS error.
-        source: std::io::Error,
-    },
-}
-
-/// What `upwire serve` runs besides the server.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Extras {
-    /// `--ephemeral`: a throwaway redis-server from `PATH` instead of `--redis`.
-    pub(crate) ephemeral: bool,
-    /// `-- CMD ARGS...`: run it against serve, then stop, with its exit status.
-    pub(crate) command: Vec<std::ffi::OsString>,
-}
-
-fn tokens_file_message(path: &str, line: usize, message: &str) -> String {
-    if line == 0 {
-        format!("{path}: {message}")
-    } else {
-        format!("{path}:{line}: {message}")
-    }
-}
-
-/// Parses a `--listen` value: `IP:PORT`, `[IPv6]:PORT` or `localhost:PORT`.
-///
-/// # Errors
-/// [`ServeError::InvalidListen`] when it is none of these.
-pub(crate) fn parse_listen(value: &str) -> Result<SocketAddr, ServeError> {
-    if let Ok(addr) = value.parse::<SocketAddr>() {
-        return Ok(addr);
-    }
-    let invalid = || ServeError::InvalidListen {
-        value: value.to_owned(),
-    };
-    // Only `localhost` is resolved: any other name could resolve to a public address, and
-    // the loopback check must see what will really be bound.
-    let port = value.strip_prefix("localhost:").ok_or_else(invalid)?;
-    let port: u16 = port.parse().map_err(|_| invalid())?;
-    ("127.0.0.1", port)
-        .to_socket_addrs()
-        .ok()
-        .and_then(|mut addrs| addrs.next())
-        .ok_or_else(invalid)
 }
 
 /// A running server started by [`spawn`]. Dropping it shuts the server down.
@@ -685,16 +272,13 @@ impl fmt::Debug for ServeHandle {
 /// # Errors
 /// [`ServeError`] for an invalid config or an address that cannot be bound.
 pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
-    config.validate()?;
-    let (mut config, _) = config.with_token()?;
-    let listener = bind(config.listen)?;
-    let addr = listener.local_addr().map_err(|source| ServeError::Bind {
-        addr: config.listen,
-        source,
-    })?;
-    // The Host check needs the real port.
-    config.listen = addr;
-    let mut workers = http::Workers::start(&config, config.routes()?, config.read_ca()?)?;
+    let Started {
+        config,
+        listener,
+        mut workers,
+        ..
+    } = start(config)?;
+    let addr = config.listen;
     let (ready, is_ready) = std::sync::mpsc::channel::<Result<(), ServeError>>();
     let (stop, stopped) = oneshot::channel::<()>();
     // The accepting runtime is built, used and dropped on its own thread: dropping a runtime
@@ -744,6 +328,42 @@ pub fn spawn(config: ServeConfig) -> Result<ServeHandle, ServeError> {
     }
 }
 
+/// What both start paths ([`spawn`] and `run`) begin with.
+struct Started {
+    /// With the token made at start-up, if any, and the real listen address (the `Host`
+    /// check needs the real port).
+    config: ServeConfig,
+    /// The token made at start-up, when none was given.
+    generated: Option<Secret>,
+    listener: std::net::TcpListener,
+    routes: tokens::Routes,
+    ca: Option<std::sync::Arc<[u8]>>,
+    workers: http::Workers,
+}
+
+/// The settings checked, a token made when none was given, the listener bound and the
+/// workers started: ready to accept.
+fn start(config: ServeConfig) -> Result<Started, ServeError> {
+    config.validate()?;
+    let (mut config, generated) = config.with_token()?;
+    let listener = bind(config.listen)?;
+    config.listen = listener.local_addr().map_err(|source| ServeError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let routes = config.routes()?;
+    let ca = config.read_ca()?;
+    let workers = http::Workers::start(&config, routes.clone(), ca.clone())?;
+    Ok(Started {
+        config,
+        generated,
+        listener,
+        routes,
+        ca,
+        workers,
+    })
+}
+
 /// Runs `serve` in the foreground until SIGINT or SIGTERM, then shuts down gracefully. This is
 /// `upwire serve`; it logs to stderr. With `extras.ephemeral` it serves a throwaway
 /// redis-server it starts and stops; with `extras.command` it runs that command once serve
@@ -762,18 +382,16 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
     if let Some(redis) = &redis {
         config.redis_url = redis.url();
     }
-    config.validate()?;
     return_freed_memory();
-    let (mut config, generated) = config.with_token()?;
-    let listener = bind(config.listen)?;
-    if let Ok(addr) = listener.local_addr() {
-        // The Host check needs the real port.
-        config.listen = addr;
-    }
+    let Started {
+        config,
+        generated,
+        listener,
+        routes,
+        ca,
+        mut workers,
+    } = start(config)?;
     let config = &config;
-    let routes = config.routes()?;
-    let ca = config.read_ca()?;
-    let mut workers = http::Workers::start(config, routes.clone(), ca.clone())?;
     let runtime = acceptor_runtime()?;
     let served = runtime.block_on(async {
         let listener =
@@ -810,7 +428,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             .iter()
             .any(|t| t.access == crate::model::Access::ReadOnly);
         let tokens_label;
-        http::log(&format!(
+        log::line(&format!(
             "listening on http://{addr} for {described} ({}); {}",
             match (routes.tokens.len(), readonly, &generated) {
                 (0, _, _) => "--no-auth: any local process has full access",
@@ -841,12 +459,12 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             // With a command, the token goes into its environment and nowhere else.
             Some(_) if !extras.command.is_empty() => {}
             // Shown once, like Jupyter's login URL: the one place a token is printed.
-            Some(token) => http::log(&format!(
+            Some(token) => log::line(&format!(
                 "no --token given, so this run has a random token; to connect, set\n\n    \
                  {UPSTASH_REST_URL}=http://{addr}\n    {UPSTASH_REST_TOKEN}={}\n",
                 token.expose_secret()
             )),
-            None if extras.command.is_empty() => http::log(&format!(
+            None if extras.command.is_empty() => log::line(&format!(
                 "set {UPSTASH_REST_URL}=http://{addr} in the code under test"
             )),
             None => {}
@@ -855,7 +473,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
             for probe in probes {
                 tokio::spawn(async move {
                     if let Err(e) = probe.ping().await {
-                        http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                        log::line(&format!("warning: {e}; requests get 503 until it is up"));
                     }
                 });
             }
@@ -866,7 +484,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
         // runs all the same, as the tests may expect that).
         for probe in probes {
             if let Err(e) = probe.ping().await {
-                http::log(&format!("warning: {e}; requests get 503 until it is up"));
+                log::line(&format!("warning: {e}; requests get 503 until it is up"));
             }
         }
         let env = child_env(addr, config);
@@ -884,7 +502,7 @@ pub(crate) fn run(config: &ServeConfig, extras: &Extras) -> Result<i32, ServeErr
     drop(runtime);
     workers.stop();
     drop(redis);
-    http::log("stopped");
+    log::line("stopped");
     served
 }
 
@@ -954,7 +572,7 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-    http::log("signal received: finishing in-flight requests");
+    log::line("signal received: finishing in-flight requests");
 }
 
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, ServeError> {

@@ -20,11 +20,8 @@ use std::collections::{HashMap, HashSet};
 
 use redis::Value;
 
+use super::refusal::Refusal;
 use super::request::Command;
-
-/// Why a command is refused before it reaches Redis.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Refusal(pub(crate) String);
 
 /// Refuses commands the REST API does not offer, with Upstash's wording.
 pub(crate) fn check_supported(command: &Command) -> Result<(), Refusal> {
@@ -33,7 +30,7 @@ pub(crate) fn check_supported(command: &Command) -> Result<(), Refusal> {
         || ((name.eq_ignore_ascii_case(b"xread") || name.eq_ignore_ascii_case(b"xreadgroup"))
             && has_block_option(command));
     if refused {
-        return Err(Refusal(format!(
+        return Err(Refusal::bad_request(format!(
             "ERR Command is not available: '{}'. upwire serve, like the Upstash REST API, does not offer \
              blocking, transaction (use /multi-exec), connection or subscribe commands",
             String::from_utf8_lossy(name)
@@ -162,7 +159,7 @@ impl CommandTable {
         let mut args = command.args();
         let name = args.next().unwrap_or_default().to_ascii_lowercase();
         if READONLY_DENIED.iter().any(|d| d.as_bytes() == name) {
-            return Err(Refusal(format!(
+            return Err(Refusal::bad_request(format!(
                 "NOPERM this user has no permissions to run the '{}' command (read-only token)",
                 String::from_utf8_lossy(&name)
             )));
@@ -179,7 +176,7 @@ impl CommandTable {
         if !allow_scripts
             && (self.scripting.contains(&key) || self.scripting.contains(&name_of(&key)))
         {
-            return Err(Refusal(format!(
+            return Err(Refusal::bad_request(format!(
                 "NOPERM this user has no permissions to run the '{}' command (read-only token: \
                  scripts and functions need upwire serve --readonly-scripts)",
                 String::from_utf8_lossy(&key)
@@ -189,7 +186,7 @@ impl CommandTable {
             Some(Effect::Read) => Ok(()),
             // Unknown names are refused too: a module loaded after the table was read could
             // add writes.
-            Some(Effect::Write) | None => Err(Refusal(format!(
+            Some(Effect::Write) | None => Err(Refusal::bad_request(format!(
                 "NOPERM this user has no permissions to run the '{}' command (read-only token)",
                 String::from_utf8_lossy(&key)
             ))),
@@ -232,9 +229,9 @@ mod tests {
         ] {
             let e = check_supported(&cmd(c)).unwrap_err();
             assert!(
-                e.0.starts_with("ERR Command is not available: '"),
+                e.message.starts_with("ERR Command is not available: '"),
                 "{}",
-                e.0
+                e.message
             );
         }
         assert!(
@@ -336,9 +333,10 @@ mod tests {
             .check_readonly(&cmd(r#"["SET","k","v"]"#), false)
             .unwrap_err();
         assert!(
-            e.0.starts_with("NOPERM this user has no permissions to run the 'set' command"),
+            e.message
+                .starts_with("NOPERM this user has no permissions to run the 'set' command"),
             "{}",
-            e.0
+            e.message
         );
         for walk in [
             r#"["KEYS","*"]"#,
@@ -347,7 +345,7 @@ mod tests {
             r#"["RANDOMKEY"]"#,
         ] {
             let e = table.check_readonly(&cmd(walk), false).unwrap_err();
-            assert!(e.0.starts_with("NOPERM"), "{walk}: {}", e.0);
+            assert!(e.message.starts_with("NOPERM"), "{walk}: {}", e.message);
         }
         assert!(
             table
@@ -364,7 +362,7 @@ mod tests {
         let e = table
             .check_readonly(&cmd(r#"["EVAL_RO","return 1",0]"#), false)
             .unwrap_err();
-        assert!(e.0.contains("--readonly-scripts"), "{}", e.0);
+        assert!(e.message.contains("--readonly-scripts"), "{}", e.message);
         assert!(
             table
                 .check_readonly(&cmd(r#"["EVAL","return 1",0]"#), true)

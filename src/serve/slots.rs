@@ -15,9 +15,10 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Connections that may wait for a slot, per slot; past that a new one gets 503 at once.
 pub(crate) const MAX_WAITING_PER_SLOT: usize = 4;
@@ -32,19 +33,24 @@ pub(crate) struct Slots {
     waiting: AtomicUsize,
     /// Connections told to give their slot up that have not closed yet.
     evictions: AtomicUsize,
+    /// Set when serve stops: every connection is told to close, also one admitted later.
+    closing: AtomicBool,
     epoch: Instant,
 }
 
 /// One connection's slot: whether it is busy, since when it is idle, whether it must close.
 pub(crate) struct Slot {
     active: AtomicUsize,
-    /// Microseconds since `Slots::epoch` when it last became idle.
+    /// Microseconds since `Slots::epoch` when it last became idle. A clock, not a counter
+    /// all workers increment at every request: that moves its cache line between the cores
+    /// each time, which costs more than reading the clock.
     idle_since: AtomicU64,
-    /// Chosen to give its slot up (picked once).
+    /// Chosen to give its slot up (picked once): the connection must close.
     evicting: AtomicBool,
-    /// Tells the connection to close. A oneshot, not a `Notify`: the connection's task polls
-    /// it at every wake-up, and a oneshot's poll is one atomic load.
-    evict: Mutex<Option<oneshot::Sender<()>>>,
+    /// Wakes the connection's task when `evicting` is set. The task registers it once and
+    /// then reads `evicting` at every wake-up (one atomic load; a channel's poll costs more,
+    /// and a `Notify` takes a lock).
+    waker: Mutex<Option<Waker>>,
 }
 
 /// A connection's hold on a slot, given back on drop.
@@ -52,16 +58,12 @@ pub(crate) struct Admission {
     slots: Arc<Slots>,
     id: u64,
     slot: Arc<Slot>,
-    evicted: Mutex<Option<oneshot::Receiver<()>>>,
     _permit: OwnedSemaphorePermit,
 }
 
 /// A request in progress on a connection: the connection is not idle while it lives.
-pub(crate) struct Busy {
-    slots: Arc<Slots>,
-    slot: Arc<Slot>,
-    /// Kept busy until the connection closes (an SSE stream).
-    held: bool,
+pub(crate) struct Busy<'a> {
+    admission: &'a Admission,
 }
 
 impl Slots {
@@ -73,6 +75,7 @@ impl Slots {
             next_id: AtomicU64::new(0),
             waiting: AtomicUsize::new(0),
             evictions: AtomicUsize::new(0),
+            closing: AtomicBool::new(false),
             epoch: Instant::now(),
         })
     }
@@ -121,22 +124,35 @@ impl Slots {
 
     fn admitted(self: &Arc<Self>, permit: OwnedSemaphorePermit) -> Admission {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (evict, evicted) = oneshot::channel();
         let slot = Arc::new(Slot {
             active: AtomicUsize::new(0),
             idle_since: AtomicU64::new(self.now()),
             evicting: AtomicBool::new(false),
-            evict: Mutex::new(Some(evict)),
+            waker: Mutex::new(None),
         });
         if let Ok(mut open) = self.open.lock() {
             open.insert(id, Arc::clone(&slot));
+            // Under the lock: `close_all` sets the flag before it takes the lock.
+            if self.closing.load(Ordering::Acquire) {
+                self.evict(&slot);
+            }
         }
         Admission {
             slots: Arc::clone(self),
             id,
             slot,
-            evicted: Mutex::new(Some(evicted)),
             _permit: permit,
+        }
+    }
+
+    /// Serve stops: every connection, open now or admitted later, is told to close (at once
+    /// when idle, after its request otherwise).
+    pub(crate) fn close_all(&self) {
+        self.closing.store(true, Ordering::Release);
+        if let Ok(open) = self.open.lock() {
+            for slot in open.values() {
+                self.evict(slot);
+            }
         }
     }
 
@@ -160,8 +176,8 @@ impl Slots {
             return false;
         }
         self.evictions.fetch_add(1, Ordering::AcqRel);
-        if let Some(evict) = slot.evict.lock().ok().and_then(|mut e| e.take()) {
-            let _ = evict.send(());
+        if let Some(waker) = slot.waker.lock().ok().and_then(|mut w| w.take()) {
+            waker.wake();
         }
         true
     }
@@ -169,28 +185,33 @@ impl Slots {
 
 impl Admission {
     /// Marks a request in progress until the returned guard drops.
-    pub(crate) fn busy(&self) -> Busy {
+    pub(crate) fn busy(&self) -> Busy<'_> {
         self.slot.active.fetch_add(1, Ordering::AcqRel);
-        Busy {
-            slots: Arc::clone(&self.slots),
-            slot: Arc::clone(&self.slot),
-            held: false,
+        Busy { admission: self }
+    }
+
+    /// Ready once the connection must give its slot up. One task polls it: the first poll
+    /// (`registered` false) registers the task's waker, later polls read a flag.
+    pub(crate) fn poll_evicted(&self, cx: &mut Context<'_>, registered: &mut bool) -> Poll<()> {
+        if !*registered {
+            *registered = true;
+            if let Ok(mut waker) = self.slot.waker.lock() {
+                *waker = Some(cx.waker().clone());
+            }
+        }
+        // Read after the waker is in place: `evict` sets the flag before it takes the waker.
+        if self.slot.evicting.load(Ordering::Acquire) {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 
-    /// Resolves when the connection must give its slot up (once: the signal is taken by the
-    /// first caller; later calls never resolve).
-    pub(crate) fn evicted(&self) -> impl std::future::Future<Output = ()> + use<> {
-        let evicted = self.evicted.lock().ok().and_then(|mut e| e.take());
-        async move {
-            let told = match evicted {
-                Some(evicted) => evicted.await.is_ok(),
-                None => false,
-            };
-            if !told {
-                std::future::pending::<()>().await;
-            }
-        }
+    /// Resolves once the connection must give its slot up.
+    #[cfg(test)]
+    async fn evicted(&self) {
+        let mut registered = false;
+        std::future::poll_fn(|cx| self.poll_evicted(cx, &mut registered)).await;
     }
 }
 
@@ -205,24 +226,23 @@ impl Drop for Admission {
     }
 }
 
-impl Busy {
+impl Busy<'_> {
     /// Keeps the connection busy until it closes: its response (an SSE stream) goes on after
-    /// the handler returned.
-    pub(crate) fn hold(mut self) {
-        self.held = true;
+    /// the handler returned. The request counts twice, so the drop leaves it counted.
+    pub(crate) fn hold(self) {
+        self.admission.slot.active.fetch_add(1, Ordering::AcqRel);
     }
 }
 
-impl Drop for Busy {
+impl Drop for Busy<'_> {
     fn drop(&mut self) {
-        if !self.held && self.slot.active.fetch_sub(1, Ordering::AcqRel) == 1 {
-            self.slot
-                .idle_since
-                .store(self.slots.now(), Ordering::Release);
+        let Admission { slots, slot, .. } = self.admission;
+        if slot.active.fetch_sub(1, Ordering::AcqRel) == 1 {
+            slot.idle_since.store(slots.now(), Ordering::Release);
             // Idle now, with connections waiting for a slot: every connection idle longer
             // gave its slot up already, so this one is the longest idle.
-            if self.slots.wants_evictions() {
-                self.slots.evict(&self.slot);
+            if slots.wants_evictions() {
+                slots.evict(slot);
             }
         }
     }
@@ -280,6 +300,23 @@ mod tests {
                 .expect("now idle, it is told to close");
             drop(only);
             assert!(waiter.await.unwrap());
+        });
+    }
+
+    #[test]
+    fn closing_tells_every_connection_also_later_ones() {
+        runtime().block_on(async {
+            let slots = Slots::new(2);
+            let open = slots.try_admit().unwrap();
+            let busy = open.busy();
+            slots.close_all();
+            let later = slots.try_admit().unwrap();
+            for admission in [&open, &later] {
+                tokio::time::timeout(Duration::from_secs(5), admission.evicted())
+                    .await
+                    .expect("told to close");
+            }
+            drop(busy);
         });
     }
 }

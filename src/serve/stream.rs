@@ -34,6 +34,7 @@ use hyper::body::{Bytes, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
 use super::backend::{Backend, Failure};
+use super::refusal::Refusal;
 use crate::model::Access;
 
 /// Events buffered for a client that reads slowly; past this, the stream waits for it.
@@ -113,18 +114,6 @@ pub(crate) fn route(path: &str) -> Option<Result<Route, String>> {
     }))
 }
 
-/// Why a stream does not start.
-pub(crate) enum Refused {
-    /// A client error (400) with its message.
-    Client(&'static str),
-    /// Too many streams open (503).
-    Busy(usize),
-    /// Redis unreachable or too slow.
-    Failed(Failure),
-    /// Redis refused the subscription (an ACL, say): its error, 400.
-    Redis(String),
-}
-
 /// The process-wide cap on open streams.
 pub(crate) struct Streams {
     open: Arc<Semaphore>,
@@ -178,26 +167,41 @@ pub(crate) async fn open(
     opening: Opening<'_>,
     access: Access,
     route: Route,
-) -> Result<EventBody, Refused> {
+) -> Result<EventBody, Refusal> {
     if route == Route::Monitor && access != Access::ReadWrite {
-        return Err(Refused::Client(
+        return Err(Refusal::bad_request(
             "ERR upwire serve: /monitor needs the full-access token: it shows every command \
              with its arguments",
         ));
     }
     let Ok(permit) = Arc::clone(&opening.streams.open).try_acquire_owned() else {
-        return Err(Refused::Busy(opening.streams.max));
+        return Err(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "ERR upwire serve: too many open streams ({}, ServeConfig::max_streams); \
+                 close one or try again",
+                opening.streams.max
+            ),
+        ));
+    };
+    // Redis unreachable (503) or too slow (504).
+    let failed = |f: Failure| {
+        let status = match f {
+            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::GATEWAY_TIMEOUT,
+        };
+        Refusal::new(status, opening.backend.failure_message(&f))
     };
     let (tx, rx) = mpsc::channel(BUFFERED_EVENTS);
     let mut first = Vec::new();
     let source: Source = match &route {
         Route::Monitor => {
-            let monitor = opening.backend.monitor().await.map_err(Refused::Failed)?;
+            let monitor = opening.backend.monitor().await.map_err(failed)?;
             Source::Monitor(Box::pin(monitor.into_on_message::<redis::Value>()))
         }
         Route::Subscribe(names) | Route::PSubscribe(names) => {
             let pattern = matches!(route, Route::PSubscribe(_));
-            let mut pubsub = opening.backend.pubsub().await.map_err(Refused::Failed)?;
+            let mut pubsub = opening.backend.pubsub().await.map_err(failed)?;
             for (i, name) in names.iter().enumerate() {
                 let call = async {
                     if pattern {
@@ -207,11 +211,11 @@ pub(crate) async fn open(
                     }
                 };
                 match tokio::time::timeout(opening.command_timeout, call).await {
-                    Err(_) => return Err(Refused::Failed(Failure::Timeout)),
+                    Err(_) => return Err(failed(Failure::Timeout)),
                     Ok(Err(e)) if e.code().is_some() => {
-                        return Err(Refused::Redis(e.to_string()));
+                        return Err(Refusal::bad_request(e.to_string()));
                     }
-                    Ok(Err(e)) => return Err(Refused::Failed(Failure::Unavailable(e.to_string()))),
+                    Ok(Err(e)) => return Err(failed(Failure::Unavailable(e.to_string()))),
                     Ok(Ok(())) => {}
                 }
                 let kind: &[u8] = if pattern { b"psubscribe" } else { b"subscribe" };
@@ -315,7 +319,7 @@ impl Forward {
                             self.backend.describe()
                         );
                         if !self.quiet {
-                            super::http::log(&format!("{} stream ended: {message}", self.label));
+                            super::log::line(&format!("{} stream ended: {message}", self.label));
                         }
                         let mut error = b"event: error\n".to_vec();
                         error.extend_from_slice(&event(&[message.replace(',', ";").as_bytes()]));
@@ -361,28 +365,6 @@ fn event(fields: &[&[u8]]) -> Bytes {
     }
     out.extend_from_slice(b"\n\n");
     Bytes::from(out)
-}
-
-/// The status and message of a refusal.
-pub(crate) fn refusal(refused: &Refused, backend: &Backend) -> (StatusCode, String) {
-    match refused {
-        Refused::Client(m) => (StatusCode::BAD_REQUEST, (*m).to_owned()),
-        Refused::Redis(m) => (StatusCode::BAD_REQUEST, m.clone()),
-        Refused::Busy(max) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!(
-                "ERR upwire serve: too many open streams ({max}, ServeConfig::max_streams); \
-                 close one or try again"
-            ),
-        ),
-        Refused::Failed(f) => (
-            match f {
-                Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::GATEWAY_TIMEOUT,
-            },
-            backend.failure_message(f),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -30,29 +30,17 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use super::ServeError;
-use super::backend;
+use super::backend::{self, BackendSpec};
+use super::config::DEFAULT_POOL;
 use crate::family::{SRH_CONNECTION_STRING, SRH_TOKEN};
 use crate::model::Access;
 use crate::secret::Secret;
-
-/// `/multi-exec` connections per backend at once when nothing says otherwise.
-pub(crate) const DEFAULT_POOL: usize = 8;
 
 /// SRH's `max_connections` / `SRH_MAX_CONNECTIONS` default.
 const SRH_DEFAULT_POOL: usize = 3;
 
 /// Where SRH's image reads its tokens file (relative to its working directory, `/app`).
 const SRH_DEFAULT_FILE: &str = "srh-config/tokens.json";
-
-/// One Redis behind `serve`.
-#[derive(Clone)]
-pub(crate) struct BackendSpec {
-    /// The name in the tokens file (`default` without one), for messages.
-    pub(crate) name: String,
-    pub(crate) url: String,
-    /// `/multi-exec` connections at once, process-wide.
-    pub(crate) pool: usize,
-}
 
 /// One token and what it grants.
 #[derive(Clone)]

@@ -10,6 +10,7 @@ use crate::support::certs::{CertShape, Certs};
 use crate::support::peers::{BlackHole, Canned};
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::serve::spawn_quiet;
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, free_port, json, run_tool, upwire};
 
 const PASSWORD: &str = "CANARYpw7Q2x";
@@ -82,6 +83,9 @@ fn assert_exit(out: &Output, code: i32) {
 
 #[test]
 fn tls_login_with_password_succeeds_and_times_every_stage() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server();
     let url = server.url(None, Some(PASSWORD));
     let ca = server.ca().display().to_string();
@@ -123,6 +127,9 @@ fn tls_login_with_password_succeeds_and_times_every_stage() {
 
 #[test]
 fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server();
     let ca = server.ca().display().to_string();
     let ok = check(&[
@@ -145,6 +152,9 @@ fn acl_read_only_user_logs_in_and_a_wrong_password_is_an_auth_failure() {
 
 #[test]
 fn missing_password_is_noauth() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server();
     let out = check(&[
         "--redis-url",
@@ -164,6 +174,9 @@ fn missing_password_is_noauth() {
 
 #[test]
 fn an_untrusted_certificate_is_a_tls_failure_that_names_ca_file() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server();
     let out = check(&["--redis-url", &server.url(None, Some(PASSWORD))]);
     assert_exit(&out, 1);
@@ -173,6 +186,9 @@ fn an_untrusted_certificate_is_a_tls_failure_that_names_ca_file() {
 
 #[test]
 fn plain_text_to_a_tls_port_says_use_rediss() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server();
     let url = server
         .url(None, Some(PASSWORD))
@@ -359,6 +375,9 @@ fn an_html_page_is_not_a_rest_endpoint_and_other_statuses_are_http_errors() {
 
 #[test]
 fn descriptor_targets_with_both_transports_and_no_writes() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     // TCP goes to the TLS server; REST goes through serve to a plain one.
     let redis = tls_server();
     let plain = RedisServer::start(RedisOptions {
@@ -449,7 +468,7 @@ fn descriptor_targets_with_both_transports_and_no_writes() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// TLS refusals in words (issue 12): real redis-servers with openssl-made certificates.
+// TLS refusals in words: real redis-servers with openssl-made certificates.
 
 fn tls_server_with(shape: CertShape) -> RedisServer {
     RedisServer::start(RedisOptions {
@@ -511,6 +530,9 @@ fn assert_refused(
 
 #[test]
 fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     // `openssl req -x509` with subjectAltNames: CA:TRUE, as redis-cli users make them.
     let server = tls_server_with(CertShape::SelfSignedCa);
     let ca = server.ca().display().to_string();
@@ -541,6 +563,9 @@ fn a_self_signed_ca_certificate_is_accepted_when_it_is_the_ca_file() {
 
 #[test]
 fn a_pinned_self_signed_certificate_without_names_says_which_names_it_lacks() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     // The plain `openssl req -x509 -subj /CN=localhost`: no subjectAltName, and the CN is
     // not a name TLS clients check. Pinned, so only the name is wrong.
     let server = tls_server_with(CertShape::SelfSignedCaNoSan);
@@ -554,6 +579,9 @@ fn a_pinned_self_signed_certificate_without_names_says_which_names_it_lacks() {
 
 #[test]
 fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server_with(CertShape::CaAsLeaf);
     let (_, json) = assert_refused(&server, server.ca(), "CaUsedAsEndEntity", "tls_ca_as_leaf");
 
@@ -575,6 +603,9 @@ fn a_ca_certificate_as_the_servers_own_is_explained_and_the_fix_works() {
 
 #[test]
 fn a_certificate_for_another_name_lists_the_names_it_has() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server_with(CertShape::WrongName);
     let (text, _) = assert_refused(&server, server.ca(), "not valid for name", "tls_wrong_name");
     let shown = String::from_utf8_lossy(&text.stdout);
@@ -583,6 +614,9 @@ fn a_certificate_for_another_name_lists_the_names_it_has() {
 
 #[test]
 fn an_expired_certificate_gives_its_dates() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let server = tls_server_with(CertShape::Expired);
     let (text, json) = check_tls(&server, &server.ca().display().to_string());
     assert_tls_refusal(&text, &json, "certificate expired");
@@ -603,7 +637,7 @@ fn an_expired_certificate_gives_its_dates() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// `--access` (issue 15 part 4): read-only or read-write, told without writing.
+// `--access`: read-only or read-write, told without writing.
 
 const READER_PW: &str = "CANARYreader3Vb";
 const KEYS_PW: &str = "CANARYkeys8Wd";

@@ -15,6 +15,7 @@ use serde_json::json;
 use crate::support::http::{Reply, raw};
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, root, run_bounded, upwire};
 
 fn read(path: &str) -> String {
@@ -121,7 +122,9 @@ exit 3
 #[test]
 fn github_actions_example_test_step_serves_rest_and_ends_with_the_tests_status() {
     crate::support::require("redis-server");
-    crate::support::require("curl");
+    if !tier::require(Group::Curl) {
+        return;
+    }
     let workflow = read("examples/ci/github-actions.yml");
     let step = test_step(&workflow);
     assert_eq!(step, "upwire serve --ephemeral -- npm test");
@@ -156,8 +159,9 @@ fn generated_job_downloads_what_the_release_workflow_uploads() {
 /// steps, masks the token, and serve answers with them.
 #[test]
 fn the_actions_serve_step_exports_working_rest_variables() {
-    crate::support::require("openssl");
-    crate::support::require("curl");
+    if !tier::require(Group::Openssl) || !tier::require(Group::Curl) {
+        return;
+    }
     let redis = RedisServer::plain();
     let dir = tempfile::tempdir().unwrap();
     let (env_file, output_file) = (
@@ -399,7 +403,9 @@ fn dockerignore_keeps_build_output_and_dependencies_out_of_the_context() {
 #[test]
 fn generated_ci_job_test_step_serves_every_target_its_variables() {
     crate::support::require("redis-server");
-    crate::support::require("curl");
+    if !tier::require(Group::Curl) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     for file in ["upwire.toml", "example.env"] {
         std::fs::copy(root().join("examples").join(file), dir.path().join(file)).unwrap();

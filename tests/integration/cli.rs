@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::Output;
 
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, json, root, run, transcript, upwire, upwire_at_root};
 
 const EXAMPLE: &str = "examples/upwire.toml";
@@ -466,21 +467,10 @@ fn completions_offer_kinds_and_target_names() {
     );
 }
 
-/// Whether `shell` runs here. Under `CI=true` a missing one fails the test (the CI image
-/// installs bash, zsh and fish); elsewhere the test says it skipped it.
+/// Whether the completion test runs in `shell`: bash always, zsh and fish where
+/// `tier::Group::Shells` runs.
 fn shell_present(shell: &str) -> bool {
-    let present = std::process::Command::new(shell)
-        .args(["-c", "exit 0"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{shell} is not installed: CI must test completion in it (apt-get install {shell})"
-        );
-        eprintln!("SKIPPED: {shell} is not installed, its completion script was not run");
-    }
-    present
+    shell == "bash" || tier::require(Group::Shells)
 }
 
 /// What `shell` offers after `upwire check --target ` with upwire's completion script loaded

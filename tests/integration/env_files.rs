@@ -4,16 +4,9 @@
 
 use std::path::Path;
 
-use crate::support::{all_output, code, json, run, upwire};
+use crate::support::{all_output, code, json, lint};
 
 const CANARY: &str = "CanaryDriftSecret0123456789";
-
-fn lint(dir: &Path, args: &[&str]) -> std::process::Output {
-    run(upwire()
-        .current_dir(dir)
-        .args(["lint", "--color", "never"])
-        .args(args))
-}
 
 /// The (code, file, line) of each diagnostic in a JSON lint run.
 fn found(dir: &Path, args: &[&str]) -> Vec<(String, String, u64)> {

@@ -1,4 +1,4 @@
-//! File safety under faults (issue 7): `upwire generate` into a read-only directory, onto a
+//! File safety under faults: `upwire generate` into a read-only directory, onto a
 //! full disk, and killed mid-write. A good file is never replaced by a half-written one, no temp
 //! file outlives the next run, an existing `.env` keeps every unmanaged byte, and each failure
 //! is a clear error with exit code 2.

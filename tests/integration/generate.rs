@@ -2,7 +2,7 @@
 //! crates pass `cargo check`, `cargo clippy -D warnings` and `cargo fmt --check`; the TCP client
 //! runs a realistic sequence, failures included, against a real `redis-server` with TLS and a
 //! password (its `main.rs` is tests/fixtures/starter/tcp_main.rs); the REST client
-//! (rest_main.rs) runs its sequence against a loopback stand-in for the REST API (fake_rest.rs:
+//! (rest_main.rs) runs its sequence against a loopback stand-in for the REST API (support/fake_rest.rs:
 //! request shapes) and through `upwire serve` over a real `redis-server` (results); a crate
 //! with a build.rs includes the client and runs; every template's output is snapshotted; and
 //! bad input fails clearly.
@@ -19,10 +19,11 @@ use upwire::internal::generate::{Artifact, WritePolicy, artifacts, client_for_in
 use upwire::internal::model::Transport;
 use upwire::internal::{Env, Resolved, SourceFile, TextRenderer, resolve};
 
-use crate::fake_rest::fake_rest_api;
 use crate::support::crates::{self, Crate};
+use crate::support::fake_rest::fake_rest_api;
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, file_names_below, root, run, transcript, upwire};
 
 /// The fake credentials of `examples/example.env`.
@@ -147,6 +148,9 @@ fn assert_starter_is_clean(target_dir: &str, name: &str, transport: Transport, m
 
 #[test]
 fn tcp_starter_client_passes_check_clippy_and_fmt() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     assert_starter_is_clean(
         "services/api",
         "upwire-tcp-starter",
@@ -157,6 +161,9 @@ fn tcp_starter_client_passes_check_clippy_and_fmt() {
 
 #[test]
 fn rest_starter_client_passes_check_clippy_and_fmt() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     assert_starter_is_clean(
         "functions/thumbnails",
         "upwire-rest-starter",
@@ -174,6 +181,9 @@ fn rest_starter_client_passes_check_clippy_and_fmt() {
 /// without it must fail on the certificate, which proves the default really verifies.
 #[test]
 fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
+    if !tier::require(Group::GeneratedCrates) || !tier::require(Group::Openssl) {
+        return;
+    }
     let password = "AXtlsTestPassword0123";
     let server = RedisServer::start(RedisOptions {
         password: Some(password.to_owned()),
@@ -257,6 +267,9 @@ fn tcp_starter_client_round_trips_through_redis_server_over_tls() {
 
 #[test]
 fn rest_starter_client_speaks_the_rest_api() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     let token = "AXrestTestToken0123";
     let (url, seen) = fake_rest_api(token);
     let output = run_rest_main("upwire-rest-stand-in", &format!("{url}/"), token);
@@ -362,6 +375,9 @@ debug hides the token: true
 /// data the sequence left behind is read back over RESP.
 #[test]
 fn rest_starter_client_round_trips_through_upwire_serve() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     let token = "AXserveTestToken0123";
     let redis = RedisServer::plain();
     let serve = upwire::serve::spawn(
@@ -449,6 +465,9 @@ fn rest_starter_client_round_trips_through_upwire_serve() {
 /// warns through cargo, runs, and reads its URL at run time.
 #[test]
 fn buildrs_fixture_builds_warns_and_runs() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     let fixture = root().join("tests/fixtures/buildrs");
     let manifest = std::fs::read_to_string(fixture.join("Cargo.toml")).unwrap();
     for line in cargo_dependencies(Transport::Tcp) {

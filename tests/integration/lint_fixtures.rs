@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::Output;
 
-use crate::support::{code, json, relative, root, run, transcript, upwire_at_root};
+use crate::support::{code, json, lint, relative, root, transcript};
 
 const FIXTURES: &str = "tests/fixtures/codes";
 const FIXTURE_ENV: &str = "tests/fixtures/codes/fixture.env";
@@ -24,11 +24,12 @@ const FIXTURE_ENV: &str = "tests/fixtures/codes/fixture.env";
 /// files, so no lint fixture can produce them.
 const NOT_FROM_LINT: &[&str] = &["target-skipped", "env-not-ignored"];
 
-fn lint(path: &str, format: &str) -> Output {
-    run(upwire_at_root()
-        .args(["lint", "--color", "never", "--format", format])
-        .args(["--env-file", FIXTURE_ENV])
-        .arg(path))
+/// `lint` on one fixture (a path relative to the repository root) with the fixture env file.
+fn lint_fixture(path: &str, format: &str) -> Output {
+    lint(
+        &root(),
+        &["--format", format, "--env-file", FIXTURE_ENV, path],
+    )
 }
 
 fn fixtures() -> Vec<PathBuf> {
@@ -45,7 +46,7 @@ fn fixtures() -> Vec<PathBuf> {
 fn lint_fixtures() {
     crate::snapshots!({
         insta::glob!("../fixtures/codes", "*.{toml,env}", |path| {
-            let output = lint(&relative(path), "text");
+            let output = lint_fixture(&relative(path), "text");
             insta::assert_snapshot!("lint", transcript(&output, &root()));
         });
     });
@@ -133,7 +134,7 @@ fn every_fixture_produces_exactly_what_it_expects_where_it_expects_it() {
                 "{rel}: a fixture named after `{stem}` must expect it"
             );
         }
-        let output = lint(&rel, "json");
+        let output = lint_fixture(&rel, "json");
         let doc = json(&output);
         assert_eq!(doc["version"], 1, "{rel}");
         assert!(output.stderr.is_empty(), "{rel}: json mode wrote to stderr");
@@ -194,7 +195,7 @@ fn the_library_reports_the_same_as_the_binary() {
         .collect();
         // `env-example-drift` compares two files: the CLI finds the second one, the
         // one-file library call cannot.
-        let binary: Vec<String> = json(&lint(&rel, "json"))["diagnostics"]
+        let binary: Vec<String> = json(&lint_fixture(&rel, "json"))["diagnostics"]
             .as_array()
             .expect("diagnostics array")
             .iter()
@@ -227,13 +228,13 @@ fn text_output_names_the_same_positions_as_json() {
     // earlier on the line makes the shown line shorter than the real one.
     for path in fixtures() {
         let rel = relative(&path);
-        let text = lint(&rel, "text");
+        let text = lint_fixture(&rel, "text");
         let shown: Vec<String> = String::from_utf8_lossy(&text.stderr)
             .lines()
             .filter_map(|l| l.trim_start().strip_prefix("--> "))
             .map(str::to_owned)
             .collect();
-        let from_json: Vec<String> = json(&lint(&rel, "json"))["diagnostics"]
+        let from_json: Vec<String> = json(&lint_fixture(&rel, "json"))["diagnostics"]
             .as_array()
             .expect("diagnostics array")
             .iter()

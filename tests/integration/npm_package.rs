@@ -2,10 +2,9 @@
 //! this machine's platform package around the test build of the binary, `npm install` puts the
 //! two tarballs into a scratch project with no registry (offline, and the registry set to a
 //! closed loopback port), and `npx upwire` runs the binary: `--version`, a failing `lint`, a
-//! forwarded SIGTERM, and the launcher's words when the platform package is missing. Without
-//! node and npm the test says so and passes, except under CI=true where it fails.
+//! forwarded SIGTERM, and the launcher's words when the platform package is missing. They need
+//! node and npm, so they run in the full tier (`support::tier`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -15,6 +14,7 @@ use serde_json::Value;
 use crate::support::http::raw;
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, root, run_bounded};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -29,30 +29,6 @@ fn field<'a>(entry: &'a Value, name: &str) -> &'a str {
     entry[name]
         .as_str()
         .unwrap_or_else(|| panic!("{name} in {entry}"))
-}
-
-/// True when node and npm run; otherwise one line says the test is skipped (a failure under CI).
-fn node_and_npm() -> bool {
-    let runs = |tool: &str| {
-        Command::new(tool)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if runs("node") && runs("npm") {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "node and npm are needed for the npm package tests (.ci/run installs them)"
-    );
-    // Straight to stderr, past the test harness's capture, so that the skip shows in a
-    // passing run.
-    let _ = writeln!(
-        std::io::stderr(),
-        "npm_package: skipped, node and npm are not installed (CI=true makes this a failure)"
-    );
-    false
 }
 
 /// `program args` in `dir` with npm kept off the network: its own cache, offline, and the
@@ -102,7 +78,7 @@ fn tarball(printed: &str, platform: bool) -> PathBuf {
 
 #[test]
 fn npm_packages_install_offline_and_run_the_binary() {
-    if !node_and_npm() {
+    if !tier::require(Group::NpmPackages) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -294,7 +270,7 @@ fn launcher_forwards_sigterm(app: &Path) {
 /// os and cpu as Node names them, the libc's own package first, a static one after.
 #[test]
 fn launcher_picks_the_package_by_os_cpu_and_libc() {
-    if !node_and_npm() {
+    if !tier::require(Group::NpmPackages) {
         return;
     }
     let cases = [

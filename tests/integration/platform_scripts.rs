@@ -8,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::tier::{self, Group};
 use crate::support::{code, run, upwire};
 
 /// Canary secrets.
@@ -415,25 +416,17 @@ fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
     // The structured files parse back to the values.
     let k8s = dir.path().join("\"$(touch INJ-k8s)\"/redis-secret.yaml");
     let python = "import sys, json, yaml\nprint(json.dumps(yaml.safe_load(open(sys.argv[1]))))\n";
-    match Command::new("python3")
-        .args(["-c", python])
-        .arg(&k8s)
-        .output()
-    {
-        Ok(out) if out.status.success() => {
-            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            assert_eq!(
-                doc["stringData"]["REDIS_URL"],
-                format!("rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379")
-            );
-        }
-        other => {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "python3 with PyYAML is needed under CI: {other:?}"
-            );
-            eprintln!("SKIPPED: the YAML check needs python3 with PyYAML: {other:?}");
-        }
+    if tier::require(Group::Yaml) {
+        let out = crate::support::run_tool(
+            "python3",
+            &["-c", python, &k8s.to_string_lossy()],
+            dir.path(),
+        );
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            doc["stringData"]["REDIS_URL"],
+            format!("rediss://default:{PASSWORD}@eu1-tidy-cat-12345.upstash.io:6379")
+        );
     }
     let lambda = dir.path().join("-x $(touch INJ-lambda)/lambda-env.json");
     let doc: serde_json::Value =

@@ -1,4 +1,4 @@
-//! `generate` writes only inside the project (issue 12): a `dir` that leaves the directory
+//! `generate` writes only inside the project: a `dir` that leaves the directory
 //! holding upwire.toml, two spellings of one directory, and a target name with a control
 //! character, each against real files.
 

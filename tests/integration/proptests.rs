@@ -1,5 +1,5 @@
-//! Property tests for the parsers and for what upwire promises about secrets and `.env` files
-//! (issue 7), plus one regression test per fuzzing finding (`fuzz/`).
+//! Property tests for the parsers and for what upwire promises about secrets and `.env` files,
+//! plus one regression test per fuzzing finding (`fuzz/`).
 //!
 //! Case counts are modest so that CI stays fast; every case runs under a time limit, so a hang
 //! fails the test instead of stalling it. For a deeper run:
@@ -16,6 +16,8 @@ use upwire::internal::lint::lint_env;
 use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use upwire::internal::secret::mask_url;
 use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
+
+use crate::support::test::toml_verbatim;
 
 /// Cases per property, unless `PROPTEST_CASES` says otherwise.
 fn config(cases: u32) -> Config {
@@ -274,25 +276,6 @@ fn public_outputs(toml: &str, env: &Env) -> String {
     out
 }
 
-/// A TOML string literal for `value`: basic with escapes, or literal when it holds a `"`.
-fn toml_string(value: &str) -> String {
-    if value.contains('"') && !value.contains(['\'', '\n']) {
-        format!("'{value}'")
-    } else {
-        let mut s = String::from("\"");
-        for c in value.chars() {
-            match c {
-                '"' => s.push_str("\\\""),
-                '\\' => s.push_str("\\\\"),
-                '\n' => s.push_str("\\n"),
-                c => s.push(c),
-            }
-        }
-        s.push('"');
-        s
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // No panics, no hangs
 
@@ -465,7 +448,7 @@ proptest! {
         let rest_url = "https://eu1-tidy-cat-12345.upstash.io";
         let (fields, env) = if literal {
             (
-                [toml_string(&url), toml_string(&token), toml_string(&readonly)],
+                [toml_verbatim(&url), toml_verbatim(&token), toml_verbatim(&readonly)],
                 Env::default(),
             )
         } else {
@@ -957,7 +940,7 @@ fn large_files_lint_and_render_in_linear_time() {
             }
         },
     );
-    // Issue 12: a value made of 100,000 `${A}` took minutes (a finding per reference, each
+    // A value made of 100,000 `${A}` took minutes (a finding per reference, each
     // with a did-you-mean over every variable name and a column counted from the line start;
     // with `A` set, a scrub automaton quadratic in the length of the periodic secret).
     for (what, env) in [

@@ -11,7 +11,8 @@ use std::process::Output;
 
 use upwire::internal::{Code, Severity};
 
-use crate::support::{all_output, code, json, root, run, upwire_at_root};
+use crate::support::tier::{self, Group};
+use crate::support::{all_output, code, json, lint, root, run, upwire_at_root};
 
 /// Several codes on several files: env files and descriptors, errors, warnings and notes, a
 /// BOM, and non-ASCII characters before a column.
@@ -30,11 +31,13 @@ const FIXTURES: &[&str] = &[
 /// in bytes.
 const UNICODE_TOML: &str = "[target.api]\nkind = \"server\"\n\"täräget\" = 1; kind2 = \"lamda\"\n";
 
-fn lint(format: &str, extra: &[&Path]) -> Output {
-    run(upwire_at_root()
-        .args(["--color", "never", "--format", format, "lint"])
-        .args(FIXTURES)
-        .args(extra))
+/// `lint --format FORMAT` on the fixtures and `extra` files.
+fn lint_fixtures(format: &str, extra: &[&Path]) -> Output {
+    let extra: Vec<&str> = extra
+        .iter()
+        .map(|p| p.to_str().expect("a UTF-8 path"))
+        .collect();
+    lint(&root(), &[&["--format", format], FIXTURES, &extra].concat())
 }
 
 fn validator() -> jsonschema::Validator {
@@ -79,7 +82,7 @@ fn the_log_of_several_codes_on_several_files_is_valid_sarif_2_1_0() {
     let tmp = tempfile::tempdir().unwrap();
     let unicode = tmp.path().join("ünicode.toml");
     std::fs::write(&unicode, UNICODE_TOML).unwrap();
-    let out = lint("sarif", &[&unicode]);
+    let out = lint_fixtures("sarif", &[&unicode]);
     assert_eq!(code(&out), 1, "{}", all_output(&out));
     assert!(
         out.stderr.is_empty(),
@@ -130,7 +133,7 @@ fn the_log_of_several_codes_on_several_files_is_valid_sarif_2_1_0() {
 fn an_invalid_log_is_refused_by_the_validator() {
     // The validator really checks: a result without a message, a level SARIF lacks, and a
     // region starting at line 0 are each refused.
-    let out = lint("sarif", &[]);
+    let out = lint_fixtures("sarif", &[]);
     let good = json(&out);
     assert_valid(&good);
     type Breakage = fn(&mut serde_json::Value);
@@ -152,7 +155,7 @@ fn an_invalid_log_is_refused_by_the_validator() {
 
 #[test]
 fn rules_are_the_code_table_with_its_levels() {
-    let log = json(&lint("sarif", &[]));
+    let log = json(&lint_fixtures("sarif", &[]));
     let driver = &log["runs"][0]["tool"]["driver"];
     let rules = driver["rules"].as_array().unwrap();
     assert_eq!(rules.len(), Code::ALL.len());
@@ -183,9 +186,9 @@ fn regions_are_where_the_text_output_points() {
     let tmp = tempfile::tempdir().unwrap();
     let unicode = tmp.path().join("unicode.toml");
     std::fs::write(&unicode, UNICODE_TOML).unwrap();
-    let text = lint("text", &[&unicode]);
-    let findings = json(&lint("json", &[&unicode]));
-    let sarif = json(&lint("sarif", &[&unicode]));
+    let text = lint_fixtures("text", &[&unicode]);
+    let findings = json(&lint_fixtures("json", &[&unicode]));
+    let sarif = json(&lint_fixtures("sarif", &[&unicode]));
     let positions = text_positions(&text.stderr);
     let diagnostics = findings["diagnostics"].as_array().unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
@@ -329,8 +332,9 @@ fn sarif_is_for_lint_only() {
 /// installs them).
 #[test]
 fn the_github_workflow_and_the_pre_commit_hook_are_valid() {
-    crate::support::require("check-jsonschema");
-    crate::support::require("pre-commit");
+    if !tier::require(Group::Schemas) {
+        return;
+    }
     let out = crate::support::run_tool(
         "check-jsonschema",
         &[

@@ -1,4 +1,4 @@
-//! `upwire serve` with several backends and tokens (issue 14 part 4): upwire's tokens file,
+//! `upwire serve` with several backends and tokens: upwire's tokens file,
 //! SRH's variables and `tokens.json`, `rediss://` backends with `--ca-file`, and the start-up
 //! errors of a bad tokens file. Every test checks that no token reaches the output.
 
@@ -13,6 +13,7 @@ use crate::support::certs::{CertShape, Certs};
 use crate::support::http::{EventStream, Reply, Request};
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::tier::{self, Group};
 use crate::support::{run_bounded, upwire};
 
 /// Canary tokens: none of them may appear in any output.
@@ -20,10 +21,6 @@ const TOKEN_A: &str = "AXcanaryBackendTokenAAAA1111";
 const TOKEN_B: &str = "AXcanaryBackendTokenBBBB2222";
 const TOKEN_RO: &str = "AocanaryReadOnlyTokenCCCC3333";
 const ALL: [&str; 3] = [TOKEN_A, TOKEN_B, TOKEN_RO];
-
-fn send(serve: &ServeProcess, token: &str, command: &str) -> Reply {
-    Request::post("/", command).bearer(token).send(serve.addr)
-}
 
 fn result(reply: &Reply) -> Value {
     assert_eq!(reply.status, 200, "{}", reply.text());
@@ -99,22 +96,28 @@ fn tokens_file_routes_each_token_to_its_backend() {
             .env("UPWIRE_TEST_TOKEN_B", TOKEN_B),
     );
     assert_eq!(
-        result(&send(&serve, TOKEN_A, r#"["SET","k","from-a"]"#)),
+        result(&serve.post("/", r#"["SET","k","from-a"]"#, TOKEN_A)),
         "OK"
     );
     // Not visible through the other backend's token.
     assert_eq!(
-        result(&send(&serve, TOKEN_B, r#"["GET","k"]"#)),
+        result(&serve.post("/", r#"["GET","k"]"#, TOKEN_B)),
         Value::Null
     );
     assert_eq!(
-        result(&send(&serve, TOKEN_B, r#"["SET","k","from-b"]"#)),
+        result(&serve.post("/", r#"["SET","k","from-b"]"#, TOKEN_B)),
         "OK"
     );
-    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","k"]"#)), "from-a");
+    assert_eq!(
+        result(&serve.post("/", r#"["GET","k"]"#, TOKEN_A)),
+        "from-a"
+    );
     // The read-only token reads backend one and may not write.
-    assert_eq!(result(&send(&serve, TOKEN_RO, r#"["GET","k"]"#)), "from-a");
-    let write = send(&serve, TOKEN_RO, r#"["SET","k","x"]"#);
+    assert_eq!(
+        result(&serve.post("/", r#"["GET","k"]"#, TOKEN_RO)),
+        "from-a"
+    );
+    let write = serve.post("/", r#"["SET","k","x"]"#, TOKEN_RO);
     assert_eq!(write.status, 400, "{}", write.text());
     // Transactions go through each backend's pool.
     let tx = Request::post("/multi-exec", r#"[["INCR","n"],["INCR","n"]]"#)
@@ -122,10 +125,10 @@ fn tokens_file_routes_each_token_to_its_backend() {
         .send(serve.addr);
     assert_eq!(tx.status, 200, "{}", tx.text());
     assert_eq!(
-        result(&send(&serve, TOKEN_A, r#"["GET","n"]"#)),
+        result(&serve.post("/", r#"["GET","n"]"#, TOKEN_A)),
         Value::Null
     );
-    let wrong = send(&serve, "AXnotAToken", r#"["GET","k"]"#);
+    let wrong = serve.post("/", r#"["GET","k"]"#, "AXnotAToken");
     assert_eq!(wrong.status, 401);
     let log = serve.stop();
     assert!(log.contains("3 tokens from"), "{log}");
@@ -149,11 +152,11 @@ fn srh_env_mode() {
             .env("SRH_MAX_CONNECTIONS", "4"),
     );
     assert_eq!(
-        result(&send(&serve, TOKEN_A, r#"["SET","srh","env"]"#)),
+        result(&serve.post("/", r#"["SET","srh","env"]"#, TOKEN_A)),
         "OK"
     );
-    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","srh"]"#)), "env");
-    assert_eq!(send(&serve, TOKEN_B, r#"["GET","srh"]"#).status, 401);
+    assert_eq!(result(&serve.post("/", r#"["GET","srh"]"#, TOKEN_A)), "env");
+    assert_eq!(serve.post("/", r#"["GET","srh"]"#, TOKEN_B).status, 401);
     let log = serve.stop();
     assert_no_token(&log);
     assert!(!log.contains(password), "{log}");
@@ -182,12 +185,15 @@ fn srh_file_mode() {
             .env("SRH_MODE", "file")
             .env("SRH_CONFIG", file),
     );
-    assert_eq!(result(&send(&serve, TOKEN_A, r#"["SET","k","one"]"#)), "OK");
     assert_eq!(
-        result(&send(&serve, TOKEN_B, r#"["GET","k"]"#)),
+        result(&serve.post("/", r#"["SET","k","one"]"#, TOKEN_A)),
+        "OK"
+    );
+    assert_eq!(
+        result(&serve.post("/", r#"["GET","k"]"#, TOKEN_B)),
         Value::Null
     );
-    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","k"]"#)), "one");
+    assert_eq!(result(&serve.post("/", r#"["GET","k"]"#, TOKEN_A)), "one");
     assert_no_token(&serve.stop());
 
     // The same file through --tokens works as well, and a duplicate token is refused.
@@ -262,6 +268,9 @@ fn bad_tokens_files_stop_start_up_naming_the_line() {
 
 #[test]
 fn rediss_backend_with_a_private_ca() {
+    if !tier::require(Group::Openssl) {
+        return;
+    }
     let password = "CANARYtlsRedisPassword77";
     let redis = RedisServer::start(RedisOptions {
         tls: true,
@@ -279,10 +288,10 @@ fn rediss_backend_with_a_private_ca() {
             .arg(&ca),
     );
     assert_eq!(
-        result(&send(&serve, TOKEN_A, r#"["SET","tls","yes"]"#)),
+        result(&serve.post("/", r#"["SET","tls","yes"]"#, TOKEN_A)),
         "OK"
     );
-    assert_eq!(result(&send(&serve, TOKEN_A, r#"["GET","tls"]"#)), "yes");
+    assert_eq!(result(&serve.post("/", r#"["GET","tls"]"#, TOKEN_A)), "yes");
     let log = serve.stop();
     assert_no_token(&log);
     assert!(!log.contains(password), "{log}");
@@ -296,7 +305,7 @@ fn rediss_backend_with_a_private_ca() {
             .arg("--ca-file")
             .arg(&other.ca.display().to_string()),
     );
-    let reply = send(&serve, TOKEN_A, r#"["GET","tls"]"#);
+    let reply = serve.post("/", r#"["GET","tls"]"#, TOKEN_A);
     assert_eq!(reply.status, 503, "{}", reply.text());
     assert!(
         reply.error().contains("certificate") && reply.error().contains("--ca-file"),
@@ -340,11 +349,11 @@ fn a_stream_subscribes_on_its_tokens_backend() {
     events.wait_for("subscribe,news,1", Duration::from_secs(10));
     // A PUBLISH through backend one reaches nobody; through backend two, the stream.
     assert_eq!(
-        result(&send(&serve, TOKEN_A, r#"["PUBLISH","news","on-one"]"#)),
+        result(&serve.post("/", r#"["PUBLISH","news","on-one"]"#, TOKEN_A)),
         0
     );
     assert_eq!(
-        result(&send(&serve, TOKEN_B, r#"["PUBLISH","news","on-two"]"#)),
+        result(&serve.post("/", r#"["PUBLISH","news","on-two"]"#, TOKEN_B)),
         1
     );
     let body = events.wait_for("message,news,on-two", Duration::from_secs(10));

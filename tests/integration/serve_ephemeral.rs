@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::support::tier::{self, Group};
 use crate::support::{all_output, code, require, run_bounded, signal, upwire};
 
 /// `upwire serve --ephemeral -- sh -c SCRIPT` in `dir`, without the caller's tokens.
@@ -61,7 +62,9 @@ fn read_pid(file: &Path) -> u32 {
 #[test]
 fn the_command_gets_the_variables_and_its_status_and_redis_is_stopped() {
     require("redis-server");
-    require("curl");
+    if !tier::require(Group::Curl) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = r#"
         set -e
@@ -136,7 +139,9 @@ fn without_redis_server_on_path_the_error_names_the_package() {
 #[test]
 fn sigterm_reaches_the_command_and_everything_stops() {
     require("redis-server");
-    require("curl");
+    if !tier::require(Group::Curl) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let script = r#"
         curl -fsS -m 5 -H "Authorization: Bearer $UPSTASH_REDIS_REST_TOKEN" \

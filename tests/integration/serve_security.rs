@@ -1,4 +1,4 @@
-//! `upwire serve` tried as an attacker on loopback (issue 11): one test per finding, each
+//! `upwire serve` tried as an attacker on loopback: one test per finding, each
 //! against a real `redis-server` and with a timeout on every network call. SECURITY.md names
 //! these tests as the proof of its promises.
 

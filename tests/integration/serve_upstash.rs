@@ -1,4 +1,4 @@
-//! `upwire serve` as a drop-in Upstash (issue 14) over raw HTTP against a real
+//! `upwire serve` as a drop-in Upstash over raw HTTP against a real
 //! `redis-server`: scripts with Upstash's shebang flag and the client's hashes of them,
 //! `SCAN ... WITHTYPE`, `Upstash-Response-Format: resp2`, `Upstash-Sync-Token`, and the
 //! read-only token's refusal of `SCAN` and `KEYS`. The official clients are tried in
@@ -27,20 +27,6 @@ fn http(
         request = request.body(body);
     }
     request.send(addr)
-}
-
-/// `POST path` with a JSON body, the token and extra headers.
-fn post(s: &Serve, path: &str, body: &Value, token: &str, headers: &[(&str, &str)]) -> Reply {
-    let auth = format!("Bearer {token}");
-    let mut all = vec![("Authorization", auth.as_str())];
-    all.extend_from_slice(headers);
-    http(
-        s.addr(),
-        "POST",
-        path,
-        &all,
-        Some(body.to_string().as_bytes()),
-    )
 }
 
 const RESP2: (&str, &str) = ("Upstash-Response-Format", "resp2");
@@ -235,7 +221,7 @@ fn readonly_scripts_with_the_flag_run_by_the_client_hash() {
     let s = Serve::start_with(|c| c.readonly_scripts(true));
     s.cmd(json!(["SET", "k", "v"]));
     let text = "#!lua flags=allow-key-locking,no-writes\nreturn redis.call('GET', KEYS[1])";
-    let ro = |body: Value| post(&s, "/", &body, READONLY_TOKEN, &[]);
+    let ro = |body: Value| s.post_with("/", &body.to_string(), READONLY_TOKEN, &[]);
     assert_eq!(result(&ro(json!(["EVAL_RO", text, 1, "k"]))), json!("v"));
     assert_eq!(
         result(&ro(json!(["EVALSHA_RO", sha1(&s, text), 1, "k"]))),
@@ -289,23 +275,23 @@ fn copy_of_a_key_to_itself_answers_zero_as_upstash_does() {
         result(&s.cmd(json!(["copy", "k", "k", "REPLACE"]))),
         json!(0)
     );
-    let v = post(
-        &s,
-        "/pipeline",
-        &json!([["COPY", "k", "k"], ["COPY", "k", "k2"]]),
-        TOKEN,
-        &[],
-    )
-    .json();
+    let v = s
+        .post_with(
+            "/pipeline",
+            &json!([["COPY", "k", "k"], ["COPY", "k", "k2"]]).to_string(),
+            TOKEN,
+            &[],
+        )
+        .json();
     assert_eq!(v, json!([{"result": 0}, {"result": 1}]));
-    let v = post(
-        &s,
-        "/multi-exec",
-        &json!([["COPY", "k", "k"], ["GET", "k2"]]),
-        TOKEN,
-        &[],
-    )
-    .json();
+    let v = s
+        .post_with(
+            "/multi-exec",
+            &json!([["COPY", "k", "k"], ["GET", "k2"]]).to_string(),
+            TOKEN,
+            &[],
+        )
+        .json();
     assert_eq!(v, json!([{"result": 0}, {"result": "v"}]));
     // Other COPY errors are Redis's.
     let r = s.cmd(json!(["COPY", "k", "k", "BOGUS"]));
@@ -377,7 +363,7 @@ fn scan_withtype_answers_each_key_with_its_type() {
 fn readonly_token_refuses_scan_keys_and_randomkey_as_upstash_does() {
     let s = Serve::start();
     s.cmd(json!(["HSET", "h", "f", "v"]));
-    let ro = |path: &str, body: Value| post(&s, path, &body, READONLY_TOKEN, &[]);
+    let ro = |path: &str, body: Value| s.post_with(path, &body.to_string(), READONLY_TOKEN, &[]);
     // RANDOMKEY names a key the client never knew: called often enough, most of them.
     assert_eq!(result(&s.cmd(json!(["RANDOMKEY"]))), json!("h"));
     for walk in [
@@ -428,7 +414,7 @@ fn readonly_token_refuses_scan_keys_and_randomkey_as_upstash_does() {
 #[test]
 fn resp2_format_answers_the_bytes_redis_sends() {
     let s = Serve::start();
-    let one = |body: Value| post(&s, "/", &body, TOKEN, &[RESP2]);
+    let one = |body: Value| s.post_with("/", &body.to_string(), TOKEN, &[RESP2]);
     let bytes = |r: &Reply| (r.status, String::from_utf8_lossy(&r.body).into_owned());
     let r = one(json!(["SET", "k", "bar"]));
     assert_eq!(bytes(&r), (200, "+OK\r\n".into()));
@@ -479,10 +465,9 @@ fn resp2_format_answers_the_bytes_redis_sends() {
     assert_eq!(r.body, b"$4\r\n\xff\x00\r\n\r\n");
 
     // A pipeline is the replies one after the other; a refusal is a RESP error in its place.
-    let r = post(
-        &s,
+    let r = s.post_with(
         "/pipeline",
-        &json!([["GET", "k"], ["INCR", "k"], ["GET", "missing"]]),
+        &json!([["GET", "k"], ["INCR", "k"], ["GET", "missing"]]).to_string(),
         TOKEN,
         &[RESP2],
     );
@@ -493,10 +478,9 @@ fn resp2_format_answers_the_bytes_redis_sends() {
             "$3\r\nbar\r\n-ERR value is not an integer or out of range\r\n$-1\r\n".into()
         )
     );
-    let r = post(
-        &s,
+    let r = s.post_with(
         "/pipeline",
-        &json!([["SET", "k", "w"], ["GET", "k"]]),
+        &json!([["SET", "k", "w"], ["GET", "k"]]).to_string(),
         READONLY_TOKEN,
         &[RESP2],
     );
@@ -505,18 +489,30 @@ fn resp2_format_answers_the_bytes_redis_sends() {
         (200, "-NOPERM this user has no permissions to run the 'set' command (read-only token)\r\n$3\r\nbar\r\n".into())
     );
     // /multi-exec answers in JSON, as on Upstash.
-    let r = post(&s, "/multi-exec", &json!([["GET", "k"]]), TOKEN, &[RESP2]);
+    let r = s.post_with(
+        "/multi-exec",
+        &json!([["GET", "k"]]).to_string(),
+        TOKEN,
+        &[RESP2],
+    );
     assert_eq!(r.json(), json!([{"result": "bar"}]));
     assert_eq!(r.header("content-type"), Some("application/json"));
     // What serve refuses itself stays JSON, like every error serve makes.
-    let r = post(&s, "/", &json!(["SET", "k", "w"]), READONLY_TOKEN, &[RESP2]);
+    let r = s.post_with(
+        "/",
+        &json!(["SET", "k", "w"]).to_string(),
+        READONLY_TOKEN,
+        &[RESP2],
+    );
     assert_eq!(r.status, 400);
     assert!(r.error().starts_with("NOPERM"));
-    let r = post(&s, "/", &json!(["GET", "k"]), "AXwrong", &[RESP2]);
+    let r = s.post_with("/", &json!(["GET", "k"]).to_string(), "AXwrong", &[RESP2]);
     assert_eq!(r.status, 401);
     assert_eq!(r.error(), "WRONGPASS invalid or missing auth token");
     // As on Upstash: json or resp2 only, and resp2 not with base64.
-    let get = |headers: &[(&str, &str)]| post(&s, "/", &json!(["GET", "k"]), TOKEN, headers);
+    let get = |headers: &[(&str, &str)]| {
+        s.post_with("/", &json!(["GET", "k"]).to_string(), TOKEN, headers)
+    };
     let r = get(&[RESP2, ("Upstash-Encoding", "base64")]);
     assert_eq!(r.status, 400);
     assert!(r.error().contains("cannot be combined"), "{}", r.error());
@@ -548,7 +544,7 @@ fn every_reply_carries_a_sync_token_that_only_grows() {
         if let Some(seen) = seen {
             headers.push(("Upstash-Sync-Token", seen));
         }
-        post(&s, path, &body, token, &headers)
+        s.post_with(path, &body.to_string(), token, &headers)
     };
     // The first request of @upstash/redis sends an empty token.
     let write = send("/", json!(["SET", "k", "v"]), TOKEN, Some(""));
@@ -583,7 +579,7 @@ fn every_reply_carries_a_sync_token_that_only_grows() {
         send("/", json!(["GET", "k"]), READONLY_TOKEN, None),
         send("/", json!(["SET", "k", "w"]), READONLY_TOKEN, None),
         send("/", json!(["INCR", "k"]), TOKEN, None),
-        post(&s, "/", &json!(["GET", "k"]), TOKEN, &[RESP2]),
+        s.post_with("/", &json!(["GET", "k"]).to_string(), TOKEN, &[RESP2]),
     ] {
         let t = sync_token(&r);
         assert!(t > last, "{t} after {last}");
@@ -594,10 +590,9 @@ fn every_reply_carries_a_sync_token_that_only_grows() {
     assert_eq!(r.status, 401);
     assert_eq!(r.header("upstash-sync-token"), None);
     // Browser clients may read it from an allowed origin.
-    let r = post(
-        &s,
+    let r = s.post_with(
         "/",
-        &json!(["GET", "k"]),
+        &json!(["GET", "k"]).to_string(),
         TOKEN,
         &[("Origin", "http://localhost:3000")],
     );

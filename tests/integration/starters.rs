@@ -11,17 +11,13 @@ use std::process::{Command, Output};
 use crate::generate::{generate_example, header_dependencies};
 use crate::support::crates::Crate;
 use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
+use crate::support::tier::{self, Group};
 use crate::support::{code, root, run, transcript, upwire};
 
-/// The pinned `compat/node_modules` (`npm ci` in compat/, as `.ci/run` does).
+/// The pinned `compat/node_modules` (`npm ci` in compat/, as `.ci/run` does; the tests that
+/// use it require `tier::Group::Node`).
 pub fn node_modules() -> PathBuf {
-    let dir = root().join("compat/node_modules");
-    assert!(
-        dir.join("typescript/package.json").is_file()
-            && dir.join("@upstash/redis/package.json").is_file(),
-        "the TypeScript checks need compat's npm packages: run `npm ci --prefix compat` (as .ci/run does)"
-    );
-    dir
+    root().join("compat/node_modules")
 }
 
 /// What a Next.js or Expo project declares for `process.env` (`@types/node`, `expo/types`),
@@ -119,6 +115,9 @@ export async function visit(): Promise<string | null> {
 
 #[test]
 fn typescript_modules_type_check_with_tsc_strict() {
+    if !tier::require(Group::Node) {
+        return;
+    }
     let modules = [
         example_module("web"),
         example_module("mobile"),
@@ -175,6 +174,9 @@ fn typescript_modules_type_check_with_tsc_strict() {
 /// reads what the storefront wrote and is refused a write.
 #[test]
 fn typescript_modules_run_through_upwire_serve() {
+    if !tier::require(Group::Node) {
+        return;
+    }
     let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
     let script = |module: &str, steps: &str| {
         let project = ts_project(module, "export {};\n");
@@ -270,6 +272,9 @@ fn typescript_modules_run_through_upwire_serve() {
 /// `cargo check` (for wasm32 too when installed), clippy with `-D warnings` and fmt.
 #[test]
 fn worker_starter_client_passes_check_clippy_and_fmt() {
+    if !tier::require(Group::GeneratedCrates) {
+        return;
+    }
     let project = tempfile::tempdir().unwrap();
     for file in ["cloudflare.toml", "../../../examples/example.env"] {
         let from = root().join("tests/fixtures/generate").join(file);

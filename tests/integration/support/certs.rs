@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::{require, run_tool};
+use super::run_tool;
+use super::tier::{self, Group};
 
 /// A CA and a server certificate, kept with their directory.
 #[derive(Debug)]
@@ -52,7 +53,11 @@ impl Certs {
 
     /// Generates fresh certificates of the given shape with openssl.
     pub fn shaped(shape: CertShape) -> Certs {
-        require("openssl");
+        assert!(
+            tier::require(Group::Openssl),
+            "openssl is not installed: a test that makes certificates returns early when \
+             `tier::require(Group::Openssl)` says false"
+        );
         let dir = tempfile::tempdir().expect("temp dir");
         let run = |args: &[&str]| {
             run_tool("openssl", args, dir.path());

@@ -4,17 +4,22 @@
 //! [`redis`] (redis-server plain, TLS, password, ACL users; restart and pause), [`certs`]
 //! (certificates made with openssl at test time), [`serve`] (`upwire serve` as a process or in
 //! process), [`peers`] (listeners that never answer or answer one canned reply) and [`http`]
-//! (the one HTTP/1.1 client, every step with a timeout); [`crates`] builds the Rust crates the
-//! tests generate, against the lockfiles kept in the repository.
+//! (the one HTTP/1.1 client, every step with a timeout), [`fake_rest`] (a stand-in for the
+//! Upstash REST API); [`crates`] builds the Rust crates the
+//! tests generate, against the lockfiles kept in the repository; [`tier`] says whether a test
+//! that needs more than the Rust toolchain and redis-server runs (the fast and the full tier).
 
 #![allow(dead_code)]
 
 pub mod certs;
 pub mod crates;
+pub mod fake_rest;
 pub mod http;
 pub mod peers;
 pub mod redis;
 pub mod serve;
+pub mod test;
+pub mod tier;
 
 use std::collections::BTreeMap;
 use std::net::TcpListener;
@@ -27,6 +32,29 @@ pub fn upwire() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_upwire"));
     cmd.env_remove("UPWIRE_CONFIG").env("NO_COLOR", "1");
     cmd
+}
+
+/// The binary in `dir` with an empty environment (and `NO_COLOR=1`).
+pub fn upwire_in(dir: &Path) -> Command {
+    test::Test::in_dir(dir).command()
+}
+
+/// The binary in `dir` with this process's environment (less `UPWIRE_CONFIG` and
+/// `REDIS_URL`) and `env`, run with `args` (bounded in time).
+pub fn run_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    test::Test::in_dir(dir)
+        .inherit_env()
+        .envs(env)
+        .args(args)
+        .run()
+}
+
+/// `upwire lint --color never ARGS` in `dir` with an empty environment (bounded in time).
+pub fn lint(dir: &Path, args: &[&str]) -> Output {
+    test::Test::in_dir(dir)
+        .args(["lint", "--color", "never"])
+        .args(args)
+        .run()
 }
 
 /// The binary run from the repository root with an empty environment, so that relative paths
@@ -171,7 +199,8 @@ pub fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// Panics with an install hint when `tool` (a test peer such as `redis-server`) is not on PATH.
+/// Panics with an install hint when `tool` (`redis-server`, which every tier needs) is not on
+/// PATH. Tools only some tests need go through [`tier::require`].
 pub fn require(tool: &str) {
     let found = Command::new("sh")
         .args(["-c", &format!("command -v {tool}")])
@@ -180,7 +209,7 @@ pub fn require(tool: &str) {
         .is_ok_and(|s| s.success());
     assert!(
         found,
-        "`{tool}` is not installed: run `bash .ci/run` (it installs the test peers) or `apt-get install redis-server openssl`"
+        "`{tool}` is not installed: run `bash .ci/run` (it installs the test peers) or `apt-get install redis-server`"
     );
 }
 

@@ -60,8 +60,22 @@ impl Serve {
 
     /// `POST path` with a JSON body and a token.
     pub fn post(&self, path: &str, body: &str, token: &str) -> Reply {
-        Request::post_json(path, body)
-            .bearer(token)
+        post(path, body, token).send(self.addr())
+    }
+
+    /// `POST path` with a JSON body, a token and more headers.
+    pub fn post_with(
+        &self,
+        path: &str,
+        body: &str,
+        token: &str,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        headers
+            .iter()
+            .fold(post(path, body, token), |r, (name, value)| {
+                r.header(name, value)
+            })
             .send(self.addr())
     }
 
@@ -124,7 +138,17 @@ pub struct ServeProcess {
     reader: Option<JoinHandle<()>>,
 }
 
+/// `POST path` with a JSON body and a token: the request the serve tests send.
+pub fn post(path: &str, body: &str, token: &str) -> Request {
+    Request::post_json(path, body).bearer(token)
+}
+
 impl ServeProcess {
+    /// `POST path` with a JSON body and a token, on a connection of its own.
+    pub fn post(&self, path: &str, body: &str, token: &str) -> Reply {
+        post(path, body, token).send(self.addr)
+    }
+
     /// Starts it in front of `redis_url` and waits until it says where it listens.
     pub fn start(redis_url: &str, options: &ServeOptions) -> Self {
         let mut cmd = upwire();

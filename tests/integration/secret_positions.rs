@@ -11,25 +11,14 @@
 
 use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 
-use crate::support::{all_output, run_bounded, upwire};
+use crate::support::{all_output, run_in};
 
 /// A token-shaped canary (mixed case and digits, as Upstash's tokens are).
 const TOKEN: &str = "AXYMleakPosCanary7f3a9QzLm";
 
 const DESCRIPTOR: &str = "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\nplatform = \"fly\"\n";
 const REDIS_URL: &str = "REDIS_URL=rediss://default:benignPassword1@eu1-cat.upstash.io:6379\n";
-
-fn run_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut cmd = upwire();
-    cmd.current_dir(dir)
-        .env_remove("REDIS_URL")
-        .env("NO_COLOR", "1")
-        .envs(env.iter().copied())
-        .args(args);
-    run_bounded(cmd, Duration::from_secs(20))
-}
 
 fn project(toml: &str, env: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

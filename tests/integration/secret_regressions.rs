@@ -1,5 +1,5 @@
-//! Each leak found before secrets were classified where they are read (issue 10), as its own
-//! regression test with the exact input that leaked. The leak matrix (`leak_matrix.rs`)
+//! Each leak found before secrets were classified where they are read, as its own
+//! regression test with the exact input that leaked. The leak matrix (`secret_matrix.rs`)
 //! generalises them; these name the cases, so a regression says which one came back.
 
 use std::path::Path;
@@ -9,21 +9,16 @@ use std::time::Duration;
 use crate::support::http::Request;
 use crate::support::peers::Canned;
 use crate::support::serve::{ServeOptions, ServeProcess};
-use crate::support::{all_output, free_port, run_bounded, upwire};
+use crate::support::{all_output, free_port, run_bounded, run_in, upwire};
 
 const PW: &str = "Sekr3tZZ";
 const TOKEN: &str = "AXdummyTok-1234";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let mut cmd = upwire();
-    cmd.current_dir(dir).env_remove("REDIS_URL").args(args);
-    run_bounded(cmd, Duration::from_secs(20))
-}
 
 /// `upwire --format FORMAT check ARGS --timeout 2`.
 fn check(dir: &Path, format: &str, args: &[&str]) -> Output {
     run_in(
         dir,
+        &[],
         &[&["--format", format, "check"], args, &["--timeout", "2"]].concat(),
     )
 }
@@ -58,6 +53,7 @@ fn check_never_prints_the_url_it_was_given() {
         for format in ["text", "json"] {
             let out = run_in(
                 dir.path(),
+                &[],
                 &[
                     "--format",
                     format,
@@ -129,7 +125,7 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
             ] {
                 let mut all = vec!["--format", format];
                 all.extend(&args);
-                let out = run_in(dir.path(), &all);
+                let out = run_in(dir.path(), &[], &all);
                 assert_clean(&out, &[PW], &format!("{args:?} with {url} ({format})"));
             }
         }
@@ -140,7 +136,7 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
         "REDIS_URL=https://eu1-tidy-cat-12345.upstash.io\n",
     )
     .unwrap();
-    let out = run_in(dir.path(), &["lint", "app.env"]);
+    let out = run_in(dir.path(), &[], &["lint", "app.env"]);
     assert_shows(
         &out,
         "rediss://default:****@eu1-tidy-cat-12345.upstash.io:6379",
@@ -151,7 +147,7 @@ fn malformed_tcp_urls_are_masked_in_every_command() {
         "REDIS_URL=rediss://default:x@eu1-tidy-cat-12345.upstash.io:6379x\n",
     )
     .unwrap();
-    let out = run_in(dir.path(), &["lint", "app.env"]);
+    let out = run_in(dir.path(), &[], &["lint", "app.env"]);
     assert_shows(&out, "the port `6379x` is not a number");
 }
 
@@ -175,7 +171,7 @@ fn descriptor_diagnostics_never_quote_a_secret_line() {
         )
         .unwrap();
         for format in ["text", "json"] {
-            let out = run_in(dir.path(), &["--format", format, "lint"]);
+            let out = run_in(dir.path(), &[], &["--format", format, "lint"]);
             assert_clean(&out, &[PW, TOKEN], &format!("lint of {body:?} ({format})"));
             assert!(
                 all_output(&out).contains("error"),

@@ -1,21 +1,15 @@
-//! The newcomer's path: `init` for every combination of kinds, then `lint` and `generate`;
-//! `lint` and `generate` agree on errors; `lint --no-env`; finding `upwire.toml` upward and
-//! the `.env` beside it; what a missing descriptor says.
+//! `init` and opening a project: `init` for every combination of kinds, then `lint` and `generate`;
+//! `lint` and `generate` agree on errors; `lint --no-env`; finding `upwire.toml` upward and the
+//! `.env` beside it; what a missing descriptor says.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::support::{INIT_VARIABLES as VALUES, all_output, code, json, run, upwire};
+use crate::support::test::Test;
+use crate::support::{INIT_VARIABLES as VALUES, all_output, code, json, run, upwire_in};
 
 const KINDS: [&str; 5] = ["server", "container", "lambda", "edge", "mobile"];
-
-/// `upwire` in `dir` with an empty environment.
-fn upwire_in(dir: &Path) -> Command {
-    let mut cmd = upwire();
-    cmd.env_clear().env("NO_COLOR", "1").current_dir(dir);
-    cmd
-}
 
 /// `upwire init --kind K...` in `dir`.
 fn init(dir: &Path, kinds: &[&str]) -> Output {
@@ -180,17 +174,14 @@ fn init_for_every_combination_of_kinds_passes_lint_and_generate() {
 
 #[test]
 fn init_refuses_a_repeated_kind_and_names_it() {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let out = run(upwire_in(tmp.path()).args([
-        "init", "--kind", "lambda", "--kind", "edge", "--kind", "lambda",
-    ]));
-    assert_eq!(code(&out), 2, "{}", all_output(&out));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("`--kind lambda` is given twice"),
-        "{stderr}"
-    );
-    assert!(!tmp.path().join("upwire.toml").exists());
+    let test = Test::new()
+        .args([
+            "init", "--kind", "lambda", "--kind", "edge", "--kind", "lambda",
+        ])
+        .status(2)
+        .stderr_contains("`--kind lambda` is given twice");
+    test.run();
+    assert!(!test.dir().join("upwire.toml").exists());
 }
 
 #[test]
@@ -401,25 +392,19 @@ fn the_process_environment_and_env_files_come_before_the_default_env() {
 #[test]
 fn an_explicit_config_is_not_searched_for() {
     let (_tmp, _project, deep) = project_with_subdir();
-    for mut cmd in [
-        {
-            let mut c = upwire_in(&deep);
-            c.args(["-c", "upwire.toml", "lint"]);
-            c
-        },
-        {
-            let mut c = upwire_in(&deep);
-            c.env("UPWIRE_CONFIG", "upwire.toml").arg("lint");
-            c
-        },
+    for test in [
+        Test::in_dir(&deep).args(["-c", "upwire.toml", "lint"]),
+        Test::in_dir(&deep)
+            .env("UPWIRE_CONFIG", "upwire.toml")
+            .arg("lint"),
     ] {
-        let out = run(&mut cmd);
-        assert_eq!(code(&out), 2, "{}", all_output(&out));
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            stderr,
-            "error: `upwire.toml` does not exist; check the path, or run `upwire init -c upwire.toml` to write it\n"
-        );
+        test.status(2)
+            .stdout("")
+            .stderr(
+                "error: `upwire.toml` does not exist; check the path, or run \
+                 `upwire init -c upwire.toml` to write it\n",
+            )
+            .run();
     }
 }
 

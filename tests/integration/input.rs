@@ -2,15 +2,10 @@
 //! and never a secret in the output.
 
 use std::io::{Read, Write};
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{all_output, code, json, run, transcript, upwire};
-
-fn upwire_in(dir: &Path, args: &[&str]) -> Output {
-    run(upwire().env_clear().current_dir(dir).args(args))
-}
+use crate::support::{all_output, code, json, run, transcript, upwire, upwire_in};
 
 fn assert_no_panic(what: &str, output: &Output) {
     let all = all_output(output);
@@ -44,7 +39,7 @@ fn a_missing_file_is_named() {
         &["resolve", "-c", "conf/upwire.toml"],
         &["lint", "--env-file", "conf/.env"],
     ] {
-        let output = upwire_in(dir.path(), args);
+        let output = run(upwire_in(dir.path()).args(args));
         let what = args.join(" ");
         let path = args
             .iter()
@@ -56,7 +51,7 @@ fn a_missing_file_is_named() {
     crate::snapshots!(
         "missing_file",
         transcript(
-            &upwire_in(dir.path(), &["lint", "conf/upwire.toml"]),
+            &run(upwire_in(dir.path()).args(["lint", "conf/upwire.toml"])),
             dir.path()
         )
     );
@@ -70,7 +65,7 @@ fn invalid_toml_is_a_finding_with_line_and_column() {
         "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n\n[target.api]\nkind = \"server\nplatform = \"fly\"\n",
     )
     .expect("write");
-    let output = upwire_in(dir.path(), &["--format", "json", "lint", "upwire.toml"]);
+    let output = run(upwire_in(dir.path()).args(["--format", "json", "lint", "upwire.toml"]));
     assert_no_panic("toml", &output);
     assert_eq!(code(&output), 1);
     let doc = json(&output);
@@ -84,7 +79,7 @@ fn invalid_toml_is_a_finding_with_line_and_column() {
     );
     assert!(diags[0]["column"].as_u64().is_some_and(|c| c >= 8), "{doc}");
 
-    let text = upwire_in(dir.path(), &["--color", "never", "lint", "upwire.toml"]);
+    let text = run(upwire_in(dir.path()).args(["--color", "never", "lint", "upwire.toml"]));
     assert_eq!(code(&text), 1);
     crate::snapshots!("invalid_toml", transcript(&text, dir.path()));
 }
@@ -126,11 +121,11 @@ fn non_utf8_binary_and_huge_files_are_refused_cleanly() {
         (&["resolve", "-c", "huge.toml"], &["huge.toml", "bytes"]),
     ];
     for (args, needles) in cases {
-        assert_input_error(&args.join(" "), &upwire_in(p, args), needles);
+        assert_input_error(&args.join(" "), &run(upwire_in(p).args(*args)), needles);
     }
     crate::snapshots!({
         for name in ["latin1.toml", "binary.env", "huge.toml"] {
-            let output = upwire_in(p, &["lint", name]);
+            let output = run(upwire_in(p).args(["lint", name]));
             insta::assert_snapshot!(format!("refused@{name}"), transcript(&output, p));
         }
     });
@@ -164,7 +159,7 @@ fn broken_env_files_given_with_env_file_are_refused_cleanly() {
         ("huge.env", &["huge.env", "bytes"]),
         ("unparsable.env", &["unparsable.env", "line 2"]),
     ] {
-        let output = upwire_in(p, &["resolve", "--env-file", name]);
+        let output = run(upwire_in(p).args(["resolve", "--env-file", name]));
         assert_input_error(name, &output, needles);
         assert!(
             !all_output(&output).contains("CANARY"),
@@ -273,7 +268,7 @@ fn no_secret_appears_in_any_output() {
     ];
     let mut findings = 0;
     for args in runs {
-        let output = upwire_in(p, args);
+        let output = run(upwire_in(p).args(*args));
         let what = args.join(" ");
         assert_no_panic(&what, &output);
         assert_ne!(code(&output), 0, "{what}: these files are full of errors");
@@ -317,7 +312,7 @@ fn a_syntax_error_on_a_line_with_a_secret_does_not_show_it() {
     ] {
         std::fs::write(p.join(name), text).expect("write");
         for format in ["text", "json"] {
-            let output = upwire_in(p, &["--format", format, "lint", name]);
+            let output = run(upwire_in(p).args(["--format", format, "lint", name]));
             assert_no_panic(name, &output);
             assert_eq!(code(&output), 1, "{name}: {}", all_output(&output));
             let all = all_output(&output);
@@ -549,7 +544,7 @@ fn findings_per_file_are_capped_with_a_count_of_the_rest() {
         let more = format!(
             "299800 more `{code_name}` findings in this file are not shown (the first 200 are)"
         );
-        let text = upwire_in(p, &["lint", "--color", "never", file]);
+        let text = run(upwire_in(p).args(["lint", "--color", "never", file]));
         assert_no_panic(file, &text);
         let shown = String::from_utf8_lossy(&text.stderr)
             .matches(&format!("[{code_name}]"))
@@ -559,12 +554,12 @@ fn findings_per_file_are_capped_with_a_count_of_the_rest() {
                 .count();
         assert_eq!(shown, 201, "{file}");
         assert!(all_output(&text).contains(&more), "{file}");
-        let doc = json(&upwire_in(p, &["lint", "--format", "json", file]));
+        let doc = json(&run(upwire_in(p).args(["lint", "--format", "json", file])));
         let diags = doc["diagnostics"].as_array().unwrap();
         assert_eq!(diags.len(), 201, "{file}");
         assert_eq!(diags[200]["severity"], "note");
         assert_eq!(diags[200]["message"], more.as_str());
-        let sarif = json(&upwire_in(p, &["lint", "--format", "sarif", file]));
+        let sarif = json(&run(upwire_in(p).args(["lint", "--format", "sarif", file])));
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 201, "{file}");
         assert_eq!(

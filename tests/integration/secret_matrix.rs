@@ -1,4 +1,4 @@
-//! The secret-leak matrix (issue 10, item 4): malformed credential values of every shape, each
+//! The secret-leak matrix: malformed credential values of every shape, each
 //! with its own canary secret, in every input position, through every command in text and
 //! JSON. No canary may appear in stdout, stderr, or any file `generate` writes other than the
 //! secret files (`support::SECRET_FILES`); the comparison ignores case, so an upper-cased echo
@@ -27,7 +27,7 @@
 //! secret files, what the peers received, the serve log's request lines) and an exact run count
 //! make sure the test cannot pass by losing the canaries or skipping cases.
 //!
-//! Run: `cargo test --test integration leak_matrix -- --nocapture` (prints its run count and
+//! Run: `cargo test --test integration secret_matrix -- --nocapture` (prints its run count and
 //! time). `PROPTEST_CASES=500` widens the generated part.
 
 use std::collections::BTreeMap;
@@ -45,6 +45,8 @@ use proptest::test_runner::TestRunner;
 use crate::support::http::Request;
 use crate::support::peers::Canned;
 use crate::support::serve::{ServeOptions, ServeProcess};
+use crate::support::test::{toml_escape, toml_string};
+use crate::support::tier::{self, Group};
 use crate::support::{
     SECRET_FILES, code, files_below, free_port, proptest_config, try_run_bounded, upwire,
 };
@@ -317,35 +319,22 @@ fn env_defaults(command: Cmd) -> [(&'static str, String); 4] {
     ]
 }
 
-/// Shapes for the positions where the value is not read as a URL or token (it is quoted,
-/// rejected as a field or breaks the syntax): a representative set of quoting, escaping and
-/// parsing troubles, unless `LEAK_MATRIX_FULL=1` asks for every shape everywhere. Every shape
-/// goes into every position that parses values, and the generated cases mix all of them.
-const STRUCTURAL_SHAPES: &[&str] = &[
-    "valid",
-    "missing host",
-    "quotes and spaces",
-    "Bearer prefix",
-    "non-UTF-8 percent",
-    "bare token",
-];
-
-/// Whether every shape goes into `position`.
-fn every_shape(position: Position) -> bool {
-    std::env::var_os("LEAK_MATRIX_FULL").is_some_and(|v| v == "1")
-        || matches!(
-            position,
-            Position::EnvKey(
-                "REDIS_URL"
-                    | "UPSTASH_REDIS_REST_URL"
-                    | "UPSTASH_REDIS_REST_TOKEN"
-                    | "UPSTASH_REDIS_REST_READONLY_TOKEN"
-                    | "NEXT_PUBLIC_UPSTASH_REDIS_REST_TOKEN"
-                    | "NEXT_PUBLIC_REDIS_URL"
-            ) | Position::Literal(_)
-                | Position::CheckFlag(_)
+/// Whether shape number `shape` goes into position number `position` (counted over
+/// `DESCRIPTOR_POSITIONS` then `CHECK_POSITIONS`). The full tier (`UPWIRE_TEST_ALL=1`) puts
+/// every shape into every position. The fast tier takes one pair in [`SAMPLE`] along
+/// diagonals, so that every shape still goes into several positions and every position still
+/// gets several shapes (the test asserts both), the positive controls always run, and the
+/// generated cases mix all of them.
+fn in_matrix(shape: usize, position: usize) -> bool {
+    (shape + position).is_multiple_of(SAMPLE)
+        || tier::full(
+            Group::LeakMatrix,
+            "every shape and every position, one shape-position pair in 8",
         )
 }
+
+/// One pair in this many runs in the fast tier.
+const SAMPLE: usize = 8;
 
 /// Positions that take a descriptor and an env file, for every command.
 const DESCRIPTOR_POSITIONS: &[Position] = &[
@@ -402,26 +391,6 @@ const CHECK_POSITIONS: &[Position] = &[
     Position::CheckFlag("--rest-url"),
     Position::CheckFlag("--rest-token"),
 ];
-
-/// A TOML basic string.
-fn toml_string(value: &str) -> String {
-    format!("\"{}\"", toml_escape(value))
-}
-
-fn toml_escape(value: &str) -> String {
-    let mut out = String::new();
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The descriptor for a position: every kind of target, each in its own directory.
 fn descriptor(position: Position, value: &str) -> String {
@@ -1183,17 +1152,23 @@ fn render(leaks: &[Leak]) -> String {
 fn no_canary_leaks_from_any_shape_position_command_or_format() {
     let started = Instant::now();
     let mut cases: Vec<Case> = Vec::new();
-    for position in DESCRIPTOR_POSITIONS.iter().chain(CHECK_POSITIONS) {
-        for def in SHAPES {
-            if !every_shape(*position) && !STRUCTURAL_SHAPES.contains(&def.name) {
-                continue;
-            }
-            let id = cases.len();
-            cases.push(Case {
-                shape: Shape::new(def, id, "host"),
+    let positions = || {
+        DESCRIPTOR_POSITIONS
+            .iter()
+            .chain(CHECK_POSITIONS)
+            .enumerate()
+    };
+    for (p, position) in positions() {
+        for (s, def) in SHAPES.iter().enumerate() {
+            let case = Case {
+                shape: Shape::new(def, cases.len(), "host"),
                 position: *position,
                 generated: false,
-            });
+            };
+            // The positive controls run in either tier.
+            if in_matrix(s, p) || is_control(&case) {
+                cases.push(case);
+            }
         }
     }
     let deterministic = cases.len();
@@ -1242,20 +1217,15 @@ fn no_canary_leaks_from_any_shape_position_command_or_format() {
             report.controls
         ));
     }
+    // Every shape goes into a position and every position gets a shape, in either tier.
+    let shapes_in = |p: usize| (0..SHAPES.len()).filter(|&s| in_matrix(s, p)).count();
+    let positions_of = |s: usize| positions().filter(|&(p, _)| in_matrix(s, p)).count();
     assert!(
-        deterministic
-            == DESCRIPTOR_POSITIONS
-                .iter()
-                .chain(CHECK_POSITIONS)
-                .map(|p| if every_shape(*p) {
-                    SHAPES.len()
-                } else {
-                    STRUCTURAL_SHAPES.len()
-                })
-                .sum::<usize>()
+        positions().all(|(p, _)| shapes_in(p) >= 3)
+            && (0..SHAPES.len()).all(|s| positions_of(s) >= 5)
             && SHAPES.len() >= 28
             && DESCRIPTOR_POSITIONS.len() >= 45
-            && expected_runs > 5_000,
+            && expected_runs > if tier::all() { 15_000 } else { 2_000 },
         "the matrix shrank: {deterministic} cases, {expected_runs} runs"
     );
     for (command, (n, t)) in &report.time {

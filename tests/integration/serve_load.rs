@@ -1,8 +1,9 @@
-//! `upwire serve` under load and faults (issue 7), as a separate process in front of a real
+//! `upwire serve` under load and faults, as a separate process in front of a real
 //! `redis-server`, over raw HTTP/1.1 on loopback:
 //!
-//! - 64 concurrent keep-alive clients, 10,000 requests: 0 errors, every reply checked, and the
-//!   serve process's peak RSS reported and bounded;
+//! - 64 concurrent keep-alive clients, 10,000 requests (32 and 2,000 in the fast tier, see
+//!   `support::tier`): 0 errors, every reply checked, and the serve process's peak RSS
+//!   reported and bounded;
 //! - Redis killed and restarted mid-load: JSON 5xx during the outage, full recovery after, no
 //!   crash, no dropped connection;
 //! - malformed JSON, huge and deeply nested arrays, non-UTF-8 bodies, oversized heads: a 4xx
@@ -22,7 +23,8 @@ use serde_json::{Value, json};
 
 use crate::support::http::{Client, IO_TIMEOUT, Reply, Request, raw_tolerant};
 use crate::support::redis::RedisServer;
-use crate::support::serve::{ServeOptions, ServeProcess, TOKEN};
+use crate::support::serve::{ServeOptions, ServeProcess, TOKEN, post};
+use crate::support::tier::{self, Group};
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -39,11 +41,6 @@ fn gateway() -> (RedisServer, ServeProcess) {
     ServeProcess::with_redis(&ServeOptions::default().token(TOKEN).arg("--quiet"))
 }
 
-/// `POST target` with a JSON body and [`TOKEN`].
-fn post(target: &str, body: &str) -> Request {
-    Request::post_json(target, body).bearer(TOKEN)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The workload
 
@@ -55,6 +52,7 @@ fn workload(client: &mut Client, c: usize, i: usize) -> Result<bool, String> {
             client.send(&post(
                 "/",
                 &json!(["SET", format!("k:{c}:{i}"), format!("v{c}-{i}")]).to_string(),
+                TOKEN,
             )),
             json!({"result": "OK"}),
         ),
@@ -62,17 +60,19 @@ fn workload(client: &mut Client, c: usize, i: usize) -> Result<bool, String> {
             client.send(&post(
                 "/",
                 &json!(["GET", format!("k:{c}:{}", i - 1)]).to_string(),
+                TOKEN,
             )),
             json!({"result": format!("v{c}-{}", i - 1)}),
         ),
         2 => (
-            client.send(&post("/", r#"["INCR","load:counter"]"#)),
+            client.send(&post("/", r#"["INCR","load:counter"]"#, TOKEN)),
             Value::Null,
         ),
         3 => (
             client.send(&post(
                 "/pipeline",
                 &json!([["PING"], ["ECHO", format!("e{c}-{i}")]]).to_string(),
+                TOKEN,
             )),
             json!([{"result": "PONG"}, {"result": format!("e{c}-{i}")}]),
         ),
@@ -148,8 +148,15 @@ fn load(addr: SocketAddr, clients: usize, total: usize) -> (Vec<String>, usize, 
 
 #[test]
 fn many_concurrent_clients_get_every_reply_right_with_bounded_memory() {
-    let clients = env_or("UPWIRE_LOAD_CLIENTS", 64);
-    let total = env_or("UPWIRE_LOAD_REQUESTS", 10_000);
+    // The fast tier serves a fifth of the full load from half the clients: the same checks
+    // (every reply, every INCR counted once, no growth between two runs) in a second or two.
+    let (clients, total) = if tier::full(Group::Load, "32 clients × 2,000 requests") {
+        (64, 10_000)
+    } else {
+        (32, 2_000)
+    };
+    let clients = env_or("UPWIRE_LOAD_CLIENTS", clients);
+    let total = env_or("UPWIRE_LOAD_REQUESTS", total);
     let (_redis, mut gateway) = gateway();
     let addr = gateway.addr;
 
@@ -197,7 +204,7 @@ fn many_concurrent_clients_get_every_reply_right_with_bounded_memory() {
     // Every INCR counted exactly once, under concurrency.
     let mut client = Client::new(addr);
     let counter = client
-        .send(&post("/", r#"["GET","load:counter"]"#))
+        .send(&post("/", r#"["GET","load:counter"]"#, TOKEN))
         .unwrap()
         .try_json();
     let warmup_incrs: usize = (0..clients)
@@ -247,7 +254,7 @@ fn redis_restart_mid_load_gives_json_5xx_then_full_recovery() {
                     }
                     let started = origin.elapsed();
                     let body = json!(["SET", format!("r:{c}"), i]).to_string();
-                    let outcome = match client.send(&post("/", &body)) {
+                    let outcome = match client.send(&post("/", &body, TOKEN)) {
                         Ok(r) if r.status == 200 => Outcome::Ok,
                         Ok(r) => Outcome::Status(r.status, r.is_json_error()),
                         Err(e) => Outcome::Io(e.to_string()),
@@ -506,7 +513,7 @@ fn malformed_requests_get_a_4xx_each_while_others_carry_on() {
         summary.join("\n")
     );
     let mut client = Client::new(addr);
-    let pong = client.send(&post("/", r#"["PING"]"#)).unwrap();
+    let pong = client.send(&post("/", r#"["PING"]"#, TOKEN)).unwrap();
     assert_eq!(
         (pong.status, pong.try_json()),
         (200, Some(json!({"result": "PONG"})))
