@@ -184,6 +184,9 @@ struct Row {
     files: &'static [PlatformFile],
     /// The env file its own tooling reads for local runs, where it has one.
     env_file: Option<&'static str>,
+    /// The env file its CLI pulls the deployed variables into, where it has one: read by
+    /// default beside a descriptor with a target on the platform.
+    pulled: Option<&'static str>,
     /// The prefix its bundler needs on a variable's name.
     env_prefix: &'static str,
 }
@@ -193,6 +196,7 @@ const fn row(files: &'static [PlatformFile]) -> Row {
     Row {
         files,
         env_file: None,
+        pulled: None,
         env_prefix: "",
     }
 }
@@ -206,7 +210,11 @@ impl Platform {
             Platform::Kubernetes => row(KUBERNETES_FILES),
             Platform::Fly => row(FLY_FILES),
             Platform::AwsLambda => row(AWS_LAMBDA_FILES),
-            Platform::Vercel => row(VERCEL_FILES),
+            // `vercel env pull` writes `.env.local` by default (Vercel CLI docs, `vercel env`).
+            Platform::Vercel => Row {
+                pulled: Some(".env.local"),
+                ..row(VERCEL_FILES)
+            },
             Platform::Netlify => row(NETLIFY_FILES),
             Platform::Cloudflare => row(CLOUDFLARE_FILES),
             // Expo inlines only `EXPO_PUBLIC_*` into the app.
@@ -237,6 +245,14 @@ impl Platform {
     #[must_use]
     pub(crate) fn env_file(self) -> Option<&'static str> {
         self.row().env_file
+    }
+
+    /// The env files read by default beside a descriptor with a target on this platform:
+    /// the one its CLI pulls the variables into (Vercel's `.env.local`), then the one its own
+    /// tooling reads ([`Platform::env_file`]).
+    pub(crate) fn convention_env_files(self) -> impl Iterator<Item = &'static str> {
+        let row = self.row();
+        row.pulled.into_iter().chain(row.env_file)
     }
 
     /// The prefix the platform's bundler needs on a variable's name to hand it to the app
