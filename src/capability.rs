@@ -340,7 +340,7 @@ pub(crate) struct RestGap {
     pub commands: &'static [&'static str],
 }
 
-/// What REST lacks (SPEC §1). Besides Upstash's contract, each of these commands would also
+/// What REST lacks. Besides Upstash's contract, each of these commands would also
 /// change or hijack the connection that `serve` shares between requests. Blocking `XREAD` and
 /// `XREADGROUP` (with `BLOCK`) belong to the first row; their plain forms work.
 pub(crate) const REST_LACKS: &[RestGap] = &[

@@ -377,7 +377,7 @@ impl Diagnostic {
     }
 }
 
-/// The JSON shape of a diagnostic (SPEC §5).
+/// The JSON shape of a diagnostic (docs/json.md).
 #[derive(Debug, Serialize)]
 pub struct DiagnosticJson<'a> {
     code: &'static str,

@@ -128,7 +128,7 @@ pub(crate) const VITE_PUBLIC: &str = "VITE_";
 /// Expo's public prefix: the only variables Expo inlines into the app bundle.
 pub(crate) const EXPO_PUBLIC: &str = "EXPO_PUBLIC_";
 
-/// Prefixes that compile a variable into a client bundle (SPEC §1): the one list of them.
+/// Prefixes that compile a variable into a client bundle: the one list of them.
 pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
     NEXT_PUBLIC,
     VITE_PUBLIC,

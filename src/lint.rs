@@ -1,5 +1,5 @@
 //! `lint` for env files: the descriptor's URL and token checks applied to the conventional
-//! variables (SPEC §4), with line and column in the env file.
+//! variables, with line and column in the env file.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};

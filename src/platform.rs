@@ -1,8 +1,8 @@
 //! The platform table: per platform, the files `generate` writes for a target, whether each
 //! holds secrets, how values are quoted in it and the template that renders it. `generate`
 //! renders every platform file from its row alone (a test holds it to the table), the guide
-//! lists them, and the README's table follows them. What else a new platform touches is
-//! ARCHITECTURE.md's change map (the compiler lists every `match` over `Platform`).
+//! lists them, and docs/descriptor.md's tables are rendered from it. What else a new platform
+//! touches is ARCHITECTURE.md's change map (the compiler lists every `match` over `Platform`).
 
 use crate::envfile::dotenv_value;
 use crate::model::Platform;
@@ -49,7 +49,7 @@ pub struct PlatformFile {
     pub secret: bool,
     /// How values are quoted in it.
     pub quoting: Quoting,
-    /// What it is for, for the guide and the README.
+    /// What it is for, for the guide and docs/descriptor.md.
     pub note: &'static str,
     /// Its template (`templates/`), which sees the values quoted as `quoting` says.
     pub(crate) render: fn(&FileView<'_>) -> String,
@@ -125,7 +125,7 @@ const VERCEL_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::vercel_env,
-    "sets the variables with `vercel env add`, reading the values from `.env`",
+    "sets the variables with `vercel env add`, reading the values from the folder's env file (not written when the Vercel Marketplace integration manages every variable)",
 )];
 
 const NETLIFY_FILES: &[PlatformFile] = &[file(
@@ -133,7 +133,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::netlify_env,
-    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from `.env`",
+    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from the folder's env file",
 )];
 
 /// Railway CLI (railwayapp/cli, src/commands/variable.rs): `railway variable set KEY --stdin`

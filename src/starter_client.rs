@@ -140,7 +140,7 @@ pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
 mod tests {
     use super::*;
 
-    /// The table the README's "Starter clients" section prints.
+    /// The table docs/generate.md's "Starter clients" section prints.
     #[test]
     fn each_runtime_gets_the_starter_that_runs_there() {
         use crate::capability::JsHost::{Cloudflare as CfJs, Deno, Node, SvelteKit};

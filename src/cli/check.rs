@@ -412,7 +412,7 @@ async fn run(
     }
 }
 
-/// A check in JSON (SPEC §5).
+/// A check in JSON (docs/json.md).
 #[derive(serde::Serialize)]
 struct CheckJson<'a> {
     target: &'a str,

@@ -1,4 +1,4 @@
-//! What a command prints: with `--format json` one document, the envelope (SPEC §5:
+//! What a command prints: with `--format json` one document, the envelope (docs/json.md:
 //! `version`) written here once around the command's own payload; otherwise its text.
 
 use serde::{Serialize, Serializer};
@@ -68,7 +68,7 @@ pub(crate) struct Findings<'a> {
     targets: Targets<'a>,
 }
 
-/// Targets in their JSON view (SPEC §5), secrets masked unless `show_secrets`.
+/// Targets in their JSON view (docs/json.md), secrets masked unless `show_secrets`.
 pub(crate) struct Targets<'a> {
     list: Vec<&'a TargetPlan>,
     show_secrets: bool,
@@ -95,7 +95,7 @@ impl<'a> Findings<'a> {
     }
 }
 
-/// Diagnostics in their JSON view (SPEC §5).
+/// Diagnostics in their JSON view (docs/json.md).
 pub(crate) fn diagnostics<S: Serializer>(list: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
     s.collect_seq(list.iter().map(DiagnosticJson::from))
 }

@@ -166,7 +166,7 @@ impl EnvVar {
     }
 }
 
-/// The JSON shape of a target (SPEC §5).
+/// The JSON shape of a target (docs/json.md).
 #[derive(Debug, Serialize)]
 pub struct TargetJson<'a> {
     name: &'a str,

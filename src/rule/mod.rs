@@ -1,5 +1,5 @@
 //! The transport rules. Each rule lives in its own file, named after the condition it detects;
-//! [`RULES`] is the one list that `resolve`, `explain`, the docs and the README table read.
+//! [`RULES`] is the one list that `resolve`, `explain`, and docs/rules.md's table read.
 //! Adding a rule is one new file plus one line in [`RULES`].
 
 mod explicit_transport;
@@ -51,7 +51,7 @@ pub struct Decision {
 pub trait Rule: Sync {
     /// Stable kebab-case id.
     fn id(&self) -> &'static str;
-    /// One line: when the rule applies and what it decides (the README table).
+    /// One line: when the rule applies and what it decides (docs/rules.md's table).
     fn summary(&self) -> &'static str;
     /// The long text printed by `upwire explain`.
     fn explanation(&self) -> &'static str;

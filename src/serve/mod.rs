@@ -1,6 +1,6 @@
-//! `upwire serve`: a local Upstash-compatible REST endpoint over a real Redis (SPEC §9).
+//! `upwire serve`: a local Upstash-compatible REST endpoint over a real Redis (docs/serve.md).
 //!
-//! It speaks the REST protocol of SPEC §1 — a JSON command array POSTed to `/`, path style
+//! It speaks Upstash's REST protocol — a JSON command array POSTed to `/`, path style
 //! `/set/k/v`, `/pipeline`, `/multi-exec`, Bearer or `?_token=` auth, `Upstash-Encoding:
 //! base64`, `Upstash-Response-Format: resp2`, `Upstash-Sync-Token`, scripts with Upstash's
 //! shebang flag — so that edge, Lambda and mobile code using `@upstash/redis` (or any REST client)

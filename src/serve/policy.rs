@@ -1,7 +1,7 @@
 //! Which commands a request may run.
 //!
 //! Two different sources, on purpose:
-//! - What the REST API does not offer at all is Upstash's contract (SPEC §1), so it is the
+//! - What the REST API does not offer at all is Upstash's contract, so it is the
 //!   fixed table `capability::REST_LACKS`, which the transport rules read too. The integration tests check it against Redis's own `@blocking`,
 //!   `@transaction`, `@connection` and `@pubsub` categories, so it cannot silently fall
 //!   behind a newer Redis.

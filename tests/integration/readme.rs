@@ -1,56 +1,235 @@
-//! The README's tables and SECURITY.md's test references are hand-written; these tests keep
-//! them in step with the code.
+//! The README and the Markdown pages around it: the README stays the newcomer's page (short,
+//! its two commands the ones that work), and every relative link in the pages resolves.
+//!
+//! The tables of codes, rules and platform files live in `docs/`, rendered from the code and
+//! held by `reference::tests::docs_tables_are_current`; they are not checked here again.
 
-use upwire::internal::Code;
-use upwire::internal::rule::RULES;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
-use crate::support::root;
+use crate::support::{code, root, run, upwire_at_root};
 
-fn readme() -> String {
-    std::fs::read_to_string(super::support::root().join("README.md")).expect("README.md")
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The README's first command, `cargo run --release -- ARGS`: its `ARGS`.
+fn first_command(readme: &str) -> Vec<String> {
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("cargo run --release -- "))
+        .expect("README.md's first command, `cargo run --release -- ...`");
+    line["cargo run --release -- ".len()..]
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
-fn readme_lists_every_diagnostic_code_with_its_severity() {
-    let text = readme();
-    for code in Code::ALL {
-        let row = format!("| `{}` | {} |", code.name(), code.default_severity());
-        assert!(
-            text.contains(&row),
-            "README.md lacks the row starting {row}"
-        );
-    }
+fn readme_is_a_short_page() {
+    let words = read(&root().join("README.md")).split_whitespace().count();
+    assert!(
+        words < 3000,
+        "README.md has {words} words: it is the newcomer's page; move reference text into docs/"
+    );
 }
 
 #[test]
-fn readme_lists_every_rule() {
-    let text = readme();
-    for rule in RULES {
-        assert!(
-            text.contains(&format!("| `{}` |", rule.id())),
-            "README.md lacks rule {}",
-            rule.id()
-        );
-    }
+fn readme_first_command_resolves_the_bundled_example() {
+    let readme = read(&root().join("README.md"));
+    let args = first_command(&readme);
+    assert!(args.iter().any(|a| a == "resolve"), "{args:?}");
+    let output = run(upwire_at_root().args(&args).args(["--color", "never"]));
+    assert_eq!(
+        code(&output),
+        0,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(" → tcp") && stdout.contains(" → rest"),
+        "{stdout}"
+    );
 }
 
+/// `.ci/run` runs the test command the README gives, line by line.
 #[test]
-fn readme_lists_every_platform_file() {
-    let text = readme();
-    let start = text
-        .find("## Generated files")
-        .expect("a Generated files section");
-    let section = &text[start..];
-    let section = &section[..section[3..].find("\n## ").map_or(section.len(), |i| i + 3)];
-    for &platform in upwire::internal::model::Platform::ALL {
-        for file in platform.files() {
-            assert!(
-                section.contains(&format!("`{}`", file.path)),
-                "README.md's Generated files section lacks {} ({platform})",
-                file.path
-            );
+fn readme_test_command_is_the_one_ci_runs() {
+    let readme = read(&root().join("README.md"));
+    assert!(
+        readme.contains("\nbash .ci/run\n"),
+        "README.md lacks `bash .ci/run`"
+    );
+    let ci = read(&root().join(".ci/run"));
+    let start = ci
+        .find("(the README's test command)")
+        .expect(".ci/run's test step");
+    // The step's commands, after its comments and the tier variable it exports.
+    let lines: Vec<&str> = ci[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.starts_with("echo ") && !l.trim().is_empty())
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let (exports, step): (Vec<&str>, Vec<&str>) =
+        lines.iter().partition(|l| l.starts_with("export "));
+    assert!(!step.is_empty());
+    let command = step.join(" && ");
+    assert!(
+        readme.contains(&format!("`{command}`")),
+        "README.md should give the test command .ci/run runs: `{command}`"
+    );
+    // CI runs the full tier, and the README says how.
+    assert_eq!(exports, ["export UPWIRE_TEST_ALL=1"], "{lines:?}");
+    assert!(
+        readme.contains("UPWIRE_TEST_ALL=1"),
+        "README.md names the full tier"
+    );
+}
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The lines of a Markdown file outside fenced code blocks.
+fn prose(text: &str) -> Vec<&str> {
+    let mut fenced = false;
+    text.lines()
+        .filter(|l| {
+            if l.trim_start().starts_with("```") {
+                fenced = !fenced;
+                return false;
+            }
+            !fenced
+        })
+        .collect()
+}
+
+/// The anchors of a Markdown file's headings (a repeated heading gets `-1`, `-2`, ...).
+fn anchors(text: &str) -> HashSet<String> {
+    let mut seen = HashSet::new();
+    for line in prose(text) {
+        let Some(heading) = line.strip_prefix('#') else {
+            continue;
+        };
+        let heading = heading.trim_start_matches('#');
+        if !heading.starts_with(' ') {
+            continue;
+        }
+        let base = slug(heading);
+        let mut anchor = base.clone();
+        let mut n = 0;
+        while !seen.insert(anchor.clone()) {
+            n += 1;
+            anchor = format!("{base}-{n}");
         }
     }
+    seen
+}
+
+/// The targets of the inline links `[text](target)` outside code (fences and spans).
+fn links(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for line in prose(text) {
+        // Drop inline code spans, which may hold `](` of their own.
+        let mut plain = String::new();
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 0 {
+                plain.push_str(part);
+            }
+        }
+        let mut rest = plain.as_str();
+        while let Some(at) = rest.find("](") {
+            let after = &rest[at + 2..];
+            let Some(end) = after.find(')') else { break };
+            found.push(after[..end].to_owned());
+            rest = &after[end..];
+        }
+    }
+    found
+}
+
+/// README.md, the other top-level Markdown pages and every page under docs/.
+fn pages() -> Vec<PathBuf> {
+    let root = root();
+    let mut pages: Vec<PathBuf> = [
+        "README.md",
+        "ARCHITECTURE.md",
+        "SECURITY.md",
+        "BENCHMARKS.md",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .filter(|p| p.is_file())
+    .collect();
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("docs/ entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    pages.extend(docs);
+    pages
+}
+
+#[test]
+fn relative_links_in_the_pages_resolve() {
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for page in pages() {
+        let text = read(&page);
+        for target in links(&text) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            let (path, anchor) = target.split_once('#').unwrap_or((&target, ""));
+            let file = if path.is_empty() {
+                page.clone()
+            } else {
+                page.parent().expect("a folder").join(path)
+            };
+            if !file.exists() {
+                broken.push(format!("{}: {target}: no such file", page.display()));
+                continue;
+            }
+            if !anchor.is_empty() {
+                let is_markdown = file.extension().is_some_and(|e| e == "md");
+                if !is_markdown || !anchors(&read(&file)).contains(anchor) {
+                    broken.push(format!("{}: {target}: no such heading", page.display()));
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no relative link was found");
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn slugs_follow_github() {
+    assert_eq!(
+        slug(" `upwire check`: prove the login"),
+        "upwire-check-prove-the-login"
+    );
+    assert_eq!(slug(" What a `v*` tag produces"), "what-a-v-tag-produces");
+    assert_eq!(
+        slug(" Railway, Render, Deno Deploy and Supabase"),
+        "railway-render-deno-deploy-and-supabase"
+    );
+    let text = "# A\n```\n# not a heading\n```\n## A\n";
+    assert_eq!(
+        anchors(text),
+        HashSet::from(["a".to_owned(), "a-1".to_owned()])
+    );
+    assert_eq!(links("[x](a.md#b) `[y](c.md)`"), vec!["a.md#b".to_owned()]);
 }
 
 /// SECURITY.md names the test that holds each promise (`tests/integration/x.rs`, or

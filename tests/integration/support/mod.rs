@@ -149,7 +149,7 @@ pub fn run_bounded(cmd: Command, limit: Duration) -> Output {
     try_run_bounded(cmd, limit).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The files `generate` may put secrets in (SPEC §6): nothing else may contain one.
+/// The files `generate` may put secrets in (docs/generate.md): nothing else may contain one.
 pub const SECRET_FILES: &[&str] = &[
     ".env",
     ".dev.vars",
