@@ -82,7 +82,10 @@ fn readme_test_command_is_the_one_ci_runs() {
     );
     // CI runs the full tier, and the README says how.
     assert_eq!(exports, ["export UPWIRE_TEST_ALL=1"], "{lines:?}");
-    assert!(readme.contains("UPWIRE_TEST_ALL=1"), "README.md names the full tier");
+    assert!(
+        readme.contains("UPWIRE_TEST_ALL=1"),
+        "README.md names the full tier"
+    );
 }
 
 /// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as `-`.
