@@ -28,9 +28,9 @@ use redis::{
 };
 use tokio::sync::OnceCell;
 
+use super::config::{ServeError, Timeouts};
 use super::policy::CommandTable;
 use super::reply::server_error_text;
-use super::{ServeError, Timeouts};
 
 /// One Redis behind `serve`.
 #[derive(Clone)]
