@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use hyper::StatusCode;
 
-use super::backend::{Backend, Failure, Transaction};
-use super::dialect::{self, Fix};
+use super::backend::{Backend, NoReply, Transaction};
+use super::dialect::{self, ReplyChange};
 use super::policy::{CommandTable, check_supported};
 use super::refusal::Refusal;
 use super::reply::{self, Encoding, write_reply, write_resp};
@@ -29,7 +29,7 @@ pub(crate) enum Format {
 async fn table_for(
     backend: &Backend,
     access: Access,
-) -> Result<Option<Arc<CommandTable>>, Failure> {
+) -> Result<Option<Arc<CommandTable>>, NoReply> {
     match access {
         Access::ReadWrite => Ok(None),
         Access::ReadOnly => backend.command_table().await.map(Some),
@@ -104,16 +104,16 @@ async fn single(ctx: &Exec<'_>, out: Output, command: &mut Command) -> Reply {
     let backend = ctx.backend;
     let table = match table_for(backend, ctx.access).await {
         Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
+        Err(f) => return Reply::no_reply(backend, &f),
     };
     // serve's own refusals are JSON in either format, like every error serve makes.
     if let Err(refusal) = ctx.permit(table.as_deref(), command) {
         return Reply::refused(&refusal);
     }
-    let fix = dialect::translate(command, ctx.scripts);
+    let change = dialect::translate(command, ctx.scripts);
     match backend.command(command.cmd()).await {
         Ok(value) => {
-            let value = fix.apply(value);
+            let value = change.apply(value);
             let mut body = Vec::with_capacity(64);
             let is_error = out.write(&mut body, &value);
             let mut reply = Reply::with(
@@ -127,7 +127,7 @@ async fn single(ctx: &Exec<'_>, out: Output, command: &mut Command) -> Reply {
             reply.content_type = out.content_type();
             reply
         }
-        Err(f) => Reply::failure(backend, &f),
+        Err(f) => Reply::no_reply(backend, &f),
     }
 }
 
@@ -137,9 +137,9 @@ async fn pipeline(ctx: &Exec<'_>, out: Output, commands: &mut [Command]) -> Repl
     let backend = ctx.backend;
     let table = match table_for(backend, ctx.access).await {
         Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
+        Err(f) => return Reply::no_reply(backend, &f),
     };
-    let verdicts: Vec<Result<Fix, Refusal>> = commands
+    let verdicts: Vec<Result<ReplyChange, Refusal>> = commands
         .iter_mut()
         .map(|c| {
             ctx.permit(table.as_deref(), c)?;
@@ -154,7 +154,7 @@ async fn pipeline(ctx: &Exec<'_>, out: Output, commands: &mut [Command]) -> Repl
     let mut values = if verdicts.iter().any(Result::is_ok) {
         match backend.pipeline(allowed).await {
             Ok(values) => values.into_iter(),
-            Err(f) => return Reply::failure(backend, &f),
+            Err(f) => return Reply::no_reply(backend, &f),
         }
     } else {
         Vec::new().into_iter()
@@ -170,9 +170,9 @@ async fn pipeline(ctx: &Exec<'_>, out: Output, commands: &mut [Command]) -> Repl
         }
         match verdict {
             Err(refusal) => out.write_error(&mut body, &refusal.message),
-            Ok(fix) => match values.next() {
+            Ok(change) => match values.next() {
                 Some(value) => {
-                    out.write(&mut body, &fix.apply(value));
+                    out.write(&mut body, &change.apply(value));
                 }
                 None => out.write_error(&mut body, "ERR no reply from Redis for this command"),
             },
@@ -192,7 +192,7 @@ async fn transaction(ctx: &Exec<'_>, encoding: Encoding, commands: &mut [Command
     let backend = ctx.backend;
     let table = match table_for(backend, ctx.access).await {
         Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
+        Err(f) => return Reply::no_reply(backend, &f),
     };
     for (i, command) in commands.iter().enumerate() {
         if let Err(refusal) = ctx.permit(table.as_deref(), command) {
@@ -206,7 +206,7 @@ async fn transaction(ctx: &Exec<'_>, encoding: Encoding, commands: &mut [Command
             );
         }
     }
-    let fixes: Vec<Fix> = commands
+    let changes: Vec<ReplyChange> = commands
         .iter_mut()
         .map(|c| dialect::translate(c, ctx.scripts))
         .collect();
@@ -214,16 +214,16 @@ async fn transaction(ctx: &Exec<'_>, encoding: Encoding, commands: &mut [Command
         Ok(Transaction::Committed(values)) => {
             let mut body = Vec::with_capacity(32 * values.len());
             body.push(b'[');
-            for (i, (value, fix)) in values.into_iter().zip(&fixes).enumerate() {
+            for (i, (value, change)) in values.into_iter().zip(&changes).enumerate() {
                 if i > 0 {
                     body.push(b',');
                 }
-                write_reply(&mut body, &fix.apply(value), encoding);
+                write_reply(&mut body, &change.apply(value), encoding);
             }
             body.push(b']');
             Reply::ok(body)
         }
         Ok(Transaction::Aborted(message)) => Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(f) => Reply::failure(backend, &f),
+        Err(f) => Reply::no_reply(backend, &f),
     }
 }

@@ -7,7 +7,7 @@ use hyper::body::Bytes;
 use hyper::header::{self, HeaderValue};
 use hyper::{Response, StatusCode};
 
-use super::backend::{Backend, Failure};
+use super::backend::{Backend, NoReply};
 use super::refusal::Refusal;
 use super::reply::error_body;
 use super::stream::EventBody;
@@ -61,14 +61,14 @@ impl Reply {
         Self::error(refusal.status, &refusal.message)
     }
 
-    pub(crate) fn failure(backend: &Backend, failure: &Failure) -> Self {
-        let status = match failure {
-            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Failure::Timeout | Failure::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+    pub(crate) fn no_reply(backend: &Backend, no_reply: &NoReply) -> Self {
+        let status = match no_reply {
+            NoReply::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            NoReply::Timeout | NoReply::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             // That request's own doing; the connection it used is dropped, no other is.
-            Failure::Unreadable => StatusCode::BAD_REQUEST,
+            NoReply::Unreadable => StatusCode::BAD_REQUEST,
         };
-        let message = backend.failure_message(failure);
+        let message = backend.no_reply_message(no_reply);
         let mut reply = Self::error(status, &message);
         reply.note = Some(message);
         reply
