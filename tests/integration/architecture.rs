@@ -11,17 +11,8 @@ use crate::support::{file_names_below, root};
 
 /// Top-level module → the top-level modules its code names.
 fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
-    let modules: BTreeSet<String> = std::fs::read_dir(src)
-        .unwrap()
-        .flatten()
-        .map(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .trim_end_matches(".rs")
-                .to_owned()
-        })
-        .filter(|m| m != "lib" && m != "main")
-        .collect();
+    let mut modules = module_names(src);
+    modules.retain(|m| m != "lib" && m != "main");
     let mut graph = BTreeMap::new();
     for module in &modules {
         let mut deps = BTreeSet::new();
@@ -42,6 +33,20 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         graph.insert(module.clone(), deps);
     }
     graph
+}
+
+/// The modules a directory holds: each file's name without `.rs`, and each folder's.
+fn module_names(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .trim_end_matches(".rs")
+                .to_owned()
+        })
+        .collect()
 }
 
 /// The code of a file: without comments and without its `#[cfg(test)] mod tests` block.
@@ -95,17 +100,8 @@ fn names_after(code: &str, prefix: &str) -> Vec<String> {
 /// defines them (`super::Item`).
 fn file_graph(src: &Path, dir: &str) -> (BTreeMap<String, BTreeSet<String>>, Vec<String>) {
     let folder = src.join(dir);
-    let files: BTreeSet<String> = std::fs::read_dir(&folder)
-        .unwrap()
-        .flatten()
-        .map(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .trim_end_matches(".rs")
-                .to_owned()
-        })
-        .filter(|f| f != "mod")
-        .collect();
+    let mut files = module_names(&folder);
+    files.remove("mod");
     let mut graph = BTreeMap::new();
     let mut through_parent = Vec::new();
     for file in &files {
