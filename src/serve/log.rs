@@ -23,7 +23,7 @@ pub(crate) fn line(message: &str) {
 pub(crate) struct LogLine {
     pub(crate) route: Cow<'static, str>,
     /// Path style with arguments after the command.
-    pub(crate) more: bool,
+    more: bool,
     pub(crate) label: Cow<'static, str>,
 }
 
