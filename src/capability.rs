@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::framework::Language;
+use crate::framework::{EnvAccess, Language};
 use crate::model::{Access, Framework, Kind, Need, Platform, Transport};
 
 /// Whether a kind of target, on its platform, can use a transport.
@@ -16,23 +16,38 @@ pub enum Use {
     Yes,
     /// It can, with a caveat worth a warning when the transport is forced (what it takes).
     Caveat(&'static str),
-    /// It cannot (why, as "a mobile app, which cannot use TCP").
-    No(&'static str),
+    /// It cannot: why, as "a mobile app, which cannot use TCP", and the help for a target
+    /// that forces it anyway.
+    No {
+        /// Why not, as "a mobile app, which cannot use TCP".
+        why: &'static str,
+        /// What to do instead.
+        help: &'static str,
+    },
 }
 
 impl Kind {
     /// Whether this kind can use `transport` on `platform`.
     #[must_use]
     pub fn can_use(self, transport: Transport, platform: Option<Platform>) -> Use {
+        // One arm per kind, no `_`: a new kind is listed by the compiler here.
         match (self, transport) {
-            (Kind::Mobile, Transport::Tcp) => Use::No("a mobile app, which cannot use TCP"),
+            (Kind::Mobile, Transport::Tcp) => Use::No {
+                why: "a mobile app, which cannot use TCP",
+                help: "remove `transport`: mobile apps use REST with the read-only token",
+            },
             (Kind::Edge, Transport::Tcp) if platform == Some(Platform::Cloudflare) => Use::Caveat(
                 "Cloudflare Workers, which needs `connect()` and the `nodejs_compat` flag",
             ),
-            (Kind::Edge, Transport::Tcp) => {
-                Use::No("an edge function, which cannot open TCP sockets")
-            }
-            _ => Use::Yes,
+            (Kind::Edge, Transport::Tcp) => Use::No {
+                why: "an edge function, which cannot open TCP sockets",
+                help: "remove `transport`: edge functions use REST",
+            },
+            (Kind::Server | Kind::Container | Kind::Lambda, Transport::Tcp)
+            | (
+                Kind::Server | Kind::Container | Kind::Lambda | Kind::Edge | Kind::Mobile,
+                Transport::Rest,
+            ) => Use::Yes,
         }
     }
 
@@ -42,7 +57,7 @@ impl Kind {
         Transport::ALL
             .iter()
             .copied()
-            .filter(|&t| !matches!(self.can_use(t, platform), Use::No(_)))
+            .filter(|&t| !matches!(self.can_use(t, platform), Use::No { .. }))
             .collect()
     }
 
@@ -98,14 +113,27 @@ impl Kind {
     pub(crate) fn default_access(self) -> Access {
         match self {
             Kind::Mobile => Access::ReadOnly,
-            _ => Access::ReadWrite,
+            Kind::Server | Kind::Container | Kind::Lambda | Kind::Edge => Access::ReadWrite,
         }
     }
 
     /// Whether this kind can hold a connection open (what blocking commands and WATCH need).
     #[must_use]
     pub fn holds_connections(self) -> bool {
-        !matches!(self, Kind::Edge | Kind::Mobile)
+        match self {
+            Kind::Server | Kind::Container | Kind::Lambda => true,
+            Kind::Edge | Kind::Mobile => false,
+        }
+    }
+
+    /// Whether this kind runs in a platform's edge runtime (Netlify Edge Functions on Deno,
+    /// a Cloudflare Worker in TypeScript) rather than as a function or process.
+    #[must_use]
+    pub(crate) fn runs_at_edge(self) -> bool {
+        match self {
+            Kind::Edge => true,
+            Kind::Server | Kind::Container | Kind::Lambda | Kind::Mobile => false,
+        }
     }
 }
 
@@ -182,17 +210,7 @@ pub(crate) fn runtime(
     platform: Option<Platform>,
     framework: Option<Framework>,
 ) -> Runtime {
-    let js = || {
-        Runtime::JavaScript(match (framework, kind, platform) {
-            // Supabase runs its functions from `supabase/functions/`, whatever their framework.
-            (_, _, Some(Platform::Supabase)) => JsHost::Deno(DenoHost::Supabase),
-            (Some(Framework::SvelteKit), _, _) => JsHost::SvelteKit,
-            (_, _, Some(Platform::DenoDeploy)) => JsHost::Deno(DenoHost::DenoDeploy),
-            (_, Some(Kind::Edge), Some(Platform::Netlify)) => JsHost::Deno(DenoHost::NetlifyEdge),
-            (_, Some(Kind::Edge), Some(Platform::Cloudflare)) => JsHost::Cloudflare,
-            _ => JsHost::Node,
-        })
-    };
+    let js = || Runtime::JavaScript(js_host(kind, platform, framework));
     if let Some(f) = framework {
         return match f.facts().language {
             Language::JavaScript => js(),
@@ -201,23 +219,52 @@ pub(crate) fn runtime(
             other @ (Language::Python | Language::Ruby) => Runtime::Framework(other),
         };
     }
-    match (kind, platform) {
-        (Some(Kind::Mobile), _) => js(),
-        (Some(Kind::Container), Some(Platform::Cloudflare)) => Runtime::Native,
-        (_, Some(Platform::Cloudflare)) => Runtime::Workers,
-        (Some(Kind::Edge), _)
-        | (
-            _,
-            Some(
-                Platform::Vercel
-                | Platform::Netlify
-                | Platform::Expo
-                | Platform::DenoDeploy
-                | Platform::Supabase,
-            ),
-        ) => js(),
-        _ => Runtime::Native,
+    // Every platform and kind by name (no `_`): the compiler lists this place for a new one.
+    use Platform::{
+        AwsLambda, Cloudflare, DenoDeploy, Docker, Expo, Fly, Generic, Kubernetes, Netlify,
+        Railway, Render, Supabase, Vercel,
+    };
+    match platform {
+        Some(Cloudflare) => match kind {
+            Some(Kind::Mobile) => js(),
+            Some(Kind::Container) => Runtime::Native,
+            Some(Kind::Server | Kind::Lambda | Kind::Edge) | None => Runtime::Workers,
+        },
+        Some(Vercel | Netlify | Expo | DenoDeploy | Supabase) => js(),
+        Some(Generic | Docker | Kubernetes | Fly | AwsLambda | Railway | Render) | None => {
+            match kind {
+                Some(Kind::Mobile | Kind::Edge) => js(),
+                Some(Kind::Server | Kind::Container | Kind::Lambda) | None => Runtime::Native,
+            }
+        }
     }
+}
+
+/// Where the variables of JavaScript of `kind` on `platform`, written with `framework`,
+/// come from. Supabase runs its functions from `supabase/functions/`, whatever their
+/// framework; a SvelteKit app keeps `$env/dynamic/private` (the framework table's
+/// `EnvAccess`) on any other platform.
+fn js_host(kind: Option<Kind>, platform: Option<Platform>, framework: Option<Framework>) -> JsHost {
+    use Platform::{
+        AwsLambda, Cloudflare, DenoDeploy, Docker, Expo, Fly, Generic, Kubernetes, Netlify,
+        Railway, Render, Supabase, Vercel,
+    };
+    let edge = kind.is_some_and(Kind::runs_at_edge);
+    let host = match platform {
+        Some(Supabase) => return JsHost::Deno(DenoHost::Supabase),
+        Some(DenoDeploy) => JsHost::Deno(DenoHost::DenoDeploy),
+        Some(Netlify) if edge => JsHost::Deno(DenoHost::NetlifyEdge),
+        Some(Cloudflare) if edge => JsHost::Cloudflare,
+        Some(
+            Generic | Docker | Kubernetes | Fly | AwsLambda | Vercel | Netlify | Cloudflare | Expo
+            | Railway | Render,
+        )
+        | None => JsHost::Node,
+    };
+    let sveltekit = framework
+        .and_then(|f| f.facts().starter)
+        .is_some_and(|(_, access)| access == EnvAccess::SvelteKitPrivate);
+    if sveltekit { JsHost::SvelteKit } else { host }
 }
 
 impl Platform {

@@ -367,6 +367,16 @@ laptop, `fly redis proxy` tunnels the database to a local port. On Fly, ioredis 
 looks up IPv4 addresses only: pass `family: 6` (or `0`) in its options; 5.8.2 made `0` (both) \
 the default (ioredis issue redis/ioredis#2026). Sources: Fly docs, \
 https://fly.io/docs/reference/redis/ and https://fly.io/docs/networking/private-networking/.";
+    SelfReferencingVariable = "self-referencing-variable", Error,
+        "a database field adds text to `${NAME}`, and NAME is a variable `generate` writes",
+        "`generate` writes each target's values into its env file under the variable names of \
+its transport (`{var.tcp_url}`, `{var.rest_url}`, ...). A database field that reads one of those \
+names and adds text to it (`redis_url = \"${{var.tcp_url}}?ssl_cert_reqs=required\"`) would have \
+`generate` write the composed value back into that variable; the next run reads it and adds \
+the text again, so the value grows on every run. Keep the whole value in the env file \
+(`{var.tcp_url}=rediss://...?ssl_cert_reqs=required`) and write the field as exactly \
+`${{var.tcp_url}}`, or read it from a variable of another name (`${DATABASE_URL}?...` \
+writing `{var.tcp_url}` is fine). The target gets no files until then.";
     RestUrlNotEndpoint = "rest-url-not-endpoint", Error,
         "the console page or the Upstash API host where the REST URL belongs",
         "The REST URL is the database's own origin, `https://<name>.upstash.io`, shown in the \

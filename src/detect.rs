@@ -411,9 +411,23 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             "package.json or app.json: expo (an app: the read-only token)".to_owned(),
         );
     } else if has("hono") {
+        // Every platform by name: the compiler lists this place for a new one.
         let (kind, p) = match web_platform {
             Some(p @ (Platform::Cloudflare | Platform::DenoDeploy)) => (Kind::Edge, Some(p)),
-            other => (Kind::Server, other),
+            Some(
+                Platform::Generic
+                | Platform::Docker
+                | Platform::Kubernetes
+                | Platform::Fly
+                | Platform::AwsLambda
+                | Platform::Vercel
+                | Platform::Netlify
+                | Platform::Expo
+                | Platform::Railway
+                | Platform::Render
+                | Platform::Supabase,
+            )
+            | None => (Kind::Server, web_platform),
         };
         push(
             base.clone(),

@@ -4,7 +4,7 @@
 //! it comes from (`source`). `generate`, the plan's checks, the default env files, the CI job
 //! and `explain framework` read it; nothing else spells these facts.
 
-use crate::model::{Framework, Kind, Need};
+use crate::model::{Framework, Kind, Need, Platform};
 
 /// The language of a framework's code, which decides its starter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -327,16 +327,20 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
 }
 
 /// The env files read beside a descriptor whose text is `text`, first found wins: the files
-/// its targets' frameworks read (the first framework's order, then any others'), `.env.local`
-/// for a Vercel target (`vercel env pull` writes it), and `.env` in any case. Read from the
+/// its targets' frameworks read (the first framework's order, then any others'), those of
+/// their platforms (`Platform::convention_env_files`: Vercel's `.env.local`, which `vercel env
+/// pull` writes, and Supabase's `supabase/functions/.env`), and `.env` in any case. Read from the
 /// descriptor's `framework` and `platform` fields alone (a descriptor that does not parse
 /// gets `.env`), before `${NAME}` can be resolved; `crate::project` reads the descriptor.
 #[must_use]
 pub(crate) fn convention_env_files(text: &str) -> Vec<&'static str> {
     let mut files: Vec<&'static str> = Vec::new();
-    // Only a descriptor that names a framework or Vercel needs more than `.env`: the
-    // common case is not parsed twice.
-    if text.contains("framework") || text.contains("vercel") || text.contains("supabase") {
+    // Only a descriptor that names a framework, or a platform with env files of its own,
+    // needs more than `.env`: the common case is not parsed twice.
+    let mut own_files = Platform::ALL
+        .iter()
+        .filter(|p| p.convention_env_files().next().is_some());
+    if text.contains("framework") || own_files.any(|p| text.contains(p.as_str())) {
         let targets = text
             .parse::<toml::Table>()
             .ok()
@@ -347,16 +351,9 @@ pub(crate) fn convention_env_files(text: &str) -> Vec<&'static str> {
             if let Some(f) = field("framework").as_deref().and_then(Framework::parse) {
                 files.extend(f.facts().env_files.iter().copied());
             }
-            if field("platform").as_deref() == Some("vercel") {
-                files.push(".env.local");
-            }
-            // `supabase start` and `supabase functions serve` read it (`Platform::env_file`).
-            if let Some(file) = field("platform")
-                .as_deref()
-                .and_then(crate::model::Platform::parse)
-                .and_then(crate::model::Platform::env_file)
-            {
-                files.push(file);
+            // Vercel's `.env.local` (`vercel env pull`), Supabase's `supabase/functions/.env`.
+            if let Some(platform) = field("platform").as_deref().and_then(Platform::parse) {
+                files.extend(platform.convention_env_files());
             }
         }
     }
@@ -473,6 +470,38 @@ mod tests {
         assert_eq!(Framework::parse("bullmq"), Some(Framework::BullMq));
         assert!(explain().contains("  bullmq\n    runs as: server, container;"));
         assert!(explain().contains("needs: blocking"));
+    }
+
+    /// The env files read by default come from the frameworks, then the platforms' own
+    /// (Vercel's pulled `.env.local`, Supabase's functions file), then `.env`, each once.
+    #[test]
+    fn convention_env_files_follow_frameworks_then_platforms() {
+        let target =
+            |fields: &str| format!("[database.main]\n\n[target.t]\nkind = \"edge\"\n{fields}");
+        assert_eq!(convention_env_files(&target("")), [".env"]);
+        assert_eq!(
+            convention_env_files(&target("platform = \"vercel\"\n")),
+            [".env.local", ".env"]
+        );
+        assert_eq!(
+            convention_env_files(&target("platform = \"supabase\"\n")),
+            ["supabase/functions/.env", ".env"]
+        );
+        assert_eq!(
+            convention_env_files(&target(
+                "platform = \"vercel\"\nframework = \"sveltekit\"\n"
+            )),
+            [
+                ".env.development.local",
+                ".env.development",
+                ".env.local",
+                ".env"
+            ]
+        );
+        assert_eq!(
+            convention_env_files(&target("platform = \"netlify\"\n")),
+            [".env"]
+        );
     }
 
     #[test]

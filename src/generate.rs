@@ -658,6 +658,25 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
             .filter(|t| t.platform == Some(platform))
             .collect();
         let vars = Folder::vars_of(on.iter());
+        // The Vercel Marketplace integration sets its own variables in the Vercel project
+        // (Vercel docs, Marketplace storage: `vercel env pull` brings them down): a script
+        // that adds them again would fail on names that exist. Not written when every
+        // variable is the integration's.
+        if platform == Platform::Vercel && !secret && marketplace_only(&vars) {
+            for t in &on {
+                diags.push(
+                    Diagnostic::new(
+                        Code::TargetSkipped,
+                        format!(
+                            "no vercel-env.sh for target `{}`: its variables are the Vercel Marketplace integration's, which the integration already sets in the Vercel project",
+                            crate::project_path::escape_controls(&t.name)
+                        ),
+                    )
+                    .severity(Severity::Note),
+                );
+            }
+            continue;
+        }
         for f in platform.files().iter().filter(|f| f.secret == secret) {
             match quoted(&vars, f.quoting) {
                 Ok(vars) => out.push(folder.file_for(
@@ -684,6 +703,22 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
         }
     }
     out
+}
+
+/// Whether every variable is one the Vercel Marketplace integration writes (its own names, or
+/// `REDIS_URL`, which it writes too), after any prefix the integration was given.
+fn marketplace_only(vars: &[&EnvVar]) -> bool {
+    use crate::family::Family;
+    !vars.is_empty()
+        && vars.iter().any(|v| {
+            crate::family::lookup(&v.name).is_some_and(|k| k.variable.family == Family::Marketplace)
+        })
+        && vars.iter().all(|v| {
+            crate::family::lookup(&v.name).is_some_and(|k| {
+                matches!(k.variable.family, Family::Marketplace | Family::Shared)
+                    && k.public.is_none()
+            })
+        })
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

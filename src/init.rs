@@ -146,9 +146,9 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
         .targets
         .iter()
         .map(|t| {
-            let (_, _, note) = t.kind.init_example();
             // The transport the rules will give it, for the fields the database needs.
-            let tcp = t.blocking || matches!(t.kind, Kind::Server | Kind::Container);
+            let (_, transport, note) = t.kind.init_example();
+            let tcp = t.blocking || transport == Transport::Tcp;
             match (tcp, t.kind.default_access()) {
                 (true, _) => redis_url = true,
                 (false, Access::ReadWrite) => rest_token = true,
@@ -186,6 +186,48 @@ mod tests {
     use crate::diagnostic::SourceFile;
     use crate::interpolate::Env;
 
+    /// `templates/upwire.toml.txt` lists the kinds and the platforms in its comments by hand
+    /// (wrapped to fit): each list names every one, with a platform set and without.
+    #[test]
+    fn the_comments_name_every_kind_and_platform() {
+        let words = |lines: Vec<&str>| -> Vec<String> {
+            lines
+                .iter()
+                .flat_map(|l| l.split(|c: char| !(c.is_ascii_lowercase() || c == '-')))
+                .map(str::to_owned)
+                .collect()
+        };
+        // A server gets no platform (`# platform = "generic"  # ...`), an edge function one.
+        for kind in [Kind::Server, Kind::Edge] {
+            let text = render_init("shop", &[kind]);
+            let lines: Vec<&str> = text.lines().collect();
+            let kinds = lines.iter().find(|l| l.starts_with("# kind: ")).unwrap();
+            assert_eq!(
+                *kinds,
+                format!("# kind: {} (required).", Kind::NAMES.join(" | "))
+            );
+            // The platform line and the comment lines that continue it.
+            let start = lines
+                .iter()
+                .position(|l| l.starts_with("# platform"))
+                .unwrap();
+            let block: Vec<&str> = lines[start..]
+                .iter()
+                .take_while(|l| {
+                    l.starts_with("# platform") || l.starts_with("#  ") || l.starts_with("  ")
+                })
+                .copied()
+                .collect();
+            let found = words(block);
+            for name in Platform::NAMES {
+                assert!(
+                    found.iter().any(|w| w == name),
+                    "{kind}: the platform comment lacks `{name}`"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_written_descriptor_resolves_cleanly_for_every_kind() {
         let text = render_init("shop", Kind::ALL);
@@ -200,7 +242,7 @@ mod tests {
         ]);
         let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
-        assert_eq!(r.plan.targets.len(), 5);
+        assert_eq!(r.plan.targets.len(), Kind::ALL.len());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The platform table: per platform, the files `generate` writes for a target, whether each
 //! holds secrets, how values are quoted in it and the template that renders it. `generate`
 //! renders every platform file from its row alone (a test holds it to the table), the guide
-//! lists them, and docs/descriptor.md's tables are rendered from it. A new platform is one `Platform`
-//! variant, one row here, one template and one fixture.
+//! lists them, and docs/descriptor.md's tables are rendered from it. What else a new platform
+//! touches is ARCHITECTURE.md's change map (the compiler lists every `match` over `Platform`).
 
 use crate::envfile::dotenv_value;
 use crate::model::Platform;
@@ -125,7 +125,7 @@ const VERCEL_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::vercel_env,
-    "sets the variables with `vercel env add`, reading the values from `.env`",
+    "sets the variables with `vercel env add`, reading the values from the folder's env file (not written when the Vercel Marketplace integration manages every variable)",
 )];
 
 const NETLIFY_FILES: &[PlatformFile] = &[file(
@@ -133,7 +133,7 @@ const NETLIFY_FILES: &[PlatformFile] = &[file(
     false,
     Quoting::NamesOnly,
     template::netlify_env,
-    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from `.env`",
+    "sets the variables in every deploy context with `netlify env:import` (through a private temporary file, never on a command line), reading the values from the folder's env file",
 )];
 
 /// Railway CLI (railwayapp/cli, src/commands/variable.rs): `railway variable set KEY --stdin`
@@ -178,24 +178,64 @@ const SUPABASE_FILES: &[PlatformFile] = &[file(
     "sets the project's Edge Function secrets with `supabase secrets set --env-file` (through a private temporary file, never on a command line), reading the values from `supabase/functions/.env`",
 )];
 
+/// One platform's row of the table.
+struct Row {
+    /// Its own files.
+    files: &'static [PlatformFile],
+    /// The env file its own tooling reads for local runs, where it has one.
+    env_file: Option<&'static str>,
+    /// The env file its CLI pulls the deployed variables into, where it has one: read by
+    /// default beside a descriptor with a target on the platform.
+    pulled: Option<&'static str>,
+    /// The prefix its bundler needs on a variable's name.
+    env_prefix: &'static str,
+}
+
+/// A row with these files, no env file of its own and no prefix.
+const fn row(files: &'static [PlatformFile]) -> Row {
+    Row {
+        files,
+        env_file: None,
+        pulled: None,
+        env_prefix: "",
+    }
+}
+
 impl Platform {
+    /// Its row: one arm per platform, so the compiler lists this place for a new one.
+    fn row(self) -> Row {
+        match self {
+            Platform::Generic => row(&[]),
+            Platform::Docker => row(DOCKER_FILES),
+            Platform::Kubernetes => row(KUBERNETES_FILES),
+            Platform::Fly => row(FLY_FILES),
+            Platform::AwsLambda => row(AWS_LAMBDA_FILES),
+            // `vercel env pull` writes `.env.local` by default (Vercel CLI docs, `vercel env`).
+            Platform::Vercel => Row {
+                pulled: Some(".env.local"),
+                ..row(VERCEL_FILES)
+            },
+            Platform::Netlify => row(NETLIFY_FILES),
+            Platform::Cloudflare => row(CLOUDFLARE_FILES),
+            // Expo inlines only `EXPO_PUBLIC_*` into the app.
+            Platform::Expo => Row {
+                env_prefix: crate::family::EXPO_PUBLIC,
+                ..row(&[])
+            },
+            Platform::Railway => row(RAILWAY_FILES),
+            Platform::Render => row(RENDER_FILES),
+            Platform::DenoDeploy => row(DENO_DEPLOY_FILES),
+            Platform::Supabase => Row {
+                env_file: Some("supabase/functions/.env"),
+                ..row(SUPABASE_FILES)
+            },
+        }
+    }
+
     /// The platform's own files, besides `.env`, `.env.example` and the starter client.
     #[must_use]
     pub fn files(self) -> &'static [PlatformFile] {
-        match self {
-            Platform::Docker => DOCKER_FILES,
-            Platform::Kubernetes => KUBERNETES_FILES,
-            Platform::Cloudflare => CLOUDFLARE_FILES,
-            Platform::AwsLambda => AWS_LAMBDA_FILES,
-            Platform::Fly => FLY_FILES,
-            Platform::Vercel => VERCEL_FILES,
-            Platform::Netlify => NETLIFY_FILES,
-            Platform::Railway => RAILWAY_FILES,
-            Platform::Render => RENDER_FILES,
-            Platform::DenoDeploy => DENO_DEPLOY_FILES,
-            Platform::Supabase => SUPABASE_FILES,
-            Platform::Generic | Platform::Expo => &[],
-        }
+        self.row().files
     }
 
     /// The env file the platform's own tooling reads for local runs, where the platform has
@@ -204,10 +244,15 @@ impl Platform {
     /// `None` leaves it to the framework (`.env` without one).
     #[must_use]
     pub(crate) fn env_file(self) -> Option<&'static str> {
-        match self {
-            Platform::Supabase => Some("supabase/functions/.env"),
-            _ => None,
-        }
+        self.row().env_file
+    }
+
+    /// The env files read by default beside a descriptor with a target on this platform:
+    /// the one its CLI pulls the variables into (Vercel's `.env.local`), then the one its own
+    /// tooling reads ([`Platform::env_file`]).
+    pub(crate) fn convention_env_files(self) -> impl Iterator<Item = &'static str> {
+        let row = self.row();
+        row.pulled.into_iter().chain(row.env_file)
     }
 
     /// The prefix the platform's bundler needs on a variable's name to hand it to the app
@@ -215,10 +260,7 @@ impl Platform {
     /// target's `env_prefix` by default.
     #[must_use]
     pub(crate) fn default_env_prefix(self) -> &'static str {
-        match self {
-            Platform::Expo => crate::family::EXPO_PUBLIC,
-            _ => "",
-        }
+        self.row().env_prefix
     }
 }
 

@@ -137,7 +137,7 @@ fn kinds() -> String {
         let usable = |t: Transport| match kind.can_use(t, None) {
             crate::capability::Use::Yes => "yes".to_owned(),
             crate::capability::Use::Caveat(why) => format!("with a caveat: {}", cell(why)),
-            crate::capability::Use::No(why) => format!("no: {}", cell(why)),
+            crate::capability::Use::No { why, .. } => format!("no: {}", cell(why)),
         };
         let (platform, transport, comment) = kind.init_example();
         let _ = writeln!(

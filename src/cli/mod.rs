@@ -91,7 +91,7 @@ enum Color {
 enum Command {
     /// Write a commented upwire.toml.
     Init {
-        /// Add a target of this kind (repeatable): server, container, lambda, edge, mobile.
+        /// Add a target of this kind (repeatable).
         #[arg(long = "kind", value_parser = KindParser)]
         kinds: Vec<Kind>,
         /// Overwrite an existing file.

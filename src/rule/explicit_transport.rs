@@ -8,7 +8,7 @@ use crate::capability::Use;
 use crate::code::Code;
 use crate::descriptor::Field;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Framework, Kind, Need, Transport};
+use crate::model::{Framework, Need, Transport};
 
 /// The explicit override.
 #[derive(Debug)]
@@ -44,13 +44,7 @@ protocol only.",
         let field = input.target.transport.as_ref()?;
         let at = |d: Diagnostic| d.at(input.source, field.span.clone());
         match input.kind.can_use(field.value, input.platform) {
-            Use::No(why) => {
-                let help = match input.kind {
-                    Kind::Mobile => {
-                        "remove `transport`: mobile apps use REST with the read-only token"
-                    }
-                    _ => "remove `transport`: edge functions use REST",
-                };
+            Use::No { why, help } => {
                 out.push(at(Diagnostic::new(
                     Code::TransportUnavailable,
                     format!("target `{}` is {why}", input.target.name),

@@ -90,7 +90,10 @@ fn mentions(words: &Option<aho_corasick::AhoCorasick>, name: &str) -> bool {
 pub(crate) fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
     let mut ranges = match hint {
         Hint::Credential => whole(value),
-        Hint::Url => url_ranges(value),
+        Hint::Url => match reference_then_query(value) {
+            Some(query) => query_ranges(value, query),
+            None => url_ranges(value),
+        },
         Hint::Plain => {
             let mut r = if looks_like_url(value) {
                 url_ranges(value)
@@ -115,6 +118,38 @@ pub(crate) fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
         .filter(|r| !token_shaped(&value[r.start + 2..r.end - 1]))
         .collect();
     without(merge_ranges(ranges), &names)
+}
+
+/// `${NAME}?query`: a URL from a variable with query parameters added to it
+/// (`?ssl_cert_reqs=required` for Celery): where the `?` stands. The variable's value is
+/// classified when it is resolved.
+fn reference_then_query(value: &str) -> Option<usize> {
+    let first = references(value).into_iter().next()?;
+    (first.start == 0 && value[first.end..].starts_with('?')).then_some(first.end)
+}
+
+/// Words in a query parameter's name that make its value a credential.
+const CREDENTIAL_PARAMS: &[&str] = &["pass", "pwd", "token", "secret", "auth", "key"];
+
+/// The parts of the query at `start` (its `?`) that may be secret: the value of a parameter
+/// named like a credential (`password=`, `token=`, `ssl_keyfile=`), and any token-shaped word.
+fn query_ranges(value: &str, start: usize) -> Vec<Range<usize>> {
+    let mut out: Vec<Range<usize>> = token_words(value)
+        .into_iter()
+        .filter(|r| r.start > start)
+        .collect();
+    let mut pos = start + 1;
+    for pair in value[start + 1..].split('&') {
+        if let Some((key, _)) = pair.split_once('=') {
+            let key = key.to_ascii_lowercase();
+            if CREDENTIAL_PARAMS.iter().any(|w| key.contains(w)) && key.len() + 1 < pair.len() {
+                out.push(pos + key.len() + 1..pos + pair.len());
+            }
+        }
+        pos += pair.len() + 1;
+    }
+    out.sort_by_key(|r| r.start);
+    out
 }
 
 /// The `${NAME}` references in a value.
@@ -544,6 +579,31 @@ pub(crate) fn token_shaped(w: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_query_added_to_a_url_variable_is_shown_but_its_credentials() {
+        let shown = |v: &str| {
+            let mut out = v.to_owned();
+            for r in sensitive_ranges(v, Hint::Url).into_iter().rev() {
+                out.replace_range(r, "****");
+            }
+            out
+        };
+        assert_eq!(
+            shown("${REDIS_URL}?ssl_cert_reqs=required"),
+            "${REDIS_URL}?ssl_cert_reqs=required"
+        );
+        assert_eq!(
+            shown("${REDIS_URL}?ssl_cert_reqs=required&password=hunter2hunter2&db=0"),
+            "${REDIS_URL}?ssl_cert_reqs=required&password=****&db=0"
+        );
+        assert_eq!(
+            shown("${REDIS_URL}?AXYMAAIncDE3ZmI0YmNlZTQ1ZjU0MzQ0OTVhMmE0NzZiN2Q1YjM2MnAxMTIzNDU"),
+            "${REDIS_URL}?****"
+        );
+        // Not a query after a variable: the URL rules, all of it after the scheme here.
+        assert_ne!(shown("${HOST}:secretpass"), "${HOST}:secretpass");
+    }
 
     fn masked(v: &str, hint: Hint) -> String {
         mask_ranges(v, &sensitive_ranges(v, hint))

@@ -220,6 +220,10 @@ fn ping(port: u16) -> bool {
 /// passing SIGINT and SIGTERM on to it, until it exits: its exit code (128 + the signal's
 /// number when a signal ended it).
 ///
+/// The child is a `std::process::Child` polled every [`POLL`]: tokio's own process support
+/// would add its driver to every worker runtime of serve, which then takes a lock each time a
+/// worker parks, on every request (BENCHMARKS.md, section 3b).
+///
 /// # Errors
 /// [`ServeError::Command`] when it cannot be started.
 pub(crate) async fn run_command(
@@ -231,7 +235,7 @@ pub(crate) async fn run_command(
         return Ok(0);
     };
     let shown = program.to_string_lossy().into_owned();
-    let mut cmd = tokio::process::Command::new(program);
+    let mut cmd = std::process::Command::new(program);
     cmd.args(args);
     for name in unset {
         cmd.env_remove(name);
@@ -254,24 +258,31 @@ pub(crate) async fn run_command(
     Ok(code)
 }
 
+/// How often the command is asked whether it has exited: what its exit may wait for.
+const POLL: Duration = Duration::from_millis(20);
+
 #[cfg(unix)]
 async fn wait_passing_signals(
-    child: &mut tokio::process::Child,
+    child: &mut std::process::Child,
 ) -> std::io::Result<std::process::ExitStatus> {
     use tokio::signal::unix::{SignalKind, signal};
     let (Ok(mut int), Ok(mut term)) = (
         signal(SignalKind::interrupt()),
         signal(SignalKind::terminate()),
     ) else {
-        return child.wait().await;
+        return wait(child).await;
     };
     loop {
         let sent = tokio::select! {
-            status = child.wait() => return status,
+            status = wait(child) => return status,
             _ = int.recv() => SIGINT,
             _ = term.recv() => SIGTERM,
         };
-        if let Some(pid) = child.id().and_then(|pid| i32::try_from(pid).ok()) {
+        // Only while it is not reaped: `try_wait` here and in `wait` are the only reapers,
+        // both on this task, so its pid cannot have been reused.
+        if child.try_wait()?.is_none()
+            && let Ok(pid) = i32::try_from(child.id())
+        {
             super::log::line(&format!(
                 "signal received: passed on to the command (pid {pid}); waiting for it"
             ));
@@ -282,9 +293,20 @@ async fn wait_passing_signals(
 
 #[cfg(not(unix))]
 async fn wait_passing_signals(
-    child: &mut tokio::process::Child,
+    child: &mut std::process::Child,
 ) -> std::io::Result<std::process::ExitStatus> {
-    child.wait().await
+    wait(child).await
+}
+
+/// Waits for `child` to exit, asking every [`POLL`] (cancel-safe: nothing is lost when it is
+/// dropped between two polls).
+async fn wait(child: &mut std::process::Child) -> std::io::Result<std::process::ExitStatus> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        tokio::time::sleep(POLL).await;
+    }
 }
 
 /// `SIGINT` and `SIGTERM` have these numbers on Linux and the BSDs (macOS) alike.

@@ -24,7 +24,9 @@ use crate::support::fake_rest::fake_rest_api;
 use crate::support::peers::BlackHole;
 use crate::support::redis::{RedisOptions, RedisServer};
 use crate::support::tier::{self, Group};
-use crate::support::{all_output, code, file_names_below, root, run, transcript, upwire};
+use crate::support::{
+    all_output, code, file_names_below, root, run, transcript, upwire, upwire_in,
+};
 
 /// The fake credentials of `examples/example.env`.
 const EXAMPLE_SECRETS: [&str; 3] = [
@@ -1502,4 +1504,57 @@ fn snapshot_of_the_framework_settings_in_the_guide() {
         insta::assert_snapshot!("guide@rails-sidekiq", rails);
         insta::assert_snapshot!("guide@bullmq-express", bullmq);
     });
+}
+
+/// A field that adds text to the variable generate writes (`${REDIS_URL}?ssl_cert_reqs=...`
+/// for a Celery worker) is refused: generate wrote the composed value back into `REDIS_URL`,
+/// and every later run added the text again. The env file is left as it was, however often
+/// generate runs.
+#[test]
+fn a_field_that_extends_the_variable_generate_writes_never_grows_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = "REDIS_URL=rediss://default:AbCdEf0123456789abcdef0123456789@eu1-cat-12345.upstash.io:6379\n";
+    std::fs::write(dir.path().join(".env"), env).unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}?ssl_cert_reqs=required\"\n\n\
+         [target.worker]\nkind = \"server\"\nframework = \"celery\"\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = run(upwire_in(dir.path()).arg("generate"));
+        assert_eq!(code(&out), 1, "{}", all_output(&out));
+        assert!(
+            all_output(&out).contains("error[self-referencing-variable]"),
+            "{}",
+            all_output(&out)
+        );
+        assert!(!all_output(&out).contains("AbCdEf0123456789"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(".env")).unwrap(),
+            env
+        );
+    }
+    // Read from another name, the same parameter is written once and stays once.
+    std::fs::write(
+        dir.path().join(".env"),
+        env.replace("REDIS_URL=", "UPSTASH_REDIS_URL="),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("upwire.toml"),
+        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}?ssl_cert_reqs=required\"\n\n\
+         [target.worker]\nkind = \"server\"\nframework = \"celery\"\n",
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = run(upwire_in(dir.path()).arg("generate"));
+        assert_eq!(code(&out), 0, "{}", all_output(&out));
+        let written = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+        assert_eq!(
+            written.matches("ssl_cert_reqs=required").count(),
+            1,
+            "{written}"
+        );
+    }
 }

@@ -13,9 +13,25 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
         return;
     }
     let platform = facts.target.platform.as_ref();
-    if platform.is_some_and(|p| p.value == Platform::Fly) {
-        return;
-    }
+    // Fly (nothing to say), anywhere (`generic` or none named: a warning, silenced by saying
+    // where), or elsewhere (an error). Every platform by name: the compiler lists a new one.
+    let elsewhere = match platform.map(|p| p.value) {
+        Some(Platform::Fly) => return,
+        None | Some(Platform::Generic) => None,
+        Some(
+            Platform::Docker
+            | Platform::Kubernetes
+            | Platform::AwsLambda
+            | Platform::Vercel
+            | Platform::Netlify
+            | Platform::Cloudflare
+            | Platform::Expo
+            | Platform::Railway
+            | Platform::Render
+            | Platform::DenoDeploy
+            | Platform::Supabase,
+        ) => platform,
+    };
     let Some(url) = facts.database_plan.and_then(|p| p.redis_url.as_ref()) else {
         return;
     };
@@ -24,9 +40,9 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
     }
     let (host, target) = (&url.host, &facts.target.name);
     // A platform other than Fly cannot reach the database: an error. Without one (or with
-    // `generic`) the code may run on Fly, or anywhere: a warning, silenced by saying where.
-    let d = match platform {
-        Some(p) if p.value != Platform::Generic => Diagnostic::new(
+    // `generic`) the code may run on Fly, or anywhere: a warning.
+    let d = match elsewhere {
+        Some(p) => Diagnostic::new(
             Code::FlyOffPlatform,
             format!(
                 "target `{target}` runs on {}, but `{host}` is a Fly.io private database, reachable only inside Fly's private network",
@@ -34,7 +50,7 @@ pub(super) fn run(facts: &Facts<'_>, _: &mut TargetPlan, out: &mut Vec<Diagnosti
             ),
         )
         .at(facts.source, p.span.clone()),
-        _ => Diagnostic::new(
+        None => Diagnostic::new(
             Code::FlyOffPlatform,
             format!(
                 "target `{target}` does not say it runs on Fly, but `{host}` is a Fly.io private database, reachable only inside Fly's private network",

@@ -18,6 +18,7 @@ mod mobile_full_access;
 mod readonly_tcp;
 mod redis_py_ssl_cert_reqs;
 mod secret_public_prefix;
+mod self_referencing_variable;
 mod token_missing;
 
 /// The resolved `rediss://` URL of a `framework` target over TCP, and its field: what the
@@ -104,6 +105,11 @@ static LINTS: &[TargetLint] = &[
     ),
     lint(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
     lint(Code::TokenMissing, Stage::Decided, token_missing::run),
+    lint(
+        Code::SelfReferencingVariable,
+        Stage::Decided,
+        self_referencing_variable::run,
+    ),
     lint(
         Code::SecretPublicPrefix,
         Stage::Decided,
