@@ -105,6 +105,8 @@ pub use build::{BuildError, Builder, FileError, OUTPUT_FILE, cargo_dependencies}
 pub use model::Transport;
 
 mod capability;
+#[cfg(feature = "check")]
+mod check;
 mod ci_serve;
 mod code;
 mod descriptor;
@@ -124,8 +126,6 @@ mod init;
 mod input;
 mod interpolate;
 mod lint;
-#[cfg(feature = "check")]
-mod login;
 mod model;
 mod parse;
 mod pasted;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, MAX_FINDINGS, SourceFile, more_findings};
-use crate::endpoint::{Endpoint, Role, check, from_env_entry, role_of_variable};
+use crate::endpoint::{Endpoint, Role, from_env_entry, lints, role_of_variable};
 use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan, scan_lines};
 use crate::family::{Family, lookup, name_of};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
@@ -101,14 +101,14 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
             ep.rest_rename = None;
         }
     }
-    check::run_all(&endpoints, &source, &mut diags);
+    lints::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
 }
 
 /// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...
 /// --rest-token ...`) as one database's endpoints: the checks `lint` runs on an env file's
-/// (the same [`check::run_all`]). `values` are `(flag, role, value)`; the source shows each
+/// (the same [`lints::run_all`]). `values` are `(flag, role, value)`; the source shows each
 /// as `--flag value`, secrets registered (masked wherever it is shown).
 #[must_use]
 pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diagnostic>) {
@@ -135,7 +135,7 @@ pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diag
         endpoints.push(ep);
     }
     let mut diags = Vec::new();
-    check::run_all(&endpoints, &source, &mut diags);
+    lints::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
 }

@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::check::net::tls_config;
+use crate::check::{CheckOptions, CheckResult, check_rest, check_tcp};
 use crate::cli::{Cli, Findings, Output, Report, exit_for, load_descriptor, select_targets};
 use crate::error::Error;
-use crate::login::net::tls_config;
-use crate::login::{CheckOptions, CheckResult, check_rest, check_tcp};
 use crate::model::{Access, Kind, Transport};
 use crate::plan::{Plan, TargetPlan};
 use crate::secret::{Hint, Secret, Sensitive};
@@ -418,8 +418,8 @@ struct CheckJson<'a> {
     target: &'a str,
     transport: Transport,
     ok: bool,
-    stage: crate::login::Stage,
-    error_kind: Option<crate::login::ErrorKind>,
+    stage: crate::check::Stage,
+    error_kind: Option<crate::check::ErrorKind>,
     message: &'a str,
     help: Option<&'a str>,
     endpoint: &'a str,
@@ -438,7 +438,7 @@ struct CheckJson<'a> {
 
 #[derive(serde::Serialize)]
 struct StageJson {
-    stage: crate::login::Stage,
+    stage: crate::check::Stage,
     ms: f64,
 }
 
@@ -490,7 +490,7 @@ fn render(targets: &str, r: &CheckResult) -> String {
     let _ = writeln!(s, "{targets}: {} {}", r.transport, r.endpoint);
     for st in &r.stages {
         let extra = match (st.stage, r.latency) {
-            (crate::login::Stage::Command, Some(l)) => format!(
+            (crate::check::Stage::Command, Some(l)) => format!(
                 "  (PING round trips: min {:.2} ms, median {:.2} ms, p95 {:.2} ms)",
                 l.min, l.median, l.p95
             ),
@@ -512,14 +512,14 @@ fn render(targets: &str, r: &CheckResult) -> String {
         }
     } else {
         let kind = r.error_kind.map_or("error", |k| match k {
-            crate::login::ErrorKind::Dns => "dns",
-            crate::login::ErrorKind::Refused => "refused",
-            crate::login::ErrorKind::Timeout => "timeout",
-            crate::login::ErrorKind::Tls => "tls",
-            crate::login::ErrorKind::Auth => "auth",
-            crate::login::ErrorKind::Protocol => "protocol",
-            crate::login::ErrorKind::Http => "http",
-            crate::login::ErrorKind::Limit => "limit",
+            crate::check::ErrorKind::Dns => "dns",
+            crate::check::ErrorKind::Refused => "refused",
+            crate::check::ErrorKind::Timeout => "timeout",
+            crate::check::ErrorKind::Tls => "tls",
+            crate::check::ErrorKind::Auth => "auth",
+            crate::check::ErrorKind::Protocol => "protocol",
+            crate::check::ErrorKind::Http => "http",
+            crate::check::ErrorKind::Limit => "limit",
         });
         let _ = writeln!(
             s,
@@ -560,7 +560,7 @@ fn comparisons(results: &[Checked]) -> Vec<String> {
             .result
             .stages
             .iter()
-            .filter(|s| s.stage != crate::login::Stage::Command)
+            .filter(|s| s.stage != crate::check::Stage::Command)
             .map(|s| s.ms)
             .sum();
         let meaning = c

@@ -2,8 +2,8 @@
 //!
 //! Both reduce to a list of [`Endpoint`]s: a value with its role (TCP URL, REST URL, token,
 //! read-only token), where it stands in its file, the public prefix of its name, and the
-//! group it belongs to (a database, or the variables of one prefix in an env file). The checks
-//! that concern endpoints run once, on that list, one file each in [`check`]: the same code
+//! group it belongs to (a database, or the variables of one prefix in an env file). The lints
+//! that concern endpoints run once, on that list, one file each in [`lints`]: the same code
 //! finds a host mismatch in `upwire.toml` and in `.env`.
 
 use std::ops::Range;
@@ -13,9 +13,9 @@ use crate::parse::{
     Finding, Fix, RedisUrl, RestUrl, validate_redis_url, validate_rest_url, validate_token,
 };
 
-pub(crate) mod check;
 mod from_descriptor;
 mod from_env;
+pub(crate) mod lints;
 
 pub(crate) use from_descriptor::{from_database, token_field};
 pub(crate) use from_env::{from_env_entry, group, role_of_variable};
@@ -61,7 +61,7 @@ pub(crate) struct Endpoint {
     pub parsed: Parsed,
     /// What validation found, ranges relative to the value.
     pub findings: Vec<Finding>,
-    /// The value (resolved), kept for the checks that compare values.
+    /// The value (resolved), kept for the lints that compare values.
     pub value: String,
     /// For an env file's TCP URL variable: its key's span and the REST URL variable of its
     /// family, which a REST URL found in it moves to (`upwire fix`) while that one is free.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::code::Code;
 use crate::descriptor::{Database, Descriptor, Target, Text};
 use crate::diagnostic::{Diagnostic, SourceFile};
-use crate::endpoint::{Parsed, Role, check, from_database};
+use crate::endpoint::{Parsed, Role, from_database, lints};
 use crate::family::name_of;
 use crate::interpolate::Env;
 use crate::model::{Access, Framework, Kind, Platform, Transport, did_you_mean};
@@ -17,9 +17,9 @@ use crate::project_path::escape_controls;
 use crate::rule::{self, RuleInput};
 use crate::secret::{Hint, Secret, SecretKind, Sensitive};
 
-mod target_check;
+mod target_lints;
 
-/// What the target checks see of one target (see [`target_check`]).
+/// What the target lints see of one target (see [`target_lints`]).
 #[derive(Clone, Copy)]
 struct Facts<'a> {
     target: &'a Target,
@@ -330,7 +330,7 @@ fn validate_database(
         },
     };
     let endpoints = from_database(db);
-    check::run_all(&endpoints, source, diags);
+    lints::run_all(&endpoints, source, diags);
     for e in endpoints {
         match e.parsed {
             Parsed::Tcp(url) => plan.redis_url = url,
@@ -390,7 +390,7 @@ fn plan_target(
         database,
         database_plan: None,
     };
-    target_check::run(target_check::Stage::Declared, &facts, &mut tp, diags);
+    target_lints::run(target_lints::Stage::Declared, &facts, &mut tp, diags);
     let Some(kind) = kind else { return tp };
     let input = RuleInput {
         target: t,
@@ -443,7 +443,7 @@ fn plan_target(
         database_plan: db_plan,
         ..facts
     };
-    target_check::run(target_check::Stage::Decided, &facts, &mut tp, diags);
+    target_lints::run(target_lints::Stage::Decided, &facts, &mut tp, diags);
     tp
 }
 

@@ -3,8 +3,8 @@
 //! `/multi-exec`, and the cached command table.
 //!
 //! Failures are classified once here: a Redis error reply is a value (the client's problem,
-//! 400); not reaching Redis is [`Failure::Unavailable`] (503); no answer in time is
-//! [`Failure::Timeout`] (504).
+//! 400); not reaching Redis is [`NoReply::Unavailable`] (503); no answer in time is
+//! [`NoReply::Timeout`] (504).
 //!
 //! After a Redis restart the old connections are dead. A command that finds its connection
 //! dead before it was handed over (see [`unsent`]) cannot have run, so it is sent once more on
@@ -28,9 +28,9 @@ use redis::{
 };
 use tokio::sync::OnceCell;
 
+use super::config::{ServeError, Timeouts};
 use super::policy::CommandTable;
 use super::reply::server_error_text;
-use super::{ServeError, Timeouts};
 
 /// One Redis behind `serve`.
 #[derive(Clone)]
@@ -47,7 +47,7 @@ const MAX_IDLE_DEDICATED: usize = 8;
 
 /// Why Redis gave no reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Failure {
+pub(crate) enum NoReply {
     /// Redis cannot be reached or the connection broke (503).
     Unavailable(String),
     /// Redis did not answer in time (504).
@@ -245,10 +245,10 @@ impl Backend {
         format!("Redis at {}", self.0.addr)
     }
 
-    /// The message for a failure, naming Redis's address (never its password).
-    pub(crate) fn failure_message(&self, failure: &Failure) -> String {
-        match failure {
-            Failure::Unavailable(reason) => format!(
+    /// The message for a request Redis gave no reply to, naming Redis's address (never its password).
+    pub(crate) fn no_reply_message(&self, no_reply: &NoReply) -> String {
+        match no_reply {
+            NoReply::Unavailable(reason) => format!(
                 "ERR upwire serve: {} is unavailable: {reason}{}",
                 self.describe(),
                 if self.0.tls && reason.contains("certificate") {
@@ -257,12 +257,12 @@ impl Backend {
                     ""
                 }
             ),
-            Failure::Timeout => format!(
+            NoReply::Timeout => format!(
                 "ERR upwire serve: {} did not answer within {} ms",
                 self.describe(),
                 self.0.timeouts.redis_command.as_millis()
             ),
-            Failure::ScriptTimeout { kill, outcome } => {
+            NoReply::ScriptTimeout { kill, outcome } => {
                 let limit = self.script_limit().as_millis();
                 match outcome {
                     Kill::Stopped => format!(
@@ -284,7 +284,7 @@ impl Backend {
                     }
                 }
             }
-            Failure::Unreadable => "ERR upwire serve: Redis answered this request with a \
+            NoReply::Unreadable => "ERR upwire serve: Redis answered this request with a \
                  reply that cannot be read: most likely an error or status line that is not \
                  UTF-8 text, echoing bytes of the request (such as %FF in a path); send \
                  commands and arguments Redis may echo as UTF-8 text. Other requests are not \
@@ -297,12 +297,12 @@ impl Backend {
     pub(crate) async fn ping(&self) -> Result<(), String> {
         match self.command(&redis::cmd("PING")).await {
             Ok(_) => Ok(()),
-            Err(f) => Err(self.failure_message(&f)),
+            Err(f) => Err(self.no_reply_message(&f)),
         }
     }
 
     /// One command on the shared connection. Error replies come back as `Value::ServerError`.
-    pub(crate) async fn command(&self, cmd: &Cmd) -> Result<Value, Failure> {
+    pub(crate) async fn command(&self, cmd: &Cmd) -> Result<Value, NoReply> {
         if may_answer_unreadable(cmd) {
             let mut pipe = Pipeline::new();
             pipe.add_command(cmd.clone());
@@ -337,7 +337,7 @@ impl Backend {
     pub(crate) async fn pipeline<'a>(
         &self,
         cmds: impl Iterator<Item = &'a Cmd>,
-    ) -> Result<Vec<Value>, Failure> {
+    ) -> Result<Vec<Value>, NoReply> {
         let mut pipe = Pipeline::new();
         for cmd in cmds {
             pipe.add_command(cmd.clone());
@@ -365,7 +365,7 @@ impl Backend {
     pub(crate) async fn transaction<'a>(
         &self,
         cmds: impl Iterator<Item = &'a Cmd>,
-    ) -> Result<Transaction, Failure> {
+    ) -> Result<Transaction, NoReply> {
         let mut pipe = Pipeline::new();
         pipe.add_command(redis::cmd("MULTI"));
         for cmd in cmds {
@@ -434,7 +434,7 @@ impl Backend {
         &self,
         kills: Vec<&'static str>,
         call: impl Future<Output = Result<T, RedisError>>,
-    ) -> Result<T, Failure> {
+    ) -> Result<T, NoReply> {
         let bounded = self.bounded(call);
         if kills.is_empty() {
             return bounded.await;
@@ -459,7 +459,7 @@ impl Backend {
                     let _ = tokio::time::timeout(self.0.timeouts.redis_connect, bounded).await;
                 }
                 let (kill, outcome) = worst;
-                Err(Failure::ScriptTimeout { kill, outcome })
+                Err(NoReply::ScriptTimeout { kill, outcome })
             }
         }
     }
@@ -508,19 +508,19 @@ impl Backend {
     }
 
     /// Redis's command table, fetched on first use and kept.
-    pub(crate) async fn command_table(&self) -> Result<Arc<CommandTable>, Failure> {
+    pub(crate) async fn command_table(&self) -> Result<Arc<CommandTable>, NoReply> {
         self.0
             .table
             .get_or_try_init(|| async {
                 match self.command(&redis::cmd("COMMAND")).await? {
-                    Value::ServerError(e) => Err(Failure::Unavailable(format!(
+                    Value::ServerError(e) => Err(NoReply::Unavailable(format!(
                         "COMMAND failed: {}",
                         server_error_text(&e)
                     ))),
                     reply => CommandTable::from_reply(&reply)
                         .map(Arc::new)
                         .ok_or_else(|| {
-                            Failure::Unavailable("COMMAND returned no command table".to_owned())
+                            NoReply::Unavailable("COMMAND returned no command table".to_owned())
                         }),
                 }
             })
@@ -530,12 +530,12 @@ impl Backend {
 
     /// A Redis connection of its own for one SSE stream (`stream.rs`), in pub/sub mode once
     /// it subscribes; closed when the stream drops it.
-    pub(crate) async fn pubsub(&self) -> Result<redis::aio::PubSub, Failure> {
+    pub(crate) async fn pubsub(&self) -> Result<redis::aio::PubSub, NoReply> {
         self.bounded(self.0.client.get_async_pubsub()).await
     }
 
     /// A Redis connection of its own for one `/monitor` stream, after `MONITOR`.
-    pub(crate) async fn monitor(&self) -> Result<redis::aio::Monitor, Failure> {
+    pub(crate) async fn monitor(&self) -> Result<redis::aio::Monitor, NoReply> {
         self.bounded(self.0.client.get_async_monitor()).await
     }
 
@@ -580,7 +580,7 @@ impl Backend {
     async fn bounded<T>(
         &self,
         call: impl Future<Output = Result<T, RedisError>>,
-    ) -> Result<T, Failure> {
+    ) -> Result<T, NoReply> {
         classify(tokio::time::timeout(self.deadline(), call).await)
     }
 
@@ -594,13 +594,13 @@ impl Backend {
 /// A Redis call's outcome under the deadline, its failure classified.
 fn classify<T>(
     outcome: Result<Result<T, RedisError>, tokio::time::error::Elapsed>,
-) -> Result<T, Failure> {
+) -> Result<T, NoReply> {
     match outcome {
-        Err(_) => Err(Failure::Timeout),
+        Err(_) => Err(NoReply::Timeout),
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) if e.is_timeout() => Err(Failure::Timeout),
-        Ok(Err(e)) if e.kind() == redis::ErrorKind::Parse => Err(Failure::Unreadable),
-        Ok(Err(e)) => Err(Failure::Unavailable(e.to_string())),
+        Ok(Err(e)) if e.is_timeout() => Err(NoReply::Timeout),
+        Ok(Err(e)) if e.kind() == redis::ErrorKind::Parse => Err(NoReply::Unreadable),
+        Ok(Err(e)) => Err(NoReply::Unavailable(e.to_string())),
     }
 }
 

@@ -32,7 +32,7 @@ return {reply[1], keys}
 
 /// What to change in Redis's reply to a translated command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Fix {
+pub(crate) enum ReplyChange {
     /// Nothing.
     None,
     /// `SCRIPT LOAD` of a changed script: answer the client's hash, not Redis's.
@@ -41,8 +41,8 @@ pub(crate) enum Fix {
     CopyToItself,
 }
 
-impl Fix {
-    /// Applies the fix to Redis's reply.
+impl ReplyChange {
+    /// Applies the change to Redis's reply.
     pub(crate) fn apply(&self, value: redis::Value) -> redis::Value {
         match (self, value) {
             (
@@ -61,12 +61,12 @@ impl Fix {
 }
 
 /// Translates `command` in place into what Redis runs, and says what to change in the reply.
-pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
+pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> ReplyChange {
     // Most commands are none of these: no lowercase copy of their name for them.
     let name = command.name();
     let first = name.first().map(u8::to_ascii_lowercase);
     if !matches!(first, Some(b'e' | b's' | b'c')) || name.len() > 10 {
-        return Fix::None;
+        return ReplyChange::None;
     }
     let name = name.to_ascii_lowercase();
     match name.as_slice() {
@@ -79,28 +79,28 @@ pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
             if let Some(stripped) = stripped {
                 replace_arg(command, 1, &stripped);
             }
-            Fix::None
+            ReplyChange::None
         }
         b"evalsha" | b"evalsha_ro" => {
             if let Some(server) = nth(command, 1).and_then(|h| scripts.server_hash(h)) {
                 replace_arg(command, 1, server.as_bytes());
             }
-            Fix::None
+            ReplyChange::None
         }
         b"script" => {
             let sub = nth(command, 1).map(<[u8]>::to_ascii_lowercase);
             match sub.as_deref() {
                 Some(b"load") => {
                     let Some(script) = nth(command, 2) else {
-                        return Fix::None;
+                        return ReplyChange::None;
                     };
                     let Some(stripped) = strip_upstash_flags(script) else {
-                        return Fix::None;
+                        return ReplyChange::None;
                     };
                     let client = sha1_hex(script);
                     scripts.remember(client.clone(), sha1_hex(&stripped));
                     replace_arg(command, 2, &stripped);
-                    Fix::ClientHash(client)
+                    ReplyChange::ClientHash(client)
                 }
                 Some(b"exists") => {
                     let mapped: Vec<Option<String>> = command
@@ -118,17 +118,17 @@ pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
                         }
                         command.replace(cmd);
                     }
-                    Fix::None
+                    ReplyChange::None
                 }
                 Some(b"flush") => {
                     scripts.clear();
-                    Fix::None
+                    ReplyChange::None
                 }
-                _ => Fix::None,
+                _ => ReplyChange::None,
             }
         }
         b"copy" if nth(command, 1).is_some() && nth(command, 1) == nth(command, 2) => {
-            Fix::CopyToItself
+            ReplyChange::CopyToItself
         }
         b"scan" => {
             if let Some(args) = scan_without_withtype(command) {
@@ -139,9 +139,9 @@ pub(crate) fn translate(command: &mut Command, scripts: &Scripts) -> Fix {
                 }
                 command.replace(cmd);
             }
-            Fix::None
+            ReplyChange::None
         }
-        _ => Fix::None,
+        _ => ReplyChange::None,
     }
 }
 
@@ -191,10 +191,10 @@ mod tests {
         c.text_args()
     }
 
-    fn translated(json: &str, scripts: &Scripts) -> (Command, Fix) {
+    fn translated(json: &str, scripts: &Scripts) -> (Command, ReplyChange) {
         let mut c = parse_command(json.as_bytes()).unwrap();
-        let fix = translate(&mut c, scripts);
-        (c, fix)
+        let change = translate(&mut c, scripts);
+        (c, change)
     }
 
     #[test]
@@ -203,12 +203,12 @@ mod tests {
         let script = "#!lua flags=allow-key-locking\nreturn 1";
         let client = sha1_hex(script.as_bytes());
         let server = sha1_hex(b"#!lua\nreturn 1");
-        let (c, fix) = translated(
+        let (c, change) = translated(
             &serde_json::json!(["EVAL", script, 0]).to_string(),
             &scripts,
         );
         assert_eq!(args(&c), ["EVAL", "#!lua\nreturn 1", "0"]);
-        assert_eq!(fix, Fix::None);
+        assert_eq!(change, ReplyChange::None);
         let (c, _) = translated(
             &serde_json::json!(["evalsha_ro", client.to_uppercase(), 1, "k", "a"]).to_string(),
             &scripts,
@@ -233,7 +233,7 @@ mod tests {
     fn script_load_answers_the_client_hash() {
         let scripts = Scripts::default();
         let script = "#!lua flags=allow-key-locking,no-writes\nreturn 1";
-        let (c, fix) = translated(
+        let (c, change) = translated(
             &serde_json::json!(["SCRIPT", "LOAD", script]).to_string(),
             &scripts,
         );
@@ -242,17 +242,17 @@ mod tests {
             ["SCRIPT", "LOAD", "#!lua flags=no-writes\nreturn 1"]
         );
         let client = sha1_hex(script.as_bytes());
-        assert_eq!(fix, Fix::ClientHash(client.clone()));
+        assert_eq!(change, ReplyChange::ClientHash(client.clone()));
         assert_eq!(
-            fix.apply(redis::Value::BulkString(b"other".to_vec())),
+            change.apply(redis::Value::BulkString(b"other".to_vec())),
             redis::Value::BulkString(client.into_bytes())
         );
         let error = redis::Value::Nil;
-        assert_eq!(fix.apply(error.clone()), error);
+        assert_eq!(change.apply(error.clone()), error);
         // Scripts without Upstash flags are not touched.
-        let (c, fix) = translated(r#"["SCRIPT","LOAD","return 1"]"#, &scripts);
+        let (c, change) = translated(r#"["SCRIPT","LOAD","return 1"]"#, &scripts);
         assert_eq!(args(&c), ["SCRIPT", "LOAD", "return 1"]);
-        assert_eq!(fix, Fix::None);
+        assert_eq!(change, ReplyChange::None);
     }
 
     #[test]

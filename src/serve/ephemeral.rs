@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::ServeError;
+use super::config::ServeError;
 
 /// How long a throwaway redis-server may take to answer `PING`.
 const READY_WITHIN: Duration = Duration::from_secs(10);

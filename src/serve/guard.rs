@@ -13,8 +13,8 @@ use std::net::SocketAddr;
 
 use hyper::header::HeaderValue;
 
+use super::config::{ServeConfig, ServeError};
 use super::refusal::Refusal;
-use super::{ServeConfig, ServeError};
 
 /// The request headers the Upstash clients send; a preflight allows these and no others.
 const CLIENT_HEADERS: &[&str] = &[

@@ -1,5 +1,6 @@
-//! The HTTP/1.1 server: accept loop, limits and timeouts, routing, status codes, and one
-//! log line per request.
+//! The HTTP/1.1 server: workers, accept loop, limits and timeouts, the request headers, auth,
+//! the body, CORS and status codes; the parsed request runs in `exec.rs`, its log line is
+//! `log.rs`'s.
 //!
 //! Status codes as Upstash uses them: 200 ok; 400 malformed request, refused command or
 //! Redis error reply; 401 missing or wrong token; 405 other methods. Then what a gateway
@@ -11,7 +12,6 @@
 
 use std::borrow::Cow;
 use std::convert::Infallible;
-use std::fmt::Write as _;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,15 +28,15 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, mpsc, watch};
 
 use super::auth::{self, Auth};
-use super::backend::{Backend, Failure, Transaction};
-use super::dialect::{self, Fix};
+use super::backend::Backend;
+use super::config::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
+use super::exec::{Exec, Format, Output};
 use super::guard::Guard;
 use super::limits::{Budget, Reservation};
-use super::log;
-use super::policy::{CommandTable, check_supported};
-use super::refusal::Refusal;
-use super::reply::{self, Encoding, error_body, write_reply, write_resp};
-use super::request::{self, Command};
+use super::log::{self, LogLine};
+use super::reply::{Encoding, error_body};
+use super::request::{self, Work};
+use super::response::{Reply, SYNC_TOKEN};
 use super::route::Route;
 use super::script::Scripts;
 use super::slots::{Admission, Slots};
@@ -44,17 +44,10 @@ use super::stream::{self, EventBody, Streams};
 use super::sync_token::SyncClock;
 use super::tokens::Routes;
 use super::wire::JsonErrors;
-use super::{MAX_BODY_BYTES, ServeConfig, ServeError, Timeouts};
 use crate::model::Access;
 
 /// The largest request head (request line and headers) accepted; a longer one gets 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
-
-/// The header of read-your-writes tokens, in requests and replies (`sync_token.rs`).
-const SYNC_TOKEN: &str = "upstash-sync-token";
-
-/// [`SYNC_TOKEN`] as a header name, made once (`from_static` checks every byte when it runs).
-static SYNC_TOKEN_NAME: header::HeaderName = header::HeaderName::from_static(SYNC_TOKEN);
 
 /// The request headers serve reads, found in one pass over the request's header map: a
 /// lookup by name hashes the name (and a `&str` name is checked byte by byte first), and a
@@ -92,15 +85,6 @@ impl<'a> Known<'a> {
         }
         known
     }
-}
-
-/// How replies are written (`Upstash-Response-Format`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    /// `{"result": ...}`, the default.
-    Json,
-    /// The RESP2 bytes Redis would send over TCP, as `application/octet-stream`.
-    Resp2,
 }
 
 /// The methods serve answers. HEAD is not one: it would run the command of a path-style
@@ -480,101 +464,6 @@ fn open_count(all_closed: &mpsc::Receiver<()>) -> usize {
     all_closed.sender_strong_count()
 }
 
-/// A response before it becomes an HTTP response.
-struct Reply {
-    status: StatusCode,
-    body: Vec<u8>,
-    /// `application/json`, or `application/octet-stream` for RESP2 bytes.
-    content_type: &'static str,
-    headers: Vec<(header::HeaderName, HeaderValue)>,
-    /// `Access-Control-Allow-Origin`, for a request from an allowed origin.
-    cors: Option<HeaderValue>,
-    /// For the log line: why a 5xx happened.
-    note: Option<String>,
-    /// The events of an SSE stream (`stream.rs`), instead of `body`.
-    stream: Option<EventBody>,
-    /// `Upstash-Sync-Token`, on every authenticated reply.
-    sync_token: Option<u64>,
-}
-
-impl Reply {
-    fn ok(body: Vec<u8>) -> Self {
-        Self::with(StatusCode::OK, body)
-    }
-
-    fn with(status: StatusCode, body: Vec<u8>) -> Self {
-        Self {
-            status,
-            body,
-            content_type: "application/json",
-            headers: Vec::new(),
-            cors: None,
-            note: None,
-            stream: None,
-            sync_token: None,
-        }
-    }
-
-    fn error(status: StatusCode, message: &str) -> Self {
-        Self::with(status, error_body(message))
-    }
-
-    fn refused(refusal: &Refusal) -> Self {
-        Self::error(refusal.status, &refusal.message)
-    }
-
-    fn failure(backend: &Backend, failure: &Failure) -> Self {
-        let status = match failure {
-            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Failure::Timeout | Failure::ScriptTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
-            // That request's own doing; the connection it used is dropped, no other is.
-            Failure::Unreadable => StatusCode::BAD_REQUEST,
-        };
-        let message = backend.failure_message(failure);
-        let mut reply = Self::error(status, &message);
-        reply.note = Some(message);
-        reply
-    }
-
-    fn header(mut self, name: header::HeaderName, value: &'static str) -> Self {
-        self.headers.push((name, HeaderValue::from_static(value)));
-        self
-    }
-
-    fn into_response(self) -> Response<Either<Full<Bytes>, EventBody>> {
-        let body = match self.stream {
-            Some(events) => Either::Right(events),
-            None => Either::Left(Full::new(Bytes::from(self.body))),
-        };
-        let mut response = Response::new(body);
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(self.content_type),
-        );
-        // Browser code may call only from the origins --cors-origin allows (guard.rs).
-        if let Some(origin) = self.cors {
-            if origin != "*" {
-                headers.insert(header::VARY, HeaderValue::from_static("origin"));
-            }
-            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-            // So that a browser client can read-its-writes too.
-            headers.insert(
-                header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                HeaderValue::from_static(SYNC_TOKEN),
-            );
-        }
-        for (name, value) in self.headers {
-            headers.insert(name, value);
-        }
-        if let Some(token) = self.sync_token {
-            headers.insert(SYNC_TOKEN_NAME.clone(), HeaderValue::from(token));
-        }
-        response
-    }
-}
-
 /// A served connection, as its requests see it.
 struct Client {
     state: Arc<State>,
@@ -601,54 +490,18 @@ async fn handle(
     let mut log = LogLine::default();
     let reply = respond(state, req, &mut log).await;
     if let Some(start) = start {
-        let elapsed = start.elapsed();
-        let mut line = format!(
-            "{peer} \"{method} {}\" {} {} {}.{:03} ms",
-            log.route,
-            log.label,
-            reply.status.as_u16(),
-            elapsed.as_millis(),
-            elapsed.as_micros() % 1000
+        log.write(
+            *peer,
+            method,
+            reply.status,
+            start.elapsed(),
+            reply.note.as_deref(),
         );
-        if let Some(note) = &reply.note {
-            let _ = write!(line, " ({note})");
-        }
-        log::line(&line);
     }
     if reply.stream.is_some() {
         busy.hold();
     }
     Ok(reply.into_response())
-}
-
-/// What the log line says about a request: only words serve itself chose or found in
-/// Redis's command table, never text from the request (a path or a body can hold secrets).
-struct LogLine {
-    route: Cow<'static, str>,
-    /// Path style with arguments after the command.
-    more: bool,
-    label: Cow<'static, str>,
-}
-
-impl Default for LogLine {
-    fn default() -> Self {
-        Self {
-            route: Cow::Borrowed("/"),
-            more: false,
-            label: Cow::Borrowed("-"),
-        }
-    }
-}
-
-impl LogLine {
-    fn new(path: &str, route: &Route) -> Self {
-        Self {
-            // Named once the command is known to be one (see `name`).
-            route: Cow::Borrowed(route.log_label()),
-            more: path.trim_start_matches('/').contains('/'),
-            label: Cow::Borrowed("-"),
-        }
-    }
 }
 
 /// The request, checked and run.
@@ -657,7 +510,7 @@ async fn respond(state: &State, req: Request<Incoming>, log: &mut LogLine) -> Re
     let known = Known::of(&parts.headers);
     let route = Route::of(parts.uri.path());
     if !state.quiet {
-        *log = LogLine::new(parts.uri.path(), &route);
+        *log = LogLine::new(parts.uri.path(), route.log_label());
     }
     // A page on another site can make a browser send requests here; a name it re-points
     // at 127.0.0.1 (DNS rebinding) shows in Host, a cross-site request in Origin.
@@ -841,19 +694,18 @@ async fn run(
         Ok(work) => work,
         Err(e) => return Reply::error(StatusCode::BAD_REQUEST, &e.0),
     };
-    let out = Output { encoding, format };
-    let reply = match &mut work {
-        Work::Single(command) => single(state, backend, access, out, command).await,
-        Work::Pipeline(commands) => pipeline(state, backend, access, out, commands).await,
-        Work::Transaction(commands) => {
-            transaction(state, backend, access, encoding, commands).await
-        }
+    let exec = Exec {
+        backend,
+        access,
+        scripts: &state.scripts,
+        readonly_scripts: state.readonly_scripts,
     };
+    let reply = exec.run(Output { encoding, format }, &mut work).await;
     drop(reservation);
     if !state.quiet {
         // With Redis unreachable (5xx) the table is not fetched: that would only double the
         // wait for the 503.
-        name(backend, &work, log, !reply.status.is_server_error()).await;
+        log::name(backend, &work, log, !reply.status.is_server_error()).await;
     }
     reply
 }
@@ -902,33 +754,6 @@ async fn open_stream(
     }
 }
 
-/// Fills in the log line's command name, once it is known to be a name from Redis's own
-/// command table: anything else a client sends as a "command" may be a secret.
-async fn name(backend: &Backend, work: &Work, log: &mut LogLine, fetch: bool) {
-    let table = if fetch {
-        backend.command_table().await.ok()
-    } else {
-        backend.cached_command_table()
-    };
-    let known = |c: &Command| {
-        table
-            .as_deref()
-            .and_then(|t| t.known_name(c.name()))
-            .unwrap_or("unknown")
-    };
-    match work {
-        Work::Single(c) => {
-            let name = known(c);
-            log.label = Cow::Owned(name.to_ascii_uppercase());
-            if log.route == "/…" && name != "unknown" {
-                log.route = Cow::Owned(format!("/{name}{}", if log.more { "/…" } else { "" }));
-            }
-        }
-        Work::Pipeline(cs) => log.label = Cow::Owned(format!("pipeline[{}]", cs.len())),
-        Work::Transaction(cs) => log.label = Cow::Owned(format!("multi-exec[{}]", cs.len())),
-    }
-}
-
 /// The method for the log and for messages: one of HTTP's own, or `OTHER` (a method is any
 /// token the client likes).
 fn method_label(method: &Method) -> &'static str {
@@ -943,208 +768,6 @@ fn method_label(method: &Method) -> &'static str {
         Method::TRACE => "TRACE",
         Method::CONNECT => "CONNECT",
         _ => "OTHER",
-    }
-}
-
-/// The request, parsed, checked and run.
-enum Work {
-    Single(Command),
-    Pipeline(Vec<Command>),
-    Transaction(Vec<Command>),
-}
-
-/// The command table, when the access needs one.
-async fn table_for(
-    backend: &Backend,
-    access: Access,
-) -> Result<Option<Arc<CommandTable>>, Failure> {
-    match access {
-        Access::ReadWrite => Ok(None),
-        Access::ReadOnly => backend.command_table().await.map(Some),
-    }
-}
-
-fn permit(state: &State, table: Option<&CommandTable>, command: &Command) -> Result<(), Refusal> {
-    check_supported(command)?;
-    if let Some(table) = table {
-        table.check_readonly(command, state.readonly_scripts)?;
-    }
-    Ok(())
-}
-
-/// How a reply is written.
-#[derive(Debug, Clone, Copy)]
-struct Output {
-    encoding: Encoding,
-    format: Format,
-}
-
-impl Output {
-    /// Writes one reply; returns whether it was an error reply.
-    fn write(self, out: &mut Vec<u8>, value: &redis::Value) -> bool {
-        match self.format {
-            Format::Json => write_reply(out, value, self.encoding),
-            Format::Resp2 => write_resp(out, value),
-        }
-    }
-
-    /// Writes the refusal of one command of a pipeline.
-    fn write_error(self, out: &mut Vec<u8>, message: &str) {
-        match self.format {
-            Format::Json => reply::write_error(out, message),
-            Format::Resp2 => reply::write_resp_error(out, message),
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self.format {
-            Format::Json => "application/json",
-            Format::Resp2 => "application/octet-stream",
-        }
-    }
-}
-
-/// Checks a command, then translates it for Redis (`dialect.rs`).
-async fn single(
-    state: &State,
-    backend: &Backend,
-    access: Access,
-    out: Output,
-    command: &mut Command,
-) -> Reply {
-    let table = match table_for(backend, access).await {
-        Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
-    };
-    // serve's own refusals are JSON in either format, like every error serve makes.
-    if let Err(refusal) = permit(state, table.as_deref(), command) {
-        return Reply::refused(&refusal);
-    }
-    let fix = dialect::translate(command, &state.scripts);
-    match backend.command(command.cmd()).await {
-        Ok(value) => {
-            let value = fix.apply(value);
-            let mut body = Vec::with_capacity(64);
-            let is_error = out.write(&mut body, &value);
-            let mut reply = Reply::with(
-                if is_error {
-                    StatusCode::BAD_REQUEST
-                } else {
-                    StatusCode::OK
-                },
-                body,
-            );
-            reply.content_type = out.content_type();
-            reply
-        }
-        Err(f) => Reply::failure(backend, &f),
-    }
-}
-
-/// Not atomic: a refused command gets its own `{"error"}` entry (a RESP error in RESP2) and
-/// the others still run, as each would if sent alone.
-async fn pipeline(
-    state: &State,
-    backend: &Backend,
-    access: Access,
-    out: Output,
-    commands: &mut [Command],
-) -> Reply {
-    let table = match table_for(backend, access).await {
-        Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
-    };
-    let verdicts: Vec<Result<Fix, Refusal>> = commands
-        .iter_mut()
-        .map(|c| {
-            permit(state, table.as_deref(), c)?;
-            Ok(dialect::translate(c, &state.scripts))
-        })
-        .collect();
-    let allowed = commands
-        .iter()
-        .zip(&verdicts)
-        .filter(|(_, v)| v.is_ok())
-        .map(|(c, _)| c.cmd());
-    let mut values = if verdicts.iter().any(Result::is_ok) {
-        match backend.pipeline(allowed).await {
-            Ok(values) => values.into_iter(),
-            Err(f) => return Reply::failure(backend, &f),
-        }
-    } else {
-        Vec::new().into_iter()
-    };
-    let mut body = Vec::with_capacity(32 * commands.len());
-    let json = out.format == Format::Json;
-    if json {
-        body.push(b'[');
-    }
-    for (i, verdict) in verdicts.iter().enumerate() {
-        if i > 0 && json {
-            body.push(b',');
-        }
-        match verdict {
-            Err(refusal) => out.write_error(&mut body, &refusal.message),
-            Ok(fix) => match values.next() {
-                Some(value) => {
-                    out.write(&mut body, &fix.apply(value));
-                }
-                None => out.write_error(&mut body, "ERR no reply from Redis for this command"),
-            },
-        }
-    }
-    if json {
-        body.push(b']');
-    }
-    let mut reply = Reply::ok(body);
-    reply.content_type = out.content_type();
-    reply
-}
-
-/// Atomic: a refused command refuses the whole transaction, with one `{"error"}`. Always
-/// JSON, as on Upstash.
-async fn transaction(
-    state: &State,
-    backend: &Backend,
-    access: Access,
-    encoding: Encoding,
-    commands: &mut [Command],
-) -> Reply {
-    let table = match table_for(backend, access).await {
-        Ok(table) => table,
-        Err(f) => return Reply::failure(backend, &f),
-    };
-    for (i, command) in commands.iter().enumerate() {
-        if let Err(refusal) = permit(state, table.as_deref(), command) {
-            return Reply::error(
-                refusal.status,
-                &format!(
-                    "{} (command {} of the transaction; nothing ran)",
-                    refusal.message,
-                    i + 1
-                ),
-            );
-        }
-    }
-    let fixes: Vec<Fix> = commands
-        .iter_mut()
-        .map(|c| dialect::translate(c, &state.scripts))
-        .collect();
-    match backend.transaction(commands.iter().map(Command::cmd)).await {
-        Ok(Transaction::Committed(values)) => {
-            let mut body = Vec::with_capacity(32 * values.len());
-            body.push(b'[');
-            for (i, (value, fix)) in values.into_iter().zip(&fixes).enumerate() {
-                if i > 0 {
-                    body.push(b',');
-                }
-                write_reply(&mut body, &fix.apply(value), encoding);
-            }
-            body.push(b']');
-            Reply::ok(body)
-        }
-        Ok(Transaction::Aborted(message)) => Reply::error(StatusCode::BAD_REQUEST, &message),
-        Err(f) => Reply::failure(backend, &f),
     }
 }
 

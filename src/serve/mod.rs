@@ -23,16 +23,18 @@
 //! [`ServeConfig`] that need the other files (validation, SRH's variables); `config.rs` is what
 //! to serve and how ([`ServeConfig`], [`Timeouts`]) and [`ServeError`]; `route.rs`
 //! reads once what a request's path asks for; `request.rs` turns HTTP requests into Redis
-//! commands, `policy.rs` decides which
-//! commands a token may run, `dialect.rs` translates what Upstash accepts and Redis does not
+//! commands (`Work`: one, a pipeline or a transaction), `policy.rs` decides which commands a
+//! token may run, `dialect.rs` translates what Upstash accepts and Redis does not
 //! (`script.rs`: Upstash-only shebang flags and the client's script hashes; `SCAN ...
-//! WITHTYPE`), `backend.rs` talks to Redis, `reply.rs` writes Redis replies as Upstash JSON or
-//! RESP2 bytes, `sync_token.rs` makes the `Upstash-Sync-Token`s, `http.rs` is the HTTP/1
-//! server around them (one acceptor, one worker thread
-//! per core, each with its own single-threaded runtime and Redis connections), `tokens.rs`
-//! says which token reaches which backend (`--tokens`, SRH's formats), `auth.rs` checks
-//! tokens, `guard.rs` checks `Host` and `Origin`, `refusal.rs` is the one refusal type, `log.rs` writes serve's
-//! lines on stderr, `limits.rs` holds the body budget,
+//! WITHTYPE`), `backend.rs` talks to Redis, `exec.rs` runs the parsed request (checked,
+//! translated, sent, written), `reply.rs` writes Redis replies as Upstash JSON or RESP2 bytes,
+//! `response.rs` is the response every step returns (`Reply`) before it becomes HTTP,
+//! `sync_token.rs` makes the `Upstash-Sync-Token`s, `http.rs` is the HTTP/1 server around
+//! them (one acceptor, one worker thread per core, each with its own single-threaded runtime
+//! and Redis connections; headers, auth, body, CORS), `tokens.rs` says which token reaches
+//! which backend (`--tokens`, SRH's formats), `auth.rs` checks tokens, `guard.rs` checks
+//! `Host` and `Origin`, `refusal.rs` is the one refusal type, `log.rs` writes serve's lines on
+//! stderr (the request line among them), `limits.rs` holds the body budget,
 //! `slots.rs` the connection slots (`--max-connections`: active work; idle connections give
 //! theirs up), `ephemeral.rs` runs `--ephemeral`'s redis-server and `-- CMD`,
 //! `wire.rs` gives hyper's own error responses a JSON body, `stream.rs` serves pub/sub and
@@ -43,6 +45,7 @@ mod backend;
 mod config;
 mod dialect;
 mod ephemeral;
+mod exec;
 mod guard;
 mod http;
 mod limits;
@@ -51,6 +54,7 @@ mod policy;
 mod refusal;
 mod reply;
 mod request;
+mod response;
 mod route;
 mod script;
 mod slots;

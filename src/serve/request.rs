@@ -16,6 +16,14 @@ pub(crate) const MAX_COMMANDS: usize = 100_000;
 /// would allow millions of one-byte arguments, each costing far more memory than its bytes.
 pub(crate) const MAX_ARGS: usize = 1 << 20;
 
+/// The request, parsed: one command (`/` or path style), a pipeline or a transaction
+/// (`/multi-exec`); `exec.rs` checks and runs it.
+pub(crate) enum Work {
+    Single(Command),
+    Pipeline(Vec<Command>),
+    Transaction(Vec<Command>),
+}
+
 /// One Redis command as the client sent it (and, once `dialect.rs` has translated it, as
 /// Redis runs it).
 pub(crate) struct Command {

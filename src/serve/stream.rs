@@ -33,7 +33,7 @@ use hyper::StatusCode;
 use hyper::body::{Bytes, Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, watch};
 
-use super::backend::{Backend, Failure};
+use super::backend::{Backend, NoReply};
 use super::refusal::Refusal;
 use crate::model::Access;
 
@@ -185,12 +185,12 @@ pub(crate) async fn open(
         ));
     };
     // Redis unreachable (503) or too slow (504).
-    let failed = |f: Failure| {
+    let failed = |f: NoReply| {
         let status = match f {
-            Failure::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            NoReply::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::GATEWAY_TIMEOUT,
         };
-        Refusal::new(status, opening.backend.failure_message(&f))
+        Refusal::new(status, opening.backend.no_reply_message(&f))
     };
     let (tx, rx) = mpsc::channel(BUFFERED_EVENTS);
     let mut first = Vec::new();
@@ -211,11 +211,11 @@ pub(crate) async fn open(
                     }
                 };
                 match tokio::time::timeout(opening.command_timeout, call).await {
-                    Err(_) => return Err(failed(Failure::Timeout)),
+                    Err(_) => return Err(failed(NoReply::Timeout)),
                     Ok(Err(e)) if e.code().is_some() => {
                         return Err(Refusal::bad_request(e.to_string()));
                     }
-                    Ok(Err(e)) => return Err(failed(Failure::Unavailable(e.to_string()))),
+                    Ok(Err(e)) => return Err(failed(NoReply::Unavailable(e.to_string()))),
                     Ok(Ok(())) => {}
                 }
                 let kind: &[u8] = if pattern { b"psubscribe" } else { b"subscribe" };

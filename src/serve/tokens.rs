@@ -29,9 +29,8 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
-use super::ServeError;
 use super::backend::{self, BackendSpec};
-use super::config::DEFAULT_POOL;
+use super::config::{DEFAULT_POOL, ServeError};
 use crate::family::{SRH_CONNECTION_STRING, SRH_TOKEN};
 use crate::model::Access;
 use crate::secret::Secret;

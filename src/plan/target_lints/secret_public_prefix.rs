@@ -1,6 +1,6 @@
 //! `secret-public-prefix` for a target: its `env_prefix` (or its platform's, Expo's
 //! `EXPO_PUBLIC_`) puts the TCP password or the full token into a client bundle. The same
-//! code for an env file's variables is the endpoint check `endpoint::check::public_prefix`.
+//! code for an env file's variables is the endpoint lint `endpoint::lints::public_prefix`.
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;

@@ -2,7 +2,7 @@
 //! Vercel Marketplace's) to different hosts; the client reads one of them and ignores the
 //! other (`crate::family::READERS`).
 
-use super::Check;
+use super::Lint;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
@@ -12,7 +12,7 @@ use crate::family::{Family, READERS, lookup};
 /// themselves.
 pub(super) struct FamilyMismatch;
 
-impl Check for FamilyMismatch {
+impl Lint for FamilyMismatch {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
         // The last URL of each family wins, as the last assignment does in an env file.
         let mut upstash: Option<&Endpoint> = None;

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::Check;
+use super::Lint;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
@@ -12,7 +12,7 @@ use crate::family::Family;
 /// Looks at every endpoint whose name has a public prefix.
 pub(super) struct PublicPrefix;
 
-impl Check for PublicPrefix {
+impl Lint for PublicPrefix {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
         // Sets: an env file may hold many thousands of entries (8 MiB), each looked up here.
         let full: HashSet<&str> = endpoints

@@ -1,4 +1,4 @@
-//! The checks that run on a list of endpoints, one file each (the way dotenv-linter keeps
+//! The lints that run on a list of endpoints, one file each (the way dotenv-linter keeps
 //! one file per check). `lint` runs them on an env file's endpoints, `resolve` (and every
 //! command built on it) on each database's.
 
@@ -11,14 +11,14 @@ mod public_prefix;
 mod token_facts;
 mod validate;
 
-/// A check over the endpoints of one file.
-pub(crate) trait Check {
+/// A lint over the endpoints of one file.
+pub(crate) trait Lint {
     /// Appends what it finds.
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>);
 }
 
-/// Every check, in the order their findings are reported for one endpoint.
-pub(crate) const ALL: &[&dyn Check] = &[
+/// Every lint, in the order their findings are reported for one endpoint.
+pub(crate) const ALL: &[&dyn Lint] = &[
     &validate::Validate,
     &public_prefix::PublicPrefix,
     &host_mismatch::HostMismatch,
@@ -26,9 +26,9 @@ pub(crate) const ALL: &[&dyn Check] = &[
     &token_facts::TokenFacts,
 ];
 
-/// Runs every check.
+/// Runs every lint.
 pub(crate) fn run_all(endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
-    for check in ALL {
-        check.run(endpoints, source, out);
+    for lint in ALL {
+        lint.run(endpoints, source, out);
     }
 }

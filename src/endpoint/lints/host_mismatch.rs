@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::Check;
+use super::Lint;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
@@ -12,7 +12,7 @@ use crate::family::Family;
 /// Compares the hosts of each group's TCP and REST URL.
 pub(super) struct HostMismatch;
 
-impl Check for HostMismatch {
+impl Lint for HostMismatch {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
         // The last URL of each role wins, as the last assignment does in an env file.
         let mut groups: BTreeMap<(&str, Role), &Endpoint> = BTreeMap::new();

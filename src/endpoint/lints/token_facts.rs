@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::Check;
+use super::Lint;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::endpoint::{Endpoint, Role};
@@ -14,7 +14,7 @@ use crate::parse::token_facts;
 /// Compares each token with the hosts and the other token of its group.
 pub(super) struct TokenFacts;
 
-impl Check for TokenFacts {
+impl Lint for TokenFacts {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
         let real = |e: &&Endpoint| {
             !e.value.is_empty() && crate::secret::find_placeholder(&e.value).is_none()
@@ -110,7 +110,7 @@ mod tests {
     use super::*;
     use crate::parse::token_of_bytes as token;
 
-    /// The codes `lint` reports for an env file (the checks run on its endpoints).
+    /// The codes `lint` reports for an env file (the lints run on its endpoints).
     fn codes(text: &str) -> Vec<&'static str> {
         let (_, diags) = crate::lint::lint_env(SourceFile::new(".env", text.to_owned()));
         diags.iter().map(|d| d.code.name()).collect()

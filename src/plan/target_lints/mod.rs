@@ -1,4 +1,4 @@
-//! The checks `resolve` runs on each target besides the transport rules, one file each and
+//! The lints `resolve` runs on each target besides the transport rules, one file each and
 //! named after the diagnostic code they report, so `upwire explain CODE` and this list
 //! agree. Some run on what the target declares (its name, `dir`, `access`), the others once
 //! the rules have decided its transport.
@@ -22,7 +22,7 @@ mod self_referencing_variable;
 mod token_missing;
 
 /// The resolved `rediss://` URL of a `framework` target over TCP, and its field: what the
-/// Python checks (`celery-ssl-cert-reqs`, `redis-py-ssl-cert-reqs`) read.
+/// Python lints (`celery-ssl-cert-reqs`, `redis-py-ssl-cert-reqs`) read.
 fn tls_url_of<'a>(
     facts: &Facts<'a>,
     framework: crate::model::Framework,
@@ -39,7 +39,7 @@ fn tls_url_of<'a>(
         .then_some((url, field))
 }
 
-/// When a check runs.
+/// When a lint runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stage {
     /// On what the target declares, before the rules.
@@ -48,87 +48,87 @@ pub(super) enum Stage {
     Decided,
 }
 
-/// A check on one target: the code it reports, when it runs, and its `run`, which reports
+/// A lint on one target: the code it reports, when it runs, and its `run`, which reports
 /// what it finds and may mark the target as lacking its transport or blocked.
-struct TargetCheck {
+struct TargetLint {
     code: Code,
     stage: Stage,
     run: fn(&Facts<'_>, &mut TargetPlan, &mut Vec<Diagnostic>),
 }
 
-const fn check(
+const fn lint(
     code: Code,
     stage: Stage,
     run: fn(&Facts<'_>, &mut TargetPlan, &mut Vec<Diagnostic>),
-) -> TargetCheck {
-    TargetCheck { code, stage, run }
+) -> TargetLint {
+    TargetLint { code, stage, run }
 }
 
-/// Every target check, in the order they report.
-static CHECKS: &[TargetCheck] = &[
-    check(Code::InvalidName, Stage::Declared, invalid_name::run),
-    check(
+/// Every target lint, in the order they report.
+static LINTS: &[TargetLint] = &[
+    lint(Code::InvalidName, Stage::Declared, invalid_name::run),
+    lint(
         Code::DirOutsideProject,
         Stage::Declared,
         dir_outside_project::run,
     ),
-    check(
+    lint(
         Code::KindPlatformMismatch,
         Stage::Declared,
         kind_platform_mismatch::run,
     ),
-    check(
+    lint(
         Code::KindFrameworkMismatch,
         Stage::Declared,
         kind_framework_mismatch::run,
     ),
-    check(
+    lint(
         Code::MobileFullAccess,
         Stage::Declared,
         mobile_full_access::run,
     ),
-    check(
+    lint(
         Code::DatabaseLacksTransport,
         Stage::Decided,
         database_lacks_transport::run,
     ),
-    check(Code::ReadonlyTcp, Stage::Decided, readonly_tcp::run),
-    check(
+    lint(Code::ReadonlyTcp, Stage::Decided, readonly_tcp::run),
+    lint(
         Code::CelerySslCertReqs,
         Stage::Decided,
         celery_ssl_cert_reqs::run,
     ),
-    check(
+    lint(
         Code::RedisPySslCertReqs,
         Stage::Decided,
         redis_py_ssl_cert_reqs::run,
     ),
-    check(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
-    check(Code::TokenMissing, Stage::Decided, token_missing::run),
-    check(
+    lint(Code::FlyOffPlatform, Stage::Decided, fly_off_platform::run),
+    lint(Code::TokenMissing, Stage::Decided, token_missing::run),
+    lint(
         Code::SelfReferencingVariable,
         Stage::Decided,
         self_referencing_variable::run,
     ),
-    check(
+    lint(
         Code::SecretPublicPrefix,
         Stage::Decided,
         secret_public_prefix::run,
     ),
 ];
 
-/// Runs the checks of `stage`.
+/// Runs the lints of `stage`.
 pub(super) fn run(
     stage: Stage,
     facts: &Facts<'_>,
     plan: &mut TargetPlan,
     out: &mut Vec<Diagnostic>,
 ) {
-    for check in CHECKS.iter().filter(|c| c.stage == stage) {
+    for lint in LINTS.iter().filter(|c| c.stage == stage) {
         let before = out.len();
-        (check.run)(facts, plan, out);
-        // A check reports its own code only: the file name, the code and `explain` agree.
-        debug_assert!(out[before..].iter().all(|d| d.code == check.code));
+        (lint.run)(facts, plan, out);
+        // A lint reports its own code only: the file name, the code and `explain` agree.
+        debug_assert!(out[before..].iter().all(|d| d.code == lint.code));
     }
 }
 
@@ -146,9 +146,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_check_per_code_each_with_an_explanation() {
+    fn one_lint_per_code_each_with_an_explanation() {
         let mut seen = std::collections::HashSet::new();
-        for c in CHECKS {
+        for c in LINTS {
             assert!(seen.insert(c.code), "{:?} twice", c.code);
             assert!(!c.code.explanation().is_empty());
         }
