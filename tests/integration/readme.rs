@@ -294,3 +294,29 @@ fn security_md_names_files_and_tests_that_exist() {
     );
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// The official suite's count in the README and in docs/development.md is the one the list of
+/// expected failures gives: `.ci/redisjs` fails CI on any failure not listed and reports a listed
+/// test that passes, so the list is what serve does, and the pages follow it.
+#[test]
+fn the_official_suite_count_follows_the_expected_failures() {
+    const TOTAL: usize = 831; // upstash/redis-js at 777dc305, as `.ci/redisjs` says
+    const SKIPPED_BY_THE_SUITE: usize = 2;
+    let listed = read(&root().join("compat/redisjs-expected-failures.tsv"))
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .count();
+    let passing = TOTAL - listed - SKIPPED_BY_THE_SUITE;
+    for page in ["README.md", "docs/development.md"] {
+        let text = read(&root().join(page))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let claim = format!("{passing} of {TOTAL}");
+        assert!(
+            text.contains(&format!("{claim} tests of the official"))
+                || text.contains(&format!("{claim} official tests pass")),
+            "{page} must say \"{claim} ...\": the expected-failures list has {listed} tests"
+        );
+    }
+}
