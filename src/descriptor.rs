@@ -673,11 +673,7 @@ impl Walker<'_, '_> {
         value: &Spanned<DeValue<'_>>,
     ) -> Option<Field<String>> {
         let field = self.plain_string(key, value)?;
-        if field
-            .value
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        {
+        if crate::family::valid_env_prefix(&field.value) {
             return Some(field);
         }
         // No suggestion made from a value that may be a secret: upper-casing it would

@@ -164,7 +164,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
-        tcp_var: format!("{}{}", t.env_prefix, name_of(family, Role::TcpUrl)),
+        tcp_var: crate::family::compose(&t.env_prefix, name_of(family, Role::TcpUrl)),
         fly_private,
     }
 }

@@ -8,8 +8,10 @@
 //! | Vercel Marketplace (any prefix: `STORAGE_KV_REST_API_URL`, `cache_REDIS_URL`) | `KV_URL`, `REDIS_URL` | `KV_REST_API_URL` | `KV_REST_API_TOKEN` | `KV_REST_API_READ_ONLY_TOKEN` |
 //! | SRH (`upwire serve`, exact names) | `SRH_CONNECTION_STRING` | | `SRH_TOKEN` | |
 //!
-//! Upstash and Marketplace names are recognised after any prefix ending in `_` (a target's
-//! `env_prefix`, the Marketplace's custom prefix, a public prefix such as `NEXT_PUBLIC_`).
+//! Upstash and Marketplace names are recognised after any prefix a target's `env_prefix` may
+//! be (`A-Z`, `0-9`, `_`: `SHOP` makes `SHOPUPSTASH_REDIS_REST_URL`) and after any other
+//! prefix ending in `_` (the Marketplace's custom prefix `cache_`, a public prefix such as
+//! `NEXT_PUBLIC_`), composed as `generate` composes them ([`compose`]).
 
 use crate::model::Access;
 
@@ -210,23 +212,44 @@ pub(crate) struct Known<'a> {
     pub variable: Variable,
 }
 
-/// What `key` holds, when it is one of the table's names after any prefix ending in `_`
-/// (SRH's names only exactly). The longest name wins: `UPSTASH_REDIS_URL` is not
-/// `REDIS_URL` with the prefix `UPSTASH_`.
+/// Whether `prefix` is one a descriptor's `env_prefix` may be: `A-Z`, `0-9` and `_` only
+/// (empty included). It need not end in `_`: `SHOP` makes `SHOPUPSTASH_REDIS_REST_URL`.
+#[must_use]
+pub(crate) fn valid_env_prefix(prefix: &str) -> bool {
+    prefix
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The variable `name` of the table after `prefix`: how `generate` composes every name it
+/// writes, and what [`lookup`] reads back.
+#[must_use]
+pub(crate) fn compose(prefix: &str, name: &str) -> String {
+    format!("{prefix}{name}")
+}
+
+/// Whether [`lookup`] reads a name after `prefix`: every prefix an `env_prefix` may be
+/// ([`valid_env_prefix`]), and any other that ends in `_` (the Marketplace's custom prefix
+/// `cache_`, a public prefix such as `NEXT_PUBLIC_`).
+fn prefix_read(prefix: &str) -> bool {
+    prefix.ends_with('_') || valid_env_prefix(prefix)
+}
+
+/// What `key` holds, when it is [`compose`] of a prefix [`lookup`] reads and one of the
+/// table's names (SRH's names only exactly). The longest name wins: `UPSTASH_REDIS_URL` is
+/// not `REDIS_URL` with the prefix `UPSTASH_`.
 #[must_use]
 pub(crate) fn lookup(key: &str) -> Option<Known<'_>> {
     VARIABLES
         .iter()
-        .filter(|v| {
-            key == v.name
-                || (v.family != Family::Srh
-                    && key
-                        .strip_suffix(v.name)
-                        .is_some_and(|prefix| prefix.ends_with('_')))
+        .filter_map(|v| {
+            let prefix = key.strip_suffix(v.name)?;
+            let read = prefix.is_empty() || (v.family != Family::Srh && prefix_read(prefix));
+            (read && compose(prefix, v.name) == key).then_some((v, prefix))
         })
-        .max_by_key(|v| v.name.len())
-        .map(|v| Known {
-            prefix: &key[..key.len() - v.name.len()],
+        .max_by_key(|(v, _)| v.name.len())
+        .map(|(v, prefix)| Known {
+            prefix,
             public: public_prefix(key),
             variable: *v,
         })
@@ -571,11 +594,44 @@ mod tests {
 
     #[test]
     fn other_names_are_not_read() {
-        // No `_` between prefix and name, a name inside another, SRH's names prefixed.
-        assert_eq!(role("MYREDIS_URL"), None);
+        // A lower-case prefix without `_` (no `env_prefix` is one), a name inside
+        // another, SRH's names prefixed.
+        assert_eq!(role("myREDIS_URL"), None);
         assert_eq!(role("REDIS_URL_OLD"), None);
         assert_eq!(role("APP_SRH_TOKEN"), None);
         assert_eq!(role("GITHUB_TOKEN"), None);
+    }
+
+    /// Every name `generate` can write, for any prefix a descriptor allows (with or
+    /// without a trailing `_`), is read back as what it holds, after that prefix.
+    #[test]
+    fn every_composed_name_is_read_back() {
+        for prefix in ["", "SHOP", "SHOP_", "APP2", "EXPO_PUBLIC_", "_", "X_Y"] {
+            assert!(valid_env_prefix(prefix), "{prefix}");
+            for names in [EnvNames::Upstash, EnvNames::VercelMarketplace] {
+                for access in [Access::ReadOnly, Access::ReadWrite] {
+                    let written = [
+                        (name_of(names.family(), Role::TcpUrl), Role::TcpUrl),
+                        (name_of(names.family(), Role::RestUrl), Role::RestUrl),
+                        (names.token_name(access), Role::token_for(access)),
+                    ];
+                    for (name, role) in written {
+                        let key = compose(prefix, name);
+                        let known = lookup(&key).unwrap_or_else(|| panic!("{key} not read"));
+                        // Upstash's read-only token is written under the full token's name.
+                        let held = if names == EnvNames::Upstash && role == Role::ReadonlyToken {
+                            Role::Token
+                        } else {
+                            role
+                        };
+                        assert_eq!(known.variable.role, held, "{key}");
+                        assert_eq!(known.prefix, prefix, "{key}");
+                    }
+                }
+            }
+        }
+        assert!(!valid_env_prefix("shop"));
+        assert!(!valid_env_prefix("NEXT-PUBLIC"));
     }
 
     #[test]

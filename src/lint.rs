@@ -165,7 +165,7 @@ fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
         };
         let used = families.get(prefix);
         if used.is_some_and(|f| f.contains(&Family::Marketplace) && !f.contains(&Family::Upstash)) {
-            *name = format!("{prefix}{}", name_of(Family::Marketplace, Role::RestUrl));
+            *name = crate::family::compose(prefix, name_of(Family::Marketplace, Role::RestUrl));
         }
     }
 }
@@ -406,6 +406,11 @@ mod tests {
                 ("token-has-bearer-prefix".to_owned(), 2, 28),
                 ("rest-url-in-redis-url".to_owned(), 3, 17),
             ]
+        );
+        // An `env_prefix` without a trailing `_`, as `generate` writes it.
+        assert_eq!(
+            lint("SHOPUPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io:6379\n"),
+            [("rest-url-has-port".to_owned(), 1, 65)]
         );
         // A prefixed family's TCP and REST URL are one database; `REDIS_URL` pairs with
         // either family's REST URL.

@@ -50,9 +50,8 @@ fn rest_url_variable(key: &str) -> Option<String> {
     if known.variable.role != Role::TcpUrl || known.variable.family == Family::Srh {
         return None;
     }
-    Some(format!(
-        "{}{}",
+    Some(crate::family::compose(
         known.prefix,
-        name_of(known.variable.family, Role::RestUrl)
+        name_of(known.variable.family, Role::RestUrl),
     ))
 }

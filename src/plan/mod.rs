@@ -419,7 +419,7 @@ fn plan_target(
             let url = value(&db.redis_url);
             let fly_fixed = url.and_then(|u| crate::parse::fly_user_slot_fixed(u));
             tp.env.push(EnvVar::new(
-                format!("{prefix}{}", name_of(names.family(), Role::TcpUrl)),
+                crate::family::compose(&prefix, name_of(names.family(), Role::TcpUrl)),
                 fly_fixed.as_ref().or(url),
                 SecretKind::Url,
             ));
@@ -427,12 +427,12 @@ fn plan_target(
         Transport::Rest => {
             let (token, _) = crate::endpoint::token_field(db, access);
             tp.env.push(EnvVar::new(
-                format!("{prefix}{}", name_of(names.family(), Role::RestUrl)),
+                crate::family::compose(&prefix, name_of(names.family(), Role::RestUrl)),
                 value(&db.rest_url),
                 SecretKind::Url,
             ));
             tp.env.push(EnvVar::new(
-                format!("{prefix}{}", names.token_name(access)),
+                crate::family::compose(&prefix, names.token_name(access)),
                 value(token),
                 SecretKind::Token,
             ));

@@ -116,8 +116,5 @@ impl Lint for PublicPrefix {
 fn readonly_name(key: &str) -> String {
     let (prefix, family) =
         crate::family::lookup(key).map_or(("", Family::Upstash), |k| (k.prefix, k.variable.family));
-    format!(
-        "{prefix}{}",
-        crate::family::name_of(family, Role::ReadonlyToken)
-    )
+    crate::family::compose(prefix, crate::family::name_of(family, Role::ReadonlyToken))
 }
