@@ -306,6 +306,29 @@ pub(crate) fn folder_env_file(
     }
 }
 
+/// Where an env file stands among the files a framework loads together from one folder:
+/// Next.js and Expo load `.env.$(mode).local`, `.env.local`, `.env.$(mode)`, `.env`, the
+/// first value found winning (Vite's `loadEnv` the same files, `.env.$(mode)` before
+/// `.env.local`). Returns the file's mode (`development` for `.env.development.local`; none
+/// for `.env` and `.env.local`, which every mode loads) and its rank, 0 winning; `None` for
+/// a name no framework loads this way (`.env.example`, `.dev.vars`, `prod.env`).
+#[must_use]
+pub(crate) fn load_rank(name: &str) -> Option<(Option<&str>, u8)> {
+    match name {
+        ".env" => return Some((None, 3)),
+        ".env.local" => return Some((None, 1)),
+        _ => {}
+    }
+    let rest = name.strip_prefix(".env.")?;
+    let (mode, rank) = rest.strip_suffix(".local").map_or((rest, 2), |m| (m, 0));
+    let word = !mode.is_empty()
+        && mode
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (word && !["example", "sample", "template", "dist"].contains(&mode))
+        .then_some((Some(mode), rank))
+}
+
 /// The env files any framework in the table reads, for a folder without a descriptor:
 /// each row's files in the table's order (Next.js's first: `.env.development.local`,
 /// `.env.local`, `.env.development`, `.env`, then the others', `.dev.vars`), first found
@@ -474,6 +497,26 @@ mod tests {
 
     /// The env files read by default come from the frameworks, then the platforms' own
     /// (Vercel's pulled `.env.local`, Supabase's functions file), then `.env`, each once.
+    #[test]
+    fn env_files_loaded_together_rank_as_nextjs_loads_them() {
+        assert_eq!(
+            load_rank(".env.development.local"),
+            Some((Some("development"), 0))
+        );
+        assert_eq!(load_rank(".env.local"), Some((None, 1)));
+        assert_eq!(load_rank(".env.production"), Some((Some("production"), 2)));
+        assert_eq!(load_rank(".env"), Some((None, 3)));
+        for other in [
+            ".env.example",
+            ".env.local.example",
+            ".dev.vars",
+            "prod.env",
+            ".envrc",
+        ] {
+            assert_eq!(load_rank(other), None, "{other}");
+        }
+    }
+
     #[test]
     fn convention_env_files_follow_frameworks_then_platforms() {
         let target =

@@ -106,6 +106,95 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     (source, diags)
 }
 
+/// An env file loaded with others: its mode, its rank (0 wins), the file.
+type Loaded<'a> = (Option<&'a str>, u8, &'a SourceFile);
+
+/// `family-mismatch` across the env files a framework loads together from one folder
+/// (`.env`, `.env.local`, `.env.$(mode)`, `.env.$(mode).local`: `crate::framework::load_rank`),
+/// for each mode found (`.env` and `.env.local` with each): `files` are the env files
+/// linted, each with its path. One file's own mismatch is [`lint_env`]'s.
+#[must_use]
+pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) -> Vec<Diagnostic> {
+    use std::path::{Path, PathBuf};
+    let folder = |p: &Path| {
+        let dir = p.parent().unwrap_or(Path::new(""));
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
+    };
+    // Each folder's files that a framework loads together, with their modes and ranks.
+    let mut folders: Vec<(PathBuf, Vec<Loaded>)> = Vec::new();
+    for (path, source) in files {
+        let Some((mode, rank)) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(crate::framework::load_rank)
+        else {
+            continue;
+        };
+        let dir = folder(path);
+        let at = match folders.iter().position(|(d, _)| *d == dir) {
+            Some(i) => i,
+            None => {
+                folders.push((dir, Vec::new()));
+                folders.len() - 1
+            }
+        };
+        // A file given twice is one file.
+        if !folders[at]
+            .1
+            .iter()
+            .any(|(m, r, _)| (*m, *r) == (mode, rank))
+        {
+            folders[at].1.push((mode, rank, source));
+        }
+    }
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for (_, mut found) in folders {
+        found.sort_by_key(|(_, rank, _)| *rank);
+        let mut modes: Vec<Option<&str>> = found
+            .iter()
+            .map(|(m, _, _)| *m)
+            .filter(Option::is_some)
+            .collect();
+        modes.dedup();
+        if modes.is_empty() {
+            modes.push(None);
+        }
+        let endpoints: Vec<Vec<Endpoint>> = found
+            .iter()
+            .map(|(_, _, source)| {
+                scan(&source.text)
+                    .iter()
+                    .filter_map(|l| match &l.kind {
+                        LineKind::Entry(e) => from_env_entry(e),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        for mode in modes {
+            let set: Vec<(&[Endpoint], &SourceFile)> = found
+                .iter()
+                .zip(&endpoints)
+                .filter(|((m, _, _), _)| m.is_none() || *m == mode)
+                .map(|((_, _, source), eps)| (eps.as_slice(), *source))
+                .collect();
+            if let Some(d) = lints::family_mismatch_across(&set) {
+                // `.env` and `.env.local` are in every mode's set: one warning each.
+                let same = |o: &Diagnostic| o.message == d.message;
+                if !out.iter().any(same) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...
 /// --rest-token ...`) as one database's endpoints: the checks `lint` runs on an env file's
 /// (the same [`lints::run_all`]). `values` are `(flag, role, value)`; the source shows each

@@ -213,6 +213,11 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
         }
         sources.push(source);
     }
+    let loaded: Vec<(&Path, &SourceFile)> = env_files
+        .iter()
+        .map(|(path, i)| (path.as_path(), &sources[*i]))
+        .collect();
+    diags.extend(crate::lint::family_mismatch_across(&loaded));
     example_drift(&env_files, &mut sources, &mut diags);
     if out.format == Format::Sarif {
         super::sarif::print(&diags, &sources);

@@ -173,3 +173,70 @@ fn many_files_in_one_folder_are_each_compared_with_their_own_example() {
         "ok: no problems found in svc01.env, svc02.env, svc04.env, svc05.env"
     );
 }
+
+fn mismatch(file: &str, line: u64) -> (String, String, u64) {
+    ("family-mismatch".to_owned(), file.to_owned(), line)
+}
+
+/// The env files a framework loads together from one folder are one set for
+/// `family-mismatch`: the warning is at the Marketplace's URL, which `Redis.fromEnv()`
+/// ignores, and names the file of the one it uses; files of other modes are other sets.
+#[test]
+fn families_are_compared_across_the_env_files_loaded_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        ".env",
+        "UPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io\n",
+    );
+    write(
+        d,
+        ".env.local",
+        &format!("KV_REST_API_URL=https://tidy-cat-12345.upstash.io\nKV_REST_API_TOKEN={CANARY}\n"),
+    );
+    // Without a descriptor (the folder's files), and given by name.
+    assert_eq!(found(d, &[]), [mismatch(".env.local", 1)]);
+    assert_eq!(
+        found(d, &[".env", ".env.local"]),
+        [mismatch(".env.local", 1)]
+    );
+    let text = all_output(&lint(d, &[]));
+    assert!(
+        text.contains("`KV_REST_API_URL` in .env.local points at `tidy-cat-12345.upstash.io` but `UPSTASH_REDIS_REST_URL` in .env at `equipped-owl-22028.upstash.io`"),
+        "{text}"
+    );
+    // With a Next.js descriptor, which reads `.env.local` beside it.
+    write(
+        d,
+        "upwire.toml",
+        "[target.web]\nkind = \"lambda\"\nframework = \"nextjs\"\n",
+    );
+    assert!(
+        found(d, &[]).contains(&mismatch(".env.local", 1)),
+        "{:?}",
+        found(d, &[])
+    );
+    std::fs::remove_file(d.join("upwire.toml")).unwrap();
+    // The same database in both: nothing.
+    write(
+        d,
+        ".env.local",
+        "KV_REST_API_URL=https://equipped-owl-22028.upstash.io\n",
+    );
+    assert_eq!(found(d, &[]), []);
+    // Files of two modes are not loaded together.
+    std::fs::remove_file(d.join(".env.local")).unwrap();
+    std::fs::remove_file(d.join(".env")).unwrap();
+    write(
+        d,
+        ".env.production",
+        "UPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io\n",
+    );
+    write(
+        d,
+        ".env.development",
+        "KV_REST_API_URL=https://tidy-cat-12345.upstash.io\n",
+    );
+    assert_eq!(found(d, &[".env.production", ".env.development"]), []);
+}

@@ -1,6 +1,7 @@
-//! `family-mismatch`: an env file sets the REST URL of both families (Upstash's and the
-//! Vercel Marketplace's) to different hosts; the client reads one of them and ignores the
-//! other (`crate::family::READERS`).
+//! `family-mismatch`: the REST URLs of both families (Upstash's and the Vercel
+//! Marketplace's) point at different hosts, in one env file or in the env files a framework
+//! loads together; the client reads one of them and ignores the other
+//! (`crate::family::READERS`).
 
 use super::Lint;
 use crate::code::Code;
@@ -14,53 +15,84 @@ pub(super) struct FamilyMismatch;
 
 impl Lint for FamilyMismatch {
     fn run(&self, endpoints: &[Endpoint], source: &SourceFile, out: &mut Vec<Diagnostic>) {
-        // The last URL of each family wins, as the last assignment does in an env file.
-        let mut upstash: Option<&Endpoint> = None;
-        let mut marketplace: Option<&Endpoint> = None;
-        for e in endpoints {
-            if e.role != Role::RestUrl || e.host().is_none() {
-                continue;
-            }
-            let Some(known) = lookup(e.label.trim_matches('`')) else {
-                continue;
-            };
-            if !known.prefix.is_empty() {
-                continue;
-            }
-            match known.variable.family {
-                Family::Upstash => upstash = Some(e),
-                Family::Marketplace => marketplace = Some(e),
-                Family::Shared | Family::Srh => {}
-            }
-        }
-        let (Some(used), Some(ignored)) = (upstash, marketplace) else {
+        let (Some(used), Some(ignored)) = (
+            winner(endpoints, Family::Upstash),
+            winner(endpoints, Family::Marketplace),
+        ) else {
             return;
         };
-        let (Some(used_host), Some(ignored_host)) = (used.host(), ignored.host()) else {
-            return;
-        };
-        if used_host.eq_ignore_ascii_case(ignored_host) {
-            return;
-        }
-        let node = &READERS[0];
-        let workers = &READERS[1];
-        out.push(
-            Diagnostic::new(
-                Code::FamilyMismatch,
-                format!(
-                    "{} points at `{ignored_host}` but {} at `{used_host}`: {} reads {} first, so the app uses `{used_host}`",
-                    ignored.label, used.label, node.client, used.label
-                ),
-            )
-            .at(source, ignored.span.clone())
-            .help(format!(
-                "keep one database: remove the {} variables or set both to the same database ({} on {} reads only {} and {})",
-                ignored.family.map_or("", Family::label),
-                workers.client,
-                workers.runtime,
-                workers.url.join(", "),
-                workers.token.join(", ")
-            )),
-        );
+        out.extend(mismatch((used, None), (ignored, source)));
     }
+}
+
+/// The unprefixed REST URL of `family` a client reads from one file's endpoints: the last
+/// one, as the last assignment wins in an env file.
+fn winner(endpoints: &[Endpoint], family: Family) -> Option<&Endpoint> {
+    endpoints.iter().rfind(|e| {
+        e.role == Role::RestUrl
+            && e.host().is_some()
+            && lookup(e.label.trim_matches('`'))
+                .is_some_and(|k| k.prefix.is_empty() && k.variable.family == family)
+    })
+}
+
+/// `family-mismatch` across files loaded together: `files` are each file's endpoints, the
+/// file whose value wins first. Each family's URL is taken from the first file that sets it;
+/// when the two come from different files and point at different hosts, the warning is
+/// placed at the Marketplace's (which `Redis.fromEnv()` ignores) and names the file of the
+/// one used. Two URLs of one file are that file's own finding ([`FamilyMismatch`]).
+#[must_use]
+pub(crate) fn across_files(files: &[(&[Endpoint], &SourceFile)]) -> Option<Diagnostic> {
+    let first = |family| {
+        files
+            .iter()
+            .enumerate()
+            .find_map(|(i, (eps, source))| Some((i, winner(eps, family)?, *source)))
+    };
+    let (used_file, used, used_source) = first(Family::Upstash)?;
+    let (ignored_file, ignored, ignored_source) = first(Family::Marketplace)?;
+    if used_file == ignored_file {
+        return None;
+    }
+    mismatch((used, Some(&used_source.name)), (ignored, ignored_source))
+}
+
+/// The warning when `used` and `ignored` point at different hosts: at `ignored`, in
+/// `source`; `used_in` names the file of `used` when it is another one.
+fn mismatch(
+    (used, used_in): (&Endpoint, Option<&str>),
+    (ignored, source): (&Endpoint, &SourceFile),
+) -> Option<Diagnostic> {
+    let (used_host, ignored_host) = (used.host()?, ignored.host()?);
+    if used_host.eq_ignore_ascii_case(ignored_host) {
+        return None;
+    }
+    let node = &READERS[0];
+    let workers = &READERS[1];
+    let used_label = match used_in {
+        Some(file) => format!("{} in {file}", used.label),
+        None => used.label.clone(),
+    };
+    let here = match used_in {
+        Some(_) => format!(" in {}", source.name),
+        None => String::new(),
+    };
+    Some(
+        Diagnostic::new(
+            Code::FamilyMismatch,
+            format!(
+                "{}{here} points at `{ignored_host}` but {used_label} at `{used_host}`: {} reads {} first, so the app uses `{used_host}`",
+                ignored.label, node.client, used.label
+            ),
+        )
+        .at(source, ignored.span.clone())
+        .help(format!(
+            "keep one database: remove the {} variables or set both to the same database ({} on {} reads only {} and {})",
+            ignored.family.map_or("", Family::label),
+            workers.client,
+            workers.runtime,
+            workers.url.join(", "),
+            workers.token.join(", ")
+        )),
+    )
 }

@@ -6,6 +6,8 @@ use super::Endpoint;
 use crate::diagnostic::{Diagnostic, SourceFile};
 
 mod family_mismatch;
+
+pub(crate) use family_mismatch::across_files as family_mismatch_across;
 mod host_mismatch;
 mod public_prefix;
 mod token_facts;
