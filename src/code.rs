@@ -115,8 +115,10 @@ clients cannot use it (ioredis, for one, treats `https://host` as a unix socket 
     RedisUrlInRestUrl = "redis-url-in-rest-url", Error,
         "a redis(s):// URL where the REST URL belongs",
         "`{var.rest_url}` and `rest_url` take the REST endpoint, `https://<host>`, with no \
-port, user or password: the token goes into `{var.rest_token}`. HTTP clients reject a \
-`rediss://` URL (\"Only HTTP(S) protocols are supported\").";
+port, user or password. The REST token, `{var.rest_token}`, is a secret of its own, copied \
+from the REST API section of the database's page in the Upstash console: the TCP URL's \
+password is not it (Upstash answers `WRONGPASS invalid or missing auth token`). HTTP clients \
+reject a `rediss://` URL (\"Only HTTP(S) protocols are supported\").";
     PlaceholderValue = "placeholder-value", Error,
         "a placeholder such as `<PASSWORD>` left in a value",
         "The value still contains a placeholder copied from documentation or a masked console \

@@ -38,7 +38,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
                 format!("`{}` is a TCP URL, not the REST endpoint", mask_url(v)),
             )
             .help(format!(
-                "use https://{host} here (no user, password or port); the password goes into the token"
+                "use https://{host} here (no user, password or port); the REST token is a secret of its own, not this URL's password: copy it from the REST API section of the database's page in the Upstash console"
             ))
             .range(scheme_range));
         }
@@ -175,6 +175,17 @@ mod tests {
     use super::*;
 
     use crate::parse::codes;
+
+    /// The TCP password is not the REST token (Upstash answers `WRONGPASS invalid or
+    /// missing auth token`): the help never steers it there.
+    #[test]
+    fn a_tcp_url_here_points_at_the_rest_token_in_the_console() {
+        let (_, f) = validate_rest_url("rediss://default:pw@eu1-cat.upstash.io:6379");
+        let help = f[0].help.as_deref().unwrap_or_default();
+        assert!(help.contains("https://eu1-cat.upstash.io"), "{help}");
+        assert!(help.contains("REST API section"), "{help}");
+        assert!(!help.contains("password goes into"), "{help}");
+    }
 
     #[test]
     fn rest_url_checks() {
