@@ -411,9 +411,10 @@ longer base64 value in the REST API section of the database page \
 https://upstash.com/docs/redis/troubleshooting/http_unauthorized (\"The connection password \
 can only be used in traditional Redis clients\").";
     ReadonlyTokenIsFull = "readonly-token-is-full", Warning,
-        "the read-only token has the same value as the full token",
+        "the read-only token has the full token's value, or appears to be the standard token",
         "The read-only token (`{var.readonly_token}`, `{var.kv_readonly_token}`, \
-`rest_readonly_token`) holds the same value as the standard token. It is what `generate` puts \
+`rest_readonly_token`) holds the same value as the standard token, or its first byte appears \
+to say standard (under a public prefix too: the token's bytes alone make a warning). It is what `generate` puts \
 into client bundles and mobile apps, so the full-access token would ship there. Copy the \
 read-only token from the REST API section of the database page (the \"Read-Only Token\" \
 switch); its first byte appears to be 2 where the standard token's is 1 (not documented by \

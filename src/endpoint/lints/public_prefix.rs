@@ -84,19 +84,11 @@ impl Lint for PublicPrefix {
                         readonly_name(key)
                     )),
                 ),
-                // Named read-only, but its first byte says standard.
+                // Named read-only, but its first byte appears to say standard: the token's
+                // bytes alone (an undocumented format) make a warning, `readonly-token-is-full`
+                // (`token_facts`), not this error; the note would contradict it.
                 Role::ReadonlyToken
-                    if crate::parse::token_facts(&e.value).is_some_and(|f| !f.read_only) =>
-                {
-                    out.push(
-                        Diagnostic::new(
-                            Code::SecretPublicPrefix,
-                            format!("`{key}` is named read-only but appears to hold the standard, full-access token, which ships in the client bundle"),
-                        )
-                        .at(source, span)
-                        .help("copy the read-only token from the console's REST API section (a token's first byte appears to say which it is: 1 standard, 2 read-only; Upstash does not document it)"),
-                    );
-                }
+                    if crate::parse::token_facts(&e.value).is_some_and(|f| !f.read_only) => {}
                 Role::ReadonlyToken => out.push(
                     Diagnostic::new(
                         Code::PublicToken,

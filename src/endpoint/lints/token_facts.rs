@@ -58,7 +58,7 @@ impl Lint for TokenFacts {
             }
         }
         // A read-only token equal to the standard token of its group, or whose first byte
-        // says standard (an unprefixed one: under a public prefix that is an error of its own).
+        // says standard (under a public prefix too: the bytes alone never make an error).
         for e in endpoints.iter().filter(real) {
             if e.role != Role::ReadonlyToken {
                 continue;
@@ -66,8 +66,7 @@ impl Lint for TokenFacts {
             let equal = endpoints.iter().any(|full| {
                 full.role == Role::Token && full.group == e.group && full.value == e.value
             });
-            let standard =
-                e.public_prefix.is_none() && token_facts(&e.value).is_some_and(|f| !f.read_only);
+            let standard = token_facts(&e.value).is_some_and(|f| !f.read_only);
             if !equal && !standard {
                 continue;
             }
@@ -77,8 +76,13 @@ impl Lint for TokenFacts {
                     e.group_label, e.label
                 )
             } else {
+                let shipped = if e.public_prefix.is_some() {
+                    ", which ships in the client bundle"
+                } else {
+                    ""
+                };
                 format!(
-                    "{}{} appears to hold the standard, full-access token",
+                    "{}{} appears to hold the standard, full-access token{shipped}",
                     e.group_label, e.label
                 )
             };
@@ -146,6 +150,19 @@ mod tests {
         assert_eq!(codes(&text), ["readonly-token-is-full"]);
         let text = format!("{url}{}", line("UPSTASH_REDIS_REST_READONLY_TOKEN", &full));
         assert_eq!(codes(&text), ["readonly-token-is-full"]);
+        // Under a public prefix, the bytes alone are still a warning, worded "appears to";
+        // a public name that says standard is the error.
+        let public = line("EXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN", &full);
+        assert_eq!(codes(&public), ["readonly-token-is-full"]);
+        let (_, diags) = crate::lint::lint_env(SourceFile::new(".env", public));
+        assert_eq!(diags[0].severity, crate::code::Severity::Warning);
+        assert!(
+            diags[0].message.contains("appears to"),
+            "{}",
+            diags[0].message
+        );
+        let named = line("EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN", "not-a-token-shape");
+        assert_eq!(codes(&named), ["secret-public-prefix"]);
         // No host with a number, or a token of another shape: nothing is claimed.
         let text = line("UPSTASH_REDIS_REST_TOKEN", &other);
         assert!(codes(&text).is_empty(), "{:?}", codes(&text));
