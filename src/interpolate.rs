@@ -80,6 +80,19 @@ impl Env {
         Ok(())
     }
 
+    /// Where `name`'s value comes from, as [`Env::get`] finds it: "the process environment"
+    /// or the env file's path.
+    #[must_use]
+    pub(crate) fn origin(&self, name: &str) -> Option<String> {
+        if self.process.contains_key(name) {
+            return Some("the process environment".to_owned());
+        }
+        self.files
+            .iter()
+            .find(|(_, vars)| vars.contains_key(name))
+            .map(|(path, _)| path.display().to_string())
+    }
+
     /// Every variable name known, for did-you-mean suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.process
@@ -104,7 +117,11 @@ fn env_file_error(path: &Path, source: &SourceFile, e: &dotenvy::Error) -> Error
         dotenvy::Error::LineParse(line, index) => match source.text.find(line.as_str()) {
             Some(at) => {
                 let (line, column) = source.line_col(at + index);
-                format!("cannot parse line {line} at column {column}")
+                format!(
+                    "cannot parse line {line} at column {column}; `upwire lint {}` says what is wrong with it, `upwire fix {}` fixes what it can",
+                    path.display(),
+                    path.display()
+                )
             }
             None => format!("cannot parse the env file near byte {index}"),
         },

@@ -201,6 +201,16 @@ pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) 
 /// as `--flag value`, secrets registered (masked wherever it is shown).
 #[must_use]
 pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diagnostic>) {
+    lint_values("command line", values)
+}
+
+/// [`lint_flags`] for values from elsewhere (`"process environment"`), the source named
+/// `name`, each value shown after its label.
+#[must_use]
+pub(crate) fn lint_values(
+    name: &str,
+    values: &[(&str, Role, &str)],
+) -> (SourceFile, Vec<Diagnostic>) {
     let mut text = String::new();
     let mut spans = Vec::new();
     for (flag, _, value) in values {
@@ -210,7 +220,7 @@ pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diag
         text.push_str(value);
         text.push('\n');
     }
-    let mut source = SourceFile::new("command line", text);
+    let mut source = SourceFile::new(name, text);
     let mut endpoints = Vec::new();
     for ((flag, role, value), span) in values.iter().zip(spans) {
         let start = span.start;
@@ -221,6 +231,11 @@ pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diag
         ep.label = format!("`{flag}`");
         ep.span = span.clone();
         ep.verbatim = Some(span.start);
+        // A variable's name (from the process environment) groups it as an env file's.
+        if let Some(known) = lookup(flag) {
+            ep.group = crate::endpoint::group(known.prefix, known.variable.family);
+            ep.family = Some(known.variable.family);
+        }
         endpoints.push(ep);
     }
     let mut diags = Vec::new();

@@ -36,10 +36,12 @@ pub(crate) struct CheckArgs {
     /// Check this TCP URL instead of the descriptor.
     #[arg(long, value_name = "URL")]
     redis_url: Option<String>,
-    /// Check this REST URL (with --rest-token) instead of the descriptor.
-    #[arg(long, value_name = "URL", requires = "rest_token")]
+    /// Check this REST URL instead of the descriptor, with the REST token of the env files
+    /// in this folder or of the process environment (or --rest-token).
+    #[arg(long, value_name = "URL")]
     rest_url: Option<String>,
-    /// The token for --rest-url.
+    /// The token for --rest-url, when neither the env files nor the environment hold it
+    /// (a token on the command line stays in the shell's history).
     #[arg(long, value_name = "TOKEN", requires = "rest_url")]
     rest_token: Option<String>,
     /// Extra CA certificates (PEM) to trust, for private CAs. Verification is never skipped.
@@ -103,9 +105,19 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 },
             ));
         }
-        if let (Some(url), Some(token)) = (&args.rest_url, &args.rest_token) {
+        // Without --rest-token, the token the env files or the environment hold.
+        let found = match (&args.rest_url, &args.rest_token) {
+            (Some(_), None) => Some(token_for_rest_url(cli)?),
+            _ => None,
+        };
+        let token = match (&args.rest_token, &found) {
+            (Some(token), _) => Some(("--rest-token", token.as_str())),
+            (None, Some((name, token))) => Some((*name, token.as_str())),
+            (None, None) => None,
+        };
+        if let (Some(url), Some((label, token))) = (&args.rest_url, token) {
             flags.push(("--rest-url", Role::RestUrl, url.as_str()));
-            flags.push(("--rest-token", Role::Token, token.as_str()));
+            flags.push((label, Role::Token, token));
             jobs.push((
                 "--rest-url".into(),
                 None,
@@ -113,7 +125,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 Job {
                     transport: Transport::Rest,
                     url: Sensitive::classify(url.as_str(), Hint::Url),
-                    token: Some(Secret::new(token.as_str())),
+                    token: Some(Secret::new(token)),
                 },
             ));
         }
@@ -121,15 +133,59 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         diagnostics = found;
         sources.push(source);
     } else if let Some(files) = crate::cli::folder_env_files(cli, "checking the credentials in") {
-        jobs = folder_jobs(&files)?
-            .into_iter()
-            .map(|(name, job)| (name, None, None, job))
-            .collect();
+        // Linted first: a line that `lint` reports (an unquoted `Bearer ...` token) may be
+        // one that no env file reader parses, and its finding says what to do.
         for file in &files {
             let (source, found) =
                 crate::lint::lint_env(crate::input::load_source_keeping_bom(file)?);
             diagnostics.extend(found);
             sources.push(source);
+        }
+        if !diagnostics
+            .iter()
+            .any(crate::diagnostic::Diagnostic::is_error)
+        {
+            let mut env = crate::interpolate::Env::default();
+            for f in &files {
+                env.add_file(f)?;
+            }
+            let from = files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            jobs = env_jobs(&env, &from)?
+                .into_iter()
+                .map(|(name, job)| (name, None, None, job))
+                .collect();
+        }
+    } else if let Some(found) = process_credentials(cli) {
+        // No descriptor and no env file: the credentials a CI job or a Fly machine has in
+        // its environment, linted as `lint` lints an env file's.
+        let names: Vec<&str> = found.iter().map(|(name, _, _)| name.as_str()).collect();
+        crate::cli::say!(
+            "note: no {} and no env file here; checking the credentials in the process environment ({})",
+            cli.config.display(),
+            names.join(", ")
+        );
+        let values: Vec<(&str, crate::endpoint::Role, &str)> = found
+            .iter()
+            .map(|(name, role, value)| (name.as_str(), *role, value.as_str()))
+            .collect();
+        let (source, found) = crate::lint::lint_values("process environment", &values);
+        diagnostics = found;
+        sources.push(source);
+        if !diagnostics
+            .iter()
+            .any(crate::diagnostic::Diagnostic::is_error)
+        {
+            jobs = env_jobs(
+                &crate::interpolate::Env::from_process(),
+                "the process environment",
+            )?
+            .into_iter()
+            .map(|(name, job)| (name, None, None, job))
+            .collect();
         }
     } else {
         let r = load_descriptor(cli)?;
@@ -277,17 +333,73 @@ fn access_mismatch(c: &mut Checked) {
     });
 }
 
-/// Without a descriptor, what the env files in the folder hold, by variable family
-/// (`crate::family`), first value found wins: each TCP URL, and the REST URL of each family
-/// and prefix with its token (the full one, else the read-only one), named by the URL's
-/// variable. SRH's variables configure `upwire serve`, not an app, and are left out.
-fn folder_jobs(files: &[PathBuf]) -> Result<Vec<(String, Job)>, Error> {
-    use crate::endpoint::Role;
-    use crate::family::{Family, lookup};
-    let mut env = crate::interpolate::Env::default();
-    for f in files {
+/// Without a descriptor and an env file: the variables of the families (`crate::family`,
+/// SRH's left out) that the process environment sets, as (name, role, value), by name;
+/// `None` when a descriptor is there or named, or none is set.
+fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, String)>> {
+    if cli.config_given || cli.config.is_file() {
+        return None;
+    }
+    let mut found: Vec<(String, crate::endpoint::Role, String)> = std::env::vars()
+        .filter(|(_, value)| !value.is_empty())
+        .filter_map(|(name, value)| {
+            let known = crate::family::lookup(&name)?;
+            (known.variable.family != crate::family::Family::Srh).then_some((
+                name.clone(),
+                known.variable.role,
+                value,
+            ))
+        })
+        .collect();
+    found.sort();
+    (!found.is_empty()).then_some(found)
+}
+
+/// The token for `--rest-url` without `--rest-token`: the first of the names
+/// `Redis.fromEnv()` reads (`crate::family::READERS`), then the read-only ones, set in the
+/// process environment or in the env files of this folder (every `--env-file`, then the
+/// files any framework reads, unless `--no-dotenv`), as (name, value). Says where it came
+/// from; an error that says where to put it when none is set.
+fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
+    use crate::family::{KV_REST_READONLY_TOKEN, READERS, UPSTASH_REST_READONLY_TOKEN};
+    let mut env = crate::interpolate::Env::from_process();
+    let mut files = cli.env_files.clone();
+    if !cli.no_dotenv {
+        files.extend(
+            crate::framework::every_env_file()
+                .into_iter()
+                .map(PathBuf::from)
+                .filter(|p| p.is_file()),
+        );
+    }
+    for f in &files {
         env.add_file(f)?;
     }
+    let names = READERS[0]
+        .token
+        .iter()
+        .chain([&UPSTASH_REST_READONLY_TOKEN, &KV_REST_READONLY_TOKEN]);
+    for name in names {
+        if let Some(value) = env.get(name).filter(|v| !v.is_empty()) {
+            let origin = env.origin(name).unwrap_or_default();
+            crate::cli::say!("note: the token for --rest-url is `{name}` from {origin}");
+            return Ok((name, value.to_owned()));
+        }
+    }
+    Err(Error::Usage(format!(
+        "--rest-url needs its token: set {} in .env (or the environment), or pass --rest-token (which keeps it in the shell's history)",
+        READERS[0].token[0]
+    )))
+}
+
+/// Without a descriptor, what the env files in the folder (or the process environment)
+/// hold, by variable family (`crate::family`), first value found wins: each TCP URL, and the
+/// REST URL of each family and prefix with its token (the full one, else the read-only one),
+/// named by the URL's variable. SRH's variables configure `upwire serve`, not an app, and
+/// are left out. `from` says where the values were looked for.
+fn env_jobs(env: &crate::interpolate::Env, from: &str) -> Result<Vec<(String, Job)>, Error> {
+    use crate::endpoint::Role;
+    use crate::family::{Family, lookup};
     let mut names: Vec<&str> = env.names().collect();
     names.sort_unstable();
     names.dedup();
@@ -347,12 +459,7 @@ fn folder_jobs(files: &[PathBuf]) -> Result<Vec<(String, Job)>, Error> {
     }
     if jobs.is_empty() {
         return Err(Error::Usage(format!(
-            "{} set no Redis URL, nor a REST URL with its token ({}, {} and {}, or the Vercel Marketplace's {} and {}); add them, run `upwire init` to write a descriptor, or pass --redis-url / --rest-url",
-            files
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            "{from} set no Redis URL, nor a REST URL with its token ({}, {} and {}, or the Vercel Marketplace's {} and {}); add them, run `upwire init` to write a descriptor, or pass --redis-url / --rest-url",
             crate::family::REDIS_URL,
             crate::family::UPSTASH_REST_URL,
             crate::family::UPSTASH_REST_TOKEN,

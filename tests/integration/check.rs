@@ -935,6 +935,131 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     );
 }
 
+/// `check` in `dir` with `env` added to its environment.
+fn check_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
+    upwire()
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("upwire runs")
+}
+
+/// `check` never needs a secret on its command line: `--rest-url` alone takes the token of
+/// the env files in the folder or of the process environment, and says which; with neither
+/// a descriptor nor an env file, the process environment's credentials are checked.
+#[test]
+fn check_takes_the_token_from_the_env_files_or_the_environment() {
+    let redis = RedisServer::plain();
+    let serve = spawn_quiet(redis.url(None, None), TOKEN);
+    let url = serve.url();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!("UPSTASH_REDIS_REST_TOKEN={TOKEN}\n"),
+    )
+    .unwrap();
+    // From the folder's `.env`.
+    let out = check_in(dir.path(), &[], &["--rest-url", &url, "--format", "json"]);
+    assert_no_secrets(&out);
+    assert_exit(&out, 0);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("note: the token for --rest-url is `UPSTASH_REDIS_REST_TOKEN` from .env"),
+        "{}",
+        all_output(&out)
+    );
+    assert_eq!(json(&out)["checks"][0]["ok"], true, "{}", all_output(&out));
+    // From the process environment, which wins over the file (as dotenv loaders do).
+    let empty = tempfile::tempdir().unwrap();
+    let env = [("UPSTASH_REDIS_REST_TOKEN", TOKEN)];
+    let out = check_in(empty.path(), &env, &["--rest-url", &url]);
+    assert_no_secrets(&out);
+    assert_exit(&out, 0);
+    assert!(
+        all_output(&out).contains("from the process environment"),
+        "{}",
+        all_output(&out)
+    );
+    let wrong = [("UPSTASH_REDIS_REST_TOKEN", "AXCANARYwrong")];
+    let out = check_in(
+        dir.path(),
+        &wrong,
+        &["--rest-url", &url, "--format", "json"],
+    );
+    assert_exit(&out, 1);
+    assert_eq!(json(&out)["checks"][0]["error_kind"], "auth");
+    // Nowhere: what to set, and where.
+    let out = check_in(empty.path(), &[], &["--rest-url", &url]);
+    assert_exit(&out, 2);
+    assert!(
+        all_output(&out)
+            .contains("--rest-url needs its token: set UPSTASH_REDIS_REST_TOKEN in .env"),
+        "{}",
+        all_output(&out)
+    );
+
+    // No descriptor, no env file: the credentials of the process environment (a CI job,
+    // a Fly machine), both transports, linted first.
+    let tcp = redis.url(None, None);
+    let env = [
+        ("UPSTASH_REDIS_REST_URL", url.as_str()),
+        ("UPSTASH_REDIS_REST_TOKEN", TOKEN),
+        ("REDIS_URL", tcp.as_str()),
+    ];
+    let out = check_in(empty.path(), &env, &["--format", "json"]);
+    assert_no_secrets(&out);
+    assert_exit(&out, 0);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(
+            "note: no upwire.toml and no env file here; checking the credentials in the process environment (REDIS_URL, UPSTASH_REDIS_REST_TOKEN, UPSTASH_REDIS_REST_URL)"
+        ),
+        "{}",
+        all_output(&out)
+    );
+    let seen: Vec<(String, bool)> = json(&out)["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["target"].as_str().unwrap().to_owned(), c["ok"] == true))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("UPSTASH_REDIS_REST_URL".to_owned(), true),
+            ("REDIS_URL".to_owned(), true)
+        ]
+    );
+    // An error among them stops it before it connects, as in an env file.
+    let env = [
+        ("UPSTASH_REDIS_REST_URL", url.as_str()),
+        ("UPSTASH_REDIS_REST_TOKEN", "Bearer AXCANARYtok9Zr"),
+    ];
+    let text = assert_stopped_by(
+        &check_in(empty.path(), &env, &[]),
+        "token-has-bearer-prefix",
+    );
+    assert!(text.contains("process environment"), "{text}");
+}
+
+/// An unquoted `Bearer ...` token in `.env` is a line env file readers cannot parse: `check`
+/// without a descriptor reports it as `lint` does instead of stopping at the parse error.
+#[test]
+fn an_unparsable_token_line_is_reported_as_lint_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let closed = free_port();
+    std::fs::write(
+        dir.path().join(".env"),
+        format!(
+            "UPSTASH_REDIS_REST_URL=http://127.0.0.1:{closed}\nUPSTASH_REDIS_REST_TOKEN=Bearer {TOKEN}\n"
+        ),
+    )
+    .unwrap();
+    let text = assert_stopped_by(&check_in(dir.path(), &[], &[]), "token-has-bearer-prefix");
+    assert!(!text.contains("cannot parse"), "{text}");
+}
+
 /// A check stopped before the network by the error `code`: exit 1, the finding and the
 /// words that say so, no probe result, no secret. Returns the output.
 fn assert_stopped_by(out: &Output, code: &str) -> String {
