@@ -34,6 +34,23 @@ fn readme_is_a_short_page() {
     );
 }
 
+/// The README says what upwire reads from a token and that the format is undocumented, so
+/// that a newcomer reads its findings as the guesses they are.
+#[test]
+fn readme_says_what_a_token_is_read_for() {
+    let readme = read(&root().join("README.md"));
+    let flat = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "the first says standard (1) or read-only (2)",
+        "the database number at the end of its host name",
+        "Upstash does not document this format",
+        "warnings worded \"appears to\"",
+        "(docs/diagnostics.md#what-a-token-says-about-itself)",
+    ] {
+        assert!(flat.contains(words), "README.md lacks {words:?}");
+    }
+}
+
 #[test]
 fn readme_first_command_resolves_the_bundled_example() {
     let readme = read(&root().join("README.md"));
