@@ -146,6 +146,41 @@ pub(crate) const PUBLIC_PREFIXES: &[&str] = &[
 /// public prefix, `{prefix.all}` the list of them. Other braces stay as they are.
 #[must_use]
 pub(crate) fn fill(text: &str) -> String {
+    fill_with(text, placeholder)
+}
+
+/// [`fill`] with `{var.tcp_url}`, `{var.rest_url}`, `{var.rest_token}` and
+/// `{var.readonly_token}` named as the variable `key` names them: its family's names after its
+/// prefix (`STORAGE_KV_REST_API_URL` → `STORAGE_KV_REST_API_TOKEN` for `{var.rest_token}`).
+/// Upstash's names for `REDIS_URL`'s shared family, SRH's and a name that is none of the
+/// table's; `rest_url` overrides `{var.rest_url}` (the variable a REST URL moves to).
+#[must_use]
+pub(crate) fn fill_for(text: &str, key: &str, rest_url: Option<&str>) -> String {
+    let Some(known) = lookup(key) else {
+        return match rest_url {
+            Some(r) => fill_with(text, |k| match k {
+                "var.rest_url" => Some(r.to_owned()),
+                other => placeholder(other),
+            }),
+            None => fill(text),
+        };
+    };
+    let family = match known.variable.family {
+        Family::Marketplace => Family::Marketplace,
+        _ => Family::Upstash,
+    };
+    let own = |role| compose(known.prefix, name_of(family, role));
+    fill_with(text, |k| match k {
+        "var.tcp_url" => Some(own(Role::TcpUrl)),
+        "var.rest_url" => Some(rest_url.map_or_else(|| own(Role::RestUrl), str::to_owned)),
+        "var.rest_token" => Some(own(Role::Token)),
+        "var.readonly_token" => Some(own(Role::ReadonlyToken)),
+        other => placeholder(other),
+    })
+}
+
+/// [`fill`] with the placeholders' values from `value`.
+fn fill_with(text: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
     while let Some(i) = rest.find('{') {
@@ -153,7 +188,7 @@ pub(crate) fn fill(text: &str) -> String {
         let tail = &rest[i..];
         match tail
             .find('}')
-            .and_then(|end| Some((placeholder(&tail[1..end])?, end)))
+            .and_then(|end| Some((value(&tail[1..end])?, end)))
         {
             Some((value, end)) => {
                 out.push_str(&value);
@@ -552,6 +587,33 @@ mod tests {
         let help = printable("src/cli/x.rs", "/// Sets REDIS_URL.\nfn f() {}\n");
         assert_eq!(spellings(&help.concat()), ["REDIS_URL"]);
         assert!(spellings("MYREDIS_URL REDIS_URL_OLD SUPERVITE_X").is_empty());
+    }
+
+    #[test]
+    fn fill_for_names_the_variables_of_the_same_family_and_prefix() {
+        let text =
+            "{var.tcp_url} {var.rest_url} {var.rest_token} {var.readonly_token} {prefix.expo}";
+        assert_eq!(
+            fill_for(text, "STORAGE_KV_REST_API_URL", None),
+            "STORAGE_REDIS_URL STORAGE_KV_REST_API_URL STORAGE_KV_REST_API_TOKEN STORAGE_KV_REST_API_READ_ONLY_TOKEN EXPO_PUBLIC_"
+        );
+        assert_eq!(
+            fill_for(text, "KV_URL", None),
+            "REDIS_URL KV_REST_API_URL KV_REST_API_TOKEN KV_REST_API_READ_ONLY_TOKEN EXPO_PUBLIC_"
+        );
+        assert_eq!(
+            fill_for(text, "APP_UPSTASH_REDIS_REST_TOKEN", None),
+            fill_for(text, "APP_REDIS_URL", None)
+        );
+        assert_eq!(fill_for(text, "the TCP URL", None), fill(text));
+        assert_eq!(
+            fill_for(
+                "{var.rest_url}",
+                "cache_REDIS_URL",
+                Some("cache_KV_REST_API_URL")
+            ),
+            "cache_KV_REST_API_URL"
+        );
     }
 
     #[test]

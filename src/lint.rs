@@ -246,7 +246,9 @@ pub(crate) fn lint_values(
 
 /// `REDIS_URL` belongs to both families: a REST URL found in it moves to the Marketplace's
 /// REST URL variable (`cache_REDIS_URL` → `cache_KV_REST_API_URL`) when the file uses only
-/// the Marketplace's names with that prefix, to Upstash's otherwise.
+/// the Marketplace's names with that prefix; when it uses neither family's with that prefix,
+/// when the prefix cannot be an `env_prefix` (`cache_`: only the Marketplace's custom prefix
+/// is lower-case) or the file's other names are all the Marketplace's; to Upstash's otherwise.
 fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
     let mut families: HashMap<&str, HashSet<Family>> = HashMap::new();
     for e in entries {
@@ -267,8 +269,19 @@ fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
         let Some(prefix) = name.strip_suffix(name_of(Family::Upstash, Role::RestUrl)) else {
             continue;
         };
-        let used = families.get(prefix);
-        if used.is_some_and(|f| f.contains(&Family::Marketplace) && !f.contains(&Family::Upstash)) {
+        let only_marketplace =
+            |f: &HashSet<Family>| f.contains(&Family::Marketplace) && !f.contains(&Family::Upstash);
+        let marketplace = match families.get(prefix) {
+            Some(f) if f.contains(&Family::Marketplace) || f.contains(&Family::Upstash) => {
+                only_marketplace(f)
+            }
+            // Only `REDIS_URL`s with this prefix.
+            _ => {
+                let all: HashSet<Family> = families.values().flatten().copied().collect();
+                !crate::family::valid_env_prefix(prefix) || only_marketplace(&all)
+            }
+        };
+        if marketplace {
             *name = crate::family::compose(prefix, name_of(Family::Marketplace, Role::RestUrl));
         }
     }
@@ -538,10 +551,51 @@ mod tests {
             fixed("cache_REDIS_URL=https://eu1-cat-1.upstash.io\ncache_KV_REST_API_TOKEN=AXtok\n"),
             "cache_KV_REST_API_URL=https://eu1-cat-1.upstash.io\ncache_KV_REST_API_TOKEN=AXtok\n"
         );
+        // A lower-case prefix is the Marketplace's custom one (no `env_prefix` is), and a
+        // file whose other names are all the Marketplace's is the Marketplace's.
+        assert_eq!(
+            fixed("cache_REDIS_URL=https://eu1-cat-1.upstash.io\n"),
+            "cache_KV_REST_API_URL=https://eu1-cat-1.upstash.io\n"
+        );
+        assert_eq!(
+            fixed("KV_REST_API_TOKEN=AXtok\nAPP_REDIS_URL=https://eu1-cat-1.upstash.io\n"),
+            "KV_REST_API_TOKEN=AXtok\nAPP_KV_REST_API_URL=https://eu1-cat-1.upstash.io\n"
+        );
         // Otherwise Upstash's, as before.
         assert_eq!(
             fixed("REDIS_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"),
             "UPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"
+        );
+        assert_eq!(
+            fixed("APP_REDIS_URL=https://eu1-cat-1.upstash.io\n"),
+            "APP_UPSTASH_REDIS_REST_URL=https://eu1-cat-1.upstash.io\n"
+        );
+    }
+
+    /// A help names the variables of the family and prefix of the one it is about, as the
+    /// fix does: a Marketplace variable's help never sends the user to Upstash's names.
+    #[test]
+    fn helps_name_the_variables_of_the_same_family() {
+        let help = |text: &str| {
+            let (_, diags) = lint_env(SourceFile::new(".env", text));
+            diags[0].help.clone().unwrap_or_default()
+        };
+        let h = help("KV_URL=https://eu1-cat-1.upstash.io\n");
+        assert!(h.contains("read this value as KV_REST_API_URL"), "{h}");
+        let h = help("STORAGE_KV_REST_API_URL=https://console.upstash.com/redis/abc?teamid=0\n");
+        assert!(h.contains("copy STORAGE_KV_REST_API_URL from"), "{h}");
+        let h = help("KV_REST_API_TOKEN=0123456789abcdef0123456789abcdef\n");
+        assert!(h.contains("copy the REST token (KV_REST_API_TOKEN)"), "{h}");
+        let h = help("cache_REDIS_URL=https://eu1-cat-1.upstash.io\n");
+        assert!(
+            h.contains("read this value as cache_KV_REST_API_URL"),
+            "{h}"
+        );
+        // Upstash's own names stay Upstash's.
+        let h = help("UPSTASH_REDIS_REST_TOKEN=0123456789abcdef0123456789abcdef\n");
+        assert!(
+            h.contains("copy the REST token (UPSTASH_REDIS_REST_TOKEN)"),
+            "{h}"
         );
     }
 

@@ -125,6 +125,13 @@ impl Endpoint {
     #[must_use]
     pub(crate) fn diagnostic(&self, f: &Finding, source: &SourceFile) -> Diagnostic {
         let span = self.at(f.range.as_ref());
+        let mut f = f.clone();
+        // The parsers name variables as `{var.rest_url}`: the ones of this variable's family
+        // and prefix (`KV_URL`'s REST URL is `KV_REST_API_URL`), Upstash's elsewhere.
+        let rest_url = self.rest_rename.as_ref().map(|(_, name)| name.as_str());
+        let key = self.label.trim_matches('`');
+        f.message = crate::family::fill_for(&f.message, key, rest_url);
+        f.help = f.help.map(|h| crate::family::fill_for(&h, key, rest_url));
         let mut d = f.clone().into_diagnostic(source, span);
         d.fix = match (&f.fix, self.verbatim, &self.rest_rename) {
             // Edits of the value need it byte for byte in the file (no escapes, no `${NAME}`).

@@ -79,7 +79,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             Code::RestUrlNotEndpoint,
             format!("`{host}` is Upstash's console or management API, not a database's REST endpoint"),
         )
-        .help(format!("copy {} from the REST API section of the database page in the console: https://<name>.upstash.io", crate::family::UPSTASH_REST_URL))
+        .help("copy {var.rest_url} from the REST API section of the database page in the console: https://<name>.upstash.io")
         .range(host_span.unwrap_or(0..v.len())));
     }
     if is_fly_private(&host) {
@@ -89,7 +89,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             Code::FlyRestUrl,
             format!("`{host}` is a Fly.io private database: it has no REST API"),
         )
-        .help(format!("on Fly use the TCP URL, redis://default:<password>@{host}:6379, in {}; for REST create a regular Upstash database", crate::family::REDIS_URL))
+        .help(format!("on Fly use the TCP URL, redis://default:<password>@{host}:6379, in {{var.tcp_url}}; for REST create a regular Upstash database"))
         .range(host_span.unwrap_or(0..v.len())));
     }
     let mut extra = Vec::new();

@@ -59,9 +59,8 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
                 format!("`{}` is the REST endpoint, not a TCP URL", mask_url(v)),
             )
             .help(format!(
-                "use the TCP endpoint, {}, or read this value as {} with the REST API",
+                "use the TCP endpoint, {}, or read this value as {{var.rest_url}} with the REST API",
                 tcp_form(&host, 6379),
-                crate::family::UPSTASH_REST_URL
             ))
             .range(scheme_range)
             .move_to_rest_url());

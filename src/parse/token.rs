@@ -44,12 +44,8 @@ fn validate(value: &str) -> Vec<Finding> {
     }
     if v.contains("://") {
         findings.push(
-            Finding::new(Code::TokenIsUrl, "a URL was given where the token belongs").help(
-                format!(
-                    "put the URL into {} / rest_url and the token here",
-                    crate::family::UPSTASH_REST_URL
-                ),
-            ),
+            Finding::new(Code::TokenIsUrl, "a URL was given where the token belongs")
+                .help("put the URL into {var.rest_url} / rest_url and the token here"),
         );
         return findings;
     }
@@ -61,7 +57,7 @@ fn validate(value: &str) -> Vec<Finding> {
                 Code::PasswordAsToken,
                 "the token appears to be the TCP password (32 hex digits), which the REST API rejects with `WRONGPASS invalid or missing auth token`",
             )
-            .help(format!("copy the REST token ({}) from the REST API section of the database page; the password belongs in the TCP URL", crate::family::UPSTASH_REST_TOKEN)),
+            .help("copy the REST token ({var.rest_token}) from the REST API section of the database page; the password belongs in the TCP URL"),
         );
         return findings;
     }
