@@ -91,20 +91,6 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
     if direct {
         // The values are linted as `lint` lints an env file's before anything connects.
         use crate::endpoint::Role;
-        let mut flags = Vec::new();
-        if let Some(url) = &args.redis_url {
-            flags.push(("--redis-url", Role::TcpUrl, url.as_str()));
-            jobs.push((
-                "--redis-url".into(),
-                None,
-                None,
-                Job {
-                    transport: Transport::Tcp,
-                    url: Sensitive::classify(url.as_str(), Hint::Url),
-                    token: None,
-                },
-            ));
-        }
         // Without --rest-token, the token the env files or the environment hold.
         let found = match (&args.rest_url, &args.rest_token) {
             (Some(_), None) => Some(token_for_rest_url(cli)?),
@@ -115,23 +101,47 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             (None, Some((name, token))) => Some((*name, token.as_str())),
             (None, None) => None,
         };
-        if let (Some(url), Some((label, token))) = (&args.rest_url, token) {
-            flags.push(("--rest-url", Role::RestUrl, url.as_str()));
-            flags.push((label, Role::Token, token));
-            jobs.push((
-                "--rest-url".into(),
-                None,
-                None,
-                Job {
-                    transport: Transport::Rest,
-                    url: Sensitive::classify(url.as_str(), Hint::Url),
-                    token: Some(Secret::new(token)),
-                },
-            ));
+        let mut flags = Vec::new();
+        if let Some(url) = &args.redis_url {
+            flags.push(("--redis-url", Role::TcpUrl, url.as_str()));
         }
+        let rest = args.rest_url.as_deref().zip(token);
+        if let Some((url, (label, token))) = rest {
+            flags.push(("--rest-url", Role::RestUrl, url));
+            flags.push((label, Role::Token, token));
+        }
+        // Every secret is known before anything is printed, whether or not it is probed;
+        // a token that is a placeholder as a whole is none.
+        let tcp_url = args
+            .redis_url
+            .as_deref()
+            .map(|u| Sensitive::classify(u, Hint::Url));
+        let rest = rest.map(|(url, (_, token))| {
+            let placeholder = crate::secret::find_placeholder(token) == Some(0..token.len());
+            (
+                Sensitive::classify(url, Hint::Url),
+                (!placeholder).then(|| Secret::new(token)),
+            )
+        });
         let (source, found) = crate::lint::lint_flags(&flags);
         diagnostics = found;
         sources.push(source);
+        if let Some(url) = tcp_url {
+            let job = Job {
+                transport: Transport::Tcp,
+                url,
+                token: None,
+            };
+            jobs.push(("--redis-url".into(), None, None, job));
+        }
+        if let Some((url, token)) = rest {
+            let job = Job {
+                transport: Transport::Rest,
+                url,
+                token,
+            };
+            jobs.push(("--rest-url".into(), None, None, job));
+        }
     } else if let Some(files) = crate::cli::folder_env_files(cli, "checking the credentials in") {
         // Linted first: a line that `lint` reports (an unquoted `Bearer ...` token) may be
         // one that no env file reader parses, and its finding says what to do.

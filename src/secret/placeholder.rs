@@ -170,7 +170,30 @@ fn named_placeholder(value: &str) -> Option<Range<usize>> {
             .iter()
             .any(|placeholder| placeholder.eq_ignore_ascii_case(word))
             || fill_in_here(word)
+            || your_credential(word)
     })
+}
+
+/// What a credential placeholder names after `your`: `your-upstash-token`,
+/// `your_rest_token`, `YOUR-DATABASE` (`https://your-database.upstash.io`). Only these words:
+/// `your-mongoose-12345` could be a real host name.
+const CREDENTIAL_WORDS: &[&str] = &[
+    "upstash", "redis", "rest", "api", "kv", "url", "uri", "token", "readonly", "read", "only",
+    "password", "pass", "secret", "key", "endpoint", "host", "hostname", "port", "database", "db",
+    "instance", "name", "user", "username", "id", "region",
+];
+
+/// `your` followed by words of [`CREDENTIAL_WORDS`] only, each after a `_` or `-`.
+fn your_credential(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("your_")
+        .or_else(|| lower.strip_prefix("your-"))
+    else {
+        return false;
+    };
+    rest.split(['_', '-'])
+        .all(|part| CREDENTIAL_WORDS.contains(&part))
 }
 
 /// `your_token_here`, `YOUR-REST-URL-HERE`, `paste_password_here`, `insert_key_here`: a word
@@ -208,6 +231,13 @@ mod tests {
             ("your_token_here", "your_token_here"),
             ("https://YOUR-REST-URL-HERE", "YOUR-REST-URL-HERE"),
             ("paste_password_here", "paste_password_here"),
+            ("your-upstash-token", "your-upstash-token"),
+            ("your-rest-token", "your-rest-token"),
+            ("https://your-database.upstash.io", "your-database"),
+            (
+                "YOUR_UPSTASH_REDIS_REST_READONLY_TOKEN",
+                "YOUR_UPSTASH_REDIS_REST_READONLY_TOKEN",
+            ),
         ] {
             let r = find_placeholder(v).unwrap_or_else(|| panic!("{v}"));
             assert_eq!(&v[r], p);
@@ -225,6 +255,8 @@ mod tests {
             "AXxxyz",
             "https://where-here-12345.upstash.io",
             "your_here_token",
+            "https://your-cat-12345.upstash.io",
+            "your-",
         ] {
             assert_eq!(find_placeholder(v), None, "{v}");
         }

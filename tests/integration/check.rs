@@ -1043,6 +1043,27 @@ fn check_takes_the_token_from_the_env_files_or_the_environment() {
     assert!(text.contains("process environment"), "{text}");
 }
 
+/// A placeholder is no secret: `check` shows it in its finding as `lint` does, so that the
+/// user sees what to replace, and connects nowhere.
+#[test]
+fn a_placeholder_token_is_shown_as_lint_shows_it() {
+    let closed = free_port();
+    let url = format!("http://127.0.0.1:{closed}");
+    for placeholder in ["your_token_here", "your-upstash-token"] {
+        let text = assert_stopped_by(
+            &check(&["--rest-url", &url, "--rest-token", placeholder]),
+            "placeholder-value",
+        );
+        assert!(
+            text.contains(&format!(
+                "the placeholder `{placeholder}` was left in the value"
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("refused"), "{text}");
+    }
+}
+
 /// An unquoted `Bearer ...` token in `.env` is a line env file readers cannot parse: `check`
 /// without a descriptor reports it as `lint` does instead of stopping at the parse error.
 #[test]
