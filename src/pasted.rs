@@ -42,6 +42,19 @@ the IPv6 address (5.8.2 made `family: 0`, both, the default: redis/ioredis#2026)
         source: "Fly docs, https://fly.io/docs/reference/redis/ (private URL, `fly redis connect`/`proxy`)",
     },
     Pasted {
+        message: "getaddrinfo ENOTFOUND <name>.upstash.io",
+        patterns: &["enotfound", "eai_noname", "eai_nodata"],
+        cause: "The host name in the URL does not resolve: a typo or a character lost when it \
+was copied, a database that was deleted (its name is gone with it), or the console's host \
+(`console.upstash.com`) or a placeholder (`your-database.upstash.io`) where the database's own \
+endpoint belongs. (A `fly-*` host is the Fly entry: private to Fly's network.)",
+        fix: "Copy the endpoint again from the database page in the Upstash console (the TCP URL \
+into `{var.tcp_url}`, the REST URL into `{var.rest_url}`). `upwire lint` reports placeholders and \
+console hosts; `upwire check` resolves the name and says which step fails.",
+        codes: &["placeholder-value", "rest-url-not-endpoint", "invalid-url"],
+        source: "Node.js docs, https://nodejs.org/api/errors.html#common-system-errors (`ENOTFOUND`: a DNS failure, `EAI_NODATA` or `EAI_NONAME`)",
+    },
+    Pasted {
         message: "read ECONNRESET",
         patterns: &["econnreset", "connection reset by peer"],
         cause: "The client spoke plain text to Upstash's TLS port: the URL starts with `redis://` \
@@ -125,6 +138,22 @@ Cloudflare. `upwire lint .env` shows which names the file holds.",
         source: "@upstash/redis source (`Redis.fromEnv`)",
     },
     Pasted {
+        message: "[Upstash Redis] The 'url' property is missing or undefined",
+        patterns: &["'url' property is missing", "'token' property is missing"],
+        cause: "`new Redis({ url, token })` of @upstash/redis was given `undefined`: the \
+variable the code reads (`{var.rest_url}`, `{var.rest_token}`) is not set where it runs. The \
+env file was not loaded (Node does not read `.env` by itself; a build step such as Next.js's \
+page-data collection runs without `.env.local` on CI), the platform sets it for another \
+environment (Vercel Preview vs Production), it is set under the Vercel Marketplace's names \
+(`{var.kv_rest_url}`) that this code does not read, or client code reads a variable without \
+the framework's public prefix.",
+        fix: "Set the variables where the code runs (`upwire generate` writes the env file and \
+the platform's secret commands), or use `Redis.fromEnv()`, which reads `{var.rest_url}` and \
+falls back to `{var.kv_rest_url}`. `upwire lint` shows which names the env files hold.",
+        codes: &["token-missing", "family-mismatch"],
+        source: "@upstash/redis source (platforms/nodejs.ts, the `Redis` constructor warns when `url` or `token` is missing)",
+    },
+    Pasted {
         message: "TypeError: fetch failed",
         patterns: &["fetch failed"],
         cause: "Node's fetch could not reach the REST URL at all (no HTTP answer): the host does \
@@ -141,6 +170,33 @@ step.",
             "redis-url-in-rest-url",
         ],
         source: "Node.js fetch (undici) wraps every network error as `fetch failed`",
+    },
+    Pasted {
+        message: "Connection is closed.",
+        patterns: &["connection is closed"],
+        cause: "ioredis refuses a command once its connection has ended and it stopped \
+reconnecting. An earlier error ended it (look above for `read ECONNRESET` from `redis://` to \
+Upstash's TLS port, `NOAUTH`, `WRONGPASS`, `connect ETIMEDOUT`), `quit()` was called before \
+the command, or a serverless function reused a client from an earlier invocation whose \
+connection was closed meanwhile.",
+        fix: "Explain the first error instead (`upwire explain \"<that error>\"`); `upwire \
+check` tries the login and names the failing step. On functions (`kind = \"lambda\"`/`\"edge\"`) \
+use the REST API, which holds no connection.",
+        codes: &["tls-required", "missing-password", "empty-username"],
+        source: "ioredis source (lib/utils/index.ts `CONNECTION_CLOSED_ERROR_MSG`, rejected by `Redis#sendCommand` when the status is `end`)",
+    },
+    Pasted {
+        message: "connect ETIMEDOUT",
+        patterns: &["etimedout"],
+        cause: "The TCP connection to the database was not set up in time (ioredis gives up after \
+`connectTimeout`, 10 seconds by default): the network between the code and the database \
+drops it. Outbound port 6379 blocked by a corporate or campus firewall, a Lambda function in \
+a VPC without a NAT gateway, or a host name that resolves to an address the code cannot reach.",
+        fix: "Run `upwire check` from the same network: it times each step and names the one \
+that hangs. Where the port is blocked, use the REST API over HTTPS (443) instead \
+(`transport = \"rest\"`); a Lambda in a VPC needs a NAT gateway to reach Upstash.",
+        codes: &[],
+        source: "ioredis source (lib/Redis.ts, `connect()`: `new Error(\"connect ETIMEDOUT\")` when `connectTimeout` elapses)",
     },
     Pasted {
         message: "ERR max requests limit exceeded",
@@ -222,6 +278,13 @@ pub(crate) fn recognise(text: &str) -> Vec<&'static Pasted> {
         found.retain(|p| {
             p.message != PASTED[0].message || lower.contains("enotfound") || lower.contains("eai_")
         });
+    }
+    // A `fly-` host that does not resolve is the Fly entry, not any host's.
+    if found
+        .first()
+        .is_some_and(|p| p.message == PASTED[0].message)
+    {
+        found.retain(|p| p.message != PASTED[1].message);
     }
     found
 }
@@ -326,6 +389,26 @@ mod tests {
                 "error:0A00010B:SSL routines::wrong version number",
                 "SSL routines: wrong version number",
             ),
+            (
+                "[Upstash Redis] The 'url' property is missing or undefined in your Redis config.",
+                "[Upstash Redis] The 'url' property is missing or undefined",
+            ),
+            (
+                "Error: getaddrinfo ENOTFOUND eu1-tidy-cat-12345.upstash.io",
+                "getaddrinfo ENOTFOUND <name>.upstash.io",
+            ),
+            (
+                "TypeError: fetch failed [cause]: Error: getaddrinfo ENOTFOUND eu1-cat.upstash.io",
+                "getaddrinfo ENOTFOUND <name>.upstash.io",
+            ),
+            (
+                "Error: Connection is closed.\n    at close (node_modules/ioredis/built/redis/event_handler.js:184:25)",
+                "Connection is closed.",
+            ),
+            (
+                "[ioredis] Unhandled error event: Error: connect ETIMEDOUT",
+                "connect ETIMEDOUT",
+            ),
         ] {
             let found = recognise(text);
             assert_eq!(
@@ -334,6 +417,15 @@ mod tests {
                 "{text}: {found:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_fly_host_that_does_not_resolve_is_the_fly_entry_only() {
+        let found = recognise("Error: getaddrinfo ENOTFOUND fly-late-waterfall-1133.upstash.io");
+        assert_eq!(
+            found.iter().map(|p| p.message).collect::<Vec<_>>(),
+            ["ENOTFOUND fly-<name>.upstash.io"]
+        );
     }
 
     #[test]

@@ -19,6 +19,13 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
                 code.summary()
             );
         }
+        let _ = writeln!(
+            out,
+            "\nerror messages (`upwire explain \"<the message as printed>\"`):"
+        );
+        for pasted in crate::pasted::PASTED {
+            let _ = writeln!(out, "  {}", pasted.message);
+        }
         let _ = writeln!(out, "\ntopics:");
         let _ = writeln!(
             out,
