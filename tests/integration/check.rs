@@ -919,9 +919,10 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     assert_eq!(upstash["error_kind"], "auth", "{upstash}");
     assert_eq!(checks.len(), 3);
 
-    // Neither a descriptor nor an env file.
+    // Neither a descriptor nor an env file, nor credentials in the environment.
     let empty = tempfile::tempdir().unwrap();
     let out = upwire()
+        .env_clear()
         .current_dir(empty.path())
         .arg("check")
         .output()
@@ -935,9 +936,11 @@ fn without_a_descriptor_the_env_files_in_the_folder_are_checked() {
     );
 }
 
-/// `check` in `dir` with `env` added to its environment.
+/// `check` in `dir` with `env` as its whole environment.
 fn check_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
     upwire()
+        .env_clear()
+        .env("NO_COLOR", "1")
         .current_dir(dir)
         .envs(env.iter().copied())
         .arg("check")
