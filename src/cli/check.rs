@@ -373,16 +373,7 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
 fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
     use crate::family::{KV_REST_READONLY_TOKEN, READERS, UPSTASH_REST_READONLY_TOKEN};
     let mut env = crate::interpolate::Env::from_process();
-    let mut files = cli.env_files.clone();
-    if !cli.no_dotenv {
-        files.extend(
-            crate::framework::every_env_file()
-                .into_iter()
-                .map(PathBuf::from)
-                .filter(|p| p.is_file()),
-        );
-    }
-    for f in &files {
+    for f in &crate::cli::env_files_here(cli) {
         env.add_file(f)?;
     }
     let names = READERS[0]

@@ -610,6 +610,23 @@ pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
     if cli.config_given || cli.config.is_file() || cli.env_files.iter().any(|p| !p.exists()) {
         return None;
     }
+    let files = env_files_here(cli);
+    if files.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+    say!(
+        "note: no {}; {doing} {} (the env files in this folder)",
+        cli.config.display(),
+        names.join(", ")
+    );
+    Some(files)
+}
+
+/// Every `--env-file`, then the env files in the current folder that any framework reads
+/// (`crate::framework::every_env_file`), each unless an `--env-file` names it or
+/// `--no-dotenv` is given.
+pub(crate) fn env_files_here(cli: &Cli) -> Vec<PathBuf> {
     let mut files = cli.env_files.clone();
     if !cli.no_dotenv {
         files.extend(
@@ -625,16 +642,7 @@ pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
                 }),
         );
     }
-    if files.is_empty() {
-        return None;
-    }
-    let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
-    say!(
-        "note: no {}; {doing} {} (the env files in this folder)",
-        cli.config.display(),
-        names.join(", ")
-    );
-    Some(files)
+    files
 }
 
 /// The project opened ([`open_project`]) and resolved.
