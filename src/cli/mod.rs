@@ -568,8 +568,17 @@ pub(crate) fn load_config(cli: &Cli, path: &Path) -> Result<SourceFile, Error> {
 /// frameworks read (`.env.local` before `.env` for Next.js), or `.env` alone (unless
 /// `--no-dotenv`). Says on stderr which of those were read, and which were skipped.
 pub(crate) fn open_project(cli: &Cli) -> Result<crate::project::Project, Error> {
+    open_project_at(cli, &cli.config)
+}
+
+/// [`open_project`] for the descriptor at `descriptor`: `lint a/upwire.toml b/upwire.toml`
+/// opens each as `-c` would, with the env files beside it.
+pub(crate) fn open_project_at(
+    cli: &Cli,
+    descriptor: &Path,
+) -> Result<crate::project::Project, Error> {
     let project =
-        crate::project::Project::open(&cli.config, project_options(cli)).map_err(|e| match e {
+        crate::project::Project::open(descriptor, project_options(cli)).map_err(|e| match e {
             Error::NotFound { path } if path == cli.config => {
                 crate::project::missing_descriptor(&path, cli.config_given)
             }
@@ -593,7 +602,7 @@ pub(crate) fn open_project(cli: &Cli) -> Result<crate::project::Project, Error> 
             say!(
                 "note: reading {} next to {} (--no-dotenv to skip)",
                 read.join(", "),
-                cli.config.display()
+                descriptor.display()
             );
         }
     }
