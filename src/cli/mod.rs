@@ -53,7 +53,7 @@ pub(crate) struct Cli {
     /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
     #[arg(long = "env-file", global = true, value_name = "PATH")]
     env_files: Vec<PathBuf>,
-    /// Do not read the `.env` next to the descriptor.
+    /// Do not read the env files found by convention (`.env`, `.env.local`, `.dev.vars`, ...).
     #[arg(long, global = true)]
     no_dotenv: bool,
     /// Whether `-c` / `UPWIRE_CONFIG` named the descriptor (set after parsing).

@@ -13,6 +13,7 @@ use proptest::test_runner::Config;
 use upwire::internal::envfile::dotenv_value;
 use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
 use upwire::internal::lint::lint_env;
+use upwire::internal::model::{Kind, Platform};
 use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use upwire::internal::secret::mask_url;
 use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
@@ -437,11 +438,11 @@ proptest! {
         token in secret("").prop_flat_map(token_value),
         readonly in secret(""),
         literal in any::<bool>(),
-        kind in prop::sample::select(vec!["server", "lambda", "edge", "mobile", "container"]),
-        platform in prop::sample::select(vec![
-            "generic", "docker", "kubernetes", "fly", "aws-lambda", "vercel", "netlify",
-            "cloudflare", "expo",
-        ]),
+        // Every kind and platform there is: a new one is tried without a change here.
+        kind in prop::sample::select(Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+        platform in prop::sample::select(
+            Platform::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>()
+        ),
         transport in prop::sample::select(vec!["", "tcp", "rest"]),
         prefix in prop::sample::select(vec!["", "NEXT_PUBLIC_", "EXPO_PUBLIC_"]),
     ) {
