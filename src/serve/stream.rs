@@ -382,7 +382,10 @@ mod tests {
         );
         assert_eq!(
             route("/SUBSCRIBE/a%20b/c"),
-            Some(Ok(StreamKind::Subscribe(vec![b"a b".to_vec(), b"c".to_vec()])))
+            Some(Ok(StreamKind::Subscribe(vec![
+                b"a b".to_vec(),
+                b"c".to_vec()
+            ])))
         );
         assert_eq!(
             route("/psubscribe/news.*"),

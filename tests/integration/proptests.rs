@@ -772,7 +772,7 @@ fn fuzz_template_placeholder_never_spans_a_password() {
 
 /// envfile: after a line that opens a quote and never closes it, a quote in an appended value
 /// closed it, so the appended keys became part of its value (and every merge appended them
-/// again). `generate` now refuses such a file (see tests/integration/file_safety.rs).
+/// again). `generate` now refuses such a file (see tests/integration/write.rs).
 #[test]
 fn fuzz_unclosed_quote_is_detected() {
     let text = "# c\nUPSTASH_REDIS_REST_URL=ht://eu2-tidy-cat-12345.upstash.io\nUPSTASH_REDIS_REST_TOKEN=\"BerAer XaJk clients\n# expect\nUPSTASH_x at Bearer";
