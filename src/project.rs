@@ -208,6 +208,22 @@ pub(crate) fn select_targets<'a>(
     Ok(targets)
 }
 
+/// Without a descriptor: every file of `named` (the `--env-file`s), then, when `convention`,
+/// the env files in the current folder that any framework reads
+/// (`crate::framework::every_env_file`), each unless `named` already holds it.
+pub(crate) fn env_files_here(named: &[PathBuf], convention: bool) -> Vec<PathBuf> {
+    let mut files = named.to_vec();
+    if convention {
+        files.extend(
+            crate::framework::every_env_file()
+                .into_iter()
+                .map(PathBuf::from)
+                .filter(|path| path.is_file() && !named.iter().any(|p| same_file(p, path))),
+        );
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

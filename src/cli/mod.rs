@@ -625,33 +625,22 @@ pub(crate) fn folder_env_files(cli: &Cli, doing: &str) -> Option<Vec<PathBuf>> {
     }
     let names: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
     say!(
-        "note: no {}; {doing} {} (the env files in this folder)",
+        "note: no {}; {doing} {} ({})",
         cli.config.display(),
-        names.join(", ")
+        names.join(", "),
+        if cli.env_files.is_empty() {
+            "the env files in this folder"
+        } else {
+            "the files given with --env-file, then the env files in this folder"
+        }
     );
     Some(files)
 }
 
-/// Every `--env-file`, then the env files in the current folder that any framework reads
-/// (`crate::framework::every_env_file`), each unless an `--env-file` names it or
-/// `--no-dotenv` is given.
+/// [`crate::project::env_files_here`] with the command line's `--env-file`s and
+/// `--no-dotenv`.
 pub(crate) fn env_files_here(cli: &Cli) -> Vec<PathBuf> {
-    let mut files = cli.env_files.clone();
-    if !cli.no_dotenv {
-        files.extend(
-            crate::framework::every_env_file()
-                .into_iter()
-                .map(PathBuf::from)
-                .filter(|path| {
-                    path.is_file()
-                        && !cli
-                            .env_files
-                            .iter()
-                            .any(|p| crate::project::same_file(p, path))
-                }),
-        );
-    }
-    files
+    crate::project::env_files_here(&cli.env_files, !cli.no_dotenv)
 }
 
 /// The project opened ([`open_project`]) and resolved.
