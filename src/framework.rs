@@ -62,6 +62,10 @@ pub(crate) struct Facts {
     /// whose workers wait in blocking commands needs TCP (the `needs-tcp` rule reads these
     /// with `needs = [...]`).
     pub needs: &'static [Need],
+    /// Whether its code reads its variables from the runtime (a Worker's `env`, Hono's
+    /// `c.env`) rather than through a dev server of its own: on a platform whose local runtime
+    /// reads an env file (`wrangler dev`'s `.dev.vars`), that file is its env file.
+    pub runtime_env: bool,
     /// Where these facts come from.
     pub source: &'static str,
 }
@@ -110,7 +114,16 @@ const fn row(
         env_file,
         starter,
         needs: &[],
+        runtime_env: false,
         source,
+    }
+}
+
+/// A row whose code reads its variables from the runtime it runs in.
+const fn runtime_env(facts: Facts) -> Facts {
+    Facts {
+        runtime_env: true,
+        ..facts
     }
 }
 
@@ -169,7 +182,7 @@ pub(crate) const TABLE: &[Facts] = &[
         Some(("src/lib/redis.ts", EnvAccess::ProcessEnv)),
         "Astro docs, environment variables (Vite loadEnv; process.env at run time with the Node, Vercel and Netlify adapters)",
     ),
-    row(
+    runtime_env(row(
         Framework::Hono,
         Language::JavaScript,
         &[Kind::Edge, Kind::Lambda, Kind::Server, Kind::Container],
@@ -177,7 +190,7 @@ pub(crate) const TABLE: &[Facts] = &[
         ".env",
         Some(("src/redis.ts", EnvAccess::ProcessEnv)),
         "Hono docs, getting started per runtime (Workers: c.env; Node.js: process.env)",
-    ),
+    )),
     row(
         Framework::Expo,
         Language::JavaScript,
@@ -268,7 +281,7 @@ pub(crate) const TABLE: &[Facts] = &[
         None,
         "lambda_runtime crate (AWS Lambda functions in Rust); the function's environment in production",
     ),
-    row(
+    runtime_env(row(
         Framework::WorkersRs,
         Language::Rust,
         &[Kind::Edge],
@@ -276,8 +289,8 @@ pub(crate) const TABLE: &[Facts] = &[
         ".dev.vars",
         None,
         "workers-rs (the worker crate); wrangler dev reads .dev.vars",
-    ),
-    row(
+    )),
+    runtime_env(row(
         Framework::Workers,
         Language::JavaScript,
         &[Kind::Edge],
@@ -285,7 +298,7 @@ pub(crate) const TABLE: &[Facts] = &[
         ".dev.vars",
         Some(("src/redis.ts", EnvAccess::ProcessEnv)),
         "Cloudflare Workers docs, environment variables (a Worker in TypeScript without a framework: variables arrive in `env`; wrangler dev reads .dev.vars); @upstash/redis/cloudflare",
-    ),
+    )),
 ];
 
 /// The env file `generate` writes a folder's values into, from the frameworks of the folder's
