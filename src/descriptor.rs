@@ -438,6 +438,23 @@ impl Walker<'_, '_> {
             first.truncate(MAX_NAMES_PER_VALUE);
             more = Some(d);
         }
+        // Where a value goes: the env file the targets' frameworks and platforms read (and
+        // upwire reads by default), `.env.local` for Next.js, `.dev.vars` on Cloudflare.
+        let env_files = if first.is_empty() {
+            Vec::new()
+        } else {
+            crate::framework::written_env_files(&self.source.text)
+        };
+        let place = if env_files == [".env"] {
+            "set it in the .env next to the descriptor (or a file given with --env-file)".to_owned()
+        } else {
+            let named: Vec<String> = env_files.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "set it in {} (where the targets read their variables locally; upwire reads {} by default), or in a file given with --env-file",
+                named.join(" or "),
+                if named.len() > 1 { "them" } else { "it" }
+            )
+        };
         for (name, range) in first {
             let suggestion = did_you_mean(name, &names)
                 .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
@@ -451,7 +468,7 @@ impl Walker<'_, '_> {
             )
             .at(&self.source, text.raw_span(range))
             .help(format!(
-                "{suggestion}export {name}=..., or set it in the .env next to the descriptor (or a file given with --env-file)"
+                "{suggestion}export {name}=..., or {place}"
             ));
             self.push(d);
         }

@@ -339,44 +339,102 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
     files
 }
 
-/// The env files read beside a descriptor whose text is `text`, first found wins: the files
-/// its targets' frameworks read (the first framework's order, then any others'), those of
-/// their platforms (`Platform::convention_env_files`: Vercel's `.env.local`, which `vercel env
-/// pull` writes, and Supabase's `supabase/functions/.env`), and `.env` in any case. Read from the
-/// descriptor's `framework` and `platform` fields alone (a descriptor that does not parse
-/// gets `.env`), before `${NAME}` can be resolved; `crate::project` reads the descriptor.
-#[must_use]
-pub(crate) fn convention_env_files(text: &str) -> Vec<&'static str> {
-    let mut files: Vec<&'static str> = Vec::new();
-    // Only a descriptor that names a framework, or a platform with env files of its own,
-    // needs more than `.env`: the common case is not parsed twice.
-    let mut own_files = Platform::ALL
-        .iter()
-        .filter(|p| p.convention_env_files().next().is_some());
-    if text.contains("framework") || own_files.any(|p| text.contains(p.as_str())) {
-        let targets = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
-            .unwrap_or_default();
-        for target in targets.values().filter_map(|t| t.as_table()) {
-            let field = |name: &str| target.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-            if let Some(f) = field("framework").as_deref().and_then(Framework::parse) {
-                files.extend(f.facts().env_files.iter().copied());
-            }
-            // Vercel's `.env.local` (`vercel env pull`), Supabase's `supabase/functions/.env`.
-            if let Some(platform) = field("platform").as_deref().and_then(Platform::parse) {
-                files.extend(platform.convention_env_files());
-            }
-        }
+/// What the env-file conventions need of a descriptor's target, read from its text alone.
+struct TargetShape {
+    /// Its `dir` with a `/` after it (empty for the descriptor's folder).
+    dir: String,
+    framework: Option<Framework>,
+    platform: Option<Platform>,
+}
+
+/// The targets of a descriptor whose text is `text`, from their `dir`, `framework` and
+/// `platform` fields alone (before `${NAME}` can be resolved; a descriptor that does not parse
+/// has none). A `dir` that is absolute, climbs out with `..` or is interpolated is left out:
+/// the plan reports it, and nothing is read from outside the project.
+fn target_shapes(text: &str) -> Vec<TargetShape> {
+    // Only a descriptor with a target needs parsing: the common case is not parsed twice.
+    if !text.contains("target") {
+        return Vec::new();
     }
-    files.push(".env");
+    let targets = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
+        .unwrap_or_default();
+    targets
+        .values()
+        .filter_map(|t| t.as_table())
+        .filter_map(|target| {
+            let field = |name: &str| target.get(name).and_then(|v| v.as_str());
+            let dir = field("dir").unwrap_or("").trim_end_matches('/');
+            let inside = !dir.starts_with('/')
+                && !dir.contains('\\')
+                && !dir.contains("${")
+                && !dir.split('/').any(|part| part == "..");
+            inside.then(|| TargetShape {
+                dir: if dir.is_empty() || dir == "." {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                },
+                framework: field("framework").and_then(Framework::parse),
+                platform: field("platform").and_then(Platform::parse),
+            })
+        })
+        .collect()
+}
+
+/// The env files read beside a descriptor whose text is `text` (paths relative to its
+/// folder), first found wins: for each target, in its `dir`, the files its framework reads
+/// (Next.js's order), those of its platform (`Platform::convention_env_files`: Vercel's
+/// `.env.local`, which `vercel env pull` writes, `wrangler dev`'s `.dev.vars`, Supabase's
+/// `supabase/functions/.env`) and `.env`; then `.env` beside the descriptor in any case. Read
+/// from the descriptor's `dir`, `framework` and `platform` fields alone, before `${NAME}` can
+/// be resolved; `crate::project` reads the descriptor.
+#[must_use]
+pub(crate) fn convention_env_files(text: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for t in target_shapes(text) {
+        let names = t
+            .framework
+            .map_or(&[][..], |f| f.facts().env_files)
+            .iter()
+            .copied()
+            .chain(t.platform.into_iter().flat_map(Platform::convention_env_files))
+            .chain([".env"]);
+        files.extend(names.map(|name| format!("{}{name}", t.dir)));
+    }
+    files.push(".env".to_owned());
     let mut seen = Vec::new();
     files.retain(|f| {
         let new = !seen.contains(f);
-        seen.push(f);
+        seen.push(f.clone());
         new
     });
+    files
+}
+
+/// The env files `generate` writes the values of the targets of `text` into (paths relative
+/// to the descriptor's folder, each once): the one a target's platform decides
+/// (`Platform::target_env_file`), else its framework's, else `.env`, in its `dir`. What a
+/// variable that is not set is told to go into.
+#[must_use]
+pub(crate) fn written_env_files(text: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for t in target_shapes(text) {
+        let name = t
+            .platform
+            .and_then(|p| p.target_env_file(t.framework))
+            .or(t.framework.map(|f| f.facts().env_file))
+            .unwrap_or(".env");
+        let path = format!("{}{name}", t.dir);
+        if !files.contains(&path) {
+            files.push(path);
+        }
+    }
+    if files.is_empty() {
+        files.push(".env".to_owned());
+    }
     files
 }
 
@@ -486,7 +544,8 @@ mod tests {
     }
 
     /// The env files read by default come from the frameworks, then the platforms' own
-    /// (Vercel's pulled `.env.local`, Supabase's functions file), then `.env`, each once.
+    /// (Vercel's pulled `.env.local`, `wrangler dev`'s `.dev.vars`, Supabase's functions file),
+    /// then `.env`, each once, in each target's `dir`, then `.env` beside the descriptor.
     #[test]
     fn convention_env_files_follow_frameworks_then_platforms() {
         let target =
@@ -515,6 +574,36 @@ mod tests {
             convention_env_files(&target("platform = \"netlify\"\n")),
             [".env"]
         );
+        // `wrangler dev` reads `.dev.vars` whatever the framework.
+        for fields in ["", "framework = \"hono\"\n", "framework = \"sveltekit\"\n"] {
+            let files = convention_env_files(&target(&format!("platform = \"cloudflare\"\n{fields}")));
+            assert!(files.contains(&".dev.vars".to_owned()), "{fields}: {files:?}");
+        }
+        // A target's folder is where its framework reads.
+        assert_eq!(
+            convention_env_files(&target("dir = \"web\"\nframework = \"nextjs\"\n")),
+            [
+                "web/.env.development.local",
+                "web/.env.local",
+                "web/.env.development",
+                "web/.env",
+                ".env"
+            ]
+        );
+        // Nothing outside the project.
+        assert_eq!(
+            convention_env_files(&target("dir = \"../other\"\nframework = \"nextjs\"\n")),
+            [".env"]
+        );
+        assert_eq!(
+            written_env_files(&target("dir = \"web/\"\nframework = \"nextjs\"\n")),
+            ["web/.env.local"]
+        );
+        assert_eq!(
+            written_env_files(&target("platform = \"cloudflare\"\nframework = \"hono\"\n")),
+            [".dev.vars"]
+        );
+        assert_eq!(written_env_files(&target("")), [".env"]);
     }
 
     #[test]

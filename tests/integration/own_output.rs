@@ -312,3 +312,55 @@ fn every_env_file_written_keeps_the_users_lines() {
     }
     assert!(merged >= n, "{merged} env files written for {n} targets");
 }
+
+/// The env files a target's framework and platform read are read by default, in the target's
+/// folder: `wrangler dev`'s `.dev.vars` for a Worker (with or without a framework), a Next.js
+/// app's `web/.env.local`. A value missing from them is said to go into the file the target
+/// reads, not a `.env` nobody reads.
+#[test]
+fn the_env_files_a_target_reads_are_read_in_its_folder() {
+    let token = "AXpwAAIncDE0ZjMwYzBmNmUzYzQ0ZmI3OWVmNTNlYjQwZTRhN2U1NnAxMjA1MjQ";
+    let url = "https://eu1-tidy-cat-12345.upstash.io";
+    let database = "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n";
+    for (target, env_file) in [
+        ("kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"hono\"\n", ".dev.vars"),
+        ("kind = \"edge\"\nplatform = \"cloudflare\"\n", ".dev.vars"),
+        ("kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"sveltekit\"\n", ".dev.vars"),
+        ("kind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n", "web/.env.local"),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let dir = project.path();
+        std::fs::write(
+            dir.join("upwire.toml"),
+            format!("{database}\n[target.app]\n{target}"),
+        )
+        .unwrap();
+        let path = dir.join(env_file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("UPSTASH_REDIS_REST_URL={url}\n")).unwrap();
+        // The token is missing: the help names the file the target reads.
+        let lint = run(upwire().current_dir(dir).args(["lint"]));
+        let err = String::from_utf8_lossy(&lint.stderr);
+        assert_eq!(code(&lint), 1, "{}", transcript(&lint, dir));
+        assert!(
+            err.contains("`${UPSTASH_REDIS_REST_TOKEN}` is not set")
+                && !err.contains("`${UPSTASH_REDIS_REST_URL}` is not set"),
+            "{target}: {}",
+            transcript(&lint, dir)
+        );
+        if env_file != ".dev.vars" || target.contains("hono") || !target.contains("framework") {
+            assert!(
+                err.contains(&format!("set it in `{env_file}`")),
+                "{target}: {}",
+                transcript(&lint, dir)
+            );
+        }
+        std::fs::write(
+            &path,
+            format!("UPSTASH_REDIS_REST_URL={url}\nUPSTASH_REDIS_REST_TOKEN={token}\n"),
+        )
+        .unwrap();
+        let lint = run(upwire().current_dir(dir).args(["lint"]));
+        assert_eq!(code(&lint), 0, "{target}: {}", transcript(&lint, dir));
+    }
+}
