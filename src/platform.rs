@@ -211,10 +211,12 @@ impl Platform {
                 ..row(VERCEL_FILES)
             },
             Platform::Netlify => row(NETLIFY_FILES),
-            // `wrangler dev` reads a Worker's local secrets and variables from `.dev.vars`
-            // beside the Wrangler configuration, into the `env` the Worker gets (Cloudflare
-            // docs, developers.cloudflare.com/workers/configuration/secrets/#local-development-with-secrets
-            // and /workers/configuration/environment-variables/).
+            // `wrangler dev` (and the Vite plugin) read a Worker's local secrets from
+            // `.dev.vars` beside the Wrangler configuration into the `env` the Worker gets;
+            // "choose to use either .dev.vars or .env but not both: if you define a .dev.vars
+            // file, then values in .env files will not be included" (Cloudflare docs,
+            // developers.cloudflare.com/workers/local-development/environment-variables/). So
+            // a Worker's values go into `.dev.vars`, never a second `.env` beside it.
             Platform::Cloudflare => Row {
                 runtime_env_file: Some(".dev.vars"),
                 ..row(CLOUDFLARE_FILES)
