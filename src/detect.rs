@@ -23,6 +23,9 @@ pub(crate) struct Proposed {
     pub dir: String,
     /// `needs = ["blocking"]` (BullMQ, Sidekiq).
     pub blocking: bool,
+    /// `env_prefix`: the custom prefix the Vercel Marketplace integration was given
+    /// (`STORAGE_` for `STORAGE_KV_REST_API_URL`), found in the target's folder.
+    pub env_prefix: Option<String>,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
 }
@@ -43,6 +46,8 @@ pub(crate) struct Detection {
     pub marketplace: bool,
     /// The env files whose names were read.
     pub env_files: Vec<String>,
+    /// Every variable name in them.
+    pub names: Vec<String>,
 }
 
 /// The env files whose variable names are read.
@@ -80,7 +85,8 @@ pub(crate) fn detect(root: &Path) -> Detection {
         folders.extend(subs);
     }
     let mut d = Detection::default();
-    let mut names: Vec<String> = Vec::new();
+    // Each name with the folder it was found in.
+    let mut found_in: Vec<(String, String)> = Vec::new();
     for (path, dir) in &folders {
         d.targets.extend(folder_targets(path, dir));
         for file in ENV_FILES {
@@ -95,11 +101,12 @@ pub(crate) fn detect(root: &Path) -> Detection {
             for line in text.lines() {
                 let line = line.trim_start().trim_start_matches("export ").trim_start();
                 if let Some((key, _)) = line.split_once('=') {
-                    names.push(key.trim().to_owned());
+                    found_in.push((dir.clone(), key.trim().to_owned()));
                 }
             }
         }
     }
+    let names: Vec<String> = found_in.iter().map(|(_, n)| n.clone()).collect();
     // Names that target names share are made unique (`web`, `web-2`).
     let mut seen: Vec<String> = Vec::new();
     for t in &mut d.targets {
@@ -132,8 +139,29 @@ pub(crate) fn detect(root: &Path) -> Detection {
             })
         })
     };
+    // The Vercel Marketplace's names behind the custom prefix the integration was given
+    // (`STORAGE_KV_REST_API_URL`; Vercel docs, Marketplace storage: "custom prefix" when
+    // connecting a store to a project): the prefix, when no un-prefixed REST URL is there.
+    let marketplace_prefix = found(Role::RestUrl).is_none().then(|| {
+        names.iter().find_map(|n| {
+            crate::family::lookup(n).and_then(|k| {
+                (k.variable.family == Family::Marketplace
+                    && k.variable.role == Role::RestUrl
+                    && !k.prefix.is_empty()
+                    && k.public.is_none())
+                .then(|| k.prefix.to_owned())
+            })
+        })
+    });
+    let marketplace_prefix = marketplace_prefix.flatten();
+    let prefixed = |role: Role| {
+        let prefix = marketplace_prefix.as_deref()?;
+        let name = format!("{prefix}{}", crate::family::name_of(Family::Marketplace, role));
+        names.contains(&name).then_some(name)
+    };
     let pick = |role: Role| match found(role) {
         Some(v) => v.name.to_owned(),
+        None if prefixed(role).is_some() => prefixed(role).unwrap_or_default(),
         None => match role {
             Role::Token => None,
             Role::ReadonlyToken => public(role).or_else(|| public(Role::Token)),
@@ -145,7 +173,23 @@ pub(crate) fn detect(root: &Path) -> Detection {
     d.rest_url = pick(Role::RestUrl);
     d.rest_token = pick(Role::Token);
     d.rest_readonly_token = pick(Role::ReadonlyToken);
-    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace);
+    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace)
+        || marketplace_prefix.is_some();
+    // The targets in a folder where the prefixed names are get the prefix, so that
+    // `generate` writes and reads the names the integration sets.
+    if let Some(prefix) = &marketplace_prefix {
+        let url = format!(
+            "{prefix}{}",
+            crate::family::name_of(Family::Marketplace, Role::RestUrl)
+        );
+        for t in &mut d.targets {
+            let here = found_in.iter().any(|(dir, n)| *dir == t.dir && *n == url);
+            if here && t.platform != Some(Platform::Expo) {
+                t.env_prefix = Some(prefix.clone());
+            }
+        }
+    }
+    d.names = names;
     d
 }
 
@@ -315,6 +359,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 framework,
                 dir: dir.to_owned(),
                 blocking,
+                env_prefix: None,
                 why,
             });
         };
