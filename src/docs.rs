@@ -144,7 +144,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             .map(|v| v.name.as_str())
             .collect(),
         // As `generate` decides it.
-        env_file: crate::generate::env_file_among(t, plan.targets.iter().filter(|m| m.dir == t.dir)),
+        env_file: t.env_file_among(plan.targets.iter().filter(|m| m.dir == t.dir)),
         platform_files: platform_files(t.platform),
         rules: t
             .rules

@@ -399,7 +399,7 @@ impl<'a> Folder<'a> {
     /// Next.js), `.env` without one, or when its targets' frameworks disagree; for the targets
     /// whose platform does not decide their env file.
     fn env_file(&self) -> &'static str {
-        framework_env_file(self.targets.iter().copied())
+        crate::plan::framework_env_file(self.targets.iter().copied())
     }
 
     /// The folder's env files, each with the targets whose values it holds: the one a
@@ -420,7 +420,7 @@ impl<'a> Folder<'a> {
 
     /// The env file that holds the values of `t`, one of this folder's.
     fn target_env_file(&self, t: &TargetPlan) -> &'static str {
-        env_file_among(t, self.targets.iter().copied())
+        t.env_file_among(self.targets.iter().copied())
     }
 
     /// One file of the folder, rendered from `vars`; replaced whole when written.
@@ -470,32 +470,6 @@ impl<'a> Folder<'a> {
             target: Some(names),
         }
     }
-}
-
-/// The env file the platform of `t` decides for it (`Platform::target_env_file`).
-fn platform_env_file(t: &TargetPlan) -> Option<&'static str> {
-    t.platform.and_then(|p| p.target_env_file(t.framework))
-}
-
-/// The env file the frameworks of `folder` (the targets of one folder) share, for those whose
-/// platform does not decide theirs (`crate::framework::folder_env_file`).
-fn framework_env_file<'t>(folder: impl IntoIterator<Item = &'t TargetPlan>) -> &'static str {
-    crate::framework::folder_env_file(
-        folder
-            .into_iter()
-            .filter(|t| platform_env_file(t).is_none())
-            .map(|t| t.framework),
-    )
-}
-
-/// The env file that holds the values of `t` among `folder` (the targets of its folder): the
-/// one its platform decides (Supabase's, `wrangler dev`'s `.dev.vars`), else the one the
-/// folder's frameworks read. `generate` writes it and the guide names it.
-pub(crate) fn env_file_among<'t>(
-    t: &TargetPlan,
-    folder: impl IntoIterator<Item = &'t TargetPlan>,
-) -> &'static str {
-    platform_env_file(t).unwrap_or_else(|| framework_env_file(folder))
 }
 
 /// The files of the targets in one folder.
