@@ -554,7 +554,11 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
             Some(Err(why)) => diags.push(
                 Diagnostic::new(
                     Code::TargetSkipped,
-                    format!("no starter client for target `{}`: {why}", t.name),
+                    format!(
+                        "no starter client for target `{}`: {}",
+                        t.name,
+                        Starter::none_for(t, why)
+                    ),
                 )
                 .severity(Severity::Note),
             ),

@@ -364,3 +364,34 @@ fn the_env_files_a_target_reads_are_read_in_its_folder() {
         assert_eq!(code(&lint), 0, "{target}: {}", transcript(&lint, dir));
     }
 }
+
+/// A Cloudflare edge target without a framework gets the starter of the language its folder
+/// is written in: a `package.json` without a `Cargo.toml` is a TypeScript Worker
+/// (`src/redis.ts` over `@upstash/redis/cloudflare`), a `Cargo.toml` a workers-rs one.
+#[test]
+fn a_worker_without_framework_gets_the_starter_of_its_language() {
+    for (manifest, starter, not) in [
+        ("package.json", "src/redis.ts", "src/redis_client.rs"),
+        ("Cargo.toml", "src/redis_client.rs", "src/redis.ts"),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let dir = project.path();
+        std::fs::write(
+            dir.join("upwire.toml"),
+            format!("{DATABASE}\n[target.w]\nkind = \"edge\"\nplatform = \"cloudflare\"\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join(".gitignore"), ".env\n.dev.vars\n").unwrap();
+        std::fs::write(dir.join(manifest), "").unwrap();
+        std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+        let gen_ = run(upwire()
+            .current_dir(dir)
+            .args(["--env-file", "example.env", "generate"]));
+        assert_eq!(code(&gen_), 0, "{}", transcript(&gen_, dir));
+        assert!(
+            dir.join(starter).is_file() && !dir.join(not).exists(),
+            "{manifest}: {}",
+            transcript(&gen_, dir)
+        );
+    }
+}
