@@ -69,20 +69,15 @@ pub(crate) fn detect(root: &Path) -> Detection {
         root
     };
     let mut folders = vec![(root.to_path_buf(), ".".to_owned())];
-    if let Ok(entries) = std::fs::read_dir(root) {
-        let mut subs: Vec<(std::path::PathBuf, String)> = entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let skip = name.starts_with('.')
-                    || ["node_modules", "target", "dist", "build", "vendor"]
-                        .contains(&name.as_str());
-                (!skip && crate::model::is_valid_name(&name)).then(|| (e.path(), name))
-            })
-            .collect();
-        subs.sort();
-        folders.extend(subs);
+    for (path, dir) in subfolders(root, "") {
+        // A folder without code of its own holds the apps of a monorepo (`apps/web`,
+        // `packages/worker`): its folders are read too, one level more.
+        let nested = folder_targets(&path, &dir).is_empty()
+            && !ENV_FILES.iter().any(|f| path.join(f).is_file());
+        folders.push((path.clone(), dir.clone()));
+        if nested {
+            folders.extend(subfolders(&path, &format!("{dir}/")));
+        }
     }
     let mut d = Detection::default();
     // Each name with the folder it was found in.
@@ -191,6 +186,27 @@ pub(crate) fn detect(root: &Path) -> Detection {
     }
     d.names = names;
     d
+}
+
+/// The folders directly in `folder` that may hold code (not hidden, not `node_modules`,
+/// `target`, `dist`, `build` or `vendor`, named as a target may be), sorted, each with its
+/// path relative to the project (`prefix` + its name).
+fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut subs: Vec<(std::path::PathBuf, String)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let skip = name.starts_with('.')
+                || ["node_modules", "target", "dist", "build", "vendor"].contains(&name.as_str());
+            (!skip && crate::model::is_valid_name(&name)).then(|| (e.path(), format!("{prefix}{name}")))
+        })
+        .collect();
+    subs.sort();
+    subs
 }
 
 /// The name `init` writes for a database field when the project has none yet: Upstash's
@@ -312,8 +328,31 @@ fn deno_deploy_file(folder: &Path) -> Option<&'static str> {
 /// The platform a folder's files name, and which file said so. `supabase/config.toml` is not
 /// among them: Supabase runs the folder's `supabase/functions`, beside whatever else it holds
 /// (`folder_targets` proposes a target of their own).
-fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
+fn platform_of(folder: &Path, deps: &[String]) -> Option<(Platform, &'static str)> {
     let has = |f: &str| folder.join(f).exists();
+    // A framework's deployment adapter names the platform when no platform file does (a
+    // Vercel project linked in the dashboard has no `vercel.json`): Astro's `@astrojs/vercel`,
+    // `@astrojs/netlify`, `@astrojs/cloudflare` (Astro docs, on-demand rendering adapters);
+    // SvelteKit's `@sveltejs/adapter-vercel`, `-netlify`, `-cloudflare` (SvelteKit docs,
+    // adapters); Remix's `@vercel/remix`, `@netlify/remix-adapter`, `@remix-run/cloudflare`;
+    // Nuxt's Nitro `preset` in `nuxt.config` (Nitro docs, deploy presets).
+    let adapter = || {
+        [
+            ("@astrojs/vercel", Platform::Vercel, "package.json: @astrojs/vercel"),
+            ("@astrojs/netlify", Platform::Netlify, "package.json: @astrojs/netlify"),
+            ("@astrojs/cloudflare", Platform::Cloudflare, "package.json: @astrojs/cloudflare"),
+            ("@sveltejs/adapter-vercel", Platform::Vercel, "package.json: @sveltejs/adapter-vercel"),
+            ("@sveltejs/adapter-netlify", Platform::Netlify, "package.json: @sveltejs/adapter-netlify"),
+            ("@sveltejs/adapter-cloudflare", Platform::Cloudflare, "package.json: @sveltejs/adapter-cloudflare"),
+            ("@vercel/remix", Platform::Vercel, "package.json: @vercel/remix"),
+            ("@netlify/remix-adapter", Platform::Netlify, "package.json: @netlify/remix-adapter"),
+            ("@remix-run/cloudflare", Platform::Cloudflare, "package.json: @remix-run/cloudflare"),
+        ]
+        .into_iter()
+        .find(|(dep, _, _)| deps.iter().any(|d| d == dep))
+        .map(|(_, p, why)| (p, why))
+        .or_else(|| nitro_preset(folder))
+    };
     [
         ("vercel.json", Platform::Vercel),
         (".vercel", Platform::Vercel),
@@ -332,8 +371,32 @@ fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
     .into_iter()
     .find(|(f, _)| has(f))
     .map(|(f, p)| (p, f))
+    .or_else(adapter)
     .or_else(|| deno_deploy_file(folder).map(|f| (Platform::DenoDeploy, f)))
     .or_else(|| has("Dockerfile").then_some((Platform::Docker, "Dockerfile")))
+}
+
+/// The platform a Nuxt app's `nuxt.config` names as Nitro's `preset` (`nitro: { preset:
+/// "vercel" }`), and the file that says so.
+fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
+    ["nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs"]
+        .into_iter()
+        .find_map(|f| {
+            let text = std::fs::read_to_string(folder.join(f)).ok()?;
+            let at = text.find("preset")?;
+            let value: String = text[at + "preset".len()..]
+                .trim_start_matches(|c: char| c == ':' || c == ' ' || c == '"' || c == '\'')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let platform = match value.as_str() {
+                v if v.starts_with("vercel") => Platform::Vercel,
+                v if v.starts_with("netlify") => Platform::Netlify,
+                v if v.starts_with("cloudflare") => Platform::Cloudflare,
+                _ => return None,
+            };
+            Some((platform, f))
+        })
 }
 
 /// The targets one folder holds, from its manifests and platform files.
@@ -341,11 +404,12 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
     let has = |d: &str| deps.iter().any(|x| x == d);
     let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
-    let platform = platform_of(folder);
+    let platform = platform_of(folder, &deps);
+    // Named after its folder (`web` for `apps/web`).
     let base = if dir == "." {
         "app".to_owned()
     } else {
-        dir.to_owned()
+        dir.rsplit('/').next().unwrap_or(dir).to_owned()
     };
     let mut out = Vec::new();
     let mut push =

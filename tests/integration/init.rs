@@ -692,3 +692,49 @@ fn init_says_the_names_it_wrote() {
         "{said}"
     );
 }
+
+/// `init` in a monorepo two levels deep (`apps/web`, `apps/worker`), and a platform named only
+/// by the framework's deployment adapter (`@astrojs/vercel`, Nuxt's Nitro `preset`).
+#[test]
+fn init_reads_monorepos_and_deployment_adapters() {
+    let env = "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+        UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+        UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n";
+    init_generate_and_lint(
+        &[
+            ("package.json", r#"{"private":true,"workspaces":["apps/*"]}"#),
+            ("apps/web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+            ("apps/worker/package.json", r#"{"dependencies":{"bullmq":"5"}}"#),
+            ("apps/worker/railway.json", "{}"),
+            (".gitignore", ".env\n.env*.local\n"),
+            (".env", env),
+        ],
+        &[
+            "found: target `web` (lambda on vercel, framework nextjs) in apps/web",
+            "found: target `worker` (server on railway, framework bullmq) in apps/worker",
+        ],
+    );
+    init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"dependencies":{"astro":"^5.1.0","@astrojs/vercel":"^8.0.0"}}"#,
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env),
+        ],
+        &["(lambda on vercel, framework astro) in ., from package.json: astro; platform from package.json: @astrojs/vercel"],
+    );
+    init_generate_and_lint(
+        &[
+            ("package.json", r#"{"dependencies":{"nuxt":"^3.15.0"}}"#),
+            (
+                "nuxt.config.ts",
+                "export default defineNuxtConfig({ nitro: { preset: \"netlify\" } })\n",
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env),
+        ],
+        &["on netlify, framework nuxt) in ., from package.json: nuxt; platform from nuxt.config.ts"],
+    );
+}
