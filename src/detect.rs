@@ -26,6 +26,9 @@ pub(crate) struct Proposed {
     /// `env_prefix`: the custom prefix the Vercel Marketplace integration was given
     /// (`STORAGE_` for `STORAGE_KV_REST_API_URL`), found in the target's folder.
     pub env_prefix: Option<String>,
+    /// `transport = "tcp"`: a function whose code uses a TCP client (ioredis, node-redis) in a
+    /// project whose env files hold a TCP URL and no REST names.
+    pub tcp_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
 }
@@ -181,6 +184,29 @@ pub(crate) fn detect(root: &Path) -> Detection {
             let here = found_in.iter().any(|(dir, n)| *dir == t.dir && *n == url);
             if here && t.platform != Some(Platform::Expo) {
                 t.env_prefix = Some(prefix.clone());
+            }
+        }
+    }
+    // A function written against a TCP client (ioredis, node-redis), where the env files hold
+    // only a TCP URL: the code speaks TCP, so the target says so (a REST-only descriptor
+    // would ask for variables the project does not have). Vercel and Netlify Functions may
+    // open TCP connections; edge runtimes cannot.
+    let rest_names = names.iter().any(|n| {
+        crate::family::lookup(n).is_some_and(|k| {
+            matches!(k.variable.role, Role::RestUrl | Role::Token | Role::ReadonlyToken)
+        })
+    });
+    let tcp_url = names.iter().any(|n| {
+        crate::family::lookup(n).is_some_and(|k| k.variable.role == Role::TcpUrl)
+    });
+    if tcp_url && !rest_names {
+        for t in &mut d.targets {
+            let deps = dependencies(&root.join(&t.dir));
+            let tcp_client = ["ioredis", "redis", "@redis/client"]
+                .iter()
+                .any(|c| deps.iter().any(|d| d == c));
+            if tcp_client && t.kind == Kind::Lambda {
+                t.tcp_client = true;
             }
         }
     }
@@ -424,6 +450,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 dir: dir.to_owned(),
                 blocking,
                 env_prefix: None,
+                tcp_client: false,
                 why,
             });
         };

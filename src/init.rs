@@ -21,6 +21,8 @@ struct InitTarget {
     blocking: bool,
     /// The Vercel Marketplace's custom prefix found in its folder (`STORAGE_`).
     env_prefix: Option<String>,
+    /// `transport = "tcp"`: its code uses a TCP client and the project has only a TCP URL.
+    tcp_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
 }
@@ -90,6 +92,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 framework: None,
                 blocking: false,
                 env_prefix: None,
+                tcp_client: false,
                 why: None,
             }
         })
@@ -158,6 +161,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 framework: t.framework.map(|f| f.as_str()),
                 blocking: t.blocking,
                 env_prefix: t.env_prefix.clone(),
+                tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
             }
         })
@@ -182,7 +186,7 @@ fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
     let mut used = [false; 3];
     for t in &d.targets {
         let (_, transport, _) = t.kind.init_example();
-        let tcp = t.blocking || transport == Transport::Tcp;
+        let tcp = t.blocking || t.tcp_client || transport == Transport::Tcp;
         match (tcp, t.kind.default_access()) {
             (true, _) => used[0] = true,
             (false, Access::ReadWrite) => used[1] = true,

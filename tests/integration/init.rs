@@ -737,4 +737,21 @@ fn init_reads_monorepos_and_deployment_adapters() {
         ],
         &["on netlify, framework nuxt) in ., from package.json: nuxt; platform from nuxt.config.ts"],
     );
+    // Remix on Vercel over ioredis, with only `REDIS_URL`: the function speaks TCP.
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"dependencies":{"@remix-run/node":"^2.15.0","@vercel/remix":"^2.15.0","ioredis":"^5.4.0"}}"#,
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env.lines().next().unwrap()),
+        ],
+        &["found: variable names in .env; the database reads `REDIS_URL`\n"],
+    );
+    let descriptor = std::fs::read_to_string(tmp.path().join("upwire.toml")).expect("read");
+    assert!(
+        descriptor.contains("\ntransport = \"tcp\"") && descriptor.contains("\n# rest_url"),
+        "{descriptor}"
+    );
 }
