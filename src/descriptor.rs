@@ -467,9 +467,7 @@ impl Walker<'_, '_> {
                 ),
             )
             .at(&self.source, text.raw_span(range))
-            .help(format!(
-                "{suggestion}export {name}=..., or {place}"
-            ));
+            .help(format!("{suggestion}export {name}=..., or {place}"));
             self.push(d);
         }
         if let Some(d) = more {

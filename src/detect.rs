@@ -154,7 +154,10 @@ pub(crate) fn detect(root: &Path) -> Detection {
     let marketplace_prefix = marketplace_prefix.flatten();
     let prefixed = |role: Role| {
         let prefix = marketplace_prefix.as_deref()?;
-        let name = format!("{prefix}{}", crate::family::name_of(Family::Marketplace, role));
+        let name = format!(
+            "{prefix}{}",
+            crate::family::name_of(Family::Marketplace, role)
+        );
         names.contains(&name).then_some(name)
     };
     let pick = |role: Role| match found(role) {
@@ -193,12 +196,15 @@ pub(crate) fn detect(root: &Path) -> Detection {
     // open TCP connections; edge runtimes cannot.
     let rest_names = names.iter().any(|n| {
         crate::family::lookup(n).is_some_and(|k| {
-            matches!(k.variable.role, Role::RestUrl | Role::Token | Role::ReadonlyToken)
+            matches!(
+                k.variable.role,
+                Role::RestUrl | Role::Token | Role::ReadonlyToken
+            )
         })
     });
-    let tcp_url = names.iter().any(|n| {
-        crate::family::lookup(n).is_some_and(|k| k.variable.role == Role::TcpUrl)
-    });
+    let tcp_url = names
+        .iter()
+        .any(|n| crate::family::lookup(n).is_some_and(|k| k.variable.role == Role::TcpUrl));
     if tcp_url && !rest_names {
         for t in &mut d.targets {
             let deps = dependencies(&root.join(&t.dir));
@@ -228,7 +234,8 @@ fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> 
             let name = e.file_name().to_string_lossy().into_owned();
             let skip = name.starts_with('.')
                 || ["node_modules", "target", "dist", "build", "vendor"].contains(&name.as_str());
-            (!skip && crate::model::is_valid_name(&name)).then(|| (e.path(), format!("{prefix}{name}")))
+            (!skip && crate::model::is_valid_name(&name))
+                .then(|| (e.path(), format!("{prefix}{name}")))
         })
         .collect();
     subs.sort();
@@ -364,15 +371,51 @@ fn platform_of(folder: &Path, deps: &[String]) -> Option<(Platform, &'static str
     // Nuxt's Nitro `preset` in `nuxt.config` (Nitro docs, deploy presets).
     let adapter = || {
         [
-            ("@astrojs/vercel", Platform::Vercel, "package.json: @astrojs/vercel"),
-            ("@astrojs/netlify", Platform::Netlify, "package.json: @astrojs/netlify"),
-            ("@astrojs/cloudflare", Platform::Cloudflare, "package.json: @astrojs/cloudflare"),
-            ("@sveltejs/adapter-vercel", Platform::Vercel, "package.json: @sveltejs/adapter-vercel"),
-            ("@sveltejs/adapter-netlify", Platform::Netlify, "package.json: @sveltejs/adapter-netlify"),
-            ("@sveltejs/adapter-cloudflare", Platform::Cloudflare, "package.json: @sveltejs/adapter-cloudflare"),
-            ("@vercel/remix", Platform::Vercel, "package.json: @vercel/remix"),
-            ("@netlify/remix-adapter", Platform::Netlify, "package.json: @netlify/remix-adapter"),
-            ("@remix-run/cloudflare", Platform::Cloudflare, "package.json: @remix-run/cloudflare"),
+            (
+                "@astrojs/vercel",
+                Platform::Vercel,
+                "package.json: @astrojs/vercel",
+            ),
+            (
+                "@astrojs/netlify",
+                Platform::Netlify,
+                "package.json: @astrojs/netlify",
+            ),
+            (
+                "@astrojs/cloudflare",
+                Platform::Cloudflare,
+                "package.json: @astrojs/cloudflare",
+            ),
+            (
+                "@sveltejs/adapter-vercel",
+                Platform::Vercel,
+                "package.json: @sveltejs/adapter-vercel",
+            ),
+            (
+                "@sveltejs/adapter-netlify",
+                Platform::Netlify,
+                "package.json: @sveltejs/adapter-netlify",
+            ),
+            (
+                "@sveltejs/adapter-cloudflare",
+                Platform::Cloudflare,
+                "package.json: @sveltejs/adapter-cloudflare",
+            ),
+            (
+                "@vercel/remix",
+                Platform::Vercel,
+                "package.json: @vercel/remix",
+            ),
+            (
+                "@netlify/remix-adapter",
+                Platform::Netlify,
+                "package.json: @netlify/remix-adapter",
+            ),
+            (
+                "@remix-run/cloudflare",
+                Platform::Cloudflare,
+                "package.json: @remix-run/cloudflare",
+            ),
         ]
         .into_iter()
         .find(|(dep, _, _)| deps.iter().any(|d| d == dep))
@@ -411,7 +454,7 @@ fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
             let text = std::fs::read_to_string(folder.join(f)).ok()?;
             let at = text.find("preset")?;
             let value: String = text[at + "preset".len()..]
-                .trim_start_matches(|c: char| c == ':' || c == ' ' || c == '"' || c == '\'')
+                .trim_start_matches([':', ' ', '"', '\''])
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                 .collect();

@@ -343,6 +343,7 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
 struct TargetShape {
     /// Its `dir` with a `/` after it (empty for the descriptor's folder).
     dir: String,
+    kind: Option<Kind>,
     framework: Option<Framework>,
     platform: Option<Platform>,
 }
@@ -377,6 +378,7 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
                 } else {
                     format!("{dir}/")
                 },
+                kind: field("kind").and_then(Kind::parse),
                 framework: field("framework").and_then(Framework::parse),
                 platform: field("platform").and_then(Platform::parse),
             })
@@ -400,7 +402,11 @@ pub(crate) fn convention_env_files(text: &str) -> Vec<String> {
             .map_or(&[][..], |f| f.facts().env_files)
             .iter()
             .copied()
-            .chain(t.platform.into_iter().flat_map(Platform::convention_env_files))
+            .chain(
+                t.platform
+                    .into_iter()
+                    .flat_map(Platform::convention_env_files),
+            )
             .chain([".env"]);
         files.extend(names.map(|name| format!("{}{name}", t.dir)));
     }
@@ -424,7 +430,7 @@ pub(crate) fn written_env_files(text: &str) -> Vec<String> {
     for t in target_shapes(text) {
         let name = t
             .platform
-            .and_then(|p| p.target_env_file(t.framework))
+            .and_then(|p| p.target_env_file(t.kind, t.framework))
             .or(t.framework.map(|f| f.facts().env_file))
             .unwrap_or(".env");
         let path = format!("{}{name}", t.dir);
@@ -576,8 +582,12 @@ mod tests {
         );
         // `wrangler dev` reads `.dev.vars` whatever the framework.
         for fields in ["", "framework = \"hono\"\n", "framework = \"sveltekit\"\n"] {
-            let files = convention_env_files(&target(&format!("platform = \"cloudflare\"\n{fields}")));
-            assert!(files.contains(&".dev.vars".to_owned()), "{fields}: {files:?}");
+            let files =
+                convention_env_files(&target(&format!("platform = \"cloudflare\"\n{fields}")));
+            assert!(
+                files.contains(&".dev.vars".to_owned()),
+                "{fields}: {files:?}"
+            );
         }
         // A target's folder is where its framework reads.
         assert_eq!(

@@ -5,7 +5,7 @@
 //! touches is ARCHITECTURE.md's change map (the compiler lists every `match` over `Platform`).
 
 use crate::envfile::dotenv_value;
-use crate::model::{Framework, Platform};
+use crate::model::{Framework, Kind, Platform};
 use crate::template::{self, FileView};
 
 /// How values are written into a file.
@@ -256,12 +256,19 @@ impl Platform {
     /// local runtime's (`wrangler dev`'s `.dev.vars`) for code that reads its variables from
     /// the runtime (no framework, Hono, a Worker: `Facts::runtime_env`). `None` leaves it to
     /// the framework.
+    /// A container (Cloudflare Containers: a native process) reads its own environment, not
+    /// the Worker's.
     #[must_use]
-    pub(crate) fn target_env_file(self, framework: Option<Framework>) -> Option<&'static str> {
+    pub(crate) fn target_env_file(
+        self,
+        kind: Option<Kind>,
+        framework: Option<Framework>,
+    ) -> Option<&'static str> {
         let row = self.row();
         row.env_file.or_else(|| {
-            row.runtime_env_file
-                .filter(|_| framework.is_none_or(|f| f.facts().runtime_env))
+            row.runtime_env_file.filter(|_| {
+                kind != Some(Kind::Container) && framework.is_none_or(|f| f.facts().runtime_env)
+            })
         })
     }
 
@@ -345,7 +352,7 @@ mod tests {
                 .into_iter()
                 .map(|a| (a.path.display().to_string(), a.secret))
                 .filter(|(p, _)| {
-                    platform.target_env_file(None) != Some(p.as_str())
+                    platform.target_env_file(None, None) != Some(p.as_str())
                         && ![
                             ".env",
                             ".env.local",

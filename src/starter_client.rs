@@ -285,7 +285,11 @@ mod tests {
             "kind = \"server\"\nplatform = \"railway\"\nframework = \"bullmq\"\n",
             "kind = \"server\"\nplatform = \"render\"\nframework = \"express\"\n",
         ] {
-            assert!(!why(target).contains("transport"), "{target}: {}", why(target));
+            assert!(
+                !why(target).contains("transport"),
+                "{target}: {}",
+                why(target)
+            );
         }
         // Set, but BullMQ needs TCP: REST is no way out.
         let bullmq = "kind = \"server\"\nframework = \"bullmq\"\ntransport = \"tcp\"\n";

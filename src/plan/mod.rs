@@ -206,7 +206,8 @@ impl TargetPlan {
     /// `wrangler dev`'s `.dev.vars`.
     #[must_use]
     pub(crate) fn platform_env_file(&self) -> Option<&'static str> {
-        self.platform.and_then(|p| p.target_env_file(self.framework))
+        self.platform
+            .and_then(|p| p.target_env_file(self.kind, self.framework))
     }
 
     /// The env file that holds its values among `folder` (the targets of its folder): the one
@@ -576,7 +577,9 @@ fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
 
 /// The env file the frameworks of `folder` (the targets of one folder) share, for those whose
 /// platform does not decide theirs (`crate::framework::folder_env_file`).
-pub(crate) fn framework_env_file<'t>(folder: impl IntoIterator<Item = &'t TargetPlan>) -> &'static str {
+pub(crate) fn framework_env_file<'t>(
+    folder: impl IntoIterator<Item = &'t TargetPlan>,
+) -> &'static str {
     crate::framework::folder_env_file(
         folder
             .into_iter()

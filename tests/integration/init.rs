@@ -648,7 +648,9 @@ fn init_keeps_the_marketplace_custom_prefix() {
             (".gitignore", ".env\n.env*.local\n"),
             (".env.local", env_local),
         ],
-        &["found: variable names in .env.local; the database reads `STORAGE_KV_REST_API_URL`, `STORAGE_KV_REST_API_TOKEN`\n"],
+        &[
+            "found: variable names in .env.local; the database reads `STORAGE_KV_REST_API_URL`, `STORAGE_KV_REST_API_TOKEN`\n",
+        ],
     );
     let dir = tmp.path();
     let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
@@ -679,15 +681,25 @@ fn init_keeps_the_marketplace_custom_prefix() {
 fn init_says_the_names_it_wrote() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dir = tmp.path();
-    std::fs::write(dir.join("package.json"), r#"{"dependencies":{"hono":"4","wrangler":"4"}}"#).unwrap();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"dependencies":{"hono":"4","wrangler":"4"}}"#,
+    )
+    .unwrap();
     std::fs::write(dir.join("wrangler.toml"), "name = \"w\"\n").unwrap();
-    std::fs::write(dir.join(".dev.vars"), "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n").unwrap();
+    std::fs::write(
+        dir.join(".dev.vars"),
+        "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n",
+    )
+    .unwrap();
     let out = run(upwire_in(dir).arg("init"));
     assert_eq!(code(&out), 0, "{}", all_output(&out));
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
-        said.contains("found: variable names in .dev.vars; the database reads `UPSTASH_REDIS_REST_URL`\n")
-            && said.contains("the database also reads `UPSTASH_REDIS_REST_TOKEN`, in no env file yet")
+        said.contains(
+            "found: variable names in .dev.vars; the database reads `UPSTASH_REDIS_REST_URL`\n"
+        ) && said
+            .contains("the database also reads `UPSTASH_REDIS_REST_TOKEN`, in no env file yet")
             && !said.contains("UPSTASH_REDIS_URL"),
         "{said}"
     );
@@ -702,9 +714,18 @@ fn init_reads_monorepos_and_deployment_adapters() {
         UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n";
     init_generate_and_lint(
         &[
-            ("package.json", r#"{"private":true,"workspaces":["apps/*"]}"#),
-            ("apps/web/package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
-            ("apps/worker/package.json", r#"{"dependencies":{"bullmq":"5"}}"#),
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            (
+                "apps/web/package.json",
+                r#"{"dependencies":{"next":"15.1.0"}}"#,
+            ),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
             ("apps/worker/railway.json", "{}"),
             (".gitignore", ".env\n.env*.local\n"),
             (".env", env),
@@ -723,7 +744,9 @@ fn init_reads_monorepos_and_deployment_adapters() {
             (".gitignore", ".env\n"),
             (".env", env),
         ],
-        &["(lambda on vercel, framework astro) in ., from package.json: astro; platform from package.json: @astrojs/vercel"],
+        &[
+            "(lambda on vercel, framework astro) in ., from package.json: astro; platform from package.json: @astrojs/vercel",
+        ],
     );
     init_generate_and_lint(
         &[
@@ -735,7 +758,9 @@ fn init_reads_monorepos_and_deployment_adapters() {
             (".gitignore", ".env\n"),
             (".env", env),
         ],
-        &["on netlify, framework nuxt) in ., from package.json: nuxt; platform from nuxt.config.ts"],
+        &[
+            "on netlify, framework nuxt) in ., from package.json: nuxt; platform from nuxt.config.ts",
+        ],
     );
     // Remix on Vercel over ioredis, with only `REDIS_URL`: the function speaks TCP.
     let tmp = init_generate_and_lint(

@@ -268,7 +268,11 @@ fn every_env_file_written_keeps_the_users_lines() {
     let project = tempfile::tempdir().unwrap();
     let dir = project.path();
     std::fs::write(dir.join("upwire.toml"), &descriptor).unwrap();
-    std::fs::write(dir.join(".gitignore"), ".env\n.env*.local\n.dev.vars\n*.env\n").unwrap();
+    std::fs::write(
+        dir.join(".gitignore"),
+        ".env\n.env*.local\n.dev.vars\n*.env\n",
+    )
+    .unwrap();
     std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
     let env_files = [
         ".env",
@@ -307,7 +311,10 @@ fn every_env_file_written_keeps_the_users_lines() {
                     .and_then(|s| s.split("\n\n").next())
                     .unwrap_or("")
             );
-            assert!(text.contains("UPSTASH_REDIS_") || text.contains("REDIS_URL"), "t{t}/{f}");
+            assert!(
+                text.contains("UPSTASH_REDIS_") || text.contains("REDIS_URL"),
+                "t{t}/{f}"
+            );
         }
     }
     assert!(merged >= n, "{merged} env files written for {n} targets");
@@ -323,10 +330,19 @@ fn the_env_files_a_target_reads_are_read_in_its_folder() {
     let url = "https://eu1-tidy-cat-12345.upstash.io";
     let database = "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n";
     for (target, env_file) in [
-        ("kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"hono\"\n", ".dev.vars"),
+        (
+            "kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"hono\"\n",
+            ".dev.vars",
+        ),
         ("kind = \"edge\"\nplatform = \"cloudflare\"\n", ".dev.vars"),
-        ("kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"sveltekit\"\n", ".dev.vars"),
-        ("kind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n", "web/.env.local"),
+        (
+            "kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"sveltekit\"\n",
+            ".dev.vars",
+        ),
+        (
+            "kind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n",
+            "web/.env.local",
+        ),
     ] {
         let project = tempfile::tempdir().unwrap();
         let dir = project.path();

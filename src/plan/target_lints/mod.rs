@@ -116,7 +116,11 @@ static LINTS: &[TargetLint] = &[
         Stage::Decided,
         secret_public_prefix::run,
     ),
-    lint(Code::EnvPrefixMissing, Stage::Decided, env_prefix_missing::run),
+    lint(
+        Code::EnvPrefixMissing,
+        Stage::Decided,
+        env_prefix_missing::run,
+    ),
 ];
 
 /// Runs the lints of `stage`.
