@@ -92,6 +92,19 @@ pub struct Database {
     pub rest_readonly_token: Option<Text>,
 }
 
+impl Database {
+    /// Its endpoint fields with their names, in the descriptor's order.
+    #[must_use]
+    pub(crate) fn fields(&self) -> [(&'static str, Option<&Text>); 4] {
+        [
+            ("redis_url", self.redis_url.as_ref()),
+            ("rest_url", self.rest_url.as_ref()),
+            ("rest_token", self.rest_token.as_ref()),
+            ("rest_readonly_token", self.rest_readonly_token.as_ref()),
+        ]
+    }
+}
+
 /// `[target.NAME]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Target {

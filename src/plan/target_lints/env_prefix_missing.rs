@@ -15,12 +15,7 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
     if !plan.env_prefix.is_empty() {
         return;
     }
-    let fields = [
-        ("redis_url", &db.redis_url),
-        ("rest_url", &db.rest_url),
-        ("rest_token", &db.rest_token),
-        ("rest_readonly_token", &db.rest_readonly_token),
-    ];
+    let fields = db.fields();
     for (field, text) in fields {
         let Some(text) = text else { continue };
         // Exactly `${NAME}`, NAME a Marketplace name behind a prefix that is not public.
