@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::code::Code;
 pub use crate::code::Severity;
+use crate::secret::MASK;
 
 /// A file that diagnostics point into: its display name, its text, and the byte ranges of the
 /// secrets it contains (never shown).
@@ -111,7 +112,7 @@ impl SourceFile {
                     continue;
                 }
                 masked.push_str(&self.text[pos..a]);
-                masked.push_str(crate::secret::MASK);
+                masked.push_str(MASK);
                 pos = b;
             }
             masked.push_str(&self.text[pos..start + line.len()]);
@@ -194,11 +195,11 @@ impl SourceFile {
                 map_end = Some(if span_end <= s {
                     out.len() + (span_end - pos)
                 } else {
-                    out.len() + (s - pos) + 4
+                    out.len() + (s - pos) + MASK.len()
                 });
             }
             out.push_str(&self.text[pos..s]);
-            out.push_str("****");
+            out.push_str(MASK);
             pos = e;
         }
         let map_start = map_start.unwrap_or(out.len() + span.start.saturating_sub(pos));

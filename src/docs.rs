@@ -242,6 +242,24 @@ mod tests {
     use crate::interpolate::Env;
     use crate::plan::resolve;
 
+    /// The guide's setup lines are a chain over platform names in `templates/guide.md`, which
+    /// the compiler cannot list: every platform but `generic` has its own branch, so a new one
+    /// does not fall silently into the generic `set -a; . .env` text.
+    #[test]
+    fn the_guide_has_setup_lines_for_every_platform() {
+        let template = include_str!("../templates/guide.md");
+        let missing: Vec<&str> = crate::model::Platform::ALL
+            .iter()
+            .filter(|p| **p != crate::model::Platform::Generic)
+            .map(|p| p.as_str())
+            .filter(|name| !template.contains(&format!("t.platform == \"{name}\"")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "templates/guide.md has no setup branch for {missing:?}"
+        );
+    }
+
     /// Every target has its edge to its transport; each transport its one edge to the
     /// database, however many targets share it; first-seen order.
     #[test]

@@ -186,11 +186,11 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                 },
                 env_get: match host {
                     JsHost::Deno(d) => d.env_get(),
-                    _ => "",
+                    JsHost::Node | JsHost::SvelteKit | JsHost::Cloudflare => "",
                 },
                 import: match host {
                     JsHost::Deno(d) => d.import(),
-                    _ => "@upstash/redis",
+                    JsHost::Node | JsHost::SvelteKit | JsHost::Cloudflare => "@upstash/redis",
                 },
                 usage_import: match host {
                     JsHost::Deno(DenoHost::Supabase) => {
@@ -202,7 +202,9 @@ fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String>
                     JsHost::SvelteKit => {
                         "import { redis } from \"$lib/server/redis\"; // server code only: +page.server.ts, +server.ts"
                     }
-                    _ => "import { redis } from \"@/lib/redis\"; // or a relative path",
+                    JsHost::Deno(DenoHost::NetlifyEdge) | JsHost::Node | JsHost::Cloudflare => {
+                        "import { redis } from \"@/lib/redis\"; // or a relative path"
+                    }
                 },
                 url_var,
                 token_var,

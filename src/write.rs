@@ -249,7 +249,7 @@ fn physical(path: &Path) -> std::io::Result<PathBuf> {
     }
 }
 
-/// Fault injection for the file-safety tests (tests/integration/file_safety.rs), in debug
+/// Fault injection for the file-safety tests (tests/integration/write.rs), in debug
 /// builds only: release builds (`cargo install`, `--release`) do not contain it and never
 /// read the variable. `UPWIRE_TEST_FAULT=<fault>:<file name>`, where `<fault>` is
 /// - `enospc`: write half of the contents, then fail as a full disk does;

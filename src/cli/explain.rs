@@ -4,28 +4,7 @@ use super::*;
 
 pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     let Some(id) = id else {
-        let mut out = stdout();
-        let _ = writeln!(out, "rules:");
-        for rule in crate::rule::RULES {
-            let _ = writeln!(out, "  {:<26}{}", rule.id(), rule.summary());
-        }
-        let _ = writeln!(out, "\ndiagnostic codes:");
-        for code in crate::code::Code::ALL {
-            let _ = writeln!(
-                out,
-                "  {:<26}{:<8} {}",
-                code.name(),
-                code.default_severity(),
-                code.summary()
-            );
-        }
-        let _ = writeln!(out, "\ntopics:");
-        let _ = writeln!(
-            out,
-            "  {:<26}what each framework runs as, reads and gets (`framework = \"...\"`)",
-            "framework"
-        );
-        return Ok(0);
+        return list(cli);
     };
     // Ids are lower-case with hyphens; `TLS-REQUIRED` and `tls_required` name the same code.
     let ids = crate::explain_ids();
@@ -72,6 +51,70 @@ pub(super) fn explain(cli: &Cli, id: Option<&str>) -> Result<u8, Error> {
     }
     Report::new(Explained { id, text: &text }).print(cli.format, || {
         let _ = write!(stdout(), "{text}");
+    });
+    Ok(0)
+}
+
+/// `upwire explain` alone: every rule, diagnostic code and topic, as text or as one JSON
+/// document (`rules`, `codes`, `topics`: docs/json.md).
+fn list(cli: &Cli) -> Result<u8, Error> {
+    #[derive(serde::Serialize)]
+    struct Entry {
+        id: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        severity: Option<String>,
+        summary: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Listed {
+        rules: Vec<Entry>,
+        codes: Vec<Entry>,
+        topics: Vec<Entry>,
+    }
+    let entry = |id, severity, summary| Entry {
+        id,
+        severity,
+        summary,
+    };
+    let listed = Listed {
+        rules: crate::rule::RULES
+            .iter()
+            .map(|r| entry(r.id(), None, r.summary().to_string()))
+            .collect(),
+        codes: crate::code::Code::ALL
+            .iter()
+            .map(|c| {
+                entry(
+                    c.name(),
+                    Some(c.default_severity().to_string()),
+                    c.summary().to_string(),
+                )
+            })
+            .collect(),
+        topics: vec![entry(
+            "framework",
+            None,
+            "what each framework runs as, reads and gets (`framework = \"...\"`)".to_owned(),
+        )],
+    };
+    Report::new(&listed).print(cli.format, || {
+        let mut out = stdout();
+        let mut section = |title: &str, entries: &[Entry], first: bool| {
+            let _ = writeln!(out, "{}{title}:", if first { "" } else { "\n" });
+            for e in entries {
+                match &e.severity {
+                    Some(severity) => {
+                        let _ = writeln!(out, "  {:<26}{severity:<8} {}", e.id, e.summary);
+                    }
+                    None => {
+                        let _ = writeln!(out, "  {:<26}{}", e.id, e.summary);
+                    }
+                }
+            }
+        };
+        section("rules", &listed.rules, true);
+        section("diagnostic codes", &listed.codes, false);
+        section("topics", &listed.topics, false);
     });
     Ok(0)
 }

@@ -188,16 +188,24 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
             continue;
         }
         let descriptor = kind == FileKind::Descriptor;
+        // Another descriptor is opened as `-c` would open it: its own env files beside it.
+        let mut its_env = None;
         let source = if descriptor {
             // The descriptor the project was opened from is not read again.
             match opened.take_if(|_| *path == cli.config) {
                 Some(source) => source,
-                None => load_config(cli, path)?,
+                None if no_env => load_config(cli, path)?,
+                None => {
+                    let project = super::open_project_at(cli, path)?;
+                    its_env = Some(project.env);
+                    project.source
+                }
             }
         } else {
             crate::input::load_source_keeping_bom(path)?
         };
-        let (source, mut found, targets) = lint_one(source, descriptor, &env);
+        let (source, mut found, targets) =
+            lint_one(source, descriptor, its_env.as_ref().unwrap_or(&env));
         if kind == FileKind::Example {
             // An example holds placeholders where the secrets go, as `generate` writes it.
             found.retain(|d| !d.code.expected_in_examples());

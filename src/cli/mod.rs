@@ -53,7 +53,7 @@ pub(crate) struct Cli {
     /// An env file to resolve `${NAME}` from, after the process environment (repeatable).
     #[arg(long = "env-file", global = true, value_name = "PATH")]
     env_files: Vec<PathBuf>,
-    /// Do not read the `.env` next to the descriptor.
+    /// Do not read the env files found by convention (`.env`, `.env.local`, `.dev.vars`, ...).
     #[arg(long, global = true)]
     no_dotenv: bool,
     /// Whether `-c` / `UPWIRE_CONFIG` named the descriptor (set after parsing).
@@ -568,8 +568,17 @@ pub(crate) fn load_config(cli: &Cli, path: &Path) -> Result<SourceFile, Error> {
 /// frameworks read (`.env.local` before `.env` for Next.js), or `.env` alone (unless
 /// `--no-dotenv`). Says on stderr which of those were read, and which were skipped.
 pub(crate) fn open_project(cli: &Cli) -> Result<crate::project::Project, Error> {
+    open_project_at(cli, &cli.config)
+}
+
+/// [`open_project`] for the descriptor at `descriptor`: `lint a/upwire.toml b/upwire.toml`
+/// opens each as `-c` would, with the env files beside it.
+pub(crate) fn open_project_at(
+    cli: &Cli,
+    descriptor: &Path,
+) -> Result<crate::project::Project, Error> {
     let project =
-        crate::project::Project::open(&cli.config, project_options(cli)).map_err(|e| match e {
+        crate::project::Project::open(descriptor, project_options(cli)).map_err(|e| match e {
             Error::NotFound { path } if path == cli.config => {
                 crate::project::missing_descriptor(&path, cli.config_given)
             }
@@ -593,7 +602,7 @@ pub(crate) fn open_project(cli: &Cli) -> Result<crate::project::Project, Error> 
             say!(
                 "note: reading {} next to {} (--no-dotenv to skip)",
                 read.join(", "),
-                cli.config.display()
+                descriptor.display()
             );
         }
     }

@@ -716,7 +716,7 @@ async fn open_stream(
     state: &State,
     backend: &Backend,
     access: Access,
-    route: Result<stream::Route, String>,
+    route: Result<stream::StreamKind, String>,
     log: &mut LogLine,
 ) -> Reply {
     let route = match route {

@@ -13,7 +13,7 @@ pub(crate) enum Route {
     MultiExec,
     /// `/subscribe/...`, `/psubscribe/...` or `/monitor`: an SSE stream (`stream.rs`), or why
     /// serve cannot serve it.
-    Stream(Result<stream::Route, String>),
+    Stream(Result<stream::StreamKind, String>),
     /// Path style, `/cmd/arg/...`.
     Path,
 }

@@ -40,9 +40,9 @@ use crate::model::Access;
 /// Events buffered for a client that reads slowly; past this, the stream waits for it.
 const BUFFERED_EVENTS: usize = 64;
 
-/// A stream route.
+/// What a stream route asks for: the channels or patterns to follow, or every command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Route {
+pub(crate) enum StreamKind {
     /// `/subscribe/<channel>...`
     Subscribe(Vec<Vec<u8>>),
     /// `/psubscribe/<pattern>...`
@@ -51,7 +51,7 @@ pub(crate) enum Route {
     Monitor,
 }
 
-impl Route {
+impl StreamKind {
     /// The route's name for the log line (never its channels).
     pub(crate) fn label(&self) -> (&'static str, &'static str) {
         match self {
@@ -64,7 +64,7 @@ impl Route {
 
 /// The stream route `path` names, if any: `None` for every other path, an error message for
 /// a stream route serve cannot serve.
-pub(crate) fn route(path: &str) -> Option<Result<Route, String>> {
+pub(crate) fn route(path: &str) -> Option<Result<StreamKind, String>> {
     let trimmed = path.strip_prefix('/')?;
     let (name, rest) = trimmed.split_once('/').unwrap_or((trimmed, ""));
     let kind = if name.eq_ignore_ascii_case("subscribe") {
@@ -73,7 +73,7 @@ pub(crate) fn route(path: &str) -> Option<Result<Route, String>> {
         "psubscribe"
     } else if name.eq_ignore_ascii_case("monitor") {
         if rest.is_empty() {
-            return Some(Ok(Route::Monitor));
+            return Some(Ok(StreamKind::Monitor));
         }
         return Some(Err(
             "ERR /monitor takes no arguments: POST or GET /monitor".to_owned()
@@ -108,9 +108,9 @@ pub(crate) fn route(path: &str) -> Option<Result<Route, String>> {
         names.push(name);
     }
     Some(Ok(if kind == "subscribe" {
-        Route::Subscribe(names)
+        StreamKind::Subscribe(names)
     } else {
-        Route::PSubscribe(names)
+        StreamKind::PSubscribe(names)
     }))
 }
 
@@ -166,9 +166,9 @@ pub(crate) struct Opening<'a> {
 pub(crate) async fn open(
     opening: Opening<'_>,
     access: Access,
-    route: Route,
+    route: StreamKind,
 ) -> Result<EventBody, Refusal> {
-    if route == Route::Monitor && access != Access::ReadWrite {
+    if route == StreamKind::Monitor && access != Access::ReadWrite {
         return Err(Refusal::bad_request(
             "ERR upwire serve: /monitor needs the full-access token: it shows every command \
              with its arguments",
@@ -195,12 +195,12 @@ pub(crate) async fn open(
     let (tx, rx) = mpsc::channel(BUFFERED_EVENTS);
     let mut first = Vec::new();
     let source: Source = match &route {
-        Route::Monitor => {
+        StreamKind::Monitor => {
             let monitor = opening.backend.monitor().await.map_err(failed)?;
             Source::Monitor(Box::pin(monitor.into_on_message::<redis::Value>()))
         }
-        Route::Subscribe(names) | Route::PSubscribe(names) => {
-            let pattern = matches!(route, Route::PSubscribe(_));
+        StreamKind::Subscribe(names) | StreamKind::PSubscribe(names) => {
+            let pattern = matches!(route, StreamKind::PSubscribe(_));
             let mut pubsub = opening.backend.pubsub().await.map_err(failed)?;
             for (i, name) in names.iter().enumerate() {
                 let call = async {
@@ -378,17 +378,20 @@ mod tests {
         assert_eq!(route("/subscriber/x"), None);
         assert_eq!(
             route("/subscribe/chat"),
-            Some(Ok(Route::Subscribe(vec![b"chat".to_vec()])))
+            Some(Ok(StreamKind::Subscribe(vec![b"chat".to_vec()])))
         );
         assert_eq!(
             route("/SUBSCRIBE/a%20b/c"),
-            Some(Ok(Route::Subscribe(vec![b"a b".to_vec(), b"c".to_vec()])))
+            Some(Ok(StreamKind::Subscribe(vec![
+                b"a b".to_vec(),
+                b"c".to_vec()
+            ])))
         );
         assert_eq!(
             route("/psubscribe/news.*"),
-            Some(Ok(Route::PSubscribe(vec![b"news.*".to_vec()])))
+            Some(Ok(StreamKind::PSubscribe(vec![b"news.*".to_vec()])))
         );
-        assert_eq!(route("/monitor"), Some(Ok(Route::Monitor)));
+        assert_eq!(route("/monitor"), Some(Ok(StreamKind::Monitor)));
         for bad in [
             "/subscribe",
             "/subscribe/",

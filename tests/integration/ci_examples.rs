@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::http::{Reply, raw};
+use crate::support::http::{Reply, Request};
 use crate::support::redis::RedisServer;
 use crate::support::serve::{ServeOptions, ServeProcess};
 use crate::support::tier::{self, Group};
@@ -31,15 +31,12 @@ fn line_with<'a>(text: &'a str, needle: &str) -> &'a str {
 
 /// A request to serve with this `Host` and token, on a connection of its own.
 fn send(serve: &ServeProcess, host: &str, token: &str, head: &str, body: &str) -> Reply {
-    raw(
-        serve.addr,
-        format!(
-            "{head} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    )
+    let (method, path) = head.split_once(' ').expect("`METHOD /path`");
+    Request::new(method, path)
+        .host(host)
+        .bearer(token)
+        .body(body)
+        .send(serve.addr)
 }
 
 /// The REST calls a test suite makes first, with this `Host` (the listen address when

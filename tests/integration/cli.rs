@@ -4,7 +4,9 @@ use std::path::Path;
 use std::process::Output;
 
 use crate::support::tier::{self, Group};
-use crate::support::{all_output, code, json, root, run, transcript, upwire, upwire_at_root};
+use crate::support::{
+    all_output, code, json, root, run, transcript, upwire, upwire_at_root, upwire_in,
+};
 
 const EXAMPLE: &str = "examples/upwire.toml";
 const EXAMPLE_ENV: &str = "examples/example.env";
@@ -726,4 +728,104 @@ fn explain_recognises_pasted_client_errors() {
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(stderr.contains("Closest known error messages"), "{stderr}");
     assert!(!stderr.contains("PastedCanary77"), "{stderr}");
+}
+
+/// docs/json.md's `Fields:` line of each command is what the command prints with
+/// `--format json`: every field it prints is documented, and every documented one is printed
+/// (`dotenv` only when an env file beside the descriptor was read, as here).
+#[test]
+fn json_md_names_every_field_each_command_prints() {
+    let doc = std::fs::read_to_string(root().join("docs/json.md")).expect("docs/json.md");
+    // (the section's commands, the qualifier in `Fields (...)`) → the fields.
+    let mut documented: Vec<(Vec<String>, String, Vec<String>)> = Vec::new();
+    let mut commands: Vec<String> = Vec::new();
+    let mut paragraph = String::new();
+    for line in doc.lines().chain([""]) {
+        if let Some(heading) = line.strip_prefix("## ") {
+            commands = heading
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_owned)
+                .collect();
+        }
+        if line.trim().is_empty() {
+            if let Some(rest) = paragraph.trim().strip_prefix("Fields") {
+                let (qualifier, list) = rest.split_once(':').expect("`Fields...: ` then the list");
+                let list = list.split('.').next().unwrap_or_default();
+                let fields = list
+                    .split('`')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect();
+                let qualifier = qualifier.trim().trim_matches(['(', ')']).to_owned();
+                documented.push((commands.clone(), qualifier, fields));
+            }
+            paragraph.clear();
+        } else {
+            paragraph.push_str(line);
+            paragraph.push(' ');
+        }
+    }
+    let fields_of = |command: &str, qualifier: &str| -> Vec<String> {
+        let found: Vec<_> = documented
+            .iter()
+            .filter(|(c, q, _)| c.iter().any(|c| c == command) && q.starts_with(qualifier))
+            .collect();
+        assert_eq!(
+            found.len(),
+            1,
+            "docs/json.md: one `Fields` line for `{command}` ({qualifier})"
+        );
+        found[0].2.clone()
+    };
+
+    let project = tempfile::tempdir().expect("a project");
+    let dir = project.path();
+    std::fs::write(
+        dir.join("upwire.toml"),
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\n",
+    )
+    .expect("descriptor");
+    // A port nothing listens on: `check` fails quickly, and still prints its document.
+    let port = crate::support::free_port();
+    std::fs::write(
+        dir.join(".env"),
+        format!("REDIS_URL=redis://default:AbCdEf0123456789abcdef0123456789@127.0.0.1:{port}\n"),
+    )
+    .expect(".env");
+    let cases: [(&str, &str, &[&str]); 9] = [
+        ("lint", "", &["lint"]),
+        ("resolve", "", &["resolve"]),
+        ("generate", "", &["generate", "--dry-run"]),
+        ("docs", "", &["docs"]),
+        ("fix", "", &["fix", "--dry-run"]),
+        ("check", "", &["check", "--timeout", "2"]),
+        ("explain", "with an id", &["explain", "tls-required"]),
+        ("explain", "alone", &["explain"]),
+        ("init", "", &["init", "--force", "-c", "other.toml"]),
+    ];
+    for (command, qualifier, args) in cases {
+        let output = run(upwire_in(dir).args(["--format", "json"]).args(args));
+        let printed: Vec<String> = json(&output)
+            .as_object()
+            .unwrap_or_else(|| panic!("`{command}`: a JSON object"))
+            .keys()
+            .cloned()
+            .collect();
+        let mut documented = fields_of(command, qualifier);
+        if !printed.iter().any(|k| k == "dotenv") {
+            documented.retain(|f| f != "dotenv");
+        }
+        let mut sorted = printed.clone();
+        sorted.sort();
+        documented.sort();
+        assert_eq!(
+            sorted,
+            documented,
+            "`upwire --format json {}`",
+            args.join(" ")
+        );
+    }
 }

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::support::test::Test;
 use crate::support::{all_output, code, json, lint};
 
 const CANARY: &str = "CanaryDriftSecret0123456789";
@@ -172,4 +173,34 @@ fn many_files_in_one_folder_are_each_compared_with_their_own_example() {
         out.lines().last().unwrap_or_default(),
         "ok: no problems found in svc01.env, svc02.env, svc04.env, svc05.env"
     );
+}
+
+/// A descriptor given to `lint` by path is opened as `-c` opens it: the env files beside it
+/// resolve its `${NAME}`s, whichever folder `lint` runs in.
+#[test]
+fn a_descriptor_given_by_path_reads_the_env_files_beside_it() {
+    let descriptor =
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\n";
+    let env = "REDIS_URL=rediss://default:AbCdEf0123456789abcdef0123456789@equipped-owl-22028.upstash.io:6379\n";
+    for args in [
+        &["lint", "sub/upwire.toml"][..],
+        &["-c", "sub/upwire.toml", "lint"],
+    ] {
+        Test::new()
+            .file("sub/upwire.toml", descriptor)
+            .file("sub/.env", env)
+            .args(args)
+            .status(0)
+            .stderr_contains("note: reading sub/.env next to sub/upwire.toml")
+            .run();
+    }
+    // Two descriptors, each with its own `.env`: neither borrows the other's.
+    Test::new()
+        .file("a/upwire.toml", descriptor)
+        .file("a/.env", env)
+        .file("b/upwire.toml", descriptor)
+        .args(["lint", "a/upwire.toml", "b/upwire.toml"])
+        .status(1)
+        .stderr_contains("--> b/upwire.toml:2:14")
+        .run();
 }

@@ -25,19 +25,12 @@ use crate::support::crates::{self, Crate};
 use crate::support::http::Request;
 use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
 use crate::support::tier::{self, Group};
-use crate::support::{all_output, code, file_bytes_below, root, run, run_bounded, upwire};
+use crate::support::{all_output, code, file_bytes_below, root, run, run_bounded, upwire_in};
 
 /// The fake database of the folders' env files (`examples/example.env`'s values).
 const REST_URL: &str = "https://eu1-tidy-cat-12345.upstash.io";
 const FULL_TOKEN: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
 const READ_ONLY_TOKEN: &str = "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU";
-
-/// `upwire` in `dir` with an empty environment, as a user's shell without Redis variables.
-fn upwire_in(dir: &Path) -> Command {
-    let mut cmd = upwire();
-    cmd.env_clear().env("NO_COLOR", "1").current_dir(dir);
-    cmd
-}
 
 /// Copies `tests/projects/<name>` into a scratch folder (`gitignore` becomes `.gitignore`).
 fn copy_project(name: &str) -> tempfile::TempDir {

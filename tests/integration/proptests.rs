@@ -13,6 +13,7 @@ use proptest::test_runner::Config;
 use upwire::internal::envfile::dotenv_value;
 use upwire::internal::envfile::{LineKind, merge, scan, unclosed_quote};
 use upwire::internal::lint::lint_env;
+use upwire::internal::model::{Kind, Platform};
 use upwire::internal::parse::{Finding, validate_redis_url, validate_rest_url, validate_token};
 use upwire::internal::secret::mask_url;
 use upwire::internal::{Env, SourceFile, TextRenderer, resolve};
@@ -437,11 +438,11 @@ proptest! {
         token in secret("").prop_flat_map(token_value),
         readonly in secret(""),
         literal in any::<bool>(),
-        kind in prop::sample::select(vec!["server", "lambda", "edge", "mobile", "container"]),
-        platform in prop::sample::select(vec![
-            "generic", "docker", "kubernetes", "fly", "aws-lambda", "vercel", "netlify",
-            "cloudflare", "expo",
-        ]),
+        // Every kind and platform there is: a new one is tried without a change here.
+        kind in prop::sample::select(Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>()),
+        platform in prop::sample::select(
+            Platform::ALL.iter().map(|p| p.as_str()).collect::<Vec<_>>()
+        ),
         transport in prop::sample::select(vec!["", "tcp", "rest"]),
         prefix in prop::sample::select(vec!["", "NEXT_PUBLIC_", "EXPO_PUBLIC_"]),
     ) {
@@ -771,7 +772,7 @@ fn fuzz_template_placeholder_never_spans_a_password() {
 
 /// envfile: after a line that opens a quote and never closes it, a quote in an appended value
 /// closed it, so the appended keys became part of its value (and every merge appended them
-/// again). `generate` now refuses such a file (see tests/integration/file_safety.rs).
+/// again). `generate` now refuses such a file (see tests/integration/write.rs).
 #[test]
 fn fuzz_unclosed_quote_is_detected() {
     let text = "# c\nUPSTASH_REDIS_REST_URL=ht://eu2-tidy-cat-12345.upstash.io\nUPSTASH_REDIS_REST_TOKEN=\"BerAer XaJk clients\n# expect\nUPSTASH_x at Bearer";

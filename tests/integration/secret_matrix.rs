@@ -33,7 +33,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -48,7 +48,7 @@ use crate::support::serve::{ServeOptions, ServeProcess};
 use crate::support::test::{toml_escape, toml_string};
 use crate::support::tier::{self, Group};
 use crate::support::{
-    SECRET_FILES, code, files_below, free_port, proptest_config, try_run_bounded, upwire,
+    SECRET_FILES, code, files_below, free_port, proptest_config, try_run_bounded, upwire_in,
 };
 
 /// Generated cases, unless `PROPTEST_CASES` says otherwise.
@@ -695,13 +695,6 @@ fn excerpt(text: &str, canary: &str) -> Option<String> {
     Some(out)
 }
 
-/// The binary with only what the case sets in its environment.
-fn clean_upwire(dir: &Path) -> Command {
-    let mut cmd = upwire();
-    cmd.env_clear().env("NO_COLOR", "1").current_dir(dir);
-    cmd
-}
-
 /// Positive controls: a valid secret in a secret position must reach `resolve --show-secrets`
 /// and a secret file.
 fn is_control(case: &Case) -> bool {
@@ -748,7 +741,7 @@ fn run_descriptor_case(case: &Case, report: &mut Report) {
     let (repo, env_path, toml) = write_project("repo", Cmd::Lint);
     let (check_repo, check_env_path, _) = write_project("check", Cmd::Check);
     let base = |dir: &Path, format: &str, command: Cmd| {
-        let mut cmd = clean_upwire(dir);
+        let mut cmd = upwire_in(dir);
         if let Position::ProcessEnv(_) = case.position {
             cmd.env("LEAK_VALUE", case.shape.value(command));
         }
@@ -871,7 +864,7 @@ fn run_check_flag_case(case: &Case, unauthorized_port: u16, report: &mut Report)
         other => unreachable!("{other:?}"),
     };
     for format in FORMATS {
-        let mut cmd = clean_upwire(tmp.path());
+        let mut cmd = upwire_in(tmp.path());
         cmd.args(["--format", format, "check", "--timeout", "1"])
             .args(&args);
         let t0 = Instant::now();
@@ -1034,7 +1027,7 @@ fn run_peer_cases(first_case: usize, report: &mut Report) {
     ];
     for (case, args, peer) in &peers {
         for format in FORMATS {
-            let mut cmd = clean_upwire(tmp.path());
+            let mut cmd = upwire_in(tmp.path());
             cmd.args(["--format", format, "check", "--timeout", "1"])
                 .args(args);
             let output = try_run_bounded(cmd, RUN_LIMIT).unwrap_or_else(|e| panic!("{e}"));

@@ -317,6 +317,11 @@ fn worker_starter_client_passes_check_clippy_and_fmt() {
     krate.cargo(&["fmt", "--check"]);
     if wasm32_installed() {
         krate.cargo(&["check", "--quiet", "--target", "wasm32-unknown-unknown"]);
+    } else {
+        tier::partly_run(
+            "the workers-rs starter",
+            "built for the host only: `rustup target add wasm32-unknown-unknown` for the Worker's own target",
+        );
     }
 }
 

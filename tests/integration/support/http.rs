@@ -98,6 +98,8 @@ impl Reply {
 pub struct Request {
     method: String,
     target: String,
+    /// The `Host` header when it is not the address the request goes to.
+    host: Option<String>,
     headers: Vec<(String, String)>,
     body: Option<Arc<[u8]>>,
 }
@@ -108,9 +110,16 @@ impl Request {
         Request {
             method: method.to_owned(),
             target: target.to_owned(),
+            host: None,
             headers: Vec::new(),
             body: None,
         }
+    }
+
+    /// With this `Host` header instead of the address it is sent to.
+    pub fn host(mut self, host: &str) -> Request {
+        self.host = Some(host.to_owned());
+        self
     }
 
     /// `GET target`.
@@ -152,6 +161,7 @@ impl Request {
 
     /// The request's head for `host`, with `Connection: close` when `close`.
     fn head(&self, host: SocketAddr, close: bool) -> Vec<u8> {
+        let host = self.host.clone().unwrap_or_else(|| host.to_string());
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {host}\r\n",
             self.method, self.target

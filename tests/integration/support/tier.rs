@@ -188,9 +188,14 @@ fn missing(needs: &Needs) -> Option<String> {
 
 /// Prints `line` to stderr the first time `group` asks, past the test harness's capture.
 fn once(group: Group, line: &str) {
-    static SAID: Mutex<Option<HashSet<Group>>> = Mutex::new(None);
+    once_for(&format!("{group:?}"), line);
+}
+
+/// Prints `line` to stderr the first time `key` asks, past the test harness's capture.
+fn once_for(key: &str, line: &str) {
+    static SAID: Mutex<Option<HashSet<String>>> = Mutex::new(None);
     let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
-    if said.get_or_insert_with(HashSet::new).insert(group) {
+    if said.get_or_insert_with(HashSet::new).insert(key.to_owned()) {
         // One write of the whole line, so that it does not interleave with the harness's.
         let _ = std::io::stderr().write_all(format!("{line}\n").as_bytes());
     }
@@ -251,4 +256,11 @@ pub fn full(group: Group, sample: &str) -> bool {
         ),
     );
     false
+}
+
+/// A part of a test that this machine cannot run, for a reason no install fixes (it lets no
+/// process mount a file system, rustup has no `wasm32` target): one `partly run:` line, past
+/// the harness's capture, in either tier, so that a passing run still says what it left out.
+pub fn partly_run(what: &str, left_out: &str) {
+    once_for(what, &format!("partly run: {what} ({left_out})"));
 }

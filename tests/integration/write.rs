@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Instant;
 
+use crate::support::tier;
 use crate::support::{code, file_bytes_below, file_names_below, transcript, upwire};
 
 /// One server target with docker files, one Cloudflare edge target, each in its directory.
@@ -229,8 +230,9 @@ fn a_read_only_directory_fails_clearly_and_keeps_every_file() {
     // A read-only directory, with new secrets to write into it.
     project.set_secrets(NEW);
     let Some(read_only) = ReadOnly::apply(&project.root.join("api")) else {
-        eprintln!(
-            "note: neither chattr +i nor a read-only bind mount works here; only the regular-file parent was tested"
+        tier::partly_run(
+            "generate into a read-only folder",
+            "neither chattr +i nor a read-only bind mount works here; only a regular file as the parent was tried",
         );
         return;
     };
@@ -345,7 +347,10 @@ fn a_full_disk_fails_clearly_and_keeps_every_file() {
 
     // A real full disk, when this machine lets the test mount a tmpfs.
     let Some(disk) = Tmpfs::mount("512k") else {
-        eprintln!("note: cannot mount a tmpfs here; only the injected ENOSPC was tested");
+        tier::partly_run(
+            "generate on a full disk",
+            "no tmpfs can be mounted here; only the injected ENOSPC was tried",
+        );
         return;
     };
     let secrets = tempfile::tempdir().unwrap();
