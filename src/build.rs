@@ -247,8 +247,9 @@ impl Builder {
                 }
                 Err(why) => {
                     return Err(BuildError::Target(format!(
-                        "no starter client for target `{}`: {why}",
-                        target.name
+                        "no starter client for target `{}`: {}",
+                        target.name,
+                        Starter::none_for(target, why)
                     )));
                 }
                 Ok(_) => {}
@@ -389,7 +390,7 @@ mod tests {
             err.to_string(),
             "no starter client for target `worker`: the Workers starter client speaks REST; \
              over TCP use `connect()` with a Redis client of your choice, or drop \
-             `transport = \"tcp\"` to get the REST client"
+             `transport = \"tcp\"` to get the REST one"
         );
         let text = String::from_utf8(out).unwrap();
         let warnings: Vec<&str> = text

@@ -379,6 +379,15 @@ the text again, so the value grows on every run. Keep the whole value in the env
 (`{var.tcp_url}=rediss://...?ssl_cert_reqs=required`) and write the field as exactly \
 `${{var.tcp_url}}`, or read it from a variable of another name (`${DATABASE_URL}?...` \
 writing `{var.tcp_url}` is fine). The target gets no files until then.";
+    EnvPrefixMissing = "env-prefix-missing", Warning,
+        "a database field reads a Vercel Marketplace name behind a prefix, and the target has no `env_prefix`",
+        "The Vercel Marketplace integration can be given a custom prefix when a store is \
+connected to a project: it then sets `STORAGE_{var.kv_rest_url}`, `STORAGE_{var.kv_rest_token}`, \
+... (with `STORAGE_` the prefix) and never the un-prefixed names. A database field that reads \
+such a name (`rest_url = \"${STORAGE_{var.kv_rest_url}}\"`) for a target without `env_prefix` \
+has `generate` write, and the starter read, `{var.kv_rest_url}`, which is not set in the Vercel \
+project: the deployed code finds no variable. Add `env_prefix = \"STORAGE_\"` to the target \
+(`upwire init` does when it finds the prefixed names).";
     RestUrlNotEndpoint = "rest-url-not-endpoint", Error,
         "the console page or the Upstash API host where the REST URL belongs",
         "The REST URL is the database's own origin, `https://<name>.upstash.io`, shown in the \

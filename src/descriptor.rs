@@ -92,6 +92,19 @@ pub struct Database {
     pub rest_readonly_token: Option<Text>,
 }
 
+impl Database {
+    /// Its endpoint fields with their names, in the descriptor's order.
+    #[must_use]
+    pub(crate) fn fields(&self) -> [(&'static str, Option<&Text>); 4] {
+        [
+            ("redis_url", self.redis_url.as_ref()),
+            ("rest_url", self.rest_url.as_ref()),
+            ("rest_token", self.rest_token.as_ref()),
+            ("rest_readonly_token", self.rest_readonly_token.as_ref()),
+        ]
+    }
+}
+
 /// `[target.NAME]`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Target {
@@ -438,6 +451,23 @@ impl Walker<'_, '_> {
             first.truncate(MAX_NAMES_PER_VALUE);
             more = Some(d);
         }
+        // Where a value goes: the env file the targets' frameworks and platforms read (and
+        // upwire reads by default), `.env.local` for Next.js, `.dev.vars` on Cloudflare.
+        let env_files = if first.is_empty() {
+            Vec::new()
+        } else {
+            crate::framework::written_env_files(&self.source.text)
+        };
+        let place = if env_files == [".env"] {
+            "set it in the .env next to the descriptor (or a file given with --env-file)".to_owned()
+        } else {
+            let named: Vec<String> = env_files.iter().map(|f| format!("`{f}`")).collect();
+            format!(
+                "set it in {} (where the targets read their variables locally; upwire reads {} by default), or in a file given with --env-file",
+                named.join(" or "),
+                if named.len() > 1 { "them" } else { "it" }
+            )
+        };
         for (name, range) in first {
             let suggestion = did_you_mean(name, &names)
                 .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
@@ -450,9 +480,7 @@ impl Walker<'_, '_> {
                 ),
             )
             .at(&self.source, text.raw_span(range))
-            .help(format!(
-                "{suggestion}export {name}=..., or set it in the .env next to the descriptor (or a file given with --env-file)"
-            ));
+            .help(format!("{suggestion}export {name}=..., or {place}"));
             self.push(d);
         }
         if let Some(d) = more {

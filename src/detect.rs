@@ -23,6 +23,12 @@ pub(crate) struct Proposed {
     pub dir: String,
     /// `needs = ["blocking"]` (BullMQ, Sidekiq).
     pub blocking: bool,
+    /// `env_prefix`: the custom prefix the Vercel Marketplace integration was given
+    /// (`STORAGE_` for `STORAGE_KV_REST_API_URL`), found in the target's folder.
+    pub env_prefix: Option<String>,
+    /// `transport = "tcp"`: a function whose code uses a TCP client (ioredis, node-redis) in a
+    /// project whose env files hold a TCP URL and no REST names.
+    pub tcp_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
 }
@@ -43,6 +49,8 @@ pub(crate) struct Detection {
     pub marketplace: bool,
     /// The env files whose names were read.
     pub env_files: Vec<String>,
+    /// Every variable name in them.
+    pub names: Vec<String>,
 }
 
 /// The env files whose variable names are read.
@@ -64,23 +72,19 @@ pub(crate) fn detect(root: &Path) -> Detection {
         root
     };
     let mut folders = vec![(root.to_path_buf(), ".".to_owned())];
-    if let Ok(entries) = std::fs::read_dir(root) {
-        let mut subs: Vec<(std::path::PathBuf, String)> = entries
-            .flatten()
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .filter_map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                let skip = name.starts_with('.')
-                    || ["node_modules", "target", "dist", "build", "vendor"]
-                        .contains(&name.as_str());
-                (!skip && crate::model::is_valid_name(&name)).then(|| (e.path(), name))
-            })
-            .collect();
-        subs.sort();
-        folders.extend(subs);
+    for (path, dir) in subfolders(root, "") {
+        // A folder without code of its own holds the apps of a monorepo (`apps/web`,
+        // `packages/worker`): its folders are read too, one level more.
+        let nested = folder_targets(&path, &dir).is_empty()
+            && !ENV_FILES.iter().any(|f| path.join(f).is_file());
+        folders.push((path.clone(), dir.clone()));
+        if nested {
+            folders.extend(subfolders(&path, &format!("{dir}/")));
+        }
     }
     let mut d = Detection::default();
-    let mut names: Vec<String> = Vec::new();
+    // Each name with the folder it was found in.
+    let mut found_in: Vec<(String, String)> = Vec::new();
     for (path, dir) in &folders {
         d.targets.extend(folder_targets(path, dir));
         for file in ENV_FILES {
@@ -95,11 +99,12 @@ pub(crate) fn detect(root: &Path) -> Detection {
             for line in text.lines() {
                 let line = line.trim_start().trim_start_matches("export ").trim_start();
                 if let Some((key, _)) = line.split_once('=') {
-                    names.push(key.trim().to_owned());
+                    found_in.push((dir.clone(), key.trim().to_owned()));
                 }
             }
         }
     }
+    let names: Vec<String> = found_in.iter().map(|(_, n)| n.clone()).collect();
     // Names that target names share are made unique (`web`, `web-2`).
     let mut seen: Vec<String> = Vec::new();
     for t in &mut d.targets {
@@ -132,8 +137,32 @@ pub(crate) fn detect(root: &Path) -> Detection {
             })
         })
     };
+    // The Vercel Marketplace's names behind the custom prefix the integration was given
+    // (`STORAGE_KV_REST_API_URL`; Vercel docs, Marketplace storage: "custom prefix" when
+    // connecting a store to a project): the prefix, when no un-prefixed REST URL is there.
+    let marketplace_prefix = found(Role::RestUrl).is_none().then(|| {
+        names.iter().find_map(|n| {
+            crate::family::lookup(n).and_then(|k| {
+                (k.variable.family == Family::Marketplace
+                    && k.variable.role == Role::RestUrl
+                    && !k.prefix.is_empty()
+                    && k.public.is_none())
+                .then(|| k.prefix.to_owned())
+            })
+        })
+    });
+    let marketplace_prefix = marketplace_prefix.flatten();
+    let prefixed = |role: Role| {
+        let prefix = marketplace_prefix.as_deref()?;
+        let name = format!(
+            "{prefix}{}",
+            crate::family::name_of(Family::Marketplace, role)
+        );
+        names.contains(&name).then_some(name)
+    };
     let pick = |role: Role| match found(role) {
         Some(v) => v.name.to_owned(),
+        None if prefixed(role).is_some() => prefixed(role).unwrap_or_default(),
         None => match role {
             Role::Token => None,
             Role::ReadonlyToken => public(role).or_else(|| public(Role::Token)),
@@ -145,8 +174,72 @@ pub(crate) fn detect(root: &Path) -> Detection {
     d.rest_url = pick(Role::RestUrl);
     d.rest_token = pick(Role::Token);
     d.rest_readonly_token = pick(Role::ReadonlyToken);
-    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace);
+    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace)
+        || marketplace_prefix.is_some();
+    // The targets in a folder where the prefixed names are get the prefix, so that
+    // `generate` writes and reads the names the integration sets.
+    if let Some(prefix) = &marketplace_prefix {
+        let url = format!(
+            "{prefix}{}",
+            crate::family::name_of(Family::Marketplace, Role::RestUrl)
+        );
+        for t in &mut d.targets {
+            let here = found_in.iter().any(|(dir, n)| *dir == t.dir && *n == url);
+            if here && t.platform != Some(Platform::Expo) {
+                t.env_prefix = Some(prefix.clone());
+            }
+        }
+    }
+    // A function written against a TCP client (ioredis, node-redis), where the env files hold
+    // only a TCP URL: the code speaks TCP, so the target says so (a REST-only descriptor
+    // would ask for variables the project does not have). Vercel and Netlify Functions may
+    // open TCP connections; edge runtimes cannot.
+    let rest_names = names.iter().any(|n| {
+        crate::family::lookup(n).is_some_and(|k| {
+            matches!(
+                k.variable.role,
+                Role::RestUrl | Role::Token | Role::ReadonlyToken
+            )
+        })
+    });
+    let tcp_url = names
+        .iter()
+        .any(|n| crate::family::lookup(n).is_some_and(|k| k.variable.role == Role::TcpUrl));
+    if tcp_url && !rest_names {
+        for t in &mut d.targets {
+            let deps = dependencies(&root.join(&t.dir));
+            let tcp_client = ["ioredis", "redis", "@redis/client"]
+                .iter()
+                .any(|c| deps.iter().any(|d| d == c));
+            if tcp_client && t.kind == Kind::Lambda {
+                t.tcp_client = true;
+            }
+        }
+    }
+    d.names = names;
     d
+}
+
+/// The folders directly in `folder` that may hold code (not hidden, not `node_modules`,
+/// `target`, `dist`, `build` or `vendor`, named as a target may be), sorted, each with its
+/// path relative to the project (`prefix` + its name).
+fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let mut subs: Vec<(std::path::PathBuf, String)> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let skip = name.starts_with('.')
+                || ["node_modules", "target", "dist", "build", "vendor"].contains(&name.as_str());
+            (!skip && crate::model::is_valid_name(&name))
+                .then(|| (e.path(), format!("{prefix}{name}")))
+        })
+        .collect();
+    subs.sort();
+    subs
 }
 
 /// The name `init` writes for a database field when the project has none yet: Upstash's
@@ -268,8 +361,67 @@ fn deno_deploy_file(folder: &Path) -> Option<&'static str> {
 /// The platform a folder's files name, and which file said so. `supabase/config.toml` is not
 /// among them: Supabase runs the folder's `supabase/functions`, beside whatever else it holds
 /// (`folder_targets` proposes a target of their own).
-fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
+fn platform_of(folder: &Path, deps: &[String]) -> Option<(Platform, &'static str)> {
     let has = |f: &str| folder.join(f).exists();
+    // A framework's deployment adapter names the platform when no platform file does (a
+    // Vercel project linked in the dashboard has no `vercel.json`): Astro's `@astrojs/vercel`,
+    // `@astrojs/netlify`, `@astrojs/cloudflare` (Astro docs, on-demand rendering adapters);
+    // SvelteKit's `@sveltejs/adapter-vercel`, `-netlify`, `-cloudflare` (SvelteKit docs,
+    // adapters); Remix's `@vercel/remix`, `@netlify/remix-adapter`, `@remix-run/cloudflare`;
+    // Nuxt's Nitro `preset` in `nuxt.config` (Nitro docs, deploy presets).
+    let adapter = || {
+        [
+            (
+                "@astrojs/vercel",
+                Platform::Vercel,
+                "package.json: @astrojs/vercel",
+            ),
+            (
+                "@astrojs/netlify",
+                Platform::Netlify,
+                "package.json: @astrojs/netlify",
+            ),
+            (
+                "@astrojs/cloudflare",
+                Platform::Cloudflare,
+                "package.json: @astrojs/cloudflare",
+            ),
+            (
+                "@sveltejs/adapter-vercel",
+                Platform::Vercel,
+                "package.json: @sveltejs/adapter-vercel",
+            ),
+            (
+                "@sveltejs/adapter-netlify",
+                Platform::Netlify,
+                "package.json: @sveltejs/adapter-netlify",
+            ),
+            (
+                "@sveltejs/adapter-cloudflare",
+                Platform::Cloudflare,
+                "package.json: @sveltejs/adapter-cloudflare",
+            ),
+            (
+                "@vercel/remix",
+                Platform::Vercel,
+                "package.json: @vercel/remix",
+            ),
+            (
+                "@netlify/remix-adapter",
+                Platform::Netlify,
+                "package.json: @netlify/remix-adapter",
+            ),
+            (
+                "@remix-run/cloudflare",
+                Platform::Cloudflare,
+                "package.json: @remix-run/cloudflare",
+            ),
+        ]
+        .into_iter()
+        .find(|(dep, _, _)| deps.iter().any(|d| d == dep))
+        .map(|(_, p, why)| (p, why))
+        .or_else(|| nitro_preset(folder))
+    };
     [
         ("vercel.json", Platform::Vercel),
         (".vercel", Platform::Vercel),
@@ -288,8 +440,32 @@ fn platform_of(folder: &Path) -> Option<(Platform, &'static str)> {
     .into_iter()
     .find(|(f, _)| has(f))
     .map(|(f, p)| (p, f))
+    .or_else(adapter)
     .or_else(|| deno_deploy_file(folder).map(|f| (Platform::DenoDeploy, f)))
     .or_else(|| has("Dockerfile").then_some((Platform::Docker, "Dockerfile")))
+}
+
+/// The platform a Nuxt app's `nuxt.config` names as Nitro's `preset` (`nitro: { preset:
+/// "vercel" }`), and the file that says so.
+fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
+    ["nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs"]
+        .into_iter()
+        .find_map(|f| {
+            let text = std::fs::read_to_string(folder.join(f)).ok()?;
+            let at = text.find("preset")?;
+            let value: String = text[at + "preset".len()..]
+                .trim_start_matches([':', ' ', '"', '\''])
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            let platform = match value.as_str() {
+                v if v.starts_with("vercel") => Platform::Vercel,
+                v if v.starts_with("netlify") => Platform::Netlify,
+                v if v.starts_with("cloudflare") => Platform::Cloudflare,
+                _ => return None,
+            };
+            Some((platform, f))
+        })
 }
 
 /// The targets one folder holds, from its manifests and platform files.
@@ -297,11 +473,12 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
     let has = |d: &str| deps.iter().any(|x| x == d);
     let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
-    let platform = platform_of(folder);
+    let platform = platform_of(folder, &deps);
+    // Named after its folder (`web` for `apps/web`).
     let base = if dir == "." {
         "app".to_owned()
     } else {
-        dir.to_owned()
+        dir.rsplit('/').next().unwrap_or(dir).to_owned()
     };
     let mut out = Vec::new();
     let mut push =
@@ -315,6 +492,8 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 framework,
                 dir: dir.to_owned(),
                 blocking,
+                env_prefix: None,
+                tcp_client: false,
                 why,
             });
         };

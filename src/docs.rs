@@ -143,16 +143,8 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             })
             .map(|v| v.name.as_str())
             .collect(),
-        // As `generate` decides it: the platform's own env file, else the one the frameworks
-        // of the targets in its folder read.
-        env_file: t.platform.and_then(Platform::env_file).unwrap_or_else(|| {
-            crate::framework::folder_env_file(
-                plan.targets
-                    .iter()
-                    .filter(|m| m.dir == t.dir && m.platform.and_then(Platform::env_file).is_none())
-                    .map(|m| m.framework),
-            )
-        }),
+        // As `generate` decides it.
+        env_file: t.env_file_among(plan.targets.iter().filter(|m| m.dir == t.dir)),
         platform_files: platform_files(t.platform),
         rules: t
             .rules

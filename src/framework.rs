@@ -62,6 +62,10 @@ pub(crate) struct Facts {
     /// whose workers wait in blocking commands needs TCP (the `needs-tcp` rule reads these
     /// with `needs = [...]`).
     pub needs: &'static [Need],
+    /// Whether its code reads its variables from the runtime (a Worker's `env`, Hono's
+    /// `c.env`) rather than through a dev server of its own: on a platform whose local runtime
+    /// reads an env file (`wrangler dev`'s `.dev.vars`), that file is its env file.
+    pub runtime_env: bool,
     /// Where these facts come from.
     pub source: &'static str,
 }
@@ -110,7 +114,16 @@ const fn row(
         env_file,
         starter,
         needs: &[],
+        runtime_env: false,
         source,
+    }
+}
+
+/// A row whose code reads its variables from the runtime it runs in.
+const fn runtime_env(facts: Facts) -> Facts {
+    Facts {
+        runtime_env: true,
+        ..facts
     }
 }
 
@@ -169,7 +182,7 @@ pub(crate) const TABLE: &[Facts] = &[
         Some(("src/lib/redis.ts", EnvAccess::ProcessEnv)),
         "Astro docs, environment variables (Vite loadEnv; process.env at run time with the Node, Vercel and Netlify adapters)",
     ),
-    row(
+    runtime_env(row(
         Framework::Hono,
         Language::JavaScript,
         &[Kind::Edge, Kind::Lambda, Kind::Server, Kind::Container],
@@ -177,7 +190,7 @@ pub(crate) const TABLE: &[Facts] = &[
         ".env",
         Some(("src/redis.ts", EnvAccess::ProcessEnv)),
         "Hono docs, getting started per runtime (Workers: c.env; Node.js: process.env)",
-    ),
+    )),
     row(
         Framework::Expo,
         Language::JavaScript,
@@ -268,7 +281,7 @@ pub(crate) const TABLE: &[Facts] = &[
         None,
         "lambda_runtime crate (AWS Lambda functions in Rust); the function's environment in production",
     ),
-    row(
+    runtime_env(row(
         Framework::WorkersRs,
         Language::Rust,
         &[Kind::Edge],
@@ -276,8 +289,8 @@ pub(crate) const TABLE: &[Facts] = &[
         ".dev.vars",
         None,
         "workers-rs (the worker crate); wrangler dev reads .dev.vars",
-    ),
-    row(
+    )),
+    runtime_env(row(
         Framework::Workers,
         Language::JavaScript,
         &[Kind::Edge],
@@ -285,7 +298,7 @@ pub(crate) const TABLE: &[Facts] = &[
         ".dev.vars",
         Some(("src/redis.ts", EnvAccess::ProcessEnv)),
         "Cloudflare Workers docs, environment variables (a Worker in TypeScript without a framework: variables arrive in `env`; wrangler dev reads .dev.vars); @upstash/redis/cloudflare",
-    ),
+    )),
 ];
 
 /// The env file `generate` writes a folder's values into, from the frameworks of the folder's
@@ -349,44 +362,108 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
     files
 }
 
-/// The env files read beside a descriptor whose text is `text`, first found wins: the files
-/// its targets' frameworks read (the first framework's order, then any others'), those of
-/// their platforms (`Platform::convention_env_files`: Vercel's `.env.local`, which `vercel env
-/// pull` writes, and Supabase's `supabase/functions/.env`), and `.env` in any case. Read from the
-/// descriptor's `framework` and `platform` fields alone (a descriptor that does not parse
-/// gets `.env`), before `${NAME}` can be resolved; `crate::project` reads the descriptor.
-#[must_use]
-pub(crate) fn convention_env_files(text: &str) -> Vec<&'static str> {
-    let mut files: Vec<&'static str> = Vec::new();
-    // Only a descriptor that names a framework, or a platform with env files of its own,
-    // needs more than `.env`: the common case is not parsed twice.
-    let mut own_files = Platform::ALL
-        .iter()
-        .filter(|p| p.convention_env_files().next().is_some());
-    if text.contains("framework") || own_files.any(|p| text.contains(p.as_str())) {
-        let targets = text
-            .parse::<toml::Table>()
-            .ok()
-            .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
-            .unwrap_or_default();
-        for target in targets.values().filter_map(|t| t.as_table()) {
-            let field = |name: &str| target.get(name).and_then(|v| v.as_str()).map(str::to_owned);
-            if let Some(f) = field("framework").as_deref().and_then(Framework::parse) {
-                files.extend(f.facts().env_files.iter().copied());
-            }
-            // Vercel's `.env.local` (`vercel env pull`), Supabase's `supabase/functions/.env`.
-            if let Some(platform) = field("platform").as_deref().and_then(Platform::parse) {
-                files.extend(platform.convention_env_files());
-            }
-        }
+/// What the env-file conventions need of a descriptor's target, read from its text alone.
+struct TargetShape {
+    /// Its `dir` with a `/` after it (empty for the descriptor's folder).
+    dir: String,
+    kind: Option<Kind>,
+    framework: Option<Framework>,
+    platform: Option<Platform>,
+}
+
+/// The targets of a descriptor whose text is `text`, from their `dir`, `framework` and
+/// `platform` fields alone (before `${NAME}` can be resolved; a descriptor that does not parse
+/// has none). A `dir` that is absolute, climbs out with `..` or is interpolated is left out:
+/// the plan reports it, and nothing is read from outside the project.
+fn target_shapes(text: &str) -> Vec<TargetShape> {
+    // Only a descriptor with a target needs parsing: the common case is not parsed twice.
+    if !text.contains("target") {
+        return Vec::new();
     }
-    files.push(".env");
+    let targets = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
+        .unwrap_or_default();
+    targets
+        .values()
+        .filter_map(|t| t.as_table())
+        .filter_map(|target| {
+            let field = |name: &str| target.get(name).and_then(|v| v.as_str());
+            let dir = field("dir").unwrap_or("").trim_end_matches('/');
+            let inside = !dir.starts_with('/')
+                && !dir.contains('\\')
+                && !dir.contains("${")
+                && !dir.split('/').any(|part| part == "..");
+            inside.then(|| TargetShape {
+                dir: if dir.is_empty() || dir == "." {
+                    String::new()
+                } else {
+                    format!("{dir}/")
+                },
+                kind: field("kind").and_then(Kind::parse),
+                framework: field("framework").and_then(Framework::parse),
+                platform: field("platform").and_then(Platform::parse),
+            })
+        })
+        .collect()
+}
+
+/// The env files read beside a descriptor whose text is `text` (paths relative to its
+/// folder), first found wins: for each target, in its `dir`, the files its framework reads
+/// (Next.js's order), those of its platform (`Platform::convention_env_files`: Vercel's
+/// `.env.local`, which `vercel env pull` writes, `wrangler dev`'s `.dev.vars`, Supabase's
+/// `supabase/functions/.env`) and `.env`; then `.env` beside the descriptor in any case. Read
+/// from the descriptor's `dir`, `framework` and `platform` fields alone, before `${NAME}` can
+/// be resolved; `crate::project` reads the descriptor.
+#[must_use]
+pub(crate) fn convention_env_files(text: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for t in target_shapes(text) {
+        let names = t
+            .framework
+            .map_or(&[][..], |f| f.facts().env_files)
+            .iter()
+            .copied()
+            .chain(
+                t.platform
+                    .into_iter()
+                    .flat_map(Platform::convention_env_files),
+            )
+            .chain([".env"]);
+        files.extend(names.map(|name| format!("{}{name}", t.dir)));
+    }
+    files.push(".env".to_owned());
     let mut seen = Vec::new();
     files.retain(|f| {
         let new = !seen.contains(f);
-        seen.push(f);
+        seen.push(f.clone());
         new
     });
+    files
+}
+
+/// The env files `generate` writes the values of the targets of `text` into (paths relative
+/// to the descriptor's folder, each once): the one a target's platform decides
+/// (`Platform::target_env_file`), else its framework's, else `.env`, in its `dir`. What a
+/// variable that is not set is told to go into.
+#[must_use]
+pub(crate) fn written_env_files(text: &str) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for t in target_shapes(text) {
+        let name = t
+            .platform
+            .and_then(|p| p.target_env_file(t.kind, t.framework))
+            .or(t.framework.map(|f| f.facts().env_file))
+            .unwrap_or(".env");
+        let path = format!("{}{name}", t.dir);
+        if !files.contains(&path) {
+            files.push(path);
+        }
+    }
+    if files.is_empty() {
+        files.push(".env".to_owned());
+    }
     files
 }
 
@@ -496,7 +573,8 @@ mod tests {
     }
 
     /// The env files read by default come from the frameworks, then the platforms' own
-    /// (Vercel's pulled `.env.local`, Supabase's functions file), then `.env`, each once.
+    /// (Vercel's pulled `.env.local`, `wrangler dev`'s `.dev.vars`, Supabase's functions file),
+    /// then `.env`, each once, in each target's `dir`, then `.env` beside the descriptor.
     #[test]
     fn env_files_loaded_together_rank_as_nextjs_loads_them() {
         assert_eq!(
@@ -545,6 +623,40 @@ mod tests {
             convention_env_files(&target("platform = \"netlify\"\n")),
             [".env"]
         );
+        // `wrangler dev` reads `.dev.vars` whatever the framework.
+        for fields in ["", "framework = \"hono\"\n", "framework = \"sveltekit\"\n"] {
+            let files =
+                convention_env_files(&target(&format!("platform = \"cloudflare\"\n{fields}")));
+            assert!(
+                files.contains(&".dev.vars".to_owned()),
+                "{fields}: {files:?}"
+            );
+        }
+        // A target's folder is where its framework reads.
+        assert_eq!(
+            convention_env_files(&target("dir = \"web\"\nframework = \"nextjs\"\n")),
+            [
+                "web/.env.development.local",
+                "web/.env.local",
+                "web/.env.development",
+                "web/.env",
+                ".env"
+            ]
+        );
+        // Nothing outside the project.
+        assert_eq!(
+            convention_env_files(&target("dir = \"../other\"\nframework = \"nextjs\"\n")),
+            [".env"]
+        );
+        assert_eq!(
+            written_env_files(&target("dir = \"web/\"\nframework = \"nextjs\"\n")),
+            ["web/.env.local"]
+        );
+        assert_eq!(
+            written_env_files(&target("platform = \"cloudflare\"\nframework = \"hono\"\n")),
+            [".dev.vars"]
+        );
+        assert_eq!(written_env_files(&target("")), [".env"]);
     }
 
     #[test]

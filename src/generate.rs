@@ -399,32 +399,30 @@ impl<'a> Folder<'a> {
 
     /// The env file the folder's framework reads for local secrets (`.env.local` for
     /// Next.js), `.env` without one, or when its targets' frameworks disagree; for the targets
-    /// whose platform has no env file of its own.
+    /// whose platform does not decide their env file.
     fn env_file(&self) -> &'static str {
-        crate::framework::folder_env_file(
-            self.targets
-                .iter()
-                .filter(|t| t.platform.and_then(Platform::env_file).is_none())
-                .map(|t| t.framework),
-        )
+        crate::plan::framework_env_file(self.targets.iter().copied())
     }
 
-    /// The folder's env files, each with the targets whose values it holds: a platform's own
-    /// (Supabase's `supabase/functions/.env`) for its targets, the framework's for the others
-    /// (a Next.js app and its Supabase functions share a folder, not an env file).
+    /// The folder's env files, each with the targets whose values it holds: the one a
+    /// platform decides (Supabase's `supabase/functions/.env`, `wrangler dev`'s `.dev.vars`)
+    /// for its targets, the framework's for the others (a Next.js app and its Supabase
+    /// functions share a folder, not an env file).
     fn env_files(&self) -> Vec<(&'static str, Vec<&'a TargetPlan>)> {
         let mut out: Vec<(&'static str, Vec<&TargetPlan>)> = Vec::new();
         for &t in self.targets {
-            let file = t
-                .platform
-                .and_then(Platform::env_file)
-                .unwrap_or_else(|| self.env_file());
+            let file = self.target_env_file(t);
             match out.iter_mut().find(|(f, _)| *f == file) {
                 Some((_, ts)) => ts.push(t),
                 None => out.push((file, vec![t])),
             }
         }
         out
+    }
+
+    /// The env file that holds the values of `t`, one of this folder's.
+    fn target_env_file(&self, t: &TargetPlan) -> &'static str {
+        t.env_file_among(self.targets.iter().copied())
     }
 
     /// One file of the folder, rendered from `vars`; replaced whole when written.
@@ -518,7 +516,8 @@ fn folder_artifacts(
         }
         return out;
     }
-    let mut secret_files = platform_files(&folder, true, diags);
+    // Every env file is written one way: merged into what is there, so that the user's other
+    // lines, comments and order survive whatever the platform or framework.
     for (name, holders) in folder.env_files() {
         // Dotenv quoting writes any value.
         let dotenv = quoted(&Folder::vars_of(&holders), Quoting::Dotenv).unwrap_or_default();
@@ -526,25 +525,11 @@ fn folder_artifacts(
             .iter()
             .map(|v| (v.name.clone(), v.value.clone()))
             .collect();
-        let mut env_file = folder.file(name, name, &dotenv, template::env, true);
+        let mut env_file = folder.file_for(&holders, name, name, &dotenv, template::env, true);
         env_file.policy = WritePolicy::MergeEnv(merge);
-        // A platform file that is the framework's env file (a Worker's `.dev.vars`) holds the
-        // values already; it is merged like the env file it is, so that the lines the user
-        // has (the URL, other secrets) survive.
-        match secret_files.iter_mut().find(|f| f.path == env_file.path) {
-            Some(platform_env) => {
-                platform_env.policy = WritePolicy::MergeEnv(
-                    dotenv
-                        .iter()
-                        .filter(|v| v.secret)
-                        .map(|v| (v.name.clone(), v.value.clone()))
-                        .collect(),
-                );
-            }
-            None => out.push(env_file),
-        }
+        out.push(env_file);
     }
-    out.extend(secret_files);
+    out.extend(platform_files(&folder, true, diags));
     out
 }
 
@@ -571,7 +556,11 @@ fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
             Some(Err(why)) => diags.push(
                 Diagnostic::new(
                     Code::TargetSkipped,
-                    format!("no starter client for target `{}`: {why}", t.name),
+                    format!(
+                        "no starter client for target `{}`: {}",
+                        t.name,
+                        Starter::none_for(t, why)
+                    ),
                 )
                 .severity(Severity::Note),
             ),
@@ -681,14 +670,23 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
         }
         for f in platform.files().iter().filter(|f| f.secret == secret) {
             match quoted(&vars, f.quoting) {
-                Ok(vars) => out.push(folder.file_for(
-                    &on,
-                    f.path,
-                    platform.env_file().unwrap_or_else(|| folder.env_file()),
-                    &vars,
-                    f.render,
-                    f.secret,
-                )),
+                Ok(vars) => {
+                    let env_file = on
+                        .first()
+                        .map_or_else(|| folder.env_file(), |t| folder.target_env_file(t));
+                    let mut file =
+                        folder.file_for(&on, f.path, env_file, &vars, f.render, f.secret);
+                    // A platform file in dotenv form (`fly-secrets.env`) is an env file too:
+                    // merged like one, so that lines the user added survive.
+                    if f.quoting == Quoting::Dotenv {
+                        file.policy = WritePolicy::MergeEnv(
+                            vars.iter()
+                                .map(|v| (v.name.clone(), v.value.clone()))
+                                .collect(),
+                        );
+                    }
+                    out.push(file);
+                }
                 // Only a file that takes values as they are refuses one (a line break).
                 Err(v) => {
                     for t in &on {

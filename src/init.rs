@@ -19,6 +19,10 @@ struct InitTarget {
     framework: Option<&'static str>,
     /// `needs = ["blocking"]` (BullMQ, Sidekiq).
     blocking: bool,
+    /// The Vercel Marketplace's custom prefix found in its folder (`STORAGE_`).
+    env_prefix: Option<String>,
+    /// `transport = "tcp"`: its code uses a TCP client and the project has only a TCP URL.
+    tcp_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
 }
@@ -87,6 +91,8 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 dir: several.then(|| kind.as_str().to_owned()),
                 framework: None,
                 blocking: false,
+                env_prefix: None,
+                tcp_client: false,
                 why: None,
             }
         })
@@ -141,19 +147,11 @@ fn render(
 /// guessed from.
 #[must_use]
 pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> String {
-    let (mut redis_url, mut rest_token, mut rest_readonly_token) = (false, false, false);
     let targets = d
         .targets
         .iter()
         .map(|t| {
-            // The transport the rules will give it, for the fields the database needs.
-            let (_, transport, note) = t.kind.init_example();
-            let tcp = t.blocking || transport == Transport::Tcp;
-            match (tcp, t.kind.default_access()) {
-                (true, _) => redis_url = true,
-                (false, Access::ReadWrite) => rest_token = true,
-                (false, Access::ReadOnly) => rest_readonly_token = true,
-            }
+            let (_, _, note) = t.kind.init_example();
             InitTarget {
                 name: t.name.clone(),
                 kind: t.kind.as_str(),
@@ -162,6 +160,8 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 dir: (t.dir != ".").then(|| t.dir.clone()),
                 framework: t.framework.map(|f| f.as_str()),
                 blocking: t.blocking,
+                env_prefix: t.env_prefix.clone(),
+                tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
             }
         })
@@ -176,8 +176,41 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
             &d.rest_readonly_token,
         ],
         (d.env_files.join(", "), d.marketplace),
-        [redis_url, rest_token, rest_readonly_token],
+        detected_used(d),
     )
+}
+
+/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use, by
+/// the transport the rules will give each.
+fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
+    let mut used = [false; 3];
+    for t in &d.targets {
+        let (_, transport, _) = t.kind.init_example();
+        let tcp = t.blocking || t.tcp_client || transport == Transport::Tcp;
+        match (tcp, t.kind.default_access()) {
+            (true, _) => used[0] = true,
+            (false, Access::ReadWrite) => used[1] = true,
+            (false, Access::ReadOnly) => used[2] = true,
+        }
+    }
+    used
+}
+
+/// The variable names the descriptor `render_detected` writes reads (its fields that are not
+/// comments), each with whether the project's env files have it: what `init` says on screen.
+#[must_use]
+pub(crate) fn detected_reads(d: &crate::detect::Detection) -> Vec<(&str, bool)> {
+    let [redis_url, rest_token, rest_readonly_token] = detected_used(d);
+    [
+        (redis_url, &d.redis_url),
+        (rest_token || rest_readonly_token, &d.rest_url),
+        (rest_token, &d.rest_token),
+        (rest_readonly_token, &d.rest_readonly_token),
+    ]
+    .into_iter()
+    .filter(|(used, _)| *used)
+    .map(|(_, name)| (name.as_str(), d.names.iter().any(|n| n == name)))
+    .collect()
 }
 
 #[cfg(test)]

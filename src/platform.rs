@@ -5,7 +5,7 @@
 //! touches is ARCHITECTURE.md's change map (the compiler lists every `match` over `Platform`).
 
 use crate::envfile::dotenv_value;
-use crate::model::Platform;
+use crate::model::{Framework, Kind, Platform};
 use crate::template::{self, FileView};
 
 /// How values are written into a file.
@@ -87,22 +87,13 @@ const KUBERNETES_FILES: &[PlatformFile] = &[file(
     "a `Secret` with `stringData`: `kubectl apply -f redis-secret.yaml`",
 )];
 
-const CLOUDFLARE_FILES: &[PlatformFile] = &[
-    file(
-        ".dev.vars",
-        true,
-        Quoting::Dotenv,
-        template::dev_vars,
-        "secrets for `wrangler dev`",
-    ),
-    file(
-        "wrangler.redis.toml",
-        false,
-        Quoting::Toml,
-        template::wrangler,
-        "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
-    ),
-];
+const CLOUDFLARE_FILES: &[PlatformFile] = &[file(
+    "wrangler.redis.toml",
+    false,
+    Quoting::Toml,
+    template::wrangler,
+    "a `[vars]` snippet without the token (set it with `wrangler secret put`)",
+)];
 
 const AWS_LAMBDA_FILES: &[PlatformFile] = &[file(
     "lambda-env.json",
@@ -184,6 +175,9 @@ struct Row {
     files: &'static [PlatformFile],
     /// The env file its own tooling reads for local runs, where it has one.
     env_file: Option<&'static str>,
+    /// The env file its local runtime reads into the variables it hands the code, for code
+    /// that reads them from the runtime rather than through a dev server of its own.
+    runtime_env_file: Option<&'static str>,
     /// The env file its CLI pulls the deployed variables into, where it has one: read by
     /// default beside a descriptor with a target on the platform.
     pulled: Option<&'static str>,
@@ -196,6 +190,7 @@ const fn row(files: &'static [PlatformFile]) -> Row {
     Row {
         files,
         env_file: None,
+        runtime_env_file: None,
         pulled: None,
         env_prefix: "",
     }
@@ -216,7 +211,16 @@ impl Platform {
                 ..row(VERCEL_FILES)
             },
             Platform::Netlify => row(NETLIFY_FILES),
-            Platform::Cloudflare => row(CLOUDFLARE_FILES),
+            // `wrangler dev` (and the Vite plugin) read a Worker's local secrets from
+            // `.dev.vars` beside the Wrangler configuration into the `env` the Worker gets;
+            // "choose to use either .dev.vars or .env but not both: if you define a .dev.vars
+            // file, then values in .env files will not be included" (Cloudflare docs,
+            // developers.cloudflare.com/workers/local-development/environment-variables/). So
+            // a Worker's values go into `.dev.vars`, never a second `.env` beside it.
+            Platform::Cloudflare => Row {
+                runtime_env_file: Some(".dev.vars"),
+                ..row(CLOUDFLARE_FILES)
+            },
             // Expo inlines only `EXPO_PUBLIC_*` into the app.
             Platform::Expo => Row {
                 env_prefix: crate::family::EXPO_PUBLIC,
@@ -247,12 +251,37 @@ impl Platform {
         self.row().env_file
     }
 
+    /// The env file of a target on this platform whose framework is `framework`, where the
+    /// platform decides it: its own tooling's ([`Platform::env_file`], Supabase's), else its
+    /// local runtime's (`wrangler dev`'s `.dev.vars`) for code that reads its variables from
+    /// the runtime (no framework, Hono, a Worker: `Facts::runtime_env`). `None` leaves it to
+    /// the framework.
+    /// A container (Cloudflare Containers: a native process) reads its own environment, not
+    /// the Worker's.
+    #[must_use]
+    pub(crate) fn target_env_file(
+        self,
+        kind: Option<Kind>,
+        framework: Option<Framework>,
+    ) -> Option<&'static str> {
+        let row = self.row();
+        row.env_file.or_else(|| {
+            row.runtime_env_file.filter(|_| {
+                kind != Some(Kind::Container) && framework.is_none_or(|f| f.facts().runtime_env)
+            })
+        })
+    }
+
     /// The env files read by default beside a descriptor with a target on this platform:
     /// the one its CLI pulls the variables into (Vercel's `.env.local`), then the one its own
-    /// tooling reads ([`Platform::env_file`]).
+    /// tooling reads ([`Platform::env_file`]), then the one its local runtime reads
+    /// (Cloudflare's `.dev.vars`, whatever the framework: `wrangler dev` reads it).
     pub(crate) fn convention_env_files(self) -> impl Iterator<Item = &'static str> {
         let row = self.row();
-        row.pulled.into_iter().chain(row.env_file)
+        row.pulled
+            .into_iter()
+            .chain(row.env_file)
+            .chain(row.runtime_env_file)
     }
 
     /// The prefix the platform's bundler needs on a variable's name to hand it to the app
@@ -323,7 +352,7 @@ mod tests {
                 .into_iter()
                 .map(|a| (a.path.display().to_string(), a.secret))
                 .filter(|(p, _)| {
-                    platform.env_file() != Some(p.as_str())
+                    platform.target_env_file(None, None) != Some(p.as_str())
                         && ![
                             ".env",
                             ".env.local",

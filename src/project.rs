@@ -39,6 +39,8 @@ pub(crate) struct Project {
     /// Those of them that could not be read, with why: their variables are left out (a file
     /// nobody named does not stop the run).
     pub convention_skipped: Vec<(PathBuf, Error)>,
+    /// The descriptor's folder, where the targets' `dir`s are.
+    base: PathBuf,
 }
 
 impl Project {
@@ -74,6 +76,7 @@ impl Project {
             env,
             convention_files: convention,
             convention_skipped: skipped,
+            base: base_dir(descriptor),
         })
     }
 
@@ -85,10 +88,34 @@ impl Project {
             .map(PathBuf::as_path)
     }
 
-    /// The plan: every target's transport, reasons and variables, and the diagnostics.
+    /// The plan: every target's transport, reasons and variables, and the diagnostics; a
+    /// Cloudflare Worker without a framework in the language its folder is written in
+    /// ([`worker_language`]).
     #[must_use]
     pub(crate) fn resolve(self) -> Resolved {
-        resolve(self.source, &self.env)
+        let mut r = resolve(self.source, &self.env);
+        worker_language(&self.base, &mut r.plan);
+        r
+    }
+}
+
+/// An edge target on Cloudflare without a `framework` is a Worker in the language of its
+/// folder: a `package.json` without a `Cargo.toml` makes it a TypeScript Worker
+/// (`framework = "workers"`: the `@upstash/redis/cloudflare` starter), as `init` would have
+/// written; otherwise it stays a workers-rs one (Rust). Nothing else is read.
+fn worker_language(base: &Path, plan: &mut crate::plan::Plan) {
+    use crate::model::{Framework, Kind, Platform};
+    for t in &mut plan.targets {
+        if t.kind == Some(Kind::Edge)
+            && t.platform == Some(Platform::Cloudflare)
+            && t.framework.is_none()
+            && t.blocked.is_none()
+        {
+            let dir = base.join(&t.dir);
+            if dir.join("package.json").is_file() && !dir.join("Cargo.toml").is_file() {
+                t.framework = Some(Framework::Workers);
+            }
+        }
     }
 }
 

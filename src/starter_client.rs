@@ -34,10 +34,10 @@ impl Starter {
             (Runtime::Workers, Transport::Rest) => Ok(Starter::Worker),
             (Runtime::JavaScript(host), Transport::Rest) => Ok(Starter::TypeScript(host)),
             (Runtime::Workers, Transport::Tcp) => Err(
-                "the Workers starter client speaks REST; over TCP use `connect()` with a Redis client of your choice, or drop `transport = \"tcp\"` to get the REST client",
+                "the Workers starter client speaks REST; over TCP use `connect()` with a Redis client of your choice",
             ),
             (Runtime::JavaScript(_), Transport::Tcp) => Err(
-                "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; over TCP use ioredis or node-redis with the URL (REDIS.md shows how), or drop `transport = \"tcp\"` to get the REST module",
+                "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; over TCP use ioredis or node-redis with the URL (REDIS.md shows how)",
             ),
             (Runtime::Framework(Language::Python), _) => Err(
                 "the framework reads the URL itself: REDIS.md shows its settings (django-redis, Celery)",
@@ -45,6 +45,26 @@ impl Starter {
             (Runtime::Framework(_), _) => Err(
                 "the framework reads the URL itself: REDIS.md shows its settings (Rails, Sidekiq)",
             ),
+        }
+    }
+
+    /// Why `target` gets no starter, `why` being what [`Starter::of`] said: with the way to
+    /// the REST starter only where it is true, when the target set `transport = "tcp"` itself
+    /// and nothing it needs (BullMQ's blocking commands, `needs`) requires TCP.
+    pub(crate) fn none_for(target: &crate::plan::TargetPlan, why: &str) -> String {
+        let explicit = target.rules.first() == Some(&"explicit-transport");
+        let needs_tcp = target.rules.contains(&"needs-tcp")
+            || target
+                .framework
+                .is_some_and(|f| !f.facts().needs.is_empty());
+        let rest = matches!(
+            runtime(target.kind, target.platform, target.framework),
+            Runtime::Workers | Runtime::JavaScript(_)
+        );
+        if target.transport == Some(Transport::Tcp) && explicit && !needs_tcp && rest {
+            format!("{why}, or drop `transport = \"tcp\"` to get the REST one")
+        } else {
+            why.to_owned()
         }
     }
 
@@ -239,5 +259,43 @@ mod tests {
             Starter::TypeScript(SvelteKit).path(Some(Framework::SvelteKit)),
             "src/lib/server/redis.ts"
         );
+    }
+
+    /// The way to the REST starter is offered only to a target that set `transport = "tcp"`
+    /// itself and needs nothing that requires TCP.
+    #[test]
+    fn the_advice_for_a_target_without_starter_is_true_to_it() {
+        use crate::diagnostic::SourceFile;
+        use crate::interpolate::Env;
+        let why = |target: &str| {
+            let text = format!(
+                "[database.main]\nredis_url = \"rediss://default:AXpw@eu1-cat.upstash.io:6379\"\nrest_url = \"https://eu1-cat.upstash.io\"\nrest_token = \"AXtoken\"\n\n[target.t]\n{target}"
+            );
+            let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &Env::default());
+            let t = &r.plan.targets[0];
+            let Err(why) = Starter::of(t.kind, t.platform, t.framework, t.transport.unwrap())
+            else {
+                panic!("{target}: a starter");
+            };
+            Starter::none_for(t, why)
+        };
+        let drop = "drop `transport = \"tcp\"`";
+        // No `transport` field: nothing to drop (BullMQ, Express on Railway or Render).
+        for target in [
+            "kind = \"server\"\nplatform = \"railway\"\nframework = \"bullmq\"\n",
+            "kind = \"server\"\nplatform = \"render\"\nframework = \"express\"\n",
+        ] {
+            assert!(
+                !why(target).contains("transport"),
+                "{target}: {}",
+                why(target)
+            );
+        }
+        // Set, but BullMQ needs TCP: REST is no way out.
+        let bullmq = "kind = \"server\"\nframework = \"bullmq\"\ntransport = \"tcp\"\n";
+        assert!(!why(bullmq).contains(drop), "{}", why(bullmq));
+        // Set on an edge function that could use REST: the way out is named.
+        let worker = "kind = \"edge\"\nplatform = \"cloudflare\"\ntransport = \"tcp\"\n";
+        assert!(why(worker).contains(drop), "{}", why(worker));
     }
 }

@@ -72,7 +72,6 @@ file_templates! {
     env_example = "env_example.txt",
     docker_env = "docker_env.txt",
     kubernetes_secret = "kubernetes_secret.yaml",
-    dev_vars = "dev_vars.txt",
     wrangler = "wrangler.toml.txt",
     lambda_env = "lambda_env.json",
     fly_secrets = "fly_secrets.txt",

@@ -56,12 +56,29 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
                     t.why
                 );
             }
-            if !detected.env_files.is_empty() {
+            // What the written descriptor reads, and which of it the env files lack.
+            let reads = crate::init::detected_reads(&detected);
+            let list = |found: bool| -> Vec<String> {
+                reads
+                    .iter()
+                    .filter(|(_, f)| *f == found)
+                    .map(|(n, _)| format!("`{n}`"))
+                    .collect()
+            };
+            let (there, missing) = (list(true), list(false));
+            if !there.is_empty() {
                 say!(
-                    "found: variable names in {}; the database reads `{}`, `{}`",
+                    "found: variable names in {}; the database reads {}",
                     detected.env_files.join(", "),
-                    detected.rest_url,
-                    detected.redis_url
+                    there.join(", ")
+                );
+            }
+            if !missing.is_empty() {
+                say!(
+                    "the database {}reads {}, in no env file yet: set {} before `upwire lint`",
+                    if there.is_empty() { "" } else { "also " },
+                    missing.join(", "),
+                    if missing.len() > 1 { "them" } else { "it" }
                 );
             }
         }

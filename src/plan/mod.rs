@@ -202,6 +202,26 @@ mod serde_json_map {
 }
 
 impl TargetPlan {
+    /// The env file its platform decides for it (`Platform::target_env_file`): Supabase's,
+    /// `wrangler dev`'s `.dev.vars`.
+    #[must_use]
+    pub(crate) fn platform_env_file(&self) -> Option<&'static str> {
+        self.platform
+            .and_then(|p| p.target_env_file(self.kind, self.framework))
+    }
+
+    /// The env file that holds its values among `folder` (the targets of its folder): the one
+    /// its platform decides, else the one the folder's frameworks read
+    /// ([`framework_env_file`]). `generate` writes it and the guide names it.
+    #[must_use]
+    pub(crate) fn env_file_among<'t>(
+        &self,
+        folder: impl IntoIterator<Item = &'t TargetPlan>,
+    ) -> &'static str {
+        self.platform_env_file()
+            .unwrap_or_else(|| framework_env_file(folder))
+    }
+
     /// The JSON view, secrets masked unless `show_secrets`.
     #[must_use]
     pub fn to_json(&self, show_secrets: bool) -> TargetJson<'_> {
@@ -553,4 +573,17 @@ fn report_database(d: &Descriptor, t: &Target, diags: &mut Vec<Diagnostic>) {
         ),
         None => {}
     }
+}
+
+/// The env file the frameworks of `folder` (the targets of one folder) share, for those whose
+/// platform does not decide theirs (`crate::framework::folder_env_file`).
+pub(crate) fn framework_env_file<'t>(
+    folder: impl IntoIterator<Item = &'t TargetPlan>,
+) -> &'static str {
+    crate::framework::folder_env_file(
+        folder
+            .into_iter()
+            .filter(|t| t.platform_env_file().is_none())
+            .map(|t| t.framework),
+    )
 }

@@ -630,3 +630,153 @@ fn init_reads_deno_deploy_railway_and_supabase_projects() {
         assert!(tmp.path().join(file).exists(), "{file}");
     }
 }
+
+/// The Vercel Marketplace integration given a custom prefix (`STORAGE_`): `init` proposes its
+/// names and the prefix, says on screen exactly the names it wrote, and `generate` keeps to the
+/// prefixed names (the starter reads them; `.env.local`, which `vercel env pull` wrote, is not
+/// given un-prefixed copies the platform never sets).
+#[test]
+fn init_keeps_the_marketplace_custom_prefix() {
+    let env_local = "# Created by Vercel CLI\n\
+        STORAGE_KV_REST_API_READ_ONLY_TOKEN=\"AlYMAEJUnFYzPAm3I9ds4XkUWWVx3S-kT01WdQY6HgfDkQ\"\n\
+        STORAGE_KV_REST_API_TOKEN=\"AVYMAEJUnFYzPAm3I9ds4XkUWWVx3S-kT01WdQY6HgfDkQ\"\n\
+        STORAGE_KV_REST_API_URL=\"https://equipped-owl-22028.upstash.io\"\n\
+        STORAGE_REDIS_URL=\"rediss://default:AVYMAEJUnFYzPAm3I9ds4XkUWWVx3S-kT01WdQY6HgfDkQ@equipped-owl-22028.upstash.io:6379\"\n";
+    let tmp = init_generate_and_lint(
+        &[
+            ("package.json", r#"{"dependencies":{"next":"15.1.0"}}"#),
+            (".gitignore", ".env\n.env*.local\n"),
+            (".env.local", env_local),
+        ],
+        &[
+            "found: variable names in .env.local; the database reads `STORAGE_KV_REST_API_URL`, `STORAGE_KV_REST_API_TOKEN`\n",
+        ],
+    );
+    let dir = tmp.path();
+    let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    for line in [
+        "env_names = \"vercel-marketplace\"",
+        "rest_url = \"${STORAGE_KV_REST_API_URL}\"",
+        "rest_token = \"${STORAGE_KV_REST_API_TOKEN}\"",
+        "env_prefix = \"STORAGE_\"",
+        "# redis_url = ",
+    ] {
+        assert!(descriptor.contains(line), "{line}\n{descriptor}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".env.local")).expect("read"),
+        env_local
+    );
+    let starter = std::fs::read_to_string(dir.join("lib/redis.ts")).expect("read");
+    assert!(
+        starter.contains("process.env.STORAGE_KV_REST_API_URL")
+            && !starter.contains("process.env.KV_REST_API_URL"),
+        "{starter}"
+    );
+}
+
+/// What `init` says the database reads is what it wrote: no field left as a comment, and a
+/// name in no env file is said to be missing.
+#[test]
+fn init_says_the_names_it_wrote() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("package.json"),
+        r#"{"dependencies":{"hono":"4","wrangler":"4"}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("wrangler.toml"), "name = \"w\"\n").unwrap();
+    std::fs::write(
+        dir.join(".dev.vars"),
+        "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n",
+    )
+    .unwrap();
+    let out = run(upwire_in(dir).arg("init"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(
+            "found: variable names in .dev.vars; the database reads `UPSTASH_REDIS_REST_URL`\n"
+        ) && said
+            .contains("the database also reads `UPSTASH_REDIS_REST_TOKEN`, in no env file yet")
+            && !said.contains("UPSTASH_REDIS_URL"),
+        "{said}"
+    );
+}
+
+/// `init` in a monorepo two levels deep (`apps/web`, `apps/worker`), and a platform named only
+/// by the framework's deployment adapter (`@astrojs/vercel`, Nuxt's Nitro `preset`).
+#[test]
+fn init_reads_monorepos_and_deployment_adapters() {
+    let env = "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n\
+        UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+        UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n";
+    init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            (
+                "apps/web/package.json",
+                r#"{"dependencies":{"next":"15.1.0"}}"#,
+            ),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
+            ("apps/worker/railway.json", "{}"),
+            (".gitignore", ".env\n.env*.local\n"),
+            (".env", env),
+        ],
+        &[
+            "found: target `web` (lambda on vercel, framework nextjs) in apps/web",
+            "found: target `worker` (server on railway, framework bullmq) in apps/worker",
+        ],
+    );
+    init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"dependencies":{"astro":"^5.1.0","@astrojs/vercel":"^8.0.0"}}"#,
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env),
+        ],
+        &[
+            "(lambda on vercel, framework astro) in ., from package.json: astro; platform from package.json: @astrojs/vercel",
+        ],
+    );
+    init_generate_and_lint(
+        &[
+            ("package.json", r#"{"dependencies":{"nuxt":"^3.15.0"}}"#),
+            (
+                "nuxt.config.ts",
+                "export default defineNuxtConfig({ nitro: { preset: \"netlify\" } })\n",
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env),
+        ],
+        &[
+            "on netlify, framework nuxt) in ., from package.json: nuxt; platform from nuxt.config.ts",
+        ],
+    );
+    // Remix on Vercel over ioredis, with only `REDIS_URL`: the function speaks TCP.
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"dependencies":{"@remix-run/node":"^2.15.0","@vercel/remix":"^2.15.0","ioredis":"^5.4.0"}}"#,
+            ),
+            (".gitignore", ".env\n"),
+            (".env", env.lines().next().unwrap()),
+        ],
+        &["found: variable names in .env; the database reads `REDIS_URL`\n"],
+    );
+    let descriptor = std::fs::read_to_string(tmp.path().join("upwire.toml")).expect("read");
+    assert!(
+        descriptor.contains("\ntransport = \"tcp\"") && descriptor.contains("\n# rest_url"),
+        "{descriptor}"
+    );
+}

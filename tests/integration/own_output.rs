@@ -60,10 +60,9 @@ fn generate_then_lint(descriptor: &str) -> Vec<String> {
     files
 }
 
-/// One target per possible kind × platform × framework (none or any), each in its own
-/// folder.
-#[test]
-fn every_kind_platform_and_framework_lints_clean() {
+/// A descriptor with one target per possible kind × platform × framework (none or any), each
+/// in its own folder `t1`, `t2`, ...; and how many there are.
+fn every_combination() -> (String, usize) {
     let mut descriptor = format!(
         "{DATABASE}\n[database.celery]\nredis_url = \"${{UPSTASH_REDIS_URL}}?ssl_cert_reqs=required\"\n"
     );
@@ -93,6 +92,14 @@ fn every_kind_platform_and_framework_lints_clean() {
             }
         }
     }
+    (descriptor, n)
+}
+
+/// One target per possible kind × platform × framework (none or any), each in its own
+/// folder.
+#[test]
+fn every_kind_platform_and_framework_lints_clean() {
+    let (descriptor, n) = every_combination();
     assert!(n > 100, "{n} combinations");
     let files = generate_then_lint(&descriptor);
     // Every kind of file generate writes was linted (or said to be skipped).
@@ -249,4 +256,158 @@ fn supabase_functions_beside_an_app_keep_their_own_env_file() {
         "supabase-secrets.sh",
     ]));
     assert_eq!(code(&lint), 0, "{}", transcript(&lint, dir));
+}
+
+/// Every env file `generate` writes into is merged, whatever the platform and framework: a
+/// user's own lines, comments and order survive in each (a Hono Worker's `.dev.vars`, a
+/// Next.js `.env.local`, Supabase's functions file, `fly-secrets.env`, ...), and the values
+/// upwire manages are there too.
+#[test]
+fn every_env_file_written_keeps_the_users_lines() {
+    let (descriptor, n) = every_combination();
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    std::fs::write(dir.join("upwire.toml"), &descriptor).unwrap();
+    std::fs::write(
+        dir.join(".gitignore"),
+        ".env\n.env*.local\n.dev.vars\n*.env\n",
+    )
+    .unwrap();
+    std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+    let env_files = [
+        ".env",
+        ".env.local",
+        ".dev.vars",
+        "supabase/functions/.env",
+        "fly-secrets.env",
+    ];
+    let user = "# my local secrets\nSTRIPE_KEY=sk_test_abc123\n";
+    for t in 1..=n {
+        for f in env_files {
+            let path = dir.join(format!("t{t}")).join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, user).unwrap();
+        }
+    }
+    let gen_ = run(upwire()
+        .current_dir(dir)
+        .args(["--env-file", "example.env", "generate"]));
+    assert_eq!(code(&gen_), 0, "{}", transcript(&gen_, dir));
+    let mut merged = 0;
+    for t in 1..=n {
+        for f in env_files {
+            let path = dir.join(format!("t{t}")).join(f);
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text == user {
+                continue;
+            }
+            merged += 1;
+            assert!(
+                text.starts_with(user),
+                "t{t}/{f} lost the user's lines:\n{text}\n(target: {})",
+                descriptor
+                    .split(&format!("[target.t{t}]\n"))
+                    .nth(1)
+                    .and_then(|s| s.split("\n\n").next())
+                    .unwrap_or("")
+            );
+            assert!(
+                text.contains("UPSTASH_REDIS_") || text.contains("REDIS_URL"),
+                "t{t}/{f}"
+            );
+        }
+    }
+    assert!(merged >= n, "{merged} env files written for {n} targets");
+}
+
+/// The env files a target's framework and platform read are read by default, in the target's
+/// folder: `wrangler dev`'s `.dev.vars` for a Worker (with or without a framework), a Next.js
+/// app's `web/.env.local`. A value missing from them is said to go into the file the target
+/// reads, not a `.env` nobody reads.
+#[test]
+fn the_env_files_a_target_reads_are_read_in_its_folder() {
+    let token = "AXpwAAIncDE0ZjMwYzBmNmUzYzQ0ZmI3OWVmNTNlYjQwZTRhN2U1NnAxMjA1MjQ";
+    let url = "https://eu1-tidy-cat-12345.upstash.io";
+    let database = "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n";
+    for (target, env_file) in [
+        (
+            "kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"hono\"\n",
+            ".dev.vars",
+        ),
+        ("kind = \"edge\"\nplatform = \"cloudflare\"\n", ".dev.vars"),
+        (
+            "kind = \"edge\"\nplatform = \"cloudflare\"\nframework = \"sveltekit\"\n",
+            ".dev.vars",
+        ),
+        (
+            "kind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n",
+            "web/.env.local",
+        ),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let dir = project.path();
+        std::fs::write(
+            dir.join("upwire.toml"),
+            format!("{database}\n[target.app]\n{target}"),
+        )
+        .unwrap();
+        let path = dir.join(env_file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("UPSTASH_REDIS_REST_URL={url}\n")).unwrap();
+        // The token is missing: the help names the file the target reads.
+        let lint = run(upwire().current_dir(dir).args(["lint"]));
+        let err = String::from_utf8_lossy(&lint.stderr);
+        assert_eq!(code(&lint), 1, "{}", transcript(&lint, dir));
+        assert!(
+            err.contains("`${UPSTASH_REDIS_REST_TOKEN}` is not set")
+                && !err.contains("`${UPSTASH_REDIS_REST_URL}` is not set"),
+            "{target}: {}",
+            transcript(&lint, dir)
+        );
+        if env_file != ".dev.vars" || target.contains("hono") || !target.contains("framework") {
+            assert!(
+                err.contains(&format!("set it in `{env_file}`")),
+                "{target}: {}",
+                transcript(&lint, dir)
+            );
+        }
+        std::fs::write(
+            &path,
+            format!("UPSTASH_REDIS_REST_URL={url}\nUPSTASH_REDIS_REST_TOKEN={token}\n"),
+        )
+        .unwrap();
+        let lint = run(upwire().current_dir(dir).args(["lint"]));
+        assert_eq!(code(&lint), 0, "{target}: {}", transcript(&lint, dir));
+    }
+}
+
+/// A Cloudflare edge target without a framework gets the starter of the language its folder
+/// is written in: a `package.json` without a `Cargo.toml` is a TypeScript Worker
+/// (`src/redis.ts` over `@upstash/redis/cloudflare`), a `Cargo.toml` a workers-rs one.
+#[test]
+fn a_worker_without_framework_gets_the_starter_of_its_language() {
+    for (manifest, starter, not) in [
+        ("package.json", "src/redis.ts", "src/redis_client.rs"),
+        ("Cargo.toml", "src/redis_client.rs", "src/redis.ts"),
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let dir = project.path();
+        std::fs::write(
+            dir.join("upwire.toml"),
+            format!("{DATABASE}\n[target.w]\nkind = \"edge\"\nplatform = \"cloudflare\"\n"),
+        )
+        .unwrap();
+        std::fs::write(dir.join(".gitignore"), ".env\n.dev.vars\n").unwrap();
+        std::fs::write(dir.join(manifest), "").unwrap();
+        std::fs::copy(root().join("examples/example.env"), dir.join("example.env")).unwrap();
+        let gen_ = run(upwire()
+            .current_dir(dir)
+            .args(["--env-file", "example.env", "generate"]));
+        assert_eq!(code(&gen_), 0, "{}", transcript(&gen_, dir));
+        assert!(
+            dir.join(starter).is_file() && !dir.join(not).exists(),
+            "{manifest}: {}",
+            transcript(&gen_, dir)
+        );
+    }
 }

@@ -357,11 +357,12 @@ fn hostile_dirs_are_data_in_the_guide_and_the_scripts() {
     let project = Project::generated(&descriptor);
     let (dir, bin, log) = (&project.dir, &project.bin, &project.log);
     for (platform, _, target_dir) in HOSTILE_DIRS {
-        // Supabase's tooling reads `supabase/functions/.env`; the others `.env`.
-        let env = if *platform == "supabase" {
-            "supabase/functions/.env"
-        } else {
-            ".env"
+        // Supabase's tooling reads `supabase/functions/.env`, `wrangler dev` a Worker's
+        // `.dev.vars`; the others `.env`.
+        let env = match *platform {
+            "supabase" => "supabase/functions/.env",
+            "cloudflare" => ".dev.vars",
+            _ => ".env",
         };
         assert!(
             dir.path().join(target_dir).join(env).is_file(),

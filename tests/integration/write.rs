@@ -567,7 +567,8 @@ fn secret_files_are_owner_only_even_when_unchanged() {
     let tmp = tempfile::tempdir().unwrap();
     let project = Project::new(&tmp.path().join("p"), tmp.path());
     ok(&project.generate(), &project.root);
-    let secret_files = ["api/.env", "api/docker.env", "edge/.env", "edge/.dev.vars"];
+    // A Worker's values go into `.dev.vars` alone (`wrangler dev` reads no `.env` beside it).
+    let secret_files = ["api/.env", "api/docker.env", "edge/.dev.vars"];
     for file in secret_files {
         assert_eq!(mode(&project.root.join(file)), 0o600, "{file}");
         fs::set_permissions(

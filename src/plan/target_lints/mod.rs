@@ -10,6 +10,7 @@ use crate::diagnostic::Diagnostic;
 mod celery_ssl_cert_reqs;
 mod database_lacks_transport;
 mod dir_outside_project;
+mod env_prefix_missing;
 mod fly_off_platform;
 mod invalid_name;
 mod kind_framework_mismatch;
@@ -114,6 +115,11 @@ static LINTS: &[TargetLint] = &[
         Code::SecretPublicPrefix,
         Stage::Decided,
         secret_public_prefix::run,
+    ),
+    lint(
+        Code::EnvPrefixMissing,
+        Stage::Decided,
+        env_prefix_missing::run,
     ),
 ];
 

@@ -13,12 +13,7 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
     let Some(db) = facts.database else {
         return;
     };
-    let fields = [
-        ("redis_url", &db.redis_url),
-        ("rest_url", &db.rest_url),
-        ("rest_token", &db.rest_token),
-        ("rest_readonly_token", &db.rest_readonly_token),
-    ];
+    let fields = db.fields();
     for var in &plan.env {
         let whole = format!("${{{}}}", var.name);
         for (field, text) in &fields {
