@@ -350,17 +350,18 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
     if cli.config_given || cli.config.is_file() {
         return None;
     }
-    let mut found: Vec<(String, crate::endpoint::Role, String)> = std::env::vars()
-        .filter(|(_, value)| !value.is_empty())
-        .filter_map(|(name, value)| {
-            let known = crate::family::lookup(&name)?;
-            (known.variable.family != crate::family::Family::Srh).then_some((
-                name.clone(),
-                known.variable.role,
-                value,
-            ))
-        })
-        .collect();
+    let mut found: Vec<(String, crate::endpoint::Role, String)> =
+        crate::interpolate::process_vars()
+            .filter(|(_, value)| !value.is_empty())
+            .filter_map(|(name, value)| {
+                let known = crate::family::lookup(&name)?;
+                (known.variable.family != crate::family::Family::Srh).then_some((
+                    name.clone(),
+                    known.variable.role,
+                    value,
+                ))
+            })
+            .collect();
     found.sort();
     (!found.is_empty()).then_some(found)
 }
