@@ -113,8 +113,14 @@ type Loaded<'a> = (Option<&'a str>, u8, &'a SourceFile);
 /// (`.env`, `.env.local`, `.env.$(mode)`, `.env.$(mode).local`: `crate::framework::load_rank`),
 /// for each mode found (`.env` and `.env.local` with each): `files` are the env files
 /// linted, each with its path. One file's own mismatch is [`lint_env`]'s.
-#[must_use]
-pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) -> Vec<Diagnostic> {
+///
+/// `diags` are the files' own findings: a file's own `family-mismatch` is withdrawn when, in
+/// every set it belongs to, a file that wins over it overrides one of its two URLs (the app
+/// never reads that pair); the findings across files are added.
+pub(crate) fn family_mismatch_across(
+    files: &[(&std::path::Path, &SourceFile)],
+    diags: &mut Vec<Diagnostic>,
+) {
     use std::path::{Path, PathBuf};
     let folder = |p: &Path| {
         let dir = p.parent().unwrap_or(Path::new(""));
@@ -153,6 +159,8 @@ pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) 
         }
     }
     let mut out: Vec<Diagnostic> = Vec::new();
+    // Per file (by name): whether its own pair is the one read in some set it belongs to.
+    let mut read_somewhere: Vec<(&str, bool)> = Vec::new();
     for (_, mut found) in folders {
         found.sort_by_key(|(_, rank, _)| *rank);
         let mut modes: Vec<Option<&str>> = found
@@ -183,6 +191,14 @@ pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) 
                 .filter(|((m, _, _), _)| m.is_none() || *m == mode)
                 .map(|((_, _, source), eps)| (eps.as_slice(), *source))
                 .collect();
+            let deciding = lints::family_deciding_files(&set);
+            for (i, (_, source)) in set.iter().enumerate() {
+                let read = deciding == Some((i, i));
+                match read_somewhere.iter_mut().find(|(n, _)| *n == source.name) {
+                    Some((_, r)) => *r |= read,
+                    None => read_somewhere.push((&source.name, read)),
+                }
+            }
             if let Some(d) = lints::family_mismatch_across(&set) {
                 // `.env` and `.env.local` are in every mode's set: one warning each.
                 let same = |o: &Diagnostic| o.message == d.message;
@@ -192,7 +208,13 @@ pub(crate) fn family_mismatch_across(files: &[(&std::path::Path, &SourceFile)]) 
             }
         }
     }
-    out
+    diags.retain(|d| {
+        d.code != crate::code::Code::FamilyMismatch
+            || !read_somewhere
+                .iter()
+                .any(|(name, read)| !read && d.location.as_ref().is_some_and(|l| l.file == *name))
+    });
+    diags.extend(out);
 }
 
 /// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...
