@@ -400,15 +400,18 @@ fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
 /// are left out. `from` says where the values were looked for.
 fn env_jobs(env: &crate::interpolate::Env, from: &str) -> Result<Vec<(String, Job)>, Error> {
     use crate::endpoint::Role;
-    use crate::family::{Family, lookup};
+    use crate::family::{Family, Scope};
     let mut names: Vec<&str> = env.names().collect();
     names.sort_unstable();
     names.dedup();
+    // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.
+    let mut scope = Scope::default();
+    scope.confirm(names.iter().filter_map(|n| Some((*n, env.get(n)?))));
     // Unprefixed names first, and Upstash's before the Marketplace's: `Redis.fromEnv()`'s
     // order (`crate::family::READERS`).
     let mut known: Vec<_> = names
         .iter()
-        .filter_map(|n| lookup(n))
+        .filter_map(|n| scope.lookup(n))
         .filter(|k| k.variable.family != Family::Srh)
         .collect();
     known.sort_by_key(|k| {

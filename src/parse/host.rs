@@ -25,7 +25,7 @@ pub(super) fn is_loopback(host: &str) -> bool {
 }
 
 /// The host of a URL-like string, found without a full parse (for help texts).
-pub(super) fn rough_host(rest: &str) -> String {
+pub(crate) fn rough_host(rest: &str) -> String {
     let after_user = rest.rfind('@').map_or(rest, |i| &rest[i + 1..]);
     let end = after_user.find(['/', '?', '#']).unwrap_or(after_user.len());
     let hostport = &after_user[..end];
