@@ -271,15 +271,6 @@ fn generic(v: &Variable) -> bool {
     v.role == Role::TcpUrl && matches!(v.family, Family::Shared | Family::Marketplace)
 }
 
-/// Whether `value` is a URL whose host is an Upstash database's (`*.upstash.io`, Vercel KV's
-/// `*.kv.vercel-storage.com`): what confirms a prefix as Upstash's.
-fn points_at_upstash(value: &str) -> bool {
-    value
-        .trim()
-        .split_once("://")
-        .is_some_and(|(_, rest)| crate::parse::is_upstash_host(&crate::parse::rough_host(rest)))
-}
-
 /// Where names are read: the prefixes the descriptors of this run declare as `env_prefix`,
 /// and the prefixes confirmed as Upstash's by the values of the files read together.
 ///
@@ -315,10 +306,16 @@ impl Scope {
     }
 
     /// Reads `(name, value)` entries of the files read together: a prefix ending in `_` of a
-    /// table name whose value points at an Upstash host is confirmed as Upstash's.
-    pub(crate) fn confirm<'v>(&mut self, entries: impl IntoIterator<Item = (&'v str, &'v str)>) {
+    /// table name whose value points at an Upstash host (`*.upstash.io`,
+    /// `*.kv.vercel-storage.com`: `upstash` is `crate::parse::points_at_upstash`, passed in
+    /// as `parse` reads this table) is confirmed as Upstash's.
+    pub(crate) fn confirm<'v>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'v str, &'v str)>,
+        upstash: impl Fn(&str) -> bool,
+    ) {
         for (key, value) in entries {
-            if !points_at_upstash(value) {
+            if !upstash(value) {
                 continue;
             }
             for v in VARIABLES {
@@ -727,7 +724,10 @@ mod tests {
     /// A scope that read `file` (`NAME=value` lines), with `declared` `env_prefix`es.
     fn scope(declared: &[&str], file: &str) -> Scope {
         let mut scope = Scope::declaring(declared.iter().map(|p| (*p).to_owned()));
-        scope.confirm(file.lines().filter_map(|l| l.split_once('=')));
+        scope.confirm(
+            file.lines().filter_map(|l| l.split_once('=')),
+            crate::parse::points_at_upstash,
+        );
         scope
     }
 

@@ -63,6 +63,7 @@ pub(crate) fn lint_env_declaring(
             .iter()
             .filter_map(entry)
             .map(|e| (e.key.as_str(), e.value.as_str())),
+        crate::parse::points_at_upstash,
     );
     let mut entries: Vec<&EnvEntry> = Vec::new();
     // Each key's first entry, for `duplicate-key` (a set: a file may hold 8 MiB of entries).
@@ -209,6 +210,7 @@ pub(crate) fn family_mismatch_across(
                 .flatten()
                 .filter_map(entry)
                 .map(|e| (e.key.as_str(), e.value.as_str())),
+            crate::parse::points_at_upstash,
         );
         let endpoints: Vec<Vec<Endpoint>> = scanned
             .iter()

@@ -406,7 +406,10 @@ fn env_jobs(env: &crate::interpolate::Env, from: &str) -> Result<Vec<(String, Jo
     names.dedup();
     // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.
     let mut scope = Scope::default();
-    scope.confirm(names.iter().filter_map(|n| Some((*n, env.get(n)?))));
+    scope.confirm(
+        names.iter().filter_map(|n| Some((*n, env.get(n)?))),
+        crate::parse::points_at_upstash,
+    );
     // Unprefixed names first, and Upstash's before the Marketplace's: `Redis.fromEnv()`'s
     // order (`crate::family::READERS`).
     let mut known: Vec<_> = names

@@ -11,6 +11,16 @@ pub(crate) fn is_upstash_host(host: &str) -> bool {
     host.ends_with(".upstash.io") || host.ends_with(".kv.vercel-storage.com")
 }
 
+/// Whether `value` is a URL whose host is an Upstash database's ([`is_upstash_host`]): what
+/// confirms a prefix of a user's variables as Upstash's (`crate::family::Scope`).
+#[must_use]
+pub(crate) fn points_at_upstash(value: &str) -> bool {
+    value
+        .trim()
+        .split_once("://")
+        .is_some_and(|(_, rest)| is_upstash_host(&rough_host(rest)))
+}
+
 /// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
 pub(crate) fn is_fly_private(host: &str) -> bool {
     let host = host.to_ascii_lowercase();
@@ -25,7 +35,7 @@ pub(super) fn is_loopback(host: &str) -> bool {
 }
 
 /// The host of a URL-like string, found without a full parse (for help texts).
-pub(crate) fn rough_host(rest: &str) -> String {
+pub(super) fn rough_host(rest: &str) -> String {
     let after_user = rest.rfind('@').map_or(rest, |i| &rest[i + 1..]);
     let end = after_user.find(['/', '?', '#']).unwrap_or(after_user.len());
     let hostport = &after_user[..end];
