@@ -350,10 +350,19 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
     if cli.config_given || cli.config.is_file() {
         return None;
     }
-    let mut found: Vec<(String, crate::endpoint::Role, String)> = std::env::vars()
+    let vars: Vec<(String, String)> = std::env::vars()
         .filter(|(_, value)| !value.is_empty())
+        .collect();
+    // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.
+    let mut scope = crate::family::Scope::default();
+    scope.confirm(
+        vars.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        crate::parse::points_at_upstash,
+    );
+    let mut found: Vec<(String, crate::endpoint::Role, String)> = vars
+        .into_iter()
         .filter_map(|(name, value)| {
-            let known = crate::family::lookup(&name)?;
+            let known = scope.lookup(&name)?;
             (known.variable.family != crate::family::Family::Srh).then_some((
                 name.clone(),
                 known.variable.role,
