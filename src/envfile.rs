@@ -271,6 +271,58 @@ pub fn unclosed_quote(text: &str) -> Option<usize> {
         })
 }
 
+/// Why [`merge`] may not write `vars` into `text` without losing or misplacing something,
+/// with the 1-based line it concerns; `None` when it may. Three shapes: a line that opens a
+/// quote and never closes it ([`unclosed_quote`]); a line that is not `KEY=VALUE` and has a
+/// quote after its `=` (`KEY="""`, Fly's multi-line form), so that where its value ends is a
+/// matter of which tool reads it and a managed key below may be inside it; and a managed key
+/// set twice with different values, where tools disagree on which one counts (upwire and
+/// dotenvy the first, Node's dotenv, wrangler and Docker the last), so a merge would overwrite
+/// the one that counts for some of them.
+#[must_use]
+pub(crate) fn merge_blocker(text: &str, vars: &[(String, String)]) -> Option<(usize, String)> {
+    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    if let Some(at) = unclosed_quote(text) {
+        return Some((
+            line_of(at),
+            "opens a quote that is never closed; close it or remove the line".to_owned(),
+        ));
+    }
+    let lines = scan(text);
+    for l in &lines {
+        let line = &text[l.range.clone()];
+        if l.kind == LineKind::Invalid
+            && line
+                .split_once('=')
+                .is_some_and(|(_, value)| value.contains(['"', '\'']))
+        {
+            return Some((
+                line_of(l.range.start),
+                "has a quoted value that dotenv tools read in different ways (a `\"\"\"` multi-line value?), so the lines below it may be part of it; write the value on one line or remove it".to_owned(),
+            ));
+        }
+    }
+    for (key, _) in vars {
+        let mut set = lines.iter().filter_map(|l| match &l.kind {
+            LineKind::Entry(e) if e.key == *key => Some((l.range.start, &e.value)),
+            _ => None,
+        });
+        let Some((first, value)) = set.next() else {
+            continue;
+        };
+        if let Some((again, _)) = set.find(|(_, other)| *other != value) {
+            return Some((
+                line_of(again),
+                format!(
+                    "sets `{key}` again, to another value than line {} does; tools disagree on which one counts, so keep the one you mean and remove the other",
+                    line_of(first)
+                ),
+            ));
+        }
+    }
+    None
+}
+
 /// The `(key, value)` pairs of an env file, in order.
 #[must_use]
 pub(crate) fn entries(text: &str) -> Vec<(String, String)> {

@@ -29,12 +29,21 @@ impl std::fmt::Debug for Env {
     }
 }
 
+/// The process environment's variables whose name and value are UTF-8. `std::env::vars`
+/// panics on any other, and its message quotes the value, which may be a secret: a variable
+/// that is not UTF-8 is no URL or token upwire could use, so it is passed over (a
+/// `${NAME}` naming it is reported as not set).
+pub(crate) fn process_vars() -> impl Iterator<Item = (String, String)> {
+    std::env::vars_os()
+        .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+}
+
 impl Env {
     /// Variables from the process environment only.
     #[must_use]
     pub fn from_process() -> Self {
         Self {
-            process: std::env::vars().collect(),
+            process: process_vars().collect(),
             files: Vec::new(),
         }
     }

@@ -144,11 +144,15 @@ type Loaded<'a> = (Option<&'a str>, u8, &'a SourceFile);
 /// for each mode found (`.env` and `.env.local` with each): `files` are the env files
 /// linted, each with its path; `declared` the `env_prefix`es of the run's descriptors. One
 /// file's own mismatch is [`lint_env`]'s.
-#[must_use]
+///
+/// `diags` are the files' own findings: a file's own `family-mismatch` is withdrawn when, in
+/// every set it belongs to, a file that wins over it overrides one of its two URLs (the app
+/// never reads that pair); the findings across files are added.
 pub(crate) fn family_mismatch_across(
     files: &[(&std::path::Path, &SourceFile)],
     declared: &[String],
-) -> Vec<Diagnostic> {
+    diags: &mut Vec<Diagnostic>,
+) {
     use std::path::{Path, PathBuf};
     let folder = |p: &Path| {
         let dir = p.parent().unwrap_or(Path::new(""));
@@ -187,6 +191,8 @@ pub(crate) fn family_mismatch_across(
         }
     }
     let mut out: Vec<Diagnostic> = Vec::new();
+    // Per file (by name): whether its own pair is the one read in some set it belongs to.
+    let mut read_somewhere: Vec<(&str, bool)> = Vec::new();
     for (_, mut found) in folders {
         found.sort_by_key(|(_, rank, _)| *rank);
         let mut modes: Vec<Option<&str>> = found
@@ -229,6 +235,14 @@ pub(crate) fn family_mismatch_across(
                 .filter(|((m, _, _), _)| m.is_none() || *m == mode)
                 .map(|((_, _, source), eps)| (eps.as_slice(), *source))
                 .collect();
+            let deciding = lints::family_deciding_files(&set);
+            for (i, (_, source)) in set.iter().enumerate() {
+                let read = deciding == Some((i, i));
+                match read_somewhere.iter_mut().find(|(n, _)| *n == source.name) {
+                    Some((_, r)) => *r |= read,
+                    None => read_somewhere.push((&source.name, read)),
+                }
+            }
             if let Some(d) = lints::family_mismatch_across(&set) {
                 // `.env` and `.env.local` are in every mode's set: one warning each.
                 let same = |o: &Diagnostic| o.message == d.message;
@@ -238,7 +252,13 @@ pub(crate) fn family_mismatch_across(
             }
         }
     }
-    out
+    diags.retain(|d| {
+        d.code != crate::code::Code::FamilyMismatch
+            || !read_somewhere
+                .iter()
+                .any(|(name, read)| !read && d.location.as_ref().is_some_and(|l| l.file == *name))
+    });
+    diags.extend(out);
 }
 
 /// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...

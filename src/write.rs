@@ -525,12 +525,11 @@ pub(crate) fn apply(
         };
         let new = match (&a.policy, &old) {
             (WritePolicy::MergeEnv(vars), Some(existing)) if !existing.is_empty() => {
-                if let Some(at) = crate::envfile::unclosed_quote(existing) {
-                    let line = existing[..at].matches('\n').count() + 1;
+                if let Some((line, why)) = crate::envfile::merge_blocker(existing, vars) {
                     return Err(Error::EnvFile {
                         path,
                         reason: format!(
-                            "line {line} opens a quote that is never closed; close it or remove the line and run generate again (the file was not changed)"
+                            "line {line} {why}, then run generate again (the file was not changed)"
                         ),
                     });
                 }

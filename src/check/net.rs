@@ -115,7 +115,7 @@ pub(crate) async fn connect(addrs: &[SocketAddr]) -> Result<TcpStream, Failure> 
             ErrorKind::Refused,
             format!("connection to {addr} refused: nothing listens on that port"),
         )
-        .help("check the port (Upstash TCP uses 6379) and that the server is running")
+        .help("check the port (Upstash serves TCP on 6379 and REST on 443) and that the server is running")
     } else {
         Failure::new(ErrorKind::Refused, format!("cannot connect to {addr}: {e}"))
             .help("check the host and port, and that this machine can reach them")

@@ -350,7 +350,7 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
     if cli.config_given || cli.config.is_file() {
         return None;
     }
-    let vars: Vec<(String, String)> = std::env::vars()
+    let vars: Vec<(String, String)> = crate::interpolate::process_vars()
         .filter(|(_, value)| !value.is_empty())
         .collect();
     // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.

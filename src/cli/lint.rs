@@ -232,10 +232,7 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
         .iter()
         .map(|(path, i)| (path.as_path(), &sources[*i]))
         .collect();
-    diags.extend(crate::lint::family_mismatch_across(
-        &loaded,
-        &declared(&plans),
-    ));
+    crate::lint::family_mismatch_across(&loaded, &declared(&plans), &mut diags);
     example_drift(&env_files, &mut sources, &mut diags);
     if out.format == Format::Sarif {
         super::sarif::print(&diags, &sources);

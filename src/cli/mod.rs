@@ -323,6 +323,24 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 /// Runs the command line and returns the process exit code (0, 1 or 2).
 #[must_use]
 pub fn run() -> ExitCode {
+    // A bug's panic message may quote an input (a value, a line): through the scrubber too.
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: upwire hit a bug{location}: {}\n(secrets in this message are masked; please report it)",
+            crate::secret::scrub_message(&message)
+        );
+    }));
     // `Cli::try_parse()`, except that the clap `Command` tree is not freed: freeing its many
     // small allocations cost 5% of a `lint` run (callgrind), and the process exits soon anyway.
     remember_argv_secrets();

@@ -179,6 +179,42 @@ fn mismatch(file: &str, line: u64) -> (String, String, u64) {
     ("family-mismatch".to_owned(), file.to_owned(), line)
 }
 
+/// A file's own two URLs are compared only where the app reads that pair: when a file that
+/// wins over it (`.env.local` over `.env`) overrides one of them, the pair in `.env` is never
+/// read together and its own mismatch is withdrawn; where no file overrides it (another
+/// mode), it stands.
+#[test]
+fn a_files_own_mismatch_is_withdrawn_where_another_file_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fine = "UPSTASH_REDIS_REST_URL=https://eu1-fine-cat-12345.upstash.io\n";
+    write(
+        d,
+        ".env",
+        "UPSTASH_REDIS_REST_URL=https://old-db-1.upstash.io\nKV_REST_API_URL=https://eu1-fine-cat-12345.upstash.io\n",
+    );
+    // `.env` alone: its own pair is what the app reads.
+    assert_eq!(found(d, &[]), [mismatch(".env", 2)]);
+    write(d, ".env.local", fine);
+    assert_eq!(found(d, &[]), []);
+    // Overridden in development only: production still reads `.env`'s pair.
+    std::fs::remove_file(d.join(".env.local")).unwrap();
+    write(d, ".env.development.local", fine);
+    write(d, ".env.production", "OTHER=1\n");
+    assert_eq!(found(d, &[".env", ".env.development.local"]), []);
+    assert_eq!(
+        found(d, &[".env", ".env.development.local", ".env.production"]),
+        [mismatch(".env", 2)]
+    );
+    // A host written fully qualified (`host.`) is the same host.
+    write(
+        d,
+        ".env",
+        "UPSTASH_REDIS_REST_URL=https://eu1-fine-cat-12345.upstash.io.\nKV_REST_API_URL=https://eu1-fine-cat-12345.upstash.io\n",
+    );
+    assert_eq!(found(d, &[".env"]), []);
+}
+
 /// The env files a framework loads together from one folder are one set for
 /// `family-mismatch`: the warning is at the Marketplace's URL, which `Redis.fromEnv()`
 /// ignores, and names the file of the one it uses; files of other modes are other sets.

@@ -232,3 +232,44 @@ fn serve_logs_a_command_name_only_from_the_command_table() {
     );
     assert!(log.contains("UNKNOWN"), "{log}");
 }
+
+/// A process environment variable that is not UTF-8 (any name) made `std::env::vars` panic,
+/// and the panic message quoted its value: `check` and `lint` printed the secret and exited
+/// 101. Such a variable is now passed over.
+#[test]
+fn a_variable_that_is_not_utf8_neither_panics_nor_prints() {
+    use std::os::unix::ffi::OsStringExt;
+    let canary = "AXcanarySECRET9f8e7d6c5b4a";
+    let mut value = canary.as_bytes().to_vec();
+    value.push(0xff);
+    let value = std::ffi::OsString::from_vec(value);
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let with_descriptor = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        with_descriptor.path().join("upwire.toml"),
+        "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\n[target.fn]\nkind = \"lambda\"\n",
+    )
+    .expect("descriptor");
+    for (dir, args) in [
+        (tmp.path(), &["check", "--timeout", "2"][..]),
+        (with_descriptor.path(), &["check", "--timeout", "2"][..]),
+        (with_descriptor.path(), &["lint"][..]),
+        (with_descriptor.path(), &["resolve"][..]),
+    ] {
+        for name in ["MY_SECRET", "UPSTASH_REDIS_REST_TOKEN"] {
+            let mut cmd = upwire();
+            cmd.env_clear()
+                .env(name, &value)
+                .current_dir(dir)
+                .args(args);
+            let out = run_bounded(cmd, Duration::from_secs(20));
+            let shown = all_output(&out);
+            assert_ne!(out.status.code(), Some(101), "{args:?}: {shown}");
+            assert!(!shown.contains("panicked"), "{args:?}: {shown}");
+            assert!(
+                !shown.contains(canary),
+                "{args:?} printed the secret: {shown}"
+            );
+        }
+    }
+}

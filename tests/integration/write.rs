@@ -550,7 +550,7 @@ fn an_env_with_an_unclosed_quote_is_left_alone() {
     assert_eq!(code(&output), 2, "{shown}");
     assert!(
         String::from_utf8_lossy(&output.stderr).contains(
-            "/api/.env`: line 2 opens a quote that is never closed; close it or remove the line and run generate again (the file was not changed)"
+            "/api/.env`: line 2 opens a quote that is never closed; close it or remove the line, then run generate again (the file was not changed)"
         ),
         "{shown}"
     );
@@ -559,6 +559,50 @@ fn an_env_with_an_unclosed_quote_is_left_alone() {
         broken.as_bytes()
     );
     assert_eq!(temp_files(&project.root), Vec::<String>::new());
+}
+
+/// A merge that could overwrite or misplace a value is refused, the file left as it was: a
+/// managed key set twice with different values (tools disagree on which counts: the last one
+/// for wrangler, Node's dotenv and Docker), and a quoted value only some tools read across
+/// lines (Fly's `"""`), under which a managed key would be inside that value.
+#[test]
+fn an_env_file_a_merge_would_damage_is_left_alone() {
+    let cases = [
+        (
+            "edge/.dev.vars",
+            "# mine\nUPSTASH_REDIS_REST_TOKEN=OLDSTALE\nUPSTASH_REDIS_REST_TOKEN=current\n",
+            "line 3 sets `UPSTASH_REDIS_REST_TOKEN` again, to another value than line 2 does",
+        ),
+        (
+            "api/.env",
+            "SESSION_KEY=\"\"\"\nREDIS_URL=inside\n\"\"\"\n",
+            "line 1 has a quoted value that dotenv tools read in different ways",
+        ),
+    ];
+    for (file, text, why) in cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = Project::new(&tmp.path().join("p"), tmp.path());
+        fs::create_dir_all(project.root.join(file).parent().unwrap()).unwrap();
+        fs::write(project.root.join(file), text).unwrap();
+        let output = project.generate();
+        let shown = transcript(&output, &project.root);
+        assert_eq!(code(&output), 2, "{shown}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(why), "{shown}");
+        assert!(stderr.contains("(the file was not changed)"), "{shown}");
+        assert_eq!(fs::read_to_string(project.root.join(file)).unwrap(), text);
+        assert_eq!(temp_files(&project.root), Vec::<String>::new());
+    }
+    // The same value twice is no conflict: both lines get the new one.
+    let tmp = tempfile::tempdir().unwrap();
+    let project = Project::new(&tmp.path().join("p"), tmp.path());
+    fs::create_dir_all(project.root.join("edge")).unwrap();
+    fs::write(
+        project.root.join("edge/.dev.vars"),
+        "UPSTASH_REDIS_REST_TOKEN=same\nUPSTASH_REDIS_REST_TOKEN=same\n",
+    )
+    .unwrap();
+    ok(&project.generate(), &project.root);
 }
 
 /// Files with secrets are 0600 after every run, also when their contents did not change.

@@ -43,18 +43,37 @@ fn winner(endpoints: &[Endpoint], family: Family) -> Option<&Endpoint> {
 /// one used. Two URLs of one file are that file's own finding ([`FamilyMismatch`]).
 #[must_use]
 pub(crate) fn across_files(files: &[(&[Endpoint], &SourceFile)]) -> Option<Diagnostic> {
-    let first = |family| {
-        files
-            .iter()
-            .enumerate()
-            .find_map(|(i, (eps, source))| Some((i, winner(eps, family)?, *source)))
-    };
+    let first = |family| first_setting(files, family);
     let (used_file, used, used_source) = first(Family::Upstash)?;
     let (ignored_file, ignored, ignored_source) = first(Family::Marketplace)?;
     if used_file == ignored_file {
         return None;
     }
     mismatch((used, Some(&used_source.name)), (ignored, ignored_source))
+}
+
+/// The file (its index in `files`, the first wins) whose unprefixed REST URL of `family` a
+/// client reads, with that URL.
+fn first_setting<'a>(
+    files: &[(&'a [Endpoint], &'a SourceFile)],
+    family: Family,
+) -> Option<(usize, &'a Endpoint, &'a SourceFile)> {
+    files
+        .iter()
+        .enumerate()
+        .find_map(|(i, (eps, source))| Some((i, winner(eps, family)?, *source)))
+}
+
+/// Which file's URL counts for each family in files loaded together (the first wins):
+/// `(Upstash's, the Marketplace's)`. A file's own [`FamilyMismatch`] is about the set only
+/// when both are that file: when another file overrides one of its URLs, the app never reads
+/// the pair that file holds.
+#[must_use]
+pub(crate) fn deciding_files(files: &[(&[Endpoint], &SourceFile)]) -> Option<(usize, usize)> {
+    Some((
+        first_setting(files, Family::Upstash)?.0,
+        first_setting(files, Family::Marketplace)?.0,
+    ))
 }
 
 /// The warning when `used` and `ignored` point at different hosts: at `ignored`, in
@@ -64,7 +83,11 @@ fn mismatch(
     (ignored, source): (&Endpoint, &SourceFile),
 ) -> Option<Diagnostic> {
     let (used_host, ignored_host) = (used.host()?, ignored.host()?);
-    if used_host.eq_ignore_ascii_case(ignored_host) {
+    // `host.` (the fully qualified form) is `host`.
+    if used_host
+        .trim_end_matches('.')
+        .eq_ignore_ascii_case(ignored_host.trim_end_matches('.'))
+    {
         return None;
     }
     let node = &READERS[0];

@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, SourceFile};
 mod family_mismatch;
 
 pub(crate) use family_mismatch::across_files as family_mismatch_across;
+pub(crate) use family_mismatch::deciding_files as family_deciding_files;
 mod host_mismatch;
 mod public_prefix;
 mod token_facts;
