@@ -138,7 +138,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             .iter()
             .filter(|v| {
                 v.secret == crate::secret::SecretKind::Token
-                    || crate::family::lookup(&v.name)
+                    || crate::family::composed(&v.name)
                         .is_some_and(|k| k.variable.role == crate::family::Role::TcpUrl)
             })
             .map(|v| v.name.as_str())

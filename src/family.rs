@@ -8,10 +8,11 @@
 //! | Vercel Marketplace (any prefix: `STORAGE_KV_REST_API_URL`, `cache_REDIS_URL`) | `KV_URL`, `REDIS_URL` | `KV_REST_API_URL` | `KV_REST_API_TOKEN` | `KV_REST_API_READ_ONLY_TOKEN` |
 //! | SRH (`upwire serve`, exact names) | `SRH_CONNECTION_STRING` | | `SRH_TOKEN` | |
 //!
-//! Upstash and Marketplace names are recognised after any prefix a target's `env_prefix` may
-//! be (`A-Z`, `0-9`, `_`: `SHOP` makes `SHOPUPSTASH_REDIS_REST_URL`) and after any other
-//! prefix ending in `_` (the Marketplace's custom prefix `cache_`, a public prefix such as
-//! `NEXT_PUBLIC_`), composed as `generate` composes them ([`compose`]).
+//! Names are read exactly, behind a public prefix (`NEXT_PUBLIC_`), behind a descriptor's
+//! `env_prefix` (`SHOP` makes `SHOPUPSTASH_REDIS_REST_URL`); the distinctive names
+//! (`UPSTASH_*`, `KV_REST_API_*`) behind any prefix ending in `_`; the generic `REDIS_URL` and
+//! `KV_URL` behind another prefix ending in `_` only where a value confirms the prefix as
+//! Upstash's ([`Scope`]). Names are composed as `generate` composes them ([`compose`]).
 
 use crate::model::Access;
 
@@ -156,7 +157,7 @@ pub(crate) fn fill(text: &str) -> String {
 /// table's; `rest_url` overrides `{var.rest_url}` (the variable a REST URL moves to).
 #[must_use]
 pub(crate) fn fill_for(text: &str, key: &str, rest_url: Option<&str>) -> String {
-    let Some(known) = lookup(key) else {
+    let Some(known) = composed(key) else {
         return match rest_url {
             Some(r) => fill_with(text, |k| match k {
                 "var.rest_url" => Some(r.to_owned()),
@@ -263,31 +264,126 @@ pub(crate) fn compose(prefix: &str, name: &str) -> String {
     format!("{prefix}{name}")
 }
 
-/// Whether [`lookup`] reads a name after `prefix`: every prefix an `env_prefix` may be
-/// ([`valid_env_prefix`]), and any other that ends in `_` (the Marketplace's custom prefix
-/// `cache_`, a public prefix such as `NEXT_PUBLIC_`).
-fn prefix_read(prefix: &str) -> bool {
-    prefix.ends_with('_') || valid_env_prefix(prefix)
+/// Names apps use for any Redis (`REDIS_URL`, `KV_URL`): behind a prefix of their own they
+/// are read only in a [`Scope`] that declares or confirms that prefix. `CELERY_BROKER_REDIS_URL`
+/// or `HEROKU_REDIS_URL` is some other Redis.
+fn generic(v: &Variable) -> bool {
+    v.role == Role::TcpUrl && matches!(v.family, Family::Shared | Family::Marketplace)
 }
 
-/// What `key` holds, when it is [`compose`] of a prefix [`lookup`] reads and one of the
-/// table's names (SRH's names only exactly). The longest name wins: `UPSTASH_REDIS_URL` is
-/// not `REDIS_URL` with the prefix `UPSTASH_`.
+/// Where names are read: the prefixes the descriptors of this run declare as `env_prefix`,
+/// and the prefixes confirmed as Upstash's by the values of the files read together.
+///
+/// A name is read as a family variable when
+/// - it is a table name exactly, or behind a public prefix ([`PUBLIC_PREFIXES`]), or
+///   behind a declared `env_prefix` (which need not end in `_`: `SHOP` makes
+///   `SHOPUPSTASH_REDIS_REST_URL`);
+/// - it is a distinctive name (`UPSTASH_*`, `KV_REST_API_*`) behind any prefix ending in `_`
+///   (the Marketplace's custom prefix: `STORAGE_KV_REST_API_URL`);
+/// - it is a generic name (`REDIS_URL`, `KV_URL`) behind another prefix ending in `_`, and a
+///   variable of the table with that prefix (itself included) holds a URL to an Upstash host
+///   (`cache_REDIS_URL=https://<db>.upstash.io`). `ANALYTICS_REDIS_URL=unix:///...` is not
+///   read: checking it, or renaming it, would break an app's own Redis.
+///
+/// SRH's names are read exactly only.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Scope {
+    /// Every prefix an `env_prefix` may be, and any ending in `_` ([`composed`]).
+    any: bool,
+    declared: Vec<String>,
+    confirmed: std::collections::HashSet<String>,
+}
+
+impl Scope {
+    /// A scope with the `env_prefix`es the descriptors of this run declare.
+    #[must_use]
+    pub(crate) fn declaring(prefixes: impl IntoIterator<Item = String>) -> Scope {
+        Scope {
+            any: false,
+            declared: prefixes.into_iter().filter(|p| !p.is_empty()).collect(),
+            confirmed: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Reads `(name, value)` entries of the files read together: a prefix ending in `_` of a
+    /// table name whose value points at an Upstash host (`*.upstash.io`,
+    /// `*.kv.vercel-storage.com`: `upstash` is `crate::parse::points_at_upstash`, passed in
+    /// as `parse` reads this table) is confirmed as Upstash's.
+    pub(crate) fn confirm<'v>(
+        &mut self,
+        entries: impl IntoIterator<Item = (&'v str, &'v str)>,
+        upstash: impl Fn(&str) -> bool,
+    ) {
+        for (key, value) in entries {
+            if !upstash(value) {
+                continue;
+            }
+            for v in VARIABLES {
+                if let Some(prefix) = key.strip_suffix(v.name)
+                    && prefix.ends_with('_')
+                {
+                    self.confirmed.insert(prefix.to_owned());
+                }
+            }
+        }
+    }
+
+    /// Whether a name `v` is read after `prefix` in this scope.
+    fn reads(&self, prefix: &str, v: &Variable) -> bool {
+        if prefix.is_empty() {
+            return true;
+        }
+        if v.family == Family::Srh {
+            return false;
+        }
+        if self.any {
+            return prefix.ends_with('_') || valid_env_prefix(prefix);
+        }
+        if PUBLIC_PREFIXES.contains(&prefix) || self.declared.iter().any(|d| d == prefix) {
+            return true;
+        }
+        prefix.ends_with('_') && (!generic(v) || self.confirmed.contains(prefix))
+    }
+
+    /// What `key` holds, when it is [`compose`] of a prefix this scope reads and one of the
+    /// table's names. The longest name wins: `UPSTASH_REDIS_URL` is not `REDIS_URL` with the
+    /// prefix `UPSTASH_`.
+    #[must_use]
+    pub(crate) fn lookup<'k>(&self, key: &'k str) -> Option<Known<'k>> {
+        VARIABLES
+            .iter()
+            .filter_map(|v| {
+                let prefix = key.strip_suffix(v.name)?;
+                (self.reads(prefix, v) && compose(prefix, v.name) == key).then_some((v, prefix))
+            })
+            .max_by_key(|(v, _)| v.name.len())
+            .map(|(v, prefix)| Known {
+                prefix,
+                public: public_prefix(key),
+                variable: *v,
+            })
+    }
+}
+
+/// What `key` holds, read without a descriptor's prefixes or a file's values: exact names,
+/// names behind a public prefix, and distinctive names behind a prefix ending in `_`
+/// ([`Scope`]).
 #[must_use]
 pub(crate) fn lookup(key: &str) -> Option<Known<'_>> {
-    VARIABLES
-        .iter()
-        .filter_map(|v| {
-            let prefix = key.strip_suffix(v.name)?;
-            let read = prefix.is_empty() || (v.family != Family::Srh && prefix_read(prefix));
-            (read && compose(prefix, v.name) == key).then_some((v, prefix))
-        })
-        .max_by_key(|(v, _)| v.name.len())
-        .map(|(v, prefix)| Known {
-            prefix,
-            public: public_prefix(key),
-            variable: *v,
-        })
+    Scope::default().lookup(key)
+}
+
+/// What a name upwire composed itself holds (`generate`'s names, a descriptor field's
+/// `${NAME}`), or how a name already read splits into prefix and name (for its help): read
+/// after every prefix an `env_prefix` may be ([`valid_env_prefix`]) and any other ending in
+/// `_`. Not for names found in a user's files: those are read in a [`Scope`].
+#[must_use]
+pub(crate) fn composed(key: &str) -> Option<Known<'_>> {
+    Scope {
+        any: true,
+        ..Scope::default()
+    }
+    .lookup(key)
 }
 
 /// The name of `role` in `family` (Upstash's for the shared or SRH family).
@@ -625,15 +721,21 @@ mod tests {
         assert!(fill("{prefix.all}").ends_with(", `NUXT_PUBLIC_*` or `GATSBY_*`"));
     }
 
+    /// A scope that read `file` (`NAME=value` lines), with `declared` `env_prefix`es.
+    fn scope(declared: &[&str], file: &str) -> Scope {
+        let mut scope = Scope::declaring(declared.iter().map(|p| (*p).to_owned()));
+        scope.confirm(
+            file.lines().filter_map(|l| l.split_once('=')),
+            crate::parse::points_at_upstash,
+        );
+        scope
+    }
+
     #[test]
     fn names_after_any_prefix() {
         assert_eq!(
             role("STORAGE_KV_REST_API_URL"),
             Some((Role::RestUrl, Family::Marketplace, "STORAGE_"))
-        );
-        assert_eq!(
-            role("cache_REDIS_URL"),
-            Some((Role::TcpUrl, Family::Shared, "cache_"))
         );
         assert_eq!(
             role("UPSTASH_REDIS_URL"),
@@ -648,10 +750,67 @@ mod tests {
             Some("NEXT_PUBLIC_")
         );
         assert_eq!(
+            role("EXPO_PUBLIC_REDIS_URL"),
+            Some((Role::TcpUrl, Family::Shared, "EXPO_PUBLIC_"))
+        );
+        assert_eq!(
             role("UPSTASH_REDIS_TCP_URL").map(|r| r.0),
             Some(Role::TcpUrl)
         );
         assert_eq!(role(SRH_TOKEN).map(|r| r.1), Some(Family::Srh));
+    }
+
+    /// `REDIS_URL` and `KV_URL` behind a prefix of their own are read where a value of that
+    /// prefix points at an Upstash host; names behind a declared `env_prefix` always.
+    #[test]
+    fn generic_names_need_a_confirmed_or_declared_prefix() {
+        let file = "cache_REDIS_URL=https://eu1-cat-1.upstash.io\n";
+        let known = scope(&[], file).lookup("cache_REDIS_URL").unwrap();
+        assert_eq!(
+            (known.variable.role, known.variable.family, known.prefix),
+            (Role::TcpUrl, Family::Shared, "cache_")
+        );
+        // Confirmed by another variable with the same prefix (Vercel KV's host too).
+        let file = "APP_KV_URL=redis://localhost:6379\nAPP_KV_REST_API_URL=https://x.kv.vercel-storage.com\n";
+        assert_eq!(
+            scope(&[], file).lookup("APP_KV_URL").map(|k| k.prefix),
+            Some("APP_")
+        );
+        // Another prefix's Upstash value confirms nothing here.
+        let file = "A_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nB_REDIS_URL=redis://localhost\n";
+        assert_eq!(scope(&[], file).lookup("B_REDIS_URL"), None);
+        // A declared `env_prefix`, with or without `_`.
+        for (prefix, key) in [
+            ("SHOP", "SHOPUPSTASH_REDIS_REST_URL"),
+            ("SHOP", "SHOPREDIS_URL"),
+            ("APP_", "APP_REDIS_URL"),
+        ] {
+            assert_eq!(
+                scope(&[prefix], "").lookup(key).map(|k| k.prefix),
+                Some(prefix),
+                "{key}"
+            );
+            assert_eq!(lookup(key), None, "{key}");
+        }
+    }
+
+    /// Ordinary apps' variables that merely end like a table name are not read.
+    #[test]
+    fn other_apps_redis_variables_are_not_read() {
+        let file = "ANALYTICS_REDIS_URL=unix:///var/run/redis.sock\n\
+                    SENTINEL_REDIS_URL=redis+sentinel://host:26379/mymaster\n\
+                    HEROKU_REDIS_URL=rediss://:p@ec2-1-2-3-4.compute-1.amazonaws.com:6379\n\
+                    MY_KV_URL=http://localhost:8080\n\
+                    STATS_KV_URL=https://example.com/kv\n\
+                    SHOPKV_URL=https://x.example.com\n\
+                    CELERY_BROKER_REDIS_URL=redis://localhost:6379/0\n";
+        let scope = scope(&[], file);
+        for line in file.lines() {
+            let key = line.trim().split_once('=').unwrap().0;
+            assert_eq!(scope.lookup(key), None, "{key}");
+        }
+        // Without a value to confirm it, no prefix ending in `_` is enough for them.
+        assert_eq!(lookup("cache_REDIS_URL"), None);
     }
 
     #[test]
@@ -662,10 +821,13 @@ mod tests {
         assert_eq!(role("REDIS_URL_OLD"), None);
         assert_eq!(role("APP_SRH_TOKEN"), None);
         assert_eq!(role("GITHUB_TOKEN"), None);
+        // A prefix without `_` that no descriptor declares.
+        assert_eq!(role("SHOPUPSTASH_REDIS_REST_URL"), None);
     }
 
     /// Every name `generate` can write, for any prefix a descriptor allows (with or
-    /// without a trailing `_`), is read back as what it holds, after that prefix.
+    /// without a trailing `_`), is read back as what it holds, after that prefix, in a run
+    /// that declares it and by [`composed`].
     #[test]
     fn every_composed_name_is_read_back() {
         for prefix in ["", "SHOP", "SHOP_", "APP2", "EXPO_PUBLIC_", "_", "X_Y"] {
@@ -679,7 +841,11 @@ mod tests {
                     ];
                     for (name, role) in written {
                         let key = compose(prefix, name);
-                        let known = lookup(&key).unwrap_or_else(|| panic!("{key} not read"));
+                        let declared = scope(&[prefix], "");
+                        let known = declared
+                            .lookup(&key)
+                            .unwrap_or_else(|| panic!("{key} not read"));
+                        assert_eq!(composed(&key), Some(known), "{key}");
                         // Upstash's read-only token is written under the full token's name.
                         let held = if names == EnvNames::Upstash && role == Role::ReadonlyToken {
                             Role::Token

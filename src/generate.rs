@@ -711,10 +711,11 @@ fn marketplace_only(vars: &[&EnvVar]) -> bool {
     use crate::family::Family;
     !vars.is_empty()
         && vars.iter().any(|v| {
-            crate::family::lookup(&v.name).is_some_and(|k| k.variable.family == Family::Marketplace)
+            crate::family::composed(&v.name)
+                .is_some_and(|k| k.variable.family == Family::Marketplace)
         })
         && vars.iter().all(|v| {
-            crate::family::lookup(&v.name).is_some_and(|k| {
+            crate::family::composed(&v.name).is_some_and(|k| {
                 matches!(k.variable.family, Family::Marketplace | Family::Shared)
                     && k.public.is_none()
             })

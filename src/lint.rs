@@ -8,12 +8,22 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, MAX_FINDINGS, SourceFile, more_findings};
 use crate::endpoint::{Endpoint, Role, from_env_entry, lints, role_of_variable};
 use crate::envfile::{EnvEntry, EnvLine, LineKind, bom_len, scan, scan_lines};
-use crate::family::{Family, lookup, name_of};
+use crate::family::{Family, Scope, lookup, name_of};
 use crate::secret::{Hint, hint_for_name, sensitive_ranges};
 
 /// Lints one env file. Returns the file with its secrets registered, and the findings.
 #[must_use]
-pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
+pub fn lint_env(source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
+    lint_env_declaring(source, &[])
+}
+
+/// [`lint_env`] in a run whose descriptors declare `declared` as `env_prefix`es: names
+/// behind them are read too ([`Scope`]).
+#[must_use]
+pub(crate) fn lint_env_declaring(
+    mut source: SourceFile,
+    declared: &[String],
+) -> (SourceFile, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let bom = bom_len(&source.text);
     // One pass in file order (secrets are registered in order): the entries are kept, every
@@ -46,6 +56,15 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     if bom > 0 {
         diags.push(bom_note(&source, &lines, bom));
     }
+    // The prefixes read: the declared ones, and those this file's values confirm.
+    let mut scope = Scope::declaring(declared.iter().cloned());
+    scope.confirm(
+        lines
+            .iter()
+            .filter_map(entry)
+            .map(|e| (e.key.as_str(), e.value.as_str())),
+        crate::parse::points_at_upstash,
+    );
     let mut entries: Vec<&EnvEntry> = Vec::new();
     // Each key's first entry, for `duplicate-key` (a set: a file may hold 8 MiB of entries).
     let mut first: HashMap<&str, &EnvEntry> = HashMap::new();
@@ -58,7 +77,7 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
                 }
                 Entry::Occupied(o) => duplicates.push((o.get(), e, line.range.clone())),
             }
-            if role_of_variable(&e.key).is_some() {
+            if scope.lookup(&e.key).is_some() {
                 entries.push(e);
             }
         }
@@ -89,8 +108,11 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
         diags.push(duplicate_key(&source, earlier, later, line));
     }
     diags.extend(more_findings(Code::DuplicateKey, &source, repeated));
-    let mut endpoints: Vec<Endpoint> = entries.iter().filter_map(|e| from_env_entry(e)).collect();
-    marketplace_rest_names(&mut endpoints, &entries);
+    let mut endpoints: Vec<Endpoint> = entries
+        .iter()
+        .filter_map(|e| from_env_entry(e, &scope))
+        .collect();
+    marketplace_rest_names(&mut endpoints, &entries, &scope);
     // A REST URL moves to its own variable only while that one is free, and only from a
     // variable set once (two moved lines would set it twice).
     for ep in &mut endpoints {
@@ -106,19 +128,29 @@ pub fn lint_env(mut source: SourceFile) -> (SourceFile, Vec<Diagnostic>) {
     (source, diags)
 }
 
+/// The entry of a line, if it is one.
+fn entry(line: &EnvLine) -> Option<&EnvEntry> {
+    match &line.kind {
+        LineKind::Entry(e) => Some(e),
+        _ => None,
+    }
+}
+
 /// An env file loaded with others: its mode, its rank (0 wins), the file.
 type Loaded<'a> = (Option<&'a str>, u8, &'a SourceFile);
 
 /// `family-mismatch` across the env files a framework loads together from one folder
 /// (`.env`, `.env.local`, `.env.$(mode)`, `.env.$(mode).local`: `crate::framework::load_rank`),
 /// for each mode found (`.env` and `.env.local` with each): `files` are the env files
-/// linted, each with its path. One file's own mismatch is [`lint_env`]'s.
+/// linted, each with its path; `declared` the `env_prefix`es of the run's descriptors. One
+/// file's own mismatch is [`lint_env`]'s.
 ///
 /// `diags` are the files' own findings: a file's own `family-mismatch` is withdrawn when, in
 /// every set it belongs to, a file that wins over it overrides one of its two URLs (the app
 /// never reads that pair); the findings across files are added.
 pub(crate) fn family_mismatch_across(
     files: &[(&std::path::Path, &SourceFile)],
+    declared: &[String],
     diags: &mut Vec<Diagnostic>,
 ) {
     use std::path::{Path, PathBuf};
@@ -172,15 +204,27 @@ pub(crate) fn family_mismatch_across(
         if modes.is_empty() {
             modes.push(None);
         }
-        let endpoints: Vec<Vec<Endpoint>> = found
+        let scanned: Vec<Vec<EnvLine>> = found
             .iter()
-            .map(|(_, _, source)| {
-                scan(&source.text)
+            .map(|(_, _, source)| scan(&source.text))
+            .collect();
+        // The files a framework loads together confirm each other's prefixes.
+        let mut scope = Scope::declaring(declared.iter().cloned());
+        scope.confirm(
+            scanned
+                .iter()
+                .flatten()
+                .filter_map(entry)
+                .map(|e| (e.key.as_str(), e.value.as_str())),
+            crate::parse::points_at_upstash,
+        );
+        let endpoints: Vec<Vec<Endpoint>> = scanned
+            .iter()
+            .map(|lines| {
+                lines
                     .iter()
-                    .filter_map(|l| match &l.kind {
-                        LineKind::Entry(e) => from_env_entry(e),
-                        _ => None,
-                    })
+                    .filter_map(entry)
+                    .filter_map(|e| from_env_entry(e, &scope))
                     .collect()
             })
             .collect();
@@ -271,10 +315,10 @@ pub(crate) fn lint_values(
 /// the Marketplace's names with that prefix; when it uses neither family's with that prefix,
 /// when the prefix cannot be an `env_prefix` (`cache_`: only the Marketplace's custom prefix
 /// is lower-case) or the file's other names are all the Marketplace's; to Upstash's otherwise.
-fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry]) {
+fn marketplace_rest_names(endpoints: &mut [Endpoint], entries: &[&EnvEntry], scope: &Scope) {
     let mut families: HashMap<&str, HashSet<Family>> = HashMap::new();
     for e in entries {
-        if let Some(k) = lookup(&e.key) {
+        if let Some(k) = scope.lookup(&e.key) {
             families
                 .entry(k.prefix)
                 .or_default()
@@ -546,11 +590,15 @@ mod tests {
                 ("rest-url-in-redis-url".to_owned(), 3, 17),
             ]
         );
-        // An `env_prefix` without a trailing `_`, as `generate` writes it.
+        // An `env_prefix` without a trailing `_`, as `generate` writes it: read when a
+        // descriptor of the run declares it.
+        let shop = "SHOPUPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io:6379\n";
+        let (_, declared) = lint_env_declaring(SourceFile::new(".env", shop), &["SHOP".into()]);
         assert_eq!(
-            lint("SHOPUPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io:6379\n"),
-            [("rest-url-has-port".to_owned(), 1, 65)]
+            declared.iter().map(|d| d.code.name()).collect::<Vec<_>>(),
+            ["rest-url-has-port"]
         );
+        assert!(lint(shop).is_empty());
         // A prefixed family's TCP and REST URL are one database; `REDIS_URL` pairs with
         // either family's REST URL.
         let pair = "APP_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nAPP_KV_REST_API_URL=https://us1-dog-2.upstash.io\n";
@@ -559,6 +607,21 @@ mod tests {
         assert!(
             lint("A_REDIS_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\nB_KV_REST_API_URL=https://us1-dog-2.upstash.io\n")
                 .is_empty()
+        );
+    }
+
+    /// A generic name behind a prefix of the app's own is checked only where a value of that
+    /// prefix points at an Upstash host (the full set of other apps' names is in
+    /// `family::tests` and `env_files`).
+    #[test]
+    fn generic_names_are_checked_behind_a_confirmed_prefix_only() {
+        assert_eq!(lint("STATS_KV_URL=https://example.com/kv\n"), []);
+        // The same generic names with a prefix an Upstash value confirms are checked.
+        assert_eq!(
+            lint(
+                "cache_REDIS_URL=https://eu1-cat-1.upstash.io\nSTATS_KV_URL=https://example.com/kv\n"
+            ),
+            [("rest-url-in-redis-url".to_owned(), 1, 17)]
         );
     }
 

@@ -350,18 +350,26 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
     if cli.config_given || cli.config.is_file() {
         return None;
     }
-    let mut found: Vec<(String, crate::endpoint::Role, String)> =
-        crate::interpolate::process_vars()
-            .filter(|(_, value)| !value.is_empty())
-            .filter_map(|(name, value)| {
-                let known = crate::family::lookup(&name)?;
-                (known.variable.family != crate::family::Family::Srh).then_some((
-                    name.clone(),
-                    known.variable.role,
-                    value,
-                ))
-            })
-            .collect();
+    let vars: Vec<(String, String)> = crate::interpolate::process_vars()
+        .filter(|(_, value)| !value.is_empty())
+        .collect();
+    // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.
+    let mut scope = crate::family::Scope::default();
+    scope.confirm(
+        vars.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        crate::parse::points_at_upstash,
+    );
+    let mut found: Vec<(String, crate::endpoint::Role, String)> = vars
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let known = scope.lookup(&name)?;
+            (known.variable.family != crate::family::Family::Srh).then_some((
+                name.clone(),
+                known.variable.role,
+                value,
+            ))
+        })
+        .collect();
     found.sort();
     (!found.is_empty()).then_some(found)
 }
@@ -401,15 +409,21 @@ fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
 /// are left out. `from` says where the values were looked for.
 fn env_jobs(env: &crate::interpolate::Env, from: &str) -> Result<Vec<(String, Job)>, Error> {
     use crate::endpoint::Role;
-    use crate::family::{Family, lookup};
+    use crate::family::{Family, Scope};
     let mut names: Vec<&str> = env.names().collect();
     names.sort_unstable();
     names.dedup();
+    // `ANALYTICS_REDIS_URL` is read only when a value confirms its prefix as Upstash's.
+    let mut scope = Scope::default();
+    scope.confirm(
+        names.iter().filter_map(|n| Some((*n, env.get(n)?))),
+        crate::parse::points_at_upstash,
+    );
     // Unprefixed names first, and Upstash's before the Marketplace's: `Redis.fromEnv()`'s
     // order (`crate::family::READERS`).
     let mut known: Vec<_> = names
         .iter()
-        .filter_map(|n| lookup(n))
+        .filter_map(|n| scope.lookup(n))
         .filter(|k| k.variable.family != Family::Srh)
         .collect();
     known.sort_by_key(|k| {

@@ -62,9 +62,12 @@ pub(super) fn fix(cli: &Cli, paths: &[PathBuf], dry_run: bool) -> Result<u8, Err
         round += 1;
         let mut sources = Vec::new();
         let mut diags = Vec::new();
+        // The descriptors' targets, whose `env_prefix`es the env files after them are read with.
+        let mut plans = Vec::new();
         for f in &files {
             let source = SourceFile::new(f.name.clone(), f.text.clone());
-            let (source, found, _) = lint_one(source, f.descriptor, &env);
+            let (source, found, targets) = lint_one(source, f.descriptor, &env, &plans);
+            plans.extend(targets);
             diags.extend(found);
             sources.push(source);
         }

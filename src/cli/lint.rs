@@ -153,18 +153,25 @@ pub(super) fn inputs(
     Ok((targets, project.env, Some(project.source)))
 }
 
+/// The `env_prefix`es the targets of the descriptors linted declare.
+fn declared(plans: &[TargetPlan]) -> Vec<String> {
+    plans.iter().map(|p| p.env_prefix.clone()).collect()
+}
+
 /// One file's findings: `source` is a descriptor when `descriptor` (its byte-order mark
 /// already dropped), an env file otherwise (the mark kept: `bom`).
+/// An env file's names are read behind the `env_prefix`es of `plans` too.
 pub(super) fn lint_one(
     source: SourceFile,
     descriptor: bool,
     env: &Env,
+    plans: &[TargetPlan],
 ) -> (SourceFile, Vec<Diagnostic>, Vec<TargetPlan>) {
     if descriptor {
         let r = resolve(source, env);
         (r.source, r.diagnostics, r.plan.targets)
     } else {
-        let (source, found) = crate::lint::lint_env(source);
+        let (source, found) = crate::lint::lint_env_declaring(source, &declared(plans));
         (source, found, Vec::new())
     }
 }
@@ -205,7 +212,7 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
             crate::input::load_source_keeping_bom(path)?
         };
         let (source, mut found, targets) =
-            lint_one(source, descriptor, its_env.as_ref().unwrap_or(&env));
+            lint_one(source, descriptor, its_env.as_ref().unwrap_or(&env), &plans);
         if kind == FileKind::Example {
             // An example holds placeholders where the secrets go, as `generate` writes it.
             found.retain(|d| !d.code.expected_in_examples());
@@ -225,7 +232,7 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
         .iter()
         .map(|(path, i)| (path.as_path(), &sources[*i]))
         .collect();
-    crate::lint::family_mismatch_across(&loaded, &mut diags);
+    crate::lint::family_mismatch_across(&loaded, &declared(&plans), &mut diags);
     example_drift(&env_files, &mut sources, &mut diags);
     if out.format == Format::Sarif {
         super::sarif::print(&diags, &sources);

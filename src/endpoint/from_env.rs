@@ -3,7 +3,7 @@
 
 use super::{Endpoint, Role};
 use crate::envfile::EnvEntry;
-use crate::family::{Family, lookup, name_of};
+use crate::family::{Family, Scope, lookup, name_of};
 
 /// The role of a variable, and its public prefix.
 #[must_use]
@@ -12,10 +12,11 @@ pub(crate) fn role_of_variable(key: &str) -> Option<(Option<&'static str>, Role)
 }
 
 /// The endpoint for an env-file entry, when its name is one of a family's. A value with a
-/// `${NAME}` reference is not checked (its value is not known here).
+/// `${NAME}` reference is not checked (its value is not known here). `scope` says which
+/// prefixes are read ([`Scope`]).
 #[must_use]
-pub(crate) fn from_env_entry(e: &EnvEntry) -> Option<Endpoint> {
-    let known = lookup(&e.key)?;
+pub(crate) fn from_env_entry(e: &EnvEntry, scope: &Scope) -> Option<Endpoint> {
+    let known = scope.lookup(&e.key)?;
     if e.value.contains("${") {
         return None;
     }
@@ -31,7 +32,7 @@ pub(crate) fn from_env_entry(e: &EnvEntry) -> Option<Endpoint> {
         .map(|p| e.key_span.start..e.key_span.start + p.len());
     ep.span = e.value_span.clone();
     ep.verbatim = e.verbatim;
-    ep.rest_rename = rest_url_variable(&e.key).map(|name| (e.key_span.clone(), name));
+    ep.rest_rename = rest_url_variable(&e.key, scope).map(|name| (e.key_span.clone(), name));
     Some(ep)
 }
 
@@ -45,8 +46,8 @@ pub(crate) fn group(prefix: &str, family: Family) -> String {
 /// `REDIS_URL` and `UPSTASH_REDIS_URL` → `UPSTASH_REDIS_REST_URL`, `KV_URL` →
 /// `KV_REST_API_URL`.
 #[must_use]
-fn rest_url_variable(key: &str) -> Option<String> {
-    let known = lookup(key)?;
+fn rest_url_variable(key: &str, scope: &Scope) -> Option<String> {
+    let known = scope.lookup(key)?;
     if known.variable.role != Role::TcpUrl || known.variable.family == Family::Srh {
         return None;
     }

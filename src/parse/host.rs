@@ -11,6 +11,16 @@ pub(crate) fn is_upstash_host(host: &str) -> bool {
     host.ends_with(".upstash.io") || host.ends_with(".kv.vercel-storage.com")
 }
 
+/// Whether `value` is a URL whose host is an Upstash database's ([`is_upstash_host`]): what
+/// confirms a prefix of a user's variables as Upstash's (`crate::family::Scope`).
+#[must_use]
+pub(crate) fn points_at_upstash(value: &str) -> bool {
+    value
+        .trim()
+        .split_once("://")
+        .is_some_and(|(_, rest)| is_upstash_host(&rough_host(rest)))
+}
+
 /// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
 pub(crate) fn is_fly_private(host: &str) -> bool {
     let host = host.to_ascii_lowercase();

@@ -25,7 +25,7 @@ mod tcp_url;
 mod token;
 mod value;
 
-pub(crate) use host::{is_fly_private, is_upstash_host};
+pub(crate) use host::{is_fly_private, is_upstash_host, points_at_upstash};
 pub(crate) use rest_url::RestUrl;
 pub use rest_url::validate_rest_url;
 pub use tcp_url::validate_redis_url;

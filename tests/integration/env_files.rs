@@ -307,3 +307,72 @@ fn a_descriptor_given_by_path_reads_the_env_files_beside_it() {
         .stderr_contains("--> b/upwire.toml:2:14")
         .run();
 }
+
+/// An ordinary Rails/Django/Next `.env`: Redis variables of the app's own (a socket, a
+/// Sentinel, Heroku's, a local KV service) and unrelated ones. None is an Upstash variable,
+/// so `lint` finds nothing and `fix` renames nothing; a descriptor's `env_prefix` (here
+/// without `_`) and an Upstash value still make names read.
+#[test]
+fn an_ordinary_apps_env_file_gets_no_finding() {
+    let ordinary = "DATABASE_URL=postgres://app:pw@localhost:5432/app\n\
+                    SENTRY_DSN=https://abc@o1.ingest.sentry.io/1\n\
+                    NEXT_PUBLIC_API_URL=https://api.example.com\n\
+                    CELERY_BROKER_REDIS_URL=redis://localhost:6379/0\n\
+                    ANALYTICS_REDIS_URL=unix:///var/run/redis.sock\n\
+                    SENTINEL_REDIS_URL=redis+sentinel://host:26379/mymaster\n\
+                    HEROKU_REDIS_URL=rediss://:p@ec2-1-2-3-4.compute-1.amazonaws.com:6379\n\
+                    MY_KV_URL=http://localhost:8080\n\
+                    STATS_KV_URL=https://example.com/kv\n\
+                    SHOPKV_URL=https://x.example.com\n";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(d, ".env", ordinary);
+    assert_eq!(found(d, &[".env"]), []);
+    let fixed = crate::support::run_in(d, &[], &["fix", ".env"]);
+    assert_eq!(code(&fixed), 0, "{}", all_output(&fixed));
+    assert_eq!(std::fs::read_to_string(d.join(".env")).unwrap(), ordinary);
+
+    // The Marketplace's names behind its custom prefix, and a generic name whose value is an
+    // Upstash host, are read beside them.
+    let marketplace = "STORAGE_KV_REST_API_URL=rediss://default:pw@eu1-cat-1.upstash.io:6379\n\
+                       STORAGE_KV_REST_API_TOKEN=\"Bearer AXtok\"\n\
+                       cache_REDIS_URL=https://eu1-cat-1.upstash.io\n";
+    write(d, ".env", &format!("{ordinary}{marketplace}"));
+    let codes: Vec<String> = found(d, &[".env"]).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        codes,
+        [
+            "redis-url-in-rest-url",
+            "token-has-bearer-prefix",
+            "rest-url-in-redis-url"
+        ]
+    );
+
+    // A descriptor declaring `env_prefix = "SHOP"`: every name behind it in the `.env`
+    // beside it is read, `SHOPUPSTASH_REDIS_REST_URL` (its port found) and now `SHOPKV_URL`
+    // too (line 10: an https URL in a TCP URL variable); the other lines stay the app's own.
+    write(
+        d,
+        "upwire.toml",
+        "[database.main]\nrest_url = \"${SHOPUPSTASH_REDIS_REST_URL}\"\nrest_token = \"${SHOPUPSTASH_REDIS_REST_TOKEN}\"\n\n[target.web]\nkind = \"server\"\nenv_prefix = \"SHOP\"\n",
+    );
+    write(
+        d,
+        ".env",
+        &format!(
+            "{ordinary}SHOPUPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io:6379\nSHOPUPSTASH_REDIS_REST_TOKEN=AXtok\n"
+        ),
+    );
+    let at_env: Vec<(String, u64)> = found(d, &[])
+        .into_iter()
+        .filter(|f| f.1 == ".env")
+        .map(|f| (f.0, f.2))
+        .collect();
+    assert_eq!(
+        at_env,
+        [
+            ("rest-url-in-redis-url".to_owned(), 10),
+            ("rest-url-has-port".to_owned(), 11)
+        ]
+    );
+}

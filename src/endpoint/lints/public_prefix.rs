@@ -106,7 +106,7 @@ impl Lint for PublicPrefix {
 /// The read-only token's name in the family and with the prefix of `key`
 /// (`NEXT_PUBLIC_KV_REST_API_TOKEN` → `NEXT_PUBLIC_KV_REST_API_READ_ONLY_TOKEN`).
 fn readonly_name(key: &str) -> String {
-    let (prefix, family) =
-        crate::family::lookup(key).map_or(("", Family::Upstash), |k| (k.prefix, k.variable.family));
+    let (prefix, family) = crate::family::composed(key)
+        .map_or(("", Family::Upstash), |k| (k.prefix, k.variable.family));
     crate::family::compose(prefix, crate::family::name_of(family, Role::ReadonlyToken))
 }

@@ -5,7 +5,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::family::{Family, lookup};
+use crate::family::{Family, composed};
 use crate::plan::{Facts, TargetPlan};
 
 pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagnostic>) {
@@ -23,7 +23,9 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
         let Some(name) = raw.strip_prefix("${").and_then(|r| r.strip_suffix('}')) else {
             continue;
         };
-        let Some(known) = lookup(name) else { continue };
+        let Some(known) = composed(name) else {
+            continue;
+        };
         if known.variable.family != Family::Marketplace
             || known.prefix.is_empty()
             || known.public.is_some()
@@ -33,7 +35,7 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
         // The variable the target writes for that role, under another name.
         let Some(written) = plan.env.iter().find(|v| {
             v.name != name
-                && lookup(&v.name).is_some_and(|k| k.variable.role == known.variable.role)
+                && composed(&v.name).is_some_and(|k| k.variable.role == known.variable.role)
         }) else {
             continue;
         };
