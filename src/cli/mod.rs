@@ -617,9 +617,19 @@ pub(crate) fn open_project_at(
                 .convention_read()
                 .map(|p| p.display().to_string())
                 .collect();
+            // The files of targets in other folders (`web/.env.local`) are not beside it.
+            let base = crate::project::base_dir(descriptor);
+            let beside = project
+                .convention_read()
+                .all(|p| crate::project::base_dir(p) == base);
             say!(
-                "note: reading {} next to {} (--no-dotenv to skip)",
+                "note: reading {} {} {} (--no-dotenv to skip)",
                 read.join(", "),
+                if beside {
+                    "next to"
+                } else {
+                    "for the targets of"
+                },
                 descriptor.display()
             );
         }
