@@ -15,6 +15,17 @@ pub struct EnvLine {
     pub range: Range<usize>,
 }
 
+impl EnvLine {
+    /// The line's `KEY=VALUE` entry, if it is one.
+    #[must_use]
+    pub fn entry(&self) -> Option<&EnvEntry> {
+        match &self.kind {
+            LineKind::Entry(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
 /// What a line holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineKind {
@@ -303,9 +314,10 @@ pub(crate) fn merge_blocker(text: &str, vars: &[(String, String)]) -> Option<(us
         }
     }
     for (key, _) in vars {
-        let mut set = lines.iter().filter_map(|l| match &l.kind {
-            LineKind::Entry(e) if e.key == *key => Some((l.range.start, &e.value)),
-            _ => None,
+        let mut set = lines.iter().filter_map(|l| {
+            l.entry()
+                .filter(|e| e.key == *key)
+                .map(|e| (l.range.start, &e.value))
         });
         let Some((first, value)) = set.next() else {
             continue;
@@ -351,10 +363,9 @@ pub fn merge(existing: &str, vars: &[(String, String)]) -> String {
     let mut seen = vec![false; vars.len()];
     for line in scan(existing) {
         let text = &existing[line.range.clone()];
-        let managed = match &line.kind {
-            LineKind::Entry(e) => vars.iter().position(|(k, _)| *k == e.key).map(|i| (i, e)),
-            _ => None,
-        };
+        let managed = line
+            .entry()
+            .and_then(|e| Some((vars.iter().position(|(k, _)| *k == e.key)?, e)));
         match managed {
             Some((i, e)) => {
                 seen[i] = true;

@@ -61,7 +61,7 @@ pub(crate) fn lint_env_declaring(
     scope.confirm(
         lines
             .iter()
-            .filter_map(entry)
+            .filter_map(EnvLine::entry)
             .map(|e| (e.key.as_str(), e.value.as_str())),
         crate::parse::points_at_upstash,
     );
@@ -126,14 +126,6 @@ pub(crate) fn lint_env_declaring(
     lints::run_all(&endpoints, &source, &mut diags);
     diags.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     (source, diags)
-}
-
-/// The entry of a line, if it is one.
-fn entry(line: &EnvLine) -> Option<&EnvEntry> {
-    match &line.kind {
-        LineKind::Entry(e) => Some(e),
-        _ => None,
-    }
 }
 
 /// An env file loaded with others: its mode, its rank (0 wins), the file.
@@ -214,7 +206,7 @@ pub(crate) fn family_mismatch_across(
             scanned
                 .iter()
                 .flatten()
-                .filter_map(entry)
+                .filter_map(EnvLine::entry)
                 .map(|e| (e.key.as_str(), e.value.as_str())),
             crate::parse::points_at_upstash,
         );
@@ -223,7 +215,7 @@ pub(crate) fn family_mismatch_across(
             .map(|lines| {
                 lines
                     .iter()
-                    .filter_map(entry)
+                    .filter_map(EnvLine::entry)
                     .filter_map(|e| from_env_entry(e, &scope))
                     .collect()
             })
@@ -453,10 +445,7 @@ pub(crate) fn example_drift(env: &SourceFile, example: &SourceFile) -> Vec<Diagn
 /// The note for a byte-order mark, pointing at it: upwire reads the first key without it,
 /// other tools may not.
 fn bom_note(source: &SourceFile, lines: &[EnvLine], bom: usize) -> Diagnostic {
-    let first_key = lines.iter().find_map(|l| match &l.kind {
-        LineKind::Entry(e) => Some(e.key.as_str()),
-        _ => None,
-    });
+    let first_key = lines.iter().find_map(|l| Some(l.entry()?.key.as_str()));
     Diagnostic::new(Code::Bom, "this env file starts with a UTF-8 byte-order mark (BOM)")
         .help(format!(
             "the BOM is kept; some tools read the first key as `\\u{{feff}}{}`: save the file as UTF-8 without BOM",
