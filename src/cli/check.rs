@@ -155,10 +155,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             .iter()
             .any(crate::diagnostic::Diagnostic::is_error)
         {
-            let mut env = crate::interpolate::Env::default();
-            for f in &files {
-                env.add_file(f)?;
-            }
+            let env = crate::project::env_files(crate::interpolate::Env::default(), &files)?;
             let from = files
                 .iter()
                 .map(|p| p.display().to_string())
@@ -381,10 +378,10 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
 /// from; an error that says where to put it when none is set.
 fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
     use crate::family::{KV_REST_READONLY_TOKEN, READERS, UPSTASH_REST_READONLY_TOKEN};
-    let mut env = crate::interpolate::Env::from_process();
-    for f in &crate::cli::env_files_here(cli) {
-        env.add_file(f)?;
-    }
+    let env = crate::project::env_files(
+        crate::interpolate::Env::from_process(),
+        &crate::cli::env_files_here(cli),
+    )?;
     let names = READERS[0]
         .token
         .iter()
