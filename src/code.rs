@@ -442,6 +442,19 @@ invisible character U+FEFF, at the very start. upwire reads the first key withou
 the mark when `generate` merges into the file, but other tools do not all skip it: they read \
 the first key as `\\u{feff}{var.tcp_url}`, so the variable seems unset. Save the file as UTF-8 \
 without BOM (\"UTF-8\", not \"UTF-8 with BOM\").";
+    EnvConflict = "env-conflict", Error,
+        "the folders of a database's targets give one of its variables different values",
+        "Each app of a project reads its variables from its own folder: a Next.js app in `apps/web` from \
+`apps/web/.env.local`, a worker in `apps/worker` from `apps/worker/.env`. upwire reads a \
+database's `${NAME}`s from the process environment, the `--env-file`s, the env files of the \
+folders of the targets that use that database, then the `.env` beside the descriptor. When two \
+of those folders set one name to different values, the apps are wired to different databases (or \
+one of them holds a stale value): taking either value would have `generate` write it into the \
+other app's env file, replacing that app's own. If the apps use different databases, give each \
+its own `[database.NAME]` (the same `${NAME}`s are fine) and set `database = \"NAME\"` on its \
+targets: each database then reads only its own targets' folders. If they use one database, make \
+the values the same. A value set in the environment or in an `--env-file` is taken as given, and \
+is no conflict.";
 }
 
 impl fmt::Display for Code {

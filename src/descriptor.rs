@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::family::EnvNames;
-use crate::interpolate::{Env, Reference, interpolate};
+use crate::interpolate::{Conflict, Env, Reference, Scope, interpolate_in};
 use crate::model::{
     Access, Framework, Kind, Need, Platform, Transport, did_you_mean, is_valid_name,
 };
@@ -199,9 +199,17 @@ impl Descriptor {
             ));
             return (None, diags);
         }
+        // Only env files read for target folders make a database read less than all.
+        let folders = if env.has_folder_files() {
+            crate::framework::folders_by_database(&text)
+        } else {
+            HashMap::new()
+        };
         let mut walker = Walker {
             source,
             env,
+            folders,
+            database: None,
             diags: &mut diags,
         };
         let mut project_name = None;
@@ -275,6 +283,11 @@ pub(crate) fn with_line_secrets(mut source: SourceFile) -> SourceFile {
 struct Walker<'e, 'd> {
     source: SourceFile,
     env: &'e Env,
+    /// The target folders of each database (`crate::framework::folders_by_database`).
+    folders: HashMap<String, Vec<String>>,
+    /// The database whose fields are being read: its `${NAME}`s are read in its targets'
+    /// folders.
+    database: Option<String>,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -376,7 +389,17 @@ impl Walker<'_, '_> {
             span,
             verbatim,
         };
-        match interpolate(&text.raw, self.env) {
+        let scope = self
+            .database
+            .as_ref()
+            .and_then(|db| self.folders.get(db))
+            .map(|folders| Scope { folders });
+        let mut conflicts = Vec::new();
+        let resolved = interpolate_in(&text.raw, self.env, scope, &mut conflicts);
+        for c in conflicts {
+            self.conflict(&text, &c);
+        }
+        match resolved {
             Ok(v) => {
                 // A value that came from the environment is classified like one written
                 // here: its secrets are remembered before any message can quote them.
@@ -391,6 +414,26 @@ impl Walker<'_, '_> {
             Err(missing) => self.unresolved(&text, &missing),
         }
         Some(text)
+    }
+
+    /// Two folders of the current database's targets set a variable differently (`c`).
+    fn conflict(&mut self, text: &Text, c: &Conflict) {
+        let db = self.database.as_deref().unwrap_or_default();
+        let d = Diagnostic::new(
+            Code::EnvConflict,
+            format!(
+                "database `{db}`: `${{{}}}` has one value in {} and another in {}, and targets in both folders use this database",
+                c.name,
+                c.taken.display(),
+                c.other.display()
+            ),
+        )
+        .at(&self.source, text.raw_span(&c.range))
+        .help(format!(
+            "if these apps use different databases, give each its own `[database.NAME]` and set `database = \"NAME\"` on its targets (a database reads the env files of its own targets' folders); if they use one database, make the values the same. upwire took the value in {}",
+            c.taken.display()
+        ));
+        self.push(d);
     }
 
     /// One diagnostic per distinct unresolved name (and one for malformed references), at its
@@ -570,6 +613,7 @@ impl Walker<'_, '_> {
             span: name.span(),
             ..Database::default()
         };
+        self.database = Some(db.name.clone());
         for (k, v) in table {
             let slot = match k.get_ref().as_ref() {
                 "redis_url" => &mut db.redis_url,
@@ -583,6 +627,7 @@ impl Walker<'_, '_> {
             };
             *slot = self.text(k, v);
         }
+        self.database = None;
         self.literal_secrets(&db);
         db
     }

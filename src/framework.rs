@@ -369,6 +369,8 @@ struct TargetShape {
     kind: Option<Kind>,
     framework: Option<Framework>,
     platform: Option<Platform>,
+    /// Its `database`, when it names one.
+    database: Option<String>,
 }
 
 /// The targets of a descriptor whose text is `text`, from their `dir`, `framework` and
@@ -404,6 +406,7 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
                 kind: field("kind").and_then(Kind::parse),
                 framework: field("framework").and_then(Framework::parse),
                 platform: field("platform").and_then(Platform::parse),
+                database: field("database").map(str::to_owned),
             })
         })
         .collect()
@@ -416,9 +419,14 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
 /// `supabase/functions/.env`) and `.env`; then `.env` beside the descriptor in any case. Read
 /// from the descriptor's `dir`, `framework` and `platform` fields alone, before `${NAME}` can
 /// be resolved; `crate::project` reads the descriptor.
+///
+/// Each comes with the target folder it is read for (a `dir` with a `/` after it, empty for
+/// the descriptor's folder): `web/.env.local` for `web/`, and Supabase's
+/// `supabase/functions/.env` for the target's `dir`, not for the folder the file is in. A
+/// database reads the files of its own targets' folders (`crate::interpolate::Scope`).
 #[must_use]
-pub(crate) fn convention_env_files(text: &str) -> Vec<String> {
-    let mut files: Vec<String> = Vec::new();
+pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Vec::new();
     for t in target_shapes(text) {
         let names = t
             .framework
@@ -431,16 +439,41 @@ pub(crate) fn convention_env_files(text: &str) -> Vec<String> {
                     .flat_map(Platform::convention_env_files),
             )
             .chain([".env"]);
-        files.extend(names.map(|name| format!("{}{name}", t.dir)));
+        files.extend(names.map(|name| (format!("{}{name}", t.dir), t.dir.clone())));
     }
-    files.push(".env".to_owned());
-    let mut seen = Vec::new();
-    files.retain(|f| {
+    files.push((".env".to_owned(), String::new()));
+    let mut seen: Vec<String> = Vec::new();
+    files.retain(|(f, _)| {
         let new = !seen.contains(f);
         seen.push(f.clone());
         new
     });
     files
+}
+
+/// For each database of the descriptor whose text is `text`, the folders of the targets that
+/// use it (`dir` with a `/` after it, as [`convention_env_files_by_folder`] names them): a
+/// target's `database`, or the only database when it names none. A database no target uses
+/// is not listed.
+#[must_use]
+pub(crate) fn folders_by_database(text: &str) -> std::collections::HashMap<String, Vec<String>> {
+    let mut by_database: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    let only = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("database").and_then(|d| d.as_table()).cloned())
+        .filter(|d| d.len() == 1)
+        .and_then(|d| d.keys().next().cloned());
+    for t in target_shapes(text) {
+        if let Some(db) = t.database.or_else(|| only.clone()) {
+            let folders = by_database.entry(db).or_default();
+            if !folders.contains(&t.dir) {
+                folders.push(t.dir);
+            }
+        }
+    }
+    by_database
 }
 
 /// The env files `generate` writes the values of the targets of `text` into (paths relative
@@ -593,6 +626,13 @@ mod tests {
         ] {
             assert_eq!(load_rank(other), None, "{other}");
         }
+    }
+
+    fn convention_env_files(text: &str) -> Vec<String> {
+        convention_env_files_by_folder(text)
+            .into_iter()
+            .map(|(file, _)| file)
+            .collect()
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! `${NAME}` resolution: the process environment first, then each `--env-file` in order.
+//! `${NAME}` resolution: the process environment first, then each `--env-file` in order, then
+//! the env files read by convention. Those belong to a folder (a target's `dir`): a database's
+//! `${NAME}` is looked up only in the folders of the targets that use it ([`Scope`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -13,7 +15,49 @@ mod expansion;
 #[derive(Clone, Default)]
 pub struct Env {
     process: HashMap<String, String>,
-    files: Vec<(PathBuf, HashMap<String, String>)>,
+    files: Vec<EnvFile>,
+}
+
+/// An env file's variables, first of each name.
+#[derive(Clone)]
+struct EnvFile {
+    path: PathBuf,
+    vars: HashMap<String, String>,
+    /// The target folder it was read for by convention (`apps/web/`, empty for the
+    /// descriptor's own); `None` for a file named on the command line, read for every target.
+    folder: Option<String>,
+}
+
+/// The folders whose env files a database reads: those of the targets that use it (each
+/// `dir` with a `/` after it, empty for the descriptor's folder). The descriptor's folder
+/// is read in any case, after them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub folders: &'a [String],
+}
+
+impl Scope<'_> {
+    /// Whether a file of `folder` is read in this scope.
+    fn reads(self, folder: Option<&str>) -> bool {
+        folder.is_none_or(|f| f.is_empty() || self.folders.iter().any(|s| s == f))
+    }
+
+    /// Whether `folder` is one of the targets' own.
+    fn owns(self, folder: Option<&str>) -> bool {
+        folder.is_some_and(|f| self.folders.iter().any(|s| s == f))
+    }
+}
+
+/// Two target folders of one database that set a variable to different values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Conflict {
+    pub name: String,
+    /// Where the reference is in the value.
+    pub range: Range<usize>,
+    /// The file whose value was taken (found first).
+    pub taken: PathBuf,
+    /// A file of another folder with another value.
+    pub other: PathBuf,
 }
 
 /// Names only: the values are the secrets `${NAME}` brings in.
@@ -23,7 +67,7 @@ impl std::fmt::Debug for Env {
             .field("process", &self.process.len())
             .field(
                 "files",
-                &self.files.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+                &self.files.iter().map(|f| &f.path).collect::<Vec<_>>(),
             )
             .finish()
     }
@@ -67,6 +111,20 @@ impl Env {
     /// # Errors
     /// When the file cannot be read or parsed; the error names the path and line, never a value.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
+        self.add(path, None)
+    }
+
+    /// Adds an env file read by convention for the targets in `folder` (a `dir` with a `/`
+    /// after it, empty for the descriptor's folder): a database reads it only when one of
+    /// its targets is in that folder, or when it is the descriptor's own.
+    ///
+    /// # Errors
+    /// As [`Env::add_file`].
+    pub(crate) fn add_folder_file(&mut self, path: &Path, folder: &str) -> Result<(), Error> {
+        self.add(path, Some(folder.to_owned()))
+    }
+
+    fn add(&mut self, path: &Path, folder: Option<String>) -> Result<(), Error> {
         // The limits every input has: no binary, non-UTF-8 or oversized file.
         let source = crate::input::load_source(path)?;
         // dotenvy expands `${NAME}` without a bound: the file may not grow past the input
@@ -85,7 +143,11 @@ impl Env {
             let (k, v) = item.map_err(|e| env_file_error(path, &source, &e))?;
             vars.entry(k).or_insert(v);
         }
-        self.files.push((path.to_path_buf(), vars));
+        self.files.push(EnvFile {
+            path: path.to_path_buf(),
+            vars,
+            folder,
+        });
         Ok(())
     }
 
@@ -98,15 +160,15 @@ impl Env {
         }
         self.files
             .iter()
-            .find(|(_, vars)| vars.contains_key(name))
-            .map(|(path, _)| path.display().to_string())
+            .find(|f| f.vars.contains_key(name))
+            .map(|f| f.path.display().to_string())
     }
 
     /// Every variable name known, for did-you-mean suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.process
             .keys()
-            .chain(self.files.iter().flat_map(|(_, vars)| vars.keys()))
+            .chain(self.files.iter().flat_map(|f| f.vars.keys()))
             .map(String::as_str)
     }
 
@@ -115,8 +177,44 @@ impl Env {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.process
             .get(name)
-            .or_else(|| self.files.iter().find_map(|(_, vars)| vars.get(name)))
+            .or_else(|| self.files.iter().find_map(|f| f.vars.get(name)))
             .map(String::as_str)
+    }
+
+    /// Whether any file was read for a target folder: only then can a [`Scope`] read less
+    /// than everything.
+    #[must_use]
+    pub(crate) fn has_folder_files(&self) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.folder.as_deref().is_some_and(|f| !f.is_empty()))
+    }
+
+    /// Looks `name` up as [`Env::get`] does, in the files `scope` reads; with the file of
+    /// another of its folders that sets it to a different value, when the value taken came
+    /// from one of its folders (the environment and named files are taken as given).
+    fn get_in(&self, name: &str, scope: Scope<'_>) -> (Option<&str>, Option<(&Path, &Path)>) {
+        if let Some(v) = self.process.get(name) {
+            return (Some(v), None);
+        }
+        let mut found = self
+            .files
+            .iter()
+            .filter(|f| scope.reads(f.folder.as_deref()))
+            .filter_map(|f| Some((f, f.vars.get(name)?)));
+        let Some((first, value)) = found.next() else {
+            return (None, None);
+        };
+        let conflict = if scope.owns(first.folder.as_deref()) {
+            found
+                .find(|(f, v)| {
+                    scope.owns(f.folder.as_deref()) && f.folder != first.folder && *v != value
+                })
+                .map(|(f, _)| (first.path.as_path(), f.path.as_path()))
+        } else {
+            None
+        };
+        (Some(value), conflict)
     }
 }
 
@@ -194,12 +292,18 @@ fn is_var_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// Substitutes every reference. Returns the value, or the references that could not be
-/// resolved.
+/// Substitutes every reference, looked up in `scope` (everything without one), adding to
+/// `conflicts` each name two of its folders set differently (the first value is taken).
+/// Returns the value, or the references that could not be resolved.
 ///
 /// # Errors
 /// The unresolved or malformed references, with their ranges in `value`.
-pub(crate) fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Reference>> {
+pub(crate) fn interpolate_in(
+    value: &str,
+    env: &Env,
+    scope: Option<Scope<'_>>,
+    conflicts: &mut Vec<Conflict>,
+) -> Result<String, Vec<Reference>> {
     let refs = references(value);
     if refs.is_empty() {
         return Ok(value.to_owned());
@@ -211,9 +315,21 @@ pub(crate) fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Referenc
         match &r {
             Reference::Var { name, range } => {
                 out.push_str(&value[pos..range.start]);
-                match env.get(name) {
+                let (found, conflict) = match scope {
+                    Some(scope) => env.get_in(name, scope),
+                    None => (env.get(name), None),
+                };
+                match found {
                     Some(v) => out.push_str(v),
                     None => missing.push(r.clone()),
+                }
+                if let Some((taken, other)) = conflict {
+                    conflicts.push(Conflict {
+                        name: name.clone(),
+                        range: range.clone(),
+                        taken: taken.to_path_buf(),
+                        other: other.to_path_buf(),
+                    });
                 }
                 pos = range.end;
             }
@@ -231,6 +347,10 @@ pub(crate) fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Referenc
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn interpolate(value: &str, env: &Env) -> Result<String, Vec<Reference>> {
+        interpolate_in(value, env, None, &mut Vec::new())
+    }
 
     #[test]
     fn environment_wins_over_files_and_missing_names_are_reported() {
@@ -269,6 +389,74 @@ mod tests {
         assert_eq!(env.get("Z"), Some("proc"));
         let err = env.add_file(&dir.path().join("missing.env")).unwrap_err();
         assert!(err.to_string().contains("missing.env"));
+    }
+
+    /// A database reads the files of its own targets' folders and the descriptor's; two of its
+    /// folders that disagree are a conflict, unless a named file or the environment decides.
+    #[test]
+    fn a_scope_reads_its_folders_and_reports_two_that_disagree() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let web = write("web.env", "URL=web-db\nONLY_WEB=w\nSAME=s\n");
+        let worker = write("worker.env", "URL=worker-db\nSAME=s\n");
+        let root = write("root.env", "URL=root-db\nROOT=r\n");
+        let mut env = Env::default();
+        env.add_folder_file(&web, "apps/web/").unwrap();
+        env.add_folder_file(&worker, "apps/worker/").unwrap();
+        env.add_folder_file(&root, "").unwrap();
+        assert!(env.has_folder_files());
+        let run = |env: &Env, value: &str, folders: &[&str]| {
+            let folders: Vec<String> = folders.iter().map(|f| (*f).to_owned()).collect();
+            let mut conflicts = Vec::new();
+            let out = interpolate_in(
+                value,
+                env,
+                Some(Scope { folders: &folders }),
+                &mut conflicts,
+            );
+            (out, conflicts)
+        };
+        // Each database its own folder's value, the descriptor's folder after it.
+        assert_eq!(run(&env, "${URL}", &["apps/web/"]).0.unwrap(), "web-db");
+        assert_eq!(
+            run(&env, "${URL}", &["apps/worker/"]).0.unwrap(),
+            "worker-db"
+        );
+        assert_eq!(run(&env, "${ROOT}", &["apps/worker/"]).0.unwrap(), "r");
+        // Another target's folder is not read.
+        assert!(run(&env, "${ONLY_WEB}", &["apps/worker/"]).0.is_err());
+        // Both folders: the first value, and the conflict named by both files.
+        let (out, conflicts) = run(&env, "x${URL}", &["apps/web/", "apps/worker/"]);
+        assert_eq!(out.unwrap(), "xweb-db");
+        assert_eq!(
+            conflicts,
+            [Conflict {
+                name: "URL".into(),
+                range: 1..7,
+                taken: web.clone(),
+                other: worker.clone(),
+            }]
+        );
+        // Agreeing folders, and the descriptor's own `.env`, are no conflict.
+        assert!(
+            run(&env, "${SAME}", &["apps/web/", "apps/worker/"])
+                .1
+                .is_empty()
+        );
+        assert!(run(&env, "${URL}", &["apps/worker/"]).1.is_empty());
+        // A named file (or the environment) is taken as given.
+        let named = write("named.env", "URL=named\n");
+        let mut with_named = Env::default();
+        with_named.add_file(&named).unwrap();
+        with_named.add_folder_file(&web, "apps/web/").unwrap();
+        with_named.add_folder_file(&worker, "apps/worker/").unwrap();
+        let (out, conflicts) = run(&with_named, "${URL}", &["apps/web/", "apps/worker/"]);
+        assert_eq!(out.unwrap(), "named");
+        assert!(conflicts.is_empty());
     }
 
     #[test]

@@ -66,15 +66,15 @@ impl Project {
             options.env_files,
         )?;
         let mut skipped = Vec::new();
-        for path in &convention {
-            if let Err(e) = env.add_file(path) {
+        for (path, folder) in &convention {
+            if let Err(e) = env.add_folder_file(path, folder) {
                 skipped.push((path.clone(), e));
             }
         }
         Ok(Project {
             source,
             env,
-            convention_files: convention,
+            convention_files: convention.into_iter().map(|(path, _)| path).collect(),
             convention_skipped: skipped,
             base: base_dir(descriptor),
         })
@@ -144,19 +144,20 @@ pub(crate) fn base_dir(descriptor: &Path) -> PathBuf {
 }
 
 /// The env files beside the descriptor at `descriptor` (whose text is `text`) that are read
-/// by convention, first found wins (`crate::framework::convention_env_files`): each when it
-/// exists and no file of `named` is the same file.
+/// by convention, first found wins (`crate::framework::convention_env_files_by_folder`): each
+/// when it exists and no file of `named` is the same file, with the target folder it is read
+/// for.
 #[must_use]
 pub(crate) fn convention_env_files(
     descriptor: &Path,
     text: &str,
     named: &[PathBuf],
-) -> Vec<PathBuf> {
+) -> Vec<(PathBuf, String)> {
     let base = base_dir(descriptor);
-    crate::framework::convention_env_files(text)
+    crate::framework::convention_env_files_by_folder(text)
         .into_iter()
-        .map(|name| base.join(name))
-        .filter(|path| path.is_file() && !named.iter().any(|p| same_file(p, path)))
+        .map(|(name, folder)| (base.join(name), folder))
+        .filter(|(path, _)| path.is_file() && !named.iter().any(|p| same_file(p, path)))
         .collect()
 }
 
