@@ -37,11 +37,6 @@ pub(crate) struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// Whether a file of `folder` is read in this scope.
-    fn reads(self, folder: Option<&str>) -> bool {
-        folder.is_none_or(|f| f.is_empty() || self.folders.iter().any(|s| s == f))
-    }
-
     /// Whether `folder` is one of the targets' own.
     fn owns(self, folder: Option<&str>) -> bool {
         folder.is_some_and(|f| self.folders.iter().any(|s| s == f))
@@ -190,27 +185,39 @@ impl Env {
             .any(|f| f.folder.as_deref().is_some_and(|f| !f.is_empty()))
     }
 
-    /// Looks `name` up as [`Env::get`] does, in the files `scope` reads; with the file of
-    /// another of its folders that sets it to a different value, when the value taken came
-    /// from one of its folders (the environment and named files are taken as given).
+    /// Looks `name` up in the files `scope` reads, first found wins: the environment, the
+    /// named files, the files of its own folders, then those of the descriptor's folder (when
+    /// no target of the scope is there, it is read after them, even where a target of another
+    /// database put its files first); with the file of another of its folders that sets it to
+    /// a different value, when the value taken came from one of its folders (the environment
+    /// and named files are taken as given).
     fn get_in(&self, name: &str, scope: Scope<'_>) -> (Option<&str>, Option<(&Path, &Path)>) {
         if let Some(v) = self.process.get(name) {
             return (Some(v), None);
         }
-        let mut found = self
+        let rank = |f: &EnvFile| match f.folder.as_deref() {
+            None => Some(0),
+            folder if scope.owns(folder) => Some(1),
+            Some("") => Some(2),
+            Some(_) => None,
+        };
+        let mut found: Vec<(u8, &EnvFile, &String)> = self
             .files
             .iter()
-            .filter(|f| scope.reads(f.folder.as_deref()))
-            .filter_map(|f| Some((f, f.vars.get(name)?)));
-        let Some((first, value)) = found.next() else {
+            .filter_map(|f| Some((rank(f)?, f, f.vars.get(name)?)))
+            .collect();
+        // Stable: the files' own order within a rank.
+        found.sort_by_key(|(rank, _, _)| *rank);
+        let Some(&(_, first, value)) = found.first() else {
             return (None, None);
         };
         let conflict = if scope.owns(first.folder.as_deref()) {
             found
-                .find(|(f, v)| {
+                .iter()
+                .find(|(_, f, v)| {
                     scope.owns(f.folder.as_deref()) && f.folder != first.folder && *v != value
                 })
-                .map(|(f, _)| (first.path.as_path(), f.path.as_path()))
+                .map(|(_, f, _)| (first.path.as_path(), f.path.as_path()))
         } else {
             None
         };
@@ -404,10 +411,11 @@ mod tests {
         let web = write("web.env", "URL=web-db\nONLY_WEB=w\nSAME=s\n");
         let worker = write("worker.env", "URL=worker-db\nSAME=s\n");
         let root = write("root.env", "URL=root-db\nROOT=r\n");
+        // The descriptor's folder first, as when a target there is listed first.
         let mut env = Env::default();
+        env.add_folder_file(&root, "").unwrap();
         env.add_folder_file(&web, "apps/web/").unwrap();
         env.add_folder_file(&worker, "apps/worker/").unwrap();
-        env.add_folder_file(&root, "").unwrap();
         assert!(env.has_folder_files());
         let run = |env: &Env, value: &str, folders: &[&str]| {
             let folders: Vec<String> = folders.iter().map(|f| (*f).to_owned()).collect();
@@ -427,6 +435,12 @@ mod tests {
             "worker-db"
         );
         assert_eq!(run(&env, "${ROOT}", &["apps/worker/"]).0.unwrap(), "r");
+        // A database of a target in the descriptor's folder reads it first.
+        assert_eq!(run(&env, "${URL}", &[""]).0.unwrap(), "root-db");
+        // ... and one with targets there and in a folder has two values.
+        let (out, conflicts) = run(&env, "${URL}", &["", "apps/worker/"]);
+        assert_eq!(out.unwrap(), "root-db");
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
         // Another target's folder is not read.
         assert!(run(&env, "${ONLY_WEB}", &["apps/worker/"]).0.is_err());
         // Both folders: the first value, and the conflict named by both files.
