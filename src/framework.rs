@@ -364,6 +364,7 @@ pub(crate) fn every_env_file() -> Vec<&'static str> {
 
 /// What the env-file conventions need of a descriptor's target, read from its text alone.
 struct TargetShape {
+    name: String,
     /// Its `dir` with a `/` after it (empty for the descriptor's folder).
     dir: String,
     kind: Option<Kind>,
@@ -388,9 +389,9 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
         .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
         .unwrap_or_default();
     targets
-        .values()
-        .filter_map(|t| t.as_table())
-        .filter_map(|target| {
+        .iter()
+        .filter_map(|(name, t)| Some((name, t.as_table()?)))
+        .filter_map(|(name, target)| {
             let field = |name: &str| target.get(name).and_then(|v| v.as_str());
             let dir = field("dir").unwrap_or("").trim_end_matches('/');
             let inside = !dir.starts_with('/')
@@ -398,6 +399,7 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
                 && !dir.contains("${")
                 && !dir.split('/').any(|part| part == "..");
             inside.then(|| TargetShape {
+                name: name.clone(),
                 dir: if dir.is_empty() || dir == "." {
                     String::new()
                 } else {
@@ -449,6 +451,16 @@ pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, String)
         new
     });
     files
+}
+
+/// The targets of the descriptor whose text is `text`, each as (name, `dir` with a `/` after
+/// it, empty for the descriptor's folder): where `init` finds a folder already described.
+#[must_use]
+pub(crate) fn target_folders(text: &str) -> Vec<(String, String)> {
+    target_shapes(text)
+        .into_iter()
+        .map(|t| (t.name, t.dir))
+        .collect()
 }
 
 /// For each database of the descriptor whose text is `text`, the folders of the targets that

@@ -13,6 +13,21 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
     if path.exists() && !force {
         return Err(Error::Exists { path: path.clone() });
     }
+    // A folder of a project whose descriptor is further up: upwire run here finds that one,
+    // and a second descriptor here would take its place.
+    let around = (!cli.config_given && !path.exists())
+        .then(|| crate::project::discover(path))
+        .filter(|found| found != path);
+    if let Some(around) = &around
+        && let Some((name, dir)) = described_here(around)
+    {
+        return Err(Error::Usage(format!(
+            "`{}` already describes this folder (target `{name}`, `dir = \"{}\"`), and upwire finds it from here: run `upwire lint` or `upwire generate` in this folder as they are; to give this folder a descriptor of its own anyway, run `upwire init -c {}`",
+            around.display(),
+            dir.trim_end_matches('/'),
+            path.display()
+        )));
+    }
     let project = std::env::current_dir()
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -98,5 +113,25 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
             path.display()
         );
     });
+    if let Some(around) = around {
+        say!(
+            "note: `{}` describes the project around this folder; upwire run here now reads {} instead (`-c {}` for that one)",
+            around.display(),
+            path.display(),
+            around.display()
+        );
+    }
     Ok(0)
+}
+
+/// The target of the descriptor at `descriptor` (further up) whose `dir` is the current
+/// folder, as (name, dir), if one is.
+fn described_here(descriptor: &Path) -> Option<(String, String)> {
+    // Read within the limits of every input (a descriptor that cannot be read is not this
+    // run's problem: init goes on).
+    let text = crate::input::load_source(descriptor).ok()?.text;
+    let base = crate::project::base_dir(descriptor);
+    crate::framework::target_folders(&text)
+        .into_iter()
+        .find(|(_, dir)| crate::project::same_file(&base.join(dir), Path::new(".")))
 }
