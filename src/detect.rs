@@ -31,6 +31,8 @@ pub(crate) struct Proposed {
     pub tcp_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
+    /// Its database: an index into [`Detection::databases`].
+    pub database: usize,
 }
 
 /// What `init` found.
@@ -51,6 +53,13 @@ pub(crate) struct Detection {
     pub env_files: Vec<String>,
     /// Every variable name in them.
     pub names: Vec<String>,
+    /// The databases the targets are on, as their folders' env files say
+    /// ([`group_by_database`]): one, named `main`, unless those point at different ones;
+    /// then each is named after its first target whose folder said so.
+    pub databases: Vec<String>,
+    /// The targets whose folders' env files hold no value of the family's names: nothing
+    /// says their database, so they are given the first one.
+    pub unplaced: Vec<String>,
 }
 
 /// The env files whose variable names are read.
@@ -85,12 +94,16 @@ pub(crate) fn detect(root: &Path) -> Detection {
     let mut d = Detection::default();
     // Each name with the folder it was found in.
     let mut found_in: Vec<(String, String)> = Vec::new();
+    // What each folder's env files say of its database.
+    let mut evidence: Vec<(String, Evidence)> = Vec::new();
     for (path, dir) in &folders {
         d.targets.extend(folder_targets(path, dir));
+        let mut said = Evidence::default();
         for file in ENV_FILES {
             let Ok(text) = std::fs::read_to_string(path.join(file)) else {
                 continue;
             };
+            said.read(&text);
             d.env_files.push(if dir == "." {
                 (*file).to_owned()
             } else {
@@ -103,6 +116,7 @@ pub(crate) fn detect(root: &Path) -> Detection {
                 }
             }
         }
+        evidence.push((dir.clone(), said));
     }
     let names: Vec<String> = found_in.iter().map(|(_, n)| n.clone()).collect();
     // Names that target names share are made unique (`web`, `web-2`).
@@ -217,7 +231,170 @@ pub(crate) fn detect(root: &Path) -> Detection {
         }
     }
     d.names = names;
+    place_on_databases(&mut d, &evidence);
     d
+}
+
+/// What one folder's env files say of the database its targets use, from the values of the
+/// family's names (`crate::family::lookup`): the hosts of its TCP and REST URLs, and a
+/// fingerprint of each value, so that two folders can be compared without keeping or showing
+/// a value (a fingerprint is a hash, compared within this run only).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Evidence {
+    /// The hosts of its URL values, lower case.
+    pub hosts: Vec<String>,
+    /// Each name with the fingerprint of a value it has (a name set differently in two files
+    /// of the folder has two).
+    pub values: Vec<(String, u64)>,
+}
+
+impl Evidence {
+    /// Adds what the env file `text` says.
+    fn read(&mut self, text: &str) {
+        use std::hash::{Hash, Hasher};
+        for (key, value) in crate::envfile::entries(text) {
+            let Some(known) = crate::family::lookup(&key) else {
+                continue;
+            };
+            if value.is_empty() {
+                continue;
+            }
+            let role = known.variable.role;
+            if matches!(role, Role::TcpUrl | Role::RestUrl)
+                && let Some(host) = crate::endpoint::Endpoint::new(role, &value).host()
+            {
+                let host = host.to_ascii_lowercase();
+                if !self.hosts.contains(&host) {
+                    self.hosts.push(host);
+                }
+            }
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            value.hash(&mut hasher);
+            let fingerprint = (key, hasher.finish());
+            if !self.values.contains(&fingerprint) {
+                self.values.push(fingerprint);
+            }
+        }
+    }
+
+    /// Whether nothing was found.
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Whether `self` and `other` set one name to different values: the folders cannot share
+    /// a database (`lint` would say `env-conflict`).
+    fn conflicts(&self, other: &Evidence) -> bool {
+        self.values.iter().any(|(name, _)| {
+            let mine = || self.values.iter().filter(|(n, _)| n == name);
+            let theirs: Vec<u64> = other
+                .values
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| *v)
+                .collect();
+            !theirs.is_empty() && !mine().any(|(_, v)| theirs.contains(v))
+        })
+    }
+
+    /// Whether `self` and `other` name a host in common.
+    fn shares_host(&self, other: &Evidence) -> bool {
+        self.hosts.iter().any(|h| other.hosts.contains(h))
+    }
+}
+
+/// The database of each folder whose `evidence` is given (in order), as the index of its
+/// group, `None` for a folder that says nothing (no value of the family's names). Folders
+/// whose URLs share a host are on one database, unless they set one name to different values:
+/// those never share one. A folder with values but no URL (a token only) joins the first group
+/// it does not contradict. Groups are numbered in the order of their first folder.
+#[must_use]
+pub(crate) fn group_by_database(evidence: &[&Evidence]) -> Vec<Option<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let fits =
+        |group: &[usize], i: usize| group.iter().all(|&j| !evidence[j].conflicts(evidence[i]));
+    // Folders with a URL first: a host is what places a folder; then those with values only.
+    let with_url = (0..evidence.len()).filter(|&i| !evidence[i].hosts.is_empty());
+    let values_only =
+        (0..evidence.len()).filter(|&i| evidence[i].hosts.is_empty() && !evidence[i].is_empty());
+    for i in with_url {
+        let joins: Vec<usize> = (0..groups.len())
+            .filter(|&g| {
+                groups[g]
+                    .iter()
+                    .any(|&j| evidence[j].shares_host(evidence[i]))
+                    && fits(&groups[g], i)
+            })
+            .collect();
+        let Some((&first, rest)) = joins.split_first() else {
+            groups.push(vec![i]);
+            continue;
+        };
+        groups[first].push(i);
+        // A folder that shares hosts with two groups joins them, where nothing contradicts.
+        for &g in rest.iter().rev() {
+            if groups[g].iter().all(|&j| fits(&groups[first], j)) {
+                let moved = std::mem::take(&mut groups[g]);
+                groups[first].extend(moved);
+            }
+        }
+        groups.retain(|g| !g.is_empty());
+    }
+    for i in values_only {
+        match groups.iter().position(|g| fits(g, i)) {
+            Some(g) => groups[g].push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort();
+    let mut out = vec![None; evidence.len()];
+    for (n, g) in groups.iter().enumerate() {
+        for &i in g {
+            out[i] = Some(n);
+        }
+    }
+    out
+}
+
+/// Gives each target of `d` its database, from what the env files of its folder say
+/// (`evidence`, by folder): one database, `main`, when they point at one (or say nothing);
+/// else one per group, named after its first target placed by its folder's values, and the
+/// targets whose folders say nothing on the first.
+fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
+    let folders: Vec<&(String, Evidence)> = evidence
+        .iter()
+        .filter(|(dir, _)| d.targets.iter().any(|t| t.dir == *dir))
+        .collect();
+    let groups = group_by_database(&folders.iter().map(|(_, e)| e).collect::<Vec<_>>());
+    let group_of = |dir: &str| {
+        folders
+            .iter()
+            .position(|(f, _)| f == dir)
+            .and_then(|i| groups[i])
+    };
+    let count = groups.iter().flatten().max().map_or(0, |g| g + 1);
+    if count < 2 {
+        d.databases = vec!["main".to_owned()];
+        return;
+    }
+    d.databases = (0..count)
+        .map(|g| {
+            d.targets
+                .iter()
+                .find(|t| group_of(&t.dir) == Some(g))
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    for t in &mut d.targets {
+        match group_of(&t.dir) {
+            Some(g) => t.database = g,
+            None => d.unplaced.push(t.name.clone()),
+        }
+    }
 }
 
 /// The folders directly in `folder` that may hold code (not hidden, not `node_modules`,
@@ -495,6 +672,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 env_prefix: None,
                 tcp_client: false,
                 why,
+                database: 0,
             });
         };
     let said = |what: &str| match platform {

@@ -25,6 +25,34 @@ struct InitTarget {
     tcp_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
+    /// `database = "NAME"`, written when the descriptor has several databases.
+    database: Option<String>,
+}
+
+/// One `[database.NAME]` table: its name and which of its fields its targets use; the others
+/// are written commented out, so that `lint` asks for no variable the project does not use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct InitDatabase {
+    name: String,
+    redis_url: bool,
+    rest_url: bool,
+    rest_token: bool,
+    rest_readonly_token: bool,
+}
+
+impl InitDatabase {
+    /// The database `name` whose targets use the fields `used` says (`redis_url`,
+    /// `rest_token`, `rest_readonly_token`; `rest_url` when either token is).
+    fn new(name: &str, used: [bool; 3]) -> Self {
+        let [redis_url, rest_token, rest_readonly_token] = used;
+        InitDatabase {
+            name: name.to_owned(),
+            redis_url,
+            rest_url: rest_token || rest_readonly_token,
+            rest_token,
+            rest_readonly_token,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -38,12 +66,11 @@ struct InitTemplate<'a> {
     env_files: String,
     /// The Vercel Marketplace's names were found: `env_names = "vercel-marketplace"`.
     marketplace: bool,
-    /// The database fields the targets use; the others are written commented out, so that
-    /// `lint` asks for no variable the project does not use.
-    redis_url: bool,
-    rest_url: bool,
-    rest_token: bool,
-    rest_readonly_token: bool,
+    /// One, `main`, or one per group of targets whose env files point at one database.
+    databases: Vec<InitDatabase>,
+    /// The targets given the first of several databases for want of any value in their
+    /// folders' env files, as the comment lists them (`` `docs`, `admin` ``).
+    unplaced: String,
     /// Expo's public prefix, for the mobile target's `env_prefix`.
     expo_prefix: &'static str,
 }
@@ -94,6 +121,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 env_prefix: None,
                 tcp_client: false,
                 why: None,
+                database: None,
             }
         })
         .collect();
@@ -110,31 +138,34 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
         targets,
         names,
         (String::new(), false),
-        [redis_url, rest_token, rest_readonly_token],
+        (
+            vec![InitDatabase::new(
+                "main",
+                [redis_url, rest_token, rest_readonly_token],
+            )],
+            String::new(),
+        ),
     )
 }
 
-/// The descriptor from its parts; `used` says which of `redis_url`, `rest_token` and
-/// `rest_readonly_token` a target uses (`rest_url` when either token is), the others are
-/// written as comments.
+/// The descriptor from its parts: its targets, the variable names the database fields read,
+/// the env files those were found in (and whether they are the Vercel Marketplace's), and
+/// its databases with the targets given the first one for want of evidence.
 fn render(
     project: &str,
     targets: Vec<InitTarget>,
     names: [&str; 4],
     (env_files, marketplace): (String, bool),
-    used: [bool; 3],
+    (databases, unplaced): (Vec<InitDatabase>, String),
 ) -> String {
-    let [redis_url, rest_token, rest_readonly_token] = used;
     let template = InitTemplate {
         project,
         targets,
         names,
         env_files,
         marketplace,
-        redis_url,
-        rest_url: rest_token || rest_readonly_token,
-        rest_token,
-        rest_readonly_token,
+        databases,
+        unplaced,
         expo_prefix: crate::family::EXPO_PUBLIC,
     };
     template
@@ -147,6 +178,7 @@ fn render(
 /// guessed from.
 #[must_use]
 pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> String {
+    let several = d.databases.len() > 1;
     let targets = d
         .targets
         .iter()
@@ -163,9 +195,25 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 env_prefix: t.env_prefix.clone(),
                 tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
+                database: several.then(|| d.databases[t.database].clone()),
             }
         })
         .collect();
+    let databases = if several {
+        d.databases
+            .iter()
+            .enumerate()
+            .map(|(i, name)| InitDatabase::new(name, detected_used(d, Some(i))))
+            .collect()
+    } else {
+        vec![InitDatabase::new("main", detected_used(d, None))]
+    };
+    let unplaced = d
+        .unplaced
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     render(
         project,
         targets,
@@ -176,15 +224,19 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
             &d.rest_readonly_token,
         ],
         (d.env_files.join(", "), d.marketplace),
-        detected_used(d),
+        (databases, unplaced),
     )
 }
 
-/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use, by
-/// the transport the rules will give each.
-fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
+/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use (those
+/// of database `database` when given), by the transport the rules will give each.
+fn detected_used(d: &crate::detect::Detection, database: Option<usize>) -> [bool; 3] {
     let mut used = [false; 3];
-    for t in &d.targets {
+    for t in d
+        .targets
+        .iter()
+        .filter(|t| database.is_none_or(|db| t.database == db))
+    {
         let (_, transport, _) = t.kind.init_example();
         let tcp = t.blocking || t.tcp_client || transport == Transport::Tcp;
         match (tcp, t.kind.default_access()) {
@@ -200,7 +252,7 @@ fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
 /// comments), each with whether the project's env files have it: what `init` says on screen.
 #[must_use]
 pub(crate) fn detected_reads(d: &crate::detect::Detection) -> Vec<(&str, bool)> {
-    let [redis_url, rest_token, rest_readonly_token] = detected_used(d);
+    let [redis_url, rest_token, rest_readonly_token] = detected_used(d, None);
     [
         (redis_url, &d.redis_url),
         (rest_token || rest_readonly_token, &d.rest_url),
