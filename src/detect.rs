@@ -986,6 +986,156 @@ mod tests {
         }
     }
 
+    /// What a folder's env file `text` says.
+    fn said(text: &str) -> Evidence {
+        let mut e = Evidence::default();
+        e.read(text);
+        e
+    }
+
+    const WEB_REST: &str = "UPSTASH_REDIS_REST_URL=https://web-db-12345.upstash.io\n";
+    const WEB_TCP: &str = "REDIS_URL=rediss://default:AXwebPASS@web-db-12345.upstash.io:6379\n";
+    const WORKER_TCP: &str =
+        "REDIS_URL=rediss://default:AXworkerPASS@worker-db-67890.upstash.io:6379\n";
+
+    #[test]
+    fn evidence_keeps_hosts_and_fingerprints_never_values() {
+        let e = said(&format!(
+            "{WEB_REST}{WEB_TCP}OTHER=x\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"
+        ));
+        assert_eq!(e.hosts, ["web-db-12345.upstash.io"]);
+        let names: Vec<&str> = e.values.iter().map(|(n, _)| n.as_str()).collect();
+        // Only the family's names; `OTHER` says nothing of a database.
+        assert_eq!(
+            names,
+            [
+                crate::family::name_of(Family::Upstash, Role::RestUrl),
+                crate::family::REDIS_URL,
+                crate::family::name_of(Family::Upstash, Role::Token),
+            ]
+        );
+        let debug = format!("{e:?}");
+        assert!(
+            !debug.contains("AXwebPASS") && !debug.contains("AXtok"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn folders_on_one_host_share_a_database_and_other_hosts_get_their_own() {
+        let web = said(&format!("{WEB_REST}{WEB_TCP}"));
+        let worker = said(WORKER_TCP);
+        let none = Evidence::default();
+        // Two apps wired to two databases under one name.
+        assert_eq!(group_by_database(&[&web, &worker]), [Some(0), Some(1)]);
+        // A folder that says nothing joins no group.
+        assert_eq!(
+            group_by_database(&[&none, &web, &worker]),
+            [None, Some(0), Some(1)]
+        );
+        // The usual monorepo: the REST URL in one folder, the TCP URL of its host in the
+        // other; no values at all; one folder only.
+        let rest_only = said(WEB_REST);
+        let tcp_only = said(WEB_TCP);
+        assert_eq!(
+            group_by_database(&[&rest_only, &tcp_only]),
+            [Some(0), Some(0)]
+        );
+        assert_eq!(group_by_database(&[&none, &none]), [None, None]);
+        assert_eq!(group_by_database(&[&web]), [Some(0)]);
+    }
+
+    #[test]
+    fn a_name_set_differently_parts_folders_even_on_one_host() {
+        // One host, two passwords under one name: one database would be an env-conflict.
+        let a = said(WEB_TCP);
+        let b = said("REDIS_URL=rediss://default:AXother@web-db-12345.upstash.io:6379\n");
+        assert_eq!(group_by_database(&[&a, &b]), [Some(0), Some(1)]);
+        // A token alone (no URL) joins the first group it does not contradict.
+        let token = |t: &str| said(&format!("UPSTASH_REDIS_REST_TOKEN={t}\n"));
+        let web = said(&format!("{WEB_REST}UPSTASH_REDIS_REST_TOKEN=AXone\n"));
+        let worker = said(WORKER_TCP);
+        assert_eq!(
+            group_by_database(&[&worker, &web, &token("AXone")]),
+            [Some(0), Some(1), Some(0)]
+        );
+        assert_eq!(
+            group_by_database(&[&web, &token("AXtwo")]),
+            [Some(0), Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_folder_with_the_hosts_of_two_groups_joins_them() {
+        let a = said(WEB_TCP);
+        let b = said("KV_REST_API_URL=https://worker-db-67890.upstash.io\n");
+        // The web host's REST URL and the worker host's TCP URL, under names `a` and `b` do
+        // not set: the two are one database.
+        let both = said(&format!(
+            "{WEB_REST}UPSTASH_REDIS_URL=rediss://default:AXpw@worker-db-67890.upstash.io:6379\n"
+        ));
+        assert_eq!(
+            group_by_database(&[&a, &b, &both]),
+            [Some(0), Some(0), Some(0)]
+        );
+        // `both` sets REDIS_URL differently from `a`: it joins `b` only.
+        let both = said(&format!(
+            "KV_REST_API_URL=https://worker-db-67890.upstash.io\n{WEB_REST}{WORKER_TCP}"
+        ));
+        assert_eq!(
+            group_by_database(&[&a, &b, &both]),
+            [Some(0), Some(1), Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_monorepo_on_two_databases_gets_one_per_app() {
+        let p = project(&[
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            (
+                "apps/docs/package.json",
+                r#"{"dependencies":{"next":"15"}}"#,
+            ),
+            ("apps/web/package.json", r#"{"dependencies":{"next":"15"}}"#),
+            ("apps/web/.env.local", &format!("{WEB_REST}{WEB_TCP}")),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
+            ("apps/worker/.env", WORKER_TCP),
+        ]);
+        let d = detect(p.path());
+        // Named after the first target placed by its folder's values, not `docs`.
+        assert_eq!(d.databases, ["web", "worker"]);
+        let on: Vec<(&str, usize)> = d
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.database))
+            .collect();
+        assert_eq!(on, [("docs", 0), ("web", 0), ("worker", 1)]);
+        assert_eq!(d.unplaced, ["docs"]);
+        // One database: `main`, and nothing unplaced.
+        let p = project(&[
+            ("apps/web/package.json", r#"{"dependencies":{"next":"15"}}"#),
+            ("apps/web/.env.local", WEB_REST),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
+            ("apps/worker/.env", WEB_TCP),
+            (
+                "apps/docs/package.json",
+                r#"{"dependencies":{"next":"15"}}"#,
+            ),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["main"]);
+        assert!(d.targets.iter().all(|t| t.database == 0) && d.unplaced.is_empty());
+    }
+
     #[test]
     fn a_nextjs_app_with_middleware_and_marketplace_names() {
         let p = project(&[

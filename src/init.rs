@@ -345,6 +345,110 @@ mod tests {
         }
     }
 
+    /// A detected monorepo: a Next.js app in `apps/web`, a BullMQ worker in `apps/worker`,
+    /// on the databases `databases` names (`on`: each target's).
+    fn monorepo(databases: &[&str], on: [usize; 2]) -> crate::detect::Detection {
+        use crate::detect::{Proposed, default_name};
+        use crate::family::Role;
+        let target = |name: &str, kind, blocking, database| Proposed {
+            name: name.to_owned(),
+            kind,
+            platform: None,
+            framework: None,
+            dir: format!("apps/{name}"),
+            blocking,
+            env_prefix: None,
+            tcp_client: false,
+            why: "a test".to_owned(),
+            database,
+        };
+        crate::detect::Detection {
+            targets: vec![
+                target("web", Kind::Lambda, false, on[0]),
+                target("worker", Kind::Server, true, on[1]),
+            ],
+            redis_url: default_name(Role::TcpUrl).to_owned(),
+            rest_url: default_name(Role::RestUrl).to_owned(),
+            rest_token: default_name(Role::Token).to_owned(),
+            rest_readonly_token: default_name(Role::ReadonlyToken).to_owned(),
+            databases: databases.iter().map(|d| (*d).to_owned()).collect(),
+            ..crate::detect::Detection::default()
+        }
+    }
+
+    /// The uncommented fields of `[database.NAME]` and the `database` of each target.
+    fn tables(text: &str) -> (Vec<(String, Vec<String>)>, Vec<Option<String>>) {
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        let databases = doc["database"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.clone(),
+                    t.as_table().unwrap().keys().cloned().collect(),
+                )
+            })
+            .collect();
+        let targets = doc["target"]
+            .as_table()
+            .unwrap()
+            .values()
+            .map(|t| {
+                t.get("database")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_owned)
+            })
+            .collect();
+        (databases, targets)
+    }
+
+    #[test]
+    fn each_database_lists_the_fields_of_its_own_targets() {
+        let text = render_detected("mono", &monorepo(&["web", "worker"], [0, 1]));
+        let (databases, targets) = tables(&text);
+        let fields = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            databases,
+            [
+                ("web".to_owned(), fields(&["rest_url", "rest_token"])),
+                ("worker".to_owned(), fields(&["redis_url"])),
+            ]
+        );
+        assert_eq!(targets, [Some("web".to_owned()), Some("worker".to_owned())]);
+        assert!(text.contains("point at 2 different databases"), "{text}");
+        let env = Env::from_pairs([
+            (
+                "UPSTASH_REDIS_URL",
+                "rediss://default:AXpw@eu1-cat.upstash.io:6379",
+            ),
+            ("UPSTASH_REDIS_REST_URL", "https://eu1-dog.upstash.io"),
+            ("UPSTASH_REDIS_REST_TOKEN", "AXtoken"),
+        ]);
+        let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        // Targets no env file placed are named in a comment.
+        let mut d = monorepo(&["web", "worker"], [0, 1]);
+        d.unplaced = vec!["web".to_owned()];
+        let text = render_detected("mono", &d);
+        assert!(
+            text.contains("# No env file in the folder of `web` says which database"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn one_database_is_main_and_no_target_names_it() {
+        let text = render_detected("mono", &monorepo(&["main"], [0, 0]));
+        let (databases, targets) = tables(&text);
+        assert_eq!(databases.len(), 1);
+        assert_eq!(databases[0].0, "main");
+        assert_eq!(databases[0].1.len(), 3, "{text}");
+        assert_eq!(targets, [None, None]);
+        assert!(text.contains("\n# database = \"main\" "), "{text}");
+        assert!(!text.contains("different databases"), "{text}");
+    }
+
     #[test]
     fn a_repeated_kind_is_found() {
         assert_eq!(repeated_kind(&[Kind::Edge, Kind::Lambda]), None);
