@@ -4,7 +4,9 @@
 //! `render.yaml`, `deno.json`/`.jsonc`, `supabase/config.toml`, `app.json`, `serverless.yml`,
 //! `template.yaml`, `Dockerfile`) and the variable names already in its env
 //! files, in the project folder and each folder one level below it. It proposes targets (kind,
-//! platform, framework, folder) with the reason for each guess; it reads names, never values.
+//! platform, framework, folder) with the reason for each guess. Of the values it reads only
+//! what tells the databases of the target folders apart ([`Evidence`]: the hosts of the URLs
+//! and a hash of each value), never keeping, writing or showing a value.
 
 use std::path::Path;
 

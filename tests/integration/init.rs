@@ -863,14 +863,12 @@ fn init_gives_apps_on_different_databases_one_database_each() {
         hosts_in(&read("apps/worker/.env")),
         BTreeSet::from([WORKER_HOST.to_owned()])
     );
-    // Nothing init or lint says quotes a password.
+    // Neither the descriptor nor what init or lint says quotes a password or the token.
     let init_again = run(upwire_in(dir).args(["init", "--force"]));
+    let secret = |text: &str| text.contains("PASS5") || text.contains("ATA5YX");
+    assert!(!secret(&descriptor), "a secret in upwire.toml");
     for out in [&init_again, &lint] {
-        let said = all_output(out);
-        assert!(
-            !said.contains("PASS5") && !said.contains("ATA5YX"),
-            "a secret in the output"
-        );
+        assert!(!secret(&all_output(out)), "a secret in the output");
     }
 }
 
