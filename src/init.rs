@@ -376,8 +376,11 @@ mod tests {
         }
     }
 
-    /// The uncommented fields of `[database.NAME]` and the `database` of each target.
-    fn tables(text: &str) -> (Vec<(String, Vec<String>)>, Vec<Option<String>>) {
+    /// Each `[database.NAME]` with its uncommented fields.
+    type Databases = Vec<(String, Vec<String>)>;
+
+    /// The databases of the descriptor `text`, and the `database` of each target.
+    fn tables(text: &str) -> (Databases, Vec<Option<String>>) {
         let doc: toml::Table = text.parse().expect("the descriptor is TOML");
         let databases = doc["database"]
             .as_table()
