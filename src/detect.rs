@@ -362,9 +362,10 @@ pub(crate) fn group_by_database(evidence: &[&Evidence]) -> Vec<Option<usize>> {
 }
 
 /// Gives each target of `d` its database, from what the env files of its folder say
-/// (`evidence`, by folder): one database, `main`, when they point at one (or say nothing);
-/// else one per group, named after its first target placed by its folder's values, and the
-/// targets whose folders say nothing on the first.
+/// (`evidence`, by folder): one database, `main`, when they point at one (or say nothing, or
+/// the project folder's own contradict another's); else one per group, named after its first
+/// target placed by its folder's values, and the targets whose folders say nothing on the
+/// first.
 fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
     let folders: Vec<&(String, Evidence)> = evidence
         .iter()
@@ -378,7 +379,17 @@ fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
             .and_then(|i| groups[i])
     };
     let count = groups.iter().flatten().max().map_or(0, |g| g + 1);
-    if count < 2 {
+    // The project folder's env files are read for every database, and before those of the
+    // folders below it: a database of its own cannot keep its values from the others. Where
+    // they contradict another folder's, one database is written, and `lint` says
+    // `env-conflict` rather than `generate` writing them into that folder's file.
+    let root_contradicts = folders.iter().any(|(dir, root)| {
+        dir == "."
+            && folders
+                .iter()
+                .any(|(other, e)| other != "." && root.conflicts(e))
+    });
+    if count < 2 || root_contradicts {
         d.databases = vec!["main".to_owned()];
         return;
     }
@@ -1136,6 +1147,25 @@ mod tests {
         let d = detect(p.path());
         assert_eq!(d.databases, ["main"]);
         assert!(d.targets.iter().all(|t| t.database == 0) && d.unplaced.is_empty());
+    }
+
+    #[test]
+    fn an_app_in_the_project_folder_that_contradicts_another_keeps_one_database() {
+        // Its env files are read for every database: a table of its own would not keep its
+        // `REDIS_URL` from the worker's.
+        let files = |root_env: &str| {
+            project(&[
+                ("package.json", r#"{"dependencies":{"express":"4"}}"#),
+                (".env", root_env),
+                ("worker/package.json", r#"{"dependencies":{"bullmq":"5"}}"#),
+                ("worker/.env", WORKER_TCP),
+            ])
+        };
+        let p = files(WEB_TCP);
+        assert_eq!(detect(p.path()).databases, ["main"]);
+        // Under names the worker does not set, it can have its own.
+        let p = files(WEB_REST);
+        assert_eq!(detect(p.path()).databases, ["app", "worker"]);
     }
 
     #[test]
