@@ -25,7 +25,8 @@ struct InitTarget {
     tcp_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
-    /// `database = "NAME"`, written when the descriptor has several databases.
+    /// Its `database = "NAME"` line (comment included), written when the descriptor has
+    /// several databases.
     database: Option<String>,
 }
 
@@ -195,7 +196,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 env_prefix: t.env_prefix.clone(),
                 tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
-                database: several.then(|| d.databases[t.database].clone()),
+                database: several.then(|| database_line(d, t)),
             }
         })
         .collect();
@@ -226,6 +227,21 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
         (d.env_files.join(", "), d.marketplace),
         (databases, unplaced),
     )
+}
+
+/// The `database = "NAME"` line of target `t` among several databases, its comment aligned
+/// with the others' and saying why that database.
+fn database_line(d: &crate::detect::Detection, t: &crate::detect::Proposed) -> String {
+    let field = format!(
+        "database = {}",
+        crate::quote::toml(&d.databases[t.database])
+    );
+    let why = if d.unplaced.contains(&t.name) {
+        "no env file of its folder says which: the first database"
+    } else {
+        "the one its folder's env files point at"
+    };
+    format!("{field:<25} # which [database.NAME]: {why}")
 }
 
 /// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use (those
