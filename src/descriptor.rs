@@ -90,6 +90,9 @@ pub struct Database {
     pub rest_token: Option<Text>,
     /// Read-only REST token.
     pub rest_readonly_token: Option<Text>,
+    /// A `${NAME}` of its fields has different values in two of its targets' folders
+    /// (`env-conflict`): its targets get no files.
+    pub conflicted: bool,
 }
 
 impl Database {
@@ -210,6 +213,7 @@ impl Descriptor {
             env,
             folders,
             database: None,
+            conflicted: false,
             diags: &mut diags,
         };
         let mut project_name = None;
@@ -288,6 +292,8 @@ struct Walker<'e, 'd> {
     /// The database whose fields are being read: its `${NAME}`s are read in its targets'
     /// folders.
     database: Option<String>,
+    /// One of its `${NAME}`s has two values (`env-conflict`).
+    conflicted: bool,
     diags: &'d mut Vec<Diagnostic>,
 }
 
@@ -398,6 +404,7 @@ impl Walker<'_, '_> {
         let resolved = interpolate_in(&text.raw, self.env, scope, &mut conflicts);
         for c in conflicts {
             self.conflict(&text, &c);
+            self.conflicted = true;
         }
         match resolved {
             Ok(v) => {
@@ -628,6 +635,7 @@ impl Walker<'_, '_> {
             *slot = self.text(k, v);
         }
         self.database = None;
+        db.conflicted = std::mem::take(&mut self.conflicted);
         self.literal_secrets(&db);
         db
     }

@@ -179,51 +179,70 @@ pub(super) fn lint_one(
 pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
     let (targets, env, mut opened) = inputs(cli, paths, no_env, "linting")?;
+    // Descriptors first, then env files: an env file's names are read behind the
+    // `env_prefix`es of every descriptor linted, wherever it stands on the command line
+    // (`lint .env upwire.toml` as `lint upwire.toml .env`). Findings keep the files' order.
+    let mut linted: Vec<Option<(SourceFile, Vec<Diagnostic>)>> = Vec::new();
+    linted.resize_with(targets.len(), || None);
+    let mut plans: Vec<TargetPlan> = Vec::new();
+    for descriptors in [true, false] {
+        for (slot, path) in targets.iter().enumerate() {
+            let kind = file_kind(path);
+            if (kind == FileKind::Descriptor) != descriptors {
+                continue;
+            }
+            if let FileKind::Other(what) = kind {
+                // Not a failure: `lint` may be given everything a directory holds.
+                crate::cli::say!(
+                    "note: skipped `{}`: {what}, neither an env file nor an upwire descriptor",
+                    path.display()
+                );
+                continue;
+            }
+            // Another descriptor is opened as `-c` would open it: its own env files beside it.
+            let mut its_env = None;
+            let source = if descriptors {
+                // The descriptor the project was opened from is not read again.
+                match opened.take_if(|_| *path == cli.config) {
+                    Some(source) => source,
+                    None if no_env => load_config(cli, path)?,
+                    None => {
+                        let project = super::open_project_at(cli, path)?;
+                        its_env = Some(project.env);
+                        project.source
+                    }
+                }
+            } else {
+                crate::input::load_source_keeping_bom(path)?
+            };
+            let (source, mut found, targets) = lint_one(
+                source,
+                descriptors,
+                its_env.as_ref().unwrap_or(&env),
+                &plans,
+            );
+            if kind == FileKind::Example {
+                // An example holds placeholders where the secrets go, as `generate` writes it.
+                found.retain(|d| !d.code.expected_in_examples());
+            }
+            if no_env {
+                // `--no-env`: the descriptor without its secrets; nothing else is excused.
+                found.retain(|d| d.code != crate::code::Code::UnresolvedVariable);
+            }
+            plans.extend(targets);
+            linted[slot] = Some((source, found));
+        }
+    }
     let mut sources = Vec::new();
     let mut diags = Vec::new();
-    let mut plans: Vec<TargetPlan> = Vec::new();
     // The env files read, by path, for `env-example-drift`.
     let mut env_files: Vec<(PathBuf, usize)> = Vec::new();
-    for path in &targets {
-        let kind = file_kind(path);
-        if let FileKind::Other(what) = kind {
-            // Not a failure: `lint` may be given everything a directory holds.
-            crate::cli::say!(
-                "note: skipped `{}`: {what}, neither an env file nor an upwire descriptor",
-                path.display()
-            );
+    for (path, done) in targets.iter().zip(linted) {
+        let Some((source, found)) = done else {
             continue;
-        }
-        let descriptor = kind == FileKind::Descriptor;
-        // Another descriptor is opened as `-c` would open it: its own env files beside it.
-        let mut its_env = None;
-        let source = if descriptor {
-            // The descriptor the project was opened from is not read again.
-            match opened.take_if(|_| *path == cli.config) {
-                Some(source) => source,
-                None if no_env => load_config(cli, path)?,
-                None => {
-                    let project = super::open_project_at(cli, path)?;
-                    its_env = Some(project.env);
-                    project.source
-                }
-            }
-        } else {
-            crate::input::load_source_keeping_bom(path)?
         };
-        let (source, mut found, targets) =
-            lint_one(source, descriptor, its_env.as_ref().unwrap_or(&env), &plans);
-        if kind == FileKind::Example {
-            // An example holds placeholders where the secrets go, as `generate` writes it.
-            found.retain(|d| !d.code.expected_in_examples());
-        }
-        if no_env {
-            // `--no-env`: the descriptor without its secrets; nothing else is excused.
-            found.retain(|d| d.code != crate::code::Code::UnresolvedVariable);
-        }
         diags.extend(found);
-        plans.extend(targets);
-        if !descriptor {
+        if file_kind(path) != FileKind::Descriptor {
             env_files.push((path.clone(), sources.len()));
         }
         sources.push(source);

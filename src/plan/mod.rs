@@ -292,7 +292,8 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
         let before = diags.iter().filter(|x| x.is_error()).count();
         databases.push(validate_database(db, &d.source, diags));
         let after = diags.iter().filter(|x| x.is_error()).count();
-        db_errors.insert(db.name.as_str(), after > before);
+        // `env-conflict` is found while the descriptor is read, before this count.
+        db_errors.insert(db.name.as_str(), after > before || db.conflicted);
     }
     let targets = d
         .targets

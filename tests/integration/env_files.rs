@@ -363,16 +363,22 @@ fn an_ordinary_apps_env_file_gets_no_finding() {
             "{ordinary}SHOPUPSTASH_REDIS_REST_URL=https://equipped-owl-22028.upstash.io:6379\nSHOPUPSTASH_REDIS_REST_TOKEN=AXtok\n"
         ),
     );
-    let at_env: Vec<(String, u64)> = found(d, &[])
-        .into_iter()
-        .filter(|f| f.1 == ".env")
-        .map(|f| (f.0, f.2))
-        .collect();
-    assert_eq!(
-        at_env,
-        [
-            ("rest-url-in-redis-url".to_owned(), 10),
-            ("rest-url-has-port".to_owned(), 11)
-        ]
-    );
+    // Found beside the descriptor, or named on the command line in either order: the env
+    // file is read behind the prefix of a descriptor given after it too.
+    let orders: [&[&str]; 3] = [&[], &[".env", "upwire.toml"], &["upwire.toml", ".env"]];
+    for args in orders {
+        let at_env: Vec<(String, u64)> = found(d, args)
+            .into_iter()
+            .filter(|f| f.1 == ".env")
+            .map(|f| (f.0, f.2))
+            .collect();
+        assert_eq!(
+            at_env,
+            [
+                ("rest-url-in-redis-url".to_owned(), 10),
+                ("rest-url-has-port".to_owned(), 11)
+            ],
+            "{args:?}"
+        );
+    }
 }

@@ -1558,3 +1558,56 @@ fn a_field_that_extends_the_variable_generate_writes_never_grows_it() {
         );
     }
 }
+
+/// Two apps of a monorepo on two databases under one variable name: one database for both is
+/// `env-conflict` and nothing is written (it would copy one app's URL into the other's file);
+/// a database each reads its own app's folder, and each file keeps its own value. No password
+/// is printed either way.
+#[test]
+fn a_database_reads_its_own_apps_folder_and_one_for_two_apps_that_disagree_is_refused() {
+    const WEB: &str = "CanaryWebPassword0123456789abcd";
+    const WORKER: &str = "CanaryWorkerPassword0123456789ab";
+    let web_env = format!("REDIS_URL=rediss://default:{WEB}@web-db-12345.upstash.io:6379\n");
+    let worker_env =
+        format!("REDIS_URL=rediss://default:{WORKER}@worker-db-67890.upstash.io:6379\n");
+    let one = "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n\
+        [target.web]\nkind = \"server\"\ndir = \"apps/web\"\n\n\
+        [target.worker]\nkind = \"container\"\ndir = \"apps/worker\"\n";
+    let t = crate::support::test::Test::new()
+        .file("upwire.toml", one)
+        .file("apps/web/.env", &web_env)
+        .file("apps/worker/.env", &worker_env)
+        .arg("generate")
+        .status(1)
+        .stderr_contains("error[env-conflict]: database `main`: `${REDIS_URL}` has one value in apps/web/.env and another in apps/worker/.env");
+    let out = t.run();
+    let read = |path: &str| std::fs::read_to_string(t.dir().join(path)).unwrap();
+    let text = crate::support::all_output(&out);
+    assert!(!text.contains(WEB) && !text.contains(WORKER), "{text}");
+    assert_eq!(read("apps/web/.env"), web_env);
+    assert_eq!(read("apps/worker/.env"), worker_env);
+
+    let two = "[database.web]\nredis_url = \"${REDIS_URL}\"\n\n\
+        [database.worker]\nredis_url = \"${REDIS_URL}\"\n\n\
+        [target.web]\nkind = \"server\"\ndatabase = \"web\"\ndir = \"apps/web\"\n\n\
+        [target.worker]\nkind = \"container\"\ndatabase = \"worker\"\ndir = \"apps/worker\"\n";
+    let out = crate::support::test::Test::in_dir(t.dir())
+        .file("upwire.toml", two)
+        .arg("generate")
+        .status(0)
+        .run();
+    let text = crate::support::all_output(&out);
+    assert!(!text.contains(WEB) && !text.contains(WORKER), "{text}");
+    let web = read("apps/web/.env");
+    let worker = read("apps/worker/.env");
+    assert!(
+        web.contains(&format!("{WEB}@web-db-12345.upstash.io")),
+        "{web}"
+    );
+    assert!(!web.contains("worker-db"), "{web}");
+    assert!(
+        worker.contains(&format!("{WORKER}@worker-db-67890.upstash.io")),
+        "{worker}"
+    );
+    assert!(!worker.contains("web-db"), "{worker}");
+}
