@@ -4,7 +4,9 @@
 //! `render.yaml`, `deno.json`/`.jsonc`, `supabase/config.toml`, `app.json`, `serverless.yml`,
 //! `template.yaml`, `Dockerfile`) and the variable names already in its env
 //! files, in the project folder and each folder one level below it. It proposes targets (kind,
-//! platform, framework, folder) with the reason for each guess; it reads names, never values.
+//! platform, framework, folder) with the reason for each guess. Of the values it reads only
+//! what tells the databases of the target folders apart ([`Evidence`]: the hosts of the URLs
+//! and a hash of each value), never keeping, writing or showing a value.
 
 use std::path::Path;
 
@@ -31,6 +33,8 @@ pub(crate) struct Proposed {
     pub tcp_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
+    /// Its database: an index into [`Detection::databases`].
+    pub database: usize,
 }
 
 /// What `init` found.
@@ -51,6 +55,13 @@ pub(crate) struct Detection {
     pub env_files: Vec<String>,
     /// Every variable name in them.
     pub names: Vec<String>,
+    /// The databases the targets are on, as their folders' env files say
+    /// ([`group_by_database`]): one, named `main`, unless those point at different ones;
+    /// then each is named after its first target whose folder said so.
+    pub databases: Vec<String>,
+    /// The targets whose folders' env files hold no value of the family's names: nothing
+    /// says their database, so they are given the first one.
+    pub unplaced: Vec<String>,
 }
 
 /// The env files whose variable names are read.
@@ -85,12 +96,16 @@ pub(crate) fn detect(root: &Path) -> Detection {
     let mut d = Detection::default();
     // Each name with the folder it was found in.
     let mut found_in: Vec<(String, String)> = Vec::new();
+    // What each folder's env files say of its database.
+    let mut evidence: Vec<(String, Evidence)> = Vec::new();
     for (path, dir) in &folders {
         d.targets.extend(folder_targets(path, dir));
+        let mut said = Evidence::default();
         for file in ENV_FILES {
             let Ok(text) = std::fs::read_to_string(path.join(file)) else {
                 continue;
             };
+            said.read(&text);
             d.env_files.push(if dir == "." {
                 (*file).to_owned()
             } else {
@@ -103,6 +118,7 @@ pub(crate) fn detect(root: &Path) -> Detection {
                 }
             }
         }
+        evidence.push((dir.clone(), said));
     }
     let names: Vec<String> = found_in.iter().map(|(_, n)| n.clone()).collect();
     // Names that target names share are made unique (`web`, `web-2`).
@@ -217,7 +233,181 @@ pub(crate) fn detect(root: &Path) -> Detection {
         }
     }
     d.names = names;
+    place_on_databases(&mut d, &evidence);
     d
+}
+
+/// What one folder's env files say of the database its targets use, from the values of the
+/// family's names (`crate::family::lookup`): the hosts of its TCP and REST URLs, and a
+/// fingerprint of each value, so that two folders can be compared without keeping or showing
+/// a value (a fingerprint is a hash, compared within this run only).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Evidence {
+    /// The hosts of its URL values, lower case.
+    pub hosts: Vec<String>,
+    /// Each name with the fingerprint of a value it has (a name set differently in two files
+    /// of the folder has two).
+    pub values: Vec<(String, u64)>,
+}
+
+impl Evidence {
+    /// Adds what the env file `text` says.
+    fn read(&mut self, text: &str) {
+        use std::hash::{Hash, Hasher};
+        for (key, value) in crate::envfile::entries(text) {
+            let Some(known) = crate::family::lookup(&key) else {
+                continue;
+            };
+            if value.is_empty() {
+                continue;
+            }
+            let role = known.variable.role;
+            if matches!(role, Role::TcpUrl | Role::RestUrl)
+                && let Some(host) = crate::endpoint::Endpoint::new(role, &value).host()
+            {
+                let host = host.to_ascii_lowercase();
+                if !self.hosts.contains(&host) {
+                    self.hosts.push(host);
+                }
+            }
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            value.hash(&mut hasher);
+            let fingerprint = (key, hasher.finish());
+            if !self.values.contains(&fingerprint) {
+                self.values.push(fingerprint);
+            }
+        }
+    }
+
+    /// Whether nothing was found.
+    fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Whether `self` and `other` set one name to different values: the folders cannot share
+    /// a database (`lint` would say `env-conflict`).
+    fn conflicts(&self, other: &Evidence) -> bool {
+        self.values.iter().any(|(name, _)| {
+            let mine = || self.values.iter().filter(|(n, _)| n == name);
+            let theirs: Vec<u64> = other
+                .values
+                .iter()
+                .filter(|(n, _)| n == name)
+                .map(|(_, v)| *v)
+                .collect();
+            !theirs.is_empty() && !mine().any(|(_, v)| theirs.contains(v))
+        })
+    }
+
+    /// Whether `self` and `other` name a host in common.
+    fn shares_host(&self, other: &Evidence) -> bool {
+        self.hosts.iter().any(|h| other.hosts.contains(h))
+    }
+}
+
+/// The database of each folder whose `evidence` is given (in order), as the index of its
+/// group, `None` for a folder that says nothing (no value of the family's names). Folders
+/// whose URLs share a host are on one database, unless they set one name to different values:
+/// those never share one. A folder with values but no URL (a token only) joins the first group
+/// it does not contradict. Groups are numbered in the order of their first folder.
+#[must_use]
+pub(crate) fn group_by_database(evidence: &[&Evidence]) -> Vec<Option<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let fits =
+        |group: &[usize], i: usize| group.iter().all(|&j| !evidence[j].conflicts(evidence[i]));
+    // Folders with a URL first: a host is what places a folder; then those with values only.
+    let with_url = (0..evidence.len()).filter(|&i| !evidence[i].hosts.is_empty());
+    let values_only =
+        (0..evidence.len()).filter(|&i| evidence[i].hosts.is_empty() && !evidence[i].is_empty());
+    for i in with_url {
+        let joins: Vec<usize> = (0..groups.len())
+            .filter(|&g| {
+                groups[g]
+                    .iter()
+                    .any(|&j| evidence[j].shares_host(evidence[i]))
+                    && fits(&groups[g], i)
+            })
+            .collect();
+        let Some((&first, rest)) = joins.split_first() else {
+            groups.push(vec![i]);
+            continue;
+        };
+        groups[first].push(i);
+        // A folder that shares hosts with two groups joins them, where nothing contradicts.
+        for &g in rest.iter().rev() {
+            if groups[g].iter().all(|&j| fits(&groups[first], j)) {
+                let moved = std::mem::take(&mut groups[g]);
+                groups[first].extend(moved);
+            }
+        }
+        groups.retain(|g| !g.is_empty());
+    }
+    for i in values_only {
+        match groups.iter().position(|g| fits(g, i)) {
+            Some(g) => groups[g].push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    for g in &mut groups {
+        g.sort_unstable();
+    }
+    groups.sort();
+    let mut out = vec![None; evidence.len()];
+    for (n, g) in groups.iter().enumerate() {
+        for &i in g {
+            out[i] = Some(n);
+        }
+    }
+    out
+}
+
+/// Gives each target of `d` its database, from what the env files of its folder say
+/// (`evidence`, by folder): one database, `main`, when they point at one (or say nothing, or
+/// the project folder's own contradict another's); else one per group, named after its first
+/// target placed by its folder's values, and the targets whose folders say nothing on the
+/// first.
+fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
+    let folders: Vec<&(String, Evidence)> = evidence
+        .iter()
+        .filter(|(dir, _)| d.targets.iter().any(|t| t.dir == *dir))
+        .collect();
+    let groups = group_by_database(&folders.iter().map(|(_, e)| e).collect::<Vec<_>>());
+    let group_of = |dir: &str| {
+        folders
+            .iter()
+            .position(|(f, _)| f == dir)
+            .and_then(|i| groups[i])
+    };
+    let count = groups.iter().flatten().max().map_or(0, |g| g + 1);
+    // The project folder's env files are read for every database, and before those of the
+    // folders below it: a database of its own cannot keep its values from the others. Where
+    // they contradict another folder's, one database is written, and `lint` says
+    // `env-conflict` rather than `generate` writing them into that folder's file.
+    let root_contradicts = folders.iter().any(|(dir, root)| {
+        dir == "."
+            && folders
+                .iter()
+                .any(|(other, e)| other != "." && root.conflicts(e))
+    });
+    if count < 2 || root_contradicts {
+        d.databases = vec!["main".to_owned()];
+        return;
+    }
+    d.databases = (0..count)
+        .map(|g| {
+            d.targets
+                .iter()
+                .find(|t| group_of(&t.dir) == Some(g))
+                .map(|t| t.name.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    for t in &mut d.targets {
+        match group_of(&t.dir) {
+            Some(g) => t.database = g,
+            None => d.unplaced.push(t.name.clone()),
+        }
+    }
 }
 
 /// The folders directly in `folder` that may hold code (not hidden, not `node_modules`,
@@ -495,6 +685,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 env_prefix: None,
                 tcp_client: false,
                 why,
+                database: 0,
             });
         };
     let said = |what: &str| match platform {
@@ -806,6 +997,175 @@ mod tests {
                 let _ = std::fs::remove_dir_all(&self.0);
             }
         }
+    }
+
+    /// What a folder's env file `text` says.
+    fn said(text: &str) -> Evidence {
+        let mut e = Evidence::default();
+        e.read(text);
+        e
+    }
+
+    const WEB_REST: &str = "UPSTASH_REDIS_REST_URL=https://web-db-12345.upstash.io\n";
+    const WEB_TCP: &str = "REDIS_URL=rediss://default:AXwebPASS@web-db-12345.upstash.io:6379\n";
+    const WORKER_TCP: &str =
+        "REDIS_URL=rediss://default:AXworkerPASS@worker-db-67890.upstash.io:6379\n";
+
+    #[test]
+    fn evidence_keeps_hosts_and_fingerprints_never_values() {
+        let e = said(&format!(
+            "{WEB_REST}{WEB_TCP}OTHER=x\nUPSTASH_REDIS_REST_TOKEN=AXtok\n"
+        ));
+        assert_eq!(e.hosts, ["web-db-12345.upstash.io"]);
+        let names: Vec<&str> = e.values.iter().map(|(n, _)| n.as_str()).collect();
+        // Only the family's names; `OTHER` says nothing of a database.
+        assert_eq!(
+            names,
+            [
+                crate::family::name_of(Family::Upstash, Role::RestUrl),
+                crate::family::REDIS_URL,
+                crate::family::name_of(Family::Upstash, Role::Token),
+            ]
+        );
+        let debug = format!("{e:?}");
+        assert!(
+            !debug.contains("AXwebPASS") && !debug.contains("AXtok"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn folders_on_one_host_share_a_database_and_other_hosts_get_their_own() {
+        let web = said(&format!("{WEB_REST}{WEB_TCP}"));
+        let worker = said(WORKER_TCP);
+        let none = Evidence::default();
+        // Two apps wired to two databases under one name.
+        assert_eq!(group_by_database(&[&web, &worker]), [Some(0), Some(1)]);
+        // A folder that says nothing joins no group.
+        assert_eq!(
+            group_by_database(&[&none, &web, &worker]),
+            [None, Some(0), Some(1)]
+        );
+        // The usual monorepo: the REST URL in one folder, the TCP URL of its host in the
+        // other; no values at all; one folder only.
+        let rest_only = said(WEB_REST);
+        let tcp_only = said(WEB_TCP);
+        assert_eq!(
+            group_by_database(&[&rest_only, &tcp_only]),
+            [Some(0), Some(0)]
+        );
+        assert_eq!(group_by_database(&[&none, &none]), [None, None]);
+        assert_eq!(group_by_database(&[&web]), [Some(0)]);
+    }
+
+    #[test]
+    fn a_name_set_differently_parts_folders_even_on_one_host() {
+        // One host, two passwords under one name: one database would be an env-conflict.
+        let a = said(WEB_TCP);
+        let b = said("REDIS_URL=rediss://default:AXother@web-db-12345.upstash.io:6379\n");
+        assert_eq!(group_by_database(&[&a, &b]), [Some(0), Some(1)]);
+        // A token alone (no URL) joins the first group it does not contradict.
+        let token = |t: &str| said(&format!("UPSTASH_REDIS_REST_TOKEN={t}\n"));
+        let web = said(&format!("{WEB_REST}UPSTASH_REDIS_REST_TOKEN=AXone\n"));
+        let worker = said(WORKER_TCP);
+        assert_eq!(
+            group_by_database(&[&worker, &web, &token("AXone")]),
+            [Some(0), Some(1), Some(0)]
+        );
+        assert_eq!(
+            group_by_database(&[&web, &token("AXtwo")]),
+            [Some(0), Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_folder_with_the_hosts_of_two_groups_joins_them() {
+        let a = said(WEB_TCP);
+        let b = said("KV_REST_API_URL=https://worker-db-67890.upstash.io\n");
+        // The web host's REST URL and the worker host's TCP URL, under names `a` and `b` do
+        // not set: the two are one database.
+        let both = said(&format!(
+            "{WEB_REST}UPSTASH_REDIS_URL=rediss://default:AXpw@worker-db-67890.upstash.io:6379\n"
+        ));
+        assert_eq!(
+            group_by_database(&[&a, &b, &both]),
+            [Some(0), Some(0), Some(0)]
+        );
+        // `both` sets REDIS_URL differently from `a`: it joins `b` only.
+        let both = said(&format!(
+            "KV_REST_API_URL=https://worker-db-67890.upstash.io\n{WEB_REST}{WORKER_TCP}"
+        ));
+        assert_eq!(
+            group_by_database(&[&a, &b, &both]),
+            [Some(0), Some(1), Some(1)]
+        );
+    }
+
+    #[test]
+    fn a_monorepo_on_two_databases_gets_one_per_app() {
+        let p = project(&[
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            (
+                "apps/docs/package.json",
+                r#"{"dependencies":{"next":"15"}}"#,
+            ),
+            ("apps/web/package.json", r#"{"dependencies":{"next":"15"}}"#),
+            ("apps/web/.env.local", &format!("{WEB_REST}{WEB_TCP}")),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
+            ("apps/worker/.env", WORKER_TCP),
+        ]);
+        let d = detect(p.path());
+        // Named after the first target placed by its folder's values, not `docs`.
+        assert_eq!(d.databases, ["web", "worker"]);
+        let on: Vec<(&str, usize)> = d
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.database))
+            .collect();
+        assert_eq!(on, [("docs", 0), ("web", 0), ("worker", 1)]);
+        assert_eq!(d.unplaced, ["docs"]);
+        // One database: `main`, and nothing unplaced.
+        let p = project(&[
+            ("apps/web/package.json", r#"{"dependencies":{"next":"15"}}"#),
+            ("apps/web/.env.local", WEB_REST),
+            (
+                "apps/worker/package.json",
+                r#"{"dependencies":{"bullmq":"5"}}"#,
+            ),
+            ("apps/worker/.env", WEB_TCP),
+            (
+                "apps/docs/package.json",
+                r#"{"dependencies":{"next":"15"}}"#,
+            ),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["main"]);
+        assert!(d.targets.iter().all(|t| t.database == 0) && d.unplaced.is_empty());
+    }
+
+    #[test]
+    fn an_app_in_the_project_folder_that_contradicts_another_keeps_one_database() {
+        // Its env files are read for every database: a table of its own would not keep its
+        // `REDIS_URL` from the worker's.
+        let files = |root_env: &str| {
+            project(&[
+                ("package.json", r#"{"dependencies":{"express":"4"}}"#),
+                (".env", root_env),
+                ("worker/package.json", r#"{"dependencies":{"bullmq":"5"}}"#),
+                ("worker/.env", WORKER_TCP),
+            ])
+        };
+        let p = files(WEB_TCP);
+        assert_eq!(detect(p.path()).databases, ["main"]);
+        // Under names the worker does not set, it can have its own.
+        let p = files(WEB_REST);
+        assert_eq!(detect(p.path()).databases, ["app", "worker"]);
     }
 
     #[test]

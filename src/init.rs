@@ -25,6 +25,35 @@ struct InitTarget {
     tcp_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
+    /// Its `database = "NAME"` line (comment included), written when the descriptor has
+    /// several databases.
+    database: Option<String>,
+}
+
+/// One `[database.NAME]` table: its name and which of its fields its targets use; the others
+/// are written commented out, so that `lint` asks for no variable the project does not use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct InitDatabase {
+    name: String,
+    redis_url: bool,
+    rest_url: bool,
+    rest_token: bool,
+    rest_readonly_token: bool,
+}
+
+impl InitDatabase {
+    /// The database `name` whose targets use the fields `used` says (`redis_url`,
+    /// `rest_token`, `rest_readonly_token`; `rest_url` when either token is).
+    fn new(name: &str, used: [bool; 3]) -> Self {
+        let [redis_url, rest_token, rest_readonly_token] = used;
+        InitDatabase {
+            name: name.to_owned(),
+            redis_url,
+            rest_url: rest_token || rest_readonly_token,
+            rest_token,
+            rest_readonly_token,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -38,12 +67,11 @@ struct InitTemplate<'a> {
     env_files: String,
     /// The Vercel Marketplace's names were found: `env_names = "vercel-marketplace"`.
     marketplace: bool,
-    /// The database fields the targets use; the others are written commented out, so that
-    /// `lint` asks for no variable the project does not use.
-    redis_url: bool,
-    rest_url: bool,
-    rest_token: bool,
-    rest_readonly_token: bool,
+    /// One, `main`, or one per group of targets whose env files point at one database.
+    databases: Vec<InitDatabase>,
+    /// The targets given the first of several databases for want of any value in their
+    /// folders' env files, as the comment lists them (`` `docs`, `admin` ``).
+    unplaced: String,
     /// Expo's public prefix, for the mobile target's `env_prefix`.
     expo_prefix: &'static str,
 }
@@ -94,6 +122,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 env_prefix: None,
                 tcp_client: false,
                 why: None,
+                database: None,
             }
         })
         .collect();
@@ -110,31 +139,34 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
         targets,
         names,
         (String::new(), false),
-        [redis_url, rest_token, rest_readonly_token],
+        (
+            vec![InitDatabase::new(
+                "main",
+                [redis_url, rest_token, rest_readonly_token],
+            )],
+            String::new(),
+        ),
     )
 }
 
-/// The descriptor from its parts; `used` says which of `redis_url`, `rest_token` and
-/// `rest_readonly_token` a target uses (`rest_url` when either token is), the others are
-/// written as comments.
+/// The descriptor from its parts: its targets, the variable names the database fields read,
+/// the env files those were found in (and whether they are the Vercel Marketplace's), and
+/// its databases with the targets given the first one for want of evidence.
 fn render(
     project: &str,
     targets: Vec<InitTarget>,
     names: [&str; 4],
     (env_files, marketplace): (String, bool),
-    used: [bool; 3],
+    (databases, unplaced): (Vec<InitDatabase>, String),
 ) -> String {
-    let [redis_url, rest_token, rest_readonly_token] = used;
     let template = InitTemplate {
         project,
         targets,
         names,
         env_files,
         marketplace,
-        redis_url,
-        rest_url: rest_token || rest_readonly_token,
-        rest_token,
-        rest_readonly_token,
+        databases,
+        unplaced,
         expo_prefix: crate::family::EXPO_PUBLIC,
     };
     template
@@ -147,6 +179,7 @@ fn render(
 /// guessed from.
 #[must_use]
 pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> String {
+    let several = d.databases.len() > 1;
     let targets = d
         .targets
         .iter()
@@ -163,9 +196,25 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 env_prefix: t.env_prefix.clone(),
                 tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
+                database: several.then(|| database_line(d, t)),
             }
         })
         .collect();
+    let databases = if several {
+        d.databases
+            .iter()
+            .enumerate()
+            .map(|(i, name)| InitDatabase::new(name, detected_used(d, Some(i))))
+            .collect()
+    } else {
+        vec![InitDatabase::new("main", detected_used(d, None))]
+    };
+    let unplaced = d
+        .unplaced
+        .iter()
+        .map(|t| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
     render(
         project,
         targets,
@@ -176,15 +225,34 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
             &d.rest_readonly_token,
         ],
         (d.env_files.join(", "), d.marketplace),
-        detected_used(d),
+        (databases, unplaced),
     )
 }
 
-/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use, by
-/// the transport the rules will give each.
-fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
+/// The `database = "NAME"` line of target `t` among several databases, its comment aligned
+/// with the others' and saying why that database.
+fn database_line(d: &crate::detect::Detection, t: &crate::detect::Proposed) -> String {
+    let field = format!(
+        "database = {}",
+        crate::quote::toml(&d.databases[t.database])
+    );
+    let why = if d.unplaced.contains(&t.name) {
+        "no env file of its folder says which: the first database"
+    } else {
+        "the one its folder's env files point at"
+    };
+    format!("{field:<25} # which [database.NAME]: {why}")
+}
+
+/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use (those
+/// of database `database` when given), by the transport the rules will give each.
+fn detected_used(d: &crate::detect::Detection, database: Option<usize>) -> [bool; 3] {
     let mut used = [false; 3];
-    for t in &d.targets {
+    for t in d
+        .targets
+        .iter()
+        .filter(|t| database.is_none_or(|db| t.database == db))
+    {
         let (_, transport, _) = t.kind.init_example();
         let tcp = t.blocking || t.tcp_client || transport == Transport::Tcp;
         match (tcp, t.kind.default_access()) {
@@ -200,7 +268,7 @@ fn detected_used(d: &crate::detect::Detection) -> [bool; 3] {
 /// comments), each with whether the project's env files have it: what `init` says on screen.
 #[must_use]
 pub(crate) fn detected_reads(d: &crate::detect::Detection) -> Vec<(&str, bool)> {
-    let [redis_url, rest_token, rest_readonly_token] = detected_used(d);
+    let [redis_url, rest_token, rest_readonly_token] = detected_used(d, None);
     [
         (redis_url, &d.redis_url),
         (rest_token || rest_readonly_token, &d.rest_url),
@@ -291,6 +359,113 @@ mod tests {
                 "{kind:?}"
             );
         }
+    }
+
+    /// A detected monorepo: a Next.js app in `apps/web`, a BullMQ worker in `apps/worker`,
+    /// on the databases `databases` names (`on`: each target's).
+    fn monorepo(databases: &[&str], on: [usize; 2]) -> crate::detect::Detection {
+        use crate::detect::{Proposed, default_name};
+        use crate::family::Role;
+        let target = |name: &str, kind, blocking, database| Proposed {
+            name: name.to_owned(),
+            kind,
+            platform: None,
+            framework: None,
+            dir: format!("apps/{name}"),
+            blocking,
+            env_prefix: None,
+            tcp_client: false,
+            why: "a test".to_owned(),
+            database,
+        };
+        crate::detect::Detection {
+            targets: vec![
+                target("web", Kind::Lambda, false, on[0]),
+                target("worker", Kind::Server, true, on[1]),
+            ],
+            redis_url: default_name(Role::TcpUrl).to_owned(),
+            rest_url: default_name(Role::RestUrl).to_owned(),
+            rest_token: default_name(Role::Token).to_owned(),
+            rest_readonly_token: default_name(Role::ReadonlyToken).to_owned(),
+            databases: databases.iter().map(|d| (*d).to_owned()).collect(),
+            ..crate::detect::Detection::default()
+        }
+    }
+
+    /// Each `[database.NAME]` with its uncommented fields.
+    type Databases = Vec<(String, Vec<String>)>;
+
+    /// The databases of the descriptor `text`, and the `database` of each target.
+    fn tables(text: &str) -> (Databases, Vec<Option<String>>) {
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        let databases = doc["database"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(name, t)| {
+                (
+                    name.clone(),
+                    t.as_table().unwrap().keys().cloned().collect(),
+                )
+            })
+            .collect();
+        let targets = doc["target"]
+            .as_table()
+            .unwrap()
+            .values()
+            .map(|t| {
+                t.get("database")
+                    .and_then(|d| d.as_str())
+                    .map(str::to_owned)
+            })
+            .collect();
+        (databases, targets)
+    }
+
+    #[test]
+    fn each_database_lists_the_fields_of_its_own_targets() {
+        let text = render_detected("mono", &monorepo(&["web", "worker"], [0, 1]));
+        let (databases, targets) = tables(&text);
+        let fields = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            databases,
+            [
+                ("web".to_owned(), fields(&["rest_url", "rest_token"])),
+                ("worker".to_owned(), fields(&["redis_url"])),
+            ]
+        );
+        assert_eq!(targets, [Some("web".to_owned()), Some("worker".to_owned())]);
+        assert!(text.contains("point at 2 different databases"), "{text}");
+        let env = Env::from_pairs([
+            (
+                "UPSTASH_REDIS_URL",
+                "rediss://default:AXpw@eu1-cat.upstash.io:6379",
+            ),
+            ("UPSTASH_REDIS_REST_URL", "https://eu1-dog.upstash.io"),
+            ("UPSTASH_REDIS_REST_TOKEN", "AXtoken"),
+        ]);
+        let r = crate::plan::resolve(SourceFile::new("upwire.toml", text), &env);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+        // Targets no env file placed are named in a comment.
+        let mut d = monorepo(&["web", "worker"], [0, 1]);
+        d.unplaced = vec!["web".to_owned()];
+        let text = render_detected("mono", &d);
+        assert!(
+            text.contains("# No env file in the folder of `web` says which database"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn one_database_is_main_and_no_target_names_it() {
+        let text = render_detected("mono", &monorepo(&["main"], [0, 0]));
+        let (databases, targets) = tables(&text);
+        assert_eq!(databases.len(), 1);
+        assert_eq!(databases[0].0, "main");
+        assert_eq!(databases[0].1.len(), 3, "{text}");
+        assert_eq!(targets, [None, None]);
+        assert!(text.contains("\n# database = \"main\" "), "{text}");
+        assert!(!text.contains("different databases"), "{text}");
     }
 
     #[test]

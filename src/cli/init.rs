@@ -81,16 +81,57 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
                     .collect()
             };
             let (there, missing) = (list(true), list(false));
+            // Targets whose folders' env files point at different databases get one each.
+            let several = detected.databases.len() > 1;
+            if several {
+                let each: Vec<String> = detected
+                    .databases
+                    .iter()
+                    .enumerate()
+                    .map(|(i, db)| {
+                        let targets: Vec<String> = detected
+                            .targets
+                            .iter()
+                            .filter(|t| t.database == i)
+                            .map(|t| format!("`{}`", t.name))
+                            .collect();
+                        format!("`{db}` for {}", targets.join(", "))
+                    })
+                    .collect();
+                say!(
+                    "found: the env files of the targets' folders point at {} databases: {}",
+                    detected.databases.len(),
+                    each.join("; ")
+                );
+                if !detected.unplaced.is_empty() {
+                    say!(
+                        "no env file says which database {} use{}: given `{}`",
+                        detected
+                            .unplaced
+                            .iter()
+                            .map(|t| format!("`{t}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if detected.unplaced.len() > 1 { "" } else { "s" },
+                        detected.databases[0]
+                    );
+                }
+            }
+            let (subject, reads) = if several {
+                ("the databases", "read")
+            } else {
+                ("the database", "reads")
+            };
             if !there.is_empty() {
                 say!(
-                    "found: variable names in {}; the database reads {}",
+                    "found: variable names in {}; {subject} {reads} {}",
                     detected.env_files.join(", "),
                     there.join(", ")
                 );
             }
             if !missing.is_empty() {
                 say!(
-                    "the database {}reads {}, in no env file yet: set {} before `upwire lint`",
+                    "{subject} {}{reads} {}, in no env file yet: set {} before `upwire lint`",
                     if there.is_empty() { "" } else { "also " },
                     missing.join(", "),
                     if missing.len() > 1 { "them" } else { "it" }

@@ -780,3 +780,124 @@ fn init_reads_monorepos_and_deployment_adapters() {
         "{descriptor}"
     );
 }
+
+/// The hosts of the `rediss://` and `https://` URLs in `text` (never the values themselves,
+/// which hold passwords).
+fn hosts_in(text: &str) -> BTreeSet<String> {
+    text.lines()
+        .filter_map(|l| l.split_once('=').map(|(_, v)| v.trim_matches('"')))
+        .filter_map(|v| v.split_once("://").map(|(_, rest)| rest))
+        .map(|rest| {
+            let authority = rest.split('/').next().unwrap_or_default();
+            let host = authority.rsplit('@').next().unwrap_or_default();
+            host.split(':').next().unwrap_or_default().to_owned()
+        })
+        .collect()
+}
+
+const WEB_HOST: &str = "web-db-12345.upstash.io";
+const WORKER_HOST: &str = "worker-db-67890.upstash.io";
+
+/// A monorepo of a Next.js app and a BullMQ worker, each with the env file of its folder.
+fn two_app_monorepo(web_env: String, worker_env: String) -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "package.json",
+            r#"{"name":"mono","private":true,"workspaces":["apps/*"]}"#.to_owned(),
+        ),
+        (
+            "apps/web/package.json",
+            r#"{"name":"web","dependencies":{"next":"15.0.0","@upstash/redis":"1.35.0"}}"#
+                .to_owned(),
+        ),
+        (
+            "apps/worker/package.json",
+            r#"{"name":"worker","dependencies":{"bullmq":"5.0.0","ioredis":"5.4.0"}}"#.to_owned(),
+        ),
+        (".gitignore", ".env\n.env*.local\n".to_owned()),
+        ("apps/web/.env.local", web_env),
+        ("apps/worker/.env", worker_env),
+    ]
+}
+
+/// Two apps of a monorepo wired to two databases under the same names: `init` gives each its
+/// own `[database.NAME]`, `lint` finds no `env-conflict`, and `generate` leaves each app's own
+/// values in its env file.
+#[test]
+fn init_gives_apps_on_different_databases_one_database_each() {
+    let web_env = format!(
+        "UPSTASH_REDIS_REST_URL=https://{WEB_HOST}\n\
+         UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n\
+         REDIS_URL=rediss://default:AXwebPASS5YXRhYmFzZS1wYXNzd29yZA@{WEB_HOST}:6379\n"
+    );
+    let worker_env = format!(
+        "REDIS_URL=rediss://default:AXworkerPASS5YXRhYmFzZS1wYXNzd29yZA@{WORKER_HOST}:6379\n"
+    );
+    let files = two_app_monorepo(web_env, worker_env);
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let tmp = init_generate_and_lint(
+        &files,
+        &[
+            "found: the env files of the targets' folders point at 2 databases: `web` for `web`; `worker` for `worker`\n",
+        ],
+    );
+    let dir = tmp.path();
+    let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    for line in [
+        "\n[database.web]\n",
+        "\n[database.worker]\n",
+        "\ndatabase = \"web\" ",
+        "\ndatabase = \"worker\" ",
+    ] {
+        assert!(descriptor.contains(line), "{line}\n{descriptor}");
+    }
+    let lint = run(upwire_in(dir).args(["--format", "json", "lint"]));
+    assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+    assert!(!all_codes(&json(&lint)).contains(&"env-conflict".to_owned()));
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("read");
+    assert_eq!(
+        hosts_in(&read("apps/web/.env.local")),
+        BTreeSet::from([WEB_HOST.to_owned()])
+    );
+    assert_eq!(
+        hosts_in(&read("apps/worker/.env")),
+        BTreeSet::from([WORKER_HOST.to_owned()])
+    );
+    // Neither the descriptor nor what init or lint says quotes a password or the token.
+    let init_again = run(upwire_in(dir).args(["init", "--force"]));
+    let secret = |text: &str| text.contains("PASS5") || text.contains("ATA5YX");
+    assert!(!secret(&descriptor), "a secret in upwire.toml");
+    for out in [&init_again, &lint] {
+        assert!(!secret(&all_output(out)), "a secret in the output");
+    }
+}
+
+/// The usual monorepo on one database: the app has the REST URL and token, the worker the TCP
+/// URL of the same host. One `[database.main]`, and no target names it.
+#[test]
+fn init_keeps_one_database_for_apps_on_one_host() {
+    let files = two_app_monorepo(
+        format!(
+            "UPSTASH_REDIS_REST_URL=https://{WEB_HOST}\n\
+             UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n"
+        ),
+        format!(
+            "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@{WEB_HOST}:6379\n"
+        ),
+    );
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let tmp = init_generate_and_lint(
+        &files,
+        &[
+            "; the database reads `REDIS_URL`, `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN`\n",
+        ],
+    );
+    let descriptor = std::fs::read_to_string(tmp.path().join("upwire.toml")).expect("read");
+    assert_eq!(
+        descriptor.matches("\n[database.").count(),
+        1,
+        "{descriptor}"
+    );
+    assert!(descriptor.contains("\n[database.main]\n"), "{descriptor}");
+    assert!(!descriptor.contains("\ndatabase = "), "{descriptor}");
+}
