@@ -379,17 +379,7 @@ fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
             .and_then(|i| groups[i])
     };
     let count = groups.iter().flatten().max().map_or(0, |g| g + 1);
-    // The project folder's env files are read for every database, and before those of the
-    // folders below it: a database of its own cannot keep its values from the others. Where
-    // they contradict another folder's, one database is written, and `lint` says
-    // `env-conflict` rather than `generate` writing them into that folder's file.
-    let root_contradicts = folders.iter().any(|(dir, root)| {
-        dir == "."
-            && folders
-                .iter()
-                .any(|(other, e)| other != "." && root.conflicts(e))
-    });
-    if count < 2 || root_contradicts {
+    if count < 2 {
         d.databases = vec!["main".to_owned()];
         return;
     }
@@ -1150,9 +1140,9 @@ mod tests {
     }
 
     #[test]
-    fn an_app_in_the_project_folder_that_contradicts_another_keeps_one_database() {
-        // Its env files are read for every database: a table of its own would not keep its
-        // `REDIS_URL` from the worker's.
+    fn an_app_in_the_project_folder_is_grouped_as_any_other() {
+        // Every database reads the project folder's env files after its own targets' folders,
+        // so the app there gets a database of its own like any other app.
         let files = |root_env: &str| {
             project(&[
                 ("package.json", r#"{"dependencies":{"express":"4"}}"#),
@@ -1162,8 +1152,7 @@ mod tests {
             ])
         };
         let p = files(WEB_TCP);
-        assert_eq!(detect(p.path()).databases, ["main"]);
-        // Under names the worker does not set, it can have its own.
+        assert_eq!(detect(p.path()).databases, ["app", "worker"]);
         let p = files(WEB_REST);
         assert_eq!(detect(p.path()).databases, ["app", "worker"]);
     }

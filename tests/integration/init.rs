@@ -901,3 +901,36 @@ fn init_keeps_one_database_for_apps_on_one_host() {
     assert!(descriptor.contains("\n[database.main]\n"), "{descriptor}");
     assert!(!descriptor.contains("\ndatabase = "), "{descriptor}");
 }
+
+/// In a folder of a project whose descriptor is further up: a folder that descriptor already
+/// describes gets no second one (upwire finds the project's from there), unless `-c` asks for
+/// it; another folder gets its own, with a note that it now shadows the project's.
+#[test]
+fn init_in_a_folder_the_projects_descriptor_describes_writes_nothing() {
+    let t = Test::new()
+        .file(
+            "upwire.toml",
+            "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\n\n[target.web]\nkind = \"lambda\"\ndir = \"apps/web\"\n",
+        )
+        .file("apps/web/package.json", r#"{"dependencies":{"next":"15"}}"#)
+        .file("apps/other/package.json", r#"{"dependencies":{"hono":"4"}}"#);
+    let web = t.dir().join("apps/web");
+    Test::in_dir(&web)
+        .arg("init")
+        .status(2)
+        .stderr_contains("error: `../../upwire.toml` already describes this folder (target `web`, `dir = \"apps/web\"`), and upwire finds it from here")
+        .run();
+    assert!(!web.join("upwire.toml").exists());
+    Test::in_dir(&web)
+        .args(["init", "-c", "upwire.toml"])
+        .status(0)
+        .run();
+    assert!(web.join("upwire.toml").is_file());
+    let other = t.dir().join("apps/other");
+    Test::in_dir(&other)
+        .arg("init")
+        .status(0)
+        .stderr_contains("note: `../../upwire.toml` describes the project around this folder; upwire run here now reads upwire.toml instead")
+        .run();
+    assert!(other.join("upwire.toml").is_file());
+}
