@@ -395,11 +395,7 @@ impl Walker<'_, '_> {
             span,
             verbatim,
         };
-        let scope = self
-            .database
-            .as_ref()
-            .and_then(|db| self.folders.get(db))
-            .map(|folders| Scope { folders });
+        let scope = self.scope();
         let mut conflicts = Vec::new();
         let resolved = interpolate_in(&text.raw, self.env, scope, &mut conflicts);
         for c in conflicts {
@@ -421,6 +417,20 @@ impl Walker<'_, '_> {
             Err(missing) => self.unresolved(&text, &missing),
         }
         Some(text)
+    }
+
+    /// The folders whose env files the current database reads: its targets' (none for a
+    /// database no target uses: only the environment, the named files and the descriptor's
+    /// `.env`). Everything outside a database, or when no file was read for a folder.
+    fn scope(&self) -> Option<Scope<'_>> {
+        const NONE: &[String] = &[];
+        let db = self.database.as_ref()?;
+        if !self.env.has_folder_files() {
+            return None;
+        }
+        Some(Scope {
+            folders: self.folders.get(db).map_or(NONE, Vec::as_slice),
+        })
     }
 
     /// Two folders of the current database's targets set a variable differently (`c`).
@@ -503,11 +513,27 @@ impl Walker<'_, '_> {
         }
         // Where a value goes: the env file the targets' frameworks and platforms read (and
         // upwire reads by default), `.env.local` for Next.js, `.dev.vars` on Cloudflare.
-        let env_files = if first.is_empty() {
+        let mut env_files = if first.is_empty() {
             Vec::new()
         } else {
             crate::framework::written_env_files(&self.source.text)
         };
+        // A database's own targets' files (those of its folders; the descriptor's `.env`
+        // for one no target uses).
+        if let Some(scope) = self.scope() {
+            env_files.retain(|f| {
+                scope.folders.iter().any(|folder| {
+                    if folder.is_empty() {
+                        !f.contains('/')
+                    } else {
+                        f.starts_with(folder.as_str())
+                    }
+                })
+            });
+            if env_files.is_empty() {
+                env_files.push(".env".to_owned());
+            }
+        }
         let place = if env_files == [".env"] {
             "set it in the .env next to the descriptor (or a file given with --env-file)".to_owned()
         } else {
@@ -518,19 +544,41 @@ impl Walker<'_, '_> {
                 if named.len() > 1 { "them" } else { "it" }
             )
         };
+        let scoped = self.scope().is_some();
         for (name, range) in first {
             let suggestion = did_you_mean(name, &names)
+                .filter(|s| *s != name)
                 .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
+                .unwrap_or_default();
+            // Set, but in a file this database does not read: another target's folder.
+            let elsewhere = self
+                .env
+                .file_setting(name)
+                .filter(|_| scoped)
+                .map(|file| {
+                    format!(
+                        "{} sets it, but only for the databases of the targets in its folder (each database reads its own targets' folders); ",
+                        file.display()
+                    )
+                })
                 .unwrap_or_default();
             let d = Diagnostic::new(
                 Code::UnresolvedVariable,
                 format!(
-                    "`${{{name}}}` is not set in the environment or in any env file{}",
+                    "`${{{name}}}` is not set in the environment or in any env file{}{}",
+                    if elsewhere.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " read for database `{}`",
+                            self.database.as_deref().unwrap_or_default()
+                        )
+                    },
                     times(counts[name])
                 ),
             )
             .at(&self.source, text.raw_span(range))
-            .help(format!("{suggestion}export {name}=..., or {place}"));
+            .help(format!("{elsewhere}{suggestion}export {name}=..., or {place}"));
             self.push(d);
         }
         if let Some(d) = more {

@@ -424,11 +424,12 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
 ///
 /// Each comes with the target folder it is read for (a `dir` with a `/` after it, empty for
 /// the descriptor's folder): `web/.env.local` for `web/`, and Supabase's
-/// `supabase/functions/.env` for the target's `dir`, not for the folder the file is in. A
-/// database reads the files of its own targets' folders (`crate::interpolate::Scope`).
+/// `supabase/functions/.env` for the target's `dir`, not for the folder the file is in;
+/// `None` for the `.env` beside the descriptor, which is read for every target. A database
+/// reads the files of its own targets' folders (`crate::interpolate::Scope`).
 #[must_use]
-pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = Vec::new();
+pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, Option<String>)> {
+    let mut files: Vec<(String, Option<String>)> = Vec::new();
     for t in target_shapes(text) {
         let names = t
             .framework
@@ -441,9 +442,13 @@ pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, String)
                     .flat_map(Platform::convention_env_files),
             )
             .chain([".env"]);
-        files.extend(names.map(|name| (format!("{}{name}", t.dir), t.dir.clone())));
+        files.extend(names.map(|name| {
+            let path = format!("{}{name}", t.dir);
+            let folder = (path != ".env").then(|| t.dir.clone());
+            (path, folder)
+        }));
     }
-    files.push((".env".to_owned(), String::new()));
+    files.push((".env".to_owned(), None));
     let mut seen: Vec<String> = Vec::new();
     files.retain(|(f, _)| {
         let new = !seen.contains(f);

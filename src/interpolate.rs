@@ -23,23 +23,54 @@ pub struct Env {
 struct EnvFile {
     path: PathBuf,
     vars: HashMap<String, String>,
-    /// The target folder it was read for by convention (`apps/web/`, empty for the
-    /// descriptor's own); `None` for a file named on the command line, read for every target.
-    folder: Option<String>,
+    origin: Origin,
+}
+
+/// Why an env file is read, which decides for which databases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    /// Named on the command line (`--env-file`): for every database, after the environment.
+    Named,
+    /// Read by convention for the targets in this folder (a `dir` with a `/` after it, empty
+    /// for the descriptor's folder: `.env.local` of a Next.js app there): only for the
+    /// databases of those targets.
+    Folder(String),
+    /// The `.env` beside the descriptor: for every database, after its own targets' folders
+    /// (as one of them for a database with a target in the descriptor's folder).
+    Descriptor,
 }
 
 /// The folders whose env files a database reads: those of the targets that use it (each
-/// `dir` with a `/` after it, empty for the descriptor's folder). The descriptor's folder
-/// is read in any case, after them.
+/// `dir` with a `/` after it, empty for the descriptor's folder). The `.env` beside the
+/// descriptor is read in any case, after them.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scope<'a> {
     pub folders: &'a [String],
 }
 
-impl Scope<'_> {
-    /// Whether `folder` is one of the targets' own.
-    fn owns(self, folder: Option<&str>) -> bool {
-        folder.is_some_and(|f| self.folders.iter().any(|s| s == f))
+impl<'a> Scope<'a> {
+    /// The folder of the scope's own targets a file belongs to, if it does.
+    fn own_folder(self, origin: &Origin) -> Option<&'a str> {
+        let folder = match origin {
+            Origin::Named => return None,
+            Origin::Folder(folder) => folder.as_str(),
+            Origin::Descriptor => "",
+        };
+        self.folders
+            .iter()
+            .find(|f| *f == folder)
+            .map(String::as_str)
+    }
+
+    /// Where a file stands in the scope's order: named files, its own folders' files, the
+    /// descriptor's `.env`; `None` for another folder's file, which it does not read.
+    fn rank(self, origin: &Origin) -> Option<u8> {
+        match origin {
+            Origin::Named => Some(0),
+            _ if self.own_folder(origin).is_some() => Some(1),
+            Origin::Descriptor => Some(2),
+            Origin::Folder(_) => None,
+        }
     }
 }
 
@@ -106,20 +137,28 @@ impl Env {
     /// # Errors
     /// When the file cannot be read or parsed; the error names the path and line, never a value.
     pub fn add_file(&mut self, path: &Path) -> Result<(), Error> {
-        self.add(path, None)
+        self.add(path, Origin::Named)
     }
 
     /// Adds an env file read by convention for the targets in `folder` (a `dir` with a `/`
     /// after it, empty for the descriptor's folder): a database reads it only when one of
-    /// its targets is in that folder, or when it is the descriptor's own.
+    /// its targets is in that folder. `None` for the `.env` beside the descriptor, which
+    /// every database reads after its own folders'.
     ///
     /// # Errors
     /// As [`Env::add_file`].
-    pub(crate) fn add_folder_file(&mut self, path: &Path, folder: &str) -> Result<(), Error> {
-        self.add(path, Some(folder.to_owned()))
+    pub(crate) fn add_folder_file(
+        &mut self,
+        path: &Path,
+        folder: Option<&str>,
+    ) -> Result<(), Error> {
+        self.add(
+            path,
+            folder.map_or(Origin::Descriptor, |f| Origin::Folder(f.to_owned())),
+        )
     }
 
-    fn add(&mut self, path: &Path, folder: Option<String>) -> Result<(), Error> {
+    fn add(&mut self, path: &Path, origin: Origin) -> Result<(), Error> {
         // The limits every input has: no binary, non-UTF-8 or oversized file.
         let source = crate::input::load_source(path)?;
         // dotenvy expands `${NAME}` without a bound: the file may not grow past the input
@@ -141,7 +180,7 @@ impl Env {
         self.files.push(EnvFile {
             path: path.to_path_buf(),
             vars,
-            folder,
+            origin,
         });
         Ok(())
     }
@@ -182,45 +221,53 @@ impl Env {
     pub(crate) fn has_folder_files(&self) -> bool {
         self.files
             .iter()
-            .any(|f| f.folder.as_deref().is_some_and(|f| !f.is_empty()))
+            .any(|f| matches!(f.origin, Origin::Folder(_)))
+    }
+
+    /// The file that sets `name`, in any scope (for a message about one that does not read
+    /// it).
+    #[must_use]
+    pub(crate) fn file_setting(&self, name: &str) -> Option<&Path> {
+        self.files
+            .iter()
+            .find(|f| f.vars.contains_key(name))
+            .map(|f| f.path.as_path())
     }
 
     /// Looks `name` up in the files `scope` reads, first found wins: the environment, the
-    /// named files, the files of its own folders, then those of the descriptor's folder (when
-    /// no target of the scope is there, it is read after them, even where a target of another
-    /// database put its files first); with the file of another of its folders that sets it to
-    /// a different value, when the value taken came from one of its folders (the environment
-    /// and named files are taken as given).
+    /// named files, the files of its own targets' folders, then the `.env` beside the
+    /// descriptor (a file of another target's folder is not read, even where that target
+    /// put its files first). With the value taken, when it came from one of its folders,
+    /// the file of another of its folders whose own value differs: each folder's value is
+    /// its first file's, as its framework reads it (a `.env` under a `.env.local` does not
+    /// count). The environment and named files are taken as given.
     fn get_in(&self, name: &str, scope: Scope<'_>) -> (Option<&str>, Option<(&Path, &Path)>) {
         if let Some(v) = self.process.get(name) {
             return (Some(v), None);
         }
-        let rank = |f: &EnvFile| match f.folder.as_deref() {
-            None => Some(0),
-            folder if scope.owns(folder) => Some(1),
-            Some("") => Some(2),
-            Some(_) => None,
-        };
         let mut found: Vec<(u8, &EnvFile, &String)> = self
             .files
             .iter()
-            .filter_map(|f| Some((rank(f)?, f, f.vars.get(name)?)))
+            .filter_map(|f| Some((scope.rank(&f.origin)?, f, f.vars.get(name)?)))
             .collect();
         // Stable: the files' own order within a rank.
         found.sort_by_key(|(rank, _, _)| *rank);
         let Some(&(_, first, value)) = found.first() else {
             return (None, None);
         };
-        let conflict = if scope.owns(first.folder.as_deref()) {
-            found
-                .iter()
-                .find(|(_, f, v)| {
-                    scope.owns(f.folder.as_deref()) && f.folder != first.folder && *v != value
-                })
-                .map(|(_, f, _)| (first.path.as_path(), f.path.as_path()))
-        } else {
-            None
+        let Some(first_folder) = scope.own_folder(&first.origin) else {
+            return (Some(value), None);
         };
+        // Each own folder's value: its first file's.
+        let mut seen: Vec<&str> = vec![first_folder];
+        let conflict = found.iter().find_map(|(_, f, v)| {
+            let folder = scope.own_folder(&f.origin)?;
+            if seen.contains(&folder) {
+                return None;
+            }
+            seen.push(folder);
+            (*v != value).then(|| (first.path.as_path(), f.path.as_path()))
+        });
         (Some(value), conflict)
     }
 }
@@ -413,9 +460,9 @@ mod tests {
         let root = write("root.env", "URL=root-db\nROOT=r\n");
         // The descriptor's folder first, as when a target there is listed first.
         let mut env = Env::default();
-        env.add_folder_file(&root, "").unwrap();
-        env.add_folder_file(&web, "apps/web/").unwrap();
-        env.add_folder_file(&worker, "apps/worker/").unwrap();
+        env.add_folder_file(&root, None).unwrap();
+        env.add_folder_file(&web, Some("apps/web/")).unwrap();
+        env.add_folder_file(&worker, Some("apps/worker/")).unwrap();
         assert!(env.has_folder_files());
         let run = |env: &Env, value: &str, folders: &[&str]| {
             let folders: Vec<String> = folders.iter().map(|f| (*f).to_owned()).collect();
@@ -462,12 +509,38 @@ mod tests {
                 .is_empty()
         );
         assert!(run(&env, "${URL}", &["apps/worker/"]).1.is_empty());
+        // A folder's value is its first file's: a `.env` under its `.env.local` (a local
+        // placeholder) is no conflict with another folder, whichever folder comes first.
+        let local = write("web.env.local", "URL=worker-db\n");
+        let placeholder = write("web-placeholder.env", "URL=redis://localhost:6379\n");
+        for order in [["apps/worker/", "apps/web/"], ["apps/web/", "apps/worker/"]] {
+            let mut env = Env::default();
+            for folder in order {
+                if folder == "apps/web/" {
+                    env.add_folder_file(&local, Some(folder)).unwrap();
+                    env.add_folder_file(&placeholder, Some(folder)).unwrap();
+                } else {
+                    env.add_folder_file(&worker, Some(folder)).unwrap();
+                }
+            }
+            let (out, conflicts) = run(&env, "${URL}", &["apps/web/", "apps/worker/"]);
+            assert_eq!(out.unwrap(), "worker-db");
+            assert!(conflicts.is_empty(), "{order:?}: {conflicts:?}");
+        }
+        // The files of a target in the descriptor's folder (its `.env.local`) are that
+        // target's: a database of targets elsewhere reads only the descriptor's `.env`.
+        let mut env = Env::default();
+        env.add_folder_file(&web, Some("")).unwrap();
+        env.add_folder_file(&root, None).unwrap();
+        assert!(run(&env, "${ONLY_WEB}", &["apps/worker/"]).0.is_err());
+        assert_eq!(run(&env, "${URL}", &["apps/worker/"]).0.unwrap(), "root-db");
+        assert_eq!(run(&env, "${URL}", &[""]).0.unwrap(), "web-db");
         // A named file (or the environment) is taken as given.
         let named = write("named.env", "URL=named\n");
         let mut with_named = Env::default();
         with_named.add_file(&named).unwrap();
-        with_named.add_folder_file(&web, "apps/web/").unwrap();
-        with_named.add_folder_file(&worker, "apps/worker/").unwrap();
+        with_named.add_folder_file(&web, Some("apps/web/")).unwrap();
+        with_named.add_folder_file(&worker, Some("apps/worker/")).unwrap();
         let (out, conflicts) = run(&with_named, "${URL}", &["apps/web/", "apps/worker/"]);
         assert_eq!(out.unwrap(), "named");
         assert!(conflicts.is_empty());

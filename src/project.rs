@@ -67,7 +67,7 @@ impl Project {
         )?;
         let mut skipped = Vec::new();
         for (path, folder) in &convention {
-            if let Err(e) = env.add_folder_file(path, folder) {
+            if let Err(e) = env.add_folder_file(path, folder.as_deref()) {
                 skipped.push((path.clone(), e));
             }
         }
@@ -152,7 +152,7 @@ pub(crate) fn convention_env_files(
     descriptor: &Path,
     text: &str,
     named: &[PathBuf],
-) -> Vec<(PathBuf, String)> {
+) -> Vec<(PathBuf, Option<String>)> {
     let base = base_dir(descriptor);
     crate::framework::convention_env_files_by_folder(text)
         .into_iter()

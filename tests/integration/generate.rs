@@ -1611,3 +1611,51 @@ fn a_database_reads_its_own_apps_folder_and_one_for_two_apps_that_disagree_is_re
     );
     assert!(!worker.contains("web-db"), "{worker}");
 }
+
+/// Each folder's value is the one its framework reads: a committed `.env` placeholder under a
+/// Next.js app's `.env.local` is no conflict with another app on the same database, whichever
+/// target comes first; and a Next.js app in the descriptor's folder keeps its `.env.local` to
+/// itself (a worker's database does not take the app's URL from it).
+#[test]
+fn a_folders_value_is_the_one_its_framework_reads() {
+    const PW: &str = "CanarySharedPassword0123456789ab";
+    let real = format!("REDIS_URL=rediss://default:{PW}@one-db-12345.upstash.io:6379\n");
+    for first in ["api", "zz"] {
+        let descriptor = format!(
+            "[database.main]\nredis_url = \"${{REDIS_URL}}\"\n\n\
+             [target.{first}]\nkind = \"server\"\ndir = \"apps/jobs\"\n\n\
+             [target.web]\nkind = \"lambda\"\nframework = \"nextjs\"\ntransport = \"tcp\"\ndir = \"apps/web\"\n"
+        );
+        let out = crate::support::test::Test::new()
+            .file("upwire.toml", &descriptor)
+            .file("apps/web/.env", "REDIS_URL=redis://localhost:6379\n")
+            .file("apps/web/.env.local", &real)
+            .file("apps/jobs/.env", &real)
+            .args(["lint", "--format", "json"])
+            .run();
+        let codes: Vec<String> = crate::support::json(&out)["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert!(!codes.contains(&"env-conflict".to_owned()), "{first}: {codes:?}");
+    }
+
+    let t = crate::support::test::Test::new()
+        .file(
+            "upwire.toml",
+            "[database.app]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\nredis_url = \"${REDIS_URL}\"\n\n\
+             [database.worker]\nredis_url = \"${REDIS_URL}\"\n\n\
+             [target.app]\nkind = \"lambda\"\nframework = \"nextjs\"\ndatabase = \"app\"\n\n\
+             [target.worker]\nkind = \"server\"\ndatabase = \"worker\"\ndir = \"worker\"\n",
+        )
+        .file(".env.local", &real)
+        .file("worker/.env", "")
+        .arg("generate")
+        .status(1)
+        .stderr_contains("error[unresolved-variable]: `${REDIS_URL}` is not set in the environment or in any env file read for database `worker`");
+    let out = t.run();
+    assert!(!crate::support::all_output(&out).contains(PW));
+    assert_eq!(std::fs::read_to_string(t.dir().join("worker/.env")).unwrap(), "");
+}
