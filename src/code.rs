@@ -455,6 +455,15 @@ its own `[database.NAME]` (the same `${NAME}`s are fine) and set `database = \"N
 targets: each database then reads only its own targets' folders. If they use one database, make \
 the values the same. A value set in the environment or in an `--env-file` is taken as given, and \
 is no conflict.";
+    EnvOverridden = "env-overridden", Warning,
+        "a value from the environment or an `--env-file` differs from an env file's, which `generate` would overwrite",
+        "What is set in the process environment, then in each `--env-file`, wins over the env \
+files upwire reads by convention (`.env`, `.env.local`, a target folder's files): an explicit \
+value is taken as given, as CI sets its secrets. But a variable exported in a shell long ago \
+(`export {var.tcp_url}=redis://localhost:6379`) or an `--env-file` meant for another app then \
+replaces the project's own value without a word, and `generate` writes it into the env file \
+that held the right one. This warning names both places. Unset the variable, or drop the \
+`--env-file`, when the file's value is the one meant.";
 }
 
 impl fmt::Display for Code {

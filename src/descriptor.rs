@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::family::EnvNames;
-use crate::interpolate::{Conflict, Env, Reference, Scope, interpolate_in};
+use crate::interpolate::{Conflict, ConflictKind, Env, Reference, Scope, interpolate_in};
 use crate::model::{
     Access, Framework, Kind, Need, Platform, Transport, did_you_mean, is_valid_name,
 };
@@ -399,8 +399,13 @@ impl Walker<'_, '_> {
         let mut conflicts = Vec::new();
         let resolved = interpolate_in(&text.raw, self.env, scope, &mut conflicts);
         for c in conflicts {
-            self.conflict(&text, &c);
-            self.conflicted = true;
+            match c.kind {
+                ConflictKind::Folders => {
+                    self.conflict(&text, &c);
+                    self.conflicted = true;
+                }
+                ConflictKind::Override => self.overridden(&text, &c),
+            }
         }
         match resolved {
             Ok(v) => {
@@ -441,14 +446,39 @@ impl Walker<'_, '_> {
             format!(
                 "database `{db}`: `${{{}}}` has one value in {} and another in {}, and targets in both folders use this database",
                 c.name,
-                c.taken.display(),
+                c.taken,
                 c.other.display()
             ),
         )
         .at(&self.source, text.raw_span(&c.range))
         .help(format!(
             "if these apps use different databases, give each its own `[database.NAME]` and set `database = \"NAME\"` on its targets (a database reads the env files of its own targets' folders); if they use one database, make the values the same. upwire took the value in {}",
-            c.taken.display()
+            c.taken
+        ));
+        self.push(d);
+    }
+
+    /// A value from the environment or an `--env-file` (`c.taken`) differs from the one in an
+    /// env file read by convention for it (`c.other`), which `generate` writes the value into.
+    fn overridden(&mut self, text: &Text, c: &Conflict) {
+        let d = Diagnostic::new(
+            Code::EnvOverridden,
+            format!(
+                "`${{{}}}` is taken from {}, and {} sets it to another value",
+                c.name,
+                c.taken,
+                c.other.display()
+            ),
+        )
+        .at(&self.source, text.raw_span(&c.range))
+        .help(format!(
+            "`generate` writes the value taken into the targets' env files, over {}'s own; if the file's value is the one meant, {}",
+            c.other.display(),
+            if c.taken == crate::interpolate::PROCESS_ENVIRONMENT {
+                format!("unset it first (`unset {}`)", c.name)
+            } else {
+                format!("leave out `--env-file {}`", c.taken)
+            }
         ));
         self.push(d);
     }
@@ -578,7 +608,9 @@ impl Walker<'_, '_> {
                 ),
             )
             .at(&self.source, text.raw_span(range))
-            .help(format!("{elsewhere}{suggestion}export {name}=..., or {place}"));
+            .help(format!(
+                "{elsewhere}{suggestion}export {name}=..., or {place}"
+            ));
             self.push(d);
         }
         if let Some(d) = more {

@@ -11,6 +11,9 @@ use crate::error::Error;
 
 mod expansion;
 
+/// How messages name the process environment as where a value came from.
+pub(crate) const PROCESS_ENVIRONMENT: &str = "the process environment";
+
 /// Where variables come from.
 #[derive(Clone, Default)]
 pub struct Env {
@@ -74,16 +77,27 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// Two target folders of one database that set a variable to different values.
+/// A variable whose value differs between two places upwire reads it from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Conflict {
     pub name: String,
     /// Where the reference is in the value.
     pub range: Range<usize>,
-    /// The file whose value was taken (found first).
-    pub taken: PathBuf,
-    /// A file of another folder with another value.
+    /// Where the value taken came from: a file's path, or "the process environment".
+    pub taken: String,
+    /// An env file read for it that holds another value.
     pub other: PathBuf,
+    pub kind: ConflictKind,
+}
+
+/// What a [`Conflict`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConflictKind {
+    /// Two folders of one database's targets (`env-conflict`).
+    Folders,
+    /// The environment or a named file over an env file read by convention, which
+    /// `generate` would write the value into (`env-overridden`).
+    Override,
 }
 
 /// Names only: the values are the secrets `${NAME}` brings in.
@@ -190,7 +204,7 @@ impl Env {
     #[must_use]
     pub(crate) fn origin(&self, name: &str) -> Option<String> {
         if self.process.contains_key(name) {
-            return Some("the process environment".to_owned());
+            return Some(PROCESS_ENVIRONMENT.to_owned());
         }
         self.files
             .iter()
@@ -234,39 +248,70 @@ impl Env {
             .map(|f| f.path.as_path())
     }
 
-    /// Looks `name` up in the files `scope` reads, first found wins: the environment, the
-    /// named files, the files of its own targets' folders, then the `.env` beside the
-    /// descriptor (a file of another target's folder is not read, even where that target
-    /// put its files first). With the value taken, when it came from one of its folders,
-    /// the file of another of its folders whose own value differs: each folder's value is
-    /// its first file's, as its framework reads it (a `.env` under a `.env.local` does not
-    /// count). The environment and named files are taken as given.
-    fn get_in(&self, name: &str, scope: Scope<'_>) -> (Option<&str>, Option<(&Path, &Path)>) {
-        if let Some(v) = self.process.get(name) {
-            return (Some(v), None);
-        }
+    /// Looks `name` up in the files `scope` reads (all without one), first found wins: the
+    /// environment, the named files, the files of its own targets' folders, then the `.env`
+    /// beside the descriptor (a file of another target's folder is not read, even where that
+    /// target put its files first). With the value, what disagrees with it:
+    /// - taken from one of its folders, the file of another of its folders whose own value
+    ///   differs: each folder's value is its first file's, as its framework reads it (a
+    ///   `.env` under a `.env.local` does not count);
+    /// - taken from the environment or a named file (as given), the first env file read by
+    ///   convention in the scope that holds another value: `generate` writes there.
+    fn get_in(&self, name: &str, scope: Option<Scope<'_>>) -> (Option<&str>, Option<Conflict>) {
+        let rank = |origin: &Origin| match scope {
+            Some(scope) => scope.rank(origin),
+            None => Some(u8::from(*origin != Origin::Named)),
+        };
         let mut found: Vec<(u8, &EnvFile, &String)> = self
             .files
             .iter()
-            .filter_map(|f| Some((scope.rank(&f.origin)?, f, f.vars.get(name)?)))
+            .filter_map(|f| Some((rank(&f.origin)?, f, f.vars.get(name)?)))
             .collect();
         // Stable: the files' own order within a rank.
         found.sort_by_key(|(rank, _, _)| *rank);
+        let clash = |taken: String, other: &Path, kind| Conflict {
+            name: name.to_owned(),
+            range: 0..0,
+            taken,
+            other: other.to_path_buf(),
+            kind,
+        };
+        // The environment or a named file, over a file read by convention.
+        let given = match self.process.get(name) {
+            Some(v) => Some((v, PROCESS_ENVIRONMENT.to_owned())),
+            None => found
+                .first()
+                .filter(|(_, f, _)| f.origin == Origin::Named)
+                .map(|(_, f, v)| (*v, f.path.display().to_string())),
+        };
+        if let Some((value, taken)) = given {
+            let over = found
+                .iter()
+                .find(|(_, f, v)| f.origin != Origin::Named && *v != value)
+                .map(|(_, f, _)| clash(taken, &f.path, ConflictKind::Override));
+            return (Some(value), over);
+        }
         let Some(&(_, first, value)) = found.first() else {
             return (None, None);
         };
-        let Some(first_folder) = scope.own_folder(&first.origin) else {
+        let Some(first_folder) = scope.and_then(|s| s.own_folder(&first.origin)) else {
             return (Some(value), None);
         };
         // Each own folder's value: its first file's.
         let mut seen: Vec<&str> = vec![first_folder];
         let conflict = found.iter().find_map(|(_, f, v)| {
-            let folder = scope.own_folder(&f.origin)?;
+            let folder = scope?.own_folder(&f.origin)?;
             if seen.contains(&folder) {
                 return None;
             }
             seen.push(folder);
-            (*v != value).then(|| (first.path.as_path(), f.path.as_path()))
+            (*v != value).then(|| {
+                clash(
+                    first.path.display().to_string(),
+                    &f.path,
+                    ConflictKind::Folders,
+                )
+            })
         });
         (Some(value), conflict)
     }
@@ -347,7 +392,7 @@ fn is_var_name(name: &str) -> bool {
 }
 
 /// Substitutes every reference, looked up in `scope` (everything without one), adding to
-/// `conflicts` each name two of its folders set differently (the first value is taken).
+/// `conflicts` what disagrees with a value taken ([`Env::get_in`]).
 /// Returns the value, or the references that could not be resolved.
 ///
 /// # Errors
@@ -369,20 +414,15 @@ pub(crate) fn interpolate_in(
         match &r {
             Reference::Var { name, range } => {
                 out.push_str(&value[pos..range.start]);
-                let (found, conflict) = match scope {
-                    Some(scope) => env.get_in(name, scope),
-                    None => (env.get(name), None),
-                };
+                let (found, conflict) = env.get_in(name, scope);
                 match found {
                     Some(v) => out.push_str(v),
                     None => missing.push(r.clone()),
                 }
-                if let Some((taken, other)) = conflict {
+                if let Some(conflict) = conflict {
                     conflicts.push(Conflict {
-                        name: name.clone(),
                         range: range.clone(),
-                        taken: taken.to_path_buf(),
-                        other: other.to_path_buf(),
+                        ..conflict
                     });
                 }
                 pos = range.end;
@@ -498,8 +538,9 @@ mod tests {
             [Conflict {
                 name: "URL".into(),
                 range: 1..7,
-                taken: web.clone(),
+                taken: web.display().to_string(),
                 other: worker.clone(),
+                kind: ConflictKind::Folders,
             }]
         );
         // Agreeing folders, and the descriptor's own `.env`, are no conflict.
@@ -535,15 +576,38 @@ mod tests {
         assert!(run(&env, "${ONLY_WEB}", &["apps/worker/"]).0.is_err());
         assert_eq!(run(&env, "${URL}", &["apps/worker/"]).0.unwrap(), "root-db");
         assert_eq!(run(&env, "${URL}", &[""]).0.unwrap(), "web-db");
-        // A named file (or the environment) is taken as given.
-        let named = write("named.env", "URL=named\n");
-        let mut with_named = Env::default();
+        // A named file (or the environment) is taken as given: no folder conflict, but the
+        // first file read by convention that it overrides with another value is named.
+        let named = write("named.env", "URL=named\nSAME=s\n");
+        let mut with_named = Env::from_pairs([("ONLY_WEB", "from-the-shell")]);
         with_named.add_file(&named).unwrap();
         with_named.add_folder_file(&web, Some("apps/web/")).unwrap();
-        with_named.add_folder_file(&worker, Some("apps/worker/")).unwrap();
-        let (out, conflicts) = run(&with_named, "${URL}", &["apps/web/", "apps/worker/"]);
+        with_named
+            .add_folder_file(&worker, Some("apps/worker/"))
+            .unwrap();
+        let (out, conflicts) = run(&with_named, "${URL}", &["apps/worker/", "apps/web/"]);
         assert_eq!(out.unwrap(), "named");
-        assert!(conflicts.is_empty());
+        assert_eq!(
+            conflicts,
+            [Conflict {
+                name: "URL".into(),
+                range: 0..6,
+                taken: named.display().to_string(),
+                other: web.clone(),
+                kind: ConflictKind::Override,
+            }]
+        );
+        let (out, conflicts) = run(&with_named, "${ONLY_WEB}", &["apps/web/"]);
+        assert_eq!(out.unwrap(), "from-the-shell");
+        assert_eq!(conflicts[0].taken, PROCESS_ENVIRONMENT);
+        assert_eq!(conflicts[0].other, web);
+        // Only a file the scope reads, and only another value.
+        assert!(
+            run(&with_named, "${ONLY_WEB}", &["apps/worker/"])
+                .1
+                .is_empty()
+        );
+        assert!(run(&with_named, "${SAME}", &["apps/web/"]).1.is_empty());
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         {
             jobs = env_jobs(
                 &crate::interpolate::Env::from_process(),
-                "the process environment",
+                crate::interpolate::PROCESS_ENVIRONMENT,
             )?
             .into_iter()
             .map(|(name, job)| (name, None, None, job))

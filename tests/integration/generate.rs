@@ -1639,7 +1639,10 @@ fn a_folders_value_is_the_one_its_framework_reads() {
             .iter()
             .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
             .collect();
-        assert!(!codes.contains(&"env-conflict".to_owned()), "{first}: {codes:?}");
+        assert!(
+            !codes.contains(&"env-conflict".to_owned()),
+            "{first}: {codes:?}"
+        );
     }
 
     let t = crate::support::test::Test::new()
@@ -1657,5 +1660,31 @@ fn a_folders_value_is_the_one_its_framework_reads() {
         .stderr_contains("error[unresolved-variable]: `${REDIS_URL}` is not set in the environment or in any env file read for database `worker`");
     let out = t.run();
     assert!(!crate::support::all_output(&out).contains(PW));
-    assert_eq!(std::fs::read_to_string(t.dir().join("worker/.env")).unwrap(), "");
+    assert_eq!(
+        std::fs::read_to_string(t.dir().join("worker/.env")).unwrap(),
+        ""
+    );
+}
+
+/// A `REDIS_URL` exported in the shell long ago wins over the project's `.env`, as given, and
+/// `lint` says so before `generate` would write it there; the password is not shown.
+#[test]
+fn a_variable_exported_over_the_projects_env_file_is_named() {
+    const PW: &str = "CanaryExportedOverPassword012345";
+    let out = crate::support::test::Test::new()
+        .file(
+            "upwire.toml",
+            "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n[target.api]\nkind = \"server\"\n",
+        )
+        .file(
+            ".env",
+            format!("REDIS_URL=rediss://default:{PW}@one-db-12345.upstash.io:6379\n"),
+        )
+        .env("REDIS_URL", "redis://localhost:6379")
+        .arg("lint")
+        .status(0)
+        .stderr_contains("warning[env-overridden]: `${REDIS_URL}` is taken from the process environment, and .env sets it to another value")
+        .stderr_contains("unset it first (`unset REDIS_URL`)")
+        .run();
+    assert!(!crate::support::all_output(&out).contains(PW));
 }
