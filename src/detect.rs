@@ -48,8 +48,9 @@ pub(crate) struct Detection {
     pub rest_url: String,
     pub rest_token: String,
     pub rest_readonly_token: String,
-    /// The REST names found are the Vercel Marketplace's (`KV_REST_API_*`): `generate` is to
-    /// write those (`env_names = "vercel-marketplace"`), not a second copy under Upstash's.
+    /// The REST names every database's REST targets find are the Vercel Marketplace's
+    /// (`KV_REST_API_*`): `generate` is to write those (`env_names = "vercel-marketplace"`),
+    /// not a second copy under Upstash's.
     pub marketplace: bool,
     /// The env files whose names were read.
     pub env_files: Vec<String>,
@@ -62,6 +63,12 @@ pub(crate) struct Detection {
     /// The targets whose folders' env files hold no value of the family's names: nothing
     /// says their database, so they are given the first one.
     pub unplaced: Vec<String>,
+    /// The variable names each database reads ([`name_databases`]), by database.
+    pub database_names: Vec<Names>,
+    /// The databases whose REST names are the Marketplace's and those whose are Upstash's,
+    /// when there are both: `env_names` is one for the project, so `init` leaves it out and
+    /// says what `generate` writes.
+    pub mixed_names: Option<(Vec<String>, Vec<String>)>,
 }
 
 /// The env files whose variable names are read.
@@ -133,77 +140,30 @@ pub(crate) fn detect(root: &Path) -> Detection {
         seen.insert(name.clone());
         t.name = name;
     }
-    // The names of the family table (Upstash's, the Vercel Marketplace's, the shared
-    // `REDIS_URL`) already in the env files, else Upstash's.
-    let found = |role: Role| {
-        VARIABLES
-            .iter()
-            .filter(|v| v.role == role && v.family != Family::Srh)
-            .find(|v| names.iter().any(|n| n == v.name))
-    };
-    // The same names behind a public prefix (`EXPO_PUBLIC_UPSTASH_REDIS_REST_URL`): what an
-    // app that bundles its variables has. A token there is the one the app ships, which can
-    // only be the read-only one (lint says so when its value is not); the full token never is.
-    let public = |role: Role| {
-        names.iter().find(|n| {
-            crate::family::lookup(n).is_some_and(|k| {
-                k.variable.role == role
-                    && k.variable.family != Family::Srh
-                    && k.public.is_some_and(|p| p == k.prefix)
-            })
-        })
-    };
-    // The Vercel Marketplace's names behind the custom prefix the integration was given
-    // (`STORAGE_KV_REST_API_URL`; Vercel docs, Marketplace storage: "custom prefix" when
-    // connecting a store to a project): the prefix, when no un-prefixed REST URL is there.
-    let marketplace_prefix = found(Role::RestUrl).is_none().then(|| {
-        names.iter().find_map(|n| {
-            crate::family::lookup(n).and_then(|k| {
-                (k.variable.family == Family::Marketplace
-                    && k.variable.role == Role::RestUrl
-                    && !k.prefix.is_empty()
-                    && k.public.is_none())
-                .then(|| k.prefix.to_owned())
-            })
-        })
-    });
-    let marketplace_prefix = marketplace_prefix.flatten();
-    let prefixed = |role: Role| {
-        let prefix = marketplace_prefix.as_deref()?;
-        let name = format!(
-            "{prefix}{}",
-            crate::family::name_of(Family::Marketplace, role)
-        );
-        names.contains(&name).then_some(name)
-    };
-    let pick = |role: Role| match found(role) {
-        Some(v) => v.name.to_owned(),
-        None if prefixed(role).is_some() => prefixed(role).unwrap_or_default(),
-        None => match role {
-            Role::Token => None,
-            Role::ReadonlyToken => public(role).or_else(|| public(Role::Token)),
-            _ => public(role),
-        }
-        .map_or_else(|| default_name(role).to_owned(), Clone::clone),
-    };
-    d.redis_url = pick(Role::TcpUrl);
-    d.rest_url = pick(Role::RestUrl);
-    d.rest_token = pick(Role::Token);
-    d.rest_readonly_token = pick(Role::ReadonlyToken);
-    d.marketplace = found(Role::RestUrl).is_some_and(|v| v.family == Family::Marketplace)
-        || marketplace_prefix.is_some();
-    // The targets in a folder where the prefixed names are get the prefix, so that
-    // `generate` writes and reads the names the integration sets.
-    if let Some(prefix) = &marketplace_prefix {
-        let url = format!(
-            "{prefix}{}",
-            crate::family::name_of(Family::Marketplace, Role::RestUrl)
-        );
-        for t in &mut d.targets {
-            let here = found_in.iter().any(|(dir, n)| *dir == t.dir && *n == url);
-            if here && t.platform != Some(Platform::Expo) {
-                t.env_prefix = Some(prefix.clone());
-            }
+    // The names of the family table already in the env files, else Upstash's: for the whole
+    // project here (what a database whose own folders have none reads), for each database
+    // below.
+    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+    let project_names = Names::pick(&all, None);
+    d.redis_url.clone_from(&project_names.redis_url);
+    d.rest_url.clone_from(&project_names.rest_url);
+    d.rest_token.clone_from(&project_names.rest_token);
+    d.rest_readonly_token
+        .clone_from(&project_names.rest_readonly_token);
+    // Each folder's names.
+    let mut in_folder: std::collections::HashMap<&str, Vec<&str>> =
+        std::collections::HashMap::new();
+    for (dir, n) in &found_in {
+        in_folder.entry(dir.as_str()).or_default().push(n.as_str());
+    }
+    // A target in a folder where the Marketplace's names are behind a custom prefix gets the
+    // prefix, so that `generate` writes and reads the names the integration sets.
+    for t in &mut d.targets {
+        let here = in_folder.get(t.dir.as_str()).map_or(&[][..], Vec::as_slice);
+        if t.platform != Some(Platform::Expo)
+            && let Some(prefix) = marketplace_prefix(here)
+        {
+            t.env_prefix = Some(prefix);
         }
     }
     // A function written against a TCP client (ioredis, node-redis), where the env files hold
@@ -234,7 +194,222 @@ pub(crate) fn detect(root: &Path) -> Detection {
     }
     d.names = names;
     place_on_databases(&mut d, &evidence);
+    name_databases(&mut d, &in_folder, &project_names);
     d
+}
+
+/// The variable names one database's fields read, and whether its REST names are the
+/// Vercel Marketplace's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Names {
+    pub redis_url: String,
+    pub rest_url: String,
+    pub rest_token: String,
+    pub rest_readonly_token: String,
+    /// Its REST URL's name is the Marketplace's (`KV_REST_API_URL`, or behind the custom
+    /// prefix the integration was given), found in the env files.
+    pub marketplace: bool,
+}
+
+impl Names {
+    /// Upstash's names (`UPSTASH_REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...): those of a
+    /// project with none yet.
+    #[must_use]
+    pub(crate) fn upstash() -> Names {
+        Names {
+            redis_url: default_name(Role::TcpUrl).to_owned(),
+            rest_url: default_name(Role::RestUrl).to_owned(),
+            rest_token: default_name(Role::Token).to_owned(),
+            rest_readonly_token: default_name(Role::ReadonlyToken).to_owned(),
+            marketplace: false,
+        }
+    }
+
+    /// The names of the family table among `names` (Upstash's, the Vercel Marketplace's,
+    /// the shared `REDIS_URL`, the Marketplace's behind a custom prefix, any of those behind
+    /// a public prefix); for a role none of them has, `fallback`'s, else Upstash's.
+    fn pick(names: &[&str], fallback: Option<&Names>) -> Names {
+        let of = |role: Role| {
+            name_for(names, role).unwrap_or_else(|| match fallback {
+                Some(f) => f.get(role).to_owned(),
+                None => default_name(role).to_owned(),
+            })
+        };
+        let found_url = name_for(names, Role::RestUrl);
+        let marketplace = match &found_url {
+            Some(n) => crate::family::lookup(n)
+                .is_some_and(|k| k.variable.family == Family::Marketplace && k.public.is_none()),
+            None => fallback.is_some_and(|f| f.marketplace),
+        };
+        Names {
+            redis_url: of(Role::TcpUrl),
+            rest_url: of(Role::RestUrl),
+            rest_token: of(Role::Token),
+            rest_readonly_token: of(Role::ReadonlyToken),
+            marketplace,
+        }
+    }
+
+    /// The name of the field of `role`.
+    #[must_use]
+    pub(crate) fn get(&self, role: Role) -> &str {
+        match role {
+            Role::TcpUrl => &self.redis_url,
+            Role::RestUrl => &self.rest_url,
+            Role::Token => &self.rest_token,
+            Role::ReadonlyToken => &self.rest_readonly_token,
+        }
+    }
+}
+
+/// The name of the family table for `role` in `names`, if there is one: Upstash's, the Vercel
+/// Marketplace's or the shared `REDIS_URL` (in the table's order); else the Marketplace's
+/// behind the custom prefix the integration was given; else one of those behind a public
+/// prefix (`EXPO_PUBLIC_UPSTASH_REDIS_REST_URL`: what an app that bundles its variables has;
+/// a token there is the one the app ships, which can only be the read-only one, and lint says
+/// so when its value is not; the full token never is).
+fn name_for(names: &[&str], role: Role) -> Option<String> {
+    if let Some(v) = VARIABLES
+        .iter()
+        .filter(|v| v.role == role && v.family != Family::Srh)
+        .find(|v| names.contains(&v.name))
+    {
+        return Some(v.name.to_owned());
+    }
+    if let Some(prefix) = marketplace_prefix(names) {
+        let name = format!(
+            "{prefix}{}",
+            crate::family::name_of(Family::Marketplace, role)
+        );
+        if names.contains(&name.as_str()) {
+            return Some(name);
+        }
+    }
+    let public = |role: Role| {
+        names.iter().find(|n| {
+            crate::family::lookup(n).is_some_and(|k| {
+                k.variable.role == role
+                    && k.variable.family != Family::Srh
+                    && k.public.is_some_and(|p| p == k.prefix)
+            })
+        })
+    };
+    match role {
+        Role::Token => None,
+        Role::ReadonlyToken => public(role).or_else(|| public(Role::Token)),
+        _ => public(role),
+    }
+    .map(|n| (*n).to_owned())
+}
+
+/// The custom prefix the Vercel Marketplace's names in `names` were given
+/// (`STORAGE_KV_REST_API_URL`; Vercel docs, Marketplace storage: "custom prefix" when
+/// connecting a store to a project), when no un-prefixed REST URL is there.
+fn marketplace_prefix(names: &[&str]) -> Option<String> {
+    let plain = VARIABLES
+        .iter()
+        .any(|v| v.role == Role::RestUrl && v.family != Family::Srh && names.contains(&v.name));
+    if plain {
+        return None;
+    }
+    names.iter().find_map(|n| {
+        crate::family::lookup(n).and_then(|k| {
+            (k.variable.family == Family::Marketplace
+                && k.variable.role == Role::RestUrl
+                && !k.prefix.is_empty()
+                && k.public.is_none())
+            .then(|| k.prefix.to_owned())
+        })
+    })
+}
+
+impl Proposed {
+    /// The database field the target reads, by the transport the rules will give it:
+    /// `redis_url` (TCP), else `rest_token` or `rest_readonly_token` (with `rest_url`).
+    #[must_use]
+    pub(crate) fn field(&self) -> Role {
+        let (_, transport, _) = self.kind.init_example();
+        if self.blocking || self.tcp_client || transport == crate::model::Transport::Tcp {
+            Role::TcpUrl
+        } else if self.kind.default_access() == crate::model::Access::ReadOnly {
+            Role::ReadonlyToken
+        } else {
+            Role::Token
+        }
+    }
+}
+
+/// Gives each database of `d` its variable names: for each field, those in the env files of
+/// the folders of its targets that read the field (the REST names where its REST targets
+/// are, `REDIS_URL` where its TCP ones are), else of its other targets' folders and the
+/// project folder, else the project's (`project`). Sets `env_names` (`d.marketplace`) when
+/// every database whose REST targets found REST names found the Marketplace's, and notes
+/// the databases otherwise (`d.mixed_names`).
+fn name_databases(
+    d: &mut Detection,
+    in_folder: &std::collections::HashMap<&str, Vec<&str>>,
+    project: &Names,
+) {
+    let names_of = |dirs: &mut dyn Iterator<Item = &str>| -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        dirs.filter(|dir| seen.insert(*dir))
+            .filter_map(|dir| in_folder.get(dir))
+            .flatten()
+            .copied()
+            .collect()
+    };
+    let mut by_database: Vec<Vec<&Proposed>> = vec![Vec::new(); d.databases.len()];
+    for t in &d.targets {
+        by_database[t.database].push(t);
+    }
+    let mut own_rest = Vec::new();
+    d.database_names = by_database
+        .iter()
+        .map(|targets| {
+            let near = names_of(
+                &mut targets
+                    .iter()
+                    .map(|t| t.dir.as_str())
+                    .chain(std::iter::once(".")),
+            );
+            let fallback = Names::pick(&near, Some(project));
+            let of = |tcp: bool| {
+                let using = names_of(
+                    &mut targets
+                        .iter()
+                        .filter(|t| (t.field() == Role::TcpUrl) == tcp)
+                        .map(|t| t.dir.as_str()),
+                );
+                Names::pick(&using, Some(&fallback))
+            };
+            let (tcp, rest) = (of(true), of(false));
+            let rest_used = targets.iter().any(|t| t.field() != Role::TcpUrl);
+            // Whether its REST targets' folders (or its others') name a REST URL.
+            own_rest.push(
+                (rest_used && (name_for(&near, Role::RestUrl).is_some()))
+                    .then_some(rest.marketplace),
+            );
+            Names {
+                redis_url: tcp.redis_url,
+                ..rest
+            }
+        })
+        .collect();
+    let marketplace: Vec<usize> = (0..own_rest.len())
+        .filter(|&i| own_rest[i] == Some(true))
+        .collect();
+    let upstash: Vec<usize> = (0..own_rest.len())
+        .filter(|&i| own_rest[i] == Some(false))
+        .collect();
+    d.marketplace = !marketplace.is_empty() && upstash.is_empty();
+    if !marketplace.is_empty() && !upstash.is_empty() {
+        let list = |dbs: &[usize]| {
+            dbs.iter()
+                .map(|&i| d.databases[i].clone())
+                .collect::<Vec<_>>()
+        };
+        d.mixed_names = Some((list(&marketplace), list(&upstash)));
+    }
 }
 
 /// What one folder's env files say of the database its targets use, from the values of the
@@ -294,7 +469,7 @@ impl Evidence {
 /// for `http`, 6379 for `redis`/`rediss`), trailing slashes of the path dropped. The user
 /// name, password, path and query keep their case. A value that is not `scheme://...` is
 /// kept as it is, trimmed.
-fn normal_url(value: &str) -> String {
+pub(crate) fn normal_url(value: &str) -> String {
     let value = value.trim();
     let Some((scheme, rest)) = value.split_once("://") else {
         return value.to_owned();
