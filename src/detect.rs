@@ -1467,6 +1467,83 @@ mod tests {
     }
 
     #[test]
+    fn each_database_reads_the_names_of_its_own_folders() {
+        const NEXT: &str = r#"{"dependencies":{"next":"15"}}"#;
+        const BULLMQ: &str = r#"{"dependencies":{"bullmq":"5"}}"#;
+        let kv = |host: &str| {
+            format!(
+                "KV_URL=rediss://default:AXkv@{host}.upstash.io:6379\nKV_REST_API_URL=https://{host}.upstash.io\nKV_REST_API_TOKEN=AXkv\nKV_REST_API_READ_ONLY_TOKEN=AXro\n"
+            )
+        };
+        let upstash = |host: &str| {
+            format!(
+                "UPSTASH_REDIS_REST_URL=https://{host}.upstash.io\nUPSTASH_REDIS_REST_TOKEN=AXup\nREDIS_URL=rediss://default:AXup@{host}.upstash.io:6379\n"
+            )
+        };
+        let names = |d: &Detection, i: usize| {
+            let n = &d.database_names[i];
+            [
+                n.redis_url.clone(),
+                n.rest_url.clone(),
+                n.rest_token.clone(),
+            ]
+        };
+        // A Next.js app with the Marketplace's names, a worker with Upstash's, on two
+        // databases: each reads its own, and generate is to write the Marketplace's (the
+        // worker reads only REDIS_URL, which both write).
+        let p = project(&[
+            ("apps/web/package.json", NEXT),
+            ("apps/web/.env.local", &kv("kv-db-77777")),
+            ("apps/worker/package.json", BULLMQ),
+            ("apps/worker/.env", &upstash("other-db-88888")),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["web", "worker"]);
+        assert_eq!(names(&d, 0)[1..], ["KV_REST_API_URL", "KV_REST_API_TOKEN"]);
+        assert_eq!(names(&d, 1)[0], "REDIS_URL");
+        assert!(d.marketplace && d.mixed_names.is_none());
+        // The same on one database: the REST fields read the names where the REST target
+        // is, `redis_url` those where the TCP one is.
+        let p = project(&[
+            ("apps/web/package.json", NEXT),
+            ("apps/web/.env.local", &kv("one-db-12345")),
+            ("apps/worker/package.json", BULLMQ),
+            ("apps/worker/.env", &upstash("one-db-12345")),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["main"]);
+        assert_eq!(
+            names(&d, 0),
+            ["REDIS_URL", "KV_REST_API_URL", "KV_REST_API_TOKEN"]
+        );
+        assert!(d.marketplace);
+        // Two REST apps, one on each family's names: env_names is left out and the
+        // databases noted; an app whose folder has a TCP URL only reads the project's REST
+        // names.
+        let p = project(&[
+            ("apps/admin/package.json", NEXT),
+            ("apps/admin/.env.local", &upstash("admin-db-11111")),
+            ("apps/shop/package.json", NEXT),
+            (
+                "apps/shop/.env",
+                "REDIS_URL=rediss://default:AXs@shop-db-33333.upstash.io:6379\n",
+            ),
+            ("apps/web/package.json", NEXT),
+            ("apps/web/.env.local", &kv("web-db-22222")),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["admin", "shop", "web"]);
+        assert_eq!(names(&d, 0)[1], "UPSTASH_REDIS_REST_URL");
+        assert_eq!(names(&d, 1)[1], d.rest_url);
+        assert_eq!(names(&d, 2)[1], "KV_REST_API_URL");
+        assert!(!d.marketplace);
+        assert_eq!(
+            d.mixed_names,
+            Some((vec!["web".to_owned()], vec!["admin".to_owned()]))
+        );
+    }
+
+    #[test]
     fn an_app_in_the_project_folder_is_grouped_as_any_other() {
         // Every database reads the project folder's env files after its own targets' folders,
         // so the app there gets a database of its own like any other app.

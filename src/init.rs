@@ -465,6 +465,45 @@ mod tests {
     }
 
     #[test]
+    fn each_database_writes_its_own_names_and_mixed_families_are_said() {
+        let mut d = monorepo(&["web", "worker"], [0, 1]);
+        d.database_names[0] = crate::detect::Names {
+            rest_url: "KV_REST_API_URL".to_owned(),
+            rest_token: "KV_REST_API_TOKEN".to_owned(),
+            marketplace: true,
+            ..crate::detect::Names::upstash()
+        };
+        d.marketplace = true;
+        let text = render_detected("mono", &d);
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        let field = |db: &str, f: &str| doc["database"][db][f].as_str().unwrap().to_owned();
+        assert_eq!(field("web", "rest_url"), "${KV_REST_API_URL}");
+        assert_eq!(field("web", "rest_token"), "${KV_REST_API_TOKEN}");
+        assert_eq!(field("worker", "redis_url"), "${UPSTASH_REDIS_URL}");
+        assert_eq!(
+            doc["project"]["env_names"].as_str(),
+            Some("vercel-marketplace")
+        );
+        let reads: Vec<&str> = detected_reads(&d).iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            reads,
+            ["KV_REST_API_URL", "KV_REST_API_TOKEN", "UPSTASH_REDIS_URL"]
+        );
+        // Both families among the REST databases: no env_names, and a comment says what
+        // generate writes.
+        d.marketplace = false;
+        d.mixed_names = Some((vec!["web".to_owned()], vec!["worker".to_owned()]));
+        let text = render_detected("mono", &d);
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        assert!(doc["project"].get("env_names").is_none(), "{text}");
+        assert!(
+            text.contains("# The REST names of `web` are those the Vercel Marketplace")
+                && text.contains("those of `worker` Upstash's"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn one_database_is_main_and_no_target_names_it() {
         let text = render_detected("mono", &monorepo(&["main"], [0, 0]));
         let (databases, targets) = tables(&text);
