@@ -41,9 +41,10 @@ pub(crate) struct Proposed {
 #[derive(Debug, Default)]
 pub(crate) struct Detection {
     pub targets: Vec<Proposed>,
-    /// The variable names the database fields use: those already in the project's env files
-    /// (`KV_REST_API_URL` where the Vercel integration wrote it, `EXPO_PUBLIC_UPSTASH_REDIS_REST_URL`
-    /// in an Expo app), else upwire's.
+    /// The variable names found anywhere in the project's env files (`KV_REST_API_URL` where
+    /// the Vercel integration wrote it, `EXPO_PUBLIC_UPSTASH_REDIS_REST_URL` in an Expo app),
+    /// else upwire's: what a database whose own folders have none reads
+    /// ([`Detection::database_names`]).
     pub redis_url: String,
     pub rest_url: String,
     pub rest_token: String,
