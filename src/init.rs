@@ -39,12 +39,15 @@ struct InitDatabase {
     rest_url: bool,
     rest_token: bool,
     rest_readonly_token: bool,
+    /// The variable name each field reads (`redis_url`, `rest_url`, `rest_token`,
+    /// `rest_readonly_token`): those already in its targets' env files.
+    names: [String; 4],
 }
 
 impl InitDatabase {
     /// The database `name` whose targets use the fields `used` says (`redis_url`,
-    /// `rest_token`, `rest_readonly_token`; `rest_url` when either token is).
-    fn new(name: &str, used: [bool; 3]) -> Self {
+    /// `rest_token`, `rest_readonly_token`; `rest_url` when either token is), reading `names`.
+    fn new(name: &str, used: [bool; 3], names: &crate::detect::Names) -> Self {
         let [redis_url, rest_token, rest_readonly_token] = used;
         InitDatabase {
             name: name.to_owned(),
@@ -52,6 +55,12 @@ impl InitDatabase {
             rest_url: rest_token || rest_readonly_token,
             rest_token,
             rest_readonly_token,
+            names: [
+                names.redis_url.clone(),
+                names.rest_url.clone(),
+                names.rest_token.clone(),
+                names.rest_readonly_token.clone(),
+            ],
         }
     }
 }
@@ -61,12 +70,13 @@ impl InitDatabase {
 struct InitTemplate<'a> {
     project: &'a str,
     targets: Vec<InitTarget>,
-    /// The variable name each database field reads (those already in the project's env files).
-    names: [&'a str; 4],
     /// The env files whose names were read, when any.
     env_files: String,
     /// The Vercel Marketplace's names were found: `env_names = "vercel-marketplace"`.
     marketplace: bool,
+    /// The databases whose REST names are the Marketplace's, and those whose are Upstash's,
+    /// when there are both (`` `web` ``): what `generate` writes is said in a comment.
+    mixed: Option<(String, String)>,
     /// One, `main`, or one per group of targets whose env files point at one database.
     databases: Vec<InitDatabase>,
     /// The targets given the first of several databases for want of any value in their
@@ -126,45 +136,37 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
             }
         })
         .collect();
-    use crate::detect::default_name;
-    use crate::family::Role;
-    let names = [
-        default_name(Role::TcpUrl),
-        default_name(Role::RestUrl),
-        default_name(Role::Token),
-        default_name(Role::ReadonlyToken),
-    ];
+    let names = crate::detect::Names::upstash();
     render(
         project,
         targets,
-        names,
-        (String::new(), false),
+        (String::new(), false, None),
         (
             vec![InitDatabase::new(
                 "main",
                 [redis_url, rest_token, rest_readonly_token],
+                &names,
             )],
             String::new(),
         ),
     )
 }
 
-/// The descriptor from its parts: its targets, the variable names the database fields read,
-/// the env files those were found in (and whether they are the Vercel Marketplace's), and
-/// its databases with the targets given the first one for want of evidence.
+/// The descriptor from its parts: its targets, the env files whose names the database fields
+/// read (whether those are the Vercel Marketplace's; the databases on each family's when
+/// both are), and its databases with the targets given the first one for want of evidence.
 fn render(
     project: &str,
     targets: Vec<InitTarget>,
-    names: [&str; 4],
-    (env_files, marketplace): (String, bool),
+    (env_files, marketplace, mixed): (String, bool, Option<(String, String)>),
     (databases, unplaced): (Vec<InitDatabase>, String),
 ) -> String {
     let template = InitTemplate {
         project,
         targets,
-        names,
         env_files,
         marketplace,
+        mixed,
         databases,
         unplaced,
         expo_prefix: crate::family::EXPO_PUBLIC,
@@ -200,15 +202,24 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
             }
         })
         .collect();
-    let databases = if several {
-        d.databases
-            .iter()
-            .enumerate()
-            .map(|(i, name)| InitDatabase::new(name, detected_used(d, Some(i))))
-            .collect()
-    } else {
-        vec![InitDatabase::new("main", detected_used(d, None))]
+    let used = detected_used(d);
+    let databases = d
+        .databases
+        .iter()
+        .zip(&used)
+        .zip(&d.database_names)
+        .map(|((name, used), names)| InitDatabase::new(name, *used, names))
+        .collect();
+    let list = |dbs: &[String]| {
+        dbs.iter()
+            .map(|db| format!("`{db}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    let mixed = d
+        .mixed_names
+        .as_ref()
+        .map(|(kv, upstash)| (list(kv), list(upstash)));
     let unplaced = d
         .unplaced
         .iter()
@@ -218,13 +229,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
     render(
         project,
         targets,
-        [
-            &d.redis_url,
-            &d.rest_url,
-            &d.rest_token,
-            &d.rest_readonly_token,
-        ],
-        (d.env_files.join(", "), d.marketplace),
+        (d.env_files.join(", "), d.marketplace, mixed),
         (databases, unplaced),
     )
 }
@@ -244,41 +249,43 @@ fn database_line(d: &crate::detect::Detection, t: &crate::detect::Proposed) -> S
     format!("{field:<25} # which [database.NAME]: {why}")
 }
 
-/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets use (those
-/// of database `database` when given), by the transport the rules will give each.
-fn detected_used(d: &crate::detect::Detection, database: Option<usize>) -> [bool; 3] {
-    let mut used = [false; 3];
-    for t in d
-        .targets
-        .iter()
-        .filter(|t| database.is_none_or(|db| t.database == db))
-    {
-        let (_, transport, _) = t.kind.init_example();
-        let tcp = t.blocking || t.tcp_client || transport == Transport::Tcp;
-        match (tcp, t.kind.default_access()) {
-            (true, _) => used[0] = true,
-            (false, Access::ReadWrite) => used[1] = true,
-            (false, Access::ReadOnly) => used[2] = true,
-        }
+/// Which of `redis_url`, `rest_token` and `rest_readonly_token` the detected targets of each
+/// database use, by the transport the rules will give each.
+fn detected_used(d: &crate::detect::Detection) -> Vec<[bool; 3]> {
+    use crate::family::Role;
+    let mut used = vec![[false; 3]; d.databases.len()];
+    for t in &d.targets {
+        let field = match t.field() {
+            Role::TcpUrl => 0,
+            Role::ReadonlyToken => 2,
+            _ => 1,
+        };
+        used[t.database][field] = true;
     }
     used
 }
 
 /// The variable names the descriptor `render_detected` writes reads (its fields that are not
-/// comments), each with whether the project's env files have it: what `init` says on screen.
+/// comments, each name once), each with whether the project's env files have it: what `init`
+/// says on screen.
 #[must_use]
 pub(crate) fn detected_reads(d: &crate::detect::Detection) -> Vec<(&str, bool)> {
-    let [redis_url, rest_token, rest_readonly_token] = detected_used(d, None);
-    [
-        (redis_url, &d.redis_url),
-        (rest_token || rest_readonly_token, &d.rest_url),
-        (rest_token, &d.rest_token),
-        (rest_readonly_token, &d.rest_readonly_token),
-    ]
-    .into_iter()
-    .filter(|(used, _)| *used)
-    .map(|(_, name)| (name.as_str(), d.names.iter().any(|n| n == name)))
-    .collect()
+    let mut reads: Vec<(&str, bool)> = Vec::new();
+    for ([redis_url, rest_token, rest_readonly_token], names) in
+        detected_used(d).into_iter().zip(&d.database_names)
+    {
+        for (used, name) in [
+            (redis_url, &names.redis_url),
+            (rest_token || rest_readonly_token, &names.rest_url),
+            (rest_token, &names.rest_token),
+            (rest_readonly_token, &names.rest_readonly_token),
+        ] {
+            if used && !reads.iter().any(|(n, _)| n == name) {
+                reads.push((name.as_str(), d.names.iter().any(|n| n == name)));
+            }
+        }
+    }
+    reads
 }
 
 #[cfg(test)]
@@ -388,6 +395,7 @@ mod tests {
             rest_token: default_name(Role::Token).to_owned(),
             rest_readonly_token: default_name(Role::ReadonlyToken).to_owned(),
             databases: databases.iter().map(|d| (*d).to_owned()).collect(),
+            database_names: vec![crate::detect::Names::upstash(); databases.len()],
             ..crate::detect::Detection::default()
         }
     }
@@ -452,6 +460,45 @@ mod tests {
         let text = render_detected("mono", &d);
         assert!(
             text.contains("# No env file in the folder of `web` says which database"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn each_database_writes_its_own_names_and_mixed_families_are_said() {
+        let mut d = monorepo(&["web", "worker"], [0, 1]);
+        d.database_names[0] = crate::detect::Names {
+            rest_url: "KV_REST_API_URL".to_owned(),
+            rest_token: "KV_REST_API_TOKEN".to_owned(),
+            marketplace: true,
+            ..crate::detect::Names::upstash()
+        };
+        d.marketplace = true;
+        let text = render_detected("mono", &d);
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        let field = |db: &str, f: &str| doc["database"][db][f].as_str().unwrap().to_owned();
+        assert_eq!(field("web", "rest_url"), "${KV_REST_API_URL}");
+        assert_eq!(field("web", "rest_token"), "${KV_REST_API_TOKEN}");
+        assert_eq!(field("worker", "redis_url"), "${UPSTASH_REDIS_URL}");
+        assert_eq!(
+            doc["project"]["env_names"].as_str(),
+            Some("vercel-marketplace")
+        );
+        let reads: Vec<&str> = detected_reads(&d).iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            reads,
+            ["KV_REST_API_URL", "KV_REST_API_TOKEN", "UPSTASH_REDIS_URL"]
+        );
+        // Both families among the REST databases: no env_names, and a comment says what
+        // generate writes.
+        d.marketplace = false;
+        d.mixed_names = Some((vec!["web".to_owned()], vec!["worker".to_owned()]));
+        let text = render_detected("mono", &d);
+        let doc: toml::Table = text.parse().expect("the descriptor is TOML");
+        assert!(doc["project"].get("env_names").is_none(), "{text}");
+        assert!(
+            text.contains("# The REST names of `web` are those the Vercel Marketplace")
+                && text.contains("those of `worker` Upstash's"),
             "{text}"
         );
     }

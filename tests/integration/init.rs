@@ -934,3 +934,67 @@ fn init_in_a_folder_the_projects_descriptor_describes_writes_nothing() {
         .run();
     assert!(other.join("upwire.toml").is_file());
 }
+
+/// A Next.js app with the names the Vercel Marketplace integration manages and a worker with
+/// Upstash's, on two databases and on one: each database reads the names of its own targets'
+/// folders, `lint` finds every variable, and `generate` writes the web app no second copy
+/// of its names under Upstash's.
+#[test]
+fn init_reads_each_databases_names_from_its_own_folders() {
+    const TOKEN: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+    for worker_host in [WORKER_HOST, WEB_HOST] {
+        let web_env = format!(
+            "KV_URL=rediss://default:{TOKEN}@{WEB_HOST}:6379\n\
+             KV_REST_API_URL=https://{WEB_HOST}\n\
+             KV_REST_API_TOKEN={TOKEN}\n\
+             KV_REST_API_READ_ONLY_TOKEN={TOKEN}\n"
+        );
+        let worker_env = format!(
+            "UPSTASH_REDIS_REST_URL=https://{worker_host}\n\
+             UPSTASH_REDIS_REST_TOKEN={TOKEN}\n\
+             REDIS_URL=rediss://default:AXworkerPASS5YXRhYmFzZS1wYXNzd29yZA@{worker_host}:6379\n"
+        );
+        let files = two_app_monorepo(web_env, worker_env);
+        let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let tmp = init_generate_and_lint(
+            &files,
+            &["`KV_REST_API_URL`, `KV_REST_API_TOKEN`", "`REDIS_URL`"],
+        );
+        let dir = tmp.path();
+        let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+        let databases = if worker_host == WEB_HOST { 1 } else { 2 };
+        assert_eq!(
+            descriptor.matches("\n[database.").count(),
+            databases,
+            "{descriptor}"
+        );
+        for line in [
+            "\nenv_names = \"vercel-marketplace\"\n",
+            "\nrest_url = \"${KV_REST_API_URL}\"\n",
+            "\nrest_token = \"${KV_REST_API_TOKEN}\"\n",
+            "\nredis_url = \"${REDIS_URL}\"\n",
+        ] {
+            assert!(descriptor.contains(line), "{line}\n{descriptor}");
+        }
+        let lint = run(upwire_in(dir).args(["--format", "json", "lint"]));
+        assert_eq!(code(&lint), 0, "{}", all_output(&lint));
+        assert!(!all_codes(&json(&lint)).contains(&"unresolved-variable".to_owned()));
+        // Names only: the values hold passwords.
+        let names = |f: &str| -> BTreeSet<String> {
+            std::fs::read_to_string(dir.join(f))
+                .expect("read")
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once('=').map(|(n, _)| n.trim().to_owned()))
+                .collect()
+        };
+        let web = names("apps/web/.env.local");
+        assert!(
+            !web.iter().any(|n| n.starts_with("UPSTASH_")),
+            "{databases}: {web:?}"
+        );
+        assert!(web.contains("KV_REST_API_URL") && web.contains("KV_REST_API_TOKEN"));
+        assert!(names("apps/worker/.env").contains("REDIS_URL"));
+        assert!(!descriptor.contains(TOKEN) && !descriptor.contains("PASS5"));
+    }
+}
