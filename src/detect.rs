@@ -448,7 +448,7 @@ impl Evidence {
             }
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             if matches!(role, Role::TcpUrl | Role::RestUrl) {
-                normal_url(&value).hash(&mut hasher);
+                crate::parse::normal_url(&value).hash(&mut hasher);
             } else {
                 value.hash(&mut hasher);
             }
@@ -463,45 +463,6 @@ impl Evidence {
     fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
-}
-
-/// A URL in the form two spellings of one address share, so that they hash alike: the
-/// scheme and host in lower case, the scheme's default port dropped (443 for `https`, 80
-/// for `http`, 6379 for `redis`/`rediss`), trailing slashes of the path dropped. The user
-/// name, password, path and query keep their case. A value that is not `scheme://...` is
-/// kept as it is, trimmed.
-pub(crate) fn normal_url(value: &str) -> String {
-    let value = value.trim();
-    let Some((scheme, rest)) = value.split_once("://") else {
-        return value.to_owned();
-    };
-    let scheme = scheme.to_ascii_lowercase();
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let (user, host_port) = match authority.rfind('@') {
-        Some(at) => (&authority[..=at], &authority[at + 1..]),
-        None => ("", authority),
-    };
-    let mut host = host_port.to_ascii_lowercase();
-    let default_port = match scheme.as_str() {
-        "https" => Some(":443"),
-        "http" => Some(":80"),
-        "redis" | "rediss" => Some(":6379"),
-        _ => None,
-    };
-    if let Some(port) = default_port
-        && host.ends_with(port)
-    {
-        host.truncate(host.len() - port.len());
-    }
-    let (path, query) = match tail.find(['?', '#']) {
-        Some(q) => tail.split_at(q),
-        None => (tail, ""),
-    };
-    format!(
-        "{scheme}://{user}{host}{}{query}",
-        path.trim_end_matches('/')
-    )
 }
 
 /// The database of each folder whose `evidence` is given (in order), as the index of its
@@ -1349,7 +1310,11 @@ mod tests {
                 "rediss://default:AXpw@x-1.upstash.io",
             ),
         ] {
-            assert_eq!(normal_url(a), normal_url(b), "{a} / {b}");
+            assert_eq!(
+                crate::parse::normal_url(a),
+                crate::parse::normal_url(b),
+                "{a} / {b}"
+            );
         }
         // The password, another port, another path are other values.
         for (a, b) in [
@@ -1360,7 +1325,11 @@ mod tests {
             ("https://x-1.upstash.io:8443", "https://x-1.upstash.io"),
             ("https://x-1.upstash.io/a", "https://x-1.upstash.io/b"),
         ] {
-            assert_ne!(normal_url(a), normal_url(b), "{a} / {b}");
+            assert_ne!(
+                crate::parse::normal_url(a),
+                crate::parse::normal_url(b),
+                "{a} / {b}"
+            );
         }
         // Two apps whose REST URLs differ only by a trailing slash share one database.
         let web = said("UPSTASH_REDIS_REST_URL=https://web-db-12345.upstash.io/\n");

@@ -284,10 +284,13 @@ impl Env {
                 .filter(|(_, f, _)| f.origin == Origin::Named)
                 .map(|(_, f, v)| (*v, f.path.display().to_string())),
         };
+        // Two spellings of one URL (a trailing `/`, a default port) are one value.
+        let differ =
+            |a: &str, b: &str| a != b && crate::parse::normal_url(a) != crate::parse::normal_url(b);
         if let Some((value, taken)) = given {
             let over = found
                 .iter()
-                .find(|(_, f, v)| f.origin != Origin::Named && *v != value)
+                .find(|(_, f, v)| f.origin != Origin::Named && differ(v, value))
                 .map(|(_, f, _)| clash(taken, &f.path, ConflictKind::Override));
             return (Some(value), over);
         }
@@ -305,7 +308,7 @@ impl Env {
                 return None;
             }
             seen.push(folder);
-            (*v != value).then(|| {
+            differ(v, value).then(|| {
                 clash(
                     first.path.display().to_string(),
                     &f.path,
@@ -543,6 +546,13 @@ mod tests {
                 kind: ConflictKind::Folders,
             }]
         );
+        // Two spellings of one URL agree.
+        let slash = write("slash.env", "URL=https://Web-DB.upstash.io:443/\n");
+        let plain = write("plain.env", "URL=https://web-db.upstash.io\n");
+        let mut spelled = Env::default();
+        spelled.add_folder_file(&slash, Some("a/")).unwrap();
+        spelled.add_folder_file(&plain, Some("b/")).unwrap();
+        assert!(run(&spelled, "${URL}", &["a/", "b/"]).1.is_empty());
         // Agreeing folders, and the descriptor's own `.env`, are no conflict.
         assert!(
             run(&env, "${SAME}", &["apps/web/", "apps/worker/"])

@@ -250,6 +250,45 @@ fn mask_quoted(value: &str, ranges: &[Range<usize>], quoted: &str) -> String {
     quoted.to_owned()
 }
 
+/// A URL in the form two spellings of one address share, so that they hash alike: the
+/// scheme and host in lower case, the scheme's default port dropped (443 for `https`, 80
+/// for `http`, 6379 for `redis`/`rediss`), trailing slashes of the path dropped. The user
+/// name, password, path and query keep their case. A value that is not `scheme://...` is
+/// kept as it is, trimmed.
+pub(crate) fn normal_url(value: &str) -> String {
+    let value = value.trim();
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return value.to_owned();
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let (user, host_port) = match authority.rfind('@') {
+        Some(at) => (&authority[..=at], &authority[at + 1..]),
+        None => ("", authority),
+    };
+    let mut host = host_port.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => Some(":443"),
+        "http" => Some(":80"),
+        "redis" | "rediss" => Some(":6379"),
+        _ => None,
+    };
+    if let Some(port) = default_port
+        && host.ends_with(port)
+    {
+        host.truncate(host.len() - port.len());
+    }
+    let (path, query) = match tail.find(['?', '#']) {
+        Some(q) => tail.split_at(q),
+        None => (tail, ""),
+    };
+    format!(
+        "{scheme}://{user}{host}{}{query}",
+        path.trim_end_matches('/')
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
