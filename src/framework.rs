@@ -376,8 +376,10 @@ struct TargetShape {
 
 /// The targets of a descriptor whose text is `text`, from their `dir`, `framework` and
 /// `platform` fields alone (before `${NAME}` can be resolved; a descriptor that does not parse
-/// has none). A `dir` that is absolute, climbs out with `..` or is interpolated is left out:
-/// the plan reports it, and nothing is read from outside the project.
+/// has none), each `dir` in its normal form (`./web/` is `web/`). A `dir` that leaves the
+/// project (`crate::project_path::normalize`: absolute, `..` out of it, into `.git`, a
+/// control character) or is interpolated is left out: the plan reports it, and nothing is
+/// read from outside the project.
 fn target_shapes(text: &str) -> Vec<TargetShape> {
     // Only a descriptor with a target needs parsing: the common case is not parsed twice.
     if !text.contains("target") {
@@ -393,14 +395,15 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
         .filter_map(|(name, t)| Some((name, t.as_table()?)))
         .filter_map(|(name, target)| {
             let field = |name: &str| target.get(name).and_then(|v| v.as_str());
-            let dir = field("dir").unwrap_or("").trim_end_matches('/');
-            let inside = !dir.starts_with('/')
-                && !dir.contains('\\')
-                && !dir.contains("${")
-                && !dir.split('/').any(|part| part == "..");
-            inside.then(|| TargetShape {
+            let dir = field("dir").unwrap_or("");
+            // In its normal form, as the plan checks it (`dir-outside-project`): nothing is
+            // read from a folder the plan refuses.
+            let dir = crate::project_path::normalize(dir)
+                .ok()
+                .filter(|d| !d.contains("${") && !d.contains('\\'))?;
+            Some(TargetShape {
                 name: name.clone(),
-                dir: if dir.is_empty() || dir == "." {
+                dir: if dir == "." {
                     String::new()
                 } else {
                     format!("{dir}/")

@@ -166,13 +166,19 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
 }
 
 /// The target of the descriptor at `descriptor` (further up) whose `dir` is the current
-/// folder, as (name, dir), if one is.
+/// folder or holds it (`apps/web/src` is `apps/web`'s), as (name, dir), if one is. A target
+/// in the descriptor's own folder describes that folder only, not every folder below it.
 fn described_here(descriptor: &Path) -> Option<(String, String)> {
     // Read within the limits of every input (a descriptor that cannot be read is not this
     // run's problem: init goes on).
     let text = crate::input::load_source(descriptor).ok()?.text;
     let base = crate::project::base_dir(descriptor);
+    let here = std::env::current_dir().ok()?.canonicalize().ok()?;
     crate::framework::target_folders(&text)
         .into_iter()
-        .find(|(_, dir)| crate::project::same_file(&base.join(dir), Path::new(".")))
+        .find(|(_, dir)| {
+            base.join(dir).canonicalize().is_ok_and(|folder| {
+                folder == here || (!dir.is_empty() && here.starts_with(&folder))
+            })
+        })
 }

@@ -921,6 +921,17 @@ fn init_in_a_folder_the_projects_descriptor_describes_writes_nothing() {
         .stderr_contains("error: `../../upwire.toml` already describes this folder (target `web`, `dir = \"apps/web\"`), and upwire finds it from here")
         .run();
     assert!(!web.join("upwire.toml").exists());
+    // A folder inside it too.
+    let src = web.join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    Test::in_dir(&src)
+        .arg("init")
+        .status(2)
+        .stderr_contains(
+            "error: `../../../upwire.toml` already describes this folder (target `web`",
+        )
+        .run();
+    assert!(!src.join("upwire.toml").exists());
     Test::in_dir(&web)
         .args(["init", "-c", "upwire.toml"])
         .status(0)
