@@ -452,12 +452,9 @@ pub(crate) fn convention_env_files_by_folder(text: &str) -> Vec<(String, Option<
         }));
     }
     files.push((".env".to_owned(), None));
-    let mut seen: Vec<String> = Vec::new();
-    files.retain(|(f, _)| {
-        let new = !seen.contains(f);
-        seen.push(f.clone());
-        new
-    });
+    // A set, not a list: a monorepo of thousands of apps has thousands of files.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    files.retain(|(f, _)| seen.insert(f.clone()));
     files
 }
 
@@ -503,6 +500,7 @@ pub(crate) fn folders_by_database(text: &str) -> std::collections::HashMap<Strin
 #[must_use]
 pub(crate) fn written_env_files(text: &str) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for t in target_shapes(text) {
         let name = t
             .platform
@@ -510,7 +508,7 @@ pub(crate) fn written_env_files(text: &str) -> Vec<String> {
             .or(t.framework.map(|f| f.facts().env_file))
             .unwrap_or(".env");
         let path = format!("{}{name}", t.dir);
-        if !files.contains(&path) {
+        if seen.insert(path.clone()) {
             files.push(path);
         }
     }

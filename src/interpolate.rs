@@ -19,6 +19,11 @@ pub(crate) const PROCESS_ENVIRONMENT: &str = "the process environment";
 pub struct Env {
     process: HashMap<String, String>,
     files: Vec<EnvFile>,
+    /// The files read for each target folder, by index into `files`: a database's lookup
+    /// visits its own folders' files, not every app's of a monorepo.
+    by_folder: HashMap<String, Vec<usize>>,
+    /// The files read for every database (named, the descriptor's `.env`), by index.
+    shared: Vec<usize>,
 }
 
 /// An env file's variables, first of each name.
@@ -49,32 +54,6 @@ enum Origin {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scope<'a> {
     pub folders: &'a [String],
-}
-
-impl<'a> Scope<'a> {
-    /// The folder of the scope's own targets a file belongs to, if it does.
-    fn own_folder(self, origin: &Origin) -> Option<&'a str> {
-        let folder = match origin {
-            Origin::Named => return None,
-            Origin::Folder(folder) => folder.as_str(),
-            Origin::Descriptor => "",
-        };
-        self.folders
-            .iter()
-            .find(|f| *f == folder)
-            .map(String::as_str)
-    }
-
-    /// Where a file stands in the scope's order: named files, its own folders' files, the
-    /// descriptor's `.env`; `None` for another folder's file, which it does not read.
-    fn rank(self, origin: &Origin) -> Option<u8> {
-        match origin {
-            Origin::Named => Some(0),
-            _ if self.own_folder(origin).is_some() => Some(1),
-            Origin::Descriptor => Some(2),
-            Origin::Folder(_) => None,
-        }
-    }
 }
 
 /// A variable whose value differs between two places upwire reads it from.
@@ -128,7 +107,7 @@ impl Env {
     pub fn from_process() -> Self {
         Self {
             process: process_vars().collect(),
-            files: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -142,7 +121,7 @@ impl Env {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
-            files: Vec::new(),
+            ..Self::default()
         }
     }
 
@@ -190,6 +169,15 @@ impl Env {
         for item in dotenvy::from_read_iter(source.text.as_bytes()) {
             let (k, v) = item.map_err(|e| env_file_error(path, &source, &e))?;
             vars.entry(k).or_insert(v);
+        }
+        let index = self.files.len();
+        match &origin {
+            Origin::Folder(folder) => self
+                .by_folder
+                .entry(folder.clone())
+                .or_default()
+                .push(index),
+            Origin::Named | Origin::Descriptor => self.shared.push(index),
         }
         self.files.push(EnvFile {
             path: path.to_path_buf(),
@@ -257,18 +245,40 @@ impl Env {
     ///   `.env` under a `.env.local` does not count);
     /// - taken from the environment or a named file (as given), the first env file read by
     ///   convention in the scope that holds another value: `generate` writes there.
-    fn get_in(&self, name: &str, scope: Option<Scope<'_>>) -> (Option<&str>, Option<Conflict>) {
-        let rank = |origin: &Origin| match scope {
-            Some(scope) => scope.rank(origin),
-            None => Some(u8::from(*origin != Origin::Named)),
+    fn get_in<'s>(&self, name: &str, scope: Option<Scope<'s>>) -> (Option<&str>, Option<Conflict>) {
+        // The files the scope reads, each with its rank (named 0, its own folders' 1, the
+        // descriptor's `.env` 2 unless a target of the scope is in the descriptor's folder)
+        // and the own folder it belongs to: the shared files and its own folders' alone.
+        let mut found: Vec<(u8, usize, Option<&'s str>, &String)> = Vec::new();
+        let mut add = |i: usize, rank: u8, own: Option<&'s str>| {
+            if let Some(v) = self.files[i].vars.get(name) {
+                found.push((rank, i, own, v));
+            }
         };
-        let mut found: Vec<(u8, &EnvFile, &String)> = self
-            .files
-            .iter()
-            .filter_map(|f| Some((rank(&f.origin)?, f, f.vars.get(name)?)))
-            .collect();
-        // Stable: the files' own order within a rank.
-        found.sort_by_key(|(rank, _, _)| *rank);
+        match scope {
+            None => {
+                for (i, f) in self.files.iter().enumerate() {
+                    add(i, u8::from(f.origin != Origin::Named), None);
+                }
+            }
+            Some(scope) => {
+                let root = scope.folders.iter().any(String::is_empty);
+                for &i in &self.shared {
+                    match self.files[i].origin {
+                        Origin::Descriptor if root => add(i, 1, Some("")),
+                        Origin::Descriptor => add(i, 2, None),
+                        _ => add(i, 0, None),
+                    }
+                }
+                for folder in scope.folders {
+                    for &i in self.by_folder.get(folder).into_iter().flatten() {
+                        add(i, 1, Some(folder.as_str()));
+                    }
+                }
+            }
+        }
+        // The files' own order within a rank.
+        found.sort_by_key(|&(rank, i, _, _)| (rank, i));
         let clash = |taken: String, other: &Path, kind| Conflict {
             name: name.to_owned(),
             range: 0..0,
@@ -276,42 +286,42 @@ impl Env {
             other: other.to_path_buf(),
             kind,
         };
+        // Two spellings of one URL (a trailing `/`, a default port) are one value.
+        let differ =
+            |a: &str, b: &str| a != b && crate::parse::normal_url(a) != crate::parse::normal_url(b);
         // The environment or a named file, over a file read by convention.
         let given = match self.process.get(name) {
             Some(v) => Some((v, PROCESS_ENVIRONMENT.to_owned())),
             None => found
                 .first()
-                .filter(|(_, f, _)| f.origin == Origin::Named)
-                .map(|(_, f, v)| (*v, f.path.display().to_string())),
+                .filter(|&&(_, i, _, _)| self.files[i].origin == Origin::Named)
+                .map(|&(_, i, _, v)| (v, self.files[i].path.display().to_string())),
         };
-        // Two spellings of one URL (a trailing `/`, a default port) are one value.
-        let differ =
-            |a: &str, b: &str| a != b && crate::parse::normal_url(a) != crate::parse::normal_url(b);
         if let Some((value, taken)) = given {
             let over = found
                 .iter()
-                .find(|(_, f, v)| f.origin != Origin::Named && differ(v, value))
-                .map(|(_, f, _)| clash(taken, &f.path, ConflictKind::Override));
+                .find(|&&(_, i, _, v)| self.files[i].origin != Origin::Named && differ(v, value))
+                .map(|&(_, i, _, _)| clash(taken, &self.files[i].path, ConflictKind::Override));
             return (Some(value), over);
         }
-        let Some(&(_, first, value)) = found.first() else {
+        let Some(&(_, first, first_folder, value)) = found.first() else {
             return (None, None);
         };
-        let Some(first_folder) = scope.and_then(|s| s.own_folder(&first.origin)) else {
+        let Some(first_folder) = first_folder else {
             return (Some(value), None);
         };
         // Each own folder's value: its first file's.
         let mut seen: Vec<&str> = vec![first_folder];
-        let conflict = found.iter().find_map(|(_, f, v)| {
-            let folder = scope?.own_folder(&f.origin)?;
+        let conflict = found.iter().find_map(|&(_, i, folder, v)| {
+            let folder = folder?;
             if seen.contains(&folder) {
                 return None;
             }
             seen.push(folder);
             differ(v, value).then(|| {
                 clash(
-                    first.path.display().to_string(),
-                    &f.path,
+                    self.files[first].path.display().to_string(),
+                    &self.files[i].path,
                     ConflictKind::Folders,
                 )
             })

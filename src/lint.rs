@@ -155,8 +155,11 @@ pub(crate) fn family_mismatch_across(
         };
         dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())
     };
-    // Each folder's files that a framework loads together, with their modes and ranks.
+    // Each folder's files that a framework loads together, with their modes and ranks; found
+    // by a map, for a monorepo's thousands of folders.
     let mut folders: Vec<(PathBuf, Vec<Loaded>)> = Vec::new();
+    let mut folder_index: std::collections::HashMap<PathBuf, usize> =
+        std::collections::HashMap::new();
     for (path, source) in files {
         let Some((mode, rank)) = path
             .file_name()
@@ -166,13 +169,10 @@ pub(crate) fn family_mismatch_across(
             continue;
         };
         let dir = folder(path);
-        let at = match folders.iter().position(|(d, _)| *d == dir) {
-            Some(i) => i,
-            None => {
-                folders.push((dir, Vec::new()));
-                folders.len() - 1
-            }
-        };
+        let at = *folder_index.entry(dir.clone()).or_insert_with(|| {
+            folders.push((dir, Vec::new()));
+            folders.len() - 1
+        });
         // A file given twice is one file.
         if !folders[at]
             .1
@@ -184,7 +184,8 @@ pub(crate) fn family_mismatch_across(
     }
     let mut out: Vec<Diagnostic> = Vec::new();
     // Per file (by name): whether its own pair is the one read in some set it belongs to.
-    let mut read_somewhere: Vec<(&str, bool)> = Vec::new();
+    let mut read_somewhere: std::collections::HashMap<&str, bool> =
+        std::collections::HashMap::new();
     for (_, mut found) in folders {
         found.sort_by_key(|(_, rank, _)| *rank);
         let mut modes: Vec<Option<&str>> = found
@@ -230,10 +231,7 @@ pub(crate) fn family_mismatch_across(
             let deciding = lints::family_deciding_files(&set);
             for (i, (_, source)) in set.iter().enumerate() {
                 let read = deciding == Some((i, i));
-                match read_somewhere.iter_mut().find(|(n, _)| *n == source.name) {
-                    Some((_, r)) => *r |= read,
-                    None => read_somewhere.push((&source.name, read)),
-                }
+                *read_somewhere.entry(&source.name).or_insert(false) |= read;
             }
             if let Some(d) = lints::family_mismatch_across(&set) {
                 // `.env` and `.env.local` are in every mode's set: one warning each.
@@ -246,9 +244,10 @@ pub(crate) fn family_mismatch_across(
     }
     diags.retain(|d| {
         d.code != crate::code::Code::FamilyMismatch
-            || !read_somewhere
-                .iter()
-                .any(|(name, read)| !read && d.location.as_ref().is_some_and(|l| l.file == *name))
+            || d
+                .location
+                .as_ref()
+                .is_none_or(|l| read_somewhere.get(l.file.as_str()) != Some(&false))
     });
     diags.extend(out);
 }

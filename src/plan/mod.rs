@@ -295,12 +295,19 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
         // `env-conflict` is found while the descriptor is read, before this count.
         db_errors.insert(db.name.as_str(), after > before || db.conflicted);
     }
+    // Each target finds its database by name: a map, not a search, for thousands of them.
+    let by_name: HashMap<&str, usize> = d
+        .databases
+        .iter()
+        .enumerate()
+        .map(|(i, db)| (db.name.as_str(), i))
+        .collect();
     let targets = d
         .targets
         .iter()
         .map(|t| {
             let before = diags.len();
-            let mut tp = plan_target(d, t, &databases, diags);
+            let mut tp = plan_target(d, t, (&databases, &by_name), diags);
             tp.has_errors = diags[before..].iter().any(Diagnostic::is_error)
                 || tp
                     .database
@@ -365,7 +372,7 @@ fn validate_database(
 fn plan_target(
     d: &Descriptor,
     t: &Target,
-    dbs: &[DatabasePlan],
+    (dbs, by_name): (&[DatabasePlan], &HashMap<&str, usize>),
     diags: &mut Vec<Diagnostic>,
 ) -> TargetPlan {
     let source = &d.source;
@@ -374,7 +381,12 @@ fn plan_target(
         (Some(a), _) => a.value,
         (None, kind) => kind.map_or(Access::ReadWrite, Kind::default_access),
     };
-    let database = d.database_of(t);
+    // The named database, or the only one (`Descriptor::database_of`, by the map).
+    let index = match &t.database {
+        Some(name) => by_name.get(name.value.as_str()).copied(),
+        None => (d.databases.len() == 1).then_some(0),
+    };
+    let database = index.map(|i| &d.databases[i]);
     if database.is_none() {
         report_database(d, t, diags);
     }
@@ -427,7 +439,7 @@ fn plan_target(
     let (Some(transport), Some(db)) = (tp.transport, database) else {
         return tp;
     };
-    let db_plan = dbs.iter().find(|p| p.name == db.name);
+    let db_plan = index.and_then(|i| dbs.get(i));
     let prefix = tp.env_prefix.clone();
     let names = d.env_names.as_ref().map(|f| f.value).unwrap_or_default();
     fn value(text: &Option<Text>) -> Option<&String> {
