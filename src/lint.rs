@@ -244,8 +244,7 @@ pub(crate) fn family_mismatch_across(
     }
     diags.retain(|d| {
         d.code != crate::code::Code::FamilyMismatch
-            || d
-                .location
+            || d.location
                 .as_ref()
                 .is_none_or(|l| read_somewhere.get(l.file.as_str()) != Some(&false))
     });
