@@ -194,10 +194,7 @@ impl Env {
         if self.process.contains_key(name) {
             return Some(PROCESS_ENVIRONMENT.to_owned());
         }
-        self.files
-            .iter()
-            .find(|f| f.vars.contains_key(name))
-            .map(|f| f.path.display().to_string())
+        self.file_setting(name).map(|p| p.display().to_string())
     }
 
     /// Every variable name known, for did-you-mean suggestions.
@@ -221,9 +218,7 @@ impl Env {
     /// than everything.
     #[must_use]
     pub(crate) fn has_folder_files(&self) -> bool {
-        self.files
-            .iter()
-            .any(|f| matches!(f.origin, Origin::Folder(_)))
+        !self.by_folder.is_empty()
     }
 
     /// The file that sets `name`, in any scope (for a message about one that does not read
@@ -311,13 +306,11 @@ impl Env {
             return (Some(value), None);
         };
         // Each own folder's value: its first file's.
-        let mut seen: Vec<&str> = vec![first_folder];
+        let mut seen = std::collections::HashSet::from([first_folder]);
         let conflict = found.iter().find_map(|&(_, i, folder, v)| {
-            let folder = folder?;
-            if seen.contains(&folder) {
+            if !seen.insert(folder?) {
                 return None;
             }
-            seen.push(folder);
             differ(v, value).then(|| {
                 clash(
                     self.files[first].path.display().to_string(),
