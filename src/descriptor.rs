@@ -263,13 +263,13 @@ impl Descriptor {
         )
     }
 
-    /// The database a target uses: the named one, or the only one.
+    /// The index of the database a target uses: the named one (looked up in `by_name`, each
+    /// database's name to its index), or the only one.
     #[must_use]
-    pub fn database_of(&self, target: &Target) -> Option<&Database> {
+    pub fn database_index(&self, target: &Target, by_name: &HashMap<&str, usize>) -> Option<usize> {
         match &target.database {
-            Some(name) => self.databases.iter().find(|d| d.name == name.value),
-            None if self.databases.len() == 1 => self.databases.first(),
-            None => None,
+            Some(name) => by_name.get(name.value.as_str()).copied(),
+            None => (self.databases.len() == 1).then_some(0),
         }
     }
 }
@@ -550,7 +550,8 @@ impl Walker<'_, '_> {
         };
         // A database's own targets' files (those of its folders; the descriptor's `.env`
         // for one no target uses).
-        if let Some(scope) = self.scope() {
+        let scope = self.scope();
+        if let Some(scope) = scope {
             env_files.retain(|f| {
                 scope.folders.iter().any(|folder| {
                     if folder.is_empty() {
@@ -574,7 +575,7 @@ impl Walker<'_, '_> {
                 if named.len() > 1 { "them" } else { "it" }
             )
         };
-        let scoped = self.scope().is_some();
+        let scoped = scope.is_some();
         for (name, range) in first {
             let suggestion = did_you_mean(name, &names)
                 .filter(|s| *s != name)

@@ -381,11 +381,7 @@ fn plan_target(
         (Some(a), _) => a.value,
         (None, kind) => kind.map_or(Access::ReadWrite, Kind::default_access),
     };
-    // The named database, or the only one (`Descriptor::database_of`, by the map).
-    let index = match &t.database {
-        Some(name) => by_name.get(name.value.as_str()).copied(),
-        None => (d.databases.len() == 1).then_some(0),
-    };
+    let index = d.database_index(t, by_name);
     let database = index.map(|i| &d.databases[i]);
     if database.is_none() {
         report_database(d, t, diags);
