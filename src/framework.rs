@@ -385,11 +385,16 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
     if !text.contains("target") {
         return Vec::new();
     }
-    let targets = text
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|t| t.get("target").and_then(|t| t.as_table()).cloned())
-        .unwrap_or_default();
+    text.parse::<toml::Table>()
+        .map(|root| shapes_of(&root))
+        .unwrap_or_default()
+}
+
+/// [`target_shapes`] of a descriptor already parsed.
+fn shapes_of(root: &toml::Table) -> Vec<TargetShape> {
+    let Some(targets) = root.get("target").and_then(|t| t.as_table()) else {
+        return Vec::new();
+    };
     targets
         .iter()
         .filter_map(|(name, t)| Some((name, t.as_table()?)))
@@ -476,13 +481,15 @@ pub(crate) fn target_folders(text: &str) -> Vec<(String, String)> {
 pub(crate) fn folders_by_database(text: &str) -> std::collections::HashMap<String, Vec<String>> {
     let mut by_database: std::collections::HashMap<String, Vec<String>> =
         std::collections::HashMap::new();
-    let only = text
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|t| t.get("database").and_then(|d| d.as_table()).cloned())
+    let Ok(root) = text.parse::<toml::Table>() else {
+        return by_database;
+    };
+    let only = root
+        .get("database")
+        .and_then(|d| d.as_table())
         .filter(|d| d.len() == 1)
         .and_then(|d| d.keys().next().cloned());
-    for t in target_shapes(text) {
+    for t in shapes_of(&root) {
         if let Some(db) = t.database.or_else(|| only.clone()) {
             let folders = by_database.entry(db).or_default();
             if !folders.contains(&t.dir) {
