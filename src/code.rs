@@ -200,8 +200,9 @@ reads `{var.rest_url}` first and falls back to `{var.kv_rest_url}` only when it 
 its Cloudflare `Redis.fromEnv(env)` reads only `{var.rest_url}` (source: \
 @upstash/redis `nodejs.mjs` and `cloudflare.mjs`). So the app silently uses the Upstash-named \
 database while the Marketplace dashboard shows the other. Keep one database: remove one family's \
-variables, or set `env_names = \"vercel-marketplace\"` in `[project]` so that `upwire generate` \
-writes the Marketplace's names instead of adding Upstash's.";
+variables, or set `env_names = \"vercel-marketplace\"` in `[project]` (or in the app's \
+`[target.NAME]`, when other apps keep Upstash's names) so that `upwire generate` writes the \
+Marketplace's names instead of adding Upstash's.";
     SecretPublicPrefix = "secret-public-prefix", Error,
         "a token not known to be read-only, a password or a TCP URL under a public prefix",
         "Variables named {prefix.all} are compiled into the client bundle, where anyone can read them. \

@@ -131,6 +131,8 @@ pub struct Target {
     pub access: Option<Field<Access>>,
     /// Prefix for emitted variable names.
     pub env_prefix: Option<Field<String>>,
+    /// The variable family this target's names come from, over `[project] env_names`.
+    pub env_names: Option<Field<EnvNames>>,
     /// Output directory for `generate`.
     pub dir: Option<Field<String>>,
 }
@@ -162,6 +164,7 @@ const TARGET_FIELDS: &[&str] = &[
     "transport",
     "access",
     "env_prefix",
+    "env_names",
     "dir",
 ];
 
@@ -795,6 +798,9 @@ impl Walker<'_, '_> {
                 }
                 "access" => t.access = self.enum_value(k, v, Access::parse, Access::NAMES),
                 "env_prefix" => t.env_prefix = self.env_prefix(k, v),
+                "env_names" => {
+                    t.env_names = self.enum_value(k, v, EnvNames::parse, EnvNames::NAMES);
+                }
                 "dir" => t.dir = self.plain_string(k, v),
                 _ => self.unknown_field(k, TARGET_FIELDS, &format!("[target.{}]", t.name)),
             }
@@ -1161,5 +1167,15 @@ mod tests {
             Some("did you mean `vercel-marketplace`? (one of: upstash, vercel-marketplace)")
         );
         assert_eq!(d.unwrap().env_names, None);
+        // A target's own, checked alike.
+        let target = "[target.web]\nkind = \"lambda\"\n";
+        let (d, diags) = parse(&format!("{db}{target}env_names = \"vercel-marketplace\"\n"));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            d.unwrap().targets[0].env_names.as_ref().map(|f| f.value),
+            Some(EnvNames::VercelMarketplace)
+        );
+        let (_, diags) = parse(&format!("{db}{target}env_names = \"kv\"\n"));
+        assert_eq!(codes(&diags), ["unknown-value"]);
     }
 }

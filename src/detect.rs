@@ -35,6 +35,9 @@ pub(crate) struct Proposed {
     pub why: String,
     /// Its database: an index into [`Detection::databases`].
     pub database: usize,
+    /// `env_names = "vercel-marketplace"` on the target: its REST names are the Vercel
+    /// Marketplace's where other targets' are Upstash's ([`Detection::mixed_names`]).
+    pub marketplace: bool,
 }
 
 /// What `init` found.
@@ -66,9 +69,9 @@ pub(crate) struct Detection {
     pub unplaced: Vec<String>,
     /// The variable names each database reads ([`name_databases`]), by database.
     pub database_names: Vec<Names>,
-    /// The databases whose REST names are the Marketplace's and those whose are Upstash's,
-    /// when there are both: `env_names` is one for the project, so `init` leaves it out and
-    /// says what `generate` writes.
+    /// The REST targets whose names are the Marketplace's and those whose are Upstash's,
+    /// when there are both: the first get `env_names = "vercel-marketplace"` of their own
+    /// ([`Proposed::marketplace`]), and the project none.
     pub mixed_names: Option<(Vec<String>, Vec<String>)>,
 }
 
@@ -343,9 +346,11 @@ impl Proposed {
 /// Gives each database of `d` its variable names: for each field, those in the env files of
 /// the folders of its targets that read the field (the REST names where its REST targets
 /// are, `REDIS_URL` where its TCP ones are), else of its other targets' folders and the
-/// project folder, else the project's (`project`). Sets `env_names` (`d.marketplace`) when
-/// every database whose REST targets found REST names found the Marketplace's, and notes
-/// the databases otherwise (`d.mixed_names`).
+/// project folder, else the project's (`project`). A REST target's names are the family of
+/// the REST URL name in its own folder, else its database's. Sets the project's `env_names`
+/// (`d.marketplace`) when every REST target's are the Marketplace's; when some are and
+/// others are Upstash's, each of the first gets its own (`Proposed::marketplace`) and the
+/// targets are noted (`d.mixed_names`).
 fn name_databases(
     d: &mut Detection,
     in_folder: &std::collections::HashMap<&str, Vec<&str>>,
@@ -396,20 +401,38 @@ fn name_databases(
             }
         })
         .collect();
-    let marketplace: Vec<usize> = (0..own_rest.len())
-        .filter(|&i| own_rest[i] == Some(true))
+    // Each REST target's family: its own folder's REST URL name, else its database's.
+    let families: Vec<Option<bool>> = d
+        .targets
+        .iter()
+        .map(|t| {
+            if t.field() == Role::TcpUrl {
+                return None;
+            }
+            let own = in_folder.get(t.dir.as_str()).map_or(&[][..], Vec::as_slice);
+            match name_for(own, Role::RestUrl) {
+                Some(url) => Some(crate::family::lookup(&url).is_some_and(|k| {
+                    k.variable.family == Family::Marketplace && k.public.is_none()
+                })),
+                None => own_rest[t.database],
+            }
+        })
         .collect();
-    let upstash: Vec<usize> = (0..own_rest.len())
-        .filter(|&i| own_rest[i] == Some(false))
-        .collect();
+    let names_where = |want: bool| -> Vec<String> {
+        d.targets
+            .iter()
+            .zip(&families)
+            .filter(|(_, f)| **f == Some(want))
+            .map(|(t, _)| t.name.clone())
+            .collect()
+    };
+    let (marketplace, upstash) = (names_where(true), names_where(false));
     d.marketplace = !marketplace.is_empty() && upstash.is_empty();
     if !marketplace.is_empty() && !upstash.is_empty() {
-        let list = |dbs: &[usize]| {
-            dbs.iter()
-                .map(|&i| d.databases[i].clone())
-                .collect::<Vec<_>>()
-        };
-        d.mixed_names = Some((list(&marketplace), list(&upstash)));
+        for (t, f) in d.targets.iter_mut().zip(&families) {
+            t.marketplace = *f == Some(true);
+        }
+        d.mixed_names = Some((marketplace, upstash));
     }
 }
 
@@ -907,6 +930,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 tcp_client: false,
                 why,
                 database: 0,
+                marketplace: false,
             });
         };
     let said = |what: &str| match platform {
@@ -1511,6 +1535,30 @@ mod tests {
             d.mixed_names,
             Some((vec!["web".to_owned()], vec!["admin".to_owned()]))
         );
+        // The Marketplace's app gets env_names of its own; the others write Upstash's.
+        let own: Vec<(&str, bool)> = d
+            .targets
+            .iter()
+            .map(|t| (t.name.as_str(), t.marketplace))
+            .collect();
+        assert_eq!(own, [("admin", false), ("shop", false), ("web", true)]);
+        // Two REST apps on one database, each with its own family's names: the database
+        // reads one family's, and each app keeps its own names through its own env_names.
+        let p = project(&[
+            ("apps/admin/package.json", NEXT),
+            ("apps/admin/.env.local", &upstash("one-db-12345")),
+            ("apps/web/package.json", NEXT),
+            ("apps/web/.env.local", &kv("one-db-12345")),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.databases, ["main"]);
+        assert!(!d.marketplace);
+        assert_eq!(
+            d.mixed_names,
+            Some((vec!["web".to_owned()], vec!["admin".to_owned()]))
+        );
+        let own: Vec<bool> = d.targets.iter().map(|t| t.marketplace).collect();
+        assert_eq!(own, [false, true]);
     }
 
     #[test]

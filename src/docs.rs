@@ -109,7 +109,7 @@ pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
 }
 
 fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
-    let family = plan.env_names.family();
+    let family = t.env_names.family();
     let fly_private = plan
         .databases
         .iter()
@@ -180,9 +180,18 @@ fn graph(plan: &Plan) -> Graph {
         let (Some(transport), Some(db)) = (t.transport, t.database.as_deref()) else {
             continue;
         };
-        let xid = node_id(&format!("{transport}"), db);
+        // A target with names of its own (`[target] env_names`) reaches the database through
+        // a node of its own, labelled with its names.
+        let xid = if t.env_names == plan.env_names {
+            node_id(&format!("{transport}"), db)
+        } else {
+            node_id(
+                &format!("{transport}_{}", t.env_names.as_str().replace('-', "_")),
+                db,
+            )
+        };
         if !g.transports.iter().any(|n| n.id == xid) {
-            let family = plan.env_names.family();
+            let family = t.env_names.family();
             let label = match transport {
                 crate::model::Transport::Tcp => format!("TCP · {}", name_of(family, Role::TcpUrl)),
                 crate::model::Transport::Rest => format!(

@@ -400,7 +400,8 @@ pub(crate) fn name_of(family: Family, role: Role) -> &'static str {
     }
 }
 
-/// `[project] env_names`: the family `generate` writes.
+/// `env_names` (of `[project]`, or of a `[target.NAME]` for its own names): the family
+/// `generate` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EnvNames {
     /// `UPSTASH_REDIS_REST_URL`, `UPSTASH_REDIS_REST_TOKEN`, `REDIS_URL` (the default).
@@ -422,6 +423,15 @@ impl EnvNames {
             "upstash" => Some(EnvNames::Upstash),
             "vercel-marketplace" => Some(EnvNames::VercelMarketplace),
             _ => None,
+        }
+    }
+
+    /// Its value in the descriptor.
+    #[must_use]
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            EnvNames::Upstash => "upstash",
+            EnvNames::VercelMarketplace => "vercel-marketplace",
         }
     }
 

@@ -28,6 +28,9 @@ struct InitTarget {
     /// Its `database = "NAME"` line (comment included), written when the descriptor has
     /// several databases.
     database: Option<String>,
+    /// `env_names = "vercel-marketplace"`: its names are the Marketplace's, other targets'
+    /// Upstash's.
+    marketplace: bool,
 }
 
 /// One `[database.NAME]` table: its name and which of its fields its targets use; the others
@@ -133,6 +136,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 tcp_client: false,
                 why: None,
                 database: None,
+                marketplace: false,
             }
         })
         .collect();
@@ -199,6 +203,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 tcp_client: t.tcp_client,
                 why: Some(t.why.clone()),
                 database: several.then(|| database_line(d, t)),
+                marketplace: t.marketplace,
             }
         })
         .collect();
@@ -210,9 +215,10 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
         .zip(&d.database_names)
         .map(|((name, used), names)| InitDatabase::new(name, *used, names))
         .collect();
-    let list = |dbs: &[String]| {
-        dbs.iter()
-            .map(|db| format!("`{db}`"))
+    let list = |names: &[String]| {
+        names
+            .iter()
+            .map(|name| format!("`{name}`"))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -384,6 +390,7 @@ mod tests {
             tcp_client: false,
             why: "a test".to_owned(),
             database,
+            marketplace: false,
         };
         crate::detect::Detection {
             targets: vec![
@@ -489,16 +496,24 @@ mod tests {
             reads,
             ["KV_REST_API_URL", "KV_REST_API_TOKEN", "UPSTASH_REDIS_URL"]
         );
-        // Both families among the REST databases: no env_names, and a comment says what
-        // generate writes.
+        // Both families among the REST targets: no env_names for the project, one of its
+        // own on each Marketplace target, and a comment says so.
         d.marketplace = false;
         d.mixed_names = Some((vec!["web".to_owned()], vec!["worker".to_owned()]));
+        d.targets[0].marketplace = true;
         let text = render_detected("mono", &d);
         let doc: toml::Table = text.parse().expect("the descriptor is TOML");
         assert!(doc["project"].get("env_names").is_none(), "{text}");
+        assert_eq!(
+            doc["target"]["web"]["env_names"].as_str(),
+            Some("vercel-marketplace"),
+            "{text}"
+        );
+        assert!(doc["target"]["worker"].get("env_names").is_none(), "{text}");
         assert!(
-            text.contains("# The REST names of `web` are those the Vercel Marketplace")
-                && text.contains("those of `worker` Upstash's"),
+            text.contains(
+                "# The REST names in the folders of `web` are those the Vercel Marketplace"
+            ) && text.contains("those of `worker` Upstash's"),
             "{text}"
         );
     }

@@ -119,11 +119,9 @@ fn values() -> String {
     let target = crate::model::TARGET_VALUES
         .iter()
         .map(|(field, names)| (format!("[target] {field}"), *names));
-    let project = [(
-        "[project] env_names".to_owned(),
-        crate::family::EnvNames::NAMES,
-    )];
-    for (field, names) in target.chain(project) {
+    let names = ["[project] env_names", "[target] env_names"]
+        .map(|field| (field.to_owned(), crate::family::EnvNames::NAMES));
+    for (field, names) in target.chain(names) {
         let _ = writeln!(out, "| `{field}` | {} |", code_list(names, ", "));
     }
     out

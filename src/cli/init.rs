@@ -129,6 +129,21 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
                     there.join(", ")
                 );
             }
+            if let Some((kv, _)) = &detected.mixed_names {
+                let list = kv
+                    .iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (folders, who) = if kv.len() > 1 {
+                    ("folders", "each of those".to_owned())
+                } else {
+                    ("folder", list.clone())
+                };
+                say!(
+                    "found: the Vercel Marketplace's names (`KV_REST_API_*`) in the {folders} of {list}, Upstash's in other targets': {who} gets `env_names = \"vercel-marketplace\"` of its own"
+                );
+            }
             if !missing.is_empty() {
                 say!(
                     "{subject} {}{reads} {}, in no env file yet: set {} before `upwire lint`",

@@ -113,6 +113,8 @@ pub struct TargetPlan {
     pub dir: String,
     /// The prefix of emitted names.
     pub env_prefix: String,
+    /// The variable family of its names: its own `env_names`, else `[project] env_names`.
+    pub env_names: crate::family::EnvNames,
     /// Whether any error finding concerns this target or its database.
     pub has_errors: bool,
     /// Whether its database lacks a field its transport needs (the URL or the token), so
@@ -407,6 +409,12 @@ fn plan_target(
                 .map_or("", |p| p.value.default_env_prefix())
                 .to_owned(),
         },
+        env_names: t
+            .env_names
+            .as_ref()
+            .or(d.env_names.as_ref())
+            .map(|f| f.value)
+            .unwrap_or_default(),
         has_errors: false,
         lacks_transport: false,
         blocked: None,
@@ -437,7 +445,7 @@ fn plan_target(
     };
     let db_plan = index.and_then(|i| dbs.get(i));
     let prefix = tp.env_prefix.clone();
-    let names = d.env_names.as_ref().map(|f| f.value).unwrap_or_default();
+    let names = tp.env_names;
     fn value(text: &Option<Text>) -> Option<&String> {
         text.as_ref().and_then(|x| x.value.as_ref())
     }

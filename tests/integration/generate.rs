@@ -1353,6 +1353,19 @@ fn vercel_marketplace_names_are_written_and_read() {
     );
     let edge = std::fs::read_to_string(dir.path().join("edge/lib/redis.ts")).unwrap();
     assert!(edge.contains("Redis.fromEnv()"), "{edge}");
+
+    // A target's own `env_names` wins over the project's, for that target only.
+    let (dir, output) = generate_with(&format!(
+        "[project]\nenv_names = \"vercel-marketplace\"\n\n{DATABASE}\
+         [target.edge]\nkind = \"edge\"\nplatform = \"vercel\"\ndir = \"edge\"\nenv_names = \"upstash\"\n\n\
+         [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\ndir = \"web\"\n"
+    ));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let read = |path: &str| std::fs::read_to_string(dir.path().join(path)).unwrap();
+    assert!(read("edge/.env").contains("\nUPSTASH_REDIS_REST_URL="));
+    assert!(!read("edge/.env").contains("KV_"));
+    assert!(read("web/.env").contains("\nKV_REST_API_URL="));
+    assert!(!read("web/.env").contains("UPSTASH_"));
 }
 
 /// Fly prints `redis://<password>@fly-<name>.upstash.io` (the password in the user slot),

@@ -1009,3 +1009,68 @@ fn init_reads_each_databases_names_from_its_own_folders() {
         assert!(!descriptor.contains(TOKEN) && !descriptor.contains("PASS5"));
     }
 }
+
+/// Two Next.js apps of one monorepo, one with the names the Vercel Marketplace integration
+/// manages and one with Upstash's, on one database and on two: the Marketplace's app gets
+/// `env_names` of its own, so `generate` leaves its `.env.local` as it is (no copy under
+/// Upstash's names), writes no `vercel-env.sh` for it, and its starter reads its own names;
+/// the other app keeps Upstash's.
+#[test]
+fn init_gives_a_marketplace_app_its_own_names_beside_an_upstash_one() {
+    const TOKEN: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+    for admin_host in [WORKER_HOST, WEB_HOST] {
+        let web_env = format!(
+            "KV_REST_API_URL=https://{WEB_HOST}\nKV_REST_API_TOKEN={TOKEN}\nKV_REST_API_READ_ONLY_TOKEN={TOKEN}\n"
+        );
+        let admin_env = format!(
+            "UPSTASH_REDIS_REST_URL=https://{admin_host}\nUPSTASH_REDIS_REST_TOKEN={TOKEN}\n"
+        );
+        let next = r#"{"dependencies":{"next":"15.0.0","@upstash/redis":"1.35.0"}}"#;
+        let files = [
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            ("apps/admin/package.json", next),
+            ("apps/web/package.json", next),
+            (".gitignore", ".env\n.env*.local\n"),
+            ("apps/admin/.env.local", admin_env.as_str()),
+            ("apps/web/.env.local", web_env.as_str()),
+        ];
+        let tmp = init_generate_and_lint(
+            &files,
+            &[
+                "found: the Vercel Marketplace's names (`KV_REST_API_*`) in the folder of `web`, Upstash's in other targets': `web` gets `env_names = \"vercel-marketplace\"` of its own",
+            ],
+        );
+        let dir = tmp.path();
+        let descriptor: toml::Table = std::fs::read_to_string(dir.join("upwire.toml"))
+            .expect("read")
+            .parse()
+            .expect("TOML");
+        assert_eq!(
+            descriptor["target"]["web"]["env_names"].as_str(),
+            Some("vercel-marketplace"),
+            "{descriptor}"
+        );
+        assert!(descriptor["target"]["admin"].get("env_names").is_none());
+        assert!(descriptor["project"].get("env_names").is_none());
+        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("read");
+        assert_eq!(read("apps/web/.env.local"), web_env, "{admin_host}");
+        assert_eq!(read("apps/admin/.env.local"), admin_env, "{admin_host}");
+        assert!(!dir.join("apps/web/vercel-env.sh").exists());
+        assert!(dir.join("apps/admin/vercel-env.sh").exists());
+        let web_starter = read("apps/web/lib/redis.ts");
+        assert!(
+            web_starter.contains("KV_REST_API_URL") && !web_starter.contains("UPSTASH_"),
+            "{web_starter}"
+        );
+        assert!(read("apps/admin/lib/redis.ts").contains("Redis.fromEnv()"));
+        // The guide names each app's own variables.
+        let guide = read("REDIS.md");
+        assert!(
+            guide.contains("| `web` | lambda | vercel | rest | read-write | `KV_REST_API_URL`, `KV_REST_API_TOKEN` |"),
+            "{guide}"
+        );
+    }
+}
