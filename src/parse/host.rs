@@ -3,11 +3,24 @@
 
 use crate::secret::MASK;
 
+/// `host` without the one trailing dot of its fully qualified spelling: `x.upstash.io.` is
+/// the host `x.upstash.io`, which DNS and TLS resolve and check alike.
+#[must_use]
+pub(crate) fn unqualified(host: &str) -> &str {
+    host.strip_suffix('.').unwrap_or(host)
+}
+
+/// Whether two host names are one host: case and a trailing dot aside.
+#[must_use]
+pub(crate) fn same_host(a: &str, b: &str) -> bool {
+    unqualified(a).eq_ignore_ascii_case(unqualified(b))
+}
+
 /// Whether `host` is an Upstash database host: `*.upstash.io`, and the hosts of Vercel KV
 /// (`*.kv.vercel-storage.com`), which were Upstash databases under Vercel's name.
 #[must_use]
 pub(crate) fn is_upstash_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
+    let host = unqualified(host).to_ascii_lowercase();
     host.ends_with(".upstash.io") || host.ends_with(".kv.vercel-storage.com")
 }
 
@@ -23,13 +36,13 @@ pub(crate) fn points_at_upstash(value: &str) -> bool {
 
 /// Fly.io private Upstash databases speak plain `redis://` inside Fly's network.
 pub(crate) fn is_fly_private(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
+    let host = unqualified(host).to_ascii_lowercase();
     host.starts_with("fly-") && host.ends_with(".upstash.io")
 }
 
 pub(super) fn is_loopback(host: &str) -> bool {
     let h = host.trim_start_matches('[').trim_end_matches(']');
-    h.eq_ignore_ascii_case("localhost")
+    unqualified(h).eq_ignore_ascii_case("localhost")
         || h.parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }

@@ -25,7 +25,7 @@ mod tcp_url;
 mod token;
 mod value;
 
-pub(crate) use host::{is_fly_private, is_upstash_host, points_at_upstash};
+pub(crate) use host::{is_fly_private, is_upstash_host, points_at_upstash, same_host, unqualified};
 pub(crate) use rest_url::RestUrl;
 pub use rest_url::validate_rest_url;
 pub use tcp_url::validate_redis_url;
@@ -252,7 +252,8 @@ fn mask_quoted(value: &str, ranges: &[Range<usize>], quoted: &str) -> String {
 
 /// A URL in the form two spellings of one address share, so that they hash alike: the
 /// scheme and host in lower case, the scheme's default port dropped (443 for `https`, 80
-/// for `http`, 6379 for `redis`/`rediss`), trailing slashes of the path dropped. The user
+/// for `http`, 6379 for `redis`/`rediss`), the trailing dot of a fully qualified host and
+/// trailing slashes of the path dropped. The user
 /// name, password, path and query keep their case. A value that is not `scheme://...` is
 /// kept as it is, trimmed.
 pub(crate) fn normal_url(value: &str) -> String {
@@ -279,6 +280,14 @@ pub(crate) fn normal_url(value: &str) -> String {
     {
         host.truncate(host.len() - port.len());
     }
+    // The fully qualified spelling (`x.upstash.io.`, `x.upstash.io.:6380`) is the same host.
+    let name_end = match host.rfind(':') {
+        Some(colon) if host[colon + 1..].bytes().all(|b| b.is_ascii_digit()) => colon,
+        _ => host.len(),
+    };
+    if host[..name_end].ends_with('.') {
+        host.remove(name_end - 1);
+    }
     let (path, query) = match tail.find(['?', '#']) {
         Some(q) => tail.split_at(q),
         None => (tail, ""),
@@ -292,6 +301,34 @@ pub(crate) fn normal_url(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fully_qualified_host_is_the_same_host() {
+        // `x.upstash.io.` is what DNS and TLS resolve and check as `x.upstash.io`.
+        assert!(is_upstash_host("eu1-cat-1.upstash.io."));
+        assert!(is_fly_private("fly-db.upstash.io."));
+        assert!(same_host("EU1-cat-1.upstash.io.", "eu1-cat-1.upstash.io"));
+        assert!(!same_host("eu1-cat-1.upstash.io", "eu1-cat-2.upstash.io"));
+        assert!(!same_host("eu1-cat-1.upstash.io..", "eu1-cat-1.upstash.io"));
+        for (a, b) in [
+            (
+                "rediss://default:Pw@x.upstash.io.:6379",
+                "rediss://default:Pw@x.upstash.io",
+            ),
+            ("https://x.upstash.io./", "https://X.upstash.io:443"),
+            ("rediss://x.upstash.io.:6380", "rediss://x.upstash.io:6380"),
+        ] {
+            assert_eq!(normal_url(a), normal_url(b), "{a}");
+        }
+        assert_ne!(
+            normal_url("rediss://[::1]:6380"),
+            normal_url("rediss://[::1]")
+        );
+        assert_eq!(
+            normal_url("rediss://[::1]:6379"),
+            normal_url("rediss://[::1]")
+        );
+    }
 
     #[test]
     fn parts_of_malformed_values_are_quoted_masked() {

@@ -382,3 +382,25 @@ fn an_ordinary_apps_env_file_gets_no_finding() {
         );
     }
 }
+
+/// A host written fully qualified (`x.upstash.io.`, with the trailing dot DNS and TLS take
+/// as the same host) is still Upstash's: `redis://` to it is `tls-required`, and it is the
+/// same host as the REST URL's spelling without the dot (no `host-mismatch`).
+#[test]
+fn a_fully_qualified_upstash_host_is_the_same_host() {
+    let dir = tempfile::tempdir().expect("dir");
+    let password = format!("AX{CANARY}");
+    write(
+        dir.path(),
+        ".env",
+        &format!(
+            "REDIS_URL=redis://default:{password}@eu1-fine-cat-12345.upstash.io.:6379\n\
+             UPSTASH_REDIS_REST_URL=https://eu1-fine-cat-12345.upstash.io\n"
+        ),
+    );
+    let codes: Vec<String> = found(dir.path(), &[".env"])
+        .into_iter()
+        .map(|(c, _, _)| c)
+        .collect();
+    assert_eq!(codes, ["tls-required"]);
+}

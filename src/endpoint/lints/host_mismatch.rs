@@ -42,7 +42,9 @@ impl Lint for HostMismatch {
             };
             // A Fly private database (`fly redis create`) has no REST API: a REST URL beside
             // it is another database, for the code that runs off Fly (a Lambda job).
-            if tcp_host.eq_ignore_ascii_case(rest_host) || crate::parse::is_fly_private(tcp_host) {
+            if crate::parse::same_host(tcp_host, rest_host)
+                || crate::parse::is_fly_private(tcp_host)
+            {
                 continue;
             }
             out.push(
@@ -55,7 +57,8 @@ impl Lint for HostMismatch {
                 )
                 .at(source, rest.span.clone())
                 .help(format!(
-                    "an Upstash database serves both on one host: use https://{tcp_host} or check which database each value belongs to"
+                    "an Upstash database serves both on one host: use https://{} or check which database each value belongs to",
+                    crate::parse::unqualified(tcp_host)
                 )),
             );
         }
