@@ -610,29 +610,27 @@ pub(crate) fn open_project_at(
             dotenv.display()
         );
     }
-    if let Some(first) = project.convention_read().next() {
-        report::set_dotenv(first);
-        if cli.format == Format::Text {
-            let read: Vec<String> = project
-                .convention_read()
-                .map(|p| p.display().to_string())
-                .collect();
-            // The files of targets in other folders (`web/.env.local`) are not beside it.
-            let base = crate::project::base_dir(descriptor);
-            let beside = project
-                .convention_read()
-                .all(|p| crate::project::base_dir(p) == base);
-            say!(
-                "note: reading {} {} {} (--no-dotenv to skip)",
-                read.join(", "),
-                if beside {
-                    "next to"
-                } else {
-                    "for the targets of"
-                },
-                descriptor.display()
-            );
-        }
+    report::set_env_files(project.convention_read());
+    if project.convention_read().next().is_some() && cli.format == Format::Text {
+        let read: Vec<String> = project
+            .convention_read()
+            .map(|p| p.display().to_string())
+            .collect();
+        // The files of targets in other folders (`web/.env.local`) are not beside it.
+        let base = crate::project::base_dir(descriptor);
+        let beside = project
+            .convention_read()
+            .all(|p| crate::project::base_dir(p) == base);
+        say!(
+            "note: reading {} {} {} (--no-dotenv to skip)",
+            read.join(", "),
+            if beside {
+                "next to"
+            } else {
+                "for the targets of"
+            },
+            descriptor.display()
+        );
     }
     Ok(project)
 }

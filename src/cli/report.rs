@@ -14,6 +14,10 @@ pub(crate) struct Report<T> {
     /// The `.env` next to the descriptor when it was read (`--no-dotenv` skips it).
     #[serde(skip_serializing_if = "Option::is_none")]
     dotenv: Option<String>,
+    /// Every env file read by convention for the descriptors' targets, in the order read
+    /// (`dotenv` is the first).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    env_files: Vec<String>,
     #[serde(flatten)]
     payload: T,
     /// `resolve --show-secrets` only: the one document that shows the secrets.
@@ -26,6 +30,10 @@ impl<T: Serialize> Report<T> {
         Self {
             version: 1,
             dotenv: DOTENV.get().cloned(),
+            env_files: ENV_FILES
+                .lock()
+                .map(|files| files.0.clone())
+                .unwrap_or_default(),
             payload,
             reveal: false,
         }
@@ -54,9 +62,25 @@ impl<T: Serialize> Report<T> {
 /// The `.env` read by default in this run, for the envelope.
 static DOTENV: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-/// Records that the `.env` at `path` was read, so that the JSON document says so.
-pub(crate) fn set_dotenv(path: &std::path::Path) {
-    let _ = DOTENV.set(path.display().to_string());
+/// Every env file read by convention in this run, for the envelope.
+#[allow(clippy::type_complexity)]
+static ENV_FILES: std::sync::LazyLock<
+    std::sync::Mutex<(Vec<String>, std::collections::HashSet<String>)>,
+> = std::sync::LazyLock::new(std::sync::Mutex::default);
+
+/// Records the env files read by convention (`paths`, in order), so that the JSON document
+/// names them: the first as `dotenv`, all of them, once each, in `env_files`.
+pub(crate) fn set_env_files<'a>(paths: impl Iterator<Item = &'a std::path::Path>) {
+    let Ok(mut files) = ENV_FILES.lock() else {
+        return;
+    };
+    for path in paths {
+        let path = path.display().to_string();
+        let _ = DOTENV.set(path.clone());
+        if files.1.insert(path.clone()) {
+            files.0.push(path);
+        }
+    }
 }
 
 /// The payload most commands share: the findings and the targets they concern.

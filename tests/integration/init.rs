@@ -360,6 +360,7 @@ fn no_dotenv_skips_the_env_file_beside_the_descriptor() {
     assert_eq!(code(&out), 1, "{}", all_output(&out));
     let doc = json(&out);
     assert_eq!(doc.get("dotenv"), None);
+    assert_eq!(doc.get("env_files"), None);
     assert_eq!(all_codes(&doc), ["unresolved-variable"]);
     assert!(!all_output(&out).contains("reading"));
 }
@@ -1066,6 +1067,13 @@ fn init_gives_a_marketplace_app_its_own_names_beside_an_upstash_one() {
             "{web_starter}"
         );
         assert!(read("apps/admin/lib/redis.ts").contains("Redis.fromEnv()"));
+        // JSON names every env file read, each app's, in the order read.
+        let doc = json(&run(upwire_in(dir).args(["resolve", "--format", "json"])));
+        assert_eq!(doc["dotenv"], "apps/admin/.env.local");
+        assert_eq!(
+            doc["env_files"],
+            serde_json::json!(["apps/admin/.env.local", "apps/web/.env.local"])
+        );
         // The guide names each app's own variables.
         let guide = read("REDIS.md");
         assert!(
