@@ -252,16 +252,10 @@ pub(crate) fn family_mismatch_across(
 }
 
 /// Lints values given on a command line (`upwire check --redis-url ... --rest-url ...
-/// --rest-token ...`) as one database's endpoints: the checks `lint` runs on an env file's
-/// (the same [`lints::run_all`]). `values` are `(flag, role, value)`; the source shows each
-/// as `--flag value`, secrets registered (masked wherever it is shown).
-#[must_use]
-pub(crate) fn lint_flags(values: &[(&str, Role, &str)]) -> (SourceFile, Vec<Diagnostic>) {
-    lint_values("command line", values)
-}
-
-/// [`lint_flags`] for values from elsewhere (`"process environment"`), the source named
-/// `name`, each value shown after its label.
+/// --rest-token ...`) or found elsewhere (`"process environment"`) as one database's
+/// endpoints: the checks `lint` runs on an env file's (the same [`lints::run_all`]). `values`
+/// are `(label, role, value)`; the source, named `name`, shows each value after its label
+/// (`--flag value`), secrets registered (masked wherever it is shown).
 #[must_use]
 pub(crate) fn lint_values(
     name: &str,
@@ -440,16 +434,32 @@ pub(crate) fn example_drift(env: &SourceFile, example: &SourceFile) -> Vec<Diagn
     out
 }
 
-/// The note for a byte-order mark, pointing at it: upwire reads the first key without it,
-/// other tools may not.
-fn bom_note(source: &SourceFile, lines: &[EnvLine], bom: usize) -> Diagnostic {
-    let first_key = lines.iter().find_map(|l| Some(l.entry()?.key.as_str()));
-    Diagnostic::new(Code::Bom, "this env file starts with a UTF-8 byte-order mark (BOM)")
-        .help(format!(
-            "the BOM is kept; some tools read the first key as `\\u{{feff}}{}`: save the file as UTF-8 without BOM",
-            first_key.unwrap_or(crate::family::REDIS_URL)
-        ))
-        .at(source, 0..bom)
+/// The note for a byte-order mark, pointing at it: upwire reads the first line without it,
+/// other tools may not. What they misread is the first line, so only a key on that line is
+/// named (`entries` are the file's entries, in order).
+fn bom_note(source: &SourceFile, entries: &[EnvLine], bom: usize) -> Diagnostic {
+    let first_line = entries
+        .first()
+        .filter(|l| l.range.start <= bom)
+        .and_then(EnvLine::entry);
+    let misread = match first_line {
+        Some(e) => format!("read the first key as `\\u{{feff}}{}`", e.key),
+        None if source.text[bom..]
+            .trim_start_matches([' ', '\t'])
+            .starts_with('#') =>
+        {
+            "read the first line, a comment, as a line that is not one".to_owned()
+        }
+        None => "read the first line with it".to_owned(),
+    };
+    Diagnostic::new(
+        Code::Bom,
+        "this env file starts with a UTF-8 byte-order mark (BOM)",
+    )
+    .help(format!(
+        "the BOM is kept; some tools {misread}: save the file as UTF-8 without BOM"
+    ))
+    .at(source, 0..bom)
 }
 
 /// The finding for a line that is not `KEY=VALUE`, and the range to mask: the key and the
@@ -739,11 +749,24 @@ mod tests {
                 ("invalid-env-line".to_owned(), 1, 10)
             ]
         );
-        let (_, diags) = lint_env(SourceFile::new(".env", "\u{feff}# c\nKV_URL=x\n"));
+        // The key named is the one on the first line, which the BOM sticks to.
+        let help = |text: &str| lint_env(SourceFile::new(".env", text)).1[0].help.clone();
         assert_eq!(
-            diags[0].help.as_deref(),
+            help("\u{feff}KV_URL=x\n").as_deref(),
             Some(
                 "the BOM is kept; some tools read the first key as `\\u{feff}KV_URL`: save the file as UTF-8 without BOM"
+            )
+        );
+        assert_eq!(
+            help("\u{feff}# c\nKV_URL=x\n").as_deref(),
+            Some(
+                "the BOM is kept; some tools read the first line, a comment, as a line that is not one: save the file as UTF-8 without BOM"
+            )
+        );
+        assert_eq!(
+            help("\u{feff}\n").as_deref(),
+            Some(
+                "the BOM is kept; some tools read the first line with it: save the file as UTF-8 without BOM"
             )
         );
         assert!(lint("REDIS_URL=rediss://default:pw@h.upstash.io:6379\n").is_empty());

@@ -98,8 +98,13 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
         };
         let token = match (&args.rest_token, &found) {
             (Some(token), _) => Some(("--rest-token", token.as_str())),
-            (None, Some((name, token))) => Some((*name, token.as_str())),
+            (None, Some((name, token, _))) => Some((*name, token.as_str())),
             (None, None) => None,
+        };
+        // Findings on a token read from a file or the environment say where it came from.
+        let source_name = match &found {
+            Some((_, _, origin)) => format!("command line (the token from {origin})"),
+            None => "command line".to_owned(),
         };
         let mut flags = Vec::new();
         if let Some(url) = &args.redis_url {
@@ -123,7 +128,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 (!placeholder).then(|| Secret::new(token)),
             )
         });
-        let (source, found) = crate::lint::lint_flags(&flags);
+        let (source, found) = crate::lint::lint_values(&source_name, &flags);
         diagnostics = found;
         sources.push(source);
         if let Some(url) = tcp_url {
@@ -376,7 +381,7 @@ fn process_credentials(cli: &Cli) -> Option<Vec<(String, crate::endpoint::Role, 
 /// process environment or in the env files of this folder (every `--env-file`, then the
 /// files any framework reads, unless `--no-dotenv`), as (name, value). Says where it came
 /// from; an error that says where to put it when none is set.
-fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
+fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String, String), Error> {
     use crate::family::{KV_REST_READONLY_TOKEN, READERS, UPSTASH_REST_READONLY_TOKEN};
     let env = crate::project::env_files(
         crate::interpolate::Env::from_process(),
@@ -390,7 +395,7 @@ fn token_for_rest_url(cli: &Cli) -> Result<(&'static str, String), Error> {
         if let Some(value) = env.get(name).filter(|v| !v.is_empty()) {
             let origin = env.origin(name).unwrap_or_default();
             crate::cli::say!("note: the token for --rest-url is `{name}` from {origin}");
-            return Ok((name, value.to_owned()));
+            return Ok((name, value.to_owned(), origin));
         }
     }
     Err(Error::Usage(format!(

@@ -974,6 +974,28 @@ fn check_takes_the_token_from_the_env_files_or_the_environment() {
         all_output(&out)
     );
     assert_eq!(json(&out)["checks"][0]["ok"], true, "{}", all_output(&out));
+    // A finding on that token says which file it came from.
+    let bearer = tempfile::tempdir().unwrap();
+    std::fs::write(
+        bearer.path().join(".env"),
+        format!("UPSTASH_REDIS_REST_TOKEN=\"Bearer {TOKEN}\"\n"),
+    )
+    .unwrap();
+    let out = check_in(
+        bearer.path(),
+        &[],
+        &["--rest-url", &url, "--format", "json"],
+    );
+    assert_no_secrets(&out);
+    assert_exit(&out, 1);
+    let finding = &json(&out)["diagnostics"][0];
+    assert_eq!(
+        finding["code"],
+        "token-has-bearer-prefix",
+        "{}",
+        all_output(&out)
+    );
+    assert_eq!(finding["file"], "command line (the token from .env)");
     // From the process environment, which wins over the file (as dotenv loaders do).
     let empty = tempfile::tempdir().unwrap();
     let env = [("UPSTASH_REDIS_REST_TOKEN", TOKEN)];
