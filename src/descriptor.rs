@@ -207,15 +207,16 @@ impl Descriptor {
         }
         // Only env files read for target folders make a database read less than all.
         let folders = if env.has_folder_files() {
-            crate::framework::folders_by_database(&text)
+            crate::framework::folders(&text)
         } else {
-            HashMap::new()
+            crate::framework::Folders::default()
         };
         let mut walker = Walker {
             source,
             env,
             folders,
             database: None,
+            target: None,
             conflicted: false,
             diags: &mut diags,
         };
@@ -290,11 +291,13 @@ pub(crate) fn with_line_secrets(mut source: SourceFile) -> SourceFile {
 struct Walker<'e, 'd> {
     source: SourceFile,
     env: &'e Env,
-    /// The target folders of each database (`crate::framework::folders_by_database`).
-    folders: HashMap<String, Vec<String>>,
+    /// The target folders of each database and of each target (`crate::framework::folders`).
+    folders: crate::framework::Folders,
     /// The database whose fields are being read: its `${NAME}`s are read in its targets'
     /// folders.
     database: Option<String>,
+    /// The target whose fields are being read: its `${NAME}`s are read in its own folder.
+    target: Option<String>,
     /// One of its `${NAME}`s has two values (`env-conflict`).
     conflicted: bool,
     diags: &'d mut Vec<Diagnostic>,
@@ -403,10 +406,12 @@ impl Walker<'_, '_> {
         let resolved = interpolate_in(&text.raw, self.env, scope, &mut conflicts);
         for c in conflicts {
             match c.kind {
-                ConflictKind::Folders => {
+                // Only a database reads several folders.
+                ConflictKind::Folders if self.database.is_some() => {
                     self.conflict(&text, &c);
                     self.conflicted = true;
                 }
+                ConflictKind::Folders => {}
                 ConflictKind::Override => self.overridden(&text, &c),
             }
         }
@@ -427,18 +432,25 @@ impl Walker<'_, '_> {
         Some(text)
     }
 
-    /// The folders whose env files the current database reads: its targets' (none for a
-    /// database no target uses: only the environment, the named files and the descriptor's
-    /// `.env`). Everything outside a database, or when no file was read for a folder.
+    /// The folders whose env files the current field reads: a database's, its targets' (none
+    /// for a database no target uses: only the environment, the named files and the
+    /// descriptor's `.env`); a target's, its own. Everything elsewhere (`[project]`), or when
+    /// no file was read for a folder.
     fn scope(&self) -> Option<Scope<'_>> {
         const NONE: &[String] = &[];
-        let db = self.database.as_ref()?;
         if !self.env.has_folder_files() {
             return None;
         }
-        Some(Scope {
-            folders: self.folders.get(db).map_or(NONE, Vec::as_slice),
-        })
+        let folders = match (&self.database, &self.target) {
+            (Some(db), _) => self.folders.by_database.get(db).map_or(NONE, Vec::as_slice),
+            (None, Some(t)) => self
+                .folders
+                .by_target
+                .get(t)
+                .map_or(NONE, std::slice::from_ref),
+            (None, None) => return None,
+        };
+        Some(Scope { folders })
     }
 
     /// Two folders of the current database's targets set a variable differently (`c`).
@@ -585,16 +597,21 @@ impl Walker<'_, '_> {
                 .map(|s| format!("did you mean `${{{s}}}`? otherwise "))
                 .unwrap_or_default();
             // Set, but in a file this database does not read: another target's folder.
+            let (reader, rule) = match (&self.database, &self.target) {
+                (Some(db), _) => (
+                    format!("database `{db}`"),
+                    "the databases of the targets in its folder (each database reads its own targets' folders)",
+                ),
+                (None, t) => (
+                    format!("target `{}`", t.as_deref().unwrap_or_default()),
+                    "the targets in its folder and their databases (a target's own fields read its own folder)",
+                ),
+            };
             let elsewhere = self
                 .env
                 .file_setting(name)
                 .filter(|_| scoped)
-                .map(|file| {
-                    format!(
-                        "{} sets it, but only for the databases of the targets in its folder (each database reads its own targets' folders); ",
-                        file.display()
-                    )
-                })
+                .map(|file| format!("{} sets it, but only for {rule}; ", file.display()))
                 .unwrap_or_default();
             let d = Diagnostic::new(
                 Code::UnresolvedVariable,
@@ -603,10 +620,7 @@ impl Walker<'_, '_> {
                     if elsewhere.is_empty() {
                         String::new()
                     } else {
-                        format!(
-                            " read for database `{}`",
-                            self.database.as_deref().unwrap_or_default()
-                        )
+                        format!(" read for {reader}")
                     },
                     times(counts[name])
                 ),
@@ -780,6 +794,7 @@ impl Walker<'_, '_> {
             span: name.span(),
             ..Target::default()
         };
+        self.target = Some(t.name.clone());
         let mut saw_kind = false;
         for (k, v) in table {
             match k.get_ref().as_ref() {
@@ -805,6 +820,7 @@ impl Walker<'_, '_> {
                 _ => self.unknown_field(k, TARGET_FIELDS, &format!("[target.{}]", t.name)),
             }
         }
+        self.target = None;
         if !saw_kind {
             let d = Diagnostic::new(
                 Code::MissingField,

@@ -473,31 +473,40 @@ pub(crate) fn target_folders(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// For each database of the descriptor whose text is `text`, the folders of the targets that
-/// use it (`dir` with a `/` after it, as [`convention_env_files_by_folder`] names them): a
-/// target's `database`, or the only database when it names none. A database no target uses
-/// is not listed.
+/// The target folders of a descriptor (`dir` with a `/` after it, as
+/// [`convention_env_files_by_folder`] names them), which decide the env files a `${NAME}` is
+/// read from.
+#[derive(Debug, Default)]
+pub(crate) struct Folders {
+    /// For each database, the folders of the targets that use it: a target's `database`, or
+    /// the only database when it names none. A database no target uses is not listed.
+    pub by_database: std::collections::HashMap<String, Vec<String>>,
+    /// Each target's own folder.
+    pub by_target: std::collections::HashMap<String, String>,
+}
+
+/// The [`Folders`] of the descriptor whose text is `text`.
 #[must_use]
-pub(crate) fn folders_by_database(text: &str) -> std::collections::HashMap<String, Vec<String>> {
-    let mut by_database: std::collections::HashMap<String, Vec<String>> =
-        std::collections::HashMap::new();
+pub(crate) fn folders(text: &str) -> Folders {
+    let mut out = Folders::default();
     let Ok(root) = text.parse::<toml::Table>() else {
-        return by_database;
+        return out;
     };
     let only = root
         .get("database")
         .and_then(|d| d.as_table())
         .filter(|d| d.len() == 1)
         .and_then(|d| d.keys().next().cloned());
+    let mut seen = std::collections::HashSet::new();
     for t in shapes_of(&root) {
-        if let Some(db) = t.database.or_else(|| only.clone()) {
-            let folders = by_database.entry(db).or_default();
-            if !folders.contains(&t.dir) {
-                folders.push(t.dir);
-            }
+        if let Some(db) = t.database.or_else(|| only.clone())
+            && seen.insert((db.clone(), t.dir.clone()))
+        {
+            out.by_database.entry(db).or_default().push(t.dir.clone());
         }
+        out.by_target.insert(t.name, t.dir);
     }
-    by_database
+    out
 }
 
 /// The env files `generate` writes the values of the targets of `text` into (paths relative

@@ -1625,6 +1625,45 @@ fn a_database_reads_its_own_apps_folder_and_one_for_two_apps_that_disagree_is_re
     assert!(!worker.contains("web-db"), "{worker}");
 }
 
+/// A `${NAME}` in a target's own fields is read in that target's folder (then the
+/// descriptor's), never in another app's: the web app's `env_prefix` is its own folder's,
+/// and a name only the worker's folder sets is unresolved for the web app.
+#[test]
+fn a_targets_own_fields_read_its_own_folder() {
+    let descriptor = "[database.main]\nredis_url = \"${REDIS_URL}\"\n\n\
+        [target.web]\nkind = \"server\"\ndir = \"apps/web\"\nenv_prefix = \"${APP_PREFIX}\"\n\n\
+        [target.worker]\nkind = \"container\"\ndir = \"apps/worker\"\nenv_prefix = \"${APP_PREFIX}\"\n";
+    let url = "REDIS_URL=rediss://default:CanaryPw0123456789abcdef@one-db-12345.upstash.io:6379\n";
+    let t = crate::support::test::Test::new()
+        .file("upwire.toml", descriptor)
+        .file("apps/web/.env", format!("{url}APP_PREFIX=WEB_\n"))
+        .file("apps/worker/.env", format!("{url}APP_PREFIX=JOBS_\n"))
+        .args(["--format", "json", "resolve"])
+        .status(0);
+    let out = t.run();
+    let doc = crate::support::json(&out);
+    let names = |i: usize| -> Vec<String> {
+        doc["targets"][i]["env"]
+            .as_object()
+            .expect("env")
+            .keys()
+            .cloned()
+            .collect()
+    };
+    assert_eq!(names(0), ["WEB_REDIS_URL"], "{doc}");
+    assert_eq!(names(1), ["JOBS_REDIS_URL"], "{doc}");
+    // Set only in the worker's folder: unresolved for the web app, and the help says where.
+    let out = crate::support::test::Test::in_dir(t.dir())
+        .file("apps/web/.env", url)
+        .arg("lint")
+        .status(1)
+        .stderr_contains("error[unresolved-variable]: `${APP_PREFIX}` is not set in the environment or in any env file read for target `web`")
+        .stderr_contains("apps/worker/.env sets it, but only for the targets in its folder")
+        .stderr_contains("set it in `apps/web/.env`")
+        .run();
+    assert!(!crate::support::all_output(&out).contains("CanaryPw"));
+}
+
 /// Each folder's value is the one its framework reads: a committed `.env` placeholder under a
 /// Next.js app's `.env.local` is no conflict with another app on the same database, whichever
 /// target comes first; and a Next.js app in the descriptor's folder keeps its `.env.local` to
