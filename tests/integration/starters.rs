@@ -1,7 +1,8 @@
 //! The starters for runtimes that are not native processes, generated verbatim from the
 //! bundled example and the fixtures: the TypeScript module of JavaScript targets is
 //! type-checked with `tsc` (strict, against the pinned `@upstash/redis` in compat/) and run
-//! with node through `upwire serve` over a real `redis-server`; the workers-rs client of a
+//! with node (and the Deno modules with Deno) through `upwire serve` over a real
+//! `redis-server`; the workers-rs client of a
 //! Cloudflare target passes `cargo check`, clippy and fmt in a Worker crate, for
 //! `wasm32-unknown-unknown` too where that target is installed.
 
@@ -266,6 +267,100 @@ fn typescript_modules_run_through_upwire_serve() {
         ],
     );
     assert_eq!(out, "\"hello\"\n");
+}
+
+/// Deno 2 from npm (`@deno/linux-x64-glibc`, pinned in compat/package.json as an optional
+/// dependency, as bun is), on x86-64 Linux where `npm ci --prefix compat` installs it.
+fn deno() -> Option<PathBuf> {
+    let deno = node_modules().join("@deno/linux-x64-glibc/deno");
+    if cfg!(all(
+        target_os = "linux",
+        target_arch = "x86_64",
+        target_env = "gnu"
+    )) {
+        assert!(
+            deno.is_file(),
+            "{} is missing: `npm ci --prefix compat` installs it",
+            deno.display()
+        );
+        return Some(deno);
+    }
+    eprintln!("skipped: Deno's npm package is for x86-64 Linux only");
+    None
+}
+
+/// The Deno modules (Hono and a plain function on Deno Deploy, Supabase's shared module) run
+/// by real Deno through `upwire serve`: each reads its variables with `Deno.env.get`, and
+/// imports `npm:@upstash/redis`, which Deno resolves from the pinned compat/node_modules
+/// (`"nodeModulesDir": "manual"`: nothing is fetched; network only to serve, on loopback).
+#[test]
+fn deno_modules_run_through_upwire_serve() {
+    if !tier::require(Group::Node) {
+        return;
+    }
+    let Some(deno) = deno() else {
+        return;
+    };
+    let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
+    let url = serve.url();
+    let (project, _) = fixture_module("deno.toml", "web");
+    for (n, module) in [
+        "edge/src/redis.ts",
+        "plain/redis.ts",
+        "web/supabase/functions/_shared/redis.ts",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let text = std::fs::read_to_string(project.path().join(module)).expect("the module");
+        assert!(
+            text.contains("Deno.env.get(") && text.contains("from \"npm:@upstash/redis@"),
+            "{module}: {text}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("redis.ts"), &text).unwrap();
+        std::fs::write(
+            dir.path().join("deno.json"),
+            "{ \"nodeModulesDir\": \"manual\" }\n",
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
+        std::fs::write(
+            dir.path().join("main.ts"),
+            "import { redis } from \"./redis.ts\";\n\
+             await redis.set(\"deno-greeting\", \"hello\");\n\
+             const n: number = await redis.incr(\"deno-visits\");\n\
+             console.log(JSON.stringify([await redis.get(\"deno-greeting\"), n]));\n",
+        )
+        .unwrap();
+        let mut cmd = Command::new(&deno);
+        cmd.args([
+            "run",
+            "--allow-env",
+            "--allow-net=127.0.0.1",
+            "--allow-read",
+            "main.ts",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DENO_DIR", dir.path().join("cache"))
+        .env("DENO_NO_UPDATE_CHECK", "1")
+        .env("UPSTASH_REDIS_REST_URL", &url)
+        .env("UPSTASH_REDIS_REST_TOKEN", TOKEN);
+        let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(120));
+        assert!(
+            out.status.success(),
+            "{module}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("[\"hello\",{}]\n", n + 1),
+            "{module}"
+        );
+    }
 }
 
 /// The Worker crate around the generated client (tests/fixtures/starter/worker_lib.rs):
