@@ -289,10 +289,50 @@ fn deno() -> Option<PathBuf> {
     None
 }
 
+/// Runs `main` (TypeScript) under Deno in a scratch folder holding `files` (name, text) and
+/// compat's node_modules, which `npm:` and bare specifiers resolve from (`"nodeModulesDir":
+/// "manual"`: nothing is fetched), with only PATH and `vars` in its environment, and network
+/// to loopback only. Returns what it printed; fails on a non-zero exit.
+fn deno_run(deno: &Path, files: &[(&str, &str)], main: &str, vars: &[(&str, &str)]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("main.ts"), main).unwrap();
+    std::fs::write(
+        dir.path().join("deno.json"),
+        "{ \"nodeModulesDir\": \"manual\" }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
+    let mut cmd = Command::new(deno);
+    cmd.args([
+        "run",
+        "--allow-env",
+        "--allow-net=127.0.0.1",
+        "--allow-read",
+        "main.ts",
+    ])
+    .current_dir(dir.path())
+    .env_clear()
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("DENO_DIR", dir.path().join("cache"))
+    .env("DENO_NO_UPDATE_CHECK", "1")
+    .envs(vars.iter().copied());
+    let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(120));
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The Deno modules (Hono and a plain function on Deno Deploy, Supabase's shared module) run
 /// by real Deno through `upwire serve`: each reads its variables with `Deno.env.get`, and
-/// imports `npm:@upstash/redis`, which Deno resolves from the pinned compat/node_modules
-/// (`"nodeModulesDir": "manual"`: nothing is fetched; network only to serve, on loopback).
+/// imports `npm:@upstash/redis`, which Deno resolves from the pinned compat/node_modules.
+/// Then Netlify's read-only edge function, which Netlify runs on Deno.
 #[test]
 fn deno_modules_run_through_upwire_serve() {
     if !tier::require(Group::Node) {
@@ -304,6 +344,9 @@ fn deno_modules_run_through_upwire_serve() {
     let (_redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
     let url = serve.url();
     let (project, _) = fixture_module("deno.toml", "web");
+    let read = |project: &Path, module: &str| {
+        std::fs::read_to_string(project.join(module)).expect("the module")
+    };
     for (n, module) in [
         "edge/src/redis.ts",
         "plain/redis.ts",
@@ -312,55 +355,51 @@ fn deno_modules_run_through_upwire_serve() {
     .into_iter()
     .enumerate()
     {
-        let text = std::fs::read_to_string(project.path().join(module)).expect("the module");
+        let text = read(project.path(), module);
         assert!(
             text.contains("Deno.env.get(") && text.contains("from \"npm:@upstash/redis@"),
             "{module}: {text}"
         );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("redis.ts"), &text).unwrap();
-        std::fs::write(
-            dir.path().join("deno.json"),
-            "{ \"nodeModulesDir\": \"manual\" }\n",
-        )
-        .unwrap();
-        std::os::unix::fs::symlink(node_modules(), dir.path().join("node_modules")).unwrap();
-        std::fs::write(
-            dir.path().join("main.ts"),
+        let out = deno_run(
+            &deno,
+            &[("redis.ts", &text)],
             "import { redis } from \"./redis.ts\";\n\
              await redis.set(\"deno-greeting\", \"hello\");\n\
              const n: number = await redis.incr(\"deno-visits\");\n\
              console.log(JSON.stringify([await redis.get(\"deno-greeting\"), n]));\n",
-        )
-        .unwrap();
-        let mut cmd = Command::new(&deno);
-        cmd.args([
-            "run",
-            "--allow-env",
-            "--allow-net=127.0.0.1",
-            "--allow-read",
-            "main.ts",
-        ])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("DENO_DIR", dir.path().join("cache"))
-        .env("DENO_NO_UPDATE_CHECK", "1")
-        .env("UPSTASH_REDIS_REST_URL", &url)
-        .env("UPSTASH_REDIS_REST_TOKEN", TOKEN);
-        let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(120));
-        assert!(
-            out.status.success(),
-            "{module}: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+            &[
+                ("UPSTASH_REDIS_REST_URL", &url),
+                ("UPSTASH_REDIS_REST_TOKEN", TOKEN),
+            ],
         );
-        assert_eq!(
-            String::from_utf8_lossy(&out.stdout),
-            format!("[\"hello\",{}]\n", n + 1),
-            "{module}"
-        );
+        assert_eq!(out, format!("[\"hello\",{}]\n", n + 1), "{module}");
     }
+
+    // Netlify's edge function, read-only: Netlify runs it on Deno with a `Netlify` global
+    // whose `env.get` it reads (given here from Deno's environment, the one stand-in), and
+    // `@upstash/redis` bare, from the site's node_modules. It reads what the others wrote
+    // and is refused a write.
+    let (project, _) = fixture_module("netlify.toml", "netlify/functions");
+    let text = read(project.path(), "netlify/edge-functions/lib/redis.ts");
+    assert!(
+        text.contains("Netlify.env.get(\"UPSTASH_REDIS_REST_TOKEN\")"),
+        "{text}"
+    );
+    let netlify =
+        "(globalThis as any).Netlify = { env: { get: (name: string) => Deno.env.get(name) } };\n";
+    let out = deno_run(
+        &deno,
+        &[("redis.ts", &text), ("netlify.ts", netlify)],
+        "import \"./netlify.ts\";\nimport { redis } from \"./redis.ts\";\n\
+         console.log(JSON.stringify(await redis.get(\"deno-greeting\")));\n\
+         try { await redis.set(\"deno-greeting\", \"bye\"); console.log(\"wrote\"); }\n\
+         catch (e) { console.log(String(e).includes(\"NOPERM\") ? \"NOPERM\" : String(e)); }\n",
+        &[
+            ("UPSTASH_REDIS_REST_URL", &url),
+            ("UPSTASH_REDIS_REST_TOKEN", READONLY_TOKEN),
+        ],
+    );
+    assert_eq!(out, "\"hello\"\nNOPERM\n");
 }
 
 /// The Worker crate around the generated client (tests/fixtures/starter/worker_lib.rs):
