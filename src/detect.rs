@@ -241,8 +241,9 @@ impl Names {
         };
         let found_url = name_for(names, Role::RestUrl);
         let marketplace = match &found_url {
-            Some(n) => crate::family::lookup(n)
-                .is_some_and(|k| k.variable.family == Family::Marketplace && k.public.is_none()),
+            Some(n) => {
+                crate::family::lookup(n).is_some_and(|k| k.variable.family == Family::Marketplace)
+            }
             None => fallback.is_some_and(|f| f.marketplace),
         };
         Names {
@@ -410,10 +411,13 @@ fn name_databases(
                 return None;
             }
             let own = in_folder.get(t.dir.as_str()).map_or(&[][..], Vec::as_slice);
+            // Behind a public prefix too: an Expo app's `EXPO_PUBLIC_KV_REST_API_URL` is the
+            // Marketplace's name, which its `env_prefix` puts back.
             match name_for(own, Role::RestUrl) {
-                Some(url) => Some(crate::family::lookup(&url).is_some_and(|k| {
-                    k.variable.family == Family::Marketplace && k.public.is_none()
-                })),
+                Some(url) => Some(
+                    crate::family::lookup(&url)
+                        .is_some_and(|k| k.variable.family == Family::Marketplace),
+                ),
                 None => own_rest[t.database],
             }
         })
@@ -1559,6 +1563,27 @@ mod tests {
         );
         let own: Vec<bool> = d.targets.iter().map(|t| t.marketplace).collect();
         assert_eq!(own, [false, true]);
+        // An Expo app on the Marketplace's names behind its public prefix is on the
+        // Marketplace's family, as the web app is: one family, the project's env_names.
+        let p = project(&[
+            (
+                "apps/mobile/package.json",
+                r#"{"dependencies":{"expo":"52"}}"#,
+            ),
+            (
+                "apps/mobile/.env",
+                "EXPO_PUBLIC_KV_REST_API_URL=https://one-db-12345.upstash.io\nEXPO_PUBLIC_KV_REST_API_READ_ONLY_TOKEN=AXro\n",
+            ),
+            ("apps/web/package.json", NEXT),
+            ("apps/web/.env.local", &kv("one-db-12345")),
+        ]);
+        let d = detect(p.path());
+        assert_eq!(d.targets.len(), 2);
+        assert!(
+            d.marketplace && d.mixed_names.is_none(),
+            "{:?}",
+            d.mixed_names
+        );
     }
 
     #[test]
