@@ -468,7 +468,7 @@ impl Evidence {
             if matches!(role, Role::TcpUrl | Role::RestUrl)
                 && let Some(host) = crate::endpoint::Endpoint::new(role, &value).host()
             {
-                let host = host.to_ascii_lowercase();
+                let host = crate::parse::unqualified(host).to_ascii_lowercase();
                 if !self.hosts.contains(&host) {
                     self.hosts.push(host);
                 }
@@ -1584,6 +1584,17 @@ mod tests {
             "{:?}",
             d.mixed_names
         );
+        // One host written fully qualified in one folder and not in the other: one database.
+        let p = project(&[
+            ("apps/web/package.json", NEXT),
+            (
+                "apps/web/.env.local",
+                "KV_REST_API_URL=https://one-db-12345.upstash.io.\nKV_REST_API_TOKEN=AXkv\n",
+            ),
+            ("apps/worker/package.json", BULLMQ),
+            ("apps/worker/.env", &upstash("one-db-12345")),
+        ]);
+        assert_eq!(detect(p.path()).databases, ["main"]);
     }
 
     #[test]

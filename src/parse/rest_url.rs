@@ -59,7 +59,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             format!("`{}` is not a valid URL: {other}", mask_url(v)),
         ),
     })?;
-    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+    let Some(host) = url.host_str().filter(|h| !super::unqualified(h).is_empty()) else {
         return Err(Finding::new(Code::InvalidUrl, "the URL has no host")
             .help("use the REST endpoint from the console, https://<host>"));
     };
@@ -166,7 +166,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
 
 /// Upstash's console and management API: where users copy from, never an endpoint.
 fn is_console_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
+    let host = super::unqualified(host).to_ascii_lowercase();
     host == "upstash.com" || host.ends_with(".upstash.com")
 }
 

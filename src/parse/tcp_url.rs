@@ -98,7 +98,7 @@ fn parse_redis(v: &str) -> Result<(RedisUrl, Vec<Finding>), Finding> {
     let hostport = &tail[..host_end];
     let hp_base = base + after;
     let (host, port_text) = split_host_port(hostport).map_err(|f| f.shift(hp_base))?;
-    if host.is_empty() {
+    if super::unqualified(&host).is_empty() {
         return Err(Finding::new(Code::InvalidUrl, "the URL has no host")
             .help(format!("add the host: {}", tcp_form("", 6379)))
             .range(hp_base..hp_base + hostport.len()));

@@ -398,9 +398,27 @@ fn a_fully_qualified_upstash_host_is_the_same_host() {
              UPSTASH_REDIS_REST_URL=https://eu1-fine-cat-12345.upstash.io\n"
         ),
     );
-    let codes: Vec<String> = found(dir.path(), &[".env"])
-        .into_iter()
-        .map(|(c, _, _)| c)
-        .collect();
-    assert_eq!(codes, ["tls-required"]);
+    let codes = |dir: &Path| -> Vec<String> {
+        found(dir, &[".env"])
+            .into_iter()
+            .map(|(c, _, _)| c)
+            .collect()
+    };
+    assert_eq!(codes(dir.path()), ["tls-required"]);
+    // The console's host, fully qualified, is still the console; a host that is only the
+    // dot is no host.
+    for (text, code) in [
+        (
+            "UPSTASH_REDIS_REST_URL=https://console.upstash.com./\n",
+            "rest-url-not-endpoint",
+        ),
+        ("UPSTASH_REDIS_REST_URL=https://./\n", "invalid-url"),
+        (
+            &*format!("REDIS_URL=rediss://default:{password}@.:6379\n"),
+            "invalid-url",
+        ),
+    ] {
+        write(dir.path(), ".env", text);
+        assert_eq!(codes(dir.path()), [code], "{text}");
+    }
 }
