@@ -36,6 +36,9 @@ struct TargetView<'a> {
     /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
     /// to IPv6 only: ioredis gets `family: 6` in the guide.
     fly_private: bool,
+    /// Whether its variables on Vercel are all the Marketplace integration's, which sets them
+    /// in the Vercel project itself: `generate` writes no `vercel-env.sh` for it.
+    integration_managed: bool,
 }
 
 impl TargetView<'_> {
@@ -97,17 +100,6 @@ fn node_id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{}", name.replace('-', "_"))
 }
 
-/// The platform files `generate` writes for a platform (for the guide's file list), from
-/// the platform table.
-#[must_use]
-pub(crate) fn platform_files(platform: Option<Platform>) -> Vec<&'static str> {
-    platform
-        .map_or(&[][..], Platform::files)
-        .iter()
-        .map(|f| f.path)
-        .collect()
-}
-
 fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
     let family = t.env_names.family();
     let fly_private = plan
@@ -120,6 +112,16 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
         .transport
         .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
+    // As `generate` decides it for the folder's Vercel targets.
+    let integration_managed = t.platform == Some(Platform::Vercel) && {
+        let on_vercel: Vec<&crate::plan::EnvVar> = plan
+            .targets
+            .iter()
+            .filter(|m| m.dir == t.dir && m.platform == Some(Platform::Vercel))
+            .flat_map(|m| &m.env)
+            .collect();
+        crate::generate::marketplace_only(&on_vercel)
+    };
     TargetView {
         name: &t.name,
         kind: t.kind.map_or("-", |k| k.as_str()),
@@ -145,7 +147,14 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             .collect(),
         // As `generate` decides it.
         env_file: t.env_file_among(plan.targets.iter().filter(|m| m.dir == t.dir)),
-        platform_files: platform_files(t.platform),
+        // Without the files that would push what the integration manages (as `generate`).
+        platform_files: t
+            .platform
+            .map_or(&[][..], Platform::files)
+            .iter()
+            .filter(|f| f.secret || !integration_managed)
+            .map(|f| f.path)
+            .collect(),
         rules: t
             .rules
             .iter()
@@ -158,6 +167,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
         framework: t.framework.map_or("-", |f| f.as_str()),
         tcp_var: crate::family::compose(&t.env_prefix, name_of(family, Role::TcpUrl)),
         fly_private,
+        integration_managed,
     }
 }
 
@@ -185,8 +195,10 @@ fn graph(plan: &Plan) -> Graph {
         let xid = if t.env_names == plan.env_names {
             node_id(&format!("{transport}"), db)
         } else {
+            // No `_` between the two: a database name has none, so no other node's id
+            // (`rest_` and a database name) can be this one.
             node_id(
-                &format!("{transport}_{}", t.env_names.as_str().replace('-', "_")),
+                &format!("{transport}{}", t.env_names.as_str().replace('-', "")),
                 db,
             )
         };
@@ -246,7 +258,7 @@ pub fn guide(plan: &Plan) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::graph;
+    use super::{Graph, graph};
     use crate::diagnostic::SourceFile;
     use crate::interpolate::Env;
     use crate::plan::resolve;
@@ -269,6 +281,14 @@ mod tests {
         );
     }
 
+    /// The graph's edges as `from->to`.
+    fn edges(g: &Graph) -> Vec<String> {
+        g.edges
+            .iter()
+            .map(|(from, to)| format!("{from}->{to}"))
+            .collect()
+    }
+
     /// Every target has its edge to its transport; each transport its one edge to the
     /// database, however many targets share it; first-seen order.
     #[test]
@@ -279,13 +299,8 @@ mod tests {
                     [target.b]\nkind = \"lambda\"\ndir = \"b\"\n\
                     [target.c]\nkind = \"container\"\ndir = \"c\"\n";
         let resolved = resolve(SourceFile::new("upwire.toml", text), &Env::default());
-        let edges: Vec<String> = graph(&resolved.plan)
-            .edges
-            .iter()
-            .map(|(from, to)| format!("{from}->{to}"))
-            .collect();
         assert_eq!(
-            edges,
+            edges(&graph(&resolved.plan)),
             [
                 "t_a->tcp_main",
                 "tcp_main->db_main",
@@ -293,6 +308,34 @@ mod tests {
                 "rest_main->db_main",
                 "t_c->tcp_main",
             ]
+        );
+    }
+
+    /// A target on names of its own (`env_names`) reaches its database through a node of
+    /// its own, whose id no database's name can give another node (`vercel-marketplace-main`
+    /// is a database here).
+    #[test]
+    fn a_target_on_its_own_names_has_its_own_transport_node() {
+        let text = "[project]\nenv_names = \"upstash\"\n\n\
+                    [database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n\
+                    [database.vercel-marketplace-main]\nrest_url = \"https://i.upstash.io\"\nrest_token = \"AXtoken2\"\n\n\
+                    [target.web]\nkind = \"lambda\"\ndir = \"web\"\ndatabase = \"main\"\nenv_names = \"vercel-marketplace\"\n\
+                    [target.admin]\nkind = \"lambda\"\ndir = \"admin\"\ndatabase = \"vercel-marketplace-main\"\n";
+        let resolved = resolve(SourceFile::new("upwire.toml", text), &Env::default());
+        let g = graph(&resolved.plan);
+        assert_eq!(
+            edges(&g),
+            [
+                "t_web->restvercelmarketplace_main",
+                "restvercelmarketplace_main->db_main",
+                "t_admin->rest_vercel_marketplace_main",
+                "rest_vercel_marketplace_main->db_vercel_marketplace_main",
+            ]
+        );
+        let labels: Vec<&str> = g.transports.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["REST · KV_REST_API_*", "REST · UPSTASH_REDIS_REST_*"]
         );
     }
 }

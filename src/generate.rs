@@ -707,7 +707,7 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
 
 /// Whether every variable is one the Vercel Marketplace integration writes (its own names, or
 /// `REDIS_URL`, which it writes too), after any prefix the integration was given.
-fn marketplace_only(vars: &[&EnvVar]) -> bool {
+pub(crate) fn marketplace_only(vars: &[&EnvVar]) -> bool {
     use crate::family::Family;
     !vars.is_empty()
         && vars.iter().any(|v| {

@@ -1080,5 +1080,17 @@ fn init_gives_a_marketplace_app_its_own_names_beside_an_upstash_one() {
             guide.contains("| `web` | lambda | vercel | rest | read-write | `KV_REST_API_URL`, `KV_REST_API_TOKEN` |"),
             "{guide}"
         );
+        // and sends to no vercel-env.sh that generate did not write.
+        assert!(!guide.contains("apps/web/vercel-env.sh"), "{guide}");
+        assert!(
+            guide.contains("sh apps/admin/vercel-env.sh production"),
+            "{guide}"
+        );
+        assert!(
+            guide.contains(
+                "# nothing to push: the Vercel Marketplace integration sets these variables"
+            ),
+            "{guide}"
+        );
     }
 }
