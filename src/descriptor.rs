@@ -217,6 +217,7 @@ impl Descriptor {
             folders,
             database: None,
             target: None,
+            target_dir: false,
             conflicted: false,
             diags: &mut diags,
         };
@@ -296,8 +297,11 @@ struct Walker<'e, 'd> {
     /// The database whose fields are being read: its `${NAME}`s are read in its targets'
     /// folders.
     database: Option<String>,
-    /// The target whose fields are being read: its `${NAME}`s are read in its own folder.
+    /// The target whose fields are being read: its `${NAME}`s are read in its own folder,
+    /// but for its `dir` (`target_dir`), which decides that folder.
     target: Option<String>,
+    /// The field being read is a target's `dir`.
+    target_dir: bool,
     /// One of its `${NAME}`s has two values (`env-conflict`).
     conflicted: bool,
     diags: &'d mut Vec<Diagnostic>,
@@ -443,6 +447,7 @@ impl Walker<'_, '_> {
         }
         let folders = match (&self.database, &self.target) {
             (Some(db), _) => self.folders.by_database.get(db).map_or(NONE, Vec::as_slice),
+            (None, Some(_)) if self.target_dir => NONE,
             (None, Some(t)) => self
                 .folders
                 .by_target
@@ -601,6 +606,10 @@ impl Walker<'_, '_> {
                 (Some(db), _) => (
                     format!("database `{db}`"),
                     "the databases of the targets in its folder (each database reads its own targets' folders)",
+                ),
+                (None, t) if self.target_dir => (
+                    format!("the `dir` of target `{}`", t.as_deref().unwrap_or_default()),
+                    "the targets in its folder and their databases; a `dir` decides which folder a target reads, so it is read from the environment, an --env-file or the .env beside the descriptor only",
                 ),
                 (None, t) => (
                     format!("target `{}`", t.as_deref().unwrap_or_default()),
@@ -816,7 +825,11 @@ impl Walker<'_, '_> {
                 "env_names" => {
                     t.env_names = self.enum_value(k, v, EnvNames::parse, EnvNames::NAMES);
                 }
-                "dir" => t.dir = self.plain_string(k, v),
+                "dir" => {
+                    self.target_dir = true;
+                    t.dir = self.plain_string(k, v);
+                    self.target_dir = false;
+                }
                 _ => self.unknown_field(k, TARGET_FIELDS, &format!("[target.{}]", t.name)),
             }
         }

@@ -96,15 +96,14 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
             (Some(_), None) => Some(token_for_rest_url(cli)?),
             _ => None,
         };
-        let token = match (&args.rest_token, &found) {
-            (Some(token), _) => Some(("--rest-token", token.as_str())),
-            (None, Some((name, token, _))) => Some((*name, token.as_str())),
-            (None, None) => None,
-        };
-        // Findings on a token read from a file or the environment say where it came from.
-        let source_name = match &found {
-            Some((_, _, origin)) => format!("command line (the token from {origin})"),
-            None => "command line".to_owned(),
+        // A token read from a file or the environment is shown with where it came from.
+        let found_label = found
+            .as_ref()
+            .map(|(name, _, origin)| format!("{name} (from {origin})"));
+        let token = match (&args.rest_token, &found, &found_label) {
+            (Some(token), _, _) => Some(("--rest-token", token.as_str())),
+            (None, Some((_, token, _)), Some(label)) => Some((label.as_str(), token.as_str())),
+            _ => None,
         };
         let mut flags = Vec::new();
         if let Some(url) = &args.redis_url {
@@ -128,7 +127,7 @@ pub(crate) fn check(cli: &Cli, args: &CheckArgs) -> Result<u8, Error> {
                 (!placeholder).then(|| Secret::new(token)),
             )
         });
-        let (source, found) = crate::lint::lint_values(&source_name, &flags);
+        let (source, found) = crate::lint::lint_values("command line", &flags);
         diagnostics = found;
         sources.push(source);
         if let Some(url) = tcp_url {

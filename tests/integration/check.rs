@@ -995,7 +995,13 @@ fn check_takes_the_token_from_the_env_files_or_the_environment() {
         "{}",
         all_output(&out)
     );
-    assert_eq!(finding["file"], "command line (the token from .env)");
+    assert_eq!(finding["file"], "command line");
+    let text = check_in(bearer.path(), &[], &["--rest-url", &url]);
+    assert!(
+        all_output(&text).contains("2 | UPSTASH_REDIS_REST_TOKEN (from .env) ****"),
+        "{}",
+        all_output(&text)
+    );
     // From the process environment, which wins over the file (as dotenv loaders do).
     let empty = tempfile::tempdir().unwrap();
     let env = [("UPSTASH_REDIS_REST_TOKEN", TOKEN)];

@@ -1662,6 +1662,16 @@ fn a_targets_own_fields_read_its_own_folder() {
         .stderr_contains("set it in `apps/web/.env`")
         .run();
     assert!(!crate::support::all_output(&out).contains("CanaryPw"));
+    // A `dir` decides the folder: it is not read from a folder's file, and the help says
+    // where it is read from.
+    crate::support::test::Test::in_dir(t.dir())
+        .file("upwire.toml", &descriptor.replace("dir = \"apps/worker\"", "dir = \"${JOBS_DIR}\""))
+        .file("apps/web/.env", &format!("{url}APP_PREFIX=WEB_\nJOBS_DIR=apps/worker\n"))
+        .arg("lint")
+        .status(1)
+        .stderr_contains("error[unresolved-variable]: `${JOBS_DIR}` is not set in the environment or in any env file read for the `dir` of target `worker`")
+        .stderr_contains("a `dir` decides which folder a target reads, so it is read from the environment, an --env-file or the .env beside the descriptor only")
+        .run();
 }
 
 /// Each folder's value is the one its framework reads: a committed `.env` placeholder under a
