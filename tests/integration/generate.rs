@@ -1665,8 +1665,8 @@ fn a_targets_own_fields_read_its_own_folder() {
     // A `dir` decides the folder: it is not read from a folder's file, and the help says
     // where it is read from.
     crate::support::test::Test::in_dir(t.dir())
-        .file("upwire.toml", &descriptor.replace("dir = \"apps/worker\"", "dir = \"${JOBS_DIR}\""))
-        .file("apps/web/.env", &format!("{url}APP_PREFIX=WEB_\nJOBS_DIR=apps/worker\n"))
+        .file("upwire.toml", descriptor.replace("dir = \"apps/worker\"", "dir = \"${JOBS_DIR}\""))
+        .file("apps/web/.env", format!("{url}APP_PREFIX=WEB_\nJOBS_DIR=apps/worker\n"))
         .arg("lint")
         .status(1)
         .stderr_contains("error[unresolved-variable]: `${JOBS_DIR}` is not set in the environment or in any env file read for the `dir` of target `worker`")
