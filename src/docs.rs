@@ -1,6 +1,6 @@
 //! The connection guide (`REDIS.md`, `upwire docs`) from the plan, via `templates/guide.md`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 
@@ -25,7 +25,7 @@ struct TargetView<'a> {
     platform_files: Vec<&'static str>,
     rules: Vec<(&'static str, &'a str)>,
     /// The starter file (`src/redis_client.rs`, `lib/redis.ts`), when the target gets one.
-    starter: Option<&'static str>,
+    starter: Option<String>,
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
     dependencies: &'static [&'static str],
@@ -100,7 +100,8 @@ fn node_id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{}", name.replace('-', "_"))
 }
 
-fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
+/// The guide's view of target `t`, whose folder holds the targets `folder` (itself included).
+fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetView<'a> {
     let family = t.env_names.family();
     let fly_private = plan
         .databases
@@ -114,10 +115,9 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
     // As `generate` decides it for the folder's Vercel targets.
     let integration_managed = t.platform == Some(Platform::Vercel) && {
-        let on_vercel: Vec<&crate::plan::EnvVar> = plan
-            .targets
+        let on_vercel: Vec<&crate::plan::EnvVar> = folder
             .iter()
-            .filter(|m| m.dir == t.dir && m.platform == Some(Platform::Vercel))
+            .filter(|m| m.platform == Some(Platform::Vercel))
             .flat_map(|m| &m.env)
             .collect();
         crate::generate::marketplace_only(&on_vercel)
@@ -146,7 +146,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             .map(|v| v.name.as_str())
             .collect(),
         // As `generate` decides it.
-        env_file: t.env_file_among(plan.targets.iter().filter(|m| m.dir == t.dir)),
+        env_file: t.env_file_among(folder.iter().copied()),
         // Without the files that would push what the integration manages (as `generate`).
         platform_files: t
             .platform
@@ -161,7 +161,13 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan) -> TargetView<'a> {
             .copied()
             .zip(t.reasons.iter().map(String::as_str))
             .collect(),
-        starter: starter.map(|s| s.path(t.framework)),
+        // The file `generate` writes it to, as it decides it among the folder's targets.
+        starter: starter.and_then(|_| {
+            crate::generate::starter_files(folder, |_, _| {})
+                .into_iter()
+                .find(|f| f.serves(&t.name))
+                .map(|f| f.path)
+        }),
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
@@ -244,7 +250,24 @@ pub fn guide(plan: &Plan) -> String {
     let template = GuideTemplate {
         project: plan.project.as_deref(),
         descriptor,
-        targets: plan.targets.iter().map(|t| view(t, plan)).collect(),
+        targets: {
+            // Each target's folder, found once: a scan of every target for each one made
+            // the guide quadratic in the number of targets.
+            let mut by_dir: HashMap<&str, Vec<&TargetPlan>> = HashMap::new();
+            for t in &plan.targets {
+                by_dir.entry(t.dir.as_str()).or_default().push(t);
+            }
+            plan.targets
+                .iter()
+                .map(|t| {
+                    view(
+                        t,
+                        plan,
+                        by_dir.get(t.dir.as_str()).map_or(&[], Vec::as_slice),
+                    )
+                })
+                .collect()
+        },
         graph: graph(plan),
         ci_job: (!crate::ci_serve::rest_targets(plan).is_empty()).then_some(crate::ci_serve::PATH),
         tcp_url_var: name_of(plan.env_names.family(), Role::TcpUrl),

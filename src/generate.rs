@@ -533,72 +533,118 @@ fn folder_artifacts(
     out
 }
 
-/// The starters of a folder: one per starter file, shared by the targets that get the same
-/// one (a Next.js app's route handlers and middleware share `lib/redis.ts`). Two different
-/// starters that would go to one path (the TCP and the REST Rust client) each get the path
-/// with their own suffix (`src/redis_client_tcp.rs`, `src/redis_client_rest.rs`).
-fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+/// A starter file of a folder: the starter, the target it is rendered for and the names of
+/// the targets that share it, the file it goes to (relative to the folder) and, when that file
+/// carries a suffix, the Rust module name it is used under.
+pub(crate) struct StarterFile<'a> {
+    starter: Starter,
+    first: &'a TargetPlan,
+    sharing: Vec<&'a str>,
+    pub(crate) path: String,
+    module: Option<String>,
+}
+
+impl StarterFile<'_> {
+    /// Whether target `name` uses this file.
+    pub(crate) fn serves(&self, name: &str) -> bool {
+        self.sharing.contains(&name)
+    }
+}
+
+/// The starters of a folder's `targets`: one per starter file, shared by the targets that get
+/// the same one (a Next.js app's route handlers and middleware share `lib/redis.ts`). Two
+/// different starters that would go to one path (the TCP and the REST Rust client) each get
+/// the path with their own suffix (`src/redis_client_tcp.rs`, `src/redis_client_rest.rs`);
+/// two of one kind on different variable names (`env_names`, `env_prefix`) the name of their
+/// first target (`lib/redis_web.ts`). `no_starter` hears of each target that gets none, and
+/// why. `generate` writes these; the guide names them.
+pub(crate) fn starter_files<'a>(
+    targets: &[&'a TargetPlan],
+    mut no_starter: impl FnMut(&TargetPlan, &'static str),
+) -> Vec<StarterFile<'a>> {
     // Each starter once, with the targets that share it (same file, same variable names).
     let mut chosen: Vec<(Starter, &TargetPlan, Vec<&str>)> = Vec::new();
-    for t in folder.targets {
+    let names = |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+    for &t in targets {
         match starter(t) {
-            Some(Ok(s)) => {
-                let names =
-                    |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
-                match chosen
-                    .iter_mut()
-                    .find(|(c, first, _)| *c == s && names(first) == names(t))
-                {
-                    Some((_, _, sharing)) => sharing.push(&t.name),
-                    None => chosen.push((s, t, vec![&t.name])),
-                }
-            }
-            Some(Err(why)) => diags.push(
-                Diagnostic::new(
-                    Code::TargetSkipped,
-                    format!(
-                        "no starter client for target `{}`: {}",
-                        t.name,
-                        Starter::none_for(t, why)
-                    ),
-                )
-                .severity(Severity::Note),
-            ),
+            Some(Ok(s)) => match chosen
+                .iter_mut()
+                .find(|(c, first, _)| *c == s && names(first) == names(t))
+            {
+                Some((_, _, sharing)) => sharing.push(&t.name),
+                None => chosen.push((s, t, vec![&t.name])),
+            },
+            Some(Err(why)) => no_starter(t, why),
             None => {}
         }
     }
-    // Rendered with the names of the targets that share it; `None` when its variables are
-    // missing.
-    let chosen: Vec<(Starter, &TargetPlan, String)> = chosen
-        .into_iter()
-        .filter_map(|(s, t, sharing)| Some((s, t, client_named(t, &sharing.join(", "), false)?)))
-        .collect();
-    let paths: Vec<&str> = chosen.iter().map(|(s, t, _)| s.path(t.framework)).collect();
-    chosen
+    let paths: Vec<(&str, &str)> = chosen
         .iter()
+        .map(|(s, t, _)| (s.path(t.framework), s.label()))
+        .collect();
+    chosen
+        .into_iter()
         .zip(&paths)
-        .map(|((s, t, code), path)| {
-            let shared = paths.iter().filter(|p| *p == path).count() > 1;
-            let (path, code) = if shared {
-                // A Rust module is named after its file: the usage lines say the new name.
-                let module = format!("redis_client_{}", s.label());
-                let code = if s.is_rust() {
-                    code.replace("mod redis_client;", &format!("mod {module};"))
-                        .replace("redis_client::", &format!("{module}::"))
+        .map(|((starter, first, sharing), (path, label))| {
+            let shared = paths.iter().filter(|(p, _)| p == path).count() > 1;
+            let (path, module) = if shared {
+                let suffix = if paths.iter().filter(|x| *x == &(*path, *label)).count() > 1 {
+                    first.name.replace('-', "_")
                 } else {
-                    code.clone()
+                    (*label).to_owned()
                 };
-                (suffixed(path, s.label()), code)
+                (
+                    suffixed(path, &suffix),
+                    Some(format!("redis_client_{suffix}")),
+                )
             } else {
-                ((*path).to_owned(), code.clone())
+                ((*path).to_owned(), None)
             };
-            Artifact {
-                path: join(folder.dir, &path),
+            StarterFile {
+                starter,
+                first,
+                sharing,
+                path,
+                module,
+            }
+        })
+        .collect()
+}
+
+/// The starters of a folder, rendered ([`starter_files`]); a starter whose variables are
+/// missing is left out.
+fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
+    let files = starter_files(folder.targets, |t, why| {
+        diags.push(
+            Diagnostic::new(
+                Code::TargetSkipped,
+                format!(
+                    "no starter client for target `{}`: {}",
+                    t.name,
+                    Starter::none_for(t, why)
+                ),
+            )
+            .severity(Severity::Note),
+        );
+    });
+    files
+        .into_iter()
+        .filter_map(|f| {
+            let code = client_named(f.first, &f.sharing.join(", "), false)?;
+            // A Rust module is named after its file: the usage lines say the new name.
+            let code = match &f.module {
+                Some(module) if f.starter.is_rust() => code
+                    .replace("mod redis_client;", &format!("mod {module};"))
+                    .replace("redis_client::", &format!("{module}::")),
+                _ => code,
+            };
+            Some(Artifact {
+                path: join(folder.dir, &f.path),
                 contents: code,
                 secret: false,
                 policy: WritePolicy::CreateOnly,
-                target: Some(t.name.clone()),
-            }
+                target: Some(f.first.name.clone()),
+            })
         })
         .collect()
 }
@@ -648,11 +694,19 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
             .copied()
             .filter(|t| t.platform == Some(platform))
             .collect();
-        let vars = Folder::vars_of(on.iter());
+        let mut vars = Folder::vars_of(on.iter());
         // The Vercel Marketplace integration sets its own variables in the Vercel project
         // (Vercel docs, Marketplace storage: `vercel env pull` brings them down): a script
-        // that adds them again would fail on names that exist. Not written when every
-        // variable is the integration's.
+        // that adds them again would fail on names that exist. Left out of the script (with
+        // `REDIS_URL`, which it sets too) beside a target on other names in the folder; not
+        // written when every variable is the integration's.
+        if platform == Platform::Vercel
+            && !secret
+            && !marketplace_only(&vars)
+            && vars.iter().any(|v| integration_sets(v) == Some(true))
+        {
+            vars.retain(|v| integration_sets(v).is_none());
+        }
         if platform == Platform::Vercel && !secret && marketplace_only(&vars) {
             for t in &on {
                 diags.push(
@@ -705,21 +759,25 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
     out
 }
 
-/// Whether every variable is one the Vercel Marketplace integration writes (its own names, or
-/// `REDIS_URL`, which it writes too), after any prefix the integration was given.
-pub(crate) fn marketplace_only(vars: &[&EnvVar]) -> bool {
+/// Whether the Vercel Marketplace integration writes variable `v` (after any prefix it was
+/// given): `Some(true)` for its own names, `Some(false)` for `REDIS_URL`, which it writes too,
+/// `None` for any other.
+fn integration_sets(v: &EnvVar) -> Option<bool> {
     use crate::family::Family;
-    !vars.is_empty()
-        && vars.iter().any(|v| {
-            crate::family::composed(&v.name)
-                .is_some_and(|k| k.variable.family == Family::Marketplace)
+    crate::family::composed(&v.name)
+        .filter(|k| k.public.is_none())
+        .and_then(|k| match k.variable.family {
+            Family::Marketplace => Some(true),
+            Family::Shared => Some(false),
+            _ => None,
         })
-        && vars.iter().all(|v| {
-            crate::family::composed(&v.name).is_some_and(|k| {
-                matches!(k.variable.family, Family::Marketplace | Family::Shared)
-                    && k.public.is_none()
-            })
-        })
+}
+
+/// Whether every variable is one the Vercel Marketplace integration writes, one at least
+/// under its own names ([`integration_sets`]).
+pub(crate) fn marketplace_only(vars: &[&EnvVar]) -> bool {
+    vars.iter().any(|v| integration_sets(v) == Some(true))
+        && vars.iter().all(|v| integration_sets(v).is_some())
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

@@ -1368,6 +1368,46 @@ fn vercel_marketplace_names_are_written_and_read() {
     assert!(!read("web/.env").contains("UPSTASH_"));
 }
 
+/// Two targets of one folder on different variable names (a Next.js app on the Marketplace's,
+/// its middleware on Upstash's) get a starter each, under a name of its own, each reading its
+/// own names, which the guide names; the folder's `vercel-env.sh` leaves out what the
+/// integration sets; a second run changes nothing.
+#[test]
+fn two_starters_of_one_kind_in_one_folder_get_a_file_each() {
+    let (dir, output) = generate_with(&format!(
+        "{DATABASE}[target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n\
+         dir = \"web\"\nenv_names = \"vercel-marketplace\"\n\n\
+         [target.web-middleware]\nkind = \"edge\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n"
+    ));
+    assert_eq!(code(&output), 0, "{}", transcript(&output, dir.path()));
+    let read = |path: &str| std::fs::read_to_string(dir.path().join(path)).unwrap();
+    let web = read("web/lib/redis_web.ts");
+    assert!(web.contains("process.env.KV_REST_API_URL"), "{web}");
+    let middleware = read("web/lib/redis_web_middleware.ts");
+    assert!(middleware.contains("Redis.fromEnv()"), "{middleware}");
+    // The guide names the files generate wrote.
+    let guide = read("REDIS.md");
+    assert!(
+        guide.contains("`lib/redis_web.ts`") && guide.contains("`lib/redis_web_middleware.ts`"),
+        "{guide}"
+    );
+    assert!(!guide.contains("`lib/redis.ts`"), "{guide}");
+    // The folder's vercel-env.sh pushes the middleware's names, not those the Marketplace
+    // integration already sets in the Vercel project.
+    let script = read("web/vercel-env.sh");
+    assert!(script.contains("UPSTASH_REDIS_REST_URL"), "{script}");
+    assert!(!script.contains("KV_REST_API"), "{script}");
+    let again = run(upwire().current_dir(dir.path()).args([
+        "--env-file",
+        "example.env",
+        "generate",
+        "--force",
+        "--dry-run",
+    ]));
+    let text = crate::support::all_output(&again);
+    assert!(text.contains("0 files to create, 0 to change"), "{text}");
+}
+
 /// Fly prints `redis://<password>@fly-<name>.upstash.io` (the password in the user slot),
 /// which redis-rs, ioredis and node-redis send as a user name with no password (`NOAUTH`):
 /// `generate` writes `redis://default:<password>@fly-<name>.upstash.io:6379` instead.
