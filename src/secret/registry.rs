@@ -66,11 +66,15 @@ struct Registry {
     secrets: Vec<String>,
     /// The same, for a constant-time "already known?" (an env file may hold 100,000 tokens).
     known: HashSet<String>,
-    /// An automaton over `secrets[..built]`, built on demand. Secrets remembered since are
-    /// searched one by one until they are many enough to rebuild it: a process that keeps
-    /// learning secrets (a test binary, a long `check`) must not rebuild it on every scrub.
+    /// An automaton over `secrets[..built]`, built on demand, and one over
+    /// `secrets[built..recent_built]`, those remembered since. A process that keeps learning
+    /// secrets (a test binary, a long `check`) must neither rebuild the first on every scrub
+    /// (it is rebuilt when the others are half as many) nor search the others one by one (the
+    /// second is rebuilt every 64): past `recent_built`, at most 64 are searched one by one.
     matcher: Option<Matcher>,
     built: usize,
+    recent: Option<Matcher>,
+    recent_built: usize,
 }
 
 /// The automaton over the secrets' prefixes, and for each of its patterns the secrets that
@@ -274,25 +278,35 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     if reg.secrets.is_empty() {
         return Cow::Borrowed(text);
     }
-    let pending = reg.secrets.len() - reg.built;
-    if reg.matcher.is_none() || pending > 64.max(reg.built / 2) {
+    const LINEAR: usize = 64;
+    let total = reg.secrets.len();
+    if reg.matcher.is_none() || total - reg.built > LINEAR.max(reg.built / 2) {
         reg.matcher = Matcher::build(&reg.secrets);
-        reg.built = if reg.matcher.is_some() {
-            reg.secrets.len()
+        reg.built = if reg.matcher.is_some() { total } else { 0 };
+        reg.recent = None;
+        reg.recent_built = reg.built;
+    } else if total - reg.recent_built > LINEAR {
+        reg.recent = Matcher::build(&reg.secrets[reg.built..]);
+        reg.recent_built = if reg.recent.is_some() {
+            total
         } else {
-            0
+            reg.built
         };
     }
-    let mut out = match &reg.matcher {
-        Some(m) if m.automaton.is_match(text) => Cow::Owned(super::classify::mask_ranges(
-            text,
-            &m.ranges(text, &reg.secrets),
-        )),
-        _ => Cow::Borrowed(text),
-    };
-    // The ones remembered since the automaton was built (all of them if it could not be),
-    // found the same way: by their prefix, masked whole where the rest follows.
-    for s in &reg.secrets[reg.built..] {
+    let mut out = Cow::Borrowed(text);
+    for (m, all) in [
+        (&reg.matcher, &reg.secrets[..]),
+        (&reg.recent, &reg.secrets[reg.built..]),
+    ] {
+        if let Some(m) = m
+            && m.automaton.is_match(out.as_ref())
+        {
+            out = Cow::Owned(super::classify::mask_ranges(&out, &m.ranges(&out, all)));
+        }
+    }
+    // The ones remembered since the automatons were built (all of them if they could not
+    // be), found the same way: by their prefix, masked whole where the rest follows.
+    for s in &reg.secrets[reg.recent_built..] {
         let prefix = prefix_of(s);
         if !out.contains(prefix) {
             continue;
@@ -365,6 +379,31 @@ pub(crate) fn percent_decode_bytes(s: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_learned_after_many_are_masked_through_every_tier() {
+        // Many, then fewer than half as many one by one with a scrub between (the second
+        // automaton, rebuilt every 64), then a few (searched one by one): each is masked
+        // wherever it was learned.
+        let secret = |tier: &str, i: usize| format!("TierSecret-{tier}-{i:05}-x9Q");
+        for i in 0..2_000 {
+            remember(&secret("main", i));
+        }
+        assert_eq!(scrub(&secret("main", 7)), "****");
+        for i in 0..300 {
+            remember(&secret("recent", i));
+            assert_eq!(scrub(&secret("recent", i)), "****");
+        }
+        remember(&secret("tail", 1));
+        let text = format!(
+            "{} {} {} {}",
+            secret("main", 1999),
+            secret("recent", 0),
+            secret("recent", 299),
+            secret("tail", 1)
+        );
+        assert_eq!(scrub(&text), "**** **** **** ****");
+    }
 
     #[test]
     fn remembered_secrets_are_masked_in_any_text() {
