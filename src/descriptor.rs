@@ -492,8 +492,16 @@ impl Walker<'_, '_> {
         )
         .at(&self.source, text.raw_span(&c.range))
         .help(format!(
-            "`generate` writes the value taken into the targets' env files, over {}'s own; if the file's value is the one meant, {}",
-            c.other.display(),
+            "{}; if the file's value is the one meant, {}",
+            // A database's values are what `generate` writes; a target's own field is not.
+            if self.database.is_some() {
+                format!(
+                    "`generate` writes the value taken into the targets' env files, over {}'s own",
+                    c.other.display()
+                )
+            } else {
+                format!("the value taken wins over {}'s", c.other.display())
+            },
             if c.taken == crate::interpolate::PROCESS_ENVIRONMENT {
                 format!("unset it first (`unset {}`)", c.name)
             } else {
@@ -690,7 +698,7 @@ impl Walker<'_, '_> {
             format!(
                 "unknown {} `{}`",
                 key.get_ref(),
-                crate::project_path::escape_controls(&field.value)
+                crate::project_path::escape_controls(&clipped(&field.value))
             ),
         )
         .at(&self.source, field.span)
@@ -903,6 +911,18 @@ impl Walker<'_, '_> {
         .help(format!("use A-Z, 0-9 and _ only, e.g. `{fixed}`"));
         self.push(d);
         None
+    }
+}
+
+/// A value as a message quotes it: whole up to 64 characters, else its first 48 and `...`
+/// (the finding points at all of it; a 200 kB value is not one 200 kB line).
+fn clipped(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(64) {
+        None => value.into(),
+        Some(_) => {
+            let end = value.char_indices().nth(48).map_or(value.len(), |(i, _)| i);
+            format!("{}...", &value[..end]).into()
+        }
     }
 }
 
@@ -1206,5 +1226,12 @@ mod tests {
         );
         let (_, diags) = parse(&format!("{db}{target}env_names = \"kv\"\n"));
         assert_eq!(codes(&diags), ["unknown-value"]);
+        // A long value is quoted clipped.
+        let long = "x".repeat(200_000);
+        let (_, diags) = parse(&format!("{db}{target}env_names = \"{long}\"\n"));
+        assert_eq!(
+            diags[0].message,
+            format!("unknown env_names `{}...`", "x".repeat(48))
+        );
     }
 }

@@ -443,6 +443,11 @@ fn bom_note(source: &SourceFile, entries: &[EnvLine], bom: usize) -> Diagnostic 
         .filter(|l| l.range.start <= bom)
         .and_then(EnvLine::entry);
     let misread = match first_line {
+        // `export KEY=...`: the word the BOM sticks to is `export`.
+        Some(_) if source.text[bom..].starts_with("export") => {
+            "read the first line's `export` as `\\u{feff}export`, and the line as no assignment"
+                .to_owned()
+        }
         Some(e) => format!("read the first key as `\\u{{feff}}{}`", e.key),
         None if source.text[bom..]
             .trim_start_matches([' ', '\t'])
@@ -761,6 +766,12 @@ mod tests {
             help("\u{feff}# c\nKV_URL=x\n").as_deref(),
             Some(
                 "the BOM is kept; some tools read the first line, a comment, as a line that is not one: save the file as UTF-8 without BOM"
+            )
+        );
+        assert_eq!(
+            help("\u{feff}export KV_URL=x\n").as_deref(),
+            Some(
+                "the BOM is kept; some tools read the first line's `export` as `\\u{feff}export`, and the line as no assignment: save the file as UTF-8 without BOM"
             )
         );
         assert_eq!(

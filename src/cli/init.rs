@@ -135,10 +135,18 @@ pub(super) fn init(cli: &Cli, kinds: &[Kind], force: bool) -> Result<u8, Error> 
                     .map(|t| format!("`{t}`"))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let (folders, who) = if kv.len() > 1 {
-                    ("folders", "each of those".to_owned())
+                // Targets, not folders, are counted: an app and its middleware share one.
+                let dirs: std::collections::HashSet<&str> = detected
+                    .targets
+                    .iter()
+                    .filter(|t| t.marketplace)
+                    .map(|t| t.dir.as_str())
+                    .collect();
+                let folders = if dirs.len() > 1 { "folders" } else { "folder" };
+                let who = if kv.len() > 1 {
+                    "each of those".to_owned()
                 } else {
-                    ("folder", list.clone())
+                    list.clone()
                 };
                 say!(
                     "found: the Vercel Marketplace's names (`KV_REST_API_*`) in the {folders} of {list}, Upstash's in other targets': {who} gets `env_names = \"vercel-marketplace\"` of its own"

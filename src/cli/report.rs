@@ -11,7 +11,7 @@ use crate::plan::TargetPlan;
 #[derive(Serialize)]
 pub(crate) struct Report<T> {
     version: u32,
-    /// The `.env` next to the descriptor when it was read (`--no-dotenv` skips it).
+    /// The first env file read by convention, when one was (`--no-dotenv` skips them).
     #[serde(skip_serializing_if = "Option::is_none")]
     dotenv: Option<String>,
     /// Every env file read by convention for the descriptors' targets, in the order read

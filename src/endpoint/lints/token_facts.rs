@@ -63,8 +63,13 @@ impl Lint for TokenFacts {
             if e.role != Role::ReadonlyToken {
                 continue;
             }
+            // A token under a public prefix with the read-only one's value is that read-only
+            // token under the name the client reads (`secret-public-prefix`), not a full one.
             let equal = endpoints.iter().any(|full| {
-                full.role == Role::Token && full.group == e.group && full.value == e.value
+                full.role == Role::Token
+                    && full.public_prefix.is_none()
+                    && full.group == e.group
+                    && full.value == e.value
             });
             let standard = token_facts(&e.value).is_some_and(|f| !f.read_only);
             if !equal && !standard {
@@ -150,6 +155,14 @@ mod tests {
         assert_eq!(codes(&text), ["readonly-token-is-full"]);
         let text = format!("{url}{}", line("UPSTASH_REDIS_REST_READONLY_TOKEN", &full));
         assert_eq!(codes(&text), ["readonly-token-is-full"]);
+        // An Expo app's read-only token also under the public token name the client reads
+        // (what `generate` writes for a read-only target): one token, nothing to say.
+        let expo = format!(
+            "EXPO_PUBLIC_{url}{}{}",
+            line("EXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN", &read_only),
+            line("EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN", &read_only)
+        );
+        assert!(codes(&expo).is_empty(), "{:?}", codes(&expo));
         // Under a public prefix, the bytes alone are still a warning, worded "appears to";
         // a public name that says standard is the error.
         let public = line("EXPO_PUBLIC_UPSTASH_REDIS_REST_READONLY_TOKEN", &full);
