@@ -454,8 +454,11 @@ one of them holds a stale value): taking either value would have `generate` writ
 other app's env file, replacing that app's own. If the apps use different databases, give each \
 its own `[database.NAME]` (the same `${NAME}`s are fine) and set `database = \"NAME\"` on its \
 targets: each database then reads only its own targets' folders. If they use one database, make \
-the values the same. A value set in the environment or in an `--env-file` is taken as given, and \
-is no conflict.";
+the values the same. The same holds across names: when a target's own folder already sets the \
+variable `generate` would write for it (`{var.kv_rest_token}` in a Vercel Marketplace app) to \
+another value than the database's field gives, which it reads under another name in another \
+folder, `generate` writes nothing for that target instead of replacing the app's value. A value \
+set in the environment or in an `--env-file` is taken as given, and is no conflict.";
     EnvOverridden = "env-overridden", Warning,
         "a value from the environment or an `--env-file` differs from an env file's, which `generate` would overwrite",
         "What is set in the process environment, then in each `--env-file`, wins over the env \

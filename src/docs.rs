@@ -115,12 +115,13 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetVie
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
     // As `generate` decides it for the folder's Vercel targets.
     let integration_managed = t.platform == Some(Platform::Vercel) && {
-        let on_vercel: Vec<&crate::plan::EnvVar> = folder
-            .iter()
-            .filter(|m| m.platform == Some(Platform::Vercel))
-            .flat_map(|m| &m.env)
-            .collect();
-        crate::generate::marketplace_only(&on_vercel)
+        crate::family::marketplace_only(
+            folder
+                .iter()
+                .filter(|m| m.platform == Some(Platform::Vercel))
+                .flat_map(|m| &m.env)
+                .map(|v| v.name.as_str()),
+        )
     };
     TargetView {
         name: &t.name,
@@ -163,7 +164,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetVie
             .collect(),
         // The file `generate` writes it to, as it decides it among the folder's targets.
         starter: starter.and_then(|_| {
-            crate::generate::starter_files(folder, |_, _| {})
+            crate::starter_client::starter_files(folder, |_, _| {})
                 .into_iter()
                 .find(|f| f.serves(&t.name))
                 .map(|f| f.path)

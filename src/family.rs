@@ -490,6 +490,29 @@ pub(crate) const READERS: &[Reader] = &[
     },
 ];
 
+/// Whether the Vercel Marketplace integration writes the variable `name` (after any prefix it
+/// was given): `Some(true)` for its own names, `Some(false)` for `REDIS_URL`, which it writes
+/// too, `None` for any other (a public one included).
+#[must_use]
+pub(crate) fn integration_sets(name: &str) -> Option<bool> {
+    composed(name)
+        .filter(|k| k.public.is_none())
+        .and_then(|k| match k.variable.family {
+            Family::Marketplace => Some(true),
+            Family::Shared => Some(false),
+            _ => None,
+        })
+}
+
+/// Whether every variable of `names` is one the Vercel Marketplace integration writes, one at
+/// least under its own names ([`integration_sets`]): what it sets in the Vercel project
+/// itself, so that no script pushes them.
+#[must_use]
+pub(crate) fn marketplace_only<'a>(mut names: impl Iterator<Item = &'a str> + Clone) -> bool {
+    names.clone().any(|n| integration_sets(n) == Some(true))
+        && names.all(|n| integration_sets(n).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,7 +115,7 @@ struct TypeScriptTemplate<'a> {
 /// The starter file a target gets, or why it gets none; `None` when its transport is
 /// undecided.
 fn starter(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
-    Some(Starter::of(t.kind, t.platform, t.framework, t.transport?))
+    Starter::for_target(t)
 }
 
 /// Renders the starter client of a target (`Starter::of` says which); `None` when its
@@ -533,88 +533,10 @@ fn folder_artifacts(
     out
 }
 
-/// A starter file of a folder: the starter, the target it is rendered for and the names of
-/// the targets that share it, the file it goes to (relative to the folder) and, when that file
-/// carries a suffix, the Rust module name it is used under.
-pub(crate) struct StarterFile<'a> {
-    starter: Starter,
-    first: &'a TargetPlan,
-    sharing: Vec<&'a str>,
-    pub(crate) path: String,
-    module: Option<String>,
-}
-
-impl StarterFile<'_> {
-    /// Whether target `name` uses this file.
-    pub(crate) fn serves(&self, name: &str) -> bool {
-        self.sharing.contains(&name)
-    }
-}
-
-/// The starters of a folder's `targets`: one per starter file, shared by the targets that get
-/// the same one (a Next.js app's route handlers and middleware share `lib/redis.ts`). Two
-/// different starters that would go to one path (the TCP and the REST Rust client) each get
-/// the path with their own suffix (`src/redis_client_tcp.rs`, `src/redis_client_rest.rs`);
-/// two of one kind on different variable names (`env_names`, `env_prefix`) the name of their
-/// first target (`lib/redis_web.ts`). `no_starter` hears of each target that gets none, and
-/// why. `generate` writes these; the guide names them.
-pub(crate) fn starter_files<'a>(
-    targets: &[&'a TargetPlan],
-    mut no_starter: impl FnMut(&TargetPlan, &'static str),
-) -> Vec<StarterFile<'a>> {
-    // Each starter once, with the targets that share it (same file, same variable names).
-    let mut chosen: Vec<(Starter, &TargetPlan, Vec<&str>)> = Vec::new();
-    let names = |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
-    for &t in targets {
-        match starter(t) {
-            Some(Ok(s)) => match chosen
-                .iter_mut()
-                .find(|(c, first, _)| *c == s && names(first) == names(t))
-            {
-                Some((_, _, sharing)) => sharing.push(&t.name),
-                None => chosen.push((s, t, vec![&t.name])),
-            },
-            Some(Err(why)) => no_starter(t, why),
-            None => {}
-        }
-    }
-    let paths: Vec<(&str, &str)> = chosen
-        .iter()
-        .map(|(s, t, _)| (s.path(t.framework), s.label()))
-        .collect();
-    chosen
-        .into_iter()
-        .zip(&paths)
-        .map(|((starter, first, sharing), (path, label))| {
-            let shared = paths.iter().filter(|(p, _)| p == path).count() > 1;
-            let (path, module) = if shared {
-                let suffix = if paths.iter().filter(|x| *x == &(*path, *label)).count() > 1 {
-                    first.name.replace('-', "_")
-                } else {
-                    (*label).to_owned()
-                };
-                (
-                    suffixed(path, &suffix),
-                    Some(format!("redis_client_{suffix}")),
-                )
-            } else {
-                ((*path).to_owned(), None)
-            };
-            StarterFile {
-                starter,
-                first,
-                sharing,
-                path,
-                module,
-            }
-        })
-        .collect()
-}
-
-/// The starters of a folder, rendered ([`starter_files`]); a starter whose variables are
+/// The starters of a folder, rendered ([`crate::starter_client::starter_files`]); a starter whose variables are
 /// missing is left out.
 fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
-    let files = starter_files(folder.targets, |t, why| {
+    let files = crate::starter_client::starter_files(folder.targets, |t, why| {
         diags.push(
             Diagnostic::new(
                 Code::TargetSkipped,
@@ -660,14 +582,6 @@ fn distinct<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
     out
 }
 
-/// `src/redis_client.rs` with `tcp` → `src/redis_client_tcp.rs` (still a module name).
-fn suffixed(path: &str, label: &str) -> String {
-    match path.rsplit_once('.') {
-        Some((stem, ext)) => format!("{stem}_{label}.{ext}"),
-        None => format!("{path}_{label}"),
-    }
-}
-
 /// The variables `vars`, each value quoted as `quoting` says; `Err` with the first one that
 /// cannot be written that way.
 fn quoted<'v>(vars: &[&'v EnvVar], quoting: Quoting) -> Result<Vec<Var>, &'v EnvVar> {
@@ -702,12 +616,17 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
         // written when every variable is the integration's.
         if platform == Platform::Vercel
             && !secret
-            && !marketplace_only(&vars)
-            && vars.iter().any(|v| integration_sets(v) == Some(true))
+            && !crate::family::marketplace_only(vars.iter().map(|v| v.name.as_str()))
+            && vars
+                .iter()
+                .any(|v| crate::family::integration_sets(&v.name) == Some(true))
         {
-            vars.retain(|v| integration_sets(v).is_none());
+            vars.retain(|v| crate::family::integration_sets(&v.name).is_none());
         }
-        if platform == Platform::Vercel && !secret && marketplace_only(&vars) {
+        if platform == Platform::Vercel
+            && !secret
+            && crate::family::marketplace_only(vars.iter().map(|v| v.name.as_str()))
+        {
             for t in &on {
                 diags.push(
                     Diagnostic::new(
@@ -757,27 +676,6 @@ fn platform_files(folder: &Folder<'_>, secret: bool, diags: &mut Vec<Diagnostic>
         }
     }
     out
-}
-
-/// Whether the Vercel Marketplace integration writes variable `v` (after any prefix it was
-/// given): `Some(true)` for its own names, `Some(false)` for `REDIS_URL`, which it writes too,
-/// `None` for any other.
-fn integration_sets(v: &EnvVar) -> Option<bool> {
-    use crate::family::Family;
-    crate::family::composed(&v.name)
-        .filter(|k| k.public.is_none())
-        .and_then(|k| match k.variable.family {
-            Family::Marketplace => Some(true),
-            Family::Shared => Some(false),
-            _ => None,
-        })
-}
-
-/// Whether every variable is one the Vercel Marketplace integration writes, one at least
-/// under its own names ([`integration_sets`]).
-pub(crate) fn marketplace_only(vars: &[&EnvVar]) -> bool {
-    vars.iter().any(|v| integration_sets(v) == Some(true))
-        && vars.iter().all(|v| integration_sets(v).is_some())
 }
 
 /// The starter client for `build.rs` users: the same template, with `//` comments instead of

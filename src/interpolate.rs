@@ -197,6 +197,30 @@ impl Env {
         self.file_setting(name).map(|p| p.display().to_string())
     }
 
+    /// The value of `name` in the env files read for target folder `folder` (a `dir` with a
+    /// `/` after it, empty for the descriptor's folder): its first file that sets it, as the
+    /// folder's framework reads it, with that file.
+    #[must_use]
+    pub(crate) fn in_folder(&self, folder: &str, name: &str) -> Option<(&str, &Path)> {
+        self.by_folder
+            .get(folder)
+            .into_iter()
+            .flatten()
+            .find_map(|&i| {
+                let f = &self.files[i];
+                f.vars.get(name).map(|v| (v.as_str(), f.path.as_path()))
+            })
+    }
+
+    /// Whether `name` is given explicitly: in the process environment or an `--env-file`.
+    #[must_use]
+    pub(crate) fn given(&self, name: &str) -> bool {
+        self.process.contains_key(name)
+            || self.shared.iter().any(|&i| {
+                self.files[i].origin == Origin::Named && self.files[i].vars.contains_key(name)
+            })
+    }
+
     /// Every variable name known, for did-you-mean suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.process

@@ -6,6 +6,7 @@
 use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Framework, Kind, Platform, Transport};
+use crate::plan::TargetPlan;
 
 /// The starter file of a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +21,12 @@ pub(crate) enum Starter {
 }
 
 impl Starter {
+    /// The starter of planned target `t`: `None` while its transport is undecided, else
+    /// [`Starter::of`].
+    pub(crate) fn for_target(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
+        Some(Starter::of(t.kind, t.platform, t.framework, t.transport?))
+    }
+
     /// The starter a target of `kind` on `platform`, written with `framework`, gets over
     /// `transport`; `Err` with why it gets none (the Workers and JavaScript starters speak
     /// REST, so a forced TCP has none; Python and Ruby frameworks read `REDIS_URL` themselves).
@@ -153,6 +160,92 @@ pub fn cargo_dependencies(transport: Transport) -> &'static [&'static str] {
             r#"serde_json = "1""#,
             r#"tokio = { version = "1", features = ["macros", "rt-multi-thread", "time"] }"#,
         ],
+    }
+}
+
+/// A starter file of a folder: the starter, the target it is rendered for and the names of
+/// the targets that share it, the file it goes to (relative to the folder) and, when that file
+/// carries a suffix, the Rust module name it is used under.
+pub(crate) struct StarterFile<'a> {
+    pub(crate) starter: Starter,
+    pub(crate) first: &'a TargetPlan,
+    pub(crate) sharing: Vec<&'a str>,
+    pub(crate) path: String,
+    pub(crate) module: Option<String>,
+}
+
+impl StarterFile<'_> {
+    /// Whether target `name` uses this file.
+    pub(crate) fn serves(&self, name: &str) -> bool {
+        self.sharing.contains(&name)
+    }
+}
+
+/// The starters of a folder's `targets`: one per starter file, shared by the targets that get
+/// the same one (a Next.js app's route handlers and middleware share `lib/redis.ts`). Two
+/// different starters that would go to one path (the TCP and the REST Rust client) each get
+/// the path with their own suffix (`src/redis_client_tcp.rs`, `src/redis_client_rest.rs`);
+/// two of one kind on different variable names (`env_names`, `env_prefix`) the name of their
+/// first target (`lib/redis_web.ts`). `no_starter` hears of each target that gets none, and
+/// why. `generate` writes these; the guide names them.
+pub(crate) fn starter_files<'a>(
+    targets: &[&'a TargetPlan],
+    mut no_starter: impl FnMut(&TargetPlan, &'static str),
+) -> Vec<StarterFile<'a>> {
+    // Each starter once, with the targets that share it (same file, same variable names).
+    let mut chosen: Vec<(Starter, &TargetPlan, Vec<&str>)> = Vec::new();
+    let names = |x: &TargetPlan| x.env.iter().map(|v| v.name.clone()).collect::<Vec<_>>();
+    for &t in targets {
+        match Starter::for_target(t) {
+            Some(Ok(s)) => match chosen
+                .iter_mut()
+                .find(|(c, first, _)| *c == s && names(first) == names(t))
+            {
+                Some((_, _, sharing)) => sharing.push(&t.name),
+                None => chosen.push((s, t, vec![&t.name])),
+            },
+            Some(Err(why)) => no_starter(t, why),
+            None => {}
+        }
+    }
+    let paths: Vec<(&str, &str)> = chosen
+        .iter()
+        .map(|(s, t, _)| (s.path(t.framework), s.label()))
+        .collect();
+    chosen
+        .into_iter()
+        .zip(&paths)
+        .map(|((starter, first, sharing), (path, label))| {
+            let shared = paths.iter().filter(|(p, _)| p == path).count() > 1;
+            let (path, module) = if shared {
+                let suffix = if paths.iter().filter(|x| *x == &(*path, *label)).count() > 1 {
+                    first.name.replace('-', "_")
+                } else {
+                    (*label).to_owned()
+                };
+                (
+                    suffixed(path, &suffix),
+                    Some(format!("redis_client_{suffix}")),
+                )
+            } else {
+                ((*path).to_owned(), None)
+            };
+            StarterFile {
+                starter,
+                first,
+                sharing,
+                path,
+                module,
+            }
+        })
+        .collect()
+}
+
+/// `src/redis_client.rs` with `tcp` → `src/redis_client_tcp.rs` (still a module name).
+fn suffixed(path: &str, label: &str) -> String {
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}_{label}.{ext}"),
+        None => format!("{path}_{label}"),
     }
 }
 

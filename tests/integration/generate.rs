@@ -1714,6 +1714,49 @@ fn a_targets_own_fields_read_its_own_folder() {
         .run();
 }
 
+/// An app's own env file that already holds another value under the name the target gets
+/// (the Marketplace's `KV_REST_API_TOKEN`, where the database reads `${UPSTASH_REDIS_REST_TOKEN}`
+/// in another app's folder) is two folders of one database disagreeing: `env-conflict`, and
+/// the file is left as it is. A value given in the environment is taken as given, with
+/// `env-overridden`, as for one name.
+#[test]
+fn a_value_under_another_name_in_an_apps_own_file_is_not_overwritten() {
+    const WEB: &str = "CanaryWebToken0123456789abcdefAB";
+    const ADMIN: &str = "CanaryAdminToken0123456789abcdef";
+    let descriptor = "[database.main]\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\n\
+        rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\n\
+        [target.admin]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/admin\"\n\n\
+        [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\
+        env_names = \"vercel-marketplace\"\n";
+    let host = "https://one-db-12345.upstash.io";
+    let web_env = format!("KV_REST_API_URL={host}\nKV_REST_API_TOKEN={WEB}\n");
+    let admin_env = format!("UPSTASH_REDIS_REST_URL={host}\nUPSTASH_REDIS_REST_TOKEN={ADMIN}\n");
+    let t = crate::support::test::Test::new()
+        .file("upwire.toml", descriptor)
+        .file("apps/web/.env.local", &web_env)
+        .file("apps/admin/.env.local", &admin_env)
+        .arg("generate")
+        .status(1)
+        .stderr_contains("error[env-conflict]: database `main`: target `web` gets `KV_REST_API_TOKEN` from `rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"`, and apps/web/.env.local already sets `KV_REST_API_TOKEN` to another value");
+    let out = t.run();
+    let text = crate::support::all_output(&out);
+    assert!(!text.contains(WEB) && !text.contains(ADMIN), "{text}");
+    let read = |path: &str| std::fs::read_to_string(t.dir().join(path)).unwrap();
+    assert_eq!(read("apps/web/.env.local"), web_env);
+    // Given in the environment: taken, with a warning naming the file it replaces.
+    let out = crate::support::test::Test::in_dir(t.dir())
+        .env("UPSTASH_REDIS_REST_TOKEN", ADMIN)
+        .arg("generate")
+        .status(0)
+        .stderr_contains(
+            "warning[env-overridden]: database `main`: target `web` gets `KV_REST_API_TOKEN`",
+        )
+        .run();
+    let text = crate::support::all_output(&out);
+    assert!(!text.contains(WEB) && !text.contains(ADMIN), "{text}");
+    assert!(read("apps/web/.env.local").contains(&format!("KV_REST_API_TOKEN={ADMIN}")));
+}
+
 /// Each folder's value is the one its framework reads: a committed `.env` placeholder under a
 /// Next.js app's `.env.local` is no conflict with another app on the same database, whichever
 /// target comes first; and a Next.js app in the descriptor's folder keeps its `.env.local` to
