@@ -391,6 +391,17 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
 }
 
 /// [`target_shapes`] of a descriptor already parsed.
+/// A target folder as the env files read for it are filed (`crate::interpolate::Env`): its
+/// `dir` in normal form with a `/` after it, empty for the descriptor's folder (`.`).
+#[must_use]
+pub(crate) fn folder_key(dir: &str) -> String {
+    if dir == "." {
+        String::new()
+    } else {
+        format!("{dir}/")
+    }
+}
+
 fn shapes_of(root: &toml::Table) -> Vec<TargetShape> {
     let Some(targets) = root.get("target").and_then(|t| t.as_table()) else {
         return Vec::new();
@@ -408,11 +419,7 @@ fn shapes_of(root: &toml::Table) -> Vec<TargetShape> {
                 .filter(|d| !d.contains("${") && !d.contains('\\'))?;
             Some(TargetShape {
                 name: name.clone(),
-                dir: if dir == "." {
-                    String::new()
-                } else {
-                    format!("{dir}/")
-                },
+                dir: folder_key(&dir),
                 kind: field("kind").and_then(Kind::parse),
                 framework: field("framework").and_then(Framework::parse),
                 platform: field("platform").and_then(Platform::parse),

@@ -112,12 +112,6 @@ struct TypeScriptTemplate<'a> {
     token_var: &'a str,
 }
 
-/// The starter file a target gets, or why it gets none; `None` when its transport is
-/// undecided.
-fn starter(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
-    Starter::for_target(t)
-}
-
 /// Renders the starter client of a target (`Starter::of` says which); `None` when its
 /// transport is undecided, it gets none, or its variables are missing. Secrets never reach
 /// it: it names the variables, not their values.
@@ -127,7 +121,7 @@ fn client(t: &TargetPlan, for_include: bool) -> Option<String> {
 
 /// [`client`], its header naming `name` (the targets that share it).
 fn client_named(t: &TargetPlan, name: &str, for_include: bool) -> Option<String> {
-    let starter = starter(t)?.ok()?;
+    let starter = Starter::for_target(t)?.ok()?;
     let url_var = t.env.first()?.name.as_str();
     let doc = if for_include { "//" } else { "//!" };
     let dependencies = starter.dependencies();
@@ -533,8 +527,8 @@ fn folder_artifacts(
     out
 }
 
-/// The starters of a folder, rendered ([`crate::starter_client::starter_files`]); a starter whose variables are
-/// missing is left out.
+/// The starters of a folder, rendered ([`crate::starter_client::starter_files`]); a starter
+/// whose variables are missing is left out.
 fn starters(folder: &Folder<'_>, diags: &mut Vec<Diagnostic>) -> Vec<Artifact> {
     let files = crate::starter_client::starter_files(folder.targets, |t, why| {
         diags.push(

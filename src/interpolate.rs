@@ -305,9 +305,7 @@ impl Env {
             other: other.to_path_buf(),
             kind,
         };
-        // Two spellings of one URL (a trailing `/`, a default port) are one value.
-        let differ =
-            |a: &str, b: &str| a != b && crate::parse::normal_url(a) != crate::parse::normal_url(b);
+        let differ = |a: &str, b: &str| !crate::parse::same_value(a, b);
         // The environment or a named file, over a file read by convention.
         let given = match self.process.get(name) {
             Some(v) => Some((v, PROCESS_ENVIRONMENT.to_owned())),
@@ -378,6 +376,17 @@ pub(crate) enum Reference {
     Var { name: String, range: Range<usize> },
     /// `${` with no closing `}` or with an invalid name.
     Malformed { range: Range<usize> },
+}
+
+impl Reference {
+    /// The name a `${NAME}` reference reads; `None` for a malformed one.
+    #[must_use]
+    pub(crate) fn name(&self) -> Option<&str> {
+        match self {
+            Reference::Var { name, .. } => Some(name),
+            Reference::Malformed { .. } => None,
+        }
+    }
 }
 
 /// Finds the `${NAME}` references in `value`.

@@ -250,6 +250,13 @@ fn mask_quoted(value: &str, ranges: &[Range<usize>], quoted: &str) -> String {
     quoted.to_owned()
 }
 
+/// Whether two values of one variable are the same: equal, or two spellings of one URL (a
+/// trailing `/`, a default port, the case of the host: [`normal_url`]).
+#[must_use]
+pub(crate) fn same_value(a: &str, b: &str) -> bool {
+    a == b || normal_url(a) == normal_url(b)
+}
+
 /// A URL in the form two spellings of one address share, so that they hash alike: the
 /// scheme and host in lower case, the scheme's default port dropped (443 for `https`, 80
 /// for `http`, 6379 for `redis`/`rediss`), the trailing dot of a fully qualified host and

@@ -278,8 +278,7 @@ pub fn resolve(source: SourceFile, env: &Env) -> Resolved {
             diagnostics,
         };
     };
-    let mut plan = plan(&descriptor, &mut diagnostics);
-    values_under_other_names(&descriptor, &mut plan, env, &mut diagnostics);
+    let plan = plan(&descriptor, env, &mut diagnostics);
     diagnostics.sort_by_key(|d| d.location.as_ref().map_or(0, |l| l.span.start));
     Resolved {
         source: descriptor.source,
@@ -294,119 +293,90 @@ pub fn resolve(source: SourceFile, env: &Env) -> Resolved {
 /// would overwrite the app's own value with the database's. Two folders of one database
 /// disagree, as `env-conflict` says of one name, and the target is written nothing; when the
 /// database's value is given (the environment, an `--env-file`), `env-overridden` warns, as
-/// for one name.
+/// for one name. Runs once the target's variables are decided.
 fn values_under_other_names(
-    d: &Descriptor,
-    plan: &mut Plan,
+    facts: &Facts<'_>,
     env: &Env,
+    tp: &mut TargetPlan,
     diags: &mut Vec<Diagnostic>,
 ) {
-    if !env.has_folder_files() {
+    let Some(db) = facts.database else {
+        return;
+    };
+    if !env.has_folder_files() || tp.blocked.is_some() {
         return;
     }
-    let by_name: HashMap<&str, &Database> = d
-        .databases
-        .iter()
-        .map(|db| (db.name.as_str(), db))
-        .collect();
-    let names = |text: &Option<Text>| -> Vec<String> {
-        text.as_ref()
-            .map(|t| crate::interpolate::references(&t.raw))
+    let names = |text: Option<&Text>| -> Vec<String> {
+        text.map(|t| crate::interpolate::references(&t.raw))
             .unwrap_or_default()
-            .into_iter()
-            .filter_map(|r| match r {
-                crate::interpolate::Reference::Var { name, .. } => Some(name),
-                crate::interpolate::Reference::Malformed { .. } => None,
-            })
+            .iter()
+            .filter_map(|r| r.name().map(str::to_owned))
             .collect()
     };
-    for tp in &mut plan.targets {
-        let Some(db) = tp.database.as_deref().and_then(|n| by_name.get(n)) else {
-            continue;
-        };
-        if tp.blocked.is_some() {
-            continue;
-        }
-        let read: Vec<String> = [
-            &db.redis_url,
-            &db.rest_url,
-            &db.rest_token,
-            &db.rest_readonly_token,
-        ]
+    let read: Vec<String> = db
+        .fields()
         .into_iter()
-        .flat_map(names)
+        .flat_map(|(_, t)| names(t))
         .collect();
-        let folder = if tp.dir == "." {
-            String::new()
-        } else {
-            format!("{}/", tp.dir)
+    let folder = crate::framework::folder_key(&tp.dir);
+    for v in &tp.env {
+        let Some(value) = v.expose_secret() else {
+            continue;
         };
-        let mut blocked = false;
-        for v in &tp.env {
-            let Some(value) = v.expose_secret() else {
-                continue;
-            };
-            if read.contains(&v.name) {
-                continue;
-            }
-            let Some((theirs, file)) = env.in_folder(&folder, &v.name) else {
-                continue;
-            };
-            let same = |a: &str, b: &str| {
-                a == b
-                    || crate::parse::normal_url(a) == crate::parse::normal_url(b)
-                    || crate::parse::fly_user_slot_fixed(a).as_deref() == Some(b)
-            };
-            if theirs.is_empty() || same(theirs, value) {
-                continue;
-            }
-            // The database's field of the variable's role.
-            let (field, field_name) =
-                match crate::family::composed(&v.name).map(|k| k.variable.role) {
-                    Some(Role::TcpUrl) => (&db.redis_url, "redis_url"),
-                    Some(Role::RestUrl) => (&db.rest_url, "rest_url"),
-                    _ => crate::endpoint::token_field(db, tp.access),
-                };
-            let given = names(field).iter().any(|n| env.given(n));
-            let raw = field.as_ref().map_or("", |t| t.raw.as_str());
-            let message = format!(
-                "database `{}`: target `{}` gets `{}` from `{field_name} = {}`, and {} already sets `{}` to another value",
-                db.name,
-                tp.name,
-                v.name,
-                crate::quote::toml(raw),
-                file.display(),
-                v.name
-            );
-            let mut finding = if given {
-                Diagnostic::new(Code::EnvOverridden, message).help(format!(
-                    "`generate` would write the value given in the environment or an --env-file over {}'s; unset it, or drop the --env-file, if the file's value is the one meant",
-                    file.display()
-                ))
-            } else {
-                blocked = true;
-                Diagnostic::new(Code::EnvConflict, message).help(format!(
-                    "the two values are two databases, or one of them is stale; upwire writes nothing for `{}` until they agree: if {} is right, have the database read it (`{field_name} = \"${{{}}}\"`) or give that app its own `[database.NAME]`; if not, update it there",
-                    tp.name,
-                    file.display(),
-                    v.name
-                ))
-            };
-            if let Some(t) = field {
-                finding = finding.at(&d.source, t.span.clone());
-            }
-            diags.push(finding);
+        if read.contains(&v.name) {
+            continue;
         }
-        if blocked {
-            tp.has_errors = true;
+        let Some((theirs, file)) = env.in_folder(&folder, &v.name) else {
+            continue;
+        };
+        // Fly's user-slot form is the form `generate` writes its URL in.
+        if theirs.is_empty()
+            || crate::parse::same_value(theirs, value)
+            || crate::parse::fly_user_slot_fixed(theirs).as_deref() == Some(value)
+        {
+            continue;
+        }
+        // The database's field of the variable's role.
+        let (field, field_name) = match crate::family::composed(&v.name).map(|k| k.variable.role) {
+            Some(Role::TcpUrl) => (&db.redis_url, "redis_url"),
+            Some(Role::RestUrl) => (&db.rest_url, "rest_url"),
+            _ => crate::endpoint::token_field(db, tp.access),
+        };
+        let given = names(field.as_ref()).iter().any(|n| env.given(n));
+        let raw = field.as_ref().map_or("", |t| t.raw.as_str());
+        let message = format!(
+            "database `{}`: target `{}` gets `{}` from `{field_name} = {}`, and {} already sets `{}` to another value",
+            db.name,
+            tp.name,
+            v.name,
+            crate::quote::toml(raw),
+            file.display(),
+            v.name
+        );
+        let mut finding = if given {
+            Diagnostic::new(Code::EnvOverridden, message).help(format!(
+                "`generate` would write the value given in the environment or an --env-file over {}'s; unset it, or drop the --env-file, if the file's value is the one meant",
+                file.display()
+            ))
+        } else {
             tp.blocked = Some(
                 "its folder's env file holds another value for one of its variables (env-conflict)",
             );
+            Diagnostic::new(Code::EnvConflict, message).help(format!(
+                "the two values are two databases, or one of them is stale; upwire writes nothing for `{}` until they agree: if {} is right, have the database read it (`{field_name} = \"${{{}}}\"`) or give that app its own `[database.NAME]`; if not, update it there",
+                tp.name,
+                file.display(),
+                v.name
+            ))
+        };
+        if let Some(t) = field {
+            finding = finding.at(facts.source, t.span.clone());
         }
+        diags.push(finding);
     }
 }
 
-fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
+fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
     let mut databases = Vec::with_capacity(d.databases.len());
     let mut db_errors = HashMap::new();
     for db in &d.databases {
@@ -428,7 +398,7 @@ fn plan(d: &Descriptor, diags: &mut Vec<Diagnostic>) -> Plan {
         .iter()
         .map(|t| {
             let before = diags.len();
-            let mut tp = plan_target(d, t, (&databases, &by_name), diags);
+            let mut tp = plan_target(d, t, (&databases, &by_name), env, diags);
             tp.has_errors = diags[before..].iter().any(Diagnostic::is_error)
                 || tp
                     .database
@@ -494,6 +464,7 @@ fn plan_target(
     d: &Descriptor,
     t: &Target,
     (dbs, by_name): (&[DatabasePlan], &HashMap<&str, usize>),
+    env: &Env,
     diags: &mut Vec<Diagnostic>,
 ) -> TargetPlan {
     let source = &d.source;
@@ -600,6 +571,7 @@ fn plan_target(
         ..facts
     };
     target_lints::run(target_lints::Stage::Decided, &facts, &mut tp, diags);
+    values_under_other_names(&facts, env, &mut tp, diags);
     tp
 }
 

@@ -20,7 +20,7 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
             let Some(text) = text else { continue };
             let reads_it = crate::interpolate::references(&text.raw)
                 .iter()
-                .any(|r| matches!(r, crate::interpolate::Reference::Var { name, .. } if *name == var.name));
+                .any(|r| r.name() == Some(var.name.as_str()));
             if !reads_it || text.raw.trim() == whole {
                 continue;
             }
