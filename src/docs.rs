@@ -100,8 +100,37 @@ fn node_id(prefix: &str, name: &str) -> String {
     format!("{prefix}_{}", name.replace('-', "_"))
 }
 
-/// The guide's view of target `t`, whose folder holds the targets `folder` (itself included).
-fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetView<'a> {
+/// What the guide says of a folder's targets alike, found once per folder.
+struct FolderView<'a> {
+    /// Its targets.
+    targets: Vec<&'a TargetPlan>,
+    /// The starter files `generate` writes there.
+    starters: Vec<crate::starter_client::StarterFile<'a>>,
+    /// Whether its variables on Vercel are all the Marketplace integration's (as `generate`
+    /// decides it for the folder's Vercel targets).
+    integration_managed: bool,
+}
+
+impl<'a> FolderView<'a> {
+    fn new(targets: Vec<&'a TargetPlan>) -> Self {
+        let starters = crate::starter_client::starter_files(&targets, |_, _| {});
+        let integration_managed = crate::family::marketplace_only(
+            targets
+                .iter()
+                .filter(|m| m.platform == Some(Platform::Vercel))
+                .flat_map(|m| &m.env)
+                .map(|v| v.name.as_str()),
+        );
+        Self {
+            targets,
+            starters,
+            integration_managed,
+        }
+    }
+}
+
+/// The guide's view of target `t` in its `folder`.
+fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetView<'a> {
     let family = t.env_names.family();
     let fly_private = plan
         .databases
@@ -113,16 +142,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetVie
         .transport
         .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
-    // As `generate` decides it for the folder's Vercel targets.
-    let integration_managed = t.platform == Some(Platform::Vercel) && {
-        crate::family::marketplace_only(
-            folder
-                .iter()
-                .filter(|m| m.platform == Some(Platform::Vercel))
-                .flat_map(|m| &m.env)
-                .map(|v| v.name.as_str()),
-        )
-    };
+    let integration_managed = t.platform == Some(Platform::Vercel) && folder.integration_managed;
     TargetView {
         name: &t.name,
         kind: t.kind.map_or("-", |k| k.as_str()),
@@ -147,7 +167,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetVie
             .map(|v| v.name.as_str())
             .collect(),
         // As `generate` decides it.
-        env_file: t.env_file_among(folder.iter().copied()),
+        env_file: t.env_file_among(folder.targets.iter().copied()),
         // Without the files that would push what the integration manages (as `generate`).
         platform_files: t
             .platform
@@ -164,10 +184,11 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &[&TargetPlan]) -> TargetVie
             .collect(),
         // The file `generate` writes it to, as it decides it among the folder's targets.
         starter: starter.and_then(|_| {
-            crate::starter_client::starter_files(folder, |_, _| {})
-                .into_iter()
+            folder
+                .starters
+                .iter()
                 .find(|f| f.serves(&t.name))
-                .map(|f| f.path)
+                .map(|f| f.path.clone())
         }),
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
@@ -252,21 +273,19 @@ pub fn guide(plan: &Plan) -> String {
         project: plan.project.as_deref(),
         descriptor,
         targets: {
-            // Each target's folder, found once: a scan of every target for each one made
-            // the guide quadratic in the number of targets.
+            // Each folder's targets and what they share, found once: a scan of every target
+            // for each one made the guide quadratic in the number of targets.
             let mut by_dir: HashMap<&str, Vec<&TargetPlan>> = HashMap::new();
             for t in &plan.targets {
                 by_dir.entry(t.dir.as_str()).or_default().push(t);
             }
+            let folders: HashMap<&str, FolderView<'_>> = by_dir
+                .into_iter()
+                .map(|(dir, targets)| (dir, FolderView::new(targets)))
+                .collect();
             plan.targets
                 .iter()
-                .map(|t| {
-                    view(
-                        t,
-                        plan,
-                        by_dir.get(t.dir.as_str()).map_or(&[], Vec::as_slice),
-                    )
-                })
+                .filter_map(|t| Some(view(t, plan, folders.get(t.dir.as_str())?)))
                 .collect()
         },
         graph: graph(plan),
