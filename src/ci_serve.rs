@@ -7,6 +7,7 @@
 use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Access, Transport};
+use crate::package_manager::PackageManager;
 use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
 
@@ -79,9 +80,10 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     }
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let pm = &plan.package_manager;
     let mut test_commands: Vec<&'static str> = Vec::new();
     for t in &targets {
-        let command = test_command(t);
+        let command = test_command(t, pm);
         if !test_commands.contains(&command) {
             test_commands.push(command);
         }
@@ -92,7 +94,12 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
-        node: test_commands.contains(&Language::JavaScript.test_command()),
+        install: if test_commands.contains(&pm.test()) {
+            pm.install()
+        } else {
+            Vec::new()
+        },
+        bun: pm.is_bun() && test_commands.contains(&pm.test()),
         deno: test_commands.contains(&DENO_TEST),
         test_command: match test_commands[..] {
             [one] => one.to_owned(),
@@ -110,12 +117,15 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
 const DENO_TEST: &str = "deno test --allow-env --allow-net";
 
 /// The command that runs a target's tests: Deno's for code in Deno Deploy or Supabase's
-/// isolates (which imports `npm:` specifiers and has no `package.json` to `npm ci`), else its
-/// language's.
-fn test_command(t: &TargetPlan) -> &'static str {
+/// isolates (which imports `npm:` specifiers and has no `package.json` to install), the
+/// project's package manager's for other JavaScript (`pnpm test`), else its language's.
+fn test_command(t: &TargetPlan, pm: &PackageManager) -> &'static str {
     match runtime(t.kind, t.platform, t.framework) {
         Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => DENO_TEST,
-        _ => language(t).test_command(),
+        _ => match language(t) {
+            Language::JavaScript => pm.test(),
+            other => other.test_command(),
+        },
     }
 }
 
@@ -188,6 +198,50 @@ mod tests {
             deno.contains("run: upwire serve --ephemeral -- deno test --allow-env --allow-net\n"),
             "{deno}"
         );
+    }
+
+    /// JavaScript installs and tests with the project's package manager; Bun is set up
+    /// first; a job with no JavaScript target installs nothing, whatever the lockfile.
+    #[test]
+    fn javascript_installs_and_tests_with_the_projects_package_manager() {
+        use crate::package_manager::PackageManager;
+        let with = |pm: PackageManager, targets: &str| {
+            let text = format!(
+                "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
+            );
+            let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
+            plan.package_manager = pm;
+            snippet(&plan).expect("a job")
+        };
+        let next =
+            "[target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n";
+        let bun = with(PackageManager::Bun, next);
+        assert!(
+            bun.contains(
+                "      - uses: oven-sh/setup-bun@v2\n      - run: bun install --frozen-lockfile\n"
+            ),
+            "{bun}"
+        );
+        assert!(bun.contains("-- bun run test\n"), "{bun}");
+        let yarn = with(PackageManager::YarnBerry, next);
+        assert!(
+            yarn.contains("      - run: corepack enable\n      - run: yarn install --immutable\n"),
+            "{yarn}"
+        );
+        assert!(
+            yarn.contains("-- yarn test\n") && !yarn.contains("setup-bun"),
+            "{yarn}"
+        );
+        // Rust only: no Node.js, no install, `cargo test`.
+        let rust = with(
+            PackageManager::Pnpm(None),
+            "[target.job]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\n",
+        );
+        assert!(
+            !rust.contains("setup-node") && !rust.contains("run: pnpm"),
+            "{rust}"
+        );
+        assert!(rust.contains("-- cargo test\n"), "{rust}");
     }
 
     /// No REST target, no job; two targets that read one token variable with different

@@ -31,6 +31,9 @@ pub(crate) struct Proposed {
     /// `transport = "tcp"`: a function whose code uses a TCP client (ioredis, node-redis) in a
     /// project whose env files hold a TCP URL and no REST names.
     pub tcp_client: bool,
+    /// `transport = "rest"`: its code uses a REST-only client (`@upstash/redis`) and the
+    /// project has only the REST variables.
+    pub rest_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
     /// Its database: an index into [`Detection::databases`].
@@ -185,15 +188,31 @@ pub(crate) fn detect(root: &Path) -> Detection {
     let tcp_url = names
         .iter()
         .any(|n| crate::family::lookup(n).is_some_and(|k| k.variable.role == Role::TcpUrl));
-    if tcp_url && !rest_names {
-        for t in &mut d.targets {
-            let deps = dependencies(&root.join(&t.dir));
-            let tcp_client = ["ioredis", "redis", "@redis/client"]
-                .iter()
-                .any(|c| deps.iter().any(|d| d == c));
-            if tcp_client && t.kind == Kind::Lambda {
-                t.tcp_client = true;
+    // And the other way round: a server written against `@upstash/redis` alone, where the env
+    // files hold only the REST variables, says `transport = "rest"` (the rules would give a
+    // server TCP, asking for a URL the project does not have; the comment says how to follow
+    // them).
+    for t in &mut d.targets {
+        let folder = root.join(&t.dir);
+        let deps = dependencies(&folder);
+        let uses = |clients: &[&str]| clients.iter().any(|c| deps.iter().any(|d| d == c));
+        // `redis` is also the Rust crate: TCP either way.
+        let tcp_client = uses(TCP_CLIENTS);
+        let rest_client = uses(REST_CLIENTS) && folder.join("package.json").is_file();
+        if tcp_url && !rest_names && tcp_client && t.kind == Kind::Lambda {
+            t.tcp_client = true;
+        }
+        if rest_names
+            && !tcp_url
+            && rest_client
+            && !tcp_client
+            && !t.blocking
+            && match t.kind {
+                Kind::Server | Kind::Container => true,
+                Kind::Lambda | Kind::Edge | Kind::Mobile => false,
             }
+        {
+            t.rest_client = true;
         }
     }
     d.names = names;
@@ -334,7 +353,9 @@ impl Proposed {
     #[must_use]
     pub(crate) fn field(&self) -> Role {
         let (_, transport, _) = self.kind.init_example();
-        if self.blocking || self.tcp_client || transport == crate::model::Transport::Tcp {
+        if self.rest_client {
+            Role::Token
+        } else if self.blocking || self.tcp_client || transport == crate::model::Transport::Tcp {
             Role::TcpUrl
         } else if self.kind.default_access() == crate::model::Access::ReadOnly {
             Role::ReadonlyToken
@@ -906,12 +927,31 @@ fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
         })
 }
 
+/// The npm packages that talk to Redis over REST only (`@vercel/kv` wraps `@upstash/redis`).
+const REST_CLIENTS: &[&str] = &["@upstash/redis", "@vercel/kv"];
+/// The npm packages that talk to Redis over TCP.
+const TCP_CLIENTS: &[&str] = &["ioredis", "redis", "@redis/client"];
+
+/// What Node.js code without a framework of its own runs as on `platform`: a function where
+/// the platform runs functions and no server (AWS Lambda, Vercel and Netlify Functions: the
+/// platform table), else a server.
+fn node_kind(platform: Option<Platform>) -> Kind {
+    let runs = platform.map_or(Kind::ALL, |p| p.runs().0);
+    if runs.contains(&Kind::Lambda) && !runs.contains(&Kind::Server) {
+        Kind::Lambda
+    } else {
+        Kind::Server
+    }
+}
+
 /// The targets one folder holds, from its manifests and platform files.
 fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
     let has = |d: &str| deps.iter().any(|x| x == d);
     let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
     let platform = platform_of(folder, &deps);
+    // Cargo.toml's crates are in `deps` too: `redis` is a crate as well as an npm package.
+    let js = folder.join("package.json").is_file();
     // Named after its folder (`web` for `apps/web`).
     let base = if dir == "." {
         "app".to_owned()
@@ -932,6 +972,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 blocking,
                 env_prefix: None,
                 tcp_client: false,
+                rest_client: false,
                 why,
                 database: 0,
                 marketplace: false,
@@ -1086,18 +1127,23 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             true,
             said("package.json: bullmq (a Node.js worker; BullMQ needs TCP and blocking commands)"),
         );
-    } else if has("express")
-        || has("fastify")
-        || has("ioredis")
-        || has("redis") && folder.join("package.json").exists()
-    {
+    } else if js && (has("express") || has("fastify")) {
         push(
             base.clone(),
-            Kind::Server,
+            node_kind(web_platform),
             web_platform,
             Some(Framework::Express),
             false,
-            said("package.json: a Node.js server (express, fastify, ioredis or redis)"),
+            said("package.json: a Node.js server (express or fastify)"),
+        );
+    } else if js && (REST_CLIENTS.iter().chain(TCP_CLIENTS).any(|c| has(c))) {
+        push(
+            base.clone(),
+            node_kind(web_platform),
+            web_platform,
+            Some(Framework::Node),
+            false,
+            said("package.json: Node.js code with a Redis client and no web framework"),
         );
     }
     // Rust.
@@ -1693,6 +1739,90 @@ mod tests {
         );
         assert_eq!(d.redis_url, "REDIS_URL");
         assert!(!d.marketplace);
+    }
+
+    /// Node.js code takes its kind from its platform: a function on AWS Lambda, Vercel or
+    /// Netlify, a server elsewhere; Express on the Serverless Framework is a Lambda too. The
+    /// Rust crate `redis` is no Node.js client, and a `package.json` with no Redis client
+    /// proposes nothing.
+    #[test]
+    fn node_code_without_a_web_framework_runs_as_its_platform_runs_code() {
+        let one = |files: &[(&str, &str)]| {
+            let p = project(files);
+            detect(p.path())
+                .targets
+                .iter()
+                .map(|t| (t.kind, t.platform, t.framework, t.tcp_client, t.rest_client))
+                .collect::<Vec<_>>()
+        };
+        let upstash = r#"{"dependencies":{"@upstash/redis":"1"}}"#;
+        let rest_env = "UPSTASH_REDIS_REST_URL=https://eu1-cat-12345.upstash.io\n";
+        let tcp_env = "REDIS_URL=rediss://default:pw@eu1-cat-12345.upstash.io:6379\n";
+        assert_eq!(
+            one(&[
+                ("package.json", upstash),
+                ("netlify.toml", ""),
+                (".env", rest_env)
+            ]),
+            [(
+                Kind::Lambda,
+                Some(Platform::Netlify),
+                Some(Framework::Node),
+                false,
+                false
+            )]
+        );
+        assert_eq!(
+            one(&[
+                ("package.json", upstash),
+                ("Dockerfile", "FROM node:22\n"),
+                (".env", rest_env)
+            ]),
+            [(
+                Kind::Server,
+                Some(Platform::Docker),
+                Some(Framework::Node),
+                false,
+                true
+            )]
+        );
+        // Both variables there: the rules decide (TCP for a server).
+        assert_eq!(
+            one(&[
+                ("package.json", upstash),
+                (".env", &format!("{rest_env}{tcp_env}"))
+            ]),
+            [(Kind::Server, None, Some(Framework::Node), false, false)]
+        );
+        assert_eq!(
+            one(&[
+                (
+                    "package.json",
+                    r#"{"dependencies":{"express":"4","ioredis":"5"}}"#
+                ),
+                ("serverless.yml", "service: api\n"),
+                (".env", tcp_env),
+            ]),
+            [(
+                Kind::Lambda,
+                Some(Platform::AwsLambda),
+                Some(Framework::Express),
+                true,
+                false
+            )]
+        );
+        assert_eq!(
+            one(&[("package.json", r#"{"dependencies":{"ioredis":"5"}}"#)]),
+            [(Kind::Server, None, Some(Framework::Node), false, false)]
+        );
+        assert!(
+            one(&[(
+                "Cargo.toml",
+                "[package]\nname = \"x\"\n[dependencies]\nredis = \"1\"\n"
+            )])
+            .is_empty()
+        );
+        assert!(one(&[("package.json", r#"{"dependencies":{"zod":"3"}}"#)]).is_empty());
     }
 
     #[test]

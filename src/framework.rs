@@ -209,6 +209,15 @@ pub(crate) const TABLE: &[Facts] = &[
         None,
         "dotenv (require('dotenv').config() reads .env); ioredis and node-redis take {var.tcp_url}, a rediss:// URL turning TLS on (ioredis README, TLS options)",
     ),
+    row(
+        Framework::Node,
+        Language::JavaScript,
+        &[Kind::Lambda, Kind::Server, Kind::Container],
+        DOTENV,
+        ".env",
+        Some(("lib/redis.ts", EnvAccess::ProcessEnv)),
+        "Node.js without a web framework (a Lambda handler, a script, a consumer): `node --env-file=.env` (Node.js docs, CLI options, since v20.6.0) or dotenv's `config()` reads .env into process.env; AWS Lambda's Node.js runtime hands the function's environment variables over in process.env",
+    ),
     blocking(row(
         Framework::BullMq,
         Language::JavaScript,

@@ -23,6 +23,9 @@ struct InitTarget {
     env_prefix: Option<String>,
     /// `transport = "tcp"`: its code uses a TCP client and the project has only a TCP URL.
     tcp_client: bool,
+    /// `transport = "rest"`: its code uses `@upstash/redis` alone and the project has only
+    /// the REST variables.
+    rest_client: bool,
     /// What a detected target was guessed from.
     why: Option<String>,
     /// Its `database = "NAME"` line (comment included), written when the descriptor has
@@ -134,6 +137,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 blocking: false,
                 env_prefix: None,
                 tcp_client: false,
+                rest_client: false,
                 why: None,
                 database: None,
                 marketplace: false,
@@ -201,6 +205,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 blocking: t.blocking,
                 env_prefix: t.env_prefix.clone(),
                 tcp_client: t.tcp_client,
+                rest_client: t.rest_client,
                 why: Some(t.why.clone()),
                 database: several.then(|| database_line(d, t)),
                 marketplace: t.marketplace,
@@ -388,6 +393,7 @@ mod tests {
             blocking,
             env_prefix: None,
             tcp_client: false,
+            rest_client: false,
             why: "a test".to_owned(),
             database,
             marketplace: false,

@@ -127,6 +127,7 @@ mod input;
 mod interpolate;
 mod lint;
 mod model;
+mod package_manager;
 mod parse;
 mod pasted;
 mod plan;

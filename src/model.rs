@@ -59,7 +59,7 @@ value_enum! {
     /// where a starter belongs and how it reads its variables (`src/framework.rs`).
     Framework {
         NextJs = "nextjs", SvelteKit = "sveltekit", Nuxt = "nuxt", Remix = "remix",
-        Astro = "astro", Hono = "hono", Expo = "expo", Express = "express", BullMq = "bullmq",
+        Astro = "astro", Hono = "hono", Expo = "expo", Express = "express", Node = "node", BullMq = "bullmq",
         Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
         Axum = "axum", ActixWeb = "actix-web", LambdaRuntime = "lambda-runtime",
         WorkersRs = "workers-rs", Workers = "workers",

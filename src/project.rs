@@ -89,33 +89,46 @@ impl Project {
     }
 
     /// The plan: every target's transport, reasons and variables, and the diagnostics; a
-    /// Cloudflare Worker without a framework in the language its folder is written in
-    /// ([`worker_language`]).
+    /// target without a framework in the language its folder is written in
+    /// ([`folder_language`]); the package manager of the descriptor's folder.
     #[must_use]
     pub(crate) fn resolve(self) -> Resolved {
         let mut r = resolve(self.source, &self.env);
-        worker_language(&self.base, &mut r.plan);
+        folder_language(&self.base, &mut r.plan);
+        r.plan.package_manager = crate::package_manager::PackageManager::of(&self.base);
         r
     }
 }
 
-/// An edge target on Cloudflare without a `framework` is a Worker in the language of its
-/// folder: a `package.json` without a `Cargo.toml` makes it a TypeScript Worker
-/// (`framework = "workers"`: the `@upstash/redis/cloudflare` starter), as `init` would have
-/// written; otherwise it stays a workers-rs one (Rust). Nothing else is read.
-fn worker_language(base: &Path, plan: &mut crate::plan::Plan) {
+/// A target without a `framework` whose folder is a JavaScript project (a `package.json`
+/// without a `Cargo.toml`) is JavaScript, as `init` would have written: on Cloudflare's edge a
+/// TypeScript Worker (`framework = "workers"`: the `@upstash/redis/cloudflare` starter), and
+/// where the runtime alone would make it native code (a Lambda, a server or a container) a
+/// Node.js one (`framework = "node"`: the `@upstash/redis` starter, `npm test` in CI), never a
+/// Rust starter in a JavaScript project. Elsewhere the platform already says JavaScript
+/// (Vercel, Netlify, Deno Deploy), and any other folder keeps the runtime's language.
+/// Nothing else is read.
+fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
+    use crate::capability::{Runtime, runtime};
     use crate::model::{Framework, Kind, Platform};
     for t in &mut plan.targets {
-        if t.kind == Some(Kind::Edge)
-            && t.platform == Some(Platform::Cloudflare)
-            && t.framework.is_none()
-            && t.blocked.is_none()
-        {
-            let dir = base.join(&t.dir);
-            if dir.join("package.json").is_file() && !dir.join("Cargo.toml").is_file() {
-                t.framework = Some(Framework::Workers);
-            }
+        if t.framework.is_some() || t.blocked.is_some() {
+            continue;
         }
+        let dir = base.join(&t.dir);
+        if !dir.join("package.json").is_file() || dir.join("Cargo.toml").is_file() {
+            continue;
+        }
+        t.framework = if t.kind == Some(Kind::Edge) && t.platform == Some(Platform::Cloudflare) {
+            Some(Framework::Workers)
+        } else if runtime(t.kind, t.platform, None) == Runtime::Native
+            && t.kind
+                .is_some_and(|k| Framework::Node.facts().kinds.contains(&k))
+        {
+            Some(Framework::Node)
+        } else {
+            None
+        };
     }
 }
 

@@ -108,8 +108,12 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) test_command: String,
     /// The same inside the `sh -c '...'` that copies variables (`exec` for one command).
     pub(crate) test_in_shell: String,
-    /// Whether a target is JavaScript (the job sets up Node.js and runs `npm ci` first).
-    pub(crate) node: bool,
+    /// The commands that install a JavaScript target's dependencies with the project's
+    /// package manager (`npm ci`, `pnpm install --frozen-lockfile`); none without one (the job
+    /// then sets up no Node.js).
+    pub(crate) install: Vec<String>,
+    /// Whether those use Bun (the job sets Bun up first).
+    pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).
     pub(crate) deno: bool,
 }

@@ -44,6 +44,9 @@ pub struct Plan {
     pub targets: Vec<TargetPlan>,
     /// `[project] env_names`: the variable family the targets' names come from.
     pub env_names: crate::family::EnvNames,
+    /// The JavaScript package manager of the descriptor's folder (its lockfile), which the CI
+    /// job installs and tests with; npm for a plan made without a folder.
+    pub(crate) package_manager: crate::package_manager::PackageManager,
 }
 
 /// What is known of a database after validation.
@@ -420,6 +423,8 @@ fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
         databases,
         targets,
         env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
+        // The folder's, set where the plan meets the files (`Project::resolve`).
+        package_manager: crate::package_manager::PackageManager::default(),
     }
 }
 

@@ -1094,3 +1094,141 @@ fn init_gives_a_marketplace_app_its_own_names_beside_an_upstash_one() {
         );
     }
 }
+
+/// JavaScript with a Redis client and no web framework, as `init` meets it: a pnpm workspace
+/// whose `jobs` app is a Node.js Lambda on the Serverless Framework (`@upstash/redis`) and
+/// whose `api` app is a Node.js server on Fly, written against `@upstash/redis` with only the
+/// REST variables in its `.env`. Each is `framework = "node"` of the kind its platform runs,
+/// gets the TypeScript starter (never `src/redis_client.rs`), and the CI job installs and
+/// tests with pnpm at the version `packageManager` pins.
+#[test]
+fn init_reads_javascript_without_a_web_framework() {
+    const TOKEN: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+    let rest_env = format!(
+        "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\nUPSTASH_REDIS_REST_TOKEN={TOKEN}\n"
+    );
+    let upstash = r#"{"name":"x","scripts":{"test":"vitest run"},"dependencies":{"@upstash/redis":"^1.35.0"}}"#;
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "package.json",
+                r#"{"private":true,"packageManager":"pnpm@9.15.4+sha512.0abc","scripts":{"test":"pnpm -r test"}}"#,
+            ),
+            ("pnpm-workspace.yaml", "packages:\n  - \"apps/*\"\n"),
+            ("pnpm-lock.yaml", "lockfileVersion: '9.0'\n"),
+            ("apps/jobs/package.json", upstash),
+            (
+                "apps/jobs/serverless.yml",
+                "service: jobs\nprovider:\n  name: aws\n  runtime: nodejs22.x\n",
+            ),
+            ("apps/jobs/.env", rest_env.as_str()),
+            ("apps/api/package.json", upstash),
+            ("apps/api/fly.toml", "app = \"api\"\n"),
+            ("apps/api/.env", rest_env.as_str()),
+            (".gitignore", ".env\n*-env.json\nfly-secrets.env\n"),
+        ],
+        &[
+            "found: target `api` (server on fly, framework node) in apps/api",
+            "found: target `jobs` (lambda on aws-lambda, framework node) in apps/jobs",
+        ],
+    );
+    let dir = tmp.path();
+    let descriptor: toml::Table = std::fs::read_to_string(dir.join("upwire.toml"))
+        .expect("read")
+        .parse()
+        .expect("TOML");
+    let target = |name: &str, field: &str| {
+        descriptor["target"][name]
+            .get(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    assert_eq!(target("jobs", "framework").as_deref(), Some("node"));
+    assert_eq!(target("api", "framework").as_deref(), Some("node"));
+    // The server's code speaks REST and the project has only the REST variables.
+    assert_eq!(target("api", "transport").as_deref(), Some("rest"));
+    assert_eq!(target("jobs", "transport"), None);
+    for app in ["api", "jobs"] {
+        assert!(
+            dir.join(format!("apps/{app}/lib/redis.ts")).is_file(),
+            "{app}"
+        );
+        assert!(!dir.join(format!("apps/{app}/src")).exists(), "{app}");
+    }
+    let job = std::fs::read_to_string(dir.join(".github/upwire-serve.yml")).expect("job");
+    for line in [
+        "      - run: npm install --global pnpm@9.15.4\n",
+        "      - run: pnpm install --frozen-lockfile\n",
+        "run: upwire serve --ephemeral -- pnpm test\n",
+    ] {
+        assert!(job.contains(line), "{line}\n{job}");
+    }
+    assert!(
+        !job.contains("run: npm ci") && !job.contains("-- cargo test"),
+        "{job}"
+    );
+    // The same descriptor without `framework`: the folders still make them JavaScript.
+    let text = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("framework = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, text);
+    std::fs::write(dir.join("upwire.toml"), without).expect("write");
+    std::fs::remove_dir_all(dir.join("apps/jobs/lib")).expect("rm");
+    let out = run(upwire_in(dir).arg("generate"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    assert!(dir.join("apps/jobs/lib/redis.ts").is_file());
+    assert!(!dir.join("apps/jobs/src").exists());
+}
+
+/// A Lambda with no framework is in its folder's language: TypeScript beside a
+/// `package.json`, Rust beside a `Cargo.toml` (and beside both, where `cargo lambda` builds
+/// a crate that also has a `package.json` for its tooling).
+#[test]
+fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    let files = [
+        ("js/package.json", "{\"name\":\"js\"}\n"),
+        ("rs/Cargo.toml", "[package]\nname = \"rs\"\n"),
+        ("both/Cargo.toml", "[package]\nname = \"both\"\n"),
+        ("both/package.json", "{\"name\":\"both\"}\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    let mut descriptor = String::from(
+        "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_token = \"${TOKEN}\"\n",
+    );
+    for name in ["js", "rs", "both"] {
+        descriptor.push_str(&format!(
+            "\n[target.{name}]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"{name}\"\n"
+        ));
+    }
+    std::fs::write(dir.join("upwire.toml"), descriptor).expect("write");
+    let out = run(upwire_in(dir)
+        .env("TOKEN", "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
+        .args(["generate", "--dry-run"]));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let said = all_output(&out);
+    assert!(said.contains("js/lib/redis.ts"), "{said}");
+    assert!(!said.contains("js/src/redis_client.rs"), "{said}");
+    for rust in ["rs", "both"] {
+        assert!(
+            said.contains(&format!("{rust}/src/redis_client.rs")),
+            "{said}"
+        );
+        assert!(!said.contains(&format!("{rust}/lib/redis.ts")), "{said}");
+    }
+    // The JSON plan says what the folder made it.
+    let doc = json(&run(upwire_in(dir)
+        .env("TOKEN", "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
+        .args(["resolve", "--format", "json"])));
+    let framework = |i: usize| doc["targets"][i]["framework"].clone();
+    assert_eq!(framework(0), "node", "{doc}");
+    assert!(framework(1).is_null() && framework(2).is_null(), "{doc}");
+}
