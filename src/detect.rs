@@ -932,16 +932,20 @@ const REST_CLIENTS: &[&str] = &["@upstash/redis", "@vercel/kv"];
 /// The npm packages that talk to Redis over TCP.
 const TCP_CLIENTS: &[&str] = &["ioredis", "redis", "@redis/client"];
 
-/// What Node.js code without a framework of its own runs as on `platform`: a function where
-/// the platform runs functions and no server (AWS Lambda, Vercel and Netlify Functions: the
-/// platform table), else a server.
-fn node_kind(platform: Option<Platform>) -> Kind {
-    let runs = platform.map_or(Kind::ALL, |p| p.runs().0);
-    if runs.contains(&Kind::Lambda) && !runs.contains(&Kind::Server) {
-        Kind::Lambda
-    } else {
-        Kind::Server
-    }
+/// What JavaScript code that usually runs as `usual` runs as on `platform`, by the platform
+/// table: `usual` where the platform runs it, else a function where it runs functions (Node.js
+/// code on AWS Lambda, Vercel or Netlify), else a server where it runs servers (a Next.js,
+/// Nuxt, Remix or Astro app self-hosted on Fly, Railway, Render or in a Docker image: `next
+/// start`, Nitro's node-server, `remix-serve`, `@astrojs/node`, one long-lived Node.js
+/// process, per each framework's docs on self-hosting).
+fn kind_on(platform: Option<Platform>, usual: Kind) -> Kind {
+    let Some(runs) = platform.map(|p| p.runs().0) else {
+        return usual;
+    };
+    [usual, Kind::Lambda, Kind::Server]
+        .into_iter()
+        .find(|k| runs.contains(k))
+        .unwrap_or(usual)
 }
 
 /// The targets one folder holds, from its manifests and platform files.
@@ -986,13 +990,18 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     if has("next") {
         // Next.js route handlers run as functions; middleware on the edge runtime.
         let p = web_platform.or(Some(Platform::Vercel));
+        let kind = kind_on(p, Kind::Lambda);
         push(
             base.clone(),
-            Kind::Lambda,
+            kind,
             p,
             Some(Framework::NextJs),
             false,
-            said("package.json: next (route handlers and server components run as functions)"),
+            said(if kind == Kind::Lambda {
+                "package.json: next (route handlers and server components run as functions)"
+            } else {
+                "package.json: next, self-hosted (`next start`: one long-lived Node.js server)"
+            }),
         );
         if [
             "middleware.ts",
@@ -1020,7 +1029,8 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         } else if has("@sveltejs/adapter-netlify") {
             (Kind::Lambda, Some(Platform::Netlify))
         } else {
-            (Kind::Lambda, web_platform.or(Some(Platform::Vercel)))
+            let p = web_platform.or(Some(Platform::Vercel));
+            (kind_on(p, Kind::Lambda), p)
         };
         push(
             base.clone(),
@@ -1033,7 +1043,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     } else if has("nuxt") {
         push(
             base.clone(),
-            Kind::Lambda,
+            kind_on(web_platform, Kind::Lambda),
             web_platform,
             Some(Framework::Nuxt),
             false,
@@ -1042,7 +1052,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     } else if has_prefix("@remix-run/") {
         push(
             base.clone(),
-            Kind::Lambda,
+            kind_on(web_platform, Kind::Lambda),
             web_platform,
             Some(Framework::Remix),
             false,
@@ -1051,7 +1061,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     } else if has("astro") {
         push(
             base.clone(),
-            Kind::Lambda,
+            kind_on(web_platform, Kind::Lambda),
             web_platform,
             Some(Framework::Astro),
             false,
@@ -1130,7 +1140,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     } else if js && (has("express") || has("fastify")) {
         push(
             base.clone(),
-            node_kind(web_platform),
+            kind_on(web_platform, Kind::Server),
             web_platform,
             Some(Framework::Express),
             false,
@@ -1139,7 +1149,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     } else if js && (REST_CLIENTS.iter().chain(TCP_CLIENTS).any(|c| has(c))) {
         push(
             base.clone(),
-            node_kind(web_platform),
+            kind_on(web_platform, Kind::Server),
             web_platform,
             Some(Framework::Node),
             false,
@@ -1739,6 +1749,62 @@ mod tests {
         );
         assert_eq!(d.redis_url, "REDIS_URL");
         assert!(!d.marketplace);
+    }
+
+    /// A web app self-hosted where the platform runs servers and no functions (Fly, a Docker
+    /// image, Railway, Render) is a long-lived Node.js server (`next start`), TCP by the rules;
+    /// on Vercel or Netlify, or with no platform file, its route handlers are functions.
+    /// Next.js middleware stays on the edge runtime, which a server platform does not host.
+    #[test]
+    fn a_web_app_self_hosted_on_a_server_platform_is_a_server() {
+        let kinds = |files: &[(&str, &str)]| {
+            let p = project(files);
+            detect(p.path())
+                .targets
+                .iter()
+                .map(|t| (t.name.clone(), t.kind, t.platform))
+                .collect::<Vec<_>>()
+        };
+        let next = r#"{"dependencies":{"next":"15.1.0"}}"#;
+        for (file, platform) in [
+            ("fly.toml", Platform::Fly),
+            ("Dockerfile", Platform::Docker),
+            ("railway.toml", Platform::Railway),
+            ("render.yaml", Platform::Render),
+        ] {
+            assert_eq!(
+                kinds(&[("package.json", next), (file, ""), ("middleware.ts", "")]),
+                [
+                    ("app".to_owned(), Kind::Server, Some(platform)),
+                    ("app-middleware".to_owned(), Kind::Edge, None),
+                ],
+                "{file}"
+            );
+        }
+        assert_eq!(
+            kinds(&[("package.json", next)]),
+            [("app".to_owned(), Kind::Lambda, Some(Platform::Vercel))]
+        );
+        assert_eq!(
+            kinds(&[("package.json", next), ("netlify.toml", "")]),
+            [("app".to_owned(), Kind::Lambda, Some(Platform::Netlify))]
+        );
+        for deps in [
+            r#"{"dependencies":{"nuxt":"3"}}"#,
+            r#"{"dependencies":{"@remix-run/node":"2"}}"#,
+            r#"{"dependencies":{"astro":"5"}}"#,
+            r#"{"dependencies":{"@sveltejs/kit":"2"}}"#,
+        ] {
+            assert_eq!(
+                kinds(&[("package.json", deps), ("fly.toml", "")]),
+                [("app".to_owned(), Kind::Server, Some(Platform::Fly))],
+                "{deps}"
+            );
+        }
+        assert_eq!(
+            kinds(&[("package.json", r#"{"dependencies":{"astro":"5"}}"#)]),
+            [("app".to_owned(), Kind::Lambda, None)]
+        );
     }
 
     /// Node.js code takes its kind from its platform: a function on AWS Lambda, Vercel or
