@@ -235,7 +235,7 @@ pub(crate) struct Names {
 }
 
 impl Names {
-    /// Upstash's names (`UPSTASH_REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...): those of a
+    /// The names `generate` writes (`REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...): those of a
     /// project with none yet.
     #[must_use]
     pub(crate) fn upstash() -> Names {
@@ -701,14 +701,12 @@ fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> 
     subs
 }
 
-/// The name `init` writes for a database field when the project has none yet: Upstash's
-/// (`UPSTASH_REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...), from the family table.
+/// The name `init` writes for a database field when the project has none yet: the one
+/// `generate` writes and the starters read (`REDIS_URL`, `UPSTASH_REDIS_REST_URL`, ...), so
+/// that the value the user sets is never copied under a second name.
 #[must_use]
 pub(crate) fn default_name(role: Role) -> &'static str {
-    VARIABLES
-        .iter()
-        .find(|v| v.role == role && v.family == Family::Upstash)
-        .map_or(crate::family::REDIS_URL, |v| v.name)
+    crate::family::name_of(Family::Upstash, role)
 }
 
 /// The dependency names of a folder's manifests, lower case.
@@ -1704,7 +1702,8 @@ mod tests {
         );
         assert_eq!(d.rest_url, "KV_REST_API_URL");
         assert_eq!(d.rest_readonly_token, "KV_REST_API_READ_ONLY_TOKEN");
-        assert_eq!(d.redis_url, "UPSTASH_REDIS_URL");
+        // No TCP URL there: the name `generate` writes.
+        assert_eq!(d.redis_url, "REDIS_URL");
         assert_eq!(d.env_files, [".env.local"]);
         // The integration's names: generate is to write those, not Upstash's beside them.
         assert!(d.marketplace);

@@ -351,10 +351,7 @@ mod tests {
     fn the_written_descriptor_resolves_cleanly_for_every_kind() {
         let text = render_init("shop", Kind::ALL);
         let env = Env::from_pairs([
-            (
-                "UPSTASH_REDIS_URL",
-                "rediss://default:AXpw@eu1-cat.upstash.io:6379",
-            ),
+            ("REDIS_URL", "rediss://default:AXpw@eu1-cat.upstash.io:6379"),
             ("UPSTASH_REDIS_REST_URL", "https://eu1-cat.upstash.io"),
             ("UPSTASH_REDIS_REST_TOKEN", "AXtoken"),
             ("UPSTASH_REDIS_REST_READONLY_TOKEN", "AoReadonly"),
@@ -458,10 +455,7 @@ mod tests {
         assert_eq!(targets, [Some("web".to_owned()), Some("worker".to_owned())]);
         assert!(text.contains("point at 2 different databases"), "{text}");
         let env = Env::from_pairs([
-            (
-                "UPSTASH_REDIS_URL",
-                "rediss://default:AXpw@eu1-cat.upstash.io:6379",
-            ),
+            ("REDIS_URL", "rediss://default:AXpw@eu1-cat.upstash.io:6379"),
             ("UPSTASH_REDIS_REST_URL", "https://eu1-dog.upstash.io"),
             ("UPSTASH_REDIS_REST_TOKEN", "AXtoken"),
         ]);
@@ -492,16 +486,13 @@ mod tests {
         let field = |db: &str, f: &str| doc["database"][db][f].as_str().unwrap().to_owned();
         assert_eq!(field("web", "rest_url"), "${KV_REST_API_URL}");
         assert_eq!(field("web", "rest_token"), "${KV_REST_API_TOKEN}");
-        assert_eq!(field("worker", "redis_url"), "${UPSTASH_REDIS_URL}");
+        assert_eq!(field("worker", "redis_url"), "${REDIS_URL}");
         assert_eq!(
             doc["project"]["env_names"].as_str(),
             Some("vercel-marketplace")
         );
         let reads: Vec<&str> = detected_reads(&d).iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            reads,
-            ["KV_REST_API_URL", "KV_REST_API_TOKEN", "UPSTASH_REDIS_URL"]
-        );
+        assert_eq!(reads, ["KV_REST_API_URL", "KV_REST_API_TOKEN", "REDIS_URL"]);
         // Both families among the REST targets: no env_names for the project, one of its
         // own on each Marketplace target, and a comment says so.
         d.marketplace = false;

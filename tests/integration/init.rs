@@ -124,7 +124,7 @@ fn init_for_every_combination_of_kinds_passes_lint_and_generate() {
         let full_rest = effective.iter().any(|k| ["lambda", "edge"].contains(k));
         let mobile = effective.contains(&"mobile");
         let want: BTreeSet<String> = [
-            (tcp, "UPSTASH_REDIS_URL"),
+            (tcp, "REDIS_URL"),
             (full_rest || mobile, "UPSTASH_REDIS_REST_URL"),
             (full_rest, "UPSTASH_REDIS_REST_TOKEN"),
             (mobile, "UPSTASH_REDIS_REST_READONLY_TOKEN"),
@@ -199,19 +199,35 @@ fn a_server_only_project_asks_only_for_redis_url() {
         .map(|d| d["message"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(all_codes(&doc), ["unresolved-variable"], "{doc}");
-    assert!(messages[0].contains("UPSTASH_REDIS_URL"), "{messages:?}");
+    assert!(messages[0].contains("`${REDIS_URL}`"), "{messages:?}");
+    // Once set under the name `init` asked for, `generate` leaves the file as it is (no copy
+    // of the URL under a second name) and the starter reads that name.
+    let descriptor = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    write_valid_env(dir, &descriptor);
+    let before = std::fs::read_to_string(dir.join(".env")).expect("read");
+    let generated = run(upwire_in(dir).arg("generate"));
+    assert_eq!(code(&generated), 0, "{}", all_output(&generated));
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".env")).expect("read"),
+        before
+    );
+    let starter = std::fs::read_to_string(dir.join("src/redis_client.rs")).expect("starter");
+    assert!(
+        starter.contains("pub const URL_VAR: &str = \"REDIS_URL\";"),
+        "{starter}"
+    );
 }
 
 /// Descriptors `generate` refuses: `lint` reports the same errors, from the same plan.
 const BAD: &[(&str, &str)] = &[
     (
         "dir-conflict",
-        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[database.cache]\nredis_url = \"redis://127.0.0.1:6380\"\n\
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n[database.cache]\nredis_url = \"redis://127.0.0.1:6380\"\n\
          [target.api]\nkind = \"server\"\ndatabase = \"main\"\n[target.worker]\nkind = \"container\"\ndatabase = \"cache\"\ndir = \"./\"\n",
     ),
     (
         "dir-outside-project",
-        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[target.server]\nkind = \"server\"\ndir = \"../elsewhere\"\n",
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n[target.server]\nkind = \"server\"\ndir = \"../elsewhere\"\n",
     ),
     (
         "token-missing",
@@ -227,7 +243,7 @@ const BAD: &[(&str, &str)] = &[
     ),
     (
         "unknown-kind",
-        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\n[target.server]\nkind = \"sever\"\n",
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\n[target.server]\nkind = \"sever\"\n",
     ),
     (
         "database-lacks-transport",
@@ -236,7 +252,7 @@ const BAD: &[(&str, &str)] = &[
     ),
     (
         "blocking-on-edge",
-        "[database.main]\nredis_url = \"${UPSTASH_REDIS_URL}\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
+        "[database.main]\nredis_url = \"${REDIS_URL}\"\nrest_url = \"${UPSTASH_REDIS_REST_URL}\"\nrest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n\
          [target.edge]\nkind = \"edge\"\nneeds = [\"blocking\"]\n",
     ),
 ];
@@ -275,11 +291,7 @@ fn lint_no_env_checks_everything_but_the_values() {
     let dir = tmp.path();
     assert_eq!(code(&init(dir, &KINDS)), 0);
     // No variable anywhere, and a .env with a wrong value that must not be read.
-    std::fs::write(
-        dir.join(".env"),
-        "UPSTASH_REDIS_URL=https://not-tcp.example\n",
-    )
-    .expect("write");
+    std::fs::write(dir.join(".env"), "REDIS_URL=https://not-tcp.example\n").expect("write");
     let out = run(upwire_in(dir).args(["lint", "--no-env"]));
     assert_eq!(code(&out), 0, "{}", all_output(&out));
     assert_eq!(
@@ -369,11 +381,7 @@ fn no_dotenv_skips_the_env_file_beside_the_descriptor() {
 fn the_process_environment_and_env_files_come_before_the_default_env() {
     let (_tmp, project, _deep) = project_with_subdir();
     // The default .env holds a wrong value: whatever comes first must win.
-    std::fs::write(
-        project.join(".env"),
-        "UPSTASH_REDIS_URL=https://not-tcp.example\n",
-    )
-    .expect("write");
+    std::fs::write(project.join(".env"), "REDIS_URL=https://not-tcp.example\n").expect("write");
     let fails = run(upwire_in(&project).arg("lint"));
     assert_eq!(code(&fails), 1, "{}", all_output(&fails));
 
@@ -384,7 +392,7 @@ fn the_process_environment_and_env_files_come_before_the_default_env() {
     assert_eq!(code(&from_process), 0, "{}", all_output(&from_process));
 
     let file = project.join("good.env");
-    std::fs::write(&file, format!("UPSTASH_REDIS_URL={}\n", VALUES[0].1)).expect("write");
+    std::fs::write(&file, format!("REDIS_URL={}\n", VALUES[0].1)).expect("write");
     let from_file =
         run(upwire_in(&project).args(["--env-file", "good.env", "lint", "upwire.toml"]));
     assert_eq!(code(&from_file), 0, "{}", all_output(&from_file));
@@ -701,7 +709,7 @@ fn init_says_the_names_it_wrote() {
             "found: variable names in .dev.vars; the database reads `UPSTASH_REDIS_REST_URL`\n"
         ) && said
             .contains("the database also reads `UPSTASH_REDIS_REST_TOKEN`, in no env file yet")
-            && !said.contains("UPSTASH_REDIS_URL"),
+            && !said.contains("`REDIS_URL`"),
         "{said}"
     );
 }

@@ -275,7 +275,7 @@ macro_rules! snapshots {
 /// A valid (fake) value for each variable the descriptor `init` writes refers to.
 pub const INIT_VARIABLES: [(&str, &str); 4] = [
     (
-        "UPSTASH_REDIS_URL",
+        "REDIS_URL",
         "rediss://default:ATA5aW5pdC1wYXNzd29yZA@eu1-tidy-cat-12345.upstash.io:6379",
     ),
     (
