@@ -67,6 +67,12 @@ impl SourceFile {
         file
     }
 
+    /// The byte ranges of its secrets, sorted by start.
+    #[must_use]
+    pub(crate) fn secret_ranges(&self) -> &[Range<usize>] {
+        &self.secrets
+    }
+
     /// Records that `range` holds a secret; rendering replaces it with `****`.
     pub fn add_secret(&mut self, range: Range<usize>) {
         if range.start < range.end && range.end <= self.text.len() {

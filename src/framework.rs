@@ -399,6 +399,25 @@ fn target_shapes(text: &str) -> Vec<TargetShape> {
         .unwrap_or_default()
 }
 
+/// EAS Build's configuration file in an Expo app (`crate::eas` reads it).
+pub(crate) const EAS_FILE: &str = "eas.json";
+
+/// The `eas.json` paths (relative to the descriptor's folder, each once) of the Expo apps of
+/// the descriptor whose text is `text`: the folders of its targets on `platform = "expo"` or
+/// written with `framework = "expo"`, where EAS Build reads its profiles' variables.
+#[must_use]
+pub(crate) fn eas_files(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in target_shapes(text) {
+        let expo = t.platform == Some(Platform::Expo) || t.framework == Some(Framework::Expo);
+        let path = format!("{}{EAS_FILE}", t.dir);
+        if expo && !out.contains(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// [`target_shapes`] of a descriptor already parsed.
 /// A target folder as the env files read for it are filed (`crate::interpolate::Env`): its
 /// `dir` in normal form with a `/` after it, empty for the descriptor's folder (`.`).

@@ -113,6 +113,7 @@ mod descriptor;
 mod detect;
 mod diagnostic;
 mod docs;
+mod eas;
 mod endpoint;
 mod envfile;
 mod error;

@@ -3,7 +3,7 @@
 //! (or, with `--dry-run`, print the diff, secrets masked). What is left is reported as lint
 //! reports it, with lint's exit codes.
 
-use super::lint::{example_drift, inputs, is_descriptor, lint_one};
+use super::lint::{FileKind, example_drift, file_kind, inputs, is_descriptor, lint_one};
 use super::output::plural;
 use super::*;
 use crate::envfile::{BOM, bom_len};
@@ -54,7 +54,21 @@ struct FixReport<'a> {
 
 pub(super) fn fix(cli: &Cli, paths: &[PathBuf], dry_run: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env, _) = inputs(cli, paths, false, "fixing")?;
+    let (mut targets, env, _) = inputs(cli, paths, false, "fixing")?;
+    // Only what `fix` can rewrite: another tool's file (an `eas.json`, a `package.json`) is
+    // never read as an env file, nor written.
+    targets.retain(|path| {
+        let what = match file_kind(path) {
+            FileKind::Descriptor | FileKind::Env | FileKind::Example => return true,
+            FileKind::Eas => "an Expo app's eas.json (`upwire lint` checks it)",
+            FileKind::Other(what) => what,
+        };
+        crate::cli::say!(
+            "note: skipped `{}`: {what}; `fix` rewrites env files and descriptors only",
+            path.display()
+        );
+        false
+    });
     let mut files = read_all(&targets)?;
     let mut applied: Vec<Applied> = Vec::new();
     let mut round = 0;

@@ -18,6 +18,8 @@ pub(super) enum FileKind {
     /// An example env file (`.env.example`, `*.sample`, `*.template`): placeholders are
     /// what it should hold.
     Example,
+    /// An Expo app's `eas.json`: its build profiles' variables are checked as an env file's.
+    Eas,
     /// Something else, in words (`JSON`, `a TOML file that is not an upwire descriptor`).
     Other(&'static str),
 }
@@ -44,6 +46,9 @@ pub(super) fn file_kind(path: &Path) -> FileKind {
     .contains(&name.as_str())
     {
         return FileKind::Other("another tool's file");
+    }
+    if name == crate::eas::FILE_NAME {
+        return FileKind::Eas;
     }
     // Supabase's project config (`supabase init` writes it; its `project_id` reads like a
     // mistyped `[project]`).
@@ -153,6 +158,26 @@ pub(super) fn inputs(
     Ok((targets, project.env, Some(project.source)))
 }
 
+/// The `eas.json` files a plain `lint` reads besides: those of the Expo apps of the
+/// descriptor `opened` (it was opened from `-c`), or the one in the current folder when there
+/// is no descriptor; each only when it exists and is not read already.
+fn eas_files(cli: &Cli, opened: Option<&SourceFile>) -> Vec<PathBuf> {
+    let found: Vec<PathBuf> = match opened {
+        Some(source) => {
+            let base = crate::project::base_dir(&cli.config);
+            crate::framework::eas_files(&source.text)
+                .into_iter()
+                .map(|f| base.join(f))
+                .collect()
+        }
+        None if !cli.config_given && !cli.config.is_file() => {
+            vec![PathBuf::from(crate::eas::FILE_NAME)]
+        }
+        None => Vec::new(),
+    };
+    found.into_iter().filter(|p| p.is_file()).collect()
+}
+
 /// The `env_prefix`es the targets of the descriptors linted declare.
 fn declared(plans: &[TargetPlan]) -> Vec<String> {
     plans.iter().map(|p| p.env_prefix.clone()).collect()
@@ -178,7 +203,10 @@ pub(super) fn lint_one(
 
 pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
     let out = Output::new(cli);
-    let (targets, env, mut opened) = inputs(cli, paths, no_env, "linting")?;
+    let (mut targets, env, mut opened) = inputs(cli, paths, no_env, "linting")?;
+    if paths.is_empty() {
+        targets.extend(eas_files(cli, opened.as_ref()));
+    }
     // Descriptors first, then env files: an env file's names are read behind the
     // `env_prefix`es of every descriptor linted, wherever it stands on the command line
     // (`lint .env upwire.toml` as `lint upwire.toml .env`). Findings keep the files' order.
@@ -212,9 +240,21 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
                         project.source
                     }
                 }
+            } else if kind == FileKind::Eas {
+                crate::input::load_source(path)?
             } else {
                 crate::input::load_source_keeping_bom(path)?
             };
+            if kind == FileKind::Eas {
+                match crate::eas::lint(source, &declared(&plans)) {
+                    Ok(done) => linted[slot] = Some(done),
+                    Err((line, column)) => crate::cli::say!(
+                        "note: skipped `{}`: not JSON that EAS reads (line {line}, column {column}), so its build profiles' variables were not checked",
+                        path.display()
+                    ),
+                }
+                continue;
+            }
             let (source, mut found, targets) = lint_one(
                 source,
                 descriptors,
@@ -242,7 +282,7 @@ pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Err
             continue;
         };
         diags.extend(found);
-        if file_kind(path) != FileKind::Descriptor {
+        if !matches!(file_kind(path), FileKind::Descriptor | FileKind::Eas) {
             env_files.push((path.clone(), sources.len()));
         }
         sources.push(source);

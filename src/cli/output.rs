@@ -44,6 +44,10 @@ impl Output {
         let (errors, warnings) = summary(diags);
         let names = file_names(sources);
         let line = match (errors, warnings) {
+            // Every file given was skipped (each said so above): nothing was checked.
+            (0, 0) if sources.is_empty() => {
+                "ok: nothing to check: no env file or upwire descriptor among the files".to_owned()
+            }
             // Notes (things to double-check) are shown above; "no problems" would contradict them.
             (0, 0) if !diags.is_empty() => format!("ok: no errors or warnings in {names}"),
             (0, 0) => format!("ok: no problems found in {names}"),

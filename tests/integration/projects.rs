@@ -25,7 +25,7 @@ use crate::support::crates::{self, Crate};
 use crate::support::http::Request;
 use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
 use crate::support::tier::{self, Group};
-use crate::support::{all_output, code, file_bytes_below, root, run, run_bounded, upwire_in};
+use crate::support::{all_output, code, file_bytes_below, json, root, run, run_bounded, upwire_in};
 
 /// The fake database of the folders' env files (`examples/example.env`'s values).
 const REST_URL: &str = "https://eu1-tidy-cat-12345.upstash.io";
@@ -669,4 +669,75 @@ fn the_project_folders_hold_only_the_example_database() {
             );
         }
     }
+}
+
+/// The Expo app's `eas.json`, where EAS Build's profiles set variables that are inlined into
+/// the app as `.env`'s are: a plain `lint` reads it beside the descriptor, and a full-access
+/// token under `EXPO_PUBLIC_` there is the error it is in `.env`, placed on the JSON's line,
+/// the token masked in every format. A file that is not JSON is said to be skipped.
+#[test]
+fn expo_eas_json_is_linted_as_the_bundle_it_builds() {
+    let project = copy_project("expo-app");
+    let dir = project.path();
+    let init = run(upwire_in(dir).arg("init"));
+    assert_eq!(code(&init), 0, "{}", all_output(&init));
+    // The read-only token the project ships: nothing to say.
+    let clean = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&clean), 0, "{}", all_output(&clean));
+    assert!(
+        all_output(&clean).contains("eas.json"),
+        "{}",
+        all_output(&clean)
+    );
+    let eas = std::fs::read_to_string(dir.join("eas.json")).unwrap();
+    std::fs::write(
+        dir.join("eas.json"),
+        eas.replace(READ_ONLY_TOKEN, FULL_TOKEN),
+    )
+    .unwrap();
+    let line = eas
+        .lines()
+        .position(|l| l.contains("\"EXPO_PUBLIC_UPSTASH_REDIS_REST_TOKEN\""))
+        .unwrap()
+        + 1;
+    let text = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&text), 1, "{}", all_output(&text));
+    let said = all_output(&text);
+    assert!(said.contains("error[secret-public-prefix]"), "{said}");
+    assert!(said.contains(&format!("--> eas.json:{line}:10")), "{said}");
+    for format in ["text", "json", "sarif"] {
+        let out = run(upwire_in(dir).args(["lint", "--format", format]));
+        assert!(!all_output(&out).contains(FULL_TOKEN), "{format}");
+    }
+    let doc = json(&run(
+        upwire_in(dir).args(["lint", "eas.json", "--format", "json"])
+    ));
+    assert_eq!(
+        doc["diagnostics"][0]["code"], "secret-public-prefix",
+        "{doc}"
+    );
+    assert_eq!(doc["diagnostics"][0]["line"], line, "{doc}");
+    // `fix` rewrites env files only: the JSON is left byte for byte, and says so.
+    let before = std::fs::read(dir.join("eas.json")).unwrap();
+    let fix = run(upwire_in(dir).args(["fix", "eas.json"]));
+    assert_eq!(std::fs::read(dir.join("eas.json")).unwrap(), before);
+    assert!(
+        all_output(&fix).contains("note: skipped `eas.json`"),
+        "{}",
+        all_output(&fix)
+    );
+    // Not JSON: skipped with a note naming where it breaks; the rest is still linted.
+    std::fs::write(
+        dir.join("eas.json"),
+        "{\n  \"build\": {\n    \"preview\": \n",
+    )
+    .unwrap();
+    let broken = run(upwire_in(dir).arg("lint"));
+    assert_eq!(code(&broken), 0, "{}", all_output(&broken));
+    assert!(
+        all_output(&broken).contains("note: skipped `")
+            && all_output(&broken).contains("not JSON that EAS reads (line 4, column 1)"),
+        "{}",
+        all_output(&broken)
+    );
 }
