@@ -717,6 +717,17 @@ fn expo_eas_json_is_linted_as_the_bundle_it_builds() {
         "{doc}"
     );
     assert_eq!(doc["diagnostics"][0]["line"], line, "{doc}");
+    // Escaped in the JSON (`\u0041` for `A`), the token is still masked whole.
+    let escaped = format!("\\u0041{}", &FULL_TOKEN[1..]);
+    assert!(FULL_TOKEN.starts_with('A'));
+    std::fs::write(dir.join("eas.json"), eas.replace(READ_ONLY_TOKEN, &escaped)).unwrap();
+    for format in ["text", "json", "sarif"] {
+        let out = all_output(&run(upwire_in(dir).args(["lint", "--format", format])));
+        assert!(out.contains("secret-public-prefix"), "{format}: {out}");
+        for leak in [FULL_TOKEN, &escaped, &FULL_TOKEN[1..]] {
+            assert!(!out.contains(leak), "{format}: {leak} in {out}");
+        }
+    }
     // `fix` rewrites env files only: the JSON is left byte for byte, and says so.
     let before = std::fs::read(dir.join("eas.json")).unwrap();
     let fix = run(upwire_in(dir).args(["fix", "eas.json"]));
