@@ -39,7 +39,14 @@ impl PackageManager {
     /// The package manager of the project in `dir`.
     #[must_use]
     pub(crate) fn of(dir: &Path) -> PackageManager {
-        let package_json = std::fs::read_to_string(dir.join("package.json")).ok();
+        // A regular file only (a FIFO would wait for a writer), read as every input is:
+        // bounded, so a huge one does not fill memory.
+        let path = dir.join("package.json");
+        let package_json = path
+            .is_file()
+            .then(|| crate::input::read_bounded(&path).ok())
+            .flatten()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         if let Some(pm) = package_json.as_deref().and_then(declared) {
             return pm;
         }
