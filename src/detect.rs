@@ -116,7 +116,7 @@ pub(crate) fn detect(root: &Path) -> Detection {
         d.targets.extend(folder_targets(path, dir));
         let mut said = Evidence::default();
         for file in ENV_FILES {
-            let Ok(text) = std::fs::read_to_string(path.join(file)) else {
+            let Some(text) = crate::input::read_convention_file(&path.join(file)) else {
                 continue;
             };
             said.read(&text);
@@ -714,12 +714,12 @@ pub(crate) fn default_name(role: Role) -> &'static str {
 /// The dependency names of a folder's manifests, lower case.
 fn dependencies(folder: &Path) -> Vec<String> {
     let mut deps = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(folder.join("package.json"))
+    if let Some(text) = crate::input::read_convention_file(&folder.join("package.json"))
         && let Ok(json) = package_json_dependencies(&text)
     {
         deps.extend(json);
     }
-    if let Ok(text) = std::fs::read_to_string(folder.join("Cargo.toml"))
+    if let Some(text) = crate::input::read_convention_file(&folder.join("Cargo.toml"))
         && let Ok(table) = text.parse::<toml::Table>()
     {
         for section in ["dependencies", "dev-dependencies"] {
@@ -732,12 +732,12 @@ fn dependencies(folder: &Path) -> Vec<String> {
     // `npm:hono`), in `imports` or in the code: each specifier's package, and Hono's JSR
     // package as `hono`.
     for file in ["deno.json", "deno.jsonc"] {
-        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+        if let Some(text) = crate::input::read_convention_file(&folder.join(file)) {
             deps.extend(deno_specifiers(&text));
         }
     }
     for file in ["requirements.txt", "pyproject.toml", "Gemfile"] {
-        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+        if let Some(text) = crate::input::read_convention_file(&folder.join(file)) {
             // A name at the start of a line, or quoted: `django>=5`, `"celery[redis]"`,
             // `gem 'sidekiq'`.
             for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
@@ -811,7 +811,7 @@ fn deno_specifiers(text: &str) -> Vec<String> {
 /// that runs `deployctl` or `deno deploy`; the file that says so.
 fn deno_deploy_file(folder: &Path) -> Option<&'static str> {
     ["deno.json", "deno.jsonc"].into_iter().find(|f| {
-        std::fs::read_to_string(folder.join(f)).is_ok_and(|t| {
+        crate::input::read_convention_file(&folder.join(f)).is_some_and(|t| {
             t.contains("deployctl") || t.contains("deno deploy") || t.contains("\"deploy\"")
         })
     })
@@ -910,7 +910,7 @@ fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
     ["nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs"]
         .into_iter()
         .find_map(|f| {
-            let text = std::fs::read_to_string(folder.join(f)).ok()?;
+            let text = crate::input::read_convention_file(&folder.join(f))?;
             let at = text.find("preset")?;
             let value: String = text[at + "preset".len()..]
                 .trim_start_matches([':', ' ', '"', '\''])
@@ -1059,8 +1059,8 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         );
     } else if has("expo")
         || folder.join("app.json").exists()
-            && std::fs::read_to_string(folder.join("app.json"))
-                .is_ok_and(|t| t.contains("\"expo\""))
+            && crate::input::read_convention_file(&folder.join("app.json"))
+                .is_some_and(|t| t.contains("\"expo\""))
     {
         push(
             base.clone(),
@@ -1823,6 +1823,33 @@ mod tests {
             .is_empty()
         );
         assert!(one(&[("package.json", r#"{"dependencies":{"zod":"3"}}"#)]).is_empty());
+    }
+
+    /// `init` reads manifests by convention, bounded: a `package.json` that is a FIFO is
+    /// skipped (never waited on), one past 8 MiB is not read.
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_that_is_no_regular_file_or_too_large_is_skipped() {
+        let p = project(&[("api/package.json", r#"{"dependencies":{"ioredis":"5"}}"#)]);
+        let mut big = String::from(r#"{"dependencies":{"@upstash/redis":"1"},"x":""#);
+        big.push_str(&"x".repeat(9 * 1024 * 1024));
+        big.push_str("\"}");
+        std::fs::create_dir_all(p.path().join("big")).unwrap();
+        std::fs::write(p.path().join("big/package.json"), big).unwrap();
+        let dirs = || {
+            detect(p.path())
+                .targets
+                .iter()
+                .map(|t| t.dir.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(dirs(), ["api"]);
+        let made = std::process::Command::new("mkfifo")
+            .arg(p.path().join("package.json"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        assert_eq!(dirs(), ["api"]);
     }
 
     #[test]
