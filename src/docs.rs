@@ -31,6 +31,11 @@ struct TargetView<'a> {
     dependencies: &'static [&'static str],
     /// The framework, for its connection settings in the guide (`-` when none is set).
     framework: &'static str,
+    /// Whether it is JavaScript over TCP with no client of its own in the guide (BullMQ has
+    /// its own): the ioredis / node-redis lines, which the `generate` note for a JavaScript
+    /// target without starter points to (Express, Node.js without a framework, Next.js on a
+    /// server).
+    node_tcp: bool,
     /// The name of the variable holding the TCP URL, as the target gets it.
     tcp_var: String,
     /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
@@ -193,6 +198,12 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
         rust: starter.is_some_and(Starter::is_rust),
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
+        node_tcp: t.transport == Some(crate::model::Transport::Tcp)
+            && t.framework != Some(crate::model::Framework::BullMq)
+            && matches!(
+                crate::capability::runtime(t.kind, t.platform, t.framework),
+                crate::capability::Runtime::JavaScript(_)
+            ),
         tcp_var: crate::family::compose(&t.env_prefix, name_of(family, Role::TcpUrl)),
         fly_private,
         integration_managed,
@@ -322,6 +333,37 @@ mod tests {
             missing.is_empty(),
             "templates/guide.md has no setup branch for {missing:?}"
         );
+    }
+
+    /// Every JavaScript target over TCP gets the Node.js client lines (the `generate` note
+    /// for it says "REDIS.md shows how"): Express, Node.js without a framework, and the other
+    /// JavaScript frameworks that run as servers; BullMQ keeps its own.
+    #[test]
+    fn every_javascript_target_over_tcp_gets_the_node_client_lines() {
+        use crate::framework::Language;
+        use crate::model::{Framework, Kind};
+        for f in Framework::ALL {
+            let facts = f.facts();
+            let Some(kind) = [Kind::Server, Kind::Container]
+                .into_iter()
+                .find(|k| facts.kinds.contains(k))
+            else {
+                continue;
+            };
+            if facts.language != Language::JavaScript || *f == Framework::BullMq {
+                continue;
+            }
+            let text = format!(
+                "[database.main]\nredis_url = \"rediss://default:pw@h.upstash.io:6379\"\n\n\
+                 [target.app]\nkind = \"{kind}\"\nframework = \"{f}\"\n"
+            );
+            let resolved = resolve(SourceFile::new("upwire.toml", text), &Env::default());
+            let guide = super::guide(&resolved.plan);
+            assert!(
+                guide.contains("new IORedis(process.env.REDIS_URL!)"),
+                "{f} as {kind}:\n{guide}"
+            );
+        }
     }
 
     /// The graph's edges as `from->to`.
