@@ -904,6 +904,27 @@ fn platform_of(folder: &Path, deps: &[String]) -> Option<(Platform, &'static str
     .or_else(|| has("Dockerfile").then_some((Platform::Docker, "Dockerfile")))
 }
 
+/// Whether the folder holds a function of the AWS SAM template in the folder above it: `sam
+/// init` writes `template.yaml` at the top and each function's code, with its own
+/// `package.json`, in a folder its `CodeUri` names (`CodeUri: hello-world/`: AWS SAM docs,
+/// AWS::Serverless::Function, CodeUri). What says so, for the guess's comment.
+fn sam_code_uri(folder: &Path) -> Option<&'static str> {
+    let name = folder.file_name()?.to_str()?;
+    let parent = folder.parent()?;
+    ["template.yaml", "template.yml"].into_iter().find_map(|f| {
+        let text = crate::input::read_convention_file(&parent.join(f))?;
+        let named = text.contains("AWS::Serverless")
+            && text.lines().any(|line| {
+                line.trim_start()
+                    .strip_prefix("CodeUri:")
+                    .map(|v| v.trim().trim_matches(['"', '\'']))
+                    .map(|v| v.strip_prefix("./").unwrap_or(v).trim_end_matches('/'))
+                    == Some(name)
+            });
+        named.then_some("the SAM template above it (CodeUri)")
+    })
+}
+
 /// The platform a Nuxt app's `nuxt.config` names as Nitro's `preset` (`nitro: { preset:
 /// "vercel" }`), and the file that says so.
 fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
@@ -949,7 +970,12 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
     let has = |d: &str| deps.iter().any(|x| x == d);
     let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
-    let platform = platform_of(folder, &deps);
+    let platform = platform_of(folder, &deps).or_else(|| {
+        (dir != ".")
+            .then(|| sam_code_uri(folder))
+            .flatten()
+            .map(|why| (Platform::AwsLambda, why))
+    });
     // Cargo.toml's crates are in `deps` too: `redis` is a crate as well as an npm package.
     let js = folder.join("package.json").is_file();
     // Named after its folder (`web` for `apps/web`).
@@ -1850,6 +1876,48 @@ mod tests {
             .expect("mkfifo runs");
         assert!(made.success());
         assert_eq!(dirs(), ["api"]);
+    }
+
+    /// `sam init`'s layout: `template.yaml` at the top, the function's code and its
+    /// `package.json` in the folder its `CodeUri` names: a Lambda on AWS, not a server.
+    #[test]
+    fn a_sam_function_folder_is_a_lambda_on_aws() {
+        let p = project(&[
+            (
+                "template.yaml",
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  HelloWorldFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: hello-world/\n      Handler: app.lambdaHandler\n",
+            ),
+            (
+                "hello-world/package.json",
+                r#"{"dependencies":{"@upstash/redis":"1"}}"#,
+            ),
+            (
+                "other/package.json",
+                r#"{"dependencies":{"@upstash/redis":"1"}}"#,
+            ),
+            (
+                ".env",
+                "UPSTASH_REDIS_REST_URL=https://eu1-cat-12345.upstash.io\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.dir.as_str(), t.kind, t.platform, t.rest_client))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "hello-world",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    false
+                ),
+                ("other", Kind::Server, None, true),
+            ]
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ struct TargetView<'a> {
     starter: Option<String>,
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
+    /// `cd DIR && ` before the command that adds its dependencies, when its folder is not the
+    /// descriptor's (a workspace package: the dependency goes into its own `package.json`).
+    cd: String,
     dependencies: &'static [&'static str],
     /// The framework, for its connection settings in the guide (`-` when none is set).
     framework: &'static str,
@@ -99,6 +102,8 @@ struct GuideTemplate<'a> {
     expo_prefix: &'static str,
     /// The TCP URL variable both families share, which Rails and Sidekiq read by default.
     redis_url: &'static str,
+    /// The project's package manager's command that adds a dependency (`pnpm add`).
+    add: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -196,6 +201,11 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
                 .map(|f| f.path.clone())
         }),
         rust: starter.is_some_and(Starter::is_rust),
+        cd: if t.dir == "." || t.dir.is_empty() {
+            String::new()
+        } else {
+            format!("cd {} && ", crate::quote::shell(&t.dir))
+        },
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
         node_tcp: t.transport == Some(crate::model::Transport::Tcp)
@@ -306,6 +316,7 @@ pub fn guide(plan: &Plan) -> String {
         rest_token_var: name_of(plan.env_names.family(), Role::Token),
         expo_prefix: crate::family::EXPO_PUBLIC,
         redis_url: crate::family::REDIS_URL,
+        add: plan.package_manager.add(),
     };
     crate::template::render(&template)
 }
@@ -364,6 +375,28 @@ mod tests {
                 "{f} as {kind}:\n{guide}"
             );
         }
+    }
+
+    /// The starter's dependency is added with the project's package manager, in the target's
+    /// own folder (a workspace package): `npm install` in a pnpm workspace would write a
+    /// `package-lock.json` beside `pnpm-lock.yaml`.
+    #[test]
+    fn starter_dependencies_are_added_with_the_projects_package_manager_in_its_folder() {
+        use crate::package_manager::PackageManager;
+        let text = "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n\
+                    [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\
+                    [target.app]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"node\"\n";
+        let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
+        plan.package_manager = PackageManager::Pnpm(None);
+        let guide = super::guide(&plan);
+        assert!(
+            guide.contains("\ncd apps/web && pnpm add '@upstash/redis@")
+                && guide.contains("\npnpm add '@upstash/redis@")
+                && !guide.contains("npm install '@upstash"),
+            "{guide}"
+        );
+        plan.package_manager = PackageManager::Bun;
+        assert!(super::guide(&plan).contains("\nbun add '@upstash/redis@"));
     }
 
     /// The graph's edges as `from->to`.

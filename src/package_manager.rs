@@ -102,6 +102,19 @@ impl PackageManager {
         }
     }
 
+    /// The command that adds a dependency to `package.json` and the lockfile (npm docs:
+    /// `npm install <pkg>`; pnpm, Yarn and Bun docs: `add`), for the guide: `npm install` in
+    /// a pnpm or Bun project would write a `package-lock.json` beside their lockfile.
+    #[must_use]
+    pub(crate) fn add(&self) -> &'static str {
+        match self {
+            PackageManager::Npm | PackageManager::NpmWithoutLockfile => "npm install",
+            PackageManager::Pnpm(_) => "pnpm add",
+            PackageManager::YarnClassic | PackageManager::YarnBerry => "yarn add",
+            PackageManager::Bun => "bun add",
+        }
+    }
+
     /// Whether the job sets Bun up (`oven-sh/setup-bun@v2`).
     #[must_use]
     pub(crate) fn is_bun(&self) -> bool {
