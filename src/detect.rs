@@ -116,7 +116,7 @@ pub(crate) fn detect(root: &Path) -> Detection {
         d.targets.extend(folder_targets(path, dir));
         let mut said = Evidence::default();
         for file in ENV_FILES {
-            let Ok(text) = std::fs::read_to_string(path.join(file)) else {
+            let Some(text) = crate::input::read_convention_file(&path.join(file)) else {
                 continue;
             };
             said.read(&text);
@@ -712,12 +712,12 @@ pub(crate) fn default_name(role: Role) -> &'static str {
 /// The dependency names of a folder's manifests, lower case.
 fn dependencies(folder: &Path) -> Vec<String> {
     let mut deps = Vec::new();
-    if let Ok(text) = std::fs::read_to_string(folder.join("package.json"))
+    if let Some(text) = crate::input::read_convention_file(&folder.join("package.json"))
         && let Ok(json) = package_json_dependencies(&text)
     {
         deps.extend(json);
     }
-    if let Ok(text) = std::fs::read_to_string(folder.join("Cargo.toml"))
+    if let Some(text) = crate::input::read_convention_file(&folder.join("Cargo.toml"))
         && let Ok(table) = text.parse::<toml::Table>()
     {
         for section in ["dependencies", "dev-dependencies"] {
@@ -730,12 +730,12 @@ fn dependencies(folder: &Path) -> Vec<String> {
     // `npm:hono`), in `imports` or in the code: each specifier's package, and Hono's JSR
     // package as `hono`.
     for file in ["deno.json", "deno.jsonc"] {
-        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+        if let Some(text) = crate::input::read_convention_file(&folder.join(file)) {
             deps.extend(deno_specifiers(&text));
         }
     }
     for file in ["requirements.txt", "pyproject.toml", "Gemfile"] {
-        if let Ok(text) = std::fs::read_to_string(folder.join(file)) {
+        if let Some(text) = crate::input::read_convention_file(&folder.join(file)) {
             // A name at the start of a line, or quoted: `django>=5`, `"celery[redis]"`,
             // `gem 'sidekiq'`.
             for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
@@ -809,7 +809,7 @@ fn deno_specifiers(text: &str) -> Vec<String> {
 /// that runs `deployctl` or `deno deploy`; the file that says so.
 fn deno_deploy_file(folder: &Path) -> Option<&'static str> {
     ["deno.json", "deno.jsonc"].into_iter().find(|f| {
-        std::fs::read_to_string(folder.join(f)).is_ok_and(|t| {
+        crate::input::read_convention_file(&folder.join(f)).is_some_and(|t| {
             t.contains("deployctl") || t.contains("deno deploy") || t.contains("\"deploy\"")
         })
     })
@@ -902,13 +902,34 @@ fn platform_of(folder: &Path, deps: &[String]) -> Option<(Platform, &'static str
     .or_else(|| has("Dockerfile").then_some((Platform::Docker, "Dockerfile")))
 }
 
+/// Whether the folder holds a function of the AWS SAM template in the folder above it: `sam
+/// init` writes `template.yaml` at the top and each function's code, with its own
+/// `package.json`, in a folder its `CodeUri` names (`CodeUri: hello-world/`: AWS SAM docs,
+/// AWS::Serverless::Function, CodeUri). What says so, for the guess's comment.
+fn sam_code_uri(folder: &Path) -> Option<&'static str> {
+    let name = folder.file_name()?.to_str()?;
+    let parent = folder.parent()?;
+    ["template.yaml", "template.yml"].into_iter().find_map(|f| {
+        let text = crate::input::read_convention_file(&parent.join(f))?;
+        let named = text.contains("AWS::Serverless")
+            && text.lines().any(|line| {
+                line.trim_start()
+                    .strip_prefix("CodeUri:")
+                    .map(|v| v.trim().trim_matches(['"', '\'']))
+                    .map(|v| v.strip_prefix("./").unwrap_or(v).trim_end_matches('/'))
+                    == Some(name)
+            });
+        named.then_some("the SAM template above it (CodeUri)")
+    })
+}
+
 /// The platform a Nuxt app's `nuxt.config` names as Nitro's `preset` (`nitro: { preset:
 /// "vercel" }`), and the file that says so.
 fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
     ["nuxt.config.ts", "nuxt.config.js", "nuxt.config.mjs"]
         .into_iter()
         .find_map(|f| {
-            let text = std::fs::read_to_string(folder.join(f)).ok()?;
+            let text = crate::input::read_convention_file(&folder.join(f))?;
             let at = text.find("preset")?;
             let value: String = text[at + "preset".len()..]
                 .trim_start_matches([':', ' ', '"', '\''])
@@ -951,7 +972,12 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
     let has = |d: &str| deps.iter().any(|x| x == d);
     let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
-    let platform = platform_of(folder, &deps);
+    let platform = platform_of(folder, &deps).or_else(|| {
+        (dir != ".")
+            .then(|| sam_code_uri(folder))
+            .flatten()
+            .map(|why| (Platform::AwsLambda, why))
+    });
     // Cargo.toml's crates are in `deps` too: `redis` is a crate as well as an npm package.
     let js = folder.join("package.json").is_file();
     // Named after its folder (`web` for `apps/web`).
@@ -1067,8 +1093,8 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         );
     } else if has("expo")
         || folder.join("app.json").exists()
-            && std::fs::read_to_string(folder.join("app.json"))
-                .is_ok_and(|t| t.contains("\"expo\""))
+            && crate::input::read_convention_file(&folder.join("app.json"))
+                .is_some_and(|t| t.contains("\"expo\""))
     {
         push(
             base.clone(),
@@ -1888,6 +1914,75 @@ mod tests {
             .is_empty()
         );
         assert!(one(&[("package.json", r#"{"dependencies":{"zod":"3"}}"#)]).is_empty());
+    }
+
+    /// `init` reads manifests by convention, bounded: a `package.json` that is a FIFO is
+    /// skipped (never waited on), one past 8 MiB is not read.
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_that_is_no_regular_file_or_too_large_is_skipped() {
+        let p = project(&[("api/package.json", r#"{"dependencies":{"ioredis":"5"}}"#)]);
+        let mut big = String::from(r#"{"dependencies":{"@upstash/redis":"1"},"x":""#);
+        big.push_str(&"x".repeat(9 * 1024 * 1024));
+        big.push_str("\"}");
+        std::fs::create_dir_all(p.path().join("big")).unwrap();
+        std::fs::write(p.path().join("big/package.json"), big).unwrap();
+        let dirs = || {
+            detect(p.path())
+                .targets
+                .iter()
+                .map(|t| t.dir.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(dirs(), ["api"]);
+        let made = std::process::Command::new("mkfifo")
+            .arg(p.path().join("package.json"))
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        assert_eq!(dirs(), ["api"]);
+    }
+
+    /// `sam init`'s layout: `template.yaml` at the top, the function's code and its
+    /// `package.json` in the folder its `CodeUri` names: a Lambda on AWS, not a server.
+    #[test]
+    fn a_sam_function_folder_is_a_lambda_on_aws() {
+        let p = project(&[
+            (
+                "template.yaml",
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  HelloWorldFunction:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: hello-world/\n      Handler: app.lambdaHandler\n",
+            ),
+            (
+                "hello-world/package.json",
+                r#"{"dependencies":{"@upstash/redis":"1"}}"#,
+            ),
+            (
+                "other/package.json",
+                r#"{"dependencies":{"@upstash/redis":"1"}}"#,
+            ),
+            (
+                ".env",
+                "UPSTASH_REDIS_REST_URL=https://eu1-cat-12345.upstash.io\n",
+            ),
+        ]);
+        let d = detect(p.path());
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.dir.as_str(), t.kind, t.platform, t.rest_client))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "hello-world",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    false
+                ),
+                ("other", Kind::Server, None, true),
+            ]
+        );
     }
 
     #[test]

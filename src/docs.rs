@@ -28,9 +28,17 @@ struct TargetView<'a> {
     starter: Option<String>,
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
+    /// `cd DIR && ` before the command that adds its dependencies, when its folder is not the
+    /// descriptor's (a workspace package: the dependency goes into its own `package.json`).
+    cd: String,
     dependencies: &'static [&'static str],
     /// The framework, for its connection settings in the guide (`-` when none is set).
     framework: &'static str,
+    /// Whether it is JavaScript over TCP with no client of its own in the guide (BullMQ has
+    /// its own): the ioredis / node-redis lines, which the `generate` note for a JavaScript
+    /// target without starter points to (Express, Node.js without a framework, Next.js on a
+    /// server).
+    node_tcp: bool,
     /// The name of the variable holding the TCP URL, as the target gets it.
     tcp_var: String,
     /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
@@ -94,6 +102,8 @@ struct GuideTemplate<'a> {
     expo_prefix: &'static str,
     /// The TCP URL variable both families share, which Rails and Sidekiq read by default.
     redis_url: &'static str,
+    /// The project's package manager's command that adds a dependency (`pnpm add`).
+    add: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -191,8 +201,19 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
                 .map(|f| f.path.clone())
         }),
         rust: starter.is_some_and(Starter::is_rust),
+        cd: if t.dir == "." || t.dir.is_empty() {
+            String::new()
+        } else {
+            format!("cd {} && ", crate::quote::shell(&t.dir))
+        },
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
+        node_tcp: t.transport == Some(crate::model::Transport::Tcp)
+            && t.framework != Some(crate::model::Framework::BullMq)
+            && matches!(
+                crate::capability::runtime(t.kind, t.platform, t.framework),
+                crate::capability::Runtime::JavaScript(_)
+            ),
         tcp_var: crate::family::compose(&t.env_prefix, name_of(family, Role::TcpUrl)),
         fly_private,
         integration_managed,
@@ -295,6 +316,7 @@ pub fn guide(plan: &Plan) -> String {
         rest_token_var: name_of(plan.env_names.family(), Role::Token),
         expo_prefix: crate::family::EXPO_PUBLIC,
         redis_url: crate::family::REDIS_URL,
+        add: plan.package_manager.add(),
     };
     crate::template::render(&template)
 }
@@ -322,6 +344,59 @@ mod tests {
             missing.is_empty(),
             "templates/guide.md has no setup branch for {missing:?}"
         );
+    }
+
+    /// Every JavaScript target over TCP gets the Node.js client lines (the `generate` note
+    /// for it says "REDIS.md shows how"): Express, Node.js without a framework, and the other
+    /// JavaScript frameworks that run as servers; BullMQ keeps its own.
+    #[test]
+    fn every_javascript_target_over_tcp_gets_the_node_client_lines() {
+        use crate::framework::Language;
+        use crate::model::{Framework, Kind};
+        for f in Framework::ALL {
+            let facts = f.facts();
+            let Some(kind) = [Kind::Server, Kind::Container]
+                .into_iter()
+                .find(|k| facts.kinds.contains(k))
+            else {
+                continue;
+            };
+            if facts.language != Language::JavaScript || *f == Framework::BullMq {
+                continue;
+            }
+            let text = format!(
+                "[database.main]\nredis_url = \"rediss://default:pw@h.upstash.io:6379\"\n\n\
+                 [target.app]\nkind = \"{kind}\"\nframework = \"{f}\"\n"
+            );
+            let resolved = resolve(SourceFile::new("upwire.toml", text), &Env::default());
+            let guide = super::guide(&resolved.plan);
+            assert!(
+                guide.contains("new IORedis(process.env.REDIS_URL!)"),
+                "{f} as {kind}:\n{guide}"
+            );
+        }
+    }
+
+    /// The starter's dependency is added with the project's package manager, in the target's
+    /// own folder (a workspace package): `npm install` in a pnpm workspace would write a
+    /// `package-lock.json` beside `pnpm-lock.yaml`.
+    #[test]
+    fn starter_dependencies_are_added_with_the_projects_package_manager_in_its_folder() {
+        use crate::package_manager::PackageManager;
+        let text = "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n\
+                    [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\
+                    [target.app]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"node\"\n";
+        let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
+        plan.package_manager = PackageManager::Pnpm(None);
+        let guide = super::guide(&plan);
+        assert!(
+            guide.contains("\ncd apps/web && pnpm add '@upstash/redis@")
+                && guide.contains("\npnpm add '@upstash/redis@")
+                && !guide.contains("npm install '@upstash"),
+            "{guide}"
+        );
+        plan.package_manager = PackageManager::Bun;
+        assert!(super::guide(&plan).contains("\nbun add '@upstash/redis@"));
     }
 
     /// The graph's edges as `from->to`.

