@@ -81,33 +81,63 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let pm = &plan.package_manager;
-    let mut test_commands: Vec<&'static str> = Vec::new();
+    // The JavaScript is installed and tested in its folder (a name of plain characters, as
+    // `dir`s are: it goes into a shell command line), else where the job runs.
+    let js_dir = Some(plan.package_dir.as_str()).filter(|d| {
+        !d.is_empty()
+            && !d.starts_with('-')
+            && d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    });
+    let mut test_commands: Vec<String> = Vec::new();
+    let mut javascript = false;
     for t in &targets {
-        let command = test_command(t, pm);
+        let mut command = test_command(t, pm).to_owned();
+        if command == pm.test() {
+            javascript = true;
+            if let Some(dir) = js_dir {
+                command = format!("cd {dir} && {command}");
+            }
+        }
         if !test_commands.contains(&command) {
             test_commands.push(command);
         }
     }
+    // `cd` in a subshell, so that the next command runs where the job does.
+    let joined = |commands: &[String]| {
+        commands
+            .iter()
+            .map(|c| {
+                if c.starts_with("cd ") {
+                    format!("({c})")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" && ")
+    };
     Some(ci_serve(&CiServeView {
         targets: names.join(", "),
         repository,
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
-        install: if test_commands.contains(&pm.test()) {
-            pm.install()
-        } else {
-            Vec::new()
+        install: if javascript { pm.install() } else { Vec::new() },
+        install_dir: js_dir.filter(|_| javascript).map(crate::quote::yaml),
+        bun: pm.is_bun() && javascript,
+        deno: test_commands.iter().any(|c| c == DENO_TEST),
+        test_command: match &test_commands[..] {
+            [one] if !one.starts_with("cd ") => one.clone(),
+            [one] => format!("sh -c '{one}'"),
+            _ => format!("sh -c '{}'", joined(&test_commands)),
         },
-        bun: pm.is_bun() && test_commands.contains(&pm.test()),
-        deno: test_commands.contains(&DENO_TEST),
-        test_command: match test_commands[..] {
-            [one] => one.to_owned(),
-            _ => format!("sh -c '{}'", test_commands.join(" && ")),
-        },
-        test_in_shell: match test_commands[..] {
-            [one] => format!("exec {one}"),
-            _ => test_commands.join(" && "),
+        test_in_shell: match &test_commands[..] {
+            [one] => match one.split_once(" && ") {
+                Some((cd, run)) if one.starts_with("cd ") => format!("{cd} && exec {run}"),
+                _ => format!("exec {one}"),
+            },
+            _ => joined(&test_commands),
         },
     }))
 }
@@ -242,6 +272,50 @@ mod tests {
             "{rust}"
         );
         assert!(rust.contains("-- cargo test\n"), "{rust}");
+    }
+
+    /// JavaScript in one folder of its own, with no `package.json` where the job runs
+    /// (`sam init`'s `hello-world/` beside `template.yaml`): installed and tested in it; a
+    /// folder name a shell would read otherwise is not written into the command line.
+    #[test]
+    fn javascript_in_a_folder_of_its_own_is_installed_and_tested_there() {
+        use crate::package_manager::PackageManager;
+        let with = |dir: &str, targets: &str| {
+            let text = format!(
+                "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
+            );
+            let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
+            plan.package_manager = PackageManager::Npm;
+            dir.clone_into(&mut plan.package_dir);
+            snippet(&plan).expect("a job")
+        };
+        let node = "[target.fn]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = \"hello-world\"\n";
+        let job = with("hello-world", node);
+        assert!(
+            job.contains("      - run: npm ci\n        working-directory: \"hello-world\"\n"),
+            "{job}"
+        );
+        assert!(
+            job.contains("run: upwire serve --ephemeral -- sh -c 'cd hello-world && npm test'\n"),
+            "{job}"
+        );
+        let both = with(
+            "hello-world",
+            &format!(
+                "{node}\n[target.job]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"job\"\n"
+            ),
+        );
+        assert!(
+            both.contains("-- sh -c '(cd hello-world && npm test) && cargo test'\n"),
+            "{both}"
+        );
+        // Not a plain name: left where the job runs.
+        let odd = with("it's here", node);
+        assert!(
+            !odd.contains("working-directory") && !odd.contains("cd "),
+            "{odd}"
+        );
+        assert!(odd.contains("-- npm test\n"), "{odd}");
     }
 
     /// No REST target, no job; two targets that read one token variable with different

@@ -95,7 +95,9 @@ impl Project {
     pub(crate) fn resolve(self) -> Resolved {
         let mut r = resolve(self.source, &self.env);
         folder_language(&self.base, &mut r.plan);
-        r.plan.package_manager = crate::package_manager::PackageManager::of(&self.base);
+        r.plan.package_dir = package_dir(&self.base, &r.plan);
+        r.plan.package_manager =
+            crate::package_manager::PackageManager::of(&self.base.join(&r.plan.package_dir));
         r
     }
 }
@@ -129,6 +131,26 @@ fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
         } else {
             None
         };
+    }
+}
+
+/// Where the project's JavaScript is installed and tested from: the descriptor's folder when it
+/// has a `package.json` (a workspace root, or one app), else the one target folder that has
+/// one; several such folders and no root keep the descriptor's folder.
+fn package_dir(base: &Path, plan: &crate::plan::Plan) -> String {
+    let has = |dir: &str| base.join(dir).join("package.json").is_file();
+    if has("") {
+        return String::new();
+    }
+    let mut dirs: Vec<&str> = Vec::new();
+    for t in &plan.targets {
+        if t.blocked.is_none() && has(&t.dir) && !dirs.contains(&t.dir.as_str()) {
+            dirs.push(&t.dir);
+        }
+    }
+    match dirs[..] {
+        [one] if one != "." => one.to_owned(),
+        _ => String::new(),
     }
 }
 

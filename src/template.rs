@@ -112,6 +112,8 @@ pub(crate) struct CiServeView<'a> {
     /// package manager (`npm ci`, `pnpm install --frozen-lockfile`); none without one (the job
     /// then sets up no Node.js).
     pub(crate) install: Vec<String>,
+    /// The folder they run in, YAML-quoted, when it is not the job's.
+    pub(crate) install_dir: Option<String>,
     /// Whether those use Bun (the job sets Bun up first).
     pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).

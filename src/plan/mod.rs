@@ -47,6 +47,10 @@ pub struct Plan {
     /// The JavaScript package manager of the descriptor's folder (its lockfile), which the CI
     /// job installs and tests with; npm for a plan made without a folder.
     pub(crate) package_manager: crate::package_manager::PackageManager,
+    /// Where that package manager runs, relative to the descriptor's folder: the folder
+    /// itself (empty) when it has a `package.json`, else the one folder of the targets that
+    /// has one (`sam init`'s `hello-world/` beside `template.yaml`).
+    pub(crate) package_dir: String,
 }
 
 /// What is known of a database after validation.
@@ -425,6 +429,7 @@ fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
         env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
         // The folder's, set where the plan meets the files (`Project::resolve`).
         package_manager: crate::package_manager::PackageManager::default(),
+        package_dir: String::new(),
     }
 }
 
