@@ -182,6 +182,17 @@ fn variables(text: &str) -> Result<Vec<Variable>, usize> {
                 continue;
             };
             for var in vars {
+                // A name no environment can hold (`A=B`, a space, a line break) would read as
+                // another line of the env file: it is no variable, and left out.
+                let name = !var.key.is_empty()
+                    && !var.key.starts_with(|c: char| c.is_ascii_digit())
+                    && var
+                        .key
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !name {
+                    continue;
+                }
                 if let Value::String { text, span, plain } = var.value {
                     out.push(Variable {
                         key: var.key,
@@ -453,6 +464,15 @@ mod tests {
         for text in ["\"\\u12", "{\"a\":\"\\", "/* open", "{'a':'é"] {
             assert!(variables(text).is_err(), "{text:?}");
         }
+        // Names no environment holds are no variables: never lines of the env file.
+        let odd = variables(
+            r#"{"build":{"p":{"env":{"A=B":"x","C D":"y","1X":"z","E\nF":"w","OK_1":"v"}}}}"#,
+        )
+        .expect("JSON");
+        assert_eq!(
+            odd.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(),
+            ["OK_1"]
+        );
         // Not an object, or no build profiles: no variables.
         assert!(variables("[1, 2]").expect("JSON").is_empty());
         assert!(variables("{\"build\": 3}").expect("JSON").is_empty());
