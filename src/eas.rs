@@ -40,12 +40,29 @@ pub(crate) fn lint(
     mut source: SourceFile,
     declared: &[String],
 ) -> Result<(SourceFile, Vec<Diagnostic>), (usize, usize)> {
-    let variables =
+    let groups =
         variables(&source.text).map_err(|at| source.line_col(at.min(source.text.len())))?;
+    // Each `env` object is its own environment (one profile's, or its Android or iOS
+    // build's): the same name in two profiles is no duplicate, nor are two profiles' URL
+    // and token one pair.
+    let mut found = Vec::new();
+    for variables in &groups {
+        found.extend(lint_group(&mut source, variables, declared));
+    }
+    Ok((source, found))
+}
+
+/// Lints one `env` object's `variables` of `source` as an env file, registering their
+/// secrets in `source`; the findings are placed on the JSON.
+fn lint_group(
+    source: &mut SourceFile,
+    variables: &[Variable],
+    declared: &[String],
+) -> Vec<Diagnostic> {
     // The variables as an env file, one per line, each line's parts remembered.
     let mut text = String::new();
     let mut lines: Vec<(Range<usize>, Range<usize>, &Variable)> = Vec::new();
-    for v in &variables {
+    for v in variables {
         // A name or value an env file cannot hold as it is (a line break, a quote) is
         // written double-quoted, its positions then the whole value's.
         let key_at = text.len();
@@ -97,19 +114,18 @@ pub(crate) fn lint(
             source.add_secret(v.value_span.clone());
         }
     }
-    let found = found
+    found
         .into_iter()
         .map(|mut d| {
             if let Some(location) = &d.location {
                 let span = place(&lines, location.span.clone(), false).unwrap_or(0..0);
-                d.location = Some(Location::new(&source, span));
+                d.location = Some(Location::new(source, span));
             }
             // Edits are of the env file's bytes, not the JSON's: `fix` does not write JSON.
             d.fix.clear();
             d
         })
-        .collect();
-    Ok((source, found))
+        .collect()
 }
 
 /// Where the bytes `span` of the env file written from `lines` are in the JSON: the same
@@ -143,9 +159,9 @@ fn place(
 }
 
 /// The variables of every build profile of the `eas.json` whose text is `text`: `build.*.env`,
-/// `build.*.android.env` and `build.*.ios.env`, string values only, in the file's order; or
-/// the byte where the text stops being JSON.
-fn variables(text: &str) -> Result<Vec<Variable>, usize> {
+/// `build.*.android.env` and `build.*.ios.env`, string values only, in the file's order, one
+/// list per `env` object; or the byte where the text stops being JSON.
+fn variables(text: &str) -> Result<Vec<Vec<Variable>>, usize> {
     let mut p = Parser { text, at: 0 };
     let root = p.document()?;
     let mut out = Vec::new();
@@ -181,6 +197,7 @@ fn variables(text: &str) -> Result<Vec<Variable>, usize> {
             let Value::Object(vars) = env else {
                 continue;
             };
+            let mut group = Vec::new();
             for var in vars {
                 // A name no environment can hold (`A=B`, a space, a line break) would read as
                 // another line of the env file: it is no variable, and left out.
@@ -194,7 +211,7 @@ fn variables(text: &str) -> Result<Vec<Variable>, usize> {
                     continue;
                 }
                 if let Value::String { text, span, plain } = var.value {
-                    out.push(Variable {
+                    group.push(Variable {
                         key: var.key,
                         key_span: var.key_span,
                         value: text,
@@ -203,6 +220,7 @@ fn variables(text: &str) -> Result<Vec<Variable>, usize> {
                     });
                 }
             }
+            out.push(group);
         }
     }
     Ok(out)
@@ -424,7 +442,11 @@ mod tests {
     },
   },
 }"#;
-        let vars = variables(text).expect("JSON5");
+        let vars: Vec<Variable> = variables(text)
+            .expect("JSON5")
+            .into_iter()
+            .flatten()
+            .collect();
         let got: Vec<(&str, &str, &str, bool)> = vars
             .iter()
             .map(|v| {
@@ -470,11 +492,41 @@ mod tests {
         )
         .expect("JSON");
         assert_eq!(
-            odd.iter().map(|v| v.key.as_str()).collect::<Vec<_>>(),
+            odd.iter()
+                .flatten()
+                .map(|v| v.key.as_str())
+                .collect::<Vec<_>>(),
             ["OK_1"]
         );
         // Not an object, or no build profiles: no variables.
         assert!(variables("[1, 2]").expect("JSON").is_empty());
         assert!(variables("{\"build\": 3}").expect("JSON").is_empty());
+    }
+
+    /// Each build profile (and its Android and iOS builds) is its own environment: the same
+    /// name in two profiles is no duplicate, and one profile's URL is not paired with another
+    /// profile's token.
+    #[test]
+    fn each_profile_is_its_own_environment() {
+        let text = r#"{"build": {
+  "development": { "env": { "UPSTASH_REDIS_REST_URL": "https://eu1-dev-cat-22222.upstash.io" } },
+  "preview": { "env": { "UPSTASH_REDIS_REST_URL": "https://eu1-tidy-cat-12345.upstash.io" } },
+  "production": {
+    "env": { "UPSTASH_REDIS_REST_TOKEN": "AjA5cmVhZC1vbmx5LXRva2VuLWV4YW1wbGU" },
+    "android": { "env": { "UPSTASH_REDIS_REST_URL": "https://eu1-tidy-cat-12345.upstash.io" } }
+  }
+}}"#;
+        let (_, found) = lint(SourceFile::new("eas.json", text), &[]).expect("JSON");
+        assert_eq!(
+            found.iter().map(|d| d.code.name()).collect::<Vec<_>>(),
+            Vec::<&str>::new()
+        );
+        // Within one `env` object a name set twice is still a duplicate (JSON5 keeps the last).
+        let twice = r#"{"build":{"p":{"env":{"REDIS_URL":"redis://localhost:6379","REDIS_URL":"redis://localhost:6380"}}}}"#;
+        let (_, found) = lint(SourceFile::new("eas.json", twice), &[]).expect("JSON");
+        assert_eq!(
+            found.iter().map(|d| d.code.name()).collect::<Vec<_>>(),
+            ["duplicate-key"]
+        );
     }
 }
