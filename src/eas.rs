@@ -62,7 +62,16 @@ fn lint_group(
     // The variables as an env file, one per line, each line's parts remembered.
     let mut text = String::new();
     let mut lines: Vec<(Range<usize>, Range<usize>, &Variable)> = Vec::new();
+    // The env file's line of a name is its line in the JSON where the names stand on lines
+    // of their own, so that a message naming a line ("first set on line 12") names the JSON's.
+    let mut line = 1;
     for v in variables {
+        let (json_line, _) = source.line_col(v.key_span.start);
+        while line < json_line {
+            text.push('\n');
+            line += 1;
+        }
+        line += 1;
         // A name or value an env file cannot hold as it is (a line break, a quote) is
         // written double-quoted, its positions then the whole value's.
         let key_at = text.len();
@@ -522,11 +531,23 @@ mod tests {
             Vec::<&str>::new()
         );
         // Within one `env` object a name set twice is still a duplicate (JSON5 keeps the last).
-        let twice = r#"{"build":{"p":{"env":{"REDIS_URL":"redis://localhost:6379","REDIS_URL":"redis://localhost:6380"}}}}"#;
+        // The message names the JSON's line of the first.
+        let twice = "{\"build\": {\"p\": {\"env\": {\n  \"REDIS_URL\": \"redis://localhost:6379\",\n\n  \"REDIS_URL\": \"redis://localhost:6380\"\n}}}}";
         let (_, found) = lint(SourceFile::new("eas.json", twice), &[]).expect("JSON");
+        let got: Vec<(&str, &str, usize)> = found
+            .iter()
+            .map(|d| {
+                let at = d.location.as_ref().expect("placed");
+                (d.code.name(), d.message.as_str(), at.line)
+            })
+            .collect();
         assert_eq!(
-            found.iter().map(|d| d.code.name()).collect::<Vec<_>>(),
-            ["duplicate-key"]
+            got,
+            [(
+                "duplicate-key",
+                "`REDIS_URL` is set again here; it was first set on line 2",
+                4
+            )]
         );
     }
 }
