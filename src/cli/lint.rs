@@ -202,6 +202,23 @@ pub(super) fn lint_one(
 }
 
 pub(super) fn lint(cli: &Cli, paths: &[PathBuf], no_env: bool) -> Result<u8, Error> {
+    // An Expo app's folder with no descriptor and no env file yet: its `eas.json` is what
+    // there is to check (its build profiles' variables).
+    let eas = Path::new(crate::eas::FILE_NAME);
+    if paths.is_empty()
+        && !cli.config_given
+        && !cli.config.is_file()
+        && cli.env_files.is_empty()
+        && super::env_files_here(cli).is_empty()
+        && eas.is_file()
+    {
+        crate::cli::say!(
+            "note: no {}; linting {} (an Expo app's build profiles)",
+            cli.config.display(),
+            eas.display()
+        );
+        return lint(cli, &[eas.to_path_buf()], no_env);
+    }
     let out = Output::new(cli);
     let (mut targets, env, mut opened) = inputs(cli, paths, no_env, "linting")?;
     if paths.is_empty() {

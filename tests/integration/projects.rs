@@ -752,3 +752,25 @@ fn expo_eas_json_is_linted_as_the_bundle_it_builds() {
         all_output(&broken)
     );
 }
+
+/// An Expo app's folder with no descriptor and no env file yet: a plain `lint` checks its
+/// `eas.json` (a full token under `EXPO_PUBLIC_` is the error it is with a descriptor), not
+/// "no upwire.toml".
+#[test]
+fn expo_eas_json_alone_is_linted_without_a_descriptor() {
+    let project = copy_project("expo-app");
+    let dir = project.path();
+    std::fs::remove_file(dir.join(".env")).unwrap();
+    let eas = std::fs::read_to_string(dir.join("eas.json")).unwrap();
+    std::fs::write(
+        dir.join("eas.json"),
+        eas.replace(READ_ONLY_TOKEN, FULL_TOKEN),
+    )
+    .unwrap();
+    let out = run(upwire_in(dir).arg("lint"));
+    let said = all_output(&out);
+    assert_eq!(code(&out), 1, "{said}");
+    assert!(said.contains("error[secret-public-prefix]"), "{said}");
+    assert!(said.contains("--> eas.json:"), "{said}");
+    assert!(!said.contains(FULL_TOKEN), "{said}");
+}
