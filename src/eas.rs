@@ -11,6 +11,7 @@
 
 use std::ops::Range;
 
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 
 /// The file name EAS reads.
@@ -62,16 +63,7 @@ fn lint_group(
     // The variables as an env file, one per line, each line's parts remembered.
     let mut text = String::new();
     let mut lines: Vec<(Range<usize>, Range<usize>, &Variable)> = Vec::new();
-    // The env file's line of a name is its line in the JSON where the names stand on lines
-    // of their own, so that a message naming a line ("first set on line 12") names the JSON's.
-    let mut line = 1;
     for v in variables {
-        let (json_line, _) = source.line_col(v.key_span.start);
-        while line < json_line {
-            text.push('\n');
-            line += 1;
-        }
-        line += 1;
         // A name or value an env file cannot hold as it is (a line break, a quote) is
         // written double-quoted, its positions then the whole value's.
         let key_at = text.len();
@@ -127,6 +119,9 @@ fn lint_group(
         .into_iter()
         .map(|mut d| {
             if let Some(location) = &d.location {
+                if d.code == Code::DuplicateKey {
+                    json_lines_in_message(source, &lines, location.span.start, &mut d.message);
+                }
                 let span = place(&lines, location.span.clone(), false).unwrap_or(0..0);
                 d.location = Some(Location::new(source, span));
             }
@@ -135,6 +130,28 @@ fn lint_group(
             d
         })
         .collect()
+}
+
+/// A `duplicate-key` message at `at` of the env file written from `lines` names the line of
+/// the first of the two in that file (variable `i` is on line `i + 1`): `message` names the
+/// JSON's line instead.
+fn json_lines_in_message(
+    source: &SourceFile,
+    lines: &[(Range<usize>, Range<usize>, &Variable)],
+    at: usize,
+    message: &mut String,
+) {
+    let Some((_, _, later)) = lines.iter().find(|(key, _, _)| key.contains(&at)) else {
+        return;
+    };
+    let Some(first) = lines.iter().position(|(_, _, v)| v.key == later.key) else {
+        return;
+    };
+    let (json_line, _) = source.line_col(lines[first].2.key_span.start);
+    *message = message.replace(
+        &format!("first set on line {}", first + 1),
+        &format!("first set on line {json_line}"),
+    );
 }
 
 /// Where the bytes `span` of the env file written from `lines` are in the JSON: the same
