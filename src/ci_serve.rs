@@ -89,34 +89,25 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
             && d.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
     });
-    let mut test_commands: Vec<String> = Vec::new();
-    let mut javascript = false;
+    let mut test_commands: Vec<&'static str> = Vec::new();
     for t in &targets {
-        let mut command = test_command(t, pm).to_owned();
-        if command == pm.test() {
-            javascript = true;
-            if let Some(dir) = js_dir {
-                command = format!("cd {dir} && {command}");
-            }
-        }
+        let command = test_command(t, pm);
         if !test_commands.contains(&command) {
             test_commands.push(command);
         }
     }
-    // `cd` in a subshell, so that the next command runs where the job does.
-    let joined = |commands: &[String]| {
-        commands
-            .iter()
-            .map(|c| {
-                if c.starts_with("cd ") {
-                    format!("({c})")
-                } else {
-                    c.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" && ")
-    };
+    let javascript = test_commands.contains(&pm.test());
+    // The folder the JavaScript tests `cd` into first, if any.
+    let cd = |command: &str| js_dir.filter(|_| command == pm.test());
+    // Several commands: a `cd` in a subshell, so that the next one runs where the job does.
+    let joined = test_commands
+        .iter()
+        .map(|c| match cd(c) {
+            Some(dir) => format!("(cd {dir} && {c})"),
+            None => (*c).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" && ");
     Some(ci_serve(&CiServeView {
         targets: names.join(", "),
         repository,
@@ -126,18 +117,20 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         install: if javascript { pm.install() } else { Vec::new() },
         install_dir: js_dir.filter(|_| javascript).map(crate::quote::yaml),
         bun: pm.is_bun() && javascript,
-        deno: test_commands.iter().any(|c| c == DENO_TEST),
-        test_command: match &test_commands[..] {
-            [one] if !one.starts_with("cd ") => one.clone(),
-            [one] => format!("sh -c '{one}'"),
-            _ => format!("sh -c '{}'", joined(&test_commands)),
-        },
-        test_in_shell: match &test_commands[..] {
-            [one] => match one.split_once(" && ") {
-                Some((cd, run)) if one.starts_with("cd ") => format!("{cd} && exec {run}"),
-                _ => format!("exec {one}"),
+        deno: test_commands.contains(&DENO_TEST),
+        test_command: match test_commands[..] {
+            [one] => match cd(one) {
+                Some(dir) => format!("sh -c 'cd {dir} && {one}'"),
+                None => one.to_owned(),
             },
-            _ => joined(&test_commands),
+            _ => format!("sh -c '{joined}'"),
+        },
+        test_in_shell: match test_commands[..] {
+            [one] => match cd(one) {
+                Some(dir) => format!("cd {dir} && exec {one}"),
+                None => format!("exec {one}"),
+            },
+            _ => joined,
         },
     }))
 }
@@ -230,19 +223,24 @@ mod tests {
         );
     }
 
+    /// The job of a descriptor with one REST database and `targets`, in a project whose
+    /// JavaScript installs with `pm` in `dir` (empty: where the job runs).
+    fn job_with(pm: crate::package_manager::PackageManager, dir: &str, targets: &str) -> String {
+        let text = format!(
+            "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
+        );
+        let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
+        plan.package_manager = pm;
+        dir.clone_into(&mut plan.package_dir);
+        snippet(&plan).expect("a job")
+    }
+
     /// JavaScript installs and tests with the project's package manager; Bun is set up
     /// first; a job with no JavaScript target installs nothing, whatever the lockfile.
     #[test]
     fn javascript_installs_and_tests_with_the_projects_package_manager() {
         use crate::package_manager::PackageManager;
-        let with = |pm: PackageManager, targets: &str| {
-            let text = format!(
-                "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
-            );
-            let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
-            plan.package_manager = pm;
-            snippet(&plan).expect("a job")
-        };
+        let with = |pm: PackageManager, targets: &str| job_with(pm, "", targets);
         let next =
             "[target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\n";
         let bun = with(PackageManager::Bun, next);
@@ -280,15 +278,7 @@ mod tests {
     #[test]
     fn javascript_in_a_folder_of_its_own_is_installed_and_tested_there() {
         use crate::package_manager::PackageManager;
-        let with = |dir: &str, targets: &str| {
-            let text = format!(
-                "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
-            );
-            let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
-            plan.package_manager = PackageManager::Npm;
-            dir.clone_into(&mut plan.package_dir);
-            snippet(&plan).expect("a job")
-        };
+        let with = |dir: &str, targets: &str| job_with(PackageManager::Npm, dir, targets);
         let node = "[target.fn]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = \"hello-world\"\n";
         let job = with("hello-world", node);
         assert!(
