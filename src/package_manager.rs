@@ -90,6 +90,20 @@ impl PackageManager {
     #[must_use]
     pub(crate) fn install(&self) -> Vec<String> {
         match self {
+            PackageManager::Unlocked(pm) => pm.install_commands(false),
+            pm => pm.install_commands(true),
+        }
+    }
+
+    /// [`PackageManager::install`]'s commands, holding the lockfile as it is (`frozen`) or
+    /// free to write one.
+    fn install_commands(&self, frozen: bool) -> Vec<String> {
+        let (frozen_flag, immutable) = if frozen {
+            (" --frozen-lockfile", "yarn install --immutable")
+        } else {
+            ("", "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install")
+        };
+        match self {
             PackageManager::Npm => vec!["npm ci".to_owned()],
             PackageManager::NpmWithoutLockfile => vec!["npm install".to_owned()],
             PackageManager::Pnpm(version) => vec![
@@ -97,28 +111,12 @@ impl PackageManager {
                     "npm install --global pnpm@{}",
                     version.as_deref().unwrap_or(PNPM_MAJOR)
                 ),
-                "pnpm install --frozen-lockfile".to_owned(),
+                format!("pnpm install{frozen_flag}"),
             ],
-            PackageManager::YarnClassic => vec!["yarn install --frozen-lockfile".to_owned()],
-            PackageManager::YarnBerry => vec![
-                "corepack enable".to_owned(),
-                "yarn install --immutable".to_owned(),
-            ],
-            PackageManager::Bun => vec!["bun install --frozen-lockfile".to_owned()],
-            PackageManager::Unlocked(pm) => pm
-                .install()
-                .into_iter()
-                .map(|c| match c.as_str() {
-                    "pnpm install --frozen-lockfile" | "yarn install --frozen-lockfile" => {
-                        c.replace(" --frozen-lockfile", "")
-                    }
-                    "yarn install --immutable" => {
-                        "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install".to_owned()
-                    }
-                    "bun install --frozen-lockfile" => "bun install".to_owned(),
-                    _ => c,
-                })
-                .collect(),
+            PackageManager::YarnClassic => vec![format!("yarn install{frozen_flag}")],
+            PackageManager::YarnBerry => vec!["corepack enable".to_owned(), immutable.to_owned()],
+            PackageManager::Bun => vec![format!("bun install{frozen_flag}")],
+            PackageManager::Unlocked(pm) => pm.install_commands(frozen),
         }
     }
 
