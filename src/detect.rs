@@ -29,10 +29,12 @@ pub(crate) struct Proposed {
     /// (`STORAGE_` for `STORAGE_KV_REST_API_URL`), found in the target's folder.
     pub env_prefix: Option<String>,
     /// `transport = "tcp"`: a function whose code uses a TCP client (ioredis, node-redis) in a
-    /// project whose env files hold a TCP URL and no REST names.
+    /// project whose env files hold a TCP URL and no REST names (while its folder is read:
+    /// whether the code uses one).
     pub tcp_client: bool,
     /// `transport = "rest"`: its code uses a REST-only client (`@upstash/redis`) and the
-    /// project has only the REST variables.
+    /// project has only the REST variables (while its folder is read: whether the code uses
+    /// only such a client).
     pub rest_client: bool,
     /// What it was guessed from, for the descriptor's comment and the screen.
     pub why: String,
@@ -192,28 +194,17 @@ pub(crate) fn detect(root: &Path) -> Detection {
     // files hold only the REST variables, says `transport = "rest"` (the rules would give a
     // server TCP, asking for a URL the project does not have; the comment says how to follow
     // them).
+    // The folders' clients were read with their manifests (`folder_targets`); each flag stays
+    // only where the env files and the kind call for it.
     for t in &mut d.targets {
-        let folder = root.join(&t.dir);
-        let deps = dependencies(&folder);
-        let uses = |clients: &[&str]| clients.iter().any(|c| deps.iter().any(|d| d == c));
-        // `redis` is also the Rust crate: TCP either way.
-        let tcp_client = uses(TCP_CLIENTS);
-        let rest_client = uses(REST_CLIENTS) && folder.join("package.json").is_file();
-        if tcp_url && !rest_names && tcp_client && t.kind == Kind::Lambda {
-            t.tcp_client = true;
-        }
-        if rest_names
+        t.tcp_client &= tcp_url && !rest_names && t.kind == Kind::Lambda;
+        t.rest_client &= rest_names
             && !tcp_url
-            && rest_client
-            && !tcp_client
             && !t.blocking
             && match t.kind {
                 Kind::Server | Kind::Container => true,
                 Kind::Lambda | Kind::Edge | Kind::Mobile => false,
-            }
-        {
-            t.rest_client = true;
-        }
+            };
     }
     d.names = names;
     place_on_databases(&mut d, &evidence);
@@ -987,6 +978,10 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
         dir.rsplit('/').next().unwrap_or(dir).to_owned()
     };
     let mut out = Vec::new();
+    // Which transport the folder's Redis clients speak (`redis` is also the Rust crate: TCP
+    // either way); `detect` keeps these only where the env files agree.
+    let tcp_client = TCP_CLIENTS.iter().any(|c| has(c));
+    let rest_client = js && !tcp_client && REST_CLIENTS.iter().any(|c| has(c));
     let mut push =
         |name: String, kind, platform: Option<Platform>, framework, blocking, why: String| {
             // Keep only what the platform runs: the guess must pass `lint`.
@@ -999,8 +994,8 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 dir: dir.to_owned(),
                 blocking,
                 env_prefix: None,
-                tcp_client: false,
-                rest_client: false,
+                tcp_client,
+                rest_client,
                 why,
                 database: 0,
                 marketplace: false,
