@@ -7,7 +7,7 @@
 use crate::capability::{DenoHost, JsHost, Runtime, runtime};
 use crate::framework::Language;
 use crate::model::{Access, Transport};
-use crate::package_manager::PackageManager;
+use crate::package_manager::{Package, PackageManager};
 use crate::plan::{Plan, TargetPlan};
 use crate::template::{CiServeView, CiToken, ci_serve};
 
@@ -80,31 +80,39 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     }
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-    let pm = &plan.package_manager;
-    // The JavaScript is installed and tested in its folder (a name of plain characters, as
-    // `dir`s are: it goes into a shell command line), else where the job runs.
-    let js_dir = Some(plan.package_dir.as_str()).filter(|d| {
-        !d.is_empty()
-            && !d.starts_with('-')
-            && d.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-    });
-    let mut test_commands: Vec<&'static str> = Vec::new();
+    // Each target's tests, JavaScript's in its package's folder; the packages to install.
+    let mut runs: Vec<(Option<&str>, &'static str)> = Vec::new();
+    let mut packages: Vec<&Package> = Vec::new();
     for t in &targets {
-        let command = test_command(t, pm);
-        if !test_commands.contains(&command) {
-            test_commands.push(command);
+        let package = plan.package_of(&t.dir);
+        let run = match test_command(t, &package.manager) {
+            Tests::InPackage(command) => {
+                if !packages.iter().any(|p| p.dir == package.dir) {
+                    packages.push(package);
+                }
+                (plain_dir(&package.dir), command)
+            }
+            Tests::Here(command) => (None, command),
+        };
+        if !runs.contains(&run) {
+            runs.push(run);
         }
     }
-    let javascript = test_commands.contains(&pm.test());
-    // The folder the JavaScript tests `cd` into first, if any.
-    let cd = |command: &str| js_dir.filter(|_| command == pm.test());
-    // Several commands: a `cd` in a subshell, so that the next one runs where the job does.
-    let joined = test_commands
+    let mut setup: Vec<String> = Vec::new();
+    let mut install: Vec<(String, Option<String>)> = Vec::new();
+    for package in &packages {
+        let steps = package.manager.install();
+        if let Some(command) = steps.setup.filter(|c| !setup.contains(c)) {
+            setup.push(command);
+        }
+        install.push((steps.run, plain_dir(&package.dir).map(crate::quote::yaml)));
+    }
+    // Several commands: each `cd` in a subshell, so that the next one runs where the job does.
+    let joined = runs
         .iter()
-        .map(|c| match cd(c) {
-            Some(dir) => format!("(cd {dir} && {c})"),
-            None => (*c).to_owned(),
+        .map(|run| match run {
+            (Some(dir), c) => format!("(cd {dir} && {c})"),
+            (None, c) => (*c).to_owned(),
         })
         .collect::<Vec<_>>()
         .join(" && ");
@@ -114,22 +122,18 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
-        install: if javascript { pm.install() } else { Vec::new() },
-        install_dir: js_dir.filter(|_| javascript).map(crate::quote::yaml),
-        bun: pm.is_bun() && javascript,
-        deno: test_commands.contains(&DENO_TEST),
-        test_command: match test_commands[..] {
-            [one] => match cd(one) {
-                Some(dir) => format!("sh -c 'cd {dir} && {one}'"),
-                None => one.to_owned(),
-            },
+        setup,
+        install,
+        bun: packages.iter().any(|p| p.manager.is_bun()),
+        deno: runs.iter().any(|(_, c)| *c == DENO_TEST),
+        test_command: match runs[..] {
+            [(Some(dir), one)] => format!("sh -c 'cd {dir} && {one}'"),
+            [(None, one)] => one.to_owned(),
             _ => format!("sh -c '{joined}'"),
         },
-        test_in_shell: match test_commands[..] {
-            [one] => match cd(one) {
-                Some(dir) => format!("cd {dir} && exec {one}"),
-                None => format!("exec {one}"),
-            },
+        test_in_shell: match runs[..] {
+            [(Some(dir), one)] => format!("cd {dir} && exec {one}"),
+            [(None, one)] => format!("exec {one}"),
             _ => joined,
         },
     }))
@@ -139,15 +143,37 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
 /// variables and the network): `deno test` (docs.deno.com, `deno test`).
 const DENO_TEST: &str = "deno test --allow-env --allow-net";
 
+/// A folder name as `dir`s are written (plain characters), which may go into a shell command
+/// line and a YAML value as it is; `None` for the descriptor's folder and for any other name,
+/// whose commands run where the job does.
+fn plain_dir(dir: &str) -> Option<&str> {
+    Some(dir).filter(|d| {
+        !d.is_empty()
+            && !d.starts_with('-')
+            && d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
+    })
+}
+
+/// Where and how a target's tests run.
+enum Tests {
+    /// With its package's manager, in the package's folder (`pnpm test`).
+    InPackage(&'static str),
+    /// Where the job runs (`cargo test`, `deno test ...`).
+    Here(&'static str),
+}
+
 /// The command that runs a target's tests: Deno's for code in Deno Deploy or Supabase's
-/// isolates (which imports `npm:` specifiers and has no `package.json` to install), the
-/// project's package manager's for other JavaScript (`pnpm test`), else its language's.
-fn test_command(t: &TargetPlan, pm: &PackageManager) -> &'static str {
+/// isolates (which imports `npm:` specifiers and has no `package.json` to install), its
+/// package's manager's for other JavaScript (`pnpm test`), else its language's.
+fn test_command(t: &TargetPlan, pm: &PackageManager) -> Tests {
     match runtime(t.kind, t.platform, t.framework) {
-        Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => DENO_TEST,
+        Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => {
+            Tests::Here(DENO_TEST)
+        }
         _ => match language(t) {
-            Language::JavaScript => pm.test(),
-            other => other.test_command(),
+            Language::JavaScript => Tests::InPackage(pm.test()),
+            other => Tests::Here(other.test_command()),
         },
     }
 }
@@ -224,15 +250,28 @@ mod tests {
     }
 
     /// The job of a descriptor with one REST database and `targets`, in a project whose
-    /// JavaScript installs with `pm` in `dir` (empty: where the job runs).
-    fn job_with(pm: crate::package_manager::PackageManager, dir: &str, targets: &str) -> String {
+    /// JavaScript packages are `packages`: folder (empty: where the job runs) and manager.
+    fn job_in(
+        packages: &[(&str, crate::package_manager::PackageManager)],
+        targets: &str,
+    ) -> String {
         let text = format!(
             "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n{targets}"
         );
         let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
-        plan.package_manager = pm;
-        dir.clone_into(&mut plan.package_dir);
+        plan.packages = packages
+            .iter()
+            .map(|(dir, manager)| crate::package_manager::Package {
+                dir: (*dir).to_owned(),
+                manager: manager.clone(),
+            })
+            .collect();
         snippet(&plan).expect("a job")
+    }
+
+    /// [`job_in`] with one package.
+    fn job_with(pm: crate::package_manager::PackageManager, dir: &str, targets: &str) -> String {
+        job_in(&[(dir, pm)], targets)
     }
 
     /// JavaScript installs and tests with the project's package manager; Bun is set up
@@ -306,6 +345,49 @@ mod tests {
             "{odd}"
         );
         assert!(odd.contains("-- npm test\n"), "{odd}");
+    }
+
+    /// Apps with a `package.json` each and none at the root: each is installed in its folder
+    /// with its own manager (a manager's setup once) and tested there, one after the other.
+    #[test]
+    fn apps_without_a_root_workspace_are_each_installed_and_tested_in_their_folder() {
+        use crate::package_manager::PackageManager;
+        let targets = "[target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\n\
+                       [target.admin]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/admin\"\n\n\
+                       [target.api]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = \"apps/api/src\"\n\n\
+                       [target.job]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"job\"\n";
+        let job = job_in(
+            &[
+                ("apps/web", PackageManager::Pnpm(None)),
+                ("apps/admin", PackageManager::Pnpm(None)),
+                ("apps/api", PackageManager::Npm),
+            ],
+            targets,
+        );
+        assert!(
+            job.contains(
+                "      - run: npm install --global pnpm@10
+\
+                 \x20     - run: pnpm install --frozen-lockfile
+        working-directory: \"apps/web\"
+\
+                 \x20     - run: pnpm install --frozen-lockfile
+        working-directory: \"apps/admin\"
+\
+                 \x20     - run: npm ci
+        working-directory: \"apps/api\"
+"
+            ),
+            "{job}"
+        );
+        assert_eq!(job.matches("npm install --global pnpm").count(), 1, "{job}");
+        assert!(
+            job.contains(
+                "-- sh -c '(cd apps/web && pnpm test) && (cd apps/admin && pnpm test) \
+                 && (cd apps/api && npm test) && cargo test'\n"
+            ),
+            "{job}"
+        );
     }
 
     /// No REST target, no job; two targets that read one token variable with different

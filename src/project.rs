@@ -90,14 +90,19 @@ impl Project {
 
     /// The plan: every target's transport, reasons and variables, and the diagnostics; a
     /// target without a framework in the language its folder is written in
-    /// ([`folder_language`]); the package manager of the descriptor's folder.
+    /// ([`folder_language`]); the JavaScript packages and their managers.
     #[must_use]
     pub(crate) fn resolve(self) -> Resolved {
         let mut r = resolve(self.source, &self.env);
         folder_language(&self.base, &mut r.plan);
-        r.plan.package_dir = package_dir(&self.base, &r.plan);
-        r.plan.package_manager =
-            crate::package_manager::PackageManager::of(&self.base.join(&r.plan.package_dir));
+        r.plan.packages = crate::package_manager::packages(
+            &self.base,
+            r.plan
+                .targets
+                .iter()
+                .filter(|t| t.blocked.is_none())
+                .map(|t| t.dir.as_str()),
+        );
         r
     }
 }
@@ -131,26 +136,6 @@ fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
         } else {
             None
         };
-    }
-}
-
-/// Where the project's JavaScript is installed and tested from: the descriptor's folder when it
-/// has a `package.json` (a workspace root, or one app), else the one target folder that has
-/// one; several such folders and no root keep the descriptor's folder.
-fn package_dir(base: &Path, plan: &crate::plan::Plan) -> String {
-    let has = |dir: &str| base.join(dir).join("package.json").is_file();
-    if has("") {
-        return String::new();
-    }
-    let mut dirs: Vec<&str> = Vec::new();
-    for t in &plan.targets {
-        if t.blocked.is_none() && has(&t.dir) && !dirs.contains(&t.dir.as_str()) {
-            dirs.push(&t.dir);
-        }
-    }
-    match dirs[..] {
-        [one] if one != "." => one.to_owned(),
-        _ => String::new(),
     }
 }
 

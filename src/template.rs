@@ -108,12 +108,13 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) test_command: String,
     /// The same inside the `sh -c '...'` that copies variables (`exec` for one command).
     pub(crate) test_in_shell: String,
-    /// The commands that install a JavaScript target's dependencies with the project's
-    /// package manager (`npm ci`, `pnpm install --frozen-lockfile`); none without one (the job
-    /// then sets up no Node.js).
-    pub(crate) install: Vec<String>,
-    /// The folder they run in, YAML-quoted, when it is not the job's.
-    pub(crate) install_dir: Option<String>,
+    /// The commands that set the JavaScript package managers up, once each (`npm install
+    /// --global pnpm@10`, `corepack enable`).
+    pub(crate) setup: Vec<String>,
+    /// Each JavaScript package's install command with its package manager (`npm ci`, `pnpm
+    /// install --frozen-lockfile`) and its folder, YAML-quoted, when it is not the job's; none
+    /// without JavaScript (the job then sets up no Node.js).
+    pub(crate) install: Vec<(String, Option<String>)>,
     /// Whether those use Bun (the job sets Bun up first).
     pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).

@@ -44,13 +44,19 @@ pub struct Plan {
     pub targets: Vec<TargetPlan>,
     /// `[project] env_names`: the variable family the targets' names come from.
     pub env_names: crate::family::EnvNames,
-    /// The JavaScript package manager of the descriptor's folder (its lockfile), which the CI
-    /// job installs and tests with; npm for a plan made without a folder.
-    pub(crate) package_manager: crate::package_manager::PackageManager,
-    /// Where that package manager runs, relative to the descriptor's folder: the folder
-    /// itself (empty) when it has a `package.json`, else the one folder of the targets that
-    /// has one (`sam init`'s `hello-world/` beside `template.yaml`).
-    pub(crate) package_dir: String,
+    /// The project's JavaScript packages, where the CI job installs and tests and with which
+    /// package manager (`package_manager::packages`): the descriptor's folder when it has a
+    /// `package.json`, else each target's nearest folder with one (`sam init`'s
+    /// `hello-world/` beside `template.yaml`, `apps/web` and `apps/api` without a root
+    /// workspace). Empty for a plan made without a folder: the descriptor's, with npm.
+    pub(crate) packages: Vec<crate::package_manager::Package>,
+}
+
+impl Plan {
+    /// The JavaScript package the target in `dir` is installed and tested in.
+    pub(crate) fn package_of(&self, dir: &str) -> &crate::package_manager::Package {
+        crate::package_manager::package_of(&self.packages, dir)
+    }
 }
 
 /// What is known of a database after validation.
@@ -428,8 +434,7 @@ fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
         targets,
         env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
         // The folder's, set where the plan meets the files (`Project::resolve`).
-        package_manager: crate::package_manager::PackageManager::default(),
-        package_dir: String::new(),
+        packages: Vec::new(),
     }
 }
 

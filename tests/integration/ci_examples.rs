@@ -86,6 +86,12 @@ fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::proce
     let script = script
         .replace("cargo test && npm test", "npm test")
         .replace("npm test", "sh ./check.sh");
+    run_step(&script, dir)
+}
+
+/// Runs a Test step's script as written with bash, the binary under test first on PATH, in
+/// `dir`; its output.
+fn run_step(script: &str, dir: &std::path::Path) -> std::process::Output {
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"));
     let path = format!(
         "{}:{}",
@@ -93,7 +99,7 @@ fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::proce
         std::env::var("PATH").unwrap_or_default()
     );
     let mut cmd = std::process::Command::new("bash");
-    cmd.args(["-c", &script])
+    cmd.args(["-c", script])
         .current_dir(dir)
         .env("PATH", path)
         .env_remove("UPWIRE_SERVE_TOKEN")
@@ -102,6 +108,80 @@ fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::proce
         .env_remove("SRH_MODE")
         .stdin(Stdio::null());
     run_bounded(cmd, Duration::from_secs(60))
+}
+
+/// Apps that each have a `package.json`, with none at the root (no workspace): the job
+/// `generate` writes installs each in its folder, and its test step, run as written, runs each
+/// app's own `npm test` there against serve, one after the other, and ends with their status.
+#[test]
+fn generated_ci_job_installs_and_tests_each_app_in_its_folder() {
+    crate::support::require("redis-server");
+    if !tier::require(Group::Node) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let env = "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\n\
+               UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n";
+    // Each app's tests: a SET through serve with the job's variables, its reply kept in the
+    // app's folder.
+    let test = "const url = `${process.env.UPSTASH_REDIS_REST_URL}/set/app:${process.env.npm_package_name}/tested`;\n\
+                const reply = await fetch(url, { headers: { authorization: `Bearer ${process.env.UPSTASH_REDIS_REST_TOKEN}` }, signal: AbortSignal.timeout(5000) });\n\
+                (await import(\"node:fs\")).writeFileSync(\"tested\", JSON.stringify(await reply.json()));\n";
+    let files = [
+        (
+            "apps/web/package.json",
+            r#"{"name":"web","scripts":{"test":"node test.mjs"},"dependencies":{"next":"15.1.0","@upstash/redis":"^1.35.0"}}"#,
+        ),
+        ("apps/web/package-lock.json", "{}"),
+        ("apps/web/.env.local", env),
+        ("apps/web/test.mjs", test),
+        (
+            "apps/api/package.json",
+            r#"{"name":"api","scripts":{"test":"node test.mjs"},"dependencies":{"express":"4.21.0","@upstash/redis":"^1.35.0"}}"#,
+        ),
+        ("apps/api/package-lock.json", "{}"),
+        ("apps/api/.env", env),
+        ("apps/api/test.mjs", test),
+        (".gitignore", ".env\n.env*.local\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for command in ["init", "generate"] {
+        let mut cmd = upwire();
+        cmd.current_dir(dir.path())
+            .arg(command)
+            .stdin(Stdio::null());
+        let output = run_bounded(cmd, Duration::from_secs(60));
+        assert_eq!(code(&output), 0, "{command}: {}", all_output(&output));
+    }
+    let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
+    for app in ["api", "web"] {
+        assert!(
+            job.contains(&format!(
+                "      - run: npm ci\n        working-directory: \"apps/{app}\"\n"
+            )),
+            "{job}"
+        );
+    }
+    let step = test_step(&job);
+    assert_eq!(
+        step,
+        "upwire serve --ephemeral -- sh -c '(cd apps/api && npm test) && (cd apps/web && npm test)'"
+    );
+    let output = run_step(&step, dir.path());
+    assert_eq!(code(&output), 0, "{}", all_output(&output));
+    for app in ["api", "web"] {
+        let tested = std::fs::read_to_string(dir.path().join(format!("apps/{app}/tested")))
+            .unwrap_or_else(|e| panic!("apps/{app}: {e}\n{}", all_output(&output)));
+        assert_eq!(tested, r#"{"result":"OK"}"#, "{app}");
+    }
+    // A failing app fails the step.
+    std::fs::write(dir.path().join("apps/api/test.mjs"), "process.exit(4);\n").unwrap();
+    let output = run_step(&step, dir.path());
+    assert_ne!(code(&output), 0, "{}", all_output(&output));
 }
 
 /// A check in place of the tests: a REST round trip with the variables the job promises, then
