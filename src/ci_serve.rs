@@ -83,7 +83,15 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     // Each target's tests, JavaScript's in its package's folder; the packages to install.
     let mut runs: Vec<(Option<&str>, &'static str)> = Vec::new();
     let mut packages: Vec<&Package> = Vec::new();
+    // The folders of Python targets, whose dependencies are installed there.
+    let mut python: Vec<Option<String>> = Vec::new();
     for t in &targets {
+        if language(t) == Language::Python {
+            let dir = plain_dir(&t.dir).map(crate::quote::yaml);
+            if !python.contains(&dir) {
+                python.push(dir);
+            }
+        }
         let package = plan.package_of(&t.dir);
         let run = match test_command(t, &package.manager) {
             Tests::InPackage(command) => {
@@ -92,6 +100,7 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
                 }
                 (plain_dir(&package.dir), command)
             }
+            Tests::InFolder(command) => (plain_dir(&t.dir), command),
             Tests::Here(command) => (None, command),
         };
         if !runs.contains(&run) {
@@ -124,6 +133,7 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         exports,
         setup,
         install,
+        python,
         bun: packages.iter().any(|p| p.manager.is_bun()),
         deno: runs.iter().any(|(_, c)| *c == DENO_TEST),
         test_command: match runs[..] {
@@ -144,11 +154,13 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
 const DENO_TEST: &str = "deno test --allow-env --allow-net";
 
 /// A folder name as `dir`s are written (plain characters), which may go into a shell command
-/// line and a YAML value as it is; `None` for the descriptor's folder and for any other name,
+/// line and a YAML value as it is; `None` for the descriptor's folder (empty or `.`) and for any
+/// other name,
 /// whose commands run where the job does.
 fn plain_dir(dir: &str) -> Option<&str> {
     Some(dir).filter(|d| {
         !d.is_empty()
+            && *d != "."
             && !d.starts_with('-')
             && d.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
@@ -159,13 +171,17 @@ fn plain_dir(dir: &str) -> Option<&str> {
 enum Tests {
     /// With its package's manager, in the package's folder (`pnpm test`).
     InPackage(&'static str),
+    /// In the target's folder (`python -m pytest`, whose rootdir and imports are the
+    /// folder's).
+    InFolder(&'static str),
     /// Where the job runs (`cargo test`, `deno test ...`).
     Here(&'static str),
 }
 
 /// The command that runs a target's tests: Deno's for code in Deno Deploy or Supabase's
 /// isolates (which imports `npm:` specifiers and has no `package.json` to install), its
-/// package's manager's for other JavaScript (`pnpm test`), else its language's.
+/// package's manager's for other JavaScript (`pnpm test`), pytest in its folder for Python,
+/// else its language's.
 fn test_command(t: &TargetPlan, pm: &PackageManager) -> Tests {
     match runtime(t.kind, t.platform, t.framework) {
         Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => {
@@ -173,7 +189,8 @@ fn test_command(t: &TargetPlan, pm: &PackageManager) -> Tests {
         }
         _ => match language(t) {
             Language::JavaScript => Tests::InPackage(pm.test()),
-            other => Tests::Here(other.test_command()),
+            Language::Python => Tests::InFolder(Language::Python.test_command()),
+            other @ (Language::Rust | Language::Ruby) => Tests::Here(other.test_command()),
         },
     }
 }

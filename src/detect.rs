@@ -671,8 +671,8 @@ fn place_on_databases(d: &mut Detection, evidence: &[(String, Evidence)]) {
 }
 
 /// The folders directly in `folder` that may hold code (not hidden, not `node_modules`,
-/// `target`, `dist`, `build` or `vendor`, named as a target may be), sorted, each with its
-/// path relative to the project (`prefix` + its name).
+/// `target`, `dist`, `build` or `vendor`, with a name a target can be named after:
+/// [`target_name`]), sorted, each with its path relative to the project (`prefix` + its name).
 fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
@@ -684,12 +684,26 @@ fn subfolders(folder: &Path, prefix: &str) -> Vec<(std::path::PathBuf, String)> 
             let name = e.file_name().to_string_lossy().into_owned();
             let skip = name.starts_with('.')
                 || ["node_modules", "target", "dist", "build", "vendor"].contains(&name.as_str());
-            (!skip && crate::model::is_valid_name(&name))
-                .then(|| (e.path(), format!("{prefix}{name}")))
+            (!skip && target_name(&name).is_some()).then(|| (e.path(), format!("{prefix}{name}")))
         })
         .collect();
     subs.sort();
     subs
+}
+
+/// The target name a folder gives its targets: its name in lower case with `_` and `.` as
+/// `-` (`sam init`'s Python `hello_world/` is `hello-world`, `MyApp` is `myapp`); `None` for
+/// a name that is not plain ASCII letters, digits, `-`, `_` and `.` (the folder keeps its own
+/// name as the target's `dir`).
+fn target_name(folder: &str) -> Option<String> {
+    let name: String = folder
+        .chars()
+        .map(|c| match c {
+            '_' | '.' => '-',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    crate::model::is_valid_name(&name).then_some(name)
 }
 
 /// The name `init` writes for a database field when the project has none yet: the one
@@ -725,18 +739,121 @@ fn dependencies(folder: &Path) -> Vec<String> {
             deps.extend(deno_specifiers(&text));
         }
     }
-    for file in ["requirements.txt", "pyproject.toml", "Gemfile"] {
-        if let Some(text) = crate::input::read_convention_file(&folder.join(file)) {
-            // A name at the start of a line, or quoted: `django>=5`, `"celery[redis]"`,
-            // `gem 'sidekiq'`.
-            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
-                if !word.is_empty() {
-                    deps.push(word.to_ascii_lowercase());
-                }
+    // Python's and Ruby's, by name only: a project's own name, a description or a comment
+    // that mentions `worker` or `celery` is not a dependency.
+    if let Some(text) = crate::input::read_convention_file(&folder.join("requirements.txt")) {
+        deps.extend(requirements_names(&text));
+    }
+    if let Some(text) = crate::input::read_convention_file(&folder.join("pyproject.toml"))
+        && let Ok(table) = text.parse::<toml::Table>()
+    {
+        deps.extend(pyproject_names(&table));
+    }
+    if let Some(text) = crate::input::read_convention_file(&folder.join("Pipfile"))
+        && let Ok(table) = text.parse::<toml::Table>()
+    {
+        for section in ["packages", "dev-packages"] {
+            if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
+                deps.extend(t.keys().filter_map(|k| pep508_name(k)));
             }
         }
     }
+    if let Some(text) = crate::input::read_convention_file(&folder.join("Gemfile")) {
+        // `gem 'sidekiq'`, `gem "rails", "~> 8.0"`.
+        deps.extend(text.lines().filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("gem")?;
+            let rest = rest.trim_start_matches([' ', '(']);
+            let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+            let name = rest[1..].split(quote).next()?;
+            Some(name.to_ascii_lowercase())
+        }));
+    }
     deps
+}
+
+/// The name a PEP 508 requirement (`Django>=5.1`, `celery[redis] ; python_version>"3"`,
+/// `upstash_redis`) names, normalized as PyPI does (PEP 503: lower case, runs of `-`, `_`
+/// and `.` as one `-`).
+fn pep508_name(requirement: &str) -> Option<String> {
+    let name: String = requirement
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    if name.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    Some(out)
+}
+
+/// The packages a pip requirements file names: a requirement per line, comments and options
+/// (`-r other.txt`, `--index-url ...`) skipped (pip docs, requirements file format).
+fn requirements_names(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or("").trim())
+        .filter(|line| !line.starts_with('-'))
+        .filter_map(pep508_name)
+}
+
+/// The packages a `pyproject.toml` depends on: PEP 621's `project.dependencies` and
+/// `optional-dependencies`, PEP 735's `dependency-groups` (uv), Poetry's
+/// `tool.poetry.dependencies`, `dev-dependencies` and `group.*.dependencies` (keys), PDM's
+/// `tool.pdm.dev-dependencies`.
+fn pyproject_names(table: &toml::Table) -> Vec<String> {
+    let at = |path: &[&str]| {
+        path.iter()
+            .try_fold(table, |t, key| t.get(*key).and_then(toml::Value::as_table))
+    };
+    let strings = |value: &toml::Value| -> Vec<String> {
+        value
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str())
+                    .filter_map(pep508_name)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    if let Some(deps) = at(&["project"]).and_then(|p| p.get("dependencies")) {
+        out.extend(strings(deps));
+    }
+    for groups in [
+        at(&["project", "optional-dependencies"]),
+        at(&["dependency-groups"]),
+        at(&["tool", "pdm", "dev-dependencies"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        out.extend(groups.values().flat_map(strings));
+    }
+    let poetry_groups = at(&["tool", "poetry", "group"])
+        .into_iter()
+        .flat_map(|g| g.values())
+        .filter_map(|g| g.get("dependencies").and_then(toml::Value::as_table));
+    for keys in [
+        at(&["tool", "poetry", "dependencies"]),
+        at(&["tool", "poetry", "dev-dependencies"]),
+    ]
+    .into_iter()
+    .flatten()
+    .chain(poetry_groups)
+    {
+        out.extend(keys.keys().filter_map(|k| pep508_name(k)));
+    }
+    out
 }
 
 /// The dependency names of `package.json` (`dependencies`, `devDependencies`), read without
@@ -939,8 +1056,11 @@ fn nitro_preset(folder: &Path) -> Option<(Platform, &'static str)> {
 
 /// The npm packages that talk to Redis over REST only (`@vercel/kv` wraps `@upstash/redis`).
 const REST_CLIENTS: &[&str] = &["@upstash/redis", "@vercel/kv"];
-/// The npm packages that talk to Redis over TCP.
+/// The npm packages that talk to Redis over TCP, and redis-py (PyPI's `redis`).
 const TCP_CLIENTS: &[&str] = &["ioredis", "redis", "@redis/client"];
+/// The PyPI packages that talk to Redis over REST only: Upstash's `upstash-redis` (imported
+/// as `upstash_redis`; names are read normalized, `pep508_name`).
+const PYTHON_REST_CLIENTS: &[&str] = &["upstash-redis"];
 
 /// What JavaScript code that usually runs as `usual` runs as on `platform`, by the platform
 /// table: `usual` where the platform runs it, else a function where it runs functions (Node.js
@@ -975,13 +1095,19 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let base = if dir == "." {
         "app".to_owned()
     } else {
-        dir.rsplit('/').next().unwrap_or(dir).to_owned()
+        let folder = dir.rsplit('/').next().unwrap_or(dir);
+        target_name(folder).unwrap_or_else(|| folder.to_owned())
     };
     let mut out = Vec::new();
     // Which transport the folder's Redis clients speak (`redis` is also the Rust crate: TCP
     // either way); `detect` keeps these only where the env files agree.
+    let python = crate::framework::PYTHON_MANIFESTS
+        .iter()
+        .any(|f| folder.join(f).is_file());
     let tcp_client = TCP_CLIENTS.iter().any(|c| has(c));
-    let rest_client = js && !tcp_client && REST_CLIENTS.iter().any(|c| has(c));
+    let rest_client = !tcp_client
+        && (js && REST_CLIENTS.iter().any(|c| has(c))
+            || python && PYTHON_REST_CLIENTS.iter().any(|c| has(c)));
     let mut push =
         |name: String, kind, platform: Option<Platform>, framework, blocking, why: String| {
             // Keep only what the platform runs: the guess must pass `lint`.
@@ -1259,6 +1385,21 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             said("requirements: celery (a worker with a Redis broker)"),
         );
     }
+    if python
+        && !has("django")
+        && !has("django-redis")
+        && !has("celery")
+        && PYTHON_REST_CLIENTS.iter().chain(&["redis"]).any(|c| has(c))
+    {
+        push(
+            base.clone(),
+            kind_on(web_platform, Kind::Server),
+            web_platform,
+            Some(Framework::Python),
+            false,
+            said("requirements: Python code with a Redis client (upstash-redis or redis-py)"),
+        );
+    }
     if has("rails") {
         push(
             base.clone(),
@@ -1294,6 +1435,111 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         dir
+    }
+
+    /// Python's manifests are read for the names of what they depend on, as pip and PyPI
+    /// name them: not the project's own name, a description, a comment or an option.
+    #[test]
+    fn python_manifests_name_their_dependencies_only() {
+        assert_eq!(
+            super::pep508_name("Upstash_Redis.Client>=1.2 ; python_version >= '3.8'"),
+            Some("upstash-redis-client".to_owned())
+        );
+        assert_eq!(
+            super::pep508_name("celery[redis]>=5.4"),
+            Some("celery".to_owned())
+        );
+        assert_eq!(super::pep508_name("  "), None);
+        let names: Vec<String> = super::requirements_names(
+            "# the worker's deps\n-r base.txt\n--index-url https://x\nredis==5.0.1  # redis-py\n\nDjango>=5\n",
+        )
+        .collect();
+        assert_eq!(names, ["redis", "django"]);
+        let pyproject: toml::Table = r#"
+[project]
+name = "worker"
+description = "a celery-free django-less worker"
+dependencies = ["upstash-redis>=1.2", "boto3"]
+[project.optional-dependencies]
+cache = ["redis[hiredis]"]
+[dependency-groups]
+dev = ["pytest"]
+[tool.poetry.dependencies]
+python = "^3.12"
+Flask = "^3"
+[tool.poetry.group.test.dependencies]
+fakeredis = "*"
+"#
+        .parse()
+        .unwrap();
+        assert_eq!(
+            super::pyproject_names(&pyproject),
+            [
+                "upstash-redis",
+                "boto3",
+                "redis",
+                "pytest",
+                "python",
+                "flask",
+                "fakeredis"
+            ]
+        );
+    }
+
+    /// Python code with a Redis client and no framework upwire configures is `python`, of
+    /// the kind its platform runs (a Lambda on SAM or the Serverless Framework, a server on
+    /// Fly). A project named `worker` is not workers-rs, and Django keeps its own target.
+    #[test]
+    fn python_code_with_a_redis_client_is_python() {
+        let p = project(&[
+            (
+                "lambda/pyproject.toml",
+                "[project]\nname = \"worker\"\ndependencies = [\"upstash-redis\"]\n",
+            ),
+            (
+                "lambda/serverless.yml",
+                "service: worker\nprovider:\n  name: aws\n  runtime: python3.12\n",
+            ),
+            ("api/requirements.txt", "flask==3.0\nredis==5.0.1\n"),
+            ("api/fly.toml", "app = \"api\"\n"),
+            (
+                "sam/template.yaml",
+                "Transform: AWS::Serverless-2016-10-31\n",
+            ),
+            ("sam/Pipfile", "[packages]\nupstash_redis = \"*\"\n"),
+            ("site/requirements.txt", "django\nredis\n"),
+            ("tool/requirements.txt", "requests  # talks to redis? no\n"),
+        ]);
+        let d = detect(p.path());
+        let got: Vec<_> = d
+            .targets
+            .iter()
+            .map(|t| (t.dir.as_str(), t.kind, t.platform, t.framework))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "api",
+                    Kind::Server,
+                    Some(Platform::Fly),
+                    Some(Framework::Python)
+                ),
+                (
+                    "lambda",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    Some(Framework::Python),
+                ),
+                (
+                    "sam",
+                    Kind::Lambda,
+                    Some(Platform::AwsLambda),
+                    Some(Framework::Python),
+                ),
+                ("site", Kind::Server, None, Some(Framework::Django)),
+            ]
+        );
     }
 
     /// A scratch folder without the tempfile crate (a dev-dependency of the integration tests

@@ -42,6 +42,8 @@ struct TargetView<'a> {
     node_tcp: bool,
     /// The name of the variable holding the TCP URL, as the target gets it.
     tcp_var: String,
+    /// The REST URL and token variables it reads, when it uses REST (the Python client lines).
+    rest_vars: Option<(&'a str, &'a str)>,
     /// Whether its TCP URL is a Fly.io private database (`fly-*.upstash.io`), which resolves
     /// to IPv6 only: ioredis gets `family: 6` in the guide.
     fly_private: bool,
@@ -217,6 +219,12 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
                 crate::capability::Runtime::JavaScript(_)
             ),
         tcp_var: crate::family::compose(&t.env_prefix, name_of(family, Role::TcpUrl)),
+        rest_vars: match &t.env[..] {
+            [url, token, ..] if t.transport == Some(crate::model::Transport::Rest) => {
+                Some((url.name.as_str(), token.name.as_str()))
+            }
+            _ => None,
+        },
         fly_private,
         integration_managed,
     }

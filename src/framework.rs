@@ -66,6 +66,11 @@ pub(crate) struct Facts {
     /// `c.env`) rather than through a dev server of its own: on a platform whose local runtime
     /// reads an env file (`wrangler dev`'s `.dev.vars`), that file is its env file.
     pub runtime_env: bool,
+    /// Whether its code may talk to Redis over the REST API: JavaScript and Rust always (the
+    /// starters speak it); of the Python and Ruby ones only plain Python, with upstash-redis.
+    /// django-redis (redis-py), Celery (kombu), `Rails.cache` and Action Cable (redis-rb) and
+    /// Sidekiq (redis-client) speak the Redis protocol and read `REDIS_URL`.
+    pub speaks_rest: bool,
     /// Where these facts come from.
     pub source: &'static str,
 }
@@ -92,6 +97,10 @@ const VITE_ENV_FILES: &[&str] = &[
 /// python-dotenv, dotenv-rails).
 const DOTENV: &[&str] = &[".env"];
 
+/// The files that make a folder a Python project: pip's requirements file, the
+/// `pyproject.toml` of PEP 621 (and Poetry, uv, PDM) and Pipenv's `Pipfile`.
+pub(crate) const PYTHON_MANIFESTS: &[&str] = &["requirements.txt", "pyproject.toml", "Pipfile"];
+
 const SERVERS: &[Kind] = &[Kind::Server, Kind::Container];
 /// What a web framework with deployment adapters runs as: functions, edge functions, or a
 /// Node.js server in a container.
@@ -115,6 +124,7 @@ const fn row(
         starter,
         needs: &[],
         runtime_env: false,
+        speaks_rest: !matches!(language, Language::Python | Language::Ruby),
         source,
     }
 }
@@ -123,6 +133,14 @@ const fn row(
 const fn runtime_env(facts: Facts) -> Facts {
     Facts {
         runtime_env: true,
+        ..facts
+    }
+}
+
+/// `facts` of Python or Ruby code whose own client may be a REST one (upstash-redis).
+const fn rest_client(facts: Facts) -> Facts {
+    Facts {
+        speaks_rest: true,
         ..facts
     }
 }
@@ -226,6 +244,15 @@ pub(crate) const TABLE: &[Facts] = &[
         ".env",
         None,
         "BullMQ docs, connections and going to production (ioredis over TCP; Worker and QueueEvents wait in blocking commands on connections of their own, and a Worker refuses an ioredis connection whose maxRetriesPerRequest is not null: \"BullMQ: Your redis options maxRetriesPerRequest must be null.\", src/classes/redis-connection.ts)",
+    )),
+    rest_client(row(
+        Framework::Python,
+        Language::Python,
+        &[Kind::Lambda, Kind::Server, Kind::Container],
+        DOTENV,
+        ".env",
+        None,
+        "Python code with a Redis client and no framework upwire configures (a Lambda handler, a script, a Flask or FastAPI app): upstash-redis's `Redis.from_env()` reads {var.rest_url} and {var.rest_token} (Upstash docs, Python SDK, getting started), redis-py's `Redis.from_url` takes {var.tcp_url}, a rediss:// URL turning TLS on, verified by default (redis-py docs, connecting); python-dotenv's `load_dotenv()` reads .env; AWS Lambda's Python runtime hands the function's environment variables over in os.environ",
     )),
     row(
         Framework::Django,
@@ -570,12 +597,10 @@ pub(crate) fn written_env_files(text: &str) -> Vec<String> {
 }
 
 impl Facts {
-    /// Whether the framework's own Redis client can use the REST API. The Python and Ruby
-    /// ones cannot: django-redis (redis-py), Celery (kombu), `Rails.cache` and Action Cable
-    /// (redis-rb) and Sidekiq (redis-client) speak the Redis protocol and read `REDIS_URL`.
+    /// Whether the framework's own Redis client can use the REST API ([`Facts::speaks_rest`]).
     #[must_use]
     pub(crate) fn speaks_rest(&self) -> bool {
-        !matches!(self.language, Language::Python | Language::Ruby)
+        self.speaks_rest
     }
 }
 

@@ -23,9 +23,12 @@ struct InitTarget {
     env_prefix: Option<String>,
     /// `transport = "tcp"`: its code uses a TCP client and the project has only a TCP URL.
     tcp_client: bool,
-    /// `transport = "rest"`: its code uses `@upstash/redis` alone and the project has only
-    /// the REST variables.
+    /// `transport = "rest"`: its code uses a REST client alone and the project has only the
+    /// REST variables.
     rest_client: bool,
+    /// Its language's REST client and TCP client, for the comment beside the transport:
+    /// `@upstash/redis` and ioredis, or upstash-redis and redis-py.
+    clients: (&'static str, &'static str),
     /// What a detected target was guessed from.
     why: Option<String>,
     /// Its `database = "NAME"` line (comment included), written when the descriptor has
@@ -103,6 +106,19 @@ pub(crate) fn repeated_kind(kinds: &[Kind]) -> Option<Kind> {
         .map(|(_, k)| *k)
 }
 
+/// The REST and the TCP client of a target's language, as its comments name them: Python's
+/// (upstash-redis, redis-py), else JavaScript's (`@upstash/redis`, ioredis and node-redis),
+/// the only languages whose code `init` finds talking to Redis itself.
+fn clients(framework: Option<crate::model::Framework>) -> (&'static str, &'static str) {
+    use crate::framework::Language;
+    match framework.map(|f| f.facts().language) {
+        Some(Language::Python) => ("upstash-redis", "redis-py"),
+        Some(Language::JavaScript | Language::Rust | Language::Ruby) | None => {
+            ("@upstash/redis", "ioredis or node-redis")
+        }
+    }
+}
+
 /// Renders the commented descriptor with one target per kind (a server when `kinds` is
 /// empty; a kind given twice makes one target).
 #[must_use]
@@ -138,6 +154,7 @@ pub(crate) fn render_init(project: &str, kinds_given: &[Kind]) -> String {
                 env_prefix: None,
                 tcp_client: false,
                 rest_client: false,
+                clients: clients(None),
                 why: None,
                 database: None,
                 marketplace: false,
@@ -206,6 +223,7 @@ pub(crate) fn render_detected(project: &str, d: &crate::detect::Detection) -> St
                 env_prefix: t.env_prefix.clone(),
                 tcp_client: t.tcp_client,
                 rest_client: t.rest_client,
+                clients: clients(t.framework),
                 why: Some(t.why.clone()),
                 database: several.then(|| database_line(d, t)),
                 marketplace: t.marketplace,

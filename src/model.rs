@@ -60,7 +60,7 @@ value_enum! {
     Framework {
         NextJs = "nextjs", SvelteKit = "sveltekit", Nuxt = "nuxt", Remix = "remix",
         Astro = "astro", Hono = "hono", Expo = "expo", Express = "express", Node = "node", BullMq = "bullmq",
-        Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
+        Python = "python", Django = "django", Celery = "celery", Rails = "rails", Sidekiq = "sidekiq",
         Axum = "axum", ActixWeb = "actix-web", LambdaRuntime = "lambda-runtime",
         WorkersRs = "workers-rs", Workers = "workers",
     }

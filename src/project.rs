@@ -112,9 +112,11 @@ impl Project {
 /// TypeScript Worker (`framework = "workers"`: the `@upstash/redis/cloudflare` starter), and
 /// where the runtime alone would make it native code (a Lambda, a server or a container) a
 /// Node.js one (`framework = "node"`: the `@upstash/redis` starter, `npm test` in CI), never a
-/// Rust starter in a JavaScript project. Elsewhere the platform already says JavaScript
-/// (Vercel, Netlify, Deno Deploy), and any other folder keeps the runtime's language.
-/// Nothing else is read.
+/// Rust starter in a JavaScript project. Likewise a folder that is a Python project
+/// (`requirements.txt`, `pyproject.toml` or `Pipfile`, with neither of the others) holds Python
+/// code (`framework = "python"`: no starter, the client lines in REDIS.md, pytest in CI).
+/// Elsewhere the platform already says JavaScript (Vercel, Netlify, Deno Deploy), and any
+/// other folder keeps the runtime's language. Nothing else is read.
 fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
     use crate::capability::{Runtime, runtime};
     use crate::model::{Framework, Kind, Platform};
@@ -123,16 +125,20 @@ fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
             continue;
         }
         let dir = base.join(&t.dir);
-        if !dir.join("package.json").is_file() || dir.join("Cargo.toml").is_file() {
+        let has = |file: &str| dir.join(file).is_file();
+        if has("Cargo.toml") {
             continue;
         }
-        t.framework = if t.kind == Some(Kind::Edge) && t.platform == Some(Platform::Cloudflare) {
-            Some(Framework::Workers)
-        } else if runtime(t.kind, t.platform, None) == Runtime::Native
-            && t.kind
-                .is_some_and(|k| Framework::Node.facts().kinds.contains(&k))
-        {
-            Some(Framework::Node)
+        let native = runtime(t.kind, t.platform, None) == Runtime::Native;
+        let runs = |f: Framework| native && t.kind.is_some_and(|k| f.facts().kinds.contains(&k));
+        t.framework = if has("package.json") {
+            if t.kind == Some(Kind::Edge) && t.platform == Some(Platform::Cloudflare) {
+                Some(Framework::Workers)
+            } else {
+                Some(Framework::Node).filter(|f| runs(*f))
+            }
+        } else if crate::framework::PYTHON_MANIFESTS.iter().any(|f| has(f)) {
+            Some(Framework::Python).filter(|f| runs(*f))
         } else {
             None
         };

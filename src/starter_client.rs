@@ -46,6 +46,14 @@ impl Starter {
             (Runtime::JavaScript(_), Transport::Tcp) => Err(
                 "its runtime is JavaScript, whose starter module (`@upstash/redis`) speaks REST; over TCP use ioredis or node-redis with the URL (REDIS.md shows how)",
             ),
+            // Plain Python (its client may be upstash-redis) against a framework's own client.
+            (Runtime::Framework(Language::Python), _)
+                if framework.is_some_and(|f| f.facts().speaks_rest()) =>
+            {
+                Err(
+                    "upwire writes no Python module: REDIS.md shows the client lines (upstash-redis over REST, redis-py over TCP)",
+                )
+            }
             (Runtime::Framework(Language::Python), _) => Err(
                 "the framework reads the URL itself: REDIS.md shows its settings (django-redis, Celery)",
             ),

@@ -115,6 +115,9 @@ pub(crate) struct CiServeView<'a> {
     /// install --frozen-lockfile`) and its folder, YAML-quoted, when it is not the job's; none
     /// without JavaScript (the job then sets up no Node.js).
     pub(crate) install: Vec<(String, Option<String>)>,
+    /// The folders of the Python targets, YAML-quoted (`None`: where the job runs), where their
+    /// dependencies are installed; none without Python (the job then sets up no Python).
+    pub(crate) python: Vec<Option<String>>,
     /// Whether those use Bun (the job sets Bun up first).
     pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).

@@ -47,6 +47,45 @@ pub(super) fn file_kind(path: &Path) -> FileKind {
     {
         return FileKind::Other("another tool's file");
     }
+    // Package managers' manifests and lockfiles, which a hook or a glob may pass along:
+    // `pyproject.toml`'s `[project]` is PEP 621's, not a descriptor's, and the others are not
+    // `KEY=VALUE` lists whatever their extension.
+    if [
+        "pyproject.toml",
+        "pipfile",
+        "setup.cfg",
+        "gemfile",
+        "go.mod",
+    ]
+    .contains(&name.as_str())
+    {
+        return FileKind::Other("a package manifest");
+    }
+    if [
+        "cargo.lock",
+        "yarn.lock",
+        "bun.lockb",
+        "pipfile.lock",
+        "poetry.lock",
+        "uv.lock",
+        "pdm.lock",
+        "gemfile.lock",
+        "go.sum",
+    ]
+    .contains(&name.as_str())
+    {
+        return FileKind::Other("a lockfile");
+    }
+    // pip's `requirements.txt`, `requirements-dev.txt`, `requirements/base.txt`.
+    if ext == "txt"
+        && (name.starts_with("requirements")
+            || path
+                .parent()
+                .and_then(Path::file_name)
+                .is_some_and(|d| d == "requirements"))
+    {
+        return FileKind::Other("a pip requirements file");
+    }
     if name == crate::eas::FILE_NAME {
         return FileKind::Eas;
     }

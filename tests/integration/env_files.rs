@@ -422,3 +422,80 @@ fn a_fully_qualified_upstash_host_is_the_same_host() {
         assert_eq!(codes(dir.path()), [code], "{text}");
     }
 }
+
+/// Given every file of a Python, Ruby, Go or Rust project (a glob, a hook without a `files:`
+/// filter), `lint` skips the package managers' manifests and lockfiles by name and says what
+/// each is: `pyproject.toml`'s `[project]` is PEP 621's, not a descriptor's, and a
+/// `requirements.txt`, a `Pipfile` or a lockfile is no `KEY=VALUE` list. The env file beside
+/// them is still checked.
+#[test]
+fn manifests_and_lockfiles_are_skipped_by_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let files = [
+        (
+            "pyproject.toml",
+            "[project]\nname = \"worker\"\ndependencies = [\"upstash-redis\"]\n",
+            "a package manifest",
+        ),
+        (
+            "requirements.txt",
+            "flask==3.0\nredis==5.0.1\n",
+            "a pip requirements file",
+        ),
+        (
+            "requirements/dev.txt",
+            "pytest\n",
+            "a pip requirements file",
+        ),
+        (
+            "Pipfile",
+            "[packages]\nflask = \"*\"\n",
+            "a package manifest",
+        ),
+        ("Pipfile.lock", "{\"_meta\": {}}\n", "a lockfile"),
+        (
+            "poetry.lock",
+            "[[package]]\nname = \"redis\"\n",
+            "a lockfile",
+        ),
+        ("uv.lock", "version = 1\n", "a lockfile"),
+        (
+            "Cargo.lock",
+            "version = 4\n\n[[package]]\nname = \"a\"\n",
+            "a lockfile",
+        ),
+        (
+            "yarn.lock",
+            "# yarn lockfile v1\n\n\"@upstash/redis@^1.35.0\":\n  version \"1.35.0\"\n",
+            "a lockfile",
+        ),
+        ("Gemfile", "gem 'rails'\n", "a package manifest"),
+        ("Gemfile.lock", "GEM\n  specs:\n", "a lockfile"),
+        ("go.mod", "module x\n\ngo 1.22\n", "a package manifest"),
+        ("go.sum", "x v1 h1:abc=\n", "a lockfile"),
+    ];
+    let mut args = Vec::new();
+    for (name, text, _) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        args.push(name);
+    }
+    std::fs::write(dir.join(".env"), "REDIS_URL=redis://h.upstash.io:6379\n").unwrap();
+    args.push(".env");
+    let out = lint(dir, &args);
+    let said = all_output(&out);
+    for (name, _, what) in files {
+        assert!(
+            said.contains(&format!("note: skipped `{name}`: {what}, neither")),
+            "{name}\n{said}"
+        );
+    }
+    // The env file is read: its plain `redis://` to Upstash is `tls-required`.
+    assert_eq!(code(&out), 1, "{said}");
+    assert!(
+        said.contains("tls-required") && said.contains(".env:1"),
+        "{said}"
+    );
+}

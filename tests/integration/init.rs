@@ -1191,9 +1191,130 @@ fn init_reads_javascript_without_a_web_framework() {
     assert!(!dir.join("apps/jobs/src").exists());
 }
 
+/// Python code with a Redis client, as `init` meets it: `sam init`'s Python layout (the
+/// function's `requirements.txt` in `hello_world/`, which `template.yaml`'s `CodeUri` names) and
+/// a worker on a Dockerfile whose `pyproject.toml` depends on upstash-redis, with only the REST
+/// variables; and, in a project of its own, a Flask app on Fly on redis-py and `REDIS_URL`. Each
+/// is `framework = "python"` of the kind its platform runs, gets no starter (never
+/// `src/redis_client.rs` or `lib/redis.ts`) but its client's lines in REDIS.md, and the CI job
+/// installs its dependencies and runs pytest in its folder.
+#[test]
+fn init_reads_python_with_a_redis_client() {
+    const TOKEN: &str = "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl";
+    let rest_env = format!(
+        "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\nUPSTASH_REDIS_REST_TOKEN={TOKEN}\n"
+    );
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "template.yaml",
+                "Transform: AWS::Serverless-2016-10-31\nResources:\n  Hello:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: hello_world/\n      Handler: app.lambda_handler\n      Runtime: python3.12\n",
+            ),
+            ("hello_world/requirements.txt", "upstash-redis==1.4.0\n"),
+            ("hello_world/app.py", "from upstash_redis import Redis\n"),
+            ("hello_world/.env", rest_env.as_str()),
+            (
+                "worker/pyproject.toml",
+                "[project]\nname = \"worker\"\ndependencies = [\"upstash-redis>=1.2\"]\n",
+            ),
+            ("worker/Dockerfile", "FROM python:3.12-slim\n"),
+            ("worker/.env", rest_env.as_str()),
+            (".gitignore", ".env\n*-env.json\n"),
+        ],
+        &[
+            "found: target `hello-world` (lambda on aws-lambda, framework python) in hello_world",
+            "found: target `worker` (server on docker, framework python) in worker",
+        ],
+    );
+    let dir = tmp.path();
+    let text = std::fs::read_to_string(dir.join("upwire.toml")).expect("read");
+    let descriptor: toml::Table = text.parse().expect("TOML");
+    let target = |name: &str, field: &str| {
+        descriptor["target"][name]
+            .get(field)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        target("hello-world", "framework").as_deref(),
+        Some("python")
+    );
+    assert_eq!(target("hello-world", "dir").as_deref(), Some("hello_world"));
+    assert_eq!(target("worker", "framework").as_deref(), Some("python"));
+    // The worker's code speaks REST and the project has only the REST variables: its comment
+    // names Python's clients.
+    assert_eq!(target("worker", "transport").as_deref(), Some("rest"));
+    assert!(
+        text.contains("# its code uses upstash-redis (REST)")
+            && text.contains("when its code moves to redis-py"),
+        "{text}"
+    );
+    for written in crate::support::file_names_below(dir) {
+        assert!(
+            !written.ends_with(".rs") && !written.ends_with(".ts"),
+            "a starter in a Python project: {written}"
+        );
+    }
+    let guide = std::fs::read_to_string(dir.join("REDIS.md")).expect("guide");
+    assert_eq!(
+        guide
+            .matches("redis = Redis(url=os.environ[\"UPSTASH_REDIS_REST_URL\"], token=os.environ[\"UPSTASH_REDIS_REST_TOKEN\"])")
+            .count(),
+        2,
+        "{guide}"
+    );
+    let job = std::fs::read_to_string(dir.join(".github/upwire-serve.yml")).expect("job");
+    assert_eq!(
+        job.matches("      - uses: actions/setup-python@v5\n")
+            .count(),
+        1,
+        "{job}"
+    );
+    for folder in ["hello_world", "worker"] {
+        assert!(
+            job.contains(&format!(
+                "          pip install pytest\n        working-directory: \"{folder}\"\n"
+            )),
+            "{job}"
+        );
+    }
+    assert!(
+        job.contains(
+            "run: upwire serve --ephemeral -- sh -c '(cd hello_world && python -m pytest) && (cd worker && python -m pytest)'\n"
+        ),
+        "{job}"
+    );
+    assert!(
+        !job.contains("setup-node") && !job.contains("-- cargo test"),
+        "{job}"
+    );
+
+    // Flask on Fly over redis-py: TCP, redis-py's lines with the project's URL variable.
+    let tmp = init_generate_and_lint(
+        &[
+            ("requirements.txt", "Flask==3.0.3\nredis[hiredis]==5.0.8\n"),
+            ("fly.toml", "app = \"api\"\n"),
+            (
+                ".env",
+                "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n",
+            ),
+            (".gitignore", ".env\nfly-secrets.env\n"),
+        ],
+        &["found: target `app` (server on fly, framework python) in ."],
+    );
+    let guide = std::fs::read_to_string(tmp.path().join("REDIS.md")).expect("guide");
+    assert!(
+        guide.contains("r = redis.Redis.from_url(os.environ[\"REDIS_URL\"])"),
+        "{guide}"
+    );
+    assert!(!tmp.path().join("src").exists());
+    assert!(!tmp.path().join(".github/upwire-serve.yml").exists());
+}
+
 /// A Lambda with no framework is in its folder's language: TypeScript beside a
 /// `package.json`, Rust beside a `Cargo.toml` (and beside both, where `cargo lambda` builds
-/// a crate that also has a `package.json` for its tooling).
+/// a crate that also has a `package.json` for its tooling), Python beside a
+/// `requirements.txt` (no starter: REDIS.md's client lines).
 #[test]
 fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -1203,6 +1324,7 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
         ("rs/Cargo.toml", "[package]\nname = \"rs\"\n"),
         ("both/Cargo.toml", "[package]\nname = \"both\"\n"),
         ("both/package.json", "{\"name\":\"both\"}\n"),
+        ("py/requirements.txt", "upstash-redis\n"),
     ];
     for (path, text) in files {
         let path = dir.join(path);
@@ -1212,7 +1334,7 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let mut descriptor = String::from(
         "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_token = \"${TOKEN}\"\n",
     );
-    for name in ["js", "rs", "both"] {
+    for name in ["js", "rs", "both", "py"] {
         descriptor.push_str(&format!(
             "\n[target.{name}]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"{name}\"\n"
         ));
@@ -1232,6 +1354,15 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
         );
         assert!(!said.contains(&format!("{rust}/lib/redis.ts")), "{said}");
     }
+    // Python: no starter at all, and why.
+    assert!(
+        !said.contains("py/src/") && !said.contains("py/lib/"),
+        "{said}"
+    );
+    assert!(
+        said.contains("no starter client for target `py`: upwire writes no Python module"),
+        "{said}"
+    );
     // The JSON plan says what the folder made it.
     let doc = json(&run(upwire_in(dir)
         .env("TOKEN", "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
@@ -1239,4 +1370,5 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let framework = |i: usize| doc["targets"][i]["framework"].clone();
     assert_eq!(framework(0), "node", "{doc}");
     assert!(framework(1).is_null() && framework(2).is_null(), "{doc}");
+    assert_eq!(framework(3), "python", "{doc}");
 }
