@@ -137,6 +137,49 @@ pub(crate) fn detect(root: &Path) -> Detection {
         evidence.push((dir.clone(), said));
     }
     let names: Vec<String> = found_in.iter().map(|(_, n)| n.clone()).collect();
+    // No code recognised, but env files hold the database's variables: one target on them, in
+    // the one folder whose env files hold them (else the project's), of the kind its platform
+    // runs (a server when none says), so that what `init` writes reads what the project has
+    // and passes `lint`: over REST when those are all the project has (`rest_client`, kept
+    // below only then).
+    if d.targets.is_empty() {
+        let mut dirs: Vec<&str> = Vec::new();
+        for (dir, name) in &found_in {
+            if crate::family::lookup(name).is_some() && !dirs.contains(&dir.as_str()) {
+                dirs.push(dir);
+            }
+        }
+        if let Some(first) = dirs.first() {
+            let dir = if dirs.len() == 1 { *first } else { "." };
+            let path = if dir == "." {
+                root.to_path_buf()
+            } else {
+                root.join(dir)
+            };
+            let platform = platform_of(&path, &[]).map(|(p, _)| p);
+            let kind = kind_on(platform, Kind::Server);
+            d.targets.push(Proposed {
+                name: if dir == "." {
+                    "app".to_owned()
+                } else {
+                    let folder = dir.rsplit('/').next().unwrap_or(dir);
+                    target_name(folder).unwrap_or_else(|| "app".to_owned())
+                },
+                kind,
+                platform: platform.filter(|p| p.runs().0.contains(&kind)),
+                framework: None,
+                dir: dir.to_owned(),
+                blocking: false,
+                env_prefix: None,
+                tcp_client: true,
+                rest_client: true,
+                why: "the variable names in its env files: no code upwire recognises (check the kind)"
+                    .to_owned(),
+                database: 0,
+                marketplace: false,
+            });
+        }
+    }
     // Names that target names share are made unique (`web`, `web-2`).
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for t in &mut d.targets {

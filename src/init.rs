@@ -27,8 +27,9 @@ struct InitTarget {
     /// REST variables.
     rest_client: bool,
     /// Its language's REST client and TCP client, for the comment beside the transport:
-    /// `@upstash/redis` and ioredis, or upstash-redis and redis-py.
-    clients: (&'static str, &'static str),
+    /// `@upstash/redis` and ioredis, or upstash-redis and redis-py; `None` for code `init`
+    /// did not recognise.
+    clients: Option<(&'static str, &'static str)>,
     /// What a detected target was guessed from.
     why: Option<String>,
     /// Its `database = "NAME"` line (comment included), written when the descriptor has
@@ -108,13 +109,14 @@ pub(crate) fn repeated_kind(kinds: &[Kind]) -> Option<Kind> {
 
 /// The REST and the TCP client of a target's language, as its comments name them: Python's
 /// (upstash-redis, redis-py), else JavaScript's (`@upstash/redis`, ioredis and node-redis),
-/// the only languages whose code `init` finds talking to Redis itself.
-fn clients(framework: Option<crate::model::Framework>) -> (&'static str, &'static str) {
+/// the only languages whose code `init` finds talking to Redis itself; none without a
+/// framework (code `init` did not recognise).
+fn clients(framework: Option<crate::model::Framework>) -> Option<(&'static str, &'static str)> {
     use crate::framework::Language;
-    match framework.map(|f| f.facts().language) {
-        Some(Language::Python) => ("upstash-redis", "redis-py"),
-        Some(Language::JavaScript | Language::Rust | Language::Ruby) | None => {
-            ("@upstash/redis", "ioredis or node-redis")
+    match framework?.facts().language {
+        Language::Python => Some(("upstash-redis", "redis-py")),
+        Language::JavaScript | Language::Rust | Language::Ruby => {
+            Some(("@upstash/redis", "ioredis or node-redis"))
         }
     }
 }

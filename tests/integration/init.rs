@@ -1311,6 +1311,61 @@ fn init_reads_python_with_a_redis_client() {
     assert!(!tmp.path().join(".github/upwire-serve.yml").exists());
 }
 
+/// Code `init` does not recognise, with env files that hold the database's variables: the
+/// target it writes reads those names, in the folder that holds them, over the transport they
+/// allow, so that `lint` passes on what `init` wrote (it used to be a server on
+/// `${REDIS_URL}`, which the project does not have).
+#[test]
+fn init_without_recognised_code_reads_the_env_files_names() {
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                ".env",
+                "UPSTASH_REDIS_REST_URL=https://eu1-tidy-cat-12345.upstash.io\nUPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+            ),
+            ("main.go", "package main\n"),
+            (".gitignore", ".env\n"),
+        ],
+        &[
+            "found: target `app` (server on any platform) in ., from the variable names in its env files",
+        ],
+    );
+    let text = std::fs::read_to_string(tmp.path().join("upwire.toml")).expect("read");
+    let descriptor: toml::Table = text.parse().expect("TOML");
+    let app = &descriptor["target"]["app"];
+    assert_eq!(app["kind"].as_str(), Some("server"));
+    assert_eq!(app["transport"].as_str(), Some("rest"), "{text}");
+    assert!(
+        text.contains("# the env files hold only the REST variables"),
+        "{text}"
+    );
+    assert!(
+        descriptor["database"]["main"].get("redis_url").is_none(),
+        "{text}"
+    );
+
+    // A TCP URL in a function's folder (a SAM template beside it): a Lambda there, on TCP.
+    let tmp = init_generate_and_lint(
+        &[
+            (
+                "fn/.env",
+                "REDIS_URL=rediss://default:ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl@eu1-tidy-cat-12345.upstash.io:6379\n",
+            ),
+            (
+                "fn/template.yaml",
+                "Transform: AWS::Serverless-2016-10-31\n",
+            ),
+            (".gitignore", ".env\n*-env.json\n"),
+        ],
+        &["found: target `fn` (lambda on aws-lambda) in fn"],
+    );
+    let text = std::fs::read_to_string(tmp.path().join("upwire.toml")).expect("read");
+    let descriptor: toml::Table = text.parse().expect("TOML");
+    let target = &descriptor["target"]["fn"];
+    assert_eq!(target["dir"].as_str(), Some("fn"));
+    assert_eq!(target["transport"].as_str(), Some("tcp"), "{text}");
+}
+
 /// A Lambda with no framework is in its folder's language: TypeScript beside a
 /// `package.json`, Rust beside a `Cargo.toml` (and beside both, where `cargo lambda` builds
 /// a crate that also has a `package.json` for its tooling), Python beside a
