@@ -4,9 +4,8 @@
 //! and commands.
 //!
 //! Read from each JavaScript package's folder (`packages`), where the job's commands run:
-//! `package.json`'s
-//! `packageManager` field first (Node.js docs, Corepack: `"pnpm@10.2.0"`), then the lockfile
-//! each manager writes (`pnpm-lock.yaml`, `yarn.lock`, `bun.lock` or `bun.lockb`,
+//! `package.json`'s `packageManager` field first (Node.js docs, Corepack: `"pnpm@10.2.0"`),
+//! then the lockfile each manager writes (`pnpm-lock.yaml`, `yarn.lock`, `bun.lock` or `bun.lockb`,
 //! `package-lock.json` or `npm-shrinkwrap.json`); Yarn 2+ by its `.yarnrc.yml` or the
 //! `__metadata:` its lockfile starts with.
 
