@@ -181,8 +181,12 @@ enum Tests {
 /// The command that runs a target's tests: Deno's for code in Deno Deploy or Supabase's
 /// isolates (which imports `npm:` specifiers and has no `package.json` to install), its
 /// package's manager's for other JavaScript (`pnpm test`), pytest in its folder for Python,
-/// else its language's.
+/// the usual one of its folder's language where upwire writes no code (`go test ./...`:
+/// `TargetPlan::foreign`), else its language's.
 fn test_command(t: &TargetPlan, pm: &PackageManager) -> Tests {
+    if let Some(foreign) = t.foreign {
+        return Tests::InFolder(foreign.test);
+    }
     match runtime(t.kind, t.platform, t.framework) {
         Runtime::JavaScript(JsHost::Deno(DenoHost::DenoDeploy | DenoHost::Supabase)) => {
             Tests::Here(DENO_TEST)

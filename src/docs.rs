@@ -149,9 +149,7 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
         .find(|d| Some(&d.name) == t.database.as_ref())
         .and_then(|d| d.redis_url.as_ref())
         .is_some_and(|u| crate::parse::is_fly_private(&u.host));
-    let starter = t
-        .transport
-        .and_then(|tr| Starter::of(t.kind, t.platform, t.framework, tr).ok());
+    let starter = Starter::for_target(t).and_then(Result::ok);
     let vars: Vec<String> = t.env.iter().map(|v| format!("`{}`", v.name)).collect();
     let integration_managed = t.platform == Some(Platform::Vercel) && folder.integration_managed;
     TargetView {

@@ -97,6 +97,64 @@ const VITE_ENV_FILES: &[&str] = &[
 /// python-dotenv, dotenv-rails).
 const DOTENV: &[&str] = &[".env"];
 
+/// Code in a language upwire writes no starter or guide lines for, told by its folder's
+/// manifest: a target there gets no starter (never a Rust one), and the CI job runs that
+/// language's usual test command in its folder.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Foreign {
+    /// The manifest that says so, in the target's folder.
+    pub manifest: &'static str,
+    /// Why the target gets no starter, for `generate`'s note.
+    pub no_starter: &'static str,
+    /// The command that runs its tests, in its folder (the tools GitHub's Ubuntu runners
+    /// have: Go, Ruby, PHP with Composer, Java with Maven and Gradle, .NET).
+    pub test: &'static str,
+}
+
+/// The languages a folder's manifest names, in the order they are looked for.
+pub(crate) const FOREIGN: &[Foreign] = &[
+    Foreign {
+        manifest: "go.mod",
+        no_starter: "its folder is a Go module (go.mod): upwire writes no Go code; REDIS.md names the variables it reads",
+        test: "go test ./...",
+    },
+    Foreign {
+        manifest: "Gemfile",
+        no_starter: "its folder is a Ruby project (Gemfile): upwire writes no Ruby code; REDIS.md names the variables it reads",
+        test: "bundle exec rake test",
+    },
+    Foreign {
+        manifest: "composer.json",
+        no_starter: "its folder is a PHP project (composer.json): upwire writes no PHP code; REDIS.md names the variables it reads",
+        test: "composer test",
+    },
+    Foreign {
+        manifest: "pom.xml",
+        no_starter: "its folder is a Maven project (pom.xml): upwire writes no Java code; REDIS.md names the variables it reads",
+        test: "mvn -B test",
+    },
+    Foreign {
+        manifest: "build.gradle.kts",
+        no_starter: "its folder is a Gradle project (build.gradle.kts): upwire writes no Kotlin or Java code; REDIS.md names the variables it reads",
+        test: "gradle test",
+    },
+    Foreign {
+        manifest: "build.gradle",
+        no_starter: "its folder is a Gradle project (build.gradle): upwire writes no Java or Kotlin code; REDIS.md names the variables it reads",
+        test: "gradle test",
+    },
+    Foreign {
+        manifest: "mix.exs",
+        no_starter: "its folder is an Elixir project (mix.exs): upwire writes no Elixir code; REDIS.md names the variables it reads",
+        test: "mix test",
+    },
+    Foreign {
+        manifest: "Package.swift",
+        no_starter: "its folder is a Swift package (Package.swift): upwire writes no Swift code; REDIS.md names the variables it reads",
+        test: "swift test",
+    },
+];
+
 /// The files that make a folder a Python project: pip's requirements file, the
 /// `pyproject.toml` of PEP 621 (and Poetry, uv, PDM) and Pipenv's `Pipfile`.
 pub(crate) const PYTHON_MANIFESTS: &[&str] = &["requirements.txt", "pyproject.toml", "Pipfile"];

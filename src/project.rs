@@ -115,8 +115,10 @@ impl Project {
 /// Rust starter in a JavaScript project. Likewise a folder that is a Python project
 /// (`requirements.txt`, `pyproject.toml` or `Pipfile`, with neither of the others) holds Python
 /// code (`framework = "python"`: no starter, the client lines in REDIS.md, pytest in CI).
-/// Elsewhere the platform already says JavaScript (Vercel, Netlify, Deno Deploy), and any
-/// other folder keeps the runtime's language. Nothing else is read.
+/// Native code in a folder with another language's manifest (`go.mod`, `pom.xml`:
+/// `framework::FOREIGN`) gets no starter and that language's tests in CI. Elsewhere the
+/// platform already says JavaScript (Vercel, Netlify, Deno Deploy), and any other folder keeps
+/// the runtime's language (Rust). Nothing else is read.
 fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
     use crate::capability::{Runtime, runtime};
     use crate::model::{Framework, Kind, Platform};
@@ -140,6 +142,9 @@ fn folder_language(base: &Path, plan: &mut crate::plan::Plan) {
         } else if crate::framework::PYTHON_MANIFESTS.iter().any(|f| has(f)) {
             Some(Framework::Python).filter(|f| runs(*f))
         } else {
+            if native {
+                t.foreign = crate::framework::FOREIGN.iter().find(|f| has(f.manifest));
+            }
             None
         };
     }

@@ -21,10 +21,15 @@ pub(crate) enum Starter {
 }
 
 impl Starter {
-    /// The starter of planned target `t`: `None` while its transport is undecided, else
+    /// The starter of planned target `t`: `None` while its transport is undecided, none in a
+    /// folder of a language upwire writes no code in (`TargetPlan::foreign`), else
     /// [`Starter::of`].
     pub(crate) fn for_target(t: &TargetPlan) -> Option<Result<Starter, &'static str>> {
-        Some(Starter::of(t.kind, t.platform, t.framework, t.transport?))
+        let transport = t.transport?;
+        Some(match t.foreign {
+            Some(foreign) => Err(foreign.no_starter),
+            None => Starter::of(t.kind, t.platform, t.framework, transport),
+        })
     }
 
     /// The starter a target of `kind` on `platform`, written with `framework`, gets over

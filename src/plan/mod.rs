@@ -136,6 +136,10 @@ pub struct TargetPlan {
     /// Why `generate` may write nothing at all for it (its `dir` leaves the project, its
     /// name is not valid, another target writes into the same directory); `None` when it may.
     pub blocked: Option<&'static str>,
+    /// The language of its folder when upwire writes no code in it (a Go module, a Maven
+    /// project: `framework::FOREIGN`), for a target without `framework` whose runtime alone
+    /// would give it the Rust starter; set where the plan meets the files.
+    pub(crate) foreign: Option<&'static crate::framework::Foreign>,
 }
 
 /// A variable the target needs.
@@ -523,6 +527,7 @@ fn plan_target(
         has_errors: false,
         lacks_transport: false,
         blocked: None,
+        foreign: None,
     };
     let facts = Facts {
         target: t,

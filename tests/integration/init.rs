@@ -1369,7 +1369,8 @@ fn init_without_recognised_code_reads_the_env_files_names() {
 /// A Lambda with no framework is in its folder's language: TypeScript beside a
 /// `package.json`, Rust beside a `Cargo.toml` (and beside both, where `cargo lambda` builds
 /// a crate that also has a `package.json` for its tooling), Python beside a
-/// `requirements.txt` (no starter: REDIS.md's client lines).
+/// `requirements.txt` (no starter: REDIS.md's client lines), and none beside another
+/// language's manifest (`go.mod`), whose own tests the CI job runs.
 #[test]
 fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -1380,6 +1381,7 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
         ("both/Cargo.toml", "[package]\nname = \"both\"\n"),
         ("both/package.json", "{\"name\":\"both\"}\n"),
         ("py/requirements.txt", "upstash-redis\n"),
+        ("go/go.mod", "module example.com/go\n\ngo 1.22\n"),
     ];
     for (path, text) in files {
         let path = dir.join(path);
@@ -1389,7 +1391,7 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let mut descriptor = String::from(
         "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_token = \"${TOKEN}\"\n",
     );
-    for name in ["js", "rs", "both", "py"] {
+    for name in ["js", "rs", "both", "py", "go"] {
         descriptor.push_str(&format!(
             "\n[target.{name}]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\ndir = \"{name}\"\n"
         ));
@@ -1417,6 +1419,26 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     assert!(
         said.contains("no starter client for target `py`: upwire writes no Python module"),
         "{said}"
+    );
+    // Go: no starter (never a Rust one), and its own tests in the CI job.
+    assert!(
+        !said.contains("go/src/") && !said.contains("go/lib/"),
+        "{said}"
+    );
+    assert!(
+        said.contains("no starter client for target `go`: its folder is a Go module (go.mod)"),
+        "{said}"
+    );
+    let out = run(upwire_in(dir)
+        .env("TOKEN", "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
+        .arg("generate"));
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    let job = std::fs::read_to_string(dir.join(".github/upwire-serve.yml")).expect("job");
+    assert!(
+        job.contains(
+            "-- sh -c '(cd js && npm test) && cargo test && (cd py && python -m pytest) && (cd go && go test ./...)'\n"
+        ),
+        "{job}"
     );
     // The JSON plan says what the folder made it.
     let doc = json(&run(upwire_in(dir)
