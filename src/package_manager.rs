@@ -78,67 +78,64 @@ pub(crate) static ROOT: Package = Package {
 /// descriptor's folder alone when it has a `package.json` (one app, or a workspace whose root
 /// installs every member: npm, pnpm, Yarn and Bun workspaces keep one lockfile there), else
 /// the nearest folder with a `package.json` at or above each target's folder, below `base`;
-/// none found, the descriptor's folder. Folders are read as they are written (`apps/web`),
-/// and a `dir` that leaves the project (`..`) has no package of its own.
+/// none found, the descriptor's folder. Folders are read in their normal form
+/// ([`crate::project_path::normalize`]: `./apps/web/`, `apps\web` and `apps/../apps/web` are
+/// `apps/web`) and written with `/` on every system, since the CI job runs on Linux; a `dir`
+/// that leaves the project has no package of its own.
 pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>) -> Vec<Package> {
-    let package = |dir: &Path| Package {
-        dir: dir.to_string_lossy().into_owned(),
+    let package = |dir: &str| Package {
+        dir: dir.to_owned(),
         manager: PackageManager::of(&base.join(dir)),
     };
-    let has = |dir: &Path| base.join(dir).join("package.json").is_file();
-    if has(Path::new("")) {
-        return vec![package(Path::new(""))];
+    let has = |dir: &str| base.join(dir).join("package.json").is_file();
+    if has("") {
+        return vec![package("")];
     }
     let mut found: Vec<Package> = Vec::new();
     for dir in dirs {
-        let dir = Path::new(dir);
-        if !dir.components().all(|c| {
-            matches!(
-                c,
-                std::path::Component::Normal(_) | std::path::Component::CurDir
-            )
-        }) {
+        let Some(normal) = in_project(dir) else {
             continue;
-        }
-        let normal: std::path::PathBuf = dir
-            .components()
-            .filter(|c| matches!(c, std::path::Component::Normal(_)))
-            .collect();
-        let mut at = Some(normal.as_path());
-        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+        };
+        let mut at = Some(normal.as_str()).filter(|d| !d.is_empty());
+        while let Some(d) = at {
             if has(d) {
-                if !found.iter().any(|p| Path::new(&p.dir) == d) {
+                if !found.iter().any(|p| p.dir == d) {
                     found.push(package(d));
                 }
                 break;
             }
-            at = d.parent();
+            at = d.rsplit_once('/').map(|(parent, _)| parent);
         }
     }
     if found.is_empty() {
-        found.push(package(Path::new("")));
+        found.push(package(""));
     }
     found
 }
 
+/// `dir` in its normal form, `/`-separated and empty for the descriptor's folder; `None` when
+/// it leaves the project.
+fn in_project(dir: &str) -> Option<String> {
+    let normal = crate::project_path::normalize(dir).ok()?;
+    Some(if normal == "." { String::new() } else { normal })
+}
+
 /// The package of the target in `dir` among `packages`: the one whose folder holds it, the
-/// deepest; else the descriptor's folder's, or [`ROOT`].
+/// deepest; else the descriptor's folder's, or [`ROOT`]. `dir` is read in its normal form, as
+/// [`packages`] reads it.
 pub(crate) fn package_of<'a>(packages: &'a [Package], dir: &str) -> &'a Package {
-    let dir = Path::new(dir);
     let root = || packages.iter().find(|p| p.dir.is_empty()).unwrap_or(&ROOT);
-    if dir
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
+    let Some(dir) = in_project(dir) else {
         return root();
-    }
-    let dir: std::path::PathBuf = dir
-        .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .collect();
+    };
     packages
         .iter()
-        .filter(|p| dir.starts_with(&p.dir))
+        .filter(|p| {
+            !p.dir.is_empty()
+                && dir
+                    .strip_prefix(p.dir.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
         .max_by_key(|p| p.dir.len())
         .unwrap_or_else(root)
 }
@@ -418,7 +415,7 @@ mod tests {
     }
 
     /// A target's package is the deepest that holds its folder; one outside every package
-    /// (or written with `..`) is the descriptor's folder's.
+    /// (or out of the project with `..`) is the descriptor's folder's.
     #[test]
     fn a_target_belongs_to_the_deepest_package_that_holds_its_folder() {
         let p = |dir: &str, manager| Package {
@@ -434,10 +431,43 @@ mod tests {
         assert_eq!(of("apps/web/src"), "apps/web");
         assert_eq!(of("./apps/web"), "apps/web");
         assert_eq!(of("apps/webhooks"), "apps");
-        assert_eq!(of("apps/../apps/web"), "");
+        assert_eq!(of("apps/../apps/web"), "apps/web");
+        assert_eq!(of("../apps/web"), "");
         assert_eq!(of("."), "");
         assert_eq!(package_of(&packages[1..], "lib").dir, "");
         assert_eq!(package_of(&[], "apps/web"), &ROOT);
+    }
+
+    /// A `dir` is read in its normal form, as the plan and `generate` read it: written with
+    /// `\` (on Windows), `./`, a trailing `/` or a `..` that stays inside, it is the same
+    /// folder, and a package's folder is written with `/` whatever the system (the job runs
+    /// on Linux).
+    #[test]
+    fn a_dir_is_read_in_its_normal_form_and_a_package_written_with_slashes() {
+        let apps = [
+            ("apps/web/package.json", "{}"),
+            ("apps/web/pnpm-lock.yaml", ""),
+            ("apps/api/package.json", "{}"),
+            ("apps/api/package-lock.json", "{}"),
+        ];
+        assert_eq!(
+            packages_of(
+                &apps,
+                &["apps\\web\\src", "apps/../apps/api/", "./apps/web/"]
+            ),
+            [
+                ("apps/web".to_owned(), PackageManager::Pnpm(None)),
+                ("apps/api".to_owned(), PackageManager::Npm),
+            ]
+        );
+        let p = |dir: &str| Package {
+            dir: dir.to_owned(),
+            manager: PackageManager::Npm,
+        };
+        let packages = [p("apps/web"), p("apps/api")];
+        assert_eq!(package_of(&packages, "apps\\web\\src").dir, "apps/web");
+        assert_eq!(package_of(&packages, "apps/api/").dir, "apps/api");
+        assert_eq!(package_of(&packages, "apps/webhooks").dir, "");
     }
 
     fn of(files: &[(&str, &str)]) -> PackageManager {
