@@ -9,7 +9,7 @@ use crate::framework::Language;
 use crate::model::{Access, Transport};
 use crate::package_manager::{Package, PackageManager};
 use crate::plan::{Plan, TargetPlan};
-use crate::template::{CiServeView, CiToken, ci_serve};
+use crate::template::{CiInstall, CiServeView, CiToken, ci_serve};
 
 /// What `upwire serve -- CMD` sets in the command's environment.
 const SERVE_URL: &str = crate::family::UPSTASH_REST_URL;
@@ -98,14 +98,28 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
             runs.push(run);
         }
     }
-    let mut setup: Vec<String> = Vec::new();
-    let mut install: Vec<(String, Option<String>)> = Vec::new();
+    // Each package's install, after its manager's set-up unless the job has set that manager
+    // up that way already: a package that pins another pnpm installs it over the one before,
+    // just before its own install (all set-ups first, the last would serve every package).
+    let mut set_up: Vec<(&PackageManager, String)> = Vec::new();
+    let mut install: Vec<CiInstall> = Vec::new();
     for package in &packages {
         let steps = package.manager.install();
-        if let Some(command) = steps.setup.filter(|c| !setup.contains(c)) {
-            setup.push(command);
+        let setup = steps.setup.filter(|command| {
+            set_up
+                .iter()
+                .rev()
+                .find(|(pm, _)| pm.same_tool(&package.manager))
+                .is_none_or(|(_, last)| last != command)
+        });
+        if let Some(command) = &setup {
+            set_up.push((&package.manager, command.clone()));
         }
-        install.push((steps.run, plain_dir(&package.dir).map(crate::quote::yaml)));
+        install.push(CiInstall {
+            setup,
+            run: steps.run,
+            dir: plain_dir(&package.dir).map(crate::quote::yaml),
+        });
     }
     // Several commands: each `cd` in a subshell, so that the next one runs where the job does.
     let joined = runs
@@ -122,7 +136,6 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
-        setup,
         install,
         bun: packages.iter().any(|p| p.manager.is_bun()),
         deno: runs.iter().any(|(_, c)| *c == DENO_TEST),
@@ -292,7 +305,9 @@ mod tests {
         assert!(bun.contains("-- bun run test\n"), "{bun}");
         let yarn = with(PackageManager::YarnBerry, next);
         assert!(
-            yarn.contains("      - run: corepack enable\n      - run: yarn install --immutable\n"),
+            yarn.contains(
+                "      - run: corepack enable yarn\n      - run: yarn install --immutable\n"
+            ),
             "{yarn}"
         );
         assert!(
@@ -388,6 +403,45 @@ mod tests {
             ),
             "{job}"
         );
+    }
+
+    /// Packages with several managers: each is set up just before the first package that
+    /// needs it, Corepack for Yarn alone (its pnpm shim would replace the pnpm npm installed,
+    /// or make npm's install of it fail), and a package that pins another pnpm installs that
+    /// one before its own install rather than all set-ups first, the last for every package.
+    #[test]
+    fn mixed_managers_are_each_set_up_before_the_packages_that_need_them() {
+        use crate::package_manager::PackageManager;
+        let target = |name: &str| {
+            format!(
+                "[target.{name}]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"{name}\"\n\n"
+            )
+        };
+        let targets: String = ["b", "a", "c", "d"].iter().map(|n| target(n)).collect();
+        let job = job_in(
+            &[
+                ("a", PackageManager::Pnpm(None)),
+                ("b", PackageManager::YarnBerry),
+                ("c", PackageManager::Pnpm(Some("9.15.0".to_owned()))),
+                ("d", PackageManager::Pnpm(Some("9.15.0".to_owned()))),
+            ],
+            &targets,
+        );
+        let install = |dir: &str, run: &str| {
+            format!("      - run: {run}\n        working-directory: \"{dir}\"\n")
+        };
+        let want = [
+            "      - run: corepack enable yarn\n".to_owned(),
+            install("b", "yarn install --immutable"),
+            "      - run: npm install --global pnpm@10\n".to_owned(),
+            install("a", "pnpm install --frozen-lockfile"),
+            "      - run: npm install --global pnpm@9.15.0\n".to_owned(),
+            install("c", "pnpm install --frozen-lockfile"),
+            install("d", "pnpm install --frozen-lockfile"),
+        ]
+        .concat();
+        assert!(job.contains(&want), "{job}");
+        assert!(!job.contains("corepack enable\n"), "{job}");
     }
 
     /// No REST target, no job; two targets that read one token variable with different

@@ -219,7 +219,13 @@ impl PackageManager {
                 format!("pnpm install{frozen_flag}"),
             ),
             PackageManager::YarnClassic => (None, format!("yarn install{frozen_flag}")),
-            PackageManager::YarnBerry => (Some("corepack enable".to_owned()), immutable.to_owned()),
+            // Yarn's shims alone: `corepack enable` would also put its pnpm shim over the
+            // pnpm that `npm install --global` set up for another package, or make that
+            // install fail (npm refuses to replace a file it does not own, EEXIST).
+            PackageManager::YarnBerry => (
+                Some("corepack enable yarn".to_owned()),
+                immutable.to_owned(),
+            ),
             PackageManager::Bun => (None, format!("bun install{frozen_flag}")),
             PackageManager::Unlocked(pm) => return pm.install_with(frozen),
         };
@@ -250,6 +256,21 @@ impl PackageManager {
             PackageManager::Bun => "bun add",
             PackageManager::Unlocked(pm) => pm.add(),
         }
+    }
+
+    /// The manager, locked or not: `Unlocked(pm)`'s `pm`.
+    fn named(&self) -> &PackageManager {
+        match self {
+            PackageManager::Unlocked(pm) => pm.named(),
+            pm => pm,
+        }
+    }
+
+    /// Whether `self` and `other` are one tool, whatever its version or lockfile (pnpm 9 and
+    /// pnpm 10): setting one up replaces the other's set-up.
+    #[must_use]
+    pub(crate) fn same_tool(&self, other: &PackageManager) -> bool {
+        std::mem::discriminant(self.named()) == std::mem::discriminant(other.named())
     }
 
     /// Whether the job sets Bun up (`oven-sh/setup-bun@v2`).
@@ -648,7 +669,7 @@ mod tests {
                 .install()
                 .commands(),
             [
-                "corepack enable",
+                "corepack enable yarn",
                 "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install"
             ]
         );
@@ -688,7 +709,7 @@ mod tests {
         );
         assert_eq!(
             PackageManager::YarnBerry.install().commands(),
-            ["corepack enable", "yarn install --immutable"]
+            ["corepack enable yarn", "yarn install --immutable"]
         );
         assert_eq!(PackageManager::Bun.test(), "bun run test");
         assert!(PackageManager::Bun.is_bun() && !PackageManager::Npm.is_bun());
