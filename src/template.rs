@@ -123,6 +123,10 @@ pub(crate) struct CiServeView<'a> {
     /// Each JavaScript package's install, in order; none without JavaScript (the job then
     /// sets up no Node.js).
     pub(crate) install: Vec<CiInstall>,
+    /// The Test step's variables that hold package folders the test command reads in double
+    /// quotes (`UPWIRE_PACKAGE_DIR_1`, its folder YAML-quoted): those whose names a shell or
+    /// YAML would read otherwise.
+    pub(crate) dir_vars: Vec<(String, String)>,
     /// Whether those use Bun (the job sets Bun up first).
     pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).
