@@ -77,8 +77,10 @@ pub(crate) static ROOT: Package = Package {
 /// The packages of the project whose descriptor is in `base`, for the targets in `dirs`: the
 /// descriptor's folder alone when it has a `package.json` (one app, or a workspace whose root
 /// installs every member: npm, pnpm, Yarn and Bun workspaces keep one lockfile there), else
-/// the nearest folder with a `package.json` at or above each target's folder, below `base`;
-/// none found, the descriptor's folder. Folders are read in their normal form
+/// for each target the nearest folder at or above its own, below `base`, with a `package.json`
+/// and a lockfile (an app of its own, or a workspace below the descriptor's folder, whose
+/// members have no lockfile of their own), else with a `package.json`; none found, the
+/// descriptor's folder. Folders are read in their normal form
 /// ([`crate::project_path::normalize`]: `./apps/web/`, `apps\web` and `apps/../apps/web` are
 /// `apps/web`) and written with `/` on every system, since the CI job runs on Linux; a `dir`
 /// that leaves the project has no package of its own.
@@ -97,20 +99,44 @@ pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>)
             continue;
         };
         let mut at = Some(normal.as_str()).filter(|d| !d.is_empty());
+        let mut nearest = None;
+        let mut locked = None;
         while let Some(d) = at {
             if has(d) {
-                if !found.iter().any(|p| p.dir == d) {
-                    found.push(package(d));
+                nearest = nearest.or(Some(d));
+                if has_lockfile(&base.join(d)) {
+                    locked = Some(d);
+                    break;
                 }
-                break;
             }
             at = d.rsplit_once('/').map(|(parent, _)| parent);
+        }
+        if let Some(d) = locked.or(nearest)
+            && !found.iter().any(|p| p.dir == d)
+        {
+            found.push(package(d));
         }
     }
     if found.is_empty() {
         found.push(package(""));
     }
     found
+}
+
+/// The lockfiles of the package managers (npm, pnpm, Yarn, Bun), which a workspace keeps at
+/// its root alone.
+const LOCKFILES: [&str; 6] = [
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "bun.lock",
+    "bun.lockb",
+];
+
+/// Whether the folder `dir` has a lockfile of a package manager.
+fn has_lockfile(dir: &Path) -> bool {
+    LOCKFILES.iter().any(|f| dir.join(f).is_file())
 }
 
 /// `dir` in its normal form, `/`-separated and empty for the descriptor's folder; `None` when
@@ -457,6 +483,42 @@ mod tests {
         assert_eq!(of("."), "");
         assert_eq!(package_of(&packages[1..], "lib").dir, "");
         assert_eq!(package_of(&[], "apps/web"), &ROOT);
+    }
+
+    /// A workspace below the descriptor's folder (a Rust service at the root, the JavaScript
+    /// in `frontend/`): its members, with a `package.json` and no lockfile of their own, are
+    /// installed and tested at its root, with its lockfile's manager; an app in it with its
+    /// own lockfile is a package of its own, and a `package.json` with no lockfile above it
+    /// is one too.
+    #[test]
+    fn members_of_a_workspace_below_the_root_are_its_package() {
+        let files = [
+            ("Cargo.toml", ""),
+            ("frontend/package.json", "{}"),
+            ("frontend/pnpm-lock.yaml", ""),
+            ("frontend/pnpm-workspace.yaml", ""),
+            ("frontend/apps/web/package.json", "{}"),
+            ("frontend/apps/docs/package.json", "{}"),
+            ("frontend/apps/bun/package.json", "{}"),
+            ("frontend/apps/bun/bun.lock", "{}"),
+            ("tools/cli/package.json", "{}"),
+        ];
+        assert_eq!(
+            packages_of(
+                &files,
+                &[
+                    "frontend/apps/web",
+                    "frontend/apps/docs/src",
+                    "frontend/apps/bun",
+                    "tools/cli"
+                ]
+            ),
+            [
+                ("frontend".to_owned(), PackageManager::Pnpm(None)),
+                ("frontend/apps/bun".to_owned(), PackageManager::Bun),
+                ("tools/cli".to_owned(), PackageManager::NpmWithoutLockfile),
+            ]
+        );
     }
 
     /// A `dir` is read in its normal form, as the plan and `generate` read it: written with
