@@ -9,7 +9,7 @@ use crate::framework::Language;
 use crate::model::{Access, Transport};
 use crate::package_manager::{Package, PackageManager};
 use crate::plan::{Plan, TargetPlan};
-use crate::template::{CiServeView, CiToken, ci_serve};
+use crate::template::{CiInstall, CiServeView, CiToken, ci_serve};
 
 /// What `upwire serve -- CMD` sets in the command's environment.
 const SERVE_URL: &str = crate::family::UPSTASH_REST_URL;
@@ -80,14 +80,19 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     }
     let (repository, placeholder) = repository();
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-    // Each target's tests, JavaScript's in its package's folder; the packages to install.
-    let mut runs: Vec<(Option<&str>, &'static str)> = Vec::new();
-    let mut packages: Vec<&Package> = Vec::new();
-    // The folders of Python targets, whose dependencies are installed there.
+    // Each target's tests, JavaScript's in its package's folder, Python's and another
+    // language's in the target's; the packages to install, each with its folder; the Python
+    // folders whose dependencies are installed there; the Test step's variables that hold
+    // folder names.
+    let mut runs: Vec<(Option<String>, &'static str)> = Vec::new();
+    let mut packages: Vec<(&Package, Folder)> = Vec::new();
     let mut python: Vec<Option<String>> = Vec::new();
+    let mut dir_vars: Vec<(String, String)> = Vec::new();
     for t in &targets {
-        if language(t) == Language::Python {
-            let dir = plain_dir(&t.dir).map(crate::quote::yaml);
+        // A target's own folder, as the package folders are written (`apps/web`, `` for `.`).
+        let own = crate::project_path::normalize(&t.dir).unwrap_or_default();
+        if language(t) == Language::Python && t.foreign.is_none() {
+            let dir = folder(&own, &mut dir_vars).yaml;
             if !python.contains(&dir) {
                 python.push(dir);
             }
@@ -95,26 +100,45 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         let package = plan.package_of(&t.dir);
         let run = match test_command(t, &package.manager) {
             Tests::InPackage(command) => {
-                if !packages.iter().any(|p| p.dir == package.dir) {
-                    packages.push(package);
-                }
-                (plain_dir(&package.dir), command)
+                let folder = match packages.iter().find(|(p, _)| p.dir == package.dir) {
+                    Some((_, folder)) => folder.clone(),
+                    None => {
+                        let folder = folder(&package.dir, &mut dir_vars);
+                        packages.push((package, folder.clone()));
+                        folder
+                    }
+                };
+                (folder.shell, command)
             }
-            Tests::InFolder(command) => (plain_dir(&t.dir), command),
+            Tests::InFolder(command) => (folder(&own, &mut dir_vars).shell, command),
             Tests::Here(command) => (None, command),
         };
         if !runs.contains(&run) {
             runs.push(run);
         }
     }
-    let mut setup: Vec<String> = Vec::new();
-    let mut install: Vec<(String, Option<String>)> = Vec::new();
-    for package in &packages {
+    // Each package's install, after its manager's set-up unless the job has set that manager
+    // up that way already: a package that pins another pnpm installs it over the one before,
+    // just before its own install (all set-ups first, the last would serve every package).
+    let mut set_up: Vec<(&PackageManager, String)> = Vec::new();
+    let mut install: Vec<CiInstall> = Vec::new();
+    for (package, folder) in &packages {
         let steps = package.manager.install();
-        if let Some(command) = steps.setup.filter(|c| !setup.contains(c)) {
-            setup.push(command);
+        let setup = steps.setup.filter(|command| {
+            set_up
+                .iter()
+                .rev()
+                .find(|(pm, _)| pm.same_tool(&package.manager))
+                .is_none_or(|(_, last)| last != command)
+        });
+        if let Some(command) = &setup {
+            set_up.push((&package.manager, command.clone()));
         }
-        install.push((steps.run, plain_dir(&package.dir).map(crate::quote::yaml)));
+        install.push(CiInstall {
+            setup,
+            run: steps.run,
+            dir: folder.yaml.clone(),
+        });
     }
     // Several commands: each `cd` in a subshell, so that the next one runs where the job does.
     let joined = runs
@@ -131,17 +155,17 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         placeholder,
         readonly: tokens.iter().any(|t| t.readonly),
         exports,
-        setup,
         install,
         python,
-        bun: packages.iter().any(|p| p.manager.is_bun()),
+        dir_vars,
+        bun: packages.iter().any(|(p, _)| p.manager.is_bun()),
         deno: runs.iter().any(|(_, c)| *c == DENO_TEST),
-        test_command: match runs[..] {
+        test_command: match &runs[..] {
             [(Some(dir), one)] => format!("sh -c 'cd {dir} && {one}'"),
-            [(None, one)] => one.to_owned(),
+            [(None, one)] => (*one).to_owned(),
             _ => format!("sh -c '{joined}'"),
         },
-        test_in_shell: match runs[..] {
+        test_in_shell: match &runs[..] {
             [(Some(dir), one)] => format!("cd {dir} && exec {one}"),
             [(None, one)] => format!("exec {one}"),
             _ => joined,
@@ -153,18 +177,52 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
 /// variables and the network): `deno test` (docs.deno.com, `deno test`).
 const DENO_TEST: &str = "deno test --allow-env --allow-net";
 
-/// A folder name as `dir`s are written (plain characters), which may go into a shell command
-/// line and a YAML value as it is; `None` for the descriptor's folder (empty or `.`) and for any
-/// other name,
-/// whose commands run where the job does.
-fn plain_dir(dir: &str) -> Option<&str> {
-    Some(dir).filter(|d| {
-        !d.is_empty()
-            && *d != "."
-            && !d.starts_with('-')
-            && d.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'))
-    })
+/// A package's folder as the job writes it; both `None` for the descriptor's folder, where the
+/// job runs.
+#[derive(Clone)]
+struct Folder {
+    /// As the test command's `cd` reads it: the name itself, or a variable of the Test step
+    /// in double quotes (`"$UPWIRE_PACKAGE_DIR_1"`).
+    shell: Option<String>,
+    /// As `working-directory:` reads it, YAML-quoted.
+    yaml: Option<String>,
+}
+
+/// The folder `dir` of a package, as the job writes it. A name of plain characters, as `dir`s
+/// are written (`apps/web`), goes into the command line as it is; any other (`we b`, `$(x)`,
+/// `-web`) is the value of a variable of the Test step (`dir_vars`: name, YAML-quoted value),
+/// which the command line reads in double quotes, so that no shell or YAML parser reads the
+/// name as anything but a name. A name with `${{` in it, which GitHub would evaluate as an
+/// expression in any value, is left out: its commands run where the job does.
+fn folder(dir: &str, dir_vars: &mut Vec<(String, String)>) -> Folder {
+    let plain = !dir.starts_with('-')
+        && dir
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if dir.is_empty() || dir.contains("${{") {
+        return Folder {
+            shell: None,
+            yaml: None,
+        };
+    }
+    let shell = if plain {
+        dir.to_owned()
+    } else {
+        let name = format!("UPWIRE_PACKAGE_DIR_{}", dir_vars.len() + 1);
+        // `cd -web` would be an option.
+        let value = if dir.starts_with('-') {
+            format!("./{dir}")
+        } else {
+            dir.to_owned()
+        };
+        let shell = format!("\"${name}\"");
+        dir_vars.push((name, crate::quote::yaml(&value)));
+        shell
+    };
+    Folder {
+        shell: Some(shell),
+        yaml: Some(crate::quote::yaml(dir)),
+    }
 }
 
 /// Where and how a target's tests run.
@@ -313,7 +371,9 @@ mod tests {
         assert!(bun.contains("-- bun run test\n"), "{bun}");
         let yarn = with(PackageManager::YarnBerry, next);
         assert!(
-            yarn.contains("      - run: corepack enable\n      - run: yarn install --immutable\n"),
+            yarn.contains(
+                "      - run: corepack enable yarn\n      - run: yarn install --immutable\n"
+            ),
             "{yarn}"
         );
         assert!(
@@ -334,7 +394,7 @@ mod tests {
 
     /// JavaScript in one folder of its own, with no `package.json` where the job runs
     /// (`sam init`'s `hello-world/` beside `template.yaml`): installed and tested in it; a
-    /// folder name a shell would read otherwise is not written into the command line.
+    /// folder name a shell or YAML would read otherwise is not written into the command line.
     #[test]
     fn javascript_in_a_folder_of_its_own_is_installed_and_tested_there() {
         use crate::package_manager::PackageManager;
@@ -359,13 +419,93 @@ mod tests {
             both.contains("-- sh -c '(cd hello-world && npm test) && cargo test'\n"),
             "{both}"
         );
-        // Not a plain name: left where the job runs.
-        let odd = with("it's here", node);
+        // Not a plain name: installed there all the same, and tested there through a variable
+        // of the Test step, which the command line reads in double quotes.
+        let odd = with(
+            "it's $(here) #1: x",
+            "[target.fn]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = \"it's $(here) #1: x\"\n",
+        );
         assert!(
-            !odd.contains("working-directory") && !odd.contains("cd "),
+            odd.contains(
+                "      - run: npm ci\n        working-directory: \"it's $(here) #1: x\"\n"
+            ),
             "{odd}"
         );
-        assert!(odd.contains("-- npm test\n"), "{odd}");
+        assert!(
+            odd.contains(
+                "      - name: Test\n\
+                 \x20       # The folders of packages whose names are not plain, read by the test command.\n\
+                 \x20       env:\n\
+                 \x20         UPWIRE_PACKAGE_DIR_1: \"it's $(here) #1: x\"\n\
+                 \x20       run: upwire serve --ephemeral -- sh -c 'cd \"$UPWIRE_PACKAGE_DIR_1\" && npm test'\n"
+            ),
+            "{odd}"
+        );
+        // One GitHub would evaluate (`${{`) is left where the job runs.
+        let expression = with(
+            "${{ secrets.X }}",
+            "[target.fn]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = \"${{ secrets.X }}\"\n",
+        );
+        assert!(
+            !expression.contains("working-directory")
+                && !expression.contains("cd ")
+                && !expression.contains("${{ secrets"),
+            "{expression}"
+        );
+        assert!(expression.contains("-- npm test\n"), "{expression}");
+    }
+
+    /// Several packages whose folder names are not plain: each installed in its folder and
+    /// tested there through its own variable (`-web` as `./-web`, not an option of `cd`),
+    /// never all at the root, where there is no `package.json`, with one `npm ci` each.
+    #[test]
+    fn packages_whose_names_are_not_plain_are_each_installed_and_tested_in_their_folder() {
+        use crate::package_manager::PackageManager;
+        let target = |name: &str, dir: &str| {
+            format!(
+                "[target.{name}]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = '{dir}'\n\n"
+            )
+        };
+        let targets = [
+            target("a", "we b"),
+            target("b", "x$(touch pwned)"),
+            target("c", "-web"),
+            target("d", "apps/api"),
+        ]
+        .concat();
+        let job = job_in(
+            &[
+                ("we b", PackageManager::Npm),
+                ("x$(touch pwned)", PackageManager::Npm),
+                ("-web", PackageManager::Npm),
+                ("apps/api", PackageManager::Npm),
+            ],
+            &targets,
+        );
+        for dir in ["we b", "x$(touch pwned)", "-web", "apps/api"] {
+            assert!(
+                job.contains(&format!(
+                    "      - run: npm ci\n        working-directory: \"{dir}\"\n"
+                )),
+                "{dir}: {job}"
+            );
+        }
+        assert_eq!(job.matches("- run: npm ci").count(), 4, "{job}");
+        assert!(
+            job.contains(
+                "          UPWIRE_PACKAGE_DIR_1: \"we b\"\n\
+                 \x20         UPWIRE_PACKAGE_DIR_2: \"x$(touch pwned)\"\n\
+                 \x20         UPWIRE_PACKAGE_DIR_3: \"./-web\"\n"
+            ),
+            "{job}"
+        );
+        assert!(
+            job.contains(
+                "-- sh -c '(cd \"$UPWIRE_PACKAGE_DIR_1\" && npm test) && (cd \"$UPWIRE_PACKAGE_DIR_2\" && npm test) \
+                 && (cd \"$UPWIRE_PACKAGE_DIR_3\" && npm test) && (cd apps/api && npm test)'\n"
+            ),
+            "{job}"
+        );
     }
 
     /// Apps with a `package.json` each and none at the root: each is installed in its folder
@@ -409,6 +549,45 @@ mod tests {
             ),
             "{job}"
         );
+    }
+
+    /// Packages with several managers: each is set up just before the first package that
+    /// needs it, Corepack for Yarn alone (its pnpm shim would replace the pnpm npm installed,
+    /// or make npm's install of it fail), and a package that pins another pnpm installs that
+    /// one before its own install rather than all set-ups first, the last for every package.
+    #[test]
+    fn mixed_managers_are_each_set_up_before_the_packages_that_need_them() {
+        use crate::package_manager::PackageManager;
+        let target = |name: &str| {
+            format!(
+                "[target.{name}]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"{name}\"\n\n"
+            )
+        };
+        let targets: String = ["b", "a", "c", "d"].iter().map(|n| target(n)).collect();
+        let job = job_in(
+            &[
+                ("a", PackageManager::Pnpm(None)),
+                ("b", PackageManager::YarnBerry),
+                ("c", PackageManager::Pnpm(Some("9.15.0".to_owned()))),
+                ("d", PackageManager::Pnpm(Some("9.15.0".to_owned()))),
+            ],
+            &targets,
+        );
+        let install = |dir: &str, run: &str| {
+            format!("      - run: {run}\n        working-directory: \"{dir}\"\n")
+        };
+        let want = [
+            "      - run: corepack enable yarn\n".to_owned(),
+            install("b", "yarn install --immutable"),
+            "      - run: npm install --global pnpm@10\n".to_owned(),
+            install("a", "pnpm install --frozen-lockfile"),
+            "      - run: npm install --global pnpm@9.15.0\n".to_owned(),
+            install("c", "pnpm install --frozen-lockfile"),
+            install("d", "pnpm install --frozen-lockfile"),
+        ]
+        .concat();
+        assert!(job.contains(&want), "{job}");
+        assert!(!job.contains("corepack enable\n"), "{job}");
     }
 
     /// No REST target, no job; two targets that read one token variable with different

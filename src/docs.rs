@@ -204,6 +204,12 @@ fn view<'a>(t: &'a TargetPlan, plan: &Plan, folder: &FolderView<'_>) -> TargetVi
             let add = plan.package_of(&t.dir).manager.add();
             if t.dir == "." || t.dir.is_empty() {
                 add.to_owned()
+            } else if t.dir.starts_with('-') {
+                // `cd -web` would be an option.
+                format!(
+                    "cd {} && {add}",
+                    crate::quote::shell(&format!("./{}", t.dir))
+                )
             } else {
                 format!("cd {} && {add}", crate::quote::shell(&t.dir))
             }
@@ -386,13 +392,15 @@ mod tests {
 
     /// The starter's dependency is added with the project's package manager, in the target's
     /// own folder (a workspace package): `npm install` in a pnpm workspace would write a
-    /// `package-lock.json` beside `pnpm-lock.yaml`.
+    /// `package-lock.json` beside `pnpm-lock.yaml`; a folder named like an option (`-web`) is
+    /// `cd`'d into as `./-web`.
     #[test]
     fn starter_dependencies_are_added_with_the_projects_package_manager_in_its_folder() {
         use crate::package_manager::PackageManager;
         let text = "[database.main]\nrest_url = \"https://h.upstash.io\"\nrest_token = \"AXtoken\"\n\n\
                     [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"apps/web\"\n\
-                    [target.app]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"node\"\n";
+                    [target.app]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"node\"\n\
+                    [target.dash]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"-web\"\n";
         let mut plan = resolve(SourceFile::new("upwire.toml", text), &Env::default()).plan;
         let root = |manager| crate::package_manager::Package {
             dir: String::new(),
@@ -403,6 +411,7 @@ mod tests {
         assert!(
             guide.contains("\ncd apps/web && pnpm add '@upstash/redis@")
                 && guide.contains("\npnpm add '@upstash/redis@")
+                && guide.contains("\ncd ./-web && pnpm add '@upstash/redis@")
                 && !guide.contains("npm install '@upstash"),
             "{guide}"
         );

@@ -78,68 +78,91 @@ pub(crate) static ROOT: Package = Package {
 /// The packages of the project whose descriptor is in `base`, for the targets in `dirs`: the
 /// descriptor's folder alone when it has a `package.json` (one app, or a workspace whose root
 /// installs every member: npm, pnpm, Yarn and Bun workspaces keep one lockfile there), else
-/// the nearest folder with a `package.json` at or above each target's folder, below `base`;
-/// none found, the descriptor's folder. Folders are read as they are written (`apps/web`),
-/// and a `dir` that leaves the project (`..`) has no package of its own.
+/// for each target the nearest folder at or above its own, below `base`, with a `package.json`
+/// and a lockfile (an app of its own, or a workspace below the descriptor's folder, whose
+/// members have no lockfile of their own), else with a `package.json`; none found, the
+/// descriptor's folder. Folders are read in their normal form
+/// ([`crate::project_path::normalize`]: `./apps/web/`, `apps\web` and `apps/../apps/web` are
+/// `apps/web`) and written with `/` on every system, since the CI job runs on Linux; a `dir`
+/// that leaves the project has no package of its own.
 pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>) -> Vec<Package> {
-    let package = |dir: &Path| Package {
-        dir: dir.to_string_lossy().into_owned(),
+    let package = |dir: &str| Package {
+        dir: dir.to_owned(),
         manager: PackageManager::of(&base.join(dir)),
     };
-    let has = |dir: &Path| base.join(dir).join("package.json").is_file();
-    if has(Path::new("")) {
-        return vec![package(Path::new(""))];
+    let has = |dir: &str| base.join(dir).join("package.json").is_file();
+    if has("") {
+        return vec![package("")];
     }
     let mut found: Vec<Package> = Vec::new();
     for dir in dirs {
-        let dir = Path::new(dir);
-        if !dir.components().all(|c| {
-            matches!(
-                c,
-                std::path::Component::Normal(_) | std::path::Component::CurDir
-            )
-        }) {
+        let Some(normal) = in_project(dir) else {
             continue;
-        }
-        let normal: std::path::PathBuf = dir
-            .components()
-            .filter(|c| matches!(c, std::path::Component::Normal(_)))
-            .collect();
-        let mut at = Some(normal.as_path());
-        while let Some(d) = at.filter(|d| !d.as_os_str().is_empty()) {
+        };
+        let mut at = Some(normal.as_str()).filter(|d| !d.is_empty());
+        let mut nearest = None;
+        let mut locked = None;
+        while let Some(d) = at {
             if has(d) {
-                if !found.iter().any(|p| Path::new(&p.dir) == d) {
-                    found.push(package(d));
+                nearest = nearest.or(Some(d));
+                if has_lockfile(&base.join(d)) {
+                    locked = Some(d);
+                    break;
                 }
-                break;
             }
-            at = d.parent();
+            at = d.rsplit_once('/').map(|(parent, _)| parent);
+        }
+        if let Some(d) = locked.or(nearest)
+            && !found.iter().any(|p| p.dir == d)
+        {
+            found.push(package(d));
         }
     }
     if found.is_empty() {
-        found.push(package(Path::new("")));
+        found.push(package(""));
     }
     found
 }
 
+/// The lockfiles of the package managers (npm, pnpm, Yarn, Bun), which a workspace keeps at
+/// its root alone.
+const LOCKFILES: [&str; 6] = [
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "pnpm-lock.yaml",
+    "yarn.lock",
+    "bun.lock",
+    "bun.lockb",
+];
+
+/// Whether the folder `dir` has a lockfile of a package manager.
+fn has_lockfile(dir: &Path) -> bool {
+    LOCKFILES.iter().any(|f| dir.join(f).is_file())
+}
+
+/// `dir` in its normal form, `/`-separated and empty for the descriptor's folder; `None` when
+/// it leaves the project.
+fn in_project(dir: &str) -> Option<String> {
+    let normal = crate::project_path::normalize(dir).ok()?;
+    Some(if normal == "." { String::new() } else { normal })
+}
+
 /// The package of the target in `dir` among `packages`: the one whose folder holds it, the
-/// deepest; else the descriptor's folder's, or [`ROOT`].
+/// deepest; else the descriptor's folder's, or [`ROOT`]. `dir` is read in its normal form, as
+/// [`packages`] reads it.
 pub(crate) fn package_of<'a>(packages: &'a [Package], dir: &str) -> &'a Package {
-    let dir = Path::new(dir);
     let root = || packages.iter().find(|p| p.dir.is_empty()).unwrap_or(&ROOT);
-    if dir
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
+    let Some(dir) = in_project(dir) else {
         return root();
-    }
-    let dir: std::path::PathBuf = dir
-        .components()
-        .filter(|c| matches!(c, std::path::Component::Normal(_)))
-        .collect();
+    };
     packages
         .iter()
-        .filter(|p| dir.starts_with(&p.dir))
+        .filter(|p| {
+            !p.dir.is_empty()
+                && dir
+                    .strip_prefix(p.dir.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
         .max_by_key(|p| p.dir.len())
         .unwrap_or_else(root)
 }
@@ -239,7 +262,13 @@ impl PackageManager {
                 format!("pnpm install{frozen_flag}"),
             ),
             PackageManager::YarnClassic => (None, format!("yarn install{frozen_flag}")),
-            PackageManager::YarnBerry => (Some("corepack enable".to_owned()), immutable.to_owned()),
+            // Yarn's shims alone: `corepack enable` would also put its pnpm shim over the
+            // pnpm that `npm install --global` set up for another package, or make that
+            // install fail (npm refuses to replace a file it does not own, EEXIST).
+            PackageManager::YarnBerry => (
+                Some("corepack enable yarn".to_owned()),
+                immutable.to_owned(),
+            ),
             PackageManager::Bun => (None, format!("bun install{frozen_flag}")),
             PackageManager::Unlocked(pm) => return pm.install_with(frozen),
         };
@@ -270,6 +299,21 @@ impl PackageManager {
             PackageManager::Bun => "bun add",
             PackageManager::Unlocked(pm) => pm.add(),
         }
+    }
+
+    /// The manager, locked or not: `Unlocked(pm)`'s `pm`.
+    fn named(&self) -> &PackageManager {
+        match self {
+            PackageManager::Unlocked(pm) => pm.named(),
+            pm => pm,
+        }
+    }
+
+    /// Whether `self` and `other` are one tool, whatever its version or lockfile (pnpm 9 and
+    /// pnpm 10): setting one up replaces the other's set-up.
+    #[must_use]
+    pub(crate) fn same_tool(&self, other: &PackageManager) -> bool {
+        std::mem::discriminant(self.named()) == std::mem::discriminant(other.named())
     }
 
     /// Whether the job sets Bun up (`oven-sh/setup-bun@v2`).
@@ -435,7 +479,7 @@ mod tests {
     }
 
     /// A target's package is the deepest that holds its folder; one outside every package
-    /// (or written with `..`) is the descriptor's folder's.
+    /// (or out of the project with `..`) is the descriptor's folder's.
     #[test]
     fn a_target_belongs_to_the_deepest_package_that_holds_its_folder() {
         let p = |dir: &str, manager| Package {
@@ -451,10 +495,79 @@ mod tests {
         assert_eq!(of("apps/web/src"), "apps/web");
         assert_eq!(of("./apps/web"), "apps/web");
         assert_eq!(of("apps/webhooks"), "apps");
-        assert_eq!(of("apps/../apps/web"), "");
+        assert_eq!(of("apps/../apps/web"), "apps/web");
+        assert_eq!(of("../apps/web"), "");
         assert_eq!(of("."), "");
         assert_eq!(package_of(&packages[1..], "lib").dir, "");
         assert_eq!(package_of(&[], "apps/web"), &ROOT);
+    }
+
+    /// A workspace below the descriptor's folder (a Rust service at the root, the JavaScript
+    /// in `frontend/`): its members, with a `package.json` and no lockfile of their own, are
+    /// installed and tested at its root, with its lockfile's manager; an app in it with its
+    /// own lockfile is a package of its own, and a `package.json` with no lockfile above it
+    /// is one too.
+    #[test]
+    fn members_of_a_workspace_below_the_root_are_its_package() {
+        let files = [
+            ("Cargo.toml", ""),
+            ("frontend/package.json", "{}"),
+            ("frontend/pnpm-lock.yaml", ""),
+            ("frontend/pnpm-workspace.yaml", ""),
+            ("frontend/apps/web/package.json", "{}"),
+            ("frontend/apps/docs/package.json", "{}"),
+            ("frontend/apps/bun/package.json", "{}"),
+            ("frontend/apps/bun/bun.lock", "{}"),
+            ("tools/cli/package.json", "{}"),
+        ];
+        assert_eq!(
+            packages_of(
+                &files,
+                &[
+                    "frontend/apps/web",
+                    "frontend/apps/docs/src",
+                    "frontend/apps/bun",
+                    "tools/cli"
+                ]
+            ),
+            [
+                ("frontend".to_owned(), PackageManager::Pnpm(None)),
+                ("frontend/apps/bun".to_owned(), PackageManager::Bun),
+                ("tools/cli".to_owned(), PackageManager::NpmWithoutLockfile),
+            ]
+        );
+    }
+
+    /// A `dir` is read in its normal form, as the plan and `generate` read it: written with
+    /// `\` (on Windows), `./`, a trailing `/` or a `..` that stays inside, it is the same
+    /// folder, and a package's folder is written with `/` whatever the system (the job runs
+    /// on Linux).
+    #[test]
+    fn a_dir_is_read_in_its_normal_form_and_a_package_written_with_slashes() {
+        let apps = [
+            ("apps/web/package.json", "{}"),
+            ("apps/web/pnpm-lock.yaml", ""),
+            ("apps/api/package.json", "{}"),
+            ("apps/api/package-lock.json", "{}"),
+        ];
+        assert_eq!(
+            packages_of(
+                &apps,
+                &["apps\\web\\src", "apps/../apps/api/", "./apps/web/"]
+            ),
+            [
+                ("apps/web".to_owned(), PackageManager::Pnpm(None)),
+                ("apps/api".to_owned(), PackageManager::Npm),
+            ]
+        );
+        let p = |dir: &str| Package {
+            dir: dir.to_owned(),
+            manager: PackageManager::Npm,
+        };
+        let packages = [p("apps/web"), p("apps/api")];
+        assert_eq!(package_of(&packages, "apps\\web\\src").dir, "apps/web");
+        assert_eq!(package_of(&packages, "apps/api/").dir, "apps/api");
+        assert_eq!(package_of(&packages, "apps/webhooks").dir, "");
     }
 
     fn of(files: &[(&str, &str)]) -> PackageManager {
@@ -658,7 +771,7 @@ mod tests {
                 .install()
                 .commands(),
             [
-                "corepack enable",
+                "corepack enable yarn",
                 "YARN_ENABLE_IMMUTABLE_INSTALLS=false yarn install"
             ]
         );
@@ -698,7 +811,7 @@ mod tests {
         );
         assert_eq!(
             PackageManager::YarnBerry.install().commands(),
-            ["corepack enable", "yarn install --immutable"]
+            ["corepack enable yarn", "yarn install --immutable"]
         );
         assert_eq!(PackageManager::Bun.test(), "bun run test");
         assert!(PackageManager::Bun.is_bun() && !PackageManager::Npm.is_bun());

@@ -90,6 +90,18 @@ pub(crate) struct CiToken<'a> {
     pub(crate) readonly: bool,
 }
 
+/// How the CI job installs one JavaScript package.
+pub(crate) struct CiInstall {
+    /// The command that sets its package manager up first (`npm install --global pnpm@10`,
+    /// `corepack enable yarn`), when the job has not set that manager up that way yet.
+    pub(crate) setup: Option<String>,
+    /// The install command of its package manager (`npm ci`, `pnpm install
+    /// --frozen-lockfile`).
+    pub(crate) run: String,
+    /// Its folder, YAML-quoted, when it is not the job's.
+    pub(crate) dir: Option<String>,
+}
+
 /// What `templates/upwire_serve.yml` sees: variable names and the repository, never a value.
 pub(crate) struct CiServeView<'a> {
     /// The REST targets' names, for the header.
@@ -108,13 +120,13 @@ pub(crate) struct CiServeView<'a> {
     pub(crate) test_command: String,
     /// The same inside the `sh -c '...'` that copies variables (`exec` for one command).
     pub(crate) test_in_shell: String,
-    /// The commands that set the JavaScript package managers up, once each (`npm install
-    /// --global pnpm@10`, `corepack enable`).
-    pub(crate) setup: Vec<String>,
-    /// Each JavaScript package's install command with its package manager (`npm ci`, `pnpm
-    /// install --frozen-lockfile`) and its folder, YAML-quoted, when it is not the job's; none
-    /// without JavaScript (the job then sets up no Node.js).
-    pub(crate) install: Vec<(String, Option<String>)>,
+    /// Each JavaScript package's install, in order; none without JavaScript (the job then
+    /// sets up no Node.js).
+    pub(crate) install: Vec<CiInstall>,
+    /// The Test step's variables that hold package folders the test command reads in double
+    /// quotes (`UPWIRE_PACKAGE_DIR_1`, its folder YAML-quoted): those whose names a shell or
+    /// YAML would read otherwise.
+    pub(crate) dir_vars: Vec<(String, String)>,
     /// The folders of the Python targets, YAML-quoted (`None`: where the job runs), where their
     /// dependencies are installed; none without Python (the job then sets up no Python).
     pub(crate) python: Vec<Option<String>>,

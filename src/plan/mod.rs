@@ -46,9 +46,9 @@ pub struct Plan {
     pub env_names: crate::family::EnvNames,
     /// The project's JavaScript packages, where the CI job installs and tests and with which
     /// package manager (`package_manager::packages`): the descriptor's folder when it has a
-    /// `package.json`, else each target's nearest folder with one (`sam init`'s
-    /// `hello-world/` beside `template.yaml`, `apps/web` and `apps/api` without a root
-    /// workspace). Empty for a plan made without a folder: the descriptor's, with npm.
+    /// `package.json`, else each target's nearest folder with one and a lockfile, else with
+    /// one (`sam init`'s `hello-world/` beside `template.yaml`, `apps/web` and `apps/api`
+    /// without a root workspace, `frontend/` for its workspace's members). Empty for a plan made without a folder: the descriptor's, with npm.
     pub(crate) packages: Vec<crate::package_manager::Package>,
 }
 

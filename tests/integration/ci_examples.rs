@@ -89,9 +89,38 @@ fn run_test_step(script: &str, check: &str, dir: &std::path::Path) -> std::proce
     run_step(&script, dir)
 }
 
+/// The variables of a workflow's step named `Test` (its `env:`), each a YAML double-quoted
+/// value without escapes.
+fn test_step_env(workflow: &str) -> Vec<(String, String)> {
+    workflow
+        .lines()
+        .skip_while(|l| l.trim() != "- name: Test")
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with("run:"))
+        .skip_while(|l| l.trim() != "env:")
+        .skip(1)
+        .map(|l| {
+            let (name, value) = l.trim().split_once(": ").expect("`NAME: \"value\"`");
+            let value = value.strip_prefix('"').and_then(|v| v.strip_suffix('"'));
+            let value = value.expect("a double-quoted value");
+            assert!(!value.contains('\\'), "no escapes: {value}");
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
 /// Runs a Test step's script as written with bash, the binary under test first on PATH, in
 /// `dir`; its output.
 fn run_step(script: &str, dir: &std::path::Path) -> std::process::Output {
+    run_step_with(script, &[], dir)
+}
+
+/// [`run_step`] with the step's variables `env`.
+fn run_step_with(
+    script: &str,
+    env: &[(String, String)],
+    dir: &std::path::Path,
+) -> std::process::Output {
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_upwire"));
     let path = format!(
         "{}:{}",
@@ -106,6 +135,7 @@ fn run_step(script: &str, dir: &std::path::Path) -> std::process::Output {
         .env_remove("UPWIRE_SERVE_READONLY_TOKEN")
         .env_remove("UPWIRE_SERVE_LISTEN")
         .env_remove("SRH_MODE")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null());
     run_bounded(cmd, Duration::from_secs(60))
 }
@@ -182,6 +212,90 @@ fn generated_ci_job_installs_and_tests_each_app_in_its_folder() {
     std::fs::write(dir.path().join("apps/api/test.mjs"), "process.exit(4);\n").unwrap();
     let output = run_step(&step, dir.path());
     assert_ne!(code(&output), 0, "{}", all_output(&output));
+}
+
+/// Apps whose folder names a shell or YAML would read as something else (a space, `$(...)`,
+/// a leading `-`, ` #`, `: `): each is installed in its folder and tested there all the same,
+/// through the Test step's variables (its step run as written, each `npm test` a script that
+/// notes its folder), nothing in a name runs, and YAML reads the job back as written.
+#[test]
+fn generated_ci_job_tests_apps_whose_folder_names_are_not_plain_in_their_folders() {
+    crate::support::require("redis-server");
+    let dir = tempfile::tempdir().unwrap();
+    let apps = ["we b", "x$(touch pwned)", "-web", "a #b: c"];
+    let mut descriptor = String::from(
+        "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\n\
+         rest_token = \"${UPSTASH_REDIS_REST_TOKEN}\"\n",
+    );
+    for (i, app) in apps.iter().enumerate() {
+        descriptor.push_str(&format!(
+            "\n[target.app{i}]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"node\"\ndir = '{app}'\n"
+        ));
+        let folder = dir.path().join(app);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("package.json"), r#"{"name":"app"}"#).unwrap();
+        std::fs::write(folder.join("package-lock.json"), "{}").unwrap();
+        std::fs::write(folder.join("check.sh"), "pwd -P >> ../ran\n").unwrap();
+    }
+    std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        "UPSTASH_REDIS_REST_TOKEN=ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".gitignore"), ".env\nlambda-env.json\n").unwrap();
+    let mut cmd = upwire();
+    cmd.current_dir(dir.path())
+        .arg("generate")
+        .stdin(Stdio::null());
+    let output = run_bounded(cmd, Duration::from_secs(60));
+    assert_eq!(code(&output), 0, "{}", all_output(&output));
+    let job = std::fs::read_to_string(dir.path().join(".github/upwire-serve.yml")).unwrap();
+    for app in apps {
+        assert!(
+            job.contains(&format!(
+                "      - run: npm ci\n        working-directory: \"{app}\"\n"
+            )),
+            "{job}"
+        );
+    }
+    let step = test_step(&job);
+    let env = test_step_env(&job);
+    let output = run_step_with(&step.replace("npm test", "sh ./check.sh"), &env, dir.path());
+    assert_eq!(code(&output), 0, "{step}\n{}", all_output(&output));
+    let ran = std::fs::read_to_string(dir.path().join("ran")).unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let want: Vec<String> = apps
+        .iter()
+        .map(|app| root.join(app).display().to_string())
+        .collect();
+    assert_eq!(ran.lines().collect::<Vec<_>>(), want, "{step}");
+    let pwned = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name() == "pwned");
+    assert!(!pwned, "a name ran: {step}");
+    // YAML reads the folders, the variables and the test command as written here.
+    if tier::require(Group::Yaml) {
+        let python = "import sys, json, yaml\n\
+                      steps = yaml.safe_load(open(sys.argv[1]))['jobs']['test']['steps']\n\
+                      print(json.dumps([s for s in steps if 'working-directory' in s or s.get('name') == 'Test']))\n";
+        let path = dir.path().join(".github/upwire-serve.yml");
+        let out = crate::support::run_tool(
+            "python3",
+            &["-c", python, &path.to_string_lossy()],
+            dir.path(),
+        );
+        let steps: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut want: Vec<serde_json::Value> = apps
+            .iter()
+            .map(|app| json!({"run": "npm ci", "working-directory": app}))
+            .collect();
+        let vars: serde_json::Map<String, serde_json::Value> =
+            env.into_iter().map(|(k, v)| (k, json!(v))).collect();
+        want.push(json!({"name": "Test", "env": vars, "run": step}));
+        assert_eq!(steps, json!(want));
+    }
 }
 
 /// A check in place of the tests: a REST round trip with the variables the job promises, then
