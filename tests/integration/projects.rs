@@ -143,7 +143,7 @@ impl Flow {
 
 /// The variables of the env file `file` (`KEY=VALUE`, quotes removed), with the fake
 /// database's values swapped for `serve`'s.
-fn env_for_serve(file: &Path, serve: &ServeProcess) -> BTreeMap<String, String> {
+pub(crate) fn env_for_serve(file: &Path, serve: &ServeProcess) -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(file).unwrap();
     let url = serve.url();
     let mut vars = BTreeMap::new();

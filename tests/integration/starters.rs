@@ -4,13 +4,18 @@
 //! with node (and the Deno modules with Deno) through `upwire serve` over a real
 //! `redis-server`; the workers-rs client of a
 //! Cloudflare target passes `cargo check`, clippy and fmt in a Worker crate, for
-//! `wasm32-unknown-unknown` too where that target is installed.
+//! `wasm32-unknown-unknown` too where that target is installed. A Python target gets no
+//! module but client lines in REDIS.md: its upstash-redis lines run as they are with the
+//! official package (compat/.venv) through `upwire serve`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::generate::{generate_example, header_dependencies};
+use crate::projects::env_for_serve;
 use crate::support::crates::Crate;
+use crate::support::redis::RedisServer;
 use crate::support::serve::{READONLY_TOKEN, ServeOptions, ServeProcess, TOKEN};
 use crate::support::tier::{self, Group};
 use crate::support::{code, root, run, transcript, upwire};
@@ -465,4 +470,185 @@ fn wasm32_installed() -> bool {
         .args(["target", "list", "--installed"])
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"))
+}
+
+/// compat/.venv's python, with the pinned upstash-redis (`tier::Group::Python`).
+fn venv_python() -> PathBuf {
+    root().join("compat/.venv/bin/python")
+}
+
+/// The Python block REDIS.md gives under "Python client (upstash-redis": the lines a Python
+/// target's user copies, taken as they are so that a change to the guide is what runs.
+fn upstash_redis_lines(guide: &str) -> String {
+    let at = guide
+        .find("Python client (upstash-redis")
+        .unwrap_or_else(|| panic!("REDIS.md has no upstash-redis lines:\n{guide}"));
+    let rest = &guide[at..];
+    let fence = rest.find("```").expect("a code block after the heading");
+    assert!(
+        rest[fence..].starts_with("```python\n"),
+        "the first block after the heading is not Python:\n{rest}"
+    );
+    let body = &rest[fence + "```python\n".len()..];
+    let end = body.find("\n```").expect("the block ends");
+    body[..=end].to_owned()
+}
+
+/// The Python target's project (a Lambda on AWS over REST, `framework = "python"`) with
+/// `project` lines under `[project]` and the database read from `url_var`/`token_var`,
+/// generated with the example's fake values under those names: the project, its REDIS.md's
+/// upstash-redis lines, and the variables of the env file generate wrote with the fake
+/// database's values swapped for `serve`'s.
+fn python_project(
+    project: &str,
+    url_var: &str,
+    token_var: &str,
+    serve: &ServeProcess,
+) -> (tempfile::TempDir, String, BTreeMap<String, String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let descriptor = format!(
+        "[project]\nname = \"py\"\n{project}\n[database.main]\nrest_url = \"${{{url_var}}}\"\n\
+         rest_token = \"${{{token_var}}}\"\n\n[target.fn]\nkind = \"lambda\"\n\
+         platform = \"aws-lambda\"\nframework = \"python\"\ndir = \"fn\"\n"
+    );
+    std::fs::write(dir.path().join("upwire.toml"), descriptor).unwrap();
+    let example = std::fs::read_to_string(root().join("examples/example.env")).unwrap();
+    let value = |name: &str| {
+        example
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix('='))
+            .unwrap_or_else(|| panic!("examples/example.env has no {name}"))
+            .to_owned()
+    };
+    let env = format!(
+        "{url_var}={}\n{token_var}={}\n",
+        value("UPSTASH_REDIS_REST_URL"),
+        value("UPSTASH_REDIS_REST_TOKEN")
+    );
+    std::fs::write(dir.path().join("db.env"), env).unwrap();
+    let out = run(upwire()
+        .current_dir(dir.path())
+        .args(["--env-file", "db.env", "generate"]));
+    assert_eq!(code(&out), 0, "{}", transcript(&out, dir.path()));
+    assert!(
+        !dir.path().join("fn/src/redis_client.rs").exists(),
+        "a Python target gets no Rust client"
+    );
+    let guide = std::fs::read_to_string(dir.path().join("REDIS.md")).unwrap();
+    let lines = upstash_redis_lines(&guide);
+    let vars = env_for_serve(&dir.path().join("fn/.env"), serve);
+    (dir, lines, vars)
+}
+
+/// What the test appends to REDIS.md's lines: a timeout on every request (upstash-redis
+/// makes its httpx client with `timeout=None`), then SET/GET of a non-ASCII value (the client
+/// asks for base64 replies and decodes them), INCR, and a pipeline, printed as one JSON list.
+const PYTHON_ROUND_TRIP: &str = r#"
+import json
+
+import httpx
+
+redis._http._client.timeout = httpx.Timeout(10.0)
+stored = redis.set("py-greeting", "h\u00e9llo \u2713")
+greeting = redis.get("py-greeting")
+visits = redis.incr("py-visits")
+pipeline = redis.pipeline()
+pipeline.incr("py-visits")
+pipeline.get("py-greeting")
+print(json.dumps([stored, greeting, visits, pipeline.exec()]))
+"#;
+
+/// Runs `lines` and the round trip with compat/.venv's python, with only PATH and `vars` in
+/// its environment (no proxy variables for httpx to follow off loopback): what it printed.
+fn run_python(lines: &str, vars: &BTreeMap<String, String>) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let script = format!("{lines}{PYTHON_ROUND_TRIP}");
+    std::fs::write(dir.path().join("main.py"), &script).unwrap();
+    let mut cmd = Command::new(venv_python());
+    cmd.arg("main.py")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .envs(vars);
+    let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(60));
+    assert!(
+        out.status.success(),
+        "{script}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stdout));
+    })
+}
+
+/// `GET key` in the redis-server itself (redis-cli, bounded): what the database holds.
+fn in_redis(redis: &RedisServer, key: &str) -> String {
+    let mut cmd = Command::new("redis-cli");
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &redis.addr().port().to_string(),
+        "GET",
+        key,
+    ]);
+    let out = crate::support::run_bounded(cmd, std::time::Duration::from_secs(10));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim_end().to_owned()
+}
+
+/// The upstash-redis lines REDIS.md gives a Python target over REST, run as they are with
+/// the official package (pinned in compat/requirements.txt) against `upwire serve` over a
+/// real redis-server, with the variables of the env file generate wrote: SET/GET, INCR and a
+/// pipeline. Then a project on the Vercel Marketplace's names (`KV_REST_API_*`), whose lines
+/// read those even with Upstash's names set beside them to a dead address.
+#[test]
+fn python_upstash_redis_lines_run_through_upwire_serve() {
+    if !tier::require(Group::Python) {
+        return;
+    }
+    let (redis, serve) = ServeProcess::with_redis(&ServeOptions::tokens());
+    let expected = serde_json::json!([true, "h\u{e9}llo \u{2713}", 1, [2, "h\u{e9}llo \u{2713}"]]);
+
+    let (_p, lines, vars) = python_project(
+        "",
+        "UPSTASH_REDIS_REST_URL",
+        "UPSTASH_REDIS_REST_TOKEN",
+        &serve,
+    );
+    assert!(
+        lines.contains("os.environ[\"UPSTASH_REDIS_REST_URL\"]")
+            && lines.contains("from upstash_redis import Redis"),
+        "{lines}"
+    );
+    assert_eq!(vars["UPSTASH_REDIS_REST_URL"], serve.url());
+    assert_eq!(run_python(&lines, &vars), expected);
+    assert_eq!(in_redis(&redis, "py-greeting"), "h\u{e9}llo \u{2713}");
+    assert_eq!(in_redis(&redis, "py-visits"), "2");
+
+    // `env_names = "vercel-marketplace"`: the lines name KV_REST_API_URL and
+    // KV_REST_API_TOKEN, and the run proves they are what is read.
+    let (_p, lines, mut vars) = python_project(
+        "env_names = \"vercel-marketplace\"\n",
+        "KV_REST_API_URL",
+        "KV_REST_API_TOKEN",
+        &serve,
+    );
+    assert!(
+        lines.contains("url=os.environ[\"KV_REST_API_URL\"]")
+            && lines.contains("token=os.environ[\"KV_REST_API_TOKEN\"]"),
+        "{lines}"
+    );
+    assert_eq!(vars["KV_REST_API_URL"], serve.url());
+    vars.insert("UPSTASH_REDIS_REST_URL".into(), "http://127.0.0.1:9".into());
+    vars.insert("UPSTASH_REDIS_REST_TOKEN".into(), "another-database".into());
+    let expected = serde_json::json!([true, "h\u{e9}llo \u{2713}", 3, [4, "h\u{e9}llo \u{2713}"]]);
+    assert_eq!(run_python(&lines, &vars), expected);
+    assert_eq!(in_redis(&redis, "py-visits"), "4");
 }

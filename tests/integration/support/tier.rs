@@ -14,7 +14,7 @@
 //! Groups are of two costs. A slow group (the node compatibility suite, the generated crates,
 //! the npm packages) is skipped by the fast tier even where its tools are installed, so that
 //! `cargo test` takes the same few minutes everywhere. A tool group (openssl, curl, zsh and
-//! fish, the schema checkers, PyYAML) runs in seconds, so the fast tier runs it where the tool
+//! fish, the schema checkers, PyYAML, compat/.venv's upstash-redis) runs in seconds, so the fast tier runs it where the tool
 //! is installed and skips it where it is not. Either way a skipped group prints one line to
 //! stderr, once per test run, past the harness's capture so that it shows in a passing run:
 //!
@@ -57,6 +57,9 @@ pub enum Group {
     Schemas,
     /// Generated YAML parsed back by python3's PyYAML.
     Yaml,
+    /// The official upstash-redis Python package, pinned in compat/requirements.txt and
+    /// installed into compat/.venv.
+    Python,
     /// The secret-leak matrix: every shape in every position (sampled in the fast tier).
     LeakMatrix,
     /// `upwire serve` under load: 64 clients × 10,000 requests (fewer in the fast tier).
@@ -71,7 +74,8 @@ struct Needs {
     install: &'static str,
     /// Skipped by the fast tier even where installed.
     slow: bool,
-    /// Programs that must run (`PROGRAM ARGS` exits 0).
+    /// Programs that must run (`PROGRAM ARGS` exits 0); a program with a `/` is a path below
+    /// the repository root.
     programs: &'static [&'static [&'static str]],
     /// Files below the repository root that must exist.
     files: &'static [&'static str],
@@ -149,6 +153,14 @@ impl Group {
                 &[&["python3", "-c", "import yaml"]],
                 &[],
             ),
+            Group::Python => needs(
+                "upstash-redis Python compatibility",
+                "compat/.venv with the pinned upstash-redis (`python3 -m venv compat/.venv && \
+                 compat/.venv/bin/pip install --require-hashes -r compat/requirements.txt`)",
+                false,
+                &[&["compat/.venv/bin/python", "-c", "import upstash_redis"]],
+                &[],
+            ),
             Group::LeakMatrix => needs("secret-leak matrix", "nothing more", true, &[], &[]),
             Group::Load => needs("serve under load", "nothing more", true, &[], &[]),
         }
@@ -166,7 +178,12 @@ fn missing(needs: &Needs) -> Option<String> {
         .programs
         .iter()
         .filter(|command| {
-            !Command::new(command[0])
+            let program = if command[0].contains('/') {
+                root().join(command[0])
+            } else {
+                command[0].into()
+            };
+            !Command::new(program)
                 .args(&command[1..])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
