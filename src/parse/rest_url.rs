@@ -161,6 +161,23 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
             _ => f,
         });
     }
+    // A bare trailing slash parses as the empty path, but clients join command paths to the
+    // URL as written: upstash-redis (Python) sends `https://host//pipeline`
+    // (`upstash_redis/client.py`: `f"{url}/{multi_exec}"`).
+    if !has_extra && v.ends_with('/') {
+        let slash = v.len() - 1;
+        let f = Finding::new(
+            Code::RestUrlHasPath,
+            "the REST URL ends in `/`; clients append command paths as written (upstash-redis sends `//pipeline`)",
+        )
+        .help(format!("use the bare origin: {origin}"))
+        .range(slash..v.len());
+        extra.push(if upstash {
+            f.edits(vec![Edit::delete(slash..v.len())])
+        } else {
+            f
+        });
+    }
     Ok((RestUrl { origin, host }, extra))
 }
 
@@ -175,6 +192,26 @@ mod tests {
     use super::*;
 
     use crate::parse::codes;
+
+    /// A trailing slash is a path to clients that join `/pipeline` to the URL as written:
+    /// flagged, and on Upstash's hosts removed by `fix`; the bare origin is not.
+    #[test]
+    fn a_trailing_slash_is_flagged_and_removed() {
+        let (url, f) = validate_rest_url("https://eu1-cat-12345.upstash.io/");
+        assert_eq!(
+            url.map(|u| u.origin).as_deref(),
+            Some("https://eu1-cat-12345.upstash.io")
+        );
+        assert_eq!(codes(&f), ["rest-url-has-path"]);
+        assert!(f[0].message.contains("`//pipeline`"), "{}", f[0].message);
+        assert!(f[0].fix.is_some());
+        let (_, f) = validate_rest_url("https://eu1-cat-12345.upstash.io");
+        assert!(f.is_empty());
+        // Elsewhere it is said, not removed.
+        let (_, f) = validate_rest_url("https://redis.example.com/");
+        assert_eq!(codes(&f), ["rest-url-has-path"]);
+        assert!(f[0].fix.is_none());
+    }
 
     /// The TCP password is not the REST token (Upstash answers `WRONGPASS invalid or
     /// missing auth token`): the help never steers it there.

@@ -98,7 +98,7 @@ const KINDS: &[(&str, &str, &str)] = &[
     (
         "rest-url-has-port",
         "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io:443/",
-        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io/",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
     ),
     (
         "nonzero-database",
@@ -113,6 +113,11 @@ const KINDS: &[(&str, &str, &str)] = &[
     (
         "rest-url-has-path",
         "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io/get/foo",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
+    ),
+    (
+        "rest-url-has-path",
+        "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io/",
         "UPSTASH_REDIS_REST_URL=https://eu1-cat.upstash.io",
     ),
     ("duplicate-key", "PORT=3000\nPORT=3000", "PORT=3000"),
