@@ -75,44 +75,41 @@ pub(crate) static ROOT: Package = Package {
     manager: PackageManager::Npm,
 };
 
-/// The packages of the project whose descriptor is in `base`, for the targets in `dirs`: the
-/// descriptor's folder alone when it has a `package.json` (one app, or a workspace whose root
-/// installs every member: npm, pnpm, Yarn and Bun workspaces keep one lockfile there), else
-/// for each target the nearest folder at or above its own, below `base`, with a `package.json`
-/// and a lockfile (an app of its own, or a workspace below the descriptor's folder, whose
-/// members have no lockfile of their own), else with a `package.json`; none found, the
-/// descriptor's folder. Folders are read in their normal form
-/// ([`crate::project_path::normalize`]: `./apps/web/`, `apps\web` and `apps/../apps/web` are
-/// `apps/web`) and written with `/` on every system, since the CI job runs on Linux; a `dir`
-/// that leaves the project has no package of its own.
+/// The packages of the project whose descriptor is in `base`, for the targets in `dirs`: for
+/// each target, the nearest workspace root at or above its folder, within the project (a
+/// `package.json` with `workspaces`, the field of npm, Yarn and Bun workspaces, or a
+/// `pnpm-workspace.yaml` beside it: the root installs every member with its one lockfile and
+/// its `test` script runs theirs), else the nearest folder with a `package.json` (an app of
+/// its own: `apps/web` and `apps/api` beside a root `package.json` that only holds tooling,
+/// husky or prettier, are each their own); none found, the descriptor's folder. Folders are
+/// read in their normal form ([`crate::project_path::normalize`]: `./apps/web/`, `apps\web` and
+/// `apps/../apps/web` are `apps/web`) and written with `/` on every system, since the CI job
+/// runs on Linux; a `dir` that leaves the project has no package of its own.
 pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>) -> Vec<Package> {
     let package = |dir: &str| Package {
         dir: dir.to_owned(),
         manager: PackageManager::of(&base.join(dir)),
     };
     let has = |dir: &str| base.join(dir).join("package.json").is_file();
-    if has("") {
-        return vec![package("")];
-    }
     let mut found: Vec<Package> = Vec::new();
     for dir in dirs {
         let Some(normal) = in_project(dir) else {
             continue;
         };
-        let mut at = Some(normal.as_str()).filter(|d| !d.is_empty());
+        // The folder and each above it, up to the descriptor's (`""`).
+        let mut at = Some(normal.as_str());
         let mut nearest = None;
-        let mut locked = None;
+        let mut workspace = None;
         while let Some(d) = at {
             if has(d) {
                 nearest = nearest.or(Some(d));
-                if has_lockfile(&base.join(d)) {
-                    locked = Some(d);
-                    break;
+                if is_workspace_root(&base.join(d)) {
+                    workspace = Some(d);
                 }
             }
-            at = d.rsplit_once('/').map(|(parent, _)| parent);
+            at = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
         }
-        if let Some(d) = locked.or(nearest)
+        if let Some(d) = workspace.or(nearest)
             && !found.iter().any(|p| p.dir == d)
         {
             found.push(package(d));
@@ -124,20 +121,13 @@ pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>)
     found
 }
 
-/// The lockfiles of the package managers (npm, pnpm, Yarn, Bun), which a workspace keeps at
-/// its root alone.
-const LOCKFILES: [&str; 6] = [
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "pnpm-lock.yaml",
-    "yarn.lock",
-    "bun.lock",
-    "bun.lockb",
-];
-
-/// Whether the folder `dir` has a lockfile of a package manager.
-fn has_lockfile(dir: &Path) -> bool {
-    LOCKFILES.iter().any(|f| dir.join(f).is_file())
+/// Whether the folder `dir` is the root of a JavaScript workspace: its `package.json` has
+/// `workspaces` (npm docs, workspaces; Yarn and Bun read the same field), or a
+/// `pnpm-workspace.yaml` is beside it (pnpm docs, workspaces).
+fn is_workspace_root(dir: &Path) -> bool {
+    dir.join("pnpm-workspace.yaml").is_file()
+        || crate::input::read_convention_file(&dir.join("package.json"))
+            .is_some_and(|text| top_level_value(&text, "workspaces").is_some())
 }
 
 /// `dir` in its normal form, `/`-separated and empty for the descriptor's folder; `None` when
@@ -355,9 +345,26 @@ fn declared(package_json: &str) -> Option<PackageManager> {
 
 /// The string value of `key` in the outermost object of JSON `text`, as written (escapes
 /// left in, which no plain version has); `None` when the key is not there, its value is not a
-/// string, or the text ends first. Read without a JSON crate (the library has none): strings
-/// are skipped whole, and only a string at depth one followed by `:` is a key.
+/// string, or the text ends first.
 fn top_level_string<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let i = top_level_value(text, key)?;
+    let rest = text.get(i..)?.strip_prefix('"')?;
+    let bytes = rest.as_bytes();
+    let mut j = 0;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'"' => return Some(&rest[..j]),
+            _ => j += 1,
+        }
+    }
+    None
+}
+
+/// Where the value of `key` in the outermost object of JSON `text` starts; `None` when the
+/// key is not there or the text ends first. Read without a JSON crate (the library has none):
+/// strings are skipped whole, and only a string at depth one followed by `:` is a key.
+fn top_level_value(text: &str, key: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     // The end (one past the closing quote) of the string that opens at `at`.
     let string_end = |at: usize| -> Option<usize> {
@@ -388,9 +395,7 @@ fn top_level_string<'a>(text: &'a str, key: &str) -> Option<&'a str> {
                 if depth == 1 && bytes.get(colon) == Some(&b':') {
                     i = skip_space(colon + 1);
                     if name == key {
-                        return (bytes.get(i) == Some(&b'"'))
-                            .then(|| string_end(i).map(|end| &text[i + 1..end - 1]))
-                            .flatten();
+                        return (i < bytes.len()).then_some(i);
                     }
                 }
             }
@@ -437,9 +442,10 @@ mod tests {
         found.into_iter().map(|p| (p.dir, p.manager)).collect()
     }
 
-    /// A root `package.json` is the one package (a workspace installs every member there);
-    /// without one, each target's nearest folder with a `package.json` is a package with the
-    /// manager of its own lockfile; a target in none, or outside the project, adds nothing.
+    /// A root workspace is the one package (it installs every member there); without one,
+    /// each target's nearest folder with a `package.json` is a package with the manager of
+    /// its own lockfile, also beside a root `package.json` that only holds tooling; a target
+    /// in none, or outside the project, adds nothing.
     #[test]
     fn each_app_without_a_root_workspace_is_a_package_of_its_own() {
         let apps = [
@@ -466,10 +472,44 @@ mod tests {
             ]
         );
         let mut workspace = apps.to_vec();
-        workspace.extend([("package.json", "{}"), ("bun.lock", "{}")]);
+        workspace.extend([
+            (
+                "package.json",
+                r#"{"private":true,"workspaces":["apps/*"]}"#,
+            ),
+            ("bun.lock", "{}"),
+        ]);
         assert_eq!(
-            packages_of(&workspace, &["apps/web", "apps/api"]),
+            packages_of(&workspace, &["apps/web", "apps/api", "."]),
             [(String::new(), PackageManager::Bun)]
+        );
+        let mut pnpm = apps.to_vec();
+        pnpm.extend([
+            ("package.json", "{}"),
+            ("pnpm-workspace.yaml", "packages:\n  - apps/*\n"),
+            ("pnpm-lock.yaml", ""),
+        ]);
+        assert_eq!(
+            packages_of(&pnpm, &["apps/web", "apps/api"]),
+            [(String::new(), PackageManager::Pnpm(None))]
+        );
+        // A root package.json of tooling (husky), no workspace: each app is its own, and a
+        // target at the root is the root's.
+        let mut tooling = apps.to_vec();
+        tooling.extend([
+            (
+                "package.json",
+                r#"{"devDependencies":{"husky":"9"},"scripts":{"workspaces":"x"}}"#,
+            ),
+            ("package-lock.json", "{}"),
+        ]);
+        assert_eq!(
+            packages_of(&tooling, &["apps/web", "apps/api", "."]),
+            [
+                ("apps/web".to_owned(), PackageManager::Pnpm(None)),
+                ("apps/api".to_owned(), PackageManager::Npm),
+                (String::new(), PackageManager::Npm),
+            ]
         );
         // No package.json anywhere: the descriptor's folder, npm.
         assert_eq!(
@@ -503,10 +543,9 @@ mod tests {
     }
 
     /// A workspace below the descriptor's folder (a Rust service at the root, the JavaScript
-    /// in `frontend/`): its members, with a `package.json` and no lockfile of their own, are
-    /// installed and tested at its root, with its lockfile's manager; an app in it with its
-    /// own lockfile is a package of its own, and a `package.json` with no lockfile above it
-    /// is one too.
+    /// in `frontend/`): its members are installed and tested at its root, with its
+    /// lockfile's manager (a stray lockfile in a member does not take it out), and a
+    /// `package.json` outside it is a package of its own.
     #[test]
     fn members_of_a_workspace_below_the_root_are_its_package() {
         let files = [
@@ -532,7 +571,6 @@ mod tests {
             ),
             [
                 ("frontend".to_owned(), PackageManager::Pnpm(None)),
-                ("frontend/apps/bun".to_owned(), PackageManager::Bun),
                 ("tools/cli".to_owned(), PackageManager::NpmWithoutLockfile),
             ]
         );
