@@ -111,6 +111,9 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
                 (folder.shell, command)
             }
             Tests::InFolder(command) => (folder(&own, &mut dir_vars).shell, command),
+            Tests::InCrate(command) => {
+                (folder(plan.crate_of(&t.dir), &mut dir_vars).shell, command)
+            }
             Tests::Here(command) => (None, command),
         };
         if !runs.contains(&run) {
@@ -208,16 +211,22 @@ fn folder(dir: &str, dir_vars: &mut Vec<(String, String)>) -> Folder {
     let shell = if plain {
         dir.to_owned()
     } else {
-        let name = format!("UPWIRE_PACKAGE_DIR_{}", dir_vars.len() + 1);
         // `cd -web` would be an option.
-        let value = if dir.starts_with('-') {
+        let value = crate::quote::yaml(&if dir.starts_with('-') {
             format!("./{dir}")
         } else {
             dir.to_owned()
+        });
+        // One variable per folder, however many targets are tested there.
+        let name = match dir_vars.iter().find(|(_, v)| *v == value) {
+            Some((name, _)) => name.clone(),
+            None => {
+                let name = format!("UPWIRE_PACKAGE_DIR_{}", dir_vars.len() + 1);
+                dir_vars.push((name.clone(), value));
+                name
+            }
         };
-        let shell = format!("\"${name}\"");
-        dir_vars.push((name, crate::quote::yaml(&value)));
-        shell
+        format!("\"${name}\"")
     };
     Folder {
         shell: Some(shell),
@@ -232,7 +241,10 @@ enum Tests {
     /// In the target's folder (`python -m pytest`, whose rootdir and imports are the
     /// folder's).
     InFolder(&'static str),
-    /// Where the job runs (`cargo test`, `deno test ...`).
+    /// In the folder of the target's crate (`cargo test`: its crate's, or its Cargo
+    /// workspace's, `Plan::crate_of`).
+    InCrate(&'static str),
+    /// Where the job runs (`deno test ...`, Ruby's).
     Here(&'static str),
 }
 
@@ -252,7 +264,8 @@ fn test_command(t: &TargetPlan, pm: &PackageManager) -> Tests {
         _ => match language(t) {
             Language::JavaScript => Tests::InPackage(pm.test()),
             Language::Python => Tests::InFolder(Language::Python.test_command()),
-            other @ (Language::Rust | Language::Ruby) => Tests::Here(other.test_command()),
+            Language::Rust => Tests::InCrate(Language::Rust.test_command()),
+            Language::Ruby => Tests::Here(Language::Ruby.test_command()),
         },
     }
 }

@@ -90,35 +90,46 @@ pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>)
         dir: dir.to_owned(),
         manager: PackageManager::of(&base.join(dir)),
     };
-    let has = |dir: &str| base.join(dir).join("package.json").is_file();
     let mut found: Vec<Package> = Vec::new();
     for dir in dirs {
-        let Some(normal) = in_project(dir) else {
-            continue;
-        };
-        // The folder and each above it, up to the descriptor's (`""`).
-        let mut at = Some(normal.as_str());
-        let mut nearest = None;
-        let mut workspace = None;
-        while let Some(d) = at {
-            if has(d) {
-                nearest = nearest.or(Some(d));
-                if is_workspace_root(&base.join(d)) {
-                    workspace = Some(d);
-                }
-            }
-            at = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
-        }
-        if let Some(d) = workspace.or(nearest)
+        if let Some(d) = nearest_root(base, dir, "package.json", is_workspace_root)
             && !found.iter().any(|p| p.dir == d)
         {
-            found.push(package(d));
+            found.push(package(&d));
         }
     }
     if found.is_empty() {
         found.push(package(""));
     }
     found
+}
+
+/// The folder, relative to `base`, of the project a target in `dir` belongs to by `manifest`
+/// (`package.json`, `Cargo.toml`): the outermost folder at or above `dir`, up to `base`, whose
+/// manifest `is_workspace` says is a workspace's, else the nearest with `manifest`; `None`
+/// when no folder has it or `dir` leaves the project. `/`-separated, empty for `base`.
+pub(crate) fn nearest_root(
+    base: &Path,
+    dir: &str,
+    manifest: &str,
+    is_workspace: impl Fn(&Path) -> bool,
+) -> Option<String> {
+    let normal = in_project(dir)?;
+    let has = |d: &str| base.join(d).join(manifest).is_file();
+    // The folder and each above it, up to the descriptor's (`""`).
+    let mut at = Some(normal.as_str());
+    let mut nearest = None;
+    let mut workspace = None;
+    while let Some(d) = at {
+        if has(d) {
+            nearest = nearest.or(Some(d));
+            if is_workspace(&base.join(d)) {
+                workspace = Some(d);
+            }
+        }
+        at = (!d.is_empty()).then(|| d.rsplit_once('/').map_or("", |(parent, _)| parent));
+    }
+    workspace.or(nearest).map(str::to_owned)
 }
 
 /// Whether the folder `dir` is the root of a JavaScript workspace: its `package.json` has
@@ -142,19 +153,28 @@ fn in_project(dir: &str) -> Option<String> {
 /// [`packages`] reads it.
 pub(crate) fn package_of<'a>(packages: &'a [Package], dir: &str) -> &'a Package {
     let root = || packages.iter().find(|p| p.dir.is_empty()).unwrap_or(&ROOT);
-    let Some(dir) = in_project(dir) else {
-        return root();
-    };
-    packages
+    holding(packages, |p| &p.dir, dir).unwrap_or_else(root)
+}
+
+/// Among `items`, each with a folder (`folder_of`, `/`-separated, relative to the
+/// descriptor's, empty for it), the one whose folder holds `dir` (read in its normal form),
+/// the deepest; `None` when none but the descriptor's folder does, or `dir` leaves the project.
+pub(crate) fn holding<'a, T>(
+    items: &'a [T],
+    folder_of: impl Fn(&T) -> &str,
+    dir: &str,
+) -> Option<&'a T> {
+    let dir = in_project(dir)?;
+    items
         .iter()
-        .filter(|p| {
-            !p.dir.is_empty()
+        .filter(|item| {
+            let folder = folder_of(item);
+            !folder.is_empty()
                 && dir
-                    .strip_prefix(p.dir.as_str())
+                    .strip_prefix(folder)
                     .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
-        .max_by_key(|p| p.dir.len())
-        .unwrap_or_else(root)
+        .max_by_key(|item| folder_of(item).len())
 }
 
 /// Whether a `yarn.lock` is Yarn 2+'s: its header has `__metadata:` (Yarn 1's says `# yarn
@@ -516,6 +536,27 @@ mod tests {
             packages_of(&[("main.rs", "")], &["."]),
             [(String::new(), PackageManager::Npm)]
         );
+    }
+
+    /// A project's root for a manifest: the outermost workspace at or above the folder, else
+    /// the nearest manifest (Cargo's `[workspace]` here, as `Project::resolve` reads it).
+    #[test]
+    fn the_root_is_the_outermost_workspace_else_the_nearest_manifest() {
+        let base = folder(&[
+            ("rust/Cargo.toml", "[workspace]\nmembers = [\"jobs/*\"]\n"),
+            ("rust/jobs/a/Cargo.toml", "[package]\nname = \"a\"\n"),
+            ("lambda/Cargo.toml", "[package]\nname = \"l\"\n"),
+        ]);
+        let workspace = |d: &Path| {
+            std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]"))
+        };
+        let root = |dir| nearest_root(&base, dir, "Cargo.toml", workspace);
+        assert_eq!(root("rust/jobs/a/src").as_deref(), Some("rust"));
+        assert_eq!(root("lambda").as_deref(), Some("lambda"));
+        assert_eq!(root("./lambda/src/bin").as_deref(), Some("lambda"));
+        assert_eq!(root("web"), None);
+        assert_eq!(root("../lambda"), None);
+        std::fs::remove_dir_all(base).unwrap();
     }
 
     /// A target's package is the deepest that holds its folder; one outside every package

@@ -90,21 +90,40 @@ impl Project {
 
     /// The plan: every target's transport, reasons and variables, and the diagnostics; a
     /// target without a framework in the language its folder is written in
-    /// ([`folder_language`]); the JavaScript packages and their managers.
+    /// ([`folder_language`]); the JavaScript packages and their managers, and the Rust crates.
     #[must_use]
     pub(crate) fn resolve(self) -> Resolved {
         let mut r = resolve(self.source, &self.env);
         folder_language(&self.base, &mut r.plan);
-        r.plan.packages = crate::package_manager::packages(
-            &self.base,
-            r.plan
-                .targets
-                .iter()
-                .filter(|t| t.blocked.is_none())
-                .map(|t| t.dir.as_str()),
-        );
+        let dirs: Vec<&str> = r
+            .plan
+            .targets
+            .iter()
+            .filter(|t| t.blocked.is_none())
+            .map(|t| t.dir.as_str())
+            .collect();
+        let packages = crate::package_manager::packages(&self.base, dirs.iter().copied());
+        let mut crates: Vec<String> = Vec::new();
+        for dir in &dirs {
+            if let Some(found) =
+                crate::package_manager::nearest_root(&self.base, dir, "Cargo.toml", cargo_workspace)
+                && !crates.contains(&found)
+            {
+                crates.push(found);
+            }
+        }
+        r.plan.packages = packages;
+        r.plan.crates = crates;
         r
     }
+}
+
+/// Whether the `Cargo.toml` in `dir` makes it a Cargo workspace's root (`[workspace]`: `cargo
+/// test` there tests its members).
+fn cargo_workspace(dir: &Path) -> bool {
+    crate::input::read_convention_file(&dir.join("Cargo.toml"))
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .is_some_and(|table| table.contains_key("workspace"))
 }
 
 /// A target without a `framework` whose folder is a JavaScript project (a `package.json`

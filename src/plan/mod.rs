@@ -45,17 +45,30 @@ pub struct Plan {
     /// `[project] env_names`: the variable family the targets' names come from.
     pub env_names: crate::family::EnvNames,
     /// The project's JavaScript packages, where the CI job installs and tests and with which
-    /// package manager (`package_manager::packages`): the descriptor's folder when it has a
-    /// `package.json`, else each target's nearest folder with one and a lockfile, else with
-    /// one (`sam init`'s `hello-world/` beside `template.yaml`, `apps/web` and `apps/api`
-    /// without a root workspace, `frontend/` for its workspace's members). Empty for a plan made without a folder: the descriptor's, with npm.
+    /// package manager (`package_manager::packages`): each target's workspace root, else its
+    /// nearest folder with a `package.json` (`sam init`'s `hello-world/` beside
+    /// `template.yaml`, `apps/web` and `apps/api` without a workspace, `frontend/` for its
+    /// workspace's members). Empty for a plan made without a folder: the descriptor's, with
+    /// npm.
     pub(crate) packages: Vec<crate::package_manager::Package>,
+    /// The folders of the Rust crates the targets are in, where the CI job runs `cargo test`
+    /// (`Project::resolve`): each target's Cargo workspace root (a `Cargo.toml` with
+    /// `[workspace]`) at or above its folder, else its nearest folder with a `Cargo.toml`.
+    /// Empty for a plan made without a folder: where the job runs.
+    pub(crate) crates: Vec<String>,
 }
 
 impl Plan {
     /// The JavaScript package the target in `dir` is installed and tested in.
     pub(crate) fn package_of(&self, dir: &str) -> &crate::package_manager::Package {
         crate::package_manager::package_of(&self.packages, dir)
+    }
+
+    /// The folder of the Rust crate the target in `dir` is tested in (empty: where the job
+    /// runs).
+    pub(crate) fn crate_of(&self, dir: &str) -> &str {
+        crate::package_manager::holding(&self.crates, String::as_str, dir)
+            .map_or("", String::as_str)
     }
 }
 
@@ -439,6 +452,7 @@ fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
         env_names: d.env_names.as_ref().map(|f| f.value).unwrap_or_default(),
         // The folder's, set where the plan meets the files (`Project::resolve`).
         packages: Vec::new(),
+        crates: Vec::new(),
     }
 }
 

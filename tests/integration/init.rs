@@ -1420,7 +1420,8 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
         said.contains("no starter client for target `py`: upwire writes no Python module"),
         "{said}"
     );
-    // Go: no starter (never a Rust one), and its own tests in the CI job.
+    // Go: no starter (never a Rust one), and its own tests in the CI job; each crate's tests
+    // run in its folder (no Cargo.toml where the job runs).
     assert!(
         !said.contains("go/src/") && !said.contains("go/lib/"),
         "{said}"
@@ -1436,7 +1437,7 @@ fn a_target_without_a_framework_gets_the_starter_of_its_folders_language() {
     let job = std::fs::read_to_string(dir.join(".github/upwire-serve.yml")).expect("job");
     assert!(
         job.contains(
-            "-- sh -c '(cd js && npm test) && cargo test && (cd py && python -m pytest) && (cd go && go test ./...)'\n"
+            "-- sh -c '(cd js && npm test) && (cd rs && cargo test) && (cd both && cargo test) && (cd py && python -m pytest) && (cd go && go test ./...)'\n"
         ),
         "{job}"
     );
