@@ -23,6 +23,10 @@ pub enum Hint {
     /// Anything else: secret wherever it looks like one (URL userinfo, `pass=`, a fragment,
     /// a token-shaped word).
     Plain,
+    /// A folder path (a target's `dir`): as [`Hint::Plain`], but read as a URL only when it has
+    /// what a URL with a secret has (`://`, `@`, `?`, `#` or `=`), since any `name/` reads as a
+    /// scheme whose host was forgotten (`apps/we b` would be all secret after `apps/`).
+    Path,
 }
 
 /// The hint for a value read under `name` (a descriptor field, an env-file key, a flag, a
@@ -94,8 +98,12 @@ pub(crate) fn sensitive_ranges(value: &str, hint: Hint) -> Vec<Range<usize>> {
             Some(query) => query_ranges(value, query),
             None => url_ranges(value),
         },
-        Hint::Plain => {
-            let mut r = if looks_like_url(value) {
+        Hint::Plain | Hint::Path => {
+            let url_shaped = match hint {
+                Hint::Path => value.contains("://") || value.contains(['@', '?', '#', '=']),
+                Hint::Plain | Hint::Credential | Hint::Url => true,
+            };
+            let mut r = if url_shaped && looks_like_url(value) {
                 url_ranges(value)
             } else {
                 Vec::new()

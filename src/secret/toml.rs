@@ -41,6 +41,8 @@ pub(crate) fn hint_for_key(key: &str) -> Hint {
         Some((_, f)) if TOKEN_FIELDS.contains(&f) => Hint::Credential,
         Some(_) => Hint::Url,
         None if by_name == Hint::Url => Hint::Url,
+        // A target's folder: a path, secret only where it holds what a secret looks like.
+        None if lower == "dir" => Hint::Path,
         None => Hint::Plain,
     }
 }

@@ -359,3 +359,54 @@ fn concurrent_generate_runs_serialise() {
         assert!(temps.is_empty(), "round {round}: {temps:?}");
     }
 }
+
+/// A folder whose name has a space or a `$` is a folder, not a credential: `generate` writes
+/// into it (the classifier reads `apps/` as a URL's scheme only when the `dir` holds what a
+/// URL with a secret has); a token-shaped `dir` or one with a password is still refused and
+/// never written or printed.
+#[test]
+fn a_dir_with_a_space_or_a_dollar_is_written_and_a_credential_refused() {
+    let project = tempfile::tempdir().unwrap();
+    let out = generate(
+        project.path(),
+        "[target.a]\nkind = \"server\"\ndir = \"apps/we b\"\n\n\
+         [target.b]\nkind = \"server\"\ndir = \"apps/x$y\"\n",
+    );
+    assert_eq!(code(&out), 0, "{}", all_output(&out));
+    for dir in ["apps/we b", "apps/x$y"] {
+        assert!(
+            project
+                .path()
+                .join(dir)
+                .join("src/redis_client.rs")
+                .is_file(),
+            "{dir}: {}",
+            all_output(&out)
+        );
+    }
+    for dir in [
+        "apps/AXdirTokenCanary0123456789abcdef",
+        "rediss://default:DirPwCanary4455@h.upstash.io",
+    ] {
+        let project = tempfile::tempdir().unwrap();
+        let out = generate(
+            project.path(),
+            &format!("[target.a]\nkind = \"server\"\ndir = \"{dir}\"\n"),
+        );
+        let said = all_output(&out);
+        assert!(said.contains("error[invalid-name]"), "{said}");
+        for canary in ["AXdirTokenCanary0123456789abcdef", "DirPwCanary4455"] {
+            assert!(!said.contains(canary), "{canary} in {said}");
+        }
+        // Only the guide, which shows the target's `dir` masked.
+        assert_eq!(
+            file_names_below(project.path()),
+            ["REDIS.md", "upwire.toml"],
+            "{said}"
+        );
+        let guide = std::fs::read_to_string(project.path().join("REDIS.md")).unwrap();
+        for canary in ["AXdirTokenCanary0123456789abcdef", "DirPwCanary4455"] {
+            assert!(!guide.contains(canary), "{canary} in {guide}");
+        }
+    }
+}

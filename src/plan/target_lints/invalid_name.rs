@@ -15,10 +15,10 @@ pub(super) fn run(facts: &Facts<'_>, plan: &mut TargetPlan, out: &mut Vec<Diagno
         plan.blocked = Some("its name is not valid");
     }
     if let Some(dir) = &t.dir
-        && !sensitive_ranges(&dir.value, Hint::Plain).is_empty()
+        && !sensitive_ranges(&dir.value, Hint::Path).is_empty()
     {
         // Shown masked wherever the plan shows it (the guide, resolve), and never written.
-        plan.dir = Sensitive::classify(dir.value.as_str(), Hint::Plain).masked();
+        plan.dir = Sensitive::classify(dir.value.as_str(), Hint::Path).masked();
         plan.blocked = Some("its `dir` holds what looks like a credential");
         out.push(
             Diagnostic::new(
