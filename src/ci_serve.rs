@@ -88,6 +88,8 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     let mut packages: Vec<(&Package, Folder)> = Vec::new();
     let mut python: Vec<Option<String>> = Vec::new();
     let mut dir_vars: Vec<(String, String)> = Vec::new();
+    // JavaScript targets with no package.json at or above their folder, nor where the job runs.
+    let mut unpackaged: Vec<&str> = Vec::new();
     for t in &targets {
         // A target's own folder, as the package folders are written (`apps/web`, `` for `.`).
         let own = crate::project_path::normalize(&t.dir).unwrap_or_default();
@@ -100,6 +102,9 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         let package = plan.package_of(&t.dir);
         let run = match test_command(t, &package.manager) {
             Tests::InPackage(command) => {
+                if package.dir.is_empty() && plan.unpackaged_root {
+                    unpackaged.push(t.name.as_str());
+                }
                 let folder = match packages.iter().find(|(p, _)| p.dir == package.dir) {
                     Some((_, folder)) => folder.clone(),
                     None => {
@@ -161,6 +166,11 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
         install,
         python,
         dir_vars,
+        unpackaged: unpackaged
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
         bun: packages.iter().any(|(p, _)| p.manager.is_bun()),
         deno: runs.iter().any(|(_, c)| *c == DENO_TEST),
         test_command: match &runs[..] {

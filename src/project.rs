@@ -112,6 +112,7 @@ impl Project {
                 crates.push(found);
             }
         }
+        r.plan.unpackaged_root = !self.base.join("package.json").is_file();
         r.plan.packages = packages;
         r.plan.crates = crates;
         r

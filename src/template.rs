@@ -130,6 +130,10 @@ pub(crate) struct CiServeView<'a> {
     /// The folders of the Python targets, YAML-quoted (`None`: where the job runs), where their
     /// dependencies are installed; none without Python (the job then sets up no Python).
     pub(crate) python: Vec<Option<String>>,
+    /// The JavaScript targets with no `package.json` at or above their folder nor where the
+    /// job runs (names in backticks, comma-separated; empty when none): installed and tested
+    /// there anyway.
+    pub(crate) unpackaged: String,
     /// Whether those use Bun (the job sets Bun up first).
     pub(crate) bun: bool,
     /// Whether a target runs on Deno (the job sets up Deno first).

@@ -56,6 +56,10 @@ pub struct Plan {
     /// `[workspace]`) at or above its folder, else its nearest folder with a `Cargo.toml`.
     /// Empty for a plan made without a folder: where the job runs.
     pub(crate) crates: Vec<String>,
+    /// Whether the descriptor's folder has no `package.json`, so that a JavaScript target with
+    /// no package at or above its folder has none at all: the CI job says so beside its
+    /// install. False for a plan made without a folder.
+    pub(crate) unpackaged_root: bool,
 }
 
 impl Plan {
@@ -453,6 +457,7 @@ fn plan(d: &Descriptor, env: &Env, diags: &mut Vec<Diagnostic>) -> Plan {
         // The folder's, set where the plan meets the files (`Project::resolve`).
         packages: Vec::new(),
         crates: Vec::new(),
+        unpackaged_root: false,
     }
 }
 

@@ -1833,3 +1833,42 @@ fn a_variable_exported_over_the_projects_env_file_is_named() {
         .run();
     assert!(!crate::support::all_output(&out).contains(PW));
 }
+
+/// A JavaScript target with no `package.json` at or above its folder, nor beside the
+/// descriptor: the CI job says so above the install that will fail there, naming the target
+/// and what to set; a target with its package says nothing of the kind.
+#[test]
+fn the_ci_job_names_javascript_targets_without_a_package_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let descriptor = "[database.main]\nrest_url = \"https://eu1-tidy-cat-12345.upstash.io\"\nrest_token = \"${TOKEN}\"\n\n\
+                      [target.web]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"web\"\n\n\
+                      [target.api]\nkind = \"lambda\"\nplatform = \"vercel\"\nframework = \"nextjs\"\ndir = \"api\"\n";
+    std::fs::write(dir.join("upwire.toml"), descriptor).unwrap();
+    std::fs::create_dir_all(dir.join("api")).unwrap();
+    std::fs::write(dir.join("api/package.json"), "{\"name\":\"api\"}\n").unwrap();
+    let generate = || {
+        let out = run(upwire()
+            .current_dir(dir)
+            .env("TOKEN", "ATA5YXRhYmFzZS1wYXNzd29yZC1leGFtcGxl")
+            .arg("generate"));
+        assert_eq!(code(&out), 0, "{}", all_output(&out));
+        std::fs::read_to_string(dir.join(".github/upwire-serve.yml")).unwrap()
+    };
+    let job = generate();
+    assert!(
+        job.contains(
+            "      # No package.json at or above the folder of target `web`, nor here: the\n"
+        ),
+        "{job}"
+    );
+    // With its package.json, nothing to say.
+    std::fs::write(dir.join("web/package.json"), "{\"name\":\"web\"}\n").unwrap();
+    let job = generate();
+    assert!(!job.contains("No package.json"), "{job}");
+    assert!(
+        job.contains("(cd web && npm test) && (cd api && npm test)")
+            || job.contains("(cd api && npm test) && (cd web && npm test)"),
+        "{job}"
+    );
+}
