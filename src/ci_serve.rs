@@ -92,7 +92,10 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     let mut unpackaged: Vec<&str> = Vec::new();
     for t in &targets {
         // A target's own folder, as the package folders are written (`apps/web`, `` for `.`).
-        let own = crate::project_path::normalize(&t.dir).unwrap_or_default();
+        let own = crate::project_path::normalize(&t.dir)
+            .ok()
+            .filter(|d| d != ".")
+            .unwrap_or_default();
         if language(t) == Language::Python && t.foreign.is_none() {
             let dir = folder(&own, &mut dir_vars).yaml;
             if !python.contains(&dir) {
@@ -349,6 +352,33 @@ mod tests {
             deno.contains("run: upwire serve --ephemeral -- deno test --allow-env --allow-net\n"),
             "{deno}"
         );
+    }
+
+    /// A Python target in the descriptor's folder is installed and tested where the job runs
+    /// (no `cd .`, no `working-directory: "."`), and the install reads the manifest the
+    /// project has: requirements.txt, a Pipfile (Pipenv), a Poetry project (Poetry), else PEP
+    /// 621's dependencies and the `dev` group.
+    #[test]
+    fn python_in_the_descriptors_folder_installs_what_its_manifest_names() {
+        let py = job(
+            "[target.app]\nkind = \"lambda\"\nplatform = \"aws-lambda\"\nframework = \"python\"\n",
+        )
+        .expect("a job");
+        assert!(
+            py.contains("run: upwire serve --ephemeral -- python -m pytest\n"),
+            "{py}"
+        );
+        assert!(
+            !py.contains("working-directory") && !py.contains("cd ."),
+            "{py}"
+        );
+        for line in [
+            "elif [ -f Pipfile ]; then\n            pip install pipenv\n            pipenv install --system --dev\n",
+            "poetry config virtualenvs.create false\n            poetry install --no-root\n",
+            "p.get(\"dependency-groups\", {}).get(\"dev\", [])",
+        ] {
+            assert!(py.contains(line), "{line}\n{py}");
+        }
     }
 
     /// The job of a descriptor with one REST database and `targets`, in a project whose

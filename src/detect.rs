@@ -757,9 +757,24 @@ pub(crate) fn default_name(role: Role) -> &'static str {
     crate::family::name_of(Family::Upstash, role)
 }
 
-/// The dependency names of a folder's manifests, lower case.
-fn dependencies(folder: &Path) -> Vec<String> {
-    let mut deps = Vec::new();
+/// The dependency names of a folder's manifests, lower case, apart by the registry that names
+/// them: `redis` is node-redis in `package.json` (and a crate in `Cargo.toml`), redis-py in
+/// `requirements.txt` and redis-rb in a `Gemfile`, so that a Python or Rails app beside a
+/// `package.json` of front-end tooling is not read as Node.js code with a Redis client.
+#[derive(Debug, Default)]
+struct Dependencies {
+    /// npm's, crates.io's and Deno's (`package.json`, `Cargo.toml`, `deno.json`).
+    code: Vec<String>,
+    /// PyPI's, normalized ([`pep508_name`]): `requirements.txt`, `pyproject.toml`, `Pipfile`.
+    python: Vec<String>,
+    /// RubyGems' (`Gemfile`).
+    ruby: Vec<String>,
+}
+
+/// The dependency names of a folder's manifests ([`Dependencies`]).
+fn dependencies(folder: &Path) -> Dependencies {
+    let mut all = Dependencies::default();
+    let deps = &mut all.code;
     if let Some(text) = crate::input::read_convention_file(&folder.join("package.json"))
         && let Ok(json) = package_json_dependencies(&text)
     {
@@ -784,6 +799,7 @@ fn dependencies(folder: &Path) -> Vec<String> {
     }
     // Python's and Ruby's, by name only: a project's own name, a description or a comment
     // that mentions `worker` or `celery` is not a dependency.
+    let deps = &mut all.python;
     if let Some(text) = crate::input::read_convention_file(&folder.join("requirements.txt")) {
         deps.extend(requirements_names(&text));
     }
@@ -803,7 +819,7 @@ fn dependencies(folder: &Path) -> Vec<String> {
     }
     if let Some(text) = crate::input::read_convention_file(&folder.join("Gemfile")) {
         // `gem 'sidekiq'`, `gem "rails", "~> 8.0"`.
-        deps.extend(text.lines().filter_map(|line| {
+        all.ruby.extend(text.lines().filter_map(|line| {
             let rest = line.trim_start().strip_prefix("gem")?;
             let rest = rest.trim_start_matches([' ', '(']);
             let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
@@ -811,7 +827,7 @@ fn dependencies(folder: &Path) -> Vec<String> {
             Some(name.to_ascii_lowercase())
         }));
     }
-    deps
+    all
 }
 
 /// The name a PEP 508 requirement (`Django>=5.1`, `celery[redis] ; python_version>"3"`,
@@ -1124,9 +1140,12 @@ fn kind_on(platform: Option<Platform>, usual: Kind) -> Kind {
 /// The targets one folder holds, from its manifests and platform files.
 fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let deps = dependencies(folder);
-    let has = |d: &str| deps.iter().any(|x| x == d);
-    let has_prefix = |p: &str| deps.iter().any(|x| x.starts_with(p));
-    let platform = platform_of(folder, &deps).or_else(|| {
+    // Each registry's names apart ([`Dependencies`]).
+    let has = |d: &str| deps.code.iter().any(|x| x == d);
+    let has_prefix = |p: &str| deps.code.iter().any(|x| x.starts_with(p));
+    let pip = |d: &str| deps.python.iter().any(|x| x == d);
+    let gem = |d: &str| deps.ruby.iter().any(|x| x == d);
+    let platform = platform_of(folder, &deps.code).or_else(|| {
         (dir != ".")
             .then(|| sam_code_uri(folder))
             .flatten()
@@ -1147,29 +1166,35 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
     let python = crate::framework::PYTHON_MANIFESTS
         .iter()
         .any(|f| folder.join(f).is_file());
-    let tcp_client = TCP_CLIENTS.iter().any(|c| has(c));
+    let tcp_client = TCP_CLIENTS.iter().any(|c| has(c)) || pip("redis") || gem("redis");
     let rest_client = !tcp_client
         && (js && REST_CLIENTS.iter().any(|c| has(c))
-            || python && PYTHON_REST_CLIENTS.iter().any(|c| has(c)));
-    let mut push =
-        |name: String, kind, platform: Option<Platform>, framework, blocking, why: String| {
-            // Keep only what the platform runs: the guess must pass `lint`.
-            let platform = platform.filter(|p: &Platform| p.runs().0.contains(&kind));
-            out.push(Proposed {
-                name,
-                kind,
-                platform,
-                framework,
-                dir: dir.to_owned(),
-                blocking,
-                env_prefix: None,
-                tcp_client,
-                rest_client,
-                why,
-                database: 0,
-                marketplace: false,
-            });
-        };
+            || python && PYTHON_REST_CLIENTS.iter().any(|c| pip(c)));
+    let mut push = |name: String,
+                    kind,
+                    platform: Option<Platform>,
+                    framework: Option<Framework>,
+                    blocking,
+                    why: String| {
+        // Keep only what the platform runs: the guess must pass `lint`.
+        let platform = platform.filter(|p: &Platform| p.runs().0.contains(&kind));
+        out.push(Proposed {
+            name,
+            kind,
+            platform,
+            framework,
+            dir: dir.to_owned(),
+            blocking,
+            env_prefix: None,
+            tcp_client,
+            // Only code whose client may speak REST: Django's, Celery's, Rails' and
+            // Sidekiq's read the TCP URL whatever else the manifests name.
+            rest_client: rest_client && framework.is_none_or(|f| f.facts().speaks_rest()),
+            why,
+            database: 0,
+            marketplace: false,
+        });
+    };
     let said = |what: &str| match platform {
         Some((_, file)) => format!("{what}; platform from {file}"),
         None => what.to_owned(),
@@ -1407,8 +1432,11 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
                 .to_owned(),
         );
     }
-    // Python and Ruby.
-    if has("django") || has("django-redis") {
+    // Python and Ruby. Django's cache reads the URL with django-redis or redis-py; a Django
+    // app whose one Redis client is upstash-redis talks to Redis in its own code, over REST.
+    let python_rest = PYTHON_REST_CLIENTS.iter().any(|c| pip(c));
+    let django = pip("django-redis") || pip("django") && (pip("redis") || !python_rest);
+    if django {
         push(
             base.clone(),
             Kind::Server,
@@ -1418,7 +1446,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             said("requirements: django (django-redis reads the URL)"),
         );
     }
-    if has("celery") {
+    if pip("celery") {
         push(
             format!("{base}-worker"),
             Kind::Server,
@@ -1428,12 +1456,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             said("requirements: celery (a worker with a Redis broker)"),
         );
     }
-    if python
-        && !has("django")
-        && !has("django-redis")
-        && !has("celery")
-        && PYTHON_REST_CLIENTS.iter().chain(&["redis"]).any(|c| has(c))
-    {
+    if python && !django && !pip("celery") && (python_rest || pip("redis")) {
         push(
             base.clone(),
             kind_on(web_platform, Kind::Server),
@@ -1443,7 +1466,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             said("requirements: Python code with a Redis client (upstash-redis or redis-py)"),
         );
     }
-    if has("rails") {
+    if gem("rails") {
         push(
             base.clone(),
             Kind::Server,
@@ -1453,7 +1476,7 @@ fn folder_targets(folder: &Path, dir: &str) -> Vec<Proposed> {
             said("Gemfile: rails"),
         );
     }
-    if has("sidekiq") {
+    if gem("sidekiq") {
         push(
             format!("{base}-jobs"),
             Kind::Server,
@@ -1581,6 +1604,45 @@ fakeredis = "*"
                     Some(Framework::Python),
                 ),
                 ("site", Kind::Server, None, Some(Framework::Django)),
+            ]
+        );
+    }
+
+    /// Each registry's names are read apart: `redis` in a Python or Rails app's manifest is not
+    /// Node.js code beside its `package.json` of front-end tooling, nor node-redis a Python
+    /// client. Code whose client speaks TCP only is never proposed over REST, and a Django app
+    /// whose one Redis client is upstash-redis is Python code with a REST client.
+    #[test]
+    fn each_registrys_dependencies_are_read_apart() {
+        let tooling = r#"{"devDependencies":{"tailwindcss":"^3","esbuild":"^0.24"}}"#;
+        let p = project(&[
+            ("api/requirements.txt", "fastapi\nredis>=5\n"),
+            ("api/package.json", tooling),
+            ("shop/Gemfile", "gem 'rails', '~> 8.0'\ngem 'redis'\n"),
+            ("shop/package.json", tooling),
+            ("web/package.json", r#"{"dependencies":{"redis":"^4"}}"#),
+            ("web/requirements.txt", "mkdocs\n"),
+            ("site/requirements.txt", "Django>=5\nupstash-redis\n"),
+            (
+                "cache/requirements.txt",
+                "django\ndjango-redis\nupstash-redis\n",
+            ),
+            ("jobs/requirements.txt", "celery\nupstash-redis\n"),
+        ]);
+        let got: Vec<_> = ["api", "shop", "web", "site", "cache", "jobs"]
+            .iter()
+            .flat_map(|dir| super::folder_targets(&p.path().join(dir), dir))
+            .map(|t| (t.name, t.framework, t.rest_client))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("api".to_owned(), Some(Framework::Python), false),
+                ("shop".to_owned(), Some(Framework::Rails), false),
+                ("web".to_owned(), Some(Framework::Node), false),
+                ("site".to_owned(), Some(Framework::Python), true),
+                ("cache".to_owned(), Some(Framework::Django), false),
+                ("jobs-worker".to_owned(), Some(Framework::Celery), false),
             ]
         );
     }
