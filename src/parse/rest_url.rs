@@ -168,7 +168,7 @@ fn parse_rest(v: &str) -> Result<(RestUrl, Vec<Finding>), Finding> {
         let slash = v.len() - 1;
         let f = Finding::new(
             Code::RestUrlHasPath,
-            "the REST URL ends in `/`; clients append command paths as written (upstash-redis sends `//pipeline`)",
+            "the REST URL ends in `/`; a client that appends command paths as written sends `//pipeline` (upstash-redis for Python does)",
         )
         .help(format!("use the bare origin: {origin}"))
         .range(slash..v.len());
