@@ -92,11 +92,8 @@ pub(crate) fn snippet(plan: &Plan) -> Option<String> {
     let mut unpackaged: Vec<&str> = Vec::new();
     for t in &targets {
         // A target's own folder, as the package folders are written (`apps/web`, `` for `.`).
-        let own = crate::project_path::normalize(&t.dir)
-            .ok()
-            .filter(|d| d != ".")
-            .unwrap_or_default();
-        if language(t) == Language::Python && t.foreign.is_none() {
+        let own = crate::project_path::in_project(&t.dir).unwrap_or_default();
+        if language(t) == Language::Python {
             let dir = folder(&own, &mut dir_vars).yaml;
             if !python.contains(&dir) {
                 python.push(dir);

@@ -780,14 +780,11 @@ fn dependencies(folder: &Path) -> Dependencies {
     {
         deps.extend(json);
     }
-    if let Some(text) = crate::input::read_convention_file(&folder.join("Cargo.toml"))
-        && let Ok(table) = text.parse::<toml::Table>()
-    {
-        for section in ["dependencies", "dev-dependencies"] {
-            if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
-                deps.extend(t.keys().map(|k| k.to_ascii_lowercase()));
-            }
-        }
+    if let Some(table) = crate::input::read_convention_toml(&folder.join("Cargo.toml")) {
+        deps.extend(
+            section_keys(&table, &["dependencies", "dev-dependencies"])
+                .map(|k| k.to_ascii_lowercase()),
+        );
     }
     // A Deno project names its packages by specifier (`"hono": "jsr:@hono/hono@^4"`,
     // `npm:hono`), in `imports` or in the code: each specifier's package, and Hono's JSR
@@ -803,19 +800,13 @@ fn dependencies(folder: &Path) -> Dependencies {
     if let Some(text) = crate::input::read_convention_file(&folder.join("requirements.txt")) {
         deps.extend(requirements_names(&text));
     }
-    if let Some(text) = crate::input::read_convention_file(&folder.join("pyproject.toml"))
-        && let Ok(table) = text.parse::<toml::Table>()
-    {
+    if let Some(table) = crate::input::read_convention_toml(&folder.join("pyproject.toml")) {
         deps.extend(pyproject_names(&table));
     }
-    if let Some(text) = crate::input::read_convention_file(&folder.join("Pipfile"))
-        && let Ok(table) = text.parse::<toml::Table>()
-    {
-        for section in ["packages", "dev-packages"] {
-            if let Some(t) = table.get(section).and_then(|t| t.as_table()) {
-                deps.extend(t.keys().filter_map(|k| pep508_name(k)));
-            }
-        }
+    if let Some(table) = crate::input::read_convention_toml(&folder.join("Pipfile")) {
+        deps.extend(
+            section_keys(&table, &["packages", "dev-packages"]).filter_map(|k| pep508_name(k)),
+        );
     }
     if let Some(text) = crate::input::read_convention_file(&folder.join("Gemfile")) {
         // `gem 'sidekiq'`, `gem "rails", "~> 8.0"`.
@@ -828,6 +819,18 @@ fn dependencies(folder: &Path) -> Dependencies {
         }));
     }
     all
+}
+
+/// The keys of the tables `sections` of a TOML manifest (`[dependencies]` of a `Cargo.toml`,
+/// `[packages]` of a `Pipfile`): the names of what it depends on.
+fn section_keys<'t>(
+    table: &'t toml::Table,
+    sections: &'t [&str],
+) -> impl Iterator<Item = &'t String> + 't {
+    sections
+        .iter()
+        .filter_map(|section| table.get(*section).and_then(toml::Value::as_table))
+        .flat_map(toml::Table::keys)
 }
 
 /// The name a PEP 508 requirement (`Django>=5.1`, `celery[redis] ; python_version>"3"`,

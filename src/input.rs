@@ -98,6 +98,13 @@ pub(crate) fn read_convention_file(path: &Path) -> Option<String> {
     String::from_utf8(bytes).ok()
 }
 
+/// A manifest in TOML read by convention ([`read_convention_file`]): its table, `None` when it
+/// is not there, not readable so, or not TOML.
+#[must_use]
+pub(crate) fn read_convention_toml(path: &Path) -> Option<toml::Table> {
+    read_convention_file(path)?.parse().ok()
+}
+
 fn read_error(path: &Path, e: io::Error) -> Error {
     if e.kind() == io::ErrorKind::NotFound {
         Error::NotFound {

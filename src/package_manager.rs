@@ -90,16 +90,28 @@ pub(crate) fn packages<'a>(base: &Path, dirs: impl IntoIterator<Item = &'a str>)
         dir: dir.to_owned(),
         manager: PackageManager::of(&base.join(dir)),
     };
-    let mut found: Vec<Package> = Vec::new();
-    for dir in dirs {
-        if let Some(d) = nearest_root(base, dir, "package.json", is_workspace_root)
-            && !found.iter().any(|p| p.dir == d)
-        {
-            found.push(package(&d));
-        }
-    }
+    let found = roots(base, dirs, "package.json", is_workspace_root);
     if found.is_empty() {
-        found.push(package(""));
+        return vec![package("")];
+    }
+    found.iter().map(|d| package(d)).collect()
+}
+
+/// The folders of the projects the targets in `dirs` belong to by `manifest` ([`nearest_root`]),
+/// each once, in the order of the targets.
+pub(crate) fn roots<'a>(
+    base: &Path,
+    dirs: impl IntoIterator<Item = &'a str>,
+    manifest: &str,
+    is_workspace: impl Fn(&Path) -> bool,
+) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for dir in dirs {
+        if let Some(d) = nearest_root(base, dir, manifest, &is_workspace)
+            && !found.contains(&d)
+        {
+            found.push(d);
+        }
     }
     found
 }
@@ -114,7 +126,7 @@ pub(crate) fn nearest_root(
     manifest: &str,
     is_workspace: impl Fn(&Path) -> bool,
 ) -> Option<String> {
-    let normal = in_project(dir)?;
+    let normal = crate::project_path::in_project(dir)?;
     let has = |d: &str| base.join(d).join(manifest).is_file();
     // The folder and each above it, up to the descriptor's (`""`).
     let mut at = Some(normal.as_str());
@@ -141,13 +153,6 @@ fn is_workspace_root(dir: &Path) -> bool {
             .is_some_and(|text| top_level_value(&text, "workspaces").is_some())
 }
 
-/// `dir` in its normal form, `/`-separated and empty for the descriptor's folder; `None` when
-/// it leaves the project.
-fn in_project(dir: &str) -> Option<String> {
-    let normal = crate::project_path::normalize(dir).ok()?;
-    Some(if normal == "." { String::new() } else { normal })
-}
-
 /// The package of the target in `dir` among `packages`: the one whose folder holds it, the
 /// deepest; else the descriptor's folder's, or [`ROOT`]. `dir` is read in its normal form, as
 /// [`packages`] reads it.
@@ -164,7 +169,7 @@ pub(crate) fn holding<'a, T>(
     folder_of: impl Fn(&T) -> &str,
     dir: &str,
 ) -> Option<&'a T> {
-    let dir = in_project(dir)?;
+    let dir = crate::project_path::in_project(dir)?;
     items
         .iter()
         .filter(|item| {

@@ -102,19 +102,14 @@ impl Project {
             .filter(|t| t.blocked.is_none())
             .map(|t| t.dir.as_str())
             .collect();
-        let packages = crate::package_manager::packages(&self.base, dirs.iter().copied());
-        let mut crates: Vec<String> = Vec::new();
-        for dir in &dirs {
-            if let Some(found) =
-                crate::package_manager::nearest_root(&self.base, dir, "Cargo.toml", cargo_workspace)
-                && !crates.contains(&found)
-            {
-                crates.push(found);
-            }
-        }
+        r.plan.packages = crate::package_manager::packages(&self.base, dirs.iter().copied());
+        r.plan.crates = crate::package_manager::roots(
+            &self.base,
+            dirs.iter().copied(),
+            "Cargo.toml",
+            cargo_workspace,
+        );
         r.plan.unpackaged_root = !self.base.join("package.json").is_file();
-        r.plan.packages = packages;
-        r.plan.crates = crates;
         r
     }
 }
@@ -122,8 +117,7 @@ impl Project {
 /// Whether the `Cargo.toml` in `dir` makes it a Cargo workspace's root (`[workspace]`: `cargo
 /// test` there tests its members).
 fn cargo_workspace(dir: &Path) -> bool {
-    crate::input::read_convention_file(&dir.join("Cargo.toml"))
-        .and_then(|text| text.parse::<toml::Table>().ok())
+    crate::input::read_convention_toml(&dir.join("Cargo.toml"))
         .is_some_and(|table| table.contains_key("workspace"))
 }
 

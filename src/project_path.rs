@@ -37,6 +37,13 @@ impl DirProblem {
     }
 }
 
+/// `dir` in its normal form ([`normalize`]) as the CI job and the package folders write it:
+/// `/`-separated and empty for the project's directory; `None` when it leaves the project.
+pub(crate) fn in_project(dir: &str) -> Option<String> {
+    let normal = normalize(dir).ok()?;
+    Some(if normal == "." { String::new() } else { normal })
+}
+
 /// The normal form of `dir` (relative, `/`-separated, `.` for the project's directory), or
 /// why it leaves the project.
 ///
