@@ -174,7 +174,7 @@ database to separate data.";
 anyone on the path can read it. Use `https://`. Plain `http://` is accepted for loopback \
 addresses only (127.0.0.1, ::1, localhost), e.g. a local `upwire serve`.";
     RestUrlHasPath = "rest-url-has-path", Warning,
-        "path, query, credentials or a trailing `/` in the REST URL",
+        "path, query or credentials in the REST URL",
         "The REST URL is the bare origin, `https://<host>`: clients append the command path \
 (`/set/key/value`, `/pipeline`) themselves. A path, a query string (such as `?_token=`) or \
 credentials in the URL produce wrong request paths or leak the token into logs.";
